@@ -93,7 +93,7 @@ final class Dispatcher extends Handler.Abstract {
 
     private static Reply failure(String method, String path, Exception error) {
         int status = ErrorStatus.of(error);
-        if (status >= 500) {
+        if (status == 500) {
             LOG.error("{} {} failed", method, path, error);
         }
         return new Reply.Json(status, new ErrorResponse(ErrorStatus.message(error)));

@@ -32,14 +32,6 @@ final class JsonErrorPage extends ErrorHandler {
         response.write(true, ByteBuffer.wrap(body), callback);
     }
 
-    @Override
-    public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
-        byte[] body = dispatcher.errorBody(text(status, reason));
-        dispatcher.commonHeaders(fields);
-        fields.put(HttpHeader.CONTENT_TYPE, Dispatcher.JSON);
-        return ByteBuffer.wrap(body);
-    }
-
     private static String text(int code, String message) {
         if (message != null && !message.isBlank()) {
             return message;

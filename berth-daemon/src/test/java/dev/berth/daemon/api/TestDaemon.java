@@ -28,12 +28,18 @@ final class TestDaemon implements AutoCloseable {
 
     TestDaemon(Path directory, Consumer<Routes> extraRoutes) {
         this.socket = directory.resolve("berth.sock");
-        this.networks = new NetworkService(new InMemoryStateStore(),
-                List.of(new NoopNetworkDriver("bridge"), new NoopNetworkDriver("host"), new NoopNetworkDriver("null")),
-                Clock.fixed(CREATED, ZoneOffset.UTC), new Random(42));
-        networks.start(new DefaultBridgeSettings(IpPrefix.parse("172.17.0.1/16"), 1500, true, true, "0.0.0.0"));
+        this.networks = networkService();
         this.server = new ApiServer(new ApiContext(networks, system()), extraRoutes);
         server.start(socket);
+    }
+
+    /** A started service with the three predefined networks, all created at {@link #CREATED}. */
+    static NetworkService networkService() {
+        NetworkService service = new NetworkService(new InMemoryStateStore(),
+                List.of(new NoopNetworkDriver("bridge"), new NoopNetworkDriver("host"), new NoopNetworkDriver("null")),
+                Clock.fixed(CREATED, ZoneOffset.UTC), new Random(42));
+        service.start(new DefaultBridgeSettings(IpPrefix.parse("172.17.0.1/16"), 1500, true, true, "0.0.0.0"));
+        return service;
     }
 
     static SystemInfo system() {

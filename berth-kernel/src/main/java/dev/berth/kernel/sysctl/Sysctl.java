@@ -2,6 +2,7 @@ package dev.berth.kernel.sysctl;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 
 import dev.berth.kernel.ffm.KernelException;
@@ -36,7 +37,7 @@ public final class Sysctl {
                 StringBuilder out = new StringBuilder();
                 long n;
                 while ((n = Libc.read(fd, buf)) > 0) {
-                    out.append(new String(buf.asSlice(0, n).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE),
+                    out.append(new String(buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE),
                             StandardCharsets.UTF_8));
                 }
                 return out.toString().trim();
@@ -57,7 +58,7 @@ public final class Sysctl {
             int fd = open(path, Libc.O_WRONLY, action);
             try {
                 // proc handlers take the whole value in one write; a short write means it was cut.
-                long n = Libc.write(fd, arena.allocateFrom(java.lang.foreign.ValueLayout.JAVA_BYTE, bytes));
+                long n = Libc.write(fd, arena.allocateFrom(ValueLayout.JAVA_BYTE, bytes));
                 if (n != bytes.length) {
                     throw new KernelException(action, "short write: " + n + " of " + bytes.length + " bytes");
                 }

@@ -89,6 +89,16 @@ class RouteIT {
     }
 
     @Test
+    void unreachableGatewayCarriesTheKernelsReason() throws Exception {
+        RouteSpec spec = RouteSpec.defaultVia(InetAddress.getByName("10.200.0.1"));
+        KernelException e = assertThrows(KernelException.class, () -> ns.rtnl().addRoute(spec));
+        assertTrue(e.isErrno(Errno.ENETUNREACH), e.getMessage());
+        assertTrue(e.getMessage().startsWith("add route default via 10.200.0.1 in netns /run/netns/" + ns.name()
+                + ": ENETUNREACH (Network is unreachable)"), e.getMessage());
+        assertNotNull(e.detail(), "extended ack text expected from the kernel: " + e.getMessage());
+    }
+
+    @Test
     void dumpListsKernelConnectedRoutes() throws Exception {
         List<Route> v4 = ns.rtnl().routes(RtNetlink.AF_INET);
         assertTrue(v4.stream().anyMatch(r -> r.prefixLength() == 16

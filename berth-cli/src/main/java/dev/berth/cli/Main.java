@@ -10,6 +10,7 @@ import dev.berth.cli.http.DaemonAddress;
 import dev.berth.cli.http.DaemonError;
 import dev.berth.cli.http.EngineClient;
 import dev.berth.cli.http.UnixSocketTransport;
+import dev.berth.cli.template.RawJson;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
@@ -89,7 +90,7 @@ public final class Main {
         }
         String hostFlag = options.string("host", null);
         Supplier<EngineClient> client = new LazyClient(hostFlag, env);
-        Invocation root = new Invocation(PROGRAM, out, err, env, client, new ObjectMapper(), ZoneId.systemDefault());
+        Invocation root = new Invocation(PROGRAM, out, err, env, client, RawJson.mapper(), ZoneId.systemDefault());
         Command command = commands.find(rest.getFirst()).orElseThrow(() -> new UsageError(
                 PROGRAM + ": '" + rest.getFirst() + "' is not a " + PROGRAM + " command.\nSee '" + PROGRAM + " --help'", 1));
         return command.execute(root, rest.subList(1, rest.size()));

@@ -37,7 +37,7 @@ public final class CommandRegistry {
 
     /** The help block {@code "  name   summary"} per command, names padded like cobra. */
     public String summaries() {
-        int width = Math.max(11, commands.stream().mapToInt(c -> c.name().length() + 1).max().orElse(0));
+        int width = Math.max(11, commands.stream().mapToInt(c -> c.name().length()).max().orElse(0)) + 1;
         StringBuilder out = new StringBuilder();
         for (Command c : sorted()) {
             out.append("  ").append(c.name()).repeat(' ', width - c.name().length()).append(c.summary()).append('\n');

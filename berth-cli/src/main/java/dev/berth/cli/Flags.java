@@ -144,9 +144,10 @@ public final class Flags {
         return null;
     }
 
-    /** pflag's {@code FlagUsages}: one aligned line per flag, sorted by name. */
+    /** pflag's {@code FlagUsages}: one aligned line per flag, sorted by name ({@code --help} not listed, as docker). */
     public String usages() {
         List<Flag> sorted = new ArrayList<>(flags.values());
+        sorted.removeIf(f -> f.name().equals("help"));
         sorted.sort(java.util.Comparator.comparing(Flag::name));
         List<String> heads = new ArrayList<>();
         int width = 0;

@@ -191,9 +191,10 @@ class DockerParityTest {
         assumeTrue(Files.isExecutable(DOCKER), "docker CLI not installed");
         Outcome expected = docker(List.of("version"));
         Outcome actual = berth(List.of("-H", "unix://" + socket, "version"), Map.of());
-        String server = expected.stdout().substring(expected.stdout().indexOf("\nServer:"));
-        assertEquals(server, actual.stdout().substring(actual.stdout().indexOf("\nServer:")));
+        String server = expected.stdout().substring(expected.stdout().indexOf("\n\nServer:"));
+        assertEquals(server, actual.stdout().substring(actual.stdout().indexOf("\n\nServer:")));
         assertEquals(0, actual.status());
+        assertTrue(actual.stdout().startsWith("Client:\n Version:           " + Main.VERSION + "\n API version:       1.50\n"));
     }
 
     @Test

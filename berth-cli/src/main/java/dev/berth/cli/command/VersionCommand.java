@@ -50,10 +50,10 @@ public final class VersionCommand extends LeafCommand {
             api = invocation.engine().apiVersion();
             server = invocation.engine().getJson("/version", Map.of());
         } catch (DaemonError | ConnectionFailure e) {
-            invocation.out().print(writer.format(client(EngineClient.MAX_VERSION)) + "\n");
+            invocation.out().print(writer.format(client(EngineClient.MAX_VERSION)));
             throw e;
         }
-        invocation.out().print(writer.format(client(api) + "\n" + server(server, invocation)) + "\n");
+        invocation.out().print(writer.format(client(api) + server(server, invocation)) + "\n");
         return 0;
     }
 

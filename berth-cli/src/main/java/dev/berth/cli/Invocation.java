@@ -1,0 +1,40 @@
+package dev.berth.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.cli.http.EngineClient;
+import java.io.PrintStream;
+import java.time.ZoneId;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Everything a command may use: its path for messages, the output streams, the environment,
+ * the (lazily connected) Engine API client, a JSON mapper and the local time zone.
+ *
+ * @param path   the command path so far, e.g. {@code berth network}
+ * @param out    standard output
+ * @param err    standard error
+ * @param env    the environment
+ * @param client the client, created on first use (the daemon address is only checked then)
+ * @param mapper the shared Jackson mapper
+ * @param zone   the local zone, for Go-like time printing
+ */
+public record Invocation(String path, PrintStream out, PrintStream err, Map<String, String> env,
+        Supplier<EngineClient> client, ObjectMapper mapper, ZoneId zone) {
+
+    /** The same invocation one level deeper: {@code berth network} → {@code berth network ls}. */
+    public Invocation enter(String name) {
+        return new Invocation(path + " " + name, out, err, env, client, mapper, zone);
+    }
+
+    /** The program name, {@code berth}. */
+    public String root() {
+        int space = path.indexOf(' ');
+        return space < 0 ? path : path.substring(0, space);
+    }
+
+    /** The Engine API client. */
+    public EngineClient engine() {
+        return client.get();
+    }
+}

@@ -1,0 +1,79 @@
+package dev.berth.cli;
+
+import java.util.List;
+
+/**
+ * A runnable command: parses its {@link Flags}, answers {@code --help}, checks the number of
+ * arguments, then {@link #run}s. Subclasses describe themselves and do the work.
+ */
+public abstract class LeafCommand implements Command {
+
+    /** The flags this command accepts (besides {@code --help}). */
+    protected abstract Flags flags();
+
+    /** The usage tail after the command path, e.g. {@code [OPTIONS] NETWORK [NETWORK...]}. */
+    protected abstract String arguments();
+
+    /** Minimum positional arguments. */
+    protected int minArgs() {
+        return 0;
+    }
+
+    /** Maximum positional arguments, {@code Integer.MAX_VALUE} for no limit. */
+    protected int maxArgs() {
+        return 0;
+    }
+
+    /** A longer description for {@code --help}; the summary by default. */
+    protected String description() {
+        return summary();
+    }
+
+    /** Does the work once flags and arguments are valid. */
+    protected abstract int run(Invocation invocation, Flags.Options options);
+
+    @Override
+    public final int execute(Invocation parent, List<String> args) {
+        Invocation here = parent.enter(name());
+        Flags flags = flags();
+        Flags.Options options;
+        try {
+            options = flags.parse(args, true);
+        } catch (UsageError e) {
+            throw new UsageError(usageMessage(e.getMessage(), here.path(), arguments(), "Run"), e.exitCode());
+        }
+        if (options.bool("help")) {
+            here.out().print(help(here.path(), parent.path(), flags));
+            return 0;
+        }
+        int count = options.positional().size();
+        if (count < minArgs()) {
+            String plural = minArgs() == 1 ? "argument" : "arguments";
+            throw new UsageError(usageMessage(here.root() + ": '" + here.path() + "' requires at least " + minArgs()
+                    + " " + plural, here.path(), arguments(), "See"), 1);
+        }
+        if (count > maxArgs()) {
+            String what = maxArgs() == 0 ? "accepts no arguments" : "accepts at most " + maxArgs() + " arguments";
+            throw new UsageError(usageMessage(here.root() + ": '" + here.path() + "' " + what, here.path(), arguments(), "Run"), 1);
+        }
+        return run(here, options);
+    }
+
+    /** The text docker prints for a usage error: message, usage line, pointer to --help. */
+    static String usageMessage(String message, String path, String arguments, String verb) {
+        return message + "\n\nUsage:  " + path + " " + arguments + "\n\n" + verb + " '" + path
+                + " --help' for more information";
+    }
+
+    private String help(String path, String parentPath, Flags flags) {
+        StringBuilder out = new StringBuilder();
+        out.append("\nUsage:  ").append(path).append(' ').append(arguments()).append("\n\n").append(description()).append('\n');
+        if (!aliases().isEmpty()) {
+            out.append("\nAliases:\n  ").append(path);
+            aliases().forEach(a -> out.append(", ").append(parentPath).append(' ').append(a));
+            out.append('\n');
+        }
+        out.append("\nOptions:\n").append(flags.usages());
+        return out.toString();
+    }
+}

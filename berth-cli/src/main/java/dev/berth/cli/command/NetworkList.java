@@ -1,0 +1,102 @@
+package dev.berth.cli.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.cli.CommandFailure;
+import dev.berth.cli.Flags;
+import dev.berth.cli.Invocation;
+import dev.berth.cli.LeafCommand;
+import dev.berth.cli.UsageError;
+import dev.berth.cli.format.NaturalOrder;
+import dev.berth.cli.http.Query;
+import dev.berth.cli.template.Typed;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/** {@code berth network ls}: {@code GET /networks}, sorted by name, printed like docker. */
+public final class NetworkList extends LeafCommand {
+
+    static final String DEFAULT_TABLE = "table {{.ID}}\t{{.Name}}\t{{.Driver}}\t{{.Scope}}";
+    static final String RAW = "network_id: {{.ID}}\\nname: {{.Name}}\\ndriver: {{.Driver}}\\nscope: {{.Scope}}\\n";
+    static final String QUIET_RAW = "network_id: {{.ID}}";
+
+    @Override
+    public String name() {
+        return "ls";
+    }
+
+    @Override
+    public List<String> aliases() {
+        return List.of("list");
+    }
+
+    @Override
+    public String summary() {
+        return "List networks";
+    }
+
+    @Override
+    protected String arguments() {
+        return "[OPTIONS]";
+    }
+
+    @Override
+    protected Flags flags() {
+        return new Flags()
+                .list("filter", 'f', "filter", "Provide filter values (e.g. \"driver=bridge\")")
+                .string("format", '\0', "string", """
+                        Format output using a custom template:
+                        'table':            Print output in table format with column headers (default)
+                        'table TEMPLATE':   Print output in table format using the given Go template
+                        'json':             Print in JSON format
+                        'TEMPLATE':         Print output using the given Go template.""")
+                .bool("no-trunc", '\0', "Do not truncate the output")
+                .bool("quiet", 'q', "Only display network IDs");
+    }
+
+    @Override
+    protected int run(Invocation invocation, Flags.Options options) {
+        String filters = Query.filtersJson(filters(options.list("filter"), invocation.path()));
+        Map<String, List<String>> query = filters == null ? Map.of() : Map.of("filters", List.of(filters));
+        JsonNode networks = invocation.engine().getJson("/networks", query);
+        List<NetworkRow> rows = new ArrayList<>();
+        for (JsonNode network : networks) {
+            try {
+                Typed.decode(NetworkSchema.network(), network, invocation.zone());
+            } catch (IllegalArgumentException e) {
+                throw new CommandFailure(e.getMessage(), 1);
+            }
+            rows.add(NetworkRow.of(network, !options.bool("no-trunc"), invocation.zone()));
+        }
+        rows.sort(Comparator.comparing(NetworkRow::name, NaturalOrder.INSTANCE));
+        String source = options.string("format", "");
+        String format = ListFormat.expand(source.isEmpty() ? "table" : source, options.bool("quiet"),
+                DEFAULT_TABLE, RAW, QUIET_RAW);
+        invocation.out().print(new ListFormat(format, NetworkRow.HEADERS).render(rows));
+        return 0;
+    }
+
+    /** Docker's {@code FilterOpt}: {@code key=value}, key lower-cased, both trimmed. */
+    static SortedMap<String, TreeSet<String>> filters(List<String> values, String path) {
+        SortedMap<String, TreeSet<String>> filters = new TreeMap<>();
+        for (String value : values) {
+            if (value.isEmpty()) {
+                continue;
+            }
+            int eq = value.indexOf('=');
+            if (eq < 0) {
+                throw new UsageError("invalid argument \"" + value + "\" for \"-f, --filter\" flag: bad format of filter"
+                        + " (expected name=value)\n\nUsage:  " + path + " [OPTIONS]\n\nRun '" + path
+                        + " --help' for more information");
+            }
+            String key = value.substring(0, eq).strip().toLowerCase(Locale.ROOT);
+            filters.computeIfAbsent(key, k -> new TreeSet<>()).add(value.substring(eq + 1).strip());
+        }
+        return filters;
+    }
+}

@@ -1,0 +1,16 @@
+/**
+ * The commands themselves: {@code network ls}, {@code network inspect}, {@code version},
+ * {@code info}; later {@code network create/rm/prune/connect/disconnect}, {@code run},
+ * {@code exec}, {@code ps}, {@code rm}.
+ *
+ * <pre>{@code
+ * public final class NetworkRemove extends LeafCommand { ... }   // then register it in Main.commands()
+ * }</pre>
+ *
+ * <p>Output is the contract: each command reproduces what the docker CLI 28.2 prints for the same
+ * daemon answer. List commands go through {@link dev.berth.cli.command.ListFormat} (docker's
+ * formatter: table/json/template, tabwriter); inspect-style commands print the daemon's raw JSON
+ * re-indented, so never re-serialize it through records. Templates over inspected objects see
+ * the Go struct ({@link dev.berth.cli.command.NetworkSchema}) first, then the raw map.
+ */
+package dev.berth.cli.command;

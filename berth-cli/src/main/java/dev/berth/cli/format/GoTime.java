@@ -1,0 +1,107 @@
+package dev.berth.cli.format;
+
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A Go {@code time.Time} as decoded from JSON: local wall time, UTC offset and zone name (empty
+ * for a fabricated fixed zone). Go names the zone {@code UTC} for {@code Z}, the local zone's
+ * abbreviation when the offset matches the local zone at that instant, and nothing otherwise,
+ * which is why {@code String()} prints {@code +0200 +0200} for a foreign offset.
+ *
+ * @param wall   the wall-clock time in the zone
+ * @param offset the offset from UTC
+ * @param zone   the zone name, empty if none is known
+ */
+public record GoTime(LocalDateTime wall, ZoneOffset offset, String zone) {
+
+    /** Go's zero time, what a JSON {@code null} or missing field decodes to. */
+    public static final GoTime ZERO = new GoTime(LocalDateTime.of(1, 1, 1, 0, 0), ZoneOffset.UTC, "UTC");
+
+    private static final Pattern RFC3339 = Pattern.compile(
+            "(\\d{4})-(\\d{2})-(\\d{2})T(\\d{2}):(\\d{2}):(\\d{2})(?:[.,](\\d+))?(Z|[+-]\\d{2}:\\d{2})");
+    private static final DateTimeFormatter ANSIC = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.ENGLISH);
+
+    /** Parses like {@code time.Parse(time.RFC3339, s)} in the local zone {@code local}. */
+    public static GoTime parse(String s, ZoneId local) {
+        Matcher m = RFC3339.matcher(s);
+        if (!m.matches()) {
+            throw new IllegalArgumentException(
+                    "parsing time " + GoJson.quote(s, false) + " as \"2006-01-02T15:04:05Z07:00\": cannot parse "
+                            + GoJson.quote(s, false) + " as \"2006\"");
+        }
+        try {
+            String fraction = m.group(7) == null ? "" : m.group(7);
+            int nanos = fraction.isEmpty() ? 0 : Integer.parseInt((fraction + "00000000").substring(0, 9));
+            LocalDateTime wall = LocalDateTime.of(num(m, 1), num(m, 2), num(m, 3), num(m, 4), num(m, 5), num(m, 6), nanos);
+            if (m.group(8).equals("Z")) {
+                return new GoTime(wall, ZoneOffset.UTC, "UTC");
+            }
+            ZoneOffset offset = ZoneOffset.of(m.group(8));
+            Instant instant = wall.toInstant(offset);
+            if (local.getRules().getOffset(instant).equals(offset)) {
+                String name = DateTimeFormatter.ofPattern("zzz", Locale.ENGLISH).format(instant.atZone(local));
+                return new GoTime(wall, offset, name);
+            }
+            return new GoTime(wall, offset, "");
+        } catch (DateTimeException e) {
+            throw new IllegalArgumentException("parsing time " + GoJson.quote(s, false) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static int num(Matcher m, int group) {
+        return Integer.parseInt(m.group(group));
+    }
+
+    /** {@code t.String()}: {@code 2006-01-02 15:04:05.999999999 -0700 MST}. */
+    public String goString() {
+        StringBuilder out = new StringBuilder(40);
+        out.append(String.format(Locale.ROOT, "%04d-%02d-%02d %02d:%02d:%02d", wall.getYear(), wall.getMonthValue(),
+                wall.getDayOfMonth(), wall.getHour(), wall.getMinute(), wall.getSecond()));
+        appendFraction(out);
+        out.append(' ').append(numericOffset(""));
+        out.append(' ').append(zone.isEmpty() ? numericOffset("") : zone);
+        return out.toString();
+    }
+
+    /** {@code t.Format(time.RFC3339Nano)}, what {@code MarshalJSON} writes. */
+    public String rfc3339Nano() {
+        StringBuilder out = new StringBuilder(36);
+        out.append(String.format(Locale.ROOT, "%04d-%02d-%02dT%02d:%02d:%02d", wall.getYear(), wall.getMonthValue(),
+                wall.getDayOfMonth(), wall.getHour(), wall.getMinute(), wall.getSecond()));
+        appendFraction(out);
+        out.append(offset.getTotalSeconds() == 0 ? "Z" : numericOffset(":"));
+        return out.toString();
+    }
+
+    /** {@code t.Format(time.ANSIC)}: {@code Mon Jan _2 15:04:05 2006}. */
+    public String ansic() {
+        return ANSIC.format(wall);
+    }
+
+    private void appendFraction(StringBuilder out) {
+        int nanos = wall.getNano();
+        if (nanos != 0) {
+            String digits = String.format(Locale.ROOT, "%09d", nanos);
+            int end = digits.length();
+            while (digits.charAt(end - 1) == '0') {
+                end--;
+            }
+            out.append('.').append(digits, 0, end);
+        }
+    }
+
+    private String numericOffset(String separator) {
+        int minutes = offset.getTotalSeconds() / 60;
+        char sign = minutes < 0 ? '-' : '+';
+        minutes = Math.abs(minutes);
+        return String.format(Locale.ROOT, "%c%02d%s%02d", sign, minutes / 60, separator, minutes % 60);
+    }
+}

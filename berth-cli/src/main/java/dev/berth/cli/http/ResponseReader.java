@@ -1,0 +1,140 @@
+package dev.berth.cli.http;
+
+import dev.berth.cli.format.GoJson;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Reads one HTTP/1.1 response: status line, headers, and a body framed by
+ * {@code Transfer-Encoding: chunked}, {@code Content-Length} or the end of the stream. Interim
+ * 1xx responses are skipped.
+ */
+final class ResponseReader {
+
+    private static final int MAX_LINE = 64 * 1024;
+
+    private final InputStream in;
+
+    ResponseReader(InputStream in) {
+        this.in = in;
+    }
+
+    HttpResponse read(boolean head) throws IOException {
+        while (true) {
+            String statusLine = line();
+            String[] parts = statusLine.split(" ", 3);
+            if (parts.length < 2 || !parts[0].startsWith("HTTP/")) {
+                throw new IOException("malformed HTTP response " + GoJson.quote(statusLine, false));
+            }
+            int status = parseStatus(parts[1], statusLine);
+            Map<String, List<String>> headers = headers();
+            if (status >= 100 && status < 200 && status != 101) {
+                continue;
+            }
+            String reason = parts.length > 2 ? parts[2] : "";
+            byte[] body = head || status == 204 || status == 304 ? new byte[0] : body(headers);
+            return new HttpResponse(status, reason, headers, body);
+        }
+    }
+
+    private static int parseStatus(String code, String statusLine) throws IOException {
+        try {
+            return Integer.parseInt(code);
+        } catch (NumberFormatException e) {
+            throw new IOException("malformed HTTP status code in " + GoJson.quote(statusLine, false), e);
+        }
+    }
+
+    private Map<String, List<String>> headers() throws IOException {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (String line = line(); !line.isEmpty(); line = line()) {
+            int colon = line.indexOf(':');
+            if (colon <= 0) {
+                throw new IOException("malformed MIME header line: " + line);
+            }
+            String name = line.substring(0, colon).strip().toLowerCase(Locale.ROOT);
+            headers.computeIfAbsent(name, k -> new ArrayList<>()).add(line.substring(colon + 1).strip());
+        }
+        return headers;
+    }
+
+    private byte[] body(Map<String, List<String>> headers) throws IOException {
+        List<String> encoding = headers.getOrDefault("transfer-encoding", List.of());
+        if (!encoding.isEmpty() && encoding.getLast().toLowerCase(Locale.ROOT).contains("chunked")) {
+            return chunked();
+        }
+        List<String> length = headers.get("content-length");
+        if (length != null) {
+            try {
+                return exactly(Long.parseLong(length.getFirst().strip()));
+            } catch (NumberFormatException e) {
+                throw new IOException("bad Content-Length " + GoJson.quote(length.getFirst(), false), e);
+            }
+        }
+        return in.readAllBytes();
+    }
+
+    private byte[] chunked() throws IOException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        while (true) {
+            String sizeLine = line();
+            int semicolon = sizeLine.indexOf(';');
+            String hex = (semicolon >= 0 ? sizeLine.substring(0, semicolon) : sizeLine).strip();
+            long size;
+            try {
+                size = Long.parseLong(hex, 16);
+            } catch (NumberFormatException e) {
+                throw new IOException("invalid chunk size " + GoJson.quote(sizeLine, false), e);
+            }
+            if (size == 0) {
+                while (!line().isEmpty()) {
+                    continue;
+                }
+                return body.toByteArray();
+            }
+            body.write(exactly(size));
+            if (!line().isEmpty()) {
+                throw new IOException("malformed chunked encoding");
+            }
+        }
+    }
+
+    private byte[] exactly(long size) throws IOException {
+        if (size < 0 || size > Integer.MAX_VALUE - 16) {
+            throw new IOException("body too large: " + size);
+        }
+        byte[] data = in.readNBytes((int) size);
+        if (data.length != size) {
+            throw new EOFException("unexpected EOF");
+        }
+        return data;
+    }
+
+    /** One line without its CRLF (or bare LF). */
+    private String line() throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream(128);
+        while (true) {
+            int b = in.read();
+            if (b < 0) {
+                throw new EOFException("unexpected EOF");
+            }
+            if (b == '\n') {
+                byte[] bytes = line.toByteArray();
+                int n = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+                return new String(bytes, 0, n, StandardCharsets.ISO_8859_1);
+            }
+            if (line.size() >= MAX_LINE) {
+                throw new IOException("header line too long");
+            }
+            line.write(b);
+        }
+    }
+}

@@ -1,0 +1,16 @@
+/**
+ * The client side of the Engine API over a Unix socket, with no HTTP library: the JDK's
+ * Unix-domain {@code SocketChannel}, a minimal HTTP/1.1 framing reader (Content-Length and
+ * chunked), and the docker client's conventions on top (ping, version negotiation, error texts).
+ *
+ * <pre>{@code
+ * DaemonAddress address = DaemonAddress.resolve(hostFlag, System.getenv());
+ * EngineClient client = new EngineClient(new UnixSocketTransport(address, "Berth-Client/0.1"), mapper);
+ * JsonNode networks = client.getJson("/networks", Map.of());
+ * }</pre>
+ *
+ * <p>Be aware: error bodies are decoded only when {@code Content-Type} is exactly
+ * {@code application/json}, as the docker client does; anything else is shown raw. There is no
+ * connect or read timeout: the JDK's Unix-domain channels have no socket timeouts.
+ */
+package dev.berth.cli.http;

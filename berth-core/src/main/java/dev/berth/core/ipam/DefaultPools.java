@@ -1,0 +1,61 @@
+package dev.berth.core.ipam;
+
+import dev.berth.core.model.IpPrefix;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.List;
+
+/** Docker's local default pools, and the per-daemon IPv6 ULA pool derived from the engine id. */
+public final class DefaultPools {
+    private static final List<PoolSpec> IPV4 = List.of(
+            PoolSpec.of("172.17.0.0/16", 16), PoolSpec.of("172.18.0.0/16", 16), PoolSpec.of("172.19.0.0/16", 16),
+            PoolSpec.of("172.20.0.0/14", 16), PoolSpec.of("172.24.0.0/14", 16), PoolSpec.of("172.28.0.0/14", 16),
+            PoolSpec.of("192.168.0.0/16", 20));
+
+    private DefaultPools() {
+    }
+
+    /** 172.17–31.0.0/16, then 192.168.0.0/16 in /20s: 31 networks, docker0 included. */
+    public static List<PoolSpec> ipv4() {
+        return IPV4;
+    }
+
+    /**
+     * The ULA /48 of this daemon, cut into /64s, as Docker 27+ derives it: the low 40 bits of the
+     * first 8 bytes (big-endian) of SHA-256(engine id) become the global id after {@code fd}.
+     */
+    public static PoolSpec ula(String engineId) {
+        byte[] hash = sha256(engineId.getBytes(StandardCharsets.UTF_8));
+        long first8 = 0;
+        for (int i = 0; i < 8; i++) {
+            first8 = (first8 << 8) | (hash[i] & 0xffL);
+        }
+        BigInteger globalId = BigInteger.valueOf(first8 & 0xff_ffff_ffffL);
+        BigInteger base = BigInteger.valueOf(0xfd).shiftLeft(120).or(globalId.shiftLeft(80));
+        return new PoolSpec(new IpPrefix(toV6(base), 48), 64);
+    }
+
+    private static byte[] sha256(byte[] data) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK always has SHA-256", e);
+        }
+    }
+
+    private static InetAddress toV6(BigInteger value) {
+        byte[] raw = value.toByteArray();
+        byte[] out = new byte[16];
+        int copy = Math.min(raw.length, 16);
+        System.arraycopy(raw, raw.length - copy, out, 16 - copy, copy);
+        try {
+            return InetAddress.getByAddress(out);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

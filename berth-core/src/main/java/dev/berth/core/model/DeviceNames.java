@@ -1,0 +1,18 @@
+package dev.berth.core.model;
+
+/** Every kernel-visible name Berth makes, in one place: device prefixes and the nftables table. */
+public final class DeviceNames {
+    /** User-defined bridges are {@code br-} plus the network's short id: 15 characters, IFNAMSIZ - 1. */
+    public static final String BRIDGE_PREFIX = "br-";
+    public static final String VETH_PREFIX = "veth";
+    public static final String NFT_TABLE = "berth";
+
+    private DeviceNames() {
+    }
+
+    /** The bridge device of a bridge network: the name option if given, else {@code br-<short id>}. */
+    public static String bridgeName(Network network) {
+        String named = network.options().get(PredefinedNetworks.OPT_BRIDGE_NAME);
+        return named != null && !named.isEmpty() ? named : BRIDGE_PREFIX + network.id().shortId();
+    }
+}

@@ -1,0 +1,36 @@
+package dev.berth.core.model;
+
+import java.util.Set;
+
+/** Names and drivers of the networks every daemon has, and the bridge options Docker shows. */
+public final class PredefinedNetworks {
+    public static final String BRIDGE = "bridge";
+    public static final String HOST = "host";
+    public static final String NONE = "none";
+    /** Not a network, but reserved: Docker treats it as predefined in create, rm and filters. */
+    public static final String DEFAULT = "default";
+
+    public static final String DRIVER_BRIDGE = "bridge";
+    public static final String DRIVER_HOST = "host";
+    public static final String DRIVER_NULL = "null";
+
+    public static final String DEFAULT_BRIDGE_DEVICE = "docker0";
+    public static final String DEFAULT_BRIDGE_CIDR = "172.17.0.1/16";
+    public static final int DEFAULT_MTU = 1500;
+
+    public static final String OPT_BRIDGE_NAME = "com.docker.network.bridge.name";
+    public static final String OPT_DEFAULT_BRIDGE = "com.docker.network.bridge.default_bridge";
+    public static final String OPT_ENABLE_ICC = "com.docker.network.bridge.enable_icc";
+    public static final String OPT_ENABLE_IP_MASQUERADE = "com.docker.network.bridge.enable_ip_masquerade";
+    public static final String OPT_HOST_BINDING_IPV4 = "com.docker.network.bridge.host_binding_ipv4";
+    public static final String OPT_MTU = "com.docker.network.driver.mtu";
+
+    private static final Set<String> NAMES = Set.of(BRIDGE, HOST, NONE, DEFAULT);
+
+    private PredefinedNetworks() {
+    }
+
+    public static boolean isPredefined(String name) {
+        return NAMES.contains(name);
+    }
+}

@@ -1,0 +1,13 @@
+/**
+ * Domain records: ids, IP prefixes, IPAM pools and networks. Immutable, validated on
+ * construction, free of I/O.
+ *
+ * <pre>{@code
+ * IpPrefix bip = IpPrefix.parse("172.17.0.1/16");
+ * IpamPool pool = IpamPool.of(bip.masked(), bip.address());
+ * }</pre>
+ *
+ * <p>Addresses are parsed by {@link dev.berth.core.model.IpAddresses}, never by
+ * {@code InetAddress.getByName}, which would resolve names.
+ */
+package dev.berth.core.model;

@@ -1,0 +1,11 @@
+/**
+ * Ports the use cases need from the outside world: {@link dev.berth.core.spi.NetworkDriver} for
+ * kernel objects and {@link dev.berth.core.spi.StateStore} for durable state. Implementations live
+ * in the daemon module ({@code driver.*}, {@code store}).
+ *
+ * <pre>{@code
+ * driver.ensure(network);   // idempotent: safe at every start-up
+ * store.putNetwork(network); // one transaction
+ * }</pre>
+ */
+package dev.berth.core.spi;

@@ -1,0 +1,102 @@
+package dev.berth.daemon;
+
+import dev.berth.core.service.NetworkService;
+import dev.berth.daemon.api.ApiContext;
+import dev.berth.daemon.api.ApiServer;
+import dev.berth.daemon.driver.bridge.BridgeDriver;
+import dev.berth.daemon.driver.host.HostDriver;
+import dev.berth.daemon.driver.none.NullDriver;
+import dev.berth.daemon.store.SqliteStateStore;
+import dev.berth.kernel.netlink.RtNetlink;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import sun.misc.Signal;
+
+/**
+ * The running daemon: wiring and lifecycle. Everything opened at start-up is pushed on a stack and
+ * closed in reverse at shutdown (or when start-up fails half-way).
+ */
+final class Daemon {
+    private static final Logger LOG = Logger.getLogger(Daemon.class.getName());
+    private final Deque<AutoCloseable> opened = new ArrayDeque<>();
+    private final CountDownLatch stop = new CountDownLatch(1);
+
+    static String version() {
+        String v = Daemon.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    static int runUntilStopped(ConfigLoader.Loaded loaded) {
+        Daemon daemon = new Daemon();
+        loaded.warnings().forEach(LOG::warning);
+        try {
+            daemon.start(loaded.config());
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "failed to start daemon: " + e.getMessage(), e);
+            daemon.close();
+            return 1;
+        }
+        daemon.awaitStop();
+        daemon.close();
+        LOG.info("Daemon shutdown complete");
+        return 0;
+    }
+
+    private void start(DaemonConfig config) {
+        LOG.info("Starting up Berth " + version() + " (data-root " + config.dataRoot() + ", exec-root "
+                + config.execRoot() + ")");
+        DaemonRoots roots = DaemonRoots.prepare(config);
+        opened.push(roots);
+        SqliteStateStore store = SqliteStateStore.open(config.dataRoot().resolve("berth.db"));
+        opened.push(store);
+        RtNetlink netlink = RtNetlink.open();
+        opened.push(netlink);
+        SecureRandom random = new SecureRandom();
+        NetworkService networks = new NetworkService(store,
+                List.of(new BridgeDriver(netlink, random), new HostDriver(), new NullDriver()), Clock.systemUTC(), random);
+        networks.start(config.bridge());
+        ApiServer api = new ApiServer(new ApiContext(networks, HostFacts.systemInfo(config, roots.engineId(), version())));
+        opened.push(api);
+        api.start(config.socketPath());
+        installSignals();
+        LOG.info("API listen on " + config.socketPath());
+        LOG.info("Daemon has completed initialization");
+    }
+
+    private void installSignals() {
+        Signal.handle(new Signal("TERM"), s -> requestStop("SIGTERM"));
+        Signal.handle(new Signal("INT"), s -> requestStop("SIGINT"));
+        Signal.handle(new Signal("HUP"), s -> LOG.info("SIGHUP received: no reloadable option is set; nothing to do"));
+    }
+
+    private void requestStop(String why) {
+        LOG.info("Processing signal '" + why + "'");
+        stop.countDown();
+    }
+
+    private void awaitStop() {
+        try {
+            stop.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void close() {
+        while (!opened.isEmpty()) {
+            AutoCloseable resource = opened.pop();
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, "error while shutting down " + resource.getClass().getSimpleName() + ": "
+                        + e.getMessage(), e);
+            }
+        }
+    }
+}

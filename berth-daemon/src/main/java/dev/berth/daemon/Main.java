@@ -1,0 +1,39 @@
+package dev.berth.daemon;
+
+import java.util.Arrays;
+
+/** {@code berthd}: parses the command line, then runs the daemon until SIGTERM or SIGINT. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String[] args) {
+        DaemonFlags flags;
+        ConfigLoader.Loaded loaded;
+        try {
+            flags = DaemonFlags.parse(Arrays.asList(args));
+            if (flags.action() == DaemonFlags.Action.HELP) {
+                System.out.print(DaemonFlags.USAGE);
+                return 0;
+            }
+            if (flags.action() == DaemonFlags.Action.VERSION) {
+                System.out.println("Berth version " + Daemon.version());
+                return 0;
+            }
+            loaded = ConfigLoader.load(flags);
+        } catch (ConfigException e) {
+            System.err.println("berthd: " + e.getMessage());
+            return 1;
+        }
+        if (flags.action() == DaemonFlags.Action.VALIDATE) {
+            System.out.println("configuration OK");
+            return 0;
+        }
+        LogSetup.configure(loaded.config().logging());
+        return Daemon.runUntilStopped(loaded);
+    }
+}

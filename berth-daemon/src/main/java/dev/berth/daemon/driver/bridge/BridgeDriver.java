@@ -1,0 +1,131 @@
+package dev.berth.daemon.driver.bridge;
+
+import dev.berth.core.errors.ConflictException;
+import dev.berth.core.errors.InternalException;
+import dev.berth.core.model.DeviceNames;
+import dev.berth.core.model.IpamPool;
+import dev.berth.core.model.Network;
+import dev.berth.core.model.PredefinedNetworks;
+import dev.berth.core.spi.NetworkDriver;
+import dev.berth.kernel.KernelException;
+import dev.berth.kernel.netlink.Address;
+import dev.berth.kernel.netlink.AddressSpec;
+import dev.berth.kernel.netlink.BridgeSpec;
+import dev.berth.kernel.netlink.Link;
+import dev.berth.kernel.netlink.RtNetlink;
+import dev.berth.kernel.sysctl.Sysctl;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/**
+ * The {@code bridge} driver: one Linux bridge per network, carrying the gateway address of each
+ * pool, brought up with the network's MTU. {@link #ensure} converges whatever it finds.
+ */
+public final class BridgeDriver implements NetworkDriver {
+    private static final int RT_SCOPE_UNIVERSE = 0;
+    private final RtNetlink netlink;
+    private final RandomGenerator random;
+
+    /** {@code netlink} must be bound to the daemon's host namespace. */
+    public BridgeDriver(RtNetlink netlink, RandomGenerator random) {
+        this.netlink = netlink;
+        this.random = random;
+    }
+
+    @Override
+    public String name() {
+        return PredefinedNetworks.DRIVER_BRIDGE;
+    }
+
+    @Override
+    public void ensure(Network network) {
+        String device = DeviceNames.bridgeName(network);
+        int mtu = mtu(network);
+        try {
+            Link link = netlink.link(device).orElseGet(() -> create(device, mtu));
+            if (!"bridge".equals(link.kind())) {
+                throw new ConflictException("cannot use " + device + " for network " + network.name()
+                        + ": a device of kind " + link.kind() + " already has that name");
+            }
+            if (link.mtu() != mtu) {
+                netlink.setMtu(link.index(), mtu);
+            }
+            disableRouterAdvertisements(device);
+            convergeAddresses(link.index(), network.ipam().pools());
+            if (!link.up()) {
+                netlink.setUp(link.index(), true);
+            }
+        } catch (KernelException e) {
+            throw new InternalException("ensure bridge " + device + " of network " + network.name() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void delete(Network network) {
+        String device = DeviceNames.bridgeName(network);
+        try {
+            netlink.deleteLink(device);
+        } catch (KernelException e) {
+            throw new InternalException("delete bridge " + device + " of network " + network.name() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private Link create(String device, int mtu) {
+        return netlink.createBridge(new BridgeSpec(device, mtu, randomMac()));
+    }
+
+    /** Each pool's gateway on the bridge; other global addresses of a managed family are removed. */
+    private void convergeAddresses(int index, List<IpamPool> pools) {
+        List<Address> present = netlink.addresses(index);
+        for (Address a : present) {
+            boolean managedFamily = pools.stream().anyMatch(p -> sameFamily(p.subnet().address(), a.address()));
+            boolean wanted = pools.stream().anyMatch(p -> isGateway(p, a));
+            if (managedFamily && a.scope() == RT_SCOPE_UNIVERSE && !wanted) {
+                netlink.deleteAddress(index, a.address(), a.prefixLength());
+            }
+        }
+        for (IpamPool pool : pools) {
+            if (pool.gateway().isEmpty() || present.stream().anyMatch(a -> isGateway(pool, a))) {
+                continue;
+            }
+            InetAddress gateway = pool.gateway().get();
+            netlink.addAddress(new AddressSpec(index, gateway, pool.subnet().length(), gateway instanceof Inet6Address));
+        }
+    }
+
+    private static boolean isGateway(IpamPool pool, Address a) {
+        return pool.gateway().map(g -> g.equals(a.address())).orElse(false)
+                && pool.subnet().length() == a.prefixLength();
+    }
+
+    private static boolean sameFamily(InetAddress a, InetAddress b) {
+        return (a instanceof Inet4Address) == (b instanceof Inet4Address);
+    }
+
+    /** The bridge must not take a default route from router advertisements on its own segment. */
+    private static void disableRouterAdvertisements(String device) {
+        if (Files.isDirectory(Path.of("/proc/sys/net/ipv6/conf", device))) {
+            Sysctl.write("net/ipv6/conf/" + device + "/accept_ra", "0");
+        }
+    }
+
+    private static int mtu(Network network) {
+        String value = network.options().get(PredefinedNetworks.OPT_MTU);
+        return value == null || value.equals("0") ? PredefinedNetworks.DEFAULT_MTU : Integer.parseInt(value);
+    }
+
+    /** A random unicast, locally administered MAC, so the bridge's MAC never follows its ports. */
+    private byte[] randomMac() {
+        byte[] mac = new byte[6];
+        random.nextBytes(mac);
+        mac[0] = (byte) ((mac[0] & 0xfe) | 0x02);
+        return mac;
+    }
+}

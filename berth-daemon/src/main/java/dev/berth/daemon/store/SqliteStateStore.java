@@ -1,0 +1,126 @@
+package dev.berth.daemon.store;
+
+import dev.berth.core.errors.InternalException;
+import dev.berth.core.model.Network;
+import dev.berth.core.model.NetworkId;
+import dev.berth.core.spi.StateStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The state store in one SQLite file under the data root. One connection, every public method one
+ * transaction (auto-commit statements or an explicit transaction), serialised by the monitor.
+ *
+ * <p>WAL journal with {@code synchronous=NORMAL}: a committed change survives a crash of the
+ * daemon (SIGKILL at any point); after a power loss the last transactions may be rolled back, and
+ * start-up then converges kernel state to what the store holds.
+ */
+public final class SqliteStateStore implements StateStore {
+    private static final String SCHEMA = """
+            CREATE TABLE IF NOT EXISTS networks (id TEXT PRIMARY KEY, name TEXT NOT NULL, body TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            """;
+    private final Connection connection;
+    private final NetworkCodec codec = new NetworkCodec();
+
+    private SqliteStateStore(Connection connection) {
+        this.connection = connection;
+    }
+
+    /** Opens (creating if needed) the database file and its schema. */
+    public static SqliteStateStore open(Path file) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+            try (Statement s = c.createStatement()) {
+                s.execute("PRAGMA journal_mode=WAL");
+                s.execute("PRAGMA synchronous=NORMAL");
+                s.execute("PRAGMA busy_timeout=5000");
+                for (String ddl : SCHEMA.split(";")) {
+                    if (!ddl.isBlank()) {
+                        s.execute(ddl);
+                    }
+                }
+            }
+            return new SqliteStateStore(c);
+        } catch (SQLException | java.io.IOException e) {
+            throw new InternalException("open state store " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized List<Network> networks() {
+        List<Network> out = new ArrayList<>();
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("SELECT body FROM networks ORDER BY name")) {
+            while (rs.next()) {
+                out.add(codec.decode(rs.getString(1)));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw failure("read networks", e);
+        }
+    }
+
+    @Override
+    public synchronized void putNetwork(Network network) {
+        update("store network " + network.name(),
+                "INSERT OR REPLACE INTO networks (id, name, body) VALUES (?, ?, ?)",
+                network.id().value(), network.name(), codec.encode(network));
+    }
+
+    @Override
+    public synchronized void deleteNetwork(NetworkId id) {
+        update("delete network " + id.shortId(), "DELETE FROM networks WHERE id = ?", id.value());
+    }
+
+    @Override
+    public synchronized Optional<String> setting(String key) {
+        try (PreparedStatement s = connection.prepareStatement("SELECT value FROM settings WHERE key = ?")) {
+            s.setString(1, key);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw failure("read setting " + key, e);
+        }
+    }
+
+    @Override
+    public synchronized void putSetting(String key, String value) {
+        update("store setting " + key, "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", key, value);
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            throw failure("close state store", e);
+        }
+    }
+
+    private void update(String action, String sql, String... args) {
+        try (PreparedStatement s = connection.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                s.setString(i + 1, args[i]);
+            }
+            s.executeUpdate();
+        } catch (SQLException e) {
+            throw failure(action, e);
+        }
+    }
+
+    private static InternalException failure(String action, SQLException e) {
+        return new InternalException(action + ": " + e.getMessage(), e);
+    }
+}

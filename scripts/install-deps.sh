@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what Berth needs on a Debian 12 machine, only what is missing. Idempotent and quiet
+# when everything is there. Needs root for apt-get.
+set -euo pipefail
+JAVA_HOME=${BERTH_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+need=()
+have_cmd() { command -v "$1" >/dev/null 2>&1; }
+have_cmd ip      || need+=(iproute2)
+have_cmd nft     || need+=(nftables)
+have_cmd ping    || need+=(iputils-ping)
+have_cmd dig     || need+=(dnsutils)
+have_cmd curl    || need+=(curl)
+have_cmd nsenter || need+=(util-linux)
+have_cmd mvn     || need+=(maven)
+ldconfig -p 2>/dev/null | grep -q 'libnftables.so.1' || need+=(libnftables1)
+if ((${#need[@]})); then
+  echo "berth: installing ${need[*]} ..." >&2
+  if [[ $(id -u) != 0 ]]; then echo "berth: run as root to install packages" >&2; exit 1; fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >&2
+fi
+if [[ ! -x "$JAVA_HOME/bin/java" ]]; then
+  echo "berth: Java 25 not found at $JAVA_HOME; install a JDK 25 and set BERTH_JAVA_HOME" >&2
+  exit 1
+fi
+if [[ ! -x /usr/local/bin/docker ]] && ! have_cmd docker; then
+  echo "berth: note: no docker CLI found; the demo and the tests that drive Berth with it need one" >&2
+fi

@@ -1,0 +1,114 @@
+package dev.berth.daemon.api;
+
+import dev.berth.core.errors.BerthException;
+import dev.berth.core.errors.InternalException;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * The Engine API over a Unix socket: Jetty 12 core handlers, requests run on virtual threads.
+ * Handlers never switch namespaces; the services do kernel work on their own threads.
+ */
+public final class ApiServer implements AutoCloseable {
+    private final ApiContext context;
+    private final Consumer<Routes> extraRoutes;
+    private Server server;
+    private SocketFile socket;
+    private ExecutorService virtualThreads;
+
+    public ApiServer(ApiContext context) {
+        this(context, routes -> { });
+    }
+
+    /** With routes added after the standard ones (tests use it to exercise request decoding). */
+    ApiServer(ApiContext context, Consumer<Routes> extraRoutes) {
+        this.context = context;
+        this.extraRoutes = extraRoutes;
+    }
+
+    /**
+     * Listens on {@code socketPath}: creates parent directories, removes a stale socket file, fails
+     * if another daemon answers there, and leaves the socket at mode 0660.
+     */
+    public synchronized void start(Path socketPath) {
+        if (server != null) {
+            throw new IllegalStateException("API server already started on " + socket.path());
+        }
+        SocketFile file = new SocketFile(socketPath);
+        file.prepare();
+        ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("berth-api-", 0).factory());
+        Server jetty = newServer(socketPath, executor);
+        try {
+            jetty.start();
+            file.restrictPermissions();
+        } catch (Exception e) {
+            stopQuietly(jetty, e);
+            executor.close();
+            if (e instanceof BerthException berth) {
+                throw berth;
+            }
+            throw new InternalException("start API server on " + socketPath + ": " + e.getMessage(), e);
+        }
+        server = jetty;
+        socket = file;
+        virtualThreads = executor;
+    }
+
+    /** Stops accepting, finishes nothing in flight, and deletes the socket file. */
+    @Override
+    public synchronized void close() {
+        if (server == null) {
+            return;
+        }
+        try {
+            server.stop();
+        } catch (Exception e) {
+            throw new InternalException("stop API server on " + socket.path() + ": " + e.getMessage(), e);
+        } finally {
+            virtualThreads.close();
+            socket.delete();
+            server = null;
+        }
+    }
+
+    private Server newServer(Path socketPath, ExecutorService executor) {
+        QueuedThreadPool threads = new QueuedThreadPool();
+        threads.setName("berth-api");
+        threads.setVirtualThreadsExecutor(executor);
+        Server jetty = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        // Go's net/http decodes %2F in paths; network names may hold '/', so do the same.
+        http.setUriCompliance(UriCompliance.DEFAULT.with("berth", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR));
+        UnixDomainServerConnector connector = new UnixDomainServerConnector(jetty, new HttpConnectionFactory(http));
+        connector.setUnixDomainPath(socketPath);
+        jetty.addConnector(connector);
+        JsonCodec json = new JsonCodec();
+        Routes routes = new Routes();
+        new SystemEndpoints(context.system()).register(routes);
+        new NetworkEndpoints(context.networks(), new Filters(json)).register(routes);
+        extraRoutes.accept(routes);
+        Dispatcher dispatcher = new Dispatcher(routes, json, context.system().version());
+        jetty.setHandler(dispatcher);
+        jetty.setErrorHandler(new JsonErrorPage(dispatcher));
+        jetty.setStopTimeout(2_000);
+        return jetty;
+    }
+
+    private static void stopQuietly(Server jetty, Exception cause) {
+        try {
+            jetty.stop();
+        } catch (Exception e) {
+            cause.addSuppressed(e);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package dev.berth.daemon.api;
+
+import dev.berth.core.errors.BerthException;
+import dev.berth.core.errors.ConflictException;
+import dev.berth.core.errors.ForbiddenException;
+import dev.berth.core.errors.InternalException;
+import dev.berth.core.errors.InvalidParameterException;
+import dev.berth.core.errors.NotFoundException;
+import dev.berth.core.errors.UnavailableException;
+
+/** Maps an error category to the HTTP status moby's {@code httpstatus.FromError} gives it. */
+final class ErrorStatus {
+    private ErrorStatus() {
+    }
+
+    static int of(Throwable error) {
+        if (!(error instanceof BerthException berth)) {
+            return 500;
+        }
+        return switch (berth) {
+            case NotFoundException e -> 404;
+            case InvalidParameterException e -> 400;
+            case ConflictException e -> 409;
+            case ForbiddenException e -> 403;
+            case UnavailableException e -> 503;
+            case InternalException e -> 500;
+        };
+    }
+
+    /** The text shown to the user: the exception's message, or its type when it has none. */
+    static String message(Throwable error) {
+        String message = error.getMessage();
+        return message == null || message.isBlank() ? error.getClass().getName() : message;
+    }
+}

@@ -1,0 +1,25 @@
+/**
+ * The Docker Engine API over a Unix socket: routing ({@code /v{X.Y}/...} and unversioned), version
+ * checks, moby's response headers and error shape, and the endpoints that map the Engine API's
+ * JSON ({@code dev.berth.api.types}) to the use cases ({@code dev.berth.core.service}).
+ *
+ * <pre>{@code
+ * ApiServer api = new ApiServer(new ApiContext(networkService, systemInfo));
+ * api.start(Path.of("/run/berth.sock"));   // stale socket removed, mode 0660
+ * ...
+ * api.close();                              // stops Jetty, deletes the socket
+ * }</pre>
+ *
+ * <p>Adding a route: write an {@link dev.berth.daemon.api.Endpoint} returning a
+ * {@link dev.berth.daemon.api.Reply} and register it in the endpoint class's {@code register};
+ * throw {@code dev.berth.core.errors} exceptions for errors, the dispatcher maps them to statuses
+ * and logs 5xx once with the stack trace. Read JSON bodies with
+ * {@link dev.berth.daemon.api.ApiRequest#body}.
+ *
+ * <p>Be aware: the docker CLI compares error {@code Content-Type} with {@code application/json} for
+ * exact equality, so content types are set as plain header fields (never via a charset-adding API).
+ * {@code docker network inspect} prints our JSON verbatim, so record field order is user-visible.
+ * Requests run on virtual threads: nothing here may switch network namespaces. The socket exists
+ * with the process umask's mode between bind and the chmod to 0660.
+ */
+package dev.berth.daemon.api;

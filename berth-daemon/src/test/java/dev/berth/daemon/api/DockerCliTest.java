@@ -1,0 +1,148 @@
+package dev.berth.daemon.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real docker CLI against our server: no privileges needed, skipped when the CLI is missing.
+ * Proves what raw tests cannot: that the CLI negotiates, decodes and prints what we send.
+ */
+class DockerCliTest {
+    private static final Path DOCKER = Path.of("/usr/local/bin/docker");
+
+    @TempDir
+    Path directory;
+    TestDaemon daemon;
+
+    record Run(int exit, String out, String err) {
+    }
+
+    @BeforeEach
+    void start() {
+        assumeTrue(Files.isExecutable(DOCKER), "docker CLI not installed at " + DOCKER);
+        daemon = new TestDaemon(directory);
+    }
+
+    @AfterEach
+    void stop() {
+        if (daemon != null) {
+            daemon.close();
+        }
+    }
+
+    @Test
+    void networkLsPrintsHeaderAndThreeRows() throws Exception {
+        Run run = docker("network", "ls");
+        assertEquals(0, run.exit(), run.err());
+        List<String> lines = run.out().lines().toList();
+        assertEquals(4, lines.size(), run.out());
+        assertTrue(lines.get(0).matches("NETWORK ID\\s+NAME\\s+DRIVER\\s+SCOPE"), lines.get(0));
+        assertTrue(lines.get(1).matches("[0-9a-f]{12}\\s+bridge\\s+bridge\\s+local"), lines.get(1));
+        assertTrue(lines.get(2).matches("[0-9a-f]{12}\\s+host\\s+host\\s+local"), lines.get(2));
+        assertTrue(lines.get(3).matches("[0-9a-f]{12}\\s+none\\s+null\\s+local"), lines.get(3));
+    }
+
+    @Test
+    void networkLsWithFilterAndFormat() throws Exception {
+        Run run = docker("network", "ls", "-f", "driver=bridge", "--format", "{{.Name}} {{.IPv4}} {{.CreatedAt}}");
+        assertEquals(0, run.exit(), run.err());
+        assertEquals("bridge true 2026-11-28 01:03:27.581170769 +0000 UTC\n", run.out());
+    }
+
+    @Test
+    void networkInspectBridgeShowsDockersKeyOrder() throws Exception {
+        Run run = docker("network", "inspect", "bridge");
+        assertEquals(0, run.exit(), run.err());
+        JsonNode ours = new ObjectMapper().readTree(run.out()).get(0);
+        List<String> expected = NetworkJsonTest.keys(dockerSample());
+        expected.add(expected.indexOf("EnableIPv6"), "EnableIPv4");
+        assertEquals(expected, NetworkJsonTest.keys(ours));
+        assertTrue(run.out().startsWith("[\n    {\n        \"Name\": \"bridge\",\n"), run.out());
+    }
+
+    @Test
+    void networkInspectUnknownPrintsDaemonMessage() throws Exception {
+        Run run = docker("network", "inspect", "nosuch");
+        assertEquals(1, run.exit());
+        assertEquals("[]\n", run.out());
+        assertTrue(run.err().contains("Error response from daemon: network nosuch not found\n"), run.err());
+    }
+
+    @Test
+    void versionPrintsServerSection() throws Exception {
+        Run run = docker("version");
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(run.out().contains("Server: Berth"), run.out());
+        assertTrue(run.out().contains("Version:          0.1.0-test"), run.out());
+        assertTrue(run.out().contains("API version:      1.50 (minimum version 1.24)"), run.out());
+    }
+
+    @Test
+    void infoPrintsSaneOutput() throws Exception {
+        Run run = docker("info");
+        assertEquals(0, run.exit(), run.out() + run.err());
+        assertTrue(run.out().contains("Server Version: 0.1.0-test"), run.out());
+        assertTrue(run.out().contains("Network: bridge host null"), run.out());
+        assertTrue(run.out().contains("Swarm: inactive"), run.out());
+        assertTrue(run.out().contains("Docker Root Dir: /var/lib/berth"), run.out());
+        assertTrue(!run.err().contains("rror"), run.err());
+    }
+
+    @Test
+    void oldApiVersionStillWorksAndTooNewIsRejected() throws Exception {
+        Run old = docker(List.of("DOCKER_API_VERSION=1.41"), "network", "ls", "-q");
+        assertEquals(0, old.exit(), old.err());
+        assertEquals(3, old.out().lines().count());
+        Run tooNew = docker(List.of("DOCKER_API_VERSION=1.51"), "network", "ls");
+        assertEquals(1, tooNew.exit());
+        assertTrue(tooNew.err().contains(
+                "Error response from daemon: client version 1.51 is too new. Maximum supported API version is 1.50"),
+                tooNew.err());
+    }
+
+    private Run docker(String... args) throws Exception {
+        return docker(List.of(), args);
+    }
+
+    private Run docker(List<String> env, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(DOCKER.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().keySet().removeIf(k -> k.startsWith("DOCKER_"));
+        builder.environment().put("DOCKER_HOST", "unix://" + daemon.socket);
+        builder.environment().put("DOCKER_CONFIG", Files.createDirectories(directory.resolve("config")).toString());
+        for (String pair : env) {
+            builder.environment().put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+        }
+        Path out = directory.resolve("out.txt");
+        Path err = directory.resolve("err.txt");
+        Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("docker " + String.join(" ", args) + " did not finish");
+        }
+        return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    private JsonNode dockerSample() throws IOException {
+        try (InputStream in = getClass().getResourceAsStream("inspect-bridge.default.json")) {
+            return new ObjectMapper().readTree(new String(in.readAllBytes(), StandardCharsets.UTF_8)).get(0);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package dev.berth.daemon.api;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Test client: one HTTP/1.1 request over the Unix socket, read to EOF, nothing interpreted for us. */
+final class RawHttp {
+    private final Path socket;
+
+    RawHttp(Path socket) {
+        this.socket = socket;
+    }
+
+    /** A response as bytes arrived: status, header lines as sent, body. */
+    record Response(int status, List<String> headerLines, String body) {
+        /** The value of the one header named so (case-insensitive), exactly as sent. */
+        Optional<String> header(String name) {
+            return headerLines.stream()
+                    .filter(line -> line.regionMatches(true, 0, name + ":", 0, name.length() + 1))
+                    .map(line -> line.substring(name.length() + 1).strip())
+                    .findFirst();
+        }
+    }
+
+    Response get(String target) throws IOException {
+        return send("GET", target, null, null);
+    }
+
+    Response send(String method, String target, String contentType, String body) throws IOException {
+        StringBuilder request = new StringBuilder()
+                .append(method).append(' ').append(target).append(" HTTP/1.1\r\n")
+                .append("Host: api.moby.localhost\r\n")
+                .append("User-Agent: berth-test\r\n")
+                .append("Connection: close\r\n");
+        byte[] payload = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+        if (contentType != null) {
+            request.append("Content-Type: ").append(contentType).append("\r\n");
+        }
+        if (body != null) {
+            request.append("Content-Length: ").append(payload.length).append("\r\n");
+        }
+        request.append("\r\n");
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            channel.connect(UnixDomainSocketAddress.of(socket));
+            channel.write(ByteBuffer.wrap(request.toString().getBytes(StandardCharsets.UTF_8)));
+            channel.write(ByteBuffer.wrap(payload));
+            return parse(readAll(channel));
+        }
+    }
+
+    private static String readAll(SocketChannel channel) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteBuffer buffer = ByteBuffer.allocate(8192);
+        while (channel.read(buffer) >= 0) {
+            out.write(buffer.array(), 0, buffer.position());
+            buffer.clear();
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static Response parse(String raw) {
+        int end = raw.indexOf("\r\n\r\n");
+        String[] head = raw.substring(0, end).split("\r\n");
+        int status = Integer.parseInt(head[0].split(" ")[1]);
+        List<String> headers = new ArrayList<>(List.of(head).subList(1, head.length));
+        return new Response(status, headers, raw.substring(end + 4));
+    }
+}

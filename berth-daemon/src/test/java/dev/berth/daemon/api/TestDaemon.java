@@ -1,0 +1,58 @@
+package dev.berth.daemon.api;
+
+import dev.berth.core.model.IpPrefix;
+import dev.berth.core.service.DefaultBridgeSettings;
+import dev.berth.core.service.NetworkService;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Consumer;
+
+/**
+ * Test fixture: an {@link ApiServer} on a socket in a temporary directory, backed by a real
+ * {@link NetworkService} with an in-memory store and drivers that touch no kernel.
+ */
+final class TestDaemon implements AutoCloseable {
+    static final Instant CREATED = Instant.parse("2026-11-28T01:03:27.581170769Z");
+
+    final Path socket;
+    final NetworkService networks;
+    final ApiServer server;
+
+    TestDaemon(Path directory) {
+        this(directory, routes -> { });
+    }
+
+    TestDaemon(Path directory, Consumer<Routes> extraRoutes) {
+        this.socket = directory.resolve("berth.sock");
+        this.networks = networkService();
+        this.server = new ApiServer(new ApiContext(networks, system()), extraRoutes);
+        server.start(socket);
+    }
+
+    /** A started service with the three predefined networks, all created at {@link #CREATED}. */
+    static NetworkService networkService() {
+        NetworkService service = new NetworkService(new InMemoryStateStore(),
+                List.of(new NoopNetworkDriver("bridge"), new NoopNetworkDriver("host"), new NoopNetworkDriver("null")),
+                Clock.fixed(CREATED, ZoneOffset.UTC), new Random(42));
+        service.start(new DefaultBridgeSettings(IpPrefix.parse("172.17.0.1/16"), 1500, true, true, "0.0.0.0"));
+        return service;
+    }
+
+    static SystemInfo system() {
+        return new SystemInfo("0.1.0-test", "abc1234", "5f7c1e2a-0000-4000-8000-000000000001", "testhost",
+                "6.8.0-test", "Test Linux 1.0", "/var/lib/berth", 4, 8L << 30, "2026-11-28T00:00:00.000000000+00:00");
+    }
+
+    RawHttp http() {
+        return new RawHttp(socket);
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}

@@ -41,7 +41,7 @@ class ApiErrorsIT {
             new BadRequest("GET", "/networks?filters=" + encode("{bad"), 400, "invalid filter"),
             new BadRequest("GET", "/v1.50/networks?filters=" + encode("{\"foo\":{\"x\":true}}"), 400,
                     "invalid filter 'foo'"),
-            new BadRequest("GET", "/v1.50/networks?filters=" + encode("{\"type\":{\"bogus\":true}}"), 500,
+            new BadRequest("GET", "/v1.50/networks?filters=" + encode("{\"type\":{\"bogus\":true}}"), 400,
                     "invalid filter: 'type'='bogus'"),
             new BadRequest("GET", "/networks/foo", 404, "network foo not found"),
             new BadRequest("GET", "/v1.50/networks/foo", 404, "network foo not found"));

@@ -7,7 +7,7 @@ import dev.berth.core.model.IpamPool;
 import dev.berth.core.model.Network;
 import dev.berth.core.model.PredefinedNetworks;
 import dev.berth.core.spi.NetworkDriver;
-import dev.berth.kernel.KernelException;
+import dev.berth.kernel.ffm.KernelException;
 import dev.berth.kernel.netlink.Address;
 import dev.berth.kernel.netlink.AddressSpec;
 import dev.berth.kernel.netlink.BridgeSpec;

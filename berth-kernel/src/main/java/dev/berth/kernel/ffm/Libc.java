@@ -1,0 +1,376 @@
+package dev.berth.kernel.ffm;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * The libc calls the kernel layer needs, bound with FFM. Every call captures errno through
+ * {@code Linker.Option.captureCallState("errno")} into a segment private to the call: reading the
+ * thread's errno after the downcall is unreliable because the JVM may have made other calls in
+ * between. A failed call throws {@link KernelException} naming the call and its object.
+ *
+ * <p>Blocking calls ({@code recv}, {@code read}, {@code write}, {@code sendto}) are retried on
+ * EINTR. {@code close} is not: on Linux the descriptor is released even when close reports EINTR.
+ */
+public final class Libc {
+    public static final int AF_NETLINK = 16;
+    public static final int SOCK_RAW = 3;
+    public static final int SOCK_CLOEXEC = 0x80000;
+    public static final int O_RDONLY = 0;
+    public static final int O_WRONLY = 1;
+    public static final int O_CREAT = 0x40;
+    public static final int O_EXCL = 0x80;
+    public static final int O_TRUNC = 0x200;
+    public static final int O_CLOEXEC = 0x80000;
+    public static final int CLONE_NEWNET = 0x40000000;
+    public static final long MS_BIND = 0x1000;
+    public static final long MS_REC = 0x4000;
+    public static final long MS_SHARED = 1L << 20;
+    public static final int MNT_DETACH = 2;
+    public static final int SOL_SOCKET = 1;
+    public static final int SO_RCVTIMEO = 20;
+    public static final int SOL_NETLINK = 270;
+    public static final int MSG_TRUNC = 0x20;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final SymbolLookup LOOKUP = LINKER.defaultLookup();
+    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+
+    private static final MethodHandle SOCKET = downcall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle BIND = downcall("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle SETSOCKOPT = downcall("setsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle SENDTO = downcall("sendto",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle RECV = downcall("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle READ = downcall("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle WRITE = downcall("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle SETNS = downcall("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle UNSHARE = downcall("unshare", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    // open(2) is variadic: the mode is the first variadic argument.
+    private static final MethodHandle OPEN = downcall("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
+            Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle MOUNT = downcall("mount",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
+    private static final MethodHandle UMOUNT2 = downcall("umount2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle UNLINK = downcall("unlink", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    private static final MethodHandle GETPID = downcall("getpid", FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle GETTID = downcall("gettid", FunctionDescriptor.of(JAVA_INT));
+
+    private Libc() {}
+
+    @SuppressWarnings("restricted") // native access is the point of this class; see package-info
+    private static MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... extra) {
+        MemorySegment symbol = LOOKUP.find(name)
+                .orElseThrow(() -> new IllegalStateException("libc symbol not found: " + name));
+        Linker.Option[] options = new Linker.Option[extra.length + 1];
+        options[0] = Linker.Option.captureCallState("errno");
+        System.arraycopy(extra, 0, options, 1, extra.length);
+        return LINKER.downcallHandle(symbol, descriptor, options);
+    }
+
+    private static int errno(MemorySegment state) {
+        // Since Java 22 the var handle takes a base offset coordinate.
+        return (int) ERRNO.get(state, 0L);
+    }
+
+    private static RuntimeException unexpected(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            return r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new IllegalStateException("native call failed", t);
+    }
+
+    public static int socket(int domain, int type, int protocol) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            int r;
+            try {
+                r = (int) SOCKET.invokeExact(state, domain, type, protocol);
+            } catch (Throwable t) {
+                throw unexpected(t);
+            }
+            if (r < 0) {
+                throw new KernelException("socket(family " + domain + ", protocol " + protocol + ")", errno(state));
+            }
+            return r;
+        }
+    }
+
+    public static void bind(int fd, MemorySegment address) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            int r;
+            try {
+                r = (int) BIND.invokeExact(state, fd, address, (int) address.byteSize());
+            } catch (Throwable t) {
+                throw unexpected(t);
+            }
+            if (r < 0) {
+                throw new KernelException("bind socket fd " + fd, errno(state));
+            }
+        }
+    }
+
+    public static void setsockopt(int fd, int level, int option, MemorySegment value) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            int r;
+            try {
+                r = (int) SETSOCKOPT.invokeExact(state, fd, level, option, value, (int) value.byteSize());
+            } catch (Throwable t) {
+                throw unexpected(t);
+            }
+            if (r < 0) {
+                throw new KernelException("setsockopt(fd " + fd + ", level " + level + ", option " + option + ")",
+                        errno(state));
+            }
+        }
+    }
+
+    /** Sends the whole segment as one datagram to {@code address}; retries on EINTR. */
+    public static long sendto(int fd, MemorySegment buffer, int flags, MemorySegment address) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            while (true) {
+                long r;
+                try {
+                    r = (long) SENDTO.invokeExact(state, fd, buffer, buffer.byteSize(), flags, address,
+                            (int) address.byteSize());
+                } catch (Throwable t) {
+                    throw unexpected(t);
+                }
+                if (r >= 0) {
+                    return r;
+                }
+                int err = errno(state);
+                if (err != Errno.EINTR) {
+                    throw new KernelException("sendto socket fd " + fd, err);
+                }
+            }
+        }
+    }
+
+    /** Receives into the segment; returns the datagram length (larger than the segment with MSG_TRUNC). */
+    public static long recv(int fd, MemorySegment buffer, int flags) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            while (true) {
+                long r;
+                try {
+                    r = (long) RECV.invokeExact(state, fd, buffer, buffer.byteSize(), flags);
+                } catch (Throwable t) {
+                    throw unexpected(t);
+                }
+                if (r >= 0) {
+                    return r;
+                }
+                int err = errno(state);
+                if (err != Errno.EINTR) {
+                    throw new KernelException("recv socket fd " + fd, err);
+                }
+            }
+        }
+    }
+
+    /** One read(2) into the segment, retried on EINTR; returns the byte count (0 at end of file). */
+    public static long read(int fd, MemorySegment buffer) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            while (true) {
+                long r;
+                try {
+                    r = (long) READ.invokeExact(state, fd, buffer, buffer.byteSize());
+                } catch (Throwable t) {
+                    throw unexpected(t);
+                }
+                if (r >= 0) {
+                    return r;
+                }
+                int err = errno(state);
+                if (err != Errno.EINTR) {
+                    throw new KernelException("read fd " + fd, err);
+                }
+            }
+        }
+    }
+
+    /** One write(2) of the segment, retried on EINTR; returns the byte count written. */
+    public static long write(int fd, MemorySegment buffer) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            while (true) {
+                long r;
+                try {
+                    r = (long) WRITE.invokeExact(state, fd, buffer, buffer.byteSize());
+                } catch (Throwable t) {
+                    throw unexpected(t);
+                }
+                if (r >= 0) {
+                    return r;
+                }
+                int err = errno(state);
+                if (err != Errno.EINTR) {
+                    throw new KernelException("write fd " + fd, err);
+                }
+            }
+        }
+    }
+
+    public static void close(int fd) {
+        int r;
+        int err;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            try {
+                r = (int) CLOSE.invokeExact(state, fd);
+            } catch (Throwable t) {
+                throw unexpected(t);
+            }
+            err = errno(state);
+        }
+        // EINTR on close still released the descriptor on Linux; retrying could close a reused fd.
+        if (r < 0 && err != Errno.EINTR) {
+            throw new KernelException("close fd " + fd, err);
+        }
+    }
+
+    /** Moves the calling thread into the namespace behind {@code fd}. Only call on platform threads. */
+    public static void setns(int fd, int nstype) {
+        simple(SETNS, "setns fd " + fd, fd, nstype);
+    }
+
+    /** Gives the calling thread a new namespace of the given kinds. Only call on platform threads. */
+    public static void unshare(int flags) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            int r;
+            try {
+                r = (int) UNSHARE.invokeExact(state, flags);
+            } catch (Throwable t) {
+                throw unexpected(t);
+            }
+            if (r < 0) {
+                throw new KernelException("unshare(0x" + Integer.toHexString(flags) + ")", errno(state));
+            }
+        }
+    }
+
+    private static void simple(MethodHandle handle, String action, int a, int b) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            int r;
+            try {
+                r = (int) handle.invokeExact(state, a, b);
+            } catch (Throwable t) {
+                throw unexpected(t);
+            }
+            if (r < 0) {
+                throw new KernelException(action, errno(state));
+            }
+        }
+    }
+
+    public static int open(String path, int flags, int mode) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            MemorySegment cPath = arena.allocateFrom(path);
+            int r;
+            try {
+                r = (int) OPEN.invokeExact(state, cPath, flags, mode);
+            } catch (Throwable t) {
+                throw unexpected(t);
+            }
+            if (r < 0) {
+                throw new KernelException("open " + path, errno(state));
+            }
+            return r;
+        }
+    }
+
+    /** mount(2) without data; {@code fstype} may be null (bind mounts, propagation changes). */
+    public static void mount(String source, String target, String fstype, long flags) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            MemorySegment cSource = arena.allocateFrom(source);
+            MemorySegment cTarget = arena.allocateFrom(target);
+            MemorySegment cType = fstype == null ? MemorySegment.NULL : arena.allocateFrom(fstype);
+            int r;
+            try {
+                r = (int) MOUNT.invokeExact(state, cSource, cTarget, cType, flags, MemorySegment.NULL);
+            } catch (Throwable t) {
+                throw unexpected(t);
+            }
+            if (r < 0) {
+                throw new KernelException("mount " + (source.isEmpty() ? "" : source + " on ") + target, errno(state));
+            }
+        }
+    }
+
+    public static void umount2(String target, int flags) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            MemorySegment cTarget = arena.allocateFrom(target);
+            int r;
+            try {
+                r = (int) UMOUNT2.invokeExact(state, cTarget, flags);
+            } catch (Throwable t) {
+                throw unexpected(t);
+            }
+            if (r < 0) {
+                throw new KernelException("umount " + target, errno(state));
+            }
+        }
+    }
+
+    public static void unlink(String path) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            MemorySegment cPath = arena.allocateFrom(path);
+            int r;
+            try {
+                r = (int) UNLINK.invokeExact(state, cPath);
+            } catch (Throwable t) {
+                throw unexpected(t);
+            }
+            if (r < 0) {
+                throw new KernelException("unlink " + path, errno(state));
+            }
+        }
+    }
+
+    public static int getpid() {
+        return noArgs(GETPID);
+    }
+
+    public static int gettid() {
+        return noArgs(GETTID);
+    }
+
+    private static int noArgs(MethodHandle handle) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            try {
+                return (int) handle.invokeExact(state);
+            } catch (Throwable t) {
+                throw unexpected(t);
+            }
+        }
+    }
+}

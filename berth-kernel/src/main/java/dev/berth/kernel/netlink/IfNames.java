@@ -1,0 +1,30 @@
+package dev.berth.kernel.netlink;
+
+import java.nio.charset.StandardCharsets;
+
+/** Interface-name rules of the kernel's dev_valid_name(), checked before anything is sent. */
+final class IfNames {
+    /** IFNAMSIZ is 16 including the NUL. */
+    static final int MAX_LENGTH = 15;
+
+    private IfNames() {}
+
+    static String check(String name) {
+        if (name == null || name.isEmpty()) {
+            throw new IllegalArgumentException("interface name is empty");
+        }
+        if (name.getBytes(StandardCharsets.UTF_8).length > MAX_LENGTH) {
+            throw new IllegalArgumentException("interface name longer than 15 bytes: " + name);
+        }
+        if (name.equals(".") || name.equals("..")) {
+            throw new IllegalArgumentException("invalid interface name: " + name);
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == '/' || c == ':' || Character.isWhitespace(c)) {
+                throw new IllegalArgumentException("interface name contains '" + c + "': " + name);
+            }
+        }
+        return name;
+    }
+}

@@ -1,0 +1,42 @@
+package dev.berth.kernel.netlink;
+
+import java.net.InetAddress;
+
+import static dev.berth.kernel.netlink.Uapi.*;
+
+/** RTM_*NEIGH messages for proxy entries: {@code struct ndmsg} plus NDA_DST. */
+final class NeighbourCodec {
+    private NeighbourCodec() {}
+
+    /** struct ndmsg { u8 family; u8 pad1; u16 pad2; s32 ifindex; u16 state; u8 flags; u8 type; } */
+    private static NlWriter ndmsg(NlWriter w, int family, int index, int state, int flags) {
+        return w.u8(family).u8(0).u16(0).u32(index).u16(state).u8(flags).u8(0);
+    }
+
+    /**
+     * Proxy entries live in the kernel's pneigh table, where an add of an existing entry just
+     * succeeds; NLM_F_REPLACE keeps that explicit.
+     */
+    static NlWriter addProxy(int index, InetAddress address) {
+        NlWriter w = ndmsg(new NlWriter(RTM_NEWNEIGH, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE),
+                RouteSpec.familyOf(address), index, NUD_PERMANENT, NTF_PROXY);
+        return w.attr(NDA_DST, address.getAddress());
+    }
+
+    static NlWriter deleteProxy(int index, InetAddress address) {
+        NlWriter w = ndmsg(new NlWriter(RTM_DELNEIGH, NLM_F_REQUEST | NLM_F_ACK), RouteSpec.familyOf(address), index,
+                0, NTF_PROXY);
+        return w.attr(NDA_DST, address.getAddress());
+    }
+
+    /** The kernel dumps the proxy table instead of the neighbour cache when ndm_flags == NTF_PROXY exactly. */
+    static NlWriter dumpProxies(int family) {
+        return ndmsg(new NlWriter(RTM_GETNEIGH, NLM_F_REQUEST | NLM_F_DUMP), family, 0, 0, NTF_PROXY);
+    }
+
+    static ProxyNeighbour decode(NlMessage m) {
+        int index = m.payload().getInt(4);
+        NlAttrs a = NlAttrs.parse(m.payload(), NDMSG_LEN);
+        return new ProxyNeighbour(index, AddressCodec.inet(a.bytes(NDA_DST)));
+    }
+}

@@ -1,0 +1,249 @@
+package dev.berth.kernel.netlink;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import dev.berth.kernel.ffm.Errno;
+import dev.berth.kernel.ffm.KernelException;
+import dev.berth.kernel.netns.NetNs;
+
+/**
+ * A NETLINK_ROUTE socket and the operations Berth needs on links, addresses, routes (main table)
+ * and proxy neighbours. The socket works in the network namespace it was opened in, whatever
+ * thread uses it later. Methods are synchronized: one request at a time per socket.
+ *
+ * <p>Errors are {@link KernelException}s naming action and object, e.g.
+ * {@code create bridge br0 in netns /run/netns/h1: EEXIST (File exists)}. Deletes tolerate the
+ * "already gone" errnos and so are idempotent.
+ */
+public final class RtNetlink implements AutoCloseable {
+    public static final int AF_INET = Uapi.AF_INET;
+    public static final int AF_INET6 = Uapi.AF_INET6;
+
+    private final NetlinkSocket socket;
+    private final String where;
+
+    private RtNetlink(NetlinkSocket socket, String where) {
+        this.socket = socket;
+        this.where = where;
+    }
+
+    /** Opens a socket in the calling thread's namespace. */
+    public static RtNetlink open() {
+        return new RtNetlink(NetlinkSocket.open(Uapi.NETLINK_ROUTE), "");
+    }
+
+    /** Opens a socket inside {@code ns} (through {@link NetNs#call}); it stays there. */
+    public static RtNetlink openIn(NetNs ns) {
+        NetlinkSocket s = ns.call(() -> NetlinkSocket.open(Uapi.NETLINK_ROUTE));
+        return new RtNetlink(s, " in " + ns);
+    }
+
+    // ---- links
+
+    public synchronized List<Link> links() {
+        List<Link> out = new ArrayList<>();
+        for (NlMessage m : socket.dump(LinkCodec.dump(), "list links" + where)) {
+            if (m.type() == Uapi.RTM_NEWLINK) {
+                out.add(LinkCodec.decode(m));
+            }
+        }
+        return out;
+    }
+
+    public synchronized Optional<Link> link(String name) {
+        IfNames.check(name);
+        return getLink(LinkCodec.get(name), "get link " + name);
+    }
+
+    public synchronized Optional<Link> link(int index) {
+        return getLink(LinkCodec.get(index), "get link #" + index);
+    }
+
+    private Optional<Link> getLink(NlWriter request, String action) {
+        try {
+            return socket.request(request, action + where).stream()
+                    .filter(m -> m.type() == Uapi.RTM_NEWLINK)
+                    .map(LinkCodec::decode)
+                    .findFirst();
+        } catch (KernelException e) {
+            if (e.isErrno(Errno.ENODEV)) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** Creates a bridge; EEXIST if a link of that name exists. Returns the new link. */
+    public synchronized Link createBridge(BridgeSpec spec) {
+        String action = "create bridge " + spec.name() + where;
+        socket.request(LinkCodec.newBridge(spec), action);
+        return mustExist(spec.name(), action);
+    }
+
+    /**
+     * Creates a veth pair with one fused RTM_NEWLINK (peer named, addressed and placed in its
+     * namespace; host end enslaved and up) and returns the host end.
+     */
+    public synchronized Link createVeth(VethSpec spec) {
+        String action = "create veth " + spec.hostName() + where + " (peer " + spec.peerName()
+                + (spec.peerNs() == null ? "" : " in " + spec.peerNs()) + ")";
+        socket.request(LinkCodec.newVeth(spec), action);
+        return mustExist(spec.hostName(), action);
+    }
+
+    private Link mustExist(String name, String action) {
+        return getLink(LinkCodec.get(name), action).orElseThrow(
+                () -> new KernelException(action, Errno.ENODEV, "link vanished right after creation"));
+    }
+
+    /** Deletes a link (a veth takes its peer with it); succeeds if it is already gone. */
+    public synchronized void deleteLink(int index) {
+        tolerate(() -> socket.request(LinkCodec.delete(index), "delete link #" + index + where),
+                Errno.ENODEV, Errno.ENOENT);
+    }
+
+    public synchronized void deleteLink(String name) {
+        IfNames.check(name);
+        tolerate(() -> socket.request(LinkCodec.delete(name), "delete link " + name + where),
+                Errno.ENODEV, Errno.ENOENT);
+    }
+
+    public synchronized void setUp(int index, boolean up) {
+        socket.request(LinkCodec.setUp(index, up), "set link #" + index + (up ? " up" : " down") + where);
+    }
+
+    public synchronized void setMtu(int index, int mtu) {
+        socket.request(LinkCodec.setMtu(index, mtu), "set mtu " + mtu + " on link #" + index + where);
+    }
+
+    public synchronized void setMac(int index, byte[] mac) {
+        Mac.check(mac);
+        if (mac == null) {
+            throw new IllegalArgumentException("MAC address is null");
+        }
+        socket.request(LinkCodec.setMac(index, mac), "set mac " + Mac.format(mac) + " on link #" + index + where);
+    }
+
+    /** Enslaves the link to {@code masterIndex}; 0 releases it (nomaster). */
+    public synchronized void setMaster(int index, int masterIndex) {
+        String action = masterIndex == 0 ? "release link #" + index + " from its master"
+                : "set master #" + masterIndex + " on link #" + index;
+        socket.request(LinkCodec.setMaster(index, masterIndex), action + where);
+    }
+
+    /** Hairpin mode on a bridge port (reflect frames back out of the port they came in on). */
+    public synchronized void setBridgePortHairpin(int index, boolean on) {
+        socket.request(LinkCodec.hairpin(index, on), "set hairpin " + (on ? "on" : "off") + " on link #" + index + where);
+    }
+
+    // ---- addresses
+
+    public synchronized List<Address> addresses() {
+        List<Address> out = new ArrayList<>();
+        for (NlMessage m : socket.dump(AddressCodec.dump(), "list addresses" + where)) {
+            if (m.type() == Uapi.RTM_NEWADDR) {
+                out.add(AddressCodec.decode(m));
+            }
+        }
+        return out;
+    }
+
+    public synchronized List<Address> addresses(int index) {
+        return addresses().stream().filter(a -> a.index() == index).toList();
+    }
+
+    /** Adds an address; an existing equal address fails with EEXIST. */
+    public synchronized void addAddress(AddressSpec spec) {
+        socket.request(AddressCodec.add(spec), "add address " + spec.address().getHostAddress() + "/"
+                + spec.prefixLength() + " to link #" + spec.index() + where);
+    }
+
+    /** Removes an address; succeeds if it (or its link) is already gone. */
+    public synchronized void deleteAddress(int index, InetAddress address, int prefixLength) {
+        String action = "delete address " + address.getHostAddress() + "/" + prefixLength + " from link #" + index
+                + where;
+        tolerate(() -> socket.request(AddressCodec.delete(index, address, prefixLength), action),
+                Errno.EADDRNOTAVAIL, Errno.ENODEV);
+    }
+
+    // ---- routes
+
+    /** Routes of the main table for AF_INET or AF_INET6. */
+    public synchronized List<Route> routes(int family) {
+        List<Route> out = new ArrayList<>();
+        for (NlMessage m : socket.dump(RouteCodec.dump(family), "list routes" + where)) {
+            if (m.type() == Uapi.RTM_NEWROUTE) {
+                Route r = RouteCodec.decode(m);
+                if (r.table() == Uapi.RT_TABLE_MAIN && r.family() == family) {
+                    out.add(r);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Adds a route to the main table; an existing equal route fails with EEXIST. */
+    public synchronized void addRoute(RouteSpec spec) {
+        socket.request(RouteCodec.add(spec), "add route " + describe(spec) + where);
+    }
+
+    /** Deletes a route from the main table; succeeds if it (or its interface) is already gone. */
+    public synchronized void deleteRoute(RouteSpec spec) {
+        tolerate(() -> socket.request(RouteCodec.delete(spec), "delete route " + describe(spec) + where),
+                Errno.ESRCH, Errno.ENODEV);
+    }
+
+    private static String describe(RouteSpec spec) {
+        String dst = spec.destination() == null ? "default"
+                : spec.destination().getHostAddress() + "/" + spec.prefixLength();
+        return dst + (spec.gateway() == null ? "" : " via " + spec.gateway().getHostAddress())
+                + (spec.outIndex() > 0 ? " dev #" + spec.outIndex() : "");
+    }
+
+    // ---- proxy neighbours
+
+    /** Answers neighbour solicitations (or ARP) for {@code address} on link {@code index}; idempotent. */
+    public synchronized void addProxyNeighbour(int index, InetAddress address) {
+        socket.request(NeighbourCodec.addProxy(index, address),
+                "add proxy neighbour " + address.getHostAddress() + " on link #" + index + where);
+    }
+
+    /** Removes a proxy entry; succeeds if it is already gone. */
+    public synchronized void deleteProxyNeighbour(int index, InetAddress address) {
+        tolerate(() -> socket.request(NeighbourCodec.deleteProxy(index, address),
+                "delete proxy neighbour " + address.getHostAddress() + " on link #" + index + where),
+                Errno.ENOENT, Errno.ENODEV);
+    }
+
+    /** Proxy entries of one family (AF_INET or AF_INET6). */
+    public synchronized List<ProxyNeighbour> proxyNeighbours(int family) {
+        List<ProxyNeighbour> out = new ArrayList<>();
+        for (NlMessage m : socket.dump(NeighbourCodec.dumpProxies(family), "list proxy neighbours" + where)) {
+            if (m.type() == Uapi.RTM_NEWNEIGH) {
+                out.add(NeighbourCodec.decode(m));
+            }
+        }
+        return out;
+    }
+
+    private static void tolerate(Runnable request, int... goneErrnos) {
+        try {
+            request.run();
+        } catch (KernelException e) {
+            for (int errno : goneErrnos) {
+                if (e.isErrno(errno)) {
+                    return;
+                }
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        socket.close();
+    }
+}

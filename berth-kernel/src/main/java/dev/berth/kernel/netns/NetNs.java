@@ -1,0 +1,216 @@
+package dev.berth.kernel.netns;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.berth.kernel.ffm.Errno;
+import dev.berth.kernel.ffm.KernelException;
+import dev.berth.kernel.ffm.Libc;
+
+/**
+ * An open file descriptor on a network namespace file ({@code /run/netns/x},
+ * {@code /proc/<pid>/ns/net}). The descriptor keeps the namespace alive while open and is what
+ * {@code setns} and IFLA_NET_NS_FD take.
+ *
+ * <p>{@link #call} runs a task inside the namespace on a fresh platform thread that exists only
+ * for that task: it enters with setns, runs the task, restores its original namespace in
+ * {@code finally} and then ends. A thread is never reused, so a failed restore cannot leak the
+ * namespace into later work. Tasks should be short (open a socket, write a sysctl) and must not
+ * start threads: threads inherit the namespace of their creator.
+ */
+public final class NetNs implements AutoCloseable {
+    private static final String THREAD_SELF_NS = "/proc/thread-self/ns/net";
+
+    private final int fd;
+    private final String name;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private NetNs(int fd, String name) {
+        this.fd = fd;
+        this.name = name;
+    }
+
+    public static NetNs open(Path nsFile) {
+        String path = nsFile.toString();
+        int fd = Libc.open(path, Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
+        return new NetNs(fd, path);
+    }
+
+    /** The namespace of the calling thread. */
+    public static NetNs current() {
+        int fd = Libc.open(THREAD_SELF_NS, Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
+        return new NetNs(fd, "current " + nsLink(fd));
+    }
+
+    /**
+     * Creates a namespace and pins it with a bind mount at {@code bindMountAt}, like
+     * {@code ip netns add}: the parent directory is created and made a shared mount point, an
+     * empty file is created (EEXIST if it exists), then a fresh platform thread unshares
+     * CLONE_NEWNET and bind-mounts its own {@code /proc/thread-self/ns/net} onto the file. That
+     * thread then ends; it is the only thread that was ever in the new namespace.
+     */
+    public static NetNs create(Path bindMountAt) {
+        Path file = bindMountAt.toAbsolutePath().normalize();
+        String action = "create netns " + file;
+        NsMounts.prepareParent(file.getParent(), action);
+        try {
+            Libc.close(Libc.open(file.toString(), Libc.O_RDONLY | Libc.O_CREAT | Libc.O_EXCL | Libc.O_CLOEXEC, 0));
+        } catch (KernelException e) {
+            throw e.during(action);
+        }
+        try {
+            onFreshThread("netns-create", () -> {
+                Libc.unshare(Libc.CLONE_NEWNET);
+                Libc.mount(THREAD_SELF_NS, file.toString(), "none", Libc.MS_BIND);
+                return null;
+            });
+            return open(file);
+        } catch (RuntimeException e) {
+            try {
+                delete(file);
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e instanceof KernelException k ? k.during(action) : e;
+        }
+    }
+
+    /** Unmounts (lazily, MNT_DETACH) and removes a namespace file; succeeds if already gone. */
+    public static void delete(Path bindMountAt) {
+        String file = bindMountAt.toAbsolutePath().normalize().toString();
+        String action = "delete netns " + file;
+        try {
+            Libc.umount2(file, Libc.MNT_DETACH);
+        } catch (KernelException e) {
+            // EINVAL: not a mount point (already unmounted or never mounted); ENOENT: no file.
+            if (!e.isErrno(Errno.EINVAL) && !e.isErrno(Errno.ENOENT)) {
+                throw e.during(action);
+            }
+        }
+        try {
+            Libc.unlink(file);
+        } catch (KernelException e) {
+            if (!e.isErrno(Errno.ENOENT)) {
+                throw e.during(action);
+            }
+        }
+    }
+
+    public int fd() {
+        if (closed.get()) {
+            throw new KernelException("use " + this, Errno.EBADF, "namespace handle is closed");
+        }
+        return fd;
+    }
+
+    /** The path it was opened from, or "current net:[inode]". */
+    public String name() {
+        return name;
+    }
+
+    /** The namespace's inode number: equal inodes mean the same namespace. */
+    public long inode() {
+        try {
+            return (Long) Files.getAttribute(Path.of("/proc/self/fd/" + fd()), "unix:ino");
+        } catch (IOException e) {
+            throw new UncheckedIOException("stat " + this, e);
+        }
+    }
+
+    /**
+     * Runs {@code task} inside this namespace on a dedicated platform thread and returns its
+     * result. Unchecked exceptions and errors propagate as they are; an IOException becomes
+     * UncheckedIOException, another checked exception a RuntimeException. Safe to call from
+     * virtual threads: the caller itself never changes namespace.
+     */
+    public <T> T call(Callable<T> task) {
+        int target = fd();
+        return onFreshThread("netns-" + shortName(), () -> inside(target, task));
+    }
+
+    public void run(Runnable task) {
+        call(() -> {
+            task.run();
+            return null;
+        });
+    }
+
+    private <T> T inside(int target, Callable<T> task) throws Exception {
+        int home = Libc.open(THREAD_SELF_NS, Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
+        try {
+            try {
+                Libc.setns(target, Libc.CLONE_NEWNET);
+            } catch (KernelException e) {
+                throw e.during("enter netns " + name);
+            }
+            try {
+                return task.call();
+            } finally {
+                restore(home);
+            }
+        } finally {
+            Libc.close(home);
+        }
+    }
+
+    /**
+     * Going back is hygiene only: the thread ends right after the task, so if setns back fails the
+     * thread is simply retired with it, and nothing else ever runs on it.
+     */
+    private static void restore(int home) {
+        try {
+            Libc.setns(home, Libc.CLONE_NEWNET);
+        } catch (KernelException ignored) {
+            // the thread is retired anyway, see above
+        }
+    }
+
+    private static <T> T onFreshThread(String threadName, Callable<T> task) {
+        TaskOutcome<T> outcome = new TaskOutcome<>(task);
+        Thread worker = Thread.ofPlatform().name(threadName).daemon(true).unstarted(outcome);
+        worker.start();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                worker.join();
+                break;
+            } catch (InterruptedException e) {
+                // The task is short and already changing kernel state: wait for its outcome.
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return outcome.get();
+    }
+
+    private String shortName() {
+        int slash = name.lastIndexOf('/');
+        return slash >= 0 ? name.substring(slash + 1) : name;
+    }
+
+    private static String nsLink(int fd) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
+        } catch (IOException e) {
+            return "netns fd " + fd;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            Libc.close(fd);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "netns " + name;
+    }
+}

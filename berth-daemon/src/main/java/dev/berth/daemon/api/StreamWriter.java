@@ -43,6 +43,8 @@ final class StreamWriter implements Reply.StreamSink {
         HttpFields.Mutable headers = response.getHeaders();
         dispatcher.commonHeaders(headers);
         headers.put(HttpHeader.CONTENT_TYPE, stream.contentType());
+        // Chunked even when the client asked for Connection: close (Jetty would delimit by EOF).
+        headers.put(HttpHeader.TRANSFER_ENCODING, "chunked");
         try {
             blockingWrite(false, ByteBuffer.allocate(0));
             stream.body().produce(this);

@@ -1,6 +1,7 @@
 package dev.berth.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.cli.command.EventsCommand;
 import dev.berth.cli.command.InfoCommand;
 import dev.berth.cli.command.NetworkCreate;
 import dev.berth.cli.command.NetworkPrune;
@@ -151,6 +152,8 @@ public final class Main {
                 .add(new NetworkPrune());
         return new CommandRegistry()
                 .add(new CommandGroup("network", "Manage networks", network))
+                .add(new CommandGroup("system", "Manage Berth", new CommandRegistry().add(new EventsCommand())))
+                .add(new EventsCommand())
                 .add(new VersionCommand())
                 .add(new InfoCommand());
     }

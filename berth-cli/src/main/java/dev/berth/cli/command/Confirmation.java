@@ -1,6 +1,6 @@
 package dev.berth.cli.command;
 
-import dev.berth.cli.Invocation;
+import dev.berth.cli.shell.Invocation;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;

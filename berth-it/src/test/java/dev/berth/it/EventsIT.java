@@ -97,7 +97,7 @@ class EventsIT {
      * The CLI may not have subscribed yet when it has just been started: create throwaway
      * networks until the stream shows one (their later destroy lines do not matter).
      */
-    private static void awaitStreaming(Testbed bed, Path out, Path err) throws IOException, InterruptedException {
+    private static void awaitStreaming(Testbed bed, Path out, Path err) throws InterruptedException {
         for (int attempt = 0; attempt < 20; attempt++) {
             String id = Bridges.create(bed.docker(), "warmup" + attempt);
             long deadline = System.nanoTime() + Duration.ofMillis(500).toNanos();

@@ -1,0 +1,129 @@
+package dev.berth.daemon.firewall.nft;
+
+import static dev.berth.daemon.firewall.nft.BerthTable.BRIDGES;
+import static dev.berth.daemon.firewall.nft.BerthTable.INTERNAL;
+import static dev.berth.daemon.firewall.nft.BerthTable.MASQ4;
+import static dev.berth.daemon.firewall.nft.BerthTable.MASQ6;
+import static dev.berth.daemon.firewall.nft.BerthTable.NETS4;
+import static dev.berth.daemon.firewall.nft.BerthTable.NETS6;
+import static dev.berth.daemon.firewall.nft.BerthTable.NO_ICC;
+import static dev.berth.daemon.firewall.nft.BerthTable.SAME_BRIDGE;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.berth.core.errors.InvalidParameterException;
+import dev.berth.core.model.DeviceNames;
+import dev.berth.core.model.IpPrefix;
+import dev.berth.core.model.IpamPool;
+import dev.berth.core.model.Network;
+import dev.berth.core.model.PredefinedNetworks;
+import dev.berth.kernel.nftables.NftSet;
+import dev.berth.kernel.nftables.NftText;
+
+/**
+ * What one bridge network contributes to the sets of {@link BerthTable}: its bridge in
+ * {@code bridges} and {@code same_bridge}, optionally in {@code no_icc} / {@code internal}, and its
+ * subnets in the masquerade and hairpin sets. Each set gets a handful of elements, whatever the
+ * number of other networks.
+ *
+ * @param bridge     the bridge device
+ * @param icc        {@code enable_icc}: sandboxes on the bridge may talk to each other
+ * @param internal   no traffic in or out of the bridge except bridge-local
+ * @param masquerade {@code enable_ip_masquerade} and not internal
+ * @param subnets    the network's subnets, v4 and v6
+ */
+record NetworkElements(String bridge, boolean icc, boolean internal, boolean masquerade, List<IpPrefix> subnets) {
+    private static final IpPrefix ULA = IpPrefix.parse("fc00::/7");
+
+    NetworkElements {
+        subnets = List.copyOf(subnets);
+    }
+
+    /** True for the networks this firewall handles: bridge driver, not config-only. */
+    static boolean applies(Network network) {
+        return PredefinedNetworks.DRIVER_BRIDGE.equals(network.driver()) && !network.flags().configOnly();
+    }
+
+    /** Reads a bridge network; InvalidParameterException for an unusable name or option. */
+    static NetworkElements of(Network network) {
+        String bridge = DeviceNames.bridgeName(network);
+        if (!NftText.isQuotable(bridge) || bridge.length() > 15) {
+            throw new InvalidParameterException("network " + network.name() + ": bridge name " + bridge
+                    + " cannot be used in firewall rules");
+        }
+        boolean internal = network.flags().internal();
+        boolean icc = option(network, PredefinedNetworks.OPT_ENABLE_ICC);
+        boolean masquerade = option(network, PredefinedNetworks.OPT_ENABLE_IP_MASQUERADE) && !internal;
+        List<IpPrefix> subnets = network.ipam().pools().stream().map(IpamPool::subnet).map(IpPrefix::masked).toList();
+        return new NetworkElements(bridge, icc, internal, masquerade, subnets);
+    }
+
+    /** The elements to add, per set (empty lists for sets it has nothing in). */
+    Map<NftSet, List<String>> present() {
+        return split(true);
+    }
+
+    /** Elements of this bridge that must not be there, e.g. {@code no_icc} when icc is on. */
+    Map<NftSet, List<String>> absent() {
+        return split(false);
+    }
+
+    /** Every element this network could have, for removal. */
+    Map<NftSet, List<String>> all() {
+        Map<NftSet, List<String>> all = new LinkedHashMap<>(present());
+        absent().forEach((set, elements) -> all.merge(set, elements, (a, b) -> {
+            List<String> merged = new ArrayList<>(a);
+            merged.addAll(b);
+            return merged;
+        }));
+        return all;
+    }
+
+    private Map<NftSet, List<String>> split(boolean wanted) {
+        String name = NftText.quoted(bridge);
+        String pair = NftText.concat(name, name);
+        Map<NftSet, List<String>> out = new LinkedHashMap<>();
+        put(out, BRIDGES, wanted, true, List.of(name));
+        put(out, SAME_BRIDGE, wanted, true, List.of(pair));
+        put(out, NO_ICC, wanted, !icc, List.of(pair));
+        put(out, INTERNAL, wanted, internal, List.of(name));
+        put(out, MASQ4, wanted, masquerade, texts(v4()));
+        put(out, MASQ6, wanted, masquerade, texts(v6().stream().filter(p -> ULA.contains(p.address())).toList()));
+        put(out, NETS4, wanted, !internal, texts(v4()));
+        put(out, NETS6, wanted, !internal, texts(v6()));
+        return out;
+    }
+
+    private static void put(Map<NftSet, List<String>> out, NftSet set, boolean wanted, boolean has, List<String> elements) {
+        out.put(set, wanted == has ? elements : List.of());
+    }
+
+    List<IpPrefix> v4() {
+        return subnets.stream().filter(IpPrefix::isIpv4).toList();
+    }
+
+    List<IpPrefix> v6() {
+        return subnets.stream().filter(p -> !p.isIpv4()).toList();
+    }
+
+    private static List<String> texts(List<IpPrefix> prefixes) {
+        return prefixes.stream().map(IpPrefix::toString).toList();
+    }
+
+    /** Docker parses these options with Go's strconv.ParseBool; absent means true. */
+    private static boolean option(Network network, String key) {
+        String value = network.options().get(key);
+        if (value == null || value.isEmpty()) {
+            return true;
+        }
+        return switch (value) {
+            case "1", "t", "T", "true", "TRUE", "True" -> true;
+            case "0", "f", "F", "false", "FALSE", "False" -> false;
+            default -> throw new InvalidParameterException("network " + network.name() + ": invalid value \""
+                    + value + "\" for option " + key + ": it must be a boolean");
+        };
+    }
+}

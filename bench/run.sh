@@ -91,6 +91,18 @@ BERTH_PID=""
 PEERS_TOUCHED=0
 NOTES=()
 
+# Long steps run as a background child and are waited for, so that SIGINT/SIGTERM reach the
+# trap at once (bash defers traps until a foreground child ends); cleanup ends the child by PID.
+CHILD=""
+run_child() {
+  local rc=0
+  "$@" &
+  CHILD=$!
+  wait "$CHILD" || rc=$?
+  CHILD=""
+  return "$rc"
+}
+
 stop_berth() {
   if [[ -n $BERTH_PID ]] && kill -0 "$BERTH_PID" 2>/dev/null; then
     kill -TERM "$BERTH_PID"
@@ -104,6 +116,9 @@ stop_berth() {
 cleanup() {
   local rc=$?
   set +e
+  if [[ -n $CHILD ]] && kill -0 "$CHILD" 2>/dev/null; then
+    kill -TERM "$CHILD"; wait "$CHILD" 2>/dev/null
+  fi
   stop_berth
   if [[ -n $NS ]]; then ip netns del "$NS" 2>/dev/null; NS=""; fi
   if [[ -n $DIR && -d $DIR ]]; then
@@ -173,7 +188,7 @@ fi
 
 if [[ $BERTH_OK == 1 ]]; then
   log "JMH: create/remove over the API, $WARMUP warm-up + $N measured single shots each (log: $RES/jmh-$STAMP.log)"
-  "$JAVA" -jar "$BENCH_JAR" 'dev.berth.bench.NetworkBench.*' -p socket="$SOCK" -p connection=KEEPALIVE,FRESH \
+  run_child "$JAVA" -jar "$BENCH_JAR" 'dev.berth.bench.NetworkBench.*' -p socket="$SOCK" -p connection=KEEPALIVE,FRESH \
     -i "$N" -wi "$WARMUP" -f 1 -rf json -rff "$RES/jmh-$STAMP.json" >"$RES/jmh-$STAMP.log" 2>&1 \
     || { tail -40 "$RES/jmh-$STAMP.log" >&2; die "JMH failed"; }
   sed -n '/^Benchmark/,$p' "$RES/jmh-$STAMP.log" | grep -E '^Benchmark|·p0.50|·p0.95|ss +[0-9]' >&2 || true
@@ -182,7 +197,7 @@ if [[ $BERTH_OK == 1 ]]; then
 
   log "docker CLI $("$DOCKER_CLI" --version | cut -d, -f1 | awk '{print $3}') against berthd: $N x create/rm"
   DOCKER_HOST="unix://$SOCK" DOCKER_CONFIG="$DIR/docker-config" \
-    python3 "$BENCH/netbench.py" cli --label "Berth (docker CLI 28.2)" --out "$OUT" --n "$N" -- "$DOCKER_CLI"
+    run_child python3 "$BENCH/netbench.py" cli --label "Berth (docker CLI 28.2)" --out "$OUT" --n "$N" -- "$DOCKER_CLI"
 fi
 stop_berth
 ip netns del "$NS"; NS=""
@@ -193,8 +208,8 @@ for p in ${PEER_LIST//,/ }; do
   case $p in
     docker)
       log "bringing up dockerd 20.10 ($PEERS_DIR/docker-up.sh default; first time installs docker.io)"
-      if "$PEERS_DIR/docker-up.sh" default >>"$RES/peers-$STAMP.log" 2>&1; then
-        python3 "$BENCH/netbench.py" cli --label "dockerd 20.10 (docker CLI 20.10)" --out "$OUT" --n "$N" \
+      if run_child "$PEERS_DIR/docker-up.sh" default >>"$RES/peers-$STAMP.log" 2>&1; then
+        run_child python3 "$BENCH/netbench.py" cli --label "dockerd 20.10 (docker CLI 20.10)" --out "$OUT" --n "$N" \
           -- /usr/bin/docker -H "unix://$PEERS_STATE/docker/docker.sock" \
           || NOTES+=("dockerd rows failed: see the output above")
       else
@@ -203,8 +218,8 @@ for p in ${PEER_LIST//,/ }; do
       fi ;;
     podman)
       log "bringing up podman 4.3 ($PEERS_DIR/podman-up.sh; first time installs podman)"
-      if "$PEERS_DIR/podman-up.sh" >>"$RES/peers-$STAMP.log" 2>&1; then
-        python3 "$BENCH/netbench.py" cli --label "podman 4.3 (podman CLI)" --out "$OUT" --n "$N" \
+      if run_child "$PEERS_DIR/podman-up.sh" >>"$RES/peers-$STAMP.log" 2>&1; then
+        run_child python3 "$BENCH/netbench.py" cli --label "podman 4.3 (podman CLI)" --out "$OUT" --n "$N" \
           -- "$PEERS_DIR/pm" || NOTES+=("podman rows failed: see the output above")
       else
         NOTES+=("podman not measured: podman-up.sh failed ($(tail -1 "$RES/peers-$STAMP.log" | tr -d '|'))")

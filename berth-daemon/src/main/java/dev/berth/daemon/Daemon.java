@@ -1,6 +1,10 @@
 package dev.berth.daemon;
 
+import dev.berth.core.service.EventLog;
+import dev.berth.core.service.NetworkDependencies;
 import dev.berth.core.service.NetworkService;
+import dev.berth.core.service.NetworkSettings;
+import dev.berth.core.spi.HostPrefixes;
 import dev.berth.daemon.api.ApiContext;
 import dev.berth.daemon.api.ApiServer;
 import dev.berth.daemon.driver.bridge.BridgeDriver;
@@ -58,9 +62,13 @@ final class Daemon {
         RtNetlink netlink = RtNetlink.open();
         opened.push(netlink);
         SecureRandom random = new SecureRandom();
-        NetworkService networks = new NetworkService(store,
-                List.of(new BridgeDriver(netlink, random), new HostDriver(), new NullDriver()), Clock.systemUTC(), random);
-        networks.start(config.bridge());
+        // Host prefixes stay empty until the netlink-backed HostPrefixes lands (integration).
+        NetworkDependencies dependencies = new NetworkDependencies(store,
+                List.of(new BridgeDriver(netlink, random), new HostDriver(), new NullDriver()), HostPrefixes.none(),
+                new EventLog(), Clock.systemUTC(), random);
+        NetworkService networks = new NetworkService(dependencies,
+                new NetworkSettings(roots.engineId(), List.of(), config.bridge()));
+        networks.start();
         ApiServer api = new ApiServer(new ApiContext(networks, HostFacts.systemInfo(config, roots.engineId(), version())));
         opened.push(api);
         api.start(config.socketPath());

@@ -1,5 +1,8 @@
 package dev.berth.core.service;
 
+import dev.berth.core.errors.BerthException;
+import dev.berth.core.errors.ConflictException;
+import dev.berth.core.errors.ForbiddenException;
 import dev.berth.core.errors.InternalException;
 import dev.berth.core.errors.InvalidParameterException;
 import dev.berth.core.errors.NotFoundException;
@@ -7,9 +10,11 @@ import dev.berth.core.model.IpamPool;
 import dev.berth.core.model.Network;
 import dev.berth.core.model.NetworkId;
 import dev.berth.core.model.PredefinedNetworks;
+import dev.berth.core.spi.HostPrefixes;
 import dev.berth.core.spi.NetworkDriver;
 import dev.berth.core.spi.StateStore;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -17,26 +22,58 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.random.RandomGenerator;
 
 /**
  * Network use cases. Reads are served from an immutable snapshot swapped on every change, so they
- * never wait for a writer; changes are serialised by one lock.
+ * never wait for a writer; changes (start, create, remove, prune) are serialised by one lock, so
+ * subnet choice always sees every other network.
  */
 public final class NetworkService {
+    private static final System.Logger LOG = System.getLogger(NetworkService.class.getName());
+
     private final StateStore store;
     private final Map<String, NetworkDriver> drivers;
+    private final HostPrefixes hostPrefixes;
+    private final EventLog events;
     private final Clock clock;
     private final RandomGenerator random;
+    private final NetworkSettings settings;
+    private final NetworkPlanner planner;
     private final Object writeLock = new Object();
+    private final AtomicBoolean pruning = new AtomicBoolean();
     private volatile Map<NetworkId, Network> networks = Map.of();
 
-    public NetworkService(StateStore store, List<NetworkDriver> drivers, Clock clock, RandomGenerator random) {
-        this.store = store;
+    public NetworkService(NetworkDependencies dependencies, NetworkSettings settings) {
+        this.store = dependencies.store();
         this.drivers = new LinkedHashMap<>();
-        drivers.forEach(d -> this.drivers.put(d.name(), d));
-        this.clock = clock;
-        this.random = random;
+        dependencies.drivers().forEach(d -> this.drivers.put(d.name(), d));
+        this.hostPrefixes = dependencies.hostPrefixes();
+        this.events = dependencies.events();
+        this.clock = dependencies.clock();
+        this.random = dependencies.random();
+        this.settings = settings;
+        this.planner = new NetworkPlanner(settings);
+    }
+
+    /**
+     * With Docker's default pools, no host prefixes to avoid, a private event log and an empty
+     * engine id (so a fixed ULA pool): for callers that do not create networks with IPv6.
+     */
+    public NetworkService(StateStore store, List<NetworkDriver> drivers, Clock clock, RandomGenerator random) {
+        this(new NetworkDependencies(store, drivers, HostPrefixes.none(), new EventLog(), clock, random),
+                NetworkSettings.defaults());
+    }
+
+    /** The log network events go to. */
+    public EventLog events() {
+        return events;
+    }
+
+    /** {@link #start(DefaultBridgeSettings)} with the bridge settings given at construction. */
+    public void start() {
+        start(settings.bridge());
     }
 
     /**
@@ -57,9 +94,142 @@ public final class NetworkService {
             }
             networks = Map.copyOf(loaded);
             for (Network network : loaded.values()) {
-                driver(network.driver()).ensure(network);
+                if (!network.flags().configOnly()) {
+                    driver(network.driver()).ensure(network);
+                }
             }
         }
+    }
+
+    /**
+     * Creates a network: validates everything into the final {@link Network} first, then stores
+     * it (desired state first) and lets the driver build it. If the driver fails, the driver's
+     * work and the store row are undone in reverse order and the driver's error is rethrown, with
+     * any undo failure attached as suppressed. Emits {@code create}.
+     */
+    public CreatedNetwork create(CreateNetwork request) {
+        synchronized (writeLock) {
+            Map<NetworkId, Network> snapshot = networks;
+            NetworkId id = NetworkId.random(random);
+            while (snapshot.containsKey(id)) {
+                id = NetworkId.random(random);
+            }
+            NetworkPlanner.World world = new NetworkPlanner.World(snapshot.values(), hostPrefixes.reserved(),
+                    drivers.keySet(), id, clock.instant());
+            CreatedNetwork plan = planner.plan(request, world);
+            Network network = plan.network();
+            store.putNetwork(network);
+            if (!network.flags().configOnly()) {
+                ensureOrUndo(network);
+            }
+            Map<NetworkId, Network> next = new LinkedHashMap<>(snapshot);
+            next.put(network.id(), network);
+            networks = Map.copyOf(next);
+            publish("create", network);
+            return plan;
+        }
+    }
+
+    private void ensureOrUndo(Network network) {
+        NetworkDriver driver = driver(network.driver());
+        try {
+            driver.ensure(network);
+        } catch (RuntimeException failure) {
+            undo(failure, () -> driver.delete(network));
+            undo(failure, () -> store.deleteNetwork(network.id()));
+            throw failure;
+        }
+    }
+
+    private static void undo(RuntimeException failure, Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    /**
+     * Removes a network found by id, name or id prefix: refused for predefined networks and while
+     * endpoints exist. The store row goes first, then the kernel objects (a crash in between
+     * leaves an orphan device that start-up reconciliation removes); if the driver fails the row
+     * is put back. Emits {@code destroy} (not for config-only networks, like moby).
+     */
+    public Network remove(String term) {
+        synchronized (writeLock) {
+            Network network = resolveForRemoval(term);
+            if (network.isPredefined()) {
+                throw new ForbiddenException(network.name() + " is a pre-defined network and cannot be removed");
+            }
+            if (inUse(network)) {
+                throw new ForbiddenException("error while removing network: network " + network.name()
+                        + " has active endpoints (" + activeEndpoints(network) + ")");
+            }
+            delete(network);
+            return network;
+        }
+    }
+
+    /**
+     * Removes every network that is not predefined, not config-only, has no endpoints and passes
+     * the filter; one that fails to go is skipped. Emits one {@code destroy} per network, then
+     * {@code prune}. Returns the names removed, sorted.
+     */
+    public List<String> prune(PruneFilter filter) {
+        if (!pruning.compareAndSet(false, true)) {
+            throw new ConflictException("a prune operation is already running");
+        }
+        try {
+            Optional<Instant> until = filter.until(clock);
+            List<String> deleted = new ArrayList<>();
+            synchronized (writeLock) {
+                List<Network> candidates = networks.values().stream()
+                        .filter(n -> !n.isPredefined() && !n.flags().configOnly() && !inUse(n))
+                        .filter(n -> filter.matches(n, until))
+                        .sorted(Comparator.comparing(Network::name))
+                        .toList();
+                for (Network network : candidates) {
+                    try {
+                        delete(network);
+                        deleted.add(network.name());
+                    } catch (BerthException e) {
+                        LOG.log(System.Logger.Level.WARNING, "prune: cannot remove network " + network.name()
+                                + ": " + e.getMessage(), e);
+                    }
+                }
+                events.publish(new Event(Event.TYPE_NETWORK, "prune", "", Map.of("reclaimed", "0"), now()));
+            }
+            return deleted;
+        } finally {
+            pruning.set(false);
+        }
+    }
+
+    private void delete(Network network) {
+        store.deleteNetwork(network.id());
+        if (!network.flags().configOnly()) {
+            try {
+                driver(network.driver()).delete(network);
+            } catch (RuntimeException failure) {
+                undo(failure, () -> store.putNetwork(network));
+                throw failure;
+            }
+        }
+        Map<NetworkId, Network> next = new LinkedHashMap<>(networks);
+        next.remove(network.id());
+        networks = Map.copyOf(next);
+        if (!network.flags().configOnly()) {
+            publish("destroy", network);
+        }
+    }
+
+    private void publish(String action, Network network) {
+        events.publish(new Event(Event.TYPE_NETWORK, action, network.id().value(),
+                Map.of("name", network.name(), "type", network.driver()), now()));
+    }
+
+    private long now() {
+        return FilterTime.toNanos(clock.instant());
     }
 
     /** All networks passing the filter, sorted by name. */
@@ -118,6 +288,11 @@ public final class NetworkService {
     /** Whether a network has endpoints; none exist before sandboxes land. */
     private boolean inUse(Network network) {
         return false;
+    }
+
+    /** Moby's list of a network's endpoints: {@code name:"<ep>" id:"<12 hex>"}, comma-separated. */
+    private String activeEndpoints(Network network) {
+        return "";
     }
 
     private Optional<Network> byName(String name) {

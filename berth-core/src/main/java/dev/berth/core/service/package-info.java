@@ -1,14 +1,21 @@
 /**
  * Use cases: start-up (load, re-ensure the predefined networks), list with filters, look-up by
- * id, name or id prefix. Each change follows validate, then apply with rollback.
+ * id, name or id prefix, create, remove and prune, and the event log they report to. Each change
+ * follows validate, then apply with rollback.
  *
  * <pre>{@code
- * NetworkService networks = new NetworkService(store, List.of(bridge, host, none), clock, random);
- * networks.start(new DefaultBridgeSettings(IpPrefix.parse("172.17.0.1/16"), 1500, true, true, "0.0.0.0"));
- * Network bridge = networks.inspect("bridge");
+ * NetworkService networks = new NetworkService(
+ *         new NetworkDependencies(store, List.of(bridge, host, none), hostPrefixes, new EventLog(), clock, random),
+ *         new NetworkSettings(engineId, defaultAddressPools, bridgeSettings));
+ * networks.start();
+ * CreatedNetwork created = networks.create(CreateNetwork.named("mynet"));   // 172.18.0.0/16
+ * networks.remove("mynet");
  * }</pre>
  *
- * <p>Reads use a snapshot and never block; writes hold one lock. The service knows no kernel or
- * I/O: drivers and the store are ports ({@code spi}).
+ * <p>Reads use a snapshot and never block; writes hold one lock, so subnet choice sees every
+ * other network. {@link dev.berth.core.service.NetworkPlanner} turns a request into the final
+ * network without side effects; only then are the store and the driver touched. Event listeners
+ * run under the event log's lock and must not block. The service knows no kernel or I/O: drivers,
+ * the store and the host's prefixes are ports ({@code spi}).
  */
 package dev.berth.core.service;

@@ -1,7 +1,8 @@
 /**
  * Ports the use cases need from the outside world: {@link dev.berth.core.spi.NetworkDriver} for
- * kernel objects and {@link dev.berth.core.spi.StateStore} for durable state. Implementations live
- * in the daemon module ({@code driver.*}, {@code store}).
+ * kernel objects, {@link dev.berth.core.spi.StateStore} for durable state and
+ * {@link dev.berth.core.spi.HostPrefixes} for the host's routes and addresses that automatic
+ * subnets avoid. Implementations live in the daemon module ({@code driver.*}, {@code store}).
  *
  * <pre>{@code
  * driver.ensure(network);   // idempotent: safe at every start-up

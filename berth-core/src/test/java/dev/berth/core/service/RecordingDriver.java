@@ -9,6 +9,12 @@ import java.util.List;
 final class RecordingDriver implements NetworkDriver {
     final String name;
     final List<String> calls = new ArrayList<>();
+    /** When set, {@link #ensure} records the call and then throws it. */
+    RuntimeException failEnsure;
+    /** When set, {@link #delete} records the call and then throws it. */
+    RuntimeException failDelete;
+    /** Runs inside {@link #delete}, to act while the service holds its lock. */
+    Runnable onDelete = () -> { };
 
     RecordingDriver(String name) {
         this.name = name;
@@ -22,10 +28,17 @@ final class RecordingDriver implements NetworkDriver {
     @Override
     public void ensure(Network network) {
         calls.add("ensure " + network.name());
+        if (failEnsure != null) {
+            throw failEnsure;
+        }
     }
 
     @Override
     public void delete(Network network) {
         calls.add("delete " + network.name());
+        onDelete.run();
+        if (failDelete != null) {
+            throw failDelete;
+        }
     }
 }

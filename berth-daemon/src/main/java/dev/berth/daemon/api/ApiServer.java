@@ -96,6 +96,7 @@ public final class ApiServer implements AutoCloseable {
         Routes routes = new Routes();
         new SystemEndpoints(context.system()).register(routes);
         new NetworkEndpoints(context.networks(), new Filters(json)).register(routes);
+        new EventEndpoints(context.events(), new Filters(json), json, context.clock()).register(routes);
         extraRoutes.accept(routes);
         Dispatcher dispatcher = new Dispatcher(routes, json, context.system().version());
         jetty.setHandler(dispatcher);

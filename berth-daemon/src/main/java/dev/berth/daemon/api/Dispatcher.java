@@ -50,7 +50,12 @@ final class Dispatcher extends Handler.Abstract {
         String path = request.getHttpURI().getDecodedPath();
         Rendered rendered;
         try {
-            rendered = render(dispatch(request, path));
+            Reply reply = dispatch(request, path);
+            if (reply instanceof Reply.Stream stream) {
+                new StreamWriter(this, request, response).write(stream, callback);
+                return true;
+            }
+            rendered = render(reply);
         } catch (Exception e) {
             rendered = render(failure(request.getMethod(), path, e));
         }
@@ -105,6 +110,7 @@ final class Dispatcher extends Handler.Abstract {
             case Reply.Empty e -> new Rendered(e.status(), null, new byte[0], Map.of());
             case Reply.Text t -> new Rendered(t.status(), t.contentType(), t.body().getBytes(StandardCharsets.UTF_8),
                     t.headers());
+            case Reply.Stream s -> throw new IllegalStateException("streams are written by StreamWriter");
         };
     }
 

@@ -25,6 +25,29 @@ public sealed interface Reply {
         }
     }
 
+    /**
+     * A body produced over time ({@code /events}): headers are sent at once, then every
+     * {@link StreamSink#send} goes out as one flushed chunk; the response ends when
+     * {@link StreamBody#produce} returns. No {@code Content-Length}: the transfer is chunked.
+     */
+    record Stream(int status, String contentType, StreamBody body) implements Reply {
+    }
+
+    /** Writes a streamed body; runs on the request's (virtual) thread and may block. */
+    @FunctionalInterface
+    interface StreamBody {
+        void produce(StreamSink sink) throws java.io.IOException, InterruptedException;
+    }
+
+    /** Where a streamed body goes. */
+    interface StreamSink {
+        /** Sends one chunk and flushes it; throws when the client has gone. */
+        void send(byte[] chunk) throws java.io.IOException;
+
+        /** True once the connection is known to have failed (the client went away). */
+        boolean failed();
+    }
+
     static Reply ok(Object body) {
         return new Json(200, body);
     }

@@ -20,6 +20,9 @@
  * exact equality, so content types are set as plain header fields (never via a charset-adding API).
  * {@code docker network inspect} prints our JSON verbatim, so record field order is user-visible.
  * Requests run on virtual threads: nothing here may switch network namespaces. The socket exists
- * with the process umask's mode between bind and the chmod to 0660.
+ * with the process umask's mode between bind and the chmod to 0660. Streaming replies
+ * ({@link dev.berth.daemon.api.Reply.Stream}, {@code /events}) hold their request thread for as
+ * long as the client listens; they notice a departed client on the next write (or within a poll
+ * interval when Jetty reports the connection failed) and then close their event subscription.
  */
 package dev.berth.daemon.api;

@@ -27,17 +27,31 @@ final class TestDaemon implements AutoCloseable {
     }
 
     TestDaemon(Path directory, Consumer<Routes> extraRoutes) {
+        this(directory, extraRoutes, Clock.fixed(CREATED, ZoneOffset.UTC));
+    }
+
+    /** With a clock of the test's choosing: the system clock for event tests that compare with "now". */
+    TestDaemon(Path directory, Clock clock) {
+        this(directory, routes -> { }, clock);
+    }
+
+    private TestDaemon(Path directory, Consumer<Routes> extraRoutes, Clock clock) {
         this.socket = directory.resolve("berth.sock");
-        this.networks = networkService();
-        this.server = new ApiServer(new ApiContext(networks, system()), extraRoutes);
+        this.networks = networkService(clock);
+        this.server = new ApiServer(new ApiContext(networks, networks.events(), Clock.systemUTC(), system()),
+                extraRoutes);
         server.start(socket);
     }
 
     /** A started service with the three predefined networks, all created at {@link #CREATED}. */
     static NetworkService networkService() {
+        return networkService(Clock.fixed(CREATED, ZoneOffset.UTC));
+    }
+
+    static NetworkService networkService(Clock clock) {
         NetworkService service = new NetworkService(new InMemoryStateStore(),
                 List.of(new NoopNetworkDriver("bridge"), new NoopNetworkDriver("host"), new NoopNetworkDriver("null")),
-                Clock.fixed(CREATED, ZoneOffset.UTC), new Random(42));
+                clock, new Random(42));
         service.start(new DefaultBridgeSettings(IpPrefix.parse("172.17.0.1/16"), 1500, true, true, "0.0.0.0"));
         return service;
     }

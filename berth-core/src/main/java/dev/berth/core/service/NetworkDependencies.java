@@ -1,0 +1,31 @@
+package dev.berth.core.service;
+
+import dev.berth.core.spi.HostPrefixes;
+import dev.berth.core.spi.NetworkDriver;
+import dev.berth.core.spi.StateStore;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.random.RandomGenerator;
+
+/**
+ * What {@link NetworkService} works with: its ports and sources of time and randomness.
+ *
+ * @param store        durable desired state
+ * @param drivers      one per driver name ({@code bridge}, {@code host}, {@code null})
+ * @param hostPrefixes the host's prefixes automatic subnets avoid
+ * @param events       where network events go
+ * @param clock        creation times, event times and prune's {@code until}
+ * @param random       network ids
+ */
+public record NetworkDependencies(StateStore store, List<NetworkDriver> drivers, HostPrefixes hostPrefixes,
+                                  EventLog events, Clock clock, RandomGenerator random) {
+    public NetworkDependencies {
+        Objects.requireNonNull(store, "store");
+        drivers = List.copyOf(drivers);
+        Objects.requireNonNull(hostPrefixes, "hostPrefixes");
+        Objects.requireNonNull(events, "events");
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(random, "random");
+    }
+}

@@ -1,0 +1,34 @@
+package dev.berth.daemon.api;
+
+import dev.berth.api.types.NetworkCreateRequest;
+import dev.berth.api.types.NetworkResource;
+import dev.berth.core.service.CreateNetwork;
+import dev.berth.core.service.IpamRequest;
+import dev.berth.core.service.PoolRequest;
+import java.util.List;
+
+/** The API's {@link NetworkCreateRequest} to the core's {@link CreateNetwork}, per API version. */
+final class CreateRequestMapper {
+    private CreateRequestMapper() {
+    }
+
+    /** Clients before API 1.48 know nothing of {@code EnableIPv4}: it is ignored for them, as moby does. */
+    static CreateNetwork toCreate(NetworkCreateRequest body, ApiVersion version) {
+        Boolean enableIpv4 = version.atLeast("1.48") ? body.enableIpv4() : null;
+        NetworkResource.ConfigReference from = body.configFrom();
+        return new CreateNetwork(body.name(), body.driver(), body.scope(), enableIpv4, body.enableIpv6(),
+                ipam(body.ipam()),
+                new CreateNetwork.RequestFlags(body.internal(), body.attachable(), body.ingress(), body.configOnly()),
+                from == null ? null : from.network(), body.options(), body.labels());
+    }
+
+    private static IpamRequest ipam(NetworkResource.Ipam ipam) {
+        if (ipam == null) {
+            return IpamRequest.defaults();
+        }
+        List<PoolRequest> pools = ipam.config() == null ? List.of() : ipam.config().stream()
+                .map(c -> new PoolRequest(c.subnet(), c.ipRange(), c.gateway(), c.auxiliaryAddresses()))
+                .toList();
+        return new IpamRequest(ipam.driver(), ipam.options(), pools);
+    }
+}

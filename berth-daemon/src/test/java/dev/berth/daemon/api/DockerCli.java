@@ -1,0 +1,58 @@
+package dev.berth.daemon.api;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the real docker CLI against a test server's socket, with a private config directory. */
+final class DockerCli {
+    static final Path DOCKER = Path.of("/usr/local/bin/docker");
+
+    private final Path socket;
+    private final Path directory;
+    private int runs;
+
+    record Run(int exit, String out, String err) {
+    }
+
+    DockerCli(Path socket, Path directory) {
+        this.socket = socket;
+        this.directory = directory;
+    }
+
+    static boolean installed() {
+        return Files.isExecutable(DOCKER);
+    }
+
+    /** Runs to completion (30 s at most). */
+    Run run(String... args) throws IOException, InterruptedException {
+        int n = ++runs;
+        Path out = directory.resolve("out" + n + ".txt");
+        Path err = directory.resolve("err" + n + ".txt");
+        Process process = builder(args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("docker " + String.join(" ", args) + " did not finish");
+        }
+        return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    /** Starts a long-running command (e.g. {@code docker events}); stdout is read through the pipe. */
+    Process start(String... args) throws IOException {
+        return builder(args).redirectError(directory.resolve("err-bg.txt").toFile()).start();
+    }
+
+    private ProcessBuilder builder(String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(DOCKER.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().keySet().removeIf(k -> k.startsWith("DOCKER_"));
+        builder.environment().put("DOCKER_HOST", "unix://" + socket);
+        builder.environment().put("DOCKER_CONFIG", Files.createDirectories(directory.resolve("config")).toString());
+        builder.environment().put("TZ", "UTC");
+        return builder;
+    }
+}

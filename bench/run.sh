@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Berth benchmarks beside the peers, in one run. Needs root.
 #
-#   bench/run.sh [network] [--peers docker,podman|none] [--n 200] [--warmup 20]
+#   bench/run.sh [network] [--peers docker,podman|none] [--n 200] [--warmup 200]
 #
 # network: `network create` and `network rm`
 #   - Berth via the API (JMH, bench/target/benchmarks.jar; keep-alive connection and a
@@ -35,7 +35,7 @@ export BERTH_PEERS_DIR=$PEERS_DIR
 SUITE=network
 PEER_LIST=docker,podman
 N=200
-WARMUP=20
+WARMUP=200   # JMH warm-up single shots per benchmark: the daemon's JIT needs a few hundred requests
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "FATAL: $*"; exit 1; }
@@ -188,12 +188,13 @@ fi
 
 if [[ $BERTH_OK == 1 ]]; then
   log "JMH: create/remove over the API, $WARMUP warm-up + $N measured single shots each (log: $RES/jmh-$STAMP.log)"
-  run_child "$JAVA" -jar "$BENCH_JAR" 'dev.berth.bench.NetworkBench.*' -p socket="$SOCK" -p connection=KEEPALIVE,FRESH \
+  run_child "$JAVA" -jar "$BENCH_JAR" 'dev.berth.bench.NetworkBench.*' -p socket="$SOCK" -p connection="${BERTH_JMH_CONNECTIONS:-KEEPALIVE,FRESH}" \
     -i "$N" -wi "$WARMUP" -f 1 -rf json -rff "$RES/jmh-$STAMP.json" >"$RES/jmh-$STAMP.log" 2>&1 \
     || { tail -40 "$RES/jmh-$STAMP.log" >&2; die "JMH failed"; }
   sed -n '/^Benchmark/,$p' "$RES/jmh-$STAMP.log" | grep -E '^Benchmark|·p0.50|·p0.95|ss +[0-9]' >&2 || true
   python3 "$BENCH/netbench.py" jmh --label "Berth (API via JMH, keep-alive)" \
-    --label-fresh "Berth (API via JMH, new connection per request)" --out "$OUT" "$RES/jmh-$STAMP.json"
+    --label-fresh "Berth (API via JMH, new connection per request)" --out "$OUT" \
+    --log "$RES/jmh-$STAMP.log" "$RES/jmh-$STAMP.json"
 
   log "docker CLI $("$DOCKER_CLI" --version | cut -d, -f1 | awk '{print $3}') against berthd: $N x create/rm"
   DOCKER_HOST="unix://$SOCK" DOCKER_CONFIG="$DIR/docker-config" \

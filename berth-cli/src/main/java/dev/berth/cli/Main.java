@@ -1,5 +1,13 @@
 package dev.berth.cli;
 
+import dev.berth.cli.shell.ClientVersion;
+import dev.berth.cli.shell.Command;
+import dev.berth.cli.shell.CommandFailure;
+import dev.berth.cli.shell.CommandGroup;
+import dev.berth.cli.shell.CommandRegistry;
+import dev.berth.cli.shell.Flags;
+import dev.berth.cli.shell.Invocation;
+import dev.berth.cli.shell.UsageError;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.cli.command.InfoCommand;
 import dev.berth.cli.command.NetworkInspect;
@@ -25,13 +33,6 @@ import java.util.function.Supplier;
  * the whole program without {@code System.exit}, so tests call it in-process.
  */
 public final class Main {
-
-    /** This client's version. */
-    public static final String VERSION = "0.1.0-SNAPSHOT";
-
-    /** Exit status for flag errors, as docker. */
-    public static final int USAGE_EXIT = 125;
-
     private static final String PROGRAM = "berth";
 
     private Main() {
@@ -81,7 +82,7 @@ public final class Main {
         CommandRegistry commands = commands();
         List<String> rest = options.positional();
         if (options.bool("version")) {
-            out.println("Berth version " + VERSION);
+            out.println("Berth version " + ClientVersion.VERSION);
             return 0;
         }
         if (options.bool("help") || rest.isEmpty()) {
@@ -141,7 +142,7 @@ public final class Main {
         public EngineClient get() {
             if (client == null) {
                 DaemonAddress address = DaemonAddress.resolve(hostFlag, env);
-                String agent = "Berth-Client/" + VERSION + " (linux)";
+                String agent = "Berth-Client/" + ClientVersion.VERSION + " (linux)";
                 client = new EngineClient(new UnixSocketTransport(address, agent), new ObjectMapper());
             }
             return client;

@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import dev.berth.cli.shell.ClientVersion;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -194,7 +195,7 @@ class DockerParityTest {
         String server = expected.stdout().substring(expected.stdout().indexOf("\n\nServer:"));
         assertEquals(server, actual.stdout().substring(actual.stdout().indexOf("\n\nServer:")));
         assertEquals(0, actual.status());
-        assertTrue(actual.stdout().startsWith("Client:\n Version:           " + Main.VERSION + "\n API version:       1.50\n"));
+        assertTrue(actual.stdout().startsWith("Client:\n Version:           " + ClientVersion.VERSION + "\n API version:       1.50\n"));
     }
 
     @Test

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.berth.core.errors.InvalidParameterException;
+import dev.berth.core.ipam.PoolSpec;
 import dev.berth.core.model.IpAddresses;
 import dev.berth.core.model.IpPrefix;
 import dev.berth.core.service.DefaultBridgeSettings;
@@ -22,7 +23,7 @@ import java.util.Set;
  */
 final class ConfigLoader {
     static final Set<String> KNOWN = Set.of("hosts", "data-root", "exec-root", "debug", "log-level", "log-format",
-            "bip", "mtu", "icc", "ip-masq", "ip");
+            "bip", "mtu", "icc", "ip-masq", "ip", "default-address-pools");
     private static final Set<String> LEVELS = Set.of("debug", "info", "warn", "error", "fatal");
 
     private final Map<String, ConfigFile.Entry> file;
@@ -70,7 +71,31 @@ final class ConfigLoader {
         merged.putAll(flags);
         return new DaemonConfig(host(merged), Path.of(text(merged, "data-root", DaemonConfig.DEFAULT_DATA_ROOT.toString())),
                 Path.of(text(merged, "exec-root", DaemonConfig.DEFAULT_EXEC_ROOT.toString())), configPath,
-                logging(merged), bridge(merged));
+                logging(merged), bridge(merged, addressPools(merged)), addressPools(merged));
+    }
+
+    /** {@code [{"base":"10.10.0.0/16","size":24}, ...]}; replaces Docker's default pools. */
+    private List<PoolSpec> addressPools(Map<String, JsonNode> values) {
+        JsonNode pools = values.get("default-address-pools");
+        if (pools == null) {
+            return List.of();
+        }
+        if (!pools.isArray()) {
+            throw problem("default-address-pools", "default-address-pools must be a list of {\"base\": CIDR, \"size\": N}");
+        }
+        List<PoolSpec> out = new ArrayList<>();
+        for (JsonNode pool : pools) {
+            if (!pool.path("base").isTextual() || !pool.path("size").isIntegralNumber() || pool.size() != 2) {
+                throw problem("default-address-pools",
+                        "each default address pool must be {\"base\": CIDR, \"size\": N}; got " + pool);
+            }
+            try {
+                out.add(PoolSpec.of(pool.path("base").asText(), pool.path("size").asInt()));
+            } catch (InvalidParameterException e) {
+                throw problem("default-address-pools", e.getMessage());
+            }
+        }
+        return out;
     }
 
     private String host(Map<String, JsonNode> values) {
@@ -103,9 +128,15 @@ final class ConfigLoader {
         return new DaemonConfig.Logging(level, format);
     }
 
-    private DefaultBridgeSettings bridge(Map<String, JsonNode> values) {
+    /**
+     * The default bridge: {@code bip} if given; else, as in Docker, the first subnet of the first
+     * configured IPv4 pool; else 172.17.0.1/16.
+     */
+    private DefaultBridgeSettings bridge(Map<String, JsonNode> values, List<PoolSpec> pools) {
         DefaultBridgeSettings d = DaemonConfig.defaultBridge();
-        IpPrefix bip = d.bip();
+        IpPrefix bip = pools.stream().filter(PoolSpec::isIpv4).findFirst()
+                .map(p -> new IpPrefix(p.base().addressAt(java.math.BigInteger.ONE), p.size()))
+                .orElse(d.bip());
         if (values.containsKey("bip")) {
             try {
                 bip = IpPrefix.parse(text(values, "bip", ""));

@@ -4,14 +4,15 @@ import dev.berth.core.service.EventLog;
 import dev.berth.core.service.NetworkDependencies;
 import dev.berth.core.service.NetworkService;
 import dev.berth.core.service.NetworkSettings;
-import dev.berth.core.spi.HostPrefixes;
 import dev.berth.daemon.api.ApiContext;
 import dev.berth.daemon.api.ApiServer;
 import dev.berth.daemon.driver.bridge.BridgeDriver;
+import dev.berth.daemon.driver.bridge.NetlinkHostPrefixes;
 import dev.berth.daemon.driver.host.HostDriver;
 import dev.berth.daemon.driver.none.NullDriver;
 import dev.berth.daemon.store.SqliteStateStore;
 import dev.berth.kernel.netlink.RtNetlink;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayDeque;
@@ -62,12 +63,12 @@ final class Daemon {
         RtNetlink netlink = RtNetlink.open();
         opened.push(netlink);
         SecureRandom random = new SecureRandom();
-        // Host prefixes stay empty until the netlink-backed HostPrefixes lands (integration).
         NetworkDependencies dependencies = new NetworkDependencies(store,
-                List.of(new BridgeDriver(netlink, random), new HostDriver(), new NullDriver()), HostPrefixes.none(),
-                new EventLog(), Clock.systemUTC(), random);
+                List.of(new BridgeDriver(netlink, random), new HostDriver(), new NullDriver()),
+                new NetlinkHostPrefixes(netlink, Path.of("/etc/resolv.conf")), new EventLog(), Clock.systemUTC(),
+                random);
         NetworkService networks = new NetworkService(dependencies,
-                new NetworkSettings(roots.engineId(), List.of(), config.bridge()));
+                new NetworkSettings(roots.engineId(), config.addressPools(), config.bridge()));
         networks.start();
         ApiServer api = new ApiServer(new ApiContext(networks, HostFacts.systemInfo(config, roots.engineId(), version())));
         opened.push(api);

@@ -3,7 +3,9 @@ package dev.berth.daemon;
 import dev.berth.core.model.IpPrefix;
 import dev.berth.core.model.PredefinedNetworks;
 import dev.berth.core.service.DefaultBridgeSettings;
+import dev.berth.core.ipam.PoolSpec;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The daemon's effective settings: defaults, overridden by daemon.json, overridden by flags.
@@ -14,9 +16,14 @@ import java.nio.file.Path;
  * @param configFile  the daemon.json that was read (may not exist)
  * @param logging     log level and format
  * @param bridge      how the default bridge is built
+ * @param addressPools {@code default-address-pools}: empty means Docker's defaults
  */
 public record DaemonConfig(String host, Path dataRoot, Path execRoot, Path configFile, Logging logging,
-                           DefaultBridgeSettings bridge) {
+                           DefaultBridgeSettings bridge, List<PoolSpec> addressPools) {
+
+    public DaemonConfig {
+        addressPools = List.copyOf(addressPools);
+    }
 
     public static final String DEFAULT_HOST = "unix:///run/berth/berth.sock";
     public static final Path DEFAULT_DATA_ROOT = Path.of("/var/lib/berth");

@@ -79,4 +79,16 @@ class ConfigLoaderTest {
         assertEquals("flag needs an argument: -H",
                 assertThrows(ConfigException.class, () -> DaemonFlags.parse(List.of("-H"))).getMessage());
     }
+
+    @Test
+    void defaultAddressPoolsReplaceDockersAndGiveTheBridgeItsFirstSubnet() throws IOException {
+        DaemonConfig c = load("{\"default-address-pools\": [{\"base\": \"175.30.0.0/16\", \"size\": 24},"
+                + " {\"base\": \"fd12:3456::/48\", \"size\": 64}]}");
+        assertEquals(2, c.addressPools().size());
+        assertEquals("175.30.0.1/24", c.bridge().bip().toString());
+        assertTrue(error("{\n\"default-address-pools\": [{\"base\": \"10.0.0.1/16\", \"size\": 24}]}")
+                .contains("line 2: invalid base pool 10.0.0.1/16"));
+        assertTrue(error("{\"default-address-pools\": [{\"base\": \"10.0.0.0/16\"}]}")
+                .contains("must be {\"base\": CIDR, \"size\": N}"));
+    }
 }

@@ -1,10 +1,10 @@
 package dev.berth.cli.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.berth.cli.Flags;
-import dev.berth.cli.Invocation;
-import dev.berth.cli.LeafCommand;
-import dev.berth.cli.Main;
+import dev.berth.cli.shell.Flags;
+import dev.berth.cli.shell.Invocation;
+import dev.berth.cli.shell.LeafCommand;
+import dev.berth.cli.shell.ClientVersion;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.ArrayList;
@@ -41,7 +41,7 @@ public final class InfoCommand extends LeafCommand {
 
     @Override
     protected int run(Invocation invocation, Flags.Options options) {
-        StringBuilder out = new StringBuilder("Client:\n Version:    " + Main.VERSION + "\n Debug Mode: false\n\n");
+        StringBuilder out = new StringBuilder("Client:\n Version:    " + ClientVersion.VERSION + "\n Debug Mode: false\n\n");
         JsonNode info = invocation.engine().getJson("/info", Map.of());
         out.append("Server:\n");
         line(out, " Containers: ", info, "Containers");

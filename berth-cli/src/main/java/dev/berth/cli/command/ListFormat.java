@@ -1,6 +1,6 @@
 package dev.berth.cli.command;
 
-import dev.berth.cli.CommandFailure;
+import dev.berth.cli.shell.CommandFailure;
 import dev.berth.cli.format.TabWriter;
 import dev.berth.cli.template.Functions;
 import dev.berth.cli.template.Template;

@@ -1,10 +1,10 @@
 package dev.berth.cli.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.berth.cli.CommandFailure;
-import dev.berth.cli.Flags;
-import dev.berth.cli.Invocation;
-import dev.berth.cli.LeafCommand;
+import dev.berth.cli.shell.CommandFailure;
+import dev.berth.cli.shell.Flags;
+import dev.berth.cli.shell.Invocation;
+import dev.berth.cli.shell.LeafCommand;
 import dev.berth.cli.format.JsonText;
 import dev.berth.cli.http.ConnectionFailure;
 import dev.berth.cli.http.DaemonError;

@@ -1,10 +1,10 @@
 package dev.berth.cli.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.berth.cli.Flags;
-import dev.berth.cli.Invocation;
-import dev.berth.cli.LeafCommand;
-import dev.berth.cli.Main;
+import dev.berth.cli.shell.Flags;
+import dev.berth.cli.shell.Invocation;
+import dev.berth.cli.shell.LeafCommand;
+import dev.berth.cli.shell.ClientVersion;
 import dev.berth.cli.format.GoTime;
 import dev.berth.cli.format.TabWriter;
 import dev.berth.cli.http.ConnectionFailure;
@@ -61,7 +61,7 @@ public final class VersionCommand extends LeafCommand {
         String downgraded = api.equals(EngineClient.MAX_VERSION) ? "" : " (downgraded from " + EngineClient.MAX_VERSION + ")";
         String arch = System.getProperty("os.arch").replace("aarch64", "arm64").replace("x86_64", "amd64");
         return "Client:\n"
-                + " Version:\t" + Main.VERSION + "\n"
+                + " Version:\t" + ClientVersion.VERSION + "\n"
                 + " API version:\t" + api + downgraded + "\n"
                 + " Java version:\t" + Runtime.version() + "\n"
                 + " OS/Arch:\tlinux/" + arch + "\n";

@@ -93,6 +93,7 @@ public final class NetworkService {
                 loaded.put(merged.id(), merged);
             }
             networks = Map.copyOf(loaded);
+            finishRetirements(loaded);
             for (Network network : loaded.values()) {
                 if (!network.flags().configOnly()) {
                     driver(network.driver()).ensure(network);
@@ -205,21 +206,42 @@ public final class NetworkService {
         }
     }
 
+    /**
+     * Retires the store row (one transaction that also remembers the network), removes the
+     * kernel objects, then forgets the retired record. A crash at any point converges at the next
+     * start: see {@link #start(DefaultBridgeSettings)}.
+     */
     private void delete(Network network) {
-        store.deleteNetwork(network.id());
+        store.retireNetwork(network);
         if (!network.flags().configOnly()) {
             try {
                 driver(network.driver()).delete(network);
             } catch (RuntimeException failure) {
                 undo(failure, () -> store.putNetwork(network));
+                undo(failure, () -> store.forgetRetired(network.id()));
                 throw failure;
             }
         }
+        store.forgetRetired(network.id());
         Map<NetworkId, Network> next = new LinkedHashMap<>(networks);
         next.remove(network.id());
         networks = Map.copyOf(next);
         if (!network.flags().configOnly()) {
             publish("destroy", network);
+        }
+    }
+
+    /**
+     * Finishes removals a crash cut short. A retired network that is also stored again (its
+     * removal failed and was undone) is only forgotten. No other orphans can exist: creation
+     * stores before it builds, and its rollback unbuilds before it unstores.
+     */
+    private void finishRetirements(Map<NetworkId, Network> stored) {
+        for (Network retired : store.retired()) {
+            if (!stored.containsKey(retired.id()) && !retired.flags().configOnly()) {
+                driver(retired.driver()).delete(retired);
+            }
+            store.forgetRetired(retired.id());
         }
     }
 

@@ -19,6 +19,19 @@ public interface StateStore extends AutoCloseable {
     /** Deletes the network; succeeds when it is already gone. */
     void deleteNetwork(NetworkId id);
 
+    /**
+     * Removes the network and, in the same transaction, keeps it as <em>retired</em>: its kernel
+     * objects may still exist. Whoever removes them calls {@link #forgetRetired}; a retired
+     * network still listed at start-up had its removal cut short by a crash and is cleaned up then.
+     */
+    void retireNetwork(Network network);
+
+    /** Networks retired and not yet forgotten. */
+    List<Network> retired();
+
+    /** Drops the retired record; succeeds when it is already gone. */
+    void forgetRetired(NetworkId id);
+
     /** A daemon-wide setting such as the engine id. */
     Optional<String> setting(String key);
 

@@ -9,33 +9,53 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** A test double of the store: a map, one "transaction" per call. */
-final class InMemoryStore implements StateStore {
+/**
+ * A test double of the store: maps, one "transaction" per synchronized call. Shared with the
+ * daemon module's tests through berth-core's test jar.
+ */
+public final class InMemoryStore implements StateStore {
     final Map<NetworkId, Network> networks = new LinkedHashMap<>();
+    final Map<NetworkId, Network> retired = new LinkedHashMap<>();
     final Map<String, String> settings = new LinkedHashMap<>();
 
     @Override
-    public List<Network> networks() {
+    public synchronized List<Network> networks() {
         return new ArrayList<>(networks.values());
     }
 
     @Override
-    public void putNetwork(Network network) {
+    public synchronized void putNetwork(Network network) {
         networks.put(network.id(), network);
     }
 
     @Override
-    public void deleteNetwork(NetworkId id) {
+    public synchronized void deleteNetwork(NetworkId id) {
         networks.remove(id);
     }
 
     @Override
-    public Optional<String> setting(String key) {
+    public synchronized void retireNetwork(Network network) {
+        networks.remove(network.id());
+        retired.put(network.id(), network);
+    }
+
+    @Override
+    public synchronized List<Network> retired() {
+        return new ArrayList<>(retired.values());
+    }
+
+    @Override
+    public synchronized void forgetRetired(NetworkId id) {
+        retired.remove(id);
+    }
+
+    @Override
+    public synchronized Optional<String> setting(String key) {
         return Optional.ofNullable(settings.get(key));
     }
 
     @Override
-    public void putSetting(String key, String value) {
+    public synchronized void putSetting(String key, String value) {
         settings.put(key, value);
     }
 

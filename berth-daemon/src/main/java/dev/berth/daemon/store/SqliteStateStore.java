@@ -28,6 +28,7 @@ public final class SqliteStateStore implements StateStore {
     private static final String SCHEMA = """
             CREATE TABLE IF NOT EXISTS networks (id TEXT PRIMARY KEY, name TEXT NOT NULL, body TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS retired_networks (id TEXT PRIMARY KEY, body TEXT NOT NULL);
             """;
     private final Connection connection;
     private final NetworkCodec codec = new NetworkCodec();
@@ -81,6 +82,50 @@ public final class SqliteStateStore implements StateStore {
     @Override
     public synchronized void deleteNetwork(NetworkId id) {
         update("delete network " + id.shortId(), "DELETE FROM networks WHERE id = ?", id.value());
+    }
+
+    @Override
+    public synchronized void retireNetwork(Network network) {
+        String action = "retire network " + network.name();
+        try {
+            connection.setAutoCommit(false);
+            try (PreparedStatement del = connection.prepareStatement("DELETE FROM networks WHERE id = ?");
+                 PreparedStatement add = connection.prepareStatement(
+                         "INSERT OR REPLACE INTO retired_networks (id, body) VALUES (?, ?)")) {
+                del.setString(1, network.id().value());
+                del.executeUpdate();
+                add.setString(1, network.id().value());
+                add.setString(2, codec.encode(network));
+                add.executeUpdate();
+                connection.commit();
+            } catch (SQLException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw failure(action, e);
+        }
+    }
+
+    @Override
+    public synchronized List<Network> retired() {
+        List<Network> out = new ArrayList<>();
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("SELECT body FROM retired_networks")) {
+            while (rs.next()) {
+                out.add(codec.decode(rs.getString(1)));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw failure("read retired networks", e);
+        }
+    }
+
+    @Override
+    public synchronized void forgetRetired(NetworkId id) {
+        update("forget retired network " + id.shortId(), "DELETE FROM retired_networks WHERE id = ?", id.value());
     }
 
     @Override

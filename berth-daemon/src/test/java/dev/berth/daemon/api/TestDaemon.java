@@ -1,5 +1,6 @@
 package dev.berth.daemon.api;
 
+import dev.berth.core.service.InMemoryStore;
 import dev.berth.core.model.IpPrefix;
 import dev.berth.core.service.DefaultBridgeSettings;
 import dev.berth.core.service.NetworkService;
@@ -49,7 +50,7 @@ final class TestDaemon implements AutoCloseable {
     }
 
     static NetworkService networkService(Clock clock) {
-        NetworkService service = new NetworkService(new InMemoryStateStore(),
+        NetworkService service = new NetworkService(new InMemoryStore(),
                 List.of(new NoopNetworkDriver("bridge"), new NoopNetworkDriver("host"), new NoopNetworkDriver("null")),
                 clock, new Random(42));
         service.start(new DefaultBridgeSettings(IpPrefix.parse("172.17.0.1/16"), 1500, true, true, "0.0.0.0"));

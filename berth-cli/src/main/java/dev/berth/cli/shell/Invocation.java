@@ -1,4 +1,4 @@
-package dev.berth.cli;
+package dev.berth.cli.shell;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.cli.http.EngineClient;

@@ -1,4 +1,4 @@
-package dev.berth.cli;
+package dev.berth.cli.shell;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.berth.cli;
+package dev.berth.cli.shell;
 
 /**
  * Wrong flags or arguments: printed with the command's usage line, exit status 125 for flag
@@ -8,11 +8,14 @@ public final class UsageError extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /** docker's exit status for flag errors. */
+    public static final int FLAG_ERROR_EXIT = 125;
+
     private final int exitCode;
 
     /** A flag error, exit status 125. */
     public UsageError(String message) {
-        this(message, Main.USAGE_EXIT);
+        this(message, FLAG_ERROR_EXIT);
     }
 
     /** A usage error with an explicit exit status. */

@@ -1,4 +1,4 @@
-package dev.berth.cli;
+package dev.berth.cli.shell;
 
 /**
  * A command failed after running (docker's {@code cli.StatusError}): the message goes to stderr

@@ -1,0 +1,13 @@
+/**
+ * The CLI's command framework: commands and groups, the registry, flag parsing, the invocation
+ * context (streams, environment, daemon client) and usage errors.
+ *
+ * <pre>{@code
+ * final class NetworkRemove extends LeafCommand { ... }   // in dev.berth.cli.command
+ * registry.add(new CommandGroup("network", ...).add(new NetworkRemove()));
+ * }</pre>
+ *
+ * <p>Commands live in {@code dev.berth.cli.command} and only depend on this package, so the
+ * composition in {@code Main} never creates a package cycle.
+ */
+package dev.berth.cli.shell;

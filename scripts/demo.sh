@@ -54,6 +54,28 @@ show "$ROOT/berth" network ls
 
 step "Real kernel objects: docker0 in the host namespace"
 show ip -n "$NS" -br addr show docker0
-show ip -n "$NS" -d link show docker0
+
+step "User-defined networks: Docker's IPAM, a bridge device at once"
+"$ROOT/berth" events --filter type=network >"$DIR/events.txt" 2>&1 &
+EVENTS=$!
+show "$ROOT/berth" network create web
+show "$ROOT/berth" network create --ipv6 --subnet fd00:1::1/80 --gateway fd00:1::1 my-net-ipv6
+show "$ROOT/berth" network create --internal --subnet 10.77.0.0/24 -o com.docker.network.bridge.name=br-internal backend
+show "$ROOT/berth" network ls
+show ip -n "$NS" -br addr
+show "$ROOT/berth" network inspect --format '{{.Name}}: {{range .IPAM.Config}}{{.Subnet}} via {{.Gateway}}  {{end}}' web my-net-ipv6 backend
+
+step "Bad input changes nothing"
+show "$ROOT/berth" network create --subnet 10.77.0.0/16 clash || true
+show "$ROOT/berth" network rm bridge || true
+
+step "Remove and prune: devices and addresses go with them"
+show "$ROOT/berth" network rm web
+show "$ROOT/berth" network prune -f
+show ip -n "$NS" -br link
+sleep 0.5
+kill "$EVENTS" 2>/dev/null; wait "$EVENTS" 2>/dev/null || true
+step "What berth events saw meanwhile"
+cat "$DIR/events.txt"
 
 step "Done: stopping berthd (SIGTERM) and removing the namespace"

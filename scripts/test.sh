@@ -10,4 +10,4 @@ if [[ $(id -u) != 0 ]]; then
   exit 1
 fi
 cd "$ROOT"
-exec mvn -B verify "$@"
+exec mvn -B -Dstyle.color=never verify "$@"

@@ -9,7 +9,11 @@ import dev.berth.cli.shell.Flags;
 import dev.berth.cli.shell.Invocation;
 import dev.berth.cli.shell.UsageError;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.cli.command.EventsCommand;
 import dev.berth.cli.command.InfoCommand;
+import dev.berth.cli.command.NetworkCreate;
+import dev.berth.cli.command.NetworkPrune;
+import dev.berth.cli.command.NetworkRemove;
 import dev.berth.cli.command.NetworkInspect;
 import dev.berth.cli.command.NetworkList;
 import dev.berth.cli.command.VersionCommand;
@@ -21,9 +25,12 @@ import dev.berth.cli.http.UnixSocketTransport;
 import dev.berth.cli.template.RawJson;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -42,20 +49,29 @@ public final class Main {
     public static void main(String[] args) {
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
-        int status = run(args, System.getenv(), out, err);
+        int status = run(args, System.getenv(), System.in, out, err);
         out.flush();
         err.flush();
         System.exit(status);
     }
 
     /**
-     * Runs {@code berth args...}.
+     * Runs {@code berth args...} with an empty standard input (confirmation prompts read "no").
      *
-     * @return the exit status: 0, 1 (command or daemon error), 125 (bad flags), 64 (bad inspect template)
+     * @return the exit status: 0, 1 (command or daemon error), 125 (bad flags), 64 (bad template)
      */
     public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        return run(args, env, InputStream.nullInputStream(), out, err);
+    }
+
+    /**
+     * Runs {@code berth args...} reading prompts' answers from {@code in}.
+     *
+     * @return the exit status: 0, 1 (command or daemon error), 125 (bad flags), 64 (bad template)
+     */
+    public static int run(String[] args, Map<String, String> env, InputStream in, PrintStream out, PrintStream err) {
         try {
-            return dispatch(List.of(args), env, out, err);
+            return dispatch(List.of(args), env, new Streams(in, out, err));
         } catch (UsageError e) {
             err.println(e.getMessage());
             return e.exitCode();
@@ -71,7 +87,12 @@ public final class Main {
         }
     }
 
-    private static int dispatch(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
+    /** The three standard streams of one run. */
+    private record Streams(InputStream in, PrintStream out, PrintStream err) {
+    }
+
+    private static int dispatch(List<String> args, Map<String, String> env, Streams streams) {
+        PrintStream out = streams.out();
         Flags global = globalFlags();
         Flags.Options options;
         try {
@@ -91,19 +112,49 @@ public final class Main {
         }
         String hostFlag = options.string("host", null);
         Supplier<EngineClient> client = new LazyClient(hostFlag, env);
-        Invocation root = new Invocation(PROGRAM, out, err, env, client, RawJson.mapper(), ZoneId.systemDefault());
+        Invocation root = new Invocation(PROGRAM, streams.in(), out, streams.err(), env, client, RawJson.mapper(), localZone(env));
         Command command = commands.find(rest.getFirst()).orElseThrow(() -> new UsageError(
                 PROGRAM + ": '" + rest.getFirst() + "' is not a " + PROGRAM + " command.\nSee '" + PROGRAM + " --help'", 1));
         return command.execute(root, rest.subList(1, rest.size()));
+    }
+
+    /**
+     * Go's local zone: {@code TZ} unset → the system's, empty or {@code UTC} → UTC, otherwise
+     * the named zone (a leading {@code :} and a {@code .../zoneinfo/} path prefix are allowed),
+     * UTC when unknown.
+     */
+    static ZoneId localZone(Map<String, String> env) {
+        String tz = env.get("TZ");
+        if (tz == null) {
+            return ZoneId.systemDefault();
+        }
+        String name = tz.startsWith(":") ? tz.substring(1) : tz;
+        int zoneinfo = name.indexOf("/zoneinfo/");
+        if (zoneinfo >= 0) {
+            name = name.substring(zoneinfo + "/zoneinfo/".length());
+        }
+        if (name.equals("/etc/localtime")) {
+            return ZoneId.systemDefault();
+        }
+        try {
+            return name.isEmpty() ? ZoneOffset.UTC : ZoneId.of(name);
+        } catch (DateTimeException e) {
+            return ZoneOffset.UTC;
+        }
     }
 
     /** The top-level commands; add new ones here. */
     static CommandRegistry commands() {
         CommandRegistry network = new CommandRegistry()
                 .add(new NetworkList())
-                .add(new NetworkInspect());
+                .add(new NetworkInspect())
+                .add(new NetworkCreate())
+                .add(new NetworkRemove())
+                .add(new NetworkPrune());
         return new CommandRegistry()
                 .add(new CommandGroup("network", "Manage networks", network))
+                .add(new CommandGroup("system", "Manage Berth", new CommandRegistry().add(new EventsCommand())))
+                .add(new EventsCommand())
                 .add(new VersionCommand())
                 .add(new InfoCommand());
     }
@@ -118,11 +169,12 @@ public final class Main {
     private static String help(Flags global, CommandRegistry commands) {
         return "\nUsage:  " + PROGRAM + " [OPTIONS] COMMAND\n\n"
                 + "The client of Berth, a container-networking daemon speaking the Docker Engine API.\n"
-                + "Output of 'network ls' and 'network inspect' is identical to the docker CLI's.\n\n"
+                + "Output, exit statuses and requests match the docker CLI 28.2's, except that 'network create'\n"
+                + "also shows the daemon's warning.\n\n"
                 + "Commands:\n" + commands.summaries()
                 + "\nGlobal Options:\n" + global.usages()
                 + "\nExit status: 0 success, 1 failure (daemon or command error, unknown command, wrong\n"
-                + "number of arguments), 125 invalid flag, 64 invalid 'network inspect' template (as docker).\n"
+                + "number of arguments), 125 invalid flag, 64 invalid template (as docker).\n"
                 + "\nRun '" + PROGRAM + " COMMAND --help' for more information on a command.\n";
     }
 

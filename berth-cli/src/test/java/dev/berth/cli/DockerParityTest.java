@@ -90,7 +90,7 @@ class DockerParityTest {
         return replies;
     }
 
-    private static java.util.function.Function<String, Reply> routes() throws IOException {
+    private static java.util.function.Function<FakeDaemon.Request, Reply> routes() throws IOException {
         Map<String, Reply> networks = networks();
         String version = """
                 {"Platform":{"Name":"Berth Engine"},"Components":[{"Name":"Engine","Version":"0.1.0",
@@ -99,7 +99,8 @@ class DockerParityTest {
                 {"Name":"dns","Version":"1","Details":{"b":"2","a":"1"}}],
                 "Version":"0.1.0","ApiVersion":"1.50","MinAPIVersion":"1.24","Os":"linux","Arch":"amd64"}
                 """;
-        return request -> {
+        return received -> {
+            String request = received.line();
             if (request.equals("GET /v1.50/networks") || request.startsWith("GET /v1.50/networks?")) {
                 return networks.get("LIST");
             }

@@ -81,8 +81,13 @@ public final class NetworkList extends LeafCommand {
         return 0;
     }
 
-    /** Docker's {@code FilterOpt}: {@code key=value}, key lower-cased, both trimmed. */
+    /** Docker's {@code FilterOpt} for {@code -f, --filter}. */
     static SortedMap<String, TreeSet<String>> filters(List<String> values, String path) {
+        return filters(values, path, "-f, --filter");
+    }
+
+    /** Docker's {@code FilterOpt}: {@code key=value}, key lower-cased, both trimmed; {@code flag} names it in errors. */
+    static SortedMap<String, TreeSet<String>> filters(List<String> values, String path, String flag) {
         SortedMap<String, TreeSet<String>> filters = new TreeMap<>();
         for (String value : values) {
             if (value.isEmpty()) {
@@ -90,7 +95,7 @@ public final class NetworkList extends LeafCommand {
             }
             int eq = value.indexOf('=');
             if (eq < 0) {
-                throw new UsageError("invalid argument \"" + value + "\" for \"-f, --filter\" flag: bad format of filter"
+                throw new UsageError("invalid argument \"" + value + "\" for \"" + flag + "\" flag: bad format of filter"
                         + " (expected name=value)\n\nUsage:  " + path + " [OPTIONS]\n\nRun '" + path
                         + " --help' for more information");
             }

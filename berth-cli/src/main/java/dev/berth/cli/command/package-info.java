@@ -1,7 +1,7 @@
 /**
- * The commands themselves: {@code network ls}, {@code network inspect}, {@code version},
- * {@code info}; later {@code network create/rm/prune/connect/disconnect}, {@code run},
- * {@code exec}, {@code ps}, {@code rm}.
+ * The commands themselves: {@code network ls/inspect/create/rm/prune}, {@code events} (also
+ * under {@code system}), {@code version}, {@code info}; later {@code network
+ * connect/disconnect}, {@code run}, {@code exec}, {@code ps}, {@code rm}.
  *
  * <pre>{@code
  * public final class NetworkRemove extends LeafCommand { ... }   // then register it in Main.commands()
@@ -11,6 +11,11 @@
  * daemon answer. List commands go through {@link dev.berth.cli.command.ListFormat} (docker's
  * formatter: table/json/template, tabwriter); inspect-style commands print the daemon's raw JSON
  * re-indented, so never re-serialize it through records. Templates over inspected objects see
- * the Go struct ({@link dev.berth.cli.command.NetworkSchema}) first, then the raw map.
+ * the Go struct ({@link dev.berth.cli.command.NetworkSchema}) first, then the raw map. Requests
+ * are part of the contract too: {@code network create} reproduces docker's client-side IPAM
+ * checks ({@link dev.berth.cli.command.IpamFlags}) and body, {@code rm} does GET then DELETE per
+ * name. Prompts ({@link dev.berth.cli.command.Confirmation}) read {@link
+ * dev.berth.cli.Invocation#in()}. The one intended difference: {@code network create} shows the
+ * daemon's {@code Warning}.
  */
 package dev.berth.cli.command;

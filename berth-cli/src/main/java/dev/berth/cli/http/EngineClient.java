@@ -83,9 +83,42 @@ public final class EngineClient {
 
     /** {@code GET} and parse the body as JSON. */
     public JsonNode getJson(String path, Map<String, List<String>> query) {
-        byte[] body = get(path, query);
+        return parse(get(path, query));
+    }
+
+    /** {@code POST} with a JSON body (Go {@code json.Encoder} text), returning the JSON answer. */
+    public JsonNode postJson(String path, Map<String, List<String>> query, String json) {
+        return parse(send(HttpRequest.json("POST", target(path, query), json)).body());
+    }
+
+    /** {@code POST} without a body ({@code Content-Length: 0}, no Content-Type), returning the JSON answer. */
+    public JsonNode post(String path, Map<String, List<String>> query) {
+        return parse(send(HttpRequest.of("POST", target(path, query))).body());
+    }
+
+    /** {@code DELETE}; the answer's body is ignored. */
+    public void delete(String path) {
+        send(HttpRequest.of("DELETE", target(path, Map.of())));
+    }
+
+    /**
+     * {@code GET} whose body is read as it arrives; an error status throws {@link DaemonError}
+     * after reading the (short) error body.
+     */
+    public ResponseStream stream(String path, Map<String, List<String>> query) {
+        HttpRequest request = HttpRequest.of("GET", target(path, query));
+        ResponseStream stream = transport.open(request);
+        if (stream.head().status() >= 400) {
+            try (stream) {
+                throw error(request, stream.complete());
+            }
+        }
+        return stream;
+    }
+
+    private JsonNode parse(byte[] body) {
         try {
-            return mapper.readTree(body);
+            return body.length == 0 ? mapper.nullNode() : mapper.readTree(body);
         } catch (IOException e) {
             throw new DaemonError(200, "Error reading JSON: " + e.getMessage());
         }

@@ -14,4 +14,9 @@ public record HttpRequest(String method, String target, String contentType, byte
     public static HttpRequest of(String method, String target) {
         return new HttpRequest(method, target, null, null);
     }
+
+    /** A request with a JSON body ({@code Content-Type: application/json}). */
+    public static HttpRequest json(String method, String target, String json) {
+        return new HttpRequest(method, target, "application/json", json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
 }

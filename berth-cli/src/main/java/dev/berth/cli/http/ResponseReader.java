@@ -28,6 +28,13 @@ final class ResponseReader {
     }
 
     HttpResponse read(boolean head) throws IOException {
+        HttpResponse response = readHead();
+        byte[] body = head || response.status() == 204 || response.status() == 304 ? new byte[0] : body(response.headers());
+        return new HttpResponse(response.status(), response.reason(), response.headers(), body);
+    }
+
+    /** Reads the status line and headers (skipping interim 1xx responses); the body is left unread. */
+    HttpResponse readHead() throws IOException {
         while (true) {
             String statusLine = line();
             String[] parts = statusLine.split(" ", 3);
@@ -39,9 +46,60 @@ final class ResponseReader {
             if (status >= 100 && status < 200 && status != 101) {
                 continue;
             }
-            String reason = parts.length > 2 ? parts[2] : "";
-            byte[] body = head || status == 204 || status == 304 ? new byte[0] : body(headers);
-            return new HttpResponse(status, reason, headers, body);
+            return new HttpResponse(status, parts.length > 2 ? parts[2] : "", headers, new byte[0]);
+        }
+    }
+
+    /**
+     * The body of a response whose head was read with {@link #readHead}, as a stream that yields
+     * data as it arrives (chunks decoded), ending where the framing says.
+     */
+    InputStream bodyStream(HttpResponse head) throws IOException {
+        if (head.status() == 204 || head.status() == 304) {
+            return InputStream.nullInputStream();
+        }
+        if (head.header("Transfer-Encoding").toLowerCase(Locale.ROOT).contains("chunked")) {
+            return new ChunkedBody(this);
+        }
+        String length = head.header("Content-Length");
+        if (!length.isEmpty()) {
+            return new java.io.ByteArrayInputStream(exactly(Long.parseLong(length.strip())));
+        }
+        return in;
+    }
+
+    /** Reads the next chunk-size line; 0 means the last chunk (its trailer is consumed too). */
+    long chunkSize() throws IOException {
+        String sizeLine = line();
+        int semicolon = sizeLine.indexOf(';');
+        String hex = (semicolon >= 0 ? sizeLine.substring(0, semicolon) : sizeLine).strip();
+        long size;
+        try {
+            size = Long.parseLong(hex, 16);
+        } catch (NumberFormatException e) {
+            throw new IOException("invalid chunk size " + GoJson.quote(sizeLine, false), e);
+        }
+        if (size == 0) {
+            while (!line().isEmpty()) {
+                continue;
+            }
+        }
+        return size;
+    }
+
+    /** Reads up to {@code max} bytes of the current chunk into {@code buffer}. */
+    int chunkData(byte[] buffer, int offset, int max) throws IOException {
+        int n = in.read(buffer, offset, max);
+        if (n < 0) {
+            throw new EOFException("unexpected EOF");
+        }
+        return n;
+    }
+
+    /** Consumes the CRLF that ends a chunk's data. */
+    void chunkEnd() throws IOException {
+        if (!line().isEmpty()) {
+            throw new IOException("malformed chunked encoding");
         }
     }
 
@@ -84,27 +142,11 @@ final class ResponseReader {
 
     private byte[] chunked() throws IOException {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        while (true) {
-            String sizeLine = line();
-            int semicolon = sizeLine.indexOf(';');
-            String hex = (semicolon >= 0 ? sizeLine.substring(0, semicolon) : sizeLine).strip();
-            long size;
-            try {
-                size = Long.parseLong(hex, 16);
-            } catch (NumberFormatException e) {
-                throw new IOException("invalid chunk size " + GoJson.quote(sizeLine, false), e);
-            }
-            if (size == 0) {
-                while (!line().isEmpty()) {
-                    continue;
-                }
-                return body.toByteArray();
-            }
+        for (long size = chunkSize(); size != 0; size = chunkSize()) {
             body.write(exactly(size));
-            if (!line().isEmpty()) {
-                throw new IOException("malformed chunked encoding");
-            }
+            chunkEnd();
         }
+        return body.toByteArray();
     }
 
     private byte[] exactly(long size) throws IOException {

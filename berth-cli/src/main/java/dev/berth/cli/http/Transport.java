@@ -1,6 +1,6 @@
 package dev.berth.cli.http;
 
-/** Sends one HTTP request to the daemon and returns the complete response. */
+/** Sends one HTTP request to the daemon and returns the complete response, or a streaming one. */
 public interface Transport {
 
     /**
@@ -9,4 +9,12 @@ public interface Transport {
      * @throws ConnectionFailure when the daemon cannot be reached or the connection breaks
      */
     HttpResponse exchange(HttpRequest request);
+
+    /**
+     * Sends the request and returns as soon as the response head has arrived; the body is read
+     * from the returned stream, which the caller must close.
+     *
+     * @throws ConnectionFailure when the daemon cannot be reached
+     */
+    ResponseStream open(HttpRequest request);
 }

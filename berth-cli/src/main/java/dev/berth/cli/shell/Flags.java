@@ -172,16 +172,28 @@ public final class Flags {
         private final Map<String, List<String>> values = new LinkedHashMap<>();
         private final List<String> positional = new ArrayList<>();
 
-        private void set(Flag flag, String value) {
-            if (flag.kind() == Kind.BOOL && !value.equals("true") && !value.equals("false")) {
-                throw new UsageError("invalid argument \"" + value + "\" for \"" + describe(flag)
-                        + "\" flag: strconv.ParseBool: parsing \"" + value + "\": invalid syntax");
-            }
+        private void set(Flag flag, String given) {
+            String value = flag.kind() == Kind.BOOL ? parseBool(flag, given) : given;
             List<String> list = values.computeIfAbsent(flag.name(), k -> new ArrayList<>());
             if (flag.kind() != Kind.LIST) {
                 list.clear();
             }
             list.add(value);
+        }
+
+        /** Go's {@code strconv.ParseBool}, as pflag uses it: {@code 1 t T TRUE true True} and the false forms. */
+        private static String parseBool(Flag flag, String value) {
+            return switch (value) {
+                case "1", "t", "T", "TRUE", "true", "True" -> "true";
+                case "0", "f", "F", "FALSE", "false", "False" -> "false";
+                default -> throw new UsageError("invalid argument \"" + value + "\" for \"" + describe(flag)
+                        + "\" flag: strconv.ParseBool: parsing \"" + value + "\": invalid syntax");
+            };
+        }
+
+        /** Whether the flag appeared on the command line (pflag's {@code Changed}). */
+        public boolean given(String name) {
+            return values.containsKey(name);
         }
 
         /** Whether a boolean flag is set to true. */

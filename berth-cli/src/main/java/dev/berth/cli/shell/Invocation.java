@@ -2,6 +2,7 @@ package dev.berth.cli.shell;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.cli.http.EngineClient;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.time.ZoneId;
 import java.util.Map;
@@ -12,6 +13,7 @@ import java.util.function.Supplier;
  * the (lazily connected) Engine API client, a JSON mapper and the local time zone.
  *
  * @param path   the command path so far, e.g. {@code berth network}
+ * @param in     standard input, for confirmation prompts
  * @param out    standard output
  * @param err    standard error
  * @param env    the environment
@@ -19,12 +21,12 @@ import java.util.function.Supplier;
  * @param mapper the shared Jackson mapper
  * @param zone   the local zone, for Go-like time printing
  */
-public record Invocation(String path, PrintStream out, PrintStream err, Map<String, String> env,
+public record Invocation(String path, InputStream in, PrintStream out, PrintStream err, Map<String, String> env,
         Supplier<EngineClient> client, ObjectMapper mapper, ZoneId zone) {
 
     /** The same invocation one level deeper: {@code berth network} → {@code berth network ls}. */
     public Invocation enter(String name) {
-        return new Invocation(path + " " + name, out, err, env, client, mapper, zone);
+        return new Invocation(path + " " + name, in, out, err, env, client, mapper, zone);
     }
 
     /** The program name, {@code berth}. */

@@ -47,6 +47,11 @@ public abstract class LeafCommand implements Command {
             return 0;
         }
         int count = options.positional().size();
+        if (minArgs() == maxArgs() && minArgs() > 0 && count != minArgs()) {
+            String plural = minArgs() == 1 ? "argument" : "arguments";
+            throw new UsageError(usageMessage(here.root() + ": '" + here.path() + "' requires " + minArgs()
+                    + " " + plural, here.path(), arguments(), "Run"), 1);
+        }
         if (count < minArgs()) {
             String plural = minArgs() == 1 ? "argument" : "arguments";
             throw new UsageError(usageMessage(here.root() + ": '" + here.path() + "' requires at least " + minArgs()
@@ -57,6 +62,11 @@ public abstract class LeafCommand implements Command {
             throw new UsageError(usageMessage(here.root() + ": '" + here.path() + "' " + what, here.path(), arguments(), "Run"), 1);
         }
         return run(here, options);
+    }
+
+    /** A flag value rejected while running (docker rejects it while parsing): message, usage, exit 125. */
+    protected final UsageError invalidFlag(Invocation invocation, String message) {
+        return new UsageError(usageMessage(message, invocation.path(), arguments(), "Run"));
     }
 
     /** The text docker prints for a usage error: message, usage line, pointer to --help. */

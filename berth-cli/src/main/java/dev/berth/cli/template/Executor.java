@@ -121,7 +121,8 @@ final class Executor {
             try {
                 return functions.get(f.name()).apply(args);
             } catch (TemplateException e) {
-                throw e.getMessage().startsWith("error calling") ? e
+                // argument type errors are Go's, raised before the call
+                throw e.getMessage().startsWith("error calling") || e.getMessage().startsWith("wrong type for value") ? e
                         : new TemplateException("error calling " + f.name() + ": " + e.getMessage());
             }
         });

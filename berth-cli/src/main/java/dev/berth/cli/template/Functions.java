@@ -83,7 +83,11 @@ public final class Functions {
     }
 
     private static String text(List<TemplateValue> args, int i) {
-        return arg(args, i).print();
+        TemplateValue value = arg(args, i);
+        if (value.kind() == TemplateValue.Kind.STRING && !value.typeName().equals("string")) {
+            throw new TemplateException("wrong type for value; expected string; got " + value.typeName());
+        }
+        return value.print();
     }
 
     private static int number(List<TemplateValue> args, int i) {

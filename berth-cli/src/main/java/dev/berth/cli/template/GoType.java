@@ -12,12 +12,13 @@ public sealed interface GoType {
     /** The type name shown in error messages. */
     String name();
 
-    /** {@code string}. */
-    record Str() implements GoType {
-        @Override
-        public String name() {
-            return "string";
-        }
+    /**
+     * {@code string}, or a named string type such as {@code events.Action}, which Go's template
+     * functions taking a {@code string} refuse.
+     *
+     * @param name the type name
+     */
+    record Str(String name) implements GoType {
     }
 
     /** {@code bool}. */
@@ -99,7 +100,7 @@ public sealed interface GoType {
     }
 
     /** The shared string type. */
-    GoType STRING = new Str();
+    GoType STRING = new Str("string");
     /** The shared bool type. */
     GoType BOOL = new Bool();
     /** The shared int type. */

@@ -32,4 +32,16 @@ class ResponseReaderTest {
         assertEquals("ok", read("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", false).text());
         assertThrows(EOFException.class, () -> read("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nab", false));
     }
+
+    @Test
+    void chunkedBodyStreamsLineByLine() throws IOException {
+        ResponseReader reader = new ResponseReader(new ByteArrayInputStream(("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "4\r\n{\"a\"\r\n3\r\n:1}\r\n4\r\n\n{}\n\r\n0\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1)));
+        HttpResponse head = reader.readHead();
+        try (ResponseStream stream = new ResponseStream(head, reader.bodyStream(head), () -> { })) {
+            assertEquals("{\"a\":1}", stream.readLine());
+            assertEquals("{}", stream.readLine());
+            assertEquals(null, stream.readLine());
+        }
+    }
 }

@@ -26,11 +26,12 @@ public record EventFilter(Map<String, Set<String>> criteria) implements Predicat
 
     @Override
     public boolean test(Event event) {
-        return any("type", v -> v.equals(event.type()))
-                && any("event", v -> v.equals(event.action())
+        Criteria c = new Criteria(criteria);
+        return c.any("type", v -> v.equals(event.type()))
+                && c.any("event", v -> v.equals(event.action())
                         || PREFIX_ACTIONS.contains(v) && event.action().startsWith(v))
-                && any("scope", v -> v.equals("local"))
-                && all("label", v -> hasAttribute(event, v))
+                && c.any("scope", v -> v.equals("local"))
+                && c.all("label", v -> Criteria.labelMatches(event.attributes(), v))
                 && ownType(event);
     }
 
@@ -39,24 +40,6 @@ public record EventFilter(Map<String, Set<String>> criteria) implements Predicat
             return true;
         }
         String name = event.attributes().getOrDefault("name", "");
-        return any(event.type(), v -> event.actorId().startsWith(v) || name.startsWith(v));
-    }
-
-    private static boolean hasAttribute(Event event, String spec) {
-        int eq = spec.indexOf('=');
-        if (eq < 0) {
-            return event.attributes().containsKey(spec);
-        }
-        return spec.substring(eq + 1).equals(event.attributes().get(spec.substring(0, eq)));
-    }
-
-    private boolean any(String key, Predicate<String> test) {
-        Set<String> values = criteria.get(key);
-        return values == null || values.isEmpty() || values.stream().anyMatch(test);
-    }
-
-    private boolean all(String key, Predicate<String> test) {
-        Set<String> values = criteria.get(key);
-        return values == null || values.stream().allMatch(test);
+        return new Criteria(criteria).any(event.type(), v -> event.actorId().startsWith(v) || name.startsWith(v));
     }
 }

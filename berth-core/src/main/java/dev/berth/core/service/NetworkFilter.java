@@ -36,23 +36,14 @@ public record NetworkFilter(Map<String, Set<String>> criteria) {
      * Tests one network. {@code inUse} tells whether it has endpoints, for {@code dangling}.
      */
     public boolean matches(Network network, Predicate<Network> inUse) {
-        return any("driver", v -> v.equals(network.driver()))
-                && any("name", v -> exactOrSearch(v, network.name()))
-                && any("id", v -> exactOrSearch(v, network.id().value()))
-                && all("label", v -> hasLabel(network, v))
-                && any("scope", v -> v.equals(network.scope()))
-                && any("dangling", v -> dangling(v) == (!network.isPredefined() && !inUse.test(network)))
-                && any("type", v -> v.equals("builtin") == network.isPredefined());
-    }
-
-    private boolean any(String key, Predicate<String> test) {
-        Set<String> values = criteria.get(key);
-        return values == null || values.isEmpty() || values.stream().anyMatch(test);
-    }
-
-    private boolean all(String key, Predicate<String> test) {
-        Set<String> values = criteria.get(key);
-        return values == null || values.stream().allMatch(test);
+        Criteria c = new Criteria(criteria);
+        return c.any("driver", v -> v.equals(network.driver()))
+                && c.any("name", v -> exactOrSearch(v, network.name()))
+                && c.any("id", v -> exactOrSearch(v, network.id().value()))
+                && c.all("label", v -> Criteria.labelMatches(network.labels(), v))
+                && c.any("scope", v -> v.equals(network.scope()))
+                && c.any("dangling", v -> dangling(v) == (!network.isPredefined() && !inUse.test(network)))
+                && c.any("type", v -> v.equals("builtin") == network.isPredefined());
     }
 
     private static boolean exactOrSearch(String pattern, String value) {
@@ -64,14 +55,6 @@ public record NetworkFilter(Map<String, Set<String>> criteria) {
         } catch (PatternSyntaxException e) {
             return false; // moby skips values that are not valid expressions
         }
-    }
-
-    private static boolean hasLabel(Network network, String spec) {
-        int eq = spec.indexOf('=');
-        if (eq < 0) {
-            return network.labels().containsKey(spec);
-        }
-        return spec.substring(eq + 1).equals(network.labels().get(spec.substring(0, eq)));
     }
 
     private static void validateType(Set<String> values) {

@@ -48,18 +48,10 @@ public record PruneFilter(Map<String, Set<String>> criteria) {
             return false;
         }
         Set<String> wanted = criteria.getOrDefault("label", Set.of());
-        if (!wanted.stream().allMatch(v -> hasLabel(network, v))) {
+        if (!wanted.stream().allMatch(v -> Criteria.labelMatches(network.labels(), v))) {
             return false;
         }
         Set<String> unwanted = criteria.getOrDefault("label!", Set.of());
-        return unwanted.isEmpty() || !unwanted.stream().allMatch(v -> hasLabel(network, v));
-    }
-
-    private static boolean hasLabel(Network network, String spec) {
-        int eq = spec.indexOf('=');
-        if (eq < 0) {
-            return network.labels().containsKey(spec);
-        }
-        return spec.substring(eq + 1).equals(network.labels().get(spec.substring(0, eq)));
+        return unwanted.isEmpty() || !unwanted.stream().allMatch(v -> Criteria.labelMatches(network.labels(), v));
     }
 }

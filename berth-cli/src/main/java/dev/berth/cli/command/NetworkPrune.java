@@ -1,0 +1,67 @@
+package dev.berth.cli.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.cli.shell.CommandFailure;
+import dev.berth.cli.shell.Flags;
+import dev.berth.cli.shell.Invocation;
+import dev.berth.cli.shell.LeafCommand;
+import dev.berth.cli.http.EngineClient;
+import dev.berth.cli.http.Query;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code berth network prune}: asks for confirmation unless {@code -f}, then
+ * {@code POST /networks/prune} (no body) with the filters passed on raw ({@code until=1h} is the
+ * daemon's to interpret), and lists the deleted networks' names followed by a blank line, as
+ * docker prints them.
+ */
+public final class NetworkPrune extends LeafCommand {
+
+    static final String WARNING = "WARNING! This will remove all custom networks not used by at least one container.\n"
+            + "Are you sure you want to continue?";
+
+    @Override
+    public String name() {
+        return "prune";
+    }
+
+    @Override
+    public String summary() {
+        return "Remove all unused networks";
+    }
+
+    @Override
+    protected String arguments() {
+        return "[OPTIONS]";
+    }
+
+    @Override
+    protected Flags flags() {
+        return new Flags()
+                .list("filter", '\0', "filter", "Provide filter values (e.g. \"until=<timestamp>\")")
+                .bool("force", 'f', "Do not prompt for confirmation");
+    }
+
+    @Override
+    protected int run(Invocation invocation, Flags.Options options) {
+        String filters = Query.filtersJson(NetworkList.filters(options.list("filter"), invocation.path(), "--filter"));
+        EngineClient engine = invocation.engine();
+        if (EngineClient.lessThan(engine.apiVersion(), "1.25")) {
+            throw new CommandFailure(invocation.path() + " requires API version 1.25, but the Berth daemon API version is "
+                    + engine.apiVersion(), 1);
+        }
+        if (!options.bool("force") && !Confirmation.ask(invocation, WARNING)) {
+            return 0;
+        }
+        Map<String, List<String>> query = filters == null ? Map.of() : Map.of("filters", List.of(filters));
+        JsonNode report = engine.post("/networks/prune", query);
+        JsonNode deleted = report.path("NetworksDeleted");
+        if (deleted.isArray() && !deleted.isEmpty()) {
+            StringBuilder out = new StringBuilder("Deleted Networks:\n");
+            deleted.forEach(name -> out.append(name.asText()).append('\n'));
+            invocation.out().println(out);
+        }
+        return 0;
+    }
+}

@@ -7,11 +7,14 @@ import dev.berth.core.service.NetworkSettings;
 import dev.berth.daemon.api.ApiContext;
 import dev.berth.daemon.api.ApiServer;
 import dev.berth.daemon.driver.bridge.BridgeDriver;
+import dev.berth.daemon.driver.bridge.LinkReaper;
 import dev.berth.daemon.driver.bridge.NetlinkHostPrefixes;
 import dev.berth.daemon.driver.host.HostDriver;
 import dev.berth.daemon.driver.none.NullDriver;
+import dev.berth.daemon.firewall.nft.NftFirewall;
 import dev.berth.daemon.store.SqliteStateStore;
 import dev.berth.kernel.netlink.RtNetlink;
+import dev.berth.kernel.nftables.NftContext;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -62,10 +65,15 @@ final class Daemon {
         opened.push(store);
         RtNetlink netlink = RtNetlink.open();
         opened.push(netlink);
+        LinkReaper reaper = new LinkReaper(RtNetlink.open());
+        opened.push(reaper);
+        reaper.sweepLeftovers();
+        NftContext nft = NftContext.open();
+        opened.push(nft);
         SecureRandom random = new SecureRandom();
         NetworkDependencies dependencies = new NetworkDependencies(store,
-                List.of(new BridgeDriver(netlink, random), new HostDriver(), new NullDriver()),
-                new NetlinkHostPrefixes(netlink, Path.of("/etc/resolv.conf")), new EventLog(), Clock.systemUTC(),
+                List.of(new BridgeDriver(netlink, reaper, random), new HostDriver(), new NullDriver()),
+                new SysctlFirewall(new NftFirewall(nft)), new NetlinkHostPrefixes(netlink, Path.of("/etc/resolv.conf")), new EventLog(), Clock.systemUTC(),
                 random);
         NetworkService networks = new NetworkService(dependencies,
                 new NetworkSettings(roots.engineId(), config.addressPools(), config.bridge()));

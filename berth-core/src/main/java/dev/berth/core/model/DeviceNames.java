@@ -5,6 +5,12 @@ public final class DeviceNames {
     /** User-defined bridges are {@code br-} plus the network's short id: 15 characters, IFNAMSIZ - 1. */
     public static final String BRIDGE_PREFIX = "br-";
     public static final String VETH_PREFIX = "veth";
+    /**
+     * A bridge being deleted in the background is renamed to this prefix plus random hex first,
+     * so its name is free at once; start-up deletes any such device a crash left behind. Users
+     * cannot name a bridge with it.
+     */
+    public static final String RETIRED_BRIDGE_PREFIX = "bx-";
     public static final String NFT_TABLE = "berth";
 
     private DeviceNames() {

@@ -78,6 +78,10 @@ final class BridgeOptions {
             throw invalid(PredefinedNetworks.OPT_BRIDGE_NAME, name, "it must be a valid interface name (at most "
                     + (IFNAMSIZ - 1) + " characters, no '/', ':' or whitespace)");
         }
+        if (name.startsWith(DeviceNames.RETIRED_BRIDGE_PREFIX)) {
+            throw invalid(PredefinedNetworks.OPT_BRIDGE_NAME, name, "names starting with "
+                    + DeviceNames.RETIRED_BRIDGE_PREFIX + " are reserved for bridges Berth is deleting");
+        }
         for (Network other : existing) {
             if (other.driver().equals(PredefinedNetworks.DRIVER_BRIDGE) && !other.flags().configOnly()
                     && DeviceNames.bridgeName(other).equals(name)) {

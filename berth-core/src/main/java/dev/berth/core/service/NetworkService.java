@@ -10,6 +10,7 @@ import dev.berth.core.model.IpamPool;
 import dev.berth.core.model.Network;
 import dev.berth.core.model.NetworkId;
 import dev.berth.core.model.PredefinedNetworks;
+import dev.berth.core.spi.Firewall;
 import dev.berth.core.spi.HostPrefixes;
 import dev.berth.core.spi.NetworkDriver;
 import dev.berth.core.spi.StateStore;
@@ -35,6 +36,7 @@ public final class NetworkService {
 
     private final StateStore store;
     private final Map<String, NetworkDriver> drivers;
+    private final Firewall firewall;
     private final HostPrefixes hostPrefixes;
     private final EventLog events;
     private final Clock clock;
@@ -49,21 +51,13 @@ public final class NetworkService {
         this.store = dependencies.store();
         this.drivers = new LinkedHashMap<>();
         dependencies.drivers().forEach(d -> this.drivers.put(d.name(), d));
+        this.firewall = dependencies.firewall();
         this.hostPrefixes = dependencies.hostPrefixes();
         this.events = dependencies.events();
         this.clock = dependencies.clock();
         this.random = dependencies.random();
         this.settings = settings;
         this.planner = new NetworkPlanner(settings);
-    }
-
-    /**
-     * With Docker's default pools, no host prefixes to avoid, a private event log and an empty
-     * engine id (so a fixed ULA pool): for callers that do not create networks with IPv6.
-     */
-    public NetworkService(StateStore store, List<NetworkDriver> drivers, Clock clock, RandomGenerator random) {
-        this(new NetworkDependencies(store, drivers, HostPrefixes.none(), new EventLog(), clock, random),
-                NetworkSettings.defaults());
     }
 
     /** The log network events go to. */
@@ -99,6 +93,7 @@ public final class NetworkService {
                     driver(network.driver()).ensure(network);
                 }
             }
+            firewall.rebuild(loaded.values(), List.of());
         }
     }
 
@@ -135,7 +130,9 @@ public final class NetworkService {
         NetworkDriver driver = driver(network.driver());
         try {
             driver.ensure(network);
+            firewall.ensureNetwork(network);
         } catch (RuntimeException failure) {
+            undo(failure, () -> firewall.removeNetwork(network));
             undo(failure, () -> driver.delete(network));
             undo(failure, () -> store.deleteNetwork(network.id()));
             throw failure;
@@ -215,8 +212,10 @@ public final class NetworkService {
         store.retireNetwork(network);
         if (!network.flags().configOnly()) {
             try {
+                firewall.removeNetwork(network);
                 driver(network.driver()).delete(network);
             } catch (RuntimeException failure) {
+                undo(failure, () -> firewall.ensureNetwork(network));
                 undo(failure, () -> store.putNetwork(network));
                 undo(failure, () -> store.forgetRetired(network.id()));
                 throw failure;

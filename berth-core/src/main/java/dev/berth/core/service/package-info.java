@@ -5,7 +5,8 @@
  *
  * <pre>{@code
  * NetworkService networks = new NetworkService(
- *         new NetworkDependencies(store, List.of(bridge, host, none), hostPrefixes, new EventLog(), clock, random),
+ *         new NetworkDependencies(store, List.of(bridge, host, none), firewall, hostPrefixes, new EventLog(),
+ *                 clock, random),
  *         new NetworkSettings(engineId, defaultAddressPools, bridgeSettings));
  * networks.start();
  * CreatedNetwork created = networks.create(CreateNetwork.named("mynet"));   // 172.18.0.0/16

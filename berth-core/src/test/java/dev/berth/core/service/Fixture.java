@@ -22,6 +22,7 @@ final class Fixture {
     final List<IpPrefix> hostReserved = new ArrayList<>();
     final EventLog events = new EventLog();
     final MutableClock clock = new MutableClock(Instant.parse("2026-11-28T01:00:00Z"));
+    final RecordingFirewall firewall = new RecordingFirewall();
     final NetworkService service;
 
     Fixture() {
@@ -31,7 +32,7 @@ final class Fixture {
     Fixture(List<PoolSpec> pools) {
         HostPrefixes host = () -> List.copyOf(hostReserved);
         service = new NetworkService(new NetworkDependencies(store,
-                List.of(bridge, new RecordingDriver("host"), new RecordingDriver("null")), host, events, clock,
+                List.of(bridge, new RecordingDriver("host"), new RecordingDriver("null")), firewall, host, events, clock,
                 new SplittableRandom(7)), new NetworkSettings(ENGINE_ID, pools, BRIDGE));
         service.start();
         bridge.calls.clear();

@@ -218,12 +218,30 @@ class NetworkCreateTest {
         assertSame(boom, thrown);
         assertEquals("delete bridge: EBUSY", thrown.getSuppressed()[0].getMessage());
         assertEquals(List.of("ensure x", "delete x"), f.bridge.calls);
+        assertEquals(List.of("rebuild 3", "remove x"), f.firewall.calls());
         assertEquals(stored, f.store.networks.size());
         assertThrows(NotFoundException.class, () -> f.service.inspect("x"));
         assertFalse(f.events.replay(0, Long.MAX_VALUE, e -> e.action().equals("create")).stream()
                 .anyMatch(e -> e.attributes().get("name").equals("x")));
         f.bridge.failEnsure = null;
         assertEquals("172.18.0.0/16@172.18.0.1", pools(create(CreateNetwork.named("x"))));
+        assertEquals("ensure x", f.firewall.calls().getLast());
+    }
+
+    @Test
+    void removalTakesTheFirewallRulesFirstAndIsRetiredUntilTheDeviceIsGone() {
+        create(CreateNetwork.named("gone"));
+        f.bridge.failDelete = new InternalException("delete bridge: EBUSY");
+        assertThrows(InternalException.class, () -> f.service.remove("gone"));
+        assertEquals(List.of("remove gone", "ensure gone"),
+                f.firewall.calls().subList(f.firewall.calls().size() - 2, f.firewall.calls().size()));
+        assertEquals("gone", f.service.inspect("gone").name());
+        assertTrue(f.store.retired.isEmpty());
+        f.bridge.failDelete = null;
+        f.service.remove("gone");
+        assertEquals("remove gone", f.firewall.calls().getLast());
+        assertTrue(f.store.retired.isEmpty());
+        assertThrows(NotFoundException.class, () -> f.service.inspect("gone"));
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.berth.core.model.IpPrefix;
 import dev.berth.core.model.Network;
 import dev.berth.core.model.NetworkId;
 import dev.berth.core.model.PredefinedNetworks;
+import dev.berth.core.spi.HostPrefixes;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -24,11 +25,13 @@ class NetworkServiceTest {
             new DefaultBridgeSettings(IpPrefix.parse("172.17.0.1/16"), 1500, true, true, "0.0.0.0");
     private final InMemoryStore store = new InMemoryStore();
     private final RecordingDriver bridge = new RecordingDriver("bridge");
+    private final RecordingFirewall firewall = new RecordingFirewall();
     private final Clock clock = Clock.fixed(Instant.parse("2026-11-28T01:02:03.123456789Z"), ZoneOffset.UTC);
 
     private NetworkService service(long seed) {
-        return new NetworkService(store, List.of(bridge, new RecordingDriver("host"), new RecordingDriver("null")),
-                clock, new SplittableRandom(seed));
+        return new NetworkService(new NetworkDependencies(store,
+                List.of(bridge, new RecordingDriver("host"), new RecordingDriver("null")), firewall,
+                HostPrefixes.none(), new EventLog(), clock, new SplittableRandom(seed)), NetworkSettings.defaults());
     }
 
     @Test
@@ -46,6 +49,7 @@ class NetworkServiceTest {
                 "com.docker.network.bridge.name", "docker0",
                 "com.docker.network.driver.mtu", "1500"), br.options());
         assertEquals(List.of("ensure bridge"), bridge.calls);
+        assertEquals(List.of("rebuild 3"), firewall.calls());
         assertEquals(3, store.networks.size());
     }
 
@@ -103,6 +107,21 @@ class NetworkServiceTest {
         assertEquals(List.of("host", "none"), names(s, Map.of("name", Set.of("o"))));
         assertEquals(List.of("bridge", "none"), names(s, Map.of("name", Set.of("^b", "e$"))));
         assertEquals(List.of(), names(s, Map.of("label", Set.of("a"))));
+    }
+
+    @Test
+    void startFinishesARemovalACrashCutShort() {
+        NetworkService s = service(7);
+        s.start(DEFAULTS);
+        Network host = s.inspect("host");
+        Network orphan = copy(host, "d".repeat(64), "half-removed");
+        Network orphanBridge = new Network(orphan.id(), orphan.name(), "bridge", orphan.created(), orphan.scope(),
+                orphan.ipam(), orphan.flags(), orphan.options(), orphan.labels());
+        store.retireNetwork(orphanBridge);
+        bridge.calls.clear();
+        service(8).start(DEFAULTS);
+        assertEquals(List.of("delete half-removed", "ensure bridge"), bridge.calls);
+        assertEquals(List.of(), store.retired());
     }
 
     private static List<String> names(NetworkService s, Map<String, Set<String>> filter) {

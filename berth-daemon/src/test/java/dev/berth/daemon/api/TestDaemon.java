@@ -1,6 +1,11 @@
 package dev.berth.daemon.api;
 
+import dev.berth.core.service.EventLog;
 import dev.berth.core.service.InMemoryStore;
+import dev.berth.core.service.NetworkDependencies;
+import dev.berth.core.service.NetworkSettings;
+import dev.berth.core.service.RecordingFirewall;
+import dev.berth.core.spi.HostPrefixes;
 import dev.berth.core.model.IpPrefix;
 import dev.berth.core.service.DefaultBridgeSettings;
 import dev.berth.core.service.NetworkService;
@@ -50,9 +55,10 @@ final class TestDaemon implements AutoCloseable {
     }
 
     static NetworkService networkService(Clock clock) {
-        NetworkService service = new NetworkService(new InMemoryStore(),
+        NetworkService service = new NetworkService(new NetworkDependencies(new InMemoryStore(),
                 List.of(new NoopNetworkDriver("bridge"), new NoopNetworkDriver("host"), new NoopNetworkDriver("null")),
-                clock, new Random(42));
+                new RecordingFirewall(), HostPrefixes.none(), new EventLog(), clock, new Random(42)),
+                NetworkSettings.defaults());
         service.start(new DefaultBridgeSettings(IpPrefix.parse("172.17.0.1/16"), 1500, true, true, "0.0.0.0"));
         return service;
     }

@@ -91,6 +91,10 @@ final class LinkCodec {
         return ifinfo(new NlWriter(RTM_NEWLINK, REQ_ACK), AF_UNSPEC, index, 0, 0).attrU32(IFLA_MTU, mtu);
     }
 
+    static NlWriter setName(int index, String name) {
+        return ifinfo(new NlWriter(RTM_NEWLINK, REQ_ACK), AF_UNSPEC, index, 0, 0).attrString(IFLA_IFNAME, name);
+    }
+
     static NlWriter setMac(int index, byte[] mac) {
         return ifinfo(new NlWriter(RTM_NEWLINK, REQ_ACK), AF_UNSPEC, index, 0, 0).attr(IFLA_ADDRESS, mac);
     }

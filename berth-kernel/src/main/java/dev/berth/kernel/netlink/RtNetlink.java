@@ -119,6 +119,12 @@ public final class RtNetlink implements AutoCloseable {
         socket.request(LinkCodec.setMtu(index, mtu), "set mtu " + mtu + " on link #" + index + where);
     }
 
+    /** Renames a link; the kernel refuses (EBUSY) while it is up. */
+    public synchronized void setName(int index, String name) {
+        IfNames.check(name);
+        socket.request(LinkCodec.setName(index, name), "rename link #" + index + " to " + name + where);
+    }
+
     public synchronized void setMac(int index, byte[] mac) {
         Mac.check(mac);
         if (mac == null) {

@@ -70,6 +70,19 @@ class LinkIT {
     }
 
     @Test
+    void renameKeepsTheLinkAndRefusesWhileUp() {
+        RtNetlink rt = host.rtnl();
+        Link br = rt.createBridge(BridgeSpec.named("br-old"));
+        rt.setName(br.index(), "bx-renamed");
+        assertEquals("bx-renamed", rt.link(br.index()).orElseThrow().name());
+        assertTrue(rt.link("br-old").isEmpty());
+        assertTrue(host.ip("-br", "link").contains("bx-renamed"));
+        rt.setUp(br.index(), true);
+        KernelException busy = assertThrows(KernelException.class, () -> rt.setName(br.index(), "bx-again"));
+        assertTrue(busy.isErrno(Errno.EBUSY), busy.getMessage());
+    }
+
+    @Test
     void bridgeWithMtuAndMac() {
         byte[] mac = Mac.parse("02:42:00:00:00:01");
         Link br = host.rtnl().createBridge(new BridgeSpec("br-mtu", 1400, mac));

@@ -19,7 +19,9 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.random.RandomGenerator;
 
 /**
@@ -29,11 +31,13 @@ import java.util.random.RandomGenerator;
 public final class BridgeDriver implements NetworkDriver {
     private static final int RT_SCOPE_UNIVERSE = 0;
     private final RtNetlink netlink;
+    private final LinkReaper reaper;
     private final RandomGenerator random;
 
     /** {@code netlink} must be bound to the daemon's host namespace. */
-    public BridgeDriver(RtNetlink netlink, RandomGenerator random) {
+    public BridgeDriver(RtNetlink netlink, LinkReaper reaper, RandomGenerator random) {
         this.netlink = netlink;
+        this.reaper = reaper;
         this.random = random;
     }
 
@@ -66,11 +70,26 @@ public final class BridgeDriver implements NetworkDriver {
         }
     }
 
+    /**
+     * Detaches the bridge at once (addresses gone, so its subnet and routes are free; down;
+     * renamed, so its name is free) and leaves the slow kernel deletion to the {@link LinkReaper}.
+     */
     @Override
     public void delete(Network network) {
         String device = DeviceNames.bridgeName(network);
         try {
-            netlink.deleteLink(device);
+            Optional<Link> found = netlink.link(device);
+            if (found.isEmpty()) {
+                return;
+            }
+            Link link = found.get();
+            for (Address a : netlink.addresses(link.index())) {
+                netlink.deleteAddress(link.index(), a.address(), a.prefixLength());
+            }
+            netlink.setUp(link.index(), false);
+            String retired = DeviceNames.RETIRED_BRIDGE_PREFIX + HexFormat.of().toHexDigits(random.nextLong()).substring(4);
+            netlink.setName(link.index(), retired);
+            reaper.delete(link.index(), retired);
         } catch (KernelException e) {
             throw new InternalException("delete bridge " + device + " of network " + network.name() + ": "
                     + e.getMessage(), e);

@@ -1,0 +1,45 @@
+package dev.berth.core.service;
+
+import dev.berth.core.model.Network;
+import dev.berth.core.spi.Firewall;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * A test double of the firewall that records each call as text, e.g. {@code "ensure net1"}.
+ * Shared with the daemon module's tests through berth-core's test jar.
+ */
+public final class RecordingFirewall implements Firewall {
+    private final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+
+    public List<String> calls() {
+        return List.copyOf(calls);
+    }
+
+    @Override
+    public void rebuild(Collection<Network> networks, Collection<SandboxPorts> published) {
+        calls.add("rebuild " + networks.size());
+    }
+
+    @Override
+    public void ensureNetwork(Network network) {
+        calls.add("ensure " + network.name());
+    }
+
+    @Override
+    public void removeNetwork(Network network) {
+        calls.add("remove " + network.name());
+    }
+
+    @Override
+    public void publish(SandboxPorts ports) {
+        calls.add("publish " + ports.key());
+    }
+
+    @Override
+    public void unpublish(String key) {
+        calls.add("unpublish " + key);
+    }
+}

@@ -119,7 +119,7 @@ public final class RtNetlink implements AutoCloseable {
         socket.request(LinkCodec.setMtu(index, mtu), "set mtu " + mtu + " on link #" + index + where);
     }
 
-    /** Renames a link; the kernel refuses (EBUSY) while it is up. */
+    /** Renames a link, keeping its index; EEXIST when the name is taken. */
     public synchronized void setName(int index, String name) {
         IfNames.check(name);
         socket.request(LinkCodec.setName(index, name), "rename link #" + index + " to " + name + where);

@@ -23,6 +23,8 @@ final class Fixture {
     final EventLog events = new EventLog();
     final MutableClock clock = new MutableClock(Instant.parse("2026-11-28T01:00:00Z"));
     final NetworkService service;
+    final RecordingRuntime runtime = new RecordingRuntime();
+    final SandboxService sandboxes;
 
     Fixture() {
         this(List.of());
@@ -34,6 +36,8 @@ final class Fixture {
                 List.of(bridge, new RecordingDriver("host"), new RecordingDriver("null")), host, events, clock,
                 new SplittableRandom(7)), new NetworkSettings(ENGINE_ID, pools, BRIDGE));
         service.start();
+        sandboxes = new SandboxService(service, runtime);
+        sandboxes.start();
         bridge.calls.clear();
     }
 

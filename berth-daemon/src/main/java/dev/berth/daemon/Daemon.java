@@ -4,12 +4,14 @@ import dev.berth.core.service.EventLog;
 import dev.berth.core.service.NetworkDependencies;
 import dev.berth.core.service.NetworkService;
 import dev.berth.core.service.NetworkSettings;
+import dev.berth.core.service.SandboxService;
 import dev.berth.daemon.api.ApiContext;
 import dev.berth.daemon.api.ApiServer;
 import dev.berth.daemon.driver.bridge.BridgeDriver;
 import dev.berth.daemon.driver.bridge.NetlinkHostPrefixes;
 import dev.berth.daemon.driver.host.HostDriver;
 import dev.berth.daemon.driver.none.NullDriver;
+import dev.berth.daemon.netns.NamedNetnsRuntime;
 import dev.berth.daemon.store.SqliteStateStore;
 import dev.berth.kernel.netlink.RtNetlink;
 import java.nio.file.Path;
@@ -63,14 +65,21 @@ final class Daemon {
         RtNetlink netlink = RtNetlink.open();
         opened.push(netlink);
         SecureRandom random = new SecureRandom();
+        NamedNetnsRuntime runtime = new NamedNetnsRuntime(config.execRoot().resolve("netns"));
+        opened.push(runtime);
+        BridgeDriver bridge = new BridgeDriver(netlink, random);
+        opened.push(bridge);
         NetworkDependencies dependencies = new NetworkDependencies(store,
-                List.of(new BridgeDriver(netlink, random), new HostDriver(), new NullDriver()),
+                List.of(bridge, new HostDriver(), new NullDriver()),
                 new NetlinkHostPrefixes(netlink, Path.of("/etc/resolv.conf")), new EventLog(), Clock.systemUTC(),
                 random);
         NetworkService networks = new NetworkService(dependencies,
                 new NetworkSettings(roots.engineId(), config.addressPools(), config.bridge()));
         networks.start();
-        ApiServer api = new ApiServer(new ApiContext(networks, HostFacts.systemInfo(config, roots.engineId(), version())));
+        SandboxService sandboxes = new SandboxService(networks, runtime);
+        sandboxes.start();
+        ApiServer api = new ApiServer(new ApiContext(networks, sandboxes,
+                HostFacts.systemInfo(config, roots.engineId(), version())));
         opened.push(api);
         api.start(config.socketPath());
         installSignals();

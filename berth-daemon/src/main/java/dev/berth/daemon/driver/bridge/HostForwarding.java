@@ -5,7 +5,6 @@ import dev.berth.kernel.netlink.RtNetlink;
 import dev.berth.kernel.sysctl.Sysctl;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Set;
 
 /**
  * Turns on IP forwarding in the daemon's own (host) namespace, as Docker does: IPv4 once a v4
@@ -18,7 +17,6 @@ import java.util.Set;
  * before forwarding goes on.
  */
 final class HostForwarding {
-    private static final Set<String> NOT_UPLINKS = Set.of("bridge", "veth");
     private final RtNetlink host;
     private volatile boolean ipv4;
     private volatile boolean ipv6;
@@ -42,7 +40,8 @@ final class HostForwarding {
         }
         if (!"1".equals(Sysctl.read("net.ipv6.conf.all.forwarding"))) {
             for (Link link : host.links()) {
-                if (link.name().equals("lo") || (link.kind() != null && NOT_UPLINKS.contains(link.kind()))) {
+                // Bridges and their ports (sandbox veths) are not uplinks; a veth without a master may be.
+                if (link.name().equals("lo") || "bridge".equals(link.kind()) || link.masterIndex() != 0) {
                     continue;
                 }
                 String key = "net/ipv6/conf/" + link.name() + "/accept_ra";

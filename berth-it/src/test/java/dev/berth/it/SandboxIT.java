@@ -168,4 +168,24 @@ class SandboxIT {
         Box c3 = create(bed, "c3", "--network", "net1");
         assertEquals(List.of("172.18.0.4/16"), link(bed, c3, "eth0").addresses(true));
     }
+
+    @Test
+    void startUpRemovesVethsOfNoEndpointAndForeignNamespaces(Testbed bed) throws Exception {
+        bed.daemon().start();
+        String netId = bed.docker().ok("network", "create", "net1").stdout().strip();
+        String bridge = "br-" + netId.substring(0, 12);
+        Box c1 = create(bed, "c1", "--network", "net1");
+        bed.daemon().kill9();
+        // What a crash between "store forgot the endpoint" and "link deleted" leaves behind.
+        bed.host().ipHost("link", "add", "vethdead0", "type", "veth", "peer", "name", "deadpeer0");
+        bed.host().ipHost("link", "set", "vethdead0", "master", bridge);
+        assertEquals(2, bridgePorts(bed, bridge));
+        Path stray = c1.netns().resolveSibling("0123456789ab");
+        Files.writeString(stray, "");
+        bed.daemon().start();
+        eventually("vethdead0 removed", () -> bed.host().hostLink("vethdead0").isEmpty());
+        assertFalse(Files.exists(stray), "namespace file of no sandbox kept");
+        assertEquals(1, bridgePorts(bed, bridge));
+        ping(bed, c1, "172.18.0.1");
+    }
 }

@@ -63,9 +63,8 @@ public final class SandboxService {
      */
     public void start() {
         synchronized (networks.writeLock()) {
-            List<Sandbox> sandboxes = attachments.sandboxes();
-            runtime.deleteOthers(sandboxes.stream().map(Sandbox::id).toList());
-            sandboxes.stream().filter(s -> !s.isHostMode()).forEach(s -> runtime.createNamespace(s.id()));
+            runtime.deleteOthers(attachments.sandboxes().stream().map(Sandbox::id).toList());
+            List<Sandbox> sandboxes = attachments.sandboxes().stream().map(this::ensureNamespace).toList();
             Map<String, List<EndpointJoin>> byDriver = new HashMap<>();
             Map<String, List<Network>> networksByDriver = new HashMap<>();
             for (Network network : networks.list(NetworkFilter.none())) {
@@ -81,6 +80,21 @@ public final class SandboxService {
             routes.reset();
             sandboxes.forEach(routes::update);
         }
+    }
+
+    /** Re-creates a sandbox's namespace; a new path (the exec root moved) is stored. */
+    private Sandbox ensureNamespace(Sandbox s) {
+        if (s.isHostMode()) {
+            return s;
+        }
+        String path = runtime.createNamespace(s.id());
+        if (path.equals(s.netnsPath())) {
+            return s;
+        }
+        Sandbox moved = new Sandbox(s.id(), s.name(), s.hostname(), path, s.created(), s.networkMode());
+        store.putSandbox(moved);
+        attachments.putSandbox(moved);
+        return moved;
     }
 
     /**

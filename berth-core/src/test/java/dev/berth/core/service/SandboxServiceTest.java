@@ -260,4 +260,22 @@ class SandboxServiceTest {
         assertEquals("172.18.0.3/16", sandboxes.inspect(sandboxes.create(CreateSandbox.on("c2", "net1")).name())
                 .attachments().getFirst().endpoint().ipv4().toString());
     }
+
+    @Test
+    void gatewayAndAuxAddressesAreNeverHandedOutAlsoAfterARestart() {
+        f.service.create(Fixture.withPools("net1", new PoolRequest("10.30.0.0/24", "", "10.30.0.2",
+                Map.of("printer", "10.30.0.1"))));
+        create("c1", "net1");
+        assertEquals("10.30.0.3/24", endpoint("c1", "net1").ipv4().toString());
+        NetworkService again = new NetworkService(f.store,
+                List.of(f.bridge, new RecordingDriver("host"), new RecordingDriver("null")), f.clock,
+                new java.util.SplittableRandom(11));
+        again.start();
+        SandboxService sandboxes = new SandboxService(again, new RecordingRuntime());
+        sandboxes.start();
+        sandboxes.create(CreateSandbox.on("c2", "net1"));
+        assertEquals("10.30.0.4/24", sandboxes.inspect("c2").attachments().getFirst().endpoint().ipv4().toString());
+        assertEquals("Address already in use", assertThrows(ForbiddenException.class, () -> sandboxes.connect("net1",
+                sandboxes.create(CreateSandbox.on("c3", "bridge")).name(), ip("10.30.0.1"))).getMessage());
+    }
 }

@@ -44,6 +44,8 @@ final class LinkReaper implements AutoCloseable {
                 LOG.log(Level.WARNING, "delete link " + link + " (start-up will retry): " + e.getMessage(), e);
             }
         });
+        pending.values().forEach(waits -> waits.removeIf(Future::isDone));
+        pending.values().removeIf(List::isEmpty);
         pending.computeIfAbsent(sandbox, k -> new ArrayList<>()).add(done);
     }
 

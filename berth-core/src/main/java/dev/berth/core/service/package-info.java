@@ -10,7 +10,11 @@
  *         new NetworkSettings(engineId, defaultAddressPools, bridgeSettings));
  * networks.start();
  * CreatedNetwork created = networks.create(CreateNetwork.named("mynet"));   // 172.18.0.0/16
- * networks.remove("mynet");
+ * SandboxService sandboxes = new SandboxService(networks, runtime);
+ * sandboxes.start();                                         // namespaces, veths, default routes
+ * sandboxes.create(CreateSandbox.on("c1", "mynet"));         // 172.18.0.2 on eth0
+ * sandboxes.connect("other", "c1", EndpointRequest.NONE);    // eth1
+ * networks.remove("mynet");                                  // 403 while c1 is attached
  * }</pre>
  *
  * <p>Reads use a snapshot and never block; writes hold one lock, so subnet choice sees every
@@ -18,7 +22,7 @@
  * network without side effects; only then are the store and the driver touched. Event listeners
  * run under the event log's lock and must not block. Sandboxes share the network write lock (one
  * lock, no lock order); addresses live in an in-memory {@code AddressBook} rebuilt from the store
- * at start-up (gateways, auxiliary addresses, every endpoint's addresses), as Docker's IPAM is. The service knows no kernel or I/O: drivers,
- * the store and the host's prefixes are ports ({@code spi}).
+ * at start-up (gateways, auxiliary addresses, every endpoint's addresses), as Docker's IPAM is. The services know no kernel or I/O: drivers, the sandbox
+ * runtime, the store and the host's prefixes are ports ({@code spi}).
  */
 package dev.berth.core.service;

@@ -4,6 +4,7 @@ import dev.berth.core.service.EventLog;
 import dev.berth.core.service.NetworkDependencies;
 import dev.berth.core.service.NetworkService;
 import dev.berth.core.service.NetworkSettings;
+import dev.berth.core.service.SandboxService;
 import dev.berth.daemon.api.ApiContext;
 import dev.berth.daemon.api.ApiServer;
 import dev.berth.daemon.driver.bridge.BridgeDriver;
@@ -12,6 +13,7 @@ import dev.berth.daemon.driver.bridge.NetlinkHostPrefixes;
 import dev.berth.daemon.driver.host.HostDriver;
 import dev.berth.daemon.driver.none.NullDriver;
 import dev.berth.daemon.firewall.nft.NftFirewall;
+import dev.berth.daemon.netns.NamedNetnsRuntime;
 import dev.berth.daemon.store.SqliteStateStore;
 import dev.berth.kernel.netlink.RtNetlink;
 import dev.berth.kernel.nftables.NftContext;
@@ -71,14 +73,21 @@ final class Daemon {
         NftContext nft = NftContext.open();
         opened.push(nft);
         SecureRandom random = new SecureRandom();
+        NamedNetnsRuntime runtime = new NamedNetnsRuntime(config.execRoot().resolve("netns"));
+        opened.push(runtime);
+        BridgeDriver bridge = new BridgeDriver(netlink, reaper, random);
+        opened.push(bridge);
         NetworkDependencies dependencies = new NetworkDependencies(store,
-                List.of(new BridgeDriver(netlink, reaper, random), new HostDriver(), new NullDriver()),
-                new SysctlFirewall(new NftFirewall(nft)), new NetlinkHostPrefixes(netlink, Path.of("/etc/resolv.conf")), new EventLog(), Clock.systemUTC(),
+                List.of(bridge, new HostDriver(), new NullDriver()), new SysctlFirewall(new NftFirewall(nft)),
+                new NetlinkHostPrefixes(netlink, Path.of("/etc/resolv.conf")), new EventLog(), Clock.systemUTC(),
                 random);
         NetworkService networks = new NetworkService(dependencies,
                 new NetworkSettings(roots.engineId(), config.addressPools(), config.bridge()));
         networks.start();
-        ApiServer api = new ApiServer(new ApiContext(networks, HostFacts.systemInfo(config, roots.engineId(), version())));
+        SandboxService sandboxes = new SandboxService(networks, runtime);
+        sandboxes.start();
+        ApiServer api = new ApiServer(new ApiContext(networks, sandboxes,
+                HostFacts.systemInfo(config, roots.engineId(), version())));
         opened.push(api);
         api.start(config.socketPath());
         installSignals();

@@ -1,5 +1,6 @@
 /**
- * Domain records: ids, IP prefixes, IPAM pools and networks. Immutable, validated on
+ * Domain records: ids, IP prefixes, IPAM pools, networks, sandboxes (the network side of a
+ * container) and their endpoints. Immutable, validated on
  * construction, free of I/O.
  *
  * <pre>{@code

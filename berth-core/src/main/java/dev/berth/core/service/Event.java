@@ -14,6 +14,7 @@ import java.util.Objects;
  */
 public record Event(String type, String action, String actorId, Map<String, String> attributes, long timeNano) {
     public static final String TYPE_NETWORK = "network";
+    public static final String TYPE_CONTAINER = "container";
 
     public Event {
         Objects.requireNonNull(type, "type");

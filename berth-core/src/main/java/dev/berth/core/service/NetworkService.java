@@ -10,6 +10,7 @@ import dev.berth.core.model.IpamPool;
 import dev.berth.core.model.Network;
 import dev.berth.core.model.NetworkId;
 import dev.berth.core.model.PredefinedNetworks;
+import dev.berth.core.model.Sandbox;
 import dev.berth.core.spi.Firewall;
 import dev.berth.core.spi.HostPrefixes;
 import dev.berth.core.spi.NetworkDriver;
@@ -25,6 +26,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.random.RandomGenerator;
+import java.util.stream.Collectors;
 
 /**
  * Network use cases. Reads are served from an immutable snapshot swapped on every change, so they
@@ -45,6 +47,8 @@ public final class NetworkService {
     private final NetworkPlanner planner;
     private final Object writeLock = new Object();
     private final AtomicBoolean pruning = new AtomicBoolean();
+    private final AddressBook addresses = new AddressBook();
+    private final Attachments attachments = new Attachments();
     private volatile Map<NetworkId, Network> networks = Map.of();
 
     public NetworkService(NetworkDependencies dependencies, NetworkSettings settings) {
@@ -88,6 +92,9 @@ public final class NetworkService {
             }
             networks = Map.copyOf(loaded);
             finishRetirements(loaded);
+            attachments.load(store.sandboxes(), store.endpoints());
+            loaded.values().stream().filter(n -> !n.flags().configOnly()).forEach(addresses::addNetwork);
+            attachments.endpoints().forEach(addresses::restore);
             for (Network network : loaded.values()) {
                 if (!network.flags().configOnly()) {
                     driver(network.driver()).ensure(network);
@@ -121,6 +128,9 @@ public final class NetworkService {
             Map<NetworkId, Network> next = new LinkedHashMap<>(snapshot);
             next.put(network.id(), network);
             networks = Map.copyOf(next);
+            if (!network.flags().configOnly()) {
+                addresses.addNetwork(network);
+            }
             publish("create", network);
             return plan;
         }
@@ -225,6 +235,7 @@ public final class NetworkService {
         Map<NetworkId, Network> next = new LinkedHashMap<>(networks);
         next.remove(network.id());
         networks = Map.copyOf(next);
+        addresses.removeNetwork(network.id());
         if (!network.flags().configOnly()) {
             publish("destroy", network);
         }
@@ -306,21 +317,55 @@ public final class NetworkService {
         throw new NotFoundException("network " + term + " not found");
     }
 
-    /** Whether a network has endpoints; none exist before sandboxes land. */
+    /** Whether a network has endpoints. */
     private boolean inUse(Network network) {
-        return false;
+        return !attachments.endpointsOf(network.id()).isEmpty();
     }
 
     /** Moby's list of a network's endpoints: {@code name:"<ep>" id:"<12 hex>"}, comma-separated. */
     private String activeEndpoints(Network network) {
-        return "";
+        return attachments.endpointsOf(network.id()).stream()
+                .map(e -> "name:\"" + attachments.sandbox(e.sandboxId()).map(Sandbox::name).orElse("")
+                        + "\" id:\"" + e.id().shortId() + "\"")
+                .sorted()
+                .collect(Collectors.joining(", "));
+    }
+
+    /** The lock every change of networks, sandboxes and endpoints holds (one lock: no ordering to get wrong). */
+    Object writeLock() {
+        return writeLock;
+    }
+
+    AddressBook addresses() {
+        return addresses;
+    }
+
+    Attachments attachments() {
+        return attachments;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    RandomGenerator random() {
+        return random;
+    }
+
+    StateStore store() {
+        return store;
+    }
+
+    /** The current network with this id, if it still exists. */
+    Optional<Network> network(NetworkId id) {
+        return Optional.ofNullable(networks.get(id));
     }
 
     private Optional<Network> byName(String name) {
         return networks.values().stream().filter(n -> n.name().equals(name)).findFirst();
     }
 
-    private NetworkDriver driver(String name) {
+    NetworkDriver driver(String name) {
         NetworkDriver driver = drivers.get(name);
         if (driver == null) {
             throw new InternalException("no driver " + name + " is registered");

@@ -1,7 +1,8 @@
 /**
- * Use cases: start-up (load, re-ensure the predefined networks), list with filters, look-up by
- * id, name or id prefix, create, remove and prune, and the event log they report to. Each change
- * follows validate, then apply with rollback.
+ * Use cases: networks (start-up, list with filters, look-up by id, name or id prefix, create,
+ * remove, prune), sandboxes and their endpoints ({@link dev.berth.core.service.SandboxService}:
+ * create, connect, disconnect, remove, start-up restore), and the event log they report to.
+ * Each change follows validate, then apply with rollback.
  *
  * <pre>{@code
  * NetworkService networks = new NetworkService(
@@ -10,13 +11,19 @@
  *         new NetworkSettings(engineId, defaultAddressPools, bridgeSettings));
  * networks.start();
  * CreatedNetwork created = networks.create(CreateNetwork.named("mynet"));   // 172.18.0.0/16
- * networks.remove("mynet");
+ * SandboxService sandboxes = new SandboxService(networks, runtime);
+ * sandboxes.start();                                         // namespaces, veths, default routes
+ * sandboxes.create(CreateSandbox.on("c1", "mynet"));         // 172.18.0.2 on eth0
+ * sandboxes.connect("other", "c1", EndpointRequest.NONE);    // eth1
+ * networks.remove("mynet");                                  // 403 while c1 is attached
  * }</pre>
  *
  * <p>Reads use a snapshot and never block; writes hold one lock, so subnet choice sees every
  * other network. {@link dev.berth.core.service.NetworkPlanner} turns a request into the final
  * network without side effects; only then are the store and the driver touched. Event listeners
- * run under the event log's lock and must not block. The service knows no kernel or I/O: drivers,
- * the store and the host's prefixes are ports ({@code spi}).
+ * run under the event log's lock and must not block. Sandboxes share the network write lock (one
+ * lock, no lock order); addresses live in an in-memory {@code AddressBook} rebuilt from the store
+ * at start-up (gateways, auxiliary addresses, every endpoint's addresses), as Docker's IPAM is. The services know no kernel or I/O: drivers, the sandbox
+ * runtime, the store and the host's prefixes are ports ({@code spi}).
  */
 package dev.berth.core.service;

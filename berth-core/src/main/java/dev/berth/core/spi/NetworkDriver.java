@@ -1,8 +1,13 @@
 package dev.berth.core.spi;
 
 import dev.berth.core.model.Network;
+import java.util.Collection;
 
-/** Turns a network's desired state into kernel objects. Both verbs are idempotent. */
+/**
+ * Turns a network's desired state into kernel objects. Every verb is idempotent. The endpoint
+ * verbs default to doing nothing: drivers whose endpoints have no interface ({@code host},
+ * {@code null}) keep them.
+ */
 public interface NetworkDriver {
 
     /** The driver name users give ({@code bridge}, {@code host}, {@code null}). */
@@ -16,4 +21,29 @@ public interface NetworkDriver {
 
     /** Removes the network's kernel objects; succeeds when they are already gone. */
     void delete(Network network);
+
+    /** Gives the sandbox its interface on the network: link, addresses, link up (no default route). */
+    default void join(EndpointJoin join) {
+    }
+
+    /**
+     * Takes the endpoint out of the sandbox at once (its routes go, traffic stops); the kernel
+     * objects may be removed later, off the caller's path. Succeeds when they are already gone.
+     */
+    default void leave(EndpointJoin join) {
+    }
+
+    /**
+     * Makes ({@code on}) this endpoint's network gateway the sandbox's default route of one family,
+     * replacing any other, or removes the default route via it.
+     */
+    default void defaultRoute(EndpointJoin join, boolean ipv6, boolean on) {
+    }
+
+    /**
+     * Start-up: re-creates the interfaces of these (stored) endpoints that are missing, and removes
+     * interfaces on this driver's networks that belong to no endpoint (left by a crash).
+     */
+    default void restore(Collection<Network> networks, Collection<EndpointJoin> joins) {
+    }
 }

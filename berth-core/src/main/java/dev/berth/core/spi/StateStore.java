@@ -1,7 +1,11 @@
 package dev.berth.core.spi;
 
+import dev.berth.core.model.Endpoint;
+import dev.berth.core.model.EndpointId;
 import dev.berth.core.model.Network;
 import dev.berth.core.model.NetworkId;
+import dev.berth.core.model.Sandbox;
+import dev.berth.core.model.SandboxId;
 import java.util.List;
 import java.util.Optional;
 
@@ -31,6 +35,22 @@ public interface StateStore extends AutoCloseable {
 
     /** Drops the retired record; succeeds when it is already gone. */
     void forgetRetired(NetworkId id);
+
+    List<Sandbox> sandboxes();
+
+    /** Inserts the sandbox or replaces the stored one with the same id. */
+    void putSandbox(Sandbox sandbox);
+
+    /** Deletes the sandbox and, in the same transaction, its endpoints; succeeds when it is already gone. */
+    void deleteSandbox(SandboxId id);
+
+    List<Endpoint> endpoints();
+
+    /** Inserts the endpoint or replaces the stored one with the same id. */
+    void putEndpoint(Endpoint endpoint);
+
+    /** Deletes the endpoint; succeeds when it is already gone. */
+    void deleteEndpoint(EndpointId id);
 
     /** A daemon-wide setting such as the engine id. */
     Optional<String> setting(String key);

@@ -1,6 +1,7 @@
 /**
  * Ports the use cases need from the outside world: {@link dev.berth.core.spi.NetworkDriver} for
- * kernel objects, {@link dev.berth.core.spi.StateStore} for durable state and
+ * kernel objects of networks and endpoints, {@link dev.berth.core.spi.SandboxRuntime} for
+ * sandbox namespaces, {@link dev.berth.core.spi.StateStore} for durable state and
  * {@link dev.berth.core.spi.HostPrefixes} for the host's routes and addresses that automatic
  * subnets avoid. Implementations live in the daemon module ({@code driver.*}, {@code store}).
  *

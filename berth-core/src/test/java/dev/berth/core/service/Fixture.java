@@ -24,6 +24,8 @@ final class Fixture {
     final MutableClock clock = new MutableClock(Instant.parse("2026-11-28T01:00:00Z"));
     final RecordingFirewall firewall = new RecordingFirewall();
     final NetworkService service;
+    final RecordingRuntime runtime = new RecordingRuntime();
+    final SandboxService sandboxes;
 
     Fixture() {
         this(List.of());
@@ -35,7 +37,17 @@ final class Fixture {
                 List.of(bridge, new RecordingDriver("host"), new RecordingDriver("null")), firewall, host, events, clock,
                 new SplittableRandom(7)), new NetworkSettings(ENGINE_ID, pools, BRIDGE));
         service.start();
+        sandboxes = new SandboxService(service, runtime);
+        sandboxes.start();
         bridge.calls.clear();
+    }
+
+    /** A second service over the same store, driver and firewall: the daemon after a restart. */
+    NetworkService restarted(long seed) {
+        return new NetworkService(new NetworkDependencies(store,
+                List.of(bridge, new RecordingDriver("host"), new RecordingDriver("null")), firewall,
+                HostPrefixes.none(), new EventLog(), clock, new SplittableRandom(seed)),
+                new NetworkSettings(ENGINE_ID, List.of(), BRIDGE));
     }
 
     static CreateNetwork request(String name, Boolean ipv4, Boolean ipv6, List<PoolRequest> pools,

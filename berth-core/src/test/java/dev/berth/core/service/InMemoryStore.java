@@ -1,7 +1,11 @@
 package dev.berth.core.service;
 
+import dev.berth.core.model.Endpoint;
+import dev.berth.core.model.EndpointId;
 import dev.berth.core.model.Network;
 import dev.berth.core.model.NetworkId;
+import dev.berth.core.model.Sandbox;
+import dev.berth.core.model.SandboxId;
 import dev.berth.core.spi.StateStore;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,6 +21,8 @@ public final class InMemoryStore implements StateStore {
     final Map<NetworkId, Network> networks = new LinkedHashMap<>();
     final Map<NetworkId, Network> retired = new LinkedHashMap<>();
     final Map<String, String> settings = new LinkedHashMap<>();
+    final Map<SandboxId, Sandbox> sandboxes = new LinkedHashMap<>();
+    final Map<EndpointId, Endpoint> endpoints = new LinkedHashMap<>();
 
     @Override
     public synchronized List<Network> networks() {
@@ -47,6 +53,37 @@ public final class InMemoryStore implements StateStore {
     @Override
     public synchronized void forgetRetired(NetworkId id) {
         retired.remove(id);
+    }
+
+    @Override
+    public synchronized List<Sandbox> sandboxes() {
+        return new ArrayList<>(sandboxes.values());
+    }
+
+    @Override
+    public synchronized void putSandbox(Sandbox sandbox) {
+        sandboxes.put(sandbox.id(), sandbox);
+    }
+
+    @Override
+    public synchronized void deleteSandbox(SandboxId id) {
+        sandboxes.remove(id);
+        endpoints.values().removeIf(e -> e.sandboxId().equals(id));
+    }
+
+    @Override
+    public synchronized List<Endpoint> endpoints() {
+        return new ArrayList<>(endpoints.values());
+    }
+
+    @Override
+    public synchronized void putEndpoint(Endpoint endpoint) {
+        endpoints.put(endpoint.id(), endpoint);
+    }
+
+    @Override
+    public synchronized void deleteEndpoint(EndpointId id) {
+        endpoints.remove(id);
     }
 
     @Override

@@ -1,8 +1,10 @@
 package dev.berth.core.service;
 
 import dev.berth.core.model.Network;
+import dev.berth.core.spi.EndpointJoin;
 import dev.berth.core.spi.NetworkDriver;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 /** A test double of a driver that records the networks it was asked to ensure or delete. */
@@ -13,6 +15,8 @@ final class RecordingDriver implements NetworkDriver {
     RuntimeException failEnsure;
     /** When set, {@link #delete} records the call and then throws it. */
     RuntimeException failDelete;
+    /** When set, {@link #join} records the call and then throws it. */
+    RuntimeException failJoin;
     /** Runs inside {@link #delete}, to act while the service holds its lock. */
     Runnable onDelete = () -> { };
 
@@ -40,5 +44,29 @@ final class RecordingDriver implements NetworkDriver {
         if (failDelete != null) {
             throw failDelete;
         }
+    }
+
+    @Override
+    public void join(EndpointJoin join) {
+        calls.add("join " + join.sandbox().name() + " " + join.network().name() + " " + join.endpoint().ifName());
+        if (failJoin != null) {
+            throw failJoin;
+        }
+    }
+
+    @Override
+    public void leave(EndpointJoin join) {
+        calls.add("leave " + join.sandbox().name() + " " + join.network().name());
+    }
+
+    @Override
+    public void defaultRoute(EndpointJoin join, boolean ipv6, boolean on) {
+        calls.add("route " + (ipv6 ? "v6 " : "v4 ") + (on ? "via " : "off ") + join.network().name() + " in "
+                + join.sandbox().name());
+    }
+
+    @Override
+    public void restore(Collection<Network> networks, Collection<EndpointJoin> joins) {
+        calls.add("restore " + joins.size());
     }
 }

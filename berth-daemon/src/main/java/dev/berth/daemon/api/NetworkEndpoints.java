@@ -1,23 +1,31 @@
 package dev.berth.daemon.api;
 
 import dev.berth.api.types.NetworkCreateRequest;
+import dev.berth.api.types.NetworkConnectRequest;
 import dev.berth.api.types.NetworkCreateResponse;
+import dev.berth.api.types.NetworkDisconnectRequest;
 import dev.berth.api.types.NetworkPruneReport;
 import dev.berth.api.types.NetworkResource;
 import dev.berth.core.service.CreateNetwork;
 import dev.berth.core.service.CreatedNetwork;
 import dev.berth.core.service.NetworkFilter;
 import dev.berth.core.service.NetworkService;
+import dev.berth.core.model.Network;
 import dev.berth.core.service.PruneFilter;
+import dev.berth.core.service.SandboxService;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
-/** {@code /networks} routes: list, inspect, create, remove and prune. */
+/** {@code /networks} routes: list, inspect, create, remove, prune, connect and disconnect. */
 final class NetworkEndpoints {
     private final NetworkService networks;
+    private final SandboxService sandboxes;
     private final Filters filters;
 
-    NetworkEndpoints(NetworkService networks, Filters filters) {
+    NetworkEndpoints(NetworkService networks, SandboxService sandboxes, Filters filters) {
         this.networks = networks;
+        this.sandboxes = sandboxes;
         this.filters = filters;
     }
 
@@ -25,6 +33,8 @@ final class NetworkEndpoints {
         routes.add("GET", "/networks", this::list)
                 .add("POST", "/networks/create", this::create)
                 .add("POST", "/networks/prune", this::prune)
+                .add("POST", "/networks/{id:.+}/connect", this::connect)
+                .add("POST", "/networks/{id:.+}/disconnect", this::disconnect)
                 .add("GET", "/networks/{id:.+}", this::inspect)
                 .add("DELETE", "/networks/{id:.+}", this::remove);
     }
@@ -38,9 +48,30 @@ final class NetworkEndpoints {
         return Reply.ok(out);
     }
 
-    /** {@code GET /networks/{id}}: the id may hold slashes; the rest of the path is the term. */
+    /** {@code GET /networks/{id}}: the id may hold slashes; {@code Containers} lists the endpoints. */
     private Reply inspect(ApiRequest request) {
-        return Reply.ok(NetworkMapper.toResource(networks.inspect(request.pathParameter(0)), request.version()));
+        Network network = networks.inspect(request.pathParameter(0));
+        Map<String, NetworkResource.EndpointResource> containers = new LinkedHashMap<>();
+        sandboxes.attachments(network.id())
+                .forEach(a -> containers.put(a.sandbox().id().value(), ContainerMapper.resource(a)));
+        return Reply.ok(NetworkMapper.toResource(network, request.version(), containers));
+    }
+
+    /** {@code POST /networks/{id}/connect}: 200 and no body. */
+    private Reply connect(ApiRequest request) {
+        NetworkConnectRequest body = request.body(NetworkConnectRequest.class)
+                .orElse(new NetworkConnectRequest("", null));
+        sandboxes.connect(request.pathParameter(0), body.container() == null ? "" : body.container(),
+                ContainerMapper.toRequest(body.endpointConfig()));
+        return new Reply.Empty(200);
+    }
+
+    /** {@code POST /networks/{id}/disconnect}: 200 and no body. */
+    private Reply disconnect(ApiRequest request) {
+        NetworkDisconnectRequest body = request.body(NetworkDisconnectRequest.class)
+                .orElse(new NetworkDisconnectRequest("", false));
+        sandboxes.disconnect(request.pathParameter(0), body.container() == null ? "" : body.container(), body.force());
+        return new Reply.Empty(200);
     }
 
     /** {@code POST /networks/create}: 201 {@code {"Id","Warning"}}; an empty body is a request without a name. */

@@ -24,8 +24,14 @@ final class NetworkMapper {
     private NetworkMapper() {
     }
 
-    /** The network as list and inspect show it; {@code Containers} stays empty until endpoints exist. */
+    /** The network as list shows it: {@code Containers} empty (API 1.28 and later). */
     static NetworkResource toResource(Network network, ApiVersion version) {
+        return toResource(network, version, Map.of());
+    }
+
+    /** The network as inspect shows it, with its endpoints keyed by container id. */
+    static NetworkResource toResource(Network network, ApiVersion version,
+                                      Map<String, NetworkResource.EndpointResource> containers) {
         Network.Flags flags = network.flags();
         return new NetworkResource(
                 network.name(),
@@ -41,7 +47,7 @@ final class NetworkMapper {
                 flags.ingress(),
                 new NetworkResource.ConfigReference(""),
                 flags.configOnly(),
-                Map.of(),
+                containers,
                 network.options(),
                 network.labels());
     }

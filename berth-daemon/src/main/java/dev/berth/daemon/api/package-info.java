@@ -4,7 +4,7 @@
  * JSON ({@code dev.berth.api.types}) to the use cases ({@code dev.berth.core.service}).
  *
  * <pre>{@code
- * ApiServer api = new ApiServer(new ApiContext(networkService, systemInfo));
+ * ApiServer api = new ApiServer(new ApiContext(networkService, sandboxService, systemInfo));
  * api.start(Path.of("/run/berth.sock"));   // stale socket removed, mode 0660
  * ...
  * api.close();                              // stops Jetty, deletes the socket

@@ -1,8 +1,12 @@
 package dev.berth.daemon.store;
 
 import dev.berth.core.errors.InternalException;
+import dev.berth.core.model.Endpoint;
+import dev.berth.core.model.EndpointId;
 import dev.berth.core.model.Network;
 import dev.berth.core.model.NetworkId;
+import dev.berth.core.model.Sandbox;
+import dev.berth.core.model.SandboxId;
 import dev.berth.core.spi.StateStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,9 +33,13 @@ public final class SqliteStateStore implements StateStore {
             CREATE TABLE IF NOT EXISTS networks (id TEXT PRIMARY KEY, name TEXT NOT NULL, body TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS retired_networks (id TEXT PRIMARY KEY, body TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS sandboxes (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, body TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS endpoints (id TEXT PRIMARY KEY, sandbox TEXT NOT NULL, network TEXT NOT NULL,
+                body TEXT NOT NULL);
             """;
     private final Connection connection;
     private final NetworkCodec codec = new NetworkCodec();
+    private final SandboxCodec sandboxCodec = new SandboxCodec();
 
     private SqliteStateStore(Connection connection) {
         this.connection = connection;
@@ -126,6 +134,72 @@ public final class SqliteStateStore implements StateStore {
     @Override
     public synchronized void forgetRetired(NetworkId id) {
         update("forget retired network " + id.shortId(), "DELETE FROM retired_networks WHERE id = ?", id.value());
+    }
+
+    @Override
+    public synchronized List<Sandbox> sandboxes() {
+        return bodies("read sandboxes", "SELECT body FROM sandboxes ORDER BY name").stream()
+                .map(sandboxCodec::decodeSandbox).toList();
+    }
+
+    @Override
+    public synchronized void putSandbox(Sandbox sandbox) {
+        update("store sandbox " + sandbox.name(), "INSERT OR REPLACE INTO sandboxes (id, name, body) VALUES (?, ?, ?)",
+                sandbox.id().value(), sandbox.name(), sandboxCodec.encode(sandbox));
+    }
+
+    @Override
+    public synchronized void deleteSandbox(SandboxId id) {
+        String action = "delete sandbox " + id.shortId();
+        try {
+            connection.setAutoCommit(false);
+            try (PreparedStatement endpoints = connection.prepareStatement("DELETE FROM endpoints WHERE sandbox = ?");
+                 PreparedStatement sandbox = connection.prepareStatement("DELETE FROM sandboxes WHERE id = ?")) {
+                endpoints.setString(1, id.value());
+                endpoints.executeUpdate();
+                sandbox.setString(1, id.value());
+                sandbox.executeUpdate();
+                connection.commit();
+            } catch (SQLException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw failure(action, e);
+        }
+    }
+
+    @Override
+    public synchronized List<Endpoint> endpoints() {
+        return bodies("read endpoints", "SELECT body FROM endpoints ORDER BY id").stream()
+                .map(sandboxCodec::decodeEndpoint).toList();
+    }
+
+    @Override
+    public synchronized void putEndpoint(Endpoint endpoint) {
+        update("store endpoint " + endpoint.id().shortId(),
+                "INSERT OR REPLACE INTO endpoints (id, sandbox, network, body) VALUES (?, ?, ?, ?)",
+                endpoint.id().value(), endpoint.sandboxId().value(), endpoint.networkId().value(),
+                sandboxCodec.encode(endpoint));
+    }
+
+    @Override
+    public synchronized void deleteEndpoint(EndpointId id) {
+        update("delete endpoint " + id.shortId(), "DELETE FROM endpoints WHERE id = ?", id.value());
+    }
+
+    private List<String> bodies(String action, String sql) {
+        List<String> out = new ArrayList<>();
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw failure(action, e);
+        }
     }
 
     @Override

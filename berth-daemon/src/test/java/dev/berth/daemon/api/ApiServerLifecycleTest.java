@@ -24,7 +24,7 @@ class ApiServerLifecycleTest {
     @Test
     void createsParentsSetsMode0660AndDeletesOnClose() throws IOException {
         Path socket = directory.resolve("run/berth/api.sock");
-        ApiServer server = new ApiServer(new ApiContext(TestDaemon.networkService(), TestDaemon.system()));
+        ApiServer server = new ApiServer(TestDaemon.context());
         server.start(socket);
         try {
             assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
@@ -71,6 +71,6 @@ class ApiServerLifecycleTest {
     }
 
     private ApiServer newServer() {
-        return new ApiServer(new ApiContext(TestDaemon.networkService(), TestDaemon.system()));
+        return new ApiServer(TestDaemon.context());
     }
 }

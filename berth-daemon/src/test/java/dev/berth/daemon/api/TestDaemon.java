@@ -9,6 +9,7 @@ import dev.berth.core.spi.HostPrefixes;
 import dev.berth.core.model.IpPrefix;
 import dev.berth.core.service.DefaultBridgeSettings;
 import dev.berth.core.service.NetworkService;
+import dev.berth.core.service.SandboxService;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -26,6 +27,7 @@ final class TestDaemon implements AutoCloseable {
 
     final Path socket;
     final NetworkService networks;
+    final SandboxService sandboxes;
     final ApiServer server;
 
     TestDaemon(Path directory) {
@@ -44,7 +46,8 @@ final class TestDaemon implements AutoCloseable {
     private TestDaemon(Path directory, Consumer<Routes> extraRoutes, Clock clock) {
         this.socket = directory.resolve("berth.sock");
         this.networks = networkService(clock);
-        this.server = new ApiServer(new ApiContext(networks, networks.events(), Clock.systemUTC(), system()),
+        this.sandboxes = sandboxService(networks);
+        this.server = new ApiServer(new ApiContext(networks, sandboxes, networks.events(), Clock.systemUTC(), system()),
                 extraRoutes);
         server.start(socket);
     }
@@ -61,6 +64,19 @@ final class TestDaemon implements AutoCloseable {
                 NetworkSettings.defaults());
         service.start(new DefaultBridgeSettings(IpPrefix.parse("172.17.0.1/16"), 1500, true, true, "0.0.0.0"));
         return service;
+    }
+
+    /** Sandboxes over a runtime that makes no namespaces. */
+    static SandboxService sandboxService(NetworkService networks) {
+        SandboxService service = new SandboxService(networks, new NoopSandboxRuntime());
+        service.start();
+        return service;
+    }
+
+    /** A context over fresh services, for tests that only need a server. */
+    static ApiContext context() {
+        NetworkService networks = networkService();
+        return new ApiContext(networks, sandboxService(networks), system());
     }
 
     static SystemInfo system() {

@@ -3,11 +3,15 @@ package dev.berth.daemon.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.berth.core.model.Endpoint;
+import dev.berth.core.model.EndpointId;
 import dev.berth.core.model.IpAddresses;
 import dev.berth.core.model.IpPrefix;
 import dev.berth.core.model.IpamPool;
 import dev.berth.core.model.Network;
 import dev.berth.core.model.NetworkId;
+import dev.berth.core.model.Sandbox;
+import dev.berth.core.model.SandboxId;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -47,6 +51,34 @@ class SqliteStateStoreTest {
             store.putNetwork(n);
             store.putNetwork(renamed);
             assertEquals(List.of(renamed), store.networks());
+        }
+    }
+
+    @Test
+    void sandboxesAndEndpointsSurviveReopenAndGoTogether() {
+        SplittableRandom random = new SplittableRandom(3);
+        Network n = sample();
+        Sandbox c1 = new Sandbox(SandboxId.random(random), "c1", "host-c1", "/run/berth/netns/abc",
+                Instant.parse("2026-11-28T01:00:00.5Z"), "net2");
+        Endpoint full = new Endpoint(EndpointId.random(random), n.id(), c1.id(), "eth0", "veth1234567",
+                "02:42:ac:11:00:02", IpPrefix.parse("10.10.0.130/24"), IpPrefix.parse("fd00:1::2/64"), List.of("a", "b"),
+                new Endpoint.Requested("10.10.0.130", "", "", -3));
+        Endpoint bare = new Endpoint(EndpointId.random(random), n.id(), c1.id(), "", "", "", null, null, List.of(),
+                Endpoint.Requested.NONE);
+        try (SqliteStateStore store = SqliteStateStore.open(dir.resolve("berth.db"))) {
+            store.putSandbox(c1);
+            store.putEndpoint(full);
+            store.putEndpoint(bare);
+            store.deleteEndpoint(bare.id());
+            store.deleteEndpoint(bare.id());
+        }
+        try (SqliteStateStore store = SqliteStateStore.open(dir.resolve("berth.db"))) {
+            assertEquals(List.of(c1), store.sandboxes());
+            assertEquals(List.of(full), store.endpoints());
+            store.putEndpoint(bare);
+            store.deleteSandbox(c1.id());
+            assertTrue(store.sandboxes().isEmpty());
+            assertTrue(store.endpoints().isEmpty());
         }
     }
 

@@ -100,6 +100,21 @@ public final class NetNs implements AutoCloseable {
         }
     }
 
+    /**
+     * Undoes the self bind mount that {@link #create} put on a namespace directory, once no
+     * namespace file under it is needed any more; succeeds when there is none.
+     */
+    public static void releaseDirectory(Path dir) {
+        String path = dir.toAbsolutePath().normalize().toString();
+        try {
+            Libc.umount2(path, Libc.MNT_DETACH);
+        } catch (KernelException e) {
+            if (!e.isErrno(Errno.EINVAL) && !e.isErrno(Errno.ENOENT)) {
+                throw e.during("release netns directory " + path);
+            }
+        }
+    }
+
     public int fd() {
         if (closed.get()) {
             throw new KernelException("use " + this, Errno.EBADF, "namespace handle is closed");

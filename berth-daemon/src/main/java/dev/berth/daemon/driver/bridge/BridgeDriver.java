@@ -6,6 +6,7 @@ import dev.berth.core.model.DeviceNames;
 import dev.berth.core.model.IpamPool;
 import dev.berth.core.model.Network;
 import dev.berth.core.model.PredefinedNetworks;
+import dev.berth.core.spi.EndpointJoin;
 import dev.berth.core.spi.NetworkDriver;
 import dev.berth.kernel.ffm.KernelException;
 import dev.berth.kernel.netlink.Address;
@@ -19,6 +20,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -26,19 +28,24 @@ import java.util.random.RandomGenerator;
 
 /**
  * The {@code bridge} driver: one Linux bridge per network, carrying the gateway address of each
- * pool, brought up with the network's MTU. {@link #ensure} converges whatever it finds.
+ * pool, brought up with the network's MTU. {@link #ensure} converges whatever it finds. Endpoints
+ * are veth pairs into the sandboxes ({@link EndpointLinks}).
  */
-public final class BridgeDriver implements NetworkDriver {
+public final class BridgeDriver implements NetworkDriver, AutoCloseable {
     private static final int RT_SCOPE_UNIVERSE = 0;
     private final RtNetlink netlink;
     private final LinkReaper reaper;
     private final RandomGenerator random;
+    private final HostForwarding forwarding;
+    private final EndpointLinks endpoints;
 
     /** {@code netlink} must be bound to the daemon's host namespace. */
     public BridgeDriver(RtNetlink netlink, LinkReaper reaper, RandomGenerator random) {
         this.netlink = netlink;
         this.reaper = reaper;
         this.random = random;
+        this.forwarding = new HostForwarding(netlink);
+        this.endpoints = new EndpointLinks(netlink, reaper, forwarding, BridgeDriver::mtu);
     }
 
     @Override
@@ -63,6 +70,9 @@ public final class BridgeDriver implements NetworkDriver {
             convergeAddresses(link.index(), network.ipam().pools());
             if (!link.up()) {
                 netlink.setUp(link.index(), true);
+            }
+            if (network.flags().enableIpv6()) {
+                forwarding.ensureIpv6();
             }
         } catch (KernelException e) {
             throw new InternalException("ensure bridge " + device + " of network " + network.name() + ": "
@@ -89,11 +99,41 @@ public final class BridgeDriver implements NetworkDriver {
             netlink.setUp(link.index(), false);
             String retired = DeviceNames.RETIRED_BRIDGE_PREFIX + HexFormat.of().toHexDigits(random.nextLong()).substring(4);
             netlink.setName(link.index(), retired);
-            reaper.delete(link.index(), retired);
+            reaper.delete("", retired);
         } catch (KernelException e) {
             throw new InternalException("delete bridge " + device + " of network " + network.name() + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public void join(EndpointJoin join) {
+        endpoints.join(join);
+    }
+
+    @Override
+    public void leave(EndpointJoin join) {
+        endpoints.leave(join);
+    }
+
+    @Override
+    public void defaultRoute(EndpointJoin join, boolean ipv6, boolean on) {
+        endpoints.defaultRoute(join, ipv6, on);
+    }
+
+    @Override
+    public void restore(Collection<Network> networks, Collection<EndpointJoin> joins) {
+        try {
+            endpoints.restore(networks, joins);
+        } catch (KernelException e) {
+            throw new InternalException("restore bridge endpoints: " + e.getMessage(), e);
+        }
+    }
+
+    /** Closes the sandbox sockets (the daemon closes the {@link LinkReaper}). */
+    @Override
+    public void close() {
+        endpoints.close();
     }
 
     private Link create(String device, int mtu) {
@@ -135,7 +175,7 @@ public final class BridgeDriver implements NetworkDriver {
         }
     }
 
-    private static int mtu(Network network) {
+    static int mtu(Network network) {
         String value = network.options().get(PredefinedNetworks.OPT_MTU);
         return value == null || value.equals("0") ? PredefinedNetworks.DEFAULT_MTU : Integer.parseInt(value);
     }

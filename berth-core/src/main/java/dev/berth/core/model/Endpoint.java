@@ -1,0 +1,59 @@
+package dev.berth.core.model;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One sandbox's attachment to one network: its interface in the sandbox, its addresses and the
+ * settings the user asked for. Endpoints on {@code host} and {@code none} have no interface:
+ * {@code ifName}, {@code hostIfName} and {@code mac} are empty and both addresses null.
+ *
+ * @param ifName     the interface inside the sandbox, {@code eth<N>}
+ * @param hostIfName the host end of the veth pair, {@code veth} + 7 hex
+ * @param mac        of the sandbox's interface, lower-case colon form
+ * @param ipv4       address with the subnet's prefix length, or null
+ * @param ipv6       address with the subnet's prefix length, or null
+ * @param aliases    network-scoped aliases, as given
+ * @param requested  what the user asked for, shown back by inspect ({@code IPAMConfig})
+ */
+public record Endpoint(EndpointId id, NetworkId networkId, SandboxId sandboxId, String ifName, String hostIfName,
+                       String mac, IpPrefix ipv4, IpPrefix ipv6, List<String> aliases, Requested requested) {
+
+    public Endpoint {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(networkId, "networkId");
+        Objects.requireNonNull(sandboxId, "sandboxId");
+        Objects.requireNonNull(ifName, "ifName");
+        Objects.requireNonNull(hostIfName, "hostIfName");
+        Objects.requireNonNull(mac, "mac");
+        aliases = List.copyOf(aliases);
+        Objects.requireNonNull(requested, "requested");
+    }
+
+    /** Whether the endpoint has an interface in the sandbox (bridge endpoints do). */
+    public boolean hasInterface() {
+        return !ifName.isEmpty();
+    }
+
+    /**
+     * The user's endpoint settings, each empty when not given.
+     *
+     * @param ipv4       {@code --ip}
+     * @param ipv6       {@code --ip6}
+     * @param mac        {@code --mac-address}
+     * @param gwPriority {@code --gw-priority}: the highest supplies the default gateway
+     */
+    public record Requested(String ipv4, String ipv6, String mac, int gwPriority) {
+        public static final Requested NONE = new Requested("", "", "", 0);
+
+        public Requested {
+            ipv4 = ipv4 == null ? "" : ipv4;
+            ipv6 = ipv6 == null ? "" : ipv6;
+            mac = mac == null ? "" : mac;
+        }
+
+        public boolean hasAddress() {
+            return !ipv4.isEmpty() || !ipv6.isEmpty();
+        }
+    }
+}

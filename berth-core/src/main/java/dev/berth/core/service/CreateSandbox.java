@@ -1,0 +1,29 @@
+package dev.berth.core.service;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A request to create a sandbox ({@code POST /containers/create}, networking part only).
+ *
+ * @param name        empty for a generated one; a leading slash is allowed
+ * @param hostname    empty for the short id
+ * @param networkMode {@code HostConfig.NetworkMode}: empty or {@code default} means {@code bridge};
+ *                    {@code host}, {@code none} or a network name, id or id prefix
+ * @param endpoints   {@code NetworkingConfig.EndpointsConfig}: settings per network (name, id or
+ *                    {@code default} for the network mode's); networks other than the mode's are
+ *                    joined too
+ */
+public record CreateSandbox(String name, String hostname, String networkMode, Map<String, EndpointRequest> endpoints) {
+    public CreateSandbox {
+        name = name == null ? "" : name;
+        hostname = hostname == null ? "" : hostname;
+        networkMode = networkMode == null ? "" : networkMode;
+        endpoints = endpoints == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(endpoints));
+    }
+
+    /** A sandbox on one network with default settings. */
+    public static CreateSandbox on(String name, String networkMode) {
+        return new CreateSandbox(name, "", networkMode, Map.of());
+    }
+}

@@ -1,0 +1,345 @@
+package dev.berth.core.service;
+
+import dev.berth.core.errors.ConflictException;
+import dev.berth.core.errors.InternalException;
+import dev.berth.core.errors.InvalidParameterException;
+import dev.berth.core.errors.NotFoundException;
+import dev.berth.core.model.Endpoint;
+import dev.berth.core.model.EndpointId;
+import dev.berth.core.model.Network;
+import dev.berth.core.model.NetworkId;
+import dev.berth.core.model.PredefinedNetworks;
+import dev.berth.core.model.Sandbox;
+import dev.berth.core.model.SandboxId;
+import dev.berth.core.spi.EndpointJoin;
+import dev.berth.core.spi.NetworkDriver;
+import dev.berth.core.spi.SandboxRuntime;
+import dev.berth.core.spi.StateStore;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Sandbox use cases: create (namespace, then endpoints), connect, disconnect, remove, and the
+ * start-up restore of their kernel state. Changes hold the {@link NetworkService}'s write lock, so
+ * networks, sandboxes and addresses change under one lock; reads use snapshots.
+ *
+ * <p>Order of a change: validate everything, then store, then kernel, each step with its undo.
+ * Disconnect and remove update the store first; the kernel objects follow and a crash in
+ * between leaves orphans that {@link #start()} sweeps.
+ */
+public final class SandboxService {
+    private static final System.Logger LOG = System.getLogger(SandboxService.class.getName());
+
+    private final NetworkService networks;
+    private final SandboxRuntime runtime;
+    private final StateStore store;
+    private final Attachments attachments;
+    private final AddressBook addresses;
+    private final EndpointPlanner planner;
+    private final EventLog events;
+    private final DefaultRoutes routes;
+    private final SandboxRules rules;
+
+    public SandboxService(NetworkService networks, SandboxRuntime runtime) {
+        this.networks = networks;
+        this.runtime = runtime;
+        this.store = networks.store();
+        this.attachments = networks.attachments();
+        this.addresses = networks.addresses();
+        this.planner = new EndpointPlanner(addresses, networks.random());
+        this.events = networks.events();
+        this.routes = new DefaultRoutes(networks, this::attachmentsOf);
+        this.rules = new SandboxRules(networks, planner, this::attachmentsOf);
+    }
+
+    /**
+     * Re-creates the kernel side of every stored sandbox (call after {@link NetworkService#start()}):
+     * namespaces, then each driver's endpoints (missing interfaces made, orphans removed), then the
+     * default routes. Namespaces of no stored sandbox are deleted.
+     */
+    public void start() {
+        synchronized (networks.writeLock()) {
+            runtime.deleteOthers(attachments.sandboxes().stream().map(Sandbox::id).toList());
+            List<Sandbox> sandboxes = attachments.sandboxes().stream().map(this::ensureNamespace).toList();
+            Map<String, List<EndpointJoin>> byDriver = new HashMap<>();
+            Map<String, List<Network>> networksByDriver = new HashMap<>();
+            for (Network network : networks.list(NetworkFilter.none())) {
+                networksByDriver.computeIfAbsent(network.driver(), d -> new ArrayList<>()).add(network);
+            }
+            for (Sandbox sandbox : sandboxes) {
+                for (Attachment a : attachmentsOf(sandbox)) {
+                    byDriver.computeIfAbsent(a.network().driver(), d -> new ArrayList<>()).add(join(a));
+                }
+            }
+            networksByDriver.forEach((driver, list) ->
+                    networks.driver(driver).restore(list, byDriver.getOrDefault(driver, List.of())));
+            routes.reset();
+            sandboxes.forEach(routes::update);
+        }
+    }
+
+    /** Re-creates a sandbox's namespace; a new path (the exec root moved) is stored. */
+    private Sandbox ensureNamespace(Sandbox s) {
+        if (s.isHostMode()) {
+            return s;
+        }
+        String path = runtime.createNamespace(s.id());
+        if (path.equals(s.netnsPath())) {
+            return s;
+        }
+        Sandbox moved = new Sandbox(s.id(), s.name(), s.hostname(), path, s.created(), s.networkMode());
+        store.putSandbox(moved);
+        attachments.putSandbox(moved);
+        return moved;
+    }
+
+    /**
+     * Creates a sandbox and joins it to its network-mode network and any other network named in
+     * the request. Returns it with the warnings (none yet). Emits {@code container create} and
+     * one {@code network connect} per endpoint.
+     */
+    public Sandbox create(CreateSandbox request) {
+        synchronized (networks.writeLock()) {
+            String name = request.name().isEmpty()
+                    ? SandboxNames.generate(networks.random(), n -> attachments.sandboxNamed(n).isPresent())
+                    : SandboxNames.check(request.name());
+            attachments.sandboxNamed(name).ifPresent(other -> {
+                throw new ConflictException("Conflict. The container name \"/" + name
+                        + "\" is already in use by container \"" + other.id() + "\". You have to remove (or rename)"
+                        + " that container to be able to reuse that name.");
+            });
+            String mode = SandboxRules.networkMode(request.networkMode());
+            List<SandboxRules.Planned> planned = rules.plan(mode, request);
+            SandboxId id = SandboxId.random(networks.random());
+            while (attachments.sandbox(id).isPresent()) {
+                id = SandboxId.random(networks.random());
+            }
+            Undo undo = new Undo();
+            try {
+                String path = "";
+                if (!mode.equals(Sandbox.MODE_HOST)) {
+                    SandboxId made = id;
+                    path = runtime.createNamespace(made);
+                    undo.push(() -> runtime.deleteNamespace(made));
+                }
+                Sandbox sandbox = new Sandbox(id, name, request.hostname().isEmpty() ? id.shortId() : request.hostname(),
+                        path, networks.clock().instant(), mode);
+                store.putSandbox(sandbox);
+                attachments.putSandbox(sandbox);
+                undo.push(() -> {
+                    store.deleteSandbox(sandbox.id());
+                    attachments.removeSandbox(sandbox.id());
+                });
+                List<Endpoint> joined = new ArrayList<>();
+                for (SandboxRules.Planned p : planned) {
+                    Endpoint endpoint = attach(p.network(), sandbox, p.request());
+                    undo.push(() -> detach(p.network(), sandbox, endpoint));
+                    joined.add(endpoint);
+                }
+                publishContainer("create", sandbox);
+                for (int i = 0; i < joined.size(); i++) {
+                    publishNetwork("connect", planned.get(i).network(), sandbox);
+                }
+                return sandbox;
+            } catch (RuntimeException e) {
+                throw undo.rollback(e);
+            }
+        }
+    }
+
+    /**
+     * Joins a sandbox to a network ({@code POST /networks/{id}/connect}). Emits {@code connect}.
+     */
+    public void connect(String networkTerm, String containerTerm, EndpointRequest request) {
+        synchronized (networks.writeLock()) {
+            Network network = networks.inspect(networkTerm);
+            Sandbox sandbox = resolve(containerTerm);
+            rules.checkConnectable(network, sandbox);
+            EndpointPlanner.check(network, request);
+            planner.checkInSubnet(network, request);
+            attach(network, sandbox, request);
+            publishNetwork("connect", network, sandbox);
+        }
+    }
+
+    /** Takes addresses, stores the endpoint, plumbs it and moves the default routes; undone on failure. */
+    private Endpoint attach(Network network, Sandbox sandbox, EndpointRequest request) {
+        Endpoint endpoint = planner.build(network, sandbox, request, attachments.endpointsOf(sandbox.id()));
+        Undo undo = new Undo();
+        undo.push(() -> addresses.release(endpoint));
+        try {
+            store.putEndpoint(endpoint);
+            attachments.putEndpoint(endpoint);
+            undo.push(() -> {
+                store.deleteEndpoint(endpoint.id());
+                attachments.removeEndpoint(endpoint.id());
+            });
+            NetworkDriver driver = networks.driver(network.driver());
+            EndpointJoin join = new EndpointJoin(network, sandbox, endpoint);
+            driver.join(join);
+            undo.push(() -> driver.leave(join));
+            routes.update(sandbox);
+            return endpoint;
+        } catch (RuntimeException e) {
+            undo.rollback(e);
+            routes.restore(sandbox, e);
+            throw e;
+        }
+    }
+
+    /**
+     * Takes a sandbox off a network ({@code POST /networks/{id}/disconnect}). Emits
+     * {@code disconnect}. {@code force} changes nothing yet: the container must exist.
+     */
+    public void disconnect(String networkTerm, String containerTerm, boolean force) {
+        synchronized (networks.writeLock()) {
+            Network network = networks.inspect(networkTerm);
+            Sandbox sandbox = resolve(containerTerm);
+            if (sandbox.isHostMode() && network.driver().equals(PredefinedNetworks.DRIVER_HOST)) {
+                throw new InvalidParameterException("cannot disconnect container from host network - container"
+                        + " was created in host network mode");
+            }
+            Endpoint endpoint = attachments.endpoint(network.id(), sandbox.id()).orElseThrow(() ->
+                    new InternalException("container " + sandbox.id() + " is not connected to the network "
+                            + network.name()));
+            store.deleteEndpoint(endpoint.id());
+            detach(network, sandbox, endpoint);
+            publishNetwork("disconnect", network, sandbox);
+        }
+    }
+
+    /** The in-memory and kernel half of a disconnect: the store row is already gone. */
+    private void detach(Network network, Sandbox sandbox, Endpoint endpoint) {
+        attachments.removeEndpoint(endpoint.id());
+        addresses.release(endpoint);
+        try {
+            networks.driver(network.driver()).leave(new EndpointJoin(network, sandbox, endpoint));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "disconnect " + sandbox.name() + " from " + network.name()
+                    + ": " + e.getMessage() + " (start-up will remove what is left)", e);
+        }
+        routes.updateQuietly(sandbox);
+    }
+
+    /**
+     * Removes a sandbox ({@code DELETE /containers/{id}}): refused without {@code force}, since a
+     * sandbox is always running. The store forgets it and its endpoints in one transaction; then
+     * the endpoints leave and the namespace goes. Emits {@code disconnect} per network, then
+     * {@code destroy}.
+     */
+    public Sandbox remove(String containerTerm, boolean force) {
+        synchronized (networks.writeLock()) {
+            Sandbox sandbox = resolve(containerTerm);
+            if (!force) {
+                throw new ConflictException("cannot remove container \"/" + sandbox.name() + "\": container is"
+                        + " running: stop the container before removing or force remove");
+            }
+            List<Attachment> joined = attachmentsOf(sandbox);
+            store.deleteSandbox(sandbox.id());
+            for (Attachment a : joined) {
+                detach(a.network(), sandbox, a.endpoint());
+                publishNetwork("disconnect", a.network(), sandbox);
+            }
+            attachments.removeSandbox(sandbox.id());
+            routes.forget(sandbox.id());
+            if (!sandbox.isHostMode()) {
+                try {
+                    runtime.deleteNamespace(sandbox.id());
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "remove namespace of " + sandbox.name() + ": "
+                            + e.getMessage() + " (start-up will remove it)", e);
+                }
+            }
+            publishContainer("destroy", sandbox);
+            return sandbox;
+        }
+    }
+
+    /** Every sandbox, newest first. */
+    public List<SandboxView> list() {
+        return attachments.sandboxes().stream()
+                .sorted(Comparator.comparing(Sandbox::created).reversed().thenComparing(Sandbox::name))
+                .map(s -> new SandboxView(s, attachmentsOf(s)))
+                .toList();
+    }
+
+    public SandboxView inspect(String containerTerm) {
+        Sandbox sandbox = resolve(containerTerm);
+        return new SandboxView(sandbox, attachmentsOf(sandbox));
+    }
+
+    /** The endpoints on a network, by sandbox name: {@code Containers} of network inspect. */
+    public List<Attachment> attachments(NetworkId network) {
+        List<Attachment> out = new ArrayList<>();
+        for (Endpoint e : attachments.endpointsOf(network)) {
+            Network n = networks.network(network).orElse(null);
+            attachments.sandbox(e.sandboxId()).ifPresent(s -> {
+                if (n != null) {
+                    out.add(new Attachment(n, s, e));
+                }
+            });
+        }
+        out.sort(Comparator.comparing(a -> a.sandbox().name()));
+        return out;
+    }
+
+    /**
+     * Finds a sandbox the way moby does: full id, then exact name (with or without the leading
+     * slash), then unique id prefix; else 404 {@code No such container: X}.
+     */
+    public Sandbox resolve(String term) {
+        if (term.matches("[0-9a-f]{64}")) {
+            var exact = attachments.sandbox(new SandboxId(term));
+            if (exact.isPresent()) {
+                return exact.get();
+            }
+        }
+        var named = attachments.sandboxNamed(term.startsWith("/") ? term.substring(1) : term);
+        if (named.isPresent()) {
+            return named.get();
+        }
+        List<Sandbox> prefixed = term.isEmpty() ? List.of()
+                : attachments.sandboxes().stream().filter(s -> s.id().value().startsWith(term)).toList();
+        if (prefixed.size() > 1) {
+            throw new InvalidParameterException("Multiple IDs found with provided prefix: " + term);
+        }
+        if (prefixed.isEmpty()) {
+            throw new NotFoundException("No such container: " + term);
+        }
+        return prefixed.getFirst();
+    }
+
+    List<Attachment> attachmentsOf(Sandbox sandbox) {
+        List<Attachment> out = new ArrayList<>();
+        for (Endpoint e : attachments.endpointsOf(sandbox.id())) {
+            networks.network(e.networkId()).ifPresent(n -> out.add(new Attachment(n, sandbox, e)));
+        }
+        out.sort(Comparator.comparing(a -> a.network().name()));
+        return out;
+    }
+
+    private static EndpointJoin join(Attachment a) {
+        return new EndpointJoin(a.network(), a.sandbox(), a.endpoint());
+    }
+
+    private void publishNetwork(String action, Network network, Sandbox sandbox) {
+        events.publish(new Event(Event.TYPE_NETWORK, action, network.id().value(),
+                Map.of("container", sandbox.id().value(), "name", network.name(), "type", network.driver()), now()));
+    }
+
+    private void publishContainer(String action, Sandbox sandbox) {
+        events.publish(new Event(Event.TYPE_CONTAINER, action, sandbox.id().value(),
+                Map.of("name", sandbox.name(), "image", IMAGE), now()));
+    }
+
+    /** What Berth reports as every sandbox's image: it runs none. */
+    public static final String IMAGE = "berth/sandbox";
+
+    private long now() {
+        return FilterTime.toNanos(networks.clock().instant());
+    }
+}

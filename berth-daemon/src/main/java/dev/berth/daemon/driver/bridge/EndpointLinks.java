@@ -1,0 +1,202 @@
+package dev.berth.daemon.driver.bridge;
+
+import dev.berth.core.errors.InternalException;
+import dev.berth.core.model.DeviceNames;
+import dev.berth.core.model.Endpoint;
+import dev.berth.core.model.IpamPool;
+import dev.berth.core.model.MacAddresses;
+import dev.berth.core.model.Network;
+import dev.berth.core.spi.EndpointJoin;
+import dev.berth.kernel.ffm.KernelException;
+import dev.berth.kernel.netlink.AddressSpec;
+import dev.berth.kernel.netlink.Link;
+import dev.berth.kernel.netlink.Route;
+import dev.berth.kernel.netlink.RouteSpec;
+import dev.berth.kernel.netlink.RtNetlink;
+import dev.berth.kernel.netlink.VethSpec;
+import java.net.InetAddress;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.ToIntFunction;
+import java.util.stream.Collectors;
+
+/**
+ * The sandbox side of the bridge driver: a veth pair per endpoint, created with one fused
+ * RTM_NEWLINK (peer named, MAC'd and placed straight in the sandbox namespace; host end on the
+ * bridge and up), then the peer's addresses (IPv6 without DAD), link up and default routes
+ * through the sandbox's own socket. Leaving removes the routes and downs the peer at once and
+ * queues the veth for deletion.
+ */
+final class EndpointLinks implements AutoCloseable {
+    private final RtNetlink host;
+    private final SandboxSockets sockets = new SandboxSockets();
+    private final LinkReaper reaper;
+    private final HostForwarding forwarding;
+    /** Bridge endpoints per sandbox namespace: its socket is closed when the last one leaves. */
+    private final Map<String, Set<String>> joined = new HashMap<>();
+
+    private final ToIntFunction<Network> mtu;
+
+    EndpointLinks(RtNetlink host, LinkReaper reaper, HostForwarding forwarding, ToIntFunction<Network> mtu) {
+        this.host = host;
+        this.reaper = reaper;
+        this.forwarding = forwarding;
+        this.mtu = mtu;
+    }
+
+    synchronized void join(EndpointJoin join) {
+        Endpoint e = join.endpoint();
+        String where = where("connect", join);
+        try {
+            Link bridge = bridge(join.network());
+            reaper.await(join.sandbox().netnsPath());
+            SandboxSockets.Handle sandbox = sockets.get(join.sandbox().netnsPath());
+            joined.computeIfAbsent(join.sandbox().netnsPath(), k -> new HashSet<>()).add(e.hostIfName());
+            Link hostEnd = host.createVeth(new VethSpec(e.hostIfName(), e.ifName(), MacAddresses.bytes(e.mac()),
+                    mtu.applyAsInt(join.network()),
+                    bridge.index(), true, sandbox.ns()));
+            try {
+                host.setBridgePortHairpin(hostEnd.index(), true);
+                configurePeer(sandbox.netlink(), e);
+            } catch (KernelException failure) {
+                host.deleteLink(hostEnd.index());
+                throw failure;
+            }
+            if (e.ipv4() != null) {
+                forwarding.ensureIpv4();
+            }
+        } catch (KernelException | IllegalArgumentException ex) {
+            forget(join);
+            throw new InternalException(where + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    private static void configurePeer(RtNetlink sandbox, Endpoint e) {
+        Link peer = sandbox.link(e.ifName()).orElseThrow(
+                () -> new KernelException("find " + e.ifName(), "peer not in the sandbox after creation"));
+        if (e.ipv4() != null) {
+            sandbox.addAddress(new AddressSpec(peer.index(), e.ipv4().address(), e.ipv4().length(), false));
+        }
+        if (e.ipv6() != null) {
+            sandbox.addAddress(new AddressSpec(peer.index(), e.ipv6().address(), e.ipv6().length(), true));
+        }
+        sandbox.setUp(peer.index(), true);
+    }
+
+    synchronized void leave(EndpointJoin join) {
+        Endpoint e = join.endpoint();
+        String path = join.sandbox().netnsPath();
+        try {
+            if (joined.containsKey(path)) {
+                RtNetlink sandbox = sockets.get(path).netlink();
+                Optional<Link> peer = sandbox.link(e.ifName());
+                if (peer.isPresent()) {
+                    for (boolean v6 : new boolean[] {false, true}) {
+                        deleteDefaultRoutes(sandbox, peer.get().index(), v6);
+                    }
+                    sandbox.setUp(peer.get().index(), false);
+                }
+            }
+        } catch (KernelException ex) {
+            throw new InternalException(where("disconnect", join) + ": " + ex.getMessage(), ex);
+        } finally {
+            reaper.delete(path, e.hostIfName());
+            forget(join);
+        }
+    }
+
+    /** Replaces the sandbox's default route of a family by one via the network's gateway, or removes it. */
+    synchronized void defaultRoute(EndpointJoin join, boolean v6, boolean on) {
+        Optional<InetAddress> gateway = join.network().ipam().pools().stream()
+                .filter(p -> p.isIpv4() != v6).findFirst().flatMap(IpamPool::gateway);
+        if (gateway.isEmpty()) {
+            return;
+        }
+        try {
+            RtNetlink sandbox = sockets.get(join.sandbox().netnsPath()).netlink();
+            Link peer = sandbox.link(join.endpoint().ifName()).orElseThrow(
+                    () -> new KernelException("find " + join.endpoint().ifName(), "no such interface in the sandbox"));
+            if (on) {
+                deleteDefaultRoutes(sandbox, 0, v6);
+                sandbox.addRoute(new RouteSpec(null, 0, gateway.get(), peer.index(), family(v6)));
+            } else {
+                deleteDefaultRoutes(sandbox, peer.index(), v6);
+            }
+        } catch (KernelException ex) {
+            throw new InternalException((on ? "set" : "remove") + " default route via " + gateway.get().getHostAddress()
+                    + " in sandbox " + join.sandbox().name() + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /** Default routes of a family, only those out of {@code index} unless it is 0. */
+    private static void deleteDefaultRoutes(RtNetlink sandbox, int index, boolean v6) {
+        for (Route r : sandbox.routes(family(v6))) {
+            if (r.isDefault() && r.destination() == null && (index == 0 || r.outIndex() == index)) {
+                sandbox.deleteRoute(new RouteSpec(null, 0, r.gateway(), r.outIndex(), family(v6)));
+            }
+        }
+    }
+
+    /**
+     * Start-up: endpoints whose host end is missing (or on the wrong bridge) are plumbed again;
+     * {@code veth*} ports of these bridges that belong to no endpoint are queued for deletion.
+     */
+    synchronized void restore(Collection<Network> networks, Collection<EndpointJoin> joins) {
+        Map<String, Integer> bridges = new HashMap<>();
+        for (Network n : networks) {
+            host.link(DeviceNames.bridgeName(n)).ifPresent(l -> bridges.put(DeviceNames.bridgeName(n), l.index()));
+        }
+        Set<String> known = joins.stream().map(j -> j.endpoint().hostIfName()).collect(Collectors.toSet());
+        for (EndpointJoin j : joins) {
+            Optional<Link> hostEnd = host.link(j.endpoint().hostIfName());
+            Integer bridge = bridges.get(DeviceNames.bridgeName(j.network()));
+            if (hostEnd.isPresent() && bridge != null && hostEnd.get().masterIndex() == bridge) {
+                joined.computeIfAbsent(j.sandbox().netnsPath(), k -> new HashSet<>()).add(j.endpoint().hostIfName());
+                continue;
+            }
+            hostEnd.ifPresent(l -> host.deleteLink(l.index()));
+            join(j);
+        }
+        for (Link link : host.links()) {
+            if ("veth".equals(link.kind()) && link.name().startsWith(DeviceNames.VETH_PREFIX)
+                    && bridges.containsValue(link.masterIndex()) && !known.contains(link.name())) {
+                reaper.delete("", link.name());
+            }
+        }
+    }
+
+    private Link bridge(Network network) {
+        String name = DeviceNames.bridgeName(network);
+        return host.link(name).orElseThrow(() -> new KernelException("find bridge " + name, "no such device"));
+    }
+
+    private void forget(EndpointJoin join) {
+        String path = join.sandbox().netnsPath();
+        Set<String> links = joined.get(path);
+        if (links != null) {
+            links.remove(join.endpoint().hostIfName());
+        }
+        if (links == null || links.isEmpty()) {
+            joined.remove(path);
+            sockets.close(path);
+        }
+    }
+
+    private static int family(boolean v6) {
+        return v6 ? RtNetlink.AF_INET6 : RtNetlink.AF_INET;
+    }
+
+    private static String where(String verb, EndpointJoin join) {
+        return verb + " " + join.sandbox().name() + (verb.equals("connect") ? " to" : " from") + " network " + join.network().name() + " ("
+                + join.endpoint().hostIfName() + " / " + join.endpoint().ifName() + ")";
+    }
+
+    @Override
+    public synchronized void close() {
+        sockets.close();
+    }
+}

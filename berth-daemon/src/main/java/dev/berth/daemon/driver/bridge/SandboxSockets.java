@@ -1,0 +1,55 @@
+package dev.berth.daemon.driver.bridge;
+
+import dev.berth.kernel.netlink.RtNetlink;
+import dev.berth.kernel.netns.NetNs;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One rtnetlink socket per sandbox namespace, opened on first use (the only namespace switch:
+ * {@link RtNetlink#openIn} runs on a throwaway platform thread) and kept while the sandbox has
+ * bridge endpoints. The {@link NetNs} handle is kept too: {@code createVeth} needs its fd to place
+ * the peer. Both hold the namespace alive, so {@link #close} must follow the last endpoint.
+ * Callers serialise access (the service's write lock).
+ */
+final class SandboxSockets implements AutoCloseable {
+
+    /** An open namespace and a socket inside it. */
+    record Handle(NetNs ns, RtNetlink netlink) {
+    }
+
+    private final Map<String, Handle> open = new HashMap<>();
+
+    /** The handle for the namespace at {@code path}, opening it if needed. */
+    synchronized Handle get(String path) {
+        Handle handle = open.get(path);
+        if (handle == null) {
+            NetNs ns = NetNs.open(Path.of(path));
+            try {
+                handle = new Handle(ns, RtNetlink.openIn(ns));
+            } catch (RuntimeException e) {
+                ns.close();
+                throw e;
+            }
+            open.put(path, handle);
+        }
+        return handle;
+    }
+
+    /** Closes the socket and handle of one namespace, if open. */
+    synchronized void close(String path) {
+        Handle handle = open.remove(path);
+        if (handle != null) {
+            handle.netlink().close();
+            handle.ns().close();
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        for (String path : Map.copyOf(open).keySet()) {
+            close(path);
+        }
+    }
+}

@@ -1,0 +1,18 @@
+/**
+ * Sandbox namespaces: the {@link dev.berth.core.spi.SandboxRuntime} port over
+ * {@code dev.berth.kernel.netns}, one named network namespace per sandbox under
+ * {@code <exec-root>/netns/<id12>} with {@code lo} up.
+ *
+ * <pre>{@code
+ * NamedNetnsRuntime runtime = new NamedNetnsRuntime(execRoot.resolve("netns"));
+ * String path = runtime.createNamespace(id);   // idempotent; re-creates after a shutdown
+ * runtime.deleteNamespace(id);
+ * runtime.close();                             // daemon shutdown: unmounts everything
+ * }</pre>
+ *
+ * <p>Be aware: the namespaces are bind mounts in the daemon's mount namespace; a namespace lives
+ * on after its name goes while a socket or process still holds it (the bridge driver closes its
+ * per-sandbox socket when the last endpoint leaves). Same lane as the drivers: spi, model, errors,
+ * kernel.
+ */
+package dev.berth.daemon.netns;

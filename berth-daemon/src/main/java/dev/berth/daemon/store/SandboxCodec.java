@@ -1,0 +1,81 @@
+package dev.berth.daemon.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.core.model.Endpoint;
+import dev.berth.core.model.EndpointId;
+import dev.berth.core.model.IpPrefix;
+import dev.berth.core.model.NetworkId;
+import dev.berth.core.model.Sandbox;
+import dev.berth.core.model.SandboxId;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The stored form of sandboxes and endpoints: versioned JSON documents of the store's own. */
+final class SandboxCodec {
+    private static final int VERSION = 1;
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    String encode(Sandbox s) {
+        ObjectNode root = mapper.createObjectNode();
+        root.put("v", VERSION).put("id", s.id().value()).put("name", s.name()).put("hostname", s.hostname())
+                .put("netns", s.netnsPath()).put("created", s.created().toString()).put("mode", s.networkMode());
+        return root.toString();
+    }
+
+    Sandbox decodeSandbox(String json) {
+        JsonNode root = read(json);
+        return new Sandbox(new SandboxId(root.path("id").asText()), root.path("name").asText(),
+                root.path("hostname").asText(), root.path("netns").asText(), Instant.parse(root.path("created").asText()),
+                root.path("mode").asText());
+    }
+
+    String encode(Endpoint e) {
+        ObjectNode root = mapper.createObjectNode();
+        root.put("v", VERSION).put("id", e.id().value()).put("network", e.networkId().value())
+                .put("sandbox", e.sandboxId().value()).put("ifName", e.ifName()).put("hostIfName", e.hostIfName())
+                .put("mac", e.mac());
+        if (e.ipv4() != null) {
+            root.put("ipv4", e.ipv4().toString());
+        }
+        if (e.ipv6() != null) {
+            root.put("ipv6", e.ipv6().toString());
+        }
+        e.aliases().forEach(root.putArray("aliases")::add);
+        Endpoint.Requested r = e.requested();
+        root.putObject("requested").put("ipv4", r.ipv4()).put("ipv6", r.ipv6()).put("mac", r.mac())
+                .put("gwPriority", r.gwPriority());
+        return root.toString();
+    }
+
+    Endpoint decodeEndpoint(String json) {
+        JsonNode root = read(json);
+        List<String> aliases = new ArrayList<>();
+        root.path("aliases").forEach(a -> aliases.add(a.asText()));
+        JsonNode r = root.path("requested");
+        return new Endpoint(new EndpointId(root.path("id").asText()), new NetworkId(root.path("network").asText()),
+                new SandboxId(root.path("sandbox").asText()), root.path("ifName").asText(),
+                root.path("hostIfName").asText(), root.path("mac").asText(), prefix(root.get("ipv4")),
+                prefix(root.get("ipv6")), aliases,
+                new Endpoint.Requested(r.path("ipv4").asText(), r.path("ipv6").asText(), r.path("mac").asText(),
+                        r.path("gwPriority").asInt()));
+    }
+
+    private static IpPrefix prefix(JsonNode node) {
+        return node == null || node.isNull() ? null : IpPrefix.parse(node.asText());
+    }
+
+    private JsonNode read(String json) {
+        try {
+            JsonNode root = mapper.readTree(json);
+            if (root.path("v").asInt() != VERSION) {
+                throw new IllegalStateException("unknown record version " + root.path("v"));
+            }
+            return root;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("stored record is not valid JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+}

@@ -12,6 +12,8 @@ have_cmd dig     || need+=(dnsutils)
 have_cmd curl    || need+=(curl)
 have_cmd nsenter || need+=(util-linux)
 have_cmd mvn     || need+=(maven)
+have_cmd python3 || need+=(python3)
+have_cmd modprobe || need+=(kmod)
 ldconfig -p 2>/dev/null | grep -q 'libnftables.so.1' || need+=(libnftables1)
 if ((${#need[@]})); then
   echo "berth: installing ${need[*]} ..." >&2

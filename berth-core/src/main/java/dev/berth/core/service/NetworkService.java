@@ -83,9 +83,9 @@ public final class NetworkService {
             Map<NetworkId, Network> loaded = new LinkedHashMap<>();
             store.networks().forEach(n -> loaded.put(n.id(), n));
             networks = Map.copyOf(loaded);
-            for (Network wanted : predefined(bridge)) {
+            for (Network wanted : PredefinedPlan.networks(bridge, clock.instant(), random)) {
                 Network merged = byName(wanted.name())
-                        .map(old -> withIdentity(wanted, old))
+                        .map(old -> PredefinedPlan.keepIdentity(wanted, old))
                         .orElse(wanted);
                 store.putNetwork(merged);
                 loaded.put(merged.id(), merged);
@@ -371,33 +371,5 @@ public final class NetworkService {
             throw new InternalException("no driver " + name + " is registered");
         }
         return driver;
-    }
-
-    private static Network withIdentity(Network wanted, Network old) {
-        return new Network(old.id(), wanted.name(), wanted.driver(), old.created(), wanted.scope(),
-                wanted.ipam(), wanted.flags(), wanted.options(), wanted.labels());
-    }
-
-    private List<Network> predefined(DefaultBridgeSettings s) {
-        List<Network> out = new ArrayList<>();
-        Network.Ipam noPools = new Network.Ipam(Network.Ipam.DEFAULT_DRIVER, null, List.of());
-        out.add(fresh(PredefinedNetworks.NONE, PredefinedNetworks.DRIVER_NULL, noPools, Map.of()));
-        out.add(fresh(PredefinedNetworks.HOST, PredefinedNetworks.DRIVER_HOST, noPools, Map.of()));
-        Map<String, String> options = new TreeMap<>();
-        options.put(PredefinedNetworks.OPT_DEFAULT_BRIDGE, "true");
-        options.put(PredefinedNetworks.OPT_ENABLE_ICC, Boolean.toString(s.icc()));
-        options.put(PredefinedNetworks.OPT_ENABLE_IP_MASQUERADE, Boolean.toString(s.ipMasquerade()));
-        options.put(PredefinedNetworks.OPT_HOST_BINDING_IPV4, s.hostBindingIp());
-        options.put(PredefinedNetworks.OPT_BRIDGE_NAME, PredefinedNetworks.DEFAULT_BRIDGE_DEVICE);
-        options.put(PredefinedNetworks.OPT_MTU, Integer.toString(s.mtu()));
-        IpamPool pool = IpamPool.of(s.bip().masked(), s.bip().address());
-        out.add(fresh(PredefinedNetworks.BRIDGE, PredefinedNetworks.DRIVER_BRIDGE,
-                new Network.Ipam(Network.Ipam.DEFAULT_DRIVER, null, List.of(pool)), options));
-        return out;
-    }
-
-    private Network fresh(String name, String driver, Network.Ipam ipam, Map<String, String> options) {
-        return new Network(NetworkId.random(random), name, driver, clock.instant(), Network.SCOPE_LOCAL, ipam,
-                Network.Flags.ipv4Only(), new TreeMap<>(options), new TreeMap<>());
     }
 }

@@ -5,7 +5,6 @@ import dev.berth.core.errors.InternalException;
 import dev.berth.core.errors.InvalidParameterException;
 import dev.berth.core.errors.NotFoundException;
 import dev.berth.core.model.Endpoint;
-import dev.berth.core.model.EndpointId;
 import dev.berth.core.model.Network;
 import dev.berth.core.model.NetworkId;
 import dev.berth.core.model.PredefinedNetworks;
@@ -20,7 +19,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Sandbox use cases: create (namespace, then endpoints), connect, disconnect, remove, and the

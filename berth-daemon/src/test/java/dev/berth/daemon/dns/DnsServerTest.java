@@ -61,8 +61,12 @@ class DnsServerTest {
     }
 
     static Message udp(int port, byte[] query) throws IOException {
+        return udp(port, query, 5000);
+    }
+
+    static Message udp(int port, byte[] query, int timeoutMillis) throws IOException {
         try (DatagramChannel ch = DatagramChannel.open()) {
-            ch.socket().setSoTimeout(5000);
+            ch.socket().setSoTimeout(timeoutMillis);
             ch.connect(new InetSocketAddress(LOOPBACK, port));
             ch.write(ByteBuffer.wrap(query));
             var packet = new java.net.DatagramPacket(new byte[65535], 65535);

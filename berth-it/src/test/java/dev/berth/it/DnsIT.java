@@ -103,6 +103,9 @@ class DnsIT {
             assertEquals("NXDOMAIN", status(bed, c1, "c2"));
             bed.docker().ok("network", "connect", "--alias", "again", "net1", "c2");
             assertEquals(1, answers(bed, c1, "again").size());
+            bed.daemon().restart();
+            assertEquals(1, answers(bed, c1, "again").size(), "listeners and redirect re-made after a restart");
+            assertEquals(List.of("203.0.113.7"), answers(bed, c1, "ext.example"));
             bed.docker().ok("rm", "-f", "c2");
             assertEquals("NXDOMAIN", status(bed, c1, "again"));
         } finally {

@@ -14,11 +14,20 @@
  * </ul>
  *
  * <pre>{@code
- * DnsServer dns = new DnsServer(namespaces, new Forwarder(Upstreams.of(config, resolvConf)));
+ * Forwarder forwarder = new Forwarder(Forwarder.Settings.of(Upstreams.of(config.dns(), resolvConfText)));
+ * forwarder.start();                                      // on a thread in the daemon's namespace
+ * DnsServer dns = new DnsServer(namespaces, forwarder, DnsServer.LISTEN);
  * dns.start();
  * dns.update(NameTable.build(entries), sandboxesById);   // on every sandbox/endpoint change
  * dns.close();
+ * forwarder.close();
  * }</pre>
+ *
+ * <p>Differences from Docker: listeners close when a sandbox leaves its last user-defined network
+ * (Docker keeps them); the in-flight limit is per daemon, and REFUSED comes at once instead of
+ * after a 4 s wait; the per-attempt upstream timeout is 2 s (Docker: 4 s); all upstreams are
+ * queried from the daemon's namespace ({@code --dns} per container does not exist yet); no
+ * {@code --link} aliases, SRV or ndots rule.
  *
  * <p>Be aware: no kernel imports here (the port does the namespace work); the selector thread
  * never blocks on anything but its selector; no static mutable state.

@@ -126,4 +126,20 @@ class DnsServerTest {
         assertEquals(java.util.Set.of(c1.id()), server.served());
         assertEquals(ports, server.ports(c1.id()).orElseThrow());
     }
+
+    @Test
+    void stalledAndGarbageTcpClientsDoNotStallOthers() throws IOException {
+        start();
+        DnsServer.Ports ports = server.ports(c1.id()).orElseThrow();
+        try (Socket stalled = new Socket(LOOPBACK, ports.tcp()); Socket junk = new Socket(LOOPBACK, ports.tcp())) {
+            stalled.getOutputStream().write(new byte[] {0x01, 0x00, 0x12});
+            DataOutputStream out = new DataOutputStream(junk.getOutputStream());
+            out.writeShort(5);
+            out.write(new byte[] {1, 2, 3, 4, 5});
+            out.writeShort(0);
+            out.flush();
+            assertEquals("172.18.0.3", first(tcp(ports.tcp(), query("c2.", Type.A))));
+            assertEquals("172.18.0.3", first(udp(ports.udp(), query("c2.", Type.A))));
+        }
+    }
 }

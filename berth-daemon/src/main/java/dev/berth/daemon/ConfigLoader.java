@@ -23,7 +23,7 @@ import java.util.Set;
  */
 final class ConfigLoader {
     static final Set<String> KNOWN = Set.of("hosts", "data-root", "exec-root", "debug", "log-level", "log-format",
-            "bip", "mtu", "icc", "ip-masq", "ip", "default-address-pools");
+            "bip", "mtu", "icc", "ip-masq", "ip", "default-address-pools", "dns");
     private static final Set<String> LEVELS = Set.of("debug", "info", "warn", "error", "fatal");
 
     private final Map<String, ConfigFile.Entry> file;
@@ -71,7 +71,28 @@ final class ConfigLoader {
         merged.putAll(flags);
         return new DaemonConfig(host(merged), Path.of(text(merged, "data-root", DaemonConfig.DEFAULT_DATA_ROOT.toString())),
                 Path.of(text(merged, "exec-root", DaemonConfig.DEFAULT_EXEC_ROOT.toString())), configPath,
-                logging(merged), bridge(merged, addressPools(merged)), addressPools(merged));
+                logging(merged), bridge(merged, addressPools(merged)), addressPools(merged), dns(merged));
+    }
+
+    /** {@code ["198.51.100.1", ...]}: the embedded DNS server's upstreams (else the host's resolv.conf). */
+    private List<String> dns(Map<String, JsonNode> values) {
+        JsonNode dns = values.get("dns");
+        if (dns == null) {
+            return List.of();
+        }
+        if (!dns.isArray()) {
+            throw problem("dns", "dns must be a list of IP addresses");
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode server : dns) {
+            try {
+                IpAddresses.parse(server.asText());
+            } catch (InvalidParameterException e) {
+                throw problem("dns", "dns must be a list of IP addresses; got " + server);
+            }
+            out.add(server.asText());
+        }
+        return out;
     }
 
     /** {@code [{"base":"10.10.0.0/16","size":24}, ...]}; replaces Docker's default pools. */

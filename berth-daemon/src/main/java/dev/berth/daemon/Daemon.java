@@ -7,6 +7,9 @@ import dev.berth.core.service.NetworkSettings;
 import dev.berth.core.service.SandboxService;
 import dev.berth.daemon.api.ApiContext;
 import dev.berth.daemon.api.ApiServer;
+import dev.berth.daemon.dns.DnsServer;
+import dev.berth.daemon.dns.Forwarder;
+import dev.berth.daemon.dns.Upstreams;
 import dev.berth.daemon.driver.bridge.BridgeDriver;
 import dev.berth.daemon.driver.bridge.LinkReaper;
 import dev.berth.daemon.driver.bridge.NetlinkHostPrefixes;
@@ -14,9 +17,12 @@ import dev.berth.daemon.driver.host.HostDriver;
 import dev.berth.daemon.driver.none.NullDriver;
 import dev.berth.daemon.firewall.nft.NftFirewall;
 import dev.berth.daemon.netns.NamedNetnsRuntime;
+import dev.berth.daemon.netns.NetnsSandboxNamespaces;
 import dev.berth.daemon.store.SqliteStateStore;
 import dev.berth.kernel.netlink.RtNetlink;
 import dev.berth.kernel.nftables.NftContext;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -86,6 +92,7 @@ final class Daemon {
         networks.start();
         SandboxService sandboxes = new SandboxService(networks, runtime);
         sandboxes.start();
+        startDns(config, sandboxes, networks.events());
         ApiServer api = new ApiServer(new ApiContext(networks, sandboxes,
                 HostFacts.systemInfo(config, roots.engineId(), version())));
         opened.push(api);
@@ -93,6 +100,32 @@ final class Daemon {
         installSignals();
         LOG.info("API listen on " + config.socketPath());
         LOG.info("Daemon has completed initialization");
+    }
+
+    /**
+     * The embedded DNS server. Its threads are created here, on the main thread, so they and the
+     * forwarder's sockets live in the daemon's own namespace (host-only upstreams work).
+     */
+    private void startDns(DaemonConfig config, SandboxService sandboxes, EventLog events) {
+        Forwarder forwarder = new Forwarder(Forwarder.Settings.of(Upstreams.of(config.dns(), hostResolvConf())));
+        opened.push(forwarder);
+        forwarder.start();
+        DnsServer dns = new DnsServer(new NetnsSandboxNamespaces(), forwarder, DnsServer.LISTEN);
+        opened.push(dns);
+        dns.start();
+        DnsFeed feed = new DnsFeed(sandboxes, dns);
+        opened.push(feed);
+        feed.start(events);
+        LOG.info("Embedded DNS: upstreams " + forwarder);
+    }
+
+    private static String hostResolvConf() {
+        try {
+            return Files.readString(Path.of("/etc/resolv.conf"));
+        } catch (IOException e) {
+            LOG.warning("cannot read /etc/resolv.conf (" + e.getMessage() + "): no DNS upstreams");
+            return "";
+        }
     }
 
     private void installSignals() {

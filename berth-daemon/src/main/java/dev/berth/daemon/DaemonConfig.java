@@ -17,12 +17,14 @@ import java.util.List;
  * @param logging     log level and format
  * @param bridge      how the default bridge is built
  * @param addressPools {@code default-address-pools}: empty means Docker's defaults
+ * @param dns         {@code dns}: upstreams of the embedded DNS server; empty means the host's resolv.conf
  */
 public record DaemonConfig(String host, Path dataRoot, Path execRoot, Path configFile, Logging logging,
-                           DefaultBridgeSettings bridge, List<PoolSpec> addressPools) {
+                           DefaultBridgeSettings bridge, List<PoolSpec> addressPools, List<String> dns) {
 
     public DaemonConfig {
         addressPools = List.copyOf(addressPools);
+        dns = List.copyOf(dns);
     }
 
     public static final String DEFAULT_HOST = "unix:///run/berth/berth.sock";

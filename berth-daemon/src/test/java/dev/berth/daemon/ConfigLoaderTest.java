@@ -51,6 +51,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void dnsUpstreams() throws IOException {
+        assertEquals(List.of("198.51.100.1", "2001:db8::1"),
+                load("{\"dns\": [\"198.51.100.1\", \"2001:db8::1\"]}").dns());
+        assertEquals(List.of(), load("{}").dns());
+        assertTrue(error("{\"dns\": [\"nope\"]}").contains("dns must be a list of IP addresses"));
+        assertTrue(error("{\"dns\": \"198.51.100.1\"}").contains("dns must be a list"));
+    }
+
+    @Test
     void malformedJsonNamesFileLineAndReason() {
         String message = error("{\n  \"mtu\": 1400,\n  \"bip\": oops\n}");
         assertTrue(message.contains(dir.resolve("daemon.json").toString()), message);

@@ -10,6 +10,10 @@
  * runtime.close();                             // daemon shutdown: unmounts everything
  * }</pre>
  *
+ * <p>{@link dev.berth.daemon.netns.NetnsSandboxNamespaces} is the
+ * {@link dev.berth.core.spi.SandboxNamespaces} port the DNS server uses: short tasks (opening its
+ * sockets) inside a sandbox namespace, and the port-53 NAT there (nft table {@code ip berth-dns}).
+ *
  * <p>Be aware: the namespaces are bind mounts in the daemon's mount namespace; a namespace lives
  * on after its name goes while a socket or process still holds it (the bridge driver closes its
  * per-sandbox socket when the last endpoint leaves). Same lane as the drivers: spi, model, errors,

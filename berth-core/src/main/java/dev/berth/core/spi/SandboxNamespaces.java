@@ -1,0 +1,25 @@
+package dev.berth.core.spi;
+
+import dev.berth.core.model.Sandbox;
+import java.util.function.Supplier;
+
+/**
+ * Short tasks inside a sandbox's network namespace, for the embedded DNS server: it opens its
+ * listening sockets through {@link #call} (a socket keeps the namespace it was opened in) and
+ * has the port-53 redirect installed through {@link #redirectDns}.
+ */
+public interface SandboxNamespaces {
+
+    /**
+     * Runs {@code task} on a platform thread that is inside the sandbox's namespace for the
+     * duration of the task, and returns its result; exceptions propagate unchanged.
+     */
+    <T> T call(Sandbox sandbox, Supplier<T> task);
+
+    /**
+     * Installs (replacing any earlier one) the NAT rules inside the sandbox's namespace that send
+     * UDP and TCP traffic for {@code 127.0.0.11:53} to the given ports on 127.0.0.11 and rewrite
+     * the replies' source port back to 53.
+     */
+    void redirectDns(Sandbox sandbox, int udpPort, int tcpPort);
+}

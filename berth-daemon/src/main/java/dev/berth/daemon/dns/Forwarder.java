@@ -1,0 +1,287 @@
+package dev.berth.daemon.dns;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.xbill.DNS.Rcode;
+
+/**
+ * Sends queries the sandboxes' names cannot answer to the upstream servers, tried in order: a
+ * server is skipped on an I/O error, a timeout, SERVFAIL or REFUSED; the first other reply
+ * (NXDOMAIN included) is relayed verbatim; SERVFAIL when all failed or there are none; REFUSED
+ * at once beyond {@code maxInFlight} queries. UDP uses one fresh socket per attempt (a random
+ * source port) on the forwarder's own selector thread; a truncated UDP reply and queries that
+ * came over TCP go over TCP on a small pool. All threads are created by this object's thread or
+ * its starter, so they stay in the daemon's own namespace: host-only upstreams (127.0.0.53) work.
+ */
+public final class Forwarder implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Forwarder.class.getName());
+    private static final int TCP_THREADS = 4;
+
+    /**
+     * @param upstreams   at most {@link Upstreams#MAX}, tried in order
+     * @param timeout     per attempt
+     * @param maxInFlight beyond this, REFUSED
+     */
+    public record Settings(List<InetSocketAddress> upstreams, Duration timeout, int maxInFlight) {
+        public static final int MAX_IN_FLIGHT = 1024;
+        public static final Duration TIMEOUT = Duration.ofSeconds(2);
+
+        public Settings {
+            upstreams = List.copyOf(upstreams);
+        }
+
+        public static Settings of(List<InetSocketAddress> upstreams) {
+            return new Settings(upstreams, TIMEOUT, MAX_IN_FLIGHT);
+        }
+    }
+
+    /** One forwarded query and where it stands. Only the forwarder's thread touches it. */
+    private static final class Attempt {
+        final byte[] query;
+        final boolean tcp;
+        final Consumer<byte[]> reply;
+        int index;
+        long deadline;
+        DatagramChannel channel;
+
+        Attempt(byte[] query, boolean tcp, Consumer<byte[]> reply) {
+            this.query = query;
+            this.tcp = tcp;
+            this.reply = reply;
+        }
+    }
+
+    private final Settings settings;
+    private final Selector selector;
+    private final Queue<Attempt> submitted = new ConcurrentLinkedQueue<>();
+    private final Set<Attempt> live = new HashSet<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final ByteBuffer buffer = ByteBuffer.allocateDirect(65535);
+    private final ExecutorService tcpPool;
+    private final TcpExchange tcpExchange;
+    private final Thread thread;
+    private volatile boolean open = true;
+
+    public Forwarder(Settings settings) {
+        this.settings = settings;
+        try {
+            this.selector = Selector.open();
+        } catch (IOException e) {
+            throw new UncheckedIOException("open DNS forwarder selector", e);
+        }
+        this.tcpExchange = new TcpExchange(settings.timeout());
+        this.tcpPool = Executors.newFixedThreadPool(TCP_THREADS, Thread.ofPlatform().name("berth-dns-tcp-", 0)
+                .daemon(true).factory());
+        this.thread = Thread.ofPlatform().name("berth-dns-forward").daemon(true).unstarted(this::loop);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /** Queries now waiting for an upstream. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    /**
+     * Forwards {@code query}; {@code reply} gets the bytes to send back to the client exactly
+     * once, on one of the forwarder's threads (or on the caller's, for REFUSED/SERVFAIL at once).
+     */
+    public void forward(byte[] query, boolean tcp, Consumer<byte[]> reply) {
+        if (settings.upstreams().isEmpty() || !open) {
+            deliver(reply, Responses.error(query, Rcode.SERVFAIL));
+            return;
+        }
+        if (inFlight.incrementAndGet() > settings.maxInFlight()) {
+            inFlight.decrementAndGet();
+            deliver(reply, Responses.error(query, Rcode.REFUSED));
+            return;
+        }
+        submitted.add(new Attempt(query, tcp, reply));
+        selector.wakeup();
+    }
+
+    private void loop() {
+        while (open) {
+            try {
+                selector.select(this::readable, waitMillis());
+                for (Attempt a; (a = submitted.poll()) != null; ) {
+                    if (a.tcp) {
+                        viaTcp(a, null);
+                    } else {
+                        sendUdp(a);
+                    }
+                }
+                expire();
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "DNS forwarder: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private long waitMillis() {
+        long next = Long.MAX_VALUE;
+        for (Attempt a : live) {
+            next = Math.min(next, a.deadline);
+        }
+        return next == Long.MAX_VALUE ? 0 : Math.max(1, (next - System.nanoTime()) / 1_000_000 + 1);
+    }
+
+    /** Sends the query to upstream {@code a.index} over a fresh UDP socket, or moves on. */
+    private void sendUdp(Attempt a) {
+        while (a.index < settings.upstreams().size()) {
+            InetSocketAddress upstream = settings.upstreams().get(a.index);
+            try {
+                DatagramChannel ch = DatagramChannel.open();
+                a.channel = ch;
+                ch.configureBlocking(false);
+                ch.connect(upstream);
+                ch.write(ByteBuffer.wrap(a.query));
+                ch.register(selector, SelectionKey.OP_READ, a);
+                a.deadline = System.nanoTime() + settings.timeout().toNanos();
+                live.add(a);
+                return;
+            } catch (IOException e) {
+                closeChannel(a);
+                a.index++;
+            }
+        }
+        finish(a, Responses.error(a.query, Rcode.SERVFAIL));
+    }
+
+    private void readable(SelectionKey key) {
+        Attempt a = (Attempt) key.attachment();
+        buffer.clear();
+        int n;
+        try {
+            n = a.channel.read(buffer);
+        } catch (IOException e) {
+            n = -1; // e.g. ICMP port unreachable: this server failed
+        }
+        if (n == 0) {
+            return;
+        }
+        byte[] reply = n < 0 ? null : new byte[n];
+        if (reply != null) {
+            buffer.flip().get(reply);
+            if (!matches(a.query, reply)) {
+                return; // not the answer to this query: keep waiting until the deadline
+            }
+        }
+        live.remove(a);
+        closeChannel(a);
+        if (reply != null && Resolver.truncated(reply)) {
+            viaTcp(a, reply);
+        } else if (reply != null && accepted(reply)) {
+            finish(a, reply);
+        } else {
+            a.index++;
+            sendUdp(a);
+        }
+    }
+
+    private void expire() {
+        long now = System.nanoTime();
+        for (Attempt a : List.copyOf(live)) {
+            if (now - a.deadline >= 0) {
+                live.remove(a);
+                closeChannel(a);
+                a.index++;
+                sendUdp(a);
+            }
+        }
+    }
+
+    /** Hands the query to the TCP pool, from upstream {@code a.index} on; {@code fallback} if all fail. */
+    private void viaTcp(Attempt a, byte[] fallback) {
+        tcpPool.execute(() -> {
+            for (int i = a.index; i < settings.upstreams().size(); i++) {
+                byte[] reply = tcpExchange.ask(settings.upstreams().get(i), a.query);
+                if (reply != null && matches(a.query, reply) && accepted(reply)) {
+                    finish(a, reply);
+                    return;
+                }
+            }
+            finish(a, fallback != null ? fallback : Responses.error(a.query, Rcode.SERVFAIL));
+        });
+    }
+
+    /** Same id and the QR bit: a reply to this query. */
+    static boolean matches(byte[] query, byte[] reply) {
+        return reply.length >= Responses.HEADER && reply[0] == query[0] && reply[1] == query[1]
+                && (reply[2] & 0x80) != 0;
+    }
+
+    /** Anything but SERVFAIL and REFUSED ends the search; NXDOMAIN passes through. */
+    static boolean accepted(byte[] reply) {
+        int rcode = reply[3] & 0x0f;
+        return rcode != Rcode.SERVFAIL && rcode != Rcode.REFUSED;
+    }
+
+    private void finish(Attempt a, byte[] reply) {
+        inFlight.decrementAndGet();
+        deliver(a.reply, reply);
+    }
+
+    private static void deliver(Consumer<byte[]> reply, byte[] bytes) {
+        if (bytes == null) {
+            return;
+        }
+        try {
+            reply.accept(bytes);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "DNS reply not delivered: " + e.getMessage());
+        }
+    }
+
+    private static void closeChannel(Attempt a) {
+        if (a.channel != null) {
+            try {
+                a.channel.close();
+            } catch (IOException ignored) {
+                // closing a datagram socket cannot fail in a way that matters here
+            }
+            a.channel = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        open = false;
+        selector.wakeup();
+        try {
+            thread.join(Duration.ofSeconds(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        tcpPool.shutdownNow();
+        live.forEach(Forwarder::closeChannel);
+        try {
+            selector.close();
+        } catch (IOException ignored) {
+            // shutting down
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Forwarder" + Arrays.toString(settings.upstreams().toArray());
+    }
+}

@@ -1,0 +1,35 @@
+/**
+ * The embedded DNS server at 127.0.0.11 of every sandbox on a user-defined network, as Docker's.
+ *
+ * <ul>
+ *   <li>{@link dev.berth.daemon.dns.NameTable}: immutable names → addresses (and reverse) per
+ *       network, rebuilt from the service's state on every change and swapped atomically.</li>
+ *   <li>{@link dev.berth.daemon.dns.Resolver}: the answer rules, a pure function of query bytes,
+ *       sandbox and table; it answers, forwards or drops, and never throws.</li>
+ *   <li>{@link dev.berth.daemon.dns.Forwarder}: unknown names to at most 3 upstreams over UDP
+ *       (TCP when truncated or when the client used TCP) from the daemon's own namespace.</li>
+ *   <li>{@link dev.berth.daemon.dns.DnsServer}: one selector thread serving every sandbox's UDP
+ *       and TCP listener; the sockets are opened inside the sandbox namespace through the
+ *       {@link dev.berth.core.spi.SandboxNamespaces} port, which also installs the port-53 NAT.</li>
+ * </ul>
+ *
+ * <pre>{@code
+ * Forwarder forwarder = new Forwarder(Forwarder.Settings.of(Upstreams.of(config.dns(), resolvConfText)));
+ * forwarder.start();                                      // on a thread in the daemon's namespace
+ * DnsServer dns = new DnsServer(namespaces, forwarder, DnsServer.LISTEN);
+ * dns.start();
+ * dns.update(NameTable.build(entries), sandboxesById);   // on every sandbox/endpoint change
+ * dns.close();
+ * forwarder.close();
+ * }</pre>
+ *
+ * <p>Differences from Docker: listeners close when a sandbox leaves its last user-defined network
+ * (Docker keeps them); the in-flight limit is per daemon, and REFUSED comes at once instead of
+ * after a 4 s wait; the per-attempt upstream timeout is 2 s (Docker: 4 s); all upstreams are
+ * queried from the daemon's namespace ({@code --dns} per container does not exist yet); no
+ * {@code --link} aliases, SRV or ndots rule.
+ *
+ * <p>Be aware: no kernel imports here (the port does the namespace work); the selector thread
+ * never blocks on anything but its selector; no static mutable state.
+ */
+package dev.berth.daemon.dns;

@@ -1,0 +1,60 @@
+package dev.berth.daemon.netns;
+
+import dev.berth.core.model.Sandbox;
+import dev.berth.core.spi.SandboxNamespaces;
+import dev.berth.kernel.netns.NetNs;
+import dev.berth.kernel.nftables.NftContext;
+import java.nio.file.Path;
+import java.util.function.Supplier;
+
+/**
+ * The {@link SandboxNamespaces} port over {@code kernel.netns} and {@code kernel.nftables}: a task
+ * runs on a fresh platform thread that enters the sandbox's namespace; the DNS redirect is one
+ * nftables transaction through a libnftables context created inside that namespace (its netlink
+ * socket stays there), replacing the table {@value #TABLE} as a whole.
+ */
+public final class NetnsSandboxNamespaces implements SandboxNamespaces {
+    /** The nft table inside each sandbox namespace that carries the DNS redirect. */
+    public static final String TABLE = "berth-dns";
+
+    @Override
+    public <T> T call(Sandbox sandbox, Supplier<T> task) {
+        try (NetNs ns = NetNs.open(Path.of(sandbox.netnsPath()))) {
+            return ns.call(task::get);
+        }
+    }
+
+    @Override
+    public void redirectDns(Sandbox sandbox, int udpPort, int tcpPort) {
+        String script = script(udpPort, tcpPort);
+        call(sandbox, () -> {
+            try (NftContext nft = NftContext.open()) {
+                return nft.run(script);
+            }
+        });
+    }
+
+    /**
+     * Docker's rules (behavior reference §4.2), in one table of our own: DNAT of port 53 on
+     * 127.0.0.11 to the listeners in the output hook, and the replies' source port back to 53 in
+     * postrouting. The leading add/delete makes a re-run replace the table atomically.
+     */
+    static String script(int udpPort, int tcpPort) {
+        return """
+                add table ip %1$s
+                delete table ip %1$s
+                table ip %1$s {
+                    chain output {
+                        type nat hook output priority -100; policy accept;
+                        ip daddr 127.0.0.11 udp dport 53 dnat to 127.0.0.11:%2$d
+                        ip daddr 127.0.0.11 tcp dport 53 dnat to 127.0.0.11:%3$d
+                    }
+                    chain postrouting {
+                        type nat hook postrouting priority 100; policy accept;
+                        ip saddr 127.0.0.11 udp sport %2$d snat to :53
+                        ip saddr 127.0.0.11 tcp sport %3$d snat to :53
+                    }
+                }
+                """.formatted(TABLE, udpPort, tcpPort);
+    }
+}

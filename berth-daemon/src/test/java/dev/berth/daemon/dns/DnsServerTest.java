@@ -1,0 +1,145 @@
+package dev.berth.daemon.dns;
+
+import static dev.berth.daemon.dns.Tables.entry;
+import static dev.berth.daemon.dns.Tables.network;
+import static dev.berth.daemon.dns.Tables.parse;
+import static dev.berth.daemon.dns.Tables.query;
+import static dev.berth.daemon.dns.Tables.sandbox;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.core.model.Network;
+import dev.berth.core.model.Sandbox;
+import dev.berth.core.model.SandboxId;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+class DnsServerTest {
+    static final InetAddress LOOPBACK = InetAddress.ofLiteral("127.0.0.1");
+    private final Network net1 = network("net1", 'a', false);
+    private final Network bridge = network("bridge", 'd', false);
+    private final Sandbox c1 = sandbox("c1", '1');
+    private final Sandbox c2 = sandbox("c2", '2');
+    private final Sandbox legacy = sandbox("legacy", '6');
+    private final Map<SandboxId, Sandbox> all = Map.of(c1.id(), c1, c2.id(), c2, legacy.id(), legacy);
+    private final LocalNamespaces namespaces = new LocalNamespaces();
+    private FakeUpstream upstream;
+    private Forwarder forwarder;
+    private DnsServer server;
+
+    private void start() throws IOException {
+        upstream = new FakeUpstream(q -> ForwarderTest.answer(q, Rcode.NXDOMAIN, null, false),
+                q -> ForwarderTest.answer(q, Rcode.NOERROR, "192.0.2.53", false));
+        forwarder = new Forwarder(new Forwarder.Settings(List.of(upstream.address()), Duration.ofMillis(500), 1024));
+        forwarder.start();
+        server = new DnsServer(namespaces, forwarder, LOOPBACK);
+        server.start();
+        server.update(NameTable.build(List.of(entry(net1, c1, "172.18.0.2/16", null),
+                entry(net1, c2, "172.18.0.3/16", null), entry(bridge, legacy, "172.17.0.2/16", null))), all);
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        server.close();
+        forwarder.close();
+        upstream.close();
+    }
+
+    static Message udp(int port, byte[] query) throws IOException {
+        return udp(port, query, 5000);
+    }
+
+    static Message udp(int port, byte[] query, int timeoutMillis) throws IOException {
+        try (DatagramChannel ch = DatagramChannel.open()) {
+            ch.socket().setSoTimeout(timeoutMillis);
+            ch.connect(new InetSocketAddress(LOOPBACK, port));
+            ch.write(ByteBuffer.wrap(query));
+            var packet = new java.net.DatagramPacket(new byte[65535], 65535);
+            ch.socket().receive(packet);
+            return parse(java.util.Arrays.copyOf(packet.getData(), packet.getLength()));
+        }
+    }
+
+    static Message tcp(int port, byte[] query) throws IOException {
+        try (Socket s = new Socket(LOOPBACK, port)) {
+            s.setSoTimeout(5000);
+            DataOutputStream out = new DataOutputStream(s.getOutputStream());
+            out.writeShort(query.length);
+            out.write(query);
+            out.flush();
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            byte[] reply = new byte[in.readUnsignedShort()];
+            in.readFully(reply);
+            return parse(reply);
+        }
+    }
+
+    private static String first(Message m) {
+        return m.getSection(Section.ANSWER).getFirst().rdataToString();
+    }
+
+    @Test
+    void listenersOnlyForUserDefinedNetworksWithRedirects() throws IOException {
+        start();
+        assertEquals(java.util.Set.of(c1.id(), c2.id()), server.served());
+        assertEquals(server.ports(c1.id()).orElseThrow(), namespaces.redirects.get(c1.id()));
+        assertTrue(server.ports(legacy.id()).isEmpty());
+    }
+
+    @Test
+    void answersOverUdpAndTcp() throws IOException {
+        start();
+        DnsServer.Ports ports = server.ports(c1.id()).orElseThrow();
+        assertEquals("172.18.0.3", first(udp(ports.udp(), query("c2.", Type.A))));
+        assertEquals("172.18.0.3", first(tcp(ports.tcp(), query("c2.", Type.A))));
+    }
+
+    @Test
+    void forwardsOverTheClientsProtocol() throws IOException {
+        start();
+        DnsServer.Ports ports = server.ports(c1.id()).orElseThrow();
+        assertEquals(Rcode.NXDOMAIN, udp(ports.udp(), query("nope.example.", Type.A)).getRcode());
+        assertEquals("192.0.2.53", first(tcp(ports.tcp(), query("www.example.", Type.A))));
+    }
+
+    @Test
+    void changesAreVisibleAtOnceAndListenersFollowTheTable() throws IOException {
+        start();
+        DnsServer.Ports ports = server.ports(c1.id()).orElseThrow();
+        server.update(NameTable.build(List.of(entry(net1, c1, "172.18.0.2/16", null))), all);
+        assertEquals(Rcode.NXDOMAIN, udp(ports.udp(), query("c2.", Type.A)).getRcode());
+        assertEquals(java.util.Set.of(c1.id()), server.served());
+        assertEquals(ports, server.ports(c1.id()).orElseThrow());
+    }
+
+    @Test
+    void stalledAndGarbageTcpClientsDoNotStallOthers() throws IOException {
+        start();
+        DnsServer.Ports ports = server.ports(c1.id()).orElseThrow();
+        try (Socket stalled = new Socket(LOOPBACK, ports.tcp()); Socket junk = new Socket(LOOPBACK, ports.tcp())) {
+            stalled.getOutputStream().write(new byte[] {0x01, 0x00, 0x12});
+            DataOutputStream out = new DataOutputStream(junk.getOutputStream());
+            out.writeShort(5);
+            out.write(new byte[] {1, 2, 3, 4, 5});
+            out.writeShort(0);
+            out.flush();
+            assertEquals("172.18.0.3", first(tcp(ports.tcp(), query("c2.", Type.A))));
+            assertEquals("172.18.0.3", first(udp(ports.udp(), query("c2.", Type.A))));
+        }
+    }
+}

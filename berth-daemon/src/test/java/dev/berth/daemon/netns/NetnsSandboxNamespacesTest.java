@@ -1,0 +1,19 @@
+package dev.berth.daemon.netns;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class NetnsSandboxNamespacesTest {
+    @Test
+    void redirectHasDockersShapeInOneReplaceableTable() {
+        String script = NetnsSandboxNamespaces.script(40000, 40001);
+        assertTrue(script.startsWith("add table ip berth-dns\ndelete table ip berth-dns\n"), script);
+        assertTrue(script.contains("type nat hook output priority -100;"), script);
+        assertTrue(script.contains("ip daddr 127.0.0.11 udp dport 53 dnat to 127.0.0.11:40000"), script);
+        assertTrue(script.contains("ip daddr 127.0.0.11 tcp dport 53 dnat to 127.0.0.11:40001"), script);
+        assertTrue(script.contains("type nat hook postrouting priority 100;"), script);
+        assertTrue(script.contains("ip saddr 127.0.0.11 udp sport 40000 snat to :53"), script);
+        assertTrue(script.contains("ip saddr 127.0.0.11 tcp sport 40001 snat to :53"), script);
+    }
+}

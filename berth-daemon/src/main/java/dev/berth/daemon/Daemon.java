@@ -84,7 +84,7 @@ final class Daemon {
         NetworkService networks = new NetworkService(dependencies,
                 new NetworkSettings(roots.engineId(), config.addressPools(), config.bridge()));
         networks.start();
-        SandboxService sandboxes = new SandboxService(networks, runtime);
+        SandboxService sandboxes = new SandboxService(networks, runtime, HostFacts.ephemeralPorts());
         sandboxes.start();
         ApiServer api = new ApiServer(new ApiContext(networks, sandboxes,
                 HostFacts.systemInfo(config, roots.engineId(), version())));

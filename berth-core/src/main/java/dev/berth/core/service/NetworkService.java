@@ -100,7 +100,7 @@ public final class NetworkService {
                     driver(network.driver()).ensure(network);
                 }
             }
-            firewall.rebuild(loaded.values(), List.of());
+            firewall.rebuild(loaded.values(), PortPublisher.published(attachments.sandboxes(), this::attachmentsOf));
         }
     }
 
@@ -334,6 +334,17 @@ public final class NetworkService {
     /** The lock every change of networks, sandboxes and endpoints holds (one lock: no ordering to get wrong). */
     Object writeLock() {
         return writeLock;
+    }
+
+    Firewall firewall() {
+        return firewall;
+    }
+
+    /** A sandbox's endpoints on networks that exist, in any order. */
+    private List<Attachment> attachmentsOf(Sandbox sandbox) {
+        return attachments.endpointsOf(sandbox.id()).stream()
+                .flatMap(e -> network(e.networkId()).map(n -> new Attachment(n, sandbox, e)).stream())
+                .toList();
     }
 
     AddressBook addresses() {

@@ -75,6 +75,18 @@ final class Traffic implements AutoCloseable {
                 .stdout().strip();
     }
 
+    /** {@link #connect} retried for up to {@code attempts} tries (each up to 1.5 s) until it gets an answer. */
+    String connectWithin(Path from, String host, int port, int attempts) {
+        String out = "";
+        for (int i = 0; i < attempts; i++) {
+            out = connect(from, host, port);
+            if (!out.startsWith("FAIL")) {
+                return out;
+            }
+        }
+        return out;
+    }
+
     boolean ping(Path from, String to) {
         return bed.run(List.of("nsenter", "--net=" + from, "ping", to.contains(":") ? "-6" : "-4", "-c", "1",
                 "-W", "1", to)).exitCode() == 0;

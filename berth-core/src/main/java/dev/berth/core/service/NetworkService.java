@@ -100,7 +100,7 @@ public final class NetworkService {
                     driver(network.driver()).ensure(network);
                 }
             }
-            firewall.rebuild(loaded.values(), PortPublisher.published(attachments.sandboxes(), this::attachmentsOf));
+            firewall.rebuild(loaded.values(), PortPublisher.published(attachments, this::network));
         }
     }
 
@@ -338,13 +338,6 @@ public final class NetworkService {
 
     Firewall firewall() {
         return firewall;
-    }
-
-    /** A sandbox's endpoints on networks that exist, in any order. */
-    private List<Attachment> attachmentsOf(Sandbox sandbox) {
-        return attachments.endpointsOf(sandbox.id()).stream()
-                .flatMap(e -> network(e.networkId()).map(n -> new Attachment(n, sandbox, e)).stream())
-                .toList();
     }
 
     AddressBook addresses() {

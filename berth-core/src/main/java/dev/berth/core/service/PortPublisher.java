@@ -4,6 +4,7 @@ import dev.berth.core.model.Endpoint;
 import dev.berth.core.model.EndpointId;
 import dev.berth.core.model.IpAddresses;
 import dev.berth.core.model.Network;
+import dev.berth.core.model.NetworkId;
 import dev.berth.core.model.PortBinding;
 import dev.berth.core.model.PredefinedNetworks;
 import dev.berth.core.model.PublishedPort;
@@ -41,10 +42,13 @@ final class PortPublisher {
     }
 
     /** What every sandbox publishes now: the firewall's {@code rebuild} input at start-up. */
-    static List<SandboxPorts> published(List<Sandbox> sandboxes, Function<Sandbox, List<Attachment>> attachmentsOf) {
+    static List<SandboxPorts> published(Attachments attachments, Function<NetworkId, Optional<Network>> networks) {
         List<SandboxPorts> out = new ArrayList<>();
-        for (Sandbox s : sandboxes) {
-            of(s, attachmentsOf.apply(s)).ifPresent(out::add);
+        for (Sandbox s : attachments.sandboxes()) {
+            List<Attachment> joined = attachments.endpointsOf(s.id()).stream()
+                    .flatMap(e -> networks.apply(e.networkId()).map(n -> new Attachment(n, s, e)).stream())
+                    .toList();
+            of(s, joined).ifPresent(out::add);
         }
         return out;
     }

@@ -65,6 +65,14 @@ class DockerCliPortsTest {
     }
 
     @Test
+    void hostModeDiscardsPortsWithDockersWarning() throws Exception {
+        DockerCli.Run run = ok("create", "-p", "8080:80", "--name", "h1", "--network", "host", "x");
+        assertTrue(run.err().contains("WARNING: Published ports are discarded when using host network mode"),
+                run.err());
+        assertEquals("\n", ok("ps", "--format", "{{.Ports}}").out());
+    }
+
+    @Test
     void conflictsAndBadSpecsMakeNothing() throws Exception {
         ok("create", "-p", "8080:80", "--name", "web", "--network", "net1", "x");
         DockerCli.Run clash = docker.run("create", "-p", "127.0.0.1:8080:80", "--name", "web2", "--network", "net1", "x");

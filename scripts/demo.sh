@@ -9,11 +9,17 @@ NS="berth-demo-$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')"
 DIR=$(mktemp -d /tmp/berth-demo.XXXXXX)
 SOCK="$DIR/berth.sock"
 PID=""
+SERVER=""
+UPNS="$NS-up"
 
 cleanup() {
+  if [[ -n $SERVER ]] && kill -0 "$SERVER" 2>/dev/null; then
+    kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
+  fi
   if [[ -n $PID ]] && kill -0 "$PID" 2>/dev/null; then
     kill -TERM "$PID"; wait "$PID" 2>/dev/null || true
   fi
+  ip netns del "$UPNS" 2>/dev/null || true
   ip netns del "$NS" 2>/dev/null || true
   rm -rf "$DIR"
 }
@@ -78,4 +84,41 @@ kill "$EVENTS" 2>/dev/null; wait "$EVENTS" 2>/dev/null || true
 step "What berth events saw meanwhile"
 cat "$DIR/events.txt"
 
-step "Done: stopping berthd (SIGTERM) and removing the namespace"
+if [[ -n $DOCKER ]] && command -v python3 >/dev/null; then
+  step "Published ports and isolation: an 'outside' namespace ($UPNS) on 203.0.113.0/24"
+  ip netns add "$UPNS"
+  ip -n "$UPNS" link set lo up
+  ip -n "$UPNS" link add up0 type veth peer name eth0 netns "$NS"
+  ip -n "$UPNS" addr add 203.0.113.1/24 dev up0 && ip -n "$UPNS" link set up0 up
+  ip -n "$NS" addr add 203.0.113.2/24 dev eth0 && ip -n "$NS" link set eth0 up
+  show "$DOCKER" network create front
+  show "$DOCKER" network create back
+  WEB=$("$DOCKER" create -p 8080:80 --name web --network front x)
+  show "$DOCKER" create --name other --network back x
+  show "$DOCKER" ps --format 'table {{.Names}}\t{{.Ports}}\t{{.Networks}}'
+  WEB_IP=$("$DOCKER" inspect -f '{{.NetworkSettings.Networks.front.IPAddress}}' web)
+  OTHER_NS="$DIR/exec/netns/$("$DOCKER" inspect -f '{{.Id}}' other | cut -c1-12)"
+  SERVE='import socket
+s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("", 80)); s.listen(8)
+while True:
+    c, a = s.accept(); c.sendall(("hello from web, you are %s\n" % a[0]).encode()); c.close()'
+  ASK='import socket, sys
+try: print(socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=1.5).recv(99).decode().strip())
+except Exception as e: print("no answer:", type(e).__name__)'
+  nsenter --net="$DIR/exec/netns/${WEB:0:12}" python3 -c "$SERVE" &
+  SERVER=$!
+  sleep 0.5
+  echo "web listens on $WEB_IP:80 inside its sandbox"
+  printf '$ (outside) connect 203.0.113.2:8080  -> '; nsenter --net="/run/netns/$UPNS" python3 -c "$ASK" 203.0.113.2 8080
+  printf '$ (host) connect 127.0.0.1:8080        -> '; nsenter --net="/run/netns/$NS" python3 -c "$ASK" 127.0.0.1 8080
+  printf '$ (other, network back) connect %s:80 -> ' "$WEB_IP"; nsenter --net="$OTHER_NS" python3 -c "$ASK" "$WEB_IP" 80
+  show "$DOCKER" network connect front other
+  printf '$ (other, now also on front) connect %s:80 -> ' "$WEB_IP"; nsenter --net="$OTHER_NS" python3 -c "$ASK" "$WEB_IP" 80
+  show "$DOCKER" create -p 8080:81 --name web2 --network front x || true
+  kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=""
+  show "$DOCKER" rm -f web other
+  show "$DOCKER" network rm front back
+  show ip -n "$NS" -br link show type veth
+fi
+
+step "Done: stopping berthd (SIGTERM) and removing the namespaces"

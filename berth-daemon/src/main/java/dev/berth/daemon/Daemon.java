@@ -90,7 +90,7 @@ final class Daemon {
         NetworkService networks = new NetworkService(dependencies,
                 new NetworkSettings(roots.engineId(), config.addressPools(), config.bridge()));
         networks.start();
-        SandboxService sandboxes = new SandboxService(networks, runtime);
+        SandboxService sandboxes = new SandboxService(networks, runtime, HostFacts.ephemeralPorts());
         sandboxes.start();
         startDns(config, sandboxes, networks.events());
         ApiServer api = new ApiServer(new ApiContext(networks, sandboxes,

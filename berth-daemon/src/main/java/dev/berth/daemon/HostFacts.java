@@ -1,5 +1,6 @@
 package dev.berth.daemon;
 
+import dev.berth.core.service.PortRange;
 import dev.berth.daemon.api.SystemInfo;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -41,6 +42,15 @@ final class HostFacts {
             return 0;
         }
         return 0;
+    }
+
+    /** The kernel's {@code ip_local_port_range} (ephemeral host ports), else Docker's fallback. */
+    static PortRange ephemeralPorts() {
+        try {
+            return PortRange.parse(read("/proc/sys/net/ipv4/ip_local_port_range", ""));
+        } catch (IllegalArgumentException e) {
+            return PortRange.DOCKER_FALLBACK;
+        }
     }
 
     private static String read(String file, String fallback) {

@@ -1,6 +1,9 @@
 package dev.berth.api.types;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,8 +17,25 @@ public record ContainerCreateRequest(
         @JsonProperty("HostConfig") HostConfig hostConfig,
         @JsonProperty("NetworkingConfig") NetworkingConfig networkingConfig) {
 
-    /** {@code HostConfig}: only {@code NetworkMode} for now ({@code default}, {@code host}, {@code none}, a network). */
-    public record HostConfig(@JsonProperty("NetworkMode") String networkMode) {
+    /**
+     * {@code HostConfig}: {@code NetworkMode} ({@code default}, {@code host}, {@code none}, a network)
+     * and {@code PortBindings} ({@code {"80/tcp":[{"HostIp":"","HostPort":"8080"}]}}; left out when
+     * null, as in {@code docker ps}).
+     */
+    @JsonPropertyOrder({"NetworkMode", "PortBindings"})
+    public record HostConfig(
+            @JsonProperty("NetworkMode") String networkMode,
+            @JsonProperty("PortBindings") @JsonInclude(JsonInclude.Include.NON_NULL)
+            Map<String, List<PortBinding>> portBindings) {
+
+        /** Only the network mode ({@code docker ps}). */
+        public HostConfig(String networkMode) {
+            this(networkMode, null);
+        }
+    }
+
+    /** One host binding of a port: {@code HostIp} empty for the default, {@code HostPort} empty or 0 for any. */
+    public record PortBinding(@JsonProperty("HostIp") String hostIp, @JsonProperty("HostPort") String hostPort) {
     }
 
     /** {@code NetworkingConfig}: settings per network name ({@code default} for the network mode's). */

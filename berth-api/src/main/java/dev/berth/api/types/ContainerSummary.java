@@ -1,5 +1,6 @@
 package dev.berth.api.types;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
@@ -22,6 +23,15 @@ public record ContainerSummary(
         @JsonProperty("HostConfig") ContainerCreateRequest.HostConfig hostConfig,
         @JsonProperty("NetworkSettings") Networks networkSettings,
         @JsonProperty("Mounts") List<Object> mounts) {
+
+    /** One entry of {@code Ports}: {@code IP} and {@code PublicPort} are left out when the port is not published. */
+    @JsonPropertyOrder({"IP", "PrivatePort", "PublicPort", "Type"})
+    public record Port(
+            @JsonProperty("IP") @JsonInclude(JsonInclude.Include.NON_EMPTY) String ip,
+            @JsonProperty("PrivatePort") int privatePort,
+            @JsonProperty("PublicPort") @JsonInclude(JsonInclude.Include.NON_DEFAULT) int publicPort,
+            @JsonProperty("Type") String type) {
+    }
 
     /** {@code NetworkSettings} of a summary: only the per-network endpoint settings. */
     public record Networks(@JsonProperty("Networks") Map<String, EndpointSettings> networks) {

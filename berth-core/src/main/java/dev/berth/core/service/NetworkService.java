@@ -97,7 +97,7 @@ public final class NetworkService {
                     driver(network.driver()).ensure(network);
                 }
             }
-            firewall.rebuild(loaded.values(), List.of());
+            firewall.rebuild(loaded.values(), PortPublisher.published(attachments, this::network));
         }
     }
 
@@ -331,6 +331,10 @@ public final class NetworkService {
     /** The lock every change of networks, sandboxes and endpoints holds (one lock: no ordering to get wrong). */
     Object writeLock() {
         return writeLock;
+    }
+
+    Firewall firewall() {
+        return firewall;
     }
 
     AddressBook addresses() {

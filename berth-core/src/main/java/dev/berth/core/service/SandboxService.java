@@ -7,10 +7,13 @@ import dev.berth.core.errors.NotFoundException;
 import dev.berth.core.model.Endpoint;
 import dev.berth.core.model.Network;
 import dev.berth.core.model.NetworkId;
+import dev.berth.core.model.PortBinding;
 import dev.berth.core.model.PredefinedNetworks;
+import dev.berth.core.model.PublishedPort;
 import dev.berth.core.model.Sandbox;
 import dev.berth.core.model.SandboxId;
 import dev.berth.core.spi.EndpointJoin;
+import dev.berth.core.spi.Firewall;
 import dev.berth.core.spi.NetworkDriver;
 import dev.berth.core.spi.SandboxRuntime;
 import dev.berth.core.spi.StateStore;
@@ -41,8 +44,16 @@ public final class SandboxService {
     private final EventLog events;
     private final DefaultRoutes routes;
     private final SandboxRules rules;
+    private final PortPlanner portPlanner;
+    private final PortPublisher ports;
 
+    /** With Docker's fallback range for ephemeral host ports. */
     public SandboxService(NetworkService networks, SandboxRuntime runtime) {
+        this(networks, runtime, PortRange.DOCKER_FALLBACK);
+    }
+
+    /** @param ephemeral where host ports {@code ""} and {@code 0} come from ({@code ip_local_port_range}) */
+    public SandboxService(NetworkService networks, SandboxRuntime runtime, PortRange ephemeral) {
         this.networks = networks;
         this.runtime = runtime;
         this.store = networks.store();
@@ -52,6 +63,8 @@ public final class SandboxService {
         this.events = networks.events();
         this.routes = new DefaultRoutes(networks, this::attachmentsOf);
         this.rules = new SandboxRules(networks, planner, this::attachmentsOf);
+        this.portPlanner = new PortPlanner(ephemeral);
+        this.ports = new PortPublisher(networks.firewall(), this::attachmentsOf);
     }
 
     /**
@@ -77,6 +90,8 @@ public final class SandboxService {
                     networks.driver(driver).restore(list, byDriver.getOrDefault(driver, List.of())));
             routes.reset();
             sandboxes.forEach(routes::update);
+            ports.reset();
+            sandboxes.forEach(ports::update);
         }
     }
 
@@ -89,7 +104,7 @@ public final class SandboxService {
         if (path.equals(s.netnsPath())) {
             return s;
         }
-        Sandbox moved = new Sandbox(s.id(), s.name(), s.hostname(), path, s.created(), s.networkMode());
+        Sandbox moved = s.withNetnsPath(path);
         store.putSandbox(moved);
         attachments.putSandbox(moved);
         return moved;
@@ -112,6 +127,8 @@ public final class SandboxService {
             });
             String mode = SandboxRules.networkMode(request.networkMode());
             List<SandboxRules.Planned> planned = rules.plan(mode, request);
+            List<PublishedPort> published = mode.equals(Sandbox.MODE_HOST) ? List.of()
+                    : portPlanner.plan(request.ports(), heldPorts());
             SandboxId id = SandboxId.random(networks.random());
             while (attachments.sandbox(id).isPresent()) {
                 id = SandboxId.random(networks.random());
@@ -125,7 +142,7 @@ public final class SandboxService {
                     undo.push(() -> runtime.deleteNamespace(made));
                 }
                 Sandbox sandbox = new Sandbox(id, name, request.hostname().isEmpty() ? id.shortId() : request.hostname(),
-                        path, networks.clock().instant(), mode);
+                        path, networks.clock().instant(), mode, published);
                 store.putSandbox(sandbox);
                 attachments.putSandbox(sandbox);
                 undo.push(() -> {
@@ -181,10 +198,12 @@ public final class SandboxService {
             driver.join(join);
             undo.push(() -> driver.leave(join));
             routes.update(sandbox);
+            ports.update(sandbox);
             return endpoint;
         } catch (RuntimeException e) {
             undo.rollback(e);
             routes.restore(sandbox, e);
+            ports.restore(sandbox, e);
             throw e;
         }
     }
@@ -221,6 +240,7 @@ public final class SandboxService {
                     + ": " + e.getMessage() + " (start-up will remove what is left)", e);
         }
         routes.updateQuietly(sandbox);
+        ports.updateQuietly(sandbox);
     }
 
     /**
@@ -244,6 +264,7 @@ public final class SandboxService {
             }
             attachments.removeSandbox(sandbox.id());
             routes.forget(sandbox.id());
+            forgetPorts(sandbox);
             if (!sandbox.isHostMode()) {
                 try {
                     runtime.deleteNamespace(sandbox.id());
@@ -257,6 +278,20 @@ public final class SandboxService {
         }
     }
 
+    private void forgetPorts(Sandbox sandbox) {
+        try {
+            ports.forget(sandbox);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "unpublish ports of " + sandbox.name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private List<PortPlanner.Held> heldPorts() {
+        List<PortPlanner.Held> out = new ArrayList<>();
+        attachments.sandboxes().forEach(s -> s.ports().forEach(p -> out.add(new PortPlanner.Held(s.name(), p))));
+        return out;
+    }
+
     /** Every sandbox, newest first. */
     public List<SandboxView> list() {
         return attachments.sandboxes().stream()
@@ -268,6 +303,12 @@ public final class SandboxService {
     public SandboxView inspect(String containerTerm) {
         Sandbox sandbox = resolve(containerTerm);
         return new SandboxView(sandbox, attachmentsOf(sandbox));
+    }
+
+    /** The host bindings a sandbox's ports have now (empty when no endpoint publishes them). */
+    public static List<PortBinding> bindings(SandboxView view) {
+        return PortPublisher.of(view.sandbox(), view.attachments()).map(Firewall.SandboxPorts::bindings)
+                .orElse(List.of());
     }
 
     /** The endpoints on a network, by sandbox name: {@code Containers} of network inspect. */

@@ -15,6 +15,8 @@
  * sandboxes.start();                                         // namespaces, veths, default routes
  * sandboxes.create(CreateSandbox.on("c1", "mynet"));         // 172.18.0.2 on eth0
  * sandboxes.connect("other", "c1", EndpointRequest.NONE);    // eth1
+ * sandboxes.create(new CreateSandbox("web", "", "mynet", Map.of(),
+ *         List.of(new PortRequest("80/tcp", "", "8080"))));  // 0.0.0.0:8080 (+ [::]:8080 with IPv6)
  * networks.remove("mynet");                                  // 403 while c1 is attached
  * }</pre>
  *
@@ -25,5 +27,12 @@
  * lock, no lock order); addresses live in an in-memory {@code AddressBook} rebuilt from the store
  * at start-up (gateways, auxiliary addresses, every endpoint's addresses), as Docker's IPAM is. The services know no kernel or I/O: drivers, the sandbox
  * runtime, the store and the host's prefixes are ports ({@code spi}).
+ *
+ * <p>Published ports: {@code PortPlanner} validates {@code PortBindings} and picks host ports
+ * (ephemeral ones from the range given to {@code SandboxService}) before anything is made; a
+ * clash with another sandbox is a 409 naming it. The chosen ports are stored with the sandbox and
+ * published by {@code PortPublisher} on one endpoint, the one giving the default route (so never
+ * on an internal network); they move when that changes and are handed to the firewall's
+ * {@code rebuild} at start-up.
  */
 package dev.berth.core.service;

@@ -1,5 +1,6 @@
 package dev.berth.core.service;
 
+import dev.berth.core.model.IpAddresses;
 import dev.berth.core.model.Network;
 import dev.berth.core.spi.Firewall;
 import java.util.ArrayList;
@@ -20,7 +21,8 @@ public final class RecordingFirewall implements Firewall {
 
     @Override
     public void rebuild(Collection<Network> networks, Collection<SandboxPorts> published) {
-        calls.add("rebuild " + networks.size());
+        calls.add("rebuild " + networks.size() + (published.isEmpty() ? ""
+                : " " + published.stream().map(RecordingFirewall::text).toList()));
     }
 
     @Override
@@ -35,7 +37,14 @@ public final class RecordingFirewall implements Firewall {
 
     @Override
     public void publish(SandboxPorts ports) {
-        calls.add("publish " + ports.key());
+        calls.add("publish " + text(ports));
+    }
+
+    /** {@code key [tcp 0.0.0.0:8080->172.18.0.2:80, ...]}. */
+    static String text(SandboxPorts ports) {
+        return ports.key() + " " + ports.bindings().stream().map(b -> b.protocol() + " "
+                + IpAddresses.format(b.hostIp()) + ":" + b.hostPort() + "->" + IpAddresses.format(b.sandboxIp())
+                + ":" + b.sandboxPort()).toList();
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.berth.daemon.api;
 import dev.berth.api.types.ContainerCreateRequest;
 import dev.berth.api.types.ContainerCreateResponse;
 import dev.berth.core.model.Sandbox;
+import dev.berth.core.service.CreateSandbox;
 import dev.berth.core.service.SandboxService;
 import java.time.Clock;
 import java.util.List;
@@ -33,8 +34,11 @@ final class ContainerEndpoints {
     private Reply create(ApiRequest request) {
         ContainerCreateRequest body = request.body(ContainerCreateRequest.class)
                 .orElse(new ContainerCreateRequest(null, null, null, null));
-        Sandbox sandbox = sandboxes.create(ContainerMapper.toCreate(request.query("name").orElse(""), body));
-        return new Reply.Json(201, new ContainerCreateResponse(sandbox.id().value(), List.of()));
+        CreateSandbox create = ContainerMapper.toCreate(request.query("name").orElse(""), body);
+        Sandbox sandbox = sandboxes.create(create);
+        List<String> warnings = sandbox.isHostMode() && !create.ports().isEmpty()
+                ? List.of("Published ports are discarded when using host network mode") : List.of();
+        return new Reply.Json(201, new ContainerCreateResponse(sandbox.id().value(), warnings));
     }
 
     /** {@code GET /containers/json}: every sandbox is running, so {@code all} changes nothing. */

@@ -42,7 +42,7 @@ final class ContainerMapper {
         if (body.networkingConfig() != null && body.networkingConfig().endpointsConfig() != null) {
             body.networkingConfig().endpointsConfig().forEach((net, settings) -> endpoints.put(net, toRequest(settings)));
         }
-        return new CreateSandbox(name, body.hostname(), mode, endpoints);
+        return new CreateSandbox(name, body.hostname(), mode, endpoints, PortMapper.requests(body.hostConfig()));
     }
 
     /** {@code EndpointConfig} of connect (or one {@code EndpointsConfig} entry); operational fields are ignored. */
@@ -77,7 +77,7 @@ final class ContainerMapper {
     static ContainerSummary summary(SandboxView view, Instant now) {
         Sandbox s = view.sandbox();
         return new ContainerSummary(s.id().value(), List.of("/" + s.name()), SandboxService.IMAGE, "", "",
-                s.created().getEpochSecond(), List.of(), Map.of(), "running", "Up " + humanDuration(s.created(), now),
+                s.created().getEpochSecond(), PortMapper.summaryPorts(view), Map.of(), "running", "Up " + humanDuration(s.created(), now),
                 new ContainerCreateRequest.HostConfig(s.networkMode()), new ContainerSummary.Networks(networks(view)),
                 List.of());
     }
@@ -90,7 +90,8 @@ final class ContainerMapper {
         ContainerInspect.Config config = new ContainerInspect.Config(s.hostname(), "", "", false, false, false, false,
                 false, false, null, List.of(), SandboxService.IMAGE, null, "", null, null, Map.of());
         return new ContainerInspect(s.id().value(), created, "", List.of(), state, SandboxService.IMAGE, "", "", "", "",
-                "/" + s.name(), 0, "", "linux", "", "", "", null, new ContainerCreateRequest.HostConfig(s.networkMode()),
+                "/" + s.name(), 0, "", "linux", "", "", "", null,
+                new ContainerCreateRequest.HostConfig(s.networkMode(), PortMapper.portBindings(s.ports())),
                 List.of(), config, networkSettings(view));
     }
 
@@ -98,7 +99,8 @@ final class ContainerMapper {
         Map<String, EndpointSettings> networks = networks(view);
         EndpointSettings bridge = networks.getOrDefault(PredefinedNetworks.BRIDGE,
                 new EndpointSettings(null, null, null, "", null, 0, "", "", "", "", 0, "", "", 0, null));
-        return new ContainerInspect.NetworkSettings("", view.sandbox().id().value(), false, "", 0, Map.of(),
+        return new ContainerInspect.NetworkSettings("", view.sandbox().id().value(), false, "", 0,
+                PortMapper.networkPorts(view),
                 view.sandbox().netnsPath(), null, null, bridge.endpointId(), bridge.gateway(),
                 bridge.globalIpv6Address(), bridge.globalIpv6PrefixLen(), bridge.ipAddress(), bridge.ipPrefixLen(),
                 bridge.ipv6Gateway(), bridge.macAddress(), networks);

@@ -7,6 +7,7 @@ import dev.berth.core.model.Endpoint;
 import dev.berth.core.model.EndpointId;
 import dev.berth.core.model.IpPrefix;
 import dev.berth.core.model.NetworkId;
+import dev.berth.core.model.PublishedPort;
 import dev.berth.core.model.Sandbox;
 import dev.berth.core.model.SandboxId;
 import java.time.Instant;
@@ -22,14 +23,20 @@ final class SandboxCodec {
         ObjectNode root = mapper.createObjectNode();
         root.put("v", VERSION).put("id", s.id().value()).put("name", s.name()).put("hostname", s.hostname())
                 .put("netns", s.netnsPath()).put("created", s.created().toString()).put("mode", s.networkMode());
+        var ports = root.putArray("ports");
+        s.ports().forEach(p -> ports.addObject().put("proto", p.protocol()).put("port", p.sandboxPort())
+                .put("hostIp", p.hostIp()).put("hostPort", p.hostPort()));
         return root.toString();
     }
 
     Sandbox decodeSandbox(String json) {
         JsonNode root = read(json);
+        List<PublishedPort> ports = new ArrayList<>();
+        root.path("ports").forEach(p -> ports.add(new PublishedPort(p.path("proto").asText(), p.path("port").asInt(),
+                p.path("hostIp").asText(), p.path("hostPort").asInt())));
         return new Sandbox(new SandboxId(root.path("id").asText()), root.path("name").asText(),
                 root.path("hostname").asText(), root.path("netns").asText(), Instant.parse(root.path("created").asText()),
-                root.path("mode").asText());
+                root.path("mode").asText(), ports);
     }
 
     String encode(Endpoint e) {

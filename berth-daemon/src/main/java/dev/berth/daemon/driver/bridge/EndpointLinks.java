@@ -154,7 +154,7 @@ final class EndpointLinks implements AutoCloseable {
         for (EndpointJoin j : joins) {
             Optional<Link> hostEnd = host.link(j.endpoint().hostIfName());
             Integer bridge = bridges.get(DeviceNames.bridgeName(j.network()));
-            if (hostEnd.isPresent() && bridge != null && hostEnd.get().masterIndex() == bridge) {
+            if (hostEnd.isPresent() && bridge != null && hostEnd.get().masterIndex() == bridge && peerPresent(j)) {
                 joined.computeIfAbsent(j.sandbox().netnsPath(), k -> new HashSet<>()).add(j.endpoint().hostIfName());
                 continue;
             }
@@ -167,6 +167,16 @@ final class EndpointLinks implements AutoCloseable {
                 reaper.delete("", link.name());
             }
         }
+    }
+
+    /**
+     * Whether the sandbox end is in the sandbox's current namespace. A process that outlived a
+     * daemon restart keeps the old namespace, and with it the old pair, alive: the host end is
+     * then still on the bridge while the re-created namespace has no interface. The socket opened
+     * here stays: the endpoint is joined either way.
+     */
+    private boolean peerPresent(EndpointJoin j) {
+        return sockets.get(j.sandbox().netnsPath()).netlink().link(j.endpoint().ifName()).isPresent();
     }
 
     private Link bridge(Network network) {

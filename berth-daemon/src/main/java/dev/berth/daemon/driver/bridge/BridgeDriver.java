@@ -66,7 +66,7 @@ public final class BridgeDriver implements NetworkDriver, AutoCloseable {
             if (link.mtu() != mtu) {
                 netlink.setMtu(link.index(), mtu);
             }
-            disableRouterAdvertisements(device);
+            quietIpv6(device);
             convergeAddresses(link.index(), network.ipam().pools());
             if (!link.up()) {
                 netlink.setUp(link.index(), true);
@@ -168,10 +168,16 @@ public final class BridgeDriver implements NetworkDriver, AutoCloseable {
         return (a instanceof Inet4Address) == (b instanceof Inet4Address);
     }
 
-    /** The bridge must not take a default route from router advertisements on its own segment. */
-    private static void disableRouterAdvertisements(String device) {
+    /**
+     * The bridge must not take a default route from router advertisements on its own segment. It
+     * also skips duplicate address detection: the gateway is its own (added with NODAD), and while
+     * the link-local address is still tentative the kernel sends no neighbour solicitations for
+     * forwarded packets, so the first inbound IPv6 packets to a sandbox would be dropped for 1–2 s.
+     */
+    private static void quietIpv6(String device) {
         if (Files.isDirectory(Path.of("/proc/sys/net/ipv6/conf", device))) {
             Sysctl.write("net/ipv6/conf/" + device + "/accept_ra", "0");
+            Sysctl.write("net/ipv6/conf/" + device + "/accept_dad", "0");
         }
     }
 

@@ -11,6 +11,11 @@ public final class DeviceNames {
      * cannot name a bridge with it.
      */
     public static final String RETIRED_BRIDGE_PREFIX = "bx-";
+    /**
+     * A sandbox's end of a veth being deleted in the background is renamed to this prefix plus
+     * the host end's suffix, so its {@code eth<N>} name is free for the next connect at once.
+     */
+    public static final String RETIRED_PEER_PREFIX = "gone";
     public static final String NFT_TABLE = "berth";
 
     private DeviceNames() {

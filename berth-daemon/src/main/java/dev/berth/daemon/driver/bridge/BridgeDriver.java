@@ -99,7 +99,7 @@ public final class BridgeDriver implements NetworkDriver, AutoCloseable {
             netlink.setUp(link.index(), false);
             String retired = DeviceNames.RETIRED_BRIDGE_PREFIX + HexFormat.of().toHexDigits(random.nextLong()).substring(4);
             netlink.setName(link.index(), retired);
-            reaper.delete("", retired);
+            reaper.delete(retired);
         } catch (KernelException e) {
             throw new InternalException("delete bridge " + device + " of network " + network.name() + ": "
                     + e.getMessage(), e);

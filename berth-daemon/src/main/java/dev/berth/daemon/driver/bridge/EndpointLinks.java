@@ -53,7 +53,6 @@ final class EndpointLinks implements AutoCloseable {
         String where = where("connect", join);
         try {
             Link bridge = bridge(join.network());
-            reaper.await(join.sandbox().netnsPath());
             SandboxSockets.Handle sandbox = sockets.get(join.sandbox().netnsPath());
             joined.computeIfAbsent(join.sandbox().netnsPath(), k -> new HashSet<>()).add(e.hostIfName());
             Link hostEnd = host.createVeth(new VethSpec(e.hostIfName(), e.ifName(), MacAddresses.bytes(e.mac()),
@@ -95,18 +94,31 @@ final class EndpointLinks implements AutoCloseable {
                 RtNetlink sandbox = sockets.get(path).netlink();
                 Optional<Link> peer = sandbox.link(e.ifName());
                 if (peer.isPresent()) {
-                    for (boolean v6 : new boolean[] {false, true}) {
-                        deleteDefaultRoutes(sandbox, peer.get().index(), v6);
-                    }
-                    sandbox.setUp(peer.get().index(), false);
+                    retirePeer(sandbox, peer.get(), e);
                 }
             }
         } catch (KernelException ex) {
             throw new InternalException(where("disconnect", join) + ": " + ex.getMessage(), ex);
         } finally {
-            reaper.delete(path, e.hostIfName());
+            reaper.delete(e.hostIfName());
             forget(join);
         }
+    }
+
+    /**
+     * Takes the sandbox end out of service at once: no routes, no addresses, down, and renamed to
+     * {@code gone} plus the host end's suffix, so {@code eth<N>} is free for the next connect
+     * while the kernel's slow veth deletion runs in the background.
+     */
+    private static void retirePeer(RtNetlink sandbox, Link peer, Endpoint e) {
+        for (boolean v6 : new boolean[] {false, true}) {
+            deleteDefaultRoutes(sandbox, peer.index(), v6);
+        }
+        sandbox.setUp(peer.index(), false);
+        for (var address : sandbox.addresses(peer.index())) {
+            sandbox.deleteAddress(peer.index(), address.address(), address.prefixLength());
+        }
+        sandbox.setName(peer.index(), DeviceNames.RETIRED_PEER_PREFIX + e.hostIfName().substring(DeviceNames.VETH_PREFIX.length()));
     }
 
     /** Replaces the sandbox's default route of a family by one via the network's gateway, or removes it. */
@@ -164,7 +176,7 @@ final class EndpointLinks implements AutoCloseable {
         for (Link link : host.links()) {
             if ("veth".equals(link.kind()) && link.name().startsWith(DeviceNames.VETH_PREFIX)
                     && bridges.containsValue(link.masterIndex()) && !known.contains(link.name())) {
-                reaper.delete("", link.name());
+                reaper.delete(link.name());
             }
         }
     }

@@ -3,16 +3,9 @@ package dev.berth.daemon.driver.bridge;
 import dev.berth.core.model.DeviceNames;
 import dev.berth.kernel.netlink.Link;
 import dev.berth.kernel.netlink.RtNetlink;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -24,16 +17,14 @@ import java.util.logging.Logger;
  * the queue in order on a rtnetlink socket of its own, so a slow delete never holds up the
  * request path's socket.
  *
- * <p>A join into a sandbox first waits for that sandbox's pending deletions ({@link #await}), so a
- * quick disconnect/connect never finds the old {@code eth<N>} still there. Deletions that fail
- * are logged; start-up removes what is left.
+ * <p>What is handed here is already out of service and renamed, so no caller ever waits for it.
+ * Deletions that fail are logged; start-up removes what is left.
  */
 public final class LinkReaper implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(LinkReaper.class.getName());
     private final RtNetlink netlink;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("berth-link-reaper").daemon(true).factory());
-    private final Map<String, List<Future<?>>> pending = new HashMap<>();
 
     /** {@code netlink}: a socket of its own in the daemon's host namespace; the reaper closes it. */
     public LinkReaper(RtNetlink netlink) {
@@ -45,44 +36,20 @@ public final class LinkReaper implements AutoCloseable {
         for (Link link : netlink.links()) {
             if (link.name().startsWith(DeviceNames.RETIRED_BRIDGE_PREFIX)) {
                 LOG.info("deleting " + link.name() + ", left by an interrupted network removal");
-                delete("", link.name());
+                delete(link.name());
             }
         }
     }
 
-    /** Queues deletion of a host link; {@code key} (a sandbox, or "") is what {@link #await} waits on. */
-    synchronized void delete(String key, String link) {
-        Future<?> done = worker.submit(() -> {
+    /** Queues deletion of a host link. */
+    void delete(String link) {
+        worker.execute(() -> {
             try {
                 netlink.deleteLink(link);
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "delete link " + link + " (start-up will retry): " + e.getMessage(), e);
             }
         });
-        pending.values().forEach(waits -> waits.removeIf(Future::isDone));
-        pending.values().removeIf(List::isEmpty);
-        pending.computeIfAbsent(key, k -> new ArrayList<>()).add(done);
-    }
-
-    /** Waits until every deletion queued under the key has run. */
-    void await(String key) {
-        List<Future<?>> waits;
-        synchronized (this) {
-            waits = pending.remove(key);
-        }
-        if (waits == null) {
-            return;
-        }
-        for (Future<?> f : waits) {
-            try {
-                f.get(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (ExecutionException | TimeoutException e) {
-                LOG.log(Level.WARNING, "waiting for a link deletion in " + key + ": " + e, e);
-            }
-        }
     }
 
     /** Finishes the queue (bounded), stops the thread and closes the socket. */

@@ -4,6 +4,7 @@ import dev.berth.core.service.EventLog;
 import dev.berth.core.service.NetworkDependencies;
 import dev.berth.core.service.NetworkService;
 import dev.berth.core.service.NetworkSettings;
+import dev.berth.core.service.SandboxProcesses;
 import dev.berth.core.service.SandboxService;
 import dev.berth.daemon.api.ApiContext;
 import dev.berth.daemon.api.ApiServer;
@@ -14,6 +15,7 @@ import dev.berth.daemon.driver.host.HostDriver;
 import dev.berth.daemon.driver.none.NullDriver;
 import dev.berth.daemon.firewall.nft.NftFirewall;
 import dev.berth.daemon.netns.NamedNetnsRuntime;
+import dev.berth.daemon.process.ChildProcessLauncher;
 import dev.berth.daemon.store.SqliteStateStore;
 import dev.berth.kernel.netlink.RtNetlink;
 import dev.berth.kernel.nftables.NftContext;
@@ -86,8 +88,12 @@ final class Daemon {
         networks.start();
         SandboxService sandboxes = new SandboxService(networks, runtime);
         sandboxes.start();
-        ApiServer api = new ApiServer(new ApiContext(networks, sandboxes,
-                HostFacts.systemInfo(config, roots.engineId(), version())));
+        SandboxProcesses processes = new SandboxProcesses(sandboxes,
+                new ChildProcessLauncher(config.execRoot().resolve("sandboxes"), Path.of("/etc/resolv.conf")),
+                Clock.systemUTC());
+        opened.push(processes);
+        ApiServer api = new ApiServer(new ApiContext(networks, sandboxes, networks.events(), Clock.systemUTC(),
+                HostFacts.systemInfo(config, roots.engineId(), version()), processes));
         opened.push(api);
         api.start(config.socketPath());
         installSignals();

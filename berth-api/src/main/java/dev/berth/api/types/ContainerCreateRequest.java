@@ -1,6 +1,8 @@
 package dev.berth.api.types;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,10 +14,35 @@ public record ContainerCreateRequest(
         @JsonProperty("Hostname") String hostname,
         @JsonProperty("Image") String image,
         @JsonProperty("HostConfig") HostConfig hostConfig,
-        @JsonProperty("NetworkingConfig") NetworkingConfig networkingConfig) {
+        @JsonProperty("NetworkingConfig") NetworkingConfig networkingConfig,
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("Cmd") List<String> cmd,
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("Tty") Boolean tty) {
 
-    /** {@code HostConfig}: only {@code NetworkMode} for now ({@code default}, {@code host}, {@code none}, a network). */
-    public record HostConfig(@JsonProperty("NetworkMode") String networkMode) {
+    /** Without a command: a sandbox that runs no process. */
+    public ContainerCreateRequest(String hostname, String image, HostConfig hostConfig,
+                                  NetworkingConfig networkingConfig) {
+        this(hostname, image, hostConfig, networkingConfig, null, null);
+    }
+
+    /**
+     * {@code HostConfig}: {@code NetworkMode} ({@code default}, {@code host}, {@code none}, a
+     * network), {@code AutoRemove} ({@code --rm}) and {@code PortBindings} ({@code -p}, Docker's
+     * shape: {@code {"80/tcp":[{"HostIp":"","HostPort":"8080"}]}}); the last two are left out of
+     * the JSON when absent.
+     */
+    public record HostConfig(
+            @JsonProperty("NetworkMode") String networkMode,
+            @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("AutoRemove") Boolean autoRemove,
+            @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("PortBindings")
+            Map<String, List<PortBinding>> portBindings) {
+
+        public HostConfig(String networkMode) {
+            this(networkMode, null, null);
+        }
+    }
+
+    /** One host side of a published port. */
+    public record PortBinding(@JsonProperty("HostIp") String hostIp, @JsonProperty("HostPort") String hostPort) {
     }
 
     /** {@code NetworkingConfig}: settings per network name ({@code default} for the network mode's). */

@@ -1,0 +1,248 @@
+package dev.berth.core.service;
+
+import dev.berth.core.errors.ConflictException;
+import dev.berth.core.errors.InvalidParameterException;
+import dev.berth.core.errors.NotFoundException;
+import dev.berth.core.errors.UnavailableException;
+import dev.berth.core.model.IpAddresses;
+import dev.berth.core.model.Sandbox;
+import dev.berth.core.model.SandboxId;
+import dev.berth.core.spi.ProcessLauncher;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The process a sandbox runs ({@code berth run}): create with a command, start, wait, remove. The
+ * sandbox lives as long as its process: when it exits the exit status is kept and an
+ * {@code autoRemove} sandbox is removed; otherwise the sandbox stays {@code exited} (namespace
+ * kept) until removed. Removing a running one needs {@code force}, which kills it (SIGKILL).
+ *
+ * <p>Process state lives in memory only: the daemon kills every process when it stops (see
+ * {@link #close()}), and sandboxes found at start-up count as process-less.
+ *
+ * <p>Locks: this object's monitor guards the entries; it may be held while calling the
+ * {@link SandboxService} (which takes the network write lock), never the other way round. Waiting
+ * for an exit happens outside the monitor, since the exit callback needs it.
+ */
+public final class SandboxProcesses implements AutoCloseable {
+    private static final long KILL_WAIT_SECONDS = 10;
+
+    private final SandboxService sandboxes;
+    private final ProcessLauncher launcher;
+    private final Clock clock;
+    private final Map<SandboxId, Entry> entries = new HashMap<>();
+    private boolean closing;
+
+    /** Mutable state of one sandbox's process, guarded by the outer monitor. */
+    private static final class Entry {
+        final Sandbox sandbox;
+        final List<String> command;
+        final boolean autoRemove;
+        String status;
+        long pid;
+        int exitCode;
+        Instant startedAt;
+        Instant finishedAt;
+        boolean removing;
+        CompletableFuture<Integer> exited = new CompletableFuture<>();
+        final CompletableFuture<Integer> removed = new CompletableFuture<>();
+
+        Entry(Sandbox sandbox, List<String> command, boolean autoRemove) {
+            this.sandbox = sandbox;
+            this.command = List.copyOf(command);
+            this.autoRemove = autoRemove;
+            this.status = command.isEmpty() ? ProcessState.RUNNING : ProcessState.CREATED;
+        }
+
+        ProcessState state() {
+            return new ProcessState(command, autoRemove, status, pid, exitCode, startedAt, finishedAt);
+        }
+    }
+
+    public SandboxProcesses(SandboxService sandboxes, ProcessLauncher launcher, Clock clock) {
+        this.sandboxes = sandboxes;
+        this.launcher = launcher;
+        this.clock = clock;
+    }
+
+    /** For a daemon that cannot start processes: creating a sandbox with a command is refused. */
+    public static SandboxProcesses withoutProcesses(SandboxService sandboxes, Clock clock) {
+        return new SandboxProcesses(sandboxes, null, clock);
+    }
+
+    /** Creates the sandbox ({@code created} when a command is given, else live at once). */
+    public Sandbox create(CreateSandbox request, List<String> command, boolean autoRemove) {
+        if (!command.isEmpty() && launcher == null) {
+            throw new UnavailableException("this daemon cannot start processes");
+        }
+        if (!command.isEmpty() && command.getFirst().isEmpty()) {
+            throw new InvalidParameterException("no command specified");
+        }
+        synchronized (this) {
+            Sandbox sandbox = sandboxes.create(request);
+            entries.put(sandbox.id(), new Entry(sandbox, command, autoRemove));
+            return sandbox;
+        }
+    }
+
+    /** Starts the sandbox's process unless it runs already or the sandbox has no command. */
+    public synchronized void start(String term) {
+        Entry e = entry(sandboxes.resolve(term));
+        if (e.command.isEmpty() || e.status.equals(ProcessState.RUNNING)) {
+            return;
+        }
+        if (e.removing || closing) {
+            throw new ConflictException("container " + e.sandbox.name() + " is being removed");
+        }
+        SandboxView view = sandboxes.inspect(e.sandbox.id().value());
+        List<String> addresses = new ArrayList<>();
+        for (Attachment a : view.attachments()) {
+            if (a.endpoint().ipv4() != null) {
+                addresses.add(IpAddresses.format(a.endpoint().ipv4().address()));
+            }
+            if (a.endpoint().ipv6() != null) {
+                addresses.add(IpAddresses.format(a.endpoint().ipv6().address()));
+            }
+        }
+        Sandbox s = view.sandbox();
+        CompletableFuture<Integer> exit = e.exited.isDone() ? new CompletableFuture<>() : e.exited;
+        e.exited = exit;
+        e.pid = launcher.start(new ProcessLauncher.Launch(s.id(), s.name(), s.hostname(), s.netnsPath(), e.command,
+                addresses), code -> exited(e, exit, code));
+        e.status = ProcessState.RUNNING;
+        e.startedAt = clock.instant();
+    }
+
+    /** Called by the launcher (on its own thread) when a process ends. */
+    private void exited(Entry e, CompletableFuture<Integer> exit, int code) {
+        boolean remove;
+        synchronized (this) {
+            e.status = ProcessState.EXITED;
+            e.exitCode = code;
+            e.pid = 0;
+            e.finishedAt = clock.instant();
+            remove = e.autoRemove && !e.removing && !closing;
+            e.removing |= remove;
+        }
+        exit.complete(code);
+        if (remove) {
+            removeNow(e);
+        }
+    }
+
+    /**
+     * Removes a sandbox; a running process needs {@code force} and is killed first (a sandbox
+     * without a command counts as running, as before).
+     */
+    public Sandbox remove(String term, boolean force) {
+        Entry e;
+        CompletableFuture<Integer> exit;
+        synchronized (this) {
+            e = entry(sandboxes.resolve(term));
+            if (e.status.equals(ProcessState.RUNNING) && !force) {
+                throw new ConflictException("cannot remove container \"/" + e.sandbox.name() + "\": container is"
+                        + " running: stop the container before removing or force remove");
+            }
+            e.removing = true;
+            exit = e.exited;
+            if (e.pid > 0) {
+                launcher.kill(e.pid);
+            }
+        }
+        if (!e.command.isEmpty() && !exit.isDone() && e.startedAt != null) {
+            awaitQuietly(exit);
+        }
+        removeNow(e);
+        return e.sandbox;
+    }
+
+    private void removeNow(Entry e) {
+        try {
+            sandboxes.remove(e.sandbox.id().value(), true);
+        } catch (NotFoundException gone) {
+            // removed meanwhile by another request: nothing left to do here
+        } finally {
+            if (launcher != null) {
+                launcher.deleteFiles(e.sandbox.id());
+            }
+            synchronized (this) {
+                entries.remove(e.sandbox.id());
+            }
+            e.removed.complete(e.exitCode);
+        }
+    }
+
+    /**
+     * Blocks until the condition holds and returns the exit status: {@code not-running} (default;
+     * at once when the process does not run), {@code next-exit}, or {@code removed}.
+     */
+    public int await(String term, String condition) throws InterruptedException {
+        CompletableFuture<Integer> future;
+        synchronized (this) {
+            Entry e = entry(sandboxes.resolve(term));
+            future = switch (condition.isEmpty() ? "not-running" : condition) {
+                case "not-running" -> e.status.equals(ProcessState.RUNNING) ? e.exited
+                        : CompletableFuture.completedFuture(e.exitCode);
+                case "next-exit" -> e.exited;
+                case "removed" -> e.removed;
+                default -> throw new InvalidParameterException("invalid condition: \"" + condition + "\"");
+            };
+        }
+        try {
+            return future.get();
+        } catch (ExecutionException ex) {
+            throw new IllegalStateException("wait", ex.getCause());
+        }
+    }
+
+    /** The process state of a sandbox (a sandbox without one counts as running). */
+    public synchronized ProcessState state(SandboxId id) {
+        return entry(sandboxes.inspect(id.value()).sandbox()).state();
+    }
+
+    /** The output file of a sandbox's process, if it has a command. */
+    public synchronized Optional<String> logPath(String term) {
+        Entry e = entry(sandboxes.resolve(term));
+        return e.command.isEmpty() || launcher == null ? Optional.empty() : Optional.of(launcher.logPath(e.sandbox.id()));
+    }
+
+    private Entry entry(Sandbox sandbox) {
+        return entries.computeIfAbsent(sandbox.id(), id -> new Entry(sandbox, List.of(), false));
+    }
+
+    private static void awaitQuietly(CompletableFuture<Integer> exit) {
+        try {
+            exit.get(KILL_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException ex) {
+            // removal goes on: the namespace is freed once the (killed) process is gone
+            return;
+        }
+    }
+
+    /** Kills every running process and waits for them (daemon shutdown); sandboxes stay. */
+    @Override
+    public void close() {
+        List<CompletableFuture<Integer>> waiting = new ArrayList<>();
+        synchronized (this) {
+            closing = true;
+            for (Entry e : entries.values()) {
+                if (e.pid > 0) {
+                    launcher.kill(e.pid);
+                    waiting.add(e.exited);
+                }
+            }
+        }
+        waiting.forEach(SandboxProcesses::awaitQuietly);
+    }
+}

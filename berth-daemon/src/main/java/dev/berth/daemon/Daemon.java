@@ -88,9 +88,10 @@ final class Daemon {
         networks.start();
         SandboxService sandboxes = new SandboxService(networks, runtime);
         sandboxes.start();
-        SandboxProcesses processes = new SandboxProcesses(sandboxes,
+        SandboxProcesses processes = new SandboxProcesses(sandboxes, store,
                 new ChildProcessLauncher(config.execRoot().resolve("sandboxes"), Path.of("/etc/resolv.conf")),
                 Clock.systemUTC());
+        processes.restore();
         opened.push(processes);
         ApiServer api = new ApiServer(new ApiContext(networks, sandboxes, networks.events(), Clock.systemUTC(),
                 HostFacts.systemInfo(config, roots.engineId(), version()), processes));

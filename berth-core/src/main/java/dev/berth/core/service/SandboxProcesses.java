@@ -6,8 +6,10 @@ import dev.berth.core.errors.NotFoundException;
 import dev.berth.core.errors.UnavailableException;
 import dev.berth.core.model.IpAddresses;
 import dev.berth.core.model.Sandbox;
+import dev.berth.core.model.SandboxCommand;
 import dev.berth.core.model.SandboxId;
 import dev.berth.core.spi.ProcessLauncher;
+import dev.berth.core.spi.StateStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,8 +28,11 @@ import java.util.concurrent.TimeoutException;
  * {@code autoRemove} sandbox is removed; otherwise the sandbox stays {@code exited} (namespace
  * kept) until removed. Removing a running one needs {@code force}, which kills it (SIGKILL).
  *
- * <p>Process state lives in memory only: the daemon kills every process when it stops (see
- * {@link #close()}), and sandboxes found at start-up count as process-less.
+ * <p>The command and {@code autoRemove} are stored with the sandbox; the rest of the process
+ * state lives in memory. The daemon kills every process when it stops (see {@link #close()});
+ * at start-up ({@link #restore()}) a sandbox stored with a command counts as exited (status
+ * 255: its process went with the previous daemon, status unknown) and an {@code autoRemove} one
+ * is removed. A process that outlived a crashed daemon is killed then (found by its namespace).
  *
  * <p>Locks: this object's monitor guards the entries; it may be held while calling the
  * {@link SandboxService} (which takes the network write lock), never the other way round. Waiting
@@ -36,7 +41,11 @@ import java.util.concurrent.TimeoutException;
 public final class SandboxProcesses implements AutoCloseable {
     private static final long KILL_WAIT_SECONDS = 10;
 
+    /** The exit status reported for a process that ended with the previous daemon. */
+    public static final int UNKNOWN_EXIT = 255;
+
     private final SandboxService sandboxes;
+    private final StateStore store;
     private final ProcessLauncher launcher;
     private final Clock clock;
     private final Map<SandboxId, Entry> entries = new HashMap<>();
@@ -68,15 +77,49 @@ public final class SandboxProcesses implements AutoCloseable {
         }
     }
 
-    public SandboxProcesses(SandboxService sandboxes, ProcessLauncher launcher, Clock clock) {
+    public SandboxProcesses(SandboxService sandboxes, StateStore store, ProcessLauncher launcher, Clock clock) {
         this.sandboxes = sandboxes;
+        this.store = store;
         this.launcher = launcher;
         this.clock = clock;
     }
 
     /** For a daemon that cannot start processes: creating a sandbox with a command is refused. */
     public static SandboxProcesses withoutProcesses(SandboxService sandboxes, Clock clock) {
-        return new SandboxProcesses(sandboxes, null, clock);
+        return new SandboxProcesses(sandboxes, null, null, clock);
+    }
+
+    /**
+     * Start-up, after {@link SandboxService#start()}: every stored command's sandbox is
+     * {@code exited} with {@link #UNKNOWN_EXIT}, or removed when {@code autoRemove}; a process
+     * still in its namespace (the previous daemon crashed) is killed first.
+     */
+    public void restore() {
+        List<Entry> remove = new ArrayList<>();
+        synchronized (this) {
+            for (SandboxCommand command : store.commands()) {
+                Sandbox sandbox;
+                try {
+                    sandbox = sandboxes.resolve(command.sandbox().value());
+                } catch (NotFoundException gone) {
+                    continue;
+                }
+                if (!sandbox.netnsPath().isEmpty()) {
+                    launcher.killInNamespace(sandbox.netnsPath());
+                }
+                Entry e = new Entry(sandbox, command.argv(), command.autoRemove());
+                e.status = ProcessState.EXITED;
+                e.exitCode = UNKNOWN_EXIT;
+                e.finishedAt = clock.instant();
+                e.exited.complete(UNKNOWN_EXIT);
+                e.removing = command.autoRemove();
+                entries.put(sandbox.id(), e);
+                if (e.removing) {
+                    remove.add(e);
+                }
+            }
+        }
+        remove.forEach(this::removeNow);
     }
 
     /** Creates the sandbox ({@code created} when a command is given, else live at once). */
@@ -89,6 +132,18 @@ public final class SandboxProcesses implements AutoCloseable {
         }
         synchronized (this) {
             Sandbox sandbox = sandboxes.create(request);
+            if (!command.isEmpty()) {
+                try {
+                    store.putCommand(new SandboxCommand(sandbox.id(), command, autoRemove));
+                } catch (RuntimeException e) {
+                    try {
+                        sandboxes.remove(sandbox.id().value(), true);
+                    } catch (RuntimeException undo) {
+                        e.addSuppressed(undo);
+                    }
+                    throw e;
+                }
+            }
             entries.put(sandbox.id(), new Entry(sandbox, command, autoRemove));
             return sandbox;
         }

@@ -38,6 +38,12 @@ public interface ProcessLauncher {
     /** Sends SIGKILL to a process this launcher started; nothing when it is gone. */
     void kill(long pid);
 
+    /**
+     * Kills (SIGKILL) every process in the network namespace pinned at {@code netnsPath}: at
+     * start-up, processes that outlived a crashed daemon. Nothing when there is none.
+     */
+    void killInNamespace(String netnsPath);
+
     /** Where the process's output (stdout and stderr, interleaved) is kept. */
     String logPath(SandboxId id);
 

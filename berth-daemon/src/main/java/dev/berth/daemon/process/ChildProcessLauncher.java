@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntConsumer;
+import java.util.stream.Stream;
 
 /**
  * Starts sandbox processes as children of the daemon:
@@ -110,6 +111,41 @@ public final class ChildProcessLauncher implements ProcessLauncher {
         Process process = running.get(pid);
         if (process != null) {
             process.destroyForcibly();
+        }
+    }
+
+    /**
+     * Scans {@code /proc/<pid>/ns/net} for the namespace's inode (the bind-mount file stats as the
+     * nsfs inode) and SIGKILLs each match; processes that exit meanwhile or cannot be read are
+     * skipped.
+     */
+    @Override
+    public void killInNamespace(String netnsPath) {
+        String target;
+        try {
+            target = "net:[" + Files.getAttribute(Path.of(netnsPath), "unix:ino") + "]";
+        } catch (IOException e) {
+            return;
+        }
+        long self = ProcessHandle.current().pid();
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            for (Path proc : procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
+                    .toList()) {
+                long pid = Long.parseLong(proc.getFileName().toString());
+                if (pid != self && inNamespace(proc, target)) {
+                    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+                }
+            }
+        } catch (IOException e) {
+            throw new InternalException("scan /proc for processes in " + netnsPath + ": " + e, e);
+        }
+    }
+
+    private static boolean inNamespace(Path proc, String target) {
+        try {
+            return Files.readSymbolicLink(proc.resolve("ns/net")).toString().equals(target);
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -55,6 +55,16 @@ class RunIT {
         }
     }
 
+    /** Whether the process is gone (a zombie waiting for its reaper counts as gone). */
+    private static boolean gone(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
     private static boolean noVeths(Testbed bed) {
         return bed.host().hostLinks().stream().map(LinkState::name).noneMatch(n -> n.startsWith("veth"));
     }
@@ -116,7 +126,7 @@ class RunIT {
         assertNotEquals(0, refused.exitCode(), refused::describe);
         assertTrue(refused.stderr().contains("container is running"), refused::describe);
         assertEquals("c1", berth(bed, "rm", "-f", "c1").assertSuccess().stdout().strip());
-        eventually("process " + pid + " gone", () -> !Files.exists(Path.of("/proc", Long.toString(pid))));
+        eventually("process " + pid + " gone", () -> gone(pid));
         assertNothingLeft(bed);
     }
 
@@ -148,12 +158,37 @@ class RunIT {
         assertNothingLeft(bed);
     }
 
+    private static long pid(Testbed bed, String container) throws IOException {
+        return JSON.readTree(bed.docker().ok("inspect", container).stdout()).get(0).path("State").path("Pid").asLong();
+    }
+
     @Test
-    void daemonStopKillsRunningProcesses(Testbed bed) throws Exception {
+    void daemonStopKillsProcessesAndRestartMarksThemExitedOrRemovesThem(Testbed bed) throws Exception {
         bed.daemon().start();
         berth(bed, "run", "-d", "--name", "s1", "--", "sleep", "300").assertSuccess();
-        long pid = JSON.readTree(bed.docker().ok("inspect", "s1").stdout()).get(0).path("State").path("Pid").asLong();
+        berth(bed, "run", "-d", "--rm", "--name", "r1", "--", "sleep", "300").assertSuccess();
+        long s1 = pid(bed, "s1");
+        long r1 = pid(bed, "r1");
         bed.daemon().stop();
-        eventually("process " + pid + " gone", () -> !Files.exists(Path.of("/proc", Long.toString(pid))));
+        eventually("processes gone", () -> gone(s1) && gone(r1));
+        bed.daemon().start();
+        CommandResult all = berth(bed, "ps", "-a").assertSuccess();
+        assertTrue(all.lines().stream().anyMatch(l -> l.endsWith("s1") && l.contains("Exited (255)")), all::describe);
+        assertFalse(all.stdout().contains("r1"), all::describe);
+        berth(bed, "rm", "s1").assertSuccess();
+        assertNothingLeft(bed);
+    }
+
+    @Test
+    void aProcessThatOutlivedACrashedDaemonIsKilledAtRestart(Testbed bed) throws Exception {
+        bed.daemon().start();
+        berth(bed, "run", "-d", "--name", "s1", "--", "sleep", "300").assertSuccess();
+        long s1 = pid(bed, "s1");
+        bed.daemon().kill9();
+        assertFalse(gone(s1), "sleep died with the daemon");
+        bed.daemon().start();
+        eventually("process " + s1 + " gone", () -> gone(s1));
+        berth(bed, "rm", "s1").assertSuccess();
+        assertNothingLeft(bed);
     }
 }

@@ -89,9 +89,17 @@ public final class RunCommand extends LeafCommand {
         try {
             id = engine.postJson("/containers/create", name.isEmpty() ? Map.of() : Map.of("name", List.of(name)), body)
                     .path("Id").asText();
+        } catch (DaemonError | ConnectionFailure e) {
+            invocation.err().println(e.getMessage());
+            return RUN_FAILED;
+        }
+        try {
             engine.send(HttpRequest.of("POST", engine.target("/containers/" + id + "/start", Map.of())));
         } catch (DaemonError | ConnectionFailure e) {
             invocation.err().println(e.getMessage());
+            if (options.bool("rm")) {
+                remove(invocation, engine, id);
+            }
             return RUN_FAILED;
         }
         if (options.bool("detach")) {
@@ -111,14 +119,18 @@ public final class RunCommand extends LeafCommand {
         }
         int status = engine.post("/containers/" + id + "/wait", Map.of()).path("StatusCode").asInt(RUN_FAILED);
         if (remove) {
-            try {
-                engine.send(HttpRequest.of("DELETE", engine.target("/containers/" + id, Map.of("force",
-                        List.of("1")))));
-            } catch (DaemonError e) {
-                invocation.err().println(e.getMessage());
-            }
+            remove(invocation, engine, id);
         }
         return status;
+    }
+
+    /** {@code DELETE /containers/ID?force=1}; a failure is reported, not thrown. */
+    private static void remove(Invocation invocation, EngineClient engine, String id) {
+        try {
+            engine.send(HttpRequest.of("DELETE", engine.target("/containers/" + id, Map.of("force", List.of("1")))));
+        } catch (DaemonError | ConnectionFailure e) {
+            invocation.err().println(e.getMessage());
+        }
     }
 
     /** The {@code POST /containers/create} body for these options. */

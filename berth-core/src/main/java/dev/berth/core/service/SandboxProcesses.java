@@ -175,6 +175,7 @@ public final class SandboxProcesses implements AutoCloseable {
                 addresses), code -> exited(e, exit, code));
         e.status = ProcessState.RUNNING;
         e.startedAt = clock.instant();
+        sandboxes.publishContainer("start", s, Map.of());
     }
 
     /** Called by the launcher (on its own thread) when a process ends. */
@@ -188,6 +189,7 @@ public final class SandboxProcesses implements AutoCloseable {
             remove = e.autoRemove && !e.removing && !closing;
             e.removing |= remove;
         }
+        sandboxes.publishContainer("die", e.sandbox, Map.of("exitCode", Integer.toString(code)));
         exit.complete(code);
         if (remove) {
             removeNow(e);

@@ -85,6 +85,11 @@ class SandboxProcessesTest {
         assertEquals(100, state.pid());
         launcher.exit(100, 3);
         assertEquals(3, processes.await("c1", ""));
+        try (EventLog.Subscription events = f.events.subscribe(e -> { })) {
+            List<String> actions = events.backlog().stream().filter(e -> e.type().equals(Event.TYPE_CONTAINER))
+                    .map(e -> e.action() + e.attributes().getOrDefault("exitCode", "")).toList();
+            assertEquals(List.of("create", "start", "die3"), actions);
+        }
         assertEquals(ProcessState.EXITED, processes.state(s.id()).status());
         assertEquals(0, processes.state(s.id()).pid());
         assertEquals("c1", processes.remove("c1", false).name());

@@ -158,6 +158,31 @@ class RunIT {
         assertNothingLeft(bed);
     }
 
+    @Test
+    void interruptingAnAttachedRunRemovesItsRmSandboxOrKillsItsProcess(Testbed bed) throws Exception {
+        bed.daemon().start();
+        Process rm = bed.berth().spawn(bed.daemon().socket(), "run-rm", "run", "--rm", "--name", "i1", "--",
+                "sleep", "300");
+        Process keep = bed.berth().spawn(bed.daemon().socket(), "run-keep", "run", "--name", "i2", "--",
+                "sleep", "300");
+        eventually("both running", () -> {
+            String ps = berth(bed, "ps").stdout();
+            return ps.contains("i1") && ps.contains("i2");
+        });
+        long i1 = pid(bed, "i1");
+        long i2 = pid(bed, "i2");
+        bed.run(List.of("kill", "-INT", Long.toString(rm.pid()), Long.toString(keep.pid()))).assertSuccess();
+        assertTrue(rm.waitFor(20, java.util.concurrent.TimeUnit.SECONDS), "berth run --rm ignored SIGINT");
+        assertTrue(keep.waitFor(20, java.util.concurrent.TimeUnit.SECONDS), "berth run ignored SIGINT");
+        eventually("processes killed", () -> gone(i1) && gone(i2));
+        CommandResult all = berth(bed, "ps", "-a").assertSuccess();
+        assertFalse(all.stdout().contains("i1"), all::describe);
+        assertTrue(all.lines().stream().anyMatch(l -> l.endsWith("i2") && l.contains("Exited (137)")),
+                all::describe);
+        berth(bed, "rm", "i2").assertSuccess();
+        assertNothingLeft(bed);
+    }
+
     private static long pid(Testbed bed, String container) throws IOException {
         return JSON.readTree(bed.docker().ok("inspect", container).stdout()).get(0).path("State").path("Pid").asLong();
     }

@@ -109,8 +109,44 @@ public final class RunCommand extends LeafCommand {
         return attach(invocation, engine, id, options.bool("rm"));
     }
 
-    /** Streams the output, waits, removes when asked; returns the command's exit status. */
+    /**
+     * Streams the output, waits, removes when asked; returns the command's exit status. Should the
+     * CLI be stopped meanwhile (Ctrl-C, SIGTERM), a shutdown hook kills the process (SIGKILL; Berth
+     * forwards no signals) or, with {@code --rm}, removes the sandbox.
+     */
     private static int attach(Invocation invocation, EngineClient engine, String id, boolean remove) {
+        Thread hook = new Thread(() -> stopFromHook(engine, id, remove), "berth-run-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return follow(invocation, engine, id, remove);
+        } finally {
+            removeHook(hook);
+        }
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the JVM is shutting down, so the hook runs (or ran) already: nothing to undo
+            return;
+        }
+    }
+
+    private static void stopFromHook(EngineClient engine, String id, boolean remove) {
+        try {
+            if (remove) {
+                engine.send(HttpRequest.of("DELETE", engine.target("/containers/" + id, Map.of("force",
+                        List.of("1")))));
+            } else {
+                engine.send(HttpRequest.of("POST", engine.target("/containers/" + id + "/kill", Map.of())));
+            }
+        } catch (DaemonError | ConnectionFailure e) {
+            System.err.println(e.getMessage());
+        }
+    }
+
+    private static int follow(Invocation invocation, EngineClient engine, String id, boolean remove) {
         try (ResponseStream logs = engine.stream("/containers/" + id + "/logs",
                 Map.of("follow", List.of("1"), "stdout", List.of("1"), "stderr", List.of("1")))) {
             logs.copyTo(invocation.out());

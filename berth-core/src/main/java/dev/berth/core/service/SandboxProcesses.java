@@ -222,6 +222,16 @@ public final class SandboxProcesses implements AutoCloseable {
         return e.sandbox;
     }
 
+    /** Kills (SIGKILL) the sandbox's running process; 409 when it does not run one. */
+    public synchronized void kill(String term) {
+        Entry e = entry(sandboxes.resolve(term));
+        if (e.pid <= 0) {
+            throw new ConflictException("Cannot kill container: " + term + ": container " + e.sandbox.id().value()
+                    + " is not running");
+        }
+        launcher.kill(e.pid);
+    }
+
     private void removeNow(Entry e) {
         try {
             sandboxes.remove(e.sandbox.id().value(), true);

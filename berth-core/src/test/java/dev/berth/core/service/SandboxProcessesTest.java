@@ -114,6 +114,15 @@ class SandboxProcessesTest {
     }
 
     @Test
+    void killEndsTheProcessAndKeepsTheSandbox() throws Exception {
+        Sandbox s = run("c1", false, "sleep", "9");
+        processes.kill("c1");
+        assertEquals(137, processes.await("c1", "not-running"));
+        assertEquals(ProcessState.EXITED, processes.state(s.id()).status());
+        assertThrows(ConflictException.class, () -> processes.kill("c1"));
+    }
+
+    @Test
     void sandboxesWithoutACommandStayLiveAndStartIsANoOp() {
         Sandbox s = processes.create(CreateSandbox.on("c1", "bridge"), List.of(), false);
         processes.start("c1");

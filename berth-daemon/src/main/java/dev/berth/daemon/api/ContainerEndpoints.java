@@ -2,6 +2,7 @@ package dev.berth.daemon.api;
 
 import dev.berth.api.types.ContainerCreateRequest;
 import dev.berth.api.types.ContainerCreateResponse;
+import dev.berth.core.errors.InvalidParameterException;
 import dev.berth.core.errors.NotFoundException;
 import dev.berth.core.model.Sandbox;
 import dev.berth.core.model.SandboxId;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -50,6 +52,7 @@ final class ContainerEndpoints {
                 .add("GET", "/containers/{id}/json", this::inspect)
                 .add("POST", "/containers/{id}/start", this::start)
                 .add("POST", "/containers/{id}/wait", this::await)
+                .add("POST", "/containers/{id}/kill", this::kill)
                 .add("GET", "/containers/{id}/logs", this::logs)
                 .add("DELETE", "/containers/{id}", this::remove);
     }
@@ -153,6 +156,16 @@ final class ContainerEndpoints {
         } catch (NotFoundException e) {
             return false;
         }
+    }
+
+    /** {@code POST /containers/{id}/kill?signal=}: 204; Berth sends SIGKILL only. */
+    private Reply kill(ApiRequest request) {
+        String signal = request.query("signal").orElse("").toUpperCase(Locale.ROOT);
+        if (!List.of("", "KILL", "SIGKILL", "9").contains(signal)) {
+            throw new InvalidParameterException("Berth can only send SIGKILL, not " + signal);
+        }
+        processes.kill(request.pathParameter(0));
+        return new Reply.Empty(204);
     }
 
     /** {@code DELETE /containers/{id}?force=}: 204; a running process needs force and is killed. */

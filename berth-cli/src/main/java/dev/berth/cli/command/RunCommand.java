@@ -65,7 +65,7 @@ public final class RunCommand extends LeafCommand {
     protected Flags flags() {
         return new Flags()
                 .bool("detach", 'd', "Run sandbox in background and print sandbox ID")
-                .bool("rm", '\0', "Automatically remove the sandbox and its associated anonymous volumes when it exits")
+                .bool("rm", '\0', "Automatically remove the sandbox when its process exits")
                 .string("name", '\0', "string", "Assign a name to the sandbox")
                 .string("hostname", '\0', "string", "Sandbox host name")
                 .list("network", '\0', "network", "Connect a sandbox to a network")

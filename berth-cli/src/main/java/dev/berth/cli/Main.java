@@ -9,7 +9,11 @@ import dev.berth.cli.shell.Flags;
 import dev.berth.cli.shell.Invocation;
 import dev.berth.cli.shell.UsageError;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.cli.command.ContainerRemove;
 import dev.berth.cli.command.EventsCommand;
+import dev.berth.cli.command.ExecCommand;
+import dev.berth.cli.command.PsCommand;
+import dev.berth.cli.command.RunCommand;
 import dev.berth.cli.command.InfoCommand;
 import dev.berth.cli.command.NetworkCreate;
 import dev.berth.cli.command.NetworkPrune;
@@ -155,6 +159,10 @@ public final class Main {
                 .add(new CommandGroup("network", "Manage networks", network))
                 .add(new CommandGroup("system", "Manage Berth", new CommandRegistry().add(new EventsCommand())))
                 .add(new EventsCommand())
+                .add(new RunCommand())
+                .add(new ExecCommand())
+                .add(new PsCommand())
+                .add(new ContainerRemove())
                 .add(new VersionCommand())
                 .add(new InfoCommand());
     }

@@ -4,6 +4,7 @@ import dev.berth.core.service.EventLog;
 import dev.berth.core.service.NetworkDependencies;
 import dev.berth.core.service.NetworkService;
 import dev.berth.core.service.NetworkSettings;
+import dev.berth.core.service.SandboxProcesses;
 import dev.berth.core.service.SandboxService;
 import dev.berth.daemon.api.ApiContext;
 import dev.berth.daemon.api.ApiServer;
@@ -18,6 +19,7 @@ import dev.berth.daemon.driver.none.NullDriver;
 import dev.berth.daemon.firewall.nft.NftFirewall;
 import dev.berth.daemon.netns.NamedNetnsRuntime;
 import dev.berth.daemon.netns.NetnsSandboxNamespaces;
+import dev.berth.daemon.process.ChildProcessLauncher;
 import dev.berth.daemon.store.SqliteStateStore;
 import dev.berth.kernel.netlink.RtNetlink;
 import dev.berth.kernel.nftables.NftContext;
@@ -93,8 +95,13 @@ final class Daemon {
         SandboxService sandboxes = new SandboxService(networks, runtime, HostFacts.ephemeralPorts());
         sandboxes.start();
         startDns(config, sandboxes, networks.events());
-        ApiServer api = new ApiServer(new ApiContext(networks, sandboxes,
-                HostFacts.systemInfo(config, roots.engineId(), version())));
+        SandboxProcesses processes = new SandboxProcesses(sandboxes, store,
+                new ChildProcessLauncher(config.execRoot().resolve("sandboxes"), Path.of("/etc/resolv.conf")),
+                Clock.systemUTC());
+        processes.restore();
+        opened.push(processes);
+        ApiServer api = new ApiServer(new ApiContext(networks, sandboxes, networks.events(), Clock.systemUTC(),
+                HostFacts.systemInfo(config, roots.engineId(), version()), processes));
         opened.push(api);
         api.start(config.socketPath());
         installSignals();

@@ -54,6 +54,8 @@ class ArchitectureTest {
                 "dev.berth.core.errors..", "dev.berth.kernel..").check(classes);
         onlyUses("dev.berth.daemon.netns..", "dev.berth.core.spi..", "dev.berth.core.model..",
                 "dev.berth.core.errors..", "dev.berth.kernel..").check(classes);
+        onlyUses("dev.berth.daemon.process..", "dev.berth.core.spi..", "dev.berth.core.model..",
+                "dev.berth.core.errors..").check(classes);
         onlyUses("dev.berth.daemon.firewall..", "dev.berth.core.spi..", "dev.berth.core.model..",
                 "dev.berth.core.errors..", "dev.berth.kernel.nftables..").check(classes);
         onlyUses("dev.berth.daemon.store..", "dev.berth.core.spi..", "dev.berth.core.model..",

@@ -1,7 +1,7 @@
 package dev.berth.api.types;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
 import java.util.Map;
@@ -15,22 +15,36 @@ public record ContainerCreateRequest(
         @JsonProperty("Hostname") String hostname,
         @JsonProperty("Image") String image,
         @JsonProperty("HostConfig") HostConfig hostConfig,
-        @JsonProperty("NetworkingConfig") NetworkingConfig networkingConfig) {
+        @JsonProperty("NetworkingConfig") NetworkingConfig networkingConfig,
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("Cmd") List<String> cmd,
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("Tty") Boolean tty) {
+
+    /** Without a command: a sandbox that runs no process. */
+    public ContainerCreateRequest(String hostname, String image, HostConfig hostConfig,
+                                  NetworkingConfig networkingConfig) {
+        this(hostname, image, hostConfig, networkingConfig, null, null);
+    }
 
     /**
-     * {@code HostConfig}: {@code NetworkMode} ({@code default}, {@code host}, {@code none}, a network)
-     * and {@code PortBindings} ({@code {"80/tcp":[{"HostIp":"","HostPort":"8080"}]}}; left out when
-     * null, as in {@code docker ps}).
+     * {@code HostConfig}: {@code NetworkMode} ({@code default}, {@code host}, {@code none}, a
+     * network), {@code AutoRemove} ({@code --rm}) and {@code PortBindings} ({@code -p}, Docker's
+     * shape: {@code {"80/tcp":[{"HostIp":"","HostPort":"8080"}]}}); the last two are left out of
+     * the JSON when absent, as in {@code docker ps}.
      */
-    @JsonPropertyOrder({"NetworkMode", "PortBindings"})
+    @JsonPropertyOrder({"NetworkMode", "AutoRemove", "PortBindings"})
     public record HostConfig(
             @JsonProperty("NetworkMode") String networkMode,
-            @JsonProperty("PortBindings") @JsonInclude(JsonInclude.Include.NON_NULL)
+            @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("AutoRemove") Boolean autoRemove,
+            @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("PortBindings")
             Map<String, List<PortBinding>> portBindings) {
 
         /** Only the network mode ({@code docker ps}). */
         public HostConfig(String networkMode) {
-            this(networkMode, null);
+            this(networkMode, null, null);
+        }
+
+        public HostConfig(String networkMode, Map<String, List<PortBinding>> portBindings) {
+            this(networkMode, null, portBindings);
         }
     }
 

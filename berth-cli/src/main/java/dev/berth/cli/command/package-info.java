@@ -1,7 +1,7 @@
 /**
  * The commands themselves: {@code network ls/inspect/create/rm/prune}, {@code events} (also
- * under {@code system}), {@code version}, {@code info}; later {@code network
- * connect/disconnect}, {@code run}, {@code exec}, {@code ps}, {@code rm}.
+ * under {@code system}), {@code version}, {@code info}, and sandbox lifecycle: {@code run},
+ * {@code exec}, {@code ps}, {@code rm}; later {@code network connect/disconnect}.
  *
  * <pre>{@code
  * public final class NetworkRemove extends LeafCommand { ... }   // then register it in Main.commands()
@@ -16,6 +16,9 @@
  * checks ({@link dev.berth.cli.command.IpamFlags}) and body, {@code rm} does GET then DELETE per
  * name. Prompts ({@link dev.berth.cli.command.Confirmation}) read {@link
  * dev.berth.cli.Invocation#in()}. The one intended difference: {@code network create} shows the
- * daemon's {@code Warning}.
+ * daemon's {@code Warning}. {@code run} and {@code exec} are Berth's own: {@code run} uses the
+ * Berth extension of the container API (create with {@code Cmd}, start, raw {@code logs}
+ * follow, {@code wait}); {@code exec} runs {@code nsenter} on the sandbox process's PID itself,
+ * so it needs root on the daemon's host ({@link dev.berth.cli.command.ExecCommand}).
  */
 package dev.berth.cli.command;

@@ -44,6 +44,15 @@ public final class ResponseStream implements AutoCloseable {
         return line.toString(StandardCharsets.UTF_8);
     }
 
+    /** Copies the rest of the body to {@code out} as it arrives, flushing after every read. */
+    public void copyTo(java.io.PrintStream out) throws IOException {
+        byte[] buffer = new byte[8192];
+        for (int n = body.read(buffer); n >= 0; n = body.read(buffer)) {
+            out.write(buffer, 0, n);
+            out.flush();
+        }
+    }
+
     /** The rest of the body, read to its end. */
     public byte[] readAll() throws IOException {
         return body.readAllBytes();

@@ -29,6 +29,14 @@ public abstract class LeafCommand implements Command {
         return summary();
     }
 
+    /**
+     * Whether flags may follow positional arguments; {@code false} for commands whose arguments
+     * end in a command line of their own ({@code run}, {@code exec}), as in docker.
+     */
+    protected boolean interspersed() {
+        return true;
+    }
+
     /** Does the work once flags and arguments are valid. */
     protected abstract int run(Invocation invocation, Flags.Options options);
 
@@ -38,7 +46,7 @@ public abstract class LeafCommand implements Command {
         Flags flags = flags();
         Flags.Options options;
         try {
-            options = flags.parse(args, true);
+            options = flags.parse(args, interspersed());
         } catch (UsageError e) {
             throw new UsageError(usageMessage(e.getMessage(), here.path(), arguments(), "Run"), e.exitCode());
         }

@@ -22,6 +22,8 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * Sandbox use cases: create (namespace, then endpoints), connect, disconnect, remove, and the
@@ -371,8 +373,15 @@ public final class SandboxService {
     }
 
     private void publishContainer(String action, Sandbox sandbox) {
-        events.publish(new Event(Event.TYPE_CONTAINER, action, sandbox.id().value(),
-                Map.of("name", sandbox.name(), "image", IMAGE), now()));
+        publishContainer(action, sandbox, Map.of());
+    }
+
+    /** A {@code container} event with the name, image and {@code extra} attributes ({@code die}'s {@code exitCode}). */
+    void publishContainer(String action, Sandbox sandbox, Map<String, String> extra) {
+        Map<String, String> attributes = new TreeMap<>(extra);
+        attributes.put("name", sandbox.name());
+        attributes.put("image", IMAGE);
+        events.publish(new Event(Event.TYPE_CONTAINER, action, sandbox.id().value(), attributes, now()));
     }
 
     /** What Berth reports as every sandbox's image: it runs none. */

@@ -1,8 +1,10 @@
 /**
  * Use cases: networks (start-up, list with filters, look-up by id, name or id prefix, create,
  * remove, prune), sandboxes and their endpoints ({@link dev.berth.core.service.SandboxService}:
- * create, connect, disconnect, remove, start-up restore), and the event log they report to.
- * Each change follows validate, then apply with rollback.
+ * create, connect, disconnect, remove, start-up restore), the process a sandbox may run
+ * ({@link dev.berth.core.service.SandboxProcesses}: {@code berth run}'s create with a command,
+ * start, wait, remove, with the sandbox living as long as its process), and the event log they
+ * report to. Each change follows validate, then apply with rollback.
  *
  * <pre>{@code
  * NetworkService networks = new NetworkService(
@@ -18,13 +20,19 @@
  * sandboxes.create(new CreateSandbox("web", "", "mynet", Map.of(),
  *         List.of(new PortRequest("80/tcp", "", "8080"))));  // 0.0.0.0:8080 (+ [::]:8080 with IPv6)
  * networks.remove("mynet");                                  // 403 while c1 is attached
+ * SandboxProcesses processes = new SandboxProcesses(sandboxes, store, launcher, clock);
+ * processes.restore();                                       // stored commands: exited, or removed (--rm)
+ * processes.create(CreateSandbox.on("r1", "mynet"), List.of("sleep", "9"), true);
+ * processes.start("r1");                                     // exits → removed (autoRemove)
+ * int status = processes.await("r1", "not-running");
  * }</pre>
  *
  * <p>Reads use a snapshot and never block; writes hold one lock, so subnet choice sees every
  * other network. {@link dev.berth.core.service.NetworkPlanner} turns a request into the final
  * network without side effects; only then are the store and the driver touched. Event listeners
  * run under the event log's lock and must not block. Sandboxes share the network write lock (one
- * lock, no lock order); addresses live in an in-memory {@code AddressBook} rebuilt from the store
+ * lock, no lock order); {@code SandboxProcesses} has its own monitor, taken before the network
+ * lock, never after it, and never held while waiting for an exit; addresses live in an in-memory {@code AddressBook} rebuilt from the store
  * at start-up (gateways, auxiliary addresses, every endpoint's addresses), as Docker's IPAM is. The services know no kernel or I/O: drivers, the sandbox
  * runtime, the store and the host's prefixes are ports ({@code spi}).
  *

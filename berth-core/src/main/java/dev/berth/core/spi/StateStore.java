@@ -5,6 +5,7 @@ import dev.berth.core.model.EndpointId;
 import dev.berth.core.model.Network;
 import dev.berth.core.model.NetworkId;
 import dev.berth.core.model.Sandbox;
+import dev.berth.core.model.SandboxCommand;
 import dev.berth.core.model.SandboxId;
 import java.util.List;
 import java.util.Optional;
@@ -41,8 +42,14 @@ public interface StateStore extends AutoCloseable {
     /** Inserts the sandbox or replaces the stored one with the same id. */
     void putSandbox(Sandbox sandbox);
 
-    /** Deletes the sandbox and, in the same transaction, its endpoints; succeeds when it is already gone. */
+    /** Deletes the sandbox and, in the same transaction, its endpoints and command; succeeds when it is already gone. */
     void deleteSandbox(SandboxId id);
+
+    /** The commands of sandboxes made to run a process. */
+    List<SandboxCommand> commands();
+
+    /** Inserts the command or replaces the one stored for the same sandbox. */
+    void putCommand(SandboxCommand command);
 
     List<Endpoint> endpoints();
 

@@ -3,7 +3,8 @@
  * kernel objects of networks and endpoints, {@link dev.berth.core.spi.SandboxRuntime} for
  * sandbox namespaces, {@link dev.berth.core.spi.StateStore} for durable state and
  * {@link dev.berth.core.spi.HostPrefixes} for the host's routes and addresses that automatic
- * subnets avoid. Implementations live in the daemon module ({@code driver.*}, {@code store}).
+ * subnets avoid, {@link dev.berth.core.spi.ProcessLauncher} for the process a sandbox runs.
+ * Implementations live in the daemon module ({@code driver.*}, {@code store}, {@code process}).
  *
  * <pre>{@code
  * driver.ensure(network);   // idempotent: safe at every start-up

@@ -5,6 +5,7 @@ import dev.berth.core.model.EndpointId;
 import dev.berth.core.model.Network;
 import dev.berth.core.model.NetworkId;
 import dev.berth.core.model.Sandbox;
+import dev.berth.core.model.SandboxCommand;
 import dev.berth.core.model.SandboxId;
 import dev.berth.core.spi.StateStore;
 import java.util.ArrayList;
@@ -22,6 +23,17 @@ public final class InMemoryStore implements StateStore {
     final Map<NetworkId, Network> retired = new LinkedHashMap<>();
     final Map<String, String> settings = new LinkedHashMap<>();
     final Map<SandboxId, Sandbox> sandboxes = new LinkedHashMap<>();
+    final Map<SandboxId, SandboxCommand> commands = new LinkedHashMap<>();
+
+    @Override
+    public synchronized List<SandboxCommand> commands() {
+        return new ArrayList<>(commands.values());
+    }
+
+    @Override
+    public synchronized void putCommand(SandboxCommand command) {
+        commands.put(command.sandbox(), command);
+    }
     final Map<EndpointId, Endpoint> endpoints = new LinkedHashMap<>();
 
     @Override
@@ -69,6 +81,7 @@ public final class InMemoryStore implements StateStore {
     public synchronized void deleteSandbox(SandboxId id) {
         sandboxes.remove(id);
         endpoints.values().removeIf(e -> e.sandboxId().equals(id));
+        commands.remove(id);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.berth.daemon.api;
 
 import dev.berth.core.service.EventLog;
 import dev.berth.core.service.NetworkService;
+import dev.berth.core.service.SandboxProcesses;
 import dev.berth.core.service.SandboxService;
 import java.time.Clock;
 
@@ -13,11 +14,18 @@ import java.time.Clock;
  * @param events   the event log {@code /events} streams from
  * @param clock    "now" for {@code since}/{@code until} of {@code /events}
  * @param system   facts reported by {@code /version} and {@code /info}
+ * @param processes the processes sandboxes run ({@code berth run})
  */
 public record ApiContext(NetworkService networks, SandboxService sandboxes, EventLog events, Clock clock,
-                         SystemInfo system) {
+                         SystemInfo system, SandboxProcesses processes) {
 
-    /** With the network service's own event log and the system clock. */
+    /** Without processes: a sandbox with a command is refused. */
+    public ApiContext(NetworkService networks, SandboxService sandboxes, EventLog events, Clock clock,
+                      SystemInfo system) {
+        this(networks, sandboxes, events, clock, system, SandboxProcesses.withoutProcesses(sandboxes, clock));
+    }
+
+    /** With the network service's own event log and the system clock, without processes. */
     public ApiContext(NetworkService networks, SandboxService sandboxes, SystemInfo system) {
         this(networks, sandboxes, networks.events(), Clock.systemUTC(), system);
     }

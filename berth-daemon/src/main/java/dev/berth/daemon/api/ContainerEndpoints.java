@@ -2,23 +2,48 @@ package dev.berth.daemon.api;
 
 import dev.berth.api.types.ContainerCreateRequest;
 import dev.berth.api.types.ContainerCreateResponse;
+import dev.berth.core.errors.InvalidParameterException;
+import dev.berth.core.errors.NotFoundException;
 import dev.berth.core.model.Sandbox;
+import dev.berth.core.model.SandboxId;
 import dev.berth.core.service.CreateSandbox;
+import dev.berth.core.service.ProcessState;
+import dev.berth.core.service.SandboxProcesses;
 import dev.berth.core.service.SandboxService;
+import dev.berth.core.service.SandboxView;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 
 /**
- * {@code /containers} routes, as far as networking needs them: a container is a sandbox, live
- * from create to remove (no process runs yet, so start is a no-op and every container is
- * {@code running}).
+ * {@code /containers} routes. A container is a sandbox; created with a {@code Cmd} it runs that
+ * process (Berth's extension for {@code berth run}: start, wait, logs), else it runs none and is
+ * {@code running} from create to remove.
+ *
+ * <p>{@code logs} streams the raw output file (stdout and stderr interleaved, not Docker's
+ * multiplexed frames): fine for the berth CLI, not for the docker CLI's non-TTY {@code logs}.
  */
 final class ContainerEndpoints {
+    private static final long LOG_POLL_MILLIS = 50;
+    private static final String RAW_STREAM = "application/vnd.docker.raw-stream";
+
     private final SandboxService sandboxes;
+    private final SandboxProcesses processes;
     private final Clock clock;
 
-    ContainerEndpoints(SandboxService sandboxes, Clock clock) {
+    ContainerEndpoints(SandboxService sandboxes, SandboxProcesses processes, Clock clock) {
         this.sandboxes = sandboxes;
+        this.processes = processes;
         this.clock = clock;
     }
 
@@ -27,38 +52,128 @@ final class ContainerEndpoints {
                 .add("GET", "/containers/json", this::list)
                 .add("GET", "/containers/{id}/json", this::inspect)
                 .add("POST", "/containers/{id}/start", this::start)
+                .add("POST", "/containers/{id}/wait", this::await)
+                .add("POST", "/containers/{id}/kill", this::kill)
+                .add("GET", "/containers/{id}/logs", this::logs)
                 .add("DELETE", "/containers/{id}", this::remove);
     }
 
-    /** {@code POST /containers/create?name=}: 201 {@code {"Id","Warnings":[]}}; the sandbox is live at once. */
+    /** {@code POST /containers/create?name=}: 201 {@code {"Id","Warnings":[]}}. */
     private Reply create(ApiRequest request) {
         ContainerCreateRequest body = request.body(ContainerCreateRequest.class)
                 .orElse(new ContainerCreateRequest(null, null, null, null));
         CreateSandbox create = ContainerMapper.toCreate(request.query("name").orElse(""), body);
-        Sandbox sandbox = sandboxes.create(create);
+        List<String> command = body.cmd() == null ? List.of() : body.cmd();
+        boolean autoRemove = body.hostConfig() != null && Boolean.TRUE.equals(body.hostConfig().autoRemove());
+        Sandbox sandbox = processes.create(create, command, autoRemove);
         List<String> warnings = sandbox.isHostMode() && !create.ports().isEmpty()
                 ? List.of("Published ports are discarded when using host network mode") : List.of();
         return new Reply.Json(201, new ContainerCreateResponse(sandbox.id().value(), warnings));
     }
 
-    /** {@code GET /containers/json}: every sandbox is running, so {@code all} changes nothing. */
+    /** {@code GET /containers/json?all=}: without {@code all} only running ones. */
     private Reply list(ApiRequest request) {
-        return Reply.ok(sandboxes.list().stream().map(v -> ContainerMapper.summary(v, clock.instant())).toList());
+        boolean all = request.queryFlag("all");
+        List<Object> out = new ArrayList<>();
+        for (SandboxView view : sandboxes.list()) {
+            ProcessState state = stateOf(view);
+            if (state != null && (all || state.isRunning())) {
+                out.add(ContainerMapper.summary(view, state, clock.instant()));
+            }
+        }
+        return Reply.ok(out);
+    }
+
+    /** The process state, {@code null} when the sandbox went meanwhile. */
+    private ProcessState stateOf(SandboxView view) {
+        try {
+            return processes.state(view.sandbox().id());
+        } catch (NotFoundException e) {
+            return null;
+        }
     }
 
     private Reply inspect(ApiRequest request) {
-        return Reply.ok(ContainerMapper.inspect(sandboxes.inspect(request.pathParameter(0))));
+        SandboxView view = sandboxes.inspect(request.pathParameter(0));
+        return Reply.ok(ContainerMapper.inspect(view, processes.state(view.sandbox().id())));
     }
 
-    /** {@code POST /containers/{id}/start}: 204; the sandbox has been live since create. */
+    /** {@code POST /containers/{id}/start}: 204; starts the process, if the sandbox has one. */
     private Reply start(ApiRequest request) {
-        sandboxes.resolve(request.pathParameter(0));
+        processes.start(request.pathParameter(0));
         return new Reply.Empty(204);
     }
 
-    /** {@code DELETE /containers/{id}?force=}: 204; without force a (running) sandbox is a 409. */
+    /** {@code POST /containers/{id}/wait?condition=}: blocks, then {@code {"StatusCode":N}}. */
+    private Reply await(ApiRequest request) {
+        try {
+            int status = processes.await(request.pathParameter(0), request.query("condition").orElse(""));
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("StatusCode", status);
+            return Reply.ok(body);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("wait interrupted", e);
+        }
+    }
+
+    /**
+     * {@code GET /containers/{id}/logs?follow=}: the output so far; with {@code follow} more as it
+     * comes, until the process has exited (or the sandbox is gone) and the file is read to its end.
+     */
+    private Reply logs(ApiRequest request) {
+        String term = request.pathParameter(0);
+        Optional<String> path = processes.logPath(term);
+        boolean follow = request.queryFlag("follow");
+        String id = sandboxes.resolve(term).id().value();
+        return new Reply.Stream(200, RAW_STREAM, sink -> {
+            if (path.isPresent()) {
+                stream(sink, Path.of(path.get()), follow ? id : null);
+            }
+        });
+    }
+
+    private void stream(Reply.StreamSink sink, Path file, String followId) throws IOException, InterruptedException {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[8192];
+            while (!sink.failed()) {
+                boolean done = followId == null || !running(followId);
+                int n = in.read(buffer);
+                if (n > 0) {
+                    sink.send(Arrays.copyOf(buffer, n));
+                } else if (done) {
+                    return;
+                } else {
+                    Thread.sleep(LOG_POLL_MILLIS);
+                }
+            }
+        } catch (NoSuchFileException e) {
+            // never started, or removed already: no output to show
+            return;
+        }
+    }
+
+    private boolean running(String id) {
+        try {
+            return processes.state(new SandboxId(id)).isRunning();
+        } catch (NotFoundException e) {
+            return false;
+        }
+    }
+
+    /** {@code POST /containers/{id}/kill?signal=}: 204; Berth sends SIGKILL only. */
+    private Reply kill(ApiRequest request) {
+        String signal = request.query("signal").orElse("").toUpperCase(Locale.ROOT);
+        if (!List.of("", "KILL", "SIGKILL", "9").contains(signal)) {
+            throw new InvalidParameterException("Berth can only send SIGKILL, not " + signal);
+        }
+        processes.kill(request.pathParameter(0));
+        return new Reply.Empty(204);
+    }
+
+    /** {@code DELETE /containers/{id}?force=}: 204; a running process needs force and is killed. */
     private Reply remove(ApiRequest request) {
-        sandboxes.remove(request.pathParameter(0), request.queryFlag("force"));
+        processes.remove(request.pathParameter(0), request.queryFlag("force"));
         return new Reply.Empty(204);
     }
 }

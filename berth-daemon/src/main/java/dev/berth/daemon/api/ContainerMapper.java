@@ -15,6 +15,7 @@ import dev.berth.core.model.Sandbox;
 import dev.berth.core.service.Attachment;
 import dev.berth.core.service.CreateSandbox;
 import dev.berth.core.service.EndpointRequest;
+import dev.berth.core.service.ProcessState;
 import dev.berth.core.service.SandboxService;
 import dev.berth.core.service.SandboxView;
 import java.time.Duration;
@@ -74,25 +75,48 @@ final class ContainerMapper {
                 e.ipv4() == null ? "" : e.ipv4().toString(), e.ipv6() == null ? "" : e.ipv6().toString());
     }
 
-    static ContainerSummary summary(SandboxView view, Instant now) {
+    static ContainerSummary summary(SandboxView view, ProcessState process, Instant now) {
         Sandbox s = view.sandbox();
-        return new ContainerSummary(s.id().value(), List.of("/" + s.name()), SandboxService.IMAGE, "", "",
-                s.created().getEpochSecond(), PortMapper.summaryPorts(view), Map.of(), "running", "Up " + humanDuration(s.created(), now),
-                new ContainerCreateRequest.HostConfig(s.networkMode()), new ContainerSummary.Networks(networks(view)),
-                List.of());
+        return new ContainerSummary(s.id().value(), List.of("/" + s.name()), SandboxService.IMAGE, "",
+                String.join(" ", process.command()), s.created().getEpochSecond(), PortMapper.summaryPorts(view),
+                Map.of(), process.status(), status(s, process, now), hostConfig(s, process, null),
+                new ContainerSummary.Networks(networks(view)), List.of());
     }
 
-    static ContainerInspect inspect(SandboxView view) {
+    /** {@code docker ps}'s STATUS: {@code Up 5 seconds}, {@code Exited (3) 2 minutes ago}, {@code Created}. */
+    static String status(Sandbox s, ProcessState process, Instant now) {
+        return switch (process.status()) {
+            case ProcessState.CREATED -> "Created";
+            case ProcessState.EXITED -> "Exited (" + process.exitCode() + ") "
+                    + humanDuration(process.finishedAt(), now) + " ago";
+            default -> "Up " + humanDuration(process.startedAt() == null ? s.created() : process.startedAt(), now);
+        };
+    }
+
+    /** {@code ports} {@code null}: left out, as {@code docker ps} shows it. */
+    private static ContainerCreateRequest.HostConfig hostConfig(Sandbox s, ProcessState process,
+            Map<String, List<ContainerCreateRequest.PortBinding>> ports) {
+        return new ContainerCreateRequest.HostConfig(s.networkMode(), process.autoRemove() ? Boolean.TRUE : null, ports);
+    }
+
+    static ContainerInspect inspect(SandboxView view, ProcessState process) {
         Sandbox s = view.sandbox();
         String created = NetworkMapper.rfc3339Nano(s.created());
-        ContainerInspect.State state = new ContainerInspect.State("running", true, false, false, false, false, 0, 0,
-                "", created, ZERO_TIME);
+        List<String> cmd = process.command();
+        boolean legacy = cmd.isEmpty();
+        ContainerInspect.State state = new ContainerInspect.State(process.status(), process.isRunning(), false, false,
+                false, false, (int) process.pid(), process.exitCode(), "",
+                legacy ? created : time(process.startedAt()), time(process.finishedAt()));
         ContainerInspect.Config config = new ContainerInspect.Config(s.hostname(), "", "", false, false, false, false,
-                false, false, null, List.of(), SandboxService.IMAGE, null, "", null, null, Map.of());
-        return new ContainerInspect(s.id().value(), created, "", List.of(), state, SandboxService.IMAGE, "", "", "", "",
+                false, false, null, cmd, SandboxService.IMAGE, null, "", null, null, Map.of());
+        return new ContainerInspect(s.id().value(), created, legacy ? "" : cmd.getFirst(),
+                legacy ? List.of() : cmd.subList(1, cmd.size()), state, SandboxService.IMAGE, "", "", "", "",
                 "/" + s.name(), 0, "", "linux", "", "", "", null,
-                new ContainerCreateRequest.HostConfig(s.networkMode(), PortMapper.portBindings(s.ports())),
-                List.of(), config, networkSettings(view));
+                hostConfig(s, process, PortMapper.portBindings(s.ports())), List.of(), config, networkSettings(view));
+    }
+
+    private static String time(Instant instant) {
+        return instant == null ? ZERO_TIME : NetworkMapper.rfc3339Nano(instant);
     }
 
     private static ContainerInspect.NetworkSettings networkSettings(SandboxView view) {

@@ -24,5 +24,8 @@
  * ({@link dev.berth.daemon.api.Reply.Stream}, {@code /events}) hold their request thread for as
  * long as the client listens; they notice a departed client on the next write (or within a poll
  * interval when Jetty reports the connection failed) and then close their event subscription.
+ * {@code POST /containers/{id}/wait} blocks its (virtual) request thread until the process exits;
+ * {@code GET /containers/{id}/logs} streams the raw output file, not Docker's multiplexed frames
+ * (a Berth extension for {@code berth run}; there is no attach/hijack).
  */
 package dev.berth.daemon.api;

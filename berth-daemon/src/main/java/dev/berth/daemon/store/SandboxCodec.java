@@ -9,6 +9,7 @@ import dev.berth.core.model.IpPrefix;
 import dev.berth.core.model.NetworkId;
 import dev.berth.core.model.PublishedPort;
 import dev.berth.core.model.Sandbox;
+import dev.berth.core.model.SandboxCommand;
 import dev.berth.core.model.SandboxId;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,6 +38,21 @@ final class SandboxCodec {
         return new Sandbox(new SandboxId(root.path("id").asText()), root.path("name").asText(),
                 root.path("hostname").asText(), root.path("netns").asText(), Instant.parse(root.path("created").asText()),
                 root.path("mode").asText(), ports);
+    }
+
+    String encode(SandboxCommand c) {
+        ObjectNode root = mapper.createObjectNode();
+        root.put("v", VERSION).put("sandbox", c.sandbox().value()).put("autoRemove", c.autoRemove());
+        c.argv().forEach(root.putArray("argv")::add);
+        return root.toString();
+    }
+
+    SandboxCommand decodeCommand(String json) {
+        JsonNode root = read(json);
+        List<String> argv = new ArrayList<>();
+        root.path("argv").forEach(a -> argv.add(a.asText()));
+        return new SandboxCommand(new SandboxId(root.path("sandbox").asText()), argv,
+                root.path("autoRemove").asBoolean());
     }
 
     String encode(Endpoint e) {

@@ -6,6 +6,7 @@ import dev.berth.core.model.EndpointId;
 import dev.berth.core.model.Network;
 import dev.berth.core.model.NetworkId;
 import dev.berth.core.model.Sandbox;
+import dev.berth.core.model.SandboxCommand;
 import dev.berth.core.model.SandboxId;
 import dev.berth.core.spi.StateStore;
 import java.nio.file.Files;
@@ -36,6 +37,7 @@ public final class SqliteStateStore implements StateStore {
             CREATE TABLE IF NOT EXISTS sandboxes (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, body TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS endpoints (id TEXT PRIMARY KEY, sandbox TEXT NOT NULL, network TEXT NOT NULL,
                 body TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS commands (sandbox TEXT PRIMARY KEY, body TEXT NOT NULL);
             """;
     private final Connection connection;
     private final NetworkCodec codec = new NetworkCodec();
@@ -154,9 +156,12 @@ public final class SqliteStateStore implements StateStore {
         try {
             connection.setAutoCommit(false);
             try (PreparedStatement endpoints = connection.prepareStatement("DELETE FROM endpoints WHERE sandbox = ?");
+                 PreparedStatement command = connection.prepareStatement("DELETE FROM commands WHERE sandbox = ?");
                  PreparedStatement sandbox = connection.prepareStatement("DELETE FROM sandboxes WHERE id = ?")) {
                 endpoints.setString(1, id.value());
                 endpoints.executeUpdate();
+                command.setString(1, id.value());
+                command.executeUpdate();
                 sandbox.setString(1, id.value());
                 sandbox.executeUpdate();
                 connection.commit();
@@ -169,6 +174,19 @@ public final class SqliteStateStore implements StateStore {
         } catch (SQLException e) {
             throw failure(action, e);
         }
+    }
+
+    @Override
+    public synchronized List<SandboxCommand> commands() {
+        return bodies("read commands", "SELECT body FROM commands ORDER BY sandbox").stream()
+                .map(sandboxCodec::decodeCommand).toList();
+    }
+
+    @Override
+    public synchronized void putCommand(SandboxCommand command) {
+        update("store command of sandbox " + command.sandbox().shortId(),
+                "INSERT OR REPLACE INTO commands (sandbox, body) VALUES (?, ?)", command.sandbox().value(),
+                sandboxCodec.encode(command));
     }
 
     @Override

@@ -11,6 +11,7 @@ import dev.berth.core.model.IpamPool;
 import dev.berth.core.model.Network;
 import dev.berth.core.model.NetworkId;
 import dev.berth.core.model.Sandbox;
+import dev.berth.core.model.SandboxCommand;
 import dev.berth.core.model.SandboxId;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -79,6 +80,22 @@ class SqliteStateStoreTest {
             store.deleteSandbox(c1.id());
             assertTrue(store.sandboxes().isEmpty());
             assertTrue(store.endpoints().isEmpty());
+        }
+    }
+
+    @Test
+    void commandsSurviveReopenAndGoWithTheirSandbox() {
+        Sandbox c1 = new Sandbox(SandboxId.random(new SplittableRandom(5)), "c1", "c1", "/run/berth/netns/abc",
+                Instant.parse("2026-11-28T01:00:00Z"), "bridge");
+        SandboxCommand command = new SandboxCommand(c1.id(), List.of("sh", "-c", "exit 3"), true);
+        try (SqliteStateStore store = SqliteStateStore.open(dir.resolve("berth.db"))) {
+            store.putSandbox(c1);
+            store.putCommand(command);
+        }
+        try (SqliteStateStore store = SqliteStateStore.open(dir.resolve("berth.db"))) {
+            assertEquals(List.of(command), store.commands());
+            store.deleteSandbox(c1.id());
+            assertTrue(store.commands().isEmpty());
         }
     }
 

@@ -1,0 +1,70 @@
+package dev.berth.cli.command;
+
+import dev.berth.cli.http.ConnectionFailure;
+import dev.berth.cli.http.DaemonError;
+import dev.berth.cli.http.EngineClient;
+import dev.berth.cli.http.HttpRequest;
+import dev.berth.cli.shell.CommandFailure;
+import dev.berth.cli.shell.Flags;
+import dev.berth.cli.shell.Invocation;
+import dev.berth.cli.shell.LeafCommand;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code berth rm [-f] CONTAINER...}: {@code DELETE /containers/X?force=}. With {@code -f} the
+ * daemon kills a running process (SIGKILL) first. Removed names are echoed as typed; failures
+ * go to stderr and the command ends with {@code exit status 1}.
+ */
+public final class ContainerRemove extends LeafCommand {
+
+    @Override
+    public String name() {
+        return "rm";
+    }
+
+    @Override
+    public String summary() {
+        return "Remove one or more sandboxes";
+    }
+
+    @Override
+    protected String arguments() {
+        return "[OPTIONS] CONTAINER [CONTAINER...]";
+    }
+
+    @Override
+    protected int minArgs() {
+        return 1;
+    }
+
+    @Override
+    protected int maxArgs() {
+        return Integer.MAX_VALUE;
+    }
+
+    @Override
+    protected Flags flags() {
+        return new Flags().bool("force", 'f', "Force the removal of a running sandbox (uses SIGKILL)");
+    }
+
+    @Override
+    protected int run(Invocation invocation, Flags.Options options) {
+        EngineClient engine = invocation.engine();
+        Map<String, List<String>> query = options.bool("force") ? Map.of("force", List.of("1")) : Map.of();
+        boolean failed = false;
+        for (String name : options.positional()) {
+            try {
+                engine.send(HttpRequest.of("DELETE", engine.target("/containers/" + PathSegment.escape(name), query)));
+                invocation.out().println(name);
+            } catch (DaemonError | ConnectionFailure e) {
+                invocation.err().println(e.getMessage());
+                failed = true;
+            }
+        }
+        if (failed) {
+            throw new CommandFailure("exit status 1", 1);
+        }
+        return 0;
+    }
+}

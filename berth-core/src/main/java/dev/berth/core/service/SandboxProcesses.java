@@ -1,0 +1,316 @@
+package dev.berth.core.service;
+
+import dev.berth.core.errors.ConflictException;
+import dev.berth.core.errors.InvalidParameterException;
+import dev.berth.core.errors.NotFoundException;
+import dev.berth.core.errors.UnavailableException;
+import dev.berth.core.model.IpAddresses;
+import dev.berth.core.model.Sandbox;
+import dev.berth.core.model.SandboxCommand;
+import dev.berth.core.model.SandboxId;
+import dev.berth.core.spi.ProcessLauncher;
+import dev.berth.core.spi.StateStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The process a sandbox runs ({@code berth run}): create with a command, start, wait, remove. The
+ * sandbox lives as long as its process: when it exits the exit status is kept and an
+ * {@code autoRemove} sandbox is removed; otherwise the sandbox stays {@code exited} (namespace
+ * kept) until removed. Removing a running one needs {@code force}, which kills it (SIGKILL).
+ *
+ * <p>The command and {@code autoRemove} are stored with the sandbox; the rest of the process
+ * state lives in memory. The daemon kills every process when it stops (see {@link #close()});
+ * at start-up ({@link #restore()}) a sandbox stored with a command counts as exited (status
+ * 255: its process went with the previous daemon, status unknown) and an {@code autoRemove} one
+ * is removed. A process that outlived a crashed daemon is killed then (found by its namespace).
+ *
+ * <p>Locks: this object's monitor guards the entries; it may be held while calling the
+ * {@link SandboxService} (which takes the network write lock), never the other way round. Waiting
+ * for an exit happens outside the monitor, since the exit callback needs it.
+ */
+public final class SandboxProcesses implements AutoCloseable {
+    private static final long KILL_WAIT_SECONDS = 10;
+
+    /** The exit status reported for a process that ended with the previous daemon. */
+    public static final int UNKNOWN_EXIT = 255;
+
+    private final SandboxService sandboxes;
+    private final StateStore store;
+    private final ProcessLauncher launcher;
+    private final Clock clock;
+    private final Map<SandboxId, Entry> entries = new HashMap<>();
+    private boolean closing;
+
+    /** Mutable state of one sandbox's process, guarded by the outer monitor. */
+    private static final class Entry {
+        final Sandbox sandbox;
+        final List<String> command;
+        final boolean autoRemove;
+        String status;
+        long pid;
+        int exitCode;
+        Instant startedAt;
+        Instant finishedAt;
+        boolean removing;
+        CompletableFuture<Integer> exited = new CompletableFuture<>();
+        final CompletableFuture<Integer> removed = new CompletableFuture<>();
+
+        Entry(Sandbox sandbox, List<String> command, boolean autoRemove) {
+            this.sandbox = sandbox;
+            this.command = List.copyOf(command);
+            this.autoRemove = autoRemove;
+            this.status = command.isEmpty() ? ProcessState.RUNNING : ProcessState.CREATED;
+        }
+
+        ProcessState state() {
+            return new ProcessState(command, autoRemove, status, pid, exitCode, startedAt, finishedAt);
+        }
+    }
+
+    public SandboxProcesses(SandboxService sandboxes, StateStore store, ProcessLauncher launcher, Clock clock) {
+        this.sandboxes = sandboxes;
+        this.store = store;
+        this.launcher = launcher;
+        this.clock = clock;
+    }
+
+    /** For a daemon that cannot start processes: creating a sandbox with a command is refused. */
+    public static SandboxProcesses withoutProcesses(SandboxService sandboxes, Clock clock) {
+        return new SandboxProcesses(sandboxes, null, null, clock);
+    }
+
+    /**
+     * Start-up, after {@link SandboxService#start()}: every stored command's sandbox is
+     * {@code exited} with {@link #UNKNOWN_EXIT}, or removed when {@code autoRemove}; a process
+     * still in its namespace (the previous daemon crashed) is killed first.
+     */
+    public void restore() {
+        List<Entry> remove = new ArrayList<>();
+        synchronized (this) {
+            for (SandboxCommand command : store.commands()) {
+                Sandbox sandbox;
+                try {
+                    sandbox = sandboxes.resolve(command.sandbox().value());
+                } catch (NotFoundException gone) {
+                    continue;
+                }
+                if (!sandbox.netnsPath().isEmpty()) {
+                    launcher.killInNamespace(sandbox.netnsPath());
+                }
+                Entry e = new Entry(sandbox, command.argv(), command.autoRemove());
+                e.status = ProcessState.EXITED;
+                e.exitCode = UNKNOWN_EXIT;
+                e.finishedAt = clock.instant();
+                e.exited.complete(UNKNOWN_EXIT);
+                e.removing = command.autoRemove();
+                entries.put(sandbox.id(), e);
+                if (e.removing) {
+                    remove.add(e);
+                }
+            }
+        }
+        remove.forEach(this::removeNow);
+    }
+
+    /** Creates the sandbox ({@code created} when a command is given, else live at once). */
+    public Sandbox create(CreateSandbox request, List<String> command, boolean autoRemove) {
+        if (!command.isEmpty() && launcher == null) {
+            throw new UnavailableException("this daemon cannot start processes");
+        }
+        if (!command.isEmpty() && command.getFirst().isEmpty()) {
+            throw new InvalidParameterException("no command specified");
+        }
+        synchronized (this) {
+            Sandbox sandbox = sandboxes.create(request);
+            if (!command.isEmpty()) {
+                try {
+                    store.putCommand(new SandboxCommand(sandbox.id(), command, autoRemove));
+                } catch (RuntimeException e) {
+                    try {
+                        sandboxes.remove(sandbox.id().value(), true);
+                    } catch (RuntimeException undo) {
+                        e.addSuppressed(undo);
+                    }
+                    throw e;
+                }
+            }
+            entries.put(sandbox.id(), new Entry(sandbox, command, autoRemove));
+            return sandbox;
+        }
+    }
+
+    /** Starts the sandbox's process unless it runs already or the sandbox has no command. */
+    public synchronized void start(String term) {
+        Entry e = entry(sandboxes.resolve(term));
+        if (e.command.isEmpty() || e.status.equals(ProcessState.RUNNING)) {
+            return;
+        }
+        if (e.removing || closing) {
+            throw new ConflictException("container " + e.sandbox.name() + " is being removed");
+        }
+        SandboxView view = sandboxes.inspect(e.sandbox.id().value());
+        List<String> addresses = new ArrayList<>();
+        for (Attachment a : view.attachments()) {
+            if (a.endpoint().ipv4() != null) {
+                addresses.add(IpAddresses.format(a.endpoint().ipv4().address()));
+            }
+            if (a.endpoint().ipv6() != null) {
+                addresses.add(IpAddresses.format(a.endpoint().ipv6().address()));
+            }
+        }
+        Sandbox s = view.sandbox();
+        CompletableFuture<Integer> exit = e.exited.isDone() ? new CompletableFuture<>() : e.exited;
+        e.exited = exit;
+        boolean embeddedDns = view.attachments().stream().anyMatch(a -> !a.network().isPredefined());
+        e.pid = launcher.start(new ProcessLauncher.Launch(s.id(), s.name(), s.hostname(), s.netnsPath(), e.command,
+                addresses, embeddedDns), code -> exited(e, exit, code));
+        e.status = ProcessState.RUNNING;
+        e.startedAt = clock.instant();
+        sandboxes.publishContainer("start", s, Map.of());
+    }
+
+    /** Called by the launcher (on its own thread) when a process ends. */
+    private void exited(Entry e, CompletableFuture<Integer> exit, int code) {
+        boolean remove;
+        synchronized (this) {
+            e.status = ProcessState.EXITED;
+            e.exitCode = code;
+            e.pid = 0;
+            e.finishedAt = clock.instant();
+            remove = e.autoRemove && !e.removing && !closing;
+            e.removing |= remove;
+        }
+        sandboxes.publishContainer("die", e.sandbox, Map.of("exitCode", Integer.toString(code)));
+        exit.complete(code);
+        if (remove) {
+            removeNow(e);
+        }
+    }
+
+    /**
+     * Removes a sandbox; a running process needs {@code force} and is killed first (a sandbox
+     * without a command counts as running, as before).
+     */
+    public Sandbox remove(String term, boolean force) {
+        Entry e;
+        CompletableFuture<Integer> exit;
+        synchronized (this) {
+            e = entry(sandboxes.resolve(term));
+            if (e.status.equals(ProcessState.RUNNING) && !force) {
+                throw new ConflictException("cannot remove container \"/" + e.sandbox.name() + "\": container is"
+                        + " running: stop the container before removing or force remove");
+            }
+            e.removing = true;
+            exit = e.exited;
+            if (e.pid > 0) {
+                launcher.kill(e.pid);
+            }
+        }
+        if (!e.command.isEmpty() && !exit.isDone() && e.startedAt != null) {
+            awaitQuietly(exit);
+        }
+        removeNow(e);
+        return e.sandbox;
+    }
+
+    /** Kills (SIGKILL) the sandbox's running process; 409 when it does not run one. */
+    public synchronized void kill(String term) {
+        Entry e = entry(sandboxes.resolve(term));
+        if (e.pid <= 0) {
+            throw new ConflictException("Cannot kill container: " + term + ": container " + e.sandbox.id().value()
+                    + " is not running");
+        }
+        launcher.kill(e.pid);
+    }
+
+    private void removeNow(Entry e) {
+        try {
+            sandboxes.remove(e.sandbox.id().value(), true);
+        } catch (NotFoundException gone) {
+            // removed meanwhile by another request: nothing left to do here
+        } finally {
+            if (launcher != null) {
+                launcher.deleteFiles(e.sandbox.id());
+            }
+            synchronized (this) {
+                entries.remove(e.sandbox.id());
+            }
+            e.removed.complete(e.exitCode);
+        }
+    }
+
+    /**
+     * Blocks until the condition holds and returns the exit status: {@code not-running} (default;
+     * at once when the process does not run), {@code next-exit}, or {@code removed}.
+     */
+    public int await(String term, String condition) throws InterruptedException {
+        CompletableFuture<Integer> future;
+        synchronized (this) {
+            Entry e = entry(sandboxes.resolve(term));
+            future = switch (condition.isEmpty() ? "not-running" : condition) {
+                case "not-running" -> e.status.equals(ProcessState.RUNNING) ? e.exited
+                        : CompletableFuture.completedFuture(e.exitCode);
+                case "next-exit" -> e.exited;
+                case "removed" -> e.removed;
+                default -> throw new InvalidParameterException("invalid condition: \"" + condition + "\"");
+            };
+        }
+        try {
+            return future.get();
+        } catch (ExecutionException ex) {
+            throw new IllegalStateException("wait", ex.getCause());
+        }
+    }
+
+    /** The process state of a sandbox (a sandbox without one counts as running). */
+    public synchronized ProcessState state(SandboxId id) {
+        return entry(sandboxes.inspect(id.value()).sandbox()).state();
+    }
+
+    /** The output file of a sandbox's process, if it has a command. */
+    public synchronized Optional<String> logPath(String term) {
+        Entry e = entry(sandboxes.resolve(term));
+        return e.command.isEmpty() || launcher == null ? Optional.empty() : Optional.of(launcher.logPath(e.sandbox.id()));
+    }
+
+    private Entry entry(Sandbox sandbox) {
+        return entries.computeIfAbsent(sandbox.id(), id -> new Entry(sandbox, List.of(), false));
+    }
+
+    private static void awaitQuietly(CompletableFuture<Integer> exit) {
+        try {
+            exit.get(KILL_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException ex) {
+            // removal goes on: the namespace is freed once the (killed) process is gone
+            return;
+        }
+    }
+
+    /** Kills every running process and waits for them (daemon shutdown); sandboxes stay. */
+    @Override
+    public void close() {
+        List<CompletableFuture<Integer>> waiting = new ArrayList<>();
+        synchronized (this) {
+            closing = true;
+            for (Entry e : entries.values()) {
+                if (e.pid > 0) {
+                    launcher.kill(e.pid);
+                    waiting.add(e.exited);
+                }
+            }
+        }
+        waiting.forEach(SandboxProcesses::awaitQuietly);
+    }
+}

@@ -1,0 +1,154 @@
+package dev.berth.core.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.core.errors.ConflictException;
+import dev.berth.core.errors.NotFoundException;
+import dev.berth.core.errors.UnavailableException;
+import dev.berth.core.model.Sandbox;
+import dev.berth.core.model.SandboxId;
+import dev.berth.core.spi.ProcessLauncher;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntConsumer;
+import org.junit.jupiter.api.Test;
+
+class SandboxProcessesTest {
+    private final Fixture f = new Fixture();
+    private final FakeLauncher launcher = new FakeLauncher();
+    private final SandboxProcesses processes = new SandboxProcesses(f.sandboxes, f.store, launcher, f.clock);
+
+    /** Records launches; tests end processes by hand. */
+    static final class FakeLauncher implements ProcessLauncher {
+        final List<Launch> launched = new ArrayList<>();
+        final Map<Long, IntConsumer> live = new HashMap<>();
+        final List<SandboxId> deleted = new ArrayList<>();
+        final List<String> swept = new ArrayList<>();
+        long nextPid = 100;
+
+        @Override
+        public synchronized long start(Launch launch, IntConsumer onExit) {
+            launched.add(launch);
+            live.put(nextPid, onExit);
+            return nextPid++;
+        }
+
+        void exit(long pid, int status) {
+            live.remove(pid).accept(status);
+        }
+
+        @Override
+        public void kill(long pid) {
+            IntConsumer onExit = live.remove(pid);
+            if (onExit != null) {
+                onExit.accept(137);
+            }
+        }
+
+        @Override
+        public void killInNamespace(String netnsPath) {
+            swept.add(netnsPath);
+        }
+
+        @Override
+        public String logPath(SandboxId id) {
+            return "/logs/" + id.value();
+        }
+
+        @Override
+        public void deleteFiles(SandboxId id) {
+            deleted.add(id);
+        }
+    }
+
+    private Sandbox run(String name, boolean autoRemove, String... argv) {
+        Sandbox s = processes.create(new CreateSandbox(name, "h-" + name, "", Map.of()), List.of(argv), autoRemove);
+        processes.start(name);
+        return s;
+    }
+
+    @Test
+    void startLaunchesInTheSandboxWithItsAddressesAndExitIsRecorded() throws Exception {
+        Sandbox s = run("c1", false, "sleep", "9");
+        ProcessLauncher.Launch launch = launcher.launched.getFirst();
+        assertEquals(List.of("sleep", "9"), launch.command());
+        assertEquals("h-c1", launch.hostname());
+        assertEquals(s.netnsPath(), launch.netnsPath());
+        assertEquals(List.of("172.17.0.2"), launch.addresses());
+        ProcessState state = processes.state(s.id());
+        assertTrue(state.isRunning());
+        assertEquals(100, state.pid());
+        launcher.exit(100, 3);
+        assertEquals(3, processes.await("c1", ""));
+        try (EventLog.Subscription events = f.events.subscribe(e -> { })) {
+            List<String> actions = events.backlog().stream().filter(e -> e.type().equals(Event.TYPE_CONTAINER))
+                    .map(e -> e.action() + e.attributes().getOrDefault("exitCode", "")).toList();
+            assertEquals(List.of("create", "start", "die3"), actions);
+        }
+        assertEquals(ProcessState.EXITED, processes.state(s.id()).status());
+        assertEquals(0, processes.state(s.id()).pid());
+        assertEquals("c1", processes.remove("c1", false).name());
+        assertEquals(List.of(s.id()), launcher.deleted);
+    }
+
+    @Test
+    void autoRemoveRemovesTheSandboxWhenTheProcessExits() throws Exception {
+        run("c1", true, "true");
+        launcher.exit(100, 0);
+        assertThrows(NotFoundException.class, () -> f.sandboxes.resolve("c1"));
+        assertTrue(f.store.commands.isEmpty());
+    }
+
+    @Test
+    void removingARunningProcessNeedsForceAndKillsIt() throws Exception {
+        run("c1", false, "sleep", "9");
+        assertThrows(ConflictException.class, () -> processes.remove("c1", false));
+        processes.remove("c1", true);
+        assertTrue(launcher.live.isEmpty());
+        assertThrows(NotFoundException.class, () -> f.sandboxes.resolve("c1"));
+    }
+
+    @Test
+    void killEndsTheProcessAndKeepsTheSandbox() throws Exception {
+        Sandbox s = run("c1", false, "sleep", "9");
+        processes.kill("c1");
+        assertEquals(137, processes.await("c1", "not-running"));
+        assertEquals(ProcessState.EXITED, processes.state(s.id()).status());
+        assertThrows(ConflictException.class, () -> processes.kill("c1"));
+    }
+
+    @Test
+    void sandboxesWithoutACommandStayLiveAndStartIsANoOp() {
+        Sandbox s = processes.create(CreateSandbox.on("c1", "bridge"), List.of(), false);
+        processes.start("c1");
+        assertTrue(launcher.launched.isEmpty());
+        assertTrue(processes.state(s.id()).isRunning());
+        assertThrows(ConflictException.class, () -> processes.remove("c1", false));
+        assertFalse(processes.logPath("c1").isPresent());
+    }
+
+    @Test
+    void restoreMarksStoredCommandsExitedAndRemovesAutoRemoveOnes() {
+        Sandbox kept = run("kept", false, "sleep", "9");
+        run("gone", true, "sleep", "9");
+        SandboxProcesses after = new SandboxProcesses(f.sandboxes, f.store, launcher, f.clock);
+        after.restore();
+        assertEquals(2, launcher.swept.size());
+        ProcessState state = after.state(kept.id());
+        assertEquals(ProcessState.EXITED, state.status());
+        assertEquals(SandboxProcesses.UNKNOWN_EXIT, state.exitCode());
+        assertThrows(NotFoundException.class, () -> f.sandboxes.resolve("gone"));
+    }
+
+    @Test
+    void withoutALauncherACommandIsRefused() {
+        SandboxProcesses none = SandboxProcesses.withoutProcesses(f.sandboxes, f.clock);
+        assertThrows(UnavailableException.class,
+                () -> none.create(CreateSandbox.on("c1", "bridge"), List.of("true"), false));
+    }
+}

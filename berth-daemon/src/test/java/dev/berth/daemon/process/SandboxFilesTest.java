@@ -1,0 +1,62 @@
+package dev.berth.daemon.process;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.berth.core.model.SandboxId;
+import dev.berth.core.spi.ProcessLauncher;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SandboxFilesTest {
+
+    @Test
+    void resolvConfDropsLoopbackServersAndKeepsSearchAndOptions() {
+        assertEquals("nameserver 10.0.0.53\nnameserver 2001:db8::53\nsearch example.org\noptions ndots:2\n",
+                SandboxFiles.resolvConf(List.of("# generated", "nameserver 127.0.0.53", "nameserver 10.0.0.53",
+                        "nameserver ::1", "nameserver 2001:db8::53", "search   example.org", "options ndots:2")));
+    }
+
+    @Test
+    void resolvConfFallsBackToPublicServers() {
+        assertEquals("nameserver 8.8.8.8\nnameserver 8.8.4.4\n",
+                SandboxFiles.resolvConf(List.of("nameserver 127.0.0.53")));
+    }
+
+    @Test
+    void hostsListsLocalhostAndOwnAddresses() {
+        assertEquals("""
+                127.0.0.1\tlocalhost
+                ::1\tlocalhost ip6-localhost ip6-loopback
+                fe00::\tip6-localnet
+                ff00::\tip6-mcastprefix
+                ff02::1\tip6-allnodes
+                ff02::2\tip6-allrouters
+                10.1.0.2\tbox c1
+                fd00::2\tbox c1
+                """, SandboxFiles.hosts(List.of("10.1.0.2", "fd00::2"), "box", "c1"));
+        assertEquals("10.1.0.2\tc1", SandboxFiles.hosts(List.of("10.1.0.2"), "c1", "c1").lines().skip(6)
+                .findFirst().orElseThrow());
+    }
+
+    @Test
+    void launcherArgvEntersTheNamespaceThenUnsharesMountAndUts() {
+        SandboxId id = new SandboxId("a".repeat(64));
+        ProcessLauncher.Launch launch = new ProcessLauncher.Launch(id, "c1", "h1", "/run/berth/netns/aaaa",
+                List.of("sleep", "9"), List.of(), false);
+        assertEquals(List.of("nsenter", "--net=/run/berth/netns/aaaa", "--", "unshare", "--mount", "--uts",
+                "--propagation", "private", "--", "/bin/sh", "-c", ChildProcessLauncher.SCRIPT, "sh",
+                "/run/berth/sandboxes/x", "h1", "sleep", "9"),
+                ChildProcessLauncher.argv(launch, Path.of("/run/berth/sandboxes/x")));
+        ProcessLauncher.Launch host = new ProcessLauncher.Launch(id, "c1", "h1", "", List.of("true"), List.of(), false);
+        assertEquals("unshare", ChildProcessLauncher.argv(host, Path.of("/x")).getFirst());
+    }
+
+    @Test
+    void userNetworksGetTheEmbeddedResolverWithTheHostsSearchDomains() {
+        assertEquals("nameserver 127.0.0.11\nsearch corp.example\noptions ndots:0\n",
+                SandboxFiles.embeddedResolvConf(List.of("nameserver 10.0.0.2", "search corp.example")));
+        assertEquals("nameserver 127.0.0.11\noptions ndots:2 timeout:1\n",
+                SandboxFiles.embeddedResolvConf(List.of("nameserver 127.0.0.53", "options ndots:2 timeout:1")));
+    }
+}

@@ -143,24 +143,26 @@ def cmd_table(a):
     rows.sort(key=lambda r: (order[r["system"]], r["size"], r["op"] != "connect"))
     print("| system (client) | sandboxes/containers already on the network | operation | N | median ms | p95 ms | min ms | max ms |")
     print("|---|---:|---|---:|---:|---:|---:|---:|")
-    for r in rows:
-        print(f"| {r['system']} | {r['size']} | {r['op']} | {r['n']} | {r['median_ms']:.2f} | {r['p95_ms']:.2f} | "
-              f"{r['min_ms']:.2f} | {r['max_ms']:.2f} |")
-    # the fill: every create / run -d of the k-th member, first 10 vs last 10
-    for system, parts in fills.items():
-        parts.sort(key=lambda p: p["from"])
+    def fill_rows(system):
+        parts = sorted(fills.get(system, []), key=lambda p: p["from"])
         series = [x for p in parts for x in p["samples_ms"]]
         if len(series) < 2:
-            continue
+            return
         op = parts[0].get("op", "create sandbox on bb (fill)")
         w = min(10, len(series) // 2)
         for first in (True, False):
             s = window(series, first, w)
-            lo = 1 if first else len(series) - w + 1
-            hi = w if first else len(series)
+            lo, hi = (1, w) if first else (len(series) - w + 1, len(series))
             st = stats(s)
             print(f"| {system} | #{lo}–#{hi} of {len(series)} | {op} | {st['n']} | {st['median_ms']:.2f} | "
                   f"{st['p95_ms']:.2f} | {st['min_ms']:.2f} | {st['max_ms']:.2f} |")
+
+    systems = sorted(list(order) + [s for s in fills if s not in order], key=lambda s: not s.startswith("Berth"))
+    for system in systems:
+        for r in (r for r in rows if r["system"] == system):
+            print(f"| {r['system']} | {r['size']} | {r['op']} | {r['n']} | {r['median_ms']:.2f} | {r['p95_ms']:.2f} | "
+                  f"{r['min_ms']:.2f} | {r['max_ms']:.2f} |")
+        fill_rows(system)
     for note in meta.get("skipped", {}).get("notes", []) + notes:
         print(f"| {note} | | | | | | | |")
     start, end = meta.get("start", {}), meta.get("end", {})

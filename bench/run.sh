@@ -256,7 +256,7 @@ if [[ $BERTH_OK == 1 && $SUITE == attach ]]; then
       rss "$K sandboxes on bb"
     fi
     log "JMH AttachBench k=$K: connect/disconnect over the API, $WARMUP warm-up + $N measured single shots each"
-    run_child "$JAVA" -jar "$BENCH_JAR" 'dev.berth.bench.AttachBench.*' -p socket="$SOCK" -p k="$K" \
+    run_child "$JAVA" -jar "$BENCH_JAR" 'dev.berth.bench.AttachBench.*' -p socket="$SOCK" -p k="$K" -p settleMs="${BERTH_ATTACH_SETTLE_MS:-0,50}" \
       -i "$N" -wi "$WARMUP" -f 1 -rf json -rff "$RES/jmh-attach-$STAMP-k$K.json" >"$RES/jmh-attach-$STAMP-k$K.log" 2>&1 \
       || { tail -40 "$RES/jmh-attach-$STAMP-k$K.log" >&2; die "JMH failed at k=$K"; }
     python3 "$BENCH/attachbench.py" jmh --label "Berth (API via JMH, keep-alive)" --size "$K" --out "$OUT" \

@@ -36,6 +36,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code connect}: connect is timed; the disconnect runs in the iteration teardown.</li>
  *   <li>{@code disconnect}: the connect runs in the iteration setup; the disconnect is timed.</li>
  * </ul>
+ * Param {@code settleMs}: an untimed pause after each disconnect (see the field).
  * The request bodies are what the docker CLI 28.2 sends:
  * {@code {"Container":"probe","EndpointConfig":{}}} and {@code {"Container":"probe","Force":false}}.
  */
@@ -70,6 +71,15 @@ public class AttachBench {
 
         @Param("KEEPALIVE")
         public String connection;
+
+        /**
+         * Untimed pause (ms) after each disconnect before the next timed connect. berthd deletes a
+         * disconnected veth in the background (LinkReaper, 15–40 ms of kernel time) and a connect
+         * into the same sandbox first waits for that deletion; 0 measures back-to-back
+         * disconnect/connect (the wait is in the connect), 50 a connect with nothing pending.
+         */
+        @Param("0")
+        public int settleMs;
 
         UnixHttpClient http;
         private String connectBody;
@@ -131,16 +141,22 @@ public class AttachBench {
     @State(Scope.Thread)
     public static class Connected {
         @TearDown(Level.Iteration)
-        public void undo(Api api) {
+        public void undo(Api api) throws InterruptedException {
             api.disconnect();
+            if (api.settleMs > 0) {
+                Thread.sleep(api.settleMs);
+            }
         }
     }
 
-    /** Before a timed disconnect: connect, untimed. */
+    /** Before a timed disconnect: connect, untimed (and the settle pause before it). */
     @State(Scope.Thread)
     public static class ToDisconnect {
         @Setup(Level.Iteration)
-        public void prepare(Api api) {
+        public void prepare(Api api) throws InterruptedException {
+            if (api.settleMs > 0) {
+                Thread.sleep(api.settleMs);
+            }
             api.connect();
         }
     }

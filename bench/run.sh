@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Berth benchmarks beside the peers, in one run. Needs root.
 #
-#   bench/run.sh [network] [--peers docker,podman|none] [--n 200] [--warmup 200]
+#   bench/run.sh [network|attach] [--peers docker,podman|none] [--n N] [--warmup W]
+#                [--sizes 1,100,1000] [--peer-sizes 0,50,100]      (the sizes: attach only)
 #
 # network: `network create` and `network rm`
 #   - Berth via the API (JMH, bench/target/benchmarks.jar; keep-alive connection and a
@@ -11,6 +12,13 @@
 #     own scripts (../shared/peers/docker-up.sh, podman-up.sh) and timed with the method of
 #     ../shared/peers/bench.py (bench_engine: warm-up pair, then alternating create/rm, one
 #     CLI invocation timed each), then torn down with ../shared/peers/all-down.sh.
+# attach: `network connect` / `network disconnect` of a running sandbox (probe, on network ba)
+#   to/from network bb holding K = 1, 100, 1000 other sandboxes (--sizes); defaults N=100, W=100
+#   - Berth via the API (JMH AttachBench, one run per K; bb is filled between the sizes by
+#     AttachFill, every create timed: the k-th attach), then via the docker CLI 28.2;
+#     berthd's VmRSS at 0, 1, 100, 1000 sandboxes; all sandboxes removed via the API at the end;
+#   - dockerd / podman with K = 0, 50, 100 running containers (--peer-sizes), bench_engine's
+#     probe() method (../shared/peers/bench.py) with N connect/disconnect pairs per size.
 # Prints one markdown table; raw JSON lines and the table go to bench/results/ (gitignored).
 #
 # Safety: berthd runs in a throwaway network namespace bb-<random> made here and deleted on
@@ -34,8 +42,11 @@ export BERTH_PEERS_DIR=$PEERS_DIR
 
 SUITE=network
 PEER_LIST=docker,podman
-N=200
-WARMUP=200   # JMH warm-up single shots per benchmark: the daemon's JIT needs a few hundred requests
+N=""
+WARMUP=""    # JMH warm-up single shots per benchmark: the daemon's JIT needs a few hundred requests
+SIZES=1,100,1000
+PEER_SIZES=0,50,100
+BERTH_BUDGET_S=${BERTH_ATTACH_BUDGET_S:-480}   # attach: start no further Berth size after this
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "FATAL: $*"; exit 1; }
@@ -44,6 +55,11 @@ usage() { sed -n '3,4p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while [[ $# -gt 0 ]]; do
   case $1 in
     network) SUITE=network; shift ;;
+    attach) SUITE=attach; shift ;;
+    --sizes) SIZES=${2:?}; shift 2 ;;
+    --sizes=*) SIZES=${1#*=}; shift ;;
+    --peer-sizes) PEER_SIZES=${2:?}; shift 2 ;;
+    --peer-sizes=*) PEER_SIZES=${1#*=}; shift ;;
     --peers) PEER_LIST=${2:?}; shift 2 ;;
     --peers=*) PEER_LIST=${1#*=}; shift ;;
     --n) N=${2:?}; shift 2 ;;
@@ -54,6 +70,8 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 [[ $PEER_LIST == none ]] && PEER_LIST=""
+if [[ $SUITE == attach ]]; then N=${N:-100}; WARMUP=${WARMUP:-100}; else N=${N:-200}; WARMUP=${WARMUP:-200}; fi
+[[ $SIZES =~ ^[0-9]+(,[0-9]+)*$ && $PEER_SIZES =~ ^[0-9]+(,[0-9]+)*$ ]] || die "--sizes / --peer-sizes want e.g. 1,100,1000"
 [[ $N =~ ^[0-9]+$ && $N -ge 1 ]] || die "--n wants a positive number"
 [[ $(id -u) == 0 ]] || die "run as root: berthd needs a network namespace, the peers need root"
 [[ -x $JAVA ]] || die "no Java 25 at $JAVA (set BERTH_JAVA_HOME)"
@@ -83,8 +101,8 @@ fi
 STAMP=$(date +%Y%m%d-%H%M%S)
 RES=$BENCH/results
 mkdir -p "$RES"
-OUT=$RES/network-$STAMP.jsonl
-TABLE=$RES/network-$STAMP.md
+OUT=$RES/$SUITE-$STAMP.jsonl
+TABLE=$RES/$SUITE-$STAMP.md
 NS=""
 DIR=""
 BERTH_PID=""
@@ -119,8 +137,7 @@ cleanup() {
   if [[ -n $CHILD ]] && kill -0 "$CHILD" 2>/dev/null; then
     kill -TERM "$CHILD"; wait "$CHILD" 2>/dev/null
   fi
-  stop_berth
-  if [[ -n $NS ]]; then ip netns del "$NS" 2>/dev/null; NS=""; fi
+  berth_teardown
   if [[ -n $DIR && -d $DIR ]]; then
     [[ -f $DIR/berthd.log ]] && cp "$DIR/berthd.log" "$RES/berthd-$STAMP.log"
     rm -rf "$DIR"
@@ -131,6 +148,33 @@ cleanup() {
     tail -1 "$RES/peers-$STAMP.log" >&2
   fi
   exit "$rc"
+}
+# attach: stopping berthd does not delete sandboxes (each is a netns file bind-mounted under
+# <exec-root>/netns): remove them through the API first, then stop, then check that the
+# directory is empty (unmount and remove what is left, loudly), then delete the namespace.
+ATTACH_SETUP=0
+berth_teardown() {
+  if [[ $ATTACH_SETUP == 1 && -n $BERTH_PID ]] && kill -0 "$BERTH_PID" 2>/dev/null; then
+    log "removing all sandboxes via the API (DELETE /containers/{id}?force=1)"
+    timeout 600 "$JAVA" -cp "$BENCH_JAR" dev.berth.bench.AttachFill clean "$SOCK" "$OUT" >&2 \
+      || log "clean-up via the API reported a problem (see above)"
+  fi
+  ATTACH_SETUP=0
+  stop_berth
+  if [[ -n $DIR && -d $DIR/exec/netns ]]; then
+    local left
+    left=$(find "$DIR/exec/netns" -mindepth 1 -maxdepth 1 | wc -l)
+    if [[ $left != 0 ]]; then
+      log "WARNING: $left namespace files left under $DIR/exec/netns after berthd stopped: unmounting them"
+      NOTES+=("$left sandbox namespaces were left under the exec root after berthd stopped (unmounted and removed by run.sh)")
+      find "$DIR/exec/netns" -mindepth 1 -maxdepth 1 -exec umount -l {} \; -exec rm -f {} \; 2>/dev/null
+    else
+      log "$DIR/exec/netns is empty"
+    fi
+    [[ -n ${OUT:-} && -f $OUT ]] && echo "{\"meta\":\"netns_left\",\"count\":$left}" >> "$OUT"
+    rmdir "$DIR/exec/netns" 2>/dev/null || true   # checked once: a second teardown finds nothing
+  fi
+  if [[ -n $NS ]]; then ip netns del "$NS" 2>/dev/null; NS=""; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT
@@ -186,7 +230,46 @@ else
   log "${NOTES[-1]}"
 fi
 
-if [[ $BERTH_OK == 1 ]]; then
+if [[ $BERTH_OK == 1 && $SUITE == attach ]]; then
+  AF=("$JAVA" -cp "$BENCH_JAR" dev.berth.bench.AttachFill)
+  rss() { # label
+    local kb
+    kb=$(awk '/^VmRSS:/{print $2}' "/proc/$BERTH_PID/status")
+    echo "{\"meta\":\"rss\",\"label\":\"$1\",\"vmrss_kb\":$kb,\"date\":\"$(date -Is)\"}" >> "$OUT"
+    log "berthd VmRSS $((kb / 1024)) MiB ($1)"
+  }
+  ATTACH_SETUP=1
+  run_child "${AF[@]}" setup "$SOCK" >&2 || die "AttachFill setup failed"
+  rss "0 sandboxes on bb (probe on ba only)"
+  CLI_VER=$("$DOCKER_CLI" --version | cut -d, -f1 | awk '{print $3}')
+  t_attach=$SECONDS
+  have=0
+  for K in ${SIZES//,/ }; do
+    if (( SECONDS - t_attach > BERTH_BUDGET_S )); then
+      NOTES+=("Berth K=$K and above not measured: the $BERTH_BUDGET_S s budget (BERTH_ATTACH_BUDGET_S) was used up after $((SECONDS - t_attach)) s at K=$have")
+      log "${NOTES[-1]}"; break
+    fi
+    if (( K > have )); then
+      log "fill: sandboxes bs$((have + 1))..bs$K on bb (each create timed)"
+      run_child "${AF[@]}" fill "$SOCK" "$have" "$K" "$OUT" >&2 || die "fill to $K failed"
+      have=$K
+      rss "$K sandboxes on bb"
+    fi
+    log "JMH AttachBench k=$K: connect/disconnect over the API, $WARMUP warm-up + $N measured single shots each"
+    run_child "$JAVA" -jar "$BENCH_JAR" 'dev.berth.bench.AttachBench.*' -p socket="$SOCK" -p k="$K" -p settleMs="${BERTH_ATTACH_SETTLE_MS:-0,50}" \
+      -i "$N" -wi "$WARMUP" -f 1 -rf json -rff "$RES/jmh-attach-$STAMP-k$K.json" >"$RES/jmh-attach-$STAMP-k$K.log" 2>&1 \
+      || { tail -40 "$RES/jmh-attach-$STAMP-k$K.log" >&2; die "JMH failed at k=$K"; }
+    python3 "$BENCH/attachbench.py" jmh --label "Berth (API via JMH, keep-alive)" --size "$K" --out "$OUT" \
+      "$RES/jmh-attach-$STAMP-k$K.json" >&2
+    log "docker CLI $CLI_VER against berthd, k=$K: $N x connect/disconnect"
+    DOCKER_HOST="unix://$SOCK" DOCKER_CONFIG="$DIR/docker-config" \
+      run_child python3 "$BENCH/attachbench.py" cli --label "Berth (docker CLI $CLI_VER)" --size "$K" \
+        --out "$OUT" --n "$N" -- "$DOCKER_CLI" >&2 || die "docker CLI connect/disconnect failed at k=$K"
+  done
+  rss "$have sandboxes on bb, after all measurements"
+fi
+
+if [[ $BERTH_OK == 1 && $SUITE == network ]]; then
   log "JMH: create/remove over the API, $WARMUP warm-up + $N measured single shots each (log: $RES/jmh-$STAMP.log)"
   run_child "$JAVA" -jar "$BENCH_JAR" 'dev.berth.bench.NetworkBench.*' -p socket="$SOCK" -p connection="${BERTH_JMH_CONNECTIONS:-KEEPALIVE,FRESH}" \
     -i "$N" -wi "$WARMUP" -f 1 -rf json -rff "$RES/jmh-$STAMP.json" >"$RES/jmh-$STAMP.log" 2>&1 \
@@ -200,19 +283,27 @@ if [[ $BERTH_OK == 1 ]]; then
   DOCKER_HOST="unix://$SOCK" DOCKER_CONFIG="$DIR/docker-config" \
     run_child python3 "$BENCH/netbench.py" cli --label "Berth (docker CLI 28.2)" --out "$OUT" --n "$N" -- "$DOCKER_CLI"
 fi
-stop_berth
-ip netns del "$NS"; NS=""
+berth_teardown
 
 # ----------------------------------------------------------------------------- peers
+peer_measure() { # label cli...: the suite's driver against one peer's CLI
+  local label=$1; shift
+  if [[ $SUITE == attach ]]; then
+    local extra=(); [[ $label == podman* ]] && extra=(--podman)
+    run_child python3 "$BENCH/attachbench.py" peer --label "$label" --out "$OUT" --n "$N" \
+      --sizes "$PEER_SIZES" "${extra[@]}" -- "$@" >&2
+  else
+    run_child python3 "$BENCH/netbench.py" cli --label "$label" --out "$OUT" --n "$N" -- "$@"
+  fi
+}
 for p in ${PEER_LIST//,/ }; do
   PEERS_TOUCHED=1
   case $p in
     docker)
       log "bringing up dockerd 20.10 ($PEERS_DIR/docker-up.sh default; first time installs docker.io)"
       if run_child "$PEERS_DIR/docker-up.sh" default >>"$RES/peers-$STAMP.log" 2>&1; then
-        run_child python3 "$BENCH/netbench.py" cli --label "dockerd 20.10 (docker CLI 20.10)" --out "$OUT" --n "$N" \
-          -- /usr/bin/docker -H "unix://$PEERS_STATE/docker/docker.sock" \
-          || NOTES+=("dockerd rows failed: see the output above")
+        peer_measure "dockerd 20.10 (docker CLI 20.10)" /usr/bin/docker -H "unix://$PEERS_STATE/docker/docker.sock" \
+          || NOTES+=("dockerd rows failed or incomplete: see the output above")
       else
         NOTES+=("dockerd not measured: docker-up.sh failed ($(tail -1 "$RES/peers-$STAMP.log" | tr -d '|'))")
         log "${NOTES[-1]}"
@@ -220,8 +311,8 @@ for p in ${PEER_LIST//,/ }; do
     podman)
       log "bringing up podman 4.3 ($PEERS_DIR/podman-up.sh; first time installs podman)"
       if run_child "$PEERS_DIR/podman-up.sh" >>"$RES/peers-$STAMP.log" 2>&1; then
-        run_child python3 "$BENCH/netbench.py" cli --label "podman 4.3 (podman CLI)" --out "$OUT" --n "$N" \
-          -- "$PEERS_DIR/pm" || NOTES+=("podman rows failed: see the output above")
+        peer_measure "podman 4.3 (podman CLI)" "$PEERS_DIR/pm" \
+          || NOTES+=("podman rows failed or incomplete: see the output above")
       else
         NOTES+=("podman not measured: podman-up.sh failed ($(tail -1 "$RES/peers-$STAMP.log" | tr -d '|'))")
         log "${NOTES[-1]}"
@@ -232,6 +323,15 @@ done
 notes_json=$(python3 -c 'import json,sys; print(json.dumps(sys.argv[1:]))' "${NOTES[@]}")
 meta skipped "\"notes\":$notes_json"
 meta end
+if [[ $SUITE == attach ]]; then
+  {
+    echo "### network connect / disconnect of a running sandbox — $(date -u '+%Y-%m-%d %H:%M UTC'), N=$N per row"
+    echo
+    python3 "$BENCH/attachbench.py" table "$OUT"
+    echo
+    echo "Command: \`bench/run.sh attach --peers ${PEER_LIST:-none} --n $N --warmup $WARMUP --sizes $SIZES --peer-sizes $PEER_SIZES\`; raw samples: \`bench/results/$(basename "$OUT")\`."
+  } | tee "$TABLE"
+else
 {
   echo "### network create / rm — $(date -u '+%Y-%m-%d %H:%M UTC'), N=$N per row"
   echo
@@ -239,4 +339,5 @@ meta end
   echo
   echo "Command: \`bench/run.sh network --peers ${PEER_LIST:-none} --n $N\`; raw samples: \`bench/results/$(basename "$OUT")\`."
 } | tee "$TABLE"
+fi
 log "table -> $TABLE"

@@ -22,6 +22,7 @@ import dev.berth.daemon.netns.NetnsSandboxNamespaces;
 import dev.berth.daemon.process.ChildProcessLauncher;
 import dev.berth.daemon.store.SqliteStateStore;
 import dev.berth.kernel.netlink.RtNetlink;
+import dev.berth.kernel.nftables.LowFdReserve;
 import dev.berth.kernel.nftables.NftContext;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -42,6 +43,8 @@ import sun.misc.Signal;
  */
 final class Daemon {
     private static final Logger LOG = Logger.getLogger(Daemon.class.getName());
+    /** Low descriptor numbers kept for libnftables contexts created inside sandboxes. */
+    private static final int LOW_FD_RESERVE = 32;
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
     private final CountDownLatch stop = new CountDownLatch(1);
 
@@ -71,6 +74,8 @@ final class Daemon {
                 + config.execRoot() + ")");
         DaemonRoots roots = DaemonRoots.prepare(config);
         opened.push(roots);
+        LowFdReserve lowFds = LowFdReserve.take(LOW_FD_RESERVE);
+        opened.push(lowFds);
         SqliteStateStore store = SqliteStateStore.open(config.dataRoot().resolve("berth.db"));
         opened.push(store);
         RtNetlink netlink = RtNetlink.open();
@@ -94,7 +99,7 @@ final class Daemon {
         networks.start();
         SandboxService sandboxes = new SandboxService(networks, runtime, HostFacts.ephemeralPorts());
         sandboxes.start();
-        startDns(config, sandboxes, networks.events());
+        startDns(config, sandboxes, networks.events(), lowFds);
         SandboxProcesses processes = new SandboxProcesses(sandboxes, store,
                 new ChildProcessLauncher(config.execRoot().resolve("sandboxes"), Path.of("/etc/resolv.conf")),
                 Clock.systemUTC());
@@ -113,11 +118,11 @@ final class Daemon {
      * The embedded DNS server. Its threads are created here, on the main thread, so they and the
      * forwarder's sockets live in the daemon's own namespace (host-only upstreams work).
      */
-    private void startDns(DaemonConfig config, SandboxService sandboxes, EventLog events) {
+    private void startDns(DaemonConfig config, SandboxService sandboxes, EventLog events, LowFdReserve lowFds) {
         Forwarder forwarder = new Forwarder(Forwarder.Settings.of(Upstreams.of(config.dns(), hostResolvConf())));
         opened.push(forwarder);
         forwarder.start();
-        DnsServer dns = new DnsServer(new NetnsSandboxNamespaces(), forwarder, DnsServer.LISTEN);
+        DnsServer dns = new DnsServer(new NetnsSandboxNamespaces(lowFds), forwarder, DnsServer.LISTEN);
         opened.push(dns);
         dns.start();
         DnsFeed feed = new DnsFeed(sandboxes, dns);

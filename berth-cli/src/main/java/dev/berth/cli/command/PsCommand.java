@@ -1,6 +1,7 @@
 package dev.berth.cli.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.api.format.HumanDuration;
 import dev.berth.cli.format.TabWriter;
 import dev.berth.cli.shell.Flags;
 import dev.berth.cli.shell.Invocation;
@@ -65,7 +66,7 @@ public final class PsCommand extends LeafCommand {
             text.append(shortId(r.path("Id").asText())).append('\t')
                     .append(r.path("Image").asText()).append('\t')
                     .append('"').append(ellipsis(r.path("Command").asText(), 20)).append('"').append('\t')
-                    .append(humanDuration(Duration.between(Instant.ofEpochSecond(r.path("Created").asLong()), now)))
+                    .append(HumanDuration.of(Duration.between(Instant.ofEpochSecond(r.path("Created").asLong()), now)))
                     .append(" ago\t")
                     .append(r.path("Status").asText()).append('\t')
                     .append(ports(r.path("Ports"))).append('\t')
@@ -91,34 +92,5 @@ public final class PsCommand extends LeafCommand {
     /** Docker's {@code formatter.Ellipsis}: at most {@code max} characters, the last one an ellipsis. */
     static String ellipsis(String text, int max) {
         return text.length() <= max ? text : text.substring(0, max - 1) + "\u2026";
-    }
-
-    /** Docker's {@code units.HumanDuration}. */
-    static String humanDuration(Duration d) {
-        long seconds = d.toSeconds();
-        long minutes = d.toMinutes();
-        long hours = d.toHours();
-        if (seconds < 1) {
-            return "Less than a second";
-        } else if (seconds == 1) {
-            return "1 second";
-        } else if (seconds < 60) {
-            return seconds + " seconds";
-        } else if (minutes == 1) {
-            return "About a minute";
-        } else if (minutes < 60) {
-            return minutes + " minutes";
-        } else if (hours == 1) {
-            return "About an hour";
-        } else if (hours < 48) {
-            return hours + " hours";
-        } else if (hours < 24 * 7 * 2) {
-            return hours / 24 + " days";
-        } else if (hours < 24 * 30 * 2) {
-            return hours / 24 / 7 + " weeks";
-        } else if (hours < 24 * 365 * 2) {
-            return hours / 24 / 30 + " months";
-        }
-        return hours / 24 / 365 + " years";
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.api.format.HumanDuration;
 import dev.berth.cli.shell.CommandFailure;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,10 +36,10 @@ class PsAndExecTest {
 
     @Test
     void humanDurations() {
-        assertEquals("Less than a second", PsCommand.humanDuration(Duration.ofMillis(300)));
-        assertEquals("About a minute", PsCommand.humanDuration(Duration.ofSeconds(61)));
-        assertEquals("3 hours", PsCommand.humanDuration(Duration.ofHours(3)));
-        assertEquals("3 days", PsCommand.humanDuration(Duration.ofDays(3)));
+        assertEquals("Less than a second", HumanDuration.of(Duration.ofMillis(300)));
+        assertEquals("About a minute", HumanDuration.of(Duration.ofSeconds(61)));
+        assertEquals("3 hours", HumanDuration.of(Duration.ofHours(3)));
+        assertEquals("3 days", HumanDuration.of(Duration.ofDays(3)));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.berth.daemon.api;
 
+import dev.berth.api.format.HumanDuration;
 import dev.berth.api.types.ContainerCreateRequest;
 import dev.berth.api.types.ContainerInspect;
 import dev.berth.api.types.ContainerSummary;
@@ -169,33 +170,7 @@ final class ContainerMapper {
         return text.isEmpty() ? null : text;
     }
 
-    /** Docker's {@code units.HumanDuration}, as {@code docker ps} shows uptime. */
-    static String humanDuration(Instant since, Instant now) {
-        Duration d = Duration.between(since, now);
-        long seconds = d.toSeconds();
-        long minutes = d.toMinutes();
-        long hours = d.toHours();
-        if (seconds < 1) {
-            return "Less than a second";
-        } else if (seconds == 1) {
-            return "1 second";
-        } else if (seconds < 60) {
-            return seconds + " seconds";
-        } else if (minutes == 1) {
-            return "About a minute";
-        } else if (minutes < 60) {
-            return minutes + " minutes";
-        } else if (hours == 1) {
-            return "About an hour";
-        } else if (hours < 48) {
-            return hours + " hours";
-        } else if (hours < 24 * 7 * 2) {
-            return hours / 24 + " days";
-        } else if (hours < 24 * 30 * 2) {
-            return hours / 24 / 7 + " weeks";
-        } else if (hours < 24 * 365 * 2) {
-            return hours / 24 / 30 + " months";
-        }
-        return hours / 24 / 365 + " years";
+    private static String humanDuration(Instant since, Instant now) {
+        return HumanDuration.of(Duration.between(since, now));
     }
 }

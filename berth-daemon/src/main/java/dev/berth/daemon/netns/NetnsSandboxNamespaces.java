@@ -3,6 +3,7 @@ package dev.berth.daemon.netns;
 import dev.berth.core.model.Sandbox;
 import dev.berth.core.spi.SandboxNamespaces;
 import dev.berth.kernel.netns.NetNs;
+import dev.berth.kernel.nftables.LowFdReserve;
 import dev.berth.kernel.nftables.NftContext;
 import java.nio.file.Path;
 import java.util.function.Supplier;
@@ -16,6 +17,12 @@ import java.util.function.Supplier;
 public final class NetnsSandboxNamespaces implements SandboxNamespaces {
     /** The nft table inside each sandbox namespace that carries the DNS redirect. */
     public static final String TABLE = "berth-dns";
+    private final LowFdReserve lowFds;
+
+    /** {@code lowFds}: taken at start-up; contexts are created while its numbers are free. */
+    public NetnsSandboxNamespaces(LowFdReserve lowFds) {
+        this.lowFds = lowFds;
+    }
 
     @Override
     public <T> T call(Sandbox sandbox, Supplier<T> task) {
@@ -27,11 +34,11 @@ public final class NetnsSandboxNamespaces implements SandboxNamespaces {
     @Override
     public void redirectDns(Sandbox sandbox, int udpPort, int tcpPort) {
         String script = script(udpPort, tcpPort);
-        call(sandbox, () -> {
+        lowFds.withLowFds(() -> call(sandbox, () -> {
             try (NftContext nft = NftContext.open()) {
                 return nft.run(script);
             }
-        });
+        }));
     }
 
     /**

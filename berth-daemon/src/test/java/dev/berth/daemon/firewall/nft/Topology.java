@@ -59,6 +59,9 @@ final class Topology implements AutoCloseable {
     /** Host-side bridge with a v4 and (optionally) a v6 gateway address. */
     void bridge(String host, String name, String gw4, String gw6) {
         must("ip", "-n", host, "link", "add", name, "type", "bridge");
+        // As the bridge driver does: no DAD on the bridge, or forwarded IPv6 to a sandbox is dropped
+        // while the bridge's link-local address is tentative (the first 1-2 s).
+        must("ip", "netns", "exec", host, "sysctl", "-qw", "net.ipv6.conf." + name + ".accept_dad=0");
         must("ip", "-n", host, "addr", "add", gw4, "dev", name);
         if (gw6 != null) {
             must("ip", "-n", host, "addr", "add", gw6, "dev", name, "nodad");

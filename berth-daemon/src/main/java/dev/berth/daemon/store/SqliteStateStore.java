@@ -70,16 +70,7 @@ public final class SqliteStateStore implements StateStore {
 
     @Override
     public synchronized List<Network> networks() {
-        List<Network> out = new ArrayList<>();
-        try (Statement s = connection.createStatement();
-             ResultSet rs = s.executeQuery("SELECT body FROM networks ORDER BY name")) {
-            while (rs.next()) {
-                out.add(codec.decode(rs.getString(1)));
-            }
-            return out;
-        } catch (SQLException e) {
-            throw failure("read networks", e);
-        }
+        return bodies("read networks", "SELECT body FROM networks ORDER BY name").stream().map(codec::decode).toList();
     }
 
     @Override
@@ -96,41 +87,15 @@ public final class SqliteStateStore implements StateStore {
 
     @Override
     public synchronized void retireNetwork(Network network) {
-        String action = "retire network " + network.name();
-        try {
-            connection.setAutoCommit(false);
-            try (PreparedStatement del = connection.prepareStatement("DELETE FROM networks WHERE id = ?");
-                 PreparedStatement add = connection.prepareStatement(
-                         "INSERT OR REPLACE INTO retired_networks (id, body) VALUES (?, ?)")) {
-                del.setString(1, network.id().value());
-                del.executeUpdate();
-                add.setString(1, network.id().value());
-                add.setString(2, codec.encode(network));
-                add.executeUpdate();
-                connection.commit();
-            } catch (SQLException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
-            throw failure(action, e);
-        }
+        transaction("retire network " + network.name(),
+                new Step("DELETE FROM networks WHERE id = ?", network.id().value()),
+                new Step("INSERT OR REPLACE INTO retired_networks (id, body) VALUES (?, ?)", network.id().value(),
+                        codec.encode(network)));
     }
 
     @Override
     public synchronized List<Network> retired() {
-        List<Network> out = new ArrayList<>();
-        try (Statement s = connection.createStatement();
-             ResultSet rs = s.executeQuery("SELECT body FROM retired_networks")) {
-            while (rs.next()) {
-                out.add(codec.decode(rs.getString(1)));
-            }
-            return out;
-        } catch (SQLException e) {
-            throw failure("read retired networks", e);
-        }
+        return bodies("read retired networks", "SELECT body FROM retired_networks").stream().map(codec::decode).toList();
     }
 
     @Override
@@ -152,28 +117,10 @@ public final class SqliteStateStore implements StateStore {
 
     @Override
     public synchronized void deleteSandbox(SandboxId id) {
-        String action = "delete sandbox " + id.shortId();
-        try {
-            connection.setAutoCommit(false);
-            try (PreparedStatement endpoints = connection.prepareStatement("DELETE FROM endpoints WHERE sandbox = ?");
-                 PreparedStatement command = connection.prepareStatement("DELETE FROM commands WHERE sandbox = ?");
-                 PreparedStatement sandbox = connection.prepareStatement("DELETE FROM sandboxes WHERE id = ?")) {
-                endpoints.setString(1, id.value());
-                endpoints.executeUpdate();
-                command.setString(1, id.value());
-                command.executeUpdate();
-                sandbox.setString(1, id.value());
-                sandbox.executeUpdate();
-                connection.commit();
-            } catch (SQLException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
-            throw failure(action, e);
-        }
+        transaction("delete sandbox " + id.shortId(),
+                new Step("DELETE FROM endpoints WHERE sandbox = ?", id.value()),
+                new Step("DELETE FROM commands WHERE sandbox = ?", id.value()),
+                new Step("DELETE FROM sandboxes WHERE id = ?", id.value()));
     }
 
     @Override
@@ -206,6 +153,35 @@ public final class SqliteStateStore implements StateStore {
     @Override
     public synchronized void deleteEndpoint(EndpointId id) {
         update("delete endpoint " + id.shortId(), "DELETE FROM endpoints WHERE id = ?", id.value());
+    }
+
+    /** One statement of a {@link #transaction}: SQL with string parameters. */
+    private record Step(String sql, String... args) {
+    }
+
+    /** Runs the steps as one transaction: all of them or, on any failure, none. */
+    private void transaction(String action, Step... steps) {
+        try {
+            connection.setAutoCommit(false);
+            try {
+                for (Step step : steps) {
+                    try (PreparedStatement s = connection.prepareStatement(step.sql())) {
+                        for (int i = 0; i < step.args().length; i++) {
+                            s.setString(i + 1, step.args()[i]);
+                        }
+                        s.executeUpdate();
+                    }
+                }
+                connection.commit();
+            } catch (SQLException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw failure(action, e);
+        }
     }
 
     private List<String> bodies(String action, String sql) {

@@ -97,140 +97,87 @@ public final class Libc {
         return new IllegalStateException("native call failed", t);
     }
 
-    public static int socket(int domain, int type, int protocol) {
+    /** One downcall with errno captured into {@code state}; {@code arena} is for C strings. */
+    @FunctionalInterface
+    private interface Call {
+        long invoke(Arena arena, MemorySegment state) throws Throwable;
+    }
+
+    /** Runs the call; a negative result throws a {@link KernelException} naming {@code action} and errno. */
+    private static long checked(String action, Call call) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE);
-            int r;
-            try {
-                r = (int) SOCKET.invokeExact(state, domain, type, protocol);
-            } catch (Throwable t) {
-                throw unexpected(t);
-            }
+            long r = invoke(call, arena, state);
             if (r < 0) {
-                throw new KernelException("socket(family " + domain + ", protocol " + protocol + ")", errno(state));
+                throw new KernelException(action, errno(state));
             }
             return r;
         }
     }
 
-    public static void bind(int fd, MemorySegment address) {
+    /** Like {@link #checked}, but a call interrupted by a signal (EINTR) is made again. */
+    private static long retried(String action, Call call) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE);
-            int r;
-            try {
-                r = (int) BIND.invokeExact(state, fd, address, (int) address.byteSize());
-            } catch (Throwable t) {
-                throw unexpected(t);
-            }
-            if (r < 0) {
-                throw new KernelException("bind socket fd " + fd, errno(state));
+            while (true) {
+                long r = invoke(call, arena, state);
+                if (r >= 0) {
+                    return r;
+                }
+                int err = errno(state);
+                if (err != Errno.EINTR) {
+                    throw new KernelException(action, err);
+                }
             }
         }
     }
 
-    public static void setsockopt(int fd, int level, int option, MemorySegment value) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE);
-            int r;
-            try {
-                r = (int) SETSOCKOPT.invokeExact(state, fd, level, option, value, (int) value.byteSize());
-            } catch (Throwable t) {
-                throw unexpected(t);
-            }
-            if (r < 0) {
-                throw new KernelException("setsockopt(fd " + fd + ", level " + level + ", option " + option + ")",
-                        errno(state));
-            }
+    private static long invoke(Call call, Arena arena, MemorySegment state) {
+        try {
+            return call.invoke(arena, state);
+        } catch (Throwable t) {
+            throw unexpected(t);
         }
+    }
+
+    public static int socket(int domain, int type, int protocol) {
+        return (int) checked("socket(family " + domain + ", protocol " + protocol + ")",
+                (arena, state) -> (int) SOCKET.invokeExact(state, domain, type, protocol));
+    }
+
+    public static void bind(int fd, MemorySegment address) {
+        checked("bind socket fd " + fd,
+                (arena, state) -> (int) BIND.invokeExact(state, fd, address, (int) address.byteSize()));
+    }
+
+    public static void setsockopt(int fd, int level, int option, MemorySegment value) {
+        checked("setsockopt(fd " + fd + ", level " + level + ", option " + option + ")",
+                (arena, state) -> (int) SETSOCKOPT.invokeExact(state, fd, level, option, value,
+                        (int) value.byteSize()));
     }
 
     /** Sends the whole segment as one datagram to {@code address}; retries on EINTR. */
     public static long sendto(int fd, MemorySegment buffer, int flags, MemorySegment address) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE);
-            while (true) {
-                long r;
-                try {
-                    r = (long) SENDTO.invokeExact(state, fd, buffer, buffer.byteSize(), flags, address,
-                            (int) address.byteSize());
-                } catch (Throwable t) {
-                    throw unexpected(t);
-                }
-                if (r >= 0) {
-                    return r;
-                }
-                int err = errno(state);
-                if (err != Errno.EINTR) {
-                    throw new KernelException("sendto socket fd " + fd, err);
-                }
-            }
-        }
+        return retried("sendto socket fd " + fd, (arena, state) -> (long) SENDTO.invokeExact(state, fd, buffer,
+                buffer.byteSize(), flags, address, (int) address.byteSize()));
     }
 
     /** Receives into the segment; returns the datagram length (larger than the segment with MSG_TRUNC). */
     public static long recv(int fd, MemorySegment buffer, int flags) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE);
-            while (true) {
-                long r;
-                try {
-                    r = (long) RECV.invokeExact(state, fd, buffer, buffer.byteSize(), flags);
-                } catch (Throwable t) {
-                    throw unexpected(t);
-                }
-                if (r >= 0) {
-                    return r;
-                }
-                int err = errno(state);
-                if (err != Errno.EINTR) {
-                    throw new KernelException("recv socket fd " + fd, err);
-                }
-            }
-        }
+        return retried("recv socket fd " + fd,
+                (arena, state) -> (long) RECV.invokeExact(state, fd, buffer, buffer.byteSize(), flags));
     }
 
     /** One read(2) into the segment, retried on EINTR; returns the byte count (0 at end of file). */
     public static long read(int fd, MemorySegment buffer) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE);
-            while (true) {
-                long r;
-                try {
-                    r = (long) READ.invokeExact(state, fd, buffer, buffer.byteSize());
-                } catch (Throwable t) {
-                    throw unexpected(t);
-                }
-                if (r >= 0) {
-                    return r;
-                }
-                int err = errno(state);
-                if (err != Errno.EINTR) {
-                    throw new KernelException("read fd " + fd, err);
-                }
-            }
-        }
+        return retried("read fd " + fd,
+                (arena, state) -> (long) READ.invokeExact(state, fd, buffer, buffer.byteSize()));
     }
 
     /** One write(2) of the segment, retried on EINTR; returns the byte count written. */
     public static long write(int fd, MemorySegment buffer) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE);
-            while (true) {
-                long r;
-                try {
-                    r = (long) WRITE.invokeExact(state, fd, buffer, buffer.byteSize());
-                } catch (Throwable t) {
-                    throw unexpected(t);
-                }
-                if (r >= 0) {
-                    return r;
-                }
-                int err = errno(state);
-                if (err != Errno.EINTR) {
-                    throw new KernelException("write fd " + fd, err);
-                }
-            }
-        }
+        return retried("write fd " + fd,
+                (arena, state) -> (long) WRITE.invokeExact(state, fd, buffer, buffer.byteSize()));
     }
 
     public static void close(int fd) {
@@ -253,106 +200,36 @@ public final class Libc {
 
     /** Moves the calling thread into the namespace behind {@code fd}. Only call on platform threads. */
     public static void setns(int fd, int nstype) {
-        simple(SETNS, "setns fd " + fd, fd, nstype);
+        checked("setns fd " + fd, (arena, state) -> (int) SETNS.invokeExact(state, fd, nstype));
     }
 
     /** Gives the calling thread a new namespace of the given kinds. Only call on platform threads. */
     public static void unshare(int flags) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE);
-            int r;
-            try {
-                r = (int) UNSHARE.invokeExact(state, flags);
-            } catch (Throwable t) {
-                throw unexpected(t);
-            }
-            if (r < 0) {
-                throw new KernelException("unshare(0x" + Integer.toHexString(flags) + ")", errno(state));
-            }
-        }
-    }
-
-    private static void simple(MethodHandle handle, String action, int a, int b) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE);
-            int r;
-            try {
-                r = (int) handle.invokeExact(state, a, b);
-            } catch (Throwable t) {
-                throw unexpected(t);
-            }
-            if (r < 0) {
-                throw new KernelException(action, errno(state));
-            }
-        }
+        checked("unshare(0x" + Integer.toHexString(flags) + ")",
+                (arena, state) -> (int) UNSHARE.invokeExact(state, flags));
     }
 
     public static int open(String path, int flags, int mode) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE);
-            MemorySegment cPath = arena.allocateFrom(path);
-            int r;
-            try {
-                r = (int) OPEN.invokeExact(state, cPath, flags, mode);
-            } catch (Throwable t) {
-                throw unexpected(t);
-            }
-            if (r < 0) {
-                throw new KernelException("open " + path, errno(state));
-            }
-            return r;
-        }
+        return (int) checked("open " + path,
+                (arena, state) -> (int) OPEN.invokeExact(state, arena.allocateFrom(path), flags, mode));
     }
 
     /** mount(2) without data; {@code fstype} may be null (bind mounts, propagation changes). */
     public static void mount(String source, String target, String fstype, long flags) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE);
-            MemorySegment cSource = arena.allocateFrom(source);
-            MemorySegment cTarget = arena.allocateFrom(target);
-            MemorySegment cType = fstype == null ? MemorySegment.NULL : arena.allocateFrom(fstype);
-            int r;
-            try {
-                r = (int) MOUNT.invokeExact(state, cSource, cTarget, cType, flags, MemorySegment.NULL);
-            } catch (Throwable t) {
-                throw unexpected(t);
-            }
-            if (r < 0) {
-                throw new KernelException("mount " + (source.isEmpty() ? "" : source + " on ") + target, errno(state));
-            }
-        }
+        checked("mount " + (source.isEmpty() ? "" : source + " on ") + target, (arena, state) -> {
+            MemorySegment type = fstype == null ? MemorySegment.NULL : arena.allocateFrom(fstype);
+            return (int) MOUNT.invokeExact(state, arena.allocateFrom(source), arena.allocateFrom(target), type, flags,
+                    MemorySegment.NULL);
+        });
     }
 
     public static void umount2(String target, int flags) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE);
-            MemorySegment cTarget = arena.allocateFrom(target);
-            int r;
-            try {
-                r = (int) UMOUNT2.invokeExact(state, cTarget, flags);
-            } catch (Throwable t) {
-                throw unexpected(t);
-            }
-            if (r < 0) {
-                throw new KernelException("umount " + target, errno(state));
-            }
-        }
+        checked("umount " + target,
+                (arena, state) -> (int) UMOUNT2.invokeExact(state, arena.allocateFrom(target), flags));
     }
 
     public static void unlink(String path) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE);
-            MemorySegment cPath = arena.allocateFrom(path);
-            int r;
-            try {
-                r = (int) UNLINK.invokeExact(state, cPath);
-            } catch (Throwable t) {
-                throw unexpected(t);
-            }
-            if (r < 0) {
-                throw new KernelException("unlink " + path, errno(state));
-            }
-        }
+        checked("unlink " + path, (arena, state) -> (int) UNLINK.invokeExact(state, arena.allocateFrom(path)));
     }
 
     public static int getpid() {

@@ -8,106 +8,129 @@ import dev.berth.core.model.SandboxId;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The sandboxes and endpoints in memory: an immutable snapshot, indexed by sandbox, network and
- * name, swapped on every change, so readers never wait and every lookup costs the same at 1000
- * sandboxes as at one; changes are made under the network write lock.
+ * The sandboxes and endpoints in memory, indexed by id, name, sandbox and network. Every change
+ * touches only the entries of the sandbox or endpoint it concerns, so a change costs the same at
+ * 1000 sandboxes as at one. Changes are made under the network write lock (and this object's
+ * monitor); readers never wait: the indexes are concurrent maps whose values are immutable (a
+ * sandbox's endpoint list is replaced, not changed). A reader that looks at two indexes during a
+ * change may see the state before it in one and after it in the other, never a torn entry.
  */
 final class Attachments {
-    private volatile Snapshot now = Snapshot.of(Map.of(), Map.of());
+    private final Map<SandboxId, Sandbox> sandboxes = new ConcurrentHashMap<>();
+    private final Map<String, Sandbox> byName = new ConcurrentHashMap<>();
+    private final Map<EndpointId, Endpoint> endpoints = new ConcurrentHashMap<>();
+    private final Map<SandboxId, List<Endpoint>> bySandbox = new ConcurrentHashMap<>();
+    private final Map<NetworkId, Map<EndpointId, Endpoint>> byNetwork = new ConcurrentHashMap<>();
 
-    /** One consistent state with its indexes, built once per change. */
-    private record Snapshot(Map<SandboxId, Sandbox> sandboxes, Map<EndpointId, Endpoint> endpoints,
-                            Map<SandboxId, List<Endpoint>> bySandbox, Map<NetworkId, List<Endpoint>> byNetwork,
-                            Map<String, Sandbox> byName) {
-
-        static Snapshot of(Map<SandboxId, Sandbox> sandboxes, Map<EndpointId, Endpoint> endpoints) {
-            Map<SandboxId, List<Endpoint>> bySandbox = new HashMap<>();
-            Map<NetworkId, List<Endpoint>> byNetwork = new HashMap<>();
-            for (Endpoint e : endpoints.values()) {
-                bySandbox.computeIfAbsent(e.sandboxId(), k -> new ArrayList<>()).add(e);
-                byNetwork.computeIfAbsent(e.networkId(), k -> new ArrayList<>()).add(e);
-            }
-            Map<String, Sandbox> byName = new HashMap<>();
-            sandboxes.values().forEach(s -> byName.put(s.name(), s));
-            bySandbox.replaceAll((k, v) -> List.copyOf(v));
-            byNetwork.replaceAll((k, v) -> List.copyOf(v));
-            return new Snapshot(Map.copyOf(sandboxes), Map.copyOf(endpoints), Map.copyOf(bySandbox),
-                    Map.copyOf(byNetwork), Map.copyOf(byName));
-        }
+    synchronized void load(Collection<Sandbox> storedSandboxes, Collection<Endpoint> storedEndpoints) {
+        sandboxes.clear();
+        byName.clear();
+        endpoints.clear();
+        bySandbox.clear();
+        byNetwork.clear();
+        storedSandboxes.forEach(this::putSandbox);
+        storedEndpoints.stream().filter(e -> sandboxes.containsKey(e.sandboxId())).forEach(this::putEndpoint);
     }
 
-    void load(Collection<Sandbox> storedSandboxes, Collection<Endpoint> storedEndpoints) {
-        Map<SandboxId, Sandbox> s = new LinkedHashMap<>();
-        storedSandboxes.forEach(x -> s.put(x.id(), x));
-        Map<EndpointId, Endpoint> e = new LinkedHashMap<>();
-        storedEndpoints.stream().filter(x -> s.containsKey(x.sandboxId())).forEach(x -> e.put(x.id(), x));
-        now = Snapshot.of(s, e);
-    }
-
+    /** Every sandbox, oldest first (by creation, then name). */
     List<Sandbox> sandboxes() {
-        return now.sandboxes().values().stream().sorted(Comparator.comparing(Sandbox::created)
+        return sandboxes.values().stream().sorted(Comparator.comparing(Sandbox::created)
                 .thenComparing(Sandbox::name)).toList();
     }
 
+    /** Every sandbox, in no particular order: for a pass that does not care about order. */
+    Collection<Sandbox> unordered() {
+        return List.copyOf(sandboxes.values());
+    }
+
     Optional<Sandbox> sandbox(SandboxId id) {
-        return Optional.ofNullable(now.sandboxes().get(id));
+        return Optional.ofNullable(sandboxes.get(id));
     }
 
     Optional<Sandbox> sandboxNamed(String name) {
-        return Optional.ofNullable(now.byName().get(name));
+        return Optional.ofNullable(byName.get(name));
     }
 
     List<Endpoint> endpoints() {
-        return List.copyOf(now.endpoints().values());
+        return List.copyOf(endpoints.values());
     }
 
+    /** The endpoints on a network, in no particular order. */
     List<Endpoint> endpointsOf(NetworkId network) {
-        return now.byNetwork().getOrDefault(network, List.of());
+        Map<EndpointId, Endpoint> on = byNetwork.get(network);
+        return on == null ? List.of() : List.copyOf(on.values());
     }
 
+    boolean hasEndpoints(NetworkId network) {
+        Map<EndpointId, Endpoint> on = byNetwork.get(network);
+        return on != null && !on.isEmpty();
+    }
+
+    /** A sandbox's endpoints in the order they joined. */
     List<Endpoint> endpointsOf(SandboxId sandbox) {
-        return now.bySandbox().getOrDefault(sandbox, List.of());
+        return bySandbox.getOrDefault(sandbox, List.of());
     }
 
     Optional<Endpoint> endpoint(NetworkId network, SandboxId sandbox) {
         return endpointsOf(sandbox).stream().filter(e -> e.networkId().equals(network)).findFirst();
     }
 
-    void putSandbox(Sandbox sandbox) {
-        Snapshot s = now;
-        Map<SandboxId, Sandbox> next = new LinkedHashMap<>(s.sandboxes());
-        next.put(sandbox.id(), sandbox);
-        now = Snapshot.of(next, s.endpoints());
+    synchronized void putSandbox(Sandbox sandbox) {
+        Sandbox before = sandboxes.put(sandbox.id(), sandbox);
+        if (before != null && !before.name().equals(sandbox.name())) {
+            byName.remove(before.name(), before);
+        }
+        byName.put(sandbox.name(), sandbox);
     }
 
     /** Removes the sandbox and its endpoints. */
-    void removeSandbox(SandboxId id) {
-        Snapshot s = now;
-        Map<EndpointId, Endpoint> nextEndpoints = new LinkedHashMap<>(s.endpoints());
-        nextEndpoints.values().removeIf(e -> e.sandboxId().equals(id));
-        Map<SandboxId, Sandbox> next = new LinkedHashMap<>(s.sandboxes());
-        next.remove(id);
-        now = Snapshot.of(next, nextEndpoints);
+    synchronized void removeSandbox(SandboxId id) {
+        endpointsOf(id).forEach(e -> removeEndpoint(e.id()));
+        bySandbox.remove(id);
+        Sandbox gone = sandboxes.remove(id);
+        if (gone != null) {
+            byName.remove(gone.name(), gone);
+        }
     }
 
-    void putEndpoint(Endpoint endpoint) {
-        Snapshot s = now;
-        Map<EndpointId, Endpoint> next = new LinkedHashMap<>(s.endpoints());
-        next.put(endpoint.id(), endpoint);
-        now = Snapshot.of(s.sandboxes(), next);
+    synchronized void putEndpoint(Endpoint endpoint) {
+        Endpoint before = endpoints.put(endpoint.id(), endpoint);
+        if (before != null) {
+            unindex(before);
+        }
+        byNetwork.computeIfAbsent(endpoint.networkId(), n -> new ConcurrentHashMap<>()).put(endpoint.id(), endpoint);
+        List<Endpoint> mine = new ArrayList<>(endpointsOf(endpoint.sandboxId()));
+        mine.add(endpoint);
+        bySandbox.put(endpoint.sandboxId(), List.copyOf(mine));
     }
 
-    void removeEndpoint(EndpointId id) {
-        Snapshot s = now;
-        Map<EndpointId, Endpoint> next = new LinkedHashMap<>(s.endpoints());
-        next.remove(id);
-        now = Snapshot.of(s.sandboxes(), next);
+    synchronized void removeEndpoint(EndpointId id) {
+        Endpoint gone = endpoints.remove(id);
+        if (gone != null) {
+            unindex(gone);
+        }
+    }
+
+    private void unindex(Endpoint endpoint) {
+        Map<EndpointId, Endpoint> on = byNetwork.get(endpoint.networkId());
+        if (on != null) {
+            on.remove(endpoint.id());
+            if (on.isEmpty()) {
+                byNetwork.remove(endpoint.networkId(), on);
+            }
+        }
+        List<Endpoint> mine = endpointsOf(endpoint.sandboxId()).stream()
+                .filter(e -> !e.id().equals(endpoint.id())).toList();
+        if (mine.isEmpty()) {
+            bySandbox.remove(endpoint.sandboxId());
+        } else {
+            bySandbox.put(endpoint.sandboxId(), mine);
+        }
     }
 }

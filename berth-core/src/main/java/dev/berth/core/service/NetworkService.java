@@ -316,7 +316,7 @@ public final class NetworkService {
 
     /** Whether a network has endpoints. */
     private boolean inUse(Network network) {
-        return !attachments.endpointsOf(network.id()).isEmpty();
+        return attachments.hasEndpoints(network.id());
     }
 
     /** Moby's list of a network's endpoints: {@code name:"<ep>" id:"<12 hex>"}, comma-separated. */

@@ -290,7 +290,7 @@ public final class SandboxService {
 
     private List<PortPlanner.Held> heldPorts() {
         List<PortPlanner.Held> out = new ArrayList<>();
-        attachments.sandboxes().forEach(s -> s.ports().forEach(p -> out.add(new PortPlanner.Held(s.name(), p))));
+        attachments.unordered().forEach(s -> s.ports().forEach(p -> out.add(new PortPlanner.Held(s.name(), p))));
         return out;
     }
 
@@ -344,7 +344,7 @@ public final class SandboxService {
             return named.get();
         }
         List<Sandbox> prefixed = term.isEmpty() ? List.of()
-                : attachments.sandboxes().stream().filter(s -> s.id().value().startsWith(term)).toList();
+                : attachments.unordered().stream().filter(s -> s.id().value().startsWith(term)).toList();
         if (prefixed.size() > 1) {
             throw new InvalidParameterException("Multiple IDs found with provided prefix: " + term);
         }

@@ -60,7 +60,7 @@ public final class DnsServer implements AutoCloseable {
     private final Forwarder forwarder;
     private final Resolver resolver = new Resolver();
     private final InetAddress listen;
-    private final AtomicReference<NameTable> table = new AtomicReference<>(NameTable.EMPTY);
+    private final AtomicReference<NameTable> table = new AtomicReference<>(new NameTable());
     private final Map<SandboxId, Listener> listeners = new ConcurrentHashMap<>();
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final Set<TcpConnection> connections = new HashSet<>();
@@ -93,29 +93,39 @@ public final class DnsServer implements AutoCloseable {
     /**
      * Makes {@code next} the table for every later query, opens listeners for the sandboxes it
      * serves that have none (or whose namespace moved), and closes those of the others. A
-     * listener that cannot be opened is logged and retried on the next update.
+     * listener that cannot be opened is logged and retried on the next update. A pass over every
+     * sandbox: for start-up; later changes go through {@link #sync}.
      */
     public synchronized void update(NameTable next, Map<SandboxId, Sandbox> sandboxes) {
         table.set(next);
         for (SandboxId id : List.copyOf(listeners.keySet())) {
-            Sandbox now = sandboxes.get(id);
-            Listener l = listeners.get(id);
-            if (!next.serves(id) || now == null || !now.netnsPath().equals(l.sandbox().netnsPath())) {
-                listeners.remove(id);
-                onSelector(() -> closeListener(l));
-            }
+            sync(id, sandboxes.get(id));
         }
         for (SandboxId id : next.servedSandboxes()) {
-            Sandbox sandbox = sandboxes.get(id);
-            if (sandbox != null && !listeners.containsKey(id) && !sandbox.netnsPath().isEmpty()) {
-                try {
-                    Listener l = openListener(sandbox);
-                    listeners.put(id, l);
-                    onSelector(() -> register(l));
-                } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "open DNS listener in sandbox " + sandbox.name() + ": "
-                            + e.getMessage(), e);
-                }
+            sync(id, sandboxes.get(id));
+        }
+    }
+
+    /**
+     * Brings one sandbox's listeners in line with the current table, after the table changed for
+     * it: opened when it is served and has none (or its namespace moved), closed when it is no
+     * longer served or is gone ({@code sandbox} null).
+     */
+    public synchronized void sync(SandboxId id, Sandbox sandbox) {
+        Listener l = listeners.get(id);
+        boolean serve = sandbox != null && table.get().serves(id) && !sandbox.netnsPath().isEmpty();
+        if (l != null && (!serve || !sandbox.netnsPath().equals(l.sandbox().netnsPath()))) {
+            listeners.remove(id);
+            onSelector(() -> closeListener(l));
+        }
+        if (serve && !listeners.containsKey(id)) {
+            try {
+                Listener opened = openListener(sandbox);
+                listeners.put(id, opened);
+                onSelector(() -> register(opened));
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "open DNS listener in sandbox " + sandbox.name() + ": "
+                        + e.getMessage(), e);
             }
         }
     }

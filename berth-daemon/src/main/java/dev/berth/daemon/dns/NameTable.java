@@ -9,6 +9,7 @@ import dev.berth.core.model.SandboxId;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -17,19 +18,21 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Who can resolve what: for every user-defined network, its DNS names (sandbox name, aliases,
  * short id, hostname; lower-case) with their addresses, and the reverse map of its addresses to
  * {@code <sandbox name>.<network name>.}; for every sandbox, the user-defined networks it is on.
- * Immutable: the owner builds a new table on every change and swaps it in atomically.
  * Predefined networks ({@code bridge}, {@code host}, {@code none}) get no names, as in Docker.
+ *
+ * <p>Changed one endpoint at a time ({@link #put}, {@link #remove}), so a change costs the same
+ * at 1000 sandboxes as at one. Queries read it without locking from the DNS thread: the maps they
+ * read are concurrent and their values immutable (a name's addresses are replaced, not changed),
+ * so a query sees every name either before or after a change. Writers hold the table's monitor.
  */
 public final class NameTable {
-    /** An empty table: nothing resolves, nobody is served. */
-    public static final NameTable EMPTY = new NameTable(Map.of(), Map.of(), Map.of());
-
-    /** One endpoint with its network and sandbox: the input of {@link #build}. */
+    /** One endpoint with its network and sandbox. */
     public record Entry(Network network, Sandbox sandbox, Endpoint endpoint) {
     }
 
@@ -41,52 +44,139 @@ public final class NameTable {
         }
     }
 
-    private record Scope(String networkName, boolean internal, Map<String, Addresses> names,
-                         Map<InetAddress, String> reverse) {
-    }
+    /** One user-defined network: what queries read, and the writers' bookkeeping behind it. */
+    private static final class Scope {
+        final String networkName;
+        final boolean internal;
+        final Map<String, Addresses> names = new ConcurrentHashMap<>();
+        final Map<InetAddress, String> reverse = new ConcurrentHashMap<>();
+        /** Writers only: each member's entry, and each name's holders with their addresses in join order. */
+        final Map<SandboxId, Entry> members = new HashMap<>();
+        final Map<String, LinkedHashMap<SandboxId, List<InetAddress>>> holders = new HashMap<>();
+        final Map<InetAddress, LinkedHashMap<SandboxId, String>> pointers = new HashMap<>();
 
-    private final Map<NetworkId, Scope> networks;
-    private final Map<String, NetworkId> byName;
-    private final Map<SandboxId, List<NetworkId>> sandboxes;
-
-    private NameTable(Map<NetworkId, Scope> networks, Map<String, NetworkId> byName,
-                      Map<SandboxId, List<NetworkId>> sandboxes) {
-        this.networks = networks;
-        this.byName = byName;
-        this.sandboxes = sandboxes;
-    }
-
-    /** Builds the table from every endpoint; entries on predefined networks are skipped. */
-    public static NameTable build(Collection<Entry> entries) {
-        Map<NetworkId, Network> nets = new LinkedHashMap<>();
-        Map<NetworkId, Map<String, Set<InetAddress>>> names = new HashMap<>();
-        Map<NetworkId, Map<InetAddress, String>> reverse = new HashMap<>();
-        Map<SandboxId, List<NetworkId>> sandboxes = new HashMap<>();
-        for (Entry e : entries) {
-            if (e.network().isPredefined()) {
-                continue;
-            }
-            NetworkId id = e.network().id();
-            nets.putIfAbsent(id, e.network());
-            sandboxes.computeIfAbsent(e.sandbox().id(), s -> new ArrayList<>()).add(id);
-            List<InetAddress> addresses = addressesOf(e.endpoint());
-            Map<String, Set<InetAddress>> scope = names.computeIfAbsent(id, n -> new HashMap<>());
-            for (String name : dnsNames(e.sandbox(), e.endpoint())) {
-                scope.computeIfAbsent(name, n -> new LinkedHashSet<>()).addAll(addresses);
-            }
-            String ptr = e.sandbox().name() + "." + e.network().name() + ".";
-            addresses.forEach(a -> reverse.computeIfAbsent(id, n -> new HashMap<>()).putIfAbsent(a, ptr));
+        Scope(Network network) {
+            this.networkName = network.name();
+            this.internal = network.flags() != null && network.flags().internal();
         }
-        Map<NetworkId, Scope> scopes = new HashMap<>();
-        Map<String, NetworkId> byName = new HashMap<>();
-        nets.forEach((id, network) -> {
-            scopes.put(id, new Scope(network.name(), network.flags() != null && network.flags().internal(),
-                    freeze(names.getOrDefault(id, Map.of())), Map.copyOf(reverse.getOrDefault(id, Map.of()))));
-            byName.put(network.name().toLowerCase(Locale.ROOT), id);
-        });
-        Map<SandboxId, List<NetworkId>> frozen = new HashMap<>();
-        sandboxes.forEach((s, list) -> frozen.put(s, List.copyOf(list)));
-        return new NameTable(Map.copyOf(scopes), Map.copyOf(byName), Map.copyOf(frozen));
+    }
+
+    private final Map<NetworkId, Scope> networks = new ConcurrentHashMap<>();
+    private final Map<String, NetworkId> byName = new ConcurrentHashMap<>();
+    /** Each served sandbox's user-defined networks, by network name; the lists are immutable. */
+    private final Map<SandboxId, List<NetworkId>> sandboxes = new ConcurrentHashMap<>();
+
+    /** An empty table: nothing resolves, nobody is served. */
+    public NameTable() {
+        // filled by put
+    }
+
+    /** A table holding these endpoints; entries on predefined networks are skipped. */
+    public static NameTable build(Collection<Entry> entries) {
+        NameTable table = new NameTable();
+        entries.forEach(table::put);
+        return table;
+    }
+
+    /** Makes the table hold exactly these endpoints (start-up). */
+    public synchronized void replaceAll(Collection<Entry> entries) {
+        List.copyOf(sandboxes.keySet()).forEach(this::removeSandbox);
+        entries.forEach(this::put);
+    }
+
+    /**
+     * Adds the endpoint of a sandbox on a network, replacing the one it had there. Does nothing
+     * for a predefined network.
+     */
+    public synchronized void put(Entry e) {
+        if (e.network().isPredefined()) {
+            return;
+        }
+        NetworkId id = e.network().id();
+        SandboxId sandbox = e.sandbox().id();
+        remove(id, sandbox);
+        Scope scope = networks.computeIfAbsent(id, n -> new Scope(e.network()));
+        byName.put(scope.networkName.toLowerCase(Locale.ROOT), id);
+        scope.members.put(sandbox, e);
+        List<InetAddress> addresses = addressesOf(e.endpoint());
+        for (String name : dnsNames(e.sandbox(), e.endpoint())) {
+            scope.holders.computeIfAbsent(name, n -> new LinkedHashMap<>()).put(sandbox, addresses);
+            refresh(scope, name);
+        }
+        String ptr = ptr(e);
+        for (InetAddress a : addresses) {
+            scope.pointers.computeIfAbsent(a, x -> new LinkedHashMap<>()).put(sandbox, ptr);
+            scope.reverse.putIfAbsent(a, ptr);
+        }
+        List<NetworkId> mine = new ArrayList<>(sandboxes.getOrDefault(sandbox, List.of()));
+        mine.add(id);
+        mine.sort(Comparator.comparing(n -> networks.get(n).networkName));
+        sandboxes.put(sandbox, List.copyOf(mine));
+    }
+
+    /** Takes a sandbox's endpoint off a network; nothing when it is not there. */
+    public synchronized void remove(NetworkId network, SandboxId sandbox) {
+        Scope scope = networks.get(network);
+        Entry e = scope == null ? null : scope.members.remove(sandbox);
+        if (e == null) {
+            return;
+        }
+        for (String name : dnsNames(e.sandbox(), e.endpoint())) {
+            Map<SandboxId, List<InetAddress>> held = scope.holders.get(name);
+            if (held != null) {
+                held.remove(sandbox);
+                if (held.isEmpty()) {
+                    scope.holders.remove(name);
+                }
+            }
+            refresh(scope, name);
+        }
+        for (InetAddress a : addressesOf(e.endpoint())) {
+            LinkedHashMap<SandboxId, String> held = scope.pointers.get(a);
+            if (held != null) {
+                held.remove(sandbox);
+            }
+            if (held == null || held.isEmpty()) {
+                scope.pointers.remove(a);
+                scope.reverse.remove(a);
+            } else {
+                scope.reverse.put(a, held.firstEntry().getValue());   // the next holder in join order
+            }
+        }
+        List<NetworkId> mine = sandboxes.getOrDefault(sandbox, List.of()).stream()
+                .filter(n -> !n.equals(network)).toList();
+        if (mine.isEmpty()) {
+            sandboxes.remove(sandbox);
+        } else {
+            sandboxes.put(sandbox, mine);
+        }
+        if (scope.members.isEmpty()) {
+            networks.remove(network);
+            byName.remove(scope.networkName.toLowerCase(Locale.ROOT), network);
+        }
+    }
+
+    /** Takes a sandbox off every network. */
+    public synchronized void removeSandbox(SandboxId sandbox) {
+        sandboxes.getOrDefault(sandbox, List.of()).forEach(n -> remove(n, sandbox));
+    }
+
+    /** Recomputes what one name resolves to from its holders. */
+    private static void refresh(Scope scope, String name) {
+        Map<SandboxId, List<InetAddress>> held = scope.holders.get(name);
+        if (held == null) {
+            scope.names.remove(name);
+            return;
+        }
+        Set<InetAddress> all = new LinkedHashSet<>();
+        held.values().forEach(all::addAll);
+        List<InetAddress> v4 = all.stream().filter(a -> a.getAddress().length == 4).toList();
+        List<InetAddress> v6 = all.stream().filter(a -> a.getAddress().length == 16).toList();
+        scope.names.put(name, new Addresses(v4, v6));
+    }
+
+    private static String ptr(Entry e) {
+        return e.sandbox().name() + "." + e.network().name() + ".";
     }
 
     /** Docker's DNS names of an endpoint, in order, lower-case, duplicates removed. */
@@ -109,29 +199,25 @@ public final class NameTable {
         return out;
     }
 
-    private static Map<String, Addresses> freeze(Map<String, Set<InetAddress>> names) {
-        Map<String, Addresses> out = new HashMap<>();
-        names.forEach((name, set) -> {
-            List<InetAddress> v4 = set.stream().filter(a -> a.getAddress().length == 4).toList();
-            List<InetAddress> v6 = set.stream().filter(a -> a.getAddress().length == 16).toList();
-            out.put(name, new Addresses(v4, v6));
-        });
-        return Map.copyOf(out);
-    }
-
     /** Whether the sandbox is on a user-defined network, and so gets an embedded DNS server. */
     public boolean serves(SandboxId sandbox) {
         return sandboxes.containsKey(sandbox);
     }
 
-    /** The sandboxes that get an embedded DNS server. */
+    /** The sandboxes that get an embedded DNS server (a copy). */
     public Set<SandboxId> servedSandboxes() {
-        return sandboxes.keySet();
+        return Set.copyOf(sandboxes.keySet());
     }
 
     /** Whether queries of this sandbox may go upstream: it is on a network that is not internal. */
     public boolean mayForward(SandboxId sandbox) {
-        return sandboxes.getOrDefault(sandbox, List.of()).stream().anyMatch(n -> !networks.get(n).internal());
+        for (NetworkId n : sandboxes.getOrDefault(sandbox, List.of())) {
+            Scope scope = networks.get(n);
+            if (scope != null && !scope.internal) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -142,7 +228,7 @@ public final class NameTable {
     public Optional<Addresses> lookup(SandboxId sandbox, String name) {
         List<NetworkId> mine = sandboxes.getOrDefault(sandbox, List.of());
         for (NetworkId n : mine) {
-            Addresses found = networks.get(n).names().get(name);
+            Addresses found = names(n).get(name);
             if (found != null) {
                 return Optional.of(found);
             }
@@ -150,7 +236,7 @@ public final class NameTable {
         for (int dot = name.lastIndexOf('.'); dot > 0; dot = name.lastIndexOf('.', dot - 1)) {
             NetworkId n = byName.get(name.substring(dot + 1));
             if (n != null && mine.contains(n)) {
-                Addresses found = networks.get(n).names().get(name.substring(0, dot));
+                Addresses found = names(n).get(name.substring(0, dot));
                 if (found != null) {
                     return Optional.of(found);
                 }
@@ -162,11 +248,17 @@ public final class NameTable {
     /** The PTR target ({@code name.network.}) of an address on one of the sandbox's networks. */
     public Optional<String> reverse(SandboxId sandbox, InetAddress address) {
         for (NetworkId n : sandboxes.getOrDefault(sandbox, List.of())) {
-            String ptr = networks.get(n).reverse().get(address);
+            Scope scope = networks.get(n);
+            String ptr = scope == null ? null : scope.reverse.get(address);
             if (ptr != null) {
                 return Optional.of(ptr);
             }
         }
         return Optional.empty();
+    }
+
+    private Map<String, Addresses> names(NetworkId network) {
+        Scope scope = networks.get(network);
+        return scope == null ? Map.of() : scope.names;
     }
 }

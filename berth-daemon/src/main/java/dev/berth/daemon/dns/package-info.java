@@ -18,7 +18,7 @@
  * forwarder.start();                                      // on a thread in the daemon's namespace
  * DnsServer dns = new DnsServer(namespaces, forwarder, DnsServer.LISTEN);
  * dns.start();
- * dns.update(NameTable.build(entries), sandboxesById);   // on every sandbox/endpoint change
+ * dns.update(table, sandboxesById);   // at start; then table.put/remove + dns.sync per change
  * dns.close();
  * forwarder.close();
  * }</pre>

@@ -98,4 +98,32 @@ class IpamTest {
         AddressPool p31 = new AddressPool(IpPrefix.parse("10.1.1.0/31"), Optional.empty());
         assertEquals("10.1.1.0", IpAddresses.format(p31.allocate()));
     }
+
+    @Test
+    void lowestFreeHoldsUnderRandomReleasesAndReservations() {
+        AddressPool pool = new AddressPool(IpPrefix.parse("10.2.0.0/24"), Optional.of(IpPrefix.parse("10.2.0.64/26")));
+        java.util.Random random = new java.util.Random(7);
+        java.util.TreeSet<Integer> held = new java.util.TreeSet<>();
+        for (int step = 0; step < 5000; step++) {
+            int op = random.nextInt(4);
+            if (op < 2) {
+                int expected = java.util.stream.IntStream.range(64, 128).filter(i -> !held.contains(i)).findFirst()
+                        .orElse(-1);
+                if (expected < 0) {
+                    assertThrows(UnavailableException.class, pool::allocate);
+                } else {
+                    assertEquals("10.2.0." + expected, IpAddresses.format(pool.allocate()), "step " + step);
+                    held.add(expected);
+                }
+            } else if (op == 2 && !held.isEmpty()) {
+                int gone = new ArrayList<>(held).get(random.nextInt(held.size()));
+                pool.release(IpAddresses.parse("10.2.0." + gone));
+                held.remove(gone);
+            } else {
+                int at = 1 + random.nextInt(254);
+                pool.reserveQuietly(IpAddresses.parse("10.2.0." + at));
+                held.add(at);
+            }
+        }
+    }
 }

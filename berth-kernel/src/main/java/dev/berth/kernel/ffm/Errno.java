@@ -35,6 +35,7 @@ public final class Errno {
     public static final int ENOSYS = 38;
     public static final int ENOTEMPTY = 39;
     public static final int ELOOP = 40;
+    public static final int EXFULL = 54;
     public static final int ENODATA = 61;
     public static final int EPROTO = 71;
     public static final int EOVERFLOW = 75;
@@ -83,6 +84,7 @@ public final class Errno {
             Map.entry(ENOSYS, new Entry("ENOSYS", "Function not implemented")),
             Map.entry(ENOTEMPTY, new Entry("ENOTEMPTY", "Directory not empty")),
             Map.entry(ELOOP, new Entry("ELOOP", "Too many levels of symbolic links")),
+            Map.entry(EXFULL, new Entry("EXFULL", "Exchange full")),
             Map.entry(ENODATA, new Entry("ENODATA", "No data available")),
             Map.entry(EPROTO, new Entry("EPROTO", "Protocol error")),
             Map.entry(EOVERFLOW, new Entry("EOVERFLOW", "Value too large for defined data type")),

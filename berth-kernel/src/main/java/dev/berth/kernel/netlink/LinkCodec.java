@@ -83,6 +83,16 @@ final class LinkCodec {
         return ifinfo(new NlWriter(RTM_DELLINK, REQ_ACK), AF_UNSPEC, 0, 0, 0).attrString(IFLA_IFNAME, name);
     }
 
+    /** RTM_DELLINK by group: every link of the group goes in one kernel batch (one RCU grace period). */
+    static NlWriter deleteGroup(int group) {
+        return ifinfo(new NlWriter(RTM_DELLINK, REQ_ACK), AF_UNSPEC, 0, 0, 0).attrU32(IFLA_GROUP, group);
+    }
+
+    static NlWriter setGroup(String name, int group) {
+        return ifinfo(new NlWriter(RTM_NEWLINK, REQ_ACK), AF_UNSPEC, 0, 0, 0).attrString(IFLA_IFNAME, name)
+                .attrU32(IFLA_GROUP, group);
+    }
+
     static NlWriter setUp(int index, boolean up) {
         return ifinfo(new NlWriter(RTM_NEWLINK, REQ_ACK), AF_UNSPEC, index, up ? IFF_UP : 0, IFF_UP);
     }

@@ -111,6 +111,24 @@ public final class RtNetlink implements AutoCloseable {
                 Errno.ENODEV, Errno.ENOENT);
     }
 
+    /** Puts a link in a device group ({@code ip link set X group N}). */
+    public synchronized void setGroup(String name, int group) {
+        IfNames.check(name);
+        socket.request(LinkCodec.setGroup(name, group), "set group " + group + " on link " + name + where);
+    }
+
+    /**
+     * Deletes every link of a device group in one kernel batch, so many deletions share one RCU
+     * grace period; succeeds when the group is empty. Group 0 (the default group) is refused.
+     */
+    public synchronized void deleteGroup(int group) {
+        if (group == 0) {
+            throw new IllegalArgumentException("group 0 holds every link that was never put in a group");
+        }
+        tolerate(() -> socket.request(LinkCodec.deleteGroup(group), "delete link group " + group + where),
+                Errno.ENODEV);
+    }
+
     public synchronized void setUp(int index, boolean up) {
         socket.request(LinkCodec.setUp(index, up), "set link #" + index + (up ? " up" : " down") + where);
     }

@@ -60,6 +60,7 @@ final class Uapi {
     static final int IFLA_PROTINFO = 12;
     static final int IFLA_OPERSTATE = 16;
     static final int IFLA_LINKINFO = 18;
+    static final int IFLA_GROUP = 27;
     static final int IFLA_NET_NS_FD = 28;
     static final int IFLA_INFO_KIND = 1;
     static final int IFLA_INFO_DATA = 2;

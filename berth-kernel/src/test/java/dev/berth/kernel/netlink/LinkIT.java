@@ -70,6 +70,25 @@ class LinkIT {
     }
 
     @Test
+    void groupDeletionTakesExactlyTheGroup() {
+        RtNetlink rt = host.rtnl();
+        for (String name : List.of("br-g1", "br-g2", "br-keep")) {
+            rt.createBridge(BridgeSpec.named(name));
+        }
+        rt.setGroup("br-g1", 4711);
+        rt.setGroup("br-g2", 4711);
+        assertTrue(host.ip("-d", "link", "show", "dev", "br-g1").contains("group 4711"));
+        rt.deleteGroup(4711);
+        assertTrue(rt.link("br-g1").isEmpty());
+        assertTrue(rt.link("br-g2").isEmpty());
+        assertTrue(rt.link("br-keep").isPresent());
+        rt.deleteGroup(4711);            // an empty group is fine
+        assertThrows(IllegalArgumentException.class, () -> rt.deleteGroup(0));
+        KernelException missing = assertThrows(KernelException.class, () -> rt.setGroup("br-none", 4711));
+        assertEquals(Errno.ENODEV, missing.errno());
+    }
+
+    @Test
     void renameKeepsTheLinkAndItsIndex() {
         RtNetlink rt = host.rtnl();
         Link br = rt.createBridge(BridgeSpec.named("br-old"));

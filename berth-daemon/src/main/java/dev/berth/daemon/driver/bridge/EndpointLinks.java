@@ -1,12 +1,14 @@
 package dev.berth.daemon.driver.bridge;
 
 import dev.berth.core.errors.InternalException;
+import dev.berth.core.errors.UnavailableException;
 import dev.berth.core.model.DeviceNames;
 import dev.berth.core.model.Endpoint;
 import dev.berth.core.model.IpamPool;
 import dev.berth.core.model.MacAddresses;
 import dev.berth.core.model.Network;
 import dev.berth.core.spi.EndpointJoin;
+import dev.berth.kernel.ffm.Errno;
 import dev.berth.kernel.ffm.KernelException;
 import dev.berth.kernel.netlink.AddressSpec;
 import dev.berth.kernel.netlink.Link;
@@ -15,6 +17,7 @@ import dev.berth.kernel.netlink.RouteSpec;
 import dev.berth.kernel.netlink.RtNetlink;
 import dev.berth.kernel.netlink.VethSpec;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -40,6 +43,9 @@ final class EndpointLinks implements AutoCloseable {
     private final Map<String, Set<String>> joined = new HashMap<>();
 
     private final ToIntFunction<Network> mtu;
+    /** The kernel's BR_MAX_PORTS. */
+    static final int BRIDGE_PORTS = 1024;
+    private static final Duration DRAIN_LIMIT = Duration.ofSeconds(10);
 
     EndpointLinks(RtNetlink host, LinkReaper reaper, HostForwarding forwarding, ToIntFunction<Network> mtu) {
         this.host = host;
@@ -55,9 +61,8 @@ final class EndpointLinks implements AutoCloseable {
             Link bridge = bridge(join.network());
             SandboxSockets.Handle sandbox = sockets.get(join.sandbox().netnsPath());
             joined.computeIfAbsent(join.sandbox().netnsPath(), k -> new HashSet<>()).add(e.hostIfName());
-            Link hostEnd = host.createVeth(new VethSpec(e.hostIfName(), e.ifName(), MacAddresses.bytes(e.mac()),
-                    mtu.applyAsInt(join.network()),
-                    bridge.index(), true, sandbox.ns()));
+            Link hostEnd = createVeth(join, new VethSpec(e.hostIfName(), e.ifName(), MacAddresses.bytes(e.mac()),
+                    mtu.applyAsInt(join.network()), bridge.index(), true, sandbox.ns()));
             try {
                 host.setBridgePortHairpin(hostEnd.index(), true);
                 configurePeer(sandbox.netlink(), e);
@@ -71,6 +76,35 @@ final class EndpointLinks implements AutoCloseable {
         } catch (KernelException | IllegalArgumentException ex) {
             forget(join);
             throw new InternalException(where + ": " + ex.getMessage(), ex);
+        } catch (UnavailableException ex) {
+            forget(join);
+            throw ex;
+        }
+    }
+
+    /**
+     * Creates the pair on the bridge. A Linux bridge takes at most {@value #BRIDGE_PORTS} ports
+     * ({@code EXFULL} beyond): when it is full, ports of disconnected endpoints may still be
+     * queued for deletion, so wait for those once and try again; still full is the caller's error.
+     */
+    private Link createVeth(EndpointJoin join, VethSpec spec) {
+        try {
+            return host.createVeth(spec);
+        } catch (KernelException full) {
+            if (full.errno() != Errno.EXFULL) {
+                throw full;
+            }
+        }
+        reaper.drain(DRAIN_LIMIT);
+        try {
+            return host.createVeth(spec);
+        } catch (KernelException full) {
+            if (full.errno() != Errno.EXFULL) {
+                throw full;
+            }
+            throw new UnavailableException(where("connect", join) + ": the network's bridge "
+                    + DeviceNames.bridgeName(join.network()) + " has no free port: a Linux bridge holds at most "
+                    + BRIDGE_PORTS + " interfaces", full);
         }
     }
 

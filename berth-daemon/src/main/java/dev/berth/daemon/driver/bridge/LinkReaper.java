@@ -1,11 +1,21 @@
 package dev.berth.daemon.driver.bridge;
 
 import dev.berth.core.model.DeviceNames;
+import dev.berth.kernel.ffm.Errno;
+import dev.berth.kernel.ffm.KernelException;
 import dev.berth.kernel.netlink.Link;
 import dev.berth.kernel.netlink.RtNetlink;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -15,14 +25,18 @@ import java.util.logging.Logger;
  * detaches its bridge (addresses gone, down, renamed to {@link DeviceNames#RETIRED_BRIDGE_PREFIX})
  * and hands it here. One platform thread, created at start-up in the daemon's namespace, works
  * the queue in order on a rtnetlink socket of its own, so a slow delete never holds up the
- * request path's socket.
+ * request path's socket; what has queued up meanwhile is deleted in one kernel batch.
  *
  * <p>What is handed here is already out of service and renamed, so no caller ever waits for it.
  * Deletions that fail are logged; start-up removes what is left.
  */
 public final class LinkReaper implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(LinkReaper.class.getName());
+    /** The device group of links about to be deleted together ("bert"); nothing else is ever put in it. */
+    static final int RETIRED_GROUP = 0x62657274;
+    private static final int MAX_BATCH = 256;
     private final RtNetlink netlink;
+    private final Queue<String> pending = new ConcurrentLinkedQueue<>();
     private final ExecutorService worker = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("berth-link-reaper").daemon(true).factory());
 
@@ -33,6 +47,13 @@ public final class LinkReaper implements AutoCloseable {
 
     /** Deletes, in the background, every retired bridge a previous run left behind. */
     public void sweepLeftovers() {
+        worker.execute(() -> {
+            try {
+                netlink.deleteGroup(RETIRED_GROUP);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "delete links left in group " + RETIRED_GROUP + ": " + e.getMessage(), e);
+            }
+        });
         for (Link link : netlink.links()) {
             if (link.name().startsWith(DeviceNames.RETIRED_BRIDGE_PREFIX)) {
                 LOG.info("deleting " + link.name() + ", left by an interrupted network removal");
@@ -43,13 +64,66 @@ public final class LinkReaper implements AutoCloseable {
 
     /** Queues deletion of a host link. */
     void delete(String link) {
-        worker.execute(() -> {
-            try {
-                netlink.deleteLink(link);
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "delete link " + link + " (start-up will retry): " + e.getMessage(), e);
+        pending.add(link);
+        worker.execute(this::reap);
+    }
+
+    /**
+     * Deletes what is queued. One link goes by name; several are put in {@link #RETIRED_GROUP}
+     * and deleted with one group request, so the kernel unregisters them in one batch with one
+     * RCU grace period instead of one each (and holds the RTNL lock once, not once per link).
+     */
+    private void reap() {
+        List<String> batch = new ArrayList<>();
+        for (String link = pending.poll(); link != null; link = batch.size() < MAX_BATCH ? pending.poll() : null) {
+            batch.add(link);
+        }
+        if (batch.size() == 1) {
+            deleteOne(batch.getFirst());
+        } else if (!batch.isEmpty()) {
+            List<String> grouped = new ArrayList<>();
+            for (String link : batch) {
+                try {
+                    netlink.setGroup(link, RETIRED_GROUP);
+                    grouped.add(link);
+                } catch (KernelException e) {
+                    if (e.errno() != Errno.ENODEV) {
+                        deleteOne(link);
+                    }
+                }
             }
-        });
+            try {
+                netlink.deleteGroup(RETIRED_GROUP);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "delete " + grouped.size() + " retired links at once (deleting them one by one): "
+                        + e.getMessage(), e);
+                grouped.forEach(this::deleteOne);
+            }
+        }
+    }
+
+    private void deleteOne(String link) {
+        try {
+            netlink.deleteLink(link);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "delete link " + link + " (start-up will retry): " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Waits (at most {@code limit}) until every deletion queued so far is done: for a bridge that
+     * ran out of ports because retired ones are still on it. Returns whether they are done.
+     */
+    boolean drain(Duration limit) {
+        try {
+            worker.submit(() -> { }).get(limit.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
+            return false;
+        }
     }
 
     /** Finishes the queue (bounded), stops the thread and closes the socket. */

@@ -1,5 +1,7 @@
 package dev.berth.kernel.nftables;
 
+import dev.berth.kernel.ffm.Errno;
+import dev.berth.kernel.ffm.KernelException;
 import dev.berth.kernel.ffm.Libc;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +18,8 @@ import java.util.function.Supplier;
  * takes them back afterwards.
  */
 public final class LowFdReserve implements AutoCloseable {
+    /** glibc's limit for {@code select()}. */
+    public static final int FD_SETSIZE = 1024;
     private final int size;
     private final List<Integer> held = new ArrayList<>();
 
@@ -30,10 +34,20 @@ public final class LowFdReserve implements AutoCloseable {
         return reserve;
     }
 
-    /** Runs the task with every reserved number free; serialised, so tasks never compete for them. */
+    /**
+     * Runs the task with every reserved number free; serialised, so tasks never compete for them.
+     * Fails, without running the task, when no number below {@value #FD_SETSIZE} is free: a
+     * failed call is better than a daemon that glibc aborts.
+     */
     public synchronized <T> T withLowFds(Supplier<T> task) {
         release();
         try {
+            int lowest = Libc.open("/dev/null", Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
+            Libc.close(lowest);
+            if (lowest >= FD_SETSIZE) {
+                throw new KernelException("find a file descriptor below " + FD_SETSIZE + " for libnftables", Errno.EMFILE,
+                        "all " + FD_SETSIZE + " are in use");
+            }
             return task.get();
         } finally {
             fill();
@@ -50,9 +64,20 @@ public final class LowFdReserve implements AutoCloseable {
         release();
     }
 
+    /**
+     * Takes numbers back up to the size, keeping only those below {@value #FD_SETSIZE}: another
+     * thread may have taken a reserved number while it was free, and its replacement must not be
+     * a high one, or the reserve would drift up over time until it holds nothing useful. Low
+     * numbers that others free later are taken at the next fill.
+     */
     private void fill() {
         while (held.size() < size) {
-            held.add(Libc.open("/dev/null", Libc.O_RDONLY | Libc.O_CLOEXEC, 0));
+            int fd = Libc.open("/dev/null", Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
+            if (fd >= FD_SETSIZE) {
+                Libc.close(fd);
+                return;
+            }
+            held.add(fd);
         }
     }
 

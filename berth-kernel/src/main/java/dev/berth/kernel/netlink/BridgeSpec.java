@@ -5,10 +5,13 @@ import java.util.Objects;
 /**
  * A bridge to create.
  *
- * @param mtu 0 keeps the kernel default
- * @param mac null lets the kernel pick a random one
+ * @param mtu               0 keeps the kernel default
+ * @param mac               null lets the kernel pick a random one
+ * @param multicastSnooping the kernel default (on); off floods multicast like broadcast, and
+ *                          spares every port add and remove a pass over every port's multicast
+ *                          timers
  */
-public record BridgeSpec(String name, int mtu, byte[] mac) {
+public record BridgeSpec(String name, int mtu, byte[] mac, boolean multicastSnooping) {
     public BridgeSpec {
         IfNames.check(name);
         if (mtu < 0) {
@@ -16,6 +19,11 @@ public record BridgeSpec(String name, int mtu, byte[] mac) {
         }
         Mac.check(mac);
         mac = mac == null ? null : mac.clone();
+    }
+
+    /** With the kernel's default multicast snooping. */
+    public BridgeSpec(String name, int mtu, byte[] mac) {
+        this(name, mtu, mac, true);
     }
 
     public static BridgeSpec named(String name) {
@@ -29,16 +37,18 @@ public record BridgeSpec(String name, int mtu, byte[] mac) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof BridgeSpec b && name.equals(b.name) && mtu == b.mtu && java.util.Arrays.equals(mac, b.mac);
+        return o instanceof BridgeSpec b && name.equals(b.name) && mtu == b.mtu && java.util.Arrays.equals(mac, b.mac)
+                && multicastSnooping == b.multicastSnooping;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, mtu, java.util.Arrays.hashCode(mac));
+        return Objects.hash(name, mtu, java.util.Arrays.hashCode(mac), multicastSnooping);
     }
 
     @Override
     public String toString() {
-        return "BridgeSpec[" + name + " mtu=" + mtu + " mac=" + Mac.format(mac) + "]";
+        return "BridgeSpec[" + name + " mtu=" + mtu + " mac=" + Mac.format(mac)
+                + (multicastSnooping ? "" : " mcast_snooping=0") + "]";
     }
 }

@@ -37,6 +37,11 @@ final class LinkCodec {
         }
         int linkInfo = w.nest(IFLA_LINKINFO);
         w.attrString(IFLA_INFO_KIND, "bridge");
+        if (!spec.multicastSnooping()) {
+            int data = w.nest(IFLA_INFO_DATA);
+            w.attrU8(IFLA_BR_MCAST_SNOOPING, 0);
+            w.end(data);
+        }
         return w.end(linkInfo);
     }
 

@@ -64,6 +64,7 @@ final class Uapi {
     static final int IFLA_NET_NS_FD = 28;
     static final int IFLA_INFO_KIND = 1;
     static final int IFLA_INFO_DATA = 2;
+    static final int IFLA_BR_MCAST_SNOOPING = 23;
     static final int VETH_INFO_PEER = 1;
     static final int IFLA_BRPORT_MODE = 4;
 

@@ -70,6 +70,15 @@ class LinkIT {
     }
 
     @Test
+    void bridgeWithoutMulticastSnooping() {
+        RtNetlink rt = host.rtnl();
+        rt.createBridge(new BridgeSpec("br-quiet", 0, null, false));
+        rt.createBridge(BridgeSpec.named("br-default"));
+        assertTrue(host.ip("-d", "link", "show", "dev", "br-quiet").contains("mcast_snooping 0"));
+        assertTrue(host.ip("-d", "link", "show", "dev", "br-default").contains("mcast_snooping 1"));
+    }
+
+    @Test
     void groupDeletionTakesExactlyTheGroup() {
         RtNetlink rt = host.rtnl();
         for (String name : List.of("br-g1", "br-g2", "br-keep")) {

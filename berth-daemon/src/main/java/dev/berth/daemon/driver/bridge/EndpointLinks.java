@@ -16,6 +16,7 @@ import dev.berth.kernel.netlink.Route;
 import dev.berth.kernel.netlink.RouteSpec;
 import dev.berth.kernel.netlink.RtNetlink;
 import dev.berth.kernel.netlink.VethSpec;
+import dev.berth.kernel.sysctl.Sysctl;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Collection;
@@ -62,9 +63,11 @@ final class EndpointLinks implements AutoCloseable {
             SandboxSockets.Handle sandbox = sockets.get(join.sandbox().netnsPath());
             joined.computeIfAbsent(join.sandbox().netnsPath(), k -> new HashSet<>()).add(e.hostIfName());
             Link hostEnd = createVeth(join, new VethSpec(e.hostIfName(), e.ifName(), MacAddresses.bytes(e.mac()),
-                    mtu.applyAsInt(join.network()), bridge.index(), true, sandbox.ns()));
+                    mtu.applyAsInt(join.network()), bridge.index(), false, sandbox.ns()));
             try {
+                withoutIpv6(e.hostIfName());
                 host.setBridgePortHairpin(hostEnd.index(), true);
+                host.setUp(hostEnd.index(), true);
                 configurePeer(sandbox.netlink(), e);
             } catch (KernelException failure) {
                 host.deleteLink(hostEnd.index());
@@ -105,6 +108,22 @@ final class EndpointLinks implements AutoCloseable {
             throw new UnavailableException(where("connect", join) + ": the network's bridge "
                     + DeviceNames.bridgeName(join.network()) + " has no free port: a Linux bridge holds at most "
                     + BRIDGE_PORTS + " interfaces", full);
+        }
+    }
+
+    /**
+     * The host end is a bridge port and needs no IPv6 of its own: with it disabled before the
+     * port comes up, the port gets no link-local address, no routes and no multicast
+     * memberships, so the host's IPv6 routing table does not grow by three routes per sandbox,
+     * which every later add and remove of a port walks. Nothing to do when the kernel has no IPv6.
+     */
+    private static void withoutIpv6(String hostEnd) {
+        try {
+            Sysctl.write("net/ipv6/conf/" + hostEnd + "/disable_ipv6", "1");
+        } catch (KernelException ex) {
+            if (ex.errno() != Errno.ENOENT) {
+                throw ex;
+            }
         }
     }
 

@@ -56,6 +56,7 @@ final class EndpointLinks implements AutoCloseable {
     }
 
     synchronized void join(EndpointJoin join) {
+        reaper.busy();
         Endpoint e = join.endpoint();
         String where = where("connect", join);
         try {
@@ -140,6 +141,7 @@ final class EndpointLinks implements AutoCloseable {
     }
 
     synchronized void leave(EndpointJoin join) {
+        reaper.busy();
         Endpoint e = join.endpoint();
         String path = join.sandbox().netnsPath();
         try {

@@ -11,11 +11,11 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -24,8 +24,9 @@ import java.util.logging.Logger;
  * grace period), so a disconnect hands the veth's host end here, and a network removal first
  * detaches its bridge (addresses gone, down, renamed to {@link DeviceNames#RETIRED_BRIDGE_PREFIX})
  * and hands it here. One platform thread, created at start-up in the daemon's namespace, works
- * the queue in order on a rtnetlink socket of its own, so a slow delete never holds up the
- * request path's socket; what has queued up meanwhile is deleted in one kernel batch.
+ * the queue on a rtnetlink socket of its own, so a slow delete never holds up the request path's
+ * socket. It waits for a quiet moment (see {@link #busy}) and then deletes what has queued up in
+ * kernel batches.
  *
  * <p>What is handed here is already out of service and renamed, so no caller ever waits for it.
  * Deletions that fail are logged; start-up removes what is left.
@@ -34,15 +35,21 @@ public final class LinkReaper implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(LinkReaper.class.getName());
     /** The device group of links about to be deleted together ("bert"); nothing else is ever put in it. */
     static final int RETIRED_GROUP = 0x62657274;
-    private static final int MAX_BATCH = 256;
+    private static final int MAX_BATCH = 64;
+    static final long QUIET_MS = 200;
+    static final long MAX_DEFER_MS = 2000;
     private final RtNetlink netlink;
     private final Queue<String> pending = new ConcurrentLinkedQueue<>();
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    private volatile long lastActivity = System.nanoTime();
+    private volatile long oldestQueued;
+    private final ScheduledThreadPoolExecutor worker = new ScheduledThreadPoolExecutor(1,
             Thread.ofPlatform().name("berth-link-reaper").daemon(true).factory());
 
     /** {@code netlink}: a socket of its own in the daemon's host namespace; the reaper closes it. */
     public LinkReaper(RtNetlink netlink) {
         this.netlink = netlink;
+        worker.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }
 
     /** Deletes, in the background, every retired bridge a previous run left behind. */
@@ -62,10 +69,48 @@ public final class LinkReaper implements AutoCloseable {
         }
     }
 
+    /**
+     * The request path is changing links now. Deletions wait until it has been quiet for
+     * {@value #QUIET_MS} ms (or the oldest has waited {@value #MAX_DEFER_MS} ms): a deletion holds
+     * the kernel's RTNL lock, which every link change of a request then waits for.
+     */
+    void busy() {
+        lastActivity = System.nanoTime();
+    }
+
     /** Queues deletion of a host link. */
     void delete(String link) {
         pending.add(link);
-        worker.execute(this::reap);
+        if (scheduled.compareAndSet(false, true)) {
+            oldestQueued = System.nanoTime();
+            schedule(TimeUnit.MILLISECONDS.toNanos(QUIET_MS));
+        }
+    }
+
+    private void schedule(long delayNanos) {
+        try {
+            worker.schedule(this::reapWhenQuiet, delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // closing: close() deletes what is queued
+        }
+    }
+
+    private void reapWhenQuiet() {
+        long now = System.nanoTime();
+        long quiet = TimeUnit.MILLISECONDS.toNanos(QUIET_MS);
+        long idle = now - lastActivity;
+        if (idle < quiet && now - oldestQueued < TimeUnit.MILLISECONDS.toNanos(MAX_DEFER_MS)) {
+            schedule(quiet - idle);
+            return;
+        }
+        scheduled.set(false);
+        reapAll();
+    }
+
+    private void reapAll() {
+        while (!pending.isEmpty()) {
+            reap();
+        }
     }
 
     /**
@@ -116,7 +161,7 @@ public final class LinkReaper implements AutoCloseable {
      */
     boolean drain(Duration limit) {
         try {
-            worker.submit(() -> { }).get(limit.toMillis(), TimeUnit.MILLISECONDS);
+            worker.submit(this::reapAll).get(limit.toMillis(), TimeUnit.MILLISECONDS);
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -129,6 +174,11 @@ public final class LinkReaper implements AutoCloseable {
     /** Finishes the queue (bounded), stops the thread and closes the socket. */
     @Override
     public void close() {
+        try {
+            worker.submit(this::reapAll);
+        } catch (RejectedExecutionException e) {
+            // closed before
+        }
         worker.shutdown();
         try {
             if (!worker.awaitTermination(10, TimeUnit.SECONDS)) {

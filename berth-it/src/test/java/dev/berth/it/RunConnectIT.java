@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.it.fixture.CommandResult;
+import dev.berth.it.fixture.HostFixture;
 import dev.berth.it.fixture.Testbed;
 import dev.berth.it.fixture.TestbedExtension;
 import java.util.List;
@@ -17,7 +18,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * A process started on the default bridge and then connected to a user-defined network with the
  * real docker CLI: its {@code /etc/resolv.conf} switches to the embedded resolver (and stays after
  * the disconnect, as Docker's), so it resolves its new peers by name, and its {@code /etc/hosts}
- * gains and loses its own address on that network, keeping a line the process added itself.
+ * gains and loses its own address on that network, keeping a line the process added itself. Its
+ * resolver stays after the disconnect and forwards, as Docker's.
  */
 @ExtendWith(TestbedExtension.class)
 class RunConnectIT {
@@ -48,6 +50,7 @@ class RunConnectIT {
     @Test
     void connectingARunningProcessToAUserNetworkGivesItTheEmbeddedResolverAndItsNewAddress(Testbed bed)
             throws Exception {
+        bed.daemon().writeConfig("{\"dns\": [\"" + HostFixture.UPSTREAM_V4 + "\"]}\n");
         bed.daemon().start();
         berth(bed, "run", "-d", "--name", "ca", "--hostname", "boxa", "--network", "bridge", "--",
                 "sleep", "300").assertSuccess();
@@ -80,6 +83,9 @@ class RunConnectIT {
         resolvConf = exec(bed, "ca", "cat", "/etc/resolv.conf");
         assertEquals(List.of("nameserver 127.0.0.11"), nameservers(resolvConf),
                 "Docker does not switch back on disconnect: " + resolvConf);
+        String reply = exec(bed, "ca", "dig", "@127.0.0.11", "+time=6", "+tries=1", "cb");
+        assertTrue(reply.contains("status: SERVFAIL"),
+                "the resolver stays and forwards (nothing answers upstream): " + reply);
 
         berth(bed, "rm", "-f", "ca", "cb").assertSuccess();
         bed.docker().ok("network", "rm", "usernet");

@@ -34,11 +34,17 @@ import java.util.concurrent.TimeoutException;
  * 255: its process went with the previous daemon, status unknown) and an {@code autoRemove} one
  * is removed. A process that outlived a crashed daemon is killed then (found by its namespace).
  *
+ * <p>After a connect or disconnect the {@link SandboxService} calls back (outside its lock) and a
+ * running process's {@code /etc/hosts} and {@code /etc/resolv.conf} are updated through the
+ * launcher, as Docker does: own addresses added and removed, the embedded resolver once the
+ * sandbox is on a user-defined network.
+ *
  * <p>Locks: this object's monitor guards the entries; it may be held while calling the
  * {@link SandboxService} (which takes the network write lock), never the other way round. Waiting
  * for an exit happens outside the monitor, since the exit callback needs it.
  */
 public final class SandboxProcesses implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(SandboxProcesses.class.getName());
     private static final long KILL_WAIT_SECONDS = 10;
 
     /** The exit status reported for a process that ended with the previous daemon. */
@@ -82,6 +88,9 @@ public final class SandboxProcesses implements AutoCloseable {
         this.store = store;
         this.launcher = launcher;
         this.clock = clock;
+        if (launcher != null) {
+            sandboxes.onEndpointsChanged(this::endpointsChanged);
+        }
     }
 
     /** For a daemon that cannot start processes: creating a sandbox with a command is refused. */
@@ -159,6 +168,18 @@ public final class SandboxProcesses implements AutoCloseable {
             throw new ConflictException("container " + e.sandbox.name() + " is being removed");
         }
         SandboxView view = sandboxes.inspect(e.sandbox.id().value());
+        Sandbox s = view.sandbox();
+        CompletableFuture<Integer> exit = e.exited.isDone() ? new CompletableFuture<>() : e.exited;
+        e.exited = exit;
+        e.pid = launcher.start(new ProcessLauncher.Launch(s.id(), s.name(), s.hostname(), s.netnsPath(), e.command,
+                addresses(view), embeddedDns(view)), code -> exited(e, exit, code));
+        e.status = ProcessState.RUNNING;
+        e.startedAt = clock.instant();
+        sandboxes.publishContainer("start", s, Map.of());
+    }
+
+    /** The sandbox's own addresses, for its {@code hosts}: each endpoint's IPv4, then IPv6. */
+    private static List<String> addresses(SandboxView view) {
         List<String> addresses = new ArrayList<>();
         for (Attachment a : view.attachments()) {
             if (a.endpoint().ipv4() != null) {
@@ -168,15 +189,37 @@ public final class SandboxProcesses implements AutoCloseable {
                 addresses.add(IpAddresses.format(a.endpoint().ipv6().address()));
             }
         }
-        Sandbox s = view.sandbox();
-        CompletableFuture<Integer> exit = e.exited.isDone() ? new CompletableFuture<>() : e.exited;
-        e.exited = exit;
-        boolean embeddedDns = view.attachments().stream().anyMatch(a -> !a.network().isPredefined());
-        e.pid = launcher.start(new ProcessLauncher.Launch(s.id(), s.name(), s.hostname(), s.netnsPath(), e.command,
-                addresses, embeddedDns), code -> exited(e, exit, code));
-        e.status = ProcessState.RUNNING;
-        e.startedAt = clock.instant();
-        sandboxes.publishContainer("start", s, Map.of());
+        return addresses;
+    }
+
+    /** On a user-defined network: its resolver is the embedded one. */
+    private static boolean embeddedDns(SandboxView view) {
+        return view.attachments().stream().anyMatch(a -> !a.network().isPredefined());
+    }
+
+    /**
+     * After a connect or disconnect (outside the network write lock): a running process's
+     * {@code hosts} and {@code resolv.conf} follow the sandbox's endpoints. Under this monitor, so
+     * it is ordered with {@link #start} and reads the endpoints as they are now: the last call
+     * writes the latest state whatever order concurrent changes finish in. A failure is logged;
+     * the connect or disconnect stands.
+     */
+    private synchronized void endpointsChanged(Sandbox sandbox) {
+        Entry e = entries.get(sandbox.id());
+        if (e == null || e.pid <= 0) {
+            return;
+        }
+        try {
+            SandboxView view = sandboxes.inspect(sandbox.id().value());
+            Sandbox s = view.sandbox();
+            launcher.updateFiles(new ProcessLauncher.FilesUpdate(s.id(), s.name(), s.hostname(), addresses(view),
+                    embeddedDns(view)));
+        } catch (NotFoundException gone) {
+            // removed meanwhile: its files go with it
+        } catch (RuntimeException ex) {
+            LOG.log(System.Logger.Level.WARNING, "update /etc/hosts and /etc/resolv.conf of " + sandbox.name() + ": "
+                    + ex.getMessage(), ex);
+        }
     }
 
     /** Called by the launcher (on its own thread) when a process ends. */

@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * Sandbox use cases: create (namespace, then endpoints), connect, disconnect, remove, and the
@@ -48,6 +50,7 @@ public final class SandboxService {
     private final SandboxRules rules;
     private final PortPlanner portPlanner;
     private final PortPublisher ports;
+    private final List<Consumer<Sandbox>> endpointListeners = new CopyOnWriteArrayList<>();
 
     /** With Docker's fallback range for ephemeral host ports. */
     public SandboxService(NetworkService networks, SandboxRuntime runtime) {
@@ -172,14 +175,36 @@ public final class SandboxService {
      * Joins a sandbox to a network ({@code POST /networks/{id}/connect}). Emits {@code connect}.
      */
     public void connect(String networkTerm, String containerTerm, EndpointRequest request) {
+        Sandbox sandbox;
         synchronized (networks.writeLock()) {
             Network network = networks.inspect(networkTerm);
-            Sandbox sandbox = resolve(containerTerm);
+            sandbox = resolve(containerTerm);
             rules.checkConnectable(network, sandbox);
             EndpointPlanner.check(network, request);
             planner.checkInSubnet(network, request);
             attach(network, sandbox, request);
             publishNetwork("connect", network, sandbox);
+        }
+        endpointsChanged(sandbox);
+    }
+
+    /**
+     * Calls {@code listener} with the sandbox after every connect and disconnect, once the change
+     * is done and the write lock released (so the listener may take its own locks and do I/O). A
+     * listener that throws is logged; the change stands.
+     */
+    public void onEndpointsChanged(Consumer<Sandbox> listener) {
+        endpointListeners.add(listener);
+    }
+
+    private void endpointsChanged(Sandbox sandbox) {
+        for (Consumer<Sandbox> listener : endpointListeners) {
+            try {
+                listener.accept(sandbox);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "after the endpoints of " + sandbox.name() + " changed: "
+                        + e.getMessage(), e);
+            }
         }
     }
 
@@ -215,9 +240,10 @@ public final class SandboxService {
      * {@code disconnect}. {@code force} changes nothing yet: the container must exist.
      */
     public void disconnect(String networkTerm, String containerTerm, boolean force) {
+        Sandbox sandbox;
         synchronized (networks.writeLock()) {
             Network network = networks.inspect(networkTerm);
-            Sandbox sandbox = resolve(containerTerm);
+            sandbox = resolve(containerTerm);
             if (sandbox.isHostMode() && network.driver().equals(PredefinedNetworks.DRIVER_HOST)) {
                 throw new InvalidParameterException("cannot disconnect container from host network - container"
                         + " was created in host network mode");
@@ -229,6 +255,7 @@ public final class SandboxService {
             detach(network, sandbox, endpoint);
             publishNetwork("disconnect", network, sandbox);
         }
+        endpointsChanged(sandbox);
     }
 
     /** The in-memory and kernel half of a disconnect: the store row is already gone. */

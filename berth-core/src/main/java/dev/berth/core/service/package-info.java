@@ -32,7 +32,9 @@
  * network without side effects; only then are the store and the driver touched. Event listeners
  * run under the event log's lock and must not block. Sandboxes share the network write lock (one
  * lock, no lock order); {@code SandboxProcesses} has its own monitor, taken before the network
- * lock, never after it, and never held while waiting for an exit; addresses live in an in-memory {@code AddressBook} rebuilt from the store
+ * lock, never after it, and never held while waiting for an exit (a connect or disconnect calls
+ * it back through {@code onEndpointsChanged} once the network lock is released, to update a
+ * running process's {@code hosts} and {@code resolv.conf}); addresses live in an in-memory {@code AddressBook} rebuilt from the store
  * at start-up (gateways, auxiliary addresses, every endpoint's addresses), as Docker's IPAM is. The services know no kernel or I/O: drivers, the sandbox
  * runtime, the store and the host's prefixes are ports ({@code spi}).
  *

@@ -31,10 +31,34 @@ public interface ProcessLauncher {
     }
 
     /**
+     * The sandbox's endpoints now, for a process that runs already.
+     *
+     * @param id          the sandbox
+     * @param name        its name
+     * @param hostname    its hostname; with the name, the names of its own {@code hosts} entries
+     * @param addresses   its own addresses now (without prefix length)
+     * @param embeddedDns it is on a user-defined network now
+     */
+    record FilesUpdate(SandboxId id, String name, String hostname, List<String> addresses, boolean embeddedDns) {
+        public FilesUpdate {
+            addresses = List.copyOf(addresses);
+        }
+    }
+
+    /**
      * Writes the sandbox's files and starts the process; {@code onExit} gets its exit status (128 +
      * signal when killed) once it ends. Returns its PID.
      */
     long start(Launch launch, IntConsumer onExit);
+
+    /**
+     * After a connect or disconnect, brings the running process's files in line, as Docker does:
+     * the own entries of {@code hosts} become exactly {@code addresses} (other lines stay), and
+     * with {@code embeddedDns} {@code resolv.conf} switches to 127.0.0.11 unless it names it
+     * already or was edited since it was written. It never switches back. The files are changed in
+     * place (the process sees them through bind mounts). Nothing when the sandbox has no files.
+     */
+    void updateFiles(FilesUpdate update);
 
     /** Sends SIGKILL to a process this launcher started; nothing when it is gone. */
     void kill(long pid);

@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.core.errors.ConflictException;
+import dev.berth.core.errors.InternalException;
 import dev.berth.core.errors.NotFoundException;
 import dev.berth.core.errors.UnavailableException;
 import dev.berth.core.model.Sandbox;
 import dev.berth.core.model.SandboxId;
 import dev.berth.core.spi.ProcessLauncher;
+import dev.berth.core.spi.ProcessLauncher.FilesUpdate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,6 +31,8 @@ class SandboxProcessesTest {
         final Map<Long, IntConsumer> live = new HashMap<>();
         final List<SandboxId> deleted = new ArrayList<>();
         final List<String> swept = new ArrayList<>();
+        final List<FilesUpdate> updates = new ArrayList<>();
+        boolean failUpdates;
         long nextPid = 100;
 
         @Override
@@ -40,6 +44,14 @@ class SandboxProcessesTest {
 
         void exit(long pid, int status) {
             live.remove(pid).accept(status);
+        }
+
+        @Override
+        public synchronized void updateFiles(FilesUpdate update) {
+            if (failUpdates) {
+                throw new InternalException("update files of sandbox " + update.name() + ": disk full");
+            }
+            updates.add(update);
         }
 
         @Override
@@ -143,6 +155,45 @@ class SandboxProcessesTest {
         assertEquals(ProcessState.EXITED, state.status());
         assertEquals(SandboxProcesses.UNKNOWN_EXIT, state.exitCode());
         assertThrows(NotFoundException.class, () -> f.sandboxes.resolve("gone"));
+    }
+
+    @Test
+    void connectAndDisconnectOfARunningProcessUpdateItsFilesWithTheAddressesNow() {
+        Sandbox a = run("a1", false, "sleep", "9");
+        f.service.create(Fixture.withPools("usernet", new PoolRequest("10.10.0.0/24", "", "", Map.of())));
+        f.sandboxes.connect("usernet", "a1", EndpointRequest.NONE);
+        assertEquals(List.of(new FilesUpdate(a.id(), "a1", "h-a1", List.of("172.17.0.2", "10.10.0.2"), true)),
+                launcher.updates);
+        f.sandboxes.disconnect("usernet", "a1", false);
+        assertEquals(new FilesUpdate(a.id(), "a1", "h-a1", List.of("172.17.0.2"), false), launcher.updates.getLast());
+        f.sandboxes.disconnect("bridge", "a1", false);
+        assertEquals(new FilesUpdate(a.id(), "a1", "h-a1", List.of(), false), launcher.updates.getLast());
+    }
+
+    @Test
+    void sandboxesWithoutARunningProcessHaveNoFilesToUpdate() {
+        f.service.create(CreateNetwork.named("usernet"));
+        processes.create(CreateSandbox.on("live", "bridge"), List.of(), false);
+        processes.create(CreateSandbox.on("created", "bridge"), List.of("sleep", "9"), false);
+        run("ended", false, "true");
+        launcher.exit(100, 0);
+        for (String name : List.of("live", "created", "ended")) {
+            f.sandboxes.connect("usernet", name, EndpointRequest.NONE);
+            f.sandboxes.disconnect("usernet", name, false);
+        }
+        assertTrue(launcher.updates.isEmpty(), launcher.updates::toString);
+    }
+
+    @Test
+    void aFailedFilesUpdateIsLoggedAndTheConnectStands() {
+        run("a1", false, "sleep", "9");
+        f.service.create(CreateNetwork.named("usernet"));
+        launcher.failUpdates = true;
+        f.sandboxes.connect("usernet", "a1", EndpointRequest.NONE);
+        assertEquals(List.of("bridge", "usernet"), f.sandboxes.inspect("a1").attachments().stream()
+                .map(x -> x.network().name()).toList());
+        f.sandboxes.disconnect("usernet", "a1", false);
+        assertEquals(1, f.sandboxes.inspect("a1").attachments().size());
     }
 
     @Test

@@ -273,4 +273,20 @@ class SandboxServiceTest {
         assertEquals("Address already in use", assertThrows(ForbiddenException.class, () -> sandboxes.connect("net1",
                 sandboxes.create(CreateSandbox.on("c3", "bridge")).name(), ip("10.30.0.1"))).getMessage());
     }
+
+    @Test
+    void endpointListenersRunAfterConnectAndDisconnectOutsideTheWriteLock() {
+        f.service.create(CreateNetwork.named("net1"));
+        Sandbox c1 = create("c1", "bridge");
+        List<String> seen = new java.util.ArrayList<>();
+        f.sandboxes.onEndpointsChanged(s -> seen.add(s.name() + " " + f.sandboxes.inspect(s.name()).attachments()
+                .size() + " " + Thread.holdsLock(f.service.writeLock())));
+        f.sandboxes.onEndpointsChanged(s -> {
+            throw new IllegalStateException("listener bug");
+        });
+        f.sandboxes.connect("net1", "c1", EndpointRequest.NONE);
+        f.sandboxes.disconnect("net1", c1.id().value(), false);
+        assertThrows(ForbiddenException.class, () -> f.sandboxes.connect("bridge", "c1", EndpointRequest.NONE));
+        assertEquals(List.of("c1 2 false", "c1 1 false"), seen);
+    }
 }

@@ -108,13 +108,14 @@ public final class DnsServer implements AutoCloseable {
 
     /**
      * Brings one sandbox's listeners in line with the current table, after the table changed for
-     * it: opened when it is served and has none (or its namespace moved), closed when it is no
-     * longer served or is gone ({@code sandbox} null).
+     * it: opened when it is served and has none (or its namespace moved), closed when it is gone
+     * ({@code sandbox} null). A sandbox that left its last user-defined network keeps them, as
+     * Docker keeps its resolver: its {@code resolv.conf} still names 127.0.0.11.
      */
     public synchronized void sync(SandboxId id, Sandbox sandbox) {
         Listener l = listeners.get(id);
         boolean serve = sandbox != null && table.get().serves(id) && !sandbox.netnsPath().isEmpty();
-        if (l != null && (!serve || !sandbox.netnsPath().equals(l.sandbox().netnsPath()))) {
+        if (l != null && (sandbox == null || !sandbox.netnsPath().equals(l.sandbox().netnsPath()))) {
             listeners.remove(id);
             onSelector(() -> closeListener(l));
         }

@@ -4,6 +4,7 @@ import dev.berth.core.model.Endpoint;
 import dev.berth.core.model.IpPrefix;
 import dev.berth.core.model.Network;
 import dev.berth.core.model.NetworkId;
+import dev.berth.core.model.PredefinedNetworks;
 import dev.berth.core.model.Sandbox;
 import dev.berth.core.model.SandboxId;
 import java.net.InetAddress;
@@ -65,6 +66,8 @@ public final class NameTable {
     private final Map<String, NetworkId> byName = new ConcurrentHashMap<>();
     /** Each served sandbox's user-defined networks, by network name; the lists are immutable. */
     private final Map<SandboxId, List<NetworkId>> sandboxes = new ConcurrentHashMap<>();
+    /** Sandboxes on the default bridge, with its id: external access for forwarding, as in Docker. */
+    private final Map<SandboxId, NetworkId> bridged = new ConcurrentHashMap<>();
 
     /** An empty table: nothing resolves, nobody is served. */
     public NameTable() {
@@ -81,6 +84,7 @@ public final class NameTable {
     /** Makes the table hold exactly these endpoints (start-up). */
     public synchronized void replaceAll(Collection<Entry> entries) {
         List.copyOf(sandboxes.keySet()).forEach(this::removeSandbox);
+        bridged.clear();
         entries.forEach(this::put);
     }
 
@@ -90,6 +94,9 @@ public final class NameTable {
      */
     public synchronized void put(Entry e) {
         if (e.network().isPredefined()) {
+            if (e.network().driver().equals(PredefinedNetworks.DRIVER_BRIDGE)) {
+                bridged.put(e.sandbox().id(), e.network().id());
+            }
             return;
         }
         NetworkId id = e.network().id();
@@ -116,6 +123,7 @@ public final class NameTable {
 
     /** Takes a sandbox's endpoint off a network; nothing when it is not there. */
     public synchronized void remove(NetworkId network, SandboxId sandbox) {
+        bridged.remove(sandbox, network);
         Scope scope = networks.get(network);
         Entry e = scope == null ? null : scope.members.remove(sandbox);
         if (e == null) {
@@ -158,6 +166,7 @@ public final class NameTable {
 
     /** Takes a sandbox off every network. */
     public synchronized void removeSandbox(SandboxId sandbox) {
+        bridged.remove(sandbox);
         sandboxes.getOrDefault(sandbox, List.of()).forEach(n -> remove(n, sandbox));
     }
 
@@ -209,8 +218,14 @@ public final class NameTable {
         return Set.copyOf(sandboxes.keySet());
     }
 
-    /** Whether queries of this sandbox may go upstream: it is on a network that is not internal. */
+    /**
+     * Whether queries of this sandbox may go upstream: it is on a network that is not internal,
+     * the default bridge included (Docker's {@code hasExternalAccess}).
+     */
     public boolean mayForward(SandboxId sandbox) {
+        if (bridged.containsKey(sandbox)) {
+            return true;
+        }
         for (NetworkId n : sandboxes.getOrDefault(sandbox, List.of())) {
             Scope scope = networks.get(n);
             if (scope != null && !scope.internal) {

@@ -23,8 +23,11 @@
  * forwarder.close();
  * }</pre>
  *
- * <p>Differences from Docker: listeners close when a sandbox leaves its last user-defined network
- * (Docker keeps them); the in-flight limit is per daemon, and REFUSED comes at once instead of
+ * <p>As in Docker, a sandbox's listeners stay once opened, until the sandbox is removed, since its
+ * {@code resolv.conf} keeps naming 127.0.0.11 after it leaves its last user-defined network; the
+ * default bridge counts as external access for forwarding.
+ *
+ * <p>Differences from Docker: the in-flight limit is per daemon, and REFUSED comes at once instead of
  * after a 4 s wait; the per-attempt upstream timeout is 2 s (Docker: 4 s); all upstreams are
  * queried from the daemon's namespace ({@code --dns} per container does not exist yet); no
  * {@code --link} aliases, SRV or ndots rule.

@@ -6,10 +6,13 @@ import dev.berth.core.model.SandboxId;
 import dev.berth.core.spi.ProcessLauncher;
 import java.io.File;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +26,8 @@ import java.util.stream.Stream;
  * where the script bind-mounts the sandbox's files over {@code /etc/resolv.conf},
  * {@code /etc/hosts} and {@code /etc/hostname}, sets the hostname and {@code exec}s the command.
  * {@code nsenter} (no {@code --fork}) and {@code unshare} exec in turn, so the PID the daemon holds
- * is the command's and its exit status is the command's (127 when it is not found).
+ * is the command's and its exit status is the command's (127 when it is not found). The mounts
+ * pin the files' inodes: later edits ({@link #updateFiles}) rewrite them in place.
  */
 public final class ChildProcessLauncher implements ProcessLauncher {
     static final String LOG_FILE = "output.log";
@@ -42,6 +46,8 @@ public final class ChildProcessLauncher implements ProcessLauncher {
     private final Path root;
     private final Path hostResolvConf;
     private final Map<Long, Process> running = new ConcurrentHashMap<>();
+    /** What {@code resolv.conf} was last written with, per sandbox: a different file was edited. */
+    private final Map<SandboxId, String> resolvConfWritten = new ConcurrentHashMap<>();
 
     /**
      * @param root           {@code <exec-root>/sandboxes}
@@ -86,23 +92,78 @@ public final class ChildProcessLauncher implements ProcessLauncher {
         return argv;
     }
 
-    private Path writeFiles(Launch launch) {
+    /** Writes the sandbox's three files (anew: no process sees them yet) and returns their directory. */
+    Path writeFiles(Launch launch) {
         Path dir = root.resolve(launch.id().value());
         try {
             Files.createDirectories(dir);
-            List<String> host;
-            try {
-                host = Files.readAllLines(hostResolvConf, StandardCharsets.UTF_8);
-            } catch (NoSuchFileException e) {
-                host = List.of();
-            }
-            Files.writeString(dir.resolve("resolv.conf"), launch.embeddedDns() ? SandboxFiles.embeddedResolvConf(host) : SandboxFiles.resolvConf(host));
+            List<String> host = hostResolvConfLines();
+            String resolvConf = launch.embeddedDns() ? SandboxFiles.embeddedResolvConf(host)
+                    : SandboxFiles.resolvConf(host);
+            Files.writeString(dir.resolve("resolv.conf"), resolvConf);
+            resolvConfWritten.put(launch.id(), resolvConf);
             Files.writeString(dir.resolve("hosts"), SandboxFiles.hosts(launch.addresses(), launch.hostname(),
                     launch.name()));
             Files.writeString(dir.resolve("hostname"), SandboxFiles.hostname(launch.hostname()));
             return dir;
         } catch (IOException e) {
             throw new InternalException("write files of sandbox " + launch.name() + " in " + dir + ": " + e, e);
+        }
+    }
+
+    private List<String> hostResolvConfLines() throws IOException {
+        try {
+            return Files.readAllLines(hostResolvConf, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return List.of();
+        }
+    }
+
+    /**
+     * Edits {@code hosts} (own entries) and, once on a user-defined network, {@code resolv.conf}
+     * (the embedded resolver) in place. A {@code resolv.conf} whose content is no longer what was
+     * written has been edited by the user and is left alone, as Docker does (its hash file).
+     * Synchronized: each edit reads, changes and writes back a whole file.
+     */
+    @Override
+    public synchronized void updateFiles(FilesUpdate update) {
+        Path dir = root.resolve(update.id().value());
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try {
+            Path hosts = dir.resolve("hosts");
+            String current = Files.readString(hosts);
+            String next = SandboxFiles.withOwnAddresses(current, update.addresses(), update.hostname(), update.name());
+            if (!next.equals(current)) {
+                rewriteInPlace(hosts, next);
+            }
+            Path resolvConf = dir.resolve("resolv.conf");
+            String written = resolvConfWritten.get(update.id());
+            if (update.embeddedDns() && written != null && !SandboxFiles.namesEmbeddedResolver(written)
+                    && written.equals(Files.readString(resolvConf))) {
+                String embedded = SandboxFiles.embeddedResolvConf(hostResolvConfLines());
+                rewriteInPlace(resolvConf, embedded);
+                resolvConfWritten.put(update.id(), embedded);
+            }
+        } catch (IOException e) {
+            throw new InternalException("update files of sandbox " + update.name() + " in " + dir + ": " + e, e);
+        }
+    }
+
+    /**
+     * Replaces a file's content keeping its inode: the process sees the file through a bind mount
+     * of that inode, so a new file renamed over it would stay invisible. Truncate, then the whole
+     * content in one {@code write} (as Docker's {@code os.WriteFile}), so a reader sees the old
+     * file, an empty one for an instant, or the new one; never half of it.
+     */
+    static void rewriteInPlace(Path file, String content) throws IOException {
+        ByteBuffer bytes = ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
         }
     }
 
@@ -156,6 +217,7 @@ public final class ChildProcessLauncher implements ProcessLauncher {
 
     @Override
     public void deleteFiles(SandboxId id) {
+        resolvConfWritten.remove(id);
         Path dir = root.resolve(id.value());
         try {
             for (String file : List.of("resolv.conf", "hosts", "hostname", LOG_FILE)) {

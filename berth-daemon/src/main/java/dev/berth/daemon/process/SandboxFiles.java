@@ -10,10 +10,11 @@ import java.util.Set;
  * The text of a sandbox's {@code resolv.conf}, {@code hosts} and {@code hostname}, as Docker writes
  * them for a container on the default bridge: the host's resolver settings without loopback
  * name servers (Google's public ones when none is left), and {@code hosts} with the localhost
- * lines and the sandbox's own addresses.
+ * lines and the sandbox's own addresses; and the edits of a connect or disconnect.
  */
 final class SandboxFiles {
     static final List<String> FALLBACK_NAMESERVERS = List.of("8.8.8.8", "8.8.4.4");
+    static final String EMBEDDED_RESOLVER = "127.0.0.11";
 
     private SandboxFiles() {
     }
@@ -54,7 +55,7 @@ final class SandboxFiles {
      * The host's nameservers become the resolver's upstreams, queried from the host namespace.
      */
     static String embeddedResolvConf(List<String> hostLines) {
-        StringBuilder out = new StringBuilder("nameserver 127.0.0.11\n");
+        StringBuilder out = new StringBuilder("nameserver " + EMBEDDED_RESOLVER + "\n");
         boolean ndots = false;
         for (String line : hostLines) {
             String[] words = line.strip().split("\\s+");
@@ -79,19 +80,56 @@ final class SandboxFiles {
         }
     }
 
+    /** The fixed lines of {@code hosts}: localhost and the IPv6 names. */
+    private static final List<String> HOSTS_HEAD = List.of("127.0.0.1\tlocalhost",
+            "::1\tlocalhost ip6-localhost ip6-loopback", "fe00::\tip6-localnet", "ff00::\tip6-mcastprefix",
+            "ff02::1\tip6-allnodes", "ff02::2\tip6-allrouters");
+
+    /** The addresses of {@link #HOSTS_HEAD}: never taken for the sandbox's own entries. */
+    private static final Set<String> HEAD_ADDRESSES = Set.of("127.0.0.1", "::1", "fe00::", "ff00::", "ff02::1",
+            "ff02::2");
+
     /** {@code hosts}: localhost, the IPv6 names, then each address with hostname and name. */
     static String hosts(List<String> addresses, String hostname, String name) {
-        Set<String> names = new LinkedHashSet<>(List.of(hostname, name));
-        String own = String.join(" ", names);
-        StringBuilder out = new StringBuilder()
-                .append("127.0.0.1\tlocalhost\n")
-                .append("::1\tlocalhost ip6-localhost ip6-loopback\n")
-                .append("fe00::\tip6-localnet\n")
-                .append("ff00::\tip6-mcastprefix\n")
-                .append("ff02::1\tip6-allnodes\n")
-                .append("ff02::2\tip6-allrouters\n");
+        String own = ownNames(hostname, name);
+        StringBuilder out = new StringBuilder();
+        HOSTS_HEAD.forEach(line -> out.append(line).append('\n'));
         addresses.forEach(a -> out.append(a).append('\t').append(own).append('\n'));
         return out.toString();
+    }
+
+    /** The names of the sandbox's own entries: hostname and name, once each. */
+    private static String ownNames(String hostname, String name) {
+        return String.join(" ", new LinkedHashSet<>(List.of(hostname, name)));
+    }
+
+    /**
+     * {@code current} (a {@code hosts} file) with the sandbox's own entries made exactly
+     * {@code addresses}, as Docker's add and delete of entries on connect and disconnect: an own
+     * entry (own names, not a localhost line) whose address is gone is dropped, a new address is
+     * appended, every other line stays where it is.
+     */
+    static String withOwnAddresses(String current, List<String> addresses, String hostname, String name) {
+        String own = ownNames(hostname, name);
+        Set<String> missing = new LinkedHashSet<>(addresses);
+        StringBuilder out = new StringBuilder();
+        for (String line : current.lines().toList()) {
+            String[] words = line.strip().split("\\s+", 2);
+            boolean ownEntry = words.length == 2 && !words[0].startsWith("#") && !HEAD_ADDRESSES.contains(words[0])
+                    && String.join(" ", words[1].strip().split("\\s+")).equals(own);
+            if (ownEntry && !missing.remove(words[0])) {
+                continue;
+            }
+            out.append(line).append('\n');
+        }
+        missing.forEach(a -> out.append(a).append('\t').append(own).append('\n'));
+        return out.toString();
+    }
+
+    /** Whether a {@code resolv.conf} names the embedded resolver. */
+    static boolean namesEmbeddedResolver(String resolvConf) {
+        return resolvConf.lines().map(l -> l.strip().split("\\s+"))
+                .anyMatch(w -> w.length >= 2 && w[0].equals("nameserver") && w[1].equals(EMBEDDED_RESOLVER));
     }
 
     static String hostname(String hostname) {

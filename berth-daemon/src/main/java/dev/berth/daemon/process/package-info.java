@@ -8,6 +8,7 @@
  * ChildProcessLauncher launcher = new ChildProcessLauncher(execRoot.resolve("sandboxes"), Path.of("/etc/resolv.conf"));
  * long pid = launcher.start(new ProcessLauncher.Launch(id, "c1", "c1", netnsPath, List.of("sleep", "9"), addrs, true),
  *         status -> record(status));
+ * launcher.updateFiles(new ProcessLauncher.FilesUpdate(id, "c1", "c1", addrsNow, true)); // after a connect
  * launcher.kill(pid);           // SIGKILL; the callback reports 137
  * launcher.deleteFiles(id);
  * }</pre>
@@ -18,6 +19,8 @@
  * bind-mounts the files and sets the hostname before it {@code exec}s the command. This is
  * process creation, not network configuration: the rule against shelling out to
  * {@code ip}/{@code nft}/{@code iptables}/{@code sysctl} still holds. Nothing here enters a
- * namespace in the JVM. Same lane as the drivers: spi, model, errors.
+ * namespace in the JVM. The bind mounts pin the files' inodes, so a connect or disconnect edits
+ * them in place (truncate and one write), never by renaming a new file over them. Same lane as
+ * the drivers: spi, model, errors.
  */
 package dev.berth.daemon.process;

@@ -118,13 +118,15 @@ class DnsServerTest {
     }
 
     @Test
-    void changesAreVisibleAtOnceAndListenersFollowTheTable() throws IOException {
+    void changesAreVisibleAtOnceAndListenersStayUntilTheSandboxIsGone() throws IOException {
         start();
         DnsServer.Ports ports = server.ports(c1.id()).orElseThrow();
         server.update(NameTable.build(List.of(entry(net1, c1, "172.18.0.2/16", null))), all);
         assertEquals(Rcode.NXDOMAIN, udp(ports.udp(), query("c2.", Type.A)).getRcode());
-        assertEquals(java.util.Set.of(c1.id()), server.served());
+        assertEquals(java.util.Set.of(c1.id(), c2.id()), server.served(), "c2 left net1: its resolver stays");
         assertEquals(ports, server.ports(c1.id()).orElseThrow());
+        server.sync(c2.id(), null);
+        assertEquals(java.util.Set.of(c1.id()), server.served());
     }
 
     @Test

@@ -140,6 +140,24 @@ class ResolverTest {
     }
 
     @Test
+    void theDefaultBridgeGivesExternalAccessAsInDocker() {
+        NameTable mixed = NameTable.build(List.of(entry(internal, lonely, "10.9.0.2/24", null),
+                entry(bridge, lonely, "172.17.0.2/16", null), entry(bridge, legacy, "172.17.0.3/16", null)));
+        assertInstanceOf(Resolver.Forward.class,
+                resolver.resolve(query("example.com.", Type.A), lonely.id(), mixed, Resolver.UDP_LIMIT));
+        assertInstanceOf(Resolver.Forward.class,
+                resolver.resolve(query("example.com.", Type.A), legacy.id(), mixed, Resolver.UDP_LIMIT),
+                "a sandbox back on the bridge only, whose resolver was kept after a disconnect");
+        mixed.remove(bridge.id(), legacy.id());
+        Message nowhere = parse(assertInstanceOf(Resolver.Reply.class,
+                resolver.resolve(query("example.com.", Type.A), legacy.id(), mixed, Resolver.UDP_LIMIT)).wire());
+        assertEquals(Rcode.SERVFAIL, nowhere.getRcode(), "on no network at all");
+        mixed.removeSandbox(lonely.id());
+        assertInstanceOf(Resolver.Reply.class,
+                resolver.resolve(query("example.com.", Type.A), lonely.id(), mixed, Resolver.UDP_LIMIT));
+    }
+
+    @Test
     void forwardCarriesTheQueryVerbatim() {
         byte[] q = query("example.com.", Type.A);
         assertArrayEquals(q, assertInstanceOf(Resolver.Forward.class,

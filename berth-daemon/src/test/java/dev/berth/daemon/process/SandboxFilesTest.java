@@ -1,6 +1,8 @@
 package dev.berth.daemon.process;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.core.model.SandboxId;
 import dev.berth.core.spi.ProcessLauncher;
@@ -58,5 +60,32 @@ class SandboxFilesTest {
                 SandboxFiles.embeddedResolvConf(List.of("nameserver 10.0.0.2", "search corp.example")));
         assertEquals("nameserver 127.0.0.11\noptions ndots:2 timeout:1\n",
                 SandboxFiles.embeddedResolvConf(List.of("nameserver 127.0.0.53", "options ndots:2 timeout:1")));
+    }
+
+    @Test
+    void ownEntriesFollowTheAddressesAndOtherLinesStay() {
+        String start = SandboxFiles.hosts(List.of("172.17.0.2"), "box", "c1") + "192.0.2.9\tadded-by-user\n";
+        String connected = SandboxFiles.withOwnAddresses(start, List.of("172.17.0.2", "10.1.0.3", "fd00::3"), "box",
+                "c1");
+        assertEquals(start + "10.1.0.3\tbox c1\nfd00::3\tbox c1\n", connected);
+        assertEquals(connected, SandboxFiles.withOwnAddresses(connected, List.of("172.17.0.2", "10.1.0.3", "fd00::3"),
+                "box", "c1"));
+        assertEquals(start, SandboxFiles.withOwnAddresses(connected, List.of("172.17.0.2"), "box", "c1"));
+        String none = SandboxFiles.withOwnAddresses(connected, List.of(), "box", "c1");
+        assertEquals(SandboxFiles.hosts(List.of(), "box", "c1") + "192.0.2.9\tadded-by-user\n", none);
+    }
+
+    @Test
+    void localhostLinesAreNeverTakenForOwnEntries() {
+        String hosts = SandboxFiles.hosts(List.of("10.1.0.2"), "localhost", "localhost");
+        assertEquals(SandboxFiles.hosts(List.of(), "localhost", "localhost"),
+                SandboxFiles.withOwnAddresses(hosts, List.of(), "localhost", "localhost"));
+    }
+
+    @Test
+    void embeddedResolverIsRecognisedByItsNameserverLine() {
+        assertTrue(SandboxFiles.namesEmbeddedResolver(SandboxFiles.embeddedResolvConf(List.of())));
+        assertFalse(SandboxFiles.namesEmbeddedResolver(SandboxFiles.resolvConf(List.of("nameserver 10.0.0.2"))));
+        assertFalse(SandboxFiles.namesEmbeddedResolver("# nameserver 127.0.0.11\nsearch 127.0.0.11\n"));
     }
 }

@@ -102,6 +102,12 @@ class SandboxIT {
         assertEquals(List.of("172.18.0.2/16"), eth0.addresses(true));
         assertEquals(settings.path("MacAddress").asText(), eth0.mac());
         assertTrue(link(bed, c1, "lo").isUp());
+        // IPv4-only network: no IPv6 on eth0 (as Docker), ::1 stays on lo; the host end has no IPv6
+        assertEquals("1", in(bed, c1, "sysctl", "-n", "net.ipv6.conf.eth0.disable_ipv6").assertSuccess().stdout().strip());
+        assertEquals(List.of(), eth0.addresses(false));
+        assertEquals(List.of("::1/128"), link(bed, c1, "lo").addresses(false));
+        String hostEnd = bed.host().ipHostJson("link", "show", "master", bridge).get(0).path("ifname").asText();
+        assertEquals("1", sysctl(bed, "net.ipv6.conf." + hostEnd + ".disable_ipv6"));
         JsonNode route = json(in(bed, c1, "ip", "-j", "-4", "route", "show", "default"));
         assertEquals("172.18.0.1", route.get(0).path("gateway").asText(), route::toString);
         assertEquals("eth0", route.get(0).path("dev").asText(), route::toString);
@@ -141,6 +147,7 @@ class SandboxIT {
         assertEquals("fd00:b1:1::2", settings.path("GlobalIPv6Address").asText());
         assertEquals("fd00:b1:1::1", settings.path("IPv6Gateway").asText());
         assertTrue(link(bed, c1, "eth0").addresses(false).contains("fd00:b1:1::2/64"));
+        assertEquals("0", in(bed, c1, "sysctl", "-n", "net.ipv6.conf.eth0.disable_ipv6").assertSuccess().stdout().strip());
         JsonNode route = json(in(bed, c1, "ip", "-j", "-6", "route", "show", "default"));
         assertEquals("fd00:b1:1::1", route.get(0).path("gateway").asText(), route::toString);
         assertEquals("1", sysctl(bed, "net.ipv6.conf.all.forwarding"));

@@ -3,9 +3,11 @@ package dev.berth.daemon.netns;
 import dev.berth.core.errors.InternalException;
 import dev.berth.core.model.SandboxId;
 import dev.berth.core.spi.SandboxRuntime;
+import dev.berth.kernel.ffm.Errno;
 import dev.berth.kernel.ffm.KernelException;
 import dev.berth.kernel.netlink.RtNetlink;
 import dev.berth.kernel.netns.NetNs;
+import dev.berth.kernel.sysctl.Sysctl;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -44,7 +46,7 @@ public final class NamedNetnsRuntime implements SandboxRuntime, AutoCloseable {
             // A file without a mount is what a shutdown or a crash mid-create leaves: start afresh.
             NetNs.delete(file);
             try (NetNs ns = NetNs.create(file)) {
-                ns.run(NamedNetnsRuntime::loopbackUp);
+                ns.run(NamedNetnsRuntime::prepare);
             }
             return file.toString();
         } catch (KernelException e) {
@@ -54,9 +56,22 @@ public final class NamedNetnsRuntime implements SandboxRuntime, AutoCloseable {
     }
 
     /** Runs inside the new namespace, on NetNs's throwaway platform thread. */
-    private static void loopbackUp() {
+    /**
+     * Loopback up, and IPv6 off by default for the interfaces to come (lo keeps {@code ::1}), as
+     * Docker has it on interfaces of IPv4-only networks: no link-local address, DAD or MLD
+     * reports flooding the bridge. The bridge driver turns IPv6 on for an endpoint that has an
+     * IPv6 address. Nothing to do for IPv6 when the kernel has none.
+     */
+    private static void prepare() {
         try (RtNetlink netlink = RtNetlink.open()) {
             netlink.link("lo").ifPresent(lo -> netlink.setUp(lo.index(), true));
+        }
+        try {
+            Sysctl.write("net.ipv6.conf.default.disable_ipv6", "1");
+        } catch (KernelException e) {
+            if (e.errno() != Errno.ENOENT) {
+                throw e;
+            }
         }
     }
 

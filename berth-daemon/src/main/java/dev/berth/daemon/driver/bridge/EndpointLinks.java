@@ -69,7 +69,7 @@ final class EndpointLinks implements AutoCloseable {
                 withoutIpv6(e.hostIfName());
                 host.setBridgePortHairpin(hostEnd.index(), true);
                 host.setUp(hostEnd.index(), true);
-                configurePeer(sandbox.netlink(), e);
+                configurePeer(sandbox, e);
             } catch (KernelException failure) {
                 host.deleteLink(hostEnd.index());
                 throw failure;
@@ -128,9 +128,18 @@ final class EndpointLinks implements AutoCloseable {
         }
     }
 
-    private static void configurePeer(RtNetlink sandbox, Endpoint e) {
+    /**
+     * Addresses and up. A sandbox namespace starts with IPv6 off for new interfaces (Docker's
+     * {@code disable_ipv6=1} on interfaces of IPv4-only networks), so an endpoint with an IPv6
+     * address turns it on first.
+     */
+    private static void configurePeer(SandboxSockets.Handle handle, Endpoint e) {
+        RtNetlink sandbox = handle.netlink();
         Link peer = sandbox.link(e.ifName()).orElseThrow(
                 () -> new KernelException("find " + e.ifName(), "peer not in the sandbox after creation"));
+        if (e.ipv6() != null) {
+            Sysctl.write(handle.ns(), "net/ipv6/conf/" + e.ifName() + "/disable_ipv6", "0");
+        }
         if (e.ipv4() != null) {
             sandbox.addAddress(new AddressSpec(peer.index(), e.ipv4().address(), e.ipv4().length(), false));
         }

@@ -121,4 +121,15 @@ except Exception as e: print("no answer:", type(e).__name__)'
   show ip -n "$NS" -br link show type veth
 fi
 
+step "Embedded DNS at 127.0.0.11: sandboxes on a user-defined network find each other by name"
+show "$ROOT/berth" network create app
+show "$ROOT/berth" run -d --name db --network app --network-alias database -- sleep 300
+show "$ROOT/berth" run --rm --network app -- cat /etc/resolv.conf
+show "$ROOT/berth" run --rm --network app -- getent hosts db database
+show "$ROOT/berth" run --rm --network app -- ping -c 1 -W 2 db
+step "The default bridge has no embedded DNS (as in Docker): its resolv.conf lists the upstream servers"
+show "$ROOT/berth" run --rm -- cat /etc/resolv.conf
+show "$ROOT/berth" rm -f db
+show "$ROOT/berth" network rm app
+
 step "Done: stopping berthd (SIGTERM) and removing the namespaces"

@@ -74,7 +74,7 @@ def main():
                     with open(a.jsonl, "a") as f:
                         f.write(json.dumps({"suite": "dns", **r}) + "\n")
     k = int(a.rate) // 1000
-    out = ["| server | names | max QPS: median (3 runs) | server CPU at max: % of a core, µs/query | "
+    out = ["| server | names | max QPS: median (each run) | server CPU at max: % of a core, µs/query | "
            f"p50 / p99 / p99.9 ms at {k}k QPS (lost) | server CPU at {k}k QPS: % of a core, µs/query | "
            f"NX path ({a.nxq} × `c999 A`): QPS, rcode | RSS at max | load1 / idle % before the runs |",
            "|---|---|---|---|---|---|---|---|---|"]

@@ -21,7 +21,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * the resolver would send for the same address order ({@code PlainAnswersTest}).
  *
  * <p>Per query it allocates nothing once warm: the looked-up name comes from a small cache of
- * recent names, and the address bytes are kept per table (a new table clears them).
+ * recent names, and the address bytes are cached by the identity of the immutable address list
+ * they came from. That stays right whether the table is swapped or changed in place, as long as a
+ * name's {@link NameTable.Addresses} are replaced and never changed; the cache is bounded and is
+ * dropped when another table instance comes.
  */
 final class PlainAnswers {
     /** "Not mine: use the resolver." */
@@ -44,7 +47,7 @@ final class PlainAnswers {
     private int hash;
     /** Recently asked names by hash of their characters: a hit costs no allocation. */
     private final String[] names = new String[NAME_CACHE];
-    /** The address bytes of each family list of {@link #bytesOf}'s table (InetAddress.getAddress copies). */
+    /** The bytes of each immutable address list seen (InetAddress.getAddress copies on every call). */
     private final Map<List<InetAddress>, byte[][]> bytes = new IdentityHashMap<>();
     private NameTable bytesOf;
 
@@ -178,7 +181,7 @@ final class PlainAnswers {
         return fresh;
     }
 
-    /** The addresses' bytes, kept per list while the table stays the same (a new table starts afresh). */
+    /** The addresses' bytes, cached per list; another table instance or a full cache starts afresh. */
     private byte[][] bytes(NameTable table, List<InetAddress> addresses) {
         if (table != bytesOf || bytes.size() >= MAX_CACHED_FAMILIES) {
             bytes.clear();

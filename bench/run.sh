@@ -3,6 +3,7 @@
 #
 #   bench/run.sh [network|attach] [--peers docker,podman|none] [--n N] [--warmup W]
 #                [--sizes 1,100,1000] [--peer-sizes 0,50,100]      (the sizes: attach only)
+#   bench/run.sh dns [--peers dnsmasq,aardvark,docker|none]         (bench/dns.sh)
 #
 # network: `network create` and `network rm`
 #   - Berth via the API (JMH, bench/target/benchmarks.jar; keep-alive connection and a
@@ -19,6 +20,9 @@
 #     berthd's VmRSS at 0, 1, 100, 1000 sandboxes; all sandboxes removed via the API at the end;
 #   - dockerd / podman with K = 0, 50, 100 running containers (--peer-sizes), bench_engine's
 #     probe() method (../shared/peers/bench.py) with N connect/disconnect pairs per size.
+# dns: the embedded DNS server under dnsperf (max QPS, p50/p99 at 10k QPS, CPU per query), local
+#   and forwarded names, beside ../shared/peers/dns-bench.sh's dnsmasq / aardvark / Docker; all in
+#   bench/dns.sh, which run.sh hands over to.
 # Prints one markdown table; raw JSON lines and the table go to bench/results/ (gitignored).
 #
 # Safety: berthd runs in a throwaway network namespace bb-<random> made here and deleted on
@@ -50,7 +54,9 @@ BERTH_BUDGET_S=${BERTH_ATTACH_BUDGET_S:-480}   # attach: start no further Berth 
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "FATAL: $*"; exit 1; }
-usage() { sed -n '3,4p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '3,5p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+
+if [[ ${1:-} == dns ]]; then shift; exec "$BENCH/dns.sh" "$@"; fi
 
 while [[ $# -gt 0 ]]; do
   case $1 in

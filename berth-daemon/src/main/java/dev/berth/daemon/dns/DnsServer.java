@@ -16,6 +16,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -66,6 +67,9 @@ public final class DnsServer implements AutoCloseable {
     private final Set<TcpConnection> connections = new HashSet<>();
     private final Set<TcpConnection> replied = ConcurrentHashMap.newKeySet();
     private final ByteBuffer udpBuffer = ByteBuffer.allocateDirect(65535);
+    private final byte[] udpQuery = new byte[65535];
+    private final byte[] udpReply = new byte[4096];
+    private final PlainAnswers plain = new PlainAnswers();
     private final Selector selector;
     private final Thread thread;
     private volatile boolean open = true;
@@ -197,9 +201,11 @@ public final class DnsServer implements AutoCloseable {
                 for (Runnable t; (t = tasks.poll()) != null; ) {
                     t.run();
                 }
-                for (TcpConnection c : List.copyOf(replied)) {
-                    replied.remove(c);
-                    writeOffered(c);
+                if (!replied.isEmpty()) {
+                    for (TcpConnection c : List.copyOf(replied)) {
+                        replied.remove(c);
+                        writeOffered(c);
+                    }
                 }
                 long now = System.nanoTime();
                 if (now - lastSweep > 1_000_000_000L) {
@@ -240,6 +246,11 @@ public final class DnsServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Up to {@value #UDP_BURST} datagrams per wake-up. A plain A/AAAA question for a local name is
+     * answered by {@link PlainAnswers} from and into the selector thread's own buffers; the rest
+     * goes through the {@link Resolver} (and maybe the forwarder) with a copy of the query.
+     */
     private void readUdp(Listener l, DatagramChannel udp) throws IOException {
         for (int i = 0; i < UDP_BURST; i++) {
             udpBuffer.clear();
@@ -247,9 +258,17 @@ public final class DnsServer implements AutoCloseable {
             if (from == null) {
                 return;
             }
-            byte[] query = new byte[udpBuffer.flip().remaining()];
-            udpBuffer.get(query);
-            switch (resolver.resolve(query, l.sandbox().id(), table.get(), Resolver.UDP_LIMIT)) {
+            int length = udpBuffer.flip().remaining();
+            udpBuffer.get(udpQuery, 0, length);
+            NameTable current = table.get();
+            int replyLength = plain.answer(udpQuery, length, l.sandbox().id(), current, Resolver.UDP_LIMIT, udpReply);
+            if (replyLength != PlainAnswers.SLOW) {
+                udpBuffer.clear().put(udpReply, 0, replyLength).flip();
+                sendUdp(udp, udpBuffer, from);
+                continue;
+            }
+            byte[] query = Arrays.copyOf(udpQuery, length);
+            switch (resolver.resolve(query, l.sandbox().id(), current, Resolver.UDP_LIMIT)) {
                 case Resolver.Reply r -> sendUdp(udp, r.wire(), from);
                 case Resolver.Forward f -> forwarder.forward(f.query(), false, reply -> sendUdp(udp, reply, from));
                 case Resolver.Drop d -> { }
@@ -259,8 +278,12 @@ public final class DnsServer implements AutoCloseable {
 
     /** Thread-safe: DatagramChannel serialises concurrent sends. A full socket drops, as UDP does. */
     private static void sendUdp(DatagramChannel udp, byte[] reply, SocketAddress to) {
+        sendUdp(udp, ByteBuffer.wrap(reply), to);
+    }
+
+    private static void sendUdp(DatagramChannel udp, ByteBuffer reply, SocketAddress to) {
         try {
-            udp.send(ByteBuffer.wrap(reply), to);
+            udp.send(reply, to);
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "DNS reply to " + to + ": " + e.getMessage());
         }

@@ -6,6 +6,9 @@
  *       network, rebuilt from the service's state on every change and swapped atomically.</li>
  *   <li>{@link dev.berth.daemon.dns.Resolver}: the answer rules, a pure function of query bytes,
  *       sandbox and table; it answers, forwards or drops, and never throws.</li>
+ *   <li>{@link dev.berth.daemon.dns.PlainAnswers}: the hot path, a plain A/AAAA question for a
+ *       local name answered from the query bytes without dnsjava, byte for byte as the resolver
+ *       would; anything else goes to the resolver.</li>
  *   <li>{@link dev.berth.daemon.dns.Forwarder}: unknown names to at most 3 upstreams over UDP
  *       (TCP when truncated or when the client used TCP) from the daemon's own namespace.</li>
  *   <li>{@link dev.berth.daemon.dns.DnsServer}: one selector thread serving every sandbox's UDP

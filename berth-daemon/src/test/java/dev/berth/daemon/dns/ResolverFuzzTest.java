@@ -42,6 +42,10 @@ class ResolverFuzzTest {
 
     /** Half pure noise, half a seed query with bytes flipped, cut, grown or counts forged. */
     private byte[] packet(SplittableRandom random) {
+        return packet(random, seeds);
+    }
+
+    private static byte[] packet(SplittableRandom random, List<byte[]> seeds) {
         if (random.nextBoolean()) {
             byte[] noise = new byte[random.nextInt(0, 600)];
             random.nextBytes(noise);
@@ -98,6 +102,38 @@ class ResolverFuzzTest {
         }
         assertTrue(replies > DIRECT / 4, "most garbage gets an answer: " + replies);
         assertStillAnswers(resolver);
+    }
+
+    /** Wherever the fast path answers a mutated query, the resolver answers the same (up to order). */
+    @Test
+    void plainAnswersAgreeWithTheResolver() {
+        Resolver resolver = new Resolver();
+        PlainAnswers plain = new PlainAnswers();
+        List<byte[]> plainSeeds = List.of(query("c2.", Type.A), query("C1.", Type.AAAA), query("web.", Type.A),
+                query("web.net1.", Type.AAAA), query("c2.", Type.AAAA));
+        SplittableRandom random = new SplittableRandom(5);
+        byte[] out = new byte[4096];
+        int fast = 0;
+        for (int i = 0; i < DIRECT; i++) {
+            byte[] p = packet(random, plainSeeds);
+            int limit = i % 2 == 0 ? Resolver.UDP_LIMIT : Resolver.TCP_LIMIT;
+            int n = plain.answer(p, p.length, c1.id(), table, limit, out);
+            if (n == PlainAnswers.SLOW) {
+                continue;
+            }
+            fast++;
+            byte[] mine = Arrays.copyOf(out, n);
+            byte[] theirs = ((Resolver.Reply) resolver.resolve(p, c1.id(), table, limit)).wire();
+            assertEquals(theirs.length, mine.length, () -> "length for " + Arrays.toString(p));
+            Message a = Tables.parse(mine);
+            Message b = Tables.parse(theirs);
+            assertEquals(b.getHeader().toString(), a.getHeader().toString());
+            assertEquals(b.getQuestion(), a.getQuestion());
+            assertEquals(java.util.Set.copyOf(b.getSection(Section.ANSWER)),
+                    java.util.Set.copyOf(a.getSection(Section.ANSWER)));
+            assertEquals(b.getSection(Section.ADDITIONAL), a.getSection(Section.ADDITIONAL));
+        }
+        assertTrue(fast > 200, "the fast path took " + fast);
     }
 
     @Test

@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""Table for bench/dns.sh: Berth's and the peers' dnsperf runs in one markdown table.
+
+  dnsbench.py [--rate 10000] [--nxq 2000] [--jsonl OUT.jsonl] TSV...
+
+Each TSV line is what ../shared/peers/dns-bench.sh writes (and dns.sh writes the same):
+server, kind (max|rate|nx), rep, load1 before, idle % before, server CPU seconds over the run
+(utime+stime of all threads), RSS kB halfway through a max run, path of dnsperf's output.
+Every figure is computed with dns-bench.sh's own formulas (its `summarize`): the median of the
+repetitions; p50/p99/p99.9 = sorted(per-answer latencies of the -v run)[int(q * (n - 1))];
+% of a core = CPU s / dnsperf's run time; us/query = CPU s / completed queries.
+One JSON line per run goes to --jsonl (no per-answer samples: those stay in the raw files).
+"""
+import argparse, json, re, statistics as st, collections, math
+
+TARGET_RATIO, TARGET_P99_MS = 0.8, 1.0
+LABELS = {
+    "Berth": "Berth (embedded DNS, 127.0.0.11 in c1's netns)",
+    "Berth (forwarded)": "Berth (embedded DNS, 127.0.0.11 in c1's netns)",
+    "dnsmasq": "dnsmasq 2.90 (dns-bench.sh)",
+    "dnsmasq (forwarding, no cache)": "dnsmasq 2.90 (--server, --cache-size=0)",
+    "aardvark": "aardvark-dns 1.4.0 (dns-bench.sh)",
+    "docker": "Docker 20.10 embedded DNS (dns-bench.sh)",
+}
+
+
+def parse_run(line):
+    srv, kind, rep, load, idle, cpu, rss, path = line.rstrip("\n").split("\t")
+    txt = open(path, errors="replace").read()
+    g = lambda pat, d="nan": (re.search(pat, txt) or [None, d])[1]
+    r = dict(server=srv, kind=kind, rep=int(rep), load=float(load), idle=float(idle), cpu=float(cpu), rss=rss,
+             qps=float(g(r"Queries per second:\s+([\d.]+)")),
+             sent=int(g(r"Queries sent:\s+(\d+)", "0")),
+             done=int(g(r"Queries completed:\s+(\d+)", "0")),
+             lost=int(g(r"Queries lost:\s+(\d+)", "0")),
+             runtime=float(g(r"Run time \(s\):\s+([\d.]+)")),
+             avg_ms=float(g(r"Average Latency \(s\):\s+([\d.]+)")) * 1e3,
+             codes=g(r"Response codes:[ \t]*(.*)", "").strip() or "no answer", raw=path)
+    m = re.search(r"DNSPERF_CPU user=([\d.]+) sys=([\d.]+)", txt)
+    r["gen_cpu"] = float(m[1]) + float(m[2]) if m else float("nan")
+    if kind == "rate":
+        lat = sorted(float(l.split()[-1]) for l in txt.splitlines()
+                     if l.startswith("> ") and not l.startswith("> T "))
+        if lat:
+            for key, q in (("p50", 0.50), ("p99", 0.99), ("p999", 0.999)):
+                r[key] = lat[int(q * (len(lat) - 1))] * 1e3
+            r["answers"] = len(lat)
+    if r["runtime"] == r["runtime"] and r["runtime"] > 0:
+        r["cpu_pct"] = r["cpu"] / r["runtime"] * 100
+    if r["done"]:
+        r["us_per_q"] = r["cpu"] / r["done"] * 1e6
+    return r
+
+
+def med(xs):
+    xs = [x for x in xs if x == x]
+    return st.median(xs) if xs else float("nan")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rate", default="10000")
+    ap.add_argument("--nxq", default="2000")
+    ap.add_argument("--jsonl")
+    ap.add_argument("tsv", nargs="+")
+    a = ap.parse_args()
+    runs = collections.defaultdict(list)
+    for t in a.tsv:
+        for line in open(t):
+            if line.strip():
+                r = parse_run(line)
+                runs[(r["server"], r["kind"])].append(r)
+                if a.jsonl:
+                    with open(a.jsonl, "a") as f:
+                        f.write(json.dumps({"suite": "dns", **r}) + "\n")
+    k = int(a.rate) // 1000
+    out = ["| server | names | max QPS: median (each run) | server CPU at max: % of a core, µs/query | "
+           f"p50 / p99 / p99.9 ms at {k}k QPS (lost) | server CPU at {k}k QPS: % of a core, µs/query | "
+           f"NX path ({a.nxq} × `c999 A`): QPS, rcode | RSS at max | load1 / idle % before the runs |",
+           "|---|---|---|---|---|---|---|---|---|"]
+    summary = {}
+    for srv in dict.fromkeys(s for s, _ in runs):
+        mx, rt, nx = runs[(srv, "max")], runs[(srv, "rate")], runs[(srv, "nx")]
+        allr = mx + rt + nx
+        s = dict(qps=med([r["qps"] for r in mx]), p99=med([r.get("p99", math.nan) for r in rt]))
+        summary[srv] = s
+        names = "forwarded (ext*.example)" if "forward" in srv else "local (c1..c50)"
+        rss = med([int(r["rss"]) for r in mx if r["rss"].isdigit()])
+        out.append("| %s | %s | **%.0f** (%s) | %.0f %%, %.1f µs | **%.3f / %.3f** / %.3f (%s) | %.0f %%, %.1f µs | %s | %s | %s / %s |" % (
+            LABELS.get(srv, srv), names, s["qps"], ", ".join("%.0f" % r["qps"] for r in mx),
+            med([r.get("cpu_pct", math.nan) for r in mx]), med([r.get("us_per_q", math.nan) for r in mx]),
+            med([r.get("p50", math.nan) for r in rt]), s["p99"], med([r.get("p999", math.nan) for r in rt]),
+            "/".join(str(r["lost"]) for r in rt),
+            med([r.get("cpu_pct", math.nan) for r in rt]), med([r.get("us_per_q", math.nan) for r in rt]),
+            ("%.0f, %s, lost %s" % (med([r["qps"] for r in nx]), nx[0]["codes"], "/".join(str(r["lost"]) for r in nx)))
+            if nx else "–",
+            "%.1f MB" % (rss / 1024) if rss == rss else "?",
+            " ".join("%.2f" % r["load"] for r in allr), " ".join("%.0f" % r["idle"] for r in allr)))
+    out.append("")
+    b, d = summary.get("Berth"), summary.get("dnsmasq")
+    if b and d:
+        ratio = b["qps"] / d["qps"]
+        out.append("- Berth max QPS / dnsmasq max QPS (local names, same run): %.0f / %.0f = **%.2f** → target ≥ %.1f **%s**." % (
+            b["qps"], d["qps"], ratio, TARGET_RATIO, "met" if ratio >= TARGET_RATIO else "NOT met"))
+    if b:
+        out.append("- Berth p99 at %s QPS (local names): %.3f ms → target < %.0f ms **%s**." % (
+            a.rate, b["p99"], TARGET_P99_MS, "met" if b["p99"] < TARGET_P99_MS else "NOT met"))
+    bf, df = summary.get("Berth (forwarded)"), summary.get("dnsmasq (forwarding, no cache)")
+    if bf and df:
+        out.append("- Forwarded names, Berth / dnsmasq (no cache), same upstream: max QPS %.0f / %.0f = %.2f; p99 at %s QPS %.3f / %.3f ms." % (
+            bf["qps"], df["qps"], bf["qps"] / df["qps"], a.rate, bf["p99"], df["p99"]))
+    out.append("")
+    out.append("Per run (kind rep: qps, avg ms, lost, server CPU s, dnsperf CPU s, rcodes):")
+    out.append("")
+    out.append("```")
+    for (srv, kind), rs in runs.items():
+        for r in rs:
+            out.append("%s %s %d: qps=%.0f avg=%.3fms lost=%d srvcpu=%.2fs gencpu=%.2fs codes=[%s]%s" % (
+                srv, kind, r["rep"], r["qps"], r["avg_ms"], r["lost"], r["cpu"], r["gen_cpu"], r["codes"],
+                " p50=%.3f p99=%.3f p99.9=%.3f" % (r["p50"], r["p99"], r["p999"]) if "p50" in r else ""))
+    out.append("```")
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()

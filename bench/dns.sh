@@ -130,6 +130,9 @@ berth_teardown() {
       NOTES+=("$left sandbox namespaces were left after berthd stopped (unmounted and removed by dns.sh)")
       find "$DIR/exec/netns" -mindepth 1 -maxdepth 1 -exec umount -l {} \; -exec rm -f {} \; 2>/dev/null
     fi
+    # berthd makes the directory a mount point of its own and unmounts it on a clean stop;
+    # after a crash it is still mounted, and rm -rf of the temp dir would leave it behind
+    mountpoint -q "$DIR/exec/netns" && umount -l "$DIR/exec/netns"
     rmdir "$DIR/exec/netns" 2>/dev/null || true
   fi
 }

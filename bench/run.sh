@@ -178,6 +178,9 @@ berth_teardown() {
       log "$DIR/exec/netns is empty"
     fi
     [[ -n ${OUT:-} && -f $OUT ]] && echo "{\"meta\":\"netns_left\",\"count\":$left}" >> "$OUT"
+    # berthd makes the directory a mount point of its own and unmounts it on a clean stop;
+    # after a crash it is still mounted, and rm -rf of the temp dir would leave it behind
+    mountpoint -q "$DIR/exec/netns" && umount -l "$DIR/exec/netns"
     rmdir "$DIR/exec/netns" 2>/dev/null || true   # checked once: a second teardown finds nothing
   fi
   if [[ -n $NS ]]; then ip netns del "$NS" 2>/dev/null; NS=""; fi

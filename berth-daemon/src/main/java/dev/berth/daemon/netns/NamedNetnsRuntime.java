@@ -3,7 +3,6 @@ package dev.berth.daemon.netns;
 import dev.berth.core.errors.InternalException;
 import dev.berth.core.model.SandboxId;
 import dev.berth.core.spi.SandboxRuntime;
-import dev.berth.kernel.ffm.Errno;
 import dev.berth.kernel.ffm.KernelException;
 import dev.berth.kernel.netlink.RtNetlink;
 import dev.berth.kernel.netns.NetNs;
@@ -55,9 +54,8 @@ public final class NamedNetnsRuntime implements SandboxRuntime, AutoCloseable {
         }
     }
 
-    /** Runs inside the new namespace, on NetNs's throwaway platform thread. */
     /**
-     * Loopback up, and IPv6 off by default for the interfaces to come (lo keeps {@code ::1}), as
+     * Runs inside the new namespace, on NetNs's throwaway platform thread. Loopback up, and IPv6 off by default for the interfaces to come (lo keeps {@code ::1}), as
      * Docker has it on interfaces of IPv4-only networks: no link-local address, DAD or MLD
      * reports flooding the bridge. The bridge driver turns IPv6 on for an endpoint that has an
      * IPv6 address. Nothing to do for IPv6 when the kernel has none.
@@ -66,13 +64,7 @@ public final class NamedNetnsRuntime implements SandboxRuntime, AutoCloseable {
         try (RtNetlink netlink = RtNetlink.open()) {
             netlink.link("lo").ifPresent(lo -> netlink.setUp(lo.index(), true));
         }
-        try {
-            Sysctl.write("net.ipv6.conf.default.disable_ipv6", "1");
-        } catch (KernelException e) {
-            if (e.errno() != Errno.ENOENT) {
-                throw e;
-            }
-        }
+        Sysctl.writeIfPresent("net.ipv6.conf.default.disable_ipv6", "1");
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 
+import dev.berth.kernel.ffm.Errno;
 import dev.berth.kernel.ffm.KernelException;
 import dev.berth.kernel.ffm.Libc;
 import dev.berth.kernel.netns.NetNs;
@@ -67,6 +68,22 @@ public final class Sysctl {
             } finally {
                 Libc.close(fd);
             }
+        }
+    }
+
+    /**
+     * {@link #write(String, String)}, but a key the kernel does not have (ENOENT: an IPv6 key on a
+     * kernel without IPv6, an interface that is gone) is no error. Returns whether it was written.
+     */
+    public static boolean writeIfPresent(String key, String value) {
+        try {
+            write(key, value);
+            return true;
+        } catch (KernelException e) {
+            if (e.errno() != Errno.ENOENT) {
+                throw e;
+            }
+            return false;
         }
     }
 

@@ -48,6 +48,16 @@ class SysctlIT {
     }
 
     @Test
+    void writeIfPresentSkipsOnlyAMissingKey() {
+        assertFalse(ns.handle().call(() -> Sysctl.writeIfPresent("net/ipv6/conf/nosuchdev/disable_ipv6", "1")));
+        assertTrue(ns.handle().call(() -> Sysctl.writeIfPresent("net.ipv6.conf.default.disable_ipv6", "1")));
+        assertEquals("1", Sysctl.read(ns.handle(), "net.ipv6.conf.default.disable_ipv6"));
+        KernelException bad = assertThrows(KernelException.class,
+                () -> ns.handle().call(() -> Sysctl.writeIfPresent("net.ipv4.ip_forward", "banana")));
+        assertTrue(bad.isErrno(Errno.EINVAL), bad.getMessage());
+    }
+
+    @Test
     void errorsNameKeyAndErrno() {
         KernelException missing = assertThrows(KernelException.class,
                 () -> Sysctl.read(ns.handle(), "net.ipv4.conf.nosuchdev.forwarding"));

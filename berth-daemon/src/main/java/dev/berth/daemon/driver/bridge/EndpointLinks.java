@@ -119,13 +119,7 @@ final class EndpointLinks implements AutoCloseable {
      * which every later add and remove of a port walks. Nothing to do when the kernel has no IPv6.
      */
     private static void withoutIpv6(String hostEnd) {
-        try {
-            Sysctl.write("net/ipv6/conf/" + hostEnd + "/disable_ipv6", "1");
-        } catch (KernelException ex) {
-            if (ex.errno() != Errno.ENOENT) {
-                throw ex;
-            }
-        }
+        Sysctl.writeIfPresent("net/ipv6/conf/" + hostEnd + "/disable_ipv6", "1");
     }
 
     /**

@@ -37,8 +37,8 @@ PEER_LIST=dnsmasq,aardvark
 UP4=192.0.2.53 HOST4=192.0.2.1
 API=http://berth/v1.50
 
-log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { log "FATAL: $*"; exit 1; }
+# shellcheck source=bench/common.sh
+. "$BENCH/common.sh"
 
 while [[ $# -gt 0 ]]; do
   case $1 in
@@ -64,15 +64,7 @@ fi
 
 # ----------------------------------------------------------------------------- build
 DAEMON_JAR=${BERTH_DAEMON_JAR:-$ROOT/berth-daemon/target/berth-daemon.jar}
-stale() {
-  local jar=$1; shift
-  [[ ! -f $jar ]] && return 0
-  [[ -n $(find "$@" \( -path '*/src/main/*' -o -name pom.xml \) -type f -newer "$jar" -not -path '*/target/*' -print -quit 2>/dev/null) ]]
-}
-if [[ -z ${BERTH_DAEMON_JAR:-} ]] && stale "$DAEMON_JAR" "$ROOT"/berth-*/ "$ROOT/pom.xml"; then
-  log "building Berth (mvn -B -q -DskipTests package at the root)"
-  (cd "$ROOT" && mvn -B -q -DskipTests package) >&2
-fi
+build_berth
 
 # ----------------------------------------------------------------------------- state, cleanup
 STAMP=$(date +%Y%m%d-%H%M%S)
@@ -88,17 +80,8 @@ NS="bb-$RAND" UPNS="bb-${RAND}u"
 DIR=$(mktemp -d /tmp/bb-dnsbench.XXXXXX)
 chmod 755 "$DIR"               # dnsmasq reads its hosts file as nobody
 SOCK=$DIR/berth.sock
-BERTH_PID="" CHILD="" SANDBOXES=0
+BERTH_PID="" SANDBOXES=0
 NOTES=()
-
-run_child() { # long steps in the background, so that a signal reaches the trap at once
-  local rc=0
-  "$@" &
-  CHILD=$!
-  wait "$CHILD" || rc=$?
-  CHILD=""
-  return "$rc"
-}
 
 stop_pid() { # pid cmdline-substring: TERM (KILL after 10 s) if it is still that process
   local pid=$1 pat=$2
@@ -122,18 +105,10 @@ berth_teardown() {
   fi
   SANDBOXES=0
   if [[ -n $BERTH_PID ]]; then stop_pid "$BERTH_PID" berth-daemon.jar; BERTH_PID=""; fi
-  if [[ -d $DIR/exec/netns ]]; then
-    local left
-    left=$(find "$DIR/exec/netns" -mindepth 1 -maxdepth 1 | wc -l)
-    if [[ $left != 0 ]]; then
-      log "WARNING: $left namespace files left under $DIR/exec/netns after berthd stopped: unmounting them"
-      NOTES+=("$left sandbox namespaces were left after berthd stopped (unmounted and removed by dns.sh)")
-      find "$DIR/exec/netns" -mindepth 1 -maxdepth 1 -exec umount -l {} \; -exec rm -f {} \; 2>/dev/null
-    fi
-    # berthd makes the directory a mount point of its own and unmounts it on a clean stop;
-    # after a crash it is still mounted, and rm -rf of the temp dir would leave it behind
-    mountpoint -q "$DIR/exec/netns" && umount -l "$DIR/exec/netns"
-    rmdir "$DIR/exec/netns" 2>/dev/null || true
+  local left
+  left=$(sweep_netns_dir)
+  if [[ -n $left && $left != 0 ]]; then
+    NOTES+=("$left sandbox namespaces were left after berthd stopped (unmounted and removed by dns.sh)")
   fi
 }
 
@@ -153,16 +128,7 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-if [[ -n ${BERTH_DAEMON_JAR:-} ]]; then
-  BERTH_REV="jar $BERTH_DAEMON_JAR"
-else
-  BERTH_REV="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')"
-  [[ -n $(git -C "$ROOT" status --porcelain -- . ':!bench' 2>/dev/null) ]] && BERTH_REV+="-dirty"
-  BERTH_REV+=" ($(git -C "$ROOT" rev-parse --abbrev-ref HEAD 2>/dev/null || echo '?'))"
-fi
-meta() { # key [json-fields]
-  echo "{\"meta\":\"$1\",\"date\":\"$(date -Is)\",\"loadavg\":\"$(cut -d' ' -f1-3 /proc/loadavg)\"${2:+,$2}}" >> "$OUT"
-}
+BERTH_REV=$(berth_rev)
 meta start "\"nproc\":$(nproc),\"kernel\":\"$(uname -r)\",\"berth\":\"$BERTH_REV\",\"peers\":\"$PEER_LIST\",\"dnsperf\":\"$(dnsperf -h 2>&1 | grep -m1 -o 'Version [0-9.]*')\",\"params\":\"-c $CLIENTS -T $THREADS, max -l $DUR, rate -l $DUR -Q $RATE -v, nx -n $NXQ -t 1, reps $REPS, warm-up $WARM s local + $FWD_WARM s forwarded\""
 log "results -> $TABLE ; nproc=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg) ; berth $BERTH_REV"
 
@@ -200,17 +166,7 @@ log "upstream dnsmasq pid $(cat "$DIR/up.pid") in $UPNS at $UP4"
 
 # ----------------------------------------------------------------------------- berthd
 echo "{\"dns\": [\"$UP4\"]}" > "$DIR/daemon.json"
-# shellcheck disable=SC2086  # BERTH_DAEMON_JVM_OPTS is a list of flags
-nsenter --net="/run/netns/$NS" "$JAVA" --enable-native-access=ALL-UNNAMED ${BERTH_DAEMON_JVM_OPTS:-} \
-  -jar "$DAEMON_JAR" -H "unix://$SOCK" --data-root "$DIR/data" --exec-root "$DIR/exec" \
-  --config-file "$DIR/daemon.json" >"$DIR/berthd.log" 2>&1 &
-BERTH_PID=$!
-for _ in $(seq 300); do
-  curl -sf --unix-socket "$SOCK" http://berth/_ping >/dev/null 2>&1 && break
-  kill -0 "$BERTH_PID" 2>/dev/null || { cat "$DIR/berthd.log" >&2; die "berthd exited during start-up"; }
-  sleep 0.1
-done
-curl -sf --unix-socket "$SOCK" http://berth/_ping >/dev/null || die "berthd did not answer /_ping within 30 s"
+start_berthd
 log "berthd pid $BERTH_PID in namespace $NS"
 
 post() { # path json -> body on stdout; dies on a non-2xx status

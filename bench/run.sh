@@ -52,8 +52,8 @@ SIZES=1,100,1000
 PEER_SIZES=0,50,100
 BERTH_BUDGET_S=${BERTH_ATTACH_BUDGET_S:-480}   # attach: start no further Berth size after this
 
-log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { log "FATAL: $*"; exit 1; }
+# shellcheck source=bench/common.sh
+. "$BENCH/common.sh"
 usage() { sed -n '3,5p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 if [[ ${1:-} == dns ]]; then shift; exec "$BENCH/dns.sh" "$@"; fi
@@ -89,15 +89,7 @@ done
 # ----------------------------------------------------------------------------- build
 DAEMON_JAR=${BERTH_DAEMON_JAR:-$ROOT/berth-daemon/target/berth-daemon.jar}
 BENCH_JAR=$BENCH/target/benchmarks.jar
-stale() { # jar dir...: missing, or a source/pom under the dirs is newer
-  local jar=$1; shift
-  [[ ! -f $jar ]] && return 0
-  [[ -n $(find "$@" \( -path '*/src/main/*' -o -name pom.xml \) -type f -newer "$jar" -not -path '*/target/*' -print -quit 2>/dev/null) ]]
-}
-if [[ -z ${BERTH_DAEMON_JAR:-} ]] && stale "$DAEMON_JAR" "$ROOT"/berth-*/ "$ROOT/pom.xml"; then
-  log "building Berth (mvn -B -q -DskipTests package at the root)"
-  (cd "$ROOT" && mvn -B -q -DskipTests package) >&2
-fi
+build_berth
 if stale "$BENCH_JAR" "$BENCH/src" "$BENCH/pom.xml"; then
   log "building bench (cd bench && mvn -B -q package)"
   (cd "$BENCH" && mvn -B -q package) >&2
@@ -114,18 +106,6 @@ DIR=""
 BERTH_PID=""
 PEERS_TOUCHED=0
 NOTES=()
-
-# Long steps run as a background child and are waited for, so that SIGINT/SIGTERM reach the
-# trap at once (bash defers traps until a foreground child ends); cleanup ends the child by PID.
-CHILD=""
-run_child() {
-  local rc=0
-  "$@" &
-  CHILD=$!
-  wait "$CHILD" || rc=$?
-  CHILD=""
-  return "$rc"
-}
 
 stop_berth() {
   if [[ -n $BERTH_PID ]] && kill -0 "$BERTH_PID" 2>/dev/null; then
@@ -167,21 +147,11 @@ berth_teardown() {
   fi
   ATTACH_SETUP=0
   stop_berth
-  if [[ -n $DIR && -d $DIR/exec/netns ]]; then
-    local left
-    left=$(find "$DIR/exec/netns" -mindepth 1 -maxdepth 1 | wc -l)
-    if [[ $left != 0 ]]; then
-      log "WARNING: $left namespace files left under $DIR/exec/netns after berthd stopped: unmounting them"
-      NOTES+=("$left sandbox namespaces were left under the exec root after berthd stopped (unmounted and removed by run.sh)")
-      find "$DIR/exec/netns" -mindepth 1 -maxdepth 1 -exec umount -l {} \; -exec rm -f {} \; 2>/dev/null
-    else
-      log "$DIR/exec/netns is empty"
-    fi
+  local left
+  left=$(sweep_netns_dir)   # empty when already swept: a second teardown finds nothing
+  if [[ -n $left ]]; then
+    [[ $left != 0 ]] && NOTES+=("$left sandbox namespaces were left under the exec root after berthd stopped (unmounted and removed by run.sh)")
     [[ -n ${OUT:-} && -f $OUT ]] && echo "{\"meta\":\"netns_left\",\"count\":$left}" >> "$OUT"
-    # berthd makes the directory a mount point of its own and unmounts it on a clean stop;
-    # after a crash it is still mounted, and rm -rf of the temp dir would leave it behind
-    mountpoint -q "$DIR/exec/netns" && umount -l "$DIR/exec/netns"
-    rmdir "$DIR/exec/netns" 2>/dev/null || true   # checked once: a second teardown finds nothing
   fi
   if [[ -n $NS ]]; then ip netns del "$NS" 2>/dev/null; NS=""; fi
 }
@@ -189,18 +159,9 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-meta() { # key json-fields...
-  echo "{\"meta\":\"$1\",\"date\":\"$(date -Is)\",\"loadavg\":\"$(cut -d' ' -f1-3 /proc/loadavg)\"${2:+,$2}}" >> "$OUT"
-}
 json_str() { python3 -c 'import json,sys; print(json.dumps(sys.argv[1]))' "$1"; }
 
-if [[ -n ${BERTH_DAEMON_JAR:-} ]]; then
-  BERTH_REV="jar $BERTH_DAEMON_JAR"
-else
-  BERTH_REV="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')"
-  [[ -n $(git -C "$ROOT" status --porcelain -- . ':!bench' 2>/dev/null) ]] && BERTH_REV+="-dirty"
-  BERTH_REV+=" ($(git -C "$ROOT" rev-parse --abbrev-ref HEAD 2>/dev/null || echo '?'))"
-fi
+BERTH_REV=$(berth_rev)
 meta start "\"nproc\":$(nproc),\"kernel\":\"$(uname -r)\",\"berth\":$(json_str "$BERTH_REV"),\"n\":$N,\"peers\":\"$PEER_LIST\""
 log "results -> $OUT ; nproc=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg) ; berth $BERTH_REV"
 
@@ -211,17 +172,7 @@ SOCK=$DIR/berth.sock
 ip netns add "$NS"
 ip -n "$NS" link set lo up
 echo '{}' > "$DIR/daemon.json"
-# shellcheck disable=SC2086  # BERTH_DAEMON_JVM_OPTS is a list of flags
-nsenter --net="/run/netns/$NS" "$JAVA" --enable-native-access=ALL-UNNAMED ${BERTH_DAEMON_JVM_OPTS:-} \
-  -jar "$DAEMON_JAR" -H "unix://$SOCK" --data-root "$DIR/data" --exec-root "$DIR/exec" \
-  --config-file "$DIR/daemon.json" >"$DIR/berthd.log" 2>&1 &
-BERTH_PID=$!
-for _ in $(seq 300); do
-  curl -sf --unix-socket "$SOCK" http://berth/_ping >/dev/null 2>&1 && break
-  kill -0 "$BERTH_PID" 2>/dev/null || { cat "$DIR/berthd.log" >&2; die "berthd exited during start-up"; }
-  sleep 0.1
-done
-curl -sf --unix-socket "$SOCK" http://berth/_ping >/dev/null || die "berthd did not answer /_ping within 30 s"
+start_berthd
 log "berthd pid $BERTH_PID in namespace $NS, socket $SOCK"
 
 # Does this berthd implement network create/remove? (main had only the built-in networks.)

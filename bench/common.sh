@@ -1,0 +1,82 @@
+# shellcheck shell=bash
+# What bench/run.sh and bench/dns.sh share: logging, building a stale berthd, running a long
+# step as a child, the revision line, meta records, starting berthd in a namespace and sweeping
+# its exec root's netns directory. Sourced, never run; the caller sets ROOT, JAVA, DAEMON_JAR
+# (and OUT before meta, NS/DIR/SOCK before start_berthd).
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "FATAL: $*"; exit 1; }
+
+stale() { # jar dir...: missing, or a source/pom under the dirs is newer
+  local jar=$1; shift
+  [[ ! -f $jar ]] && return 0
+  [[ -n $(find "$@" \( -path '*/src/main/*' -o -name pom.xml \) -type f -newer "$jar" -not -path '*/target/*' -print -quit 2>/dev/null) ]]
+}
+
+build_berth() { # the daemon jar, unless BERTH_DAEMON_JAR names another build
+  if [[ -z ${BERTH_DAEMON_JAR:-} ]] && stale "$DAEMON_JAR" "$ROOT"/berth-*/ "$ROOT/pom.xml"; then
+    log "building Berth (mvn -B -q -DskipTests package at the root)"
+    (cd "$ROOT" && mvn -B -q -DskipTests package) >&2
+  fi
+}
+
+# Long steps run as a background child and are waited for, so that SIGINT/SIGTERM reach the
+# trap at once (bash defers traps until a foreground child ends); cleanup ends the child by PID.
+CHILD=""
+run_child() {
+  local rc=0
+  "$@" &
+  CHILD=$!
+  wait "$CHILD" || rc=$?
+  CHILD=""
+  return "$rc"
+}
+
+berth_rev() { # what is measured: the jar given, or the commit (dirty outside bench/) and branch
+  if [[ -n ${BERTH_DAEMON_JAR:-} ]]; then
+    echo "jar $BERTH_DAEMON_JAR"
+    return
+  fi
+  local rev
+  rev="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')"
+  [[ -n $(git -C "$ROOT" status --porcelain -- . ':!bench' 2>/dev/null) ]] && rev+="-dirty"
+  echo "$rev ($(git -C "$ROOT" rev-parse --abbrev-ref HEAD 2>/dev/null || echo '?'))"
+}
+
+meta() { # key [json-fields]: one meta line in $OUT
+  echo "{\"meta\":\"$1\",\"date\":\"$(date -Is)\",\"loadavg\":\"$(cut -d' ' -f1-3 /proc/loadavg)\"${2:+,$2}}" >> "$OUT"
+}
+
+start_berthd() { # berthd in namespace $NS with $DIR/daemon.json, socket $SOCK; sets BERTH_PID
+  # shellcheck disable=SC2086  # BERTH_DAEMON_JVM_OPTS is a list of flags
+  nsenter --net="/run/netns/$NS" "$JAVA" --enable-native-access=ALL-UNNAMED ${BERTH_DAEMON_JVM_OPTS:-} \
+    -jar "$DAEMON_JAR" -H "unix://$SOCK" --data-root "$DIR/data" --exec-root "$DIR/exec" \
+    --config-file "$DIR/daemon.json" >"$DIR/berthd.log" 2>&1 &
+  BERTH_PID=$!
+  for _ in $(seq 300); do
+    curl -sf --unix-socket "$SOCK" http://berth/_ping >/dev/null 2>&1 && break
+    kill -0 "$BERTH_PID" 2>/dev/null || { cat "$DIR/berthd.log" >&2; die "berthd exited during start-up"; }
+    sleep 0.1
+  done
+  curl -sf --unix-socket "$SOCK" http://berth/_ping >/dev/null || die "berthd did not answer /_ping within 30 s"
+}
+
+# After berthd stopped: sandbox namespace files still under $DIR/exec/netns are unmounted and
+# removed (loudly), then the directory itself. Prints how many were left; nothing when there is
+# no such directory (a second teardown).
+sweep_netns_dir() {
+  local dir=$DIR/exec/netns left
+  [[ -n $DIR && -d $dir ]] || return 0
+  left=$(find "$dir" -mindepth 1 -maxdepth 1 | wc -l)
+  if [[ $left != 0 ]]; then
+    log "WARNING: $left namespace files left under $dir after berthd stopped: unmounting them"
+    find "$dir" -mindepth 1 -maxdepth 1 -exec umount -l {} \; -exec rm -f {} \; 2>/dev/null
+  else
+    log "$dir is empty"
+  fi
+  # berthd makes the directory a mount point of its own and unmounts it on a clean stop;
+  # after a crash it is still mounted, and rm -rf of the temp dir would leave it behind
+  mountpoint -q "$dir" && umount -l "$dir"
+  rmdir "$dir" 2>/dev/null || true
+  echo "$left"
+}

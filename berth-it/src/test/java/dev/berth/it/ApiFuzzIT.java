@@ -48,10 +48,10 @@ class ApiFuzzIT {
         // warm the daemon up with the same kind of traffic, then take the memory baseline after a GC
         new ApiFuzzer(bed.daemon().socket(), fuzzBed, seed + 1, 8, 500).run(Math.min(requests / 10, 20_000), 0);
         fuzzBed.reset();
-        long rssBefore = rssAfterGc(bed, pid);
+        long rssBefore = ApiFuzzer.rssAfterGc(pid);
         ApiFuzzer.Figures figures = new ApiFuzzer(bed.daemon().socket(), fuzzBed, seed, 8, 500).run(requests, slow);
         fuzzBed.reset();
-        long rssAfter = rssAfterGc(bed, pid);
+        long rssAfter = ApiFuzzer.rssAfterGc(pid);
 
         String memory = String.format("; RSS after GC: before %d MB, after %d MB; seed %d", rssBefore / 1024,
                 rssAfter / 1024, seed);
@@ -63,13 +63,6 @@ class ApiFuzzIT {
         assertTrue(figures.cleanBatches() > figures.dirtyBatches() / 4, "too few batches could be checked for state: "
                 + figures.render());
         assertTrue(rssAfter <= rssBefore * 5 / 4 + 64 * 1024, "memory not back to its level" + memory);
-    }
-
-    private static long rssAfterGc(Testbed bed, long pid) throws Exception {
-        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-        bed.run(List.of(jcmd.toString(), Long.toString(pid), "GC.run")).assertSuccess();
-        Thread.sleep(500);
-        return ApiFuzzer.rssKb(pid);
     }
 
     /** The fixture's side of the fuzzer: a network with a sandbox on it, the state, and a reset. */

@@ -243,6 +243,19 @@ public final class ApiFuzzer {
         throw new IllegalStateException("no VmRSS for " + pid);
     }
 
+    /** VmRSS in kB after a full GC of the daemon ({@code jcmd <pid> GC.run}) and a moment for the heap to shrink. */
+    public static long rssAfterGc(long pid) throws java.io.IOException, InterruptedException {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.run").redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new AssertionError("jcmd " + pid + " GC.run failed");
+        }
+        Thread.sleep(500);
+        return rssKb(pid);
+    }
+
     /** Every figure and finding as printable lines. */
     public static String report(Figures f) {
         StringBuilder out = new StringBuilder("FUZZ-API ").append(f.render()).append('\n');

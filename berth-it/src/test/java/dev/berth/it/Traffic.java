@@ -32,6 +32,20 @@ final class Traffic implements AutoCloseable {
                 c.sendall((h + '\\n').encode())
                 c.close()
             """;
+    /** The same server bound to one address only (a host service meant for one interface). */
+    private static final String BOUND_SERVER = """
+            import socket, sys
+            fam = socket.AF_INET6 if ':' in sys.argv[1] else socket.AF_INET
+            s = socket.socket(fam, socket.SOCK_STREAM)
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind((sys.argv[1], int(sys.argv[2])))
+            s.listen(16)
+            print('ready', flush=True)
+            while True:
+                c, a = s.accept()
+                c.sendall((a[0] + '\\n').encode())
+                c.close()
+            """;
     private static final String CLIENT = """
             import socket, sys
             try:
@@ -55,9 +69,19 @@ final class Traffic implements AutoCloseable {
 
     /** Starts a peer server on {@code port} inside the namespace and waits until it listens. */
     void serve(Path netns, int port) {
+        start(netns, port, PEER_SERVER, Integer.toString(port));
+    }
+
+    /** Starts a peer server bound to {@code address} only. */
+    void serve(Path netns, String address, int port) {
+        start(netns, port, BOUND_SERVER, address, Integer.toString(port));
+    }
+
+    private void start(Path netns, int port, String script, String... args) {
         try {
-            Process p = new ProcessBuilder("nsenter", "--net=" + netns, PYTHON, "-c", PEER_SERVER,
-                    Integer.toString(port)).redirectErrorStream(true).start();
+            List<String> argv = new ArrayList<>(List.of("nsenter", "--net=" + netns, PYTHON, "-c", script));
+            argv.addAll(List.of(args));
+            Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
             servers.add(p);
             String first = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))
                     .readLine();

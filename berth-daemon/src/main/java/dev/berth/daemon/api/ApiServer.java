@@ -3,8 +3,10 @@ package dev.berth.daemon.api;
 import dev.berth.core.errors.BerthException;
 import dev.berth.core.errors.InternalException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -18,6 +20,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * Handlers never switch namespaces; the services do kernel work on their own threads.
  */
 public final class ApiServer implements AutoCloseable {
+    /** How long a stop waits for Jetty, then for the requests it interrupted. */
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(2);
+
     private final ApiContext context;
     private final Consumer<Routes> extraRoutes;
     private Server server;
@@ -70,10 +75,15 @@ public final class ApiServer implements AutoCloseable {
         }
         try {
             server.stop();
+        } catch (java.util.concurrent.TimeoutException e) {
+            // requests still running after the graceful stop: interrupted just below
         } catch (Exception e) {
             throw new InternalException("stop API server on " + socket.path() + ": " + e.getMessage(), e);
         } finally {
-            virtualThreads.close();
+            // Interrupt, not close(): close() waits for every request, and some block by design
+            // (a wait on a sandbox without a process ends only with the sandbox), so SIGTERM hung.
+            virtualThreads.shutdownNow();
+            awaitQuietly(virtualThreads);
             socket.delete();
             server = null;
         }
@@ -102,8 +112,16 @@ public final class ApiServer implements AutoCloseable {
         Dispatcher dispatcher = new Dispatcher(routes, json, context.system().version());
         jetty.setHandler(dispatcher);
         jetty.setErrorHandler(new JsonErrorPage(dispatcher));
-        jetty.setStopTimeout(2_000);
+        jetty.setStopTimeout(STOP_TIMEOUT.toMillis());
         return jetty;
+    }
+
+    private static void awaitQuietly(ExecutorService executor) {
+        try {
+            executor.awaitTermination(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void stopQuietly(Server jetty, Exception cause) {

@@ -70,6 +70,35 @@ class ApiServerLifecycleTest {
         assertEquals("data", Files.readString(file));
     }
 
+    /** A request that blocks by design (a wait on a sandbox without a process) must not keep SIGTERM waiting. */
+    @Test
+    void closeEndsRequestsThatBlockForEver() throws Exception {
+        Path socket = directory.resolve("block.sock");
+        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        ApiServer server = new ApiServer(TestDaemon.context(), routes -> routes.add("GET", "/block", request -> {
+            entered.countDown();
+            try {
+                new java.util.concurrent.CountDownLatch(1).await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+            return new Reply.Empty(204);
+        }));
+        server.start(socket);
+        Thread client = Thread.ofVirtual().start(() -> {
+            try {
+                new RawHttp(socket).get("/block");
+            } catch (IOException | RuntimeException e) {
+                // the connection goes away with the server
+            }
+        });
+        assertTrue(entered.await(10, java.util.concurrent.TimeUnit.SECONDS), "the handler never ran");
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10), server::close);
+        assertFalse(Files.exists(socket));
+        client.join(10_000);
+    }
+
     private ApiServer newServer() {
         return new ApiServer(TestDaemon.context());
     }

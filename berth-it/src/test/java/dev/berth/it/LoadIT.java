@@ -14,11 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -150,32 +146,11 @@ class LoadIT {
         return reply.json().path("Id").asText();
     }
 
-    private static <T> List<T> inParallel(int count, java.util.function.IntFunction<Callable<T>> task) throws Exception {
-        return inParallel(count, count, task);
+    private static <T> List<T> inParallel(int count, IntFunction<Callable<T>> task) throws Exception {
+        return Parallel.run(count, count, task);
     }
 
-    /** {@code count} tasks on {@code threads} threads released together; results in task order. */
-    private static <T> List<T> inParallel(int count, int threads, java.util.function.IntFunction<Callable<T>> task)
-            throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        CountDownLatch go = new CountDownLatch(1);
-        try {
-            List<Future<T>> futures = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                Callable<T> call = task.apply(i);
-                futures.add(pool.submit(() -> {
-                    go.await();
-                    return call.call();
-                }));
-            }
-            go.countDown();
-            List<T> results = new ArrayList<>();
-            for (Future<T> future : futures) {
-                results.add(future.get(30, TimeUnit.MINUTES));
-            }
-            return results;
-        } finally {
-            pool.shutdownNow();
-        }
+    private static <T> List<T> inParallel(int count, int threads, IntFunction<Callable<T>> task) throws Exception {
+        return Parallel.run(count, threads, task);
     }
 }

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(TestbedExtension.class)
 class ApiFuzzIT {
-    private static final int DEFAULT_REQUESTS = 25_000;
+    private static final int DEFAULT_REQUESTS = 20_000;
     private static final ObjectMapper JSON = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
     @Test

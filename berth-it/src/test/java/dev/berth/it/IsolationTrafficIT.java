@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * shows the same path does carry traffic when it is allowed, so a broken setup cannot pass.
  *
  * <p>Other networks' gateway addresses are the host's own addresses: as with Docker (whose
- * filter INPUT chain is untouched, moby's iptables/nftables docs), a sandbox reaches a host
+ * rules hook no input chain: moby's integration/network/bridge/nftablesdoc), a sandbox reaches a host
  * service on them exactly as it does through its own gateway; {@link #otherNetworksGatewayIsTheHostAsInDocker}
  * pins that behaviour down.
  */

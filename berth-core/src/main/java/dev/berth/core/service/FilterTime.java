@@ -3,13 +3,13 @@ package dev.berth.core.service;
 import dev.berth.core.errors.InvalidParameterException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,14 +37,15 @@ public final class FilterTime {
         if (!text.equals("0") && DURATION.matcher(text).matches() && !text.matches("[-+]?")) {
             return now.minusNanos(durationNanos(text));
         }
-        Matcher unix = UNIX.matcher(text);
-        if (unix.matches()) {
-            String fraction = unix.group(2) == null ? "0" : (unix.group(2) + "00000000").substring(0, 9);
-            return Instant.ofEpochSecond(Long.parseLong(unix.group(1)), Long.parseLong(fraction));
-        }
         try {
+            Matcher unix = UNIX.matcher(text);
+            if (unix.matches()) {
+                String fraction = unix.group(2) == null ? "0" : (unix.group(2) + "00000000").substring(0, 9);
+                return Instant.ofEpochSecond(Long.parseLong(unix.group(1)), Long.parseLong(fraction));
+            }
             return absolute(text, zone);
-        } catch (DateTimeParseException e) {
+        } catch (DateTimeException | NumberFormatException e) {
+            // seconds past a long (Go's ParseInt fails too) or past Instant's range
             throw new InvalidParameterException("failed to parse value as time or duration: \"" + value + "\"");
         }
     }

@@ -88,6 +88,11 @@ class EventsTest {
         assertEquals(Instant.parse("2026-11-27T00:00:00Z"), parse("2026-11-27", now));
         InvalidParameterException e = assertThrows(InvalidParameterException.class, () -> parse("soon", now));
         assertEquals("failed to parse value as time or duration: \"soon\"", e.getMessage());
+        // found by the API fuzzer: seconds past a long, or past Instant's range, were a 500
+        for (String huge : new String[] {"99999999999999999999", "9223372036854775807", "31556889864403200.5"}) {
+            InvalidParameterException big = assertThrows(InvalidParameterException.class, () -> parse(huge, now));
+            assertEquals("failed to parse value as time or duration: \"" + huge + "\"", big.getMessage());
+        }
     }
 
     private static Instant parse(String value, Instant now) {

@@ -77,7 +77,7 @@ public final class ApiFuzzer {
         long versionRejects = 0, closed = 0, hangs = 0, refused = 0, errors = 0, clean = 0, dirty = 0, changes = 0;
         RequestFactory factory = new RequestFactory(seed, bed.targets(), 0);
         ExecutorService pool = Executors.newFixedThreadPool(workers);
-        Future<long[]> slowLane = Executors.newVirtualThreadPerTaskExecutor().submit(() -> slowLane(slowClients));
+        Future<long[]> slowLane = Executors.newVirtualThreadPerTaskExecutor().submit(() -> slowLane(slowClients, findings));
         try (RawExchange exchange = new RawExchange(socket, Duration.ofSeconds(15))) {
             String baseline = settled();
             for (long sent = 0; sent < total; sent += batch) {
@@ -106,7 +106,8 @@ public final class ApiFuzzer {
                                 versionRejects++; // an HTTP version it does not speak: the right answer (RFC 9110)
                             } else if (o.status() >= 500) {
                                 errors++;
-                                String kind = o.status() + " " + r.template() + " " + firstLine(o.bodyStart());
+                                String kind = o.status() + " " + r.template() + " "
+                                        + firstLine(o.bodyStart()).replaceAll("[0-9a-f]{12,64}", "<id>");
                                 if (kinds.merge(kind, 1L, Long::sum) == 1) {
                                     keep(findings, new Finding("5xx", r.printable(1500), o.bodyStart()));
                                 }
@@ -166,7 +167,9 @@ public final class ApiFuzzer {
             Thread.sleep(250);
             String now = bed.snapshot();
             // retired bridges (bx-) and detached veths (gone...) are deleted by the reaper in a quiet moment
-            stable = now.equals(last) && !now.contains("\"bx-") && !now.contains("\"gone") ? stable + 1 : 0;
+            // and an IPv6 address stays "tentative" until its duplicate address detection is done
+            stable = now.equals(last) && !now.contains("\"bx-") && !now.contains("\"gone")
+                    && !now.contains("\"tentative\"") ? stable + 1 : 0;
             last = now;
         }
         if (stable < 3) {
@@ -176,18 +179,24 @@ public final class ApiFuzzer {
     }
 
     /** Slow clients, a few at a time: each must be answered or dropped by the daemon in time. */
-    private long[] slowLane(int count) throws Exception {
+    private long[] slowLane(int count, List<Finding> findings) throws Exception {
         RequestFactory factory = new RequestFactory(seed ^ 0x5L, bed.targets(), 1);
         long hung = 0;
         try (RawExchange exchange = new RawExchange(socket, Duration.ofSeconds(15));
              ExecutorService lane = Executors.newFixedThreadPool(4)) {
             List<Future<RawExchange.Outcome>> futures = new ArrayList<>();
+            List<FuzzRequest> requests = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 FuzzRequest r = factory.next();
+                requests.add(r);
                 futures.add(lane.submit(() -> exchange.send(r)));
             }
-            for (Future<RawExchange.Outcome> f : futures) {
-                hung += f.get(30, TimeUnit.MINUTES).kind() == RawExchange.Kind.HANG ? 1 : 0;
+            for (int i = 0; i < count; i++) {
+                RawExchange.Outcome o = futures.get(i).get(30, TimeUnit.MINUTES);
+                if (o.kind() == RawExchange.Kind.HANG) {
+                    hung++;
+                    keep(findings, new Finding("slow client not dropped", requests.get(i).printable(600), o.head()));
+                }
             }
         }
         return new long[] {count, hung};
@@ -227,9 +236,12 @@ public final class ApiFuzzer {
         return line.length() > 160 ? line.substring(0, 160) : line;
     }
 
+    /** At most 100 findings of each kind (5xx, hang, state change...), so one kind cannot hide another. */
     private static void keep(List<Finding> findings, Finding finding) {
-        if (findings.size() < 200) {
-            findings.add(finding);
+        synchronized (findings) {
+            if (findings.stream().filter(f -> f.what().equals(finding.what())).count() < 100) {
+                findings.add(finding);
+            }
         }
     }
 

@@ -67,6 +67,9 @@ final class JsonBodies {
     }
 
     private String networkCreate() {
+        if (random.nextBoolean()) {
+            return plausibleCreate();
+        }
         String ipam = obj("Driver", random.nextInt(10) == 0 ? any() : str("default"),
                 "Config", "[" + obj("Subnet", str(pick(SUBNETS)), "IPRange", maybe(str(pick(SUBNETS))),
                         "Gateway", maybe(str(pick(ADDRESSES))),
@@ -80,6 +83,22 @@ final class JsonBodies {
                 "Options", random.nextInt(4) == 0 ? any() : options,
                 "Labels", random.nextInt(4) == 0 ? any() : obj(pick(NAMES), str(pick(NAMES))),
                 "CheckDuplicate", bool(), "ConfigFrom", maybe(obj("Network", str(pick(NAMES)))));
+    }
+
+    /**
+     * A create that passes the JSON checks and gets as far as the driver and the kernel: a fresh
+     * name, a free subnet, and one odd value (a subnet, a bridge name, an MTU, another option).
+     */
+    private String plausibleCreate() {
+        String subnet = random.nextInt(4) == 0 ? pick(SUBNETS)
+                : "10." + random.nextInt(200, 250) + "." + random.nextInt(256) + ".0/24";
+        StringBuilder b = new StringBuilder("{\"Name\":\"fzn").append(Long.toHexString(random.nextLong()))
+                .append("\",\"Driver\":\"bridge\",\"EnableIPv6\":").append(random.nextBoolean())
+                .append(",\"IPAM\":{\"Config\":[{\"Subnet\":").append(str(subnet)).append("}]}");
+        if (random.nextInt(4) > 0) {
+            b.append(",\"Options\":{").append(str(pick(OPTION_KEYS))).append(':').append(str(option())).append('}');
+        }
+        return b.append('}').toString();
     }
 
     private String option() {

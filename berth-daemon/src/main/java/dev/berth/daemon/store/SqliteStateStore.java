@@ -47,10 +47,14 @@ public final class SqliteStateStore implements StateStore {
         this.connection = connection;
     }
 
-    /** Opens (creating if needed) the database file and its schema. */
+    /**
+     * Opens (creating if needed) the database file and its schema. The driver's native library is
+     * kept beside it, in {@code lib/} ({@link SqliteNativeLibrary}).
+     */
     public static SqliteStateStore open(Path file) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
+            SqliteNativeLibrary.install(file.toAbsolutePath().getParent().resolve("lib"));
             Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
             try (Statement s = c.createStatement()) {
                 s.execute("PRAGMA journal_mode=WAL");

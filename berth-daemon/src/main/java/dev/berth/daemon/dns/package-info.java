@@ -37,7 +37,8 @@
  * <p>Differences from Docker: the in-flight limit is per daemon, and REFUSED comes at once instead of
  * after a 4 s wait; the per-attempt upstream timeout is 2 s (Docker: 4 s); all upstreams are
  * queried from the daemon's namespace ({@code --dns} per container does not exist yet); no
- * {@code --link} aliases, SRV or ndots rule.
+ * {@code --link} aliases, SRV or ndots rule; an upstream reply too big for the client's UDP size is
+ * truncated with TC (Docker relays it whole, past the size the client advertised).
  *
  * <p>Be aware: no kernel imports here (the port does the namespace work); the selector thread
  * never blocks on anything but its selector; no static mutable state.

@@ -84,7 +84,8 @@ class DnsUpstreamIT {
     private static final Pattern FLAGS = Pattern.compile(";; flags:([a-z ]*);");
     private static final Pattern ANSWER = Pattern.compile("ANSWER: (\\d+)");
 
-    private static Process startUpstream(Testbed bed, Path log) throws Exception {
+    /** Starts the fake upstream (its query log at {@code log}), then the daemon with it as its DNS server. */
+    private static Process startUpstreamAndDaemon(Testbed bed, Path log) throws Exception {
         Path script = bed.dir().resolve("upstream.py");
         Files.writeString(script, UPSTREAM);
         Process p = new ProcessBuilder(HostFixture.inNamespace(bed.host().upstreamNs(), "python3", script.toString(),
@@ -94,6 +95,13 @@ class DnsUpstreamIT {
             Thread.sleep(50);
         }
         assertTrue(Files.readString(log).contains("ready"), "the fake upstream did not start");
+        try {
+            bed.daemon().writeConfig("{\"dns\": [\"" + HostFixture.UPSTREAM_V4 + "\"]}\n");
+            bed.daemon().start();
+        } catch (RuntimeException | Error e) {
+            stop(p);
+            throw e;
+        }
         return p;
     }
 
@@ -102,14 +110,6 @@ class DnsUpstreamIT {
         if (!p.waitFor(5, TimeUnit.SECONDS)) {
             p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         }
-    }
-
-    private static Path create(Testbed bed, String name, String... networkArgs) {
-        List<String> args = new ArrayList<>(List.of("create", "--name", name));
-        args.addAll(List.of(networkArgs));
-        args.add("busybox");
-        String id = bed.docker().ok(args.toArray(String[]::new)).stdout().strip();
-        return bed.dir().resolve("exec/netns").resolve(id.substring(0, 12));
     }
 
     private static String dig(Testbed bed, Path netns, String... query) {
@@ -146,12 +146,10 @@ class DnsUpstreamIT {
     @Test
     void bigAnswersAreTruncatedForUdpClientsAndGarbageGetsServfail(Testbed bed) throws Exception {
         Path log = bed.dir().resolve("upstream.log");
-        Process upstream = startUpstream(bed, log);
+        Process upstream = startUpstreamAndDaemon(bed, log);
         try {
-            bed.daemon().writeConfig("{\"dns\": [\"" + HostFixture.UPSTREAM_V4 + "\"]}\n");
-            bed.daemon().start();
             bed.docker().ok("network", "create", "--subnet", "172.30.0.0/24", "net1");
-            Path c1 = create(bed, "c1", "--network", "net1");
+            Path c1 = DnsIT.create(bed, "c1", "--network", "net1");
 
             String plain = dig(bed, c1, "+noedns", "+ignore", "big.example");
             assertTrue(tc(plain), plain);
@@ -181,15 +179,13 @@ class DnsUpstreamIT {
     @Test
     void aSandboxOnlyOnAnInternalNetworkSendsNoQueryUpstream(Testbed bed) throws Exception {
         Path log = bed.dir().resolve("upstream.log");
-        Process upstream = startUpstream(bed, log);
+        Process upstream = startUpstreamAndDaemon(bed, log);
         try {
-            bed.daemon().writeConfig("{\"dns\": [\"" + HostFixture.UPSTREAM_V4 + "\"]}\n");
-            bed.daemon().start();
             bed.docker().ok("network", "create", "--internal", "--subnet", "172.30.1.0/24", "inside");
             bed.docker().ok("network", "create", "--subnet", "172.30.2.0/24", "outside");
-            Path in = create(bed, "in", "--network", "inside");
-            Path out = create(bed, "out", "--network", "outside");
-            create(bed, "peer", "--network", "inside");
+            Path in = DnsIT.create(bed, "in", "--network", "inside");
+            Path out = DnsIT.create(bed, "out", "--network", "outside");
+            DnsIT.create(bed, "peer", "--network", "inside");
 
             assertEquals(List.of("172.30.1.3"), List.of(dig(bed, in, "+short", "peer").strip().split("\n")),
                     "names on the internal network still resolve");

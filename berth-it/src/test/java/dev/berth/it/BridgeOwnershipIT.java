@@ -43,6 +43,7 @@ class BridgeOwnershipIT {
         CommandResult cli = bed.docker().run("network", "create", "-o", OPT + "=" + HostFixture.UPLINK, "x");
         HttpReply lo = createRaw(bed.api(), "{\"Name\":\"y\",\"Options\":{\"" + OPT + "\":\"lo\"}}");
         HttpReply eth0 = createRaw(bed.api(), "{\"Name\":\"z\",\"Options\":{\"" + OPT + "\":\"eth0\"}}");
+        assertUntouched(bed, before, networks, "after the refused creates");
         assertAll(
                 () -> assertEquals(1, cli.exitCode(), cli::describe),
                 () -> assertTrue(cli.stderr().startsWith("Error response from daemon: cannot use eth0 as the bridge of "
@@ -51,8 +52,6 @@ class BridgeOwnershipIT {
                 () -> assertTrue(lo.json().path("message").asText().contains("existing interface lo is not a bridge"),
                         lo::toString),
                 () -> assertEquals(409, eth0.status(), eth0::toString));
-
-        assertUntouched(bed, before, networks, "after the refused creates");
         assertTrue(pingUpstream(bed), "the host namespace's uplink still carries traffic");
         bed.daemon().restart();
         assertUntouched(bed, before, networks, "after a restart (start-up sweep)");
@@ -71,7 +70,12 @@ class BridgeOwnershipIT {
         bed.host().ipHost("link", "add", "ubr", "type", "bridge");
         bed.host().ipHost("addr", "add", "203.0.113.1/28", "dev", "ubr");
         int index = ifindex(bed, "ubr");
+        // what an interrupted removal leaves (a bridge in Berth's group) and a device that merely has the prefix
+        bed.host().ipHost("link", "add", "bx-crashed", "group", Integer.toString(0x62727468), "type", "bridge");
+        bed.host().ipHost("link", "add", "bx-users", "type", "bridge");
         bed.daemon().start();
+        assertTrue(eventually(() -> absent(bed.host(), "bx-crashed")), "the start-up sweep deletes Berth's leftover");
+        assertEquals(List.of("bx-users"), retired(bed), "the sweep leaves a bx- device Berth did not create");
 
         create(bed.docker(), "-o", OPT + "=ubr", "--subnet", "10.77.0.0/24", "u");
         LinkState used = link(bed.host(), "ubr");
@@ -84,12 +88,12 @@ class BridgeOwnershipIT {
         LinkState kept = link(bed.host(), "ubr");
         assertEquals(index, ifindex(bed, "ubr"), "the same device, never renamed or re-created");
         assertEquals(List.of("203.0.113.1/28"), kept.addresses(true), "only the network's gateway went");
-        assertTrue(links(bed).stream().noneMatch(n -> n.startsWith("bx-")), () -> "retired: " + links(bed));
+        assertEquals(List.of("bx-users"), retired(bed));
 
         create(bed.docker(), "-o", OPT + "=mine", "m");
         assertEquals(Integer.toString(0x62727468), device(bed, "mine").path("group").asText(), "Berth's bridge is in its group");
         bed.docker().ok("network", "rm", "m");
-        assertTrue(eventually(() -> absent(bed.host(), "mine") && links(bed).stream().noneMatch(n -> n.startsWith("bx-"))),
+        assertTrue(eventually(() -> absent(bed.host(), "mine") && retired(bed).equals(List.of("bx-users"))),
                 "a bridge Berth created goes with its network");
         assertEquals(index, ifindex(bed, "ubr"));
     }
@@ -144,6 +148,10 @@ class BridgeOwnershipIT {
 
     private static List<String> links(Testbed bed) {
         return bed.host().hostLinks().stream().map(LinkState::name).sorted().toList();
+    }
+
+    private static List<String> retired(Testbed bed) {
+        return links(bed).stream().filter(n -> n.startsWith("bx-")).toList();
     }
 
     private static JsonNode networks(Testbed bed) {

@@ -67,7 +67,7 @@ class BridgeOwnershipIT {
 
     @Test
     void aBridgeTheUserMadeIsUsedAndSurvivesRemoval(Testbed bed) {
-        bed.host().ipHost("link", "add", "ubr", "type", "bridge");
+        bed.host().ipHost("link", "add", "ubr", "mtu", "9000", "type", "bridge");
         bed.host().ipHost("addr", "add", "203.0.113.1/28", "dev", "ubr");
         int index = ifindex(bed, "ubr");
         // what an interrupted removal leaves (a bridge in Berth's group) and a device that merely has the prefix
@@ -80,6 +80,7 @@ class BridgeOwnershipIT {
         create(bed.docker(), "-o", OPT + "=ubr", "--subnet", "10.77.0.0/24", "u");
         LinkState used = link(bed.host(), "ubr");
         assertTrue(used.isUp(), used::toString);
+        assertEquals(9000, used.mtu(), "a user's bridge keeps its MTU when the network sets none");
         assertEquals(List.of("203.0.113.1/28", "10.77.0.1/24"), used.addresses(true), "the gateway is added, "
                 + "the user's own address kept");
 
@@ -96,6 +97,31 @@ class BridgeOwnershipIT {
         assertTrue(eventually(() -> absent(bed.host(), "mine") && retired(bed).equals(List.of("bx-users"))),
                 "a bridge Berth created goes with its network");
         assertEquals(index, ifindex(bed, "ubr"));
+    }
+
+    /**
+     * A store of the version before ownership was recorded: its bridges are in group 0. A
+     * {@code br-<id12>} bridge is Berth's by the name Berth chose for it (recorded at start-up);
+     * a bridge named by the option cannot be told from a user's, so it is kept.
+     */
+    @Test
+    void bridgesOfAStoreFromBeforeOwnershipStillGoWithTheirNetworks(Testbed bed) {
+        bed.daemon().start();
+        String id = create(bed.docker(), "old");
+        create(bed.docker(), "-o", OPT + "=oldbr", "oldnamed");
+        bed.daemon().stop();
+        bed.host().ipHost("link", "set", Bridges.device(id), "group", "0");
+        bed.host().ipHost("link", "set", "oldbr", "group", "0");
+        bed.daemon().start();
+        assertEquals(Integer.toString(0x62727468), device(bed, Bridges.device(id)).path("group").asText(),
+                "recorded as Berth's at start-up");
+        assertEquals("default", device(bed, "oldbr").path("group").asText());
+
+        bed.docker().ok("network", "rm", "old", "oldnamed");
+        assertTrue(eventually(() -> absent(bed.host(), Bridges.device(id)) && retired(bed).isEmpty()),
+                () -> "br-<id> of an old store is deleted: " + links(bed));
+        assertFalse(absent(bed.host(), "oldbr"), "an option-named bridge of an old store is kept");
+        assertEquals(List.of(), link(bed.host(), "oldbr").addresses(true), "but loses the network's gateway");
     }
 
     @Test

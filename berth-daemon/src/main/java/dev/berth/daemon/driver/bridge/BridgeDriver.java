@@ -84,7 +84,8 @@ public final class BridgeDriver implements NetworkDriver, AutoCloseable {
                 // a bridge made before ownership was recorded: record it now, before a removal renames it
                 netlink.setGroup(device, DeviceNames.OWNED_BRIDGE_GROUP);
             }
-            if (link.mtu() != mtu) {
+            // a user's bridge keeps its MTU unless the network asks for one (moby: setupMTU only if Mtu > 0)
+            if (link.mtu() != mtu && (owner == BridgeOwnership.BERTH || hasMtuOption(network))) {
                 netlink.setMtu(link.index(), mtu);
             }
             quietIpv6(device);
@@ -241,6 +242,11 @@ public final class BridgeDriver implements NetworkDriver, AutoCloseable {
             Sysctl.write("net/ipv6/conf/" + device + "/accept_ra", "0");
             Sysctl.write("net/ipv6/conf/" + device + "/accept_dad", "0");
         }
+    }
+
+    private static boolean hasMtuOption(Network network) {
+        String value = network.options().get(PredefinedNetworks.OPT_MTU);
+        return value != null && !value.equals("0");
     }
 
     static int mtu(Network network) {

@@ -89,7 +89,9 @@ public final class BridgeDriver implements NetworkDriver, AutoCloseable {
                 netlink.setMtu(link.index(), mtu);
             }
             quietIpv6(device);
-            convergeAddresses(link.index(), network.ipam().pools(), owner == BridgeOwnership.BERTH);
+            // docker0 is Docker's by definition, adopted or not: moby replaces its addresses too
+            convergeAddresses(link.index(), network.ipam().pools(),
+                    owner == BridgeOwnership.BERTH || network.isPredefined());
             if (!link.up()) {
                 netlink.setUp(link.index(), true);
             }
@@ -201,12 +203,13 @@ public final class BridgeDriver implements NetworkDriver, AutoCloseable {
     }
 
     /**
-     * Each pool's gateway on the bridge. On a bridge of Berth's ({@code own}), other global
-     * addresses of a managed family are removed; a user's bridge keeps the addresses it had.
+     * Each pool's gateway on the bridge. With {@code exclusive} (a bridge of Berth's, or docker0),
+     * other global addresses of a managed family are removed; a user's bridge keeps the addresses
+     * it had.
      */
-    private void convergeAddresses(int index, List<IpamPool> pools, boolean own) {
+    private void convergeAddresses(int index, List<IpamPool> pools, boolean exclusive) {
         List<Address> present = netlink.addresses(index);
-        for (Address a : own ? present : List.<Address>of()) {
+        for (Address a : exclusive ? present : List.<Address>of()) {
             boolean managedFamily = pools.stream().anyMatch(p -> sameFamily(p.subnet().address(), a.address()));
             boolean wanted = pools.stream().anyMatch(p -> isGateway(p, a));
             if (managedFamily && a.scope() == RT_SCOPE_UNIVERSE && !wanted) {

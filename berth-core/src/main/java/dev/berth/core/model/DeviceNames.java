@@ -1,5 +1,7 @@
 package dev.berth.core.model;
 
+import java.util.List;
+
 /** Every kernel-visible name Berth makes, in one place: device prefixes and the nftables table. */
 public final class DeviceNames {
     /** User-defined bridges are {@code br-} plus the network's short id: 15 characters, IFNAMSIZ - 1. */
@@ -16,6 +18,16 @@ public final class DeviceNames {
      * the host end's suffix, so its {@code eth<N>} name is free for the next connect at once.
      */
     public static final String RETIRED_PEER_PREFIX = "gone";
+    /** Prefixes a user may not give a device Berth is to use: Berth deletes what carries them. */
+    public static final List<String> RESERVED_PREFIXES = List.of(RETIRED_BRIDGE_PREFIX,
+            RETIRED_PEER_PREFIX);
+    /**
+     * The device group ("brth") of every bridge Berth creates: its record of ownership, kept by the
+     * kernel itself. The group is set by the same RTM_NEWLINK that creates the bridge, so no crash
+     * can leave a bridge of Berth's without it; a device without it (eth0, lo, a user's bridge) is
+     * never renamed or deleted. Deletion moves links to another group on the way out.
+     */
+    public static final int OWNED_BRIDGE_GROUP = 0x62727468;
     public static final String NFT_TABLE = "berth";
 
     private DeviceNames() {

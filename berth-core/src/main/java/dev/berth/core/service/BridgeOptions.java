@@ -22,6 +22,15 @@ final class BridgeOptions {
 
     private static final Set<String> TRUE = Set.of("1", "t", "T", "TRUE", "true", "True");
     private static final Set<String> FALSE = Set.of("0", "f", "F", "FALSE", "false", "False");
+    /**
+     * Characters a bridge name may not hold: '/' and ':' the kernel refuses, '%' it takes as a
+     * name format, '*' nftables takes as a wildcard in an interface name (Berth's rules would
+     * match every interface), '"' and '\\' would break out of a quoted nft string. The kernel
+     * alone would take "a%d" and create a0, then a1... on each retry.
+     */
+    private static final String FORBIDDEN = "/:%*\"\\";
+    /** Device names the kernel accepts but that collide with its {@code conf/all} and {@code conf/default}. */
+    private static final Set<String> RESERVED_NAMES = Set.of("all", "default");
 
     private BridgeOptions() {
     }
@@ -72,15 +81,33 @@ final class BridgeOptions {
         }
     }
 
+    /**
+     * A bridge name must be a name the kernel creates as given and Berth can use safely: at most
+     * 15 bytes of UTF-8, not {@code .} or {@code ..}, no whitespace, none of {@link #FORBIDDEN}.
+     * {@code all} and {@code default} name the kernel's settings of every device
+     * ({@code /proc/sys/net/ipv4/conf/all}), and Berth's own retirement prefixes are reserved so
+     * that nothing Berth renames and deletes can be a user's device.
+     */
     private static void checkBridgeName(String name, Collection<Network> existing) {
-        if (name.length() >= IFNAMSIZ || name.equals(".") || name.equals("..")
-                || name.chars().anyMatch(c -> c == '/' || c == ':' || Character.isWhitespace(c) || c < 0x20)) {
-            throw invalid(PredefinedNetworks.OPT_BRIDGE_NAME, name, "it must be a valid interface name (at most "
-                    + (IFNAMSIZ - 1) + " characters, no '/', ':' or whitespace)");
+        int bytes = utf8Length(name);
+        if (bytes < 0) {
+            throw invalid(PredefinedNetworks.OPT_BRIDGE_NAME, name, "it is not valid Unicode (a lone surrogate)");
         }
-        if (name.startsWith(DeviceNames.RETIRED_BRIDGE_PREFIX)) {
-            throw invalid(PredefinedNetworks.OPT_BRIDGE_NAME, name, "names starting with "
-                    + DeviceNames.RETIRED_BRIDGE_PREFIX + " are reserved for bridges Berth is deleting");
+        if (bytes >= IFNAMSIZ || name.equals(".") || name.equals("..")
+                || name.chars().anyMatch(c -> FORBIDDEN.indexOf(c) >= 0 || Character.isWhitespace(c)
+                        || Character.isISOControl(c))) {
+            throw invalid(PredefinedNetworks.OPT_BRIDGE_NAME, name, "it must be a valid interface name (at most "
+                    + (IFNAMSIZ - 1) + " bytes; no whitespace and none of " + FORBIDDEN + ")");
+        }
+        if (RESERVED_NAMES.contains(name)) {
+            throw invalid(PredefinedNetworks.OPT_BRIDGE_NAME, name, "\"" + name + "\" is reserved by the kernel for "
+                    + "the settings of every interface (/proc/sys/net/ipv4/conf/" + name + ")");
+        }
+        for (String prefix : DeviceNames.RESERVED_PREFIXES) {
+            if (name.startsWith(prefix)) {
+                throw invalid(PredefinedNetworks.OPT_BRIDGE_NAME, name, "names starting with " + prefix
+                        + " are reserved for devices Berth is deleting");
+            }
         }
         for (Network other : existing) {
             if (other.driver().equals(PredefinedNetworks.DRIVER_BRIDGE) && !other.flags().configOnly()
@@ -90,6 +117,20 @@ final class BridgeOptions {
                         + other.name());
             }
         }
+    }
+
+    /** The length in UTF-8 bytes, or -1 when the text holds an unpaired surrogate (no UTF-8 form). */
+    static int utf8Length(String text) {
+        int bytes = 0;
+        for (int i = 0; i < text.length(); ) {
+            int cp = text.codePointAt(i);
+            if (cp >= Character.MIN_SURROGATE && cp <= Character.MAX_SURROGATE) {
+                return -1;
+            }
+            bytes += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+            i += Character.charCount(cp);
+        }
+        return bytes;
     }
 
     private static InvalidParameterException invalid(String key, String value, String why) {

@@ -102,7 +102,8 @@ public final class NetworkService {
     }
 
     /**
-     * Creates a network: validates everything into the final {@link Network} first, then stores
+     * Creates a network: validates everything into the final {@link Network} first (the driver
+     * checks the host, e.g. that no device of another kind has the bridge's name), then stores
      * it (desired state first) and lets the driver build it. If the driver fails, the driver's
      * work and the store row are undone in reverse order and the driver's error is rethrown, with
      * any undo failure attached as suppressed. Emits {@code create}.
@@ -118,6 +119,9 @@ public final class NetworkService {
                     drivers.keySet(), id, clock.instant());
             CreatedNetwork plan = planner.plan(request, world);
             Network network = plan.network();
+            if (!network.flags().configOnly()) {
+                driver(network.driver()).check(network);
+            }
             store.putNetwork(network);
             if (!network.flags().configOnly()) {
                 ensureOrUndo(network);

@@ -14,6 +14,13 @@ public interface NetworkDriver {
     String name();
 
     /**
+     * Refuses, before anything is stored or built, a network this host cannot have: for the bridge
+     * driver, a device of another kind that already has the bridge's name. Reads only.
+     */
+    default void check(Network network) {
+    }
+
+    /**
      * Creates what is missing and repairs what differs (device, addresses, MTU, link state);
      * a second call with the same network changes nothing.
      */

@@ -17,6 +17,10 @@ final class RecordingDriver implements NetworkDriver {
     RuntimeException failDelete;
     /** When set, {@link #join} records the call and then throws it. */
     RuntimeException failJoin;
+    /** When set, {@link #check} throws it (and records nothing: a check changes nothing). */
+    RuntimeException failCheck;
+    /** Networks {@link #check} was asked about, by name. */
+    final List<String> checked = new ArrayList<>();
     /** Runs inside {@link #delete}, to act while the service holds its lock. */
     Runnable onDelete = () -> { };
 
@@ -27,6 +31,14 @@ final class RecordingDriver implements NetworkDriver {
     @Override
     public String name() {
         return name;
+    }
+
+    @Override
+    public void check(Network network) {
+        checked.add(network.name());
+        if (failCheck != null) {
+            throw failCheck;
+        }
     }
 
     @Override

@@ -24,6 +24,7 @@ import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.logging.Logger;
 import java.util.random.RandomGenerator;
 
 /**
@@ -32,6 +33,7 @@ import java.util.random.RandomGenerator;
  * are veth pairs into the sandboxes ({@link EndpointLinks}).
  */
 public final class BridgeDriver implements NetworkDriver, AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(BridgeDriver.class.getName());
     private static final int RT_SCOPE_UNIVERSE = 0;
     private final RtNetlink netlink;
     private final LinkReaper reaper;
@@ -53,21 +55,43 @@ public final class BridgeDriver implements NetworkDriver, AutoCloseable {
         return PredefinedNetworks.DRIVER_BRIDGE;
     }
 
+    /** Refuses a name held by a device of another kind (a veth, {@code lo}, a NIC) before anything is stored. */
+    @Override
+    public void check(Network network) {
+        String device = DeviceNames.bridgeName(network);
+        try {
+            Optional<Link> found = netlink.link(device);
+            if (found.isPresent() && BridgeOwnership.of(found.get(), network) == BridgeOwnership.NOT_A_BRIDGE) {
+                throw notABridge(found.get(), network);
+            }
+        } catch (KernelException e) {
+            throw new InternalException("look up " + device + " for network " + network.name() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
     @Override
     public void ensure(Network network) {
         String device = DeviceNames.bridgeName(network);
         int mtu = mtu(network);
         try {
             Link link = netlink.link(device).orElseGet(() -> create(device, mtu));
-            if (!"bridge".equals(link.kind())) {
-                throw new ConflictException("cannot use " + device + " for network " + network.name()
-                        + ": a device of kind " + link.kind() + " already has that name");
+            BridgeOwnership owner = BridgeOwnership.of(link, network);
+            if (owner == BridgeOwnership.NOT_A_BRIDGE) {
+                throw notABridge(link, network);
             }
-            if (link.mtu() != mtu) {
+            if (owner == BridgeOwnership.BERTH && link.group() != DeviceNames.OWNED_BRIDGE_GROUP) {
+                // a bridge made before ownership was recorded: record it now, before a removal renames it
+                netlink.setGroup(device, DeviceNames.OWNED_BRIDGE_GROUP);
+            }
+            // a user's bridge keeps its MTU unless the network asks for one (moby: setupMTU only if Mtu > 0)
+            if (link.mtu() != mtu && (owner == BridgeOwnership.BERTH || hasMtuOption(network))) {
                 netlink.setMtu(link.index(), mtu);
             }
             quietIpv6(device);
-            convergeAddresses(link.index(), network.ipam().pools());
+            // docker0 is Docker's by definition, adopted or not: moby replaces its addresses too
+            convergeAddresses(link.index(), network.ipam().pools(),
+                    owner == BridgeOwnership.BERTH || network.isPredefined());
             if (!link.up()) {
                 netlink.setUp(link.index(), true);
             }
@@ -80,9 +104,18 @@ public final class BridgeDriver implements NetworkDriver, AutoCloseable {
         }
     }
 
+    private static ConflictException notABridge(Link link, Network network) {
+        String what = link.kind() == null ? "a device without a link kind (such as lo or a NIC)"
+                : "a " + link.kind() + " device";
+        return new ConflictException("cannot use " + link.name() + " as the bridge of network " + network.name()
+                + ": existing interface " + link.name() + " is not a bridge (it is " + what + ")");
+    }
+
     /**
-     * Detaches the bridge at once (addresses gone, so its subnet and routes are free; down;
-     * renamed, so its name is free) and leaves the slow kernel deletion to the {@link LinkReaper}.
+     * A bridge Berth created is detached at once (addresses gone, so its subnet and routes are
+     * free; down; renamed, so its name is free) and the slow kernel deletion is left to the
+     * {@link LinkReaper}. A user's bridge only loses this network's gateway addresses; any other
+     * device is not touched at all (see {@link BridgeOwnership}).
      */
     @Override
     public void delete(Network network) {
@@ -93,16 +126,41 @@ public final class BridgeDriver implements NetworkDriver, AutoCloseable {
                 return;
             }
             Link link = found.get();
-            for (Address a : netlink.addresses(link.index())) {
-                netlink.deleteAddress(link.index(), a.address(), a.prefixLength());
+            switch (BridgeOwnership.of(link, network)) {
+                case BERTH -> retire(link);
+                case USER -> {
+                    LOG.info("network " + network.name() + " removed; keeping bridge " + device
+                            + ": Berth did not create it");
+                    removeGateways(link.index(), network.ipam().pools());
+                }
+                case NOT_A_BRIDGE -> LOG.info("network " + network.name() + " removed; not touching " + device
+                        + ": it is not a bridge of Berth's");
             }
-            netlink.setUp(link.index(), false);
-            String retired = DeviceNames.RETIRED_BRIDGE_PREFIX + HexFormat.of().toHexDigits(random.nextLong()).substring(4);
-            netlink.setName(link.index(), retired);
-            reaper.delete(retired);
         } catch (KernelException e) {
             throw new InternalException("delete bridge " + device + " of network " + network.name() + ": "
                     + e.getMessage(), e);
+        }
+    }
+
+    private void retire(Link link) {
+        for (Address a : netlink.addresses(link.index())) {
+            netlink.deleteAddress(link.index(), a.address(), a.prefixLength());
+        }
+        netlink.setUp(link.index(), false);
+        if (link.group() != DeviceNames.OWNED_BRIDGE_GROUP) {
+            // so that the start-up sweep knows the bx- device as Berth's if the reaper never gets to it
+            netlink.setGroup(link.name(), DeviceNames.OWNED_BRIDGE_GROUP);
+        }
+        String retired = DeviceNames.RETIRED_BRIDGE_PREFIX + HexFormat.of().toHexDigits(random.nextLong()).substring(4);
+        netlink.setName(link.index(), retired);
+        reaper.delete(retired);
+    }
+
+    private void removeGateways(int index, List<IpamPool> pools) {
+        for (Address a : netlink.addresses(index)) {
+            if (pools.stream().anyMatch(p -> isGateway(p, a))) {
+                netlink.deleteAddress(index, a.address(), a.prefixLength());
+            }
         }
     }
 
@@ -140,13 +198,18 @@ public final class BridgeDriver implements NetworkDriver, AutoCloseable {
         // No multicast snooping: with it, every port added or removed walks every port's multicast
         // timers, which made attach at 1000 sandboxes twice as slow; multicast is flooded like
         // ARP broadcasts instead.
-        return netlink.createBridge(new BridgeSpec(device, mtu, randomMac(), false));
+        // The ownership group goes into the creating request itself: see BridgeOwnership.
+        return netlink.createBridge(new BridgeSpec(device, mtu, randomMac(), false, DeviceNames.OWNED_BRIDGE_GROUP));
     }
 
-    /** Each pool's gateway on the bridge; other global addresses of a managed family are removed. */
-    private void convergeAddresses(int index, List<IpamPool> pools) {
+    /**
+     * Each pool's gateway on the bridge. With {@code exclusive} (a bridge of Berth's, or docker0),
+     * other global addresses of a managed family are removed; a user's bridge keeps the addresses
+     * it had.
+     */
+    private void convergeAddresses(int index, List<IpamPool> pools, boolean exclusive) {
         List<Address> present = netlink.addresses(index);
-        for (Address a : present) {
+        for (Address a : exclusive ? present : List.<Address>of()) {
             boolean managedFamily = pools.stream().anyMatch(p -> sameFamily(p.subnet().address(), a.address()));
             boolean wanted = pools.stream().anyMatch(p -> isGateway(p, a));
             if (managedFamily && a.scope() == RT_SCOPE_UNIVERSE && !wanted) {
@@ -182,6 +245,11 @@ public final class BridgeDriver implements NetworkDriver, AutoCloseable {
             Sysctl.write("net/ipv6/conf/" + device + "/accept_ra", "0");
             Sysctl.write("net/ipv6/conf/" + device + "/accept_dad", "0");
         }
+    }
+
+    private static boolean hasMtuOption(Network network) {
+        String value = network.options().get(PredefinedNetworks.OPT_MTU);
+        return value != null && !value.equals("0");
     }
 
     static int mtu(Network network) {

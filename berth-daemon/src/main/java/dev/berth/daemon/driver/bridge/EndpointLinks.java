@@ -213,12 +213,19 @@ final class EndpointLinks implements AutoCloseable {
 
     /**
      * Start-up: endpoints whose host end is missing (or on the wrong bridge) are plumbed again;
-     * {@code veth*} ports of these bridges that belong to no endpoint are queued for deletion.
+     * {@code veth*} ports of these bridges that belong to no endpoint are queued for deletion, on
+     * bridges Berth created only (a user's bridge may have veths of the user's).
      */
     synchronized void restore(Collection<Network> networks, Collection<EndpointJoin> joins) {
         Map<String, Integer> bridges = new HashMap<>();
+        Set<Integer> ownBridges = new HashSet<>();
         for (Network n : networks) {
-            host.link(DeviceNames.bridgeName(n)).ifPresent(l -> bridges.put(DeviceNames.bridgeName(n), l.index()));
+            host.link(DeviceNames.bridgeName(n)).ifPresent(l -> {
+                bridges.put(DeviceNames.bridgeName(n), l.index());
+                if (BridgeOwnership.of(l, n) == BridgeOwnership.BERTH) {
+                    ownBridges.add(l.index());
+                }
+            });
         }
         Set<String> known = joins.stream().map(j -> j.endpoint().hostIfName()).collect(Collectors.toSet());
         for (EndpointJoin j : joins) {
@@ -233,7 +240,7 @@ final class EndpointLinks implements AutoCloseable {
         }
         for (Link link : host.links()) {
             if ("veth".equals(link.kind()) && link.name().startsWith(DeviceNames.VETH_PREFIX)
-                    && bridges.containsValue(link.masterIndex()) && !known.contains(link.name())) {
+                    && ownBridges.contains(link.masterIndex()) && !known.contains(link.name())) {
                 reaper.delete(link.name());
             }
         }

@@ -52,7 +52,11 @@ public final class LinkReaper implements AutoCloseable {
         worker.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }
 
-    /** Deletes, in the background, every retired bridge a previous run left behind. */
+    /**
+     * Deletes, in the background, every retired bridge a previous run left behind: a {@code bx-}
+     * bridge in Berth's ownership group, or any link in {@link #RETIRED_GROUP} (only the reaper puts
+     * links there, right before deleting them).
+     */
     public void sweepLeftovers() {
         worker.execute(() -> {
             try {
@@ -62,9 +66,13 @@ public final class LinkReaper implements AutoCloseable {
             }
         });
         for (Link link : netlink.links()) {
-            if (link.name().startsWith(DeviceNames.RETIRED_BRIDGE_PREFIX)) {
+            if (BridgeOwnership.isRetiredByBerth(link)) {
                 LOG.info("deleting " + link.name() + ", left by an interrupted network removal");
                 delete(link.name());
+            } else if (link.name().startsWith(DeviceNames.RETIRED_BRIDGE_PREFIX)) {
+                // the name alone proves nothing (a version before ownership was recorded renamed a
+                // host's eth0 this way): only a bridge in Berth's group is Berth's to delete
+                LOG.warning("leaving " + link.name() + " alone: it looks retired, but Berth did not create it");
             }
         }
     }

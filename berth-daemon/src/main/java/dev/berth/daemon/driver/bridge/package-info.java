@@ -12,6 +12,14 @@
  * of its ports, so its MAC (and the sandboxes' neighbour entries) would change as ports come
  * and go. IPv6 gateways are added with NODAD, as Docker does, so they are usable at once.
  *
+ * <p>Ownership ({@code BridgeOwnership}): every bridge Berth creates is born in device group
+ * {@code DeviceNames.OWNED_BRIDGE_GROUP} (set by the creating RTM_NEWLINK, so no crash leaves it
+ * unmarked), and only such bridges are ever renamed or deleted, on removal, rollback or the
+ * start-up sweep of {@code bx-} devices. An existing bridge named by
+ * {@code com.docker.network.bridge.name} is the user's: it is used and only loses the network's
+ * gateways when the network goes. Any other device with that name is refused before anything is
+ * stored ({@code check}), and never touched.
+ *
  * <p>Endpoints: the peer is created inside the sandbox namespace by the one RTM_NEWLINK that makes
  * the pair (moving it later costs ~15-19 ms); the sandbox side is configured through one socket
  * per sandbox, opened once and closed with its last endpoint. Host veths are deleted off the

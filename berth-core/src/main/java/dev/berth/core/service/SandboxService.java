@@ -361,6 +361,9 @@ public final class SandboxService {
      * slash), then unique id prefix; else 404 {@code No such container: X}.
      */
     public Sandbox resolve(String term) {
+        if (term.isEmpty()) {
+            throw new InvalidParameterException("invalid name or ID supplied: \"\"");
+        }
         if (term.matches("[0-9a-f]{64}")) {
             var exact = attachments.sandbox(new SandboxId(term));
             if (exact.isPresent()) {

@@ -1,5 +1,6 @@
 package dev.berth.daemon.api;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,9 +18,14 @@ final class AcceptQueue {
     private AcceptQueue() {
     }
 
+    /**
+     * Read line by line: {@code Files.readString} and {@code readAllBytes} return only the first
+     * byte of a sysctl file (JDK 25; procfs reports size 0), which made the backlog 4.
+     */
     static int size() {
-        try {
-            return parse(Files.readString(SOMAXCONN));
+        try (BufferedReader reader = Files.newBufferedReader(SOMAXCONN)) {
+            String line = reader.readLine();
+            return parse(line == null ? "" : line);
         } catch (IOException e) {
             return FALLBACK;
         }

@@ -87,6 +87,9 @@ public final class ApiRequest {
             return Optional.ofNullable(json.decode(in, type));
         } catch (IOException e) {
             throw BodyLimit.readFailure(e);
+        } catch (RuntimeException e) {
+            // Jetty may report the size limit as an unchecked HttpException from read().
+            throw BodyLimit.isStreamFailure(e) ? BodyLimit.readFailure(e) : e;
         }
     }
 

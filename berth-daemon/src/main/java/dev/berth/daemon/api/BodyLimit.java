@@ -1,7 +1,6 @@
 package dev.berth.daemon.api;
 
 import dev.berth.core.errors.InvalidParameterException;
-import java.io.IOException;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Handler;
@@ -40,7 +39,7 @@ final class BodyLimit {
     }
 
     /** A failed body read as the client should see it: 413 when over the limit, else 400. */
-    static RuntimeException readFailure(IOException error) {
+    static RuntimeException readFailure(Exception error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t instanceof HttpException http && http.getCode() == HttpStatus.PAYLOAD_TOO_LARGE_413) {
                 return new HttpException.RuntimeException(HttpStatus.PAYLOAD_TOO_LARGE_413, MESSAGE, error);

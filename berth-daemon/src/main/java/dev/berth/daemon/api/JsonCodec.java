@@ -62,7 +62,7 @@ final class JsonCodec {
     /**
      * Decodes a request body as it streams in; malformed input is a 400 {@code invalid JSON: ...}.
      * Failures of the stream itself (the client went away, the body is too large) are thrown as
-     * they are, for the caller to tell apart.
+     * they are (checked or not, wrapped by Jackson or not), for the caller to tell apart.
      */
     <T> T decode(InputStream body, Class<T> type) throws IOException {
         try {

@@ -10,6 +10,7 @@ import dev.berth.it.fixture.HttpReply;
 import dev.berth.it.fixture.LinkState;
 import dev.berth.it.fixture.Testbed;
 import dev.berth.it.fixture.TestbedExtension;
+import dev.berth.it.fixture.UnixHttpClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -46,6 +47,7 @@ class ApiHardeningIT {
     void connectAndDisconnectMistakesAre400AndChangeNothing(Testbed bed) {
         bed.daemon().start();
         Bridges.create(bed.docker(), "n1");
+        Bridges.create(bed.docker(), "n2");
         String id = bed.docker().ok("create", "--name", "c1", "--network", "n1", "busybox").stdout().strip();
         Snapshot before = Snapshot.take(bed);
         JsonNode n1 = bed.api().send("GET", "/v1.50/networks/n1").json();
@@ -57,7 +59,7 @@ class ApiHardeningIT {
         assertEquals(1, cli.exitCode(), cli::describe);
         assertEquals("Error response from daemon: container " + id + " is not connected to the network bridge",
                 cli.stderr().strip());
-        assertError(post(bed, "/v1.50/networks/n1/connect", "{\"Container\":\"c1\",\"EndpointConfig\":{\"Aliases\":"
+        assertError(post(bed, "/v1.50/networks/n2/connect", "{\"Container\":\"c1\",\"EndpointConfig\":{\"Aliases\":"
                 + "[\"" + "a".repeat(5000) + "\"]}}"), 400,
                 "invalid aliases: one is 5000 characters long, at most 4096 are allowed");
         assertEquals(before, Snapshot.take(bed));
@@ -70,13 +72,15 @@ class ApiHardeningIT {
         bed.daemon().start();
         Snapshot before = Snapshot.take(bed);
         byte[] tenMegabyteName = ("{\"Name\":\"" + "n".repeat(10 * 1024 * 1024) + "\"}").getBytes(StandardCharsets.UTF_8);
-        assertError(exchange(bed, head("Content-Length: " + tenMegabyteName.length), tenMegabyteName), 413, TOO_LARGE);
+        UnixHttpClient api = bed.api();
+        assertError(api.sendRaw("POST", head("Content-Length: " + tenMegabyteName.length), tenMegabyteName), 413,
+                TOO_LARGE);
         byte[] padded = new byte[5 * 1024 * 1024];
         Arrays.fill(padded, (byte) ' ');
         padded[0] = '{';
         padded[padded.length - 1] = '}';
-        assertError(exchange(bed, head("Transfer-Encoding: chunked"), chunked(padded)), 413, TOO_LARGE);
-        HttpReply longString = exchange(bed, head("Transfer-Encoding: chunked"), chunked(tenMegabyteName));
+        assertError(api.sendRaw("POST", head("Transfer-Encoding: chunked"), chunked(padded)), 413, TOO_LARGE);
+        HttpReply longString = api.sendRaw("POST", head("Transfer-Encoding: chunked"), chunked(tenMegabyteName));
         assertEquals(400, longString.status(), longString::toString);
         assertTrue(longString.json().path("message").asText().startsWith("invalid JSON: String value length"),
                 longString::toString);
@@ -88,7 +92,7 @@ class ApiHardeningIT {
         }
         assertError(post(bed, "/v1.50/networks/create", labels.append("}}").toString()), 400,
                 "invalid labels: 300 given, at most 256 are allowed");
-        HttpReply bigHeader = exchange(bed, ("GET /v1.50/networks HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Big: "
+        HttpReply bigHeader = api.sendRaw("GET", ("GET /v1.50/networks HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Big: "
                 + "b".repeat(70_000) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII), new byte[0]);
         assertEquals(431, bigHeader.status(), bigHeader::toString);
         assertEquals(before, Snapshot.take(bed));
@@ -115,7 +119,7 @@ class ApiHardeningIT {
             }
             int answered = 0;
             for (SocketChannel channel : channels) {
-                answered += read(channel).startsWith("HTTP/1.1 200 ") ? 1 : 0;
+                answered += UnixHttpClient.readReply("GET", channel).status() == 200 ? 1 : 0;
             }
             assertEquals(300, answered);
         } finally {
@@ -195,39 +199,6 @@ class ApiHardeningIT {
         }
         out.writeBytes("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         return out.toByteArray();
-    }
-
-    /** Sends head and body; the daemon may answer and close before the body is all written. */
-    private static HttpReply exchange(Testbed bed, byte[] head, byte[] body) throws IOException {
-        try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(bed.daemon().socket()))) {
-            try {
-                channel.write(ByteBuffer.wrap(head));
-                channel.write(ByteBuffer.wrap(body));
-            } catch (IOException e) {
-                // Broken pipe: the daemon refused the rest; its answer is still there to read.
-            }
-            String raw = read(channel);
-            int end = raw.indexOf("\r\n\r\n");
-            String[] lines = raw.substring(0, end).split("\r\n");
-            java.util.Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-            for (String line : Arrays.asList(lines).subList(1, lines.length)) {
-                int colon = line.indexOf(':');
-                headers.computeIfAbsent(line.substring(0, colon).strip(), k -> new ArrayList<>())
-                        .add(line.substring(colon + 1).strip());
-            }
-            return new HttpReply(Integer.parseInt(lines[0].split(" ")[1]), "", headers,
-                    raw.substring(end + 4).getBytes(StandardCharsets.UTF_8));
-        }
-    }
-
-    private static String read(SocketChannel channel) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteBuffer buffer = ByteBuffer.allocate(8192);
-        while (channel.read(buffer) >= 0) {
-            out.write(buffer.array(), 0, buffer.position());
-            buffer.clear();
-        }
-        return out.toString(StandardCharsets.UTF_8);
     }
 
     private static java.util.Set<PosixFilePermission> permissions(Path path) {

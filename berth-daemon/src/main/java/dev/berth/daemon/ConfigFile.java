@@ -25,7 +25,7 @@ final class ConfigFile {
             "max-concurrent-uploads", "max-download-attempts", "default-runtime", "runtimes", "exec-opts",
             "features", "experimental", "builder", "containerd", "cgroup-parent", "default-ulimits", "init",
             "seccomp-profile", "selinux-enabled", "userns-remap", "shutdown-timeout", "labels", "metrics-addr",
-            "group", "default-shm-size", "no-new-privileges", "oom-score-adjust", "pidfile");
+            "default-shm-size", "no-new-privileges", "oom-score-adjust", "pidfile");
 
     /** One option: its JSON value and the line of its key. */
     record Entry(JsonNode value, int line) {

@@ -9,6 +9,7 @@ import dev.berth.core.ipam.PoolSpec;
 import dev.berth.core.model.IpAddresses;
 import dev.berth.core.model.IpPrefix;
 import dev.berth.core.service.DefaultBridgeSettings;
+import dev.berth.daemon.api.SocketGroup;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,7 +24,7 @@ import java.util.Set;
  */
 final class ConfigLoader {
     static final Set<String> KNOWN = Set.of("hosts", "data-root", "exec-root", "debug", "log-level", "log-format",
-            "bip", "mtu", "icc", "ip-masq", "ip", "default-address-pools", "dns");
+            "bip", "mtu", "icc", "ip-masq", "ip", "default-address-pools", "dns", "group");
     private static final Set<String> LEVELS = Set.of("debug", "info", "warn", "error", "fatal");
 
     private final Map<String, ConfigFile.Entry> file;
@@ -69,7 +70,7 @@ final class ConfigLoader {
                     + String.join(", ", both) + " (from flag and from file " + path + ")");
         }
         merged.putAll(flags);
-        return new DaemonConfig(host(merged), Path.of(text(merged, "data-root", DaemonConfig.DEFAULT_DATA_ROOT.toString())),
+        return new DaemonConfig(host(merged), group(merged), Path.of(text(merged, "data-root", DaemonConfig.DEFAULT_DATA_ROOT.toString())),
                 Path.of(text(merged, "exec-root", DaemonConfig.DEFAULT_EXEC_ROOT.toString())), configPath,
                 logging(merged), bridge(merged, addressPools(merged)), addressPools(merged), dns(merged));
     }
@@ -117,6 +118,18 @@ final class ConfigLoader {
             }
         }
         return out;
+    }
+
+    /** {@code group}: a name or gid; may be empty (the daemon's own group), unlike other text options. */
+    private String group(Map<String, JsonNode> values) {
+        JsonNode group = values.get("group");
+        if (group == null) {
+            return SocketGroup.DEFAULT;
+        }
+        if (!group.isTextual()) {
+            throw problem("group", "group must be a group name or id");
+        }
+        return group.asText();
     }
 
     private String host(Map<String, JsonNode> values) {

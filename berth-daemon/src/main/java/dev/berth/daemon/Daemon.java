@@ -8,6 +8,7 @@ import dev.berth.core.service.SandboxProcesses;
 import dev.berth.core.service.SandboxService;
 import dev.berth.daemon.api.ApiContext;
 import dev.berth.daemon.api.ApiServer;
+import dev.berth.daemon.api.SocketGroup;
 import dev.berth.daemon.dns.DnsServer;
 import dev.berth.daemon.dns.Forwarder;
 import dev.berth.daemon.dns.Upstreams;
@@ -70,6 +71,8 @@ final class Daemon {
     }
 
     private void start(DaemonConfig config) {
+        SocketGroup socketGroup = SocketGroup.resolve(config.group());
+        socketGroup.warning().ifPresent(LOG::warning);
         LOG.info("Starting up Berth " + version() + " (data-root " + config.dataRoot() + ", exec-root "
                 + config.execRoot() + ")");
         DaemonRoots roots = DaemonRoots.prepare(config);
@@ -101,14 +104,14 @@ final class Daemon {
         sandboxes.start();
         startDns(config, sandboxes, networks.events(), lowFds);
         SandboxProcesses processes = new SandboxProcesses(sandboxes, store,
-                new ChildProcessLauncher(config.execRoot().resolve("sandboxes"), Path.of("/etc/resolv.conf")),
+                new ChildProcessLauncher(roots.sandboxes(), Path.of("/etc/resolv.conf")),
                 Clock.systemUTC());
         processes.restore();
         opened.push(processes);
         ApiServer api = new ApiServer(new ApiContext(networks, sandboxes, networks.events(), Clock.systemUTC(),
                 HostFacts.systemInfo(config, roots.engineId(), version()), processes));
         opened.push(api);
-        api.start(config.socketPath());
+        api.start(config.socketPath(), socketGroup);
         installSignals();
         LOG.info("API listen on " + config.socketPath());
         LOG.info("Daemon has completed initialization");

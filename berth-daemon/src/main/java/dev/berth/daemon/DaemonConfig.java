@@ -11,6 +11,7 @@ import java.util.List;
  * The daemon's effective settings: defaults, overridden by daemon.json, overridden by flags.
  *
  * @param host        the API socket as {@code unix:///path}
+ * @param group       the API socket's group ({@code -G/--group}); empty means the daemon's own
  * @param dataRoot    durable state (store, engine id)
  * @param execRoot    runtime state (pid file, default socket directory)
  * @param configFile  the daemon.json that was read (may not exist)
@@ -19,7 +20,7 @@ import java.util.List;
  * @param addressPools {@code default-address-pools}: empty means Docker's defaults
  * @param dns         {@code dns}: upstreams of the embedded DNS server; empty means the host's resolv.conf
  */
-public record DaemonConfig(String host, Path dataRoot, Path execRoot, Path configFile, Logging logging,
+public record DaemonConfig(String host, String group, Path dataRoot, Path execRoot, Path configFile, Logging logging,
                            DefaultBridgeSettings bridge, List<PoolSpec> addressPools, List<String> dns) {
 
     public DaemonConfig {

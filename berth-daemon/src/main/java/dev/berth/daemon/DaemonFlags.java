@@ -32,6 +32,7 @@ record DaemonFlags(Map<String, JsonNode> options, Optional<Path> configFile, Act
                   --data-root string      Root directory of persistent state (default "/var/lib/berth")
               -D, --debug                 Enable debug logging
                   --exec-root string      Root directory of runtime state (default "/run/berth")
+              -G, --group string          Group for the unix socket (default "docker")
               -H, --host string           Daemon socket to listen on (default "unix:///run/berth/berth.sock")
                   --icc                   Allow traffic between sandboxes on the default bridge (default true)
                   --ip string             Default host IP for published ports (default 0.0.0.0)
@@ -48,7 +49,8 @@ record DaemonFlags(Map<String, JsonNode> options, Optional<Path> configFile, Act
             Map.entry("-H", "hosts"), Map.entry("--host", "hosts"), Map.entry("--data-root", "data-root"),
             Map.entry("--exec-root", "exec-root"), Map.entry("-l", "log-level"), Map.entry("--log-level", "log-level"),
             Map.entry("--log-format", "log-format"), Map.entry("--bip", "bip"), Map.entry("--mtu", "mtu"),
-            Map.entry("--ip", "ip"), Map.entry("--config-file", "config-file"));
+            Map.entry("--ip", "ip"), Map.entry("--config-file", "config-file"), Map.entry("-G", "group"),
+            Map.entry("--group", "group"));
     private static final Map<String, String> BOOLEAN = Map.of("-D", "debug", "--debug", "debug", "--icc", "icc",
             "--ip-masq", "ip-masq");
 

@@ -1,5 +1,6 @@
 package dev.berth.daemon;
 
+import dev.berth.kernel.ffm.Libc;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -11,24 +12,38 @@ import java.util.UUID;
 
 /**
  * The daemon's directories: the data root (durable, 0711) with its engine id, and the exec root
- * (runtime, 0700) with the pid file that keeps a second daemon off the same roots.
+ * (runtime, 0711) with the pid file that keeps a second daemon off the same roots and the
+ * sandboxes' files (0700: they hold process output). The exec root is 0711, not dockerd's 0700,
+ * because the default API socket lives in it and the socket's group must reach it; others can
+ * open only what they know the name of and what is itself open to them.
+ *
+ * <p>Everything is made under umask 022 (set by {@link #prepare}, as dockerd sets it), so no file
+ * or directory Berth creates is writable by others, whatever umask the daemon was started with.
  */
 final class DaemonRoots implements AutoCloseable {
+    /** dockerd's umask: group and others may read what the daemon makes, never write it. */
+    static final int UMASK = 0022;
+
     private final Path pidFile;
     private final String engineId;
+    private final Path sandboxes;
 
-    private DaemonRoots(Path pidFile, String engineId) {
+    private DaemonRoots(Path pidFile, String engineId, Path sandboxes) {
         this.pidFile = pidFile;
         this.engineId = engineId;
+        this.sandboxes = sandboxes;
     }
 
     static DaemonRoots prepare(DaemonConfig config) {
+        Libc.umask(UMASK);
         try {
             directory(config.dataRoot(), "rwx--x--x");
-            directory(config.execRoot(), "rwx------");
+            directory(config.execRoot(), "rwx--x--x");
+            Path sandboxes = config.execRoot().resolve("sandboxes");
+            directory(sandboxes, "rwx------");
             Path pid = config.execRoot().resolve("berthd.pid");
             claimPidFile(pid);
-            return new DaemonRoots(pid, engineId(config.dataRoot().resolve("engine-id")));
+            return new DaemonRoots(pid, engineId(config.dataRoot().resolve("engine-id")), sandboxes);
         } catch (IOException e) {
             throw new ConfigException("prepare daemon directories: " + e);
         }
@@ -37,6 +52,11 @@ final class DaemonRoots implements AutoCloseable {
     /** A UUID made on first start and kept; it names this daemon and seeds its IPv6 ULA prefix. */
     String engineId() {
         return engineId;
+    }
+
+    /** Where the sandboxes' own files go ({@code resolv.conf}, {@code hosts}, process output). */
+    Path sandboxes() {
+        return sandboxes;
     }
 
     @Override

@@ -51,6 +51,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void socketGroupFromFlagOrFileDefaultsToDocker() throws IOException {
+        assertEquals("docker", load("{}").group());
+        assertEquals("berth", load("{}", "-G", "berth").group());
+        assertEquals("wheel", load("{}", "--group=wheel").group());
+        assertEquals("", load("{\"group\": \"\"}").group());
+        assertTrue(error("{\"group\": 5}").contains("group must be a group name or id"));
+        assertTrue(error("{\"group\": \"a\"}", "-G", "b").contains("group"));
+    }
+
+    @Test
     void dnsUpstreams() throws IOException {
         assertEquals(List.of("198.51.100.1", "2001:db8::1"),
                 load("{\"dns\": [\"198.51.100.1\", \"2001:db8::1\"]}").dns());

@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Checks the {@code -o} options of a bridge network before anything is created: booleans are Go
@@ -18,8 +19,12 @@ import java.util.Set;
 final class BridgeOptions {
     static final int MIN_MTU = 68;
     static final int MAX_MTU = 65535;
+    /** IPv6 needs links of at least 1280 bytes (RFC 8200); below that the kernel refuses IPv6 addresses. */
+    static final int MIN_IPV6_MTU = 1280;
     static final int IFNAMSIZ = 16;
 
+    /** What Go's {@code strconv.Atoi} accepts: an optional sign and decimal digits, nothing else. */
+    private static final Pattern GO_INTEGER = Pattern.compile("[+-]?[0-9]+");
     private static final Set<String> TRUE = Set.of("1", "t", "T", "TRUE", "true", "True");
     private static final Set<String> FALSE = Set.of("0", "f", "F", "FALSE", "false", "False");
     /**
@@ -43,8 +48,11 @@ final class BridgeOptions {
         return FALSE.contains(text) ? Optional.of(false) : Optional.empty();
     }
 
-    /** Throws InvalidParameter for the first bad option value. */
-    static void check(Map<String, String> options, Collection<Network> existing) {
+    /**
+     * Throws InvalidParameter for the first bad option value; {@code ipv6} says whether the network
+     * has IPv6, which raises the lowest MTU allowed.
+     */
+    static void check(Map<String, String> options, Collection<Network> existing, boolean ipv6) {
         for (String key : new String[] {PredefinedNetworks.OPT_ENABLE_ICC, PredefinedNetworks.OPT_ENABLE_IP_MASQUERADE}) {
             String value = options.get(key);
             if (value != null && parseBool(value).isEmpty()) {
@@ -53,7 +61,7 @@ final class BridgeOptions {
         }
         String mtu = options.get(PredefinedNetworks.OPT_MTU);
         if (mtu != null) {
-            checkMtu(mtu);
+            checkMtu(mtu, ipv6);
         }
         String hostIp = options.get(PredefinedNetworks.OPT_HOST_BINDING_IPV4);
         if (hostIp != null) {
@@ -69,15 +77,24 @@ final class BridgeOptions {
         }
     }
 
-    private static void checkMtu(String text) {
-        int mtu;
-        try {
-            mtu = Integer.parseInt(text.strip());
-        } catch (NumberFormatException e) {
+    /**
+     * Go's {@code strconv.Atoi} (as moby parses it: no spaces, an optional sign); 0 means the
+     * default MTU, as in moby; otherwise a value the kernel accepts for the network's families.
+     */
+    private static void checkMtu(String text, boolean ipv6) {
+        if (!GO_INTEGER.matcher(text).matches()) {
             throw invalid(PredefinedNetworks.OPT_MTU, text, "it must be an integer");
+        }
+        long mtu = text.length() > 12 ? Long.MAX_VALUE : Long.parseLong(text);
+        if (mtu == 0) {
+            return;
         }
         if (mtu < MIN_MTU || mtu > MAX_MTU) {
             throw invalid(PredefinedNetworks.OPT_MTU, text, "it must be between " + MIN_MTU + " and " + MAX_MTU);
+        }
+        if (ipv6 && mtu < MIN_IPV6_MTU) {
+            throw invalid(PredefinedNetworks.OPT_MTU, text, "an IPv6 network needs an MTU of at least "
+                    + MIN_IPV6_MTU);
         }
     }
 

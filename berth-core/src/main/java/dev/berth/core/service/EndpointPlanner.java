@@ -48,6 +48,7 @@ final class EndpointPlanner {
      * one line of a single {@code invalid endpoint settings} error; a bad MAC is its own error.
      */
     static void check(Network network, EndpointRequest request) {
+        InputLimits.values("aliases", request.aliases());
         List<String> problems = new ArrayList<>();
         boolean userDefined = !network.isPredefined();
         if (!userDefined && (!request.ipv4().isEmpty() || !request.ipv6().isEmpty())) {

@@ -106,6 +106,11 @@ final class IpamPlanner {
         if (given.hasHostBits()) {
             warnings.add("subnet " + text + " has host bits set; Berth uses " + subnet);
         }
+        Optional<String> unusable = SubnetUse.problem(subnet);
+        if (unusable.isPresent()) {
+            problems.add("invalid subnet " + text + ": " + unusable.get());
+            return Optional.empty();
+        }
         int before = problems.size();
         Optional<IpPrefix> range = checkRange(request.ipRange(), subnet, problems);
         Optional<InetAddress> gateway = checkAddress(request.gateway(), subnet, problems, "gateway " + request.gateway());

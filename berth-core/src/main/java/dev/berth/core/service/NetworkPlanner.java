@@ -51,6 +51,7 @@ final class NetworkPlanner {
         if (PredefinedNetworks.isPredefined(name)) {
             throw new ForbiddenException("operation is not permitted on predefined " + name + " network ");
         }
+        checkSizes(name, request);
         String driver = request.driver() == null || request.driver().isEmpty()
                 ? PredefinedNetworks.DRIVER_BRIDGE : request.driver();
         String scope = scope(request.scope(), driver);
@@ -72,7 +73,7 @@ final class NetworkPlanner {
             throw new InvalidParameterException("IPv4 or IPv6 must be enabled");
         }
         if (driver.equals(PredefinedNetworks.DRIVER_BRIDGE)) {
-            BridgeOptions.check(request.options(), world.existing());
+            BridgeOptions.check(request.options(), world.existing(), families.ipv6());
         }
         CreateNetwork.RequestFlags flags = request.flags();
         List<IpamPool> pools = flags.configOnly() ? IpamPlanner.asGiven(checked)
@@ -83,6 +84,14 @@ final class NetworkPlanner {
                         flags.ingress(), flags.configOnly()),
                 new TreeMap<>(request.options()), new TreeMap<>(request.labels()));
         return new CreatedNetwork(network, String.join("\n", checked.warnings()));
+    }
+
+    private static void checkSizes(String name, CreateNetwork request) {
+        InputLimits.name("network name", name);
+        InputLimits.entries("labels", request.labels());
+        InputLimits.entries("options", request.options());
+        InputLimits.entries("IPAM options", request.ipam().options());
+        request.ipam().pools().forEach(p -> InputLimits.entries("auxiliary addresses", p.aux()));
     }
 
     private static String scope(String scope, String driver) {

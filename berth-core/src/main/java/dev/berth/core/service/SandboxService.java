@@ -1,7 +1,6 @@
 package dev.berth.core.service;
 
 import dev.berth.core.errors.ConflictException;
-import dev.berth.core.errors.InternalException;
 import dev.berth.core.errors.InvalidParameterException;
 import dev.berth.core.errors.NotFoundException;
 import dev.berth.core.model.Endpoint;
@@ -121,6 +120,7 @@ public final class SandboxService {
      * one {@code network connect} per endpoint.
      */
     public Sandbox create(CreateSandbox request) {
+        InputLimits.sandbox(request);
         synchronized (networks.writeLock()) {
             String name = request.name().isEmpty()
                     ? SandboxNames.generate(networks.random(), n -> attachments.sandboxNamed(n).isPresent())
@@ -248,8 +248,9 @@ public final class SandboxService {
                 throw new InvalidParameterException("cannot disconnect container from host network - container"
                         + " was created in host network mode");
             }
+            // moby words it so but answers 500 (an unclassified error); the client is at fault: 400.
             Endpoint endpoint = attachments.endpoint(network.id(), sandbox.id()).orElseThrow(() ->
-                    new InternalException("container " + sandbox.id() + " is not connected to the network "
+                    new InvalidParameterException("container " + sandbox.id() + " is not connected to the network "
                             + network.name()));
             store.deleteEndpoint(endpoint.id());
             detach(network, sandbox, endpoint);
@@ -360,6 +361,9 @@ public final class SandboxService {
      * slash), then unique id prefix; else 404 {@code No such container: X}.
      */
     public Sandbox resolve(String term) {
+        if (term.isEmpty()) {
+            throw new InvalidParameterException("invalid name or ID supplied: \"\"");
+        }
         if (term.matches("[0-9a-f]{64}")) {
             var exact = attachments.sandbox(new SandboxId(term));
             if (exact.isPresent()) {

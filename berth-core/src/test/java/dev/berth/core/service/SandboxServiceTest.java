@@ -129,7 +129,7 @@ class SandboxServiceTest {
         f.sandboxes.disconnect("net2", "c1", false);
         assertEquals(List.of("leave c1 net2"), f.bridge.calls);
         assertFalse(f.store.endpoints.containsKey(e.id()));
-        InternalException notThere = assertThrows(InternalException.class,
+        InvalidParameterException notThere = assertThrows(InvalidParameterException.class,
                 () -> f.sandboxes.disconnect("net2", "c1", false));
         assertEquals("container " + c1.id() + " is not connected to the network net2", notThere.getMessage());
         f.sandboxes.connect("net2", "c1", EndpointRequest.NONE);

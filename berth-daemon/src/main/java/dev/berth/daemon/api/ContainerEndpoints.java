@@ -63,7 +63,7 @@ final class ContainerEndpoints {
         ContainerCreateRequest body = request.body(ContainerCreateRequest.class)
                 .orElse(new ContainerCreateRequest(null, null, null, null));
         CreateSandbox create = ContainerMapper.toCreate(request.query("name").orElse(""), body);
-        List<String> command = body.cmd() == null ? List.of() : body.cmd();
+        List<String> command = body.cmd() == null ? List.of() : GoValues.strings(body.cmd());
         boolean autoRemove = body.hostConfig() != null && Boolean.TRUE.equals(body.hostConfig().autoRemove());
         Sandbox sandbox = processes.create(create, command, autoRemove);
         List<String> warnings = sandbox.isHostMode() && !create.ports().isEmpty()

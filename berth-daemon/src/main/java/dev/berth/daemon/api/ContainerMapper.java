@@ -54,7 +54,7 @@ final class ContainerMapper {
         }
         EndpointSettings.IpamConfig ipam = settings.ipamConfig();
         return new EndpointRequest(ipam == null ? "" : ipam.ipv4Address(), ipam == null ? "" : ipam.ipv6Address(),
-                settings.aliases(), settings.macAddress(), settings.gwPriority());
+                GoValues.strings(settings.aliases()), settings.macAddress(), settings.gwPriority());
     }
 
     /** The endpoint as container inspect and {@code docker ps} show it under {@code Networks}. */

@@ -10,6 +10,7 @@ import dev.berth.core.model.SandboxCommand;
 import dev.berth.core.model.SandboxId;
 import dev.berth.core.spi.StateStore;
 import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -55,6 +56,11 @@ public final class SqliteStateStore implements StateStore {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             SqliteNativeLibrary.install(file.toAbsolutePath().getParent().resolve("lib"));
+            // The store is the daemon's alone: 0600 (SQLite gives its -wal and -shm files the same mode).
+            if (!Files.exists(file)) {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            }
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
             Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
             try (Statement s = c.createStatement()) {
                 s.execute("PRAGMA journal_mode=WAL");

@@ -2,6 +2,8 @@ package dev.berth.daemon;
 
 import dev.berth.core.service.PortRange;
 import dev.berth.daemon.api.SystemInfo;
+import dev.berth.kernel.ffm.KernelException;
+import dev.berth.kernel.sysctl.Sysctl;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,8 +15,8 @@ final class HostFacts {
     }
 
     static SystemInfo systemInfo(DaemonConfig config, String engineId, String version) {
-        return new SystemInfo(version, "", engineId, read("/proc/sys/kernel/hostname", "localhost"),
-                read("/proc/sys/kernel/osrelease", ""), operatingSystem(), config.dataRoot().toString(),
+        return new SystemInfo(version, "", engineId, sysctl("kernel/hostname", "localhost"),
+                sysctl("kernel/osrelease", ""), operatingSystem(), config.dataRoot().toString(),
                 Runtime.getRuntime().availableProcessors(), memTotal(), Instant.now().toString());
     }
 
@@ -47,16 +49,21 @@ final class HostFacts {
     /** The kernel's {@code ip_local_port_range} (ephemeral host ports), else Docker's fallback. */
     static PortRange ephemeralPorts() {
         try {
-            return PortRange.parse(read("/proc/sys/net/ipv4/ip_local_port_range", ""));
+            return PortRange.parse(sysctl("net/ipv4/ip_local_port_range", ""));
         } catch (IllegalArgumentException e) {
             return PortRange.DOCKER_FALLBACK;
         }
     }
 
-    private static String read(String file, String fallback) {
+    /**
+     * Through {@link Sysctl}'s raw reads: on JDK 25 {@code Files.readString} returns only the first
+     * byte of a procfs sysctl file (its size reads as 0), which made the port range "3" and the
+     * host name one letter.
+     */
+    private static String sysctl(String key, String fallback) {
         try {
-            return Files.readString(Path.of(file)).trim();
-        } catch (IOException e) {
+            return Sysctl.read(key);
+        } catch (KernelException e) {
             return fallback;
         }
     }

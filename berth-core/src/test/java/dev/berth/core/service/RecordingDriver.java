@@ -1,6 +1,7 @@
 package dev.berth.core.service;
 
 import dev.berth.core.model.Network;
+import dev.berth.core.spi.EndpointFailure;
 import dev.berth.core.spi.EndpointJoin;
 import dev.berth.core.spi.NetworkDriver;
 import java.util.ArrayList;
@@ -66,7 +67,8 @@ final class RecordingDriver implements NetworkDriver {
     }
 
     @Override
-    public void restore(Collection<Network> networks, Collection<EndpointJoin> joins) {
+    public List<EndpointFailure> restore(Collection<Network> networks, Collection<EndpointJoin> joins) {
         calls.add("restore " + joins.size());
+        return List.of();
     }
 }

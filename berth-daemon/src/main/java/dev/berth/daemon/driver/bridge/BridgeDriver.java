@@ -6,7 +6,9 @@ import dev.berth.core.model.DeviceNames;
 import dev.berth.core.model.IpamPool;
 import dev.berth.core.model.Network;
 import dev.berth.core.model.PredefinedNetworks;
+import dev.berth.core.spi.EndpointFailure;
 import dev.berth.core.spi.EndpointJoin;
+import dev.berth.core.spi.KernelDrift;
 import dev.berth.core.spi.NetworkDriver;
 import dev.berth.kernel.ffm.KernelException;
 import dev.berth.kernel.netlink.Address;
@@ -122,11 +124,21 @@ public final class BridgeDriver implements NetworkDriver, AutoCloseable {
     }
 
     @Override
-    public void restore(Collection<Network> networks, Collection<EndpointJoin> joins) {
+    public List<EndpointFailure> restore(Collection<Network> networks, Collection<EndpointJoin> joins) {
         try {
-            endpoints.restore(networks, joins);
+            return endpoints.restore(networks, joins);
         } catch (KernelException e) {
             throw new InternalException("restore bridge endpoints: " + e.getMessage(), e);
+        }
+    }
+
+    /** One link dump and one address dump of the host namespace, compared by {@link BridgeDrift}. */
+    @Override
+    public List<KernelDrift> drift(Collection<Network> networks, Collection<EndpointJoin> joins) {
+        try {
+            return new BridgeDrift(netlink.links(), netlink.addresses()).of(networks, joins);
+        } catch (KernelException e) {
+            throw new InternalException("check bridge networks: " + e.getMessage(), e);
         }
     }
 

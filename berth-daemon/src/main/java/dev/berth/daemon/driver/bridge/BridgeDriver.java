@@ -60,7 +60,7 @@ public final class BridgeDriver implements NetworkDriver, AutoCloseable {
         String device = DeviceNames.bridgeName(network);
         int mtu = mtu(network);
         try {
-            Link link = netlink.link(device).orElseGet(() -> create(device, mtu));
+            Link link = netlink.link(device).orElseGet(() -> create(network, device, mtu));
             if (!"bridge".equals(link.kind())) {
                 throw new ConflictException("cannot use " + device + " for network " + network.name()
                         + ": a device of kind " + link.kind() + " already has that name");
@@ -148,11 +148,11 @@ public final class BridgeDriver implements NetworkDriver, AutoCloseable {
         endpoints.close();
     }
 
-    private Link create(String device, int mtu) {
+    private Link create(Network network, String device, int mtu) {
         // No multicast snooping: with it, every port added or removed walks every port's multicast
         // timers, which made attach at 1000 sandboxes twice as slow; multicast is flooded like
         // ARP broadcasts instead.
-        return netlink.createBridge(new BridgeSpec(device, mtu, randomMac(), false));
+        return netlink.createBridge(new BridgeSpec(device, mtu, mac(network), false));
     }
 
     /** Each pool's gateway on the bridge; other global addresses of a managed family are removed. */
@@ -201,11 +201,16 @@ public final class BridgeDriver implements NetworkDriver, AutoCloseable {
         return value == null || value.equals("0") ? PredefinedNetworks.DEFAULT_MTU : Integer.parseInt(value);
     }
 
-    /** A random unicast, locally administered MAC, so the bridge's MAC never follows its ports. */
-    private byte[] randomMac() {
-        byte[] mac = new byte[6];
-        random.nextBytes(mac);
-        mac[0] = (byte) ((mac[0] & 0xfe) | 0x02);
-        return mac;
+    /**
+     * A unicast, locally administered MAC derived from the network id, so the bridge's MAC never
+     * follows its ports and a bridge made again (deleted while the daemon ran or was down) has the
+     * MAC it had: the sandboxes' neighbour entries for the gateway stay right. With a new MAC they
+     * would point at the old one until the kernel finds them stale, and the gateway would be
+     * unreachable for up to half a minute.
+     */
+    static byte[] mac(Network network) {
+        byte[] id = HexFormat.of().parseHex(network.id().value().substring(0, 12));
+        id[0] = (byte) ((id[0] & 0xfe) | 0x02);
+        return id;
     }
 }

@@ -73,11 +73,16 @@ public final class Reconciler {
     }
 
     private List<KernelDrift> check() {
+        long start = System.nanoTime();
         List<KernelDrift> out = new ArrayList<>();
         List<Sandbox> sandboxes = networks.attachments().sandboxes();
         restore.joinsByDriver(sandboxes).forEach((driver, work) ->
                 out.addAll(networks.driver(driver).drift(work.networks(), work.joins())));
+        long drivers = System.nanoTime();
         out.addAll(networks.firewall().drift());
+        long end = System.nanoTime();
+        LOG.log(System.Logger.Level.DEBUG, () -> "reconcile check of " + sandboxes.size() + " sandboxes: drivers "
+                + (drivers - start) / 1000 + " µs, firewall " + (end - drivers) / 1000 + " µs");
         return out;
     }
 

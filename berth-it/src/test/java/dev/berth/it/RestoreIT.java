@@ -32,6 +32,8 @@ class RestoreIT {
         }
         bed.docker().ok("network", "connect", "alt", "c5");
         bed.docker().ok("network", "connect", "alt", "c6");
+        bed.docker().ok("network", "create", "--ipv6", "--subnet", "fd00:b1:7::/64", "net6");
+        Box v6 = Box.create(bed, "v6", "--network", "net6");
         Box broken = Box.create(bed, "broken", "--network", "net1");
         bed.daemon().kill9();
 
@@ -47,6 +49,7 @@ class RestoreIT {
         boxes.get(4).in(bed, "ip", "addr", "flush", "dev", "eth1").assertSuccess();
         boxes.get(5).in(bed, "ip", "route", "del", "default").assertSuccess();
         boxes.get(5).in(bed, "ip", "link", "set", "eth1", "mtu", "1400").assertSuccess();
+        v6.in(bed, "ip", "-6", "addr", "flush", "dev", "eth0", "scope", "global").assertSuccess();
         // A namespace that cannot be made again: its bind-mount file replaced by a non-empty directory.
         bed.run(List.of("umount", broken.netns().toString())).assertSuccess();
         Files.delete(broken.netns());
@@ -64,6 +67,11 @@ class RestoreIT {
             assertEquals("172.19.0.1", boxes.get(4).ipJson(bed, "-4", "route", "show", "default").get(0)
                     .path("gateway").asText(), "c5 default route via alt");
             assertEquals(c4Host, boxes.get(3).hostEnd(bed, "eth0"), "c4 kept its pair");
+            v6.assertKernelAgrees(bed);
+            assertEquals(List.of(v6.endpoints(bed).get("net6").path("GlobalIPv6Address").asText() + "/64"),
+                    v6.link(bed, "eth0").orElseThrow().addresses(false).stream().filter(a -> !a.startsWith("fe80")).toList(),
+                    "v6 got its IPv6 address back");
+            v6.assertPings(bed, "fd00:b1:7::1");
             String bridge = "br-" + bed.docker().ok("network", "inspect", "-f", "{{.Id}}", "net1").stdout()
                     .strip().substring(0, 12);
             assertEquals(bridge, bed.host().ipHostJson("link", "show", c4Host).get(0).path("master").asText(),
@@ -78,35 +86,49 @@ class RestoreIT {
     }
 
     /**
-     * SIGKILL at a spread of moments into {@code network connect}: every restart succeeds, and
-     * each sandbox is either connected as inspect says (working) or not at all.
+     * SIGKILL at a spread of moments into {@code network connect} and {@code network disconnect}
+     * (whichever undoes the last round's outcome): every restart succeeds, and the sandbox is
+     * connected as inspect says (working) or not at all. A disconnect cut short leaves the old
+     * pair to the link reaper, which removes it within a couple of seconds: hence "eventually".
      */
     @Test
-    void sigkillDuringConnectAlwaysRestartsAndConverges(Testbed bed) throws Exception {
+    void sigkillDuringConnectOrDisconnectAlwaysRestartsAndConverges(Testbed bed) throws Exception {
         bed.daemon().start();
         bed.docker().ok("network", "create", "net1");
         bed.docker().ok("network", "create", "alt");
         Box a = Box.create(bed, "ca", "--network", "net1");
         Box peer = Box.create(bed, "peer", "--network", "alt");
         String peerIp = peer.ip(bed, "alt");
-        int rounds = 12;
-        int connected = 0;
+        int rounds = 16;
+        int[] outcomes = new int[2];
+        boolean connected = false;
         for (int round = 0; round < rounds; round++) {
-            Process connect = bed.docker().start(bed.dir().resolve("connect.out"), bed.dir().resolve("connect.err"),
-                    "network", "connect", "alt", "ca");
+            Process change = bed.docker().start(bed.dir().resolve("change.out"), bed.dir().resolve("change.err"),
+                    "network", connected ? "disconnect" : "connect", "alt", "ca");
             // The docker CLI takes ~100-200 ms to send the request; spread the kill around that.
-            Thread.sleep(80 + round * 15L);
+            Thread.sleep(80 + (round / 2) * 20L);
             bed.daemon().kill9();
-            connect.waitFor(10, TimeUnit.SECONDS);
+            change.waitFor(10, TimeUnit.SECONDS);
             bed.daemon().start();
-            a.assertKernelAgrees(bed);
+            Box.eventually(5, "kernel agrees with inspect after round " + round, () -> agrees(bed, a));
             a.assertPings(bed, "172.18.0.1");
-            if (a.endpoints(bed).containsKey("alt")) {
-                connected++;
+            boolean now = a.endpoints(bed).containsKey("alt");
+            outcomes[now == connected ? 0 : 1]++;
+            if (now) {
                 a.assertPings(bed, peerIp);
-                bed.docker().ok("network", "disconnect", "alt", "ca");
             }
+            connected = now;
         }
-        System.out.println("sigkill during connect: " + rounds + " rounds, " + connected + " left connected, 0 failed starts");
+        System.out.println("sigkill during connect/disconnect: " + rounds + " rounds, " + outcomes[1] + " changes done, "
+                + outcomes[0] + " not done, 0 failed starts");
+    }
+
+    private static boolean agrees(Testbed bed, Box box) {
+        try {
+            box.assertKernelAgrees(bed);
+            return true;
+        } catch (AssertionError e) {
+            return false;
+        }
     }
 }

@@ -16,8 +16,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Kernel drift while the daemon runs: a bridge deleted, its gateway address removed, the firewall
- * table flushed or deleted, a sandbox's veth deleted. Each is repaired within 5 s (polled), traffic
- * works after, and a {@code network reconcile} event says what was repaired.
+ * table flushed or deleted, a sandbox's veth deleted. Each is repaired within 5 s (polled),
+ * traffic (ping, masquerade, a published port) works after, and a {@code network reconcile} event
+ * says what was repaired.
  */
 @ExtendWith(TestbedExtension.class)
 class ReconcileIT {
@@ -30,11 +31,12 @@ class ReconcileIT {
         String netId = bed.docker().ok("network", "create", "net1").stdout().strip();
         String bridge = "br-" + netId.substring(0, 12);
         Box c1 = Box.create(bed, "c1", "--network", "net1");
-        Box c2 = Box.create(bed, "c2", "--network", "net1");
+        Box c2 = Box.create(bed, "c2", "--network", "net1", "-p", "8080:80");
         String c2Ip = c2.ip(bed, "net1");
         int rules = ruleCount(bed).orElseThrow();
         try (Traffic t = new Traffic(bed)) {
             t.serve(Traffic.named(bed.host().upstreamNs()), WHOAMI);
+            t.serve(c2.netns(), 80);
             assertEquals(HostFixture.HOST_V4, t.connect(c1.netns(), HostFixture.UPSTREAM_V4, WHOAMI), "masquerade before");
 
             long t0 = now();
@@ -78,6 +80,8 @@ class ReconcileIT {
         c1.assertPings(bed, c2Ip);
         c1.assertPings(bed, "172.18.0.1");
         assertEquals(HostFixture.HOST_V4, t.connectWithin(c1.netns(), HostFixture.UPSTREAM_V4, WHOAMI, 3), "masquerade");
+        assertEquals(HostFixture.UPSTREAM_V4, t.connectWithin(Traffic.named(bed.host().upstreamNs()), HostFixture.HOST_V4,
+                8080, 3), "published port");
     }
 
     /** The bridge is up, has its gateway address and {@code ports} veths. */

@@ -90,6 +90,7 @@ class RestoreIT {
      * (whichever undoes the last round's outcome): every restart succeeds, and the sandbox is
      * connected as inspect says (working) or not at all. A disconnect cut short leaves the old
      * pair to the link reaper, which removes it within a couple of seconds: hence "eventually".
+     * {@code -Dberth.it.killRounds=40 -Djunit.jupiter.execution.timeout.default=900s} for a longer run.
      */
     @Test
     void sigkillDuringConnectOrDisconnectAlwaysRestartsAndConverges(Testbed bed) throws Exception {
@@ -99,7 +100,7 @@ class RestoreIT {
         Box a = Box.create(bed, "ca", "--network", "net1");
         Box peer = Box.create(bed, "peer", "--network", "alt");
         String peerIp = peer.ip(bed, "alt");
-        int rounds = 16;
+        int rounds = Integer.getInteger("berth.it.killRounds", 12);
         int[] outcomes = new int[2];
         boolean connected = false;
         for (int round = 0; round < rounds; round++) {

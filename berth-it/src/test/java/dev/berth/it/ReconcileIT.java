@@ -28,8 +28,8 @@ class ReconcileIT {
     @Test
     void driftIsRepairedWithinFiveSecondsAndReported(Testbed bed) throws Exception {
         bed.daemon().start();
-        String netId = bed.docker().ok("network", "create", "net1").stdout().strip();
-        String bridge = "br-" + netId.substring(0, 12);
+        String netId = Bridges.create(bed.docker(), "net1");
+        String bridge = Bridges.device(netId);
         Box c1 = Box.create(bed, "c1", "--network", "net1");
         Box c2 = Box.create(bed, "c2", "--network", "net1", "-p", "8080:80");
         String c2Ip = c2.ip(bed, "net1");

@@ -4,6 +4,7 @@ import dev.berth.core.service.EventLog;
 import dev.berth.core.service.NetworkDependencies;
 import dev.berth.core.service.NetworkService;
 import dev.berth.core.service.NetworkSettings;
+import dev.berth.core.service.Reconciler;
 import dev.berth.core.service.SandboxProcesses;
 import dev.berth.core.service.SandboxService;
 import dev.berth.daemon.api.ApiContext;
@@ -108,6 +109,9 @@ final class Daemon {
                 Clock.systemUTC());
         processes.restore();
         opened.push(processes);
+        ReconcileLoop reconcile = new ReconcileLoop(new Reconciler(networks, sandboxes));
+        opened.push(reconcile);
+        reconcile.start();
         ApiServer api = new ApiServer(new ApiContext(networks, sandboxes, networks.events(), Clock.systemUTC(),
                 HostFacts.systemInfo(config, roots.engineId(), version()), processes));
         opened.push(api);

@@ -6,6 +6,7 @@ import dev.berth.core.model.Sandbox;
 import dev.berth.core.model.SandboxId;
 import dev.berth.core.service.Attachment;
 import dev.berth.core.service.Event;
+import dev.berth.core.service.Reconciler;
 import dev.berth.core.service.EventLog;
 import dev.berth.core.service.SandboxService;
 import dev.berth.core.service.SandboxView;
@@ -46,7 +47,9 @@ final class DnsFeed implements AutoCloseable {
 
     private synchronized void onEvent(Event event) {
         try {
-            if (event.type().equals(Event.TYPE_NETWORK)) {
+            if (event.type().equals(Event.TYPE_NETWORK) && event.action().equals(Reconciler.ACTION)) {
+                refresh();
+            } else if (event.type().equals(Event.TYPE_NETWORK)) {
                 String container = event.attributes().get("container");
                 if (container == null) {
                     return;

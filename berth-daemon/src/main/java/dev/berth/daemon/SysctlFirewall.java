@@ -2,10 +2,12 @@ package dev.berth.daemon;
 
 import dev.berth.core.model.Network;
 import dev.berth.core.spi.Firewall;
+import dev.berth.core.spi.KernelDrift;
 import dev.berth.daemon.firewall.nft.NftFirewall;
 import dev.berth.kernel.ffm.KernelException;
 import dev.berth.kernel.sysctl.Sysctl;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.logging.Logger;
@@ -31,6 +33,11 @@ final class SysctlFirewall implements Firewall {
     public void rebuild(Collection<Network> networks, Collection<SandboxPorts> published) {
         networks.forEach(SysctlFirewall::applySysctls);
         rules.rebuild(networks, published);
+    }
+
+    @Override
+    public List<KernelDrift> drift() {
+        return rules.drift();
     }
 
     @Override

@@ -92,13 +92,35 @@ public final class NetworkService {
             attachments.load(store.sandboxes(), store.endpoints());
             loaded.values().stream().filter(n -> !n.flags().configOnly()).forEach(addresses::addNetwork);
             attachments.endpoints().forEach(addresses::restore);
-            for (Network network : loaded.values()) {
-                if (!network.flags().configOnly()) {
-                    driver(network.driver()).ensure(network);
-                }
-            }
-            firewall.rebuild(loaded.values(), PortPublisher.published(attachments, this::network));
+            ensureKernel();
         }
+    }
+
+    /**
+     * Ensures every network's kernel objects and rebuilds the firewall table: start-up and reconcile.
+     * A user-defined network that cannot be ensured is logged and skipped (the next reconcile or
+     * start tries again); a predefined one stops start-up, as dockerd does. Callers hold the write
+     * lock. Returns one line per network skipped.
+     */
+    List<String> ensureKernel() {
+        List<String> failed = new ArrayList<>();
+        for (Network network : networks.values()) {
+            if (network.flags().configOnly()) {
+                continue;
+            }
+            try {
+                driver(network.driver()).ensure(network);
+            } catch (RuntimeException e) {
+                if (network.isPredefined()) {
+                    throw e;
+                }
+                String line = "network " + network.name() + ": kernel objects not restored: " + e.getMessage();
+                LOG.log(System.Logger.Level.ERROR, line + " (the daemon goes on; the next reconcile or start tries again)", e);
+                failed.add(line);
+            }
+        }
+        firewall.rebuild(networks.values(), PortPublisher.published(attachments, this::network));
+        return failed;
     }
 
     /**

@@ -18,7 +18,6 @@ import dev.berth.core.spi.SandboxRuntime;
 import dev.berth.core.spi.StateStore;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -49,6 +48,7 @@ public final class SandboxService {
     private final SandboxRules rules;
     private final PortPlanner portPlanner;
     private final PortPublisher ports;
+    private final KernelRestore restore;
     private final List<Consumer<Sandbox>> endpointListeners = new CopyOnWriteArrayList<>();
 
     /** With Docker's fallback range for ephemeral host ports. */
@@ -69,49 +69,26 @@ public final class SandboxService {
         this.rules = new SandboxRules(networks, planner, this::attachmentsOf);
         this.portPlanner = new PortPlanner(ephemeral);
         this.ports = new PortPublisher(networks.firewall(), this::attachmentsOf);
+        this.restore = new KernelRestore(networks, new KernelRestore.Parts(runtime, store, routes, ports,
+                this::attachmentsOf));
     }
 
     /**
      * Re-creates the kernel side of every stored sandbox (call after {@link NetworkService#start()}):
-     * namespaces, then each driver's endpoints (missing interfaces made, orphans removed), then the
-     * default routes. Namespaces of no stored sandbox are deleted.
+     * namespaces, then each driver's endpoints (verified and repaired, missing or half-made ones
+     * made again, orphans removed), then the default routes and published ports. Namespaces of no
+     * stored sandbox are deleted. A sandbox that cannot be restored is logged and skipped (see
+     * {@link KernelRestore}); returns one line per such failure.
      */
-    public void start() {
+    public List<String> start() {
         synchronized (networks.writeLock()) {
-            runtime.deleteOthers(attachments.sandboxes().stream().map(Sandbox::id).toList());
-            List<Sandbox> sandboxes = attachments.sandboxes().stream().map(this::ensureNamespace).toList();
-            Map<String, List<EndpointJoin>> byDriver = new HashMap<>();
-            Map<String, List<Network>> networksByDriver = new HashMap<>();
-            for (Network network : networks.list(NetworkFilter.none())) {
-                networksByDriver.computeIfAbsent(network.driver(), d -> new ArrayList<>()).add(network);
-            }
-            for (Sandbox sandbox : sandboxes) {
-                for (Attachment a : attachmentsOf(sandbox)) {
-                    byDriver.computeIfAbsent(a.network().driver(), d -> new ArrayList<>()).add(join(a));
-                }
-            }
-            networksByDriver.forEach((driver, list) ->
-                    networks.driver(driver).restore(list, byDriver.getOrDefault(driver, List.of())));
-            routes.reset();
-            sandboxes.forEach(routes::update);
-            ports.reset();
-            sandboxes.forEach(ports::update);
+            return restore.run();
         }
     }
 
-    /** Re-creates a sandbox's namespace; a new path (the exec root moved) is stored. */
-    private Sandbox ensureNamespace(Sandbox s) {
-        if (s.isHostMode()) {
-            return s;
-        }
-        String path = runtime.createNamespace(s.id());
-        if (path.equals(s.netnsPath())) {
-            return s;
-        }
-        Sandbox moved = s.withNetnsPath(path);
-        store.putSandbox(moved);
-        attachments.putSandbox(moved);
-        return moved;
+    /** The start-up restore, which reconcile reuses. */
+    KernelRestore restorer() {
+        return restore;
     }
 
     /**
@@ -392,10 +369,6 @@ public final class SandboxService {
         }
         out.sort(Comparator.comparing(a -> a.network().name()));
         return out;
-    }
-
-    private static EndpointJoin join(Attachment a) {
-        return new EndpointJoin(a.network(), a.sandbox(), a.endpoint());
     }
 
     private void publishNetwork(String action, Network network, Sandbox sandbox) {

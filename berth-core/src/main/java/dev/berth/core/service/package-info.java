@@ -15,6 +15,7 @@
  * CreatedNetwork created = networks.create(CreateNetwork.named("mynet"));   // 172.18.0.0/16
  * SandboxService sandboxes = new SandboxService(networks, runtime);
  * sandboxes.start();                                         // namespaces, veths, default routes
+ * new Reconciler(networks, sandboxes).pass();                // every 2 s: cheap check, repair on drift
  * sandboxes.create(CreateSandbox.on("c1", "mynet"));         // 172.18.0.2 on eth0
  * sandboxes.connect("other", "c1", EndpointRequest.NONE);    // eth1
  * sandboxes.create(new CreateSandbox("web", "", "mynet", Map.of(),
@@ -44,5 +45,12 @@
  * published by {@code PortPublisher} on one endpoint, the one giving the default route (so never
  * on an internal network); they move when that changes and are handed to the firewall's
  * {@code rebuild} at start-up.
+ *
+ * <p>Restore and reconcile share one copy of the code: {@code NetworkService.ensureKernel} (each
+ * network's kernel objects, the firewall table) and {@code KernelRestore} (namespaces, endpoints,
+ * default routes, published ports). Start-up runs them once; {@link dev.berth.core.service.Reconciler}
+ * runs them when the drivers' and firewall's cheap {@code drift} checks find a difference, and
+ * emits a {@code network reconcile} event per network concerned. A sandbox or user network that
+ * cannot be restored is logged by name and skipped, never a failed start.
  */
 package dev.berth.core.service;

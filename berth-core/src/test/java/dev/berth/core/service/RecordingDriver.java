@@ -1,7 +1,9 @@
 package dev.berth.core.service;
 
 import dev.berth.core.model.Network;
+import dev.berth.core.spi.EndpointFailure;
 import dev.berth.core.spi.EndpointJoin;
+import dev.berth.core.spi.KernelDrift;
 import dev.berth.core.spi.NetworkDriver;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -21,6 +23,11 @@ final class RecordingDriver implements NetworkDriver {
     RuntimeException failCheck;
     /** Networks {@link #check} was asked about, by name. */
     final List<String> checked = new ArrayList<>();
+    /** What {@link #drift} reports, until a {@link #restore} clears it when {@link #restoreRepairs}. */
+    final List<KernelDrift> drift = new ArrayList<>();
+    boolean restoreRepairs = true;
+    /** When set, {@link #restore} reports every endpoint as failed with it. */
+    RuntimeException failRestore;
     /** Runs inside {@link #delete}, to act while the service holds its lock. */
     Runnable onDelete = () -> { };
 
@@ -78,7 +85,18 @@ final class RecordingDriver implements NetworkDriver {
     }
 
     @Override
-    public void restore(Collection<Network> networks, Collection<EndpointJoin> joins) {
+    public List<EndpointFailure> restore(Collection<Network> networks, Collection<EndpointJoin> joins) {
         calls.add("restore " + joins.size());
+        if (restoreRepairs) {
+            drift.clear();
+        }
+        return failRestore == null ? List.of()
+                : joins.stream().map(j -> new EndpointFailure(j, failRestore)).toList();
+    }
+
+    @Override
+    public List<KernelDrift> drift(Collection<Network> networks, Collection<EndpointJoin> joins) {
+        calls.add("drift " + networks.size() + " " + joins.size());
+        return List.copyOf(drift);
     }
 }

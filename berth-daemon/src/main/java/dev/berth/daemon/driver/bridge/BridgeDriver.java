@@ -6,7 +6,9 @@ import dev.berth.core.model.DeviceNames;
 import dev.berth.core.model.IpamPool;
 import dev.berth.core.model.Network;
 import dev.berth.core.model.PredefinedNetworks;
+import dev.berth.core.spi.EndpointFailure;
 import dev.berth.core.spi.EndpointJoin;
+import dev.berth.core.spi.KernelDrift;
 import dev.berth.core.spi.NetworkDriver;
 import dev.berth.kernel.ffm.KernelException;
 import dev.berth.kernel.netlink.Address;
@@ -75,7 +77,7 @@ public final class BridgeDriver implements NetworkDriver, AutoCloseable {
         String device = DeviceNames.bridgeName(network);
         int mtu = mtu(network);
         try {
-            Link link = netlink.link(device).orElseGet(() -> create(device, mtu));
+            Link link = netlink.link(device).orElseGet(() -> create(network, device, mtu));
             BridgeOwnership owner = BridgeOwnership.of(link, network);
             if (owner == BridgeOwnership.NOT_A_BRIDGE) {
                 throw notABridge(link, network);
@@ -85,7 +87,7 @@ public final class BridgeDriver implements NetworkDriver, AutoCloseable {
                 netlink.setGroup(device, DeviceNames.OWNED_BRIDGE_GROUP);
             }
             // a user's bridge keeps its MTU unless the network asks for one (moby: setupMTU only if Mtu > 0)
-            if (link.mtu() != mtu && (owner == BridgeOwnership.BERTH || hasMtuOption(network))) {
+            if (link.mtu() != mtu && managesMtu(owner, network)) {
                 netlink.setMtu(link.index(), mtu);
             }
             quietIpv6(device);
@@ -180,11 +182,21 @@ public final class BridgeDriver implements NetworkDriver, AutoCloseable {
     }
 
     @Override
-    public void restore(Collection<Network> networks, Collection<EndpointJoin> joins) {
+    public List<EndpointFailure> restore(Collection<Network> networks, Collection<EndpointJoin> joins) {
         try {
-            endpoints.restore(networks, joins);
+            return endpoints.restore(networks, joins);
         } catch (KernelException e) {
             throw new InternalException("restore bridge endpoints: " + e.getMessage(), e);
+        }
+    }
+
+    /** One link dump and one address dump of the host namespace, compared by {@link BridgeDrift}. */
+    @Override
+    public List<KernelDrift> drift(Collection<Network> networks, Collection<EndpointJoin> joins) {
+        try {
+            return new BridgeDrift(netlink.links(), netlink.addresses()).of(networks, joins);
+        } catch (KernelException e) {
+            throw new InternalException("check bridge networks: " + e.getMessage(), e);
         }
     }
 
@@ -194,12 +206,12 @@ public final class BridgeDriver implements NetworkDriver, AutoCloseable {
         endpoints.close();
     }
 
-    private Link create(String device, int mtu) {
+    private Link create(Network network, String device, int mtu) {
         // No multicast snooping: with it, every port added or removed walks every port's multicast
         // timers, which made attach at 1000 sandboxes twice as slow; multicast is flooded like
         // ARP broadcasts instead.
         // The ownership group goes into the creating request itself: see BridgeOwnership.
-        return netlink.createBridge(new BridgeSpec(device, mtu, randomMac(), false, DeviceNames.OWNED_BRIDGE_GROUP));
+        return netlink.createBridge(new BridgeSpec(device, mtu, mac(network), false, DeviceNames.OWNED_BRIDGE_GROUP));
     }
 
     /**
@@ -247,9 +259,10 @@ public final class BridgeDriver implements NetworkDriver, AutoCloseable {
         }
     }
 
-    private static boolean hasMtuOption(Network network) {
+    /** Whether Berth sets the bridge's MTU: always on its own bridge, on a user's only when asked to. */
+    static boolean managesMtu(BridgeOwnership owner, Network network) {
         String value = network.options().get(PredefinedNetworks.OPT_MTU);
-        return value != null && !value.equals("0");
+        return owner == BridgeOwnership.BERTH || value != null && !value.equals("0");
     }
 
     static int mtu(Network network) {
@@ -257,11 +270,16 @@ public final class BridgeDriver implements NetworkDriver, AutoCloseable {
         return value == null || value.equals("0") ? PredefinedNetworks.DEFAULT_MTU : Integer.parseInt(value);
     }
 
-    /** A random unicast, locally administered MAC, so the bridge's MAC never follows its ports. */
-    private byte[] randomMac() {
-        byte[] mac = new byte[6];
-        random.nextBytes(mac);
-        mac[0] = (byte) ((mac[0] & 0xfe) | 0x02);
-        return mac;
+    /**
+     * A unicast, locally administered MAC derived from the network id, so the bridge's MAC never
+     * follows its ports and a bridge made again (deleted while the daemon ran or was down) has the
+     * MAC it had: the sandboxes' neighbour entries for the gateway stay right. With a new MAC they
+     * would point at the old one until the kernel finds them stale, and the gateway would be
+     * unreachable for up to half a minute.
+     */
+    static byte[] mac(Network network) {
+        byte[] id = HexFormat.of().parseHex(network.id().value().substring(0, 12));
+        id[0] = (byte) ((id[0] & 0xfe) | 0x02);
+        return id;
     }
 }

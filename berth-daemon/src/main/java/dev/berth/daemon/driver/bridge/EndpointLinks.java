@@ -7,6 +7,7 @@ import dev.berth.core.model.Endpoint;
 import dev.berth.core.model.IpamPool;
 import dev.berth.core.model.MacAddresses;
 import dev.berth.core.model.Network;
+import dev.berth.core.spi.EndpointFailure;
 import dev.berth.core.spi.EndpointJoin;
 import dev.berth.kernel.ffm.Errno;
 import dev.berth.kernel.ffm.KernelException;
@@ -19,9 +20,11 @@ import dev.berth.kernel.netlink.VethSpec;
 import dev.berth.kernel.sysctl.Sysctl;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -63,6 +66,7 @@ final class EndpointLinks implements AutoCloseable {
             Link bridge = bridge(join.network());
             SandboxSockets.Handle sandbox = sockets.get(join.sandbox().netnsPath());
             joined.computeIfAbsent(join.sandbox().netnsPath(), k -> new HashSet<>()).add(e.hostIfName());
+            removeStalePeer(sandbox.netlink(), e);
             Link hostEnd = createVeth(join, new VethSpec(e.hostIfName(), e.ifName(), MacAddresses.bytes(e.mac()),
                     mtu.applyAsInt(join.network()), bridge.index(), false, sandbox.ns()));
             try {
@@ -84,6 +88,16 @@ final class EndpointLinks implements AutoCloseable {
             forget(join);
             throw ex;
         }
+    }
+
+    /**
+     * The planner gives {@code eth<N>} free among the stored endpoints; an interface of that name
+     * still in the sandbox belongs to none of them (a crash between the store forgetting an endpoint
+     * and its peer being retired, or a half-made endpoint being made again), so it goes: a veth
+     * takes its host end with it.
+     */
+    private static void removeStalePeer(RtNetlink sandbox, Endpoint e) {
+        sandbox.link(e.ifName()).ifPresent(stale -> sandbox.deleteLink(stale.index()));
     }
 
     /**
@@ -191,6 +205,9 @@ final class EndpointLinks implements AutoCloseable {
             Link peer = sandbox.link(join.endpoint().ifName()).orElseThrow(
                     () -> new KernelException("find " + join.endpoint().ifName(), "no such interface in the sandbox"));
             if (on) {
+                if (isOnlyDefaultRoute(sandbox, v6, gateway.get(), peer.index())) {
+                    return;
+                }
                 deleteDefaultRoutes(sandbox, 0, v6);
                 sandbox.addRoute(new RouteSpec(null, 0, gateway.get(), peer.index(), family(v6)));
             } else {
@@ -200,6 +217,14 @@ final class EndpointLinks implements AutoCloseable {
             throw new InternalException((on ? "set" : "remove") + " default route via " + gateway.get().getHostAddress()
                     + " in sandbox " + join.sandbox().name() + ": " + ex.getMessage(), ex);
         }
+    }
+
+    /** Whether the family's only default route is already the one wanted (start-up and reconcile re-apply it). */
+    private static boolean isOnlyDefaultRoute(RtNetlink sandbox, boolean v6, InetAddress gateway, int index) {
+        List<Route> defaults = sandbox.routes(family(v6)).stream()
+                .filter(r -> r.isDefault() && r.destination() == null).toList();
+        return defaults.size() == 1 && defaults.getFirst().outIndex() == index
+                && gateway.equals(defaults.getFirst().gateway());
     }
 
     /** Default routes of a family, only those out of {@code index} unless it is 0. */
@@ -212,48 +237,65 @@ final class EndpointLinks implements AutoCloseable {
     }
 
     /**
-     * Start-up: endpoints whose host end is missing (or on the wrong bridge) are plumbed again;
-     * {@code veth*} ports of these bridges that belong to no endpoint are queued for deletion, on
-     * bridges Berth created only (a user's bridge may have veths of the user's).
+     * Start-up and reconcile: every stored endpoint is verified and converged. A pair that exists is
+     * repaired in place ({@link EndpointRepair}); one that is missing or half-made (no host end, no
+     * peer, a peer of another endpoint, a host end whose peer lives in an old namespace) is removed
+     * and made again. {@code veth*} ports of these bridges that belong to no endpoint are queued for
+     * deletion, on bridges Berth created only (a user's bridge may have veths of the user's). An
+     * endpoint that fails (its namespace gone, say) is returned and the others go on.
      */
-    synchronized void restore(Collection<Network> networks, Collection<EndpointJoin> joins) {
+    synchronized List<EndpointFailure> restore(Collection<Network> networks, Collection<EndpointJoin> joins) {
+        Map<String, Link> links = new HashMap<>();
+        host.links().forEach(l -> links.put(l.name(), l));
         Map<String, Integer> bridges = new HashMap<>();
         Set<Integer> ownBridges = new HashSet<>();
         for (Network n : networks) {
-            host.link(DeviceNames.bridgeName(n)).ifPresent(l -> {
-                bridges.put(DeviceNames.bridgeName(n), l.index());
-                if (BridgeOwnership.of(l, n) == BridgeOwnership.BERTH) {
-                    ownBridges.add(l.index());
+            Link bridge = links.get(DeviceNames.bridgeName(n));
+            if (bridge != null && "bridge".equals(bridge.kind())) {
+                bridges.put(bridge.name(), bridge.index());
+                if (BridgeOwnership.of(bridge, n) == BridgeOwnership.BERTH) {
+                    ownBridges.add(bridge.index());
                 }
-            });
+            }
+        }
+        List<EndpointFailure> failed = new ArrayList<>();
+        for (EndpointJoin j : joins) {
+            try {
+                converge(j, links.get(j.endpoint().hostIfName()), bridges.get(DeviceNames.bridgeName(j.network())));
+            } catch (KernelException | IllegalArgumentException e) {
+                failed.add(new EndpointFailure(j, new InternalException(where("restore", j) + ": " + e.getMessage(), e)));
+            } catch (RuntimeException e) {
+                failed.add(new EndpointFailure(j, e));
+            }
         }
         Set<String> known = joins.stream().map(j -> j.endpoint().hostIfName()).collect(Collectors.toSet());
-        for (EndpointJoin j : joins) {
-            Optional<Link> hostEnd = host.link(j.endpoint().hostIfName());
-            Integer bridge = bridges.get(DeviceNames.bridgeName(j.network()));
-            if (hostEnd.isPresent() && bridge != null && hostEnd.get().masterIndex() == bridge && peerPresent(j)) {
-                joined.computeIfAbsent(j.sandbox().netnsPath(), k -> new HashSet<>()).add(j.endpoint().hostIfName());
-                continue;
-            }
-            hostEnd.ifPresent(l -> host.deleteLink(l.index()));
-            join(j);
-        }
-        for (Link link : host.links()) {
+        for (Link link : links.values()) {
             if ("veth".equals(link.kind()) && link.name().startsWith(DeviceNames.VETH_PREFIX)
                     && ownBridges.contains(link.masterIndex()) && !known.contains(link.name())) {
                 reaper.delete(link.name());
             }
         }
+        return failed;
     }
 
-    /**
-     * Whether the sandbox end is in the sandbox's current namespace. A process that outlived a
-     * daemon restart keeps the old namespace, and with it the old pair, alive: the host end is
-     * then still on the bridge while the re-created namespace has no interface. The socket opened
-     * here stays: the endpoint is joined either way.
-     */
-    private boolean peerPresent(EndpointJoin j) {
-        return sockets.get(j.sandbox().netnsPath()).netlink().link(j.endpoint().ifName()).isPresent();
+    private void converge(EndpointJoin j, Link hostEnd, Integer bridge) {
+        Endpoint e = j.endpoint();
+        if (bridge == null) {
+            throw new KernelException("find bridge " + DeviceNames.bridgeName(j.network()), "no such bridge");
+        }
+        SandboxSockets.Handle sandbox = sockets.get(j.sandbox().netnsPath());
+        Link peer = sandbox.netlink().link(e.ifName()).orElse(null);
+        if (!EndpointRepair.isPair(hostEnd, peer, e)) {
+            if (hostEnd != null && "veth".equals(hostEnd.kind())) {
+                host.deleteLink(hostEnd.index());
+            }
+            join(j);
+            return;
+        }
+        joined.computeIfAbsent(j.sandbox().netnsPath(), k -> new HashSet<>()).add(e.hostIfName());
+        int wanted = mtu.applyAsInt(j.network());
+        EndpointRepair.hostEnd(host, hostEnd, bridge, wanted);
+        EndpointRepair.peer(sandbox, peer, e, wanted);
     }
 
     private Link bridge(Network network) {
@@ -278,7 +320,7 @@ final class EndpointLinks implements AutoCloseable {
     }
 
     private static String where(String verb, EndpointJoin join) {
-        return verb + " " + join.sandbox().name() + (verb.equals("connect") ? " to" : " from") + " network " + join.network().name() + " ("
+        return verb + " " + join.sandbox().name() + (verb.equals("disconnect") ? " from" : " to") + " network " + join.network().name() + " ("
                 + join.endpoint().hostIfName() + " / " + join.endpoint().ifName() + ")";
     }
 

@@ -18,6 +18,10 @@
  * {@code postrouting} (masquerade) and {@code user}; every network and port lives in sets and
  * maps, so a change is a constant number of element additions or removals, never a chain rewrite.
  *
+ * <p>Reconcile asks {@code drift()} every 2 s: one JSON listing of the table compared with the
+ * fixed layout ({@code TableDrift}: chains, rule counts, user chain, sets; not set elements). A
+ * rebuild repairs what it finds.
+ *
  * <p>Be aware:
  * <ul>
  * <li>User rules go in {@code chain inet berth user}, jumped to first from {@code forward}

@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 
 /**
  * The process a sandbox runs ({@code berth run}): create with a command, start, wait, remove. The
@@ -104,7 +105,7 @@ public final class SandboxProcesses implements AutoCloseable {
      * Start-up, after {@link SandboxService#start()}: every stored command's process is adopted
      * (running, or {@code exited} with its recorded status); an exited {@code autoRemove} sandbox
      * is removed. Whatever is left in the namespace of a sandbox whose process is not running is
-     * killed.
+     * killed, and so is the process of a sandbox that is no longer stored.
      */
     public void restore() {
         List<Entry> remove = new ArrayList<>();
@@ -139,6 +140,7 @@ public final class SandboxProcesses implements AutoCloseable {
                 }
             }
         }
+        launcher.removeOthers(sandboxes.list().stream().map(v -> v.sandbox().id()).collect(Collectors.toSet()));
         remove.forEach(this::removeNow);
     }
 

@@ -3,6 +3,7 @@ package dev.berth.core.spi;
 import dev.berth.core.model.SandboxId;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.function.IntConsumer;
 
 /**
@@ -98,6 +99,13 @@ public interface ProcessLauncher {
      * sandbox goes, whatever entered it without being its process. Nothing when there is none.
      */
     void killInNamespace(String netnsPath);
+
+    /**
+     * At start-up, after every stored sandbox was adopted: kills the process of, and deletes the
+     * files of, every sandbox not in {@code known} (a removal that a crash cut short), so no
+     * process runs that belongs to no stored sandbox.
+     */
+    void removeOthers(Set<SandboxId> known);
 
     /** Where the process's output (stdout and stderr, interleaved) is kept. */
     String logPath(SandboxId id);

@@ -74,6 +74,13 @@ class SandboxProcessesTest {
             }
         }
 
+        final List<java.util.Set<SandboxId>> others = new ArrayList<>();
+
+        @Override
+        public void removeOthers(java.util.Set<SandboxId> known) {
+            others.add(known);
+        }
+
         @Override
         public void killInNamespace(String netnsPath) {
             swept.add(netnsPath);
@@ -187,6 +194,7 @@ class SandboxProcessesTest {
         assertEquals(7, after.state(ended.id()).exitCode());
         assertEquals(then.plusSeconds(1), after.state(ended.id()).finishedAt());
         assertFalse(launcher.swept.contains(running.netnsPath()), "a running process's sandbox is not swept");
+        assertTrue(launcher.others.getFirst().containsAll(List.of(running.id(), ended.id())));
         assertTrue(launcher.swept.containsAll(List.of(ended.netnsPath(), removed.netnsPath())));
         assertThrows(NotFoundException.class, () -> f.sandboxes.resolve("removed"));
         launcher.pids.put(running.id(), 4242L);

@@ -8,6 +8,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
@@ -15,7 +16,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.IntConsumer;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -246,6 +252,38 @@ public final class ConmonLauncher implements ProcessLauncher {
         OptionalLong pid = commandPid(dir);
         if (pid.isPresent() && ownPidNamespace(pid.getAsLong())) {
             ProcessHandle.of(pid.getAsLong()).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    @Override
+    public void removeOthers(Set<SandboxId> known) {
+        Set<String> keep = known.stream().map(SandboxId::value).collect(Collectors.toSet());
+        List<SandboxId> others;
+        try (Stream<Path> dirs = Files.list(files.root())) {
+            others = dirs.map(d -> d.getFileName().toString())
+                    .filter(name -> !keep.contains(name) && name.matches("[0-9a-f]{64}"))
+                    .map(SandboxId::new).toList();
+        } catch (NoSuchFileException e) {
+            return;
+        } catch (IOException e) {
+            throw new InternalException("list " + files.root() + ": " + e, e);
+        }
+        for (SandboxId id : others) {
+            kill(id);
+            ours(readPid(files.dir(id).resolve(MONITOR_PID)), files.dir(id)).ifPresent(ConmonLauncher::awaitEnd);
+            files.delete(id);
+        }
+    }
+
+    /** Waits (10 s at most) for a killed sandbox's monitor to record the exit and end. */
+    private static void awaitEnd(ProcessHandle monitor) {
+        try {
+            monitor.onExit().get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // deleted anyway: the killed process cannot write there any more
+            return;
         }
     }
 

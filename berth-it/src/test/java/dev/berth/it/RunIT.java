@@ -241,14 +241,15 @@ class RunIT {
         berth(bed, "run", "-d", "--name", "k1", "--", "sh", "-c", "sleep " + a + " & sleep " + b).assertSuccess();
         eventually("both sleeps run", () -> sleeping(a).size() == 1 && sleeping(b).size() == 1);
         Process exec = bed.berth().spawn(bed.daemon().socket(), "exec-sleep", "exec", "k1", "--", "sleep", e);
-        eventually("the exec'd sleep runs", () -> sleeping(e).size() == 1);
-        CommandResult ps = berth(bed, "exec", "k1", "--", "ps", "-e", "-o", "pid=,args=").assertSuccess();
-        assertTrue(ps.lines().getFirst().strip().startsWith("1 sh -c sleep"), ps::describe);
-        assertEquals(5, ps.lines().size(), "sh, two sleeps, the exec'd sleep and ps itself: " + ps.describe());
-
-        berth(bed, "rm", "-f", "k1").assertSuccess();
-        eventually("no sleep of k1 left", () -> sleeping(a).isEmpty() && sleeping(b).isEmpty() && sleeping(e).isEmpty());
-        assertTrue(exec.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "berth exec outlived the sandbox");
+        try {
+            eventually("the exec'd sleep runs", () -> sleeping(e).size() == 1);
+            berth(bed, "rm", "-f", "k1").assertSuccess();
+            eventually("no sleep of k1 left", () -> sleeping(a).isEmpty() && sleeping(b).isEmpty()
+                    && sleeping(e).isEmpty());
+            assertTrue(exec.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "berth exec outlived the sandbox");
+        } finally {
+            exec.destroyForcibly();
+        }
 
         String c = uniqueSeconds(4246);
         berth(bed, "run", "-d", "--name", "k2", "--", "sh", "-c", "sleep " + c + " & sleep 1; exit 4").assertSuccess();
@@ -319,6 +320,10 @@ class RunIT {
         bed.daemon().start();
         CommandResult all = berth(bed, "ps").assertSuccess();
         assertTrue(all.lines().stream().anyMatch(l -> l.endsWith("t1") && l.contains("Up ")), all::describe);
+        CommandResult ps = berth(bed, "exec", "t1", "--", "ps", "-e", "-o", "pid=,args=").assertSuccess();
+        assertEquals(List.of("1 sleep " + main, "sleep " + child, "ps -e -o pid=,args="),
+                ps.lines().stream().map(l -> l.strip().startsWith("1 ") ? l.strip() : l.strip().split(" ", 2)[1])
+                        .toList(), "only the sandbox's processes, in its own PID namespace: " + ps.describe());
         berth(bed, "rm", "-f", "t1").assertSuccess();
         eventually("t1's processes all ended", () -> sleeping(main).isEmpty() && sleeping(child).isEmpty());
         assertNothingLeft(bed);

@@ -30,8 +30,12 @@ final class SandboxDirectory {
 
     private final Path root;
     private final Path hostResolvConf;
-    /** What {@code resolv.conf} was last written with, per sandbox: a different file was edited. */
+    /**
+     * What {@code resolv.conf} was last written with, per sandbox: a different file was edited.
+     * Also kept in {@link #RESOLV_CONF_WRITTEN}, for a process a restarted daemon adopts.
+     */
     private final Map<SandboxId, String> resolvConfWritten = new ConcurrentHashMap<>();
+    static final String RESOLV_CONF_WRITTEN = "resolv.conf.written";
 
     /**
      * @param root           {@code <exec-root>/sandboxes}
@@ -59,7 +63,7 @@ final class SandboxDirectory {
             String resolvConf = launch.embeddedDns() ? SandboxFiles.embeddedResolvConf(host)
                     : SandboxFiles.resolvConf(host);
             Files.writeString(dir.resolve("resolv.conf"), resolvConf);
-            resolvConfWritten.put(launch.id(), resolvConf);
+            written(launch.id(), dir, resolvConf);
             Files.writeString(dir.resolve("hosts"), SandboxFiles.hosts(launch.addresses(), launch.hostname(),
                     launch.name()));
             Files.writeString(dir.resolve("hostname"), SandboxFiles.hostname(launch.hostname()));
@@ -96,12 +100,12 @@ final class SandboxDirectory {
                 rewriteInPlace(hosts, next);
             }
             Path resolvConf = dir.resolve("resolv.conf");
-            String written = resolvConfWritten.get(update.id());
+            String written = resolvConfWritten.computeIfAbsent(update.id(), id -> readWritten(dir));
             if (update.embeddedDns() && written != null && !SandboxFiles.namesEmbeddedResolver(written)
                     && written.equals(Files.readString(resolvConf))) {
                 String embedded = SandboxFiles.embeddedResolvConf(hostResolvConfLines());
                 rewriteInPlace(resolvConf, embedded);
-                resolvConfWritten.put(update.id(), embedded);
+                written(update.id(), dir, embedded);
             }
         } catch (IOException e) {
             throw new InternalException("update files of sandbox " + update.name() + " in " + dir + ": " + e, e);
@@ -121,6 +125,20 @@ final class SandboxDirectory {
             while (bytes.hasRemaining()) {
                 channel.write(bytes);
             }
+        }
+    }
+
+    private void written(SandboxId id, Path dir, String resolvConf) throws IOException {
+        Files.writeString(dir.resolve(RESOLV_CONF_WRITTEN), resolvConf);
+        resolvConfWritten.put(id, resolvConf);
+    }
+
+    /** What an earlier daemon wrote to {@code resolv.conf}; {@code null} (never switch) when unknown. */
+    private static String readWritten(Path dir) {
+        try {
+            return Files.readString(dir.resolve(RESOLV_CONF_WRITTEN));
+        } catch (IOException e) {
+            return null;
         }
     }
 

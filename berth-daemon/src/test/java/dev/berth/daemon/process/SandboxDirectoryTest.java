@@ -57,6 +57,20 @@ class SandboxDirectoryTest {
     }
 
     @Test
+    void aRestartedDaemonStillKnowsWhatItWroteAndSwitchesResolvConfOfAnAdoptedProcess() throws IOException {
+        Path dir = launcher().writeFiles(new Launch(ID, "c1", "box", "", List.of("true"), List.of("172.17.0.2"), false));
+        SandboxDirectory restarted = launcher();
+        restarted.updateFiles(new FilesUpdate(ID, "c1", "box", List.of("172.17.0.2", "10.1.0.3"), true));
+        assertEquals("nameserver 127.0.0.11\nsearch corp.example\noptions ndots:0\n",
+                Files.readString(dir.resolve("resolv.conf")));
+        Files.writeString(dir.resolve("resolv.conf"), "nameserver 192.0.2.53\n");
+        Files.writeString(dir.resolve(SandboxDirectory.RESOLV_CONF_WRITTEN), "nameserver 10.0.0.2\n");
+        SandboxDirectory again = launcher();
+        again.updateFiles(new FilesUpdate(ID, "c1", "box", List.of("10.1.0.3"), true));
+        assertEquals("nameserver 192.0.2.53\n", Files.readString(dir.resolve("resolv.conf")), "edited: left alone");
+    }
+
+    @Test
     void aResolvConfEditedByTheUserIsLeftAlone() throws IOException {
         SandboxDirectory launcher = launcher();
         Path dir = launcher.writeFiles(new Launch(ID, "c1", "box", "", List.of("true"), List.of("172.17.0.2"), false));

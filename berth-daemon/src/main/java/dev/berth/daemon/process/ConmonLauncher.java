@@ -6,7 +6,6 @@ import dev.berth.core.model.SandboxId;
 import dev.berth.core.spi.ProcessLauncher;
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -250,7 +249,7 @@ public final class ConmonLauncher implements ProcessLauncher {
         Path dir = files.dir(id);
         ours(readPid(dir.resolve(CONTAINER_PID)), dir).ifPresent(ProcessHandle::destroyForcibly);
         OptionalLong pid = commandPid(dir);
-        if (pid.isPresent() && ownPidNamespace(pid.getAsLong())) {
+        if (pid.isPresent() && Procfs.isSandboxInit(pid.getAsLong())) {
             ProcessHandle.of(pid.getAsLong()).ifPresent(ProcessHandle::destroyForcibly);
         }
     }
@@ -292,28 +291,7 @@ public final class ConmonLauncher implements ProcessLauncher {
         if (pid.isEmpty()) {
             return Optional.empty();
         }
-        return ProcessHandle.of(pid.getAsLong()).filter(h -> commandLine(h.pid()).contains(dir.toString()));
-    }
-
-    /** Whether the process is PID 1 of a PID namespace other than the daemon's (a sandbox's). */
-    private static boolean ownPidNamespace(long pid) {
-        try {
-            Path ns = Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "ns", "pid"));
-            return !ns.equals(Files.readSymbolicLink(Path.of("/proc/self/ns/pid")))
-                    && Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
-                    .anyMatch(l -> l.startsWith("NSpid:") && l.strip().endsWith("\t1"));
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static String commandLine(long pid) {
-        try {
-            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")),
-                    StandardCharsets.UTF_8).replace('\0', ' ');
-        } catch (IOException e) {
-            return "";
-        }
+        return ProcessHandle.of(pid.getAsLong()).filter(h -> Procfs.commandLine(h.pid()).contains(dir.toString()));
     }
 
     /** A PID file's number, if it is there and whole. */
@@ -362,43 +340,13 @@ public final class ConmonLauncher implements ProcessLauncher {
     }
 
     @Override
+    public void killInNamespace(String netnsPath) {
+        Procfs.killInNamespace(netnsPath);
+    }
+
+    @Override
     public void updateFiles(FilesUpdate update) {
         files.updateFiles(update);
-    }
-
-    /**
-     * Scans {@code /proc/<pid>/ns/net} for the namespace's inode (the bind-mount file stats as the
-     * nsfs inode) and SIGKILLs each match; processes that exit meanwhile or cannot be read are
-     * skipped.
-     */
-    @Override
-    public void killInNamespace(String netnsPath) {
-        String target;
-        try {
-            target = "net:[" + Files.getAttribute(Path.of(netnsPath), "unix:ino") + "]";
-        } catch (IOException e) {
-            return;
-        }
-        long self = ProcessHandle.current().pid();
-        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            for (Path proc : procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
-                    .toList()) {
-                long pid = Long.parseLong(proc.getFileName().toString());
-                if (pid != self && inNamespace(proc, target)) {
-                    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-                }
-            }
-        } catch (IOException e) {
-            throw new InternalException("scan /proc for processes in " + netnsPath + ": " + e, e);
-        }
-    }
-
-    private static boolean inNamespace(Path proc, String target) {
-        try {
-            return Files.readSymbolicLink(proc.resolve("ns/net")).toString().equals(target);
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     @Override

@@ -328,4 +328,37 @@ class RunIT {
         eventually("t1's processes all ended", () -> sleeping(main).isEmpty() && sleeping(child).isEmpty());
         assertNothingLeft(bed);
     }
+
+    @Test
+    void anAttachedRunLosesItsStreamWithTheDaemonWhileItsProcessGoesOn(Testbed bed) throws Exception {
+        bed.daemon().start();
+        Path err = bed.dir().resolve("attached.err");
+        Process run = bed.berth().spawn(bed.daemon().socket(), "attached", "run", "--name", "a1", "--", "sh", "-c",
+                "echo one; sleep 5; echo two; exit 3");
+        try {
+            eventually("a1 runs", () -> berth(bed, "ps").stdout().contains("a1"));
+            Thread.sleep(500);
+            bed.daemon().kill9();
+            assertTrue(run.waitFor(15, java.util.concurrent.TimeUnit.SECONDS), "berth run hangs without a daemon");
+            assertEquals(125, run.exitValue(), () -> read(err));
+            assertTrue(read(err).contains("keeps running"), () -> read(err));
+        } finally {
+            run.destroyForcibly();
+        }
+        bed.daemon().start();
+        assertEquals("3", bed.docker().ok("wait", "a1").stdout().strip());
+        String id = JSON.readTree(bed.docker().ok("inspect", "a1").stdout()).get(0).path("Id").asText();
+        assertEquals("one\ntwo\n", read(bed.dir().resolve("exec/sandboxes/" + id + "/output.log")),
+                "the output goes on to the log while no one streams it");
+        berth(bed, "rm", "a1").assertSuccess();
+        assertNothingLeft(bed);
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "";
+        }
+    }
 }

@@ -110,6 +110,9 @@ public interface ProcessLauncher {
     /** Where the process's output (stdout and stderr, interleaved) is kept. */
     String logPath(SandboxId id);
 
-    /** Deletes the sandbox's files (resolv.conf, hosts, hostname, log). Succeeds when gone. */
+    /**
+     * Deletes the sandbox's files (resolv.conf, hosts, hostname, log, what its monitor recorded).
+     * Succeeds when gone.
+     */
     void deleteFiles(SandboxId id);
 }

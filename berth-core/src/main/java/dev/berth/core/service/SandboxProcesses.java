@@ -277,7 +277,9 @@ public final class SandboxProcesses implements AutoCloseable {
         if (running) {
             awaitQuietly(exit);
         }
-        if (launcher != null && !e.sandbox.netnsPath().isEmpty()) {
+        if (!e.command.isEmpty() && !e.sandbox.netnsPath().isEmpty()) {
+            // the PID namespace took every process of the sandbox; this catches one that entered
+            // its network namespace otherwise (a start a daemon crash cut short)
             launcher.killInNamespace(e.sandbox.netnsPath());
         }
         removeNow(e);

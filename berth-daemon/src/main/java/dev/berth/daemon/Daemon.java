@@ -21,7 +21,7 @@ import dev.berth.daemon.driver.none.NullDriver;
 import dev.berth.daemon.firewall.nft.NftFirewall;
 import dev.berth.daemon.netns.NamedNetnsRuntime;
 import dev.berth.daemon.netns.NetnsSandboxNamespaces;
-import dev.berth.daemon.process.ChildProcessLauncher;
+import dev.berth.daemon.process.ConmonLauncher;
 import dev.berth.daemon.store.SqliteStateStore;
 import dev.berth.kernel.netlink.RtNetlink;
 import dev.berth.kernel.nftables.LowFdReserve;
@@ -105,7 +105,7 @@ final class Daemon {
         sandboxes.start();
         startDns(config, sandboxes, networks.events(), lowFds);
         SandboxProcesses processes = new SandboxProcesses(sandboxes, store,
-                new ChildProcessLauncher(roots.sandboxes(), Path.of("/etc/resolv.conf")),
+                ConmonLauncher.install(config.execRoot(), Path.of("/etc/resolv.conf")),
                 Clock.systemUTC());
         processes.restore();
         opened.push(processes);

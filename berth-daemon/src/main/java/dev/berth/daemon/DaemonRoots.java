@@ -26,12 +26,9 @@ final class DaemonRoots implements AutoCloseable {
 
     private final Path pidFile;
     private final String engineId;
-    private final Path sandboxes;
-
-    private DaemonRoots(Path pidFile, String engineId, Path sandboxes) {
+    private DaemonRoots(Path pidFile, String engineId) {
         this.pidFile = pidFile;
         this.engineId = engineId;
-        this.sandboxes = sandboxes;
     }
 
     static DaemonRoots prepare(DaemonConfig config) {
@@ -39,11 +36,11 @@ final class DaemonRoots implements AutoCloseable {
         try {
             directory(config.dataRoot(), "rwx--x--x");
             directory(config.execRoot(), "rwx--x--x");
-            Path sandboxes = config.execRoot().resolve("sandboxes");
-            directory(sandboxes, "rwx------");
+            // the sandboxes' own files (ConmonLauncher): the daemon's alone
+            directory(config.execRoot().resolve("sandboxes"), "rwx------");
             Path pid = config.execRoot().resolve("berthd.pid");
             claimPidFile(pid);
-            return new DaemonRoots(pid, engineId(config.dataRoot().resolve("engine-id")), sandboxes);
+            return new DaemonRoots(pid, engineId(config.dataRoot().resolve("engine-id")));
         } catch (IOException e) {
             throw new ConfigException("prepare daemon directories: " + e);
         }
@@ -52,11 +49,6 @@ final class DaemonRoots implements AutoCloseable {
     /** A UUID made on first start and kept; it names this daemon and seeds its IPv6 ULA prefix. */
     String engineId() {
         return engineId;
-    }
-
-    /** Where the sandboxes' own files go ({@code resolv.conf}, {@code hosts}, process output). */
-    Path sandboxes() {
-        return sandboxes;
     }
 
     @Override

@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 
 /**
  * The process a sandbox runs ({@code berth run}): create with a command, start, wait, remove. The
@@ -29,10 +30,12 @@ import java.util.concurrent.TimeoutException;
  * kept) until removed. Removing a running one needs {@code force}, which kills it (SIGKILL).
  *
  * <p>The command and {@code autoRemove} are stored with the sandbox; the rest of the process
- * state lives in memory. The daemon kills every process when it stops (see {@link #close()});
- * at start-up ({@link #restore()}) a sandbox stored with a command counts as exited (status
- * 255: its process went with the previous daemon, status unknown) and an {@code autoRemove} one
- * is removed. A process that outlived a crashed daemon is killed then (found by its namespace).
+ * state lives in memory and, for the exit status, with the process's monitor (see
+ * {@link ProcessLauncher}). Processes outlive the daemon, as with dockerd's live restore: a
+ * daemon that stops (SIGTERM, or a crash) leaves them running, and at start-up
+ * ({@link #restore()}) each stored command's process is adopted: still running, or exited with
+ * the status its monitor recorded (also when it ended while no daemon ran; 255 when none was
+ * recorded), and an exited {@code autoRemove} sandbox is removed then.
  *
  * <p>After a connect or disconnect the {@link SandboxService} calls back (outside its lock) and a
  * running process's {@code /etc/hosts} and {@code /etc/resolv.conf} are updated through the
@@ -47,8 +50,8 @@ public final class SandboxProcesses implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(SandboxProcesses.class.getName());
     private static final long KILL_WAIT_SECONDS = 10;
 
-    /** The exit status reported for a process that ended with the previous daemon. */
-    public static final int UNKNOWN_EXIT = 255;
+    /** The exit status reported for a process whose end was not recorded. */
+    public static final int UNKNOWN_EXIT = ProcessLauncher.UNKNOWN_EXIT;
 
     private final SandboxService sandboxes;
     private final StateStore store;
@@ -99,9 +102,10 @@ public final class SandboxProcesses implements AutoCloseable {
     }
 
     /**
-     * Start-up, after {@link SandboxService#start()}: every stored command's sandbox is
-     * {@code exited} with {@link #UNKNOWN_EXIT}, or removed when {@code autoRemove}; a process
-     * still in its namespace (the previous daemon crashed) is killed first.
+     * Start-up, after {@link SandboxService#start()}: every stored command's process is adopted
+     * (running, or {@code exited} with its recorded status); an exited {@code autoRemove} sandbox
+     * is removed. Whatever is left in the namespace of a sandbox whose process is not running is
+     * killed, and so is the process of a sandbox that is no longer stored.
      */
     public void restore() {
         List<Entry> remove = new ArrayList<>();
@@ -113,21 +117,30 @@ public final class SandboxProcesses implements AutoCloseable {
                 } catch (NotFoundException gone) {
                     continue;
                 }
+                Entry e = new Entry(sandbox, command.argv(), command.autoRemove());
+                CompletableFuture<Integer> exit = e.exited;
+                ProcessLauncher.Adopted found = launcher.adopt(sandbox.id(), code -> exited(e, exit, code));
+                entries.put(sandbox.id(), e);
+                e.startedAt = found.startedAt();
+                if (found.running()) {
+                    e.status = ProcessState.RUNNING;
+                    e.pid = found.pid();
+                    continue;
+                }
                 if (!sandbox.netnsPath().isEmpty()) {
                     launcher.killInNamespace(sandbox.netnsPath());
                 }
-                Entry e = new Entry(sandbox, command.argv(), command.autoRemove());
                 e.status = ProcessState.EXITED;
-                e.exitCode = UNKNOWN_EXIT;
-                e.finishedAt = clock.instant();
-                e.exited.complete(UNKNOWN_EXIT);
+                e.exitCode = found.exitCode();
+                e.finishedAt = found.finishedAt() == null ? clock.instant() : found.finishedAt();
+                e.exited.complete(e.exitCode);
                 e.removing = command.autoRemove();
-                entries.put(sandbox.id(), e);
                 if (e.removing) {
                     remove.add(e);
                 }
             }
         }
+        launcher.removeOthers(sandboxes.list().stream().map(v -> v.sandbox().id()).collect(Collectors.toSet()));
         remove.forEach(this::removeNow);
     }
 
@@ -247,6 +260,7 @@ public final class SandboxProcesses implements AutoCloseable {
     public Sandbox remove(String term, boolean force) {
         Entry e;
         CompletableFuture<Integer> exit;
+        boolean running;
         synchronized (this) {
             e = entry(sandboxes.resolve(term));
             if (e.status.equals(ProcessState.RUNNING) && !force) {
@@ -255,12 +269,18 @@ public final class SandboxProcesses implements AutoCloseable {
             }
             e.removing = true;
             exit = e.exited;
-            if (e.pid > 0) {
-                launcher.kill(e.pid);
+            running = e.status.equals(ProcessState.RUNNING) && !e.command.isEmpty();
+            if (running) {
+                launcher.kill(e.sandbox.id());
             }
         }
-        if (!e.command.isEmpty() && !exit.isDone() && e.startedAt != null) {
+        if (running) {
             awaitQuietly(exit);
+        }
+        if (!e.command.isEmpty() && !e.sandbox.netnsPath().isEmpty()) {
+            // the PID namespace took every process of the sandbox; this catches one that entered
+            // its network namespace otherwise (a start a daemon crash cut short)
+            launcher.killInNamespace(e.sandbox.netnsPath());
         }
         removeNow(e);
         return e.sandbox;
@@ -269,11 +289,11 @@ public final class SandboxProcesses implements AutoCloseable {
     /** Kills (SIGKILL) the sandbox's running process; 409 when it does not run one. */
     public synchronized void kill(String term) {
         Entry e = entry(sandboxes.resolve(term));
-        if (e.pid <= 0) {
+        if (e.command.isEmpty() || !e.status.equals(ProcessState.RUNNING)) {
             throw new ConflictException("Cannot kill container: " + term + ": container " + e.sandbox.id().value()
                     + " is not running");
         }
-        launcher.kill(e.pid);
+        launcher.kill(e.sandbox.id());
     }
 
     private void removeNow(Entry e) {
@@ -341,19 +361,12 @@ public final class SandboxProcesses implements AutoCloseable {
         }
     }
 
-    /** Kills every running process and waits for them (daemon shutdown); sandboxes stay. */
+    /**
+     * Daemon shutdown: processes keep running (live restore; the next daemon adopts them), only
+     * their watching stops. No process is started or removed from now on.
+     */
     @Override
-    public void close() {
-        List<CompletableFuture<Integer>> waiting = new ArrayList<>();
-        synchronized (this) {
-            closing = true;
-            for (Entry e : entries.values()) {
-                if (e.pid > 0) {
-                    launcher.kill(e.pid);
-                    waiting.add(e.exited);
-                }
-            }
-        }
-        waiting.forEach(SandboxProcesses::awaitQuietly);
+    public synchronized void close() {
+        closing = true;
     }
 }

@@ -22,7 +22,7 @@
  *         List.of(new PortRequest("80/tcp", "", "8080"))));  // 0.0.0.0:8080 (+ [::]:8080 with IPv6)
  * networks.remove("mynet");                                  // 403 while c1 is attached
  * SandboxProcesses processes = new SandboxProcesses(sandboxes, store, launcher, clock);
- * processes.restore();                                       // stored commands: exited, or removed (--rm)
+ * processes.restore();                                       // adopts stored commands; exited --rm ones go
  * processes.create(CreateSandbox.on("r1", "mynet"), List.of("sleep", "9"), true);
  * processes.start("r1");                                     // exits → removed (autoRemove)
  * int status = processes.await("r1", "not-running");

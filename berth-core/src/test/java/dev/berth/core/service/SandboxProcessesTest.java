@@ -29,6 +29,8 @@ class SandboxProcessesTest {
     static final class FakeLauncher implements ProcessLauncher {
         final List<Launch> launched = new ArrayList<>();
         final Map<Long, IntConsumer> live = new HashMap<>();
+        final Map<SandboxId, Long> pids = new HashMap<>();
+        final Map<SandboxId, Adopted> adoptable = new HashMap<>();
         final List<SandboxId> deleted = new ArrayList<>();
         final List<String> swept = new ArrayList<>();
         final List<FilesUpdate> updates = new ArrayList<>();
@@ -39,6 +41,7 @@ class SandboxProcessesTest {
         public synchronized long start(Launch launch, IntConsumer onExit) {
             launched.add(launch);
             live.put(nextPid, onExit);
+            pids.put(launch.id(), nextPid);
             return nextPid++;
         }
 
@@ -55,11 +58,27 @@ class SandboxProcessesTest {
         }
 
         @Override
-        public void kill(long pid) {
-            IntConsumer onExit = live.remove(pid);
+        public synchronized Adopted adopt(SandboxId id, IntConsumer onExit) {
+            Adopted found = adoptable.getOrDefault(id, new Adopted(false, 0, UNKNOWN_EXIT, null, null));
+            if (found.running()) {
+                live.put(found.pid(), onExit);
+            }
+            return found;
+        }
+
+        @Override
+        public void kill(SandboxId id) {
+            IntConsumer onExit = live.remove(pids.getOrDefault(id, -1L));
             if (onExit != null) {
                 onExit.accept(137);
             }
+        }
+
+        final List<java.util.Set<SandboxId>> others = new ArrayList<>();
+
+        @Override
+        public void removeOthers(java.util.Set<SandboxId> known) {
+            others.add(known);
         }
 
         @Override
@@ -155,6 +174,33 @@ class SandboxProcessesTest {
         assertEquals(ProcessState.EXITED, state.status());
         assertEquals(SandboxProcesses.UNKNOWN_EXIT, state.exitCode());
         assertThrows(NotFoundException.class, () -> f.sandboxes.resolve("gone"));
+    }
+
+    @Test
+    void restoreAdoptsRunningProcessesAndTheStatusOfThoseThatEndedMeanwhile() throws Exception {
+        Sandbox running = run("running", false, "sleep", "9");
+        Sandbox ended = run("ended", false, "sleep", "9");
+        Sandbox removed = run("removed", true, "sleep", "9");
+        java.time.Instant then = java.time.Instant.parse("2026-01-02T03:04:05Z");
+        launcher.adoptable.put(running.id(), new ProcessLauncher.Adopted(true, 4242, 0, then, null));
+        launcher.adoptable.put(ended.id(), new ProcessLauncher.Adopted(false, 0, 7, then, then.plusSeconds(1)));
+        launcher.adoptable.put(removed.id(), new ProcessLauncher.Adopted(false, 0, 0, then, then.plusSeconds(1)));
+        SandboxProcesses after = new SandboxProcesses(f.sandboxes, f.store, launcher, f.clock);
+        after.restore();
+        ProcessState state = after.state(running.id());
+        assertTrue(state.isRunning());
+        assertEquals(4242, state.pid());
+        assertEquals(then, state.startedAt());
+        assertEquals(7, after.state(ended.id()).exitCode());
+        assertEquals(then.plusSeconds(1), after.state(ended.id()).finishedAt());
+        assertFalse(launcher.swept.contains(running.netnsPath()), "a running process's sandbox is not swept");
+        assertTrue(launcher.others.getFirst().containsAll(List.of(running.id(), ended.id())));
+        assertTrue(launcher.swept.containsAll(List.of(ended.netnsPath(), removed.netnsPath())));
+        assertThrows(NotFoundException.class, () -> f.sandboxes.resolve("removed"));
+        launcher.pids.put(running.id(), 4242L);
+        after.remove("running", true);
+        assertThrows(NotFoundException.class, () -> f.sandboxes.resolve("running"));
+        assertFalse(launcher.live.containsKey(4242L), "the adopted process was killed");
     }
 
     @Test

@@ -17,16 +17,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The files side of the launcher, on a temporary directory: no process is started. */
-class ChildProcessLauncherTest {
+class SandboxDirectoryTest {
     private static final SandboxId ID = new SandboxId("b".repeat(64));
 
     @TempDir
     Path tmp;
 
-    private ChildProcessLauncher launcher() throws IOException {
+    private SandboxDirectory launcher() throws IOException {
         Path host = tmp.resolve("host-resolv.conf");
         Files.writeString(host, "nameserver 10.0.0.2\nsearch corp.example\n");
-        return new ChildProcessLauncher(tmp.resolve("sandboxes"), host);
+        return new SandboxDirectory(tmp.resolve("sandboxes"), host);
     }
 
     private static Object inode(Path file) throws IOException {
@@ -35,7 +35,7 @@ class ChildProcessLauncherTest {
 
     @Test
     void connectSwitchesResolvConfOnceAndHostsFollowTheAddressesInPlace() throws IOException {
-        ChildProcessLauncher launcher = launcher();
+        SandboxDirectory launcher = launcher();
         Path dir = launcher.writeFiles(new Launch(ID, "c1", "box", "", List.of("true"), List.of("172.17.0.2"), false));
         Path resolv = dir.resolve("resolv.conf");
         Path hosts = dir.resolve("hosts");
@@ -57,8 +57,22 @@ class ChildProcessLauncherTest {
     }
 
     @Test
+    void aRestartedDaemonStillKnowsWhatItWroteAndSwitchesResolvConfOfAnAdoptedProcess() throws IOException {
+        Path dir = launcher().writeFiles(new Launch(ID, "c1", "box", "", List.of("true"), List.of("172.17.0.2"), false));
+        SandboxDirectory restarted = launcher();
+        restarted.updateFiles(new FilesUpdate(ID, "c1", "box", List.of("172.17.0.2", "10.1.0.3"), true));
+        assertEquals("nameserver 127.0.0.11\nsearch corp.example\noptions ndots:0\n",
+                Files.readString(dir.resolve("resolv.conf")));
+        Files.writeString(dir.resolve("resolv.conf"), "nameserver 192.0.2.53\n");
+        Files.writeString(dir.resolve(SandboxDirectory.RESOLV_CONF_WRITTEN), "nameserver 10.0.0.2\n");
+        SandboxDirectory again = launcher();
+        again.updateFiles(new FilesUpdate(ID, "c1", "box", List.of("10.1.0.3"), true));
+        assertEquals("nameserver 192.0.2.53\n", Files.readString(dir.resolve("resolv.conf")), "edited: left alone");
+    }
+
+    @Test
     void aResolvConfEditedByTheUserIsLeftAlone() throws IOException {
-        ChildProcessLauncher launcher = launcher();
+        SandboxDirectory launcher = launcher();
         Path dir = launcher.writeFiles(new Launch(ID, "c1", "box", "", List.of("true"), List.of("172.17.0.2"), false));
         Files.writeString(dir.resolve("resolv.conf"), "nameserver 192.0.2.53\n");
         launcher.updateFiles(new FilesUpdate(ID, "c1", "box", List.of("172.17.0.2", "10.1.0.3"), true));
@@ -68,14 +82,14 @@ class ChildProcessLauncherTest {
 
     @Test
     void aSandboxWithoutFilesIsNoChangeAndAVanishedFileIsAnError() throws IOException {
-        ChildProcessLauncher launcher = launcher();
+        SandboxDirectory launcher = launcher();
         launcher.updateFiles(new FilesUpdate(ID, "c1", "box", List.of("10.1.0.3"), true));
         assertFalse(Files.exists(tmp.resolve("sandboxes").resolve(ID.value())));
         Path dir = launcher.writeFiles(new Launch(ID, "c1", "box", "", List.of("true"), List.of(), false));
         Files.delete(dir.resolve("hosts"));
         assertThrows(InternalException.class,
                 () -> launcher.updateFiles(new FilesUpdate(ID, "c1", "box", List.of("10.1.0.3"), true)));
-        launcher.deleteFiles(ID);
+        launcher.delete(ID);
     }
 
     @Test
@@ -83,9 +97,9 @@ class ChildProcessLauncherTest {
         Path file = tmp.resolve("f");
         Files.writeString(file, "a much longer first content\n");
         Object before = inode(file);
-        ChildProcessLauncher.rewriteInPlace(file, "short\n");
+        SandboxDirectory.rewriteInPlace(file, "short\n");
         assertEquals("short\n", Files.readString(file));
         assertEquals(before, inode(file));
-        assertThrows(IOException.class, () -> ChildProcessLauncher.rewriteInPlace(tmp.resolve("gone"), "x"));
+        assertThrows(IOException.class, () -> SandboxDirectory.rewriteInPlace(tmp.resolve("gone"), "x"));
     }
 }

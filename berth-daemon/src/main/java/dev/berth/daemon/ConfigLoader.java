@@ -1,14 +1,14 @@
 package dev.berth.daemon;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.berth.core.errors.InvalidParameterException;
 import dev.berth.core.ipam.PoolSpec;
 import dev.berth.core.model.IpAddresses;
 import dev.berth.core.model.IpPrefix;
-import dev.berth.core.service.DefaultBridgeSettings;
+import dev.berth.core.service.network.DefaultBridgeSettings;
 import dev.berth.daemon.api.SocketGroup;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,12 +1,14 @@
 package dev.berth.daemon;
 
-import dev.berth.core.service.EventLog;
-import dev.berth.core.service.NetworkDependencies;
-import dev.berth.core.service.NetworkService;
-import dev.berth.core.service.NetworkSettings;
-import dev.berth.core.service.Reconciler;
-import dev.berth.core.service.SandboxProcesses;
-import dev.berth.core.service.SandboxService;
+import dev.berth.core.service.event.EventLog;
+import dev.berth.core.service.network.NetworkService;
+import dev.berth.core.service.network.NetworkSettings;
+import dev.berth.core.service.sandbox.Reconciler;
+import dev.berth.core.service.sandbox.SandboxProcesses;
+import dev.berth.core.service.sandbox.SandboxService;
+import dev.berth.core.service.state.ChangeStream;
+import dev.berth.core.service.state.NetworkDependencies;
+import dev.berth.core.service.state.ServiceState;
 import dev.berth.daemon.api.ApiContext;
 import dev.berth.daemon.api.ApiServer;
 import dev.berth.daemon.api.SocketGroup;
@@ -98,18 +100,18 @@ final class Daemon {
                 List.of(bridge, new HostDriver(), new NullDriver()), new SysctlFirewall(new NftFirewall(nft)),
                 new NetlinkHostPrefixes(netlink, Path.of("/etc/resolv.conf")), new EventLog(), Clock.systemUTC(),
                 random);
-        NetworkService networks = new NetworkService(dependencies,
+        ServiceState state = new ServiceState(dependencies);
+        NetworkService networks = new NetworkService(state,
                 new NetworkSettings(roots.engineId(), config.addressPools(), config.bridge()));
         networks.start();
-        SandboxService sandboxes = new SandboxService(networks, runtime, HostFacts.ephemeralPorts());
+        SandboxService sandboxes = new SandboxService(state, networks, runtime, HostFacts.ephemeralPorts());
         sandboxes.start();
-        startDns(config, sandboxes, networks.events(), lowFds);
-        SandboxProcesses processes = new SandboxProcesses(sandboxes, store,
-                ConmonLauncher.install(config.execRoot(), Path.of("/etc/resolv.conf")),
-                Clock.systemUTC());
+        startDns(config, sandboxes, state.changes(), lowFds);
+        SandboxProcesses processes = new SandboxProcesses(state, sandboxes,
+                ConmonLauncher.install(config.execRoot(), Path.of("/etc/resolv.conf")));
         processes.restore();
         opened.push(processes);
-        ReconcileLoop reconcile = new ReconcileLoop(new Reconciler(networks, sandboxes));
+        ReconcileLoop reconcile = new ReconcileLoop(new Reconciler(state, networks, sandboxes));
         opened.push(reconcile);
         reconcile.start();
         ApiServer api = new ApiServer(new ApiContext(networks, sandboxes, networks.events(), Clock.systemUTC(),
@@ -125,7 +127,7 @@ final class Daemon {
      * The embedded DNS server. Its threads are created here, on the main thread, so they and the
      * forwarder's sockets live in the daemon's own namespace (host-only upstreams work).
      */
-    private void startDns(DaemonConfig config, SandboxService sandboxes, EventLog events, LowFdReserve lowFds) {
+    private void startDns(DaemonConfig config, SandboxService sandboxes, ChangeStream changes, LowFdReserve lowFds) {
         Forwarder forwarder = new Forwarder(Forwarder.Settings.of(Upstreams.of(config.dns(), hostResolvConf())));
         opened.push(forwarder);
         forwarder.start();
@@ -134,7 +136,7 @@ final class Daemon {
         dns.start();
         DnsFeed feed = new DnsFeed(sandboxes, dns);
         opened.push(feed);
-        feed.start(events);
+        feed.start(changes);
         LOG.info("Embedded DNS: upstreams " + forwarder);
     }
 

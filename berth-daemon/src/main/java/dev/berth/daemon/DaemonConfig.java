@@ -1,9 +1,9 @@
 package dev.berth.daemon;
 
+import dev.berth.core.ipam.PoolSpec;
 import dev.berth.core.model.IpPrefix;
 import dev.berth.core.model.PredefinedNetworks;
-import dev.berth.core.service.DefaultBridgeSettings;
-import dev.berth.core.ipam.PoolSpec;
+import dev.berth.core.service.network.DefaultBridgeSettings;
 import java.nio.file.Path;
 import java.util.List;
 

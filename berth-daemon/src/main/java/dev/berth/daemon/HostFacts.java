@@ -1,6 +1,6 @@
 package dev.berth.daemon;
 
-import dev.berth.core.service.PortRange;
+import dev.berth.core.service.sandbox.PortRange;
 import dev.berth.daemon.api.SystemInfo;
 import dev.berth.kernel.ffm.KernelException;
 import dev.berth.kernel.sysctl.Sysctl;

@@ -1,6 +1,6 @@
 package dev.berth.daemon;
 
-import dev.berth.core.service.Reconciler;
+import dev.berth.core.service.sandbox.Reconciler;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;

@@ -2,7 +2,7 @@ package dev.berth.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.berth.core.service.PortRange;
+import dev.berth.core.service.sandbox.PortRange;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Files;

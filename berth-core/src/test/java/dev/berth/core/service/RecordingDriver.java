@@ -10,28 +10,28 @@ import java.util.Collection;
 import java.util.List;
 
 /** A test double of a driver that records the networks it was asked to ensure or delete. */
-final class RecordingDriver implements NetworkDriver {
-    final String name;
-    final List<String> calls = new ArrayList<>();
+public final class RecordingDriver implements NetworkDriver {
+    public final String name;
+    public final List<String> calls = new ArrayList<>();
     /** When set, {@link #ensure} records the call and then throws it. */
-    RuntimeException failEnsure;
+    public RuntimeException failEnsure;
     /** When set, {@link #delete} records the call and then throws it. */
-    RuntimeException failDelete;
+    public RuntimeException failDelete;
     /** When set, {@link #join} records the call and then throws it. */
-    RuntimeException failJoin;
+    public RuntimeException failJoin;
     /** When set, {@link #check} throws it (and records nothing: a check changes nothing). */
-    RuntimeException failCheck;
+    public RuntimeException failCheck;
     /** Networks {@link #check} was asked about, by name. */
-    final List<String> checked = new ArrayList<>();
+    public final List<String> checked = new ArrayList<>();
     /** What {@link #drift} reports, until a {@link #restore} clears it when {@link #restoreRepairs}. */
-    final List<KernelDrift> drift = new ArrayList<>();
-    boolean restoreRepairs = true;
+    public final List<KernelDrift> drift = new ArrayList<>();
+    public boolean restoreRepairs = true;
     /** When set, {@link #restore} reports every endpoint as failed with it. */
-    RuntimeException failRestore;
+    public RuntimeException failRestore;
     /** Runs inside {@link #delete}, to act while the service holds its lock. */
-    Runnable onDelete = () -> { };
+    public Runnable onDelete = () -> { };
 
-    RecordingDriver(String name) {
+    public RecordingDriver(String name) {
         this.name = name;
     }
 

@@ -2,9 +2,9 @@ package dev.berth.daemon.api;
 
 import dev.berth.api.types.NetworkCreateRequest;
 import dev.berth.api.types.NetworkResource;
-import dev.berth.core.service.CreateNetwork;
-import dev.berth.core.service.IpamRequest;
-import dev.berth.core.service.PoolRequest;
+import dev.berth.core.service.network.CreateNetwork;
+import dev.berth.core.service.network.IpamRequest;
+import dev.berth.core.service.network.PoolRequest;
 import java.util.List;
 
 /** The API's {@link NetworkCreateRequest} to the core's {@link CreateNetwork}, per API version. */

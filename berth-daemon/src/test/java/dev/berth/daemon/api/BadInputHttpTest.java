@@ -64,7 +64,7 @@ class BadInputHttpTest {
             assertEquals(400, r.status(), body + " -> " + r.body());
             assertTrue(r.body().startsWith("{\"message\":\"invalid JSON: "), r.body());
         }
-        assertEquals(3, daemon.networks.list(new dev.berth.core.service.NetworkFilter(java.util.Map.of())).size());
+        assertEquals(3, daemon.networks.list(new dev.berth.core.service.network.NetworkFilter(java.util.Map.of())).size());
     }
 
     @Test
@@ -94,7 +94,7 @@ class BadInputHttpTest {
                 "{\"Name\":\"" + "n".repeat(JsonCodec.MAX_STRING + 1) + "\"}");
         assertEquals(400, longString.status());
         assertTrue(longString.body().contains("exceeds the maximum allowed (131072"), longString.body());
-        assertEquals(3, daemon.networks.list(new dev.berth.core.service.NetworkFilter(java.util.Map.of())).size());
+        assertEquals(3, daemon.networks.list(new dev.berth.core.service.network.NetworkFilter(java.util.Map.of())).size());
         assertEquals(200, http.get("/_ping").status());
     }
 

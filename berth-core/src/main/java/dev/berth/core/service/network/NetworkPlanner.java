@@ -4,6 +4,9 @@ import dev.berth.core.errors.ConflictException;
 import dev.berth.core.errors.ForbiddenException;
 import dev.berth.core.errors.InvalidParameterException;
 import dev.berth.core.errors.NotFoundException;
+import dev.berth.core.model.BridgeOptions;
+import dev.berth.core.model.DeviceNames;
+import dev.berth.core.model.GoBool;
 import dev.berth.core.model.IpPrefix;
 import dev.berth.core.model.IpamPool;
 import dev.berth.core.model.Network;
@@ -73,7 +76,8 @@ final class NetworkPlanner {
             throw new InvalidParameterException("IPv4 or IPv6 must be enabled");
         }
         if (driver.equals(PredefinedNetworks.DRIVER_BRIDGE)) {
-            BridgeOptions.check(request.options(), world.existing(), families.ipv6());
+            BridgeOptions options = BridgeOptions.parse(request.options(), families.ipv6());
+            requireUnusedBridgeName(options.bridgeName(), world.existing());
         }
         CreateNetwork.RequestFlags flags = request.flags();
         List<IpamPool> pools = flags.configOnly() ? IpamPlanner.asGiven(checked)
@@ -122,8 +126,23 @@ final class NetworkPlanner {
         if (option == null) {
             return otherwise;
         }
-        return BridgeOptions.parseBool(option)
+        return GoBool.parse(option)
                 .orElseThrow(() -> new InvalidParameterException("driver-opt \"" + key + "\" is not a valid bool"));
+    }
+
+    /** A bridge name no other bridge network uses (moby checks it when the bridge is made). */
+    private static void requireUnusedBridgeName(String name, Collection<Network> existing) {
+        if (name.isEmpty()) {
+            return;
+        }
+        for (Network other : existing) {
+            if (other.driver().equals(PredefinedNetworks.DRIVER_BRIDGE) && !other.flags().configOnly()
+                    && DeviceNames.bridgeName(other).equals(name)) {
+                throw new InvalidParameterException("invalid value \"" + name + "\" for option "
+                        + PredefinedNetworks.OPT_BRIDGE_NAME + ": bridge " + name + " is already used by network "
+                        + other.name());
+            }
+        }
     }
 
     private static void requireDriver(String driver, Set<String> registered) {

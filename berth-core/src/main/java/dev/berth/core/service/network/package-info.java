@@ -3,7 +3,7 @@
  * predefined networks, retirements a crash cut short, kernel objects, firewall rebuild), list with
  * filters, look-up by id, name or id prefix, create, remove, prune. {@code NetworkPlanner} turns a
  * request into the final network without side effects (IPAM through {@code IpamPlanner}, bridge
- * options through {@code BridgeOptions}); only then are the store and the driver touched, with
+ * options parsed once into the model's {@code BridgeOptions}); only then are the store and the driver touched, with
  * rollback on failure.
  *
  * <pre>{@code

@@ -6,7 +6,7 @@ import dev.berth.core.model.IpAddresses;
 import dev.berth.core.model.Network;
 import dev.berth.core.model.NetworkId;
 import dev.berth.core.model.PortBinding;
-import dev.berth.core.model.PredefinedNetworks;
+import dev.berth.core.model.BridgeOptions;
 import dev.berth.core.model.PublishedPort;
 import dev.berth.core.model.Sandbox;
 import dev.berth.core.spi.Firewall.SandboxPorts;
@@ -60,9 +60,9 @@ public final class PublishedPorts {
      */
     public static List<PortBinding> bindings(Network network, Endpoint endpoint, List<PublishedPort> ports) {
         List<PortBinding> out = new ArrayList<>();
-        String fallback = network.options().getOrDefault(PredefinedNetworks.OPT_HOST_BINDING_IPV4, "0.0.0.0");
+        InetAddress fallback = BridgeOptions.of(network).hostBindingIpv4();
         for (PublishedPort p : ports) {
-            InetAddress host = IpAddresses.parse(p.hostIp().isEmpty() ? fallback : p.hostIp());
+            InetAddress host = p.hostIp().isEmpty() ? fallback : IpAddresses.parse(p.hostIp());
             add(out, p, host, endpoint);
             if (p.hostIp().isEmpty() && host.isAnyLocalAddress() && host instanceof Inet4Address) {
                 add(out, p, ANY6, endpoint);

@@ -2,6 +2,7 @@ package dev.berth.daemon.driver.bridge;
 
 import dev.berth.core.errors.ConflictException;
 import dev.berth.core.errors.InternalException;
+import dev.berth.core.model.BridgeOptions;
 import dev.berth.core.model.DeviceNames;
 import dev.berth.core.model.IpamPool;
 import dev.berth.core.model.Network;
@@ -261,13 +262,12 @@ public final class BridgeDriver implements NetworkDriver, AutoCloseable {
 
     /** Whether Berth sets the bridge's MTU: always on its own bridge, on a user's only when asked to. */
     static boolean managesMtu(BridgeOwnership owner, Network network) {
-        String value = network.options().get(PredefinedNetworks.OPT_MTU);
-        return owner == BridgeOwnership.BERTH || value != null && !value.equals("0");
+        return owner == BridgeOwnership.BERTH || BridgeOptions.of(network).asksMtu();
     }
 
+    /** The MTU of the network's bridge and veths: the one it asks for, else Docker's default. */
     static int mtu(Network network) {
-        String value = network.options().get(PredefinedNetworks.OPT_MTU);
-        return value == null || value.equals("0") ? PredefinedNetworks.DEFAULT_MTU : Integer.parseInt(value);
+        return BridgeOptions.of(network).effectiveMtu();
     }
 
     /**

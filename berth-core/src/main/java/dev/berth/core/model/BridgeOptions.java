@@ -1,32 +1,38 @@
-package dev.berth.core.service.network;
+package dev.berth.core.model;
 
 import dev.berth.core.errors.InvalidParameterException;
-import dev.berth.core.model.DeviceNames;
-import dev.berth.core.model.IpAddresses;
-import dev.berth.core.model.Network;
-import dev.berth.core.model.PredefinedNetworks;
-import java.util.Collection;
+import java.net.InetAddress;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Checks the {@code -o} options of a bridge network before anything is created: booleans are Go
- * booleans, the MTU an integer the kernel accepts, the host binding an IP address, and the bridge
- * name a valid interface name no other network uses. Unknown options are kept, as Docker does.
+ * The bridge driver's {@code -o} options of a network, parsed and checked once, so the driver, the
+ * firewall and the port publishing read typed values instead of each parsing the string map (the
+ * network keeps the strings, which inspect shows as given). Booleans are Go booleans
+ * ({@link GoBool}), the MTU Go's {@code Atoi} within what the kernel accepts, the host binding an IP
+ * address, the bridge name a valid interface name. Unknown options are kept in the map, as Docker does.
+ *
+ * @param icc             {@code enable_icc}: traffic between the network's sandboxes (default true)
+ * @param ipMasquerade    {@code enable_ip_masquerade} (default true)
+ * @param mtu             {@code driver.mtu}; 0 when the network asks for none (the default MTU applies
+ *                        and a user's bridge keeps its own)
+ * @param hostBindingIpv4 {@code host_binding_ipv4}: where ports without a host IP bind (default 0.0.0.0)
+ * @param bridgeName      {@code bridge.name}; {@code ""} when not given (Berth derives one)
  */
-final class BridgeOptions {
-    static final int MIN_MTU = 68;
-    static final int MAX_MTU = 65535;
+public record BridgeOptions(boolean icc, boolean ipMasquerade, int mtu, InetAddress hostBindingIpv4,
+                            String bridgeName) {
+    public static final int MIN_MTU = 68;
+    public static final int MAX_MTU = 65535;
     /** IPv6 needs links of at least 1280 bytes (RFC 8200); below that the kernel refuses IPv6 addresses. */
-    static final int MIN_IPV6_MTU = 1280;
-    static final int IFNAMSIZ = 16;
+    public static final int MIN_IPV6_MTU = 1280;
+    public static final int IFNAMSIZ = 16;
 
     /** What Go's {@code strconv.Atoi} accepts: an optional sign and decimal digits, nothing else. */
     private static final Pattern GO_INTEGER = Pattern.compile("[+-]?[0-9]+");
-    private static final Set<String> TRUE = Set.of("1", "t", "T", "TRUE", "true", "True");
-    private static final Set<String> FALSE = Set.of("0", "f", "F", "FALSE", "false", "False");
+    private static final InetAddress ANY4 = IpAddresses.parse("0.0.0.0");
     /**
      * Characters a bridge name may not hold: '/' and ':' the kernel refuses, '%' it takes as a
      * name format, '*' nftables takes as a wildcard in an interface name (Berth's rules would
@@ -37,57 +43,78 @@ final class BridgeOptions {
     /** Device names the kernel accepts but that collide with its {@code conf/all} and {@code conf/default}. */
     private static final Set<String> RESERVED_NAMES = Set.of("all", "default");
 
-    private BridgeOptions() {
-    }
 
-    /** Go's {@code strconv.ParseBool}: empty when the text is not a Go boolean. */
-    static Optional<Boolean> parseBool(String text) {
-        if (TRUE.contains(text)) {
-            return Optional.of(true);
-        }
-        return FALSE.contains(text) ? Optional.of(false) : Optional.empty();
+    public BridgeOptions {
+        Objects.requireNonNull(hostBindingIpv4, "hostBindingIpv4");
+        Objects.requireNonNull(bridgeName, "bridgeName");
     }
 
     /**
-     * Throws InvalidParameter for the first bad option value; {@code ipv6} says whether the network
+     * Parses a create request's options; throws InvalidParameter for the first bad value, in the
+     * order icc, masquerade, MTU, host binding, bridge name. {@code ipv6} says whether the network
      * has IPv6, which raises the lowest MTU allowed.
      */
-    static void check(Map<String, String> options, Collection<Network> existing, boolean ipv6) {
-        for (String key : new String[] {PredefinedNetworks.OPT_ENABLE_ICC, PredefinedNetworks.OPT_ENABLE_IP_MASQUERADE}) {
-            String value = options.get(key);
-            if (value != null && parseBool(value).isEmpty()) {
-                throw invalid(key, value, "it must be a boolean (true or false)");
-            }
-        }
-        String mtu = options.get(PredefinedNetworks.OPT_MTU);
-        if (mtu != null) {
-            checkMtu(mtu, ipv6);
-        }
-        String hostIp = options.get(PredefinedNetworks.OPT_HOST_BINDING_IPV4);
-        if (hostIp != null) {
+    public static BridgeOptions parse(Map<String, String> options, boolean ipv6) {
+        boolean icc = bool(options, PredefinedNetworks.OPT_ENABLE_ICC);
+        boolean masquerade = bool(options, PredefinedNetworks.OPT_ENABLE_IP_MASQUERADE);
+        String mtuText = options.get(PredefinedNetworks.OPT_MTU);
+        int mtu = mtuText == null ? 0 : parseMtu(mtuText, ipv6);
+        InetAddress hostIp = ANY4;
+        String hostText = options.get(PredefinedNetworks.OPT_HOST_BINDING_IPV4);
+        if (hostText != null) {
             try {
-                IpAddresses.parse(hostIp);
+                hostIp = IpAddresses.parse(hostText);
             } catch (InvalidParameterException e) {
-                throw invalid(PredefinedNetworks.OPT_HOST_BINDING_IPV4, hostIp, "it must be an IP address");
+                throw invalid(PredefinedNetworks.OPT_HOST_BINDING_IPV4, hostText, "it must be an IP address");
             }
         }
-        String name = options.get(PredefinedNetworks.OPT_BRIDGE_NAME);
-        if (name != null && !name.isEmpty()) {
-            checkBridgeName(name, existing);
+        String name = options.getOrDefault(PredefinedNetworks.OPT_BRIDGE_NAME, "");
+        if (!name.isEmpty()) {
+            checkBridgeName(name);
         }
+        return new BridgeOptions(icc, masquerade, mtu, hostIp, name);
+    }
+
+    /**
+     * The options of a stored network. Checked when it was created; the family rule of the MTU is
+     * not applied again, and an empty boolean means the default, as the firewall always read it.
+     */
+    public static BridgeOptions of(Network network) {
+        Map<String, String> options = new HashMap<>(network.options());
+        options.remove(PredefinedNetworks.OPT_ENABLE_ICC, "");
+        options.remove(PredefinedNetworks.OPT_ENABLE_IP_MASQUERADE, "");
+        return parse(options, false);
+    }
+
+    /** The MTU the bridge and its veths get: the asked one, else Docker's default. */
+    public int effectiveMtu() {
+        return mtu == 0 ? PredefinedNetworks.DEFAULT_MTU : mtu;
+    }
+
+    /** Whether the network asks for an MTU (a user's bridge is then set to it). */
+    public boolean asksMtu() {
+        return mtu != 0;
+    }
+
+    private static boolean bool(Map<String, String> options, String key) {
+        String value = options.get(key);
+        if (value == null) {
+            return true;
+        }
+        return GoBool.parse(value).orElseThrow(() -> invalid(key, value, "it must be a boolean (true or false)"));
     }
 
     /**
      * Go's {@code strconv.Atoi} (as moby parses it: no spaces, an optional sign); 0 means the
      * default MTU, as in moby; otherwise a value the kernel accepts for the network's families.
      */
-    private static void checkMtu(String text, boolean ipv6) {
+    private static int parseMtu(String text, boolean ipv6) {
         if (!GO_INTEGER.matcher(text).matches()) {
             throw invalid(PredefinedNetworks.OPT_MTU, text, "it must be an integer");
         }
         long mtu = text.length() > 12 ? Long.MAX_VALUE : Long.parseLong(text);
         if (mtu == 0) {
-            return;
+            return 0;
         }
         if (mtu < MIN_MTU || mtu > MAX_MTU) {
             throw invalid(PredefinedNetworks.OPT_MTU, text, "it must be between " + MIN_MTU + " and " + MAX_MTU);
@@ -96,6 +123,7 @@ final class BridgeOptions {
             throw invalid(PredefinedNetworks.OPT_MTU, text, "an IPv6 network needs an MTU of at least "
                     + MIN_IPV6_MTU);
         }
+        return (int) mtu;
     }
 
     /**
@@ -105,7 +133,7 @@ final class BridgeOptions {
      * ({@code /proc/sys/net/ipv4/conf/all}), and Berth's own retirement prefixes are reserved so
      * that nothing Berth renames and deletes can be a user's device.
      */
-    private static void checkBridgeName(String name, Collection<Network> existing) {
+    private static void checkBridgeName(String name) {
         int bytes = utf8Length(name);
         if (bytes < 0) {
             throw invalid(PredefinedNetworks.OPT_BRIDGE_NAME, name, "it is not valid Unicode (a lone surrogate)");
@@ -124,14 +152,6 @@ final class BridgeOptions {
             if (name.startsWith(prefix)) {
                 throw invalid(PredefinedNetworks.OPT_BRIDGE_NAME, name, "names starting with " + prefix
                         + " are reserved for devices Berth is deleting");
-            }
-        }
-        for (Network other : existing) {
-            if (other.driver().equals(PredefinedNetworks.DRIVER_BRIDGE) && !other.flags().configOnly()
-                    && DeviceNames.bridgeName(other).equals(name)) {
-                throw new InvalidParameterException("invalid value \"" + name + "\" for option "
-                        + PredefinedNetworks.OPT_BRIDGE_NAME + ": bridge " + name + " is already used by network "
-                        + other.name());
             }
         }
     }

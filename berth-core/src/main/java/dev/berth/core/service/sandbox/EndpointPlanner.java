@@ -24,9 +24,10 @@ import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
 
 /**
- * Checks an endpoint request against Docker's rules (with moby's texts) and builds the endpoint:
- * interface name, MAC, addresses. {@link #check} is pure; {@link #build} takes the addresses from
- * the {@link AddressBook}, so the caller releases them if a later step fails.
+ * Checks an endpoint request against Docker's rules (with moby's texts) into an
+ * {@link EndpointPlan}, then builds the endpoint from it: interface name, MAC, addresses.
+ * {@link #plan} takes nothing; {@link #build} takes the addresses from the {@link AddressBook}, so
+ * the caller releases them if a later step fails.
  */
 final class EndpointPlanner {
     static final String INTERFACE_PREFIX = "eth";
@@ -46,10 +47,12 @@ final class EndpointPlanner {
     }
 
     /**
-     * The request's own validity (moby's {@code validateEndpointSettings}): every problem becomes
-     * one line of a single {@code invalid endpoint settings} error; a bad MAC is its own error.
+     * Checks a request against its network and parses it once. First its own validity (moby's
+     * {@code validateEndpointSettings}): every problem becomes one line of a single
+     * {@code invalid endpoint settings} error; a bad MAC is its own error. Then static addresses
+     * must lie in one of the network's subnets. Nothing is taken.
      */
-    static void check(Network network, EndpointRequest request) {
+    EndpointPlan plan(Network network, EndpointRequest request) {
         InputLimits.values("aliases", request.aliases());
         List<String> problems = new ArrayList<>();
         boolean userDefined = !network.isPredefined();
@@ -59,67 +62,65 @@ final class EndpointPlanner {
         if (!userDefined && !request.aliases().isEmpty()) {
             problems.add("network-scoped alias is supported only for containers in user defined networks");
         }
-        parse(request.ipv4(), true).ifPresentOrElse(a -> { }, () -> {
-            if (!request.ipv4().isEmpty()) {
-                problems.add("invalid IPv4 address: " + request.ipv4());
-            }
-        });
-        parse(request.ipv6(), false).ifPresentOrElse(a -> { }, () -> {
-            if (!request.ipv6().isEmpty()) {
-                problems.add("invalid IPv6 address: " + request.ipv6());
-            }
-        });
-        if (!problems.isEmpty()) {
-            throw new InvalidParameterException("invalid endpoint settings:\n" + String.join("\n", problems));
+        Optional<InetAddress> v4 = parse(request.ipv4(), true);
+        if (v4.isEmpty() && !request.ipv4().isEmpty()) {
+            problems.add("invalid IPv4 address: " + request.ipv4());
         }
-        if (!request.mac().isEmpty()) {
-            MacAddresses.parse(request.mac());
+        Optional<InetAddress> v6 = parse(request.ipv6(), false);
+        if (v6.isEmpty() && !request.ipv6().isEmpty()) {
+            problems.add("invalid IPv6 address: " + request.ipv6());
+        }
+        invalidIfAny(problems);
+        String mac = request.mac().isEmpty() ? "" : MacAddresses.parse(request.mac());
+        outsideSubnets(network, v4, request.ipv4(), problems);
+        outsideSubnets(network, v6, request.ipv6(), problems);
+        invalidIfAny(problems);
+        return new EndpointPlan(network, request, v4, v6, mac);
+    }
+
+    private void outsideSubnets(Network network, Optional<InetAddress> address, String text, List<String> problems) {
+        if (address.isPresent() && !addresses.contains(network.id(), address.get())) {
+            problems.add("no configured subnet or ip-range contain the IP address " + text);
         }
     }
 
-    /** Static addresses must lie in one of the network's subnets (checked before any address is taken). */
-    void checkInSubnet(Network network, EndpointRequest request) {
-        List<String> problems = new ArrayList<>();
-        for (String text : List.of(request.ipv4(), request.ipv6())) {
-            if (!text.isEmpty() && !addresses.contains(network.id(), IpAddresses.parse(text))) {
-                problems.add("no configured subnet or ip-range contain the IP address " + text);
-            }
-        }
+    private static void invalidIfAny(List<String> problems) {
         if (!problems.isEmpty()) {
             throw new InvalidParameterException("invalid endpoint settings:\n" + String.join("\n", problems));
         }
     }
 
     /**
-     * Builds the endpoint, taking its addresses: the requested ones (403 {@code Address already in
-     * use} if taken) or the lowest free. On failure nothing stays taken.
+     * Builds the endpoint of a plan, taking its addresses: the requested ones (403 {@code Address
+     * already in use} if taken) or the lowest free. On failure nothing stays taken.
      *
      * @param siblings the sandbox's other endpoints, for the lowest unused {@code eth<N>}
      */
-    Endpoint build(Network network, Sandbox sandbox, EndpointRequest request, List<Endpoint> siblings) {
+    Endpoint build(EndpointPlan plan, Sandbox sandbox, List<Endpoint> siblings) {
+        Network network = plan.network();
+        EndpointRequest request = plan.request();
         IpPrefix v4 = null;
         IpPrefix v6 = null;
         try {
-            if (network.flags().enableIpv4() || !request.ipv4().isEmpty()) {
-                v4 = take(network, request.ipv4(), true);
+            if (network.flags().enableIpv4() || plan.ipv4().isPresent()) {
+                v4 = take(network, plan.ipv4(), true);
             }
-            if (network.flags().enableIpv6() || !request.ipv6().isEmpty()) {
-                v6 = take(network, request.ipv6(), false);
+            if (network.flags().enableIpv6() || plan.ipv6().isPresent()) {
+                v6 = take(network, plan.ipv6(), false);
             }
         } catch (RuntimeException e) {
             release(network, v4);
             throw e;
         }
         boolean plumbed = hasInterface(network);
-        String mac = !plumbed ? "" : request.mac().isEmpty() ? MacAddresses.random(random)
-                : MacAddresses.parse(request.mac());
+        String mac = !plumbed ? "" : plan.mac().isEmpty() ? MacAddresses.random(random) : plan.mac();
         return new Endpoint(EndpointId.random(random), network.id(), sandbox.id(),
                 plumbed ? interfaceName(siblings) : "", plumbed ? hostInterfaceName() : "", mac, v4, v6,
                 request.aliases(),
                 new Endpoint.Requested(request.ipv4(), request.ipv6(), request.mac(), request.gwPriority()));
     }
 
-    private IpPrefix take(Network network, String requested, boolean ipv4) {
+    private IpPrefix take(Network network, Optional<InetAddress> requested, boolean ipv4) {
         Optional<AddressPool> pool = addresses.pool(network.id(), ipv4);
         if (pool.isEmpty()) {
             return null;
@@ -128,7 +129,7 @@ final class EndpointPlanner {
         if (requested.isEmpty()) {
             address = pool.get().allocate();
         } else {
-            address = IpAddresses.parse(requested);
+            address = requested.get();
             try {
                 pool.get().reserve(address);
             } catch (ForbiddenException e) {

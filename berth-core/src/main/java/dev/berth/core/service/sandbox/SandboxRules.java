@@ -29,8 +29,8 @@ final class SandboxRules {
         this.attachmentsOf = attachmentsOf;
     }
 
-    /** One network to join at creation, with the settings for it. */
-    record Planned(Network network, EndpointRequest request) {
+    /** One network to join at creation, with the settings for it, before they are checked. */
+    private record Planned(Network network, EndpointRequest request) {
     }
 
     static String networkMode(String mode) {
@@ -44,7 +44,7 @@ final class SandboxRules {
     }
 
     /** Resolves and checks every network of a create request before anything is made. */
-    List<Planned> plan(String mode, CreateSandbox request) {
+    List<EndpointPlan> plan(String mode, CreateSandbox request) {
         Network primary = networks.inspect(mode);
         Map<String, EndpointRequest> settings = new LinkedHashMap<>(request.endpoints());
         EndpointRequest first = settings.remove(mode);
@@ -71,10 +71,12 @@ final class SandboxRules {
             if (out.size() > 1 && p.network().driver().equals(PredefinedNetworks.DRIVER_NULL)) {
                 throw new InvalidParameterException(NONE_MULTIPLE);
             }
-            EndpointPlanner.check(p.network(), p.request());
-            planner.checkInSubnet(p.network(), p.request());
         }
-        return out;
+        List<EndpointPlan> plans = new ArrayList<>();
+        for (Planned p : out) {
+            plans.add(planner.plan(p.network(), p.request()));
+        }
+        return plans;
     }
 
     static final String SHARED = "container sharing network namespace with another container or host cannot be"

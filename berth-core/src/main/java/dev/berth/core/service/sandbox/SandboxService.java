@@ -110,7 +110,7 @@ public final class SandboxService {
                         + " that container to be able to reuse that name.");
             });
             String mode = SandboxRules.networkMode(request.networkMode());
-            List<SandboxRules.Planned> planned = rules.plan(mode, request);
+            List<EndpointPlan> planned = rules.plan(mode, request);
             List<PublishedPort> published = mode.equals(Sandbox.MODE_HOST) ? List.of()
                     : portPlanner.plan(request.ports(), heldPorts());
             SandboxId id = SandboxId.random(state.random());
@@ -134,8 +134,8 @@ public final class SandboxService {
                     attachments.removeSandbox(sandbox.id());
                 });
                 List<Endpoint> joined = new ArrayList<>();
-                for (SandboxRules.Planned p : planned) {
-                    Endpoint endpoint = attach(p.network(), sandbox, p.request());
+                for (EndpointPlan p : planned) {
+                    Endpoint endpoint = attach(p, sandbox);
                     undo.push(() -> detach(p.network(), sandbox, endpoint));
                     joined.add(endpoint);
                 }
@@ -158,16 +158,15 @@ public final class SandboxService {
             Network network = networks.inspect(networkTerm);
             Sandbox sandbox = resolve(containerTerm);
             rules.checkConnectable(network, sandbox);
-            EndpointPlanner.check(network, request);
-            planner.checkInSubnet(network, request);
-            Endpoint endpoint = attach(network, sandbox, request);
+            Endpoint endpoint = attach(planner.plan(network, request), sandbox);
             state.publish(new Change.EndpointAttached(network, sandbox, endpoint));
         });
     }
 
     /** Takes addresses, stores the endpoint, plumbs it and moves the default routes; undone on failure. */
-    private Endpoint attach(Network network, Sandbox sandbox, EndpointRequest request) {
-        Endpoint endpoint = planner.build(network, sandbox, request, attachments.endpointsOf(sandbox.id()));
+    private Endpoint attach(EndpointPlan plan, Sandbox sandbox) {
+        Network network = plan.network();
+        Endpoint endpoint = planner.build(plan, sandbox, attachments.endpointsOf(sandbox.id()));
         Undo undo = new Undo();
         undo.push(() -> addresses.release(endpoint));
         try {

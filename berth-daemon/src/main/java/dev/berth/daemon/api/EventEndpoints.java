@@ -81,7 +81,7 @@ final class EventEndpoints {
 
     private byte[] encode(Event event) {
         long nanos = event.timeNano();
-        return json.encode(new EventMessage(event.type(), event.action(),
+        return json.encode(new EventMessage(event.type().wire(), event.action().wire(),
                 new EventMessage.Actor(event.actorId(), event.attributes()), "local",
                 Math.floorDiv(nanos, 1_000_000_000L), nanos));
     }

@@ -10,8 +10,6 @@ import java.util.TreeMap;
 public final class ChangeEvents {
     /** What Berth reports as every sandbox's image: it runs none. */
     public static final String IMAGE = "berth/sandbox";
-    /** The action of {@link Change.NetworkReconciled}. */
-    public static final String RECONCILE = "reconcile";
 
     private ChangeEvents() {
     }
@@ -19,35 +17,35 @@ public final class ChangeEvents {
     /** The event of one change at {@code timeNano}. */
     public static Event of(Change change, long timeNano) {
         return switch (change) {
-            case Change.NetworkCreated c -> network("create", c.network(), Map.of(), timeNano);
-            case Change.NetworkRemoved c -> network("destroy", c.network(), Map.of(), timeNano);
+            case Change.NetworkCreated c -> network(Event.Action.CREATE, c.network(), Map.of(), timeNano);
+            case Change.NetworkRemoved c -> network(Event.Action.DESTROY, c.network(), Map.of(), timeNano);
             case Change.NetworksPruned c ->
-                    new Event(Event.TYPE_NETWORK, "prune", "", Map.of("reclaimed", "0"), timeNano);
+                    new Event(Event.Type.NETWORK, Event.Action.PRUNE, "", Map.of("reclaimed", "0"), timeNano);
             case Change.NetworkReconciled c -> reconciled(c, timeNano);
-            case Change.EndpointAttached c -> network("connect", c.network(),
+            case Change.EndpointAttached c -> network(Event.Action.CONNECT, c.network(),
                     Map.of("container", c.sandbox().id().value()), timeNano);
-            case Change.EndpointDetached c -> network("disconnect", c.network(),
+            case Change.EndpointDetached c -> network(Event.Action.DISCONNECT, c.network(),
                     Map.of("container", c.sandbox().id().value()), timeNano);
-            case Change.SandboxCreated c -> container("create", c.sandbox(), Map.of(), timeNano);
-            case Change.SandboxRemoved c -> container("destroy", c.sandbox(), Map.of(), timeNano);
-            case Change.ProcessStarted c -> container("start", c.sandbox(), Map.of(), timeNano);
-            case Change.ProcessDied c -> container("die", c.sandbox(),
+            case Change.SandboxCreated c -> container(Event.Action.CREATE, c.sandbox(), Map.of(), timeNano);
+            case Change.SandboxRemoved c -> container(Event.Action.DESTROY, c.sandbox(), Map.of(), timeNano);
+            case Change.ProcessStarted c -> container(Event.Action.START, c.sandbox(), Map.of(), timeNano);
+            case Change.ProcessDied c -> container(Event.Action.DIE, c.sandbox(),
                     Map.of("exitCode", Integer.toString(c.exitCode())), timeNano);
         };
     }
 
-    private static Event network(String action, Network network, Map<String, String> extra, long timeNano) {
+    private static Event network(Event.Action action, Network network, Map<String, String> extra, long timeNano) {
         Map<String, String> attributes = new TreeMap<>(extra);
         attributes.put("name", network.name());
         attributes.put("type", network.driver());
-        return new Event(Event.TYPE_NETWORK, action, network.id().value(), attributes, timeNano);
+        return new Event(Event.Type.NETWORK, action, network.id().value(), attributes, timeNano);
     }
 
-    private static Event container(String action, Sandbox sandbox, Map<String, String> extra, long timeNano) {
+    private static Event container(Event.Action action, Sandbox sandbox, Map<String, String> extra, long timeNano) {
         Map<String, String> attributes = new TreeMap<>(extra);
         attributes.put("name", sandbox.name());
         attributes.put("image", IMAGE);
-        return new Event(Event.TYPE_CONTAINER, action, sandbox.id().value(), attributes, timeNano);
+        return new Event(Event.Type.CONTAINER, action, sandbox.id().value(), attributes, timeNano);
     }
 
     private static Event reconciled(Change.NetworkReconciled c, long timeNano) {
@@ -60,6 +58,6 @@ public final class ChangeEvents {
         if (!c.failed().isEmpty()) {
             attributes.put("failed", c.failed());
         }
-        return new Event(Event.TYPE_NETWORK, RECONCILE, c.actorId(), attributes, timeNano);
+        return new Event(Event.Type.NETWORK, Event.Action.RECONCILE, c.actorId(), attributes, timeNano);
     }
 }

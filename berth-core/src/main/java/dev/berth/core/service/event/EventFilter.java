@@ -27,19 +27,20 @@ public record EventFilter(Map<String, Set<String>> criteria) implements Predicat
     @Override
     public boolean test(Event event) {
         Criteria c = new Criteria(criteria);
-        return c.any("type", v -> v.equals(event.type()))
-                && c.any("event", v -> v.equals(event.action())
-                        || PREFIX_ACTIONS.contains(v) && event.action().startsWith(v))
+        String action = event.action().wire();
+        return c.any("type", v -> v.equals(event.type().wire()))
+                && c.any("event", v -> v.equals(action) || PREFIX_ACTIONS.contains(v) && action.startsWith(v))
                 && c.any("scope", v -> v.equals("local"))
                 && c.all("label", v -> Criteria.labelMatches(event.attributes(), v))
                 && ownType(event);
     }
 
     private boolean ownType(Event event) {
-        if (!OBJECT_KEYS.contains(event.type())) {
+        String type = event.type().wire();
+        if (!OBJECT_KEYS.contains(type)) {
             return true;
         }
         String name = event.attributes().getOrDefault("name", "");
-        return new Criteria(criteria).any(event.type(), v -> event.actorId().startsWith(v) || name.startsWith(v));
+        return new Criteria(criteria).any(type, v -> event.actorId().startsWith(v) || name.startsWith(v));
     }
 }

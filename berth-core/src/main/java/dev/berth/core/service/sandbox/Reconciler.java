@@ -4,7 +4,7 @@ import dev.berth.core.model.Network;
 import dev.berth.core.model.NetworkId;
 import dev.berth.core.model.Sandbox;
 import dev.berth.core.service.event.Change;
-import dev.berth.core.service.event.ChangeEvents;
+import dev.berth.core.service.event.Event;
 import dev.berth.core.service.network.NetworkService;
 import dev.berth.core.service.state.ServiceState;
 import dev.berth.core.spi.KernelDrift;
@@ -35,7 +35,7 @@ public final class Reconciler {
     /** Unchanged drift that the last repair did not fix waits this long before the next attempt. */
     static final Duration RETRY = Duration.ofSeconds(30);
     /** The event action. */
-    public static final String ACTION = ChangeEvents.RECONCILE;
+    public static final Event.Action ACTION = Event.Action.RECONCILE;
 
     private final ServiceState state;
     private final NetworkService networks;

@@ -68,7 +68,7 @@ public final class SandboxProcesses implements AutoCloseable {
         final Sandbox sandbox;
         final List<String> command;
         final boolean autoRemove;
-        String status;
+        ProcessState.Status status;
         long pid;
         int exitCode;
         Instant startedAt;
@@ -81,7 +81,7 @@ public final class SandboxProcesses implements AutoCloseable {
             this.sandbox = sandbox;
             this.command = List.copyOf(command);
             this.autoRemove = autoRemove;
-            this.status = command.isEmpty() ? ProcessState.RUNNING : ProcessState.CREATED;
+            this.status = command.isEmpty() ? ProcessState.Status.RUNNING : ProcessState.Status.CREATED;
         }
 
         ProcessState state() {
@@ -140,14 +140,14 @@ public final class SandboxProcesses implements AutoCloseable {
                 entries.put(sandbox.id(), e);
                 e.startedAt = found.startedAt();
                 if (found.running()) {
-                    e.status = ProcessState.RUNNING;
+                    e.status = ProcessState.Status.RUNNING;
                     e.pid = found.pid();
                     continue;
                 }
                 if (!sandbox.netnsPath().isEmpty()) {
                     launcher.killInNamespace(sandbox.netnsPath());
                 }
-                e.status = ProcessState.EXITED;
+                e.status = ProcessState.Status.EXITED;
                 e.exitCode = found.exitCode();
                 e.finishedAt = found.finishedAt() == null ? clock.instant() : found.finishedAt();
                 e.exited.complete(e.exitCode);
@@ -191,7 +191,7 @@ public final class SandboxProcesses implements AutoCloseable {
     /** Starts the sandbox's process unless it runs already or the sandbox has no command. */
     public synchronized void start(String term) {
         Entry e = entry(sandboxes.resolve(term));
-        if (e.command.isEmpty() || e.status.equals(ProcessState.RUNNING)) {
+        if (e.command.isEmpty() || e.status == ProcessState.Status.RUNNING) {
             return;
         }
         if (e.removing || closing) {
@@ -203,7 +203,7 @@ public final class SandboxProcesses implements AutoCloseable {
         e.exited = exit;
         e.pid = launcher.start(new ProcessLauncher.Launch(s.id(), s.name(), s.hostname(), s.netnsPath(), e.command,
                 addresses(view), embeddedDns(view)), code -> exited(e, exit, code));
-        e.status = ProcessState.RUNNING;
+        e.status = ProcessState.Status.RUNNING;
         e.startedAt = clock.instant();
         sandboxes.publish(new Change.ProcessStarted(s));
     }
@@ -256,7 +256,7 @@ public final class SandboxProcesses implements AutoCloseable {
     private void exited(Entry e, CompletableFuture<Integer> exit, int code) {
         boolean remove;
         synchronized (this) {
-            e.status = ProcessState.EXITED;
+            e.status = ProcessState.Status.EXITED;
             e.exitCode = code;
             e.pid = 0;
             e.finishedAt = clock.instant();
@@ -280,13 +280,13 @@ public final class SandboxProcesses implements AutoCloseable {
         boolean running;
         synchronized (this) {
             e = entry(sandboxes.resolve(term));
-            if (e.status.equals(ProcessState.RUNNING) && !force) {
+            if (e.status == ProcessState.Status.RUNNING && !force) {
                 throw new ConflictException("cannot remove container \"/" + e.sandbox.name() + "\": container is"
                         + " running: stop the container before removing or force remove");
             }
             e.removing = true;
             exit = e.exited;
-            running = e.status.equals(ProcessState.RUNNING) && !e.command.isEmpty();
+            running = e.status == ProcessState.Status.RUNNING && !e.command.isEmpty();
             if (running) {
                 launcher.kill(e.sandbox.id());
             }
@@ -306,7 +306,7 @@ public final class SandboxProcesses implements AutoCloseable {
     /** Kills (SIGKILL) the sandbox's running process; 409 when it does not run one. */
     public synchronized void kill(String term) {
         Entry e = entry(sandboxes.resolve(term));
-        if (e.command.isEmpty() || !e.status.equals(ProcessState.RUNNING)) {
+        if (e.command.isEmpty() || e.status != ProcessState.Status.RUNNING) {
             throw new ConflictException("Cannot kill container: " + term + ": container " + e.sandbox.id().value()
                     + " is not running");
         }
@@ -338,7 +338,7 @@ public final class SandboxProcesses implements AutoCloseable {
         synchronized (this) {
             Entry e = entry(sandboxes.resolve(term));
             future = switch (condition.isEmpty() ? "not-running" : condition) {
-                case "not-running" -> e.status.equals(ProcessState.RUNNING) ? e.exited
+                case "not-running" -> e.status == ProcessState.Status.RUNNING ? e.exited
                         : CompletableFuture.completedFuture(e.exitCode);
                 case "next-exit" -> e.exited;
                 case "removed" -> e.removed;

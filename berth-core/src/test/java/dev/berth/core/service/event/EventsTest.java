@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 class EventsTest {
     private static Event network(String action, String id, String name, long time) {
-        return new Event("network", action, id, Map.of("name", name, "type", "bridge"), time);
+        return new Event(Event.Type.NETWORK, Event.Action.valueOf(action.toUpperCase(java.util.Locale.ROOT)), id, Map.of("name", name, "type", "bridge"), time);
     }
 
     @Test
@@ -56,7 +56,7 @@ class EventsTest {
     @Test
     void filtersFollowMoby() {
         Event create = network("create", "c61cfafbe995abc", "mynet", 1);
-        Event prune = new Event("network", "prune", "", Map.of("reclaimed", "0"), 2);
+        Event prune = new Event(Event.Type.NETWORK, Event.Action.PRUNE, "", Map.of("reclaimed", "0"), 2);
         assertTrue(matches(Map.of("type", Set.of("network")), create));
         assertFalse(matches(Map.of("type", Set.of("container")), create));
         assertTrue(matches(Map.of("network", Set.of("myn")), create));

@@ -54,7 +54,7 @@ class NetworkCreateTest {
         assertEquals(List.of("ensure mynet"), f.bridge.calls);
         assertEquals(n, f.service.inspect("mynet"));
         Event event = f.events.replay(0, Long.MAX_VALUE, e -> true).getLast();
-        assertEquals(new Event("network", "create", n.id().value(), Map.of("name", "mynet", "type", "bridge"),
+        assertEquals(new Event(Event.Type.NETWORK, Event.Action.CREATE, n.id().value(), Map.of("name", "mynet", "type", "bridge"),
                 FilterTimeNanos.of(f.clock.instant())), event);
     }
 
@@ -224,7 +224,7 @@ class NetworkCreateTest {
         assertEquals(List.of("rebuild 3", "remove x"), f.firewall.calls());
         assertEquals(stored, f.store.networks.size());
         assertThrows(NotFoundException.class, () -> f.service.inspect("x"));
-        assertFalse(f.events.replay(0, Long.MAX_VALUE, e -> e.action().equals("create")).stream()
+        assertFalse(f.events.replay(0, Long.MAX_VALUE, e -> e.action() == Event.Action.CREATE).stream()
                 .anyMatch(e -> e.attributes().get("name").equals("x")));
         f.bridge.failEnsure = null;
         assertEquals("172.18.0.0/16@172.18.0.1", pools(create(CreateNetwork.named("x"))));

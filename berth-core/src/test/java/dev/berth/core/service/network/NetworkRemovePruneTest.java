@@ -30,7 +30,7 @@ class NetworkRemovePruneTest {
 
     private List<String> actions() {
         return f.events.replay(0, Long.MAX_VALUE, e -> true).stream()
-                .map(e -> e.action() + " " + e.attributes().getOrDefault("name", e.attributes().toString()))
+                .map(e -> e.action().wire() + " " + e.attributes().getOrDefault("name", e.attributes().toString()))
                 .toList();
     }
 
@@ -76,7 +76,7 @@ class NetworkRemovePruneTest {
                 .map(Network::name).toList());
         List<String> actions = actions();
         assertEquals(List.of("destroy old", "prune {reclaimed=0}"), actions.subList(3, 5));
-        Event prune = f.events.replay(0, Long.MAX_VALUE, e -> e.action().equals("prune")).getFirst();
+        Event prune = f.events.replay(0, Long.MAX_VALUE, e -> e.action() == Event.Action.PRUNE).getFirst();
         assertEquals("", prune.actorId());
     }
 

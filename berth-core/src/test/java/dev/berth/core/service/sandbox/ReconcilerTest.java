@@ -48,7 +48,7 @@ class ReconcilerTest {
         assertEquals(Set.of("ensure bridge", "ensure net1"), Set.copyOf(calls.subList(1, 3)), calls::toString);
         assertEquals(1, seen.size(), seen::toString);
         Event event = seen.getFirst();
-        assertEquals(Event.TYPE_NETWORK, event.type());
+        assertEquals(Event.Type.NETWORK, event.type());
         assertEquals(Reconciler.ACTION, event.action());
         assertEquals(net1.id().value(), event.actorId());
         assertEquals(Map.of("name", "net1", "type", "bridge", "repaired", "bridge br-x missing"), event.attributes());

@@ -122,11 +122,11 @@ class SandboxProcessesTest {
         launcher.exit(100, 3);
         assertEquals(3, processes.await("c1", ""));
         try (EventLog.Subscription events = f.events.subscribe(e -> { })) {
-            List<String> actions = events.backlog().stream().filter(e -> e.type().equals(Event.TYPE_CONTAINER))
-                    .map(e -> e.action() + e.attributes().getOrDefault("exitCode", "")).toList();
+            List<String> actions = events.backlog().stream().filter(e -> e.type() == Event.Type.CONTAINER)
+                    .map(e -> e.action().wire() + e.attributes().getOrDefault("exitCode", "")).toList();
             assertEquals(List.of("create", "start", "die3"), actions);
         }
-        assertEquals(ProcessState.EXITED, processes.state(s.id()).status());
+        assertEquals(ProcessState.Status.EXITED, processes.state(s.id()).status());
         assertEquals(0, processes.state(s.id()).pid());
         assertEquals("c1", processes.remove("c1", false).name());
         assertEquals(List.of(s.id()), launcher.deleted);
@@ -154,7 +154,7 @@ class SandboxProcessesTest {
         Sandbox s = run("c1", false, "sleep", "9");
         processes.kill("c1");
         assertEquals(137, processes.await("c1", "not-running"));
-        assertEquals(ProcessState.EXITED, processes.state(s.id()).status());
+        assertEquals(ProcessState.Status.EXITED, processes.state(s.id()).status());
         assertThrows(ConflictException.class, () -> processes.kill("c1"));
     }
 
@@ -176,7 +176,7 @@ class SandboxProcessesTest {
         after.restore();
         assertEquals(2, launcher.swept.size());
         ProcessState state = after.state(kept.id());
-        assertEquals(ProcessState.EXITED, state.status());
+        assertEquals(ProcessState.Status.EXITED, state.status());
         assertEquals(SandboxProcesses.UNKNOWN_EXIT, state.exitCode());
         assertThrows(NotFoundException.class, () -> f.sandboxes.resolve("gone"));
     }

@@ -70,9 +70,9 @@ class SandboxServiceTest {
         List<Event> events = f.events.replay(0, Long.MAX_VALUE, e -> true);
         Event create = events.get(events.size() - 2);
         Event connect = events.getLast();
-        assertEquals("container create " + c1.id(), create.type() + " " + create.action() + " " + create.actorId());
+        assertEquals("container create " + c1.id(), create.type().wire() + " " + create.action().wire() + " " + create.actorId());
         assertEquals("c1", create.attributes().get("name"));
-        assertEquals("network connect", connect.type() + " " + connect.action());
+        assertEquals("network connect", connect.type().wire() + " " + connect.action().wire());
         assertEquals(Map.of("container", c1.id().value(), "name", "net1", "type", "bridge"), connect.attributes());
     }
 
@@ -142,8 +142,8 @@ class SandboxServiceTest {
         f.sandboxes.connect("net2", "c1", EndpointRequest.NONE);
         assertEquals(e.ipv4(), endpoint("c1", "net2").ipv4(), "a freed address is reused at once");
         assertEquals("eth1", endpoint("c1", "net2").ifName());
-        assertEquals("network disconnect", f.events.replay(0, Long.MAX_VALUE, x -> x.action().equals("disconnect"))
-                .getFirst().type() + " disconnect");
+        assertEquals("network disconnect", f.events.replay(0, Long.MAX_VALUE, x -> x.action() == Event.Action.DISCONNECT)
+                .getFirst().type().wire() + " disconnect");
     }
 
     @Test

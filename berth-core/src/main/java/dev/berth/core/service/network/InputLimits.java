@@ -11,15 +11,15 @@ import java.util.Map;
  */
 public final class InputLimits {
     /** Network and container names, in characters. */
-    public static final int MAX_NAME = 255;
+    private static final int MAX_NAME = 255;
     /** A hostname: the kernel's {@code HOST_NAME_MAX}; {@code sethostname} refuses longer ones. */
-    public static final int MAX_HOSTNAME = 64;
+    private static final int MAX_HOSTNAME = 64;
     /** Entries of one map or list: labels, driver options, IPAM options, auxiliary addresses, aliases. */
-    public static final int MAX_ENTRIES = 256;
+    private static final int MAX_ENTRIES = 256;
     /** A label or option key, in characters. */
-    public static final int MAX_KEY = 1024;
+    private static final int MAX_KEY = 1024;
     /** A label or option value (and an alias), in characters. */
-    public static final int MAX_VALUE = 4096;
+    private static final int MAX_VALUE = 4096;
 
     private InputLimits() {
     }

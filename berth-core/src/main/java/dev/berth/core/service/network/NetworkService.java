@@ -50,10 +50,10 @@ public final class NetworkService {
     /** Over {@code state}, which the {@code SandboxService} shares. */
     public NetworkService(ServiceState state, NetworkSettings settings) {
         this.state = state;
-        this.store = state.store();
-        this.firewall = state.firewall();
-        this.clock = state.clock();
-        this.random = state.random();
+        this.store = state.dependencies().store();
+        this.firewall = state.dependencies().firewall();
+        this.clock = state.dependencies().clock();
+        this.random = state.dependencies().random();
         this.addresses = state.addresses();
         this.attachments = state.attachments();
         this.settings = settings;
@@ -62,7 +62,7 @@ public final class NetworkService {
 
     /** The log events go to ({@code GET /events} reads it). */
     public EventLog events() {
-        return state.events();
+        return state.dependencies().events();
     }
 
     /** {@link #start(DefaultBridgeSettings)} with the bridge settings given at construction. */
@@ -137,8 +137,8 @@ public final class NetworkService {
             while (snapshot.containsKey(id)) {
                 id = NetworkId.random(random);
             }
-            NetworkPlanner.World world = new NetworkPlanner.World(snapshot.values(), state.hostPrefixes().reserved(),
-                    state.driverNames(), id, clock.instant());
+            NetworkPlanner.World world = new NetworkPlanner.World(snapshot.values(),
+                    state.dependencies().hostPrefixes().reserved(), state.driverNames(), id, clock.instant());
             CreatedNetwork plan = planner.plan(request, world);
             Network network = plan.network();
             if (!network.flags().configOnly()) {

@@ -2,8 +2,6 @@ package dev.berth.core.service.sandbox;
 
 import dev.berth.core.model.Network;
 import dev.berth.core.model.Sandbox;
-import dev.berth.core.service.network.NetworkFilter;
-import dev.berth.core.service.network.NetworkService;
 import dev.berth.core.service.state.Attachment;
 import dev.berth.core.service.state.Attachments;
 import dev.berth.core.service.state.ServiceState;
@@ -12,6 +10,8 @@ import dev.berth.core.spi.EndpointJoin;
 import dev.berth.core.spi.SandboxRuntime;
 import dev.berth.core.spi.StateStore;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,12 +36,10 @@ final class KernelRestore {
     }
 
     private final ServiceState state;
-    private final NetworkService networks;
     private final Parts parts;
 
-    KernelRestore(ServiceState state, NetworkService networks, Parts parts) {
+    KernelRestore(ServiceState state, Parts parts) {
         this.state = state;
-        this.networks = networks;
         this.parts = parts;
     }
 
@@ -75,7 +73,7 @@ final class KernelRestore {
 
     Map<String, DriverWork> joinsByDriver(List<Sandbox> sandboxes) {
         Map<String, DriverWork> out = new HashMap<>();
-        for (Network network : networks.list(NetworkFilter.none())) {
+        for (Network network : byName(state.networks().values())) {
             out.computeIfAbsent(network.driver(), d -> new DriverWork(new ArrayList<>(), new ArrayList<>()))
                     .networks().add(network);
         }
@@ -88,6 +86,10 @@ final class KernelRestore {
             }
         }
         return out;
+    }
+
+    private static List<Network> byName(Collection<Network> networks) {
+        return networks.stream().sorted(Comparator.comparing(Network::name)).toList();
     }
 
     /** Re-creates a sandbox's namespace; a new path (the exec root moved) is stored. */

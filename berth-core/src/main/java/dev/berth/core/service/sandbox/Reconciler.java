@@ -85,7 +85,7 @@ public final class Reconciler {
         restore.joinsByDriver(sandboxes).forEach((driver, work) ->
                 out.addAll(state.driver(driver).drift(work.networks(), work.joins())));
         long drivers = System.nanoTime();
-        out.addAll(state.firewall().drift());
+        out.addAll(state.dependencies().firewall().drift());
         long end = System.nanoTime();
         LOG.log(System.Logger.Level.DEBUG, () -> "reconcile check of " + sandboxes.size() + " sandboxes: drivers "
                 + (drivers - start) / 1000 + " µs, firewall " + (end - drivers) / 1000 + " µs");

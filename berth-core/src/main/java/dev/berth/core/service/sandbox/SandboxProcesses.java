@@ -91,7 +91,7 @@ public final class SandboxProcesses implements AutoCloseable {
 
     /** Follows the endpoints of {@code state}'s sandboxes to keep a running process's files in step. */
     public SandboxProcesses(ServiceState state, SandboxService sandboxes, ProcessLauncher launcher) {
-        this(state, sandboxes, state.store(), launcher, state.clock());
+        this(state, sandboxes, state.dependencies().store(), launcher, state.dependencies().clock());
     }
 
     private SandboxProcesses(ServiceState state, SandboxService sandboxes, StateStore store, ProcessLauncher launcher,

@@ -65,15 +65,15 @@ public final class SandboxService {
         this.state = state;
         this.networks = networks;
         this.runtime = runtime;
-        this.store = state.store();
+        this.store = state.dependencies().store();
         this.attachments = state.attachments();
         this.addresses = state.addresses();
-        this.planner = new EndpointPlanner(addresses, state.random());
+        this.planner = new EndpointPlanner(addresses, state.dependencies().random());
         this.routes = new DefaultRoutes(state, this::attachmentsOf);
         this.rules = new SandboxRules(networks, planner, this::attachmentsOf);
         this.portPlanner = new PortPlanner(ephemeral);
-        this.ports = new PortPublisher(state.firewall(), this::attachmentsOf);
-        this.restore = new KernelRestore(state, networks, new KernelRestore.Parts(runtime, store, routes, ports,
+        this.ports = new PortPublisher(state.dependencies().firewall(), this::attachmentsOf);
+        this.restore = new KernelRestore(state, new KernelRestore.Parts(runtime, store, routes, ports,
                 this::attachmentsOf));
     }
 
@@ -102,7 +102,7 @@ public final class SandboxService {
         InputLimits.sandbox(request.name(), request.hostname(), request.endpoints().size());
         return state.write(() -> {
             String name = request.name().isEmpty()
-                    ? SandboxNames.generate(state.random(), n -> attachments.sandboxNamed(n).isPresent())
+                    ? SandboxNames.generate(state.dependencies().random(), n -> attachments.sandboxNamed(n).isPresent())
                     : SandboxNames.check(request.name());
             attachments.sandboxNamed(name).ifPresent(other -> {
                 throw new ConflictException("Conflict. The container name \"/" + name
@@ -113,9 +113,9 @@ public final class SandboxService {
             List<EndpointPlan> planned = rules.plan(mode, request);
             List<PublishedPort> published = mode.equals(Sandbox.MODE_HOST) ? List.of()
                     : portPlanner.plan(request.ports(), heldPorts());
-            SandboxId id = SandboxId.random(state.random());
+            SandboxId id = SandboxId.random(state.dependencies().random());
             while (attachments.sandbox(id).isPresent()) {
-                id = SandboxId.random(state.random());
+                id = SandboxId.random(state.dependencies().random());
             }
             Undo undo = new Undo();
             try {
@@ -126,7 +126,7 @@ public final class SandboxService {
                     undo.push(() -> runtime.deleteNamespace(made));
                 }
                 Sandbox sandbox = new Sandbox(id, name, request.hostname().isEmpty() ? id.shortId() : request.hostname(),
-                        path, state.clock().instant(), mode, published);
+                        path, state.dependencies().clock().instant(), mode, published);
                 store.putSandbox(sandbox);
                 attachments.putSandbox(sandbox);
                 undo.push(() -> {

@@ -8,9 +8,7 @@ import dev.berth.core.service.event.ChangeEvents;
 import dev.berth.core.service.event.EventLog;
 import dev.berth.core.service.event.FilterTime;
 import dev.berth.core.spi.Firewall;
-import dev.berth.core.spi.HostPrefixes;
 import dev.berth.core.spi.NetworkDriver;
-import dev.berth.core.spi.StateStore;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,7 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
-import java.util.random.RandomGenerator;
 
 /**
  * The state the network and sandbox services share, in one object handed to both: the network
@@ -160,28 +157,8 @@ public final class ServiceState {
         return PublishedPorts.all(attachments, this::network);
     }
 
-    public StateStore store() {
-        return dependencies.store();
-    }
-
-    public Firewall firewall() {
-        return dependencies.firewall();
-    }
-
-    public HostPrefixes hostPrefixes() {
-        return dependencies.hostPrefixes();
-    }
-
-    /** The buffered {@code /events} log (it follows the change stream). */
-    public EventLog events() {
-        return dependencies.events();
-    }
-
-    public Clock clock() {
-        return dependencies.clock();
-    }
-
-    public RandomGenerator random() {
-        return dependencies.random();
+    /** The ports and the sources of time and randomness; {@code events()} is the buffered {@code /events} log. */
+    public NetworkDependencies dependencies() {
+        return dependencies;
     }
 }

@@ -9,11 +9,12 @@ import java.util.function.Consumer;
  * The one path every {@link Change} takes to its subscribers. Two kinds of subscriber, chosen by
  * what they may do, so the lock order is decided here and not by each subscriber:
  * <ul>
- *   <li>{@link #onChange}: called at once, on the changing thread, while the write lock of
- *       {@link ServiceState} is held: in the order of the changes, and before the change's caller
- *       returns, so a client that sees its request answered sees the subscriber's state too
- *       (the event log, the DNS name table). Must not block, do slow I/O or take another lock that a
- *       writer may hold.</li>
+ *   <li>{@link #onChange}: called at once, on the changing thread: for changes of networks,
+ *       sandboxes and endpoints while the write lock of {@link ServiceState} is held, so in the order
+ *       of the changes and before the change's caller returns (a client that sees its request
+ *       answered sees the subscriber's state too: the event log, the DNS name table). A process's
+ *       start and exit are reported from outside the lock, possibly on another thread. Must not
+ *       block, do slow I/O or take another lock that a writer may hold.</li>
  *   <li>{@link #afterChange}: called on the changing thread once the write lock is released (at
  *       once for a change made outside it), before the change's caller returns. May take its own
  *       locks and do I/O (a running process's {@code hosts} and {@code resolv.conf}); sees the

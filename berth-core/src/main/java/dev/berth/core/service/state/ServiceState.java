@@ -62,25 +62,27 @@ public final class ServiceState {
 
     /**
      * Runs a change under the write lock and returns its result; then, once the lock is released,
-     * hands the changes it published to the {@code afterChange} subscribers. A nested call runs
-     * inside the outer one.
+     * hands the changes it published to the {@code afterChange} subscribers (also when the change
+     * failed part-way). A nested call runs inside the outer one, which delivers.
      */
     public <T> T write(Supplier<T> change) {
         if (Thread.holdsLock(lock)) {
             return change.get();
         }
-        List<Change> made;
-        T result;
-        synchronized (lock) {
-            try {
-                result = change.get();
-            } finally {
-                made = List.copyOf(pending);
-                pending.clear();
+        List<Change> made = List.of();
+        try {
+            synchronized (lock) {
+                try {
+                    return change.get();
+                } finally {
+                    made = List.copyOf(pending);
+                    pending.clear();
+                }
             }
+        } finally {
+            // Also after a failure: what was published before it stands, and its subscribers saw it inline.
+            made.forEach(changes::deliverDeferred);
         }
-        made.forEach(changes::deliverDeferred);
-        return result;
     }
 
     /** {@link #write(Supplier)} for a change without a result. */

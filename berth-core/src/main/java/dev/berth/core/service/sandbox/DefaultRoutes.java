@@ -15,7 +15,7 @@ import java.util.function.Function;
 
 /**
  * Keeps each sandbox's default routes on the endpoints {@link GatewayChoice} picks, telling the
- * drivers only what changed. Callers hold the network write lock.
+ * drivers only what changed. Callers run inside {@code ServiceState.write}.
  */
 final class DefaultRoutes {
     private static final System.Logger LOG = System.getLogger(DefaultRoutes.class.getName());

@@ -1,13 +1,6 @@
 package dev.berth.core.service.sandbox;
 
-import dev.berth.core.model.Endpoint;
 import dev.berth.core.model.EndpointId;
-import dev.berth.core.model.IpAddresses;
-import dev.berth.core.model.Network;
-import dev.berth.core.model.NetworkId;
-import dev.berth.core.model.PortBinding;
-import dev.berth.core.model.PredefinedNetworks;
-import dev.berth.core.model.PublishedPort;
 import dev.berth.core.model.Sandbox;
 import dev.berth.core.model.SandboxId;
 import dev.berth.core.service.state.Attachment;
@@ -15,9 +8,6 @@ import dev.berth.core.service.state.GatewayChoice;
 import dev.berth.core.service.state.PublishedPorts;
 import dev.berth.core.spi.Firewall.SandboxPorts;
 import dev.berth.core.spi.Firewall;
-import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +19,7 @@ import java.util.function.Function;
  * its IPv4 default route (else its IPv6 one), as {@link GatewayChoice} picks it. One endpoint
  * only, because a host address and port can lead to one place; and like Docker, ports follow the
  * default gateway, so an internal network never publishes. The firewall key is the endpoint id.
- * Callers hold the network write lock.
+ * Callers run inside {@code ServiceState.write}.
  */
 final class PortPublisher {
     private static final System.Logger LOG = System.getLogger(PortPublisher.class.getName());

@@ -1,6 +1,5 @@
 package dev.berth.core.service.sandbox;
 
-import dev.berth.core.model.Network;
 import dev.berth.core.model.NetworkId;
 import dev.berth.core.model.Sandbox;
 import dev.berth.core.service.event.Change;

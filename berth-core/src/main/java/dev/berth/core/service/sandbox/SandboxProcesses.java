@@ -46,7 +46,7 @@ import java.util.stream.Collectors;
  * sandbox is on a user-defined network.
  *
  * <p>Locks: this object's monitor guards the entries; it may be held while calling the
- * {@link SandboxService} (which takes the network write lock), never the other way round. Waiting
+ * {@link SandboxService} (which takes the write lock of {@code ServiceState}), never the other way round. Waiting
  * for an exit happens outside the monitor, since the exit callback needs it.
  */
 public final class SandboxProcesses implements AutoCloseable {
@@ -228,7 +228,7 @@ public final class SandboxProcesses implements AutoCloseable {
     }
 
     /**
-     * After a connect or disconnect (outside the network write lock): a running process's
+     * After a connect or disconnect (delivered by the change stream once the write lock is released): a running process's
      * {@code hosts} and {@code resolv.conf} follow the sandbox's endpoints. Under this monitor, so
      * it is ordered with {@link #start} and reads the endpoints as they are now: the last call
      * writes the latest state whatever order concurrent changes finish in. A failure is logged;

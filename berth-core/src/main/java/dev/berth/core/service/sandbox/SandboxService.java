@@ -28,12 +28,12 @@ import dev.berth.core.spi.StateStore;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Sandbox use cases: create (namespace, then endpoints), connect, disconnect, remove, and the
- * start-up restore of their kernel state. Changes hold the {@link NetworkService}'s write lock, so
- * networks, sandboxes and addresses change under one lock; reads use snapshots.
+ * start-up restore of their kernel state. Changes run inside {@link ServiceState#write}, the one
+ * lock shared with {@link NetworkService}, so networks, sandboxes and addresses change together;
+ * reads use snapshots. Every change is reported on the state's change stream.
  *
  * <p>Order of a change: validate everything, then store, then kernel, each step with its undo.
  * Disconnect and remove update the store first; the kernel objects follow and a crash in

@@ -17,7 +17,7 @@ import java.util.Optional;
 /**
  * The taken addresses of every network, one {@link AddressPool} per pool. Nothing of it is stored:
  * like Docker's built-in IPAM it is rebuilt at start-up from the stored networks (gateways and
- * auxiliary addresses) and endpoints. Not thread-safe: callers hold the network write lock.
+ * auxiliary addresses) and endpoints. Not thread-safe: callers run inside {@code ServiceState.write}.
  */
 public final class AddressBook {
     private final Map<NetworkId, List<AddressPool>> pools = new HashMap<>();

@@ -16,8 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The sandboxes and endpoints in memory, indexed by id, name, sandbox and network. Every change
  * touches only the entries of the sandbox or endpoint it concerns, so a change costs the same at
- * 1000 sandboxes as at one. Changes are made under the network write lock (and this object's
- * monitor); readers never wait: the indexes are concurrent maps whose values are immutable (a
+ * 1000 sandboxes as at one. Changes are made inside {@link ServiceState#write} (and under this
+ * object's monitor); readers never wait: the indexes are concurrent maps whose values are immutable (a
  * sandbox's endpoint list is replaced, not changed). A reader that looks at two indexes during a
  * change may see the state before it in one and after it in the other, never a torn entry.
  */

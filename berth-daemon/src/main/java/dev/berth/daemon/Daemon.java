@@ -7,7 +7,7 @@ import dev.berth.core.service.sandbox.Reconciler;
 import dev.berth.core.service.sandbox.SandboxProcesses;
 import dev.berth.core.service.sandbox.SandboxService;
 import dev.berth.core.service.state.ChangeStream;
-import dev.berth.core.service.state.NetworkDependencies;
+import dev.berth.core.service.state.ServiceDependencies;
 import dev.berth.core.service.state.ServiceState;
 import dev.berth.daemon.api.ApiContext;
 import dev.berth.daemon.api.ApiServer;
@@ -96,7 +96,7 @@ final class Daemon {
         opened.push(runtime);
         BridgeDriver bridge = new BridgeDriver(netlink, reaper, random);
         opened.push(bridge);
-        NetworkDependencies dependencies = new NetworkDependencies(store,
+        ServiceDependencies dependencies = new ServiceDependencies(store,
                 List.of(bridge, new HostDriver(), new NullDriver()), new SysctlFirewall(new NftFirewall(nft)),
                 new NetlinkHostPrefixes(netlink, Path.of("/etc/resolv.conf")), new EventLog(), Clock.systemUTC(),
                 random);

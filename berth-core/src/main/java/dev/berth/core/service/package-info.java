@@ -16,7 +16,7 @@
  * over the same {@code ServiceState}.
  *
  * <pre>{@code
- * ServiceState state = new ServiceState(new NetworkDependencies(store, List.of(bridge, host, none), firewall,
+ * ServiceState state = new ServiceState(new ServiceDependencies(store, List.of(bridge, host, none), firewall,
  *         hostPrefixes, new EventLog(), clock, random));
  * NetworkService networks = new NetworkService(state, new NetworkSettings(engineId, pools, bridgeSettings));
  * networks.start();

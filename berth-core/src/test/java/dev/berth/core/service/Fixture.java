@@ -10,7 +10,7 @@ import dev.berth.core.service.network.NetworkService;
 import dev.berth.core.service.network.NetworkSettings;
 import dev.berth.core.service.network.PoolRequest;
 import dev.berth.core.service.sandbox.SandboxService;
-import dev.berth.core.service.state.NetworkDependencies;
+import dev.berth.core.service.state.ServiceDependencies;
 import dev.berth.core.service.state.ServiceState;
 import dev.berth.core.spi.HostPrefixes;
 import java.time.Clock;
@@ -44,7 +44,7 @@ public final class Fixture {
 
     public Fixture(List<PoolSpec> pools) {
         HostPrefixes host = () -> List.copyOf(hostReserved);
-        state = new ServiceState(new NetworkDependencies(store,
+        state = new ServiceState(new ServiceDependencies(store,
                 List.of(bridge, new RecordingDriver("host"), new RecordingDriver("null")), firewall, host, events, clock,
                 new SplittableRandom(7)));
         service = new NetworkService(state, new NetworkSettings(ENGINE_ID, pools, BRIDGE));
@@ -60,7 +60,7 @@ public final class Fixture {
 
     /** A second service over the same store, driver and firewall: the daemon after a restart. */
     public Restarted restarted(long seed) {
-        ServiceState again = new ServiceState(new NetworkDependencies(store,
+        ServiceState again = new ServiceState(new ServiceDependencies(store,
                 List.of(bridge, new RecordingDriver("host"), new RecordingDriver("null")), firewall,
                 HostPrefixes.none(), new EventLog(), clock, new SplittableRandom(seed)));
         return new Restarted(again, new NetworkService(again, new NetworkSettings(ENGINE_ID, List.of(), BRIDGE)));

@@ -8,7 +8,7 @@ import dev.berth.core.service.network.DefaultBridgeSettings;
 import dev.berth.core.service.network.NetworkService;
 import dev.berth.core.service.network.NetworkSettings;
 import dev.berth.core.service.sandbox.SandboxService;
-import dev.berth.core.service.state.NetworkDependencies;
+import dev.berth.core.service.state.ServiceDependencies;
 import dev.berth.core.service.state.ServiceState;
 import dev.berth.core.spi.HostPrefixes;
 import java.nio.file.Path;
@@ -61,7 +61,7 @@ final class TestDaemon implements AutoCloseable {
 
     /** The state both services share, over an in-memory store and drivers that do nothing. */
     static ServiceState state(Clock clock) {
-        return new ServiceState(new NetworkDependencies(new InMemoryStore(),
+        return new ServiceState(new ServiceDependencies(new InMemoryStore(),
                 List.of(new NoopNetworkDriver("bridge"), new NoopNetworkDriver("host"), new NoopNetworkDriver("null")),
                 new RecordingFirewall(), HostPrefixes.none(), new EventLog(), clock, new Random(42)));
     }

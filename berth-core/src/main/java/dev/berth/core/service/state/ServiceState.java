@@ -22,7 +22,7 @@ import java.util.function.Supplier;
 /**
  * The state the network and sandbox services share, in one object handed to both: the network
  * snapshot, the sandboxes and endpoints ({@link Attachments}), the taken addresses
- * ({@link AddressBook}), the drivers by name, the ports ({@link NetworkDependencies}) and the
+ * ({@link AddressBook}), the drivers by name, the ports ({@link ServiceDependencies}) and the
  * {@link ChangeStream}, with the one write lock that guards every change of them.
  *
  * <p>Reads never wait: the snapshot is an immutable map swapped on change and {@code Attachments}
@@ -39,7 +39,7 @@ import java.util.function.Supplier;
  * subscribers (which may take lock 1) are called only once the outermost {@code write} has released it.
  */
 public final class ServiceState {
-    private final NetworkDependencies dependencies;
+    private final ServiceDependencies dependencies;
     private final Map<String, NetworkDriver> drivers;
     private final Object lock = new Object();
     private final Attachments attachments = new Attachments();
@@ -50,7 +50,7 @@ public final class ServiceState {
     private volatile Map<NetworkId, Network> networks = Map.of();
 
     /** The event log of {@code dependencies} follows the change stream from here on. */
-    public ServiceState(NetworkDependencies dependencies) {
+    public ServiceState(ServiceDependencies dependencies) {
         this.dependencies = dependencies;
         Map<String, NetworkDriver> byName = new LinkedHashMap<>();
         dependencies.drivers().forEach(d -> byName.put(d.name(), d));
@@ -160,7 +160,7 @@ public final class ServiceState {
     }
 
     /** The ports and the sources of time and randomness; {@code events()} is the buffered {@code /events} log. */
-    public NetworkDependencies dependencies() {
+    public ServiceDependencies dependencies() {
         return dependencies;
     }
 }

@@ -2,7 +2,7 @@
  * The state the network and sandbox services share, as one explicit object: {@link
  * dev.berth.core.service.state.ServiceState} holds the network snapshot, the sandboxes and
  * endpoints ({@code Attachments}), the taken addresses ({@code AddressBook}), the drivers by name,
- * the ports ({@code NetworkDependencies}), the {@code ChangeStream}, and the one write lock. The
+ * the ports ({@code ServiceDependencies}), the {@code ChangeStream}, and the one write lock. The
  * daemon makes it once and hands it to both services; neither reaches into the other for it.
  *
  * <pre>{@code

@@ -13,7 +13,7 @@ import dev.berth.core.service.InMemoryStore;
 import dev.berth.core.service.RecordingDriver;
 import dev.berth.core.service.RecordingFirewall;
 import dev.berth.core.service.event.EventLog;
-import dev.berth.core.service.state.NetworkDependencies;
+import dev.berth.core.service.state.ServiceDependencies;
 import dev.berth.core.service.state.ServiceState;
 import dev.berth.core.spi.HostPrefixes;
 import java.time.Clock;
@@ -35,7 +35,7 @@ class NetworkServiceTest {
     private final Clock clock = Clock.fixed(Instant.parse("2026-11-28T01:02:03.123456789Z"), ZoneOffset.UTC);
 
     private NetworkService service(long seed) {
-        return new NetworkService(new ServiceState(new NetworkDependencies(store,
+        return new NetworkService(new ServiceState(new ServiceDependencies(store,
                 List.of(bridge, new RecordingDriver("host"), new RecordingDriver("null")), firewall,
                 HostPrefixes.none(), new EventLog(), clock, new SplittableRandom(seed))), NetworkSettings.defaults());
     }

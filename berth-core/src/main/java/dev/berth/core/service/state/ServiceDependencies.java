@@ -22,10 +22,10 @@ import java.util.random.RandomGenerator;
  * @param clock        creation times, event times and prune's {@code until}
  * @param random       network ids
  */
-public record NetworkDependencies(StateStore store, List<NetworkDriver> drivers, Firewall firewall,
+public record ServiceDependencies(StateStore store, List<NetworkDriver> drivers, Firewall firewall,
                                   HostPrefixes hostPrefixes,
                                   EventLog events, Clock clock, RandomGenerator random) {
-    public NetworkDependencies {
+    public ServiceDependencies {
         Objects.requireNonNull(store, "store");
         drivers = List.copyOf(drivers);
         Objects.requireNonNull(firewall, "firewall");

@@ -8,9 +8,9 @@ import java.lang.instrument.Instrumentation;
  * production code knows nothing of it and pays nothing when it is absent.
  *
  * <p>Options, comma-separated {@code key=value}: {@code trace=<file>} appends one line per point
- * hit, {@code arm=<file>} counts points only once that file exists (so set-up requests are not
- * counted), {@code crash=<point>} SIGKILLs the daemon just before the named point runs (a point is
- * {@code <name>#<occurrence>}, see {@link Probe}).
+ * hit; {@code arm=<file>} counts points only while that file exists (so set-up requests are not
+ * counted), and its content names the point at which to SIGKILL the daemon, just before the step
+ * runs (a point is {@code <name>#<occurrence>}, see {@link Probe}; empty content: trace only).
  *
  * <p>The one static field is the bridge from the instrumented bytecode (which can only call a
  * static method) to the probe of this JVM; it is set once in {@link #premain} and never changed.

@@ -57,9 +57,9 @@ final class PointNames {
         return out.toString();
     }
 
-    /** A thread name without its counters. */
+    /** A thread name without its counters and ids ({@code netns-4cd2c4acbddb} is {@code netns-*}). */
     static String stable(String name) {
-        return name.replaceAll("\\d+", "N");
+        return name.replaceAll("[0-9a-f]{6,}|\\d+", "*");
     }
 
     static String oneLine(Object detail) {

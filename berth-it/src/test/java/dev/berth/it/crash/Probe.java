@@ -31,36 +31,31 @@ final class Probe {
 
     private final Path trace;
     private final Path arm;
-    private final String crashAt;
     private final Map<String, Integer> counts = new ConcurrentHashMap<>();
-    private volatile boolean armed;
+    private boolean armed;
+    private String crashAt = "";
 
-    private Probe(Path trace, Path arm, String crashAt) {
+    private Probe(Path trace, Path arm) {
         this.trace = trace;
         this.arm = arm;
-        this.crashAt = crashAt;
-        this.armed = arm == null;
     }
 
     static Probe fromOptions(String options) {
         Path trace = null;
         Path arm = null;
-        String crash = null;
         for (String option : options.split(",")) {
             int eq = option.indexOf('=');
-            if (eq < 0) {
-                continue;
-            }
-            String value = option.substring(eq + 1);
-            switch (option.substring(0, eq)) {
-                case "trace" -> trace = Path.of(value);
-                case "arm" -> arm = Path.of(value);
-                // '%2C' lets a point name carry a comma through the option string
-                case "crash" -> crash = value.replace("%2C", ",");
+            String key = eq < 0 ? option : option.substring(0, eq);
+            switch (key) {
+                case "trace" -> trace = Path.of(option.substring(eq + 1));
+                case "arm" -> arm = Path.of(option.substring(eq + 1));
                 default -> throw new IllegalArgumentException("crash agent: unknown option " + option);
             }
         }
-        return new Probe(trace, arm, crash);
+        if (arm == null) {
+            throw new IllegalArgumentException("crash agent: arm=<file> is required");
+        }
+        return new Probe(trace, arm);
     }
 
     /** Records that a site was instrumented (a line starting with {@code # site}). */
@@ -69,11 +64,9 @@ final class Probe {
     }
 
     void hit(String kind, Object detail) {
-        if (!armed) {
-            if (!Files.exists(arm)) {
-                return;
-            }
-            armed = true;
+        String target = armedTarget();
+        if (target == null) {
+            return;
         }
         String what = PointNames.what(kind, detail);
         if (what == null) {
@@ -83,9 +76,31 @@ final class Probe {
         int n = counts.merge(name, 1, Integer::sum);
         String point = name + "#" + n;
         append(point + "\t" + Thread.currentThread().getName() + "\t" + PointNames.oneLine(detail));
-        if (point.equals(crashAt)) {
+        if (point.equals(target)) {
             append("# KILL " + point);
             Suicide.now();
+        }
+    }
+
+    /**
+     * Null while the arm file is absent; else the point to kill at (its content, empty for a trace
+     * only). Counting starts afresh each time the file appears, so one daemon serves many rounds.
+     */
+    private synchronized String armedTarget() {
+        boolean present = Files.exists(arm);
+        if (present != armed) {
+            armed = present;
+            counts.clear();
+            crashAt = present ? readTarget() : "";
+        }
+        return present ? crashAt : null;
+    }
+
+    private String readTarget() {
+        try {
+            return Files.readString(arm).strip();
+        } catch (IOException e) {
+            return ""; // removed between the check and the read: this round ends anyway
         }
     }
 

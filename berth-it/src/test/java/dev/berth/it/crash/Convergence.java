@@ -2,14 +2,12 @@ package dev.berth.it.crash;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.it.Traffic;
 import dev.berth.it.fixture.CommandResult;
 import dev.berth.it.fixture.HostFixture;
 import dev.berth.it.fixture.Testbed;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,28 +24,6 @@ import java.util.TreeMap;
  */
 final class Convergence {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String PYTHON = "/usr/bin/python3";
-    private static final String SERVER = """
-            import socket, sys
-            s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
-            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
-            s.bind(('::', int(sys.argv[1])))
-            s.listen(4)
-            print('ready', flush=True)
-            c, a = s.accept()
-            c.sendall(b'crash-harness\\n')
-            c.close()
-            """;
-    private static final String CLIENT = """
-            import socket, sys
-            try:
-                c = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=2)
-                print(c.recv(200).decode().strip())
-            except Exception as e:
-                print('FAIL ' + type(e).__name__)
-            """;
-
     private final Testbed bed;
     private final List<String> problems = new ArrayList<>();
 
@@ -183,37 +159,20 @@ final class Convergence {
             int containerPort = Integer.parseInt(e.getKey().substring(0, e.getKey().indexOf('/')));
             int hostPort = e.getValue().get(0).path("HostPort").asInt();
             String answer = throughPort(netns, containerPort, hostPort);
-            if (!answer.equals("crash-harness")) {
+            if (!answer.equals(HostFixture.UPSTREAM_V4)) {
                 problems.add("container " + name + ": published port " + hostPort + "->" + e.getKey()
                         + " does not answer from upstream (" + answer + ")");
             }
         }
     }
 
-    /** Serves one connection in the sandbox and connects from the upstream namespace to the host's uplink address. */
+    /** Serves in the sandbox and connects from the upstream namespace to the host's uplink address. */
     private String throughPort(Path netns, int containerPort, int hostPort) {
-        Process server = null;
-        try {
-            server = new ProcessBuilder("nsenter", "--net=" + netns, PYTHON, "-c", SERVER,
-                    Integer.toString(containerPort)).redirectErrorStream(true).start();
-            String first = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))
-                    .readLine();
-            if (!"ready".equals(first)) {
-                return "server did not start: " + first;
-            }
-            return bed.run(HostFixture.inNamespace(bed.host().upstreamNs(), PYTHON, "-c", CLIENT, HostFixture.HOST_V4,
-                    Integer.toString(hostPort))).stdout().strip();
-        } catch (IOException e) {
-            return "cannot start server: " + e;
-        } finally {
-            if (server != null) {
-                server.destroyForcibly();
-                try {
-                    server.waitFor();
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                }
-            }
+        try (Traffic traffic = new Traffic(bed)) {
+            traffic.serve(netns, containerPort);
+            return traffic.connect(Traffic.named(bed.host().upstreamNs()), HostFixture.HOST_V4, hostPort);
+        } catch (AssertionError e) {
+            return String.valueOf(e.getMessage());
         }
     }
 
@@ -248,9 +207,9 @@ final class Convergence {
     }
 
     private boolean ping(Path netns, String address) {
+        Traffic traffic = new Traffic(bed);
         for (int attempt = 0; attempt < 3; attempt++) {
-            CommandResult r = inNs(netns, "ping", address.contains(":") ? "-6" : "-4", "-c", "1", "-W", "1", address);
-            if (r.exitCode() == 0) {
+            if (traffic.ping(netns, address)) {
                 return true;
             }
         }

@@ -24,6 +24,7 @@ import java.util.TreeMap;
  */
 final class Convergence {
     private static final ObjectMapper JSON = new ObjectMapper();
+
     private final Testbed bed;
     private final List<String> problems = new ArrayList<>();
 

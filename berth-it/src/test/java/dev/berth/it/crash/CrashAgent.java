@@ -28,10 +28,10 @@ public final class CrashAgent {
     }
 
     /** Called from the first instruction of every instrumented method. */
-    public static void hit(String site, Object detail) {
+    public static void hit(String site, Object detail, Object extra) {
         Probe p = probe;
         if (p != null) {
-            p.hit(site, detail);
+            p.hit(site, detail, extra);
         }
     }
 }

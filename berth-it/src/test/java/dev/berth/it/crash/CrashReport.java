@@ -9,6 +9,7 @@ import java.util.Map;
 final class CrashReport {
     private final String operation;
     private final Map<String, List<String>> failures = new LinkedHashMap<>();
+    private final java.util.Set<String> triedPoints = new java.util.HashSet<>();
     private final List<String> notes = new ArrayList<>();
     private List<String> points = List.of();
     private List<String> tracedRunProblems = List.of();
@@ -28,6 +29,7 @@ final class CrashReport {
 
     void tried(String point, List<String> problems) {
         tried++;
+        triedPoints.add(point);
         if (!problems.isEmpty()) {
             failures.put(point, List.copyOf(problems));
         }
@@ -61,13 +63,21 @@ final class CrashReport {
         return tracedRunProblems;
     }
 
-    /** A readable block: the figure, then every failing point with its problems. */
+    /**
+     * A readable block: the figure, every point in trace order marked {@code ok}, {@code FAILED}
+     * or {@code -} (not tried), then every failing point with its problems.
+     */
     String describe() {
         StringBuilder out = new StringBuilder();
         out.append(operation).append(": ").append(pointCount()).append(" points, tried ").append(tried)
                 .append(", converged ").append(converged()).append('\n');
         if (!tracedRunProblems.isEmpty()) {
             out.append("  run without a kill: ").append(tracedRunProblems).append('\n');
+        }
+        for (int i = 0; i < points.size(); i++) {
+            String p = points.get(i);
+            String mark = failures.containsKey(p) ? "FAILED" : triedPoints.contains(p) ? "ok" : "-";
+            out.append(String.format("  %3d %-6s %s%n", i + 1, mark, p));
         }
         failures.forEach((point, problems) -> {
             out.append("  FAILED ").append(point).append('\n');

@@ -21,15 +21,22 @@ import java.util.function.Consumer;
  * mount, unmount and unlink (namespace files), namespace creation, libnftables transaction, store
  * transaction, process start/kill, sandbox file change, and the reply to a changing API request.
  * At the first instruction of each such method the transformer inserts
- * {@code CrashAgent.hit("<site>", <argument>)}.
+ * {@code CrashAgent.hit("<site>", <argument>, <argument>)}.
  *
  * <p>This table is the coupling to the daemon's internals: a renamed method silently stops being
  * a kill point, so the IT checks that every row was instrumented (see {@link Probe#instrumented}).
  */
 final class CrashSites implements ClassFileTransformer {
 
-    /** A method to instrument; {@code arg} is the parameter passed as detail, -1 for none. */
-    record Site(String owner, String method, String descriptor, String kind, int arg) {
+    /**
+     * A method to instrument; {@code arg} and {@code extra} are the parameters passed as detail
+     * and extra (-1: none).
+     */
+    record Site(String owner, String method, String descriptor, String kind, int arg, int extra) {
+        Site(String owner, String method, String descriptor, String kind, int arg) {
+            this(owner, method, descriptor, kind, arg, -1);
+        }
+
         boolean matches(MethodModel m) {
             return m.methodName().equalsString(method)
                     && (descriptor == null || m.methodType().equalsString(descriptor));
@@ -41,7 +48,7 @@ final class CrashSites implements ClassFileTransformer {
     }
 
     static final List<Site> SITES = List.of(
-            new Site("dev/berth/kernel/netlink/NetlinkSocket", "request", null, "netlink", 1),
+            new Site("dev/berth/kernel/netlink/NetlinkSocket", "request", null, "netlink", 1, 0),
             new Site("dev/berth/kernel/sysctl/Sysctl", "write", "(Ljava/lang/String;Ljava/lang/String;)V", "sysctl", 0),
             new Site("dev/berth/kernel/netns/NetNs", "create", null, "netns-create", 0),
             new Site("dev/berth/kernel/ffm/Libc", "mount", null, "mount", 1),
@@ -59,7 +66,7 @@ final class CrashSites implements ClassFileTransformer {
 
     private static final ClassDesc AGENT = ClassDesc.of(CrashAgent.class.getName());
     private static final MethodTypeDesc HIT = MethodTypeDesc.of(ConstantDescs.CD_void, ConstantDescs.CD_String,
-            ConstantDescs.CD_Object);
+            ConstantDescs.CD_Object, ConstantDescs.CD_Object);
 
     private final Consumer<String> onInstrumented;
 
@@ -109,7 +116,8 @@ final class CrashSites implements ClassFileTransformer {
             @Override
             public void atStart(CodeBuilder b) {
                 b.ldc(site.kind());
-                loadDetail(b, site, m);
+                load(b, site.arg(), m);
+                load(b, site.extra(), m);
                 b.invokestatic(AGENT, "hit", HIT);
             }
 
@@ -120,14 +128,15 @@ final class CrashSites implements ClassFileTransformer {
         };
     }
 
-    private static void loadDetail(CodeBuilder b, Site site, MethodModel m) {
+    /** Pushes parameter {@code arg} (a reference) of the method, or null. */
+    private static void load(CodeBuilder b, int arg, MethodModel m) {
         List<ClassDesc> params = m.methodTypeSymbol().parameterList();
-        if (site.arg() < 0 || site.arg() >= params.size() || params.get(site.arg()).isPrimitive()) {
+        if (arg < 0 || arg >= params.size() || params.get(arg).isPrimitive()) {
             b.aconst_null();
             return;
         }
         int slot = m.flags().has(AccessFlag.STATIC) ? 0 : 1;
-        for (int i = 0; i < site.arg(); i++) {
+        for (int i = 0; i < arg; i++) {
             ClassDesc p = params.get(i);
             slot += p.equals(ConstantDescs.CD_long) || p.equals(ConstantDescs.CD_double) ? 2 : 1;
         }

@@ -15,17 +15,44 @@ final class PointNames {
     }
 
     static String what(String kind, Object detail) {
+        return what(kind, detail, null);
+    }
+
+    /**
+     * For netlink, {@code extra} is the request ({@code NlWriter}): a GET that follows a change
+     * under the same action (the check that a created link exists) is named {@code check after
+     * <action>}, since a kill there is a kill right after the change; a plain GET is no point.
+     */
+    static String what(String kind, Object detail, Object extra) {
         return switch (kind) {
             case "netlink" -> {
                 String action = String.valueOf(detail);
-                yield action.startsWith("get ") || action.startsWith("list ") ? null
-                        : words(action) + (action.contains(" in ") ? " (other netns)" : "");
+                String where = action.contains(" in ") ? " (other netns)" : "";
+                if (action.startsWith("get ") || action.startsWith("list ")) {
+                    yield null;
+                }
+                yield (isGet(extra) ? "check after " : "") + words(action) + where;
             }
             case "store" -> words(String.valueOf(detail));
             case "sysctl", "netns-create", "mount", "umount", "unlink" -> path(String.valueOf(detail));
             case "api-reply" -> request(detail);
             default -> "";
         };
+    }
+
+    /** rtnetlink GET requests have type 18, 22, 26, 30...: type % 4 == 2 (RTM_NEWxxx is 16 + 4k). */
+    private static boolean isGet(Object request) {
+        if (request == null) {
+            return false;
+        }
+        try {
+            java.lang.reflect.Field buf = request.getClass().getDeclaredField("buf");
+            buf.setAccessible(true);
+            int type = ((java.nio.ByteBuffer) buf.get(request)).getShort(4) & 0xffff;
+            return type >= 16 && type % 4 == 2;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** The leading words of an action, up to the first that names a particular object. */

@@ -63,12 +63,12 @@ final class Probe {
         append("# site " + label);
     }
 
-    void hit(String kind, Object detail) {
+    void hit(String kind, Object detail, Object extra) {
         String target = armedTarget();
         if (target == null) {
             return;
         }
-        String what = PointNames.what(kind, detail);
+        String what = PointNames.what(kind, detail, extra);
         if (what == null) {
             return; // a read (netlink GET, API GET/HEAD): no state to cut in half
         }

@@ -90,12 +90,37 @@ class CrashIT {
         text.append("CRASH mode ").append(mode).append(": ").append(points)
                 .append(" distinct kill points in ").append(reports.size()).append(" operations\n");
         reports.forEach(r -> text.append(r.describe()));
+        text.append(categories());
         text.append("CRASH kill points tried / converged: ").append(tried).append(" / ").append(converged).append('\n');
         System.out.print(text);
         Path target = Path.of("target");
         if (Files.isDirectory(target)) {
             Files.writeString(target.resolve("crash-report.txt"), text);
         }
+    }
+
+    /** How many failing points showed each kind of problem (a point can show several). */
+    private String categories() {
+        java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
+        for (CrashReport r : reports) {
+            for (List<String> problems : r.failures().values()) {
+                problems.stream().map(CrashIT::category).distinct().forEach(c -> counts.merge(c, 1, Integer::sum));
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        counts.forEach((c, n) -> out.append("CRASH failing points with ").append(c).append(": ").append(n).append('\n'));
+        return out.toString();
+    }
+
+    private static String category(String problem) {
+        for (String prefix : List.of("failed start", "acknowledged change lost", "unacknowledged change",
+                "point not reached", "harness error", "daemon died")) {
+            if (problem.startsWith(prefix)) {
+                return prefix;
+            }
+        }
+        int colon = problem.indexOf(':');
+        return colon > 0 ? problem.substring(0, colon) : problem;
     }
 
     private static void delete(Path dir) {

@@ -128,6 +128,7 @@ final class CrashCampaign implements AutoCloseable {
     private List<String> killAt(CrashOperation op, String point) {
         List<String> problems = new ArrayList<>();
         op.setup().accept(bed, marker);
+        List<String> runningBefore = CrashOperation.running(bed);
         long from = traceLength();
         arm(point);
         CommandResult result = op.act().apply(bed, marker);
@@ -147,6 +148,13 @@ final class CrashCampaign implements AutoCloseable {
             return problems;
         }
         boolean applied = op.applied().test(bed, marker);
+        List<String> runningAfter = CrashOperation.running(bed);
+        List<String> existing = bed.docker().ok("ps", "-a", "--format", "{{.Names}}").lines();
+        for (String name : runningBefore) {
+            if (existing.contains(name) && !runningAfter.contains(name)) {
+                problems.add("sandbox " + name + " ran before the kill and no longer runs after the restart");
+            }
+        }
         if (acked && !applied) {
             problems.add("acknowledged change lost: the API does not show it after the restart");
         }

@@ -14,7 +14,8 @@ import java.util.function.BiConsumer;
  * @param name short name used in reports and in {@code -Dberth.crash.ops}
  * @param setup builds the starting state through the normal API (not counted)
  * @param act the operation; its exit code tells whether the daemon acknowledged it
- * @param applied true when the API shows the operation's whole effect
+ * @param applied true when the API shows the operation's whole effect (for {@code run}: the
+ *     sandbox exists and its process runs)
  */
 record CrashOperation(String name, BiConsumer<Testbed, String> setup, BiFunction<Testbed, String, CommandResult> act,
         BiPredicate<Testbed, String> applied) {
@@ -53,7 +54,7 @@ record CrashOperation(String name, BiConsumer<Testbed, String> setup, BiFunction
                 new CrashOperation("run", (bed, marker) -> network(bed, "n1"),
                         (bed, marker) -> berth(bed, "run", "-d", "--name", "s1", "--network", "n1", "--", "sleep",
                                 marker),
-                        (bed, marker) -> containers(bed).contains("s1")),
+                        (bed, marker) -> running(bed).contains("s1")),
                 new CrashOperation("rm",
                         (bed, marker) -> {
                             network(bed, "n1");
@@ -88,6 +89,19 @@ record CrashOperation(String name, BiConsumer<Testbed, String> setup, BiFunction
 
     private static List<String> containers(Testbed bed) {
         return bed.docker().ok("ps", "-a", "--format", "{{.Names}}").lines();
+    }
+
+    /** Containers whose process runs (inspect says so and the PID is alive); created-only ones have none. */
+    static List<String> running(Testbed bed) {
+        List<String> out = new java.util.ArrayList<>();
+        for (var c : Convergence.inspectAll(bed, "ps", "-aq", "--no-trunc")) {
+            long pid = c.path("State").path("Pid").asLong();
+            if (c.path("State").path("Running").asBoolean() && pid > 0
+                    && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                out.add(c.path("Name").asText().replaceFirst("^/", ""));
+            }
+        }
+        return out;
     }
 
     private static List<String> attached(Testbed bed, String container) {

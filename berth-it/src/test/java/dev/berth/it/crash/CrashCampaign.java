@@ -24,6 +24,7 @@ import java.util.function.IntPredicate;
  * <ol>
  *   <li>the daemon starts;</li>
  *   <li>an acknowledged operation (the client got its answer) shows its effect;</li>
+ *   <li>a sandbox whose process ran before the kill still runs (live-restore);</li>
  *   <li>the kernel matches what the API says, with traffic ({@link Convergence});</li>
  *   <li>an unacknowledged one that shows no effect can be done again through the API, and then
  *       the kernel matches too;</li>

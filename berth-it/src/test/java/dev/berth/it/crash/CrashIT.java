@@ -32,6 +32,11 @@ import org.junit.jupiter.api.TestInstance;
  * {@code berth.crash.ops} = comma-separated operation names to run (default all);
  * {@code berth.crash.strict} = {@code true} (default: an operation with a point that did not
  * converge fails its test) or {@code false} (report only).
+ *
+ * <p>Strict is the contract of issue 9. While the start-up repair and live-restore fixes are not
+ * merged, points of connect/publish/run/rm fail (see the report); to keep CI green meanwhile, run
+ * it with {@code -Dberth.crash.strict=false} or flip {@link #STRICT_BY_DEFAULT}, which still
+ * prints the figure.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CrashIT {
@@ -42,7 +47,10 @@ class CrashIT {
     private Path work;
     private final String mode = System.getProperty("berth.crash.mode", "ci");
     private final boolean full = mode.equals("full");
-    private final boolean strict = Boolean.parseBoolean(System.getProperty("berth.crash.strict", "true"));
+    /** See the class comment: the one switch between "report" and "fail" when the property is not given. */
+    static final boolean STRICT_BY_DEFAULT = true;
+    private final boolean strict = Boolean.parseBoolean(System.getProperty("berth.crash.strict",
+            Boolean.toString(STRICT_BY_DEFAULT)));
 
     @TestFactory
     Stream<DynamicTest> killAtEveryStep() throws IOException {

@@ -24,6 +24,7 @@ import java.util.TreeMap;
  */
 final class Convergence {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int ATTEMPTS = 8;
 
     private final Testbed bed;
     private final List<String> problems = new ArrayList<>();
@@ -34,12 +35,13 @@ final class Convergence {
 
     /**
      * Every mismatch between the API's view and the kernel, as sentences; empty when converged.
-     * Checked up to three times a second apart: the link reaper deletes detached veths off the
-     * request path, so a mismatch may be a step still under way.
+     * Checked up to {@value #ATTEMPTS} times a second apart: the link reaper deletes detached veths
+     * and removed networks' bridges off the request path, waiting for a quiet moment, so a
+     * mismatch may be a step still under way.
      */
     static List<String> check(Testbed bed) {
         List<String> problems = List.of();
-        for (int attempt = 0; attempt < 3; attempt++) {
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             Convergence c = new Convergence(bed);
             c.run();
             problems = c.problems;
@@ -261,7 +263,7 @@ final class Convergence {
 
     private boolean ping(Path netns, String address) {
         Traffic traffic = new Traffic(bed);
-        for (int attempt = 0; attempt < 3; attempt++) {
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             if (traffic.ping(netns, address)) {
                 return true;
             }

@@ -38,7 +38,7 @@ final class CrashCampaign implements AutoCloseable {
     private static final String NOT_REACHED = "point not reached";
     private static final Duration DEATH_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration QUIET = Duration.ofMillis(800);
-    private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(6);
+    private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(10);
 
     private final BerthBuild build;
     private final Path agentJar;

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.TestInstance;
  * and writes them to {@code target/crash-report.txt}.
  *
  * <p>System properties: {@code berth.crash.mode} = {@code ci} (default: every point of
- * {@code disconnect} and the middle point of each other operation, about 3 minutes)
+ * {@code disconnect} and {@code network-rm}, and the middle point of each other operation,
+ * about 2 minutes)
  * or {@code full} (every point of every operation; {@code bench/reliability.sh crash}) or
  * {@code trace} (only list the points);
  * {@code berth.crash.ops} = comma-separated operation names to run (default all);
@@ -40,7 +41,7 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CrashIT {
-    private static final String FULLY_IN_CI = "disconnect";
+    private static final List<String> FULLY_IN_CI = List.of("disconnect", "network-rm");
 
     private final List<CrashReport> reports = new ArrayList<>();
     private CrashCampaign campaign;
@@ -79,7 +80,7 @@ class CrashIT {
         if (mode.equals("trace")) {
             return count -> i -> false;
         }
-        if (full || op.name().equals(FULLY_IN_CI)) {
+        if (full || FULLY_IN_CI.contains(op.name())) {
             return count -> i -> true;
         }
         return count -> i -> i == count / 2;

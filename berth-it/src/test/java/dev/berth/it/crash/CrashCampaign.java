@@ -26,8 +26,8 @@ import java.util.function.IntPredicate;
  *   <li>an acknowledged operation (the client got its answer) shows its effect;</li>
  *   <li>a sandbox whose process ran before the kill still runs (live-restore);</li>
  *   <li>the kernel matches what the API says, with traffic ({@link Convergence});</li>
- *   <li>an unacknowledged one that shows no effect can be done again through the API, and then
- *       the kernel matches too;</li>
+ *   <li>an unacknowledged one that shows no (whole) effect can be finished through the API
+ *       ({@link CrashOperation#finish}), and then the kernel matches too;</li>
  *   <li>after removing everything through the API, nothing is left compared to the state taken
  *       right after the first start ({@link KernelSnapshot}).</li>
  * </ol>
@@ -161,10 +161,13 @@ final class CrashCampaign implements AutoCloseable {
         }
         problems.addAll(prefixed("after restart", Convergence.check(bed)));
         if (!applied) {
-            CommandResult again = op.act().apply(bed, marker);
+            CommandResult again = op.finish().apply(bed, marker);
             if (again.exitCode() != 0) {
-                problems.add("unacknowledged change neither complete nor absent: doing it again fails: "
+                problems.add("unacknowledged change neither complete nor absent: finishing it fails: "
                         + again.stderr().strip());
+            } else if (!op.applied().test(bed, marker)) {
+                problems.add("unacknowledged change neither complete nor absent: finishing it succeeds but the API"
+                        + " does not show the change");
             } else {
                 problems.addAll(prefixed("after finishing it", Convergence.check(bed)));
             }

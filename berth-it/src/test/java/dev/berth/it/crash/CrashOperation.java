@@ -16,9 +16,17 @@ import java.util.function.BiConsumer;
  * @param act the operation; its exit code tells whether the daemon acknowledged it
  * @param applied true when the API shows the operation's whole effect (for {@code run}: the
  *     sandbox exists and its process runs)
+ * @param finish what a client does to complete the operation when its effect is not (wholly)
+ *     there after the restart: the operation again, or for {@code run}, whose create may have
+ *     been done, {@code docker start s1}
  */
 record CrashOperation(String name, BiConsumer<Testbed, String> setup, BiFunction<Testbed, String, CommandResult> act,
-        BiPredicate<Testbed, String> applied) {
+        BiPredicate<Testbed, String> applied, BiFunction<Testbed, String, CommandResult> finish) {
+
+    CrashOperation(String name, BiConsumer<Testbed, String> setup, BiFunction<Testbed, String, CommandResult> act,
+            BiPredicate<Testbed, String> applied) {
+        this(name, setup, act, applied, act);
+    }
 
     /** The operations of issue 9, in the order the full run goes through them. */
     static List<CrashOperation> all() {
@@ -54,7 +62,9 @@ record CrashOperation(String name, BiConsumer<Testbed, String> setup, BiFunction
                 new CrashOperation("run", (bed, marker) -> network(bed, "n1"),
                         (bed, marker) -> berth(bed, "run", "-d", "--name", "s1", "--network", "n1", "--", "sleep",
                                 marker),
-                        (bed, marker) -> running(bed).contains("s1")),
+                        (bed, marker) -> running(bed).contains("s1"),
+                        (bed, marker) -> containers(bed).contains("s1") ? bed.docker().run("start", "s1")
+                                : berth(bed, "run", "-d", "--name", "s1", "--network", "n1", "--", "sleep", marker)),
                 new CrashOperation("rm",
                         (bed, marker) -> {
                             network(bed, "n1");

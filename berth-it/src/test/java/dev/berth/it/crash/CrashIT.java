@@ -59,6 +59,9 @@ class CrashIT {
         Path agent = AgentJar.write(work.resolve("crash-agent.jar"));
         String marker = "73" + (100000 + new SecureRandom().nextInt(900000));
         Path logs = Files.isDirectory(Path.of("target")) ? Path.of("target", "crash-logs") : null;
+        if (logs != null && Files.isDirectory(logs)) {
+            delete(logs); // the logs of an earlier run would mix with this one's
+        }
         campaign = new CrashCampaign(BerthBuild.fromSystemProperty(), agent, marker, System.out, logs);
         String only = System.getProperty("berth.crash.ops", "");
         List<String> wanted = only.isBlank() ? List.of() : Arrays.asList(only.split(","));

@@ -57,7 +57,8 @@ class ArchitectureTest {
         onlyUses("dev.berth.daemon.process..", "dev.berth.core.spi..", "dev.berth.core.model..",
                 "dev.berth.core.errors..").check(classes);
         onlyUses("dev.berth.daemon.firewall..", "dev.berth.core.spi..", "dev.berth.core.model..",
-                "dev.berth.core.errors..", "dev.berth.kernel.nftables..", "com.fasterxml.jackson..").check(classes);
+                "dev.berth.core.errors..", "dev.berth.kernel.nftables..", "dev.berth.kernel.sysctl..",
+                "dev.berth.kernel.ffm..", "com.fasterxml.jackson..").check(classes);
         onlyUses("dev.berth.daemon.store..", "dev.berth.core.spi..", "dev.berth.core.model..",
                 "dev.berth.core.errors..", "com.fasterxml.jackson..", "org.sqlite..").check(classes);
         onlyUses("dev.berth.daemon.dns..", "dev.berth.core.spi..", "dev.berth.core.model..",

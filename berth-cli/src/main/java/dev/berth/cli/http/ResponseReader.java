@@ -59,7 +59,7 @@ final class ResponseReader {
             return InputStream.nullInputStream();
         }
         if (head.header("Transfer-Encoding").toLowerCase(Locale.ROOT).contains("chunked")) {
-            return new ChunkedBody(this);
+            return new ChunkedBody();
         }
         String length = head.header("Content-Length");
         if (!length.isEmpty()) {
@@ -177,6 +177,42 @@ final class ResponseReader {
                 throw new IOException("header line too long");
             }
             line.write(b);
+        }
+    }
+
+    /**
+     * A {@code Transfer-Encoding: chunked} body decoded on the fly: each read returns data of the
+     * current chunk as soon as it is on the wire, so a stream of events is seen event by event.
+     */
+    private final class ChunkedBody extends InputStream {
+        private long remaining;
+        private boolean done;
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            if (length == 0) {
+                return 0;
+            }
+            if (remaining == 0 && !done) {
+                remaining = chunkSize();
+                done = remaining == 0;
+            }
+            if (done) {
+                return -1;
+            }
+            int n = chunkData(buffer, offset, (int) Math.min(length, remaining));
+            remaining -= n;
+            if (remaining == 0) {
+                chunkEnd();
+            }
+            return n;
         }
     }
 }

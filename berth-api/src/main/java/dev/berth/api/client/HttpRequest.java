@@ -1,4 +1,4 @@
-package dev.berth.cli.http;
+package dev.berth.api.client;
 
 /**
  * One request to send.

@@ -1,4 +1,4 @@
-package dev.berth.daemon;
+package dev.berth.daemon.config;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.io.PrintWriter;
@@ -16,11 +16,11 @@ import java.util.logging.Logger;
  * Routes java.util.logging (and slf4j through it) to stderr, as dockerd's text lines or as one JSON
  * object per line ({@code --log-format json}).
  */
-final class LogSetup {
+public final class LogSetup {
     private LogSetup() {
     }
 
-    static void configure(DaemonConfig.Logging logging) {
+    public static void configure(DaemonConfig.Logging logging) {
         LogManager.getLogManager().reset();
         Level level = switch (logging.level()) {
             case "debug" -> Level.FINE;

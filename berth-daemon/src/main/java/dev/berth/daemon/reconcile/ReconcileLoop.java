@@ -1,4 +1,4 @@
-package dev.berth.daemon;
+package dev.berth.daemon.reconcile;
 
 import dev.berth.core.service.Reconciler;
 import java.time.Duration;
@@ -15,7 +15,7 @@ import java.util.logging.Logger;
  * Each pass's duration is logged at debug level: with nothing to repair it is one link dump, one
  * address dump and one nft listing.
  */
-final class ReconcileLoop implements AutoCloseable {
+public final class ReconcileLoop implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ReconcileLoop.class.getName());
     static final Duration PERIOD = Duration.ofSeconds(2);
     private final Reconciler reconciler;
@@ -25,11 +25,11 @@ final class ReconcileLoop implements AutoCloseable {
         return t;
     });
 
-    ReconcileLoop(Reconciler reconciler) {
+    public ReconcileLoop(Reconciler reconciler) {
         this.reconciler = reconciler;
     }
 
-    void start() {
+    public void start() {
         timer.scheduleWithFixedDelay(this::pass, PERIOD.toMillis(), PERIOD.toMillis(), TimeUnit.MILLISECONDS);
     }
 

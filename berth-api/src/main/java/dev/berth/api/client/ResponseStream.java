@@ -1,4 +1,4 @@
-package dev.berth.cli.http;
+package dev.berth.api.client;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -59,7 +59,7 @@ public final class ResponseStream implements AutoCloseable {
     }
 
     /** The whole response, reading the rest of the body. */
-    HttpResponse complete() {
+    public HttpResponse complete() {
         try {
             return new HttpResponse(head.status(), head.reason(), head.headers(), readAll());
         } catch (IOException e) {

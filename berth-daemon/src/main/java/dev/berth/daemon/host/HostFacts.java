@@ -1,7 +1,8 @@
-package dev.berth.daemon;
+package dev.berth.daemon.host;
 
 import dev.berth.core.service.PortRange;
 import dev.berth.daemon.api.SystemInfo;
+import dev.berth.daemon.config.DaemonConfig;
 import dev.berth.kernel.ffm.KernelException;
 import dev.berth.kernel.sysctl.Sysctl;
 import java.io.IOException;
@@ -10,11 +11,11 @@ import java.nio.file.Path;
 import java.time.Instant;
 
 /** Facts about the machine for {@code /version} and {@code /info}, read once from /proc and /etc. */
-final class HostFacts {
+public final class HostFacts {
     private HostFacts() {
     }
 
-    static SystemInfo systemInfo(DaemonConfig config, String engineId, String version) {
+    public static SystemInfo systemInfo(DaemonConfig config, String engineId, String version) {
         return new SystemInfo(version, "", engineId, sysctl("kernel/hostname", "localhost"),
                 sysctl("kernel/osrelease", ""), operatingSystem(), config.dataRoot().toString(),
                 Runtime.getRuntime().availableProcessors(), memTotal(), Instant.now().toString());
@@ -47,7 +48,7 @@ final class HostFacts {
     }
 
     /** The kernel's {@code ip_local_port_range} (ephemeral host ports), else Docker's fallback. */
-    static PortRange ephemeralPorts() {
+    public static PortRange ephemeralPorts() {
         try {
             return PortRange.parse(sysctl("net/ipv4/ip_local_port_range", ""));
         } catch (IllegalArgumentException e) {

@@ -1,4 +1,4 @@
-package dev.berth.daemon;
+package dev.berth.daemon.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

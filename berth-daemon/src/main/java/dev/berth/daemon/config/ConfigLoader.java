@@ -1,9 +1,6 @@
-package dev.berth.daemon;
+package dev.berth.daemon.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.TextNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.berth.core.errors.InvalidParameterException;
 import dev.berth.core.ipam.PoolSpec;
 import dev.berth.core.model.IpAddresses;
@@ -22,7 +19,7 @@ import java.util.Set;
  * an option may come from one place only, unknown options stop start-up, and every problem names
  * where it came from.
  */
-final class ConfigLoader {
+public final class ConfigLoader {
     static final Set<String> KNOWN = Set.of("hosts", "data-root", "exec-root", "debug", "log-level", "log-format",
             "bip", "mtu", "icc", "ip-masq", "ip", "default-address-pools", "dns", "group");
     private static final Set<String> LEVELS = Set.of("debug", "info", "warn", "error", "fatal");
@@ -37,14 +34,14 @@ final class ConfigLoader {
     }
 
     /** Merges flags over the file named by {@code --config-file} (or the default file). */
-    static Loaded load(DaemonFlags flags) {
+    public static Loaded load(DaemonFlags flags) {
         Path configPath = flags.configFile().orElse(DaemonConfig.DEFAULT_CONFIG_FILE);
         ConfigLoader loader = new ConfigLoader(configPath, ConfigFile.read(configPath));
         return new Loaded(loader.build(flags.options(), configPath), List.copyOf(loader.warnings));
     }
 
     /** The configuration and the warnings to log once logging is set up. */
-    record Loaded(DaemonConfig config, List<String> warnings) {
+    public record Loaded(DaemonConfig config, List<String> warnings) {
     }
 
     private DaemonConfig build(Map<String, JsonNode> flags, Path configPath) {
@@ -245,15 +242,5 @@ final class ConfigLoader {
 
     private static List<String> sorted(Set<String> keys) {
         return keys.stream().sorted().toList();
-    }
-
-    static JsonNode flagText(String value) {
-        return TextNode.valueOf(value);
-    }
-
-    static ArrayNode flagList(List<String> values) {
-        ArrayNode array = JsonNodeFactory.instance.arrayNode();
-        values.forEach(array::add);
-        return array;
     }
 }

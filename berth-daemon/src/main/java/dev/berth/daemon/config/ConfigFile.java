@@ -1,4 +1,4 @@
-package dev.berth.daemon;
+package dev.berth.daemon.config;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;

@@ -1,4 +1,4 @@
-package dev.berth.daemon;
+package dev.berth.daemon.config;
 
 import dev.berth.core.model.IpPrefix;
 import dev.berth.core.model.PredefinedNetworks;

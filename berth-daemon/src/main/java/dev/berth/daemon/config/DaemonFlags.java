@@ -1,7 +1,11 @@
-package dev.berth.daemon;
+package dev.berth.daemon.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,11 +21,11 @@ import java.util.Optional;
  * @param configFile {@code --config-file}, if given
  * @param action     run the daemon, or only print help/version, or only validate the configuration
  */
-record DaemonFlags(Map<String, JsonNode> options, Optional<Path> configFile, Action action) {
+public record DaemonFlags(Map<String, JsonNode> options, Optional<Path> configFile, Action action) {
 
-    enum Action { RUN, HELP, VERSION, VALIDATE }
+    public enum Action { RUN, HELP, VERSION, VALIDATE }
 
-    static final String USAGE = """
+    public static final String USAGE = """
             Usage:  berthd [OPTIONS]
 
             Berth: Docker-compatible container networking daemon
@@ -54,7 +58,7 @@ record DaemonFlags(Map<String, JsonNode> options, Optional<Path> configFile, Act
     private static final Map<String, String> BOOLEAN = Map.of("-D", "debug", "--debug", "debug", "--icc", "icc",
             "--ip-masq", "ip-masq");
 
-    static DaemonFlags parse(List<String> args) {
+    public static DaemonFlags parse(List<String> args) {
         Map<String, JsonNode> options = new LinkedHashMap<>();
         List<String> hosts = new ArrayList<>();
         Path configFile = null;
@@ -87,13 +91,15 @@ record DaemonFlags(Map<String, JsonNode> options, Optional<Path> configFile, Act
                         case "hosts" -> hosts.add(value);
                         case "config-file" -> configFile = Path.of(value);
                         case "mtu" -> options.put(key, parseNumber(name, value));
-                        default -> options.put(key, ConfigLoader.flagText(value));
+                        default -> options.put(key, TextNode.valueOf(value));
                     }
                 }
             }
         }
         if (!hosts.isEmpty()) {
-            options.put("hosts", ConfigLoader.flagList(hosts));
+            ArrayNode list = JsonNodeFactory.instance.arrayNode();
+            hosts.forEach(list::add);
+            options.put("hosts", list);
         }
         return new DaemonFlags(Map.copyOf(options), Optional.ofNullable(configFile), action);
     }
@@ -109,6 +115,6 @@ record DaemonFlags(Map<String, JsonNode> options, Optional<Path> configFile, Act
         if (!value.matches("[0-9]{1,9}")) {
             throw new ConfigException("invalid argument \"" + value + "\" for \"" + flag + "\" flag: not a number");
         }
-        return com.fasterxml.jackson.databind.node.IntNode.valueOf(Integer.parseInt(value));
+        return IntNode.valueOf(Integer.parseInt(value));
     }
 }

@@ -1,4 +1,4 @@
-package dev.berth.daemon;
+package dev.berth.daemon.host;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

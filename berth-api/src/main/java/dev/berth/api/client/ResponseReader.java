@@ -1,6 +1,6 @@
-package dev.berth.cli.http;
+package dev.berth.api.client;
 
-import dev.berth.cli.format.GoJson;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -17,29 +17,31 @@ import java.util.Map;
  * {@code Transfer-Encoding: chunked}, {@code Content-Length} or the end of the stream. Interim
  * 1xx responses are skipped.
  */
-final class ResponseReader {
+public final class ResponseReader {
 
     private static final int MAX_LINE = 64 * 1024;
 
     private final InputStream in;
 
-    ResponseReader(InputStream in) {
+    /** A reader of responses arriving on {@code in} (buffer it: the head is read byte by byte). */
+    public ResponseReader(InputStream in) {
         this.in = in;
     }
 
-    HttpResponse read(boolean head) throws IOException {
+    /** One whole response; {@code head}: it answers a HEAD request, so it has no body whatever its headers say. */
+    public HttpResponse read(boolean head) throws IOException {
         HttpResponse response = readHead();
         byte[] body = head || response.status() == 204 || response.status() == 304 ? new byte[0] : body(response.headers());
         return new HttpResponse(response.status(), response.reason(), response.headers(), body);
     }
 
     /** Reads the status line and headers (skipping interim 1xx responses); the body is left unread. */
-    HttpResponse readHead() throws IOException {
+    public HttpResponse readHead() throws IOException {
         while (true) {
             String statusLine = line();
             String[] parts = statusLine.split(" ", 3);
             if (parts.length < 2 || !parts[0].startsWith("HTTP/")) {
-                throw new IOException("malformed HTTP response " + GoJson.quote(statusLine, false));
+                throw new IOException("malformed HTTP response " + quote(statusLine));
             }
             int status = parseStatus(parts[1], statusLine);
             Map<String, List<String>> headers = headers();
@@ -54,12 +56,12 @@ final class ResponseReader {
      * The body of a response whose head was read with {@link #readHead}, as a stream that yields
      * data as it arrives (chunks decoded), ending where the framing says.
      */
-    InputStream bodyStream(HttpResponse head) throws IOException {
+    public InputStream bodyStream(HttpResponse head) throws IOException {
         if (head.status() == 204 || head.status() == 304) {
             return InputStream.nullInputStream();
         }
         if (head.header("Transfer-Encoding").toLowerCase(Locale.ROOT).contains("chunked")) {
-            return new ChunkedBody(this);
+            return new ChunkedBody();
         }
         String length = head.header("Content-Length");
         if (!length.isEmpty()) {
@@ -77,7 +79,7 @@ final class ResponseReader {
         try {
             size = Long.parseLong(hex, 16);
         } catch (NumberFormatException e) {
-            throw new IOException("invalid chunk size " + GoJson.quote(sizeLine, false), e);
+            throw new IOException("invalid chunk size " + quote(sizeLine), e);
         }
         if (size == 0) {
             while (!line().isEmpty()) {
@@ -103,11 +105,16 @@ final class ResponseReader {
         }
     }
 
+    /** A JSON string literal of the text, as Go's {@code %q} shows it for printable text. */
+    private static String quote(String text) {
+        return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(text)) + "\"";
+    }
+
     private static int parseStatus(String code, String statusLine) throws IOException {
         try {
             return Integer.parseInt(code);
         } catch (NumberFormatException e) {
-            throw new IOException("malformed HTTP status code in " + GoJson.quote(statusLine, false), e);
+            throw new IOException("malformed HTTP status code in " + quote(statusLine), e);
         }
     }
 
@@ -134,7 +141,7 @@ final class ResponseReader {
             try {
                 return exactly(Long.parseLong(length.getFirst().strip()));
             } catch (NumberFormatException e) {
-                throw new IOException("bad Content-Length " + GoJson.quote(length.getFirst(), false), e);
+                throw new IOException("bad Content-Length " + quote(length.getFirst()), e);
             }
         }
         return in.readAllBytes();
@@ -177,6 +184,42 @@ final class ResponseReader {
                 throw new IOException("header line too long");
             }
             line.write(b);
+        }
+    }
+
+    /**
+     * A {@code Transfer-Encoding: chunked} body decoded on the fly: each read returns data of the
+     * current chunk as soon as it is on the wire, so a stream of events is seen event by event.
+     */
+    private final class ChunkedBody extends InputStream {
+        private long remaining;
+        private boolean done;
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            if (length == 0) {
+                return 0;
+            }
+            if (remaining == 0 && !done) {
+                remaining = chunkSize();
+                done = remaining == 0;
+            }
+            if (done) {
+                return -1;
+            }
+            int n = chunkData(buffer, offset, (int) Math.min(length, remaining));
+            remaining -= n;
+            if (remaining == 0) {
+                chunkEnd();
+            }
+            return n;
         }
     }
 }

@@ -1,4 +1,4 @@
-package dev.berth.cli.http;
+package dev.berth.api.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,7 @@
-package dev.berth.daemon;
+package dev.berth.daemon.host;
 
+import dev.berth.daemon.config.ConfigException;
+import dev.berth.daemon.config.DaemonConfig;
 import dev.berth.kernel.ffm.Libc;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +22,7 @@ import java.util.UUID;
  * <p>Everything is made under umask 022 (set by {@link #prepare}, as dockerd sets it), so no file
  * or directory Berth creates is writable by others, whatever umask the daemon was started with.
  */
-final class DaemonRoots implements AutoCloseable {
+public final class DaemonRoots implements AutoCloseable {
     /** dockerd's umask: group and others may read what the daemon makes, never write it. */
     static final int UMASK = 0022;
 
@@ -31,7 +33,7 @@ final class DaemonRoots implements AutoCloseable {
         this.engineId = engineId;
     }
 
-    static DaemonRoots prepare(DaemonConfig config) {
+    public static DaemonRoots prepare(DaemonConfig config) {
         Libc.umask(UMASK);
         try {
             directory(config.dataRoot(), "rwx--x--x");
@@ -47,7 +49,7 @@ final class DaemonRoots implements AutoCloseable {
     }
 
     /** A UUID made on first start and kept; it names this daemon and seeds its IPv6 ULA prefix. */
-    String engineId() {
+    public String engineId() {
         return engineId;
     }
 

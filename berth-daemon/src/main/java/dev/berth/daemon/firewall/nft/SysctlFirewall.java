@@ -1,11 +1,10 @@
-package dev.berth.daemon;
+package dev.berth.daemon.firewall.nft;
 
 import dev.berth.core.model.Network;
 import dev.berth.core.spi.Firewall;
 import dev.berth.core.spi.KernelDrift;
-import dev.berth.daemon.firewall.nft.NftFirewall;
 import dev.berth.kernel.ffm.KernelException;
-import dev.berth.kernel.sysctl.Sysctl;
+import dev.berth.kernel.sysctl.Sysctls;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -19,19 +18,26 @@ import java.util.logging.Logger;
  * keeps router advertisements working on the uplinks. A sysctl already at the wanted value is not
  * written.
  */
-final class SysctlFirewall implements Firewall {
+public final class SysctlFirewall implements Firewall {
     private static final Logger LOG = Logger.getLogger(SysctlFirewall.class.getName());
     /** Owned by the bridge driver, which turns them on when endpoints need them. */
     private static final Set<String> FORWARDING = Set.of("net/ipv4/ip_forward", "net/ipv6/conf/all/forwarding");
     private final Firewall rules;
+    private final Sysctls sysctl;
 
-    SysctlFirewall(Firewall rules) {
+    /** {@code rules}: the firewall decorated (the daemon's {@link NftFirewall}), on the real sysctls. */
+    public SysctlFirewall(Firewall rules) {
+        this(rules, Sysctls.KERNEL);
+    }
+
+    SysctlFirewall(Firewall rules, Sysctls sysctl) {
         this.rules = rules;
+        this.sysctl = sysctl;
     }
 
     @Override
     public void rebuild(Collection<Network> networks, Collection<SandboxPorts> published) {
-        networks.forEach(SysctlFirewall::applySysctls);
+        networks.forEach(this::applySysctls);
         rules.rebuild(networks, published);
     }
 
@@ -61,14 +67,14 @@ final class SysctlFirewall implements Firewall {
         rules.unpublish(key);
     }
 
-    private static void applySysctls(Network network) {
+    private void applySysctls(Network network) {
         for (Map.Entry<String, String> e : NftFirewall.requiredSysctls(network).entrySet()) {
             if (FORWARDING.contains(e.getKey())) {
                 continue;
             }
             try {
-                if (!e.getValue().equals(Sysctl.read(e.getKey()))) {
-                    Sysctl.write(e.getKey(), e.getValue());
+                if (!e.getValue().equals(sysctl.read(e.getKey()))) {
+                    sysctl.write(e.getKey(), e.getValue());
                 }
             } catch (KernelException failure) {
                 if (!e.getKey().startsWith("net/bridge/")) {

@@ -2,7 +2,7 @@ package dev.berth.core.model;
 
 import java.util.List;
 
-/** Every kernel-visible name Berth makes, in one place: device prefixes and the nftables table. */
+/** Every kernel-visible name Berth makes, in one place: device prefixes and the nftables tables. */
 public final class DeviceNames {
     /** User-defined bridges are {@code br-} plus the network's short id: 15 characters, IFNAMSIZ - 1. */
     public static final String BRIDGE_PREFIX = "br-";
@@ -28,7 +28,10 @@ public final class DeviceNames {
      * never renamed or deleted. Deletion moves links to another group on the way out.
      */
     public static final int OWNED_BRIDGE_GROUP = 0x62727468;
+    /** The host namespace's nftables table ({@code inet}) that carries Berth's firewall. */
     public static final String NFT_TABLE = "berth";
+    /** The nftables table ({@code ip}) inside each sandbox namespace that carries the DNS redirect. */
+    public static final String NFT_DNS_TABLE = "berth-dns";
 
     private DeviceNames() {
     }

@@ -34,6 +34,12 @@ public final class InMemoryStore implements StateStore {
     public synchronized void putCommand(SandboxCommand command) {
         commands.put(command.sandbox(), command);
     }
+
+    @Override
+    public synchronized void putSandbox(Sandbox sandbox, SandboxCommand command) {
+        putSandbox(sandbox);
+        putCommand(command);
+    }
     public final Map<EndpointId, Endpoint> endpoints = new LinkedHashMap<>();
 
     @Override

@@ -22,8 +22,9 @@ final class Responses {
     /** The UDP payload size advertised in our EDNS0 OPT record. */
     static final int EDNS_PAYLOAD = 1232;
 
-    private static final int[] COPIED_FLAGS = {Flags.QR, Flags.AA, Flags.TC, Flags.RD, Flags.RA, Flags.AD, Flags.CD};
-    private static final int[] RECORD_SECTIONS = {Section.ANSWER, Section.AUTHORITY, Section.ADDITIONAL};
+    private static final List<Byte> COPIED_FLAGS = List.of(Flags.QR, Flags.AA, Flags.TC, Flags.RD, Flags.RA, Flags.AD,
+            Flags.CD);
+    private static final List<Integer> RECORD_SECTIONS = List.of(Section.ANSWER, Section.AUTHORITY, Section.ADDITIONAL);
 
     private Responses() {
     }

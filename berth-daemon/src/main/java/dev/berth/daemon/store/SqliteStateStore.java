@@ -126,6 +126,15 @@ public final class SqliteStateStore implements StateStore {
     }
 
     @Override
+    public synchronized void putSandbox(Sandbox sandbox, SandboxCommand command) {
+        transaction("store sandbox " + sandbox.name() + " with its command",
+                new Step("INSERT OR REPLACE INTO sandboxes (id, name, body) VALUES (?, ?, ?)",
+                        sandbox.id().value(), sandbox.name(), sandboxCodec.encode(sandbox)),
+                new Step("INSERT OR REPLACE INTO commands (sandbox, body) VALUES (?, ?)", sandbox.id().value(),
+                        sandboxCodec.encode(command)));
+    }
+
+    @Override
     public synchronized void deleteSandbox(SandboxId id) {
         transaction("delete sandbox " + id.shortId(),
                 new Step("DELETE FROM endpoints WHERE sandbox = ?", id.value()),

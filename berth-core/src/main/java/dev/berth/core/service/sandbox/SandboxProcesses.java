@@ -170,19 +170,7 @@ public final class SandboxProcesses implements AutoCloseable {
             throw new InvalidParameterException("no command specified");
         }
         synchronized (this) {
-            Sandbox sandbox = sandboxes.create(request);
-            if (!command.isEmpty()) {
-                try {
-                    store.putCommand(new SandboxCommand(sandbox.id(), command, autoRemove));
-                } catch (RuntimeException e) {
-                    try {
-                        sandboxes.remove(sandbox.id().value(), true);
-                    } catch (RuntimeException undo) {
-                        e.addSuppressed(undo);
-                    }
-                    throw e;
-                }
-            }
+            Sandbox sandbox = sandboxes.create(request, command, autoRemove);
             entries.put(sandbox.id(), new Entry(sandbox, command, autoRemove));
             return sandbox;
         }
@@ -288,6 +276,12 @@ public final class SandboxProcesses implements AutoCloseable {
             exit = e.exited;
             running = e.status == ProcessState.Status.RUNNING && !e.command.isEmpty();
             if (running) {
+                if (!e.autoRemove) {
+                    // The removal is recorded before the kill: a daemon crash after the kill then
+                    // finishes it at the next start (an exited autoRemove sandbox is removed),
+                    // instead of leaving an exited sandbox that a client was removing.
+                    store.putCommand(new SandboxCommand(e.sandbox.id(), e.command, true));
+                }
                 launcher.kill(e.sandbox.id());
             }
         }

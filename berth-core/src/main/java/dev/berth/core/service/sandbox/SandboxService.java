@@ -10,6 +10,7 @@ import dev.berth.core.model.PortBinding;
 import dev.berth.core.model.PredefinedNetworks;
 import dev.berth.core.model.PublishedPort;
 import dev.berth.core.model.Sandbox;
+import dev.berth.core.model.SandboxCommand;
 import dev.berth.core.model.SandboxId;
 import dev.berth.core.service.event.Change;
 import dev.berth.core.service.event.ChangeEvents;
@@ -99,6 +100,14 @@ public final class SandboxService {
      * one {@code network connect} per endpoint.
      */
     public Sandbox create(CreateSandbox request) {
+        return create(request, List.of(), false);
+    }
+
+    /**
+     * {@link #create(CreateSandbox)} for a sandbox made to run {@code command} (none: empty): the
+     * command is stored in the same transaction as the sandbox.
+     */
+    Sandbox create(CreateSandbox request, List<String> command, boolean autoRemove) {
         InputLimits.sandbox(request.name(), request.hostname(), request.endpoints().size());
         return state.write(() -> {
             String name = request.name().isEmpty()
@@ -127,7 +136,11 @@ public final class SandboxService {
                 }
                 Sandbox sandbox = new Sandbox(id, name, request.hostname().isEmpty() ? id.shortId() : request.hostname(),
                         path, state.dependencies().clock().instant(), mode, published);
-                store.putSandbox(sandbox);
+                if (command.isEmpty()) {
+                    store.putSandbox(sandbox);
+                } else {
+                    store.putSandbox(sandbox, new SandboxCommand(sandbox.id(), command, autoRemove));
+                }
                 attachments.putSandbox(sandbox);
                 undo.push(() -> {
                     store.deleteSandbox(sandbox.id());

@@ -40,6 +40,8 @@ class SandboxProcessesTest {
         final List<String> swept = new ArrayList<>();
         final List<FilesUpdate> updates = new ArrayList<>();
         boolean failUpdates;
+        /** When set, {@link #kill} kills and then throws it: the daemon dying right after the kill. */
+        RuntimeException crashAfterKill;
         long nextPid = 100;
 
         @Override
@@ -76,6 +78,9 @@ class SandboxProcessesTest {
             IntConsumer onExit = live.remove(pids.getOrDefault(id, -1L));
             if (onExit != null) {
                 onExit.accept(137);
+            }
+            if (crashAfterKill != null) {
+                throw crashAfterKill;
             }
         }
 
@@ -179,6 +184,17 @@ class SandboxProcessesTest {
         assertEquals(ProcessState.Status.EXITED, state.status());
         assertEquals(SandboxProcesses.UNKNOWN_EXIT, state.exitCode());
         assertThrows(NotFoundException.class, () -> f.sandboxes.resolve("gone"));
+    }
+
+    @Test
+    void aRemovalCutShortAfterTheKillIsFinishedAtTheNextStart() {
+        Sandbox s = run("c1", false, "sleep", "9");
+        launcher.crashAfterKill = new IllegalStateException("daemon killed here");
+        assertThrows(IllegalStateException.class, () -> processes.remove("c1", true));
+        assertEquals(s, f.sandboxes.resolve("c1"), "cut short: the sandbox is still there");
+        launcher.adoptable.put(s.id(), new ProcessLauncher.Adopted(false, 0, 137, null, null));
+        new SandboxProcesses(f.state, f.sandboxes, launcher).restore();
+        assertThrows(NotFoundException.class, () -> f.sandboxes.resolve("c1"));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.berth.daemon.driver.bridge;
 
+import dev.berth.core.model.BridgeOptions;
 import dev.berth.core.model.DeviceNames;
 import dev.berth.core.model.IpamPool;
 import dev.berth.core.model.Network;
@@ -58,8 +59,9 @@ final class BridgeDrift {
         if (!link.up()) {
             out.add(new KernelDrift(n.id(), "bridge " + name + " down"));
         }
-        if (link.mtu() != BridgeDriver.mtu(n) && BridgeDriver.managesMtu(BridgeOwnership.of(link, n), n)) {
-            out.add(new KernelDrift(n.id(), "bridge " + name + " has MTU " + link.mtu() + ", not " + BridgeDriver.mtu(n)));
+        int mtu = BridgeOptions.of(n).effectiveMtu();
+        if (link.mtu() != mtu && BridgeOwnership.of(link, n).managesMtu(n)) {
+            out.add(new KernelDrift(n.id(), "bridge " + name + " has MTU " + link.mtu() + ", not " + mtu));
         }
         List<Address> present = addresses.getOrDefault(link.index(), List.of());
         for (IpamPool pool : n.ipam().pools()) {

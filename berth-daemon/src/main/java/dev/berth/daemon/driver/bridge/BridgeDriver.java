@@ -88,7 +88,7 @@ public final class BridgeDriver implements NetworkDriver, AutoCloseable {
                 netlink.setGroup(device, DeviceNames.OWNED_BRIDGE_GROUP);
             }
             // a user's bridge keeps its MTU unless the network asks for one (moby: setupMTU only if Mtu > 0)
-            if (link.mtu() != mtu && managesMtu(owner, network)) {
+            if (link.mtu() != mtu && owner.managesMtu(network)) {
                 netlink.setMtu(link.index(), mtu);
             }
             quietIpv6(device);
@@ -258,11 +258,6 @@ public final class BridgeDriver implements NetworkDriver, AutoCloseable {
             Sysctl.write("net/ipv6/conf/" + device + "/accept_ra", "0");
             Sysctl.write("net/ipv6/conf/" + device + "/accept_dad", "0");
         }
-    }
-
-    /** Whether Berth sets the bridge's MTU: always on its own bridge, on a user's only when asked to. */
-    static boolean managesMtu(BridgeOwnership owner, Network network) {
-        return owner == BridgeOwnership.BERTH || BridgeOptions.of(network).asksMtu();
     }
 
     /** The MTU of the network's bridge and veths: the one it asks for, else Docker's default. */

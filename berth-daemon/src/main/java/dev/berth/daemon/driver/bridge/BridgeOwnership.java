@@ -1,5 +1,6 @@
 package dev.berth.daemon.driver.bridge;
 
+import dev.berth.core.model.BridgeOptions;
 import dev.berth.core.model.DeviceNames;
 import dev.berth.core.model.Network;
 import dev.berth.core.model.PredefinedNetworks;
@@ -43,6 +44,11 @@ enum BridgeOwnership {
             return BERTH;
         }
         return link.group() == 0 && isLegacyDefaultName(link, network) ? BERTH : USER;
+    }
+
+    /** Whether Berth sets the bridge's MTU: always on its own bridge, on a user's only when asked to. */
+    boolean managesMtu(Network network) {
+        return this == BERTH || BridgeOptions.of(network).asksMtu();
     }
 
     /** Whether Berth may rename and delete a {@code bx-} device left by an interrupted removal. */

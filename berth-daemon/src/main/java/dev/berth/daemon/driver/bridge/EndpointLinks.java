@@ -16,8 +16,9 @@ import dev.berth.kernel.netlink.Link;
 import dev.berth.kernel.netlink.Route;
 import dev.berth.kernel.netlink.RouteSpec;
 import dev.berth.kernel.netlink.RtNetlink;
+import dev.berth.kernel.netlink.Rtnl;
 import dev.berth.kernel.netlink.VethSpec;
-import dev.berth.kernel.sysctl.Sysctl;
+import dev.berth.kernel.sysctl.Sysctls;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,8 +40,9 @@ import java.util.stream.Collectors;
  * queues the veth for deletion.
  */
 final class EndpointLinks implements AutoCloseable {
-    private final RtNetlink host;
-    private final SandboxSockets sockets = new SandboxSockets();
+    private final Rtnl host;
+    private final SandboxSockets sockets;
+    private final Sysctls sysctl;
     private final LinkReaper reaper;
     private final HostForwarding forwarding;
     /** Bridge endpoints per sandbox namespace: its socket is closed when the last one leaves. */
@@ -51,8 +53,16 @@ final class EndpointLinks implements AutoCloseable {
     static final int BRIDGE_PORTS = 1024;
     private static final Duration DRAIN_LIMIT = Duration.ofSeconds(10);
 
-    EndpointLinks(RtNetlink host, LinkReaper reaper, HostForwarding forwarding, ToIntFunction<Network> mtu) {
+    EndpointLinks(Rtnl host, LinkReaper reaper, HostForwarding forwarding, ToIntFunction<Network> mtu) {
+        this(host, reaper, forwarding, mtu, new SandboxSockets(), Sysctls.KERNEL);
+    }
+
+    /** With the kernel seams given: sandbox sockets and sysctls (unit tests pass fakes). */
+    EndpointLinks(Rtnl host, LinkReaper reaper, HostForwarding forwarding, ToIntFunction<Network> mtu,
+                  SandboxSockets sockets, Sysctls sysctl) {
         this.host = host;
+        this.sockets = sockets;
+        this.sysctl = sysctl;
         this.reaper = reaper;
         this.forwarding = forwarding;
         this.mtu = mtu;
@@ -96,7 +106,7 @@ final class EndpointLinks implements AutoCloseable {
      * and its peer being retired, or a half-made endpoint being made again), so it goes: a veth
      * takes its host end with it.
      */
-    private static void removeStalePeer(RtNetlink sandbox, Endpoint e) {
+    private static void removeStalePeer(Rtnl sandbox, Endpoint e) {
         sandbox.link(e.ifName()).ifPresent(stale -> sandbox.deleteLink(stale.index()));
     }
 
@@ -132,8 +142,8 @@ final class EndpointLinks implements AutoCloseable {
      * memberships, so the host's IPv6 routing table does not grow by three routes per sandbox,
      * which every later add and remove of a port walks. Nothing to do when the kernel has no IPv6.
      */
-    private static void withoutIpv6(String hostEnd) {
-        Sysctl.writeIfPresent("net/ipv6/conf/" + hostEnd + "/disable_ipv6", "1");
+    private void withoutIpv6(String hostEnd) {
+        sysctl.writeIfPresent("net/ipv6/conf/" + hostEnd + "/disable_ipv6", "1");
     }
 
     /**
@@ -141,12 +151,12 @@ final class EndpointLinks implements AutoCloseable {
      * {@code disable_ipv6=1} on interfaces of IPv4-only networks), so an endpoint with an IPv6
      * address turns it on first.
      */
-    private static void configurePeer(SandboxSockets.Handle handle, Endpoint e) {
-        RtNetlink sandbox = handle.netlink();
+    private void configurePeer(SandboxSockets.Handle handle, Endpoint e) {
+        Rtnl sandbox = handle.netlink();
         Link peer = sandbox.link(e.ifName()).orElseThrow(
                 () -> new KernelException("find " + e.ifName(), "peer not in the sandbox after creation"));
         if (e.ipv6() != null) {
-            Sysctl.write(handle.ns(), "net/ipv6/conf/" + e.ifName() + "/disable_ipv6", "0");
+            sysctl.write(handle.ns(), "net/ipv6/conf/" + e.ifName() + "/disable_ipv6", "0");
         }
         if (e.ipv4() != null) {
             sandbox.addAddress(new AddressSpec(peer.index(), e.ipv4().address(), e.ipv4().length(), false));
@@ -163,7 +173,7 @@ final class EndpointLinks implements AutoCloseable {
         String path = join.sandbox().netnsPath();
         try {
             if (joined.containsKey(path)) {
-                RtNetlink sandbox = sockets.get(path).netlink();
+                Rtnl sandbox = sockets.get(path).netlink();
                 Optional<Link> peer = sandbox.link(e.ifName());
                 if (peer.isPresent()) {
                     retirePeer(sandbox, peer.get(), e);
@@ -182,7 +192,7 @@ final class EndpointLinks implements AutoCloseable {
      * {@code gone} plus the host end's suffix, so {@code eth<N>} is free for the next connect
      * while the kernel's slow veth deletion runs in the background.
      */
-    private static void retirePeer(RtNetlink sandbox, Link peer, Endpoint e) {
+    private static void retirePeer(Rtnl sandbox, Link peer, Endpoint e) {
         for (boolean v6 : new boolean[] {false, true}) {
             deleteDefaultRoutes(sandbox, peer.index(), v6);
         }
@@ -201,7 +211,7 @@ final class EndpointLinks implements AutoCloseable {
             return;
         }
         try {
-            RtNetlink sandbox = sockets.get(join.sandbox().netnsPath()).netlink();
+            Rtnl sandbox = sockets.get(join.sandbox().netnsPath()).netlink();
             Link peer = sandbox.link(join.endpoint().ifName()).orElseThrow(
                     () -> new KernelException("find " + join.endpoint().ifName(), "no such interface in the sandbox"));
             if (on) {
@@ -220,7 +230,7 @@ final class EndpointLinks implements AutoCloseable {
     }
 
     /** Whether the family's only default route is already the one wanted (start-up and reconcile re-apply it). */
-    private static boolean isOnlyDefaultRoute(RtNetlink sandbox, boolean v6, InetAddress gateway, int index) {
+    private static boolean isOnlyDefaultRoute(Rtnl sandbox, boolean v6, InetAddress gateway, int index) {
         List<Route> defaults = sandbox.routes(family(v6)).stream()
                 .filter(r -> r.isDefault() && r.destination() == null).toList();
         return defaults.size() == 1 && defaults.getFirst().outIndex() == index
@@ -228,7 +238,7 @@ final class EndpointLinks implements AutoCloseable {
     }
 
     /** Default routes of a family, only those out of {@code index} unless it is 0. */
-    private static void deleteDefaultRoutes(RtNetlink sandbox, int index, boolean v6) {
+    private static void deleteDefaultRoutes(Rtnl sandbox, int index, boolean v6) {
         for (Route r : sandbox.routes(family(v6))) {
             if (r.isDefault() && r.destination() == null && (index == 0 || r.outIndex() == index)) {
                 sandbox.deleteRoute(new RouteSpec(null, 0, r.gateway(), r.outIndex(), family(v6)));
@@ -295,7 +305,7 @@ final class EndpointLinks implements AutoCloseable {
         joined.computeIfAbsent(j.sandbox().netnsPath(), k -> new HashSet<>()).add(e.hostIfName());
         int wanted = mtu.applyAsInt(j.network());
         EndpointRepair.hostEnd(host, hostEnd, bridge, wanted);
-        EndpointRepair.peer(sandbox, peer, e, wanted);
+        EndpointRepair.peer(sandbox, peer, e, wanted, sysctl);
     }
 
     private Link bridge(Network network) {

@@ -6,8 +6,8 @@ import dev.berth.core.model.MacAddresses;
 import dev.berth.kernel.netlink.Address;
 import dev.berth.kernel.netlink.AddressSpec;
 import dev.berth.kernel.netlink.Link;
-import dev.berth.kernel.netlink.RtNetlink;
-import dev.berth.kernel.sysctl.Sysctl;
+import dev.berth.kernel.netlink.Rtnl;
+import dev.berth.kernel.sysctl.Sysctls;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.util.ArrayList;
@@ -39,7 +39,7 @@ final class EndpointRepair {
      * The host end on its bridge, with the network's MTU, hairpin on and up. A port moved to a new
      * bridge (the old one was deleted) starts with the kernel's default port flags: hairpin off.
      */
-    static void hostEnd(RtNetlink host, Link link, int bridge, int mtu) {
+    static void hostEnd(Rtnl host, Link link, int bridge, int mtu) {
         if (link.masterIndex() != bridge) {
             host.setMaster(link.index(), bridge);
             host.setBridgePortHairpin(link.index(), true);
@@ -56,8 +56,8 @@ final class EndpointRepair {
      * The sandbox end with the network's MTU, exactly the endpoint's global addresses (IPv6 turned
      * on first when one must be added: the namespace starts with it off) and up.
      */
-    static void peer(SandboxSockets.Handle sandbox, Link peer, Endpoint e, int mtu) {
-        RtNetlink netlink = sandbox.netlink();
+    static void peer(SandboxSockets.Handle sandbox, Link peer, Endpoint e, int mtu, Sysctls sysctl) {
+        Rtnl netlink = sandbox.netlink();
         if (peer.mtu() != mtu) {
             netlink.setMtu(peer.index(), mtu);
         }
@@ -79,7 +79,7 @@ final class EndpointRepair {
             if (present.stream().noneMatch(a -> matches(w, a))) {
                 boolean v6 = w.address() instanceof Inet6Address;
                 if (v6) {
-                    Sysctl.write(sandbox.ns(), "net/ipv6/conf/" + e.ifName() + "/disable_ipv6", "0");
+                    sysctl.write(sandbox.ns(), "net/ipv6/conf/" + e.ifName() + "/disable_ipv6", "0");
                 }
                 netlink.addAddress(new AddressSpec(peer.index(), w.address(), w.length(), v6));
             }

@@ -4,7 +4,7 @@ import dev.berth.core.model.DeviceNames;
 import dev.berth.kernel.ffm.Errno;
 import dev.berth.kernel.ffm.KernelException;
 import dev.berth.kernel.netlink.Link;
-import dev.berth.kernel.netlink.RtNetlink;
+import dev.berth.kernel.netlink.Rtnl;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +38,7 @@ public final class LinkReaper implements AutoCloseable {
     private static final int MAX_BATCH = 64;
     static final long QUIET_MS = 200;
     static final long MAX_DEFER_MS = 2000;
-    private final RtNetlink netlink;
+    private final Rtnl netlink;
     private final Queue<String> pending = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private volatile long lastActivity = System.nanoTime();
@@ -47,7 +47,7 @@ public final class LinkReaper implements AutoCloseable {
             Thread.ofPlatform().name("berth-link-reaper").daemon(true).factory());
 
     /** {@code netlink}: a socket of its own in the daemon's host namespace; the reaper closes it. */
-    public LinkReaper(RtNetlink netlink) {
+    public LinkReaper(Rtnl netlink) {
         this.netlink = netlink;
         worker.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }

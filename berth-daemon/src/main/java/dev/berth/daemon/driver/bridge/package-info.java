@@ -4,7 +4,7 @@
  * {@code ip} processes).
  *
  * <pre>{@code
- * NetworkDriver bridge = new BridgeDriver(RtNetlink.open(), new SecureRandom());
+ * NetworkDriver bridge = new BridgeDriver(RtNetlink.open(), new LinkReaper(RtNetlink.open()), new SecureRandom());
  * bridge.ensure(network); // creates or repairs br-<id12> / docker0
  * }</pre>
  *
@@ -33,5 +33,11 @@
  * half-made one made again, and each endpoint that fails is returned, not thrown, so one broken
  * sandbox stops nothing. {@code drift} ({@code BridgeDrift}) is the cheap check reconcile runs
  * every 2 s: one link dump and one address dump of the host namespace, no namespace switch.
+ *
+ * <p>Seams for unit tests: the classes take the kernel as {@code kernel.netlink.Rtnl} (the
+ * interface {@code RtNetlink} implements), {@code kernel.sysctl.Sysctls} (default
+ * {@code Sysctls.KERNEL}) and {@code SandboxSockets.Opener} (default: {@code NetNs.open} plus a
+ * socket inside), so {@code EndpointLinks} and {@code LinkReaper} run on in-memory fakes.
+ * {@code BridgeDriver}'s own few sysctl writes still go to {@code Sysctl} directly.
  */
 package dev.berth.daemon.driver.bridge;

@@ -8,8 +8,8 @@
  * NftContext nft = NftContext.open();                 // in the daemon's host netns
  * Firewall fw = new NftFirewall(nft);
  * fw.rebuild(store.networks(), store.publishedPorts()); // start-up, reconcile
- * NftFirewall.requiredSysctls(net).forEach(sysctl::write);
- * fw.ensureNetwork(net);                               // a few set elements
+ * Firewall withSysctls = new SysctlFirewall(fw);      // what the daemon wires: writes
+ * withSysctls.ensureNetwork(net);                      // requiredSysctls(net), then a few set elements
  * fw.publish(new SandboxPorts(endpointId, net, bindings));
  * }</pre>
  *

@@ -28,8 +28,8 @@ class BridgeMtuTest {
     @Test
     void noMtuOptionMeansTheDefaultAndAUsersBridgeKeepsItsOwn() {
         assertEquals(PredefinedNetworks.DEFAULT_MTU, BridgeDriver.mtu(network(Map.of())));
-        assertFalse(BridgeDriver.managesMtu(BridgeOwnership.USER, network(Map.of())));
-        assertTrue(BridgeDriver.managesMtu(BridgeOwnership.BERTH, network(Map.of())));
+        assertFalse(BridgeOwnership.USER.managesMtu(network(Map.of())));
+        assertTrue(BridgeOwnership.BERTH.managesMtu(network(Map.of())));
     }
 
     @Test
@@ -38,7 +38,7 @@ class BridgeMtuTest {
         assertEquals(1400, BridgeDriver.mtu(mtu("+1400")));
         // "00" passed the create check as "0" (the default); the driver once read it as an MTU of 0.
         assertEquals(PredefinedNetworks.DEFAULT_MTU, BridgeDriver.mtu(mtu("00")));
-        assertFalse(BridgeDriver.managesMtu(BridgeOwnership.USER, mtu("00")));
-        assertTrue(BridgeDriver.managesMtu(BridgeOwnership.USER, mtu("9000")));
+        assertFalse(BridgeOwnership.USER.managesMtu(mtu("00")));
+        assertTrue(BridgeOwnership.USER.managesMtu(mtu("9000")));
     }
 }

@@ -20,7 +20,7 @@ import dev.berth.daemon.archfixture.MutableStatics;
 import org.junit.jupiter.api.Test;
 
 /**
- * The dependency rules of design.md, checked over every production class of every module. A rule
+ * The dependency rules of docs/architecture.md, checked over every production class of every module. A rule
  * whose package pattern matches no class fails (ArchUnit's {@code failOnEmptyShould}), so a
  * misspelt or moved package cannot silently switch a rule off; the last tests show on fixtures that
  * each hand-written check does catch what it is for.
@@ -59,6 +59,18 @@ class ArchitectureTest {
                 .resideInAnyPackage("java.io..", "java.nio.file..", "java.nio.channels..", "java.sql..",
                         "java.net.http..", "java.lang.foreign..")
                 .check(classes);
+    }
+
+    /** The use-case sub-packages depend one way: sandbox → network → state → event. */
+    @Test
+    void serviceSubPackagesDependOneWay() {
+        String svc = "dev.berth.core.service";
+        noClasses().that().resideInAPackage(svc + ".event..").should().dependOnClassesThat()
+                .resideInAnyPackage(svc + ".state..", svc + ".network..", svc + ".sandbox..").check(classes);
+        noClasses().that().resideInAPackage(svc + ".state..").should().dependOnClassesThat()
+                .resideInAnyPackage(svc + ".network..", svc + ".sandbox..").check(classes);
+        noClasses().that().resideInAPackage(svc + ".network..").should().dependOnClassesThat()
+                .resideInAPackage(svc + ".sandbox..").check(classes);
     }
 
     @Test

@@ -34,7 +34,7 @@
  * <p>One notification path: every change is a {@code Change} record published on the state's
  * {@code ChangeStream}. The {@code /events} log, the DNS name table and a running process's
  * {@code hosts} and {@code resolv.conf} subscribe to it; nobody switches over event strings. There
- * is no separate {@code DnsRegistry} port (design.md names one): DNS is a subscriber of the change
+ * is no separate {@code DnsRegistry} port (the first design named one): DNS is a subscriber of the change
  * stream like the event log, and a port the services call would be a second path to keep in step,
  * with the services deciding what DNS needs. The stream's typed records are the contract; a DNS
  * implementation that cannot run on the writer's thread uses {@code afterChange} and reads the

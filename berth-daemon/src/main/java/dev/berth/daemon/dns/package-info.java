@@ -2,8 +2,9 @@
  * The embedded DNS server at 127.0.0.11 of every sandbox on a user-defined network, as Docker's.
  *
  * <ul>
- *   <li>{@link dev.berth.daemon.dns.NameTable}: immutable names → addresses (and reverse) per
- *       network, rebuilt from the service's state on every change and swapped atomically.</li>
+ *   <li>{@link dev.berth.daemon.dns.NameTable}: names → addresses (and reverse) per network,
+ *       changed one endpoint at a time from the service's change stream; queries read its
+ *       concurrent maps without locking (values are replaced, never changed in place).</li>
  *   <li>{@link dev.berth.daemon.dns.Resolver}: the answer rules, a pure function of query bytes,
  *       sandbox and table; it answers, forwards or drops, and never throws.</li>
  *   <li>{@link dev.berth.daemon.dns.PlainAnswers}: the hot path, a plain A/AAAA question for a

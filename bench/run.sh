@@ -90,9 +90,9 @@ done
 DAEMON_JAR=${BERTH_DAEMON_JAR:-$ROOT/berth-daemon/target/berth-daemon.jar}
 BENCH_JAR=$BENCH/target/benchmarks.jar
 build_berth
-if stale "$BENCH_JAR" "$BENCH/src" "$BENCH/pom.xml"; then
-  log "building bench (cd bench && mvn -B -q package)"
-  (cd "$BENCH" && mvn -B -q package) >&2
+if stale "$BENCH_JAR" "$BENCH/src" "$BENCH/pom.xml" "$ROOT/berth-api/src"; then
+  log "building bench (mvn -B -q -P bench -pl bench -am -DskipTests package at the root)"
+  (cd "$ROOT" && mvn -B -q -P bench -pl bench -am -DskipTests package) >&2
 fi
 
 # ----------------------------------------------------------------------------- state, cleanup

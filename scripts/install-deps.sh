@@ -14,6 +14,7 @@ have_cmd nsenter || need+=(util-linux)
 have_cmd mvn     || need+=(maven)
 have_cmd python3 || need+=(python3)
 have_cmd modprobe || need+=(kmod)
+have_cmd conmon  || need+=(conmon)
 ldconfig -p 2>/dev/null | grep -q 'libnftables.so.1' || need+=(libnftables1)
 if ((${#need[@]})); then
   echo "berth: installing ${need[*]} ..." >&2

@@ -1,13 +1,19 @@
 package dev.berth.daemon;
 
-import dev.berth.core.service.EventLog;
-import dev.berth.core.service.NetworkDependencies;
-import dev.berth.core.service.NetworkService;
-import dev.berth.core.service.NetworkSettings;
-import dev.berth.core.service.SandboxProcesses;
-import dev.berth.core.service.SandboxService;
+import dev.berth.core.service.event.EventLog;
+import dev.berth.core.service.network.NetworkService;
+import dev.berth.core.service.network.NetworkSettings;
+import dev.berth.core.service.sandbox.Reconciler;
+import dev.berth.core.service.sandbox.SandboxProcesses;
+import dev.berth.core.service.sandbox.SandboxService;
+import dev.berth.core.service.state.ChangeStream;
+import dev.berth.core.service.state.ServiceDependencies;
+import dev.berth.core.service.state.ServiceState;
 import dev.berth.daemon.api.ApiContext;
 import dev.berth.daemon.api.ApiServer;
+import dev.berth.daemon.api.SocketGroup;
+import dev.berth.daemon.config.ConfigLoader;
+import dev.berth.daemon.config.DaemonConfig;
 import dev.berth.daemon.dns.DnsServer;
 import dev.berth.daemon.dns.Forwarder;
 import dev.berth.daemon.dns.Upstreams;
@@ -17,9 +23,13 @@ import dev.berth.daemon.driver.bridge.NetlinkHostPrefixes;
 import dev.berth.daemon.driver.host.HostDriver;
 import dev.berth.daemon.driver.none.NullDriver;
 import dev.berth.daemon.firewall.nft.NftFirewall;
+import dev.berth.daemon.firewall.nft.SysctlFirewall;
+import dev.berth.daemon.host.DaemonRoots;
+import dev.berth.daemon.host.HostFacts;
 import dev.berth.daemon.netns.NamedNetnsRuntime;
 import dev.berth.daemon.netns.NetnsSandboxNamespaces;
-import dev.berth.daemon.process.ChildProcessLauncher;
+import dev.berth.daemon.process.ConmonLauncher;
+import dev.berth.daemon.reconcile.ReconcileLoop;
 import dev.berth.daemon.store.SqliteStateStore;
 import dev.berth.kernel.netlink.RtNetlink;
 import dev.berth.kernel.nftables.LowFdReserve;
@@ -70,6 +80,8 @@ final class Daemon {
     }
 
     private void start(DaemonConfig config) {
+        SocketGroup socketGroup = SocketGroup.resolve(config.group());
+        socketGroup.warning().ifPresent(LOG::warning);
         LOG.info("Starting up Berth " + version() + " (data-root " + config.dataRoot() + ", exec-root "
                 + config.execRoot() + ")");
         DaemonRoots roots = DaemonRoots.prepare(config);
@@ -90,25 +102,28 @@ final class Daemon {
         opened.push(runtime);
         BridgeDriver bridge = new BridgeDriver(netlink, reaper, random);
         opened.push(bridge);
-        NetworkDependencies dependencies = new NetworkDependencies(store,
+        ServiceDependencies dependencies = new ServiceDependencies(store,
                 List.of(bridge, new HostDriver(), new NullDriver()), new SysctlFirewall(new NftFirewall(nft)),
                 new NetlinkHostPrefixes(netlink, Path.of("/etc/resolv.conf")), new EventLog(), Clock.systemUTC(),
                 random);
-        NetworkService networks = new NetworkService(dependencies,
+        ServiceState state = new ServiceState(dependencies);
+        NetworkService networks = new NetworkService(state,
                 new NetworkSettings(roots.engineId(), config.addressPools(), config.bridge()));
         networks.start();
-        SandboxService sandboxes = new SandboxService(networks, runtime, HostFacts.ephemeralPorts());
+        SandboxService sandboxes = new SandboxService(state, networks, runtime, HostFacts.ephemeralPorts());
         sandboxes.start();
-        startDns(config, sandboxes, networks.events(), lowFds);
-        SandboxProcesses processes = new SandboxProcesses(sandboxes, store,
-                new ChildProcessLauncher(config.execRoot().resolve("sandboxes"), Path.of("/etc/resolv.conf")),
-                Clock.systemUTC());
+        startDns(config, sandboxes, state.changes(), lowFds);
+        SandboxProcesses processes = new SandboxProcesses(state, sandboxes,
+                ConmonLauncher.install(config.execRoot(), Path.of("/etc/resolv.conf")));
         processes.restore();
         opened.push(processes);
+        ReconcileLoop reconcile = new ReconcileLoop(new Reconciler(state, networks, sandboxes));
+        opened.push(reconcile);
+        reconcile.start();
         ApiServer api = new ApiServer(new ApiContext(networks, sandboxes, networks.events(), Clock.systemUTC(),
                 HostFacts.systemInfo(config, roots.engineId(), version()), processes));
         opened.push(api);
-        api.start(config.socketPath());
+        api.start(config.socketPath(), socketGroup);
         installSignals();
         LOG.info("API listen on " + config.socketPath());
         LOG.info("Daemon has completed initialization");
@@ -118,7 +133,7 @@ final class Daemon {
      * The embedded DNS server. Its threads are created here, on the main thread, so they and the
      * forwarder's sockets live in the daemon's own namespace (host-only upstreams work).
      */
-    private void startDns(DaemonConfig config, SandboxService sandboxes, EventLog events, LowFdReserve lowFds) {
+    private void startDns(DaemonConfig config, SandboxService sandboxes, ChangeStream changes, LowFdReserve lowFds) {
         Forwarder forwarder = new Forwarder(Forwarder.Settings.of(Upstreams.of(config.dns(), hostResolvConf())));
         opened.push(forwarder);
         forwarder.start();
@@ -127,7 +142,7 @@ final class Daemon {
         dns.start();
         DnsFeed feed = new DnsFeed(sandboxes, dns);
         opened.push(feed);
-        feed.start(events);
+        feed.start(changes);
         LOG.info("Embedded DNS: upstreams " + forwarder);
     }
 

@@ -1,14 +1,13 @@
 package dev.berth.daemon;
 
 import dev.berth.core.errors.NotFoundException;
-import dev.berth.core.model.NetworkId;
 import dev.berth.core.model.Sandbox;
 import dev.berth.core.model.SandboxId;
-import dev.berth.core.service.Attachment;
-import dev.berth.core.service.Event;
-import dev.berth.core.service.EventLog;
-import dev.berth.core.service.SandboxService;
-import dev.berth.core.service.SandboxView;
+import dev.berth.core.service.event.Change;
+import dev.berth.core.service.sandbox.SandboxService;
+import dev.berth.core.service.sandbox.SandboxView;
+import dev.berth.core.service.state.Attachment;
+import dev.berth.core.service.state.ChangeStream;
 import dev.berth.daemon.dns.DnsServer;
 import dev.berth.daemon.dns.NameTable;
 import java.util.ArrayList;
@@ -20,72 +19,56 @@ import java.util.logging.Logger;
 
 /**
  * Keeps the DNS server's name table and listeners in step with the sandboxes: the whole table
- * from {@link SandboxService#list()} at start, then one endpoint per {@code network connect} /
- * {@code disconnect} event and one sandbox per {@code container destroy}, so a change costs the
- * same at 1000 sandboxes as at one. The events are published under the service's write lock,
- * after the change, so the next query sees it. Opening a sandbox's listeners costs a namespace
- * switch plus one nft transaction in its namespace.
+ * from {@link SandboxService#list()} at start, then one endpoint per {@link Change.EndpointAttached}
+ * / {@link Change.EndpointDetached} and one sandbox per {@link Change.SandboxRemoved} from the
+ * services' change stream, so a change costs the same at 1000 sandboxes as at one. It subscribes
+ * with {@code onChange}: called under the services' write lock, after the change, so the next query
+ * sees it. Opening a sandbox's listeners costs a namespace switch plus one nft transaction in its
+ * namespace.
  */
 final class DnsFeed implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(DnsFeed.class.getName());
     private final SandboxService sandboxes;
     private final DnsServer server;
     private final NameTable table = new NameTable();
-    private EventLog.Subscription subscription;
+    private ChangeStream.Subscription subscription;
 
     DnsFeed(SandboxService sandboxes, DnsServer server) {
         this.sandboxes = sandboxes;
         this.server = server;
     }
 
-    /** Builds the first table and follows the events from now on. */
-    void start(EventLog events) {
-        subscription = events.subscribe(this::onEvent);
+    /** Builds the first table and follows the changes from now on. */
+    void start(ChangeStream changes) {
+        subscription = changes.onChange(this::onChange);
         refresh();
     }
 
-    private synchronized void onEvent(Event event) {
+    private synchronized void onChange(Change change) {
         try {
-            if (event.type().equals(Event.TYPE_NETWORK)) {
-                String container = event.attributes().get("container");
-                if (container == null) {
-                    return;
+            switch (change) {
+                case Change.EndpointAttached c -> {
+                    table.put(new NameTable.Entry(c.network(), c.sandbox(), c.endpoint()));
+                    server.sync(c.sandbox().id(), c.sandbox());
                 }
-                SandboxId sandbox = new SandboxId(container);
-                NetworkId network = new NetworkId(event.actorId());
-                switch (event.action()) {
-                    case "connect" -> connected(network, sandbox);
-                    case "disconnect" -> {
-                        table.remove(network, sandbox);
-                        server.sync(sandbox, current(sandbox));
-                    }
-                    default -> {
-                        // create, destroy, prune: a network only goes when no endpoint is left on it
-                    }
+                case Change.EndpointDetached c -> {
+                    table.remove(c.network().id(), c.sandbox().id());
+                    server.sync(c.sandbox().id(), current(c.sandbox().id()));
                 }
-            } else if (event.type().equals(Event.TYPE_CONTAINER) && event.action().equals("destroy")) {
-                SandboxId sandbox = new SandboxId(event.actorId());
-                table.removeSandbox(sandbox);
-                server.sync(sandbox, null);
+                case Change.SandboxRemoved c -> {
+                    table.removeSandbox(c.sandbox().id());
+                    server.sync(c.sandbox().id(), null);
+                }
+                case Change.NetworkReconciled c -> refresh();
+                default -> {
+                    // a network only goes when no endpoint is left on it; processes do not change names
+                }
             }
         } catch (RuntimeException e) {
-            // Never let the event log drop us; a full pass puts the table right.
+            // Never let a failed update stand; a full pass puts the table right.
             LOG.log(Level.WARNING, "DNS table update failed (" + e.getMessage() + "): rebuilding it", e);
             refresh();
         }
-    }
-
-    private void connected(NetworkId network, SandboxId id) {
-        SandboxView view = view(id);
-        if (view == null) {
-            return;
-        }
-        for (Attachment a : view.attachments()) {
-            if (a.network().id().equals(network)) {
-                table.put(new NameTable.Entry(a.network(), view.sandbox(), a.endpoint()));
-            }
-        }
-        server.sync(id, view.sandbox());
     }
 
     private SandboxView view(SandboxId id) {

@@ -1,5 +1,9 @@
 package dev.berth.daemon;
 
+import dev.berth.daemon.config.ConfigException;
+import dev.berth.daemon.config.ConfigLoader;
+import dev.berth.daemon.config.DaemonFlags;
+import dev.berth.daemon.config.LogSetup;
 import java.util.Arrays;
 
 /** {@code berthd}: parses the command line, then runs the daemon until SIGTERM or SIGINT. */

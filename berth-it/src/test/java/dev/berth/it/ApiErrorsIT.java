@@ -44,6 +44,8 @@ class ApiErrorsIT {
             new BadRequest("GET", "/v1.50/networks?filters=" + encode("{\"type\":{\"bogus\":true}}"), 400,
                     "invalid filter: 'type'='bogus'"),
             new BadRequest("GET", "/networks/foo", 404, "network foo not found"),
+            new BadRequest("GET", "/v1.50/networks?filters=%zz", 400, "invalid URL escape \"%zz\""),
+            new BadRequest("POST", "/v1.50/networks/prune?filters=%7B%", 400, "invalid URL escape \"%\""),
             new BadRequest("GET", "/v1.50/networks/foo", 404, "network foo not found"));
 
     @Test

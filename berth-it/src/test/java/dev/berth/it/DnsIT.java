@@ -41,7 +41,8 @@ class DnsIT {
                 s.sendto(r, a)
             """;
 
-    private static Path create(Testbed bed, String name, String... networkArgs) {
+    /** Creates a sandbox with {@code docker create}; returns the path of its network namespace. */
+    static Path create(Testbed bed, String name, String... networkArgs) {
         List<String> args = new ArrayList<>(List.of("create", "--name", name));
         args.addAll(List.of(networkArgs));
         args.add("busybox");

@@ -80,7 +80,27 @@ class NetworkBadInputIT {
             Bad.exact("enable_ipv6 option not a bool", "{\"Name\":\"x\",\"Options\":"
                     + "{\"com.docker.network.enable_ipv6\":\"maybe\"}}", 400,
                     "driver-opt \"com.docker.network.enable_ipv6\" is not a valid bool"),
-            Bad.exact("neither family", "{\"Name\":\"x\",\"EnableIPv4\":false}", 400, "IPv4 or IPv6 must be enabled"));
+            Bad.exact("neither family", "{\"Name\":\"x\",\"EnableIPv4\":false}", 400, "IPv4 or IPv6 must be enabled"),
+            Bad.exact("mtu with a trailing space", "{\"Name\":\"x\",\"Options\":{\"com.docker.network.driver.mtu\":"
+                    + "\"1500 \"}}", 400, "invalid value \"1500 \" for option com.docker.network.driver.mtu: it must be an "
+                    + "integer"),
+            Bad.exact("IPv6 with an MTU below 1280", "{\"Name\":\"x\",\"EnableIPv6\":true,\"Options\":"
+                    + "{\"com.docker.network.driver.mtu\":\"1000\"}}", 400, "invalid value \"1000\" for option "
+                    + "com.docker.network.driver.mtu: an IPv6 network needs an MTU of at least 1280"),
+            Bad.exact("IPv6 loopback subnet", "{\"Name\":\"x\",\"EnableIPv6\":true,\"IPAM\":{\"Config\":"
+                    + "[{\"Subnet\":\"::1/128\"}]}}", 400,
+                    "invalid network config:\ninvalid subnet ::1/128: loopback subnet '::1/128' is not allowed"),
+            Bad.exact("IPv6 multicast subnet", "{\"Name\":\"x\",\"EnableIPv6\":true,\"IPAM\":{\"Config\":"
+                    + "[{\"Subnet\":\"ff00::/8\"}]}}", 400,
+                    "invalid network config:\ninvalid subnet ff00::/8: multicast subnet 'ff00::/8' is not allowed"),
+            Bad.exact("IPv4 loopback subnet", "{\"Name\":\"x\",\"IPAM\":{\"Config\":[{\"Subnet\":\"127.0.0.0/8\"}]}}",
+                    400, "invalid network config:\ninvalid subnet 127.0.0.0/8: loopback subnet '127.0.0.0/8' is not allowed"),
+            Bad.exact("null pool", "{\"Name\":\"x\",\"IPAM\":{\"Config\":[null]}}", 400,
+                    "invalid network config:\ninvalid subnet : invalid CIDR block notation"),
+            Bad.exact("JSON null", "null", 400, "invalid name: name is empty"),
+            Bad.exact("name too long", "{\"Name\":\"" + "n".repeat(256) + "\"}", 400,
+                    "invalid network name: it is 256 characters long, at most 255 are allowed"),
+            Bad.prefix("a second JSON value", "{\"Name\":\"x\"} {\"Name\":\"y\"}", 400, "invalid JSON: "));
 
     @Test
     void badApiRequestsGetTheExactErrorAndChangeNothing(Testbed bed) {
@@ -116,6 +136,10 @@ class NetworkBadInputIT {
         checks.add(cli(bed, "Pool overlaps with other one on this address space", "--subnet", "10.40.0.0/16", "x"));
         checks.add(cli(bed, "", "-o", "com.docker.network.driver.mtu=abc", "x"));
         checks.add(cli(bed, "", "-o", "com.docker.network.bridge.enable_icc=maybe", "x"));
+        checks.add(cli(bed, "invalid value", "-o", "com.docker.network.driver.mtu=1500 ", "x"));
+        checks.add(cli(bed, "invalid value", "--ipv6", "-o", "com.docker.network.driver.mtu=1000", "x"));
+        checks.add(cli(bed, "invalid network config:", "--ipv6", "--subnet", "::1/128", "x"));
+        checks.add(cli(bed, "invalid network config:", "--ipv6", "--subnet", "ff00::/8", "x"));
         assertAll(checks);
         assertEquals(before, Snapshot.take(bed));
     }

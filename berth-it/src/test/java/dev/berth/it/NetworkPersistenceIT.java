@@ -15,6 +15,10 @@ import dev.berth.it.fixture.HttpReply;
 import dev.berth.it.fixture.LinkState;
 import dev.berth.it.fixture.Testbed;
 import dev.berth.it.fixture.TestbedExtension;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -180,6 +184,29 @@ class NetworkPersistenceIT {
      * Polls until a few {@code br-} devices have gone, so the kill lands mid-burst: removals
      * have reached the kernel while other requests are still queued or in flight.
      */
+    @Test
+    void theSqliteLibraryIsLoadedFromTheDataRootAcrossKills(Testbed bed) {
+        bed.daemon().start();
+        String first = sqliteLibrary(bed.daemon().pid());
+        assertTrue(first.startsWith(bed.dir().resolve("data").resolve("lib") + "/"),
+                "sqlite-jdbc's library must live under the data root, not " + first);
+        bed.daemon().kill9();
+        bed.daemon().start();
+        assertEquals(first, sqliteLibrary(bed.daemon().pid()), "the same file is used again after a SIGKILL");
+    }
+
+    /** The file the process has mapped for sqlite-jdbc's native code. */
+    private static String sqliteLibrary(long pid) {
+        try {
+            return Files.readAllLines(Path.of("/proc", Long.toString(pid), "maps")).stream()
+                    .filter(line -> line.contains("sqlitejdbc"))
+                    .map(line -> line.substring(line.indexOf('/')))
+                    .findFirst().orElseThrow(() -> new AssertionError("no sqlite-jdbc library mapped by " + pid));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static void awaitFirstRemoval(Testbed bed) {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (System.nanoTime() < deadline) {

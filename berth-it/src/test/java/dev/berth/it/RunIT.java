@@ -206,33 +206,159 @@ class RunIT {
         return JSON.readTree(bed.docker().ok("inspect", container).stdout()).get(0).path("State").path("Pid").asLong();
     }
 
+    /** A {@code sleep} argument no other test on this machine uses: its processes are found by it. */
+    private static String uniqueSeconds(int base) {
+        return base + "." + java.util.concurrent.ThreadLocalRandom.current().nextInt(100_000, 1_000_000);
+    }
+
+    /** PIDs of live (not zombie) processes whose command line is exactly {@code sleep SECONDS}. */
+    private static List<Long> sleeping(String seconds) {
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            return procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
+                    .filter(p -> commandLine(p).equals("sleep\0" + seconds + "\0"))
+                    .map(p -> Long.parseLong(p.getFileName().toString()))
+                    .filter(pid -> !gone(pid))
+                    .toList();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static String commandLine(Path proc) {
+        try {
+            return Files.readString(proc.resolve("cmdline"));
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     @Test
-    void daemonStopKillsProcessesAndRestartMarksThemExitedOrRemovesThem(Testbed bed) throws Exception {
+    void removingASandboxEndsEveryProcessInItAndItsMainProcessEndingEndsThemToo(Testbed bed) throws Exception {
         bed.daemon().start();
-        berth(bed, "run", "-d", "--name", "s1", "--", "sleep", "300").assertSuccess();
-        berth(bed, "run", "-d", "--rm", "--name", "r1", "--", "sleep", "300").assertSuccess();
-        long s1 = pid(bed, "s1");
-        long r1 = pid(bed, "r1");
-        bed.daemon().stop();
-        eventually("processes gone", () -> gone(s1) && gone(r1));
-        bed.daemon().start();
-        CommandResult all = berth(bed, "ps", "-a").assertSuccess();
-        assertTrue(all.lines().stream().anyMatch(l -> l.endsWith("s1") && l.contains("Exited (255)")), all::describe);
-        assertFalse(all.stdout().contains("r1"), all::describe);
-        berth(bed, "rm", "s1").assertSuccess();
+        String a = uniqueSeconds(4242);
+        String b = uniqueSeconds(4243);
+        String e = uniqueSeconds(4245);
+        berth(bed, "run", "-d", "--name", "k1", "--", "sh", "-c", "sleep " + a + " & sleep " + b).assertSuccess();
+        eventually("both sleeps run", () -> sleeping(a).size() == 1 && sleeping(b).size() == 1);
+        Process exec = bed.berth().spawn(bed.daemon().socket(), "exec-sleep", "exec", "k1", "--", "sleep", e);
+        try {
+            eventually("the exec'd sleep runs", () -> sleeping(e).size() == 1);
+            berth(bed, "rm", "-f", "k1").assertSuccess();
+            eventually("no sleep of k1 left", () -> sleeping(a).isEmpty() && sleeping(b).isEmpty()
+                    && sleeping(e).isEmpty());
+            assertTrue(exec.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "berth exec outlived the sandbox");
+        } finally {
+            exec.destroyForcibly();
+        }
+
+        String c = uniqueSeconds(4246);
+        berth(bed, "run", "-d", "--name", "k2", "--", "sh", "-c", "sleep " + c + " & sleep 1; exit 4").assertSuccess();
+        eventually("k2's background sleep runs", () -> sleeping(c).size() == 1);
+        assertEquals(4, Integer.parseInt(bed.docker().ok("wait", "k2").stdout().strip()));
+        eventually("k2's background sleep ended with its main process", () -> sleeping(c).isEmpty());
+        berth(bed, "rm", "k2").assertSuccess();
         assertNothingLeft(bed);
     }
 
     @Test
-    void aProcessThatOutlivedACrashedDaemonIsKilledAtRestart(Testbed bed) throws Exception {
+    void sandboxesOutliveACrashedDaemonAndAreAdoptedWithTheExitStatusesOfTheDowntime(Testbed bed)
+            throws Exception {
         bed.daemon().start();
-        berth(bed, "run", "-d", "--name", "s1", "--", "sleep", "300").assertSuccess();
+        String main = uniqueSeconds(4247);
+        String child = uniqueSeconds(4248);
+        berth(bed, "run", "-d", "--name", "s1", "--", "sh", "-c", "sleep " + child + " & exec sleep " + main)
+                .assertSuccess();
+        berth(bed, "run", "-d", "--name", "s2", "--", "sh", "-c", "sleep 2; exit 7").assertSuccess();
+        berth(bed, "run", "-d", "--rm", "--name", "r1", "--", "sleep", "2").assertSuccess();
+        eventually("s1's sleeps run", () -> sleeping(main).size() == 1 && sleeping(child).size() == 1);
         long s1 = pid(bed, "s1");
+        long s2 = pid(bed, "s2");
         bed.daemon().kill9();
-        assertFalse(gone(s1), "sleep died with the daemon");
+        Thread.sleep(500);
+        assertFalse(gone(s1), "s1 died with the daemon");
+        assertEquals(1, sleeping(child).size(), "s1's child died with the daemon");
+        eventually("s2 ends while no daemon runs", () -> gone(s2));
+        Thread.sleep(2500);
+
         bed.daemon().start();
-        eventually("process " + s1 + " gone", () -> gone(s1));
-        berth(bed, "rm", "s1").assertSuccess();
+        CommandResult all = berth(bed, "ps", "-a").assertSuccess();
+        assertTrue(all.lines().stream().anyMatch(l -> l.endsWith("s1") && l.contains("Up ")), all::describe);
+        assertTrue(all.lines().stream().anyMatch(l -> l.endsWith("s2") && l.contains("Exited (7)")), all::describe);
+        assertFalse(all.stdout().contains("r1"), "an --rm sandbox that exited meanwhile is removed: " + all.describe());
+        JsonNode state = JSON.readTree(bed.docker().ok("inspect", "s1").stdout()).get(0).path("State");
+        assertTrue(state.path("Running").asBoolean(), state::toString);
+        assertEquals(s1, state.path("Pid").asLong(), state::toString);
+        assertEquals("7", bed.docker().ok("wait", "s2").stdout().strip());
+        assertEquals("hi", berth(bed, "exec", "s1", "--", "echo", "hi").assertSuccess().stdout().strip());
+
+        Path waitOut = bed.dir().resolve("wait-s1.out");
+        Process waiting = bed.docker().start(waitOut, bed.dir().resolve("wait-s1.err"), "wait", "s1");
+        Thread.sleep(500);
+        bed.docker().ok("kill", "s1");
+        assertTrue(waiting.waitFor(15, java.util.concurrent.TimeUnit.SECONDS), "docker wait s1 did not return");
+        assertEquals("137", Files.readString(waitOut).strip(), "docker wait on an adopted sandbox");
+        eventually("s1's processes all ended", () -> sleeping(main).isEmpty() && sleeping(child).isEmpty());
+        CommandResult after = berth(bed, "ps", "-a").assertSuccess();
+        assertTrue(after.lines().stream().anyMatch(l -> l.endsWith("s1") && l.contains("Exited (137)")),
+                after::describe);
+        berth(bed, "rm", "s1", "s2").assertSuccess();
         assertNothingLeft(bed);
+    }
+
+    @Test
+    void aStoppedDaemonLeavesSandboxesRunningAndTheNextOneRemovesThemWhole(Testbed bed) throws Exception {
+        bed.daemon().start();
+        String main = uniqueSeconds(4249);
+        String child = uniqueSeconds(4250);
+        berth(bed, "run", "-d", "--name", "t1", "--", "sh", "-c", "sleep " + child + " & exec sleep " + main)
+                .assertSuccess();
+        eventually("t1's sleeps run", () -> sleeping(main).size() == 1 && sleeping(child).size() == 1);
+        bed.daemon().stop();
+        Thread.sleep(500);
+        assertEquals(1, sleeping(main).size(), "SIGTERM of the daemon ended the sandbox's process");
+        assertEquals(1, sleeping(child).size(), "SIGTERM of the daemon ended the sandbox's child");
+        bed.daemon().start();
+        CommandResult all = berth(bed, "ps").assertSuccess();
+        assertTrue(all.lines().stream().anyMatch(l -> l.endsWith("t1") && l.contains("Up ")), all::describe);
+        CommandResult ps = berth(bed, "exec", "t1", "--", "ps", "-e", "-o", "pid=,args=").assertSuccess();
+        assertEquals(List.of("1 sleep " + main, "sleep " + child, "ps -e -o pid=,args="),
+                ps.lines().stream().map(l -> l.strip().startsWith("1 ") ? l.strip() : l.strip().split(" ", 2)[1])
+                        .toList(), "only the sandbox's processes, in its own PID namespace: " + ps.describe());
+        berth(bed, "rm", "-f", "t1").assertSuccess();
+        eventually("t1's processes all ended", () -> sleeping(main).isEmpty() && sleeping(child).isEmpty());
+        assertNothingLeft(bed);
+    }
+
+    @Test
+    void anAttachedRunLosesItsStreamWithTheDaemonWhileItsProcessGoesOn(Testbed bed) throws Exception {
+        bed.daemon().start();
+        Path err = bed.dir().resolve("attached.err");
+        Process run = bed.berth().spawn(bed.daemon().socket(), "attached", "run", "--name", "a1", "--", "sh", "-c",
+                "echo one; sleep 5; echo two; exit 3");
+        try {
+            eventually("a1 runs", () -> berth(bed, "ps").stdout().contains("a1"));
+            Thread.sleep(500);
+            bed.daemon().kill9();
+            assertTrue(run.waitFor(15, java.util.concurrent.TimeUnit.SECONDS), "berth run hangs without a daemon");
+            assertEquals(125, run.exitValue(), () -> read(err));
+            assertTrue(read(err).contains("keeps running"), () -> read(err));
+        } finally {
+            run.destroyForcibly();
+        }
+        bed.daemon().start();
+        assertEquals("3", bed.docker().ok("wait", "a1").stdout().strip());
+        String id = JSON.readTree(bed.docker().ok("inspect", "a1").stdout()).get(0).path("Id").asText();
+        assertEquals("one\ntwo\n", read(bed.dir().resolve("exec/sandboxes/" + id + "/output.log")),
+                "the output goes on to the log while no one streams it");
+        berth(bed, "rm", "a1").assertSuccess();
+        assertNothingLeft(bed);
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "";
+        }
     }
 }

@@ -13,7 +13,6 @@ import dev.berth.it.fixture.Testbed;
 import dev.berth.it.fixture.TestbedExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
@@ -28,33 +27,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class SandboxIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** A sandbox as the test sees it: its id and namespace file. */
-    private record Box(String id, Path netns) {
-    }
-
-    private static Box create(Testbed bed, String name, String... networkArgs) {
-        List<String> args = new ArrayList<>(List.of("create", "--name", name));
-        args.addAll(List.of(networkArgs));
-        args.add("busybox");
-        String id = bed.docker().ok(args.toArray(String[]::new)).stdout().strip();
-        Path netns = bed.dir().resolve("exec/netns").resolve(id.substring(0, 12));
-        assertTrue(Files.exists(netns), "no namespace file " + netns);
-        return new Box(id, netns);
-    }
-
     private static CommandResult in(Testbed bed, Box box, String... command) {
-        List<String> argv = new ArrayList<>(List.of("nsenter", "--net=" + box.netns()));
-        argv.addAll(List.of(command));
-        return bed.run(argv);
+        return box.in(bed, command);
     }
 
     private static JsonNode json(CommandResult result) {
-        try {
-            String out = result.assertSuccess().stdout().strip();
-            return JSON.readTree(out.isEmpty() ? "[]" : out);
-        } catch (java.io.IOException e) {
-            throw new AssertionError("not JSON: " + result.describe(), e);
-        }
+        return Box.json(result);
     }
 
     private static LinkState link(Testbed bed, Box box, String name) {
@@ -94,8 +72,8 @@ class SandboxIT {
         bed.daemon().start();
         String netId = bed.docker().ok("network", "create", "net1").stdout().strip();
         String bridge = "br-" + netId.substring(0, 12);
-        Box c1 = create(bed, "c1", "--network", "net1");
-        Box c2 = create(bed, "c2", "--network", "net1");
+        Box c1 = Box.create(bed, "c1", "--network", "net1");
+        Box c2 = Box.create(bed, "c2", "--network", "net1");
         JsonNode settings = inspect(bed, "c1", "net1");
         LinkState eth0 = link(bed, c1, "eth0");
         assertTrue(eth0.isUp(), eth0::toString);
@@ -141,8 +119,8 @@ class SandboxIT {
         bed.daemon().start();
         assertEquals("1", sysctl(bed, "net.ipv6.conf." + HostFixture.UPLINK + ".accept_ra"));
         bed.docker().ok("network", "create", "--ipv6", "--subnet", "fd00:b1:1::/64", "net6");
-        Box c1 = create(bed, "c1", "--network", "net6");
-        Box c2 = create(bed, "c2", "--network", "net6");
+        Box c1 = Box.create(bed, "c1", "--network", "net6");
+        Box c2 = Box.create(bed, "c2", "--network", "net6");
         JsonNode settings = inspect(bed, "c1", "net6");
         assertEquals("fd00:b1:1::2", settings.path("GlobalIPv6Address").asText());
         assertEquals("fd00:b1:1::1", settings.path("IPv6Gateway").asText());
@@ -162,8 +140,8 @@ class SandboxIT {
     void restartBringsSandboxesBackWithTheirAddresses(Testbed bed) throws Exception {
         bed.daemon().start();
         bed.docker().ok("network", "create", "net1");
-        Box c1 = create(bed, "c1", "--network", "net1");
-        Box c2 = create(bed, "c2", "--network", "net1");
+        Box c1 = Box.create(bed, "c1", "--network", "net1");
+        Box c2 = Box.create(bed, "c2", "--network", "net1");
         String mac = inspect(bed, "c1", "net1").path("MacAddress").asText();
         bed.daemon().restart();
         assertTrue(Files.exists(c1.netns()));
@@ -172,7 +150,7 @@ class SandboxIT {
         assertEquals(mac, eth0.mac());
         ping(bed, c1, "172.18.0.3");
         ping(bed, c2, "172.18.0.1");
-        Box c3 = create(bed, "c3", "--network", "net1");
+        Box c3 = Box.create(bed, "c3", "--network", "net1");
         assertEquals(List.of("172.18.0.4/16"), link(bed, c3, "eth0").addresses(true));
     }
 
@@ -181,7 +159,7 @@ class SandboxIT {
         bed.daemon().start();
         String netId = bed.docker().ok("network", "create", "net1").stdout().strip();
         String bridge = "br-" + netId.substring(0, 12);
-        Box c1 = create(bed, "c1", "--network", "net1");
+        Box c1 = Box.create(bed, "c1", "--network", "net1");
         bed.daemon().kill9();
         // What a crash between "store forgot the endpoint" and "link deleted" leaves behind.
         bed.host().ipHost("link", "add", "vethdead0", "type", "veth", "peer", "name", "deadpeer0");

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * with the peer address they see, a client that prints that answer or {@code FAIL <reason>}, and
  * ping. Servers are started here and killed by their own process handle in {@link #close()}.
  */
-final class Traffic implements AutoCloseable {
+public final class Traffic implements AutoCloseable {
     private static final String PYTHON = "/usr/bin/python3";
     private static final String PEER_SERVER = """
             import socket, sys
@@ -58,22 +58,22 @@ final class Traffic implements AutoCloseable {
     private final Testbed bed;
     private final List<Process> servers = new ArrayList<>();
 
-    Traffic(Testbed bed) {
+    public Traffic(Testbed bed) {
         this.bed = bed;
     }
 
     /** The namespace file of one of the fixture's named namespaces. */
-    static Path named(String ns) {
+    public static Path named(String ns) {
         return HostFixture.netnsPath(ns);
     }
 
     /** Starts a peer server on {@code port} inside the namespace and waits until it listens. */
-    void serve(Path netns, int port) {
+    public void serve(Path netns, int port) {
         start(netns, port, PEER_SERVER, Integer.toString(port));
     }
 
     /** Starts a peer server bound to {@code address} only. */
-    void serve(Path netns, String address, int port) {
+    public void serve(Path netns, String address, int port) {
         start(netns, port, BOUND_SERVER, address, Integer.toString(port));
     }
 
@@ -94,7 +94,7 @@ final class Traffic implements AutoCloseable {
     }
 
     /** Connects from the namespace; the peer address the server saw, or {@code FAIL ...}. */
-    String connect(Path from, String host, int port) {
+    public String connect(Path from, String host, int port) {
         return bed.run(List.of("nsenter", "--net=" + from, PYTHON, "-c", CLIENT, host, Integer.toString(port)))
                 .stdout().strip();
     }
@@ -111,7 +111,7 @@ final class Traffic implements AutoCloseable {
         return out;
     }
 
-    boolean ping(Path from, String to) {
+    public boolean ping(Path from, String to) {
         return bed.run(List.of("nsenter", "--net=" + from, "ping", to.contains(":") ? "-6" : "-4", "-c", "1",
                 "-W", "1", to)).exitCode() == 0;
     }

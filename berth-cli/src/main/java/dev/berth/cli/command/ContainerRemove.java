@@ -1,9 +1,9 @@
 package dev.berth.cli.command;
 
+import dev.berth.api.client.HttpRequest;
 import dev.berth.cli.http.ConnectionFailure;
 import dev.berth.cli.http.DaemonError;
 import dev.berth.cli.http.EngineClient;
-import dev.berth.cli.http.HttpRequest;
 import dev.berth.cli.shell.CommandFailure;
 import dev.berth.cli.shell.Flags;
 import dev.berth.cli.shell.Invocation;

@@ -1,14 +1,14 @@
 package dev.berth.cli.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.api.client.ResponseStream;
+import dev.berth.cli.format.GoTimestamp;
+import dev.berth.cli.http.ConnectionFailure;
+import dev.berth.cli.http.Query;
 import dev.berth.cli.shell.CommandFailure;
 import dev.berth.cli.shell.Flags;
 import dev.berth.cli.shell.Invocation;
 import dev.berth.cli.shell.LeafCommand;
-import dev.berth.cli.format.GoTimestamp;
-import dev.berth.cli.http.ConnectionFailure;
-import dev.berth.cli.http.Query;
-import dev.berth.cli.http.ResponseStream;
 import dev.berth.cli.template.Functions;
 import dev.berth.cli.template.Template;
 import dev.berth.cli.template.TemplateException;

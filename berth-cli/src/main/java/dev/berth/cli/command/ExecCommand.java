@@ -14,10 +14,13 @@ import java.util.Map;
 
 /**
  * {@code berth exec CONTAINER [--] COMMAND [ARG...]}: runs a command in the namespaces (network,
- * mount, UTS) of the sandbox's process and exits with its status. Berth has no exec API: the CLI
- * reads {@code State.Pid} from {@code GET /containers/{id}/json} and runs
- * {@code nsenter --target PID --net --mount --uts -- COMMAND} itself, with its own stdin, stdout
- * and stderr. So it works only as root, on the daemon's host and in its PID namespace.
+ * mount, UTS, PID) of the sandbox's process and exits with its status. Berth has no exec API: the
+ * CLI reads {@code State.Pid} from {@code GET /containers/{id}/json} and runs
+ * {@code nsenter --target PID --net --mount --uts --pid -- COMMAND} itself, with its own stdin,
+ * stdout and stderr. So it works only as root, on the daemon's host and in its PID namespace. In
+ * the sandbox's PID namespace the command ends with the sandbox ({@code rm -f} kills it too), and
+ * {@code ps} in it (the namespace's own {@code /proc}) shows only the sandbox's processes;
+ * {@code nsenter} forks to enter it and passes the command's status on.
  */
 public final class ExecCommand extends LeafCommand {
 
@@ -85,10 +88,10 @@ public final class ExecCommand extends LeafCommand {
         return List.copyOf(rest);
     }
 
-    /** {@code nsenter --target PID --net --mount --uts -- COMMAND}. */
+    /** {@code nsenter --target PID --net --mount --uts --pid -- COMMAND}. */
     static List<String> argv(long pid, List<String> command) {
         List<String> argv = new ArrayList<>(List.of("nsenter", "--target", Long.toString(pid), "--net", "--mount",
-                "--uts", "--"));
+                "--uts", "--pid", "--"));
         argv.addAll(command);
         return argv;
     }

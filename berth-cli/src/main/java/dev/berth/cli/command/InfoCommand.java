@@ -17,7 +17,7 @@ import java.util.Map;
  */
 public final class InfoCommand extends LeafCommand {
 
-    private static final String[] BINARY_UNITS = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+    private static final List<String> BINARY_UNITS = List.of("B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB");
 
     @Override
     public String name() {
@@ -95,11 +95,11 @@ public final class InfoCommand extends LeafCommand {
     /** go-units {@code BytesSize}: binary units, {@code %.4g}. */
     static String bytesSize(double size) {
         int unit = 0;
-        while (size >= 1024 && unit < BINARY_UNITS.length - 1) {
+        while (size >= 1024 && unit < BINARY_UNITS.size() - 1) {
             size /= 1024;
             unit++;
         }
         BigDecimal rounded = new BigDecimal(size).round(new MathContext(4)).stripTrailingZeros();
-        return rounded.toPlainString() + BINARY_UNITS[unit];
+        return rounded.toPlainString() + BINARY_UNITS.get(unit);
     }
 }

@@ -3,11 +3,11 @@ package dev.berth.cli.command;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.api.client.HttpRequest;
+import dev.berth.api.client.ResponseStream;
 import dev.berth.cli.http.ConnectionFailure;
 import dev.berth.cli.http.DaemonError;
 import dev.berth.cli.http.EngineClient;
-import dev.berth.cli.http.HttpRequest;
-import dev.berth.cli.http.ResponseStream;
 import dev.berth.cli.shell.Flags;
 import dev.berth.cli.shell.Invocation;
 import dev.berth.cli.shell.LeafCommand;
@@ -26,7 +26,10 @@ import java.util.Map;
  *
  * <p>{@code --rm} attached is done by the client (remove after wait), so the exit status can be
  * read before the sandbox goes; detached, the daemon removes it when the process exits. Errors
- * before the command runs exit with 125, like docker.
+ * before the command runs exit with 125, like docker. The output is streamed only while the
+ * daemon lives: when it stops or crashes the stream ends, this CLI exits with 125 saying so, and
+ * the process goes on (its output still goes to its log, its status shows once the daemon is
+ * back); an attached {@code --rm} sandbox then stays until removed.
  */
 public final class RunCommand extends LeafCommand {
     static final int RUN_FAILED = 125;
@@ -153,7 +156,15 @@ public final class RunCommand extends LeafCommand {
         } catch (IOException e) {
             invocation.err().println("error reading the output of " + id + ": " + e.getMessage());
         }
-        int status = engine.post("/containers/" + id + "/wait", Map.of()).path("StatusCode").asInt(RUN_FAILED);
+        int status;
+        try {
+            status = engine.post("/containers/" + id + "/wait", Map.of()).path("StatusCode").asInt(RUN_FAILED);
+        } catch (ConnectionFailure e) {
+            // the daemon went away (stopped or crashed): the sandbox's process goes on (live restore)
+            invocation.err().println(e.getMessage() + "\nlost the daemon: sandbox " + id.substring(0, 12)
+                    + " keeps running; its status shows in berth ps -a once the daemon is back");
+            return RUN_FAILED;
+        }
         if (remove) {
             remove(invocation, engine, id);
         }

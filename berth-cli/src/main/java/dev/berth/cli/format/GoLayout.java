@@ -1,5 +1,6 @@
 package dev.berth.cli.format;
 
+import java.util.List;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -13,7 +14,7 @@ import java.time.ZoneOffset;
  */
 public final class GoLayout {
 
-    private static final String[] ELEMENTS = {"2006", "01", "02", "15", "04", "05", ".999999999", "Z07:00"};
+    private static final List<String> ELEMENTS = List.of("2006", "01", "02", "15", "04", "05", ".999999999", "Z07:00");
 
     private final String layout;
 

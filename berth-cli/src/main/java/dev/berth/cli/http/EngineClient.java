@@ -2,6 +2,9 @@ package dev.berth.cli.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.api.client.HttpRequest;
+import dev.berth.api.client.HttpResponse;
+import dev.berth.api.client.ResponseStream;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;

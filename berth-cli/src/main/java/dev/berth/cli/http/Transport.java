@@ -1,5 +1,9 @@
 package dev.berth.cli.http;
 
+import dev.berth.api.client.HttpRequest;
+import dev.berth.api.client.HttpResponse;
+import dev.berth.api.client.ResponseStream;
+
 /** Sends one HTTP request to the daemon and returns the complete response, or a streaming one. */
 public interface Transport {
 

@@ -1,7 +1,6 @@
 /**
- * The client side of the Engine API over a Unix socket, with no HTTP library: the JDK's
- * Unix-domain {@code SocketChannel}, a minimal HTTP/1.1 framing reader (Content-Length and
- * chunked), and the docker client's conventions on top (ping, version negotiation, error texts).
+ * The docker client's conventions on the Engine API (ping, version negotiation, error texts,
+ * connection-failure wording) over the shared Unix-socket client of {@code dev.berth.api.client}.
  *
  * <pre>{@code
  * DaemonAddress address = DaemonAddress.resolve(hostFlag, System.getenv());

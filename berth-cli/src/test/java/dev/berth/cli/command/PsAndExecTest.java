@@ -47,7 +47,7 @@ class PsAndExecTest {
         assertEquals(List.of("cat", "/etc/hostname"), ExecCommand.command(List.of("c1", "--", "cat", "/etc/hostname")));
         assertEquals(List.of("sh", "-c", "exit 5"), ExecCommand.command(List.of("c1", "sh", "-c", "exit 5")));
         assertThrows(CommandFailure.class, () -> ExecCommand.command(List.of("c1", "--")));
-        assertEquals(List.of("nsenter", "--target", "42", "--net", "--mount", "--uts", "--", "true"),
+        assertEquals(List.of("nsenter", "--target", "42", "--net", "--mount", "--uts", "--pid", "--", "true"),
                 ExecCommand.argv(42, List.of("true")));
     }
 }

@@ -1,6 +1,8 @@
 package dev.berth.core.model;
 
-/** Every kernel-visible name Berth makes, in one place: device prefixes and the nftables table. */
+import java.util.List;
+
+/** Every kernel-visible name Berth makes, in one place: device prefixes and the nftables tables. */
 public final class DeviceNames {
     /** User-defined bridges are {@code br-} plus the network's short id: 15 characters, IFNAMSIZ - 1. */
     public static final String BRIDGE_PREFIX = "br-";
@@ -16,7 +18,20 @@ public final class DeviceNames {
      * the host end's suffix, so its {@code eth<N>} name is free for the next connect at once.
      */
     public static final String RETIRED_PEER_PREFIX = "gone";
+    /** Prefixes a user may not give a device Berth is to use: Berth deletes what carries them. */
+    public static final List<String> RESERVED_PREFIXES = List.of(RETIRED_BRIDGE_PREFIX,
+            RETIRED_PEER_PREFIX);
+    /**
+     * The device group ("brth") of every bridge Berth creates: its record of ownership, kept by the
+     * kernel itself. The group is set by the same RTM_NEWLINK that creates the bridge, so no crash
+     * can leave a bridge of Berth's without it; a device without it (eth0, lo, a user's bridge) is
+     * never renamed or deleted. Deletion moves links to another group on the way out.
+     */
+    public static final int OWNED_BRIDGE_GROUP = 0x62727468;
+    /** The host namespace's nftables table ({@code inet}) that carries Berth's firewall. */
     public static final String NFT_TABLE = "berth";
+    /** The nftables table ({@code ip}) inside each sandbox namespace that carries the DNS redirect. */
+    public static final String NFT_DNS_TABLE = "berth-dns";
 
     private DeviceNames() {
     }

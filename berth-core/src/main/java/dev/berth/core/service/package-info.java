@@ -1,48 +1,43 @@
 /**
- * Use cases: networks (start-up, list with filters, look-up by id, name or id prefix, create,
- * remove, prune), sandboxes and their endpoints ({@link dev.berth.core.service.SandboxService}:
- * create, connect, disconnect, remove, start-up restore), the process a sandbox may run
- * ({@link dev.berth.core.service.SandboxProcesses}: {@code berth run}'s create with a command,
- * start, wait, remove, with the sandbox living as long as its process), and the event log they
- * report to. Each change follows validate, then apply with rollback.
+ * Use cases, one sub-package per concern; this package holds only this map.
+ * <ul>
+ *   <li>{@code service.state}: the state the services share ({@code ServiceState}: network snapshot,
+ *       sandboxes and endpoints, taken addresses, drivers, the one write lock and the change stream),
+ *       plus the pure views derived from it (gateway choice, published ports).</li>
+ *   <li>{@code service.network}: networks: start-up, list with filters, look-up, create (with the
+ *       IPAM and driver-option planning), remove, prune.</li>
+ *   <li>{@code service.sandbox}: sandboxes and their endpoints (create, connect, disconnect, remove),
+ *       published ports, default routes, the process a sandbox may run, start-up restore and the
+ *       reconcile loop's pass.</li>
+ *   <li>{@code service.event}: the typed changes the services report, their {@code /events} form,
+ *       the event log and the filter grammar events and lists share.</li>
+ * </ul>
+ * Containers and images come next to them as {@code service.container} and {@code service.image},
+ * over the same {@code ServiceState}.
  *
  * <pre>{@code
- * NetworkService networks = new NetworkService(
- *         new NetworkDependencies(store, List.of(bridge, host, none), firewall, hostPrefixes, new EventLog(),
- *                 clock, random),
- *         new NetworkSettings(engineId, defaultAddressPools, bridgeSettings));
+ * ServiceState state = new ServiceState(new ServiceDependencies(store, List.of(bridge, host, none), firewall,
+ *         hostPrefixes, new EventLog(), clock, random));
+ * NetworkService networks = new NetworkService(state, new NetworkSettings(engineId, pools, bridgeSettings));
  * networks.start();
- * CreatedNetwork created = networks.create(CreateNetwork.named("mynet"));   // 172.18.0.0/16
- * SandboxService sandboxes = new SandboxService(networks, runtime);
- * sandboxes.start();                                         // namespaces, veths, default routes
- * sandboxes.create(CreateSandbox.on("c1", "mynet"));         // 172.18.0.2 on eth0
- * sandboxes.connect("other", "c1", EndpointRequest.NONE);    // eth1
- * sandboxes.create(new CreateSandbox("web", "", "mynet", Map.of(),
- *         List.of(new PortRequest("80/tcp", "", "8080"))));  // 0.0.0.0:8080 (+ [::]:8080 with IPv6)
- * networks.remove("mynet");                                  // 403 while c1 is attached
- * SandboxProcesses processes = new SandboxProcesses(sandboxes, store, launcher, clock);
- * processes.restore();                                       // stored commands: exited, or removed (--rm)
- * processes.create(CreateSandbox.on("r1", "mynet"), List.of("sleep", "9"), true);
- * processes.start("r1");                                     // exits → removed (autoRemove)
- * int status = processes.await("r1", "not-running");
+ * SandboxService sandboxes = new SandboxService(state, networks, runtime);
+ * sandboxes.start();                                          // namespaces, veths, default routes
+ * state.changes().onChange(change -> ...);                    // under the write lock: must not block
+ * state.changes().afterChange(change -> ...);                 // after it: may do I/O
+ * sandboxes.connect("mynet", "c1", EndpointRequest.NONE);     // one Change.EndpointAttached
  * }</pre>
  *
- * <p>Reads use a snapshot and never block; writes hold one lock, so subnet choice sees every
- * other network. {@link dev.berth.core.service.NetworkPlanner} turns a request into the final
- * network without side effects; only then are the store and the driver touched. Event listeners
- * run under the event log's lock and must not block. Sandboxes share the network write lock (one
- * lock, no lock order); {@code SandboxProcesses} has its own monitor, taken before the network
- * lock, never after it, and never held while waiting for an exit (a connect or disconnect calls
- * it back through {@code onEndpointsChanged} once the network lock is released, to update a
- * running process's {@code hosts} and {@code resolv.conf}); addresses live in an in-memory {@code AddressBook} rebuilt from the store
- * at start-up (gateways, auxiliary addresses, every endpoint's addresses), as Docker's IPAM is. The services know no kernel or I/O: drivers, the sandbox
- * runtime, the store and the host's prefixes are ports ({@code spi}).
+ * <p>Dependencies run one way: {@code sandbox → network → state → event}; nothing imports
+ * {@code sandbox}. Every change runs inside {@code ServiceState.write}, which holds the one write
+ * lock; the lock order is written down (and kept) there.
  *
- * <p>Published ports: {@code PortPlanner} validates {@code PortBindings} and picks host ports
- * (ephemeral ones from the range given to {@code SandboxService}) before anything is made; a
- * clash with another sandbox is a 409 naming it. The chosen ports are stored with the sandbox and
- * published by {@code PortPublisher} on one endpoint, the one giving the default route (so never
- * on an internal network); they move when that changes and are handed to the firewall's
- * {@code rebuild} at start-up.
+ * <p>One notification path: every change is a {@code Change} record published on the state's
+ * {@code ChangeStream}. The {@code /events} log, the DNS name table and a running process's
+ * {@code hosts} and {@code resolv.conf} subscribe to it; nobody switches over event strings. There
+ * is no separate {@code DnsRegistry} port (the first design named one): DNS is a subscriber of the change
+ * stream like the event log, and a port the services call would be a second path to keep in step,
+ * with the services deciding what DNS needs. The stream's typed records are the contract; a DNS
+ * implementation that cannot run on the writer's thread uses {@code afterChange} and reads the
+ * current state.
  */
 package dev.berth.core.service;

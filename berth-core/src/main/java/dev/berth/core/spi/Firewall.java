@@ -17,6 +17,15 @@ public interface Firewall {
      */
     void rebuild(Collection<Network> networks, Collection<SandboxPorts> published);
 
+    /**
+     * What differs between the table in the kernel and what was last applied (table, chains or
+     * rules gone, a set emptied), found by one cheap listing; empty when nothing does. A
+     * {@link #rebuild} repairs it.
+     */
+    default List<KernelDrift> drift() {
+        return List.of();
+    }
+
     /** Adds or refreshes one network's rules: masquerade, isolation, icc, internal. */
     void ensureNetwork(Network network);
 

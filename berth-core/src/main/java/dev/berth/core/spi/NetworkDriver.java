@@ -2,6 +2,7 @@ package dev.berth.core.spi;
 
 import dev.berth.core.model.Network;
 import java.util.Collection;
+import java.util.List;
 
 /**
  * Turns a network's desired state into kernel objects. Every verb is idempotent. The endpoint
@@ -12,6 +13,13 @@ public interface NetworkDriver {
 
     /** The driver name users give ({@code bridge}, {@code host}, {@code null}). */
     String name();
+
+    /**
+     * Refuses, before anything is stored or built, a network this host cannot have: for the bridge
+     * driver, a device of another kind that already has the bridge's name. Reads only.
+     */
+    default void check(Network network) {
+    }
 
     /**
      * Creates what is missing and repairs what differs (device, addresses, MTU, link state);
@@ -41,9 +49,21 @@ public interface NetworkDriver {
     }
 
     /**
-     * Start-up: re-creates the interfaces of these (stored) endpoints that are missing, and removes
-     * interfaces on this driver's networks that belong to no endpoint (left by a crash).
+     * Start-up and reconcile: verifies every one of these (stored) endpoints and repairs it in place,
+     * or re-creates it when it is missing or half-made; removes interfaces on this driver's networks
+     * that belong to no endpoint (left by a crash). An endpoint that cannot be restored does not stop
+     * the others: it is returned with its cause.
      */
-    default void restore(Collection<Network> networks, Collection<EndpointJoin> joins) {
+    default List<EndpointFailure> restore(Collection<Network> networks, Collection<EndpointJoin> joins) {
+        return List.of();
+    }
+
+    /**
+     * A cheap look (no namespace switch; for the bridge driver one link dump and one address dump
+     * of the host namespace) at whether these networks' and endpoints' kernel objects are still as
+     * {@link #ensure} and {@link #restore} left them. Empty when nothing differs.
+     */
+    default List<KernelDrift> drift(Collection<Network> networks, Collection<EndpointJoin> joins) {
+        return List.of();
     }
 }

@@ -1,13 +1,19 @@
 package dev.berth.core.spi;
 
 import dev.berth.core.model.SandboxId;
+import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.function.IntConsumer;
 
 /**
  * Starts and stops the one process a sandbox may run ({@code berth run}), inside the sandbox's
- * network namespace and its own mount and UTS namespaces, which show it the sandbox's
- * {@code /etc/resolv.conf}, {@code /etc/hosts} and hostname.
+ * network namespace and its own PID, mount and UTS namespaces, which show it the sandbox's
+ * {@code /etc/resolv.conf}, {@code /etc/hosts}, hostname and its own {@code /proc}. Every process
+ * it forks stays in that PID namespace, so killing the process ends them all.
+ *
+ * <p>Processes outlive the daemon (live restore): each has a monitor of its own that records its
+ * exit status, and a daemon that starts again {@link #adopt adopts} them.
  */
 public interface ProcessLauncher {
 
@@ -60,18 +66,53 @@ public interface ProcessLauncher {
      */
     void updateFiles(FilesUpdate update);
 
-    /** Sends SIGKILL to a process this launcher started; nothing when it is gone. */
-    void kill(long pid);
+    /**
+     * What became of a sandbox's process started by an earlier daemon.
+     *
+     * @param running    it still runs; {@code onExit} of {@link #adopt} is called when it ends
+     * @param pid        its PID while it runs, else 0
+     * @param exitCode   its exit status when it ended, {@link #UNKNOWN_EXIT} when none was recorded
+     * @param startedAt  when it started, {@code null} when unknown
+     * @param finishedAt when it ended, {@code null} while it runs
+     */
+    record Adopted(boolean running, long pid, int exitCode, Instant startedAt, Instant finishedAt) {
+    }
+
+    /** The exit status of a process whose end was not recorded (its monitor died too). */
+    int UNKNOWN_EXIT = 255;
 
     /**
-     * Kills (SIGKILL) every process in the network namespace pinned at {@code netnsPath}: at
-     * start-up, processes that outlived a crashed daemon. Nothing when there is none.
+     * At start-up: finds the process an earlier daemon started for the sandbox. A running one is
+     * watched again ({@code onExit} gets its status once it ends, as for {@link #start}); an ended
+     * one reports the status its monitor recorded, also when it ended while no daemon ran.
+     */
+    Adopted adopt(SandboxId id, IntConsumer onExit);
+
+    /**
+     * Sends SIGKILL to the sandbox's process, which ends every process in its PID namespace;
+     * nothing when it is gone. {@code onExit} reports 137.
+     */
+    void kill(SandboxId id);
+
+    /**
+     * Kills (SIGKILL) every process in the network namespace pinned at {@code netnsPath}: before a
+     * sandbox goes, whatever entered it without being its process. Nothing when there is none.
      */
     void killInNamespace(String netnsPath);
+
+    /**
+     * At start-up, after every stored sandbox was adopted: kills the process of, and deletes the
+     * files of, every sandbox not in {@code known} (a removal that a crash cut short), so no
+     * process runs that belongs to no stored sandbox.
+     */
+    void removeOthers(Set<SandboxId> known);
 
     /** Where the process's output (stdout and stderr, interleaved) is kept. */
     String logPath(SandboxId id);
 
-    /** Deletes the sandbox's files (resolv.conf, hosts, hostname, log). Succeeds when gone. */
+    /**
+     * Deletes the sandbox's files (resolv.conf, hosts, hostname, log, what its monitor recorded).
+     * Succeeds when gone.
+     */
     void deleteFiles(SandboxId id);
 }

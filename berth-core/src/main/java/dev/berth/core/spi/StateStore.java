@@ -51,6 +51,12 @@ public interface StateStore extends AutoCloseable {
     /** Inserts the command or replaces the one stored for the same sandbox. */
     void putCommand(SandboxCommand command);
 
+    /**
+     * Inserts a sandbox together with the command it is made to run, in one transaction: a crash
+     * never leaves a sandbox of {@code berth run} that has forgotten what to run.
+     */
+    void putSandbox(Sandbox sandbox, SandboxCommand command);
+
     List<Endpoint> endpoints();
 
     /** Inserts the endpoint or replaces the stored one with the same id. */

@@ -4,6 +4,8 @@
  * sandbox namespaces, {@link dev.berth.core.spi.StateStore} for durable state and
  * {@link dev.berth.core.spi.HostPrefixes} for the host's routes and addresses that automatic
  * subnets avoid, {@link dev.berth.core.spi.ProcessLauncher} for the process a sandbox runs.
+ * Drivers and the firewall also answer {@code drift}: a cheap look at whether the kernel still
+ * matches, which the reconcile loop asks every 2 s ({@link dev.berth.core.spi.KernelDrift}).
  * Implementations live in the daemon module ({@code driver.*}, {@code store}, {@code process}).
  *
  * <pre>{@code

@@ -19,11 +19,11 @@ import java.util.Optional;
  * daemon module's tests through berth-core's test jar.
  */
 public final class InMemoryStore implements StateStore {
-    final Map<NetworkId, Network> networks = new LinkedHashMap<>();
-    final Map<NetworkId, Network> retired = new LinkedHashMap<>();
-    final Map<String, String> settings = new LinkedHashMap<>();
-    final Map<SandboxId, Sandbox> sandboxes = new LinkedHashMap<>();
-    final Map<SandboxId, SandboxCommand> commands = new LinkedHashMap<>();
+    public final Map<NetworkId, Network> networks = new LinkedHashMap<>();
+    public final Map<NetworkId, Network> retired = new LinkedHashMap<>();
+    public final Map<String, String> settings = new LinkedHashMap<>();
+    public final Map<SandboxId, Sandbox> sandboxes = new LinkedHashMap<>();
+    public final Map<SandboxId, SandboxCommand> commands = new LinkedHashMap<>();
 
     @Override
     public synchronized List<SandboxCommand> commands() {
@@ -34,7 +34,13 @@ public final class InMemoryStore implements StateStore {
     public synchronized void putCommand(SandboxCommand command) {
         commands.put(command.sandbox(), command);
     }
-    final Map<EndpointId, Endpoint> endpoints = new LinkedHashMap<>();
+
+    @Override
+    public synchronized void putSandbox(Sandbox sandbox, SandboxCommand command) {
+        putSandbox(sandbox);
+        putCommand(command);
+    }
+    public final Map<EndpointId, Endpoint> endpoints = new LinkedHashMap<>();
 
     @Override
     public synchronized List<Network> networks() {

@@ -1,32 +1,51 @@
 package dev.berth.core.service;
 
 import dev.berth.core.model.Network;
+import dev.berth.core.spi.EndpointFailure;
 import dev.berth.core.spi.EndpointJoin;
+import dev.berth.core.spi.KernelDrift;
 import dev.berth.core.spi.NetworkDriver;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
 /** A test double of a driver that records the networks it was asked to ensure or delete. */
-final class RecordingDriver implements NetworkDriver {
-    final String name;
-    final List<String> calls = new ArrayList<>();
+public final class RecordingDriver implements NetworkDriver {
+    public final String name;
+    public final List<String> calls = new ArrayList<>();
     /** When set, {@link #ensure} records the call and then throws it. */
-    RuntimeException failEnsure;
+    public RuntimeException failEnsure;
     /** When set, {@link #delete} records the call and then throws it. */
-    RuntimeException failDelete;
+    public RuntimeException failDelete;
     /** When set, {@link #join} records the call and then throws it. */
-    RuntimeException failJoin;
+    public RuntimeException failJoin;
+    /** When set, {@link #check} throws it (and records nothing: a check changes nothing). */
+    public RuntimeException failCheck;
+    /** Networks {@link #check} was asked about, by name. */
+    public final List<String> checked = new ArrayList<>();
+    /** What {@link #drift} reports, until a {@link #restore} clears it when {@link #restoreRepairs}. */
+    public final List<KernelDrift> drift = new ArrayList<>();
+    public boolean restoreRepairs = true;
+    /** When set, {@link #restore} reports every endpoint as failed with it. */
+    public RuntimeException failRestore;
     /** Runs inside {@link #delete}, to act while the service holds its lock. */
-    Runnable onDelete = () -> { };
+    public Runnable onDelete = () -> { };
 
-    RecordingDriver(String name) {
+    public RecordingDriver(String name) {
         this.name = name;
     }
 
     @Override
     public String name() {
         return name;
+    }
+
+    @Override
+    public void check(Network network) {
+        checked.add(network.name());
+        if (failCheck != null) {
+            throw failCheck;
+        }
     }
 
     @Override
@@ -66,7 +85,18 @@ final class RecordingDriver implements NetworkDriver {
     }
 
     @Override
-    public void restore(Collection<Network> networks, Collection<EndpointJoin> joins) {
+    public List<EndpointFailure> restore(Collection<Network> networks, Collection<EndpointJoin> joins) {
         calls.add("restore " + joins.size());
+        if (restoreRepairs) {
+            drift.clear();
+        }
+        return failRestore == null ? List.of()
+                : joins.stream().map(j -> new EndpointFailure(j, failRestore)).toList();
+    }
+
+    @Override
+    public List<KernelDrift> drift(Collection<Network> networks, Collection<EndpointJoin> joins) {
+        calls.add("drift " + networks.size() + " " + joins.size());
+        return List.copyOf(drift);
     }
 }

@@ -41,7 +41,7 @@ public final class RecordingFirewall implements Firewall {
     }
 
     /** {@code key [tcp 0.0.0.0:8080->172.18.0.2:80, ...]}. */
-    static String text(SandboxPorts ports) {
+    public static String text(SandboxPorts ports) {
         return ports.key() + " " + ports.bindings().stream().map(b -> b.protocol() + " "
                 + IpAddresses.format(b.hostIp()) + ":" + b.hostPort() + "->" + IpAddresses.format(b.sandboxIp())
                 + ":" + b.sandboxPort()).toList();

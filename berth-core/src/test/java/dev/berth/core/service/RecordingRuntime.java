@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Set;
 
 /** A test double of the sandbox runtime: remembers which namespaces exist. */
-final class RecordingRuntime implements SandboxRuntime {
-    final Set<SandboxId> namespaces = new LinkedHashSet<>();
-    final List<String> calls = new ArrayList<>();
+public final class RecordingRuntime implements SandboxRuntime {
+    public final Set<SandboxId> namespaces = new LinkedHashSet<>();
+    public final List<String> calls = new ArrayList<>();
 
     @Override
     public String createNamespace(SandboxId id) {

@@ -1,9 +1,9 @@
 package dev.berth.daemon.api;
 
-import dev.berth.core.service.EventLog;
-import dev.berth.core.service.NetworkService;
-import dev.berth.core.service.SandboxProcesses;
-import dev.berth.core.service.SandboxService;
+import dev.berth.core.service.event.EventLog;
+import dev.berth.core.service.network.NetworkService;
+import dev.berth.core.service.sandbox.SandboxProcesses;
+import dev.berth.core.service.sandbox.SandboxService;
 import java.time.Clock;
 
 /**

@@ -2,7 +2,7 @@ package dev.berth.daemon.api;
 
 import dev.berth.core.errors.InvalidParameterException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.io.PushbackInputStream;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -45,10 +45,13 @@ public final class ApiRequest {
         return pathParameters.get(index);
     }
 
-    /** A query parameter's first value, if present. */
+    /**
+     * A query parameter's first value, if present. A malformed percent escape is a 400 with Go's
+     * {@code url.ParseQuery} message, as moby's {@code ParseForm} gives it.
+     */
     public Optional<String> query(String name) {
         if (query == null) {
-            query = Request.extractQueryParameters(request);
+            query = QueryText.parse(request);
         }
         return Optional.ofNullable(query.getValue(name));
     }
@@ -63,38 +66,41 @@ public final class ApiRequest {
     /**
      * Reads the JSON body as moby's {@code ReadJSON} does: a {@code Content-Type} other than
      * {@code application/json} is a 400; an empty body without a {@code Content-Type} yields
-     * {@link Optional#empty()}; malformed JSON is a 400 {@code invalid JSON: ...}.
+     * {@link Optional#empty()}; malformed JSON is a 400 {@code invalid JSON: ...}; so is JSON
+     * {@code null}, read as an empty object (Go leaves the struct at its zero value). The body is
+     * parsed as it streams in, never held whole; past {@link BodyLimit#MAX_BYTES} it is a 413.
      */
     public <T> Optional<T> body(Class<T> type) {
         String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
-        byte[] body = readAll();
-        if (contentType == null && body.length == 0) {
-            return Optional.empty();
+        try (PushbackInputStream in = new PushbackInputStream(Content.Source.asInputStream(request))) {
+            int first = in.read();
+            if (first < 0) {
+                if (contentType != null && !isJson(contentType)) {
+                    throw unsupported(contentType);
+                }
+                return Optional.empty();
+            }
+            if (contentType == null || !isJson(contentType)) {
+                throw unsupported(contentType);
+            }
+            in.unread(first);
+            return Optional.ofNullable(json.decode(in, type));
+        } catch (IOException e) {
+            throw BodyLimit.readFailure(e);
+        } catch (RuntimeException e) {
+            // Jetty may report the size limit as an unchecked HttpException from read().
+            throw BodyLimit.isStreamFailure(e) ? BodyLimit.readFailure(e) : e;
         }
-        if (contentType == null || !isJson(contentType)) {
-            throw new InvalidParameterException("unsupported Content-Type header (" + (contentType == null ? "" : contentType)
-                    + "): must be '" + JSON + "'");
-        }
-        if (body.length == 0) {
-            return Optional.empty();
-        }
-        return Optional.of(json.decode(body, type));
+    }
+
+    private static InvalidParameterException unsupported(String contentType) {
+        return new InvalidParameterException("unsupported Content-Type header (" + (contentType == null ? "" : contentType)
+                + "): must be '" + JSON + "'");
     }
 
     private static boolean isJson(String contentType) {
         int semicolon = contentType.indexOf(';');
         String mediaType = semicolon < 0 ? contentType : contentType.substring(0, semicolon);
         return mediaType.strip().equalsIgnoreCase(JSON);
-    }
-
-    private byte[] readAll() {
-        try {
-            ByteBuffer buffer = Content.Source.asByteBuffer(request);
-            byte[] bytes = new byte[buffer.remaining()];
-            buffer.get(bytes);
-            return bytes;
-        } catch (IOException e) {
-            throw new InvalidParameterException("read request body: " + e.getMessage(), e);
-        }
     }
 }

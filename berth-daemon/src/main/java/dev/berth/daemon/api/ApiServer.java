@@ -17,11 +17,18 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The Engine API over a Unix socket: Jetty 12 core handlers, requests run on virtual threads.
- * Handlers never switch namespaces; the services do kernel work on their own threads.
+ * Handlers never switch namespaces; the services do kernel work on their own threads. Bodies are
+ * limited by {@link BodyLimit}, the request line and headers by {@link #HEADER_BYTES}, and the
+ * listen backlog is the system's {@code somaxconn} ({@link AcceptQueue}).
  */
 public final class ApiServer implements AutoCloseable {
     /** How long a stop waits for Jetty, then for the requests it interrupted. */
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(2);
+    /**
+     * The request line and headers together, at most: past it Jetty answers 414 (line) or 431
+     * (headers). Go's net/http allows 1 MiB; 64 KiB holds any filter the CLI builds.
+     */
+    static final int HEADER_BYTES = 64 * 1024;
 
     private final ApiContext context;
     private final Consumer<Routes> extraRoutes;
@@ -39,11 +46,16 @@ public final class ApiServer implements AutoCloseable {
         this.extraRoutes = extraRoutes;
     }
 
+    /** Listens on {@code socketPath}, the socket keeping the daemon's own group. */
+    public void start(Path socketPath) {
+        start(socketPath, SocketGroup.own());
+    }
+
     /**
      * Listens on {@code socketPath}: creates parent directories, removes a stale socket file, fails
-     * if another daemon answers there, and leaves the socket at mode 0660.
+     * if another daemon answers there, and leaves the socket at mode 0660 in {@code group}.
      */
-    public synchronized void start(Path socketPath) {
+    public synchronized void start(Path socketPath, SocketGroup group) {
         if (server != null) {
             throw new IllegalStateException("API server already started on " + socket.path());
         }
@@ -53,7 +65,7 @@ public final class ApiServer implements AutoCloseable {
         Server jetty = newServer(socketPath, executor);
         try {
             jetty.start();
-            file.restrictPermissions();
+            file.restrictPermissions(group);
         } catch (Exception e) {
             stopQuietly(jetty, e);
             executor.close();
@@ -97,10 +109,12 @@ public final class ApiServer implements AutoCloseable {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
+        http.setRequestHeaderSize(HEADER_BYTES);
         // Go's net/http decodes %2F in paths; network names may hold '/', so do the same.
         http.setUriCompliance(UriCompliance.DEFAULT.with("berth", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR));
         UnixDomainServerConnector connector = new UnixDomainServerConnector(jetty, new HttpConnectionFactory(http));
         connector.setUnixDomainPath(socketPath);
+        connector.setAcceptQueueSize(AcceptQueue.size());
         jetty.addConnector(connector);
         JsonCodec json = new JsonCodec();
         Routes routes = new Routes();
@@ -110,7 +124,7 @@ public final class ApiServer implements AutoCloseable {
         new EventEndpoints(context.events(), new Filters(json), json, context.clock()).register(routes);
         extraRoutes.accept(routes);
         Dispatcher dispatcher = new Dispatcher(routes, json, context.system().version());
-        jetty.setHandler(dispatcher);
+        jetty.setHandler(BodyLimit.wrap(dispatcher));
         jetty.setErrorHandler(new JsonErrorPage(dispatcher));
         jetty.setStopTimeout(STOP_TIMEOUT.toMillis());
         return jetty;

@@ -6,11 +6,11 @@ import dev.berth.core.errors.InvalidParameterException;
 import dev.berth.core.errors.NotFoundException;
 import dev.berth.core.model.Sandbox;
 import dev.berth.core.model.SandboxId;
-import dev.berth.core.service.CreateSandbox;
-import dev.berth.core.service.ProcessState;
-import dev.berth.core.service.SandboxProcesses;
-import dev.berth.core.service.SandboxService;
-import dev.berth.core.service.SandboxView;
+import dev.berth.core.service.sandbox.CreateSandbox;
+import dev.berth.core.service.sandbox.ProcessState;
+import dev.berth.core.service.sandbox.SandboxProcesses;
+import dev.berth.core.service.sandbox.SandboxService;
+import dev.berth.core.service.sandbox.SandboxView;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -63,7 +63,7 @@ final class ContainerEndpoints {
         ContainerCreateRequest body = request.body(ContainerCreateRequest.class)
                 .orElse(new ContainerCreateRequest(null, null, null, null));
         CreateSandbox create = ContainerMapper.toCreate(request.query("name").orElse(""), body);
-        List<String> command = body.cmd() == null ? List.of() : body.cmd();
+        List<String> command = body.cmd() == null ? List.of() : GoValues.strings(body.cmd());
         boolean autoRemove = body.hostConfig() != null && Boolean.TRUE.equals(body.hostConfig().autoRemove());
         Sandbox sandbox = processes.create(create, command, autoRemove);
         List<String> warnings = sandbox.isHostMode() && !create.ports().isEmpty()

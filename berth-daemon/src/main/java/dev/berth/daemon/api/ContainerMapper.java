@@ -13,12 +13,12 @@ import dev.berth.core.model.IpamPool;
 import dev.berth.core.model.Network;
 import dev.berth.core.model.PredefinedNetworks;
 import dev.berth.core.model.Sandbox;
-import dev.berth.core.service.Attachment;
-import dev.berth.core.service.CreateSandbox;
-import dev.berth.core.service.EndpointRequest;
-import dev.berth.core.service.ProcessState;
-import dev.berth.core.service.SandboxService;
-import dev.berth.core.service.SandboxView;
+import dev.berth.core.service.sandbox.CreateSandbox;
+import dev.berth.core.service.sandbox.EndpointRequest;
+import dev.berth.core.service.sandbox.ProcessState;
+import dev.berth.core.service.sandbox.SandboxService;
+import dev.berth.core.service.sandbox.SandboxView;
+import dev.berth.core.service.state.Attachment;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -54,7 +54,7 @@ final class ContainerMapper {
         }
         EndpointSettings.IpamConfig ipam = settings.ipamConfig();
         return new EndpointRequest(ipam == null ? "" : ipam.ipv4Address(), ipam == null ? "" : ipam.ipv6Address(),
-                settings.aliases(), settings.macAddress(), settings.gwPriority());
+                GoValues.strings(settings.aliases()), settings.macAddress(), settings.gwPriority());
     }
 
     /** The endpoint as container inspect and {@code docker ps} show it under {@code Networks}. */
@@ -80,17 +80,17 @@ final class ContainerMapper {
         Sandbox s = view.sandbox();
         return new ContainerSummary(s.id().value(), List.of("/" + s.name()), SandboxService.IMAGE, "",
                 String.join(" ", process.command()), s.created().getEpochSecond(), PortMapper.summaryPorts(view),
-                Map.of(), process.status(), status(s, process, now), hostConfig(s, process, null),
+                Map.of(), process.status().wire(), status(s, process, now), hostConfig(s, process, null),
                 new ContainerSummary.Networks(networks(view)), List.of());
     }
 
     /** {@code docker ps}'s STATUS: {@code Up 5 seconds}, {@code Exited (3) 2 minutes ago}, {@code Created}. */
     static String status(Sandbox s, ProcessState process, Instant now) {
         return switch (process.status()) {
-            case ProcessState.CREATED -> "Created";
-            case ProcessState.EXITED -> "Exited (" + process.exitCode() + ") "
+            case CREATED -> "Created";
+            case EXITED -> "Exited (" + process.exitCode() + ") "
                     + humanDuration(process.finishedAt(), now) + " ago";
-            default -> "Up " + humanDuration(process.startedAt() == null ? s.created() : process.startedAt(), now);
+            case RUNNING -> "Up " + humanDuration(process.startedAt() == null ? s.created() : process.startedAt(), now);
         };
     }
 
@@ -105,7 +105,7 @@ final class ContainerMapper {
         String created = NetworkMapper.rfc3339Nano(s.created());
         List<String> cmd = process.command();
         boolean legacy = cmd.isEmpty();
-        ContainerInspect.State state = new ContainerInspect.State(process.status(), process.isRunning(), false, false,
+        ContainerInspect.State state = new ContainerInspect.State(process.status().wire(), process.isRunning(), false, false,
                 false, false, (int) process.pid(), process.exitCode(), "",
                 legacy ? created : time(process.startedAt()), time(process.finishedAt()));
         ContainerInspect.Config config = new ContainerInspect.Config(s.hostname(), "", "", false, false, false, false,

@@ -2,9 +2,9 @@ package dev.berth.daemon.api;
 
 import dev.berth.api.types.NetworkCreateRequest;
 import dev.berth.api.types.NetworkResource;
-import dev.berth.core.service.CreateNetwork;
-import dev.berth.core.service.IpamRequest;
-import dev.berth.core.service.PoolRequest;
+import dev.berth.core.service.network.CreateNetwork;
+import dev.berth.core.service.network.IpamRequest;
+import dev.berth.core.service.network.PoolRequest;
 import java.util.List;
 
 /** The API's {@link NetworkCreateRequest} to the core's {@link CreateNetwork}, per API version. */
@@ -19,16 +19,18 @@ final class CreateRequestMapper {
         return new CreateNetwork(body.name(), body.driver(), body.scope(), enableIpv4, body.enableIpv6(),
                 ipam(body.ipam()),
                 new CreateNetwork.RequestFlags(body.internal(), body.attachable(), body.ingress(), body.configOnly()),
-                from == null ? null : from.network(), body.options(), body.labels());
+                from == null ? null : from.network(), GoValues.strings(body.options()), GoValues.strings(body.labels()));
     }
 
     private static IpamRequest ipam(NetworkResource.Ipam ipam) {
         if (ipam == null) {
             return IpamRequest.defaults();
         }
+        // A null entry is Go's zero IPAMConfig: a pool without a subnet, which validation refuses.
         List<PoolRequest> pools = ipam.config() == null ? List.of() : ipam.config().stream()
-                .map(c -> new PoolRequest(c.subnet(), c.ipRange(), c.gateway(), c.auxiliaryAddresses()))
+                .map(c -> c == null ? new PoolRequest(null, null, null, null)
+                        : new PoolRequest(c.subnet(), c.ipRange(), c.gateway(), GoValues.strings(c.auxiliaryAddresses())))
                 .toList();
-        return new IpamRequest(ipam.driver(), ipam.options(), pools);
+        return new IpamRequest(ipam.driver(), GoValues.strings(ipam.options()), pools);
     }
 }

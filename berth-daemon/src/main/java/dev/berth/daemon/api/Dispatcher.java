@@ -52,7 +52,7 @@ final class Dispatcher extends Handler.Abstract {
         try {
             Reply reply = dispatch(request, path);
             if (reply instanceof Reply.Stream stream) {
-                new StreamWriter(this, request, response).write(stream, callback);
+                new StreamWriter(this::commonHeaders, request, response).write(stream, callback);
                 return true;
             }
             rendered = render(reply);

@@ -7,13 +7,20 @@ import dev.berth.core.errors.InternalException;
 import dev.berth.core.errors.InvalidParameterException;
 import dev.berth.core.errors.NotFoundException;
 import dev.berth.core.errors.UnavailableException;
+import org.eclipse.jetty.http.HttpException;
 
-/** Maps an error category to the HTTP status moby's {@code httpstatus.FromError} gives it. */
+/**
+ * Maps an error category to the HTTP status moby's {@code httpstatus.FromError} gives it. Jetty's
+ * own {@link HttpException}s (a body past the size limit: 413) keep their status.
+ */
 final class ErrorStatus {
     private ErrorStatus() {
     }
 
     static int of(Throwable error) {
+        if (error instanceof HttpException http) {
+            return http.getCode();
+        }
         if (!(error instanceof BerthException berth)) {
             return 500;
         }
@@ -29,7 +36,7 @@ final class ErrorStatus {
 
     /** The text shown to the user: the exception's message, or its type when it has none. */
     static String message(Throwable error) {
-        String message = error.getMessage();
+        String message = error instanceof HttpException http ? http.getReason() : error.getMessage();
         return message == null || message.isBlank() ? error.getClass().getName() : message;
     }
 }

@@ -2,10 +2,10 @@ package dev.berth.daemon.api;
 
 import dev.berth.api.types.EventMessage;
 import dev.berth.core.errors.InvalidParameterException;
-import dev.berth.core.service.Event;
-import dev.berth.core.service.EventFilter;
-import dev.berth.core.service.EventLog;
-import dev.berth.core.service.FilterTime;
+import dev.berth.core.service.event.Event;
+import dev.berth.core.service.event.EventFilter;
+import dev.berth.core.service.event.EventLog;
+import dev.berth.core.service.event.FilterTime;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -81,7 +81,7 @@ final class EventEndpoints {
 
     private byte[] encode(Event event) {
         long nanos = event.timeNano();
-        return json.encode(new EventMessage(event.type(), event.action(),
+        return json.encode(new EventMessage(event.type().wire(), event.action().wire(),
                 new EventMessage.Actor(event.actorId(), event.attributes()), "local",
                 Math.floorDiv(nanos, 1_000_000_000L), nanos));
     }

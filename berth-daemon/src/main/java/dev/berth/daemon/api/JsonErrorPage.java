@@ -11,8 +11,9 @@ import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * Errors Jetty raises itself (malformed request line, oversized headers, ambiguous URI) answered
- * in the Engine API's error shape instead of Jetty's HTML page.
+ * Errors Jetty raises itself (malformed request line, oversized headers or body, ambiguous URI)
+ * answered in the Engine API's error shape instead of Jetty's HTML page, the size limits with a
+ * message that says what the limit is.
  */
 final class JsonErrorPage extends ErrorHandler {
     private final Dispatcher dispatcher;
@@ -33,6 +34,16 @@ final class JsonErrorPage extends ErrorHandler {
     }
 
     private static String text(int code, String message) {
+        return switch (code) {
+            case HttpStatus.PAYLOAD_TOO_LARGE_413 -> BodyLimit.MESSAGE;
+            case HttpStatus.URI_TOO_LONG_414, HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE_431 ->
+                    "request line or headers too large: the Engine API accepts at most " + ApiServer.HEADER_BYTES
+                            + " bytes of them";
+            default -> plain(code, message);
+        };
+    }
+
+    private static String plain(int code, String message) {
         if (message != null && !message.isBlank()) {
             return message;
         }

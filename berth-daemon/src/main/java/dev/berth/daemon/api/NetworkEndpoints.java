@@ -1,18 +1,18 @@
 package dev.berth.daemon.api;
 
-import dev.berth.api.types.NetworkCreateRequest;
 import dev.berth.api.types.NetworkConnectRequest;
+import dev.berth.api.types.NetworkCreateRequest;
 import dev.berth.api.types.NetworkCreateResponse;
 import dev.berth.api.types.NetworkDisconnectRequest;
 import dev.berth.api.types.NetworkPruneReport;
 import dev.berth.api.types.NetworkResource;
-import dev.berth.core.service.CreateNetwork;
-import dev.berth.core.service.CreatedNetwork;
-import dev.berth.core.service.NetworkFilter;
-import dev.berth.core.service.NetworkService;
 import dev.berth.core.model.Network;
-import dev.berth.core.service.PruneFilter;
-import dev.berth.core.service.SandboxService;
+import dev.berth.core.service.network.CreateNetwork;
+import dev.berth.core.service.network.CreatedNetwork;
+import dev.berth.core.service.network.NetworkFilter;
+import dev.berth.core.service.network.NetworkService;
+import dev.berth.core.service.network.PruneFilter;
+import dev.berth.core.service.sandbox.SandboxService;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

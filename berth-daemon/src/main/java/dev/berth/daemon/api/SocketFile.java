@@ -10,11 +10,12 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * The socket's path on disk: clearing a stale file left by a crashed daemon, refusing to steal a
- * live one, and setting its permissions after bind.
+ * live one, and setting its group and permissions after bind.
  *
  * @param path where the socket lives
  */
@@ -48,12 +49,20 @@ record SocketFile(Path path) {
         }
     }
 
-    /** {@code rw-rw----}: the owner and the socket's group may connect. */
-    void restrictPermissions() {
+    /**
+     * {@code rw-rw----} and the given group: the owner and that group may connect. The group
+     * changes first: until the chmod the socket has the umask's mode (0755 under the daemon's 022),
+     * which lets nobody else connect, since connecting needs write permission.
+     */
+    void restrictPermissions(SocketGroup group) {
         try {
+            if (group.group().isPresent()) {
+                Files.getFileAttributeView(path, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                        .setGroup(group.group().get());
+            }
             Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-rw----"));
         } catch (IOException e) {
-            throw new UncheckedIOException("chmod 0660 " + path + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("chgrp and chmod 0660 " + path + ": " + e.getMessage(), e);
         }
     }
 

@@ -5,6 +5,7 @@ import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.EndPoint;
@@ -23,13 +24,14 @@ import org.slf4j.LoggerFactory;
 final class StreamWriter implements Reply.StreamSink {
     private static final Logger LOG = LoggerFactory.getLogger(StreamWriter.class);
 
-    private final Dispatcher dispatcher;
+    /** The headers every reply carries (the dispatcher's {@code Api-Version}, {@code Server}...). */
+    private final Consumer<HttpFields.Mutable> commonHeaders;
     private final Request request;
     private final Response response;
     private final AtomicBoolean failed = new AtomicBoolean();
 
-    StreamWriter(Dispatcher dispatcher, Request request, Response response) {
-        this.dispatcher = dispatcher;
+    StreamWriter(Consumer<HttpFields.Mutable> commonHeaders, Request request, Response response) {
+        this.commonHeaders = commonHeaders;
         this.request = request;
         this.response = response;
     }
@@ -41,7 +43,7 @@ final class StreamWriter implements Reply.StreamSink {
         request.addFailureListener(e -> failed.set(true));
         response.setStatus(stream.status());
         HttpFields.Mutable headers = response.getHeaders();
-        dispatcher.commonHeaders(headers);
+        commonHeaders.accept(headers);
         headers.put(HttpHeader.CONTENT_TYPE, stream.contentType());
         // Chunked even when the client asked for Connection: close (Jetty would delimit by EOF).
         headers.put(HttpHeader.TRANSFER_ENCODING, "chunked");

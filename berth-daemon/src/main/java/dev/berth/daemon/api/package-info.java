@@ -5,7 +5,7 @@
  *
  * <pre>{@code
  * ApiServer api = new ApiServer(new ApiContext(networkService, sandboxService, systemInfo));
- * api.start(Path.of("/run/berth.sock"));   // stale socket removed, mode 0660
+ * api.start(Path.of("/run/berth.sock"), SocketGroup.resolve("docker"));   // stale socket removed, 0660
  * ...
  * api.close();                              // stops Jetty, deletes the socket
  * }</pre>
@@ -20,7 +20,10 @@
  * exact equality, so content types are set as plain header fields (never via a charset-adding API).
  * {@code docker network inspect} prints our JSON verbatim, so record field order is user-visible.
  * Requests run on virtual threads: nothing here may switch network namespaces. The socket exists
- * with the process umask's mode between bind and the chmod to 0660. Streaming replies
+ * with the process umask's mode (0755 under the daemon's 022: nobody else may connect) between
+ * bind and the chgrp and chmod to 0660. Request bodies stream into the JSON parser through
+ * {@link dev.berth.daemon.api.BodyLimit} (413 past 4 MiB); a JSON {@code null} inside a map or
+ * list reads as Go's zero value ({@link dev.berth.daemon.api.GoValues}). Streaming replies
  * ({@link dev.berth.daemon.api.Reply.Stream}, {@code /events}) hold their request thread for as
  * long as the client listens; they notice a departed client on the next write (or within a poll
  * interval when Jetty reports the connection failed) and then close their event subscription.

@@ -22,9 +22,11 @@ import org.xbill.DNS.Rcode;
 
 /**
  * Sends queries the sandboxes' names cannot answer to the upstream servers, tried in order: a
- * server is skipped on an I/O error, a timeout, SERVFAIL or REFUSED; the first other reply
- * (NXDOMAIN included) is relayed verbatim; SERVFAIL when all failed or there are none; REFUSED
- * at once beyond {@code maxInFlight} queries. UDP uses one fresh socket per attempt (a random
+ * server is skipped on an I/O error, a timeout, a reply that is not a valid answer to the query,
+ * SERVFAIL or REFUSED ({@link ForwardedQuery} has the rules); the first answer (NXDOMAIN included)
+ * is relayed, written again within the client's size with TC set when it does not fit; SERVFAIL
+ * when all failed or there are none; REFUSED at once beyond {@code maxInFlight} queries. A UDP
+ * datagram with another id is not a reply at all: the attempt keeps waiting for the real one. UDP uses one fresh socket per attempt (a random
  * source port) on the forwarder's own selector thread; a truncated UDP reply and queries that
  * came over TCP go over TCP on a small pool. All threads are created by this object's thread or
  * its starter, so they stay in the daemon's own namespace: host-only upstreams (127.0.0.53) work.
@@ -53,14 +55,14 @@ public final class Forwarder implements AutoCloseable {
 
     /** One forwarded query and where it stands. Only the forwarder's thread touches it. */
     private static final class Attempt {
-        final byte[] query;
+        final ForwardedQuery query;
         final boolean tcp;
         final Consumer<byte[]> reply;
         int index;
         long deadline;
         DatagramChannel channel;
 
-        Attempt(byte[] query, boolean tcp, Consumer<byte[]> reply) {
+        Attempt(ForwardedQuery query, boolean tcp, Consumer<byte[]> reply) {
             this.query = query;
             this.tcp = tcp;
             this.reply = reply;
@@ -103,8 +105,16 @@ public final class Forwarder implements AutoCloseable {
     /**
      * Forwards {@code query}; {@code reply} gets the bytes to send back to the client exactly
      * once, on one of the forwarder's threads (or on the caller's, for REFUSED/SERVFAIL at once).
+     *
+     * @param tcp whether the client asked over TCP: the upstream is asked over TCP too, and the
+     *            reply may be up to 65535 bytes
      */
     public void forward(byte[] query, boolean tcp, Consumer<byte[]> reply) {
+        ForwardedQuery parsed = ForwardedQuery.of(query, tcp);
+        if (parsed == null) {
+            deliver(reply, Responses.error(query, Rcode.FORMERR));
+            return;
+        }
         if (settings.upstreams().isEmpty() || !open) {
             deliver(reply, Responses.error(query, Rcode.SERVFAIL));
             return;
@@ -114,7 +124,7 @@ public final class Forwarder implements AutoCloseable {
             deliver(reply, Responses.error(query, Rcode.REFUSED));
             return;
         }
-        submitted.add(new Attempt(query, tcp, reply));
+        submitted.add(new Attempt(parsed, tcp, reply));
         selector.wakeup();
     }
 
@@ -153,7 +163,7 @@ public final class Forwarder implements AutoCloseable {
                 a.channel = ch;
                 ch.configureBlocking(false);
                 ch.connect(upstream);
-                ch.write(ByteBuffer.wrap(a.query));
+                ch.write(ByteBuffer.wrap(a.query.wire()));
                 ch.register(selector, SelectionKey.OP_READ, a);
                 a.deadline = System.nanoTime() + settings.timeout().toNanos();
                 live.add(a);
@@ -163,7 +173,7 @@ public final class Forwarder implements AutoCloseable {
                 a.index++;
             }
         }
-        finish(a, Responses.error(a.query, Rcode.SERVFAIL));
+        finish(a, a.query.servfail());
     }
 
     private void readable(SelectionKey key) {
@@ -178,19 +188,21 @@ public final class Forwarder implements AutoCloseable {
         if (n == 0) {
             return;
         }
-        byte[] reply = n < 0 ? null : new byte[n];
-        if (reply != null) {
+        ForwardedQuery.Checked checked = null;
+        if (n > 0) {
+            byte[] reply = new byte[n];
             buffer.flip().get(reply);
-            if (!matches(a.query, reply)) {
-                return; // not the answer to this query: keep waiting until the deadline
+            if (!a.query.sameId(reply)) {
+                return; // not a reply to this query (a stray or forged datagram): keep waiting
             }
+            checked = a.query.check(reply);
         }
         live.remove(a);
         closeChannel(a);
-        if (reply != null && Resolver.truncated(reply)) {
-            viaTcp(a, reply);
-        } else if (reply != null && accepted(reply)) {
-            finish(a, reply);
+        if (checked != null && checked.verdict() == ForwardedQuery.Verdict.TRUNCATED) {
+            viaTcp(a, checked);
+        } else if (checked != null && checked.verdict() == ForwardedQuery.Verdict.ANSWER) {
+            finish(a, a.query.relay(checked.message()));
         } else {
             a.index++;
             sendUdp(a);
@@ -209,30 +221,23 @@ public final class Forwarder implements AutoCloseable {
         }
     }
 
-    /** Hands the query to the TCP pool, from upstream {@code a.index} on; {@code fallback} if all fail. */
-    private void viaTcp(Attempt a, byte[] fallback) {
+    /**
+     * Hands the query to the TCP pool, from upstream {@code a.index} on; {@code fallback} (a
+     * truncated UDP reply, relayed as it is) if all fail. Over TCP a reply with TC set is an answer
+     * too: there is nothing bigger to ask for.
+     */
+    private void viaTcp(Attempt a, ForwardedQuery.Checked fallback) {
         tcpPool.execute(() -> {
             for (int i = a.index; i < settings.upstreams().size(); i++) {
-                byte[] reply = tcpExchange.ask(settings.upstreams().get(i), a.query);
-                if (reply != null && matches(a.query, reply) && accepted(reply)) {
-                    finish(a, reply);
+                byte[] reply = tcpExchange.ask(settings.upstreams().get(i), a.query.wire());
+                ForwardedQuery.Checked checked = reply == null ? null : a.query.check(reply);
+                if (checked != null && checked.verdict() != ForwardedQuery.Verdict.FAILED) {
+                    finish(a, a.query.relay(checked.message()));
                     return;
                 }
             }
-            finish(a, fallback != null ? fallback : Responses.error(a.query, Rcode.SERVFAIL));
+            finish(a, fallback != null ? a.query.relay(fallback.message()) : a.query.servfail());
         });
-    }
-
-    /** Same id and the QR bit: a reply to this query. */
-    static boolean matches(byte[] query, byte[] reply) {
-        return reply.length >= Responses.HEADER && reply[0] == query[0] && reply[1] == query[1]
-                && (reply[2] & 0x80) != 0;
-    }
-
-    /** Anything but SERVFAIL and REFUSED ends the search; NXDOMAIN passes through. */
-    static boolean accepted(byte[] reply) {
-        int rcode = reply[3] & 0x0f;
-        return rcode != Rcode.SERVFAIL && rcode != Rcode.REFUSED;
     }
 
     private void finish(Attempt a, byte[] reply) {

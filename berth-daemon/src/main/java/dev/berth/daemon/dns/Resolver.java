@@ -98,7 +98,7 @@ public final class Resolver {
                 default -> Optional.empty();
             };
             if (local.isPresent()) {
-                return reply(local.get().toWire(max));
+                return reply(Responses.fit(local.get(), max));
             }
         }
         if (!table.mayForward(sandbox)) {
@@ -139,8 +139,11 @@ public final class Resolver {
         return Optional.of(reply);
     }
 
-    /** UDP: 512, or the client's EDNS0 size (at least 512, at most the transport's limit). */
-    private static int sizeLimit(Message query, int limit) {
+    /**
+     * The most bytes the client takes in one reply: over TCP ({@code limit} above 512) the
+     * transport's limit; over UDP 512, or the client's EDNS0 size (at least 512, at most 4096).
+     */
+    static int sizeLimit(Message query, int limit) {
         if (limit > UDP_LIMIT) {
             return limit;
         }
@@ -150,10 +153,5 @@ public final class Resolver {
 
     private static Outcome reply(byte[] wire) {
         return wire == null ? DROP : new Reply(wire);
-    }
-
-    /** Whether a reply has the truncation bit set (raw header). */
-    static boolean truncated(byte[] reply) {
-        return reply.length >= Responses.HEADER && (reply[2] & 0x02) != 0;
     }
 }

@@ -2,8 +2,9 @@
  * The embedded DNS server at 127.0.0.11 of every sandbox on a user-defined network, as Docker's.
  *
  * <ul>
- *   <li>{@link dev.berth.daemon.dns.NameTable}: immutable names → addresses (and reverse) per
- *       network, rebuilt from the service's state on every change and swapped atomically.</li>
+ *   <li>{@link dev.berth.daemon.dns.NameTable}: names → addresses (and reverse) per network,
+ *       changed one endpoint at a time from the service's change stream; queries read its
+ *       concurrent maps without locking (values are replaced, never changed in place).</li>
  *   <li>{@link dev.berth.daemon.dns.Resolver}: the answer rules, a pure function of query bytes,
  *       sandbox and table; it answers, forwards or drops, and never throws.</li>
  *   <li>{@link dev.berth.daemon.dns.PlainAnswers}: the hot path, a plain A/AAAA question for a
@@ -11,6 +12,10 @@
  *       would; anything else goes to the resolver.</li>
  *   <li>{@link dev.berth.daemon.dns.Forwarder}: unknown names to at most 3 upstreams over UDP
  *       (TCP when truncated or when the client used TCP) from the daemon's own namespace.</li>
+ *   <li>{@link dev.berth.daemon.dns.ForwardedQuery}: what an upstream reply must be to count as
+ *       the answer (parses, same id and question, sane rcode), and the reply written again for the
+ *       client within its size (512 over UDP without EDNS, its EDNS size, 65535 over TCP), TC set
+ *       when something was left out; garbage from every upstream ends as SERVFAIL.</li>
  *   <li>{@link dev.berth.daemon.dns.DnsServer}: one selector thread serving every sandbox's UDP
  *       and TCP listener; the sockets are opened inside the sandbox namespace through the
  *       {@link dev.berth.core.spi.SandboxNamespaces} port, which also installs the port-53 NAT.</li>
@@ -33,7 +38,8 @@
  * <p>Differences from Docker: the in-flight limit is per daemon, and REFUSED comes at once instead of
  * after a 4 s wait; the per-attempt upstream timeout is 2 s (Docker: 4 s); all upstreams are
  * queried from the daemon's namespace ({@code --dns} per container does not exist yet); no
- * {@code --link} aliases, SRV or ndots rule.
+ * {@code --link} aliases, SRV or ndots rule; an upstream reply too big for the client's UDP size is
+ * truncated with TC (Docker relays it whole, past the size the client advertised).
  *
  * <p>Be aware: no kernel imports here (the port does the namespace work); the selector thread
  * never blocks on anything but its selector; no static mutable state.

@@ -1,10 +1,16 @@
 package dev.berth.daemon.netns;
 
+import dev.berth.core.model.DeviceNames;
 import dev.berth.core.model.Sandbox;
 import dev.berth.core.spi.SandboxNamespaces;
 import dev.berth.kernel.netns.NetNs;
 import dev.berth.kernel.nftables.LowFdReserve;
+import dev.berth.kernel.nftables.NftChain;
 import dev.berth.kernel.nftables.NftContext;
+import dev.berth.kernel.nftables.NftFamily;
+import dev.berth.kernel.nftables.NftRule;
+import dev.berth.kernel.nftables.NftScript;
+import dev.berth.kernel.nftables.NftTable;
 import java.nio.file.Path;
 import java.util.function.Supplier;
 
@@ -12,11 +18,15 @@ import java.util.function.Supplier;
  * The {@link SandboxNamespaces} port over {@code kernel.netns} and {@code kernel.nftables}: a task
  * runs on a fresh platform thread that enters the sandbox's namespace; the DNS redirect is one
  * nftables transaction through a libnftables context created inside that namespace (its netlink
- * socket stays there), replacing the table {@value #TABLE} as a whole.
+ * socket stays there), replacing the table {@code ip berth-dns} ({@link DeviceNames#NFT_DNS_TABLE})
+ * as a whole.
  */
 public final class NetnsSandboxNamespaces implements SandboxNamespaces {
-    /** The nft table inside each sandbox namespace that carries the DNS redirect. */
-    public static final String TABLE = "berth-dns";
+    private static final NftTable TABLE = new NftTable(NftFamily.IP, DeviceNames.NFT_DNS_TABLE);
+    private static final NftChain OUTPUT = NftChain.base(TABLE, "output",
+            new NftChain.Hook("nat", "output", "-100", NftChain.Policy.ACCEPT));
+    private static final NftChain POSTROUTING = NftChain.base(TABLE, "postrouting",
+            new NftChain.Hook("nat", "postrouting", "100", NftChain.Policy.ACCEPT));
     private final LowFdReserve lowFds;
 
     /** {@code lowFds}: taken at start-up; contexts are created while its numbers are free. */
@@ -47,21 +57,11 @@ public final class NetnsSandboxNamespaces implements SandboxNamespaces {
      * postrouting. The leading add/delete makes a re-run replace the table atomically.
      */
     static String script(int udpPort, int tcpPort) {
-        return """
-                add table ip %1$s
-                delete table ip %1$s
-                table ip %1$s {
-                    chain output {
-                        type nat hook output priority -100; policy accept;
-                        ip daddr 127.0.0.11 udp dport 53 dnat to 127.0.0.11:%2$d
-                        ip daddr 127.0.0.11 tcp dport 53 dnat to 127.0.0.11:%3$d
-                    }
-                    chain postrouting {
-                        type nat hook postrouting priority 100; policy accept;
-                        ip saddr 127.0.0.11 udp sport %2$d snat to :53
-                        ip saddr 127.0.0.11 tcp sport %3$d snat to :53
-                    }
-                }
-                """.formatted(TABLE, udpPort, tcpPort);
+        return new NftScript().add(TABLE).delete(TABLE).add(TABLE).add(OUTPUT).add(POSTROUTING)
+                .add(new NftRule(OUTPUT, "ip daddr 127.0.0.11 udp dport 53 dnat to 127.0.0.11:" + udpPort))
+                .add(new NftRule(OUTPUT, "ip daddr 127.0.0.11 tcp dport 53 dnat to 127.0.0.11:" + tcpPort))
+                .add(new NftRule(POSTROUTING, "ip saddr 127.0.0.11 udp sport " + udpPort + " snat to :53"))
+                .add(new NftRule(POSTROUTING, "ip saddr 127.0.0.11 tcp sport " + tcpPort + " snat to :53"))
+                .render();
     }
 }

@@ -10,6 +10,7 @@ import dev.berth.core.model.SandboxCommand;
 import dev.berth.core.model.SandboxId;
 import dev.berth.core.spi.StateStore;
 import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -47,10 +48,19 @@ public final class SqliteStateStore implements StateStore {
         this.connection = connection;
     }
 
-    /** Opens (creating if needed) the database file and its schema. */
+    /**
+     * Opens (creating if needed) the database file and its schema. The driver's native library is
+     * kept beside it, in {@code lib/} ({@link SqliteNativeLibrary}).
+     */
     public static SqliteStateStore open(Path file) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
+            SqliteNativeLibrary.install(file.toAbsolutePath().getParent().resolve("lib"));
+            // The store is the daemon's alone: 0600 (SQLite gives its -wal and -shm files the same mode).
+            if (!Files.exists(file)) {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            }
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
             Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
             try (Statement s = c.createStatement()) {
                 s.execute("PRAGMA journal_mode=WAL");
@@ -113,6 +123,15 @@ public final class SqliteStateStore implements StateStore {
     public synchronized void putSandbox(Sandbox sandbox) {
         update("store sandbox " + sandbox.name(), "INSERT OR REPLACE INTO sandboxes (id, name, body) VALUES (?, ?, ?)",
                 sandbox.id().value(), sandbox.name(), sandboxCodec.encode(sandbox));
+    }
+
+    @Override
+    public synchronized void putSandbox(Sandbox sandbox, SandboxCommand command) {
+        transaction("store sandbox " + sandbox.name() + " with its command",
+                new Step("INSERT OR REPLACE INTO sandboxes (id, name, body) VALUES (?, ?, ?)",
+                        sandbox.id().value(), sandbox.name(), sandboxCodec.encode(sandbox)),
+                new Step("INSERT OR REPLACE INTO commands (sandbox, body) VALUES (?, ?)", sandbox.id().value(),
+                        sandboxCodec.encode(command)));
     }
 
     @Override

@@ -7,7 +7,8 @@
  * }
  * }</pre>
  *
- * <p>The sqlite-jdbc driver unpacks its native library into {@code java.io.tmpdir} on first use.
+ * <p>The sqlite-jdbc driver's native library is kept in {@code <data-root>/lib}, one file per driver
+ * version, written once ({@code SqliteNativeLibrary}); nothing goes to {@code java.io.tmpdir}.
  * Each method is one transaction; callers that need several rows changed together get a method
  * of their own here rather than composing calls.
  */

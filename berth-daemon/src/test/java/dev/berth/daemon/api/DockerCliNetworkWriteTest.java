@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.core.model.Network;
-import dev.berth.core.service.NetworkFilter;
+import dev.berth.core.service.network.NetworkFilter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;

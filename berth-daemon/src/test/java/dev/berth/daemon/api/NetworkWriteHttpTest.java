@@ -70,7 +70,7 @@ class NetworkWriteHttpTest {
 
     @Test
     void badBodiesAreRejectedBeforeAnythingHappens() throws Exception {
-        int before = daemon.networks.list(dev.berth.core.service.NetworkFilter.none()).size();
+        int before = daemon.networks.list(dev.berth.core.service.network.NetworkFilter.none()).size();
         RawHttp.Response wrongType = http.send("POST", "/v1.50/networks/create", "text/plain", "{\"Name\":\"x\"}");
         assertError(400, "unsupported Content-Type header (text/plain): must be 'application/json'", wrongType);
         RawHttp.Response malformed = create("{\"Name\":");
@@ -89,7 +89,7 @@ class NetworkWriteHttpTest {
         assertError(400, "invalid value \"sometimes\" for option com.docker.network.bridge.enable_icc: it must be a "
                 + "boolean (true or false)",
                 create("{\"Name\":\"x\",\"Options\":{\"com.docker.network.bridge.enable_icc\":\"sometimes\"}}"));
-        assertEquals(before, daemon.networks.list(dev.berth.core.service.NetworkFilter.none()).size());
+        assertEquals(before, daemon.networks.list(dev.berth.core.service.network.NetworkFilter.none()).size());
     }
 
     @Test

@@ -57,7 +57,26 @@ final class RawHttp {
         }
     }
 
-    private static String readAll(SocketChannel channel) throws IOException {
+    /**
+     * Sends bytes as given (a hand-made head, then a body) and reads the answer. The server may
+     * answer and close before the body is all written (a refused oversized body): the broken pipe
+     * is ignored and its answer read.
+     */
+    Response exchange(byte[] head, byte[] body) throws IOException {
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            channel.connect(UnixDomainSocketAddress.of(socket));
+            try {
+                channel.write(ByteBuffer.wrap(head));
+                channel.write(ByteBuffer.wrap(body));
+            } catch (IOException e) {
+                // Broken pipe: the server refused the rest of the body.
+            }
+            return parse(readAll(channel));
+        }
+    }
+
+    /** Everything the server sends until it closes. */
+    static String readAll(SocketChannel channel) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteBuffer buffer = ByteBuffer.allocate(8192);
         while (channel.read(buffer) >= 0) {

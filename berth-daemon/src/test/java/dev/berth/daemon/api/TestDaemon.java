@@ -1,15 +1,16 @@
 package dev.berth.daemon.api;
 
-import dev.berth.core.service.EventLog;
-import dev.berth.core.service.InMemoryStore;
-import dev.berth.core.service.NetworkDependencies;
-import dev.berth.core.service.NetworkSettings;
-import dev.berth.core.service.RecordingFirewall;
-import dev.berth.core.spi.HostPrefixes;
 import dev.berth.core.model.IpPrefix;
-import dev.berth.core.service.DefaultBridgeSettings;
-import dev.berth.core.service.NetworkService;
-import dev.berth.core.service.SandboxService;
+import dev.berth.core.service.InMemoryStore;
+import dev.berth.core.service.RecordingFirewall;
+import dev.berth.core.service.event.EventLog;
+import dev.berth.core.service.network.DefaultBridgeSettings;
+import dev.berth.core.service.network.NetworkService;
+import dev.berth.core.service.network.NetworkSettings;
+import dev.berth.core.service.sandbox.SandboxService;
+import dev.berth.core.service.state.ServiceDependencies;
+import dev.berth.core.service.state.ServiceState;
+import dev.berth.core.spi.HostPrefixes;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -45,8 +46,9 @@ final class TestDaemon implements AutoCloseable {
 
     private TestDaemon(Path directory, Consumer<Routes> extraRoutes, Clock clock) {
         this.socket = directory.resolve("berth.sock");
-        this.networks = networkService(clock);
-        this.sandboxes = sandboxService(networks);
+        ServiceState state = state(clock);
+        this.networks = networkService(state);
+        this.sandboxes = sandboxService(state, networks);
         this.server = new ApiServer(new ApiContext(networks, sandboxes, networks.events(), Clock.systemUTC(), system()),
                 extraRoutes);
         server.start(socket);
@@ -54,29 +56,34 @@ final class TestDaemon implements AutoCloseable {
 
     /** A started service with the three predefined networks, all created at {@link #CREATED}. */
     static NetworkService networkService() {
-        return networkService(Clock.fixed(CREATED, ZoneOffset.UTC));
+        return networkService(state(Clock.fixed(CREATED, ZoneOffset.UTC)));
     }
 
-    static NetworkService networkService(Clock clock) {
-        NetworkService service = new NetworkService(new NetworkDependencies(new InMemoryStore(),
+    /** The state both services share, over an in-memory store and drivers that do nothing. */
+    static ServiceState state(Clock clock) {
+        return new ServiceState(new ServiceDependencies(new InMemoryStore(),
                 List.of(new NoopNetworkDriver("bridge"), new NoopNetworkDriver("host"), new NoopNetworkDriver("null")),
-                new RecordingFirewall(), HostPrefixes.none(), new EventLog(), clock, new Random(42)),
-                NetworkSettings.defaults());
+                new RecordingFirewall(), HostPrefixes.none(), new EventLog(), clock, new Random(42)));
+    }
+
+    static NetworkService networkService(ServiceState state) {
+        NetworkService service = new NetworkService(state, NetworkSettings.defaults());
         service.start(new DefaultBridgeSettings(IpPrefix.parse("172.17.0.1/16"), 1500, true, true, "0.0.0.0"));
         return service;
     }
 
     /** Sandboxes over a runtime that makes no namespaces. */
-    static SandboxService sandboxService(NetworkService networks) {
-        SandboxService service = new SandboxService(networks, new NoopSandboxRuntime());
+    static SandboxService sandboxService(ServiceState state, NetworkService networks) {
+        SandboxService service = new SandboxService(state, networks, new NoopSandboxRuntime());
         service.start();
         return service;
     }
 
     /** A context over fresh services, for tests that only need a server. */
     static ApiContext context() {
-        NetworkService networks = networkService();
-        return new ApiContext(networks, sandboxService(networks), system());
+        ServiceState state = state(Clock.fixed(CREATED, ZoneOffset.UTC));
+        NetworkService networks = networkService(state);
+        return new ApiContext(networks, sandboxService(state, networks), system());
     }
 
     static SystemInfo system() {

@@ -199,20 +199,54 @@ class ResolverTest {
         assertEquals(List.of("172.18.0.3"), answers(m));
     }
 
-    @Test
-    void udpAnswersAreTruncatedTo512() {
+    /** c1 and {@code n} sandboxes on net1 that all have the alias {@code alias}, with IPv6 if asked. */
+    private NameTable many(String alias, int n, boolean v6) {
         List<NameTable.Entry> many = new java.util.ArrayList<>();
         many.add(entry(net1, c1, "172.18.0.2/16", null));
-        for (int i = 0; i < 60; i++) {
+        for (int i = 0; i < n; i++) {
             Sandbox s = new Sandbox(new dev.berth.core.model.SandboxId(String.format("%064x", 1000 + i)),
                     "s" + i, "h" + i, "/x", java.time.Instant.EPOCH, "net1");
-            many.add(entry(net1, s, "172.18.1." + (i + 2) + "/16", null, "big"));
+            many.add(entry(net1, s, "172.18." + (1 + i / 250) + "." + (i % 250 + 2) + "/16",
+                    v6 ? "fd00:1::" + Integer.toHexString(0x100 + i) + "/64" : null, alias));
         }
-        NameTable big = NameTable.build(many);
+        return NameTable.build(many);
+    }
+
+    @Test
+    void udpAnswersAreTruncatedTo512() {
+        NameTable big = many("big", 60, false);
         byte[] udp = ((Resolver.Reply) resolver.resolve(query("big.", Type.A), c1.id(), big, Resolver.UDP_LIMIT)).wire();
         assertTrue(udp.length <= 512);
         assertTrue(parse(udp).getHeader().getFlag(Flags.TC));
         byte[] tcp = ((Resolver.Reply) resolver.resolve(query("big.", Type.A), c1.id(), big, Resolver.TCP_LIMIT)).wire();
         assertEquals(60, parse(tcp).getSection(Section.ANSWER).size());
+    }
+
+    /**
+     * Many AAAA answers: 512 bytes without EDNS, the client's EDNS size with it (at most 4096), as
+     * many records as fit with TC set (as Docker's miekg/dns Truncate), all of them over TCP.
+     */
+    @Test
+    void localAnswersFitTheClientsAdvertisedSize() {
+        NameTable big = many("many", 200, true);
+        for (int size : new int[] {0, 100, 512, 1232, 4096, 65000}) {
+            byte[] q = query("many.", Type.AAAA);
+            if (size > 0) {
+                Message m = parse(q);
+                m.addRecord(new org.xbill.DNS.OPTRecord(size, 0, 0), Section.ADDITIONAL);
+                q = m.toWire();
+            }
+            int limit = size == 0 ? 512 : Math.min(Math.max(size, 512), 4096);
+            byte[] udp = ((Resolver.Reply) resolver.resolve(q, c1.id(), big, Resolver.UDP_LIMIT)).wire();
+            Message m = parse(udp);
+            assertTrue(udp.length <= limit && udp.length > limit - 28, size + ": " + udp.length);
+            assertTrue(m.getHeader().getFlag(Flags.TC));
+            assertEquals((limit - 22 - (size > 0 ? 11 : 0)) / 28, m.getSection(Section.ANSWER).size(),
+                    "as many 28-byte AAAA records as fit after header and question, for size " + size);
+            assertEquals(size > 0, m.getOPT() != null);
+        }
+        byte[] tcp = ((Resolver.Reply) resolver.resolve(query("many.", Type.AAAA), c1.id(), big,
+                Resolver.TCP_LIMIT)).wire();
+        assertEquals(200, parse(tcp).getSection(Section.ANSWER).size());
     }
 }

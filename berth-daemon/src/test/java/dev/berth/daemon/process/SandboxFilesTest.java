@@ -42,16 +42,17 @@ class SandboxFilesTest {
     }
 
     @Test
-    void launcherArgvEntersTheNamespaceThenUnsharesMountAndUts() {
+    void launcherArgvEntersTheNetworkNamespaceThenUnsharesPidMountAndUts() {
         SandboxId id = new SandboxId("a".repeat(64));
         ProcessLauncher.Launch launch = new ProcessLauncher.Launch(id, "c1", "h1", "/run/berth/netns/aaaa",
                 List.of("sleep", "9"), List.of(), false);
-        assertEquals(List.of("nsenter", "--net=/run/berth/netns/aaaa", "--", "unshare", "--mount", "--uts",
-                "--propagation", "private", "--", "/bin/sh", "-c", ChildProcessLauncher.SCRIPT, "sh",
-                "/run/berth/sandboxes/x", "h1", "sleep", "9"),
-                ChildProcessLauncher.argv(launch, Path.of("/run/berth/sandboxes/x")));
-        ProcessLauncher.Launch host = new ProcessLauncher.Launch(id, "c1", "h1", "", List.of("true"), List.of(), false);
-        assertEquals("unshare", ChildProcessLauncher.argv(host, Path.of("/x")).getFirst());
+        assertEquals(List.of("env", "--default-signal", "--", "nsenter", "--net=/run/berth/netns/aaaa", "--",
+                "unshare", "--pid", "--fork", "--kill-child", "--mount", "--uts", "--propagation", "private", "--",
+                "/bin/sh", "-c", ConmonLauncher.SCRIPT, "sh", "/run/berth/sandboxes/x", "h1", "sleep", "9"),
+                ConmonLauncher.argv(launch, Path.of("/run/berth/sandboxes/x")));
+        ProcessLauncher.Launch host = new ProcessLauncher.Launch(id, "c1", "h1", "", List.of("it's"), List.of(), false);
+        assertEquals("unshare", ConmonLauncher.argv(host, Path.of("/x")).get(3));
+        assertTrue(ConmonLauncher.startScript(host, Path.of("/x")).endsWith(" '/x' 'h1' 'it'\\''s'\n"));
     }
 
     @Test

@@ -69,6 +69,7 @@ public final class Libc {
     private static final MethodHandle UNLINK = downcall("unlink", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     private static final MethodHandle GETPID = downcall("getpid", FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle GETTID = downcall("gettid", FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle UMASK = downcall("umask", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
 
     private Libc() {}
 
@@ -238,6 +239,18 @@ public final class Libc {
 
     public static int gettid() {
         return noArgs(GETTID);
+    }
+
+    /** Sets the process's file mode creation mask (shared by all threads); returns the previous one. umask cannot fail. */
+    public static int umask(int mask) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            try {
+                return (int) UMASK.invokeExact(state, mask);
+            } catch (Throwable t) {
+                throw unexpected(t);
+            }
+        }
     }
 
     private static int noArgs(MethodHandle handle) {

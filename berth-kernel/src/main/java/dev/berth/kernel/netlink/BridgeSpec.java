@@ -10,8 +10,11 @@ import java.util.Objects;
  * @param multicastSnooping the kernel default (on); off floods multicast like broadcast, and
  *                          spares every port add and remove a pass over every port's multicast
  *                          timers
+ * @param group             device group (IFLA_GROUP); 0 leaves the default group. The kernel
+ *                          applies it within the creating RTM_NEWLINK, so the bridge never exists
+ *                          without it (IFLA_IFALIAS, by contrast, is ignored on creation)
  */
-public record BridgeSpec(String name, int mtu, byte[] mac, boolean multicastSnooping) {
+public record BridgeSpec(String name, int mtu, byte[] mac, boolean multicastSnooping, int group) {
     public BridgeSpec {
         IfNames.check(name);
         if (mtu < 0) {
@@ -19,6 +22,11 @@ public record BridgeSpec(String name, int mtu, byte[] mac, boolean multicastSnoo
         }
         Mac.check(mac);
         mac = mac == null ? null : mac.clone();
+    }
+
+    /** In the default device group. */
+    public BridgeSpec(String name, int mtu, byte[] mac, boolean multicastSnooping) {
+        this(name, mtu, mac, multicastSnooping, 0);
     }
 
     /** With the kernel's default multicast snooping. */
@@ -38,17 +46,17 @@ public record BridgeSpec(String name, int mtu, byte[] mac, boolean multicastSnoo
     @Override
     public boolean equals(Object o) {
         return o instanceof BridgeSpec b && name.equals(b.name) && mtu == b.mtu && java.util.Arrays.equals(mac, b.mac)
-                && multicastSnooping == b.multicastSnooping;
+                && multicastSnooping == b.multicastSnooping && group == b.group;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, mtu, java.util.Arrays.hashCode(mac), multicastSnooping);
+        return Objects.hash(name, mtu, java.util.Arrays.hashCode(mac), multicastSnooping, group);
     }
 
     @Override
     public String toString() {
         return "BridgeSpec[" + name + " mtu=" + mtu + " mac=" + Mac.format(mac)
-                + (multicastSnooping ? "" : " mcast_snooping=0") + "]";
+                + (multicastSnooping ? "" : " mcast_snooping=0") + (group == 0 ? "" : " group=" + group) + "]";
     }
 }

@@ -11,9 +11,10 @@ import java.util.Objects;
  * @param up          IFF_UP, the administrative state
  * @param masterIndex IFLA_MASTER, 0 when not enslaved
  * @param operState   IFLA_OPERSTATE (RFC 2863): 0 unknown, 2 down, 5 dormant, 6 up, 7 lower layer down
+ * @param group       IFLA_GROUP, the device group (0 is the default group)
  */
 public record Link(int index, String name, String kind, int mtu, byte[] mac, boolean up, int masterIndex,
-                   int operState) {
+                   int operState, int group) {
     public static final int OPER_UNKNOWN = 0;
     public static final int OPER_DOWN = 2;
     public static final int OPER_UP = 6;
@@ -32,17 +33,17 @@ public record Link(int index, String name, String kind, int mtu, byte[] mac, boo
     public boolean equals(Object o) {
         return o instanceof Link l && index == l.index && Objects.equals(name, l.name) && Objects.equals(kind, l.kind)
                 && mtu == l.mtu && Arrays.equals(mac, l.mac) && up == l.up && masterIndex == l.masterIndex
-                && operState == l.operState;
+                && operState == l.operState && group == l.group;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(index, name, kind, mtu, Arrays.hashCode(mac), up, masterIndex, operState);
+        return Objects.hash(index, name, kind, mtu, Arrays.hashCode(mac), up, masterIndex, operState, group);
     }
 
     @Override
     public String toString() {
         return "Link[" + index + " " + name + " kind=" + kind + " mtu=" + mtu + " mac=" + Mac.format(mac)
-                + " up=" + up + " master=" + masterIndex + " oper=" + operState + "]";
+                + " up=" + up + " master=" + masterIndex + " oper=" + operState + " group=" + group + "]";
     }
 }

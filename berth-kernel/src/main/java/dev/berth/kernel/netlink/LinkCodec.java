@@ -35,6 +35,9 @@ final class LinkCodec {
         if (spec.mac() != null) {
             w.attr(IFLA_ADDRESS, spec.mac());
         }
+        if (spec.group() != 0) {
+            w.attrU32(IFLA_GROUP, spec.group());
+        }
         int linkInfo = w.nest(IFLA_LINKINFO);
         w.attrString(IFLA_INFO_KIND, "bridge");
         if (!spec.multicastSnooping()) {
@@ -139,6 +142,6 @@ final class LinkCodec {
         byte[] mac = a.bytes(IFLA_ADDRESS);
         String kind = a.nested(IFLA_LINKINFO).string(IFLA_INFO_KIND);
         return new Link(index, a.string(IFLA_IFNAME), kind, a.u32(IFLA_MTU, 0), mac, (flags & IFF_UP) != 0,
-                a.u32(IFLA_MASTER, 0), a.u8(IFLA_OPERSTATE, 0));
+                a.u32(IFLA_MASTER, 0), a.u8(IFLA_OPERSTATE, 0), a.u32(IFLA_GROUP, 0));
     }
 }

@@ -18,7 +18,7 @@ import dev.berth.kernel.netns.NetNs;
  * {@code create bridge br0 in netns /run/netns/h1: EEXIST (File exists)}. Deletes tolerate the
  * "already gone" errnos and so are idempotent.
  */
-public final class RtNetlink implements AutoCloseable {
+public final class RtNetlink implements Rtnl {
     public static final int AF_INET = Uapi.AF_INET;
     public static final int AF_INET6 = Uapi.AF_INET6;
 
@@ -43,6 +43,7 @@ public final class RtNetlink implements AutoCloseable {
 
     // ---- links
 
+    @Override
     public synchronized List<Link> links() {
         List<Link> out = new ArrayList<>();
         for (NlMessage m : socket.dump(LinkCodec.dump(), "list links" + where)) {
@@ -53,11 +54,13 @@ public final class RtNetlink implements AutoCloseable {
         return out;
     }
 
+    @Override
     public synchronized Optional<Link> link(String name) {
         IfNames.check(name);
         return getLink(LinkCodec.get(name), "get link " + name);
     }
 
+    @Override
     public synchronized Optional<Link> link(int index) {
         return getLink(LinkCodec.get(index), "get link #" + index);
     }
@@ -77,6 +80,7 @@ public final class RtNetlink implements AutoCloseable {
     }
 
     /** Creates a bridge; EEXIST if a link of that name exists. Returns the new link. */
+    @Override
     public synchronized Link createBridge(BridgeSpec spec) {
         String action = "create bridge " + spec.name() + where;
         socket.request(LinkCodec.newBridge(spec), action);
@@ -87,6 +91,7 @@ public final class RtNetlink implements AutoCloseable {
      * Creates a veth pair with one fused RTM_NEWLINK (peer named, addressed and placed in its
      * namespace; host end enslaved and up) and returns the host end.
      */
+    @Override
     public synchronized Link createVeth(VethSpec spec) {
         String action = "create veth " + spec.hostName() + where + " (peer " + spec.peerName()
                 + (spec.peerNs() == null ? "" : " in " + spec.peerNs()) + ")";
@@ -100,11 +105,13 @@ public final class RtNetlink implements AutoCloseable {
     }
 
     /** Deletes a link (a veth takes its peer with it); succeeds if it is already gone. */
+    @Override
     public synchronized void deleteLink(int index) {
         tolerate(() -> socket.request(LinkCodec.delete(index), "delete link #" + index + where),
                 Errno.ENODEV, Errno.ENOENT);
     }
 
+    @Override
     public synchronized void deleteLink(String name) {
         IfNames.check(name);
         tolerate(() -> socket.request(LinkCodec.delete(name), "delete link " + name + where),
@@ -112,6 +119,7 @@ public final class RtNetlink implements AutoCloseable {
     }
 
     /** Puts a link in a device group ({@code ip link set X group N}). */
+    @Override
     public synchronized void setGroup(String name, int group) {
         IfNames.check(name);
         socket.request(LinkCodec.setGroup(name, group), "set group " + group + " on link " + name + where);
@@ -121,6 +129,7 @@ public final class RtNetlink implements AutoCloseable {
      * Deletes every link of a device group in one kernel batch, so many deletions share one RCU
      * grace period; succeeds when the group is empty. Group 0 (the default group) is refused.
      */
+    @Override
     public synchronized void deleteGroup(int group) {
         if (group == 0) {
             throw new IllegalArgumentException("group 0 holds every link that was never put in a group");
@@ -129,20 +138,24 @@ public final class RtNetlink implements AutoCloseable {
                 Errno.ENODEV);
     }
 
+    @Override
     public synchronized void setUp(int index, boolean up) {
         socket.request(LinkCodec.setUp(index, up), "set link #" + index + (up ? " up" : " down") + where);
     }
 
+    @Override
     public synchronized void setMtu(int index, int mtu) {
         socket.request(LinkCodec.setMtu(index, mtu), "set mtu " + mtu + " on link #" + index + where);
     }
 
     /** Renames a link, keeping its index; EEXIST when the name is taken. */
+    @Override
     public synchronized void setName(int index, String name) {
         IfNames.check(name);
         socket.request(LinkCodec.setName(index, name), "rename link #" + index + " to " + name + where);
     }
 
+    @Override
     public synchronized void setMac(int index, byte[] mac) {
         Mac.check(mac);
         if (mac == null) {
@@ -152,6 +165,7 @@ public final class RtNetlink implements AutoCloseable {
     }
 
     /** Enslaves the link to {@code masterIndex}; 0 releases it (nomaster). */
+    @Override
     public synchronized void setMaster(int index, int masterIndex) {
         String action = masterIndex == 0 ? "release link #" + index + " from its master"
                 : "set master #" + masterIndex + " on link #" + index;
@@ -159,12 +173,14 @@ public final class RtNetlink implements AutoCloseable {
     }
 
     /** Hairpin mode on a bridge port (reflect frames back out of the port they came in on). */
+    @Override
     public synchronized void setBridgePortHairpin(int index, boolean on) {
         socket.request(LinkCodec.hairpin(index, on), "set hairpin " + (on ? "on" : "off") + " on link #" + index + where);
     }
 
     // ---- addresses
 
+    @Override
     public synchronized List<Address> addresses() {
         List<Address> out = new ArrayList<>();
         for (NlMessage m : socket.dump(AddressCodec.dump(), "list addresses" + where)) {
@@ -175,17 +191,20 @@ public final class RtNetlink implements AutoCloseable {
         return out;
     }
 
+    @Override
     public synchronized List<Address> addresses(int index) {
         return addresses().stream().filter(a -> a.index() == index).toList();
     }
 
     /** Adds an address; an existing equal address fails with EEXIST. */
+    @Override
     public synchronized void addAddress(AddressSpec spec) {
         socket.request(AddressCodec.add(spec), "add address " + spec.address().getHostAddress() + "/"
                 + spec.prefixLength() + " to link #" + spec.index() + where);
     }
 
     /** Removes an address; succeeds if it (or its link) is already gone. */
+    @Override
     public synchronized void deleteAddress(int index, InetAddress address, int prefixLength) {
         String action = "delete address " + address.getHostAddress() + "/" + prefixLength + " from link #" + index
                 + where;
@@ -196,6 +215,7 @@ public final class RtNetlink implements AutoCloseable {
     // ---- routes
 
     /** Routes of the main table for AF_INET or AF_INET6. */
+    @Override
     public synchronized List<Route> routes(int family) {
         List<Route> out = new ArrayList<>();
         for (NlMessage m : socket.dump(RouteCodec.dump(family), "list routes" + where)) {
@@ -210,11 +230,13 @@ public final class RtNetlink implements AutoCloseable {
     }
 
     /** Adds a route to the main table; an existing equal route fails with EEXIST. */
+    @Override
     public synchronized void addRoute(RouteSpec spec) {
         socket.request(RouteCodec.add(spec), "add route " + describe(spec) + where);
     }
 
     /** Deletes a route from the main table; succeeds if it (or its interface) is already gone. */
+    @Override
     public synchronized void deleteRoute(RouteSpec spec) {
         tolerate(() -> socket.request(RouteCodec.delete(spec), "delete route " + describe(spec) + where),
                 Errno.ESRCH, Errno.ENODEV);
@@ -230,12 +252,14 @@ public final class RtNetlink implements AutoCloseable {
     // ---- proxy neighbours
 
     /** Answers neighbour solicitations (or ARP) for {@code address} on link {@code index}; idempotent. */
+    @Override
     public synchronized void addProxyNeighbour(int index, InetAddress address) {
         socket.request(NeighbourCodec.addProxy(index, address),
                 "add proxy neighbour " + address.getHostAddress() + " on link #" + index + where);
     }
 
     /** Removes a proxy entry; succeeds if it is already gone. */
+    @Override
     public synchronized void deleteProxyNeighbour(int index, InetAddress address) {
         tolerate(() -> socket.request(NeighbourCodec.deleteProxy(index, address),
                 "delete proxy neighbour " + address.getHostAddress() + " on link #" + index + where),
@@ -243,6 +267,7 @@ public final class RtNetlink implements AutoCloseable {
     }
 
     /** Proxy entries of one family (AF_INET or AF_INET6). */
+    @Override
     public synchronized List<ProxyNeighbour> proxyNeighbours(int family) {
         List<ProxyNeighbour> out = new ArrayList<>();
         for (NlMessage m : socket.dump(NeighbourCodec.dumpProxies(family), "list proxy neighbours" + where)) {

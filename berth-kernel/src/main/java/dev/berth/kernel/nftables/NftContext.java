@@ -54,6 +54,7 @@ public final class NftContext implements NftScriptRunner, AutoCloseable {
      * Runs a read command (e.g. {@code list table inet filter}) with JSON output and returns the
      * JSON text.
      */
+    @Override
     public String query(String command) {
         return execute(command, true);
     }

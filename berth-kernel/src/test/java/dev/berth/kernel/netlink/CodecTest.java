@@ -45,6 +45,19 @@ class CodecTest {
     }
 
     @Test
+    void bridgeGroupIsPartOfTheCreatingMessage() {
+        byte[] msg = LinkCodec.newBridge(new BridgeSpec("br0", 0, null, true, 0x62727468)).build(2);
+        assertEquals(HEX.formatHex(hex("""
+                40000000 1000 0506 02000000 00000000
+                00 00 0000 00000000 00000000 00000000
+                0800 0300 62723000
+                0800 1b00 68747262
+                1000 1200
+                  0b00 0100 627269646765 00 00
+                """)), HEX.formatHex(msg));
+    }
+
+    @Test
     void bridgeNestAlignsPaddedChildren() {
         byte[] msg = LinkCodec.newBridge(new BridgeSpec("br0", 1400, null)).build(2);
         // IFLA_INFO_KIND "bridge\0" is 4+7 = 11 bytes, padded to 12; the IFLA_LINKINFO nest
@@ -123,7 +136,7 @@ class CodecTest {
         assertEquals(2, msgs.size());
         assertEquals(Uapi.NLMSG_DONE, msgs.get(1).type());
         Link link = LinkCodec.decode(msgs.get(0));
-        assertEquals(new Link(5, "eth0", "veth", 1500, Mac.parse("02:42:ac:11:00:02"), true, 3, Link.OPER_UP), link);
+        assertEquals(new Link(5, "eth0", "veth", 1500, Mac.parse("02:42:ac:11:00:02"), true, 3, Link.OPER_UP, 0), link);
     }
 
     @Test

@@ -70,6 +70,17 @@ class LinkIT {
     }
 
     @Test
+    void aBridgeIsBornInItsGroupAndReportsIt() {
+        RtNetlink rt = host.rtnl();
+        Link br = rt.createBridge(new BridgeSpec("br-grp", 0, null, true, 0x62727468));
+        assertEquals(0x62727468, br.group(), "IFLA_GROUP applied by the creating RTM_NEWLINK");
+        assertTrue(host.ip("-j", "link", "show", "dev", "br-grp").contains("\"group\":\"1651668072\""));
+        assertEquals(0, rt.createBridge(BridgeSpec.named("br-nogrp")).group());
+        rt.setGroup("br-nogrp", 7);
+        assertEquals(7, rt.link("br-nogrp").orElseThrow().group());
+    }
+
+    @Test
     void bridgeWithoutMulticastSnooping() {
         RtNetlink rt = host.rtnl();
         rt.createBridge(new BridgeSpec("br-quiet", 0, null, false));

@@ -13,6 +13,12 @@ class SpecTest {
         assertThrows(IllegalArgumentException.class, () -> BridgeSpec.named("br/x"));
         assertThrows(IllegalArgumentException.class, () -> BridgeSpec.named(""));
         assertEquals("br-0123456789ab", BridgeSpec.named("br-0123456789ab").name());
+        assertThrows(IllegalArgumentException.class, () -> BridgeSpec.named("a%d"), "a kernel name format");
+        assertThrows(IllegalArgumentException.class, () -> BridgeSpec.named("b\ud800"), "a lone high surrogate");
+        assertThrows(IllegalArgumentException.class, () -> BridgeSpec.named("b\udc00x"), "a lone low surrogate");
+        assertThrows(IllegalArgumentException.class, () -> BridgeSpec.named("\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9"),
+                "8 characters but 16 bytes");
+        assertEquals("b\ud83d\ude00", BridgeSpec.named("b\ud83d\ude00").name(), "a surrogate pair is one code point");
         assertThrows(IllegalArgumentException.class,
                 () -> new VethSpec("veth0", "eth0", new byte[5], 0, 0, false, null));
     }

@@ -2,11 +2,14 @@ package dev.berth.daemon.driver.bridge;
 
 import dev.berth.core.errors.ConflictException;
 import dev.berth.core.errors.InternalException;
+import dev.berth.core.model.BridgeOptions;
 import dev.berth.core.model.DeviceNames;
 import dev.berth.core.model.IpamPool;
 import dev.berth.core.model.Network;
 import dev.berth.core.model.PredefinedNetworks;
+import dev.berth.core.spi.EndpointFailure;
 import dev.berth.core.spi.EndpointJoin;
+import dev.berth.core.spi.KernelDrift;
 import dev.berth.core.spi.NetworkDriver;
 import dev.berth.kernel.ffm.KernelException;
 import dev.berth.kernel.netlink.Address;
@@ -24,6 +27,7 @@ import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.logging.Logger;
 import java.util.random.RandomGenerator;
 
 /**
@@ -32,6 +36,7 @@ import java.util.random.RandomGenerator;
  * are veth pairs into the sandboxes ({@link EndpointLinks}).
  */
 public final class BridgeDriver implements NetworkDriver, AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(BridgeDriver.class.getName());
     private static final int RT_SCOPE_UNIVERSE = 0;
     private final RtNetlink netlink;
     private final LinkReaper reaper;
@@ -53,21 +58,43 @@ public final class BridgeDriver implements NetworkDriver, AutoCloseable {
         return PredefinedNetworks.DRIVER_BRIDGE;
     }
 
+    /** Refuses a name held by a device of another kind (a veth, {@code lo}, a NIC) before anything is stored. */
+    @Override
+    public void check(Network network) {
+        String device = DeviceNames.bridgeName(network);
+        try {
+            Optional<Link> found = netlink.link(device);
+            if (found.isPresent() && BridgeOwnership.of(found.get(), network) == BridgeOwnership.NOT_A_BRIDGE) {
+                throw notABridge(found.get(), network);
+            }
+        } catch (KernelException e) {
+            throw new InternalException("look up " + device + " for network " + network.name() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
     @Override
     public void ensure(Network network) {
         String device = DeviceNames.bridgeName(network);
         int mtu = mtu(network);
         try {
-            Link link = netlink.link(device).orElseGet(() -> create(device, mtu));
-            if (!"bridge".equals(link.kind())) {
-                throw new ConflictException("cannot use " + device + " for network " + network.name()
-                        + ": a device of kind " + link.kind() + " already has that name");
+            Link link = netlink.link(device).orElseGet(() -> create(network, device, mtu));
+            BridgeOwnership owner = BridgeOwnership.of(link, network);
+            if (owner == BridgeOwnership.NOT_A_BRIDGE) {
+                throw notABridge(link, network);
             }
-            if (link.mtu() != mtu) {
+            if (owner == BridgeOwnership.BERTH && link.group() != DeviceNames.OWNED_BRIDGE_GROUP) {
+                // a bridge made before ownership was recorded: record it now, before a removal renames it
+                netlink.setGroup(device, DeviceNames.OWNED_BRIDGE_GROUP);
+            }
+            // a user's bridge keeps its MTU unless the network asks for one (moby: setupMTU only if Mtu > 0)
+            if (link.mtu() != mtu && owner.managesMtu(network)) {
                 netlink.setMtu(link.index(), mtu);
             }
             quietIpv6(device);
-            convergeAddresses(link.index(), network.ipam().pools());
+            // docker0 is Docker's by definition, adopted or not: moby replaces its addresses too
+            convergeAddresses(link.index(), network.ipam().pools(),
+                    owner == BridgeOwnership.BERTH || network.isPredefined());
             if (!link.up()) {
                 netlink.setUp(link.index(), true);
             }
@@ -80,9 +107,18 @@ public final class BridgeDriver implements NetworkDriver, AutoCloseable {
         }
     }
 
+    private static ConflictException notABridge(Link link, Network network) {
+        String what = link.kind() == null ? "a device without a link kind (such as lo or a NIC)"
+                : "a " + link.kind() + " device";
+        return new ConflictException("cannot use " + link.name() + " as the bridge of network " + network.name()
+                + ": existing interface " + link.name() + " is not a bridge (it is " + what + ")");
+    }
+
     /**
-     * Detaches the bridge at once (addresses gone, so its subnet and routes are free; down;
-     * renamed, so its name is free) and leaves the slow kernel deletion to the {@link LinkReaper}.
+     * A bridge Berth created is detached at once (addresses gone, so its subnet and routes are
+     * free; down; renamed, so its name is free) and the slow kernel deletion is left to the
+     * {@link LinkReaper}. A user's bridge only loses this network's gateway addresses; any other
+     * device is not touched at all (see {@link BridgeOwnership}).
      */
     @Override
     public void delete(Network network) {
@@ -93,16 +129,41 @@ public final class BridgeDriver implements NetworkDriver, AutoCloseable {
                 return;
             }
             Link link = found.get();
-            for (Address a : netlink.addresses(link.index())) {
-                netlink.deleteAddress(link.index(), a.address(), a.prefixLength());
+            switch (BridgeOwnership.of(link, network)) {
+                case BERTH -> retire(link);
+                case USER -> {
+                    LOG.info("network " + network.name() + " removed; keeping bridge " + device
+                            + ": Berth did not create it");
+                    removeGateways(link.index(), network.ipam().pools());
+                }
+                case NOT_A_BRIDGE -> LOG.info("network " + network.name() + " removed; not touching " + device
+                        + ": it is not a bridge of Berth's");
             }
-            netlink.setUp(link.index(), false);
-            String retired = DeviceNames.RETIRED_BRIDGE_PREFIX + HexFormat.of().toHexDigits(random.nextLong()).substring(4);
-            netlink.setName(link.index(), retired);
-            reaper.delete(retired);
         } catch (KernelException e) {
             throw new InternalException("delete bridge " + device + " of network " + network.name() + ": "
                     + e.getMessage(), e);
+        }
+    }
+
+    private void retire(Link link) {
+        for (Address a : netlink.addresses(link.index())) {
+            netlink.deleteAddress(link.index(), a.address(), a.prefixLength());
+        }
+        netlink.setUp(link.index(), false);
+        if (link.group() != DeviceNames.OWNED_BRIDGE_GROUP) {
+            // so that the start-up sweep knows the bx- device as Berth's if the reaper never gets to it
+            netlink.setGroup(link.name(), DeviceNames.OWNED_BRIDGE_GROUP);
+        }
+        String retired = DeviceNames.RETIRED_BRIDGE_PREFIX + HexFormat.of().toHexDigits(random.nextLong()).substring(4);
+        netlink.setName(link.index(), retired);
+        reaper.delete(retired);
+    }
+
+    private void removeGateways(int index, List<IpamPool> pools) {
+        for (Address a : netlink.addresses(index)) {
+            if (pools.stream().anyMatch(p -> isGateway(p, a))) {
+                netlink.deleteAddress(index, a.address(), a.prefixLength());
+            }
         }
     }
 
@@ -122,11 +183,21 @@ public final class BridgeDriver implements NetworkDriver, AutoCloseable {
     }
 
     @Override
-    public void restore(Collection<Network> networks, Collection<EndpointJoin> joins) {
+    public List<EndpointFailure> restore(Collection<Network> networks, Collection<EndpointJoin> joins) {
         try {
-            endpoints.restore(networks, joins);
+            return endpoints.restore(networks, joins);
         } catch (KernelException e) {
             throw new InternalException("restore bridge endpoints: " + e.getMessage(), e);
+        }
+    }
+
+    /** One link dump and one address dump of the host namespace, compared by {@link BridgeDrift}. */
+    @Override
+    public List<KernelDrift> drift(Collection<Network> networks, Collection<EndpointJoin> joins) {
+        try {
+            return new BridgeDrift(netlink.links(), netlink.addresses()).of(networks, joins);
+        } catch (KernelException e) {
+            throw new InternalException("check bridge networks: " + e.getMessage(), e);
         }
     }
 
@@ -136,17 +207,22 @@ public final class BridgeDriver implements NetworkDriver, AutoCloseable {
         endpoints.close();
     }
 
-    private Link create(String device, int mtu) {
+    private Link create(Network network, String device, int mtu) {
         // No multicast snooping: with it, every port added or removed walks every port's multicast
         // timers, which made attach at 1000 sandboxes twice as slow; multicast is flooded like
         // ARP broadcasts instead.
-        return netlink.createBridge(new BridgeSpec(device, mtu, randomMac(), false));
+        // The ownership group goes into the creating request itself: see BridgeOwnership.
+        return netlink.createBridge(new BridgeSpec(device, mtu, mac(network), false, DeviceNames.OWNED_BRIDGE_GROUP));
     }
 
-    /** Each pool's gateway on the bridge; other global addresses of a managed family are removed. */
-    private void convergeAddresses(int index, List<IpamPool> pools) {
+    /**
+     * Each pool's gateway on the bridge. With {@code exclusive} (a bridge of Berth's, or docker0),
+     * other global addresses of a managed family are removed; a user's bridge keeps the addresses
+     * it had.
+     */
+    private void convergeAddresses(int index, List<IpamPool> pools, boolean exclusive) {
         List<Address> present = netlink.addresses(index);
-        for (Address a : present) {
+        for (Address a : exclusive ? present : List.<Address>of()) {
             boolean managedFamily = pools.stream().anyMatch(p -> sameFamily(p.subnet().address(), a.address()));
             boolean wanted = pools.stream().anyMatch(p -> isGateway(p, a));
             if (managedFamily && a.scope() == RT_SCOPE_UNIVERSE && !wanted) {
@@ -184,16 +260,21 @@ public final class BridgeDriver implements NetworkDriver, AutoCloseable {
         }
     }
 
+    /** The MTU of the network's bridge and veths: the one it asks for, else Docker's default. */
     static int mtu(Network network) {
-        String value = network.options().get(PredefinedNetworks.OPT_MTU);
-        return value == null || value.equals("0") ? PredefinedNetworks.DEFAULT_MTU : Integer.parseInt(value);
+        return BridgeOptions.of(network).effectiveMtu();
     }
 
-    /** A random unicast, locally administered MAC, so the bridge's MAC never follows its ports. */
-    private byte[] randomMac() {
-        byte[] mac = new byte[6];
-        random.nextBytes(mac);
-        mac[0] = (byte) ((mac[0] & 0xfe) | 0x02);
-        return mac;
+    /**
+     * A unicast, locally administered MAC derived from the network id, so the bridge's MAC never
+     * follows its ports and a bridge made again (deleted while the daemon ran or was down) has the
+     * MAC it had: the sandboxes' neighbour entries for the gateway stay right. With a new MAC they
+     * would point at the old one until the kernel finds them stale, and the gateway would be
+     * unreachable for up to half a minute.
+     */
+    static byte[] mac(Network network) {
+        byte[] id = HexFormat.of().parseHex(network.id().value().substring(0, 12));
+        id[0] = (byte) ((id[0] & 0xfe) | 0x02);
+        return id;
     }
 }

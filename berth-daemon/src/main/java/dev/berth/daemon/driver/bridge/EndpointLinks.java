@@ -7,6 +7,7 @@ import dev.berth.core.model.Endpoint;
 import dev.berth.core.model.IpamPool;
 import dev.berth.core.model.MacAddresses;
 import dev.berth.core.model.Network;
+import dev.berth.core.spi.EndpointFailure;
 import dev.berth.core.spi.EndpointJoin;
 import dev.berth.kernel.ffm.Errno;
 import dev.berth.kernel.ffm.KernelException;
@@ -15,13 +16,16 @@ import dev.berth.kernel.netlink.Link;
 import dev.berth.kernel.netlink.Route;
 import dev.berth.kernel.netlink.RouteSpec;
 import dev.berth.kernel.netlink.RtNetlink;
+import dev.berth.kernel.netlink.Rtnl;
 import dev.berth.kernel.netlink.VethSpec;
-import dev.berth.kernel.sysctl.Sysctl;
+import dev.berth.kernel.sysctl.Sysctls;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -36,8 +40,9 @@ import java.util.stream.Collectors;
  * queues the veth for deletion.
  */
 final class EndpointLinks implements AutoCloseable {
-    private final RtNetlink host;
-    private final SandboxSockets sockets = new SandboxSockets();
+    private final Rtnl host;
+    private final SandboxSockets sockets;
+    private final Sysctls sysctl;
     private final LinkReaper reaper;
     private final HostForwarding forwarding;
     /** Bridge endpoints per sandbox namespace: its socket is closed when the last one leaves. */
@@ -48,8 +53,16 @@ final class EndpointLinks implements AutoCloseable {
     static final int BRIDGE_PORTS = 1024;
     private static final Duration DRAIN_LIMIT = Duration.ofSeconds(10);
 
-    EndpointLinks(RtNetlink host, LinkReaper reaper, HostForwarding forwarding, ToIntFunction<Network> mtu) {
+    EndpointLinks(Rtnl host, LinkReaper reaper, HostForwarding forwarding, ToIntFunction<Network> mtu) {
+        this(host, reaper, forwarding, mtu, new SandboxSockets(), Sysctls.KERNEL);
+    }
+
+    /** With the kernel seams given: sandbox sockets and sysctls (unit tests pass fakes). */
+    EndpointLinks(Rtnl host, LinkReaper reaper, HostForwarding forwarding, ToIntFunction<Network> mtu,
+                  SandboxSockets sockets, Sysctls sysctl) {
         this.host = host;
+        this.sockets = sockets;
+        this.sysctl = sysctl;
         this.reaper = reaper;
         this.forwarding = forwarding;
         this.mtu = mtu;
@@ -63,6 +76,7 @@ final class EndpointLinks implements AutoCloseable {
             Link bridge = bridge(join.network());
             SandboxSockets.Handle sandbox = sockets.get(join.sandbox().netnsPath());
             joined.computeIfAbsent(join.sandbox().netnsPath(), k -> new HashSet<>()).add(e.hostIfName());
+            removeStalePeer(sandbox.netlink(), e);
             Link hostEnd = createVeth(join, new VethSpec(e.hostIfName(), e.ifName(), MacAddresses.bytes(e.mac()),
                     mtu.applyAsInt(join.network()), bridge.index(), false, sandbox.ns()));
             try {
@@ -84,6 +98,16 @@ final class EndpointLinks implements AutoCloseable {
             forget(join);
             throw ex;
         }
+    }
+
+    /**
+     * The planner gives {@code eth<N>} free among the stored endpoints; an interface of that name
+     * still in the sandbox belongs to none of them (a crash between the store forgetting an endpoint
+     * and its peer being retired, or a half-made endpoint being made again), so it goes: a veth
+     * takes its host end with it.
+     */
+    private static void removeStalePeer(Rtnl sandbox, Endpoint e) {
+        sandbox.link(e.ifName()).ifPresent(stale -> sandbox.deleteLink(stale.index()));
     }
 
     /**
@@ -118,8 +142,8 @@ final class EndpointLinks implements AutoCloseable {
      * memberships, so the host's IPv6 routing table does not grow by three routes per sandbox,
      * which every later add and remove of a port walks. Nothing to do when the kernel has no IPv6.
      */
-    private static void withoutIpv6(String hostEnd) {
-        Sysctl.writeIfPresent("net/ipv6/conf/" + hostEnd + "/disable_ipv6", "1");
+    private void withoutIpv6(String hostEnd) {
+        sysctl.writeIfPresent("net/ipv6/conf/" + hostEnd + "/disable_ipv6", "1");
     }
 
     /**
@@ -127,12 +151,12 @@ final class EndpointLinks implements AutoCloseable {
      * {@code disable_ipv6=1} on interfaces of IPv4-only networks), so an endpoint with an IPv6
      * address turns it on first.
      */
-    private static void configurePeer(SandboxSockets.Handle handle, Endpoint e) {
-        RtNetlink sandbox = handle.netlink();
+    private void configurePeer(SandboxSockets.Handle handle, Endpoint e) {
+        Rtnl sandbox = handle.netlink();
         Link peer = sandbox.link(e.ifName()).orElseThrow(
                 () -> new KernelException("find " + e.ifName(), "peer not in the sandbox after creation"));
         if (e.ipv6() != null) {
-            Sysctl.write(handle.ns(), "net/ipv6/conf/" + e.ifName() + "/disable_ipv6", "0");
+            sysctl.write(handle.ns(), "net/ipv6/conf/" + e.ifName() + "/disable_ipv6", "0");
         }
         if (e.ipv4() != null) {
             sandbox.addAddress(new AddressSpec(peer.index(), e.ipv4().address(), e.ipv4().length(), false));
@@ -149,7 +173,7 @@ final class EndpointLinks implements AutoCloseable {
         String path = join.sandbox().netnsPath();
         try {
             if (joined.containsKey(path)) {
-                RtNetlink sandbox = sockets.get(path).netlink();
+                Rtnl sandbox = sockets.get(path).netlink();
                 Optional<Link> peer = sandbox.link(e.ifName());
                 if (peer.isPresent()) {
                     retirePeer(sandbox, peer.get(), e);
@@ -168,7 +192,7 @@ final class EndpointLinks implements AutoCloseable {
      * {@code gone} plus the host end's suffix, so {@code eth<N>} is free for the next connect
      * while the kernel's slow veth deletion runs in the background.
      */
-    private static void retirePeer(RtNetlink sandbox, Link peer, Endpoint e) {
+    private static void retirePeer(Rtnl sandbox, Link peer, Endpoint e) {
         for (boolean v6 : new boolean[] {false, true}) {
             deleteDefaultRoutes(sandbox, peer.index(), v6);
         }
@@ -187,10 +211,13 @@ final class EndpointLinks implements AutoCloseable {
             return;
         }
         try {
-            RtNetlink sandbox = sockets.get(join.sandbox().netnsPath()).netlink();
+            Rtnl sandbox = sockets.get(join.sandbox().netnsPath()).netlink();
             Link peer = sandbox.link(join.endpoint().ifName()).orElseThrow(
                     () -> new KernelException("find " + join.endpoint().ifName(), "no such interface in the sandbox"));
             if (on) {
+                if (isOnlyDefaultRoute(sandbox, v6, gateway.get(), peer.index())) {
+                    return;
+                }
                 deleteDefaultRoutes(sandbox, 0, v6);
                 sandbox.addRoute(new RouteSpec(null, 0, gateway.get(), peer.index(), family(v6)));
             } else {
@@ -202,8 +229,16 @@ final class EndpointLinks implements AutoCloseable {
         }
     }
 
+    /** Whether the family's only default route is already the one wanted (start-up and reconcile re-apply it). */
+    private static boolean isOnlyDefaultRoute(Rtnl sandbox, boolean v6, InetAddress gateway, int index) {
+        List<Route> defaults = sandbox.routes(family(v6)).stream()
+                .filter(r -> r.isDefault() && r.destination() == null).toList();
+        return defaults.size() == 1 && defaults.getFirst().outIndex() == index
+                && gateway.equals(defaults.getFirst().gateway());
+    }
+
     /** Default routes of a family, only those out of {@code index} unless it is 0. */
-    private static void deleteDefaultRoutes(RtNetlink sandbox, int index, boolean v6) {
+    private static void deleteDefaultRoutes(Rtnl sandbox, int index, boolean v6) {
         for (Route r : sandbox.routes(family(v6))) {
             if (r.isDefault() && r.destination() == null && (index == 0 || r.outIndex() == index)) {
                 sandbox.deleteRoute(new RouteSpec(null, 0, r.gateway(), r.outIndex(), family(v6)));
@@ -212,41 +247,65 @@ final class EndpointLinks implements AutoCloseable {
     }
 
     /**
-     * Start-up: endpoints whose host end is missing (or on the wrong bridge) are plumbed again;
-     * {@code veth*} ports of these bridges that belong to no endpoint are queued for deletion.
+     * Start-up and reconcile: every stored endpoint is verified and converged. A pair that exists is
+     * repaired in place ({@link EndpointRepair}); one that is missing or half-made (no host end, no
+     * peer, a peer of another endpoint, a host end whose peer lives in an old namespace) is removed
+     * and made again. {@code veth*} ports of these bridges that belong to no endpoint are queued for
+     * deletion, on bridges Berth created only (a user's bridge may have veths of the user's). An
+     * endpoint that fails (its namespace gone, say) is returned and the others go on.
      */
-    synchronized void restore(Collection<Network> networks, Collection<EndpointJoin> joins) {
+    synchronized List<EndpointFailure> restore(Collection<Network> networks, Collection<EndpointJoin> joins) {
+        Map<String, Link> links = new HashMap<>();
+        host.links().forEach(l -> links.put(l.name(), l));
         Map<String, Integer> bridges = new HashMap<>();
+        Set<Integer> ownBridges = new HashSet<>();
         for (Network n : networks) {
-            host.link(DeviceNames.bridgeName(n)).ifPresent(l -> bridges.put(DeviceNames.bridgeName(n), l.index()));
+            Link bridge = links.get(DeviceNames.bridgeName(n));
+            if (bridge != null && "bridge".equals(bridge.kind())) {
+                bridges.put(bridge.name(), bridge.index());
+                if (BridgeOwnership.of(bridge, n) == BridgeOwnership.BERTH) {
+                    ownBridges.add(bridge.index());
+                }
+            }
+        }
+        List<EndpointFailure> failed = new ArrayList<>();
+        for (EndpointJoin j : joins) {
+            try {
+                converge(j, links.get(j.endpoint().hostIfName()), bridges.get(DeviceNames.bridgeName(j.network())));
+            } catch (KernelException | IllegalArgumentException e) {
+                failed.add(new EndpointFailure(j, new InternalException(where("restore", j) + ": " + e.getMessage(), e)));
+            } catch (RuntimeException e) {
+                failed.add(new EndpointFailure(j, e));
+            }
         }
         Set<String> known = joins.stream().map(j -> j.endpoint().hostIfName()).collect(Collectors.toSet());
-        for (EndpointJoin j : joins) {
-            Optional<Link> hostEnd = host.link(j.endpoint().hostIfName());
-            Integer bridge = bridges.get(DeviceNames.bridgeName(j.network()));
-            if (hostEnd.isPresent() && bridge != null && hostEnd.get().masterIndex() == bridge && peerPresent(j)) {
-                joined.computeIfAbsent(j.sandbox().netnsPath(), k -> new HashSet<>()).add(j.endpoint().hostIfName());
-                continue;
-            }
-            hostEnd.ifPresent(l -> host.deleteLink(l.index()));
-            join(j);
-        }
-        for (Link link : host.links()) {
+        for (Link link : links.values()) {
             if ("veth".equals(link.kind()) && link.name().startsWith(DeviceNames.VETH_PREFIX)
-                    && bridges.containsValue(link.masterIndex()) && !known.contains(link.name())) {
+                    && ownBridges.contains(link.masterIndex()) && !known.contains(link.name())) {
                 reaper.delete(link.name());
             }
         }
+        return failed;
     }
 
-    /**
-     * Whether the sandbox end is in the sandbox's current namespace. A process that outlived a
-     * daemon restart keeps the old namespace, and with it the old pair, alive: the host end is
-     * then still on the bridge while the re-created namespace has no interface. The socket opened
-     * here stays: the endpoint is joined either way.
-     */
-    private boolean peerPresent(EndpointJoin j) {
-        return sockets.get(j.sandbox().netnsPath()).netlink().link(j.endpoint().ifName()).isPresent();
+    private void converge(EndpointJoin j, Link hostEnd, Integer bridge) {
+        Endpoint e = j.endpoint();
+        if (bridge == null) {
+            throw new KernelException("find bridge " + DeviceNames.bridgeName(j.network()), "no such bridge");
+        }
+        SandboxSockets.Handle sandbox = sockets.get(j.sandbox().netnsPath());
+        Link peer = sandbox.netlink().link(e.ifName()).orElse(null);
+        if (!EndpointRepair.isPair(hostEnd, peer, e)) {
+            if (hostEnd != null && "veth".equals(hostEnd.kind())) {
+                host.deleteLink(hostEnd.index());
+            }
+            join(j);
+            return;
+        }
+        joined.computeIfAbsent(j.sandbox().netnsPath(), k -> new HashSet<>()).add(e.hostIfName());
+        int wanted = mtu.applyAsInt(j.network());
+        EndpointRepair.hostEnd(host, hostEnd, bridge, wanted);
+        EndpointRepair.peer(sandbox, peer, e, wanted, sysctl);
     }
 
     private Link bridge(Network network) {
@@ -271,7 +330,7 @@ final class EndpointLinks implements AutoCloseable {
     }
 
     private static String where(String verb, EndpointJoin join) {
-        return verb + " " + join.sandbox().name() + (verb.equals("connect") ? " to" : " from") + " network " + join.network().name() + " ("
+        return verb + " " + join.sandbox().name() + (verb.equals("disconnect") ? " from" : " to") + " network " + join.network().name() + " ("
                 + join.endpoint().hostIfName() + " / " + join.endpoint().ifName() + ")";
     }
 

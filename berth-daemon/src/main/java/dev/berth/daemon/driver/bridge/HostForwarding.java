@@ -1,8 +1,8 @@
 package dev.berth.daemon.driver.bridge;
 
 import dev.berth.kernel.netlink.Link;
-import dev.berth.kernel.netlink.RtNetlink;
-import dev.berth.kernel.sysctl.Sysctl;
+import dev.berth.kernel.netlink.Rtnl;
+import dev.berth.kernel.sysctl.Sysctls;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -17,18 +17,24 @@ import java.nio.file.Path;
  * before forwarding goes on.
  */
 final class HostForwarding {
-    private final RtNetlink host;
+    private final Rtnl host;
+    private final Sysctls sysctl;
     private volatile boolean ipv4;
     private volatile boolean ipv6;
 
-    HostForwarding(RtNetlink host) {
+    HostForwarding(Rtnl host) {
+        this(host, Sysctls.KERNEL);
+    }
+
+    HostForwarding(Rtnl host, Sysctls sysctl) {
         this.host = host;
+        this.sysctl = sysctl;
     }
 
     void ensureIpv4() {
         if (!ipv4) {
-            if (!"1".equals(Sysctl.read("net.ipv4.ip_forward"))) {
-                Sysctl.write("net.ipv4.ip_forward", "1");
+            if (!"1".equals(sysctl.read("net.ipv4.ip_forward"))) {
+                sysctl.write("net.ipv4.ip_forward", "1");
             }
             ipv4 = true;
         }
@@ -38,19 +44,19 @@ final class HostForwarding {
         if (ipv6 || !Files.isDirectory(Path.of("/proc/sys/net/ipv6/conf/all"))) {
             return;
         }
-        if (!"1".equals(Sysctl.read("net.ipv6.conf.all.forwarding"))) {
+        if (!"1".equals(sysctl.read("net.ipv6.conf.all.forwarding"))) {
             for (Link link : host.links()) {
                 // Bridges and their ports (sandbox veths) are not uplinks; a veth without a master may be.
                 if (link.name().equals("lo") || "bridge".equals(link.kind()) || link.masterIndex() != 0) {
                     continue;
                 }
                 String key = "net/ipv6/conf/" + link.name() + "/accept_ra";
-                if (Files.exists(Path.of("/proc/sys", key)) && "1".equals(Sysctl.read(key))) {
-                    Sysctl.write(key, "2");
+                if (Files.exists(Path.of("/proc/sys", key)) && "1".equals(sysctl.read(key))) {
+                    sysctl.write(key, "2");
                 }
             }
-            Sysctl.write("net.ipv6.conf.default.forwarding", "1");
-            Sysctl.write("net.ipv6.conf.all.forwarding", "1");
+            sysctl.write("net.ipv6.conf.default.forwarding", "1");
+            sysctl.write("net.ipv6.conf.all.forwarding", "1");
         }
         ipv6 = true;
     }

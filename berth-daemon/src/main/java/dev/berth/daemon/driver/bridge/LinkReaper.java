@@ -4,7 +4,7 @@ import dev.berth.core.model.DeviceNames;
 import dev.berth.kernel.ffm.Errno;
 import dev.berth.kernel.ffm.KernelException;
 import dev.berth.kernel.netlink.Link;
-import dev.berth.kernel.netlink.RtNetlink;
+import dev.berth.kernel.netlink.Rtnl;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +38,7 @@ public final class LinkReaper implements AutoCloseable {
     private static final int MAX_BATCH = 64;
     static final long QUIET_MS = 200;
     static final long MAX_DEFER_MS = 2000;
-    private final RtNetlink netlink;
+    private final Rtnl netlink;
     private final Queue<String> pending = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private volatile long lastActivity = System.nanoTime();
@@ -47,12 +47,16 @@ public final class LinkReaper implements AutoCloseable {
             Thread.ofPlatform().name("berth-link-reaper").daemon(true).factory());
 
     /** {@code netlink}: a socket of its own in the daemon's host namespace; the reaper closes it. */
-    public LinkReaper(RtNetlink netlink) {
+    public LinkReaper(Rtnl netlink) {
         this.netlink = netlink;
         worker.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }
 
-    /** Deletes, in the background, every retired bridge a previous run left behind. */
+    /**
+     * Deletes, in the background, every retired bridge a previous run left behind: a {@code bx-}
+     * bridge in Berth's ownership group, or any link in {@link #RETIRED_GROUP} (only the reaper puts
+     * links there, right before deleting them).
+     */
     public void sweepLeftovers() {
         worker.execute(() -> {
             try {
@@ -62,9 +66,13 @@ public final class LinkReaper implements AutoCloseable {
             }
         });
         for (Link link : netlink.links()) {
-            if (link.name().startsWith(DeviceNames.RETIRED_BRIDGE_PREFIX)) {
+            if (BridgeOwnership.isRetiredByBerth(link)) {
                 LOG.info("deleting " + link.name() + ", left by an interrupted network removal");
                 delete(link.name());
+            } else if (link.name().startsWith(DeviceNames.RETIRED_BRIDGE_PREFIX)) {
+                // the name alone proves nothing (a version before ownership was recorded renamed a
+                // host's eth0 this way): only a bridge in Berth's group is Berth's to delete
+                LOG.warning("leaving " + link.name() + " alone: it looks retired, but Berth did not create it");
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.berth.daemon.driver.bridge;
 
 import dev.berth.kernel.netlink.RtNetlink;
+import dev.berth.kernel.netlink.Rtnl;
 import dev.berth.kernel.netns.NetNs;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -16,22 +17,42 @@ import java.util.Map;
 final class SandboxSockets implements AutoCloseable {
 
     /** An open namespace and a socket inside it. */
-    record Handle(NetNs ns, RtNetlink netlink) {
+    record Handle(NetNs ns, Rtnl netlink) {
+    }
+
+    /** How a namespace's handle is opened: the seam over {@link NetNs#open} for unit tests. */
+    @FunctionalInterface
+    interface Opener {
+        /** The real one: the namespace file, then a socket inside it. */
+        Opener KERNEL = path -> {
+            NetNs ns = NetNs.open(Path.of(path));
+            try {
+                return new Handle(ns, RtNetlink.openIn(ns));
+            } catch (RuntimeException e) {
+                ns.close();
+                throw e;
+            }
+        };
+
+        Handle open(String path);
     }
 
     private final Map<String, Handle> open = new HashMap<>();
+    private final Opener opener;
+
+    SandboxSockets() {
+        this(Opener.KERNEL);
+    }
+
+    SandboxSockets(Opener opener) {
+        this.opener = opener;
+    }
 
     /** The handle for the namespace at {@code path}, opening it if needed. */
     synchronized Handle get(String path) {
         Handle handle = open.get(path);
         if (handle == null) {
-            NetNs ns = NetNs.open(Path.of(path));
-            try {
-                handle = new Handle(ns, RtNetlink.openIn(ns));
-            } catch (RuntimeException e) {
-                ns.close();
-                throw e;
-            }
+            handle = opener.open(path);
             open.put(path, handle);
         }
         return handle;

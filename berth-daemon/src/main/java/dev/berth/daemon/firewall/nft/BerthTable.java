@@ -1,6 +1,8 @@
 package dev.berth.daemon.firewall.nft;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import dev.berth.core.model.DeviceNames;
 import dev.berth.kernel.nftables.NftChain;
@@ -85,6 +87,14 @@ final class BerthTable {
             new NftRule(POSTROUTING, "oifname @bridges ct status dnat ip6 saddr @nets6 masquerade"));
 
     private BerthTable() {}
+
+    /** How many rules each of Berth's own chains holds after {@link #skeleton()}. */
+    static Map<NftChain, Integer> ruleCounts() {
+        Map<NftChain, Integer> out = new LinkedHashMap<>();
+        OWN_CHAINS.forEach(c -> out.put(c, 0));
+        RULES.forEach(r -> out.merge(r.chain(), 1, Integer::sum));
+        return out;
+    }
 
     /**
      * Creates the table, the user chain (if missing; never flushed), and every other chain and set

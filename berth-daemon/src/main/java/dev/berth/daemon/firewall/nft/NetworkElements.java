@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.berth.core.errors.InvalidParameterException;
+import dev.berth.core.model.BridgeOptions;
 import dev.berth.core.model.DeviceNames;
 import dev.berth.core.model.IpPrefix;
 import dev.berth.core.model.IpamPool;
@@ -55,8 +56,9 @@ record NetworkElements(String bridge, boolean icc, boolean internal, boolean mas
                     + " cannot be used in firewall rules");
         }
         boolean internal = network.flags().internal();
-        boolean icc = option(network, PredefinedNetworks.OPT_ENABLE_ICC);
-        boolean masquerade = option(network, PredefinedNetworks.OPT_ENABLE_IP_MASQUERADE) && !internal;
+        BridgeOptions options = BridgeOptions.of(network);
+        boolean icc = options.icc();
+        boolean masquerade = options.ipMasquerade() && !internal;
         List<IpPrefix> subnets = network.ipam().pools().stream().map(IpamPool::subnet).map(IpPrefix::masked).toList();
         return new NetworkElements(bridge, icc, internal, masquerade, subnets);
     }
@@ -111,19 +113,5 @@ record NetworkElements(String bridge, boolean icc, boolean internal, boolean mas
 
     private static List<String> texts(List<IpPrefix> prefixes) {
         return prefixes.stream().map(IpPrefix::toString).toList();
-    }
-
-    /** Docker parses these options with Go's strconv.ParseBool; absent means true. */
-    private static boolean option(Network network, String key) {
-        String value = network.options().get(key);
-        if (value == null || value.isEmpty()) {
-            return true;
-        }
-        return switch (value) {
-            case "1", "t", "T", "true", "TRUE", "True" -> true;
-            case "0", "f", "F", "false", "FALSE", "False" -> false;
-            default -> throw new InvalidParameterException("network " + network.name() + ": invalid value \""
-                    + value + "\" for option " + key + ": it must be a boolean");
-        };
     }
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import dev.berth.core.errors.InternalException;
 import dev.berth.core.model.Network;
 import dev.berth.core.spi.Firewall;
+import dev.berth.core.spi.KernelDrift;
 import dev.berth.kernel.nftables.NftException;
 import dev.berth.kernel.nftables.NftScript;
 import dev.berth.kernel.nftables.NftScriptRunner;
@@ -46,6 +47,24 @@ public final class NftFirewall implements Firewall {
             published.clear();
             published.putAll(byKey);
         });
+    }
+
+    /**
+     * One listing of the table, compared with its fixed layout by {@link TableDrift}. A table that
+     * is gone lists as an error: that is drift too. Taken under the lock, so a change being applied
+     * is never half-seen.
+     */
+    @Override
+    public List<KernelDrift> drift() {
+        lock.lock();
+        try {
+            return TableDrift.of(nft.query("list table " + BerthTable.TABLE.ref()));
+        } catch (NftException e) {
+            return List.of(TableDrift.drift("table " + BerthTable.TABLE.ref() + " cannot be listed (" + e.getMessage().strip()
+                    + ")"));
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override

@@ -8,8 +8,8 @@
  * NftContext nft = NftContext.open();                 // in the daemon's host netns
  * Firewall fw = new NftFirewall(nft);
  * fw.rebuild(store.networks(), store.publishedPorts()); // start-up, reconcile
- * NftFirewall.requiredSysctls(net).forEach(sysctl::write);
- * fw.ensureNetwork(net);                               // a few set elements
+ * Firewall withSysctls = new SysctlFirewall(fw);      // what the daemon wires: writes
+ * withSysctls.ensureNetwork(net);                      // requiredSysctls(net), then a few set elements
  * fw.publish(new SandboxPorts(endpointId, net, bindings));
  * }</pre>
  *
@@ -17,6 +17,10 @@
  * prerouting), {@code prerouting}/{@code output} (dnat, both jump to {@code ports}),
  * {@code postrouting} (masquerade) and {@code user}; every network and port lives in sets and
  * maps, so a change is a constant number of element additions or removals, never a chain rewrite.
+ *
+ * <p>Reconcile asks {@code drift()} every 2 s: one JSON listing of the table compared with the
+ * fixed layout ({@code TableDrift}: chains, rule counts, user chain, sets; not set elements). A
+ * rebuild repairs what it finds.
  *
  * <p>Be aware:
  * <ul>

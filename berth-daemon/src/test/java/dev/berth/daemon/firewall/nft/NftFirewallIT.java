@@ -213,6 +213,20 @@ class NftFirewallIT {
     }
 
     @Test
+    void driftSeesAFlushedOrDeletedTableAndARebuildClearsIt() {
+        assertEquals(List.of(), firewall.drift(), "as built");
+        topo.exec(host, "nft", "flush", "table", "inet", "berth");
+        try {
+            assertFalse(firewall.drift().isEmpty(), "flushed");
+            topo.exec(host, "nft", "delete", "table", "inet", "berth");
+            assertFalse(firewall.drift().isEmpty(), "deleted");
+        } finally {
+            firewall.rebuild(List.of(NET_A, NET_B, NET_I), List.of(A1_PORTS));
+        }
+        assertEquals(List.of(), firewall.drift(), "after a rebuild");
+    }
+
+    @Test
     void theInitialNamespaceIsUntouched() {
         assertNotEquals(0, Topology.run("nft", "list", "table", "inet", "berth").exit());
     }

@@ -1,0 +1,67 @@
+package dev.berth.core.service.event;
+
+import dev.berth.core.model.Endpoint;
+import dev.berth.core.model.Network;
+import dev.berth.core.model.Sandbox;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One change the services made, as its subscribers (the events endpoint, the DNS name table, a
+ * running process's {@code hosts} and {@code resolv.conf}) receive it: typed, so a subscriber
+ * switches over the records, never over event strings. {@link ChangeEvents} turns each into the
+ * {@code /events} record Docker clients read.
+ */
+public sealed interface Change {
+    /** A network was created ({@code network create}). */
+    record NetworkCreated(Network network) implements Change {
+    }
+
+    /** A network was removed ({@code network destroy}; config-only networks emit none, like moby). */
+    record NetworkRemoved(Network network) implements Change {
+    }
+
+    /** A prune finished ({@code network prune}, after one {@link NetworkRemoved} per network). */
+    record NetworksPruned() implements Change {
+    }
+
+    /**
+     * A reconcile pass repaired drift ({@code network reconcile}).
+     *
+     * @param actorId  the network id, {@code ""} for the firewall table
+     * @param network  the network as it is now, if it still exists
+     * @param repaired what differed, {@code "; "}-separated
+     * @param failed   what could not be repaired, {@code "; "}-separated; {@code ""} when everything was
+     */
+    record NetworkReconciled(String actorId, Optional<Network> network, String repaired, String failed)
+            implements Change {
+        public NetworkReconciled {
+            Objects.requireNonNull(actorId, "actorId");
+            Objects.requireNonNull(network, "network");
+        }
+    }
+
+    /** A sandbox was created ({@code container create}), before its endpoints are reported. */
+    record SandboxCreated(Sandbox sandbox) implements Change {
+    }
+
+    /** A sandbox was removed ({@code container destroy}), after its endpoints were reported detached. */
+    record SandboxRemoved(Sandbox sandbox) implements Change {
+    }
+
+    /** An endpoint joined a sandbox to a network ({@code network connect}). */
+    record EndpointAttached(Network network, Sandbox sandbox, Endpoint endpoint) implements Change {
+    }
+
+    /** An endpoint left ({@code network disconnect}); the sandbox may be on its way out. */
+    record EndpointDetached(Network network, Sandbox sandbox, Endpoint endpoint) implements Change {
+    }
+
+    /** A sandbox's process started ({@code container start}). */
+    record ProcessStarted(Sandbox sandbox) implements Change {
+    }
+
+    /** A sandbox's process exited ({@code container die} with {@code exitCode}). */
+    record ProcessDied(Sandbox sandbox, int exitCode) implements Change {
+    }
+}

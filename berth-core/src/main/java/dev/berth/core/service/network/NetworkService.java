@@ -1,0 +1,355 @@
+package dev.berth.core.service.network;
+
+import dev.berth.core.errors.BerthException;
+import dev.berth.core.errors.ConflictException;
+import dev.berth.core.errors.ForbiddenException;
+import dev.berth.core.errors.InvalidParameterException;
+import dev.berth.core.errors.NotFoundException;
+import dev.berth.core.model.Network;
+import dev.berth.core.model.NetworkId;
+import dev.berth.core.model.Sandbox;
+import dev.berth.core.service.event.Change;
+import dev.berth.core.service.event.EventLog;
+import dev.berth.core.service.state.AddressBook;
+import dev.berth.core.service.state.Attachments;
+import dev.berth.core.service.state.ServiceState;
+import dev.berth.core.spi.Firewall;
+import dev.berth.core.spi.NetworkDriver;
+import dev.berth.core.spi.StateStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.random.RandomGenerator;
+import java.util.stream.Collectors;
+
+/**
+ * Network use cases. Reads are served from an immutable snapshot swapped on every change, so they
+ * never wait for a writer; changes (start, create, remove, prune) are serialised by one lock, so
+ * subnet choice always sees every other network.
+ */
+public final class NetworkService {
+    private static final System.Logger LOG = System.getLogger(NetworkService.class.getName());
+
+    private final ServiceState state;
+    private final StateStore store;
+    private final Firewall firewall;
+    private final Clock clock;
+    private final RandomGenerator random;
+    private final NetworkSettings settings;
+    private final NetworkPlanner planner;
+    private final AtomicBoolean pruning = new AtomicBoolean();
+    private final AddressBook addresses;
+    private final Attachments attachments;
+
+    /** Over {@code state}, which the {@code SandboxService} shares. */
+    public NetworkService(ServiceState state, NetworkSettings settings) {
+        this.state = state;
+        this.store = state.dependencies().store();
+        this.firewall = state.dependencies().firewall();
+        this.clock = state.dependencies().clock();
+        this.random = state.dependencies().random();
+        this.addresses = state.addresses();
+        this.attachments = state.attachments();
+        this.settings = settings;
+        this.planner = new NetworkPlanner(settings);
+    }
+
+    /** The log events go to ({@code GET /events} reads it). */
+    public EventLog events() {
+        return state.dependencies().events();
+    }
+
+    /** {@link #start(DefaultBridgeSettings)} with the bridge settings given at construction. */
+    public void start() {
+        start(settings.bridge());
+    }
+
+    /**
+     * Loads stored networks, then makes the predefined ones match the configuration, keeping their
+     * ids, and ensures every network's kernel objects. Safe to run at every start-up.
+     */
+    public void start(DefaultBridgeSettings bridge) {
+        state.update(() -> {
+            Map<NetworkId, Network> loaded = new LinkedHashMap<>();
+            store.networks().forEach(n -> loaded.put(n.id(), n));
+            state.networks(loaded);
+            for (Network wanted : PredefinedPlan.networks(bridge, clock.instant(), random)) {
+                Network merged = byName(wanted.name())
+                        .map(old -> PredefinedPlan.keepIdentity(wanted, old))
+                        .orElse(wanted);
+                store.putNetwork(merged);
+                loaded.put(merged.id(), merged);
+            }
+            state.networks(loaded);
+            finishRetirements(loaded);
+            attachments.load(store.sandboxes(), store.endpoints());
+            loaded.values().stream().filter(n -> !n.flags().configOnly()).forEach(addresses::addNetwork);
+            attachments.endpoints().forEach(addresses::restore);
+            ensureKernel();
+        });
+    }
+
+    /**
+     * Ensures every network's kernel objects and rebuilds the firewall table: start-up and reconcile.
+     * A user-defined network that cannot be ensured is logged and skipped (the next reconcile or
+     * start tries again); a predefined one stops start-up, as dockerd does. Callers hold the write
+     * lock ({@link ServiceState#write}). Returns one line per network skipped.
+     */
+    public List<String> ensureKernel() {
+        state.requireWriting();
+        List<String> failed = new ArrayList<>();
+        for (Network network : state.networks().values()) {
+            if (network.flags().configOnly()) {
+                continue;
+            }
+            try {
+                driver(network.driver()).ensure(network);
+            } catch (RuntimeException e) {
+                if (network.isPredefined()) {
+                    throw e;
+                }
+                String line = "network " + network.name() + ": kernel objects not restored: " + e.getMessage();
+                LOG.log(System.Logger.Level.ERROR, line + " (the daemon goes on; the next reconcile or start tries again)", e);
+                failed.add(line);
+            }
+        }
+        firewall.rebuild(state.networks().values(), state.publishedPorts());
+        return failed;
+    }
+
+    /**
+     * Creates a network: validates everything into the final {@link Network} first (the driver
+     * checks the host, e.g. that no device of another kind has the bridge's name), then stores
+     * it (desired state first) and lets the driver build it. If the driver fails, the driver's
+     * work and the store row are undone in reverse order and the driver's error is rethrown, with
+     * any undo failure attached as suppressed. Emits {@code create}.
+     */
+    public CreatedNetwork create(CreateNetwork request) {
+        return state.write(() -> {
+            Map<NetworkId, Network> snapshot = state.networks();
+            NetworkId id = NetworkId.random(random);
+            while (snapshot.containsKey(id)) {
+                id = NetworkId.random(random);
+            }
+            NetworkPlanner.World world = new NetworkPlanner.World(snapshot.values(),
+                    state.dependencies().hostPrefixes().reserved(), state.driverNames(), id, clock.instant());
+            CreatedNetwork plan = planner.plan(request, world);
+            Network network = plan.network();
+            if (!network.flags().configOnly()) {
+                driver(network.driver()).check(network);
+            }
+            store.putNetwork(network);
+            if (!network.flags().configOnly()) {
+                ensureOrUndo(network);
+            }
+            Map<NetworkId, Network> next = new LinkedHashMap<>(snapshot);
+            next.put(network.id(), network);
+            state.networks(next);
+            if (!network.flags().configOnly()) {
+                addresses.addNetwork(network);
+            }
+            state.publish(new Change.NetworkCreated(network));
+            return plan;
+        });
+    }
+
+    private void ensureOrUndo(Network network) {
+        NetworkDriver driver = driver(network.driver());
+        try {
+            driver.ensure(network);
+            firewall.ensureNetwork(network);
+        } catch (RuntimeException failure) {
+            undo(failure, () -> firewall.removeNetwork(network));
+            undo(failure, () -> driver.delete(network));
+            undo(failure, () -> store.deleteNetwork(network.id()));
+            throw failure;
+        }
+    }
+
+    private static void undo(RuntimeException failure, Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    /**
+     * Removes a network found by id, name or id prefix: refused for predefined networks and while
+     * endpoints exist. The store row goes first, then the kernel objects (a crash in between
+     * leaves an orphan device that start-up reconciliation removes); if the driver fails the row
+     * is put back. Emits {@code destroy} (not for config-only networks, like moby).
+     */
+    public Network remove(String term) {
+        return state.write(() -> {
+            Network network = resolveForRemoval(term);
+            if (network.isPredefined()) {
+                throw new ForbiddenException(network.name() + " is a pre-defined network and cannot be removed");
+            }
+            if (inUse(network)) {
+                throw new ForbiddenException("error while removing network: network " + network.name()
+                        + " has active endpoints (" + activeEndpoints(network) + ")");
+            }
+            delete(network);
+            return network;
+        });
+    }
+
+    /**
+     * Removes every network that is not predefined, not config-only, has no endpoints and passes
+     * the filter; one that fails to go is skipped. Emits one {@code destroy} per network, then
+     * {@code prune}. Returns the names removed, sorted.
+     */
+    public List<String> prune(PruneFilter filter) {
+        if (!pruning.compareAndSet(false, true)) {
+            throw new ConflictException("a prune operation is already running");
+        }
+        try {
+            Optional<Instant> until = filter.until(clock);
+            List<String> deleted = new ArrayList<>();
+            state.update(() -> {
+                List<Network> candidates = state.networks().values().stream()
+                        .filter(n -> !n.isPredefined() && !n.flags().configOnly() && !inUse(n))
+                        .filter(n -> filter.matches(n, until))
+                        .sorted(Comparator.comparing(Network::name))
+                        .toList();
+                for (Network network : candidates) {
+                    try {
+                        delete(network);
+                        deleted.add(network.name());
+                    } catch (BerthException e) {
+                        LOG.log(System.Logger.Level.WARNING, "prune: cannot remove network " + network.name()
+                                + ": " + e.getMessage(), e);
+                    }
+                }
+                state.publish(new Change.NetworksPruned());
+            });
+            return deleted;
+        } finally {
+            pruning.set(false);
+        }
+    }
+
+    /**
+     * Retires the store row (one transaction that also remembers the network), removes the
+     * kernel objects, then forgets the retired record. A crash at any point converges at the next
+     * start: see {@link #start(DefaultBridgeSettings)}.
+     */
+    private void delete(Network network) {
+        store.retireNetwork(network);
+        if (!network.flags().configOnly()) {
+            try {
+                firewall.removeNetwork(network);
+                driver(network.driver()).delete(network);
+            } catch (RuntimeException failure) {
+                undo(failure, () -> firewall.ensureNetwork(network));
+                undo(failure, () -> store.putNetwork(network));
+                undo(failure, () -> store.forgetRetired(network.id()));
+                throw failure;
+            }
+        }
+        store.forgetRetired(network.id());
+        Map<NetworkId, Network> next = new LinkedHashMap<>(state.networks());
+        next.remove(network.id());
+        state.networks(next);
+        addresses.removeNetwork(network.id());
+        if (!network.flags().configOnly()) {
+            state.publish(new Change.NetworkRemoved(network));
+        }
+    }
+
+    /**
+     * Finishes removals a crash cut short. A retired network that is also stored again (its
+     * removal failed and was undone) is only forgotten. No other orphans can exist: creation
+     * stores before it builds, and its rollback unbuilds before it unstores.
+     */
+    private void finishRetirements(Map<NetworkId, Network> stored) {
+        for (Network retired : store.retired()) {
+            if (!stored.containsKey(retired.id()) && !retired.flags().configOnly()) {
+                driver(retired.driver()).delete(retired);
+            }
+            store.forgetRetired(retired.id());
+        }
+    }
+
+    /** All networks passing the filter, sorted by name. */
+    public List<Network> list(NetworkFilter filter) {
+        return state.networks().values().stream()
+                .filter(n -> filter.matches(n, this::inUse))
+                .sorted(Comparator.comparing(Network::name))
+                .toList();
+    }
+
+    /**
+     * Finds a network the way moby's inspect does: exact id, then exact name, then unique id
+     * prefix.
+     */
+    public Network inspect(String term) {
+        return resolve(term, (count, basis) ->
+                count + " matches found based on " + basis + ": network " + term + " is ambiguous");
+    }
+
+    /** Same lookup as {@link #inspect}, with the wording moby's delete path uses. */
+    public Network resolveForRemoval(String term) {
+        return resolve(term, (count, basis) ->
+                "network " + term + " is ambiguous (" + count + " matches found based on " + basis + ")");
+    }
+
+    private interface AmbiguityText {
+        String of(int count, String basis);
+    }
+
+    private Network resolve(String term, AmbiguityText ambiguity) {
+        Map<NetworkId, Network> snapshot = state.networks();
+        if (term.matches("[0-9a-f]{64}")) {
+            Network exact = snapshot.get(new NetworkId(term));
+            if (exact != null) {
+                return exact;
+            }
+        }
+        List<Network> named = snapshot.values().stream().filter(n -> n.name().equals(term)).toList();
+        if (named.size() == 1) {
+            return named.getFirst();
+        }
+        if (named.size() > 1) {
+            throw new InvalidParameterException(ambiguity.of(named.size(), "name"));
+        }
+        List<Network> prefixed = term.isEmpty() ? List.of()
+                : snapshot.values().stream().filter(n -> n.id().value().startsWith(term)).toList();
+        if (prefixed.size() == 1) {
+            return prefixed.getFirst();
+        }
+        if (prefixed.size() > 1) {
+            throw new InvalidParameterException(ambiguity.of(prefixed.size(), "ID prefix"));
+        }
+        throw new NotFoundException("network " + term + " not found");
+    }
+
+    /** Whether a network has endpoints. */
+    private boolean inUse(Network network) {
+        return attachments.hasEndpoints(network.id());
+    }
+
+    /** Moby's list of a network's endpoints: {@code name:"<ep>" id:"<12 hex>"}, comma-separated. */
+    private String activeEndpoints(Network network) {
+        return attachments.endpointsOf(network.id()).stream()
+                .map(e -> "name:\"" + attachments.sandbox(e.sandboxId()).map(Sandbox::name).orElse("")
+                        + "\" id:\"" + e.id().shortId() + "\"")
+                .sorted()
+                .collect(Collectors.joining(", "));
+    }
+
+    private Optional<Network> byName(String name) {
+        return state.networks().values().stream().filter(n -> n.name().equals(name)).findFirst();
+    }
+
+    private NetworkDriver driver(String name) {
+        return state.driver(name);
+    }
+}

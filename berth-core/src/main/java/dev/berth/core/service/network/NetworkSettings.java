@@ -1,0 +1,44 @@
+package dev.berth.core.service.network;
+
+import dev.berth.core.ipam.DefaultPools;
+import dev.berth.core.ipam.PoolSpec;
+import dev.berth.core.model.IpPrefix;
+import dev.berth.core.model.PredefinedNetworks;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Daemon configuration the network use cases need.
+ *
+ * @param engineId the daemon's engine id; the IPv6 ULA pool is derived from it
+ * @param pools    daemon.json {@code default-address-pools}, both families; the IPv4 entries replace
+ *                 Docker's IPv4 pools, the IPv6 entries replace the ULA pool (each only when present)
+ * @param bridge   how the default {@code bridge} network is built
+ */
+public record NetworkSettings(String engineId, List<PoolSpec> pools, DefaultBridgeSettings bridge) {
+
+    public NetworkSettings {
+        Objects.requireNonNull(engineId, "engineId");
+        pools = pools == null ? List.of() : List.copyOf(pools);
+        Objects.requireNonNull(bridge, "bridge");
+    }
+
+    /** Docker's defaults with an empty engine id: for tests and callers that set nothing. */
+    public static NetworkSettings defaults() {
+        return new NetworkSettings("", List.of(), new DefaultBridgeSettings(
+                IpPrefix.parse(PredefinedNetworks.DEFAULT_BRIDGE_CIDR), PredefinedNetworks.DEFAULT_MTU, true, true,
+                "0.0.0.0"));
+    }
+
+    /** The IPv4 pools automatic subnets come from, in order of preference. */
+    public List<PoolSpec> ipv4Pools() {
+        List<PoolSpec> configured = pools.stream().filter(PoolSpec::isIpv4).toList();
+        return configured.isEmpty() ? DefaultPools.ipv4() : configured;
+    }
+
+    /** The IPv6 pools automatic subnets come from: configured ones, else the engine's ULA /48. */
+    public List<PoolSpec> ipv6Pools() {
+        List<PoolSpec> configured = pools.stream().filter(p -> !p.isIpv4()).toList();
+        return configured.isEmpty() ? List.of(DefaultPools.ula(engineId)) : configured;
+    }
+}

@@ -1,0 +1,21 @@
+/**
+ * Network use cases ({@link dev.berth.core.service.network.NetworkService}): start-up (stored and
+ * predefined networks, retirements a crash cut short, kernel objects, firewall rebuild), list with
+ * filters, look-up by id, name or id prefix, create, remove, prune. {@code NetworkPlanner} turns a
+ * request into the final network without side effects (IPAM through {@code IpamPlanner}, bridge
+ * options parsed once into the model's {@code BridgeOptions}); only then are the store and the driver touched, with
+ * rollback on failure.
+ *
+ * <pre>{@code
+ * NetworkService networks = new NetworkService(state, new NetworkSettings(engineId, pools, bridge));
+ * networks.start();
+ * CreatedNetwork created = networks.create(CreateNetwork.named("mynet"));   // 172.18.0.0/16
+ * networks.remove("mynet");                                                 // 403 while endpoints exist
+ * }</pre>
+ *
+ * <p>Be aware: reads use the state's snapshot and never block; changes run in
+ * {@code ServiceState.write}, so subnet choice sees every other network. {@code ensureKernel} is
+ * public for the reconcile pass and must run inside the write lock. {@code InputLimits} bounds what
+ * one request may ask for, for networks and sandboxes alike.
+ */
+package dev.berth.core.service.network;

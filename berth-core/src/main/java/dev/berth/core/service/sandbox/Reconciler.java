@@ -1,0 +1,102 @@
+package dev.berth.core.service.sandbox;
+
+import dev.berth.core.model.NetworkId;
+import dev.berth.core.model.Sandbox;
+import dev.berth.core.service.event.Change;
+import dev.berth.core.service.event.Event;
+import dev.berth.core.service.network.NetworkService;
+import dev.berth.core.service.state.ServiceState;
+import dev.berth.core.spi.KernelDrift;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Detects kernel drift while the daemon runs (a bridge or a sandbox's veth deleted, a gateway
+ * address removed, the firewall table flushed) and repairs it with the start-up code: {@link
+ * NetworkService#ensureKernel()} then {@link KernelRestore#run()}, never a second copy.
+ *
+ * <p>{@link #pass()} is cheap when nothing differs: each driver's {@code drift} (for the bridge
+ * driver one link dump and one address dump of the host namespace) and the firewall's (one
+ * listing of its table). On drift it logs what differs, repairs, and emits one event per network
+ * concerned: type {@code network}, action {@code reconcile}, actor the network id (empty for the
+ * firewall table), attributes {@code name}, {@code type} and {@code repaired} (what differed,
+ * {@code "; "}-separated), plus {@code failed} when something could not be repaired. Drift that
+ * a repair did not fix is retried at most every {@link #RETRY}, so a broken sandbox does not fill
+ * the log every pass.
+ */
+public final class Reconciler {
+    private static final System.Logger LOG = System.getLogger(Reconciler.class.getName());
+    /** Unchanged drift that the last repair did not fix waits this long before the next attempt. */
+    static final Duration RETRY = Duration.ofSeconds(30);
+    /** The event action. */
+    public static final Event.Action ACTION = Event.Action.RECONCILE;
+
+    private final ServiceState state;
+    private final NetworkService networks;
+    private final KernelRestore restore;
+    private List<String> unfixed = List.of();
+    private long unfixedSince;
+
+    public Reconciler(ServiceState state, NetworkService networks, SandboxService sandboxes) {
+        this.state = state;
+        this.networks = networks;
+        this.restore = sandboxes.restorer();
+    }
+
+    /** One check, and a repair if anything differs; returns the drift found (empty: nothing to do). */
+    public List<KernelDrift> pass() {
+        return state.write(() -> {
+            List<KernelDrift> drift = check();
+            List<String> lines = drift.stream().map(KernelDrift::description).toList();
+            if (drift.isEmpty()) {
+                unfixed = List.of();
+                return drift;
+            }
+            long now = System.nanoTime();
+            if (lines.equals(unfixed) && now - unfixedSince < RETRY.toNanos()) {
+                return drift;
+            }
+            LOG.log(System.Logger.Level.WARNING, "kernel drift: " + String.join("; ", lines) + ": repairing");
+            List<String> failed = new ArrayList<>(networks.ensureKernel());
+            failed.addAll(restore.run());
+            List<String> after = check().stream().map(KernelDrift::description).toList();
+            if (after.isEmpty()) {
+                LOG.log(System.Logger.Level.INFO, "kernel drift repaired: " + String.join("; ", lines));
+                unfixed = List.of();
+            } else {
+                unfixed = after;
+                unfixedSince = now;
+            }
+            publish(drift, failed);
+            return drift;
+        });
+    }
+
+    private List<KernelDrift> check() {
+        long start = System.nanoTime();
+        List<KernelDrift> out = new ArrayList<>();
+        List<Sandbox> sandboxes = state.attachments().sandboxes();
+        restore.joinsByDriver(sandboxes).forEach((driver, work) ->
+                out.addAll(state.driver(driver).drift(work.networks(), work.joins())));
+        long drivers = System.nanoTime();
+        out.addAll(state.dependencies().firewall().drift());
+        long end = System.nanoTime();
+        LOG.log(System.Logger.Level.DEBUG, () -> "reconcile check of " + sandboxes.size() + " sandboxes: drivers "
+                + (drivers - start) / 1000 + " µs, firewall " + (end - drivers) / 1000 + " µs");
+        return out;
+    }
+
+    private void publish(List<KernelDrift> drift, List<String> failed) {
+        Map<Optional<NetworkId>, List<String>> byNetwork = drift.stream().collect(Collectors.groupingBy(
+                d -> Optional.ofNullable(d.network()), LinkedHashMap::new,
+                Collectors.mapping(KernelDrift::description, Collectors.toList())));
+        String failures = String.join("; ", failed);
+        byNetwork.forEach((id, lines) -> state.publish(new Change.NetworkReconciled(
+                id.map(NetworkId::value).orElse(""), id.flatMap(state::network), String.join("; ", lines), failures)));
+    }
+}

@@ -1,0 +1,371 @@
+package dev.berth.core.service.sandbox;
+
+import dev.berth.core.errors.ConflictException;
+import dev.berth.core.errors.InvalidParameterException;
+import dev.berth.core.errors.NotFoundException;
+import dev.berth.core.model.Endpoint;
+import dev.berth.core.model.Network;
+import dev.berth.core.model.NetworkId;
+import dev.berth.core.model.PortBinding;
+import dev.berth.core.model.PredefinedNetworks;
+import dev.berth.core.model.PublishedPort;
+import dev.berth.core.model.Sandbox;
+import dev.berth.core.model.SandboxCommand;
+import dev.berth.core.model.SandboxId;
+import dev.berth.core.service.event.Change;
+import dev.berth.core.service.event.ChangeEvents;
+import dev.berth.core.service.network.InputLimits;
+import dev.berth.core.service.network.NetworkService;
+import dev.berth.core.service.state.AddressBook;
+import dev.berth.core.service.state.Attachment;
+import dev.berth.core.service.state.Attachments;
+import dev.berth.core.service.state.PublishedPorts;
+import dev.berth.core.service.state.ServiceState;
+import dev.berth.core.spi.EndpointJoin;
+import dev.berth.core.spi.Firewall;
+import dev.berth.core.spi.NetworkDriver;
+import dev.berth.core.spi.SandboxRuntime;
+import dev.berth.core.spi.StateStore;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Sandbox use cases: create (namespace, then endpoints), connect, disconnect, remove, and the
+ * start-up restore of their kernel state. Changes run inside {@link ServiceState#write}, the one
+ * lock shared with {@link NetworkService}, so networks, sandboxes and addresses change together;
+ * reads use snapshots. Every change is reported on the state's change stream.
+ *
+ * <p>Order of a change: validate everything, then store, then kernel, each step with its undo.
+ * Disconnect and remove update the store first; the kernel objects follow and a crash in
+ * between leaves orphans that {@link #start()} sweeps.
+ */
+public final class SandboxService {
+    private static final System.Logger LOG = System.getLogger(SandboxService.class.getName());
+
+    private final ServiceState state;
+    private final NetworkService networks;
+    private final SandboxRuntime runtime;
+    private final StateStore store;
+    private final Attachments attachments;
+    private final AddressBook addresses;
+    private final EndpointPlanner planner;
+    private final DefaultRoutes routes;
+    private final SandboxRules rules;
+    private final PortPlanner portPlanner;
+    private final PortPublisher ports;
+    private final KernelRestore restore;
+
+    /** With Docker's fallback range for ephemeral host ports. */
+    public SandboxService(ServiceState state, NetworkService networks, SandboxRuntime runtime) {
+        this(state, networks, runtime, PortRange.DOCKER_FALLBACK);
+    }
+
+    /** @param ephemeral where host ports {@code ""} and {@code 0} come from ({@code ip_local_port_range}) */
+    public SandboxService(ServiceState state, NetworkService networks, SandboxRuntime runtime, PortRange ephemeral) {
+        this.state = state;
+        this.networks = networks;
+        this.runtime = runtime;
+        this.store = state.dependencies().store();
+        this.attachments = state.attachments();
+        this.addresses = state.addresses();
+        this.planner = new EndpointPlanner(addresses, state.dependencies().random());
+        this.routes = new DefaultRoutes(state, this::attachmentsOf);
+        this.rules = new SandboxRules(networks, planner, this::attachmentsOf);
+        this.portPlanner = new PortPlanner(ephemeral);
+        this.ports = new PortPublisher(state.dependencies().firewall(), this::attachmentsOf);
+        this.restore = new KernelRestore(state, new KernelRestore.Parts(runtime, store, routes, ports,
+                this::attachmentsOf));
+    }
+
+    /**
+     * Re-creates the kernel side of every stored sandbox (call after {@link NetworkService#start()}):
+     * namespaces, then each driver's endpoints (verified and repaired, missing or half-made ones
+     * made again, orphans removed), then the default routes and published ports. Namespaces of no
+     * stored sandbox are deleted. A sandbox that cannot be restored is logged and skipped (see
+     * {@link KernelRestore}); returns one line per such failure.
+     */
+    public List<String> start() {
+        return state.write(restore::run);
+    }
+
+    /** The start-up restore, which reconcile reuses. */
+    KernelRestore restorer() {
+        return restore;
+    }
+
+    /**
+     * Creates a sandbox and joins it to its network-mode network and any other network named in
+     * the request. Returns it with the warnings (none yet). Emits {@code container create} and
+     * one {@code network connect} per endpoint.
+     */
+    public Sandbox create(CreateSandbox request) {
+        return create(request, List.of(), false);
+    }
+
+    /**
+     * {@link #create(CreateSandbox)} for a sandbox made to run {@code command} (none: empty): the
+     * command is stored in the same transaction as the sandbox.
+     */
+    Sandbox create(CreateSandbox request, List<String> command, boolean autoRemove) {
+        InputLimits.sandbox(request.name(), request.hostname(), request.endpoints().size());
+        return state.write(() -> {
+            String name = request.name().isEmpty()
+                    ? SandboxNames.generate(state.dependencies().random(), n -> attachments.sandboxNamed(n).isPresent())
+                    : SandboxNames.check(request.name());
+            attachments.sandboxNamed(name).ifPresent(other -> {
+                throw new ConflictException("Conflict. The container name \"/" + name
+                        + "\" is already in use by container \"" + other.id() + "\". You have to remove (or rename)"
+                        + " that container to be able to reuse that name.");
+            });
+            String mode = SandboxRules.networkMode(request.networkMode());
+            List<EndpointPlan> planned = rules.plan(mode, request);
+            List<PublishedPort> published = mode.equals(Sandbox.MODE_HOST) ? List.of()
+                    : portPlanner.plan(request.ports(), heldPorts());
+            SandboxId id = SandboxId.random(state.dependencies().random());
+            while (attachments.sandbox(id).isPresent()) {
+                id = SandboxId.random(state.dependencies().random());
+            }
+            Undo undo = new Undo();
+            try {
+                String path = "";
+                if (!mode.equals(Sandbox.MODE_HOST)) {
+                    SandboxId made = id;
+                    path = runtime.createNamespace(made);
+                    undo.push(() -> runtime.deleteNamespace(made));
+                }
+                Sandbox sandbox = new Sandbox(id, name, request.hostname().isEmpty() ? id.shortId() : request.hostname(),
+                        path, state.dependencies().clock().instant(), mode, published);
+                if (command.isEmpty()) {
+                    store.putSandbox(sandbox);
+                } else {
+                    store.putSandbox(sandbox, new SandboxCommand(sandbox.id(), command, autoRemove));
+                }
+                attachments.putSandbox(sandbox);
+                undo.push(() -> {
+                    store.deleteSandbox(sandbox.id());
+                    attachments.removeSandbox(sandbox.id());
+                });
+                List<Endpoint> joined = new ArrayList<>();
+                for (EndpointPlan p : planned) {
+                    Endpoint endpoint = attach(p, sandbox);
+                    undo.push(() -> detach(p.network(), sandbox, endpoint));
+                    joined.add(endpoint);
+                }
+                state.publish(new Change.SandboxCreated(sandbox));
+                for (int i = 0; i < joined.size(); i++) {
+                    state.publish(new Change.EndpointAttached(planned.get(i).network(), sandbox, joined.get(i)));
+                }
+                return sandbox;
+            } catch (RuntimeException e) {
+                throw undo.rollback(e);
+            }
+        });
+    }
+
+    /**
+     * Joins a sandbox to a network ({@code POST /networks/{id}/connect}). Emits {@code connect}.
+     */
+    public void connect(String networkTerm, String containerTerm, EndpointRequest request) {
+        state.update(() -> {
+            Network network = networks.inspect(networkTerm);
+            Sandbox sandbox = resolve(containerTerm);
+            rules.checkConnectable(network, sandbox);
+            Endpoint endpoint = attach(planner.plan(network, request), sandbox);
+            state.publish(new Change.EndpointAttached(network, sandbox, endpoint));
+        });
+    }
+
+    /** Takes addresses, stores the endpoint, plumbs it and moves the default routes; undone on failure. */
+    private Endpoint attach(EndpointPlan plan, Sandbox sandbox) {
+        Network network = plan.network();
+        Endpoint endpoint = planner.build(plan, sandbox, attachments.endpointsOf(sandbox.id()));
+        Undo undo = new Undo();
+        undo.push(() -> addresses.release(endpoint));
+        try {
+            store.putEndpoint(endpoint);
+            attachments.putEndpoint(endpoint);
+            undo.push(() -> {
+                store.deleteEndpoint(endpoint.id());
+                attachments.removeEndpoint(endpoint.id());
+            });
+            NetworkDriver driver = state.driver(network.driver());
+            EndpointJoin join = new EndpointJoin(network, sandbox, endpoint);
+            driver.join(join);
+            undo.push(() -> driver.leave(join));
+            routes.update(sandbox);
+            ports.update(sandbox);
+            return endpoint;
+        } catch (RuntimeException e) {
+            undo.rollback(e);
+            routes.restore(sandbox, e);
+            ports.restore(sandbox, e);
+            throw e;
+        }
+    }
+
+    /**
+     * Takes a sandbox off a network ({@code POST /networks/{id}/disconnect}). Emits
+     * {@code disconnect}. {@code force} changes nothing yet: the container must exist.
+     */
+    public void disconnect(String networkTerm, String containerTerm, boolean force) {
+        state.update(() -> {
+            Network network = networks.inspect(networkTerm);
+            Sandbox sandbox = resolve(containerTerm);
+            if (sandbox.isHostMode() && network.driver().equals(PredefinedNetworks.DRIVER_HOST)) {
+                throw new InvalidParameterException("cannot disconnect container from host network - container"
+                        + " was created in host network mode");
+            }
+            // moby words it so but answers 500 (an unclassified error); the client is at fault: 400.
+            Endpoint endpoint = attachments.endpoint(network.id(), sandbox.id()).orElseThrow(() ->
+                    new InvalidParameterException("container " + sandbox.id() + " is not connected to the network "
+                            + network.name()));
+            store.deleteEndpoint(endpoint.id());
+            detach(network, sandbox, endpoint);
+            state.publish(new Change.EndpointDetached(network, sandbox, endpoint));
+        });
+    }
+
+    /** The in-memory and kernel half of a disconnect: the store row is already gone. */
+    private void detach(Network network, Sandbox sandbox, Endpoint endpoint) {
+        attachments.removeEndpoint(endpoint.id());
+        addresses.release(endpoint);
+        try {
+            state.driver(network.driver()).leave(new EndpointJoin(network, sandbox, endpoint));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "disconnect " + sandbox.name() + " from " + network.name()
+                    + ": " + e.getMessage() + " (start-up will remove what is left)", e);
+        }
+        routes.updateQuietly(sandbox);
+        ports.updateQuietly(sandbox);
+    }
+
+    /**
+     * Removes a sandbox ({@code DELETE /containers/{id}}): refused without {@code force}, since a
+     * sandbox is always running. The store forgets it and its endpoints in one transaction; then
+     * the endpoints leave and the namespace goes. Emits {@code disconnect} per network, then
+     * {@code destroy}.
+     */
+    public Sandbox remove(String containerTerm, boolean force) {
+        return state.write(() -> {
+            Sandbox sandbox = resolve(containerTerm);
+            if (!force) {
+                throw new ConflictException("cannot remove container \"/" + sandbox.name() + "\": container is"
+                        + " running: stop the container before removing or force remove");
+            }
+            List<Attachment> joined = attachmentsOf(sandbox);
+            store.deleteSandbox(sandbox.id());
+            for (Attachment a : joined) {
+                detach(a.network(), sandbox, a.endpoint());
+                state.publish(new Change.EndpointDetached(a.network(), sandbox, a.endpoint()));
+            }
+            attachments.removeSandbox(sandbox.id());
+            routes.forget(sandbox.id());
+            forgetPorts(sandbox);
+            if (!sandbox.isHostMode()) {
+                try {
+                    runtime.deleteNamespace(sandbox.id());
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "remove namespace of " + sandbox.name() + ": "
+                            + e.getMessage() + " (start-up will remove it)", e);
+                }
+            }
+            state.publish(new Change.SandboxRemoved(sandbox));
+            return sandbox;
+        });
+    }
+
+    private void forgetPorts(Sandbox sandbox) {
+        try {
+            ports.forget(sandbox);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "unpublish ports of " + sandbox.name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private List<PortPlanner.Held> heldPorts() {
+        List<PortPlanner.Held> out = new ArrayList<>();
+        attachments.unordered().forEach(s -> s.ports().forEach(p -> out.add(new PortPlanner.Held(s.name(), p))));
+        return out;
+    }
+
+    /** Every sandbox, newest first. */
+    public List<SandboxView> list() {
+        return attachments.sandboxes().stream()
+                .sorted(Comparator.comparing(Sandbox::created).reversed().thenComparing(Sandbox::name))
+                .map(s -> new SandboxView(s, attachmentsOf(s)))
+                .toList();
+    }
+
+    public SandboxView inspect(String containerTerm) {
+        Sandbox sandbox = resolve(containerTerm);
+        return new SandboxView(sandbox, attachmentsOf(sandbox));
+    }
+
+    /** The host bindings a sandbox's ports have now (empty when no endpoint publishes them). */
+    public static List<PortBinding> bindings(SandboxView view) {
+        return PublishedPorts.of(view.sandbox(), view.attachments()).map(Firewall.SandboxPorts::bindings)
+                .orElse(List.of());
+    }
+
+    /** The endpoints on a network, by sandbox name: {@code Containers} of network inspect. */
+    public List<Attachment> attachments(NetworkId network) {
+        List<Attachment> out = new ArrayList<>();
+        for (Endpoint e : attachments.endpointsOf(network)) {
+            Network n = state.network(network).orElse(null);
+            attachments.sandbox(e.sandboxId()).ifPresent(s -> {
+                if (n != null) {
+                    out.add(new Attachment(n, s, e));
+                }
+            });
+        }
+        out.sort(Comparator.comparing(a -> a.sandbox().name()));
+        return out;
+    }
+
+    /**
+     * Finds a sandbox the way moby does: full id, then exact name (with or without the leading
+     * slash), then unique id prefix; else 404 {@code No such container: X}.
+     */
+    public Sandbox resolve(String term) {
+        if (term.isEmpty()) {
+            throw new InvalidParameterException("invalid name or ID supplied: \"\"");
+        }
+        if (term.matches("[0-9a-f]{64}")) {
+            var exact = attachments.sandbox(new SandboxId(term));
+            if (exact.isPresent()) {
+                return exact.get();
+            }
+        }
+        var named = attachments.sandboxNamed(term.startsWith("/") ? term.substring(1) : term);
+        if (named.isPresent()) {
+            return named.get();
+        }
+        List<Sandbox> prefixed = term.isEmpty() ? List.of()
+                : attachments.unordered().stream().filter(s -> s.id().value().startsWith(term)).toList();
+        if (prefixed.size() > 1) {
+            throw new InvalidParameterException("Multiple IDs found with provided prefix: " + term);
+        }
+        if (prefixed.isEmpty()) {
+            throw new NotFoundException("No such container: " + term);
+        }
+        return prefixed.getFirst();
+    }
+
+    List<Attachment> attachmentsOf(Sandbox sandbox) {
+        List<Attachment> out = new ArrayList<>();
+        for (Endpoint e : attachments.endpointsOf(sandbox.id())) {
+            state.network(e.networkId()).ifPresent(n -> out.add(new Attachment(n, sandbox, e)));
+        }
+        out.sort(Comparator.comparing(a -> a.network().name()));
+        return out;
+    }
+
+    /** Reports a change made outside this service's methods (a process started or died). */
+    void publish(Change change) {
+        state.publish(change);
+    }
+
+    /** What Berth reports as every sandbox's image: it runs none. */
+    public static final String IMAGE = ChangeEvents.IMAGE;
+}

@@ -1,0 +1,72 @@
+package dev.berth.core.service.sandbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.core.errors.InternalException;
+import dev.berth.core.model.Network;
+import dev.berth.core.service.Fixture;
+import dev.berth.core.service.event.Event;
+import dev.berth.core.spi.KernelDrift;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** {@link Reconciler}: a cheap check each pass, the start-up code as repair, events, and no busy retry. */
+class ReconcilerTest {
+    private final Fixture f = new Fixture();
+    private final Reconciler reconciler = new Reconciler(f.state, f.service, f.sandboxes);
+    private final List<Event> seen = new ArrayList<>();
+
+    ReconcilerTest() {
+        f.events.subscribe(seen::add);
+    }
+
+    @Test
+    void noDriftChangesNothing() {
+        f.service.create(Fixture.withPools("net1"));
+        f.sandboxes.create(CreateSandbox.on("c1", "net1"));
+        f.bridge.calls.clear();
+        seen.clear();
+        assertEquals(List.of(), reconciler.pass());
+        assertEquals(List.of("drift 2 1"), f.bridge.calls);
+        assertEquals(List.of(), seen);
+    }
+
+    @Test
+    void driftIsRepairedByTheStartUpCodeAndReportedPerNetwork() {
+        Network net1 = f.service.create(Fixture.withPools("net1")).network();
+        f.sandboxes.create(CreateSandbox.on("c1", "net1"));
+        f.bridge.calls.clear();
+        seen.clear();
+        f.bridge.drift.add(new KernelDrift(net1.id(), "bridge br-x missing"));
+        assertEquals(1, reconciler.pass().size());
+        List<String> calls = f.bridge.calls.stream().filter(c -> !c.startsWith("route")).toList();
+        assertEquals(List.of("drift 2 1", "restore 1", "drift 2 1"), calls.stream().filter(c -> !c.startsWith("ensure")).toList());
+        assertEquals(Set.of("ensure bridge", "ensure net1"), Set.copyOf(calls.subList(1, 3)), calls::toString);
+        assertEquals(1, seen.size(), seen::toString);
+        Event event = seen.getFirst();
+        assertEquals(Event.Type.NETWORK, event.type());
+        assertEquals(Reconciler.ACTION, event.action());
+        assertEquals(net1.id().value(), event.actorId());
+        assertEquals(Map.of("name", "net1", "type", "bridge", "repaired", "bridge br-x missing"), event.attributes());
+    }
+
+    @Test
+    void driftARepairCannotFixIsNotRetriedEveryPassAndFailuresAreReported() {
+        f.service.create(Fixture.withPools("net1"));
+        f.sandboxes.create(CreateSandbox.on("c1", "net1"));
+        f.bridge.restoreRepairs = false;
+        f.bridge.failRestore = new InternalException("namespace gone");
+        f.bridge.drift.add(new KernelDrift(null, "veth v of c1 (eth0) missing"));
+        seen.clear();
+        reconciler.pass();
+        f.bridge.calls.clear();
+        reconciler.pass();
+        assertEquals(List.of("drift 2 1"), f.bridge.calls, "no second repair within the retry delay");
+        assertEquals(1, seen.size(), seen::toString);
+        assertTrue(seen.getFirst().attributes().get("failed").contains("namespace gone"), seen::toString);
+    }
+}

@@ -1,0 +1,246 @@
+package dev.berth.daemon.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.core.errors.InvalidParameterException;
+import dev.berth.core.ipam.PoolSpec;
+import dev.berth.core.model.IpAddresses;
+import dev.berth.core.model.IpPrefix;
+import dev.berth.core.service.network.DefaultBridgeSettings;
+import dev.berth.daemon.api.SocketGroup;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Builds the {@link DaemonConfig} from command-line flags and daemon.json, with dockerd's rules:
+ * an option may come from one place only, unknown options stop start-up, and every problem names
+ * where it came from.
+ */
+public final class ConfigLoader {
+    static final Set<String> KNOWN = Set.of("hosts", "data-root", "exec-root", "debug", "log-level", "log-format",
+            "bip", "mtu", "icc", "ip-masq", "ip", "default-address-pools", "dns", "group");
+    private static final Set<String> LEVELS = Set.of("debug", "info", "warn", "error", "fatal");
+
+    private final Map<String, ConfigFile.Entry> file;
+    private final Path path;
+    private final List<String> warnings = new ArrayList<>();
+
+    private ConfigLoader(Path path, Map<String, ConfigFile.Entry> file) {
+        this.path = path;
+        this.file = file;
+    }
+
+    /** Merges flags over the file named by {@code --config-file} (or the default file). */
+    public static Loaded load(DaemonFlags flags) {
+        Path configPath = flags.configFile().orElse(DaemonConfig.DEFAULT_CONFIG_FILE);
+        ConfigLoader loader = new ConfigLoader(configPath, ConfigFile.read(configPath));
+        return new Loaded(loader.build(flags.options(), configPath), List.copyOf(loader.warnings));
+    }
+
+    /** The configuration and the warnings to log once logging is set up. */
+    public record Loaded(DaemonConfig config, List<String> warnings) {
+    }
+
+    private DaemonConfig build(Map<String, JsonNode> flags, Path configPath) {
+        List<String> both = new ArrayList<>();
+        Map<String, JsonNode> merged = new LinkedHashMap<>();
+        file.forEach((key, entry) -> {
+            if (ConfigFile.IGNORED.contains(key)) {
+                warnings.add("daemon.json option \"" + key + "\" does not concern networking; Berth ignores it");
+            } else if (!KNOWN.contains(key)) {
+                throw new ConfigException(ConfigFile.where(path, entry.line(), 0)
+                        + "unknown option \"" + key + "\" (Berth supports: " + String.join(", ", sorted(KNOWN)) + ")");
+            } else {
+                merged.put(key, entry.value());
+            }
+        });
+        flags.forEach((key, value) -> {
+            if (merged.containsKey(key)) {
+                both.add(key);
+            }
+        });
+        if (!both.isEmpty()) {
+            throw new ConfigException("the following directives are specified both as a flag and in the configuration file: "
+                    + String.join(", ", both) + " (from flag and from file " + path + ")");
+        }
+        merged.putAll(flags);
+        return new DaemonConfig(host(merged), group(merged), Path.of(text(merged, "data-root", DaemonConfig.DEFAULT_DATA_ROOT.toString())),
+                Path.of(text(merged, "exec-root", DaemonConfig.DEFAULT_EXEC_ROOT.toString())), configPath,
+                logging(merged), bridge(merged, addressPools(merged)), addressPools(merged), dns(merged));
+    }
+
+    /** {@code ["198.51.100.1", ...]}: the embedded DNS server's upstreams (else the host's resolv.conf). */
+    private List<String> dns(Map<String, JsonNode> values) {
+        JsonNode dns = values.get("dns");
+        if (dns == null) {
+            return List.of();
+        }
+        if (!dns.isArray()) {
+            throw problem("dns", "dns must be a list of IP addresses");
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode server : dns) {
+            try {
+                IpAddresses.parse(server.asText());
+            } catch (InvalidParameterException e) {
+                throw problem("dns", "dns must be a list of IP addresses; got " + server);
+            }
+            out.add(server.asText());
+        }
+        return out;
+    }
+
+    /** {@code [{"base":"10.10.0.0/16","size":24}, ...]}; replaces Docker's default pools. */
+    private List<PoolSpec> addressPools(Map<String, JsonNode> values) {
+        JsonNode pools = values.get("default-address-pools");
+        if (pools == null) {
+            return List.of();
+        }
+        if (!pools.isArray()) {
+            throw problem("default-address-pools", "default-address-pools must be a list of {\"base\": CIDR, \"size\": N}");
+        }
+        List<PoolSpec> out = new ArrayList<>();
+        for (JsonNode pool : pools) {
+            if (!pool.path("base").isTextual() || !pool.path("size").isIntegralNumber() || pool.size() != 2) {
+                throw problem("default-address-pools",
+                        "each default address pool must be {\"base\": CIDR, \"size\": N}; got " + pool);
+            }
+            try {
+                out.add(PoolSpec.of(pool.path("base").asText(), pool.path("size").asInt()));
+            } catch (InvalidParameterException e) {
+                throw problem("default-address-pools", e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    /** {@code group}: a name or gid; may be empty (the daemon's own group), unlike other text options. */
+    private String group(Map<String, JsonNode> values) {
+        JsonNode group = values.get("group");
+        if (group == null) {
+            return SocketGroup.DEFAULT;
+        }
+        if (!group.isTextual()) {
+            throw problem("group", "group must be a group name or id");
+        }
+        return group.asText();
+    }
+
+    private String host(Map<String, JsonNode> values) {
+        JsonNode hosts = values.get("hosts");
+        if (hosts == null || hosts.isEmpty()) {
+            return DaemonConfig.DEFAULT_HOST;
+        }
+        if (!hosts.isArray() || hosts.size() != 1 || !hosts.get(0).isTextual()) {
+            throw problem("hosts", "Berth listens on exactly one unix socket; give one -H unix:///path");
+        }
+        String host = hosts.get(0).asText();
+        if (!host.startsWith("unix:///") || host.length() <= "unix:///".length()) {
+            throw problem("hosts", "unsupported host " + host + ": only unix:///absolute/path is supported");
+        }
+        return host;
+    }
+
+    private DaemonConfig.Logging logging(Map<String, JsonNode> values) {
+        String level = text(values, "log-level", "info");
+        if (bool(values, "debug", false)) {
+            level = "debug";
+        }
+        if (!LEVELS.contains(level)) {
+            throw problem("log-level", "unknown log level \"" + level + "\" (use debug, info, warn, error or fatal)");
+        }
+        String format = text(values, "log-format", "text");
+        if (!format.equals("text") && !format.equals("json")) {
+            throw problem("log-format", "unknown log format \"" + format + "\" (use text or json)");
+        }
+        return new DaemonConfig.Logging(level, format);
+    }
+
+    /**
+     * The default bridge: {@code bip} if given; else, as in Docker, the first subnet of the first
+     * configured IPv4 pool; else 172.17.0.1/16.
+     */
+    private DefaultBridgeSettings bridge(Map<String, JsonNode> values, List<PoolSpec> pools) {
+        DefaultBridgeSettings d = DaemonConfig.defaultBridge();
+        IpPrefix bip = pools.stream().filter(PoolSpec::isIpv4).findFirst()
+                .map(p -> new IpPrefix(p.base().addressAt(java.math.BigInteger.ONE), p.size()))
+                .orElse(d.bip());
+        if (values.containsKey("bip")) {
+            try {
+                bip = IpPrefix.parse(text(values, "bip", ""));
+            } catch (InvalidParameterException e) {
+                throw problem("bip", e.getMessage());
+            }
+            if (!bip.isIpv4() || bip.length() > 30 || bip.length() < 1 || !bip.hasHostBits()) {
+                throw problem("bip", "bip must be an IPv4 address with a prefix length from 1 to 30 naming the "
+                        + "bridge's own address, e.g. 172.17.0.1/16; got " + bip);
+            }
+        }
+        long mtu = number(values, "mtu", d.mtu());
+        if (mtu < 68 || mtu > 65535) {
+            throw problem("mtu", "mtu must be between 68 and 65535; got " + mtu);
+        }
+        String ip = text(values, "ip", d.hostBindingIp());
+        try {
+            IpAddresses.parse(ip);
+        } catch (InvalidParameterException e) {
+            throw problem("ip", "ip must be an IP address; got \"" + ip + "\"");
+        }
+        return new DefaultBridgeSettings(bip, (int) mtu, bool(values, "icc", d.icc()),
+                bool(values, "ip-masq", d.ipMasquerade()), ip);
+    }
+
+    private String text(Map<String, JsonNode> values, String key, String fallback) {
+        JsonNode v = values.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        if (!v.isTextual() || v.asText().isBlank()) {
+            throw problem(key, key + " must be a non-empty string");
+        }
+        return v.asText();
+    }
+
+    private boolean bool(Map<String, JsonNode> values, String key, boolean fallback) {
+        JsonNode v = values.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        if (v.isBoolean()) {
+            return v.asBoolean();
+        }
+        if (v.isTextual() && (v.asText().equals("true") || v.asText().equals("false"))) {
+            return Boolean.parseBoolean(v.asText());
+        }
+        throw problem(key, key + " must be true or false");
+    }
+
+    private long number(Map<String, JsonNode> values, String key, long fallback) {
+        JsonNode v = values.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        if (v.isIntegralNumber()) {
+            return v.asLong();
+        }
+        if (v.isTextual() && v.asText().matches("[0-9]{1,9}")) {
+            return Long.parseLong(v.asText());
+        }
+        throw problem(key, key + " must be a whole number");
+    }
+
+    private ConfigException problem(String key, String reason) {
+        ConfigFile.Entry entry = file.get(key);
+        if (entry != null) {
+            return new ConfigException(ConfigFile.where(path, entry.line(), 0) + reason);
+        }
+        return new ConfigException("invalid flag --" + (key.equals("hosts") ? "host" : key) + ": " + reason);
+    }
+
+    private static List<String> sorted(Set<String> keys) {
+        return keys.stream().sorted().toList();
+    }
+}

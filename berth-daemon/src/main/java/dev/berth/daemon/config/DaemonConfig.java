@@ -1,0 +1,52 @@
+package dev.berth.daemon.config;
+
+import dev.berth.core.ipam.PoolSpec;
+import dev.berth.core.model.IpPrefix;
+import dev.berth.core.model.PredefinedNetworks;
+import dev.berth.core.service.network.DefaultBridgeSettings;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The daemon's effective settings: defaults, overridden by daemon.json, overridden by flags.
+ *
+ * @param host        the API socket as {@code unix:///path}
+ * @param group       the API socket's group ({@code -G/--group}); empty means the daemon's own
+ * @param dataRoot    durable state (store, engine id)
+ * @param execRoot    runtime state (pid file, default socket directory)
+ * @param configFile  the daemon.json that was read (may not exist)
+ * @param logging     log level and format
+ * @param bridge      how the default bridge is built
+ * @param addressPools {@code default-address-pools}: empty means Docker's defaults
+ * @param dns         {@code dns}: upstreams of the embedded DNS server; empty means the host's resolv.conf
+ */
+public record DaemonConfig(String host, String group, Path dataRoot, Path execRoot, Path configFile, Logging logging,
+                           DefaultBridgeSettings bridge, List<PoolSpec> addressPools, List<String> dns) {
+
+    public DaemonConfig {
+        addressPools = List.copyOf(addressPools);
+        dns = List.copyOf(dns);
+    }
+
+    public static final String DEFAULT_HOST = "unix:///run/berth/berth.sock";
+    public static final Path DEFAULT_DATA_ROOT = Path.of("/var/lib/berth");
+    public static final Path DEFAULT_EXEC_ROOT = Path.of("/run/berth");
+    public static final Path DEFAULT_CONFIG_FILE = Path.of("/etc/berth/daemon.json");
+
+    /** Level ({@code debug|info|warn|error|fatal}) and format ({@code text|json}). */
+    public record Logging(String level, String format) {
+        public static Logging defaults() {
+            return new Logging("info", "text");
+        }
+    }
+
+    public static DefaultBridgeSettings defaultBridge() {
+        return new DefaultBridgeSettings(IpPrefix.parse(PredefinedNetworks.DEFAULT_BRIDGE_CIDR),
+                PredefinedNetworks.DEFAULT_MTU, true, true, "0.0.0.0");
+    }
+
+    /** The socket path of {@link #host()}, which must be a {@code unix://} address. */
+    public Path socketPath() {
+        return Path.of(host.substring("unix://".length()));
+    }
+}

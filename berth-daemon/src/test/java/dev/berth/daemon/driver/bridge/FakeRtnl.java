@@ -1,0 +1,239 @@
+package dev.berth.daemon.driver.bridge;
+
+import dev.berth.kernel.ffm.Errno;
+import dev.berth.kernel.ffm.KernelException;
+import dev.berth.kernel.netlink.Address;
+import dev.berth.kernel.netlink.AddressSpec;
+import dev.berth.kernel.netlink.BridgeSpec;
+import dev.berth.kernel.netlink.Link;
+import dev.berth.kernel.netlink.ProxyNeighbour;
+import dev.berth.kernel.netlink.Route;
+import dev.berth.kernel.netlink.RouteSpec;
+import dev.berth.kernel.netlink.Rtnl;
+import dev.berth.kernel.netlink.VethSpec;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An in-memory rtnetlink namespace: links, addresses and main-table routes, with the kernel's
+ * answers where the bridge driver relies on them (idempotent deletes, EEXIST, a full bridge's
+ * EXFULL). Every request is recorded in {@link #calls} ({@code "deleteGroup 1650815604"}). A veth's
+ * peer goes into {@link #peers} (the fake of the sandbox's namespace), as the fused RTM_NEWLINK
+ * places it there.
+ */
+final class FakeRtnl implements Rtnl {
+    private final AtomicInteger nextIndex = new AtomicInteger(100);
+    final List<String> calls = new CopyOnWriteArrayList<>();
+    final Map<Integer, Link> links = new ConcurrentHashMap<>();
+    final List<Address> addresses = new CopyOnWriteArrayList<>();
+    final List<Route> routes = new CopyOnWriteArrayList<>();
+    /** Where veth peers are created; null puts them next to the host end. */
+    volatile FakeRtnl peers;
+    /** How many more createVeth requests fail with EXFULL (the bridge has no free port). */
+    final AtomicInteger fullFor = new AtomicInteger();
+    /** Fails deleteGroup requests with EPERM. */
+    volatile boolean groupDeleteFails;
+    volatile boolean closed;
+
+    Link add(String name, String kind, int master, int group) {
+        Link link = new Link(nextIndex.getAndIncrement(), name, kind, 1500, null, false, master, Link.OPER_DOWN, group);
+        links.put(link.index(), link);
+        return link;
+    }
+
+    Optional<Link> byName(String name) {
+        return links.values().stream().filter(l -> l.name().equals(name)).findFirst();
+    }
+
+    private Link require(int index, String action) {
+        Link link = links.get(index);
+        if (link == null) {
+            throw new KernelException(action, Errno.ENODEV);
+        }
+        return link;
+    }
+
+    private void replace(Link old, Link now) {
+        links.put(old.index(), now);
+    }
+
+    @Override
+    public List<Link> links() {
+        return List.copyOf(links.values());
+    }
+
+    @Override
+    public Optional<Link> link(String name) {
+        return byName(name);
+    }
+
+    @Override
+    public Optional<Link> link(int index) {
+        return Optional.ofNullable(links.get(index));
+    }
+
+    @Override
+    public Link createBridge(BridgeSpec spec) {
+        throw new UnsupportedOperationException("not used by these tests");
+    }
+
+    @Override
+    public Link createVeth(VethSpec spec) {
+        calls.add("createVeth " + spec.hostName());
+        if (fullFor.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new KernelException("create veth " + spec.hostName(), Errno.EXFULL);
+        }
+        if (byName(spec.hostName()).isPresent()) {
+            throw new KernelException("create veth " + spec.hostName(), Errno.EEXIST);
+        }
+        FakeRtnl peerSide = peers == null ? this : peers;
+        Link hostEnd = new Link(nextIndex.getAndIncrement(), spec.hostName(), "veth", spec.mtu(), null, spec.hostUp(),
+                spec.masterIndex(), Link.OPER_DOWN, 0);
+        links.put(hostEnd.index(), hostEnd);
+        Link peer = new Link(peerSide.nextIndex.getAndIncrement(), spec.peerName(), "veth", spec.mtu(), spec.peerMac(), false,
+                0, Link.OPER_DOWN, 0);
+        peerSide.links.put(peer.index(), peer);
+        return hostEnd;
+    }
+
+    @Override
+    public void deleteLink(int index) {
+        calls.add("deleteLink #" + index);
+        links.remove(index);
+    }
+
+    @Override
+    public void deleteLink(String name) {
+        calls.add("deleteLink " + name);
+        byName(name).ifPresent(l -> links.remove(l.index()));
+    }
+
+    @Override
+    public void setGroup(String name, int group) {
+        calls.add("setGroup " + name + " " + group);
+        Link l = byName(name).orElseThrow(() -> new KernelException("set group of " + name, Errno.ENODEV));
+        replace(l, new Link(l.index(), l.name(), l.kind(), l.mtu(), l.mac(), l.up(), l.masterIndex(), l.operState(), group));
+    }
+
+    @Override
+    public void deleteGroup(int group) {
+        calls.add("deleteGroup " + group);
+        if (groupDeleteFails) {
+            throw new KernelException("delete group " + group, Errno.EPERM);
+        }
+        links.values().removeIf(l -> l.group() == group);
+    }
+
+    @Override
+    public void setUp(int index, boolean up) {
+        calls.add("setUp #" + index + " " + up);
+        Link l = require(index, "set up");
+        replace(l, new Link(l.index(), l.name(), l.kind(), l.mtu(), l.mac(), up, l.masterIndex(), l.operState(), l.group()));
+    }
+
+    @Override
+    public void setMtu(int index, int mtu) {
+        calls.add("setMtu #" + index + " " + mtu);
+        Link l = require(index, "set mtu");
+        replace(l, new Link(l.index(), l.name(), l.kind(), mtu, l.mac(), l.up(), l.masterIndex(), l.operState(), l.group()));
+    }
+
+    @Override
+    public void setName(int index, String name) {
+        calls.add("setName #" + index + " " + name);
+        Link l = require(index, "rename");
+        replace(l, new Link(l.index(), name, l.kind(), l.mtu(), l.mac(), l.up(), l.masterIndex(), l.operState(), l.group()));
+    }
+
+    @Override
+    public void setMac(int index, byte[] mac) {
+        calls.add("setMac #" + index);
+    }
+
+    @Override
+    public void setMaster(int index, int masterIndex) {
+        calls.add("setMaster #" + index + " " + masterIndex);
+        Link l = require(index, "set master");
+        replace(l, new Link(l.index(), l.name(), l.kind(), l.mtu(), l.mac(), l.up(), masterIndex, l.operState(), l.group()));
+    }
+
+    @Override
+    public void setBridgePortHairpin(int index, boolean on) {
+        calls.add("hairpin #" + index + " " + on);
+    }
+
+    @Override
+    public List<Address> addresses() {
+        return List.copyOf(addresses);
+    }
+
+    @Override
+    public List<Address> addresses(int index) {
+        return addresses.stream().filter(a -> a.index() == index).toList();
+    }
+
+    @Override
+    public void addAddress(AddressSpec spec) {
+        calls.add("addAddress #" + spec.index() + " " + spec.address().getHostAddress() + "/" + spec.prefixLength());
+        require(spec.index(), "add address");
+        addresses.add(new Address(spec.index(), spec.address(), spec.prefixLength(), 0, 0));
+    }
+
+    @Override
+    public void deleteAddress(int index, InetAddress address, int prefixLength) {
+        calls.add("deleteAddress #" + index + " " + address.getHostAddress() + "/" + prefixLength);
+        addresses.removeIf(a -> a.index() == index && a.address().equals(address) && a.prefixLength() == prefixLength);
+    }
+
+    @Override
+    public List<Route> routes(int family) {
+        return routes.stream().filter(r -> r.family() == family).toList();
+    }
+
+    @Override
+    public void addRoute(RouteSpec spec) {
+        calls.add("addRoute via " + spec.gateway().getHostAddress() + " #" + spec.outIndex());
+        routes.add(new Route(spec.destination(), spec.prefixLength(), spec.gateway(), spec.outIndex(), 254, 0, 3,
+                spec.family()));
+    }
+
+    @Override
+    public void deleteRoute(RouteSpec spec) {
+        calls.add("deleteRoute via " + spec.gateway().getHostAddress() + " #" + spec.outIndex());
+        routes.removeIf(r -> r.prefixLength() == spec.prefixLength() && r.outIndex() == spec.outIndex()
+                && r.family() == spec.family());
+    }
+
+    @Override
+    public void addProxyNeighbour(int index, InetAddress address) {
+        throw new UnsupportedOperationException("not used by these tests");
+    }
+
+    @Override
+    public void deleteProxyNeighbour(int index, InetAddress address) {
+        throw new UnsupportedOperationException("not used by these tests");
+    }
+
+    @Override
+    public List<ProxyNeighbour> proxyNeighbours(int family) {
+        return List.of();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    /** The names of the links, for assertions. */
+    List<String> names() {
+        List<String> out = new ArrayList<>();
+        links.values().forEach(l -> out.add(l.name()));
+        return out.stream().sorted().toList();
+    }
+}

@@ -1,0 +1,36 @@
+package dev.berth.daemon.driver.bridge;
+
+import dev.berth.kernel.netns.NetNs;
+import dev.berth.kernel.sysctl.Sysctls;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** Sysctls in a map: reads give what was written (or {@code "0"}); writes are recorded, never reach /proc. */
+final class FakeSysctls implements Sysctls {
+    final Map<String, String> values = new ConcurrentHashMap<>();
+    final List<String> writes = new CopyOnWriteArrayList<>();
+
+    @Override
+    public String read(String key) {
+        return values.getOrDefault(key, "0");
+    }
+
+    @Override
+    public void write(String key, String value) {
+        writes.add(key + "=" + value);
+        values.put(key, value);
+    }
+
+    @Override
+    public boolean writeIfPresent(String key, String value) {
+        write(key, value);
+        return true;
+    }
+
+    @Override
+    public void write(NetNs ns, String key, String value) {
+        writes.add("sandbox:" + key + "=" + value);
+    }
+}

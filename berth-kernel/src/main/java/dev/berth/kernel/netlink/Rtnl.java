@@ -1,0 +1,65 @@
+package dev.berth.kernel.netlink;
+
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What a caller may ask of a NETLINK_ROUTE socket. {@link RtNetlink} is the real one (see it for
+ * the kernel's behaviour of each request: deletes are idempotent, adds fail with EEXIST); the
+ * interface is the seam through which drivers get unit tests with an in-memory fake.
+ */
+public interface Rtnl extends AutoCloseable {
+    List<Link> links();
+
+    Optional<Link> link(String name);
+
+    Optional<Link> link(int index);
+
+    Link createBridge(BridgeSpec spec);
+
+    Link createVeth(VethSpec spec);
+
+    void deleteLink(int index);
+
+    void deleteLink(String name);
+
+    void setGroup(String name, int group);
+
+    void deleteGroup(int group);
+
+    void setUp(int index, boolean up);
+
+    void setMtu(int index, int mtu);
+
+    void setName(int index, String name);
+
+    void setMac(int index, byte[] mac);
+
+    void setMaster(int index, int masterIndex);
+
+    void setBridgePortHairpin(int index, boolean on);
+
+    List<Address> addresses();
+
+    List<Address> addresses(int index);
+
+    void addAddress(AddressSpec spec);
+
+    void deleteAddress(int index, InetAddress address, int prefixLength);
+
+    List<Route> routes(int family);
+
+    void addRoute(RouteSpec spec);
+
+    void deleteRoute(RouteSpec spec);
+
+    void addProxyNeighbour(int index, InetAddress address);
+
+    void deleteProxyNeighbour(int index, InetAddress address);
+
+    List<ProxyNeighbour> proxyNeighbours(int family);
+
+    @Override
+    void close();
+}

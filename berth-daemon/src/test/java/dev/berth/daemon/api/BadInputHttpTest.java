@@ -7,35 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Input the client got wrong or made too big: a 4xx with a clear message, never a 500, and the
  * network list unchanged. (The kernel side of the same requests is checked by berth-it.)
  */
-class BadInputHttpTest {
+class BadInputHttpTest extends DaemonOverHttp {
     private static final String JSON = "application/json";
-
-    @TempDir
-    Path directory;
-    TestDaemon daemon;
-    RawHttp http;
-
-    @BeforeEach
-    void start() {
-        daemon = new TestDaemon(directory);
-        http = daemon.http();
-    }
-
-    @AfterEach
-    void stop() {
-        daemon.close();
-    }
 
     @Test
     void jsonNullAndNullEntriesAreGosZeroValues() throws IOException {

@@ -7,32 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Status codes, headers and exact error texts, checked byte for byte over the Unix socket. */
-class HttpProtocolTest {
-    @TempDir
-    Path directory;
-    TestDaemon daemon;
-    RawHttp http;
-
-    @BeforeEach
-    void start() {
-        daemon = new TestDaemon(directory);
-        http = daemon.http();
-    }
-
-    @AfterEach
-    void stop() {
-        daemon.close();
-    }
-
+class HttpProtocolTest extends DaemonOverHttp {
     @Test
     void headPingCarriesNegotiationHeadersAndNoBody() throws IOException {
         RawHttp.Response r = http.send("HEAD", "/_ping", null, null);

@@ -5,33 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Status codes, bodies and texts of the network write routes, over raw HTTP. */
-class NetworkWriteHttpTest {
+class NetworkWriteHttpTest extends DaemonOverHttp {
     private static final String JSON = "application/json";
-
-    @TempDir
-    Path directory;
-    TestDaemon daemon;
-    RawHttp http;
-
-    @BeforeEach
-    void start() {
-        daemon = new TestDaemon(directory);
-        http = daemon.http();
-    }
-
-    @AfterEach
-    void stop() {
-        daemon.close();
-    }
 
     private RawHttp.Response create(String body) throws Exception {
         return http.send("POST", "/v1.50/networks/create", JSON, body);

@@ -11,24 +11,16 @@ import dev.berth.core.errors.InternalException;
 import dev.berth.core.errors.UnavailableException;
 import java.io.IOException;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** JSON request bodies as moby's {@code ReadJSON} reads them, and error categories as statuses. */
-class RequestBodyTest {
+class RequestBodyTest extends DaemonOverHttp {
     record Echo(@JsonProperty("Name") String name) {
     }
 
-    @TempDir
-    Path directory;
-    TestDaemon daemon;
-    RawHttp http;
-
-    @BeforeEach
-    void start() {
-        daemon = new TestDaemon(directory, routes -> routes
+    @Override
+    TestDaemon newDaemon(Path dir) {
+        return new TestDaemon(dir, routes -> routes
                 .add("POST", "/echo", r -> r.body(Echo.class)
                         .<Reply>map(e -> Reply.ok(e))
                         .orElse(new Reply.Empty(204)))
@@ -38,12 +30,6 @@ class RequestBodyTest {
                 .add("GET", "/fail/internal", r -> { throw new InternalException("broke"); })
                 .add("GET", "/fail/bug", r -> { throw new IllegalStateException("bug here"); })
                 .add("GET", "/fail/npe", r -> { throw new NullPointerException(); }));
-        http = daemon.http();
-    }
-
-    @AfterEach
-    void stop() {
-        daemon.close();
     }
 
     @Test

@@ -19,6 +19,12 @@ cleanup() {
   if [[ -n $PID ]] && kill -0 "$PID" 2>/dev/null; then
     kill -TERM "$PID"; wait "$PID" 2>/dev/null || true
   fi
+  # Sandbox processes outlive the daemon (live restore): end those of this demo (their monitors
+  # name the demo's directory), by PID, if a step failed before `rm -f`.
+  local p
+  for p in $(grep -l -F -- "$DIR/" /proc/[0-9]*/cmdline 2>/dev/null | cut -d/ -f3); do
+    [[ $p != "$$" ]] && kill -KILL "$p" 2>/dev/null || true
+  done
   ip netns del "$UPNS" 2>/dev/null || true
   ip netns del "$NS" 2>/dev/null || true
   rm -rf "$DIR"

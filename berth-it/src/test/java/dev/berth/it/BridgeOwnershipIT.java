@@ -130,7 +130,7 @@ class BridgeOwnershipIT {
         List<String> linksBefore = links(bed);
         JsonNode networks = networks(bed);
         List<String> bad = List.of("a%d", "all", "default", "sixteen-chars-xx", "*", "b\\ud800", "bx-1", "gone1", "a:b",
-                "\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9");
+                "\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9", "\\u00fc");
         List<Executable> checks = new ArrayList<>();
         for (String name : bad) {
             HttpReply reply = createRaw(bed.api(), "{\"Name\":\"bad\",\"Options\":{\"" + OPT + "\":\"" + name + "\"}}");

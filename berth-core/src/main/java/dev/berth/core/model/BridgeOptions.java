@@ -128,7 +128,10 @@ public record BridgeOptions(boolean icc, boolean ipMasquerade, int mtu, InetAddr
 
     /**
      * A bridge name must be a name the kernel creates as given and Berth can use safely: at most
-     * 15 bytes of UTF-8, not {@code .} or {@code ..}, no whitespace, none of {@link #FORBIDDEN}.
+     * 15 printable ASCII characters, not {@code .} or {@code ..}, none of {@link #FORBIDDEN}. The
+     * kernel would take any UTF-8, but the firewall's rules name the bridge in nft's quoted
+     * strings, which hold printable ASCII only, and a daemon in the C locale cannot even form the
+     * bridge's {@code /proc/sys} path from other characters (found by the API fuzzer: a 500).
      * {@code all} and {@code default} name the kernel's settings of every device
      * ({@code /proc/sys/net/ipv4/conf/all}), and Berth's own retirement prefixes are reserved so
      * that nothing Berth renames and deletes can be a user's device.
@@ -139,10 +142,9 @@ public record BridgeOptions(boolean icc, boolean ipMasquerade, int mtu, InetAddr
             throw invalid(PredefinedNetworks.OPT_BRIDGE_NAME, name, "it is not valid Unicode (a lone surrogate)");
         }
         if (bytes >= IFNAMSIZ || name.equals(".") || name.equals("..")
-                || name.chars().anyMatch(c -> FORBIDDEN.indexOf(c) >= 0 || Character.isWhitespace(c)
-                        || Character.isISOControl(c))) {
+                || name.chars().anyMatch(c -> FORBIDDEN.indexOf(c) >= 0 || c <= ' ' || c > '~')) {
             throw invalid(PredefinedNetworks.OPT_BRIDGE_NAME, name, "it must be a valid interface name (at most "
-                    + (IFNAMSIZ - 1) + " bytes; no whitespace and none of " + FORBIDDEN + ")");
+                    + (IFNAMSIZ - 1) + " printable ASCII characters; no whitespace and none of " + FORBIDDEN + ")");
         }
         if (RESERVED_NAMES.contains(name)) {
             throw invalid(PredefinedNetworks.OPT_BRIDGE_NAME, name, "\"" + name + "\" is reserved by the kernel for "

@@ -180,7 +180,7 @@ class NetworkCreateTest {
         assertInvalid("invalid value \"nowhere\" for option com.docker.network.bridge.host_binding_ipv4: it must be an "
                 + "IP address", option("com.docker.network.bridge.host_binding_ipv4", "nowhere"));
         assertInvalid("invalid value \"a-very-long-bridge-name\" for option com.docker.network.bridge.name: it must be "
-                + "a valid interface name (at most 15 bytes; no whitespace and none of /:%*\"\\)",
+                + "a valid interface name (at most 15 printable ASCII characters; no whitespace and none of /:%*\"\\)",
                 option("com.docker.network.bridge.name", "a-very-long-bridge-name"));
         assertInvalid("invalid value \"docker0\" for option com.docker.network.bridge.name: bridge docker0 is already "
                 + "used by network bridge", option("com.docker.network.bridge.name", "docker0"));

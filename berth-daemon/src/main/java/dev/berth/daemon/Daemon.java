@@ -34,6 +34,7 @@ import dev.berth.daemon.store.SqliteStateStore;
 import dev.berth.kernel.netlink.RtNetlink;
 import dev.berth.kernel.nftables.LowFdReserve;
 import dev.berth.kernel.nftables.NftContext;
+import dev.berth.kernel.sysctl.Sysctls;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -121,7 +122,8 @@ final class Daemon {
         opened.push(reconcile);
         reconcile.start();
         ApiServer api = new ApiServer(new ApiContext(networks, sandboxes, networks.events(), Clock.systemUTC(),
-                HostFacts.systemInfo(config, roots.engineId(), version()), processes));
+                HostFacts.systemInfo(config, roots.engineId(), version()), processes),
+                HostFacts.acceptQueue(Sysctls.KERNEL));
         opened.push(api);
         api.start(config.socketPath(), socketGroup);
         installSignals();

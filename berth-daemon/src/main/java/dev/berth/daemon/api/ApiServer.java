@@ -19,7 +19,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * The Engine API over a Unix socket: Jetty 12 core handlers, requests run on virtual threads.
  * Handlers never switch namespaces; the services do kernel work on their own threads. Bodies are
  * limited by {@link BodyLimit}, the request line and headers by {@link #HEADER_BYTES}, and the
- * listen backlog is the system's {@code somaxconn} ({@link AcceptQueue}).
+ * listen backlog is the one it is given: the system's {@code somaxconn} ({@link AcceptQueue}).
  */
 public final class ApiServer implements AutoCloseable {
     /** How long a stop waits for Jetty, then for the requests it interrupted. */
@@ -31,18 +31,33 @@ public final class ApiServer implements AutoCloseable {
     static final int HEADER_BYTES = 64 * 1024;
 
     private final ApiContext context;
+    private final int acceptQueue;
     private final Consumer<Routes> extraRoutes;
     private Server server;
     private SocketFile socket;
     private ExecutorService virtualThreads;
 
-    public ApiServer(ApiContext context) {
-        this(context, routes -> { });
+    /** {@code acceptQueue}: the socket's listen backlog, {@link AcceptQueue#size} of the system's somaxconn. */
+    public ApiServer(ApiContext context, int acceptQueue) {
+        this(context, acceptQueue, routes -> { });
+    }
+
+    /** With the kernel's default backlog ({@link AcceptQueue#FALLBACK}): for tests. */
+    ApiServer(ApiContext context) {
+        this(context, AcceptQueue.FALLBACK, routes -> { });
     }
 
     /** With routes added after the standard ones (tests use it to exercise request decoding). */
     ApiServer(ApiContext context, Consumer<Routes> extraRoutes) {
+        this(context, AcceptQueue.FALLBACK, extraRoutes);
+    }
+
+    private ApiServer(ApiContext context, int acceptQueue, Consumer<Routes> extraRoutes) {
+        if (acceptQueue <= 0) {
+            throw new IllegalArgumentException("accept queue must be positive: " + acceptQueue);
+        }
         this.context = context;
+        this.acceptQueue = acceptQueue;
         this.extraRoutes = extraRoutes;
     }
 
@@ -114,7 +129,7 @@ public final class ApiServer implements AutoCloseable {
         http.setUriCompliance(UriCompliance.DEFAULT.with("berth", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR));
         UnixDomainServerConnector connector = new UnixDomainServerConnector(jetty, new HttpConnectionFactory(http));
         connector.setUnixDomainPath(socketPath);
-        connector.setAcceptQueueSize(AcceptQueue.size());
+        connector.setAcceptQueueSize(acceptQueue);
         jetty.addConnector(connector);
         JsonCodec json = new JsonCodec();
         Routes routes = new Routes();

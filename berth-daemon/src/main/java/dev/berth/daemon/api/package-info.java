@@ -4,7 +4,8 @@
  * JSON ({@code dev.berth.api.types}) to the use cases ({@code dev.berth.core.service}).
  *
  * <pre>{@code
- * ApiServer api = new ApiServer(new ApiContext(networkService, sandboxService, systemInfo));
+ * int backlog = AcceptQueue.size(somaxconn);  // the root reads net.core.somaxconn; "" gives 4096
+ * ApiServer api = new ApiServer(new ApiContext(networkService, sandboxService, systemInfo), backlog);
  * api.start(Path.of("/run/berth.sock"), SocketGroup.resolve("docker"));   // stale socket removed, 0660
  * ...
  * api.close();                              // stops Jetty, deletes the socket

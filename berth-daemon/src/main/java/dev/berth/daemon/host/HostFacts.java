@@ -1,10 +1,12 @@
 package dev.berth.daemon.host;
 
 import dev.berth.core.service.sandbox.PortRange;
+import dev.berth.daemon.api.AcceptQueue;
 import dev.berth.daemon.api.SystemInfo;
 import dev.berth.daemon.config.DaemonConfig;
 import dev.berth.kernel.ffm.KernelException;
 import dev.berth.kernel.sysctl.Sysctl;
+import dev.berth.kernel.sysctl.Sysctls;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,13 +59,25 @@ public final class HostFacts {
     }
 
     /**
+     * The API socket's listen backlog: {@code net.core.somaxconn} of the calling thread's (the
+     * daemon's) namespace, else {@link AcceptQueue#FALLBACK}.
+     */
+    public static int acceptQueue(Sysctls sysctls) {
+        return AcceptQueue.size(sysctl(sysctls, "net/core/somaxconn", ""));
+    }
+
+    private static String sysctl(String key, String fallback) {
+        return sysctl(Sysctls.KERNEL, key, fallback);
+    }
+
+    /**
      * Through {@link Sysctl}'s raw reads: on JDK 25 {@code Files.readString} returns only the first
      * byte of a procfs sysctl file (its size reads as 0), which made the port range "3" and the
      * host name one letter.
      */
-    private static String sysctl(String key, String fallback) {
+    private static String sysctl(Sysctls sysctls, String key, String fallback) {
         try {
-            return Sysctl.read(key);
+            return sysctls.read(key);
         } catch (KernelException e) {
             return fallback;
         }

@@ -1,11 +1,13 @@
 /**
  * The daemon's footprint on the machine and what it reads from it: its directories, pid file and
  * engine id ({@link dev.berth.daemon.host.DaemonRoots}), and the host facts for {@code /info},
- * {@code /version} and the ephemeral port range ({@link dev.berth.daemon.host.HostFacts}).
+ * {@code /version}, the ephemeral port range and the API socket's backlog
+ * ({@link dev.berth.daemon.host.HostFacts}).
  *
  * <pre>{@code
  * DaemonRoots roots = DaemonRoots.prepare(config);   // umask 022, 0711 roots, pid file claimed
  * SystemInfo info = HostFacts.systemInfo(config, roots.engineId(), version);
+ * int backlog = HostFacts.acceptQueue(Sysctls.KERNEL);          // net.core.somaxconn, else 4096
  * }</pre>
  *
  * <p>Be aware: procfs sysctl files are read through {@code kernel.sysctl}, not {@code Files}

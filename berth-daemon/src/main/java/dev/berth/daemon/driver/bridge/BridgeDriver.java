@@ -16,13 +16,11 @@ import dev.berth.kernel.netlink.Address;
 import dev.berth.kernel.netlink.AddressSpec;
 import dev.berth.kernel.netlink.BridgeSpec;
 import dev.berth.kernel.netlink.Link;
-import dev.berth.kernel.netlink.RtNetlink;
-import dev.berth.kernel.sysctl.Sysctl;
+import dev.berth.kernel.netlink.Rtnl;
+import dev.berth.kernel.sysctl.Sysctls;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
@@ -38,19 +36,26 @@ import java.util.random.RandomGenerator;
 public final class BridgeDriver implements NetworkDriver, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(BridgeDriver.class.getName());
     private static final int RT_SCOPE_UNIVERSE = 0;
-    private final RtNetlink netlink;
+    private final Rtnl netlink;
     private final LinkReaper reaper;
     private final RandomGenerator random;
+    private final Sysctls sysctl;
     private final HostForwarding forwarding;
     private final EndpointLinks endpoints;
 
     /** {@code netlink} must be bound to the daemon's host namespace. */
-    public BridgeDriver(RtNetlink netlink, LinkReaper reaper, RandomGenerator random) {
+    public BridgeDriver(Rtnl netlink, LinkReaper reaper, RandomGenerator random) {
+        this(netlink, reaper, random, new SandboxSockets(), Sysctls.KERNEL);
+    }
+
+    /** With the kernel seams given: sandbox sockets and sysctls (unit tests pass fakes). */
+    BridgeDriver(Rtnl netlink, LinkReaper reaper, RandomGenerator random, SandboxSockets sockets, Sysctls sysctl) {
         this.netlink = netlink;
         this.reaper = reaper;
         this.random = random;
-        this.forwarding = new HostForwarding(netlink);
-        this.endpoints = new EndpointLinks(netlink, reaper, forwarding, BridgeDriver::mtu);
+        this.sysctl = sysctl;
+        this.forwarding = new HostForwarding(netlink, sysctl);
+        this.endpoints = new EndpointLinks(netlink, reaper, forwarding, BridgeDriver::mtu, sockets, sysctl);
     }
 
     @Override
@@ -252,11 +257,11 @@ public final class BridgeDriver implements NetworkDriver, AutoCloseable {
      * also skips duplicate address detection: the gateway is its own (added with NODAD), and while
      * the link-local address is still tentative the kernel sends no neighbour solicitations for
      * forwarded packets, so the first inbound IPv6 packets to a sandbox would be dropped for 1–2 s.
+     * A kernel without IPv6 has no such keys: nothing to do.
      */
-    private static void quietIpv6(String device) {
-        if (Files.isDirectory(Path.of("/proc/sys/net/ipv6/conf", device))) {
-            Sysctl.write("net/ipv6/conf/" + device + "/accept_ra", "0");
-            Sysctl.write("net/ipv6/conf/" + device + "/accept_dad", "0");
+    private void quietIpv6(String device) {
+        if (sysctl.writeIfPresent("net/ipv6/conf/" + device + "/accept_ra", "0")) {
+            sysctl.write("net/ipv6/conf/" + device + "/accept_dad", "0");
         }
     }
 

@@ -53,11 +53,7 @@ final class EndpointLinks implements AutoCloseable {
     static final int BRIDGE_PORTS = 1024;
     private static final Duration DRAIN_LIMIT = Duration.ofSeconds(10);
 
-    EndpointLinks(Rtnl host, LinkReaper reaper, HostForwarding forwarding, ToIntFunction<Network> mtu) {
-        this(host, reaper, forwarding, mtu, new SandboxSockets(), Sysctls.KERNEL);
-    }
-
-    /** With the kernel seams given: sandbox sockets and sysctls (unit tests pass fakes). */
+    /** With the kernel seams: sandbox sockets and sysctls (the driver's own; unit tests pass fakes). */
     EndpointLinks(Rtnl host, LinkReaper reaper, HostForwarding forwarding, ToIntFunction<Network> mtu,
                   SandboxSockets sockets, Sysctls sysctl) {
         this.host = host;

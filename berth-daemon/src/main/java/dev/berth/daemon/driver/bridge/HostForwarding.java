@@ -22,10 +22,6 @@ final class HostForwarding {
     private volatile boolean ipv4;
     private volatile boolean ipv6;
 
-    HostForwarding(Rtnl host) {
-        this(host, Sysctls.KERNEL);
-    }
-
     HostForwarding(Rtnl host, Sysctls sysctl) {
         this.host = host;
         this.sysctl = sysctl;

@@ -37,7 +37,7 @@
  * <p>Seams for unit tests: the classes take the kernel as {@code kernel.netlink.Rtnl} (the
  * interface {@code RtNetlink} implements), {@code kernel.sysctl.Sysctls} (default
  * {@code Sysctls.KERNEL}) and {@code SandboxSockets.Opener} (default: {@code NetNs.open} plus a
- * socket inside), so {@code EndpointLinks} and {@code LinkReaper} run on in-memory fakes.
- * {@code BridgeDriver}'s own few sysctl writes still go to {@code Sysctl} directly.
+ * socket inside), so {@code BridgeDriver}, {@code EndpointLinks} and {@code LinkReaper} run on
+ * in-memory fakes. {@code HostForwarding} still asks {@code Files} whether a sysctl exists.
  */
 package dev.berth.daemon.driver.bridge;

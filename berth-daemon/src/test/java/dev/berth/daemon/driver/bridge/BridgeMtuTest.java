@@ -5,20 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.core.model.Network;
-import dev.berth.core.model.NetworkId;
 import dev.berth.core.model.PredefinedNetworks;
-import java.time.Instant;
-import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /** The MTU the bridge driver gives a network's bridge and veths, read from the parsed options. */
 class BridgeMtuTest {
     private static Network network(Map<String, String> options) {
-        return new Network(new NetworkId("0123456789ab" + "c".repeat(52)), "n", PredefinedNetworks.DRIVER_BRIDGE,
-                Instant.EPOCH, Network.SCOPE_LOCAL, new Network.Ipam(Network.Ipam.DEFAULT_DRIVER, null, List.of()),
-                Network.Flags.ipv4Only(), new TreeMap<>(options), new TreeMap<>());
+        return BridgeNetworks.network(options);
     }
 
     private static Network mtu(String value) {

@@ -6,24 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.core.model.DeviceNames;
 import dev.berth.core.model.Network;
-import dev.berth.core.model.NetworkId;
 import dev.berth.core.model.PredefinedNetworks;
 import dev.berth.kernel.netlink.Link;
-import java.time.Instant;
-import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /** What Berth may do to the device that has a network's bridge name: decided by the kernel's group, not the name. */
 class BridgeOwnershipTest {
-    private static final String ID = "0123456789ab" + "c".repeat(52);
     private static final int OWNED = DeviceNames.OWNED_BRIDGE_GROUP;
 
     private static Network network(Map<String, String> options) {
-        return new Network(new NetworkId(ID), "n", PredefinedNetworks.DRIVER_BRIDGE, Instant.EPOCH,
-                Network.SCOPE_LOCAL, new Network.Ipam(Network.Ipam.DEFAULT_DRIVER, null, List.of()),
-                Network.Flags.ipv4Only(), new TreeMap<>(options), new TreeMap<>());
+        return BridgeNetworks.network(options);
     }
 
     private static Network named(String bridge) {

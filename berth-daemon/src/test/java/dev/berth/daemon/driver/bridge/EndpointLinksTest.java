@@ -11,10 +11,8 @@ import dev.berth.core.model.DeviceNames;
 import dev.berth.core.model.Endpoint;
 import dev.berth.core.model.EndpointId;
 import dev.berth.core.model.IpPrefix;
-import dev.berth.core.model.IpamPool;
 import dev.berth.core.model.Network;
 import dev.berth.core.model.NetworkId;
-import dev.berth.core.model.PredefinedNetworks;
 import dev.berth.core.model.Sandbox;
 import dev.berth.core.model.SandboxId;
 import dev.berth.core.spi.EndpointFailure;
@@ -29,7 +27,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +36,6 @@ import org.junit.jupiter.api.Test;
  * the kernel, and what they leave behind when the kernel refuses.
  */
 class EndpointLinksTest {
-    private static final String NETWORK_ID = "0123456789ab" + "c".repeat(52);
     private static final String NETNS = "/run/berth/netns/5a5a5a5a5a5a";
     private final FakeRtnl host = new FakeRtnl();
     private final FakeRtnl sandboxSide = new FakeRtnl();
@@ -53,7 +49,7 @@ class EndpointLinksTest {
 
     EndpointLinksTest() {
         host.peers = sandboxSide;
-        bridge = host.add("br-0123456789ab", "bridge", 0, DeviceNames.OWNED_BRIDGE_GROUP);
+        bridge = host.add(BridgeNetworks.BRIDGE, "bridge", 0, DeviceNames.OWNED_BRIDGE_GROUP);
         SandboxSockets sockets = new SandboxSockets(path -> {
             opened.add(path);
             sandboxSide.closed = false;
@@ -70,10 +66,8 @@ class EndpointLinksTest {
     }
 
     private static Network network() {
-        IpamPool pool = IpamPool.of(IpPrefix.parse("198.51.100.0/24"), address("198.51.100.1"));
-        return new Network(new NetworkId(NETWORK_ID), "n", PredefinedNetworks.DRIVER_BRIDGE, Instant.EPOCH,
-                Network.SCOPE_LOCAL, new Network.Ipam(Network.Ipam.DEFAULT_DRIVER, null, List.of(pool)),
-                Network.Flags.ipv4Only(), new TreeMap<>(Map.of()), new TreeMap<>());
+        return BridgeNetworks.network(Map.of(), Network.Flags.ipv4Only(),
+                BridgeNetworks.pool("198.51.100.0/24", "198.51.100.1"));
     }
 
     private static InetAddress address(String text) {
@@ -87,7 +81,7 @@ class EndpointLinksTest {
     private static EndpointJoin join(String hostEnd, String ifName, String ipv4) {
         SandboxId sid = new SandboxId("5a5a5a5a5a5a" + "0".repeat(52));
         Sandbox sandbox = new Sandbox(sid, "web", "web", NETNS, Instant.EPOCH, Sandbox.MODE_BRIDGE);
-        Endpoint e = new Endpoint(new EndpointId("e".repeat(64)), new NetworkId(NETWORK_ID), sid, ifName, hostEnd,
+        Endpoint e = new Endpoint(new EndpointId("e".repeat(64)), new NetworkId(BridgeNetworks.ID), sid, ifName, hostEnd,
                 "02:42:c6:33:64:02", IpPrefix.parse(ipv4), null, List.of(), Endpoint.Requested.NONE);
         return new EndpointJoin(network(), sandbox, e);
     }

@@ -23,9 +23,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * An in-memory rtnetlink namespace: links, addresses and main-table routes, with the kernel's
  * answers where the bridge driver relies on them (idempotent deletes, EEXIST, a full bridge's
- * EXFULL). Every request is recorded in {@link #calls} ({@code "deleteGroup 1650815604"}). A veth's
- * peer goes into {@link #peers} (the fake of the sandbox's namespace), as the fused RTM_NEWLINK
- * places it there.
+ * EXFULL). Every request is recorded in {@link #calls} ({@code "deleteGroup 1650815604"}), and
+ * any can be made to fail ({@link #refused}). A veth's peer goes into {@link #peers} (the fake of
+ * the sandbox's namespace), as the fused RTM_NEWLINK places it there.
  */
 final class FakeRtnl implements Rtnl {
     private final AtomicInteger nextIndex = new AtomicInteger(100);
@@ -39,6 +39,8 @@ final class FakeRtnl implements Rtnl {
     final AtomicInteger fullFor = new AtomicInteger();
     /** Fails deleteGroup requests with EPERM. */
     volatile boolean groupDeleteFails;
+    /** Requests whose record starts with this fail with EPERM once recorded ({@code "setUp"}); null: none. */
+    volatile String refused;
     volatile boolean closed;
 
     Link add(String name, String kind, int master, int group) {
@@ -49,6 +51,14 @@ final class FakeRtnl implements Rtnl {
 
     Optional<Link> byName(String name) {
         return links.values().stream().filter(l -> l.name().equals(name)).findFirst();
+    }
+
+    private void record(String call) {
+        calls.add(call);
+        String prefix = refused;
+        if (prefix != null && call.startsWith(prefix)) {
+            throw new KernelException(call, Errno.EPERM);
+        }
     }
 
     private Link require(int index, String action) {
@@ -80,12 +90,19 @@ final class FakeRtnl implements Rtnl {
 
     @Override
     public Link createBridge(BridgeSpec spec) {
-        throw new UnsupportedOperationException("not used by these tests");
+        record("createBridge " + spec.name() + " mtu " + spec.mtu() + " group " + spec.group());
+        if (byName(spec.name()).isPresent()) {
+            throw new KernelException("create bridge " + spec.name(), Errno.EEXIST);
+        }
+        Link bridge = new Link(nextIndex.getAndIncrement(), spec.name(), "bridge", spec.mtu(), spec.mac(), false, 0,
+                Link.OPER_DOWN, spec.group());
+        links.put(bridge.index(), bridge);
+        return bridge;
     }
 
     @Override
     public Link createVeth(VethSpec spec) {
-        calls.add("createVeth " + spec.hostName());
+        record("createVeth " + spec.hostName());
         if (fullFor.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             throw new KernelException("create veth " + spec.hostName(), Errno.EXFULL);
         }
@@ -104,26 +121,26 @@ final class FakeRtnl implements Rtnl {
 
     @Override
     public void deleteLink(int index) {
-        calls.add("deleteLink #" + index);
+        record("deleteLink #" + index);
         links.remove(index);
     }
 
     @Override
     public void deleteLink(String name) {
-        calls.add("deleteLink " + name);
+        record("deleteLink " + name);
         byName(name).ifPresent(l -> links.remove(l.index()));
     }
 
     @Override
     public void setGroup(String name, int group) {
-        calls.add("setGroup " + name + " " + group);
+        record("setGroup " + name + " " + group);
         Link l = byName(name).orElseThrow(() -> new KernelException("set group of " + name, Errno.ENODEV));
         replace(l, new Link(l.index(), l.name(), l.kind(), l.mtu(), l.mac(), l.up(), l.masterIndex(), l.operState(), group));
     }
 
     @Override
     public void deleteGroup(int group) {
-        calls.add("deleteGroup " + group);
+        record("deleteGroup " + group);
         if (groupDeleteFails) {
             throw new KernelException("delete group " + group, Errno.EPERM);
         }
@@ -132,40 +149,40 @@ final class FakeRtnl implements Rtnl {
 
     @Override
     public void setUp(int index, boolean up) {
-        calls.add("setUp #" + index + " " + up);
+        record("setUp #" + index + " " + up);
         Link l = require(index, "set up");
         replace(l, new Link(l.index(), l.name(), l.kind(), l.mtu(), l.mac(), up, l.masterIndex(), l.operState(), l.group()));
     }
 
     @Override
     public void setMtu(int index, int mtu) {
-        calls.add("setMtu #" + index + " " + mtu);
+        record("setMtu #" + index + " " + mtu);
         Link l = require(index, "set mtu");
         replace(l, new Link(l.index(), l.name(), l.kind(), mtu, l.mac(), l.up(), l.masterIndex(), l.operState(), l.group()));
     }
 
     @Override
     public void setName(int index, String name) {
-        calls.add("setName #" + index + " " + name);
+        record("setName #" + index + " " + name);
         Link l = require(index, "rename");
         replace(l, new Link(l.index(), name, l.kind(), l.mtu(), l.mac(), l.up(), l.masterIndex(), l.operState(), l.group()));
     }
 
     @Override
     public void setMac(int index, byte[] mac) {
-        calls.add("setMac #" + index);
+        record("setMac #" + index);
     }
 
     @Override
     public void setMaster(int index, int masterIndex) {
-        calls.add("setMaster #" + index + " " + masterIndex);
+        record("setMaster #" + index + " " + masterIndex);
         Link l = require(index, "set master");
         replace(l, new Link(l.index(), l.name(), l.kind(), l.mtu(), l.mac(), l.up(), masterIndex, l.operState(), l.group()));
     }
 
     @Override
     public void setBridgePortHairpin(int index, boolean on) {
-        calls.add("hairpin #" + index + " " + on);
+        record("hairpin #" + index + " " + on);
     }
 
     @Override
@@ -180,14 +197,15 @@ final class FakeRtnl implements Rtnl {
 
     @Override
     public void addAddress(AddressSpec spec) {
-        calls.add("addAddress #" + spec.index() + " " + spec.address().getHostAddress() + "/" + spec.prefixLength());
+        record("addAddress #" + spec.index() + " " + spec.address().getHostAddress() + "/" + spec.prefixLength()
+                + (spec.noDad() ? " nodad" : ""));
         require(spec.index(), "add address");
         addresses.add(new Address(spec.index(), spec.address(), spec.prefixLength(), 0, 0));
     }
 
     @Override
     public void deleteAddress(int index, InetAddress address, int prefixLength) {
-        calls.add("deleteAddress #" + index + " " + address.getHostAddress() + "/" + prefixLength);
+        record("deleteAddress #" + index + " " + address.getHostAddress() + "/" + prefixLength);
         addresses.removeIf(a -> a.index() == index && a.address().equals(address) && a.prefixLength() == prefixLength);
     }
 
@@ -198,14 +216,14 @@ final class FakeRtnl implements Rtnl {
 
     @Override
     public void addRoute(RouteSpec spec) {
-        calls.add("addRoute via " + spec.gateway().getHostAddress() + " #" + spec.outIndex());
+        record("addRoute via " + spec.gateway().getHostAddress() + " #" + spec.outIndex());
         routes.add(new Route(spec.destination(), spec.prefixLength(), spec.gateway(), spec.outIndex(), 254, 0, 3,
                 spec.family()));
     }
 
     @Override
     public void deleteRoute(RouteSpec spec) {
-        calls.add("deleteRoute via " + spec.gateway().getHostAddress() + " #" + spec.outIndex());
+        record("deleteRoute via " + spec.gateway().getHostAddress() + " #" + spec.outIndex());
         routes.removeIf(r -> r.prefixLength() == spec.prefixLength() && r.outIndex() == spec.outIndex()
                 && r.family() == spec.family());
     }

@@ -6,6 +6,7 @@ import dev.berth.core.spi.HostPrefixes;
 import dev.berth.kernel.netlink.Address;
 import dev.berth.kernel.netlink.Route;
 import dev.berth.kernel.netlink.RtNetlink;
+import dev.berth.kernel.netlink.Rtnl;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,10 +22,10 @@ import java.util.List;
  */
 public final class NetlinkHostPrefixes implements HostPrefixes {
     private static final int RT_SCOPE_UNIVERSE = 0;
-    private final RtNetlink netlink;
+    private final Rtnl netlink;
     private final Path resolvConf;
 
-    public NetlinkHostPrefixes(RtNetlink netlink, Path resolvConf) {
+    public NetlinkHostPrefixes(Rtnl netlink, Path resolvConf) {
         this.netlink = netlink;
         this.resolvConf = resolvConf;
     }

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the real docker CLI against a test server's socket, with a private config directory. */
@@ -29,10 +30,17 @@ final class DockerCli {
 
     /** Runs to completion (30 s at most). */
     Run run(String... args) throws IOException, InterruptedException {
+        return run(Map.of(), args);
+    }
+
+    /** Runs to completion (30 s at most) with these variables added to the environment ({@code DOCKER_API_VERSION}). */
+    Run run(Map<String, String> env, String... args) throws IOException, InterruptedException {
         int n = ++runs;
         Path out = directory.resolve("out" + n + ".txt");
         Path err = directory.resolve("err" + n + ".txt");
-        Process process = builder(args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        ProcessBuilder builder = builder(args);
+        builder.environment().putAll(env);
+        Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("docker " + String.join(" ", args) + " did not finish");

@@ -3,53 +3,21 @@ package dev.berth.daemon.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code docker create/ps/inspect/rm} and {@code network connect/disconnect} with the real CLI. */
-class DockerCliContainerTest {
+class DockerCliContainerTest extends DockerCliCase {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    Path directory;
-    TestDaemon daemon;
-    DockerCli docker;
-
     @BeforeEach
-    void start() throws Exception {
-        assumeTrue(DockerCli.installed(), "docker CLI not installed at " + DockerCli.DOCKER);
-        daemon = new TestDaemon(directory, Clock.systemUTC());
-        docker = new DockerCli(daemon.socket, directory);
+    void createNet1() throws Exception {
         ok("network", "create", "net1");
-    }
-
-    @AfterEach
-    void stop() {
-        if (daemon != null) {
-            daemon.close();
-        }
-    }
-
-    private DockerCli.Run ok(String... args) throws Exception {
-        DockerCli.Run run = docker.run(args);
-        assertEquals(0, run.exit(), () -> String.join(" ", args) + ": " + run.err());
-        return run;
-    }
-
-    private String fails(String... args) throws Exception {
-        DockerCli.Run run = docker.run(args);
-        assertEquals(1, run.exit(), () -> String.join(" ", args) + " should fail: " + run.out());
-        return run.err().strip();
     }
 
     private JsonNode inspect(String... args) throws Exception {

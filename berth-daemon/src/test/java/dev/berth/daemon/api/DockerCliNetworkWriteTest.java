@@ -3,41 +3,16 @@ package dev.berth.daemon.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.core.model.Network;
 import dev.berth.core.service.network.NetworkFilter;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code docker network create/rm/prune} with the real CLI: what it sends, prints and exits with. */
-class DockerCliNetworkWriteTest {
-    @TempDir
-    Path directory;
-    TestDaemon daemon;
-    DockerCli docker;
-
-    @BeforeEach
-    void start() {
-        assumeTrue(DockerCli.installed(), "docker CLI not installed at " + DockerCli.DOCKER);
-        daemon = new TestDaemon(directory, Clock.systemUTC());
-        docker = new DockerCli(daemon.socket, directory);
-    }
-
-    @AfterEach
-    void stop() {
-        if (daemon != null) {
-            daemon.close();
-        }
-    }
-
+class DockerCliNetworkWriteTest extends DockerCliCase {
     private JsonNode inspect(String name) throws Exception {
         DockerCli.Run run = docker.run("network", "inspect", name);
         assertEquals(0, run.exit(), run.err());

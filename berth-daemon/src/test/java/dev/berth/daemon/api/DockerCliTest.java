@@ -2,53 +2,32 @@ package dev.berth.daemon.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Clock;
+import java.time.ZoneOffset;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real docker CLI against our server: no privileges needed, skipped when the CLI is missing.
  * Proves what raw tests cannot: that the CLI negotiates, decodes and prints what we send.
  */
-class DockerCliTest {
-    private static final Path DOCKER = Path.of("/usr/local/bin/docker");
-
-    @TempDir
-    Path directory;
-    TestDaemon daemon;
-
-    record Run(int exit, String out, String err) {
-    }
-
-    @BeforeEach
-    void start() {
-        assumeTrue(Files.isExecutable(DOCKER), "docker CLI not installed at " + DOCKER);
-        daemon = new TestDaemon(directory);
-    }
-
-    @AfterEach
-    void stop() {
-        if (daemon != null) {
-            daemon.close();
-        }
+class DockerCliTest extends DockerCliCase {
+    /** Fixed at {@link TestDaemon#CREATED}: the predefined networks' creation time is printed. */
+    @Override
+    Clock clock() {
+        return Clock.fixed(TestDaemon.CREATED, ZoneOffset.UTC);
     }
 
     @Test
     void networkLsPrintsHeaderAndThreeRows() throws Exception {
-        Run run = docker("network", "ls");
+        DockerCli.Run run = docker.run("network", "ls");
         assertEquals(0, run.exit(), run.err());
         List<String> lines = run.out().lines().toList();
         assertEquals(4, lines.size(), run.out());
@@ -60,14 +39,14 @@ class DockerCliTest {
 
     @Test
     void networkLsWithFilterAndFormat() throws Exception {
-        Run run = docker("network", "ls", "-f", "driver=bridge", "--format", "{{.Name}} {{.IPv4}} {{.CreatedAt}}");
+        DockerCli.Run run = docker.run("network", "ls", "-f", "driver=bridge", "--format", "{{.Name}} {{.IPv4}} {{.CreatedAt}}");
         assertEquals(0, run.exit(), run.err());
         assertEquals("bridge true 2026-11-28 01:03:27.581170769 +0000 UTC\n", run.out());
     }
 
     @Test
     void networkInspectBridgeShowsDockersKeyOrder() throws Exception {
-        Run run = docker("network", "inspect", "bridge");
+        DockerCli.Run run = docker.run("network", "inspect", "bridge");
         assertEquals(0, run.exit(), run.err());
         JsonNode ours = new ObjectMapper().readTree(run.out()).get(0);
         List<String> expected = NetworkJsonTest.keys(dockerSample());
@@ -78,7 +57,7 @@ class DockerCliTest {
 
     @Test
     void networkInspectUnknownPrintsDaemonMessage() throws Exception {
-        Run run = docker("network", "inspect", "nosuch");
+        DockerCli.Run run = docker.run("network", "inspect", "nosuch");
         assertEquals(1, run.exit());
         assertEquals("[]\n", run.out());
         assertTrue(run.err().contains("Error response from daemon: network nosuch not found\n"), run.err());
@@ -86,7 +65,7 @@ class DockerCliTest {
 
     @Test
     void versionPrintsServerSection() throws Exception {
-        Run run = docker("version");
+        DockerCli.Run run = docker.run("version");
         assertEquals(0, run.exit(), run.err());
         assertTrue(run.out().contains("Server: Berth"), run.out());
         assertTrue(run.out().contains("Version:          0.1.0-test"), run.out());
@@ -95,7 +74,7 @@ class DockerCliTest {
 
     @Test
     void infoPrintsSaneOutput() throws Exception {
-        Run run = docker("info");
+        DockerCli.Run run = docker.run("info");
         assertEquals(0, run.exit(), run.out() + run.err());
         assertTrue(run.out().contains("Server Version: 0.1.0-test"), run.out());
         assertTrue(run.out().contains("Network: bridge host null"), run.out());
@@ -106,38 +85,14 @@ class DockerCliTest {
 
     @Test
     void oldApiVersionStillWorksAndTooNewIsRejected() throws Exception {
-        Run old = docker(List.of("DOCKER_API_VERSION=1.41"), "network", "ls", "-q");
+        DockerCli.Run old = docker.run(Map.of("DOCKER_API_VERSION", "1.41"), "network", "ls", "-q");
         assertEquals(0, old.exit(), old.err());
         assertEquals(3, old.out().lines().count());
-        Run tooNew = docker(List.of("DOCKER_API_VERSION=1.51"), "network", "ls");
+        DockerCli.Run tooNew = docker.run(Map.of("DOCKER_API_VERSION", "1.51"), "network", "ls");
         assertEquals(1, tooNew.exit());
         assertTrue(tooNew.err().contains(
                 "Error response from daemon: client version 1.51 is too new. Maximum supported API version is 1.50"),
                 tooNew.err());
-    }
-
-    private Run docker(String... args) throws Exception {
-        return docker(List.of(), args);
-    }
-
-    private Run docker(List<String> env, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(DOCKER.toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().keySet().removeIf(k -> k.startsWith("DOCKER_"));
-        builder.environment().put("DOCKER_HOST", "unix://" + daemon.socket);
-        builder.environment().put("DOCKER_CONFIG", Files.createDirectories(directory.resolve("config")).toString());
-        for (String pair : env) {
-            builder.environment().put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
-        }
-        Path out = directory.resolve("out.txt");
-        Path err = directory.resolve("err.txt");
-        Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("docker " + String.join(" ", args) + " did not finish");
-        }
-        return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
     }
 
     private JsonNode dockerSample() throws IOException {

@@ -70,9 +70,9 @@ public final class DnsServer implements AutoCloseable {
     private final byte[] udpQuery = new byte[65535];
     private final byte[] udpReply = new byte[4096];
     private final PlainAnswers plain = new PlainAnswers();
-    private final Selector selector;
-    private final Thread thread;
-    private volatile boolean open = true;
+    private final SelectorThread loop;
+    /** When idle TCP connections were last swept; only the selector thread touches it. */
+    private long lastSweep = System.nanoTime();
 
     /**
      * @param listen {@link #LISTEN}; tests use 127.0.0.1 with a {@link SandboxNamespaces} that
@@ -82,16 +82,11 @@ public final class DnsServer implements AutoCloseable {
         this.namespaces = namespaces;
         this.forwarder = forwarder;
         this.listen = listen;
-        try {
-            this.selector = Selector.open();
-        } catch (IOException e) {
-            throw new UncheckedIOException("open DNS selector", e);
-        }
-        this.thread = Thread.ofPlatform().name("berth-dns").daemon(true).unstarted(this::loop);
+        this.loop = new SelectorThread(LOG, "DNS server", "berth-dns", this::turn);
     }
 
     public void start() {
-        thread.start();
+        loop.start();
     }
 
     /**
@@ -172,13 +167,13 @@ public final class DnsServer implements AutoCloseable {
 
     private void onSelector(Runnable task) {
         tasks.add(task);
-        selector.wakeup();
+        loop.wakeup();
     }
 
     private void register(Listener l) {
         try {
-            l.udp().register(selector, SelectionKey.OP_READ, l);
-            l.tcp().register(selector, SelectionKey.OP_ACCEPT, l);
+            l.udp().register(loop.selector(), SelectionKey.OP_READ, l);
+            l.tcp().register(loop.selector(), SelectionKey.OP_ACCEPT, l);
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "register DNS listener: " + e.getMessage());
         }
@@ -193,29 +188,22 @@ public final class DnsServer implements AutoCloseable {
         }
     }
 
-    private void loop() {
-        long lastSweep = System.nanoTime();
-        while (open) {
-            try {
-                selector.select(this::ready, 1000);
-                for (Runnable t; (t = tasks.poll()) != null; ) {
-                    t.run();
-                }
-                if (!replied.isEmpty()) {
-                    for (TcpConnection c : List.copyOf(replied)) {
-                        replied.remove(c);
-                        writeOffered(c);
-                    }
-                }
-                long now = System.nanoTime();
-                if (now - lastSweep > 1_000_000_000L) {
-                    lastSweep = now;
-                    sweepIdle(now);
-                }
-            } catch (IOException | RuntimeException e) {
-                // One bad packet or client must never stop the server.
-                LOG.log(System.Logger.Level.WARNING, "DNS server: " + e.getMessage(), e);
+    /** One pass of the selector thread (a failure is logged by {@link SelectorThread}, never stops it). */
+    private void turn(Selector selector) throws IOException {
+        selector.select(this::ready, 1000);
+        for (Runnable t; (t = tasks.poll()) != null; ) {
+            t.run();
+        }
+        if (!replied.isEmpty()) {
+            for (TcpConnection c : List.copyOf(replied)) {
+                replied.remove(c);
+                writeOffered(c);
             }
+        }
+        long now = System.nanoTime();
+        if (now - lastSweep > 1_000_000_000L) {
+            lastSweep = now;
+            sweepIdle(now);
         }
     }
 
@@ -300,7 +288,7 @@ public final class DnsServer implements AutoCloseable {
         }
         client.configureBlocking(false);
         TcpConnection c = new TcpConnection(l.sandbox().id(), client, System.nanoTime());
-        c.key(client.register(selector, SelectionKey.OP_READ, c));
+        c.key(client.register(loop.selector(), SelectionKey.OP_READ, c));
         connections.add(c);
     }
 
@@ -317,7 +305,7 @@ public final class DnsServer implements AutoCloseable {
                 case Resolver.Forward f -> forwarder.forward(f.query(), true, reply -> {
                     c.offer(reply);
                     replied.add(c);
-                    selector.wakeup();
+                    loop.wakeup();
                 });
                 case Resolver.Drop d -> { }
             }
@@ -361,22 +349,12 @@ public final class DnsServer implements AutoCloseable {
     /** Stops the thread and closes every listener and connection (the forwarder is the caller's). */
     @Override
     public synchronized void close() {
-        open = false;
-        selector.wakeup();
-        try {
-            thread.join(Duration.ofSeconds(2));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        listeners.values().forEach(Listener::close);
-        listeners.clear();
-        connections.forEach(TcpConnection::close);
-        connections.clear();
-        try {
-            selector.close();
-        } catch (IOException ignored) {
-            // shutting down
-        }
+        loop.close(() -> {
+            listeners.values().forEach(Listener::close);
+            listeners.clear();
+            connections.forEach(TcpConnection::close);
+            connections.clear();
+        });
     }
 
     /** For tests: the sandboxes with listeners. */

@@ -1,7 +1,6 @@
 package dev.berth.daemon.dns;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
@@ -70,31 +69,24 @@ public final class Forwarder implements AutoCloseable {
     }
 
     private final Settings settings;
-    private final Selector selector;
+    private final SelectorThread loop;
     private final Queue<Attempt> submitted = new ConcurrentLinkedQueue<>();
     private final Set<Attempt> live = new HashSet<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(65535);
     private final ExecutorService tcpPool;
     private final TcpExchange tcpExchange;
-    private final Thread thread;
-    private volatile boolean open = true;
 
     public Forwarder(Settings settings) {
         this.settings = settings;
-        try {
-            this.selector = Selector.open();
-        } catch (IOException e) {
-            throw new UncheckedIOException("open DNS forwarder selector", e);
-        }
+        this.loop = new SelectorThread(LOG, "DNS forwarder", "berth-dns-forward", this::turn);
         this.tcpExchange = new TcpExchange(settings.timeout());
         this.tcpPool = Executors.newFixedThreadPool(TCP_THREADS, Thread.ofPlatform().name("berth-dns-tcp-", 0)
                 .daemon(true).factory());
-        this.thread = Thread.ofPlatform().name("berth-dns-forward").daemon(true).unstarted(this::loop);
     }
 
     public void start() {
-        thread.start();
+        loop.start();
     }
 
     /** Queries now waiting for an upstream. */
@@ -115,7 +107,7 @@ public final class Forwarder implements AutoCloseable {
             deliver(reply, Responses.error(query, Rcode.FORMERR));
             return;
         }
-        if (settings.upstreams().isEmpty() || !open) {
+        if (settings.upstreams().isEmpty() || !loop.isOpen()) {
             deliver(reply, Responses.error(query, Rcode.SERVFAIL));
             return;
         }
@@ -125,25 +117,20 @@ public final class Forwarder implements AutoCloseable {
             return;
         }
         submitted.add(new Attempt(parsed, tcp, reply));
-        selector.wakeup();
+        loop.wakeup();
     }
 
-    private void loop() {
-        while (open) {
-            try {
-                selector.select(this::readable, waitMillis());
-                for (Attempt a; (a = submitted.poll()) != null; ) {
-                    if (a.tcp) {
-                        viaTcp(a, null);
-                    } else {
-                        sendUdp(a);
-                    }
-                }
-                expire();
-            } catch (IOException | RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "DNS forwarder: " + e.getMessage(), e);
+    /** One pass of the selector thread (a failure is logged by {@link SelectorThread}, never stops it). */
+    private void turn(Selector selector) throws IOException {
+        selector.select(this::readable, waitMillis());
+        for (Attempt a; (a = submitted.poll()) != null; ) {
+            if (a.tcp) {
+                viaTcp(a, null);
+            } else {
+                sendUdp(a);
             }
         }
+        expire();
     }
 
     private long waitMillis() {
@@ -164,7 +151,7 @@ public final class Forwarder implements AutoCloseable {
                 ch.configureBlocking(false);
                 ch.connect(upstream);
                 ch.write(ByteBuffer.wrap(a.query.wire()));
-                ch.register(selector, SelectionKey.OP_READ, a);
+                ch.register(loop.selector(), SelectionKey.OP_READ, a);
                 a.deadline = System.nanoTime() + settings.timeout().toNanos();
                 live.add(a);
                 return;
@@ -269,20 +256,10 @@ public final class Forwarder implements AutoCloseable {
 
     @Override
     public void close() {
-        open = false;
-        selector.wakeup();
-        try {
-            thread.join(Duration.ofSeconds(2));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        tcpPool.shutdownNow();
-        live.forEach(Forwarder::closeChannel);
-        try {
-            selector.close();
-        } catch (IOException ignored) {
-            // shutting down
-        }
+        loop.close(() -> {
+            tcpPool.shutdownNow();
+            live.forEach(Forwarder::closeChannel);
+        });
     }
 
     @Override

@@ -3,29 +3,26 @@ package dev.berth.kernel.netlink;
 import java.net.InetAddress;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.berth.kernel.ffm.Errno;
 import dev.berth.kernel.ffm.KernelException;
 import dev.berth.kernel.testing.ThrowawayNs;
+import dev.berth.kernel.testing.ThrowawayNsExtension;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+@ExtendWith(ThrowawayNsExtension.class)
 class AddressIT {
     private ThrowawayNs ns;
     private Link br;
 
     @BeforeEach
-    void setUp() {
-        ns = ThrowawayNs.create();
+    void setUp(ThrowawayNs ns) {
+        this.ns = ns;
         br = ns.rtnl().createBridge(BridgeSpec.named("br-addr"));
-    }
-
-    @AfterEach
-    void tearDown() {
-        ns.close();
     }
 
     @Test

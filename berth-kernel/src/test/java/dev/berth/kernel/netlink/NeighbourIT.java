@@ -2,29 +2,18 @@ package dev.berth.kernel.netlink;
 
 import java.net.InetAddress;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.berth.kernel.testing.ThrowawayNs;
+import dev.berth.kernel.testing.ThrowawayNsExtension;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+@ExtendWith(ThrowawayNsExtension.class)
 class NeighbourIT {
-    private ThrowawayNs ns;
-
-    @BeforeEach
-    void setUp() {
-        ns = ThrowawayNs.create();
-    }
-
-    @AfterEach
-    void tearDown() {
-        ns.close();
-    }
-
     @Test
-    void proxyNeighbourAddAndDelete() throws Exception {
+    void proxyNeighbourAddAndDelete(ThrowawayNs ns) throws Exception {
         RtNetlink rt = ns.rtnl();
         Link br = rt.createBridge(BridgeSpec.named("br-nd"));
         InetAddress a = InetAddress.getByName("2001:db8:1::42");

@@ -3,33 +3,30 @@ package dev.berth.kernel.netlink;
 import java.net.InetAddress;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.berth.kernel.ffm.Errno;
 import dev.berth.kernel.ffm.KernelException;
 import dev.berth.kernel.testing.ThrowawayNs;
+import dev.berth.kernel.testing.ThrowawayNsExtension;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+@ExtendWith(ThrowawayNsExtension.class)
 class RouteIT {
     private ThrowawayNs ns;
     private Link eth0;
 
     @BeforeEach
-    void setUp() throws Exception {
-        ns = ThrowawayNs.create();
+    void setUp(ThrowawayNs ns) throws Exception {
+        this.ns = ns;
         RtNetlink rt = ns.rtnl();
         eth0 = rt.createVeth(new VethSpec("eth0", "eth0p", null, 0, 0, true, null));
         rt.setUp(rt.link("eth0p").orElseThrow().index(), true);
         rt.addAddress(new AddressSpec(eth0.index(), InetAddress.getByName("172.31.0.2"), 16, false));
         rt.addAddress(new AddressSpec(eth0.index(), InetAddress.getByName("fd00:31::2"), 64, true));
-    }
-
-    @AfterEach
-    void tearDown() {
-        ns.close();
     }
 
     @Test

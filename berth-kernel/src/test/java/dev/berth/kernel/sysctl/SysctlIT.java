@@ -1,28 +1,25 @@
 package dev.berth.kernel.sysctl;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.berth.kernel.ffm.Errno;
 import dev.berth.kernel.ffm.KernelException;
 import dev.berth.kernel.netlink.BridgeSpec;
 import dev.berth.kernel.testing.ThrowawayNs;
+import dev.berth.kernel.testing.ThrowawayNsExtension;
 
 import static org.junit.jupiter.api.Assertions.*;
 
 /** Writes only inside throwaway namespaces; the initial namespace is only ever read. */
+@ExtendWith(ThrowawayNsExtension.class)
 class SysctlIT {
     private ThrowawayNs ns;
 
     @BeforeEach
-    void setUp() {
-        ns = ThrowawayNs.create();
-    }
-
-    @AfterEach
-    void tearDown() {
-        ns.close();
+    void setUp(ThrowawayNs ns) {
+        this.ns = ns;
     }
 
     @Test

@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.function.BooleanSupplier;
 
 /**
  * A sandbox as the restore and reconcile tests see it: its name, id and namespace file, with the
@@ -141,17 +140,6 @@ record Box(String name, String id, Path netns) {
             return JSON.readTree(out.isEmpty() ? "[]" : out);
         } catch (IOException e) {
             throw new AssertionError("not JSON: " + result.describe(), e);
-        }
-    }
-
-    /** Polls every 100 ms for up to {@code seconds}; fails naming {@code what}. */
-    static void eventually(double seconds, String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + (long) (seconds * 1e9);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + seconds + " s: " + what);
-            }
-            Thread.sleep(100);
         }
     }
 }

@@ -43,11 +43,7 @@ class DnsIT {
 
     /** Creates a sandbox with {@code docker create}; returns the path of its network namespace. */
     static Path create(Testbed bed, String name, String... networkArgs) {
-        List<String> args = new ArrayList<>(List.of("create", "--name", name));
-        args.addAll(List.of(networkArgs));
-        args.add("busybox");
-        String id = bed.docker().ok(args.toArray(String[]::new)).stdout().strip();
-        return bed.dir().resolve("exec/netns").resolve(id.substring(0, 12));
+        return Box.create(bed, name, networkArgs).netns();
     }
 
     private static CommandResult dig(Testbed bed, Path netns, String... query) {

@@ -31,11 +31,7 @@ class IsolationTrafficIT {
     private static final Pattern HANDLE = Pattern.compile("iifname @bridges ip daddr 127\\.0\\.0\\.0/8 drop # handle (\\d+)");
 
     private static Path create(Testbed bed, String name, String... args) {
-        List<String> argv = new ArrayList<>(List.of("create", "--name", name));
-        argv.addAll(List.of(args));
-        argv.add("busybox");
-        String id = bed.docker().ok(argv.toArray(String[]::new)).stdout().strip();
-        return bed.dir().resolve("exec/netns").resolve(id.substring(0, 12));
+        return Box.create(bed, name, args).netns();
     }
 
     private static CommandResult in(Testbed bed, Path netns, String... command) {

@@ -41,32 +41,32 @@ class ReconcileIT {
 
             long t0 = now();
             bed.host().ipHost("link", "del", bridge);
-            Box.eventually(WITHIN, bridge + " back with its gateway and ports", () -> bridgeHealthy(bed, bridge, 2));
+            Poll.eventually(WITHIN, bridge + " back with its gateway and ports", () -> bridgeHealthy(bed, bridge, 2));
             assertWorks(bed, t, c1, c2Ip);
             assertEvent(bed, t0, netId, "bridge " + bridge + " missing");
 
             t0 = now();
             bed.host().ipHost("addr", "del", "172.18.0.1/16", "dev", bridge);
-            Box.eventually(WITHIN, "gateway address back on " + bridge, () -> bridgeHealthy(bed, bridge, 2));
+            Poll.eventually(WITHIN, "gateway address back on " + bridge, () -> bridgeHealthy(bed, bridge, 2));
             assertWorks(bed, t, c1, c2Ip);
             assertEvent(bed, t0, netId, "gateway 172.18.0.1/16 missing on " + bridge);
 
             t0 = now();
             nft(bed, "flush", "table", "inet", "berth");
-            Box.eventually(WITHIN, "rules back after flush", () -> ruleCount(bed).equals(Optional.of(rules)));
+            Poll.eventually(WITHIN, "rules back after flush", () -> ruleCount(bed).equals(Optional.of(rules)));
             assertWorks(bed, t, c1, c2Ip);
             assertEvent(bed, t0, "", "firewall: chain inet berth forward has 0 rules");
 
             t0 = now();
             nft(bed, "delete", "table", "inet", "berth");
-            Box.eventually(WITHIN, "table back after delete", () -> ruleCount(bed).equals(Optional.of(rules)));
+            Poll.eventually(WITHIN, "table back after delete", () -> ruleCount(bed).equals(Optional.of(rules)));
             assertWorks(bed, t, c1, c2Ip);
             assertEvent(bed, t0, "", "firewall: table inet berth cannot be listed");
 
             t0 = now();
             String veth = c1.hostEnd(bed, "eth0");
             bed.host().ipHost("link", "del", veth);
-            Box.eventually(WITHIN, "c1's veth back", () -> c1.link(bed, "eth0").map(LinkState::isUp).orElse(false)
+            Poll.eventually(WITHIN, "c1's veth back", () -> c1.link(bed, "eth0").map(LinkState::isUp).orElse(false)
                     && bridgeHealthy(bed, bridge, 2));
             c1.assertKernelAgrees(bed);
             assertWorks(bed, t, c1, c2Ip);

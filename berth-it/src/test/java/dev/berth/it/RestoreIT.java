@@ -111,7 +111,7 @@ class RestoreIT {
             bed.daemon().kill9();
             change.waitFor(10, TimeUnit.SECONDS);
             bed.daemon().start();
-            Box.eventually(5, "kernel agrees with inspect after round " + round, () -> agrees(bed, a));
+            Poll.eventually(5, "kernel agrees with inspect after round " + round, () -> agrees(bed, a));
             a.assertPings(bed, "172.18.0.1");
             boolean now = a.endpoints(bed).containsKey("alt");
             outcomes[now == connected ? 0 : 1]++;

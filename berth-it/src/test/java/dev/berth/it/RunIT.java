@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -32,16 +31,6 @@ class RunIT {
 
     private static CommandResult berth(Testbed bed, String... args) {
         return bed.berth().withFlag(bed.daemon().socket(), args);
-    }
-
-    private static void eventually(String what, BooleanSupplier condition) throws InterruptedException {
-        for (int i = 0; i < 100; i++) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("not within 10 s: " + what);
     }
 
     private static List<Path> files(Path dir) {
@@ -70,9 +59,9 @@ class RunIT {
     }
 
     private static void assertNothingLeft(Testbed bed) throws InterruptedException {
-        eventually("netns files removed", () -> files(bed.dir().resolve("exec/netns")).isEmpty());
-        eventually("sandbox files removed", () -> files(bed.dir().resolve("exec/sandboxes")).isEmpty());
-        eventually("veths removed", () -> noVeths(bed));
+        Poll.eventually(10, "netns files removed", () -> files(bed.dir().resolve("exec/netns")).isEmpty());
+        Poll.eventually(10, "sandbox files removed", () -> files(bed.dir().resolve("exec/sandboxes")).isEmpty());
+        Poll.eventually(10, "veths removed", () -> noVeths(bed));
         assertEquals("", berth(bed, "ps", "-a", "-q").assertSuccess().stdout());
     }
 
@@ -145,7 +134,7 @@ class RunIT {
         assertNotEquals(0, refused.exitCode(), refused::describe);
         assertTrue(refused.stderr().contains("container is running"), refused::describe);
         assertEquals("c1", berth(bed, "rm", "-f", "c1").assertSuccess().stdout().strip());
-        eventually("process " + pid + " gone", () -> gone(pid));
+        Poll.eventually(10, "process " + pid + " gone", () -> gone(pid));
         assertNothingLeft(bed);
     }
 
@@ -173,7 +162,7 @@ class RunIT {
         assertEquals("e1", berth(bed, "rm", "e1").assertSuccess().stdout().strip());
 
         berth(bed, "run", "-d", "--rm", "--name", "d1", "--", "sleep", "1").assertSuccess();
-        eventually("d1 removed", () -> !berth(bed, "ps", "-a").stdout().contains("d1"));
+        Poll.eventually(10, "d1 removed", () -> !berth(bed, "ps", "-a").stdout().contains("d1"));
         assertNothingLeft(bed);
     }
 
@@ -184,7 +173,7 @@ class RunIT {
                 "sleep", "300");
         Process keep = bed.berth().spawn(bed.daemon().socket(), "run-keep", "run", "--name", "i2", "--",
                 "sleep", "300");
-        eventually("both running", () -> {
+        Poll.eventually(10, "both running", () -> {
             String ps = berth(bed, "ps").stdout();
             return ps.contains("i1") && ps.contains("i2");
         });
@@ -193,7 +182,7 @@ class RunIT {
         bed.run(List.of("kill", "-INT", Long.toString(rm.pid()), Long.toString(keep.pid()))).assertSuccess();
         assertTrue(rm.waitFor(20, java.util.concurrent.TimeUnit.SECONDS), "berth run --rm ignored SIGINT");
         assertTrue(keep.waitFor(20, java.util.concurrent.TimeUnit.SECONDS), "berth run ignored SIGINT");
-        eventually("processes killed", () -> gone(i1) && gone(i2));
+        Poll.eventually(10, "processes killed", () -> gone(i1) && gone(i2));
         CommandResult all = berth(bed, "ps", "-a").assertSuccess();
         assertFalse(all.stdout().contains("i1"), all::describe);
         assertTrue(all.lines().stream().anyMatch(l -> l.endsWith("i2") && l.contains("Exited (137)")),
@@ -239,12 +228,12 @@ class RunIT {
         String b = uniqueSeconds(4243);
         String e = uniqueSeconds(4245);
         berth(bed, "run", "-d", "--name", "k1", "--", "sh", "-c", "sleep " + a + " & sleep " + b).assertSuccess();
-        eventually("both sleeps run", () -> sleeping(a).size() == 1 && sleeping(b).size() == 1);
+        Poll.eventually(10, "both sleeps run", () -> sleeping(a).size() == 1 && sleeping(b).size() == 1);
         Process exec = bed.berth().spawn(bed.daemon().socket(), "exec-sleep", "exec", "k1", "--", "sleep", e);
         try {
-            eventually("the exec'd sleep runs", () -> sleeping(e).size() == 1);
+            Poll.eventually(10, "the exec'd sleep runs", () -> sleeping(e).size() == 1);
             berth(bed, "rm", "-f", "k1").assertSuccess();
-            eventually("no sleep of k1 left", () -> sleeping(a).isEmpty() && sleeping(b).isEmpty()
+            Poll.eventually(10, "no sleep of k1 left", () -> sleeping(a).isEmpty() && sleeping(b).isEmpty()
                     && sleeping(e).isEmpty());
             assertTrue(exec.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "berth exec outlived the sandbox");
         } finally {
@@ -253,9 +242,9 @@ class RunIT {
 
         String c = uniqueSeconds(4246);
         berth(bed, "run", "-d", "--name", "k2", "--", "sh", "-c", "sleep " + c + " & sleep 1; exit 4").assertSuccess();
-        eventually("k2's background sleep runs", () -> sleeping(c).size() == 1);
+        Poll.eventually(10, "k2's background sleep runs", () -> sleeping(c).size() == 1);
         assertEquals(4, Integer.parseInt(bed.docker().ok("wait", "k2").stdout().strip()));
-        eventually("k2's background sleep ended with its main process", () -> sleeping(c).isEmpty());
+        Poll.eventually(10, "k2's background sleep ended with its main process", () -> sleeping(c).isEmpty());
         berth(bed, "rm", "k2").assertSuccess();
         assertNothingLeft(bed);
     }
@@ -270,14 +259,14 @@ class RunIT {
                 .assertSuccess();
         berth(bed, "run", "-d", "--name", "s2", "--", "sh", "-c", "sleep 2; exit 7").assertSuccess();
         berth(bed, "run", "-d", "--rm", "--name", "r1", "--", "sleep", "2").assertSuccess();
-        eventually("s1's sleeps run", () -> sleeping(main).size() == 1 && sleeping(child).size() == 1);
+        Poll.eventually(10, "s1's sleeps run", () -> sleeping(main).size() == 1 && sleeping(child).size() == 1);
         long s1 = pid(bed, "s1");
         long s2 = pid(bed, "s2");
         bed.daemon().kill9();
         Thread.sleep(500);
         assertFalse(gone(s1), "s1 died with the daemon");
         assertEquals(1, sleeping(child).size(), "s1's child died with the daemon");
-        eventually("s2 ends while no daemon runs", () -> gone(s2));
+        Poll.eventually(10, "s2 ends while no daemon runs", () -> gone(s2));
         Thread.sleep(2500);
 
         bed.daemon().start();
@@ -297,7 +286,7 @@ class RunIT {
         bed.docker().ok("kill", "s1");
         assertTrue(waiting.waitFor(15, java.util.concurrent.TimeUnit.SECONDS), "docker wait s1 did not return");
         assertEquals("137", Files.readString(waitOut).strip(), "docker wait on an adopted sandbox");
-        eventually("s1's processes all ended", () -> sleeping(main).isEmpty() && sleeping(child).isEmpty());
+        Poll.eventually(10, "s1's processes all ended", () -> sleeping(main).isEmpty() && sleeping(child).isEmpty());
         CommandResult after = berth(bed, "ps", "-a").assertSuccess();
         assertTrue(after.lines().stream().anyMatch(l -> l.endsWith("s1") && l.contains("Exited (137)")),
                 after::describe);
@@ -312,7 +301,7 @@ class RunIT {
         String child = uniqueSeconds(4250);
         berth(bed, "run", "-d", "--name", "t1", "--", "sh", "-c", "sleep " + child + " & exec sleep " + main)
                 .assertSuccess();
-        eventually("t1's sleeps run", () -> sleeping(main).size() == 1 && sleeping(child).size() == 1);
+        Poll.eventually(10, "t1's sleeps run", () -> sleeping(main).size() == 1 && sleeping(child).size() == 1);
         bed.daemon().stop();
         Thread.sleep(500);
         assertEquals(1, sleeping(main).size(), "SIGTERM of the daemon ended the sandbox's process");
@@ -325,7 +314,7 @@ class RunIT {
                 ps.lines().stream().map(l -> l.strip().startsWith("1 ") ? l.strip() : l.strip().split(" ", 2)[1])
                         .toList(), "only the sandbox's processes, in its own PID namespace: " + ps.describe());
         berth(bed, "rm", "-f", "t1").assertSuccess();
-        eventually("t1's processes all ended", () -> sleeping(main).isEmpty() && sleeping(child).isEmpty());
+        Poll.eventually(10, "t1's processes all ended", () -> sleeping(main).isEmpty() && sleeping(child).isEmpty());
         assertNothingLeft(bed);
     }
 
@@ -336,7 +325,7 @@ class RunIT {
         Process run = bed.berth().spawn(bed.daemon().socket(), "attached", "run", "--name", "a1", "--", "sh", "-c",
                 "echo one; sleep 5; echo two; exit 3");
         try {
-            eventually("a1 runs", () -> berth(bed, "ps").stdout().contains("a1"));
+            Poll.eventually(10, "a1 runs", () -> berth(bed, "ps").stdout().contains("a1"));
             Thread.sleep(500);
             bed.daemon().kill9();
             assertTrue(run.waitFor(15, java.util.concurrent.TimeUnit.SECONDS), "berth run hangs without a daemon");

@@ -14,7 +14,6 @@ import dev.berth.it.fixture.TestbedExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -46,16 +45,6 @@ class SandboxIT {
 
     private static void ping(Testbed bed, Box from, String to) {
         in(bed, from, "ping", to.contains(":") ? "-6" : "-4", "-c", "1", "-W", "3", to).assertSuccess();
-    }
-
-    private static void eventually(String what, BooleanSupplier condition) throws InterruptedException {
-        for (int i = 0; i < 50; i++) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("not within 5 s: " + what);
     }
 
     private static int bridgePorts(Testbed bed, String bridge) {
@@ -100,7 +89,7 @@ class SandboxIT {
         assertEquals(List.of("10.20.0.9/24"), link(bed, c1, "eth1").addresses(true));
         ping(bed, c1, "10.20.0.1");
         bed.docker().ok("network", "disconnect", "net2", "c1");
-        eventually("eth1 gone from c1", () -> in(bed, c1, "ip", "link", "show", "eth1").exitCode() != 0);
+        Poll.eventually(5, "eth1 gone from c1", () -> in(bed, c1, "ip", "link", "show", "eth1").exitCode() != 0);
 
         CommandResult refused = bed.docker().run("network", "rm", "net1");
         assertEquals(1, refused.exitCode(), refused::describe);
@@ -108,7 +97,7 @@ class SandboxIT {
                 refused::describe);
         bed.docker().ok("rm", "-f", "c1");
         assertFalse(Files.exists(c1.netns()), "namespace file of c1 still there");
-        eventually("c1's veth gone from " + bridge, () -> bridgePorts(bed, bridge) == 1);
+        Poll.eventually(5, "c1's veth gone from " + bridge, () -> bridgePorts(bed, bridge) == 1);
         refused = bed.docker().run("network", "rm", "net1");
         assertTrue(refused.stderr().contains("(name:\"c2\" id:\""), refused::describe);
         ping(bed, c2, "172.18.0.1");
@@ -168,7 +157,7 @@ class SandboxIT {
         Path stray = c1.netns().resolveSibling("0123456789ab");
         Files.writeString(stray, "");
         bed.daemon().start();
-        eventually("vethdead0 removed", () -> bed.host().hostLink("vethdead0").isEmpty());
+        Poll.eventually(5, "vethdead0 removed", () -> bed.host().hostLink("vethdead0").isEmpty());
         assertFalse(Files.exists(stray), "namespace file of no sandbox kept");
         assertEquals(1, bridgePorts(bed, bridge));
         ping(bed, c1, "172.18.0.1");

@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -31,11 +30,7 @@ class TrafficIT {
     private static final int WHOAMI = 9000;
 
     private static Path create(Testbed bed, String name, String... args) {
-        List<String> argv = new java.util.ArrayList<>(List.of("create", "--name", name));
-        argv.addAll(List.of(args));
-        argv.add("x");
-        String id = bed.docker().ok(argv.toArray(String[]::new)).stdout().strip();
-        return bed.dir().resolve("exec/netns").resolve(id.substring(0, 12));
+        return Box.create(bed, name, args).netns();
     }
 
     private static JsonNode inspect(Testbed bed, String container) throws IOException {
@@ -58,16 +53,6 @@ class TrafficIT {
     private static String nftTable(Testbed bed) {
         return bed.run(HostFixture.inNamespace(bed.host().hostNs(), "nft", "-j", "list", "table", "inet", "berth"))
                 .assertSuccess().stdout();
-    }
-
-    private static void eventually(String what, BooleanSupplier condition) throws InterruptedException {
-        for (int i = 0; i < 50; i++) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("not within 5 s: " + what);
     }
 
     @Test
@@ -198,7 +183,7 @@ class TrafficIT {
         bed.docker().ok("rm", "-f", "c2");
         bed.docker().ok("network", "rm", "net1");
         String bridge = "br-" + netId.substring(0, 12);
-        eventually("no veth and no " + bridge + " left", () -> bed.host().hostLinks().stream()
+        Poll.eventually(5, "no veth and no " + bridge + " left", () -> bed.host().hostLinks().stream()
                 .noneMatch(l -> l.name().startsWith("veth") || l.name().equals(bridge)));
         String table = nftTable(bed);
         assertFalse(table.contains(webIp) || table.contains(bridge) || table.contains("8080"), table);

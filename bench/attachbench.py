@@ -21,35 +21,22 @@ import argparse, json, math, os, statistics, sys, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from netbench import peers_bench, loadavg, stats  # noqa: E402  (same formulas, same import of bench.py)
+from netbench import peers_bench, append_row, jmh_method, jmh_results, stats  # noqa: E402  (same rows, same import of bench.py)
 
 P50_TARGET, P95_TARGET, GROWTH_TARGET = 5.0, 15.0, 1.5
 
 
 def emit(out, system, size, op, samples, method, **extra):
-    row = dict(suite="attach", system=system, size=size, op=op, **stats(samples), method=method,
-               load1=loadavg().split()[0], date=time.strftime("%Y-%m-%dT%H:%M:%S%z"), **extra,
-               samples_ms=[round(x, 3) for x in samples])
-    with open(out, "a") as f:
-        f.write(json.dumps(row) + "\n")
-    print(f"{system:36s} K={size:<5} {op:11s} n={row['n']:4d} median={row['median_ms']:9.3f} "
-          f"p95={row['p95_ms']:9.3f} min={row['min_ms']:9.3f} max={row['max_ms']:9.3f} ms  "
-          f"load={row['load1']}", flush=True)
+    append_row(out, dict(suite="attach", system=system, size=size, op=op), f"{system:36s} K={size:<5} {op:11s}",
+               samples, method, **extra)
 
 
 def cmd_jmh(a):
-    unit_ms = {"us/op": 1e-3, "ms/op": 1.0, "ns/op": 1e-6, "s/op": 1e3}
-    for res in json.load(open(a.jmh_json)):
-        bench = res["benchmark"].rsplit(".", 1)[-1]
-        pm = res["primaryMetric"]
-        k = unit_ms[pm["scoreUnit"]]
-        samples = [x * k for fork in pm["rawData"] for x in fork]
-        pct = {p: round(v * k, 3) for p, v in pm.get("scorePercentiles", {}).items()}
+    for res, bench, samples, pct in jmh_results(a.jmh_json):
         settle = int(res.get("params", {}).get("settleMs", "0"))
         label = a.label if settle == 0 else a.label.rstrip(")") + f", {settle} ms pause after each disconnect)"
-        emit(a.out, label, int(res.get("params", {}).get("k", a.size)), bench, samples,
-             f"JMH {res['jmhVersion']} {res['mode']}, batch 1, {res['warmupIterations']} warm-up iterations, "
-             f"forks {res['forks']}", jmh_percentiles_ms=pct, target=True)
+        emit(a.out, label, int(res.get("params", {}).get("k", a.size)), bench, samples, jmh_method(res),
+             jmh_percentiles_ms=pct, target=True)
 
 
 def cmd_cli(a):

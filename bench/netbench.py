@@ -18,6 +18,7 @@ import argparse, importlib.util, json, math, os, re, statistics, sys, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PEERS_DIR = os.environ.get("BERTH_PEERS_DIR", os.path.join(HERE, "..", "..", "shared", "peers"))
+UNIT_MS = {"us/op": 1e-3, "ms/op": 1.0, "ns/op": 1e-6, "s/op": 1e3}
 
 
 def peers_bench():
@@ -41,15 +42,36 @@ def stats(samples):
                 min_ms=round(s[0], 3), max_ms=round(s[-1], 3))
 
 
-def emit(out, label, op, samples, method, **extra):
-    row = dict(suite="network", peer=label, op=op, **stats(samples), method=method,
+def append_row(out, fields, head, samples, method, **extra):
+    """Appends one row to the JSONL file `out`: `fields` (what the row is), the statistics of
+    `samples`, `method`, load and date, `extra`, the raw samples; and prints it after `head`."""
+    row = dict(**fields, **stats(samples), method=method,
                load1=loadavg().split()[0], date=time.strftime("%Y-%m-%dT%H:%M:%S%z"), **extra,
                samples_ms=[round(x, 3) for x in samples])
     with open(out, "a") as f:
         f.write(json.dumps(row) + "\n")
-    print(f"{label:34s} {op:16s} n={row['n']:4d} median={row['median_ms']:9.3f} "
+    print(f"{head} n={row['n']:4d} median={row['median_ms']:9.3f} "
           f"p95={row['p95_ms']:9.3f} min={row['min_ms']:9.3f} max={row['max_ms']:9.3f} ms  "
           f"load={row['load1']}", flush=True)
+
+
+def jmh_results(path):
+    """Each result of a JMH JSON file: (result, benchmark method, samples in ms, JMH's percentiles in ms)."""
+    for res in json.load(open(path)):
+        pm = res["primaryMetric"]
+        k = UNIT_MS[pm["scoreUnit"]]
+        samples = [x * k for fork in pm["rawData"] for x in fork]
+        pct = {p: round(v * k, 3) for p, v in pm.get("scorePercentiles", {}).items()}
+        yield res, res["benchmark"].rsplit(".", 1)[-1], samples, pct
+
+
+def jmh_method(res):
+    return (f"JMH {res['jmhVersion']} {res['mode']}, batch 1, {res['warmupIterations']} warm-up iterations, "
+            f"forks {res['forks']}")
+
+
+def emit(out, label, op, samples, method, **extra):
+    append_row(out, dict(suite="network", peer=label, op=op), f"{label:34s} {op:16s}", samples, method, **extra)
 
 
 def cmd_cli(a):
@@ -75,7 +97,6 @@ def cmd_cli(a):
 
 
 def cmd_jmh(a):
-    unit_ms = {"us/op": 1e-3, "ms/op": 1.0, "ns/op": 1e-6, "s/op": 1e3}
     ops = {"create": "network create", "remove": "network rm"}
     if a.log:
         cold, conn = cold_creates(a.log)
@@ -84,19 +105,13 @@ def cmd_jmh(a):
             emit(a.out, label.rstrip(")") + f", cold: first {len(cold)} creates after start = JMH warm-up)",
                  "network create", cold, "JMH warm-up iterations of the first benchmark run "
                  "(single shots, batch 1), parsed from the JMH console log", cold=True)
-    for res in json.load(open(a.jmh_json)):
-        bench = res["benchmark"].rsplit(".", 1)[-1]
-        pm = res["primaryMetric"]
-        k = unit_ms[pm["scoreUnit"]]
-        samples = [x * k for fork in pm["rawData"] for x in fork]
+    for res, bench, samples, pct in jmh_results(a.jmh_json):
         params = res.get("params", {})
         label = a.label
         if params.get("connection") == "FRESH":
             label = a.label_fresh or (a.label + ", conn/request")
-        pct = {p: round(v * k, 3) for p, v in pm.get("scorePercentiles", {}).items()}
         emit(a.out, label, ops.get(bench, bench), samples,
-             f"JMH {res['jmhVersion']} {res['mode']}, batch 1, {res['warmupIterations']} warm-up "
-             f"iterations, forks {res['forks']}, connection {params.get('connection', '?')}",
+             jmh_method(res) + f", connection {params.get('connection', '?')}",
              jmh_percentiles_ms=pct, jvm=res.get("vmVersion"),
              target=(bench == "create" and params.get("connection", "KEEPALIVE") == "KEEPALIVE"))
 
@@ -104,7 +119,6 @@ def cmd_jmh(a):
 def cold_creates(log_path):
     """The warm-up scores (ms) of the first benchmark section in a JMH console log, if it is
     `create`: the very first creates the freshly started daemon served (cold JIT)."""
-    unit_ms = {"us/op": 1e-3, "ms/op": 1.0, "ns/op": 1e-6, "s/op": 1e3}
     bench, params, out = None, "", []
     for line in open(log_path):
         if line.startswith("# Benchmark: "):
@@ -115,8 +129,8 @@ def cold_creates(log_path):
             params = line
         else:
             m = re.match(r"# Warmup Iteration\s+\d+: ([0-9.]+) (\S+)", line)
-            if m and m.group(2) in unit_ms:
-                out.append(float(m.group(1)) * unit_ms[m.group(2)])
+            if m and m.group(2) in UNIT_MS:
+                out.append(float(m.group(1)) * UNIT_MS[m.group(2)])
     conn = re.search(r"connection = (\w+)", params)
     return (out, conn.group(1) if conn else "?") if bench == "create" else ([], None)
 

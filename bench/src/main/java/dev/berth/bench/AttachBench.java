@@ -1,7 +1,5 @@
 package dev.berth.bench;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -87,12 +85,7 @@ public class AttachBench {
 
         @Setup(Level.Trial)
         public void open() {
-            String path = socket.isEmpty() ? System.getProperty("berth.socket", "/run/berth/berth.sock") : socket;
-            if (!Files.exists(Path.of(path))) {
-                throw new IllegalStateException("no berthd socket at " + path + " (use -p socket=PATH)");
-            }
-            http = new UnixHttpClient(Path.of(path), UnixHttpClient.Mode.valueOf(connection));
-            http.get("/_ping").requireStatus(200, "GET /_ping");
+            http = UnixHttpClient.connect(socket, UnixHttpClient.Mode.valueOf(connection));
             connectBody = "{\"Container\":\"" + probe + "\",\"EndpointConfig\":{}}";
             disconnectBody = "{\"Container\":\"" + probe + "\",\"Force\":false}";
             int onB = attached();

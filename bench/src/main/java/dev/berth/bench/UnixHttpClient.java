@@ -6,6 +6,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -42,6 +43,21 @@ public final class UnixHttpClient implements Closeable {
         this.client = new dev.berth.api.client.UnixHttpClient(socket, "berth-bench/1",
                 mode == Mode.KEEPALIVE ? dev.berth.api.client.UnixHttpClient.Mode.KEEPALIVE
                         : dev.berth.api.client.UnixHttpClient.Mode.FRESH, null);
+    }
+
+    /**
+     * A client of the running berthd at {@code socket}, the benchmarks' {@code socket} param (empty:
+     * system property {@code berth.socket}, else {@code /run/berth/berth.sock}), answered
+     * {@code GET /_ping} with 200.
+     */
+    public static UnixHttpClient connect(String socket, Mode mode) {
+        String path = socket.isEmpty() ? System.getProperty("berth.socket", "/run/berth/berth.sock") : socket;
+        if (!Files.exists(Path.of(path))) {
+            throw new IllegalStateException("no berthd socket at " + path + " (use -p socket=PATH)");
+        }
+        UnixHttpClient http = new UnixHttpClient(Path.of(path), mode);
+        http.get("/_ping").requireStatus(200, "GET /_ping");
+        return http;
     }
 
     public Response get(String path) {

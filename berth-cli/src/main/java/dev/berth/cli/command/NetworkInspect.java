@@ -77,7 +77,7 @@ public final class NetworkInspect extends LeafCommand {
             try {
                 String raw = fetch(invocation, name, query);
                 JsonNode node = invocation.mapper().readTree(raw);
-                Typed typed = Typed.decode(NetworkSchema.network(), node, invocation.zone());
+                Typed typed = Typed.decode(NetworkList.NETWORK, node, invocation.zone());
                 if (template == null) {
                     raws.add(raw);
                 } else {

@@ -1,6 +1,7 @@
 package dev.berth.cli.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.api.types.NetworkResource;
 import dev.berth.cli.shell.CommandFailure;
 import dev.berth.cli.shell.Flags;
 import dev.berth.cli.shell.Invocation;
@@ -8,6 +9,8 @@ import dev.berth.cli.shell.LeafCommand;
 import dev.berth.cli.shell.UsageError;
 import dev.berth.cli.format.NaturalOrder;
 import dev.berth.cli.http.Query;
+import dev.berth.cli.template.GoType;
+import dev.berth.cli.template.RecordTypes;
 import dev.berth.cli.template.Typed;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -24,6 +27,13 @@ public final class NetworkList extends LeafCommand {
     static final String DEFAULT_TABLE = "table {{.ID}}\t{{.Name}}\t{{.Driver}}\t{{.Scope}}";
     static final String RAW = "network_id: {{.ID}}\\nname: {{.Name}}\\ndriver: {{.Driver}}\\nscope: {{.Scope}}\\n";
     static final String QUIET_RAW = "network_id: {{.ID}}";
+
+    /**
+     * The Go type the docker CLI decodes a network into ({@code network.Inspect}, also for list
+     * entries), so templates see Go field names ({@code .ID}, {@code .IPAM.Config},
+     * {@code .AuxAddress}) and {@code {{json .}}} re-encodes in Go's struct order.
+     */
+    static final GoType NETWORK = RecordTypes.struct(NetworkResource.class);
 
     @Override
     public String name() {
@@ -67,7 +77,7 @@ public final class NetworkList extends LeafCommand {
         List<NetworkRow> rows = new ArrayList<>();
         for (JsonNode network : networks) {
             try {
-                Typed.decode(NetworkSchema.network(), network, invocation.zone());
+                Typed.decode(NETWORK, network, invocation.zone());
             } catch (IllegalArgumentException e) {
                 throw new CommandFailure(e.getMessage(), 1);
             }

@@ -8,6 +8,7 @@ import dev.berth.cli.shell.CommandFailure;
 import dev.berth.cli.shell.Flags;
 import dev.berth.cli.shell.Invocation;
 import dev.berth.cli.shell.LeafCommand;
+import dev.berth.cli.shell.Usage;
 import java.util.List;
 import java.util.Map;
 
@@ -18,29 +19,8 @@ import java.util.Map;
  */
 public final class ContainerRemove extends LeafCommand {
 
-    @Override
-    public String name() {
-        return "rm";
-    }
-
-    @Override
-    public String summary() {
-        return "Remove one or more sandboxes";
-    }
-
-    @Override
-    protected String arguments() {
-        return "[OPTIONS] CONTAINER [CONTAINER...]";
-    }
-
-    @Override
-    protected int minArgs() {
-        return 1;
-    }
-
-    @Override
-    protected int maxArgs() {
-        return Integer.MAX_VALUE;
+    public ContainerRemove() {
+        super("rm", "Remove one or more sandboxes", Usage.atLeast(1, "[OPTIONS] CONTAINER [CONTAINER...]"));
     }
 
     @Override

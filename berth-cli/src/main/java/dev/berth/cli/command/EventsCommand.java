@@ -9,6 +9,7 @@ import dev.berth.cli.shell.CommandFailure;
 import dev.berth.cli.shell.Flags;
 import dev.berth.cli.shell.Invocation;
 import dev.berth.cli.shell.LeafCommand;
+import dev.berth.cli.shell.Usage;
 import dev.berth.cli.template.Functions;
 import dev.berth.cli.template.Template;
 import dev.berth.cli.template.TemplateException;
@@ -28,19 +29,8 @@ import java.util.TreeMap;
  */
 public final class EventsCommand extends LeafCommand {
 
-    @Override
-    public String name() {
-        return "events";
-    }
-
-    @Override
-    public String summary() {
-        return "Get real time events from the server";
-    }
-
-    @Override
-    protected String arguments() {
-        return "[OPTIONS]";
+    public EventsCommand() {
+        super("events", "Get real time events from the server", Usage.optionsOnly());
     }
 
     @Override

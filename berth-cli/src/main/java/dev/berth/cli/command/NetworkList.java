@@ -6,6 +6,7 @@ import dev.berth.cli.shell.CommandFailure;
 import dev.berth.cli.shell.Flags;
 import dev.berth.cli.shell.Invocation;
 import dev.berth.cli.shell.LeafCommand;
+import dev.berth.cli.shell.Usage;
 import dev.berth.cli.shell.UsageError;
 import dev.berth.cli.format.NaturalOrder;
 import dev.berth.cli.http.Query;
@@ -35,24 +36,8 @@ public final class NetworkList extends LeafCommand {
      */
     static final GoType NETWORK = RecordTypes.struct(NetworkResource.class);
 
-    @Override
-    public String name() {
-        return "ls";
-    }
-
-    @Override
-    public List<String> aliases() {
-        return List.of("list");
-    }
-
-    @Override
-    public String summary() {
-        return "List networks";
-    }
-
-    @Override
-    protected String arguments() {
-        return "[OPTIONS]";
+    public NetworkList() {
+        super("ls", "List networks", Usage.optionsOnly(), "list");
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.berth.cli.shell.CommandFailure;
 import dev.berth.cli.shell.Flags;
 import dev.berth.cli.shell.Invocation;
 import dev.berth.cli.shell.LeafCommand;
+import dev.berth.cli.shell.Usage;
 import dev.berth.cli.http.EngineClient;
 import dev.berth.cli.http.Query;
 import java.util.List;
@@ -21,19 +22,8 @@ public final class NetworkPrune extends LeafCommand {
     static final String WARNING = "WARNING! This will remove all custom networks not used by at least one container.\n"
             + "Are you sure you want to continue?";
 
-    @Override
-    public String name() {
-        return "prune";
-    }
-
-    @Override
-    public String summary() {
-        return "Remove all unused networks";
-    }
-
-    @Override
-    protected String arguments() {
-        return "[OPTIONS]";
+    public NetworkPrune() {
+        super("prune", "Remove all unused networks", Usage.optionsOnly());
     }
 
     @Override

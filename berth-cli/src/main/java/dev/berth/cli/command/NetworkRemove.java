@@ -4,10 +4,10 @@ import dev.berth.cli.shell.CommandFailure;
 import dev.berth.cli.shell.Flags;
 import dev.berth.cli.shell.Invocation;
 import dev.berth.cli.shell.LeafCommand;
+import dev.berth.cli.shell.Usage;
 import dev.berth.cli.http.ConnectionFailure;
 import dev.berth.cli.http.DaemonError;
 import dev.berth.cli.http.EngineClient;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,34 +23,8 @@ public final class NetworkRemove extends LeafCommand {
             + "Otherwise, removal may not be effective and functionality of newly create "
             + "ingress networks will be impaired.\nAre you sure you want to continue?";
 
-    @Override
-    public String name() {
-        return "rm";
-    }
-
-    @Override
-    public List<String> aliases() {
-        return List.of("remove");
-    }
-
-    @Override
-    public String summary() {
-        return "Remove one or more networks";
-    }
-
-    @Override
-    protected String arguments() {
-        return "NETWORK [NETWORK...]";
-    }
-
-    @Override
-    protected int minArgs() {
-        return 1;
-    }
-
-    @Override
-    protected int maxArgs() {
-        return Integer.MAX_VALUE;
+    public NetworkRemove() {
+        super("rm", "Remove one or more networks", Usage.atLeast(1, "NETWORK [NETWORK...]"), "remove");
     }
 
     @Override

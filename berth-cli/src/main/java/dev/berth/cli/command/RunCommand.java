@@ -11,6 +11,7 @@ import dev.berth.cli.http.EngineClient;
 import dev.berth.cli.shell.Flags;
 import dev.berth.cli.shell.Invocation;
 import dev.berth.cli.shell.LeafCommand;
+import dev.berth.cli.shell.Usage;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -34,34 +35,8 @@ import java.util.Map;
 public final class RunCommand extends LeafCommand {
     static final int RUN_FAILED = 125;
 
-    @Override
-    public String name() {
-        return "run";
-    }
-
-    @Override
-    public String summary() {
-        return "Create and run a new sandbox from a command";
-    }
-
-    @Override
-    protected String arguments() {
-        return "[OPTIONS] [--] COMMAND [ARG...]";
-    }
-
-    @Override
-    protected int minArgs() {
-        return 1;
-    }
-
-    @Override
-    protected int maxArgs() {
-        return Integer.MAX_VALUE;
-    }
-
-    @Override
-    protected boolean interspersed() {
-        return false;
+    public RunCommand() {
+        super("run", "Create and run a new sandbox from a command", Usage.commandLine(1, "[OPTIONS] [--] COMMAND [ARG...]"));
     }
 
     @Override

@@ -1,10 +1,7 @@
 package dev.berth.cli.command;
 
 import dev.berth.api.client.HttpRequest;
-import dev.berth.cli.http.ConnectionFailure;
-import dev.berth.cli.http.DaemonError;
 import dev.berth.cli.http.EngineClient;
-import dev.berth.cli.shell.CommandFailure;
 import dev.berth.cli.shell.Flags;
 import dev.berth.cli.shell.Invocation;
 import dev.berth.cli.shell.LeafCommand;
@@ -32,19 +29,10 @@ public final class ContainerRemove extends LeafCommand {
     protected int run(Invocation invocation, Flags.Options options) {
         EngineClient engine = invocation.engine();
         Map<String, List<String>> query = options.bool("force") ? Map.of("force", List.of("1")) : Map.of();
-        boolean failed = false;
-        for (String name : options.positional()) {
-            try {
-                engine.send(HttpRequest.of("DELETE", engine.target("/containers/" + PathSegment.escape(name), query)));
-                invocation.out().println(name);
-            } catch (DaemonError | ConnectionFailure e) {
-                invocation.err().println(e.getMessage());
-                failed = true;
-            }
-        }
-        if (failed) {
-            throw new CommandFailure("exit status 1", 1);
-        }
+        DaemonCalls.forEachName(invocation, options.positional(), name -> {
+            engine.send(HttpRequest.of("DELETE", engine.target("/containers/" + PathSegment.escape(name), query)));
+            invocation.out().println(name);
+        });
         return 0;
     }
 }

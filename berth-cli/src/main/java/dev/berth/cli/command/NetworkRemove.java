@@ -1,6 +1,5 @@
 package dev.berth.cli.command;
 
-import dev.berth.cli.shell.CommandFailure;
 import dev.berth.cli.shell.Flags;
 import dev.berth.cli.shell.Invocation;
 import dev.berth.cli.shell.LeafCommand;
@@ -35,31 +34,21 @@ public final class NetworkRemove extends LeafCommand {
     @Override
     protected int run(Invocation invocation, Flags.Options options) {
         EngineClient engine = invocation.engine();
-        boolean failed = false;
-        for (String name : options.positional()) {
+        DaemonCalls.forEachName(invocation, options.positional(), name -> {
             String path = "/networks/" + PathSegment.escape(name);
             if (isIngress(invocation, engine, path) && !Confirmation.ask(invocation, INGRESS_WARNING)) {
-                continue;
+                return;
             }
             try {
                 engine.delete(path);
             } catch (DaemonError e) {
                 if (options.bool("force") && e.status() == 404) {
-                    continue;
+                    return;
                 }
-                invocation.err().println(e.getMessage());
-                failed = true;
-                continue;
-            } catch (ConnectionFailure e) {
-                invocation.err().println(e.getMessage());
-                failed = true;
-                continue;
+                throw e;
             }
             invocation.out().println(name);
-        }
-        if (failed) {
-            throw new CommandFailure("exit status 1", 1);
-        }
+        });
         return 0;
     }
 

@@ -1,13 +1,11 @@
 package dev.berth.cli.command;
 
 import dev.berth.api.client.HttpRequest;
-import dev.berth.cli.http.ConnectionFailure;
-import dev.berth.cli.http.DaemonError;
 import dev.berth.cli.http.EngineClient;
-import dev.berth.cli.shell.CommandFailure;
 import dev.berth.cli.shell.Flags;
 import dev.berth.cli.shell.Invocation;
 import dev.berth.cli.shell.LeafCommand;
+import dev.berth.cli.shell.Usage;
 import java.util.List;
 import java.util.Map;
 
@@ -18,29 +16,8 @@ import java.util.Map;
  */
 public final class ContainerRemove extends LeafCommand {
 
-    @Override
-    public String name() {
-        return "rm";
-    }
-
-    @Override
-    public String summary() {
-        return "Remove one or more sandboxes";
-    }
-
-    @Override
-    protected String arguments() {
-        return "[OPTIONS] CONTAINER [CONTAINER...]";
-    }
-
-    @Override
-    protected int minArgs() {
-        return 1;
-    }
-
-    @Override
-    protected int maxArgs() {
-        return Integer.MAX_VALUE;
+    public ContainerRemove() {
+        super("rm", "Remove one or more sandboxes", Usage.atLeast(1, "[OPTIONS] CONTAINER [CONTAINER...]"));
     }
 
     @Override
@@ -52,19 +29,10 @@ public final class ContainerRemove extends LeafCommand {
     protected int run(Invocation invocation, Flags.Options options) {
         EngineClient engine = invocation.engine();
         Map<String, List<String>> query = options.bool("force") ? Map.of("force", List.of("1")) : Map.of();
-        boolean failed = false;
-        for (String name : options.positional()) {
-            try {
-                engine.send(HttpRequest.of("DELETE", engine.target("/containers/" + PathSegment.escape(name), query)));
-                invocation.out().println(name);
-            } catch (DaemonError | ConnectionFailure e) {
-                invocation.err().println(e.getMessage());
-                failed = true;
-            }
-        }
-        if (failed) {
-            throw new CommandFailure("exit status 1", 1);
-        }
+        DaemonCalls.forEachName(invocation, options.positional(), name -> {
+            engine.send(HttpRequest.of("DELETE", engine.target("/containers/" + PathSegment.escape(name), query)));
+            invocation.out().println(name);
+        });
         return 0;
     }
 }

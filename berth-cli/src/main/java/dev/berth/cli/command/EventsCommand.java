@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.api.client.ResponseStream;
 import dev.berth.cli.format.GoTimestamp;
 import dev.berth.cli.http.ConnectionFailure;
-import dev.berth.cli.http.Query;
 import dev.berth.cli.shell.CommandFailure;
 import dev.berth.cli.shell.Flags;
 import dev.berth.cli.shell.Invocation;
 import dev.berth.cli.shell.LeafCommand;
+import dev.berth.cli.shell.Usage;
 import dev.berth.cli.template.Functions;
 import dev.berth.cli.template.Template;
 import dev.berth.cli.template.TemplateException;
@@ -28,25 +28,15 @@ import java.util.TreeMap;
  */
 public final class EventsCommand extends LeafCommand {
 
-    @Override
-    public String name() {
-        return "events";
-    }
+    private static final FilterFlag FILTER = new FilterFlag('f', "Filter output based on conditions provided");
 
-    @Override
-    public String summary() {
-        return "Get real time events from the server";
-    }
-
-    @Override
-    protected String arguments() {
-        return "[OPTIONS]";
+    public EventsCommand() {
+        super("events", "Get real time events from the server", Usage.optionsOnly());
     }
 
     @Override
     protected Flags flags() {
-        return new Flags()
-                .list("filter", 'f', "filter", "Filter output based on conditions provided")
+        return FILTER.addTo(new Flags())
                 .string("format", '\0', "string", """
                         Format output using a custom template:
                         'json':             Print in JSON format
@@ -59,17 +49,13 @@ public final class EventsCommand extends LeafCommand {
     @Override
     protected int run(Invocation invocation, Flags.Options options) {
         Template template = template(options.string("format", ""), invocation);
-        String filters = Query.filtersJson(NetworkList.filters(options.list("filter"), invocation.path()));
-        Map<String, List<String>> query = new TreeMap<>();
+        Map<String, List<String>> query = new TreeMap<>(FILTER.query(options, invocation.path()));
         Instant now = Instant.now();
         for (String bound : List.of("since", "until")) {
             String value = options.string(bound, "");
             if (!value.isEmpty()) {
                 query.put(bound, List.of(GoTimestamp.convert(value, now, invocation.zone())));
             }
-        }
-        if (filters != null) {
-            query.put("filters", List.of(filters));
         }
         try (ResponseStream stream = invocation.engine().stream("/events", query)) {
             for (String line = stream.readLine(); line != null; line = stream.readLine()) {

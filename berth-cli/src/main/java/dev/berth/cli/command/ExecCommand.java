@@ -5,6 +5,7 @@ import dev.berth.cli.shell.CommandFailure;
 import dev.berth.cli.shell.Flags;
 import dev.berth.cli.shell.Invocation;
 import dev.berth.cli.shell.LeafCommand;
+import dev.berth.cli.shell.Usage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,39 +25,9 @@ import java.util.Map;
  */
 public final class ExecCommand extends LeafCommand {
 
-    @Override
-    public String name() {
-        return "exec";
-    }
-
-    @Override
-    public String summary() {
-        return "Execute a command in a running sandbox";
-    }
-
-    @Override
-    protected String arguments() {
-        return "[OPTIONS] CONTAINER [--] COMMAND [ARG...]";
-    }
-
-    @Override
-    protected int minArgs() {
-        return 2;
-    }
-
-    @Override
-    protected int maxArgs() {
-        return Integer.MAX_VALUE;
-    }
-
-    @Override
-    protected boolean interspersed() {
-        return false;
-    }
-
-    @Override
-    protected Flags flags() {
-        return new Flags();
+    public ExecCommand() {
+        super("exec", "Execute a command in a running sandbox",
+                Usage.commandLine(2, "[OPTIONS] CONTAINER [--] COMMAND [ARG...]"));
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.cli.shell.Flags;
 import dev.berth.cli.shell.Invocation;
 import dev.berth.cli.shell.LeafCommand;
+import dev.berth.cli.shell.Usage;
 import dev.berth.cli.shell.ClientVersion;
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -19,24 +20,8 @@ public final class InfoCommand extends LeafCommand {
 
     private static final List<String> BINARY_UNITS = List.of("B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB");
 
-    @Override
-    public String name() {
-        return "info";
-    }
-
-    @Override
-    public String summary() {
-        return "Display system-wide information";
-    }
-
-    @Override
-    protected String arguments() {
-        return "[OPTIONS]";
-    }
-
-    @Override
-    protected Flags flags() {
-        return new Flags();
+    public InfoCommand() {
+        super("info", "Display system-wide information", Usage.optionsOnly());
     }
 
     @Override

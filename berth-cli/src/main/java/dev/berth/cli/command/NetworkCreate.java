@@ -5,6 +5,7 @@ import dev.berth.cli.shell.CommandFailure;
 import dev.berth.cli.shell.Flags;
 import dev.berth.cli.shell.Invocation;
 import dev.berth.cli.shell.LeafCommand;
+import dev.berth.cli.shell.Usage;
 import dev.berth.cli.format.JsonWriter;
 import dev.berth.cli.http.EngineClient;
 import java.util.ArrayList;
@@ -20,35 +21,14 @@ import java.util.Map;
  */
 public final class NetworkCreate extends LeafCommand {
 
-    @Override
-    public String name() {
-        return "create";
-    }
-
-    @Override
-    public String summary() {
-        return "Create a network";
+    public NetworkCreate() {
+        super("create", "Create a network", Usage.exactly(1, "[OPTIONS] NETWORK"));
     }
 
     @Override
     protected String description() {
         return "Create a network\n\nA warning returned by the daemon is printed to stderr as \"WARNING: ...\"\n"
                 + "(the docker CLI 28.2 does not show it).";
-    }
-
-    @Override
-    protected String arguments() {
-        return "[OPTIONS] NETWORK";
-    }
-
-    @Override
-    protected int minArgs() {
-        return 1;
-    }
-
-    @Override
-    protected int maxArgs() {
-        return 1;
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.berth.cli.shell.CommandFailure;
 import dev.berth.cli.shell.Flags;
 import dev.berth.cli.shell.Invocation;
 import dev.berth.cli.shell.LeafCommand;
+import dev.berth.cli.shell.Usage;
 import dev.berth.cli.format.JsonText;
 import dev.berth.cli.http.ConnectionFailure;
 import dev.berth.cli.http.DaemonError;
@@ -30,29 +31,9 @@ import java.util.Map;
  */
 public final class NetworkInspect extends LeafCommand {
 
-    @Override
-    public String name() {
-        return "inspect";
-    }
-
-    @Override
-    public String summary() {
-        return "Display detailed information on one or more networks";
-    }
-
-    @Override
-    protected String arguments() {
-        return "[OPTIONS] NETWORK [NETWORK...]";
-    }
-
-    @Override
-    protected int minArgs() {
-        return 1;
-    }
-
-    @Override
-    protected int maxArgs() {
-        return Integer.MAX_VALUE;
+    public NetworkInspect() {
+        super("inspect", "Display detailed information on one or more networks",
+                Usage.atLeast(1, "[OPTIONS] NETWORK [NETWORK...]"));
     }
 
     @Override
@@ -77,7 +58,7 @@ public final class NetworkInspect extends LeafCommand {
             try {
                 String raw = fetch(invocation, name, query);
                 JsonNode node = invocation.mapper().readTree(raw);
-                Typed typed = Typed.decode(NetworkSchema.network(), node, invocation.zone());
+                Typed typed = Typed.decode(NetworkList.NETWORK, node, invocation.zone());
                 if (template == null) {
                     raws.add(raw);
                 } else {

@@ -1,22 +1,19 @@
 package dev.berth.cli.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.api.types.NetworkResource;
 import dev.berth.cli.shell.CommandFailure;
 import dev.berth.cli.shell.Flags;
 import dev.berth.cli.shell.Invocation;
 import dev.berth.cli.shell.LeafCommand;
-import dev.berth.cli.shell.UsageError;
+import dev.berth.cli.shell.Usage;
 import dev.berth.cli.format.NaturalOrder;
-import dev.berth.cli.http.Query;
+import dev.berth.cli.template.GoType;
+import dev.berth.cli.template.RecordTypes;
 import dev.berth.cli.template.Typed;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.SortedMap;
-import java.util.TreeMap;
-import java.util.TreeSet;
 
 /** {@code berth network ls}: {@code GET /networks}, sorted by name, printed like docker. */
 public final class NetworkList extends LeafCommand {
@@ -25,30 +22,22 @@ public final class NetworkList extends LeafCommand {
     static final String RAW = "network_id: {{.ID}}\\nname: {{.Name}}\\ndriver: {{.Driver}}\\nscope: {{.Scope}}\\n";
     static final String QUIET_RAW = "network_id: {{.ID}}";
 
-    @Override
-    public String name() {
-        return "ls";
-    }
+    /**
+     * The Go type the docker CLI decodes a network into ({@code network.Inspect}, also for list
+     * entries), so templates see Go field names ({@code .ID}, {@code .IPAM.Config},
+     * {@code .AuxAddress}) and {@code {{json .}}} re-encodes in Go's struct order.
+     */
+    static final GoType NETWORK = RecordTypes.struct(NetworkResource.class);
 
-    @Override
-    public List<String> aliases() {
-        return List.of("list");
-    }
+    private static final FilterFlag FILTER = new FilterFlag('f', "Provide filter values (e.g. \"driver=bridge\")");
 
-    @Override
-    public String summary() {
-        return "List networks";
-    }
-
-    @Override
-    protected String arguments() {
-        return "[OPTIONS]";
+    public NetworkList() {
+        super("ls", "List networks", Usage.optionsOnly(), "list");
     }
 
     @Override
     protected Flags flags() {
-        return new Flags()
-                .list("filter", 'f', "filter", "Provide filter values (e.g. \"driver=bridge\")")
+        return FILTER.addTo(new Flags())
                 .string("format", '\0', "string", """
                         Format output using a custom template:
                         'table':            Print output in table format with column headers (default)
@@ -61,13 +50,11 @@ public final class NetworkList extends LeafCommand {
 
     @Override
     protected int run(Invocation invocation, Flags.Options options) {
-        String filters = Query.filtersJson(filters(options.list("filter"), invocation.path()));
-        Map<String, List<String>> query = filters == null ? Map.of() : Map.of("filters", List.of(filters));
-        JsonNode networks = invocation.engine().getJson("/networks", query);
+        JsonNode networks = invocation.engine().getJson("/networks", FILTER.query(options, invocation.path()));
         List<NetworkRow> rows = new ArrayList<>();
         for (JsonNode network : networks) {
             try {
-                Typed.decode(NetworkSchema.network(), network, invocation.zone());
+                Typed.decode(NETWORK, network, invocation.zone());
             } catch (IllegalArgumentException e) {
                 throw new CommandFailure(e.getMessage(), 1);
             }
@@ -79,29 +66,5 @@ public final class NetworkList extends LeafCommand {
                 DEFAULT_TABLE, RAW, QUIET_RAW);
         invocation.out().print(new ListFormat(format, NetworkRow.HEADERS).render(rows));
         return 0;
-    }
-
-    /** Docker's {@code FilterOpt} for {@code -f, --filter}. */
-    static SortedMap<String, TreeSet<String>> filters(List<String> values, String path) {
-        return filters(values, path, "-f, --filter");
-    }
-
-    /** Docker's {@code FilterOpt}: {@code key=value}, key lower-cased, both trimmed; {@code flag} names it in errors. */
-    static SortedMap<String, TreeSet<String>> filters(List<String> values, String path, String flag) {
-        SortedMap<String, TreeSet<String>> filters = new TreeMap<>();
-        for (String value : values) {
-            if (value.isEmpty()) {
-                continue;
-            }
-            int eq = value.indexOf('=');
-            if (eq < 0) {
-                throw new UsageError("invalid argument \"" + value + "\" for \"" + flag + "\" flag: bad format of filter"
-                        + " (expected name=value)\n\nUsage:  " + path + " [OPTIONS]\n\nRun '" + path
-                        + " --help' for more information");
-            }
-            String key = value.substring(0, eq).strip().toLowerCase(Locale.ROOT);
-            filters.computeIfAbsent(key, k -> new TreeSet<>()).add(value.substring(eq + 1).strip());
-        }
-        return filters;
     }
 }

@@ -5,8 +5,8 @@ import dev.berth.cli.shell.CommandFailure;
 import dev.berth.cli.shell.Flags;
 import dev.berth.cli.shell.Invocation;
 import dev.berth.cli.shell.LeafCommand;
+import dev.berth.cli.shell.Usage;
 import dev.berth.cli.http.EngineClient;
-import dev.berth.cli.http.Query;
 import java.util.List;
 import java.util.Map;
 
@@ -21,31 +21,21 @@ public final class NetworkPrune extends LeafCommand {
     static final String WARNING = "WARNING! This will remove all custom networks not used by at least one container.\n"
             + "Are you sure you want to continue?";
 
-    @Override
-    public String name() {
-        return "prune";
-    }
+    private static final FilterFlag FILTER = new FilterFlag('\0', "Provide filter values (e.g. \"until=<timestamp>\")");
 
-    @Override
-    public String summary() {
-        return "Remove all unused networks";
-    }
-
-    @Override
-    protected String arguments() {
-        return "[OPTIONS]";
+    public NetworkPrune() {
+        super("prune", "Remove all unused networks", Usage.optionsOnly());
     }
 
     @Override
     protected Flags flags() {
-        return new Flags()
-                .list("filter", '\0', "filter", "Provide filter values (e.g. \"until=<timestamp>\")")
+        return FILTER.addTo(new Flags())
                 .bool("force", 'f', "Do not prompt for confirmation");
     }
 
     @Override
     protected int run(Invocation invocation, Flags.Options options) {
-        String filters = Query.filtersJson(NetworkList.filters(options.list("filter"), invocation.path(), "--filter"));
+        Map<String, List<String>> query = FILTER.query(options, invocation.path());
         EngineClient engine = invocation.engine();
         if (EngineClient.lessThan(engine.apiVersion(), "1.25")) {
             throw new CommandFailure(invocation.path() + " requires API version 1.25, but the Berth daemon API version is "
@@ -54,7 +44,6 @@ public final class NetworkPrune extends LeafCommand {
         if (!options.bool("force") && !Confirmation.ask(invocation, WARNING)) {
             return 0;
         }
-        Map<String, List<String>> query = filters == null ? Map.of() : Map.of("filters", List.of(filters));
         JsonNode report = engine.post("/networks/prune", query);
         JsonNode deleted = report.path("NetworksDeleted");
         if (deleted.isArray() && !deleted.isEmpty()) {

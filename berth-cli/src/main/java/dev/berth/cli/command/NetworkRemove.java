@@ -1,13 +1,12 @@
 package dev.berth.cli.command;
 
-import dev.berth.cli.shell.CommandFailure;
 import dev.berth.cli.shell.Flags;
 import dev.berth.cli.shell.Invocation;
 import dev.berth.cli.shell.LeafCommand;
+import dev.berth.cli.shell.Usage;
 import dev.berth.cli.http.ConnectionFailure;
 import dev.berth.cli.http.DaemonError;
 import dev.berth.cli.http.EngineClient;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,34 +22,8 @@ public final class NetworkRemove extends LeafCommand {
             + "Otherwise, removal may not be effective and functionality of newly create "
             + "ingress networks will be impaired.\nAre you sure you want to continue?";
 
-    @Override
-    public String name() {
-        return "rm";
-    }
-
-    @Override
-    public List<String> aliases() {
-        return List.of("remove");
-    }
-
-    @Override
-    public String summary() {
-        return "Remove one or more networks";
-    }
-
-    @Override
-    protected String arguments() {
-        return "NETWORK [NETWORK...]";
-    }
-
-    @Override
-    protected int minArgs() {
-        return 1;
-    }
-
-    @Override
-    protected int maxArgs() {
-        return Integer.MAX_VALUE;
+    public NetworkRemove() {
+        super("rm", "Remove one or more networks", Usage.atLeast(1, "NETWORK [NETWORK...]"), "remove");
     }
 
     @Override
@@ -61,31 +34,21 @@ public final class NetworkRemove extends LeafCommand {
     @Override
     protected int run(Invocation invocation, Flags.Options options) {
         EngineClient engine = invocation.engine();
-        boolean failed = false;
-        for (String name : options.positional()) {
+        DaemonCalls.forEachName(invocation, options.positional(), name -> {
             String path = "/networks/" + PathSegment.escape(name);
             if (isIngress(invocation, engine, path) && !Confirmation.ask(invocation, INGRESS_WARNING)) {
-                continue;
+                return;
             }
             try {
                 engine.delete(path);
             } catch (DaemonError e) {
                 if (options.bool("force") && e.status() == 404) {
-                    continue;
+                    return;
                 }
-                invocation.err().println(e.getMessage());
-                failed = true;
-                continue;
-            } catch (ConnectionFailure e) {
-                invocation.err().println(e.getMessage());
-                failed = true;
-                continue;
+                throw e;
             }
             invocation.out().println(name);
-        }
-        if (failed) {
-            throw new CommandFailure("exit status 1", 1);
-        }
+        });
         return 0;
     }
 

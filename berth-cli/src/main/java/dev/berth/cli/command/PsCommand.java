@@ -6,6 +6,7 @@ import dev.berth.cli.format.TabWriter;
 import dev.berth.cli.shell.Flags;
 import dev.berth.cli.shell.Invocation;
 import dev.berth.cli.shell.LeafCommand;
+import dev.berth.cli.shell.Usage;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,19 +20,8 @@ import java.util.Map;
 public final class PsCommand extends LeafCommand {
     static final String HEADER = "CONTAINER ID\tIMAGE\tCOMMAND\tCREATED\tSTATUS\tPORTS\tNAMES";
 
-    @Override
-    public String name() {
-        return "ps";
-    }
-
-    @Override
-    public String summary() {
-        return "List sandboxes";
-    }
-
-    @Override
-    protected String arguments() {
-        return "[OPTIONS]";
+    public PsCommand() {
+        super("ps", "List sandboxes", Usage.optionsOnly());
     }
 
     @Override

@@ -6,14 +6,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.api.client.HttpRequest;
 import dev.berth.api.client.ResponseStream;
 import dev.berth.cli.http.ConnectionFailure;
-import dev.berth.cli.http.DaemonError;
 import dev.berth.cli.http.EngineClient;
 import dev.berth.cli.shell.Flags;
 import dev.berth.cli.shell.Invocation;
 import dev.berth.cli.shell.LeafCommand;
+import dev.berth.cli.shell.Usage;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code berth run [OPTIONS] [--] COMMAND [ARG...]}: {@code POST /containers/create} with
@@ -34,34 +36,8 @@ import java.util.Map;
 public final class RunCommand extends LeafCommand {
     static final int RUN_FAILED = 125;
 
-    @Override
-    public String name() {
-        return "run";
-    }
-
-    @Override
-    public String summary() {
-        return "Create and run a new sandbox from a command";
-    }
-
-    @Override
-    protected String arguments() {
-        return "[OPTIONS] [--] COMMAND [ARG...]";
-    }
-
-    @Override
-    protected int minArgs() {
-        return 1;
-    }
-
-    @Override
-    protected int maxArgs() {
-        return Integer.MAX_VALUE;
-    }
-
-    @Override
-    protected boolean interspersed() {
-        return false;
+    public RunCommand() {
+        super("run", "Create and run a new sandbox from a command", Usage.commandLine(1, "[OPTIONS] [--] COMMAND [ARG...]"));
     }
 
     @Override
@@ -80,28 +56,19 @@ public final class RunCommand extends LeafCommand {
 
     @Override
     protected int run(Invocation invocation, Flags.Options options) {
-        String body;
-        try {
-            body = createBody(invocation.mapper(), options).toString();
-        } catch (IllegalArgumentException e) {
-            throw invalidFlag(invocation, "invalid argument for \"--publish\" flag: " + e.getMessage());
-        }
+        String body = requestBody(invocation, options);
         EngineClient engine = invocation.engine();
         String name = options.string("name", "");
-        String id;
-        try {
-            id = engine.postJson("/containers/create", name.isEmpty() ? Map.of() : Map.of("name", List.of(name)), body)
-                    .path("Id").asText();
-        } catch (DaemonError | ConnectionFailure e) {
-            invocation.err().println(e.getMessage());
+        Optional<String> created = DaemonCalls.answer(invocation.err(), () -> engine.postJson("/containers/create",
+                name.isEmpty() ? Map.of() : Map.of("name", List.of(name)), body).path("Id").asText());
+        if (created.isEmpty()) {
             return RUN_FAILED;
         }
-        try {
-            engine.send(HttpRequest.of("POST", engine.target("/containers/" + id + "/start", Map.of())));
-        } catch (DaemonError | ConnectionFailure e) {
-            invocation.err().println(e.getMessage());
+        String id = created.get();
+        if (!DaemonCalls.reported(invocation.err(),
+                () -> engine.send(HttpRequest.of("POST", engine.target("/containers/" + id + "/start", Map.of()))))) {
             if (options.bool("rm")) {
-                remove(invocation, engine, id);
+                remove(invocation.err(), engine, id);
             }
             return RUN_FAILED;
         }
@@ -137,15 +104,11 @@ public final class RunCommand extends LeafCommand {
     }
 
     private static void stopFromHook(EngineClient engine, String id, boolean remove) {
-        try {
-            if (remove) {
-                engine.send(HttpRequest.of("DELETE", engine.target("/containers/" + id, Map.of("force",
-                        List.of("1")))));
-            } else {
-                engine.send(HttpRequest.of("POST", engine.target("/containers/" + id + "/kill", Map.of())));
-            }
-        } catch (DaemonError | ConnectionFailure e) {
-            System.err.println(e.getMessage());
+        if (remove) {
+            remove(System.err, engine, id);
+        } else {
+            DaemonCalls.reported(System.err,
+                    () -> engine.send(HttpRequest.of("POST", engine.target("/containers/" + id + "/kill", Map.of()))));
         }
     }
 
@@ -166,17 +129,23 @@ public final class RunCommand extends LeafCommand {
             return RUN_FAILED;
         }
         if (remove) {
-            remove(invocation, engine, id);
+            remove(invocation.err(), engine, id);
         }
         return status;
     }
 
     /** {@code DELETE /containers/ID?force=1}; a failure is reported, not thrown. */
-    private static void remove(Invocation invocation, EngineClient engine, String id) {
+    private static void remove(PrintStream err, EngineClient engine, String id) {
+        DaemonCalls.reported(err,
+                () -> engine.send(HttpRequest.of("DELETE", engine.target("/containers/" + id, Map.of("force", List.of("1"))))));
+    }
+
+    /** The create body as text; a bad {@code --publish} is a flag error. */
+    private String requestBody(Invocation invocation, Flags.Options options) {
         try {
-            engine.send(HttpRequest.of("DELETE", engine.target("/containers/" + id, Map.of("force", List.of("1")))));
-        } catch (DaemonError | ConnectionFailure e) {
-            invocation.err().println(e.getMessage());
+            return createBody(invocation.mapper(), options).toString();
+        } catch (IllegalArgumentException e) {
+            throw invalidFlag(invocation, "invalid argument for \"--publish\" flag: " + e.getMessage());
         }
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.cli.shell.Flags;
 import dev.berth.cli.shell.Invocation;
 import dev.berth.cli.shell.LeafCommand;
+import dev.berth.cli.shell.Usage;
 import dev.berth.cli.shell.ClientVersion;
 import dev.berth.cli.format.GoTime;
 import dev.berth.cli.format.TabWriter;
@@ -21,24 +22,8 @@ import java.util.TreeMap;
  */
 public final class VersionCommand extends LeafCommand {
 
-    @Override
-    public String name() {
-        return "version";
-    }
-
-    @Override
-    public String summary() {
-        return "Show the Berth version information";
-    }
-
-    @Override
-    protected String arguments() {
-        return "[OPTIONS]";
-    }
-
-    @Override
-    protected Flags flags() {
-        return new Flags();
+    public VersionCommand() {
+        super("version", "Show the Berth version information", Usage.optionsOnly());
     }
 
     @Override

@@ -11,8 +11,8 @@
  * daemon answer. List commands go through {@link dev.berth.cli.command.ListFormat} (docker's
  * formatter: table/json/template, tabwriter); inspect-style commands print the daemon's raw JSON
  * re-indented, so never re-serialize it through records. Templates over inspected objects see
- * the Go struct ({@link dev.berth.cli.command.NetworkSchema}) first, then the raw map. Requests
- * are part of the contract too: {@code network create} reproduces docker's client-side IPAM
+ * the Go struct first (read from the API record by {@link dev.berth.cli.template.RecordTypes}),
+ * then the raw map. Requests are part of the contract too: {@code network create} reproduces docker's client-side IPAM
  * checks ({@link dev.berth.cli.command.IpamFlags}) and body, {@code rm} does GET then DELETE per
  * name. Prompts ({@link dev.berth.cli.command.Confirmation}) read {@link
  * dev.berth.cli.Invocation#in()}. The one intended difference: {@code network create} shows the

@@ -28,8 +28,18 @@ public final class UnixSocketTransport implements Transport {
 
     @Override
     public HttpResponse exchange(HttpRequest request) {
+        return worded(request, client::exchange);
+    }
+
+    @Override
+    public ResponseStream open(HttpRequest request) {
+        return worded(request, client::open);
+    }
+
+    /** One use of the client, an I/O failure in docker's words. */
+    private <T> T worded(HttpRequest request, Use<T> use) {
         try {
-            return client.exchange(request);
+            return use.apply(request);
         } catch (UnixHttpClient.ConnectFailure e) {
             throw cannotConnect(e);
         } catch (IOException e) {
@@ -37,15 +47,10 @@ public final class UnixSocketTransport implements Transport {
         }
     }
 
-    @Override
-    public ResponseStream open(HttpRequest request) {
-        try {
-            return client.open(request);
-        } catch (UnixHttpClient.ConnectFailure e) {
-            throw cannotConnect(e);
-        } catch (IOException e) {
-            throw duringExchange(request, e);
-        }
+    /** {@link UnixHttpClient#exchange} or {@link UnixHttpClient#open}. */
+    @FunctionalInterface
+    private interface Use<T> {
+        T apply(HttpRequest request) throws IOException;
     }
 
     private static ConnectionFailure duringExchange(HttpRequest request, IOException e) {

@@ -6,32 +6,19 @@ import java.util.List;
  * A command that only dispatches to sub-commands ({@code berth network ls}). Without a
  * sub-command, or with {@code --help}, it prints its help and succeeds, as docker does.
  */
-public final class CommandGroup implements Command {
+public final class CommandGroup extends Command {
 
-    private final String name;
-    private final String summary;
     private final CommandRegistry children;
 
     /** A group {@code name} with {@code children}. */
     public CommandGroup(String name, String summary, CommandRegistry children) {
-        this.name = name;
-        this.summary = summary;
+        super(name, summary);
         this.children = children;
     }
 
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public String summary() {
-        return summary;
-    }
-
-    @Override
     public int execute(Invocation invocation, List<String> args) {
-        Invocation here = invocation.enter(name);
+        Invocation here = invocation.enter(name());
         if (args.isEmpty() || args.getFirst().equals("--help") || args.getFirst().equals("-h")) {
             here.out().print(help(here.path()));
             return 0;
@@ -45,12 +32,12 @@ public final class CommandGroup implements Command {
         return children.find(sub)
                 .map(c -> c.execute(here, args.subList(1, args.size())))
                 .orElseThrow(() -> new UsageError(LeafCommand.usageMessage(
-                        here.root() + ": '" + sub + "' is not a " + here.root() + " " + name + " command.",
+                        here.root() + ": '" + sub + "' is not a " + here.root() + " " + name() + " command.",
                         here.path(), "COMMAND", "Run"), 1));
     }
 
     private String help(String path) {
-        return "\nUsage:  " + path + " COMMAND\n\n" + summary + "\n\nCommands:\n" + children.summaries()
+        return "\nUsage:  " + path + " COMMAND\n\n" + summary() + "\n\nCommands:\n" + children.summaries()
                 + "\nRun '" + path + " COMMAND --help' for more information on a command.\n";
     }
 }

@@ -3,7 +3,12 @@
  * context (streams, environment, daemon client) and usage errors.
  *
  * <pre>{@code
- * final class NetworkRemove extends LeafCommand { ... }   // in dev.berth.cli.command
+ * final class NetworkRemove extends LeafCommand {             // in dev.berth.cli.command
+ *     NetworkRemove() {
+ *         super("rm", "Remove one or more networks", Usage.atLeast(1, "NETWORK [NETWORK...]"), "remove");
+ *     }
+ *     // flags() (none by default), run(invocation, options)
+ * }
  * registry.add(new CommandGroup("network", ...).add(new NetworkRemove()));
  * }</pre>
  *

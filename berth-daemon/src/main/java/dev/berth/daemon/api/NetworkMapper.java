@@ -49,7 +49,9 @@ final class NetworkMapper {
                 flags.configOnly(),
                 containers,
                 network.options(),
-                network.labels());
+                network.labels(),
+                null, // Peers and Services: swarm only, left out
+                null);
     }
 
     /**

@@ -200,6 +200,23 @@ class EndpointLinksTest {
     }
 
     @Test
+    void aDefaultGatewayAuxiliaryAddressCarriesTheDefaultRouteInsteadOfTheBridge() {
+        EndpointJoin plain = join("veth0a1b2c3", "eth0", "198.51.100.2/24");
+        IpamPool routed = new IpamPool(IpPrefix.parse("198.51.100.0/24"), java.util.Optional.empty(),
+                java.util.Optional.of(address("198.51.100.1")),
+                Map.of(IpamPool.DEFAULT_GATEWAY_IPV4, address("198.51.100.254")), false);
+        Network n = plain.network();
+        EndpointJoin j = new EndpointJoin(new Network(n.id(), n.name(), n.driver(), n.created(), n.scope(),
+                new Network.Ipam(Network.Ipam.DEFAULT_DRIVER, null, List.of(routed)), n.flags(), n.options(),
+                n.labels()), plain.sandbox(), plain.endpoint());
+        links.join(j);
+        int peer = sandboxSide.byName("eth0").orElseThrow().index();
+        links.defaultRoute(j, false, true);
+        assertEquals(List.of("198.51.100.254 #" + peer), sandboxSide.routes(RtNetlink.AF_INET).stream()
+                .map(r -> r.gateway().getHostAddress() + " #" + r.outIndex()).toList());
+    }
+
+    @Test
     void restoreRemakesAMissingPairAndQueuesStrayPortsOfItsOwnBridges() {
         Link stray = host.add("veth9999999", "veth", bridge.index(), 0);
         Link usersBridge = host.add("mybr", "bridge", 0, 0);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.it.fixture.DaemonProcess;
+import dev.berth.it.fixture.HostFixture;
 import dev.berth.it.fixture.LinkState;
 import dev.berth.it.fixture.Testbed;
 import dev.berth.it.fixture.TestbedExtension;
@@ -20,12 +21,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The default bridge with IPv6 and dockerd's IPAM keys ({@code ipv6}, {@code bip6},
  * {@code fixed-cidr(-v6)}, {@code default-gateway(-v6)}): inspect through the real docker CLI,
- * docker0's addresses, the sandboxes' addresses and default routes, IPv6 traffic between them,
- * and bad values that stop start-up before anything is made.
+ * docker0's addresses, the sandboxes' addresses and default routes, IPv6 traffic between them and
+ * out (NAT66 of the ULA), and bad values that stop start-up before anything is made.
  */
 @ExtendWith(TestbedExtension.class)
 class DefaultBridgeIpv6IT {
     private static final Duration FAIL_FAST = Duration.ofSeconds(20);
+    private static final int WHOAMI = 9000;
 
     @Test
     void fixedCidrV6FromDaemonJsonAddressesDocker0AndSandboxesSequentiallyWithTraffic(Testbed bed) {
@@ -86,6 +88,11 @@ class DefaultBridgeIpv6IT {
         Box c1 = Box.create(bed, "c1");
         assertEquals(List.of(subnet.replace("::/64", "::2/64")), globalIpv6(bed, c1));
         assertEquals(gateway + " eth0", ipv6DefaultRoute(bed, c1));
+        try (Traffic traffic = new Traffic(bed)) {
+            traffic.serve(Traffic.named(bed.host().upstreamNs()), WHOAMI);
+            assertEquals(HostFixture.HOST_V6, traffic.connect(c1.netns(), HostFixture.UPSTREAM_V6, WHOAMI),
+                    "the ULA leaves masqueraded to the host's address");
+        }
 
         bed.daemon().restart("--ipv6");
         assertEquals(config, Bridges.inspect(bed.docker(), "bridge").path("IPAM").path("Config"),

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Builds the {@link DaemonConfig} from command-line flags and daemon.json, with dockerd's rules:
@@ -206,11 +207,9 @@ public final class ConfigLoader {
      * names the option it is about. {@code defaultBip} stands in when neither bip nor fixed-cidr is given.
      */
     private BridgeIpam bridgeFamily(Map<String, JsonNode> values, boolean v6, Optional<IpPrefix> defaultBip) {
-        String bipKey = BridgeIpam.Setting.BIP.option(v6);
-        String rangeKey = BridgeIpam.Setting.FIXED_CIDR.option(v6);
-        Optional<IpPrefix> bip = prefix(values, bipKey);
-        Optional<IpPrefix> range = prefix(values, rangeKey);
-        Optional<InetAddress> router = address(values, BridgeIpam.Setting.DEFAULT_GATEWAY.option(v6));
+        Optional<IpPrefix> bip = parsed(values, BridgeIpam.Setting.BIP.option(v6), IpPrefix::parse);
+        Optional<IpPrefix> range = parsed(values, BridgeIpam.Setting.FIXED_CIDR.option(v6), IpPrefix::parse);
+        Optional<InetAddress> router = parsed(values, BridgeIpam.Setting.DEFAULT_GATEWAY.option(v6), IpAddresses::parse);
         if (bip.isEmpty() && range.isEmpty()) {
             bip = defaultBip;
         }
@@ -221,25 +220,14 @@ public final class ConfigLoader {
         return ipam;
     }
 
-    private Optional<IpPrefix> prefix(Map<String, JsonNode> values, String key) {
+    /** The option's text through {@code parser} ({@code IpPrefix::parse}, ...), if the option is given. */
+    private <T> Optional<T> parsed(Map<String, JsonNode> values, String key, Function<String, T> parser) {
         if (!values.containsKey(key)) {
             return Optional.empty();
         }
         String text = text(values, key, "");
         try {
-            return Optional.of(IpPrefix.parse(text));
-        } catch (InvalidParameterException e) {
-            throw problem(key, "invalid " + key + ": " + e.getMessage());
-        }
-    }
-
-    private Optional<InetAddress> address(Map<String, JsonNode> values, String key) {
-        if (!values.containsKey(key)) {
-            return Optional.empty();
-        }
-        String text = text(values, key, "");
-        try {
-            return Optional.of(IpAddresses.parse(text));
+            return Optional.of(parser.apply(text));
         } catch (InvalidParameterException e) {
             throw problem(key, "invalid " + key + ": " + e.getMessage());
         }

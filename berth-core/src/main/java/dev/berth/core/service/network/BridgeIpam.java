@@ -56,21 +56,15 @@ public record BridgeIpam(Optional<IpPrefix> bip, Optional<IpPrefix> fixedCidr, O
 
     /** The three options of a family, by their dockerd names. */
     public enum Setting {
-        BIP("bip", "bip6"),
-        FIXED_CIDR("fixed-cidr", "fixed-cidr-v6"),
-        DEFAULT_GATEWAY("default-gateway", "default-gateway-v6");
-
-        private final String ipv4;
-        private final String ipv6;
-
-        Setting(String ipv4, String ipv6) {
-            this.ipv4 = ipv4;
-            this.ipv6 = ipv6;
-        }
+        BIP, FIXED_CIDR, DEFAULT_GATEWAY;
 
         /** The flag and daemon.json name of this setting for a family. */
         public String option(boolean v6) {
-            return v6 ? ipv6 : ipv4;
+            return switch (this) {
+                case BIP -> v6 ? "bip6" : "bip";
+                case FIXED_CIDR -> v6 ? "fixed-cidr-v6" : "fixed-cidr";
+                case DEFAULT_GATEWAY -> v6 ? "default-gateway-v6" : "default-gateway";
+            };
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.berth.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.it.fixture.CommandResult;
@@ -7,11 +9,16 @@ import dev.berth.it.fixture.DockerCli;
 import dev.berth.it.fixture.HostFixture;
 import dev.berth.it.fixture.HttpReply;
 import dev.berth.it.fixture.LinkState;
+import dev.berth.it.fixture.Testbed;
 import dev.berth.it.fixture.UnixHttpClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -112,5 +119,28 @@ final class Bridges {
         } catch (IOException e) {
             throw new UncheckedIOException("not JSON: " + text, e);
         }
+    }
+
+    /** The /48 Docker derives from {@code <data-root>/engine-id}: fd + low 40 bits of sha256's first 8 bytes. */
+    static byte[] ula48(Testbed bed) throws Exception {
+        String engineId = Files.readString(bed.dir().resolve("data/engine-id"), StandardCharsets.UTF_8).trim();
+        byte[] hash = MessageDigest.getInstance("SHA-256").digest(engineId.getBytes(StandardCharsets.UTF_8));
+        byte[] prefix = new byte[16];
+        prefix[0] = (byte) 0xfd;
+        System.arraycopy(hash, 3, prefix, 1, 5);
+        return prefix;
+    }
+
+    static byte[] withSubnetId(byte[] ula48, int subnetId) {
+        byte[] out = ula48.clone();
+        out[6] = (byte) (subnetId >> 8);
+        out[7] = (byte) subnetId;
+        return out;
+    }
+
+    static byte[] prefixBytes(String cidr, int expectedLength) throws Exception {
+        String[] parts = cidr.split("/");
+        assertEquals(expectedLength, Integer.parseInt(parts[1]), cidr);
+        return Arrays.copyOf(InetAddress.getByName(parts[0]).getAddress(), 16);
     }
 }

@@ -20,12 +20,7 @@ import dev.berth.it.fixture.HttpReply;
 import dev.berth.it.fixture.LinkState;
 import dev.berth.it.fixture.Testbed;
 import dev.berth.it.fixture.TestbedExtension;
-import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -113,14 +108,14 @@ class UserNetworksIT {
     @Test
     void ipv6WithoutSubnetTakesConsecutiveSlash64sOfTheEngineUla(Testbed bed) throws Exception {
         bed.daemon().start();
-        byte[] ula48 = ula48(bed);
+        byte[] ula48 = Bridges.ula48(bed);
         String idA = create(bed.docker(), "--ipv6", "v6a");
         String idB = create(bed.docker(), "--ipv6", "v6b");
         String a = subnet(inspect(bed.docker(), "v6a"), false).orElseThrow();
         String b = subnet(inspect(bed.docker(), "v6b"), false).orElseThrow();
         assertTrue(a.matches("fd[0-9a-f]{2}:[0-9a-f]{1,4}:[0-9a-f]{1,4}::/64"), a);
-        assertArrayEquals(withSubnetId(ula48, 0), prefixBytes(a, 64), () -> a + " is not the first /64 of the ULA");
-        assertArrayEquals(withSubnetId(ula48, 1), prefixBytes(b, 64), () -> b + " is not the second /64 of the ULA");
+        assertArrayEquals(Bridges.withSubnetId(ula48, 0), Bridges.prefixBytes(a, 64), () -> a + " is not the first /64 of the ULA");
+        assertArrayEquals(Bridges.withSubnetId(ula48, 1), Bridges.prefixBytes(b, 64), () -> b + " is not the second /64 of the ULA");
         assertTrue(link(bed.host(), device(idA)).addresses(false).contains(a.replace("::/64", "::1/64")));
         assertTrue(link(bed.host(), device(idB)).addresses(false).contains(b.replace("::/64", "::1/64")));
 
@@ -128,7 +123,7 @@ class UserNetworksIT {
         LinkState v6only = link(bed.host(), device(idC));
         assertEquals(List.of(), v6only.addresses(true), v6only::toString);
         String c = subnet(inspect(bed.docker(), "v6only"), false).orElseThrow();
-        assertArrayEquals(withSubnetId(ula48, 2), prefixBytes(c, 64), c);
+        assertArrayEquals(Bridges.withSubnetId(ula48, 2), Bridges.prefixBytes(c, 64), c);
         assertTrue(v6only.addresses(false).contains(c.replace("::/64", "::1/64")), v6only::toString);
         assertTrue(subnet(inspect(bed.docker(), "v6only"), true).isEmpty());
     }
@@ -234,28 +229,5 @@ class UserNetworksIT {
         List<JsonNode> out = new ArrayList<>();
         array.forEach(out::add);
         return out;
-    }
-
-    /** The /48 Docker derives from {@code <data-root>/engine-id}: fd + low 40 bits of sha256's first 8 bytes. */
-    private static byte[] ula48(Testbed bed) throws Exception {
-        String engineId = Files.readString(bed.dir().resolve("data/engine-id"), StandardCharsets.UTF_8).trim();
-        byte[] hash = MessageDigest.getInstance("SHA-256").digest(engineId.getBytes(StandardCharsets.UTF_8));
-        byte[] prefix = new byte[16];
-        prefix[0] = (byte) 0xfd;
-        System.arraycopy(hash, 3, prefix, 1, 5);
-        return prefix;
-    }
-
-    private static byte[] withSubnetId(byte[] ula48, int subnetId) {
-        byte[] out = ula48.clone();
-        out[6] = (byte) (subnetId >> 8);
-        out[7] = (byte) subnetId;
-        return out;
-    }
-
-    private static byte[] prefixBytes(String cidr, int expectedLength) throws Exception {
-        String[] parts = cidr.split("/");
-        assertEquals(expectedLength, Integer.parseInt(parts[1]), cidr);
-        return Arrays.copyOf(InetAddress.getByName(parts[0]).getAddress(), 16);
     }
 }

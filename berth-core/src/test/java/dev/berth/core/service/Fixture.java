@@ -43,11 +43,16 @@ public final class Fixture {
     }
 
     public Fixture(List<PoolSpec> pools) {
+        this(pools, BRIDGE);
+    }
+
+    /** Started with these default bridge settings. */
+    public Fixture(List<PoolSpec> pools, DefaultBridgeSettings bridgeSettings) {
         HostPrefixes host = () -> List.copyOf(hostReserved);
         state = new ServiceState(new ServiceDependencies(store,
                 List.of(bridge, new RecordingDriver("host"), new RecordingDriver("null")), firewall, host, events, clock,
                 new SplittableRandom(7)));
-        service = new NetworkService(state, new NetworkSettings(ENGINE_ID, pools, BRIDGE));
+        service = new NetworkService(state, new NetworkSettings(ENGINE_ID, pools, bridgeSettings));
         service.start();
         sandboxes = new SandboxService(state, service, runtime);
         sandboxes.start();

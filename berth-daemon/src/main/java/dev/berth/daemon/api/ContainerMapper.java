@@ -155,7 +155,7 @@ final class ContainerMapper {
             return "";
         }
         return network.ipam().pools().stream().filter(p -> p.isIpv4() == v4).findFirst()
-                .flatMap(IpamPool::gateway).map(IpAddresses::format).orElse("");
+                .flatMap(IpamPool::router).map(IpAddresses::format).orElse("");
     }
 
     private static String address(IpPrefix prefix) {

@@ -5,14 +5,20 @@ import dev.berth.core.errors.InvalidParameterException;
 import dev.berth.core.ipam.PoolSpec;
 import dev.berth.core.model.IpAddresses;
 import dev.berth.core.model.IpPrefix;
+import dev.berth.core.service.network.BridgeIpam;
 import dev.berth.core.service.network.DefaultBridgeSettings;
 import dev.berth.daemon.api.SocketGroup;
+import java.math.BigInteger;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Builds the {@link DaemonConfig} from command-line flags and daemon.json, with dockerd's rules:
@@ -21,7 +27,8 @@ import java.util.Set;
  */
 public final class ConfigLoader {
     static final Set<String> KNOWN = Set.of("hosts", "data-root", "exec-root", "debug", "log-level", "log-format",
-            "bip", "mtu", "icc", "ip-masq", "ip", "default-address-pools", "dns", "group");
+            "bip", "mtu", "icc", "ip-masq", "ip", "default-address-pools", "dns", "group", "ipv6", "bip6",
+            "fixed-cidr", "fixed-cidr-v6", "default-gateway", "default-gateway-v6");
     private static final Set<String> LEVELS = Set.of("debug", "info", "warn", "error", "fatal");
 
     private final Map<String, ConfigFile.Entry> file;
@@ -160,24 +167,25 @@ public final class ConfigLoader {
     }
 
     /**
-     * The default bridge: {@code bip} if given; else, as in Docker, the first subnet of the first
-     * configured IPv4 pool; else 172.17.0.1/16.
+     * The default bridge. IPv4: {@code bip} and {@code fixed-cidr} as given; with neither, as in
+     * Docker, the first subnet of the first configured IPv4 pool, else 172.17.0.1/16. IPv6 (only with
+     * {@code ipv6}): {@code bip6} and {@code fixed-cidr-v6}, else a subnet from the pools at start.
+     * Every given value is checked, also the IPv6 ones while {@code ipv6} is off (they are then
+     * unused, with a warning), as dockerd checks {@code fixed-cidr-v6}.
      */
     private DefaultBridgeSettings bridge(Map<String, JsonNode> values, List<PoolSpec> pools) {
         DefaultBridgeSettings d = DaemonConfig.defaultBridge();
-        IpPrefix bip = pools.stream().filter(PoolSpec::isIpv4).findFirst()
-                .map(p -> new IpPrefix(p.base().addressAt(java.math.BigInteger.ONE), p.size()))
-                .orElse(d.bip());
-        if (values.containsKey("bip")) {
-            try {
-                bip = IpPrefix.parse(text(values, "bip", ""));
-            } catch (InvalidParameterException e) {
-                throw problem("bip", e.getMessage());
-            }
-            if (!bip.isIpv4() || bip.length() > 30 || bip.length() < 1 || !bip.hasHostBits()) {
-                throw problem("bip", "bip must be an IPv4 address with a prefix length from 1 to 30 naming the "
-                        + "bridge's own address, e.g. 172.17.0.1/16; got " + bip);
-            }
+        IpPrefix defaultBip = pools.stream().filter(PoolSpec::isIpv4).findFirst()
+                .map(p -> new IpPrefix(p.base().addressAt(BigInteger.ONE), p.size()))
+                .orElseGet(() -> d.ipv4().bip().orElseThrow());
+        BridgeIpam ipv4 = bridgeFamily(values, false, Optional.of(defaultBip));
+        BridgeIpam ipv6 = bridgeFamily(values, true, Optional.empty());
+        boolean ipv6On = bool(values, "ipv6", false);
+        List<String> unused = Arrays.stream(BridgeIpam.Setting.values()).map(setting -> setting.option(true))
+                .filter(values::containsKey).toList();
+        if (!ipv6On && !unused.isEmpty()) {
+            warnings.add(String.join(", ", unused) + " " + (unused.size() == 1 ? "has" : "have")
+                    + " no effect: IPv6 is not enabled on the default bridge (set \"ipv6\": true)");
         }
         long mtu = number(values, "mtu", d.mtu());
         if (mtu < 68 || mtu > 65535) {
@@ -189,8 +197,40 @@ public final class ConfigLoader {
         } catch (InvalidParameterException e) {
             throw problem("ip", "ip must be an IP address; got \"" + ip + "\"");
         }
-        return new DefaultBridgeSettings(bip, (int) mtu, bool(values, "icc", d.icc()),
-                bool(values, "ip-masq", d.ipMasquerade()), ip);
+        return new DefaultBridgeSettings(ipv4, ipv6On ? Optional.of(ipv6) : Optional.empty(), (int) mtu,
+                bool(values, "icc", d.icc()), bool(values, "ip-masq", d.ipMasquerade()), ip);
+    }
+
+    /**
+     * One family's {@code bip}, {@code fixed-cidr} and {@code default-gateway} (IPv6: {@code bip6},
+     * {@code fixed-cidr-v6}, {@code default-gateway-v6}), checked alone and together; a problem
+     * names the option it is about. {@code defaultBip} stands in when neither bip nor fixed-cidr is given.
+     */
+    private BridgeIpam bridgeFamily(Map<String, JsonNode> values, boolean v6, Optional<IpPrefix> defaultBip) {
+        Optional<IpPrefix> bip = parsed(values, BridgeIpam.Setting.BIP.option(v6), IpPrefix::parse);
+        Optional<IpPrefix> range = parsed(values, BridgeIpam.Setting.FIXED_CIDR.option(v6), IpPrefix::parse);
+        Optional<InetAddress> router = parsed(values, BridgeIpam.Setting.DEFAULT_GATEWAY.option(v6), IpAddresses::parse);
+        if (bip.isEmpty() && range.isEmpty()) {
+            bip = defaultBip;
+        }
+        BridgeIpam ipam = new BridgeIpam(bip, range, router);
+        ipam.problem(v6).ifPresent(p -> {
+            throw problem(p.setting().option(v6), p.message());
+        });
+        return ipam;
+    }
+
+    /** The option's text through {@code parser} ({@code IpPrefix::parse}, ...), if the option is given. */
+    private <T> Optional<T> parsed(Map<String, JsonNode> values, String key, Function<String, T> parser) {
+        if (!values.containsKey(key)) {
+            return Optional.empty();
+        }
+        String text = text(values, key, "");
+        try {
+            return Optional.of(parser.apply(text));
+        } catch (InvalidParameterException e) {
+            throw problem(key, "invalid " + key + ": " + e.getMessage());
+        }
     }
 
     private String text(Map<String, JsonNode> values, String key, String fallback) {

@@ -40,6 +40,7 @@ public record DaemonConfig(String host, String group, Path dataRoot, Path execRo
         }
     }
 
+    /** Docker's default bridge: 172.17.0.1/16, no IPv6, MTU 1500, ICC and masquerade on. */
     public static DefaultBridgeSettings defaultBridge() {
         return new DefaultBridgeSettings(IpPrefix.parse(PredefinedNetworks.DEFAULT_BRIDGE_CIDR),
                 PredefinedNetworks.DEFAULT_MTU, true, true, "0.0.0.0");

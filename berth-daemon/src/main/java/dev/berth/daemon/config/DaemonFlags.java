@@ -31,22 +31,28 @@ public record DaemonFlags(Map<String, JsonNode> options, Optional<Path> configFi
             Berth: Docker-compatible container networking daemon
 
             Options:
-                  --bip string            Default bridge address with prefix length (default 172.17.0.1/16)
-                  --config-file string    Daemon configuration file (default "/etc/berth/daemon.json")
-                  --data-root string      Root directory of persistent state (default "/var/lib/berth")
-              -D, --debug                 Enable debug logging
-                  --exec-root string      Root directory of runtime state (default "/run/berth")
-              -G, --group string          Group for the unix socket (default "docker")
-              -H, --host string           Daemon socket to listen on (default "unix:///run/berth/berth.sock")
-                  --icc                   Allow traffic between sandboxes on the default bridge (default true)
-                  --ip string             Default host IP for published ports (default 0.0.0.0)
-                  --ip-masq               Masquerade traffic leaving the default bridge (default true)
-              -l, --log-level string      debug, info, warn, error or fatal (default "info")
-                  --log-format string     text or json (default "text")
-                  --mtu int               MTU of the default bridge (default 1500)
-                  --validate              Validate the configuration and exit
-              -v, --version               Print version information and exit
-              -h, --help                  Print usage
+                  --bip string                Default bridge address with prefix length (default 172.17.0.1/16)
+                  --bip6 string               Default bridge IPv6 address with prefix length (with --ipv6)
+                  --config-file string        Daemon configuration file (default "/etc/berth/daemon.json")
+                  --data-root string          Root directory of persistent state (default "/var/lib/berth")
+              -D, --debug                     Enable debug logging
+                  --default-gateway ip        Default gateway IPv4 address for the default bridge network
+                  --default-gateway-v6 ip     Default gateway IPv6 address for the default bridge network
+                  --exec-root string          Root directory of runtime state (default "/run/berth")
+                  --fixed-cidr string         IPv4 subnet for the default bridge network
+                  --fixed-cidr-v6 string      IPv6 subnet for the default bridge network
+              -G, --group string              Group for the unix socket (default "docker")
+              -H, --host string               Daemon socket to listen on (default "unix:///run/berth/berth.sock")
+                  --icc                       Allow traffic between sandboxes on the default bridge (default true)
+                  --ip string                 Default host IP for published ports (default 0.0.0.0)
+                  --ip-masq                   Masquerade traffic leaving the default bridge (default true)
+                  --ipv6                      Enable IPv6 networking for the default bridge network
+              -l, --log-level string          debug, info, warn, error or fatal (default "info")
+                  --log-format string         text or json (default "text")
+                  --mtu int                   MTU of the default bridge (default 1500)
+                  --validate                  Validate the configuration and exit
+              -v, --version                   Print version information and exit
+              -h, --help                      Print usage
             """;
 
     private static final Map<String, String> VALUED = Map.ofEntries(
@@ -54,9 +60,11 @@ public record DaemonFlags(Map<String, JsonNode> options, Optional<Path> configFi
             Map.entry("--exec-root", "exec-root"), Map.entry("-l", "log-level"), Map.entry("--log-level", "log-level"),
             Map.entry("--log-format", "log-format"), Map.entry("--bip", "bip"), Map.entry("--mtu", "mtu"),
             Map.entry("--ip", "ip"), Map.entry("--config-file", "config-file"), Map.entry("-G", "group"),
-            Map.entry("--group", "group"));
+            Map.entry("--group", "group"), Map.entry("--bip6", "bip6"), Map.entry("--fixed-cidr", "fixed-cidr"),
+            Map.entry("--fixed-cidr-v6", "fixed-cidr-v6"), Map.entry("--default-gateway", "default-gateway"),
+            Map.entry("--default-gateway-v6", "default-gateway-v6"));
     private static final Map<String, String> BOOLEAN = Map.of("-D", "debug", "--debug", "debug", "--icc", "icc",
-            "--ip-masq", "ip-masq");
+            "--ip-masq", "ip-masq", "--ipv6", "ipv6");
 
     public static DaemonFlags parse(List<String> args) {
         Map<String, JsonNode> options = new LinkedHashMap<>();

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.berth.core.model.IpAddresses;
+import dev.berth.core.service.network.BridgeIpam;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +37,7 @@ class ConfigLoaderTest {
         assertEquals("unix:///run/berth/berth.sock", c.host());
         assertEquals(Path.of("/var/lib/berth"), c.dataRoot());
         assertEquals(Path.of("/run/berth"), c.execRoot());
-        assertEquals("172.17.0.1/16", c.bridge().bip().toString());
+        assertEquals("172.17.0.1/16", c.bridge().ipv4().bip().orElseThrow().toString());
         assertEquals(1500, c.bridge().mtu());
     }
 
@@ -43,7 +45,7 @@ class ConfigLoaderTest {
     void fileAndFlagsCombine() throws IOException {
         DaemonConfig c = load("{\n  \"bip\": \"10.55.0.1/24\",\n  \"mtu\": 1400,\n  \"log-driver\": \"json-file\"\n}",
                 "-H", "unix:///tmp/x.sock", "--data-root=/tmp/d", "--log-format", "json", "-D");
-        assertEquals("10.55.0.1/24", c.bridge().bip().toString());
+        assertEquals("10.55.0.1/24", c.bridge().ipv4().bip().orElseThrow().toString());
         assertEquals(1400, c.bridge().mtu());
         assertEquals(Path.of("/tmp/x.sock"), c.socketPath());
         assertEquals(Path.of("/tmp/d"), c.dataRoot());
@@ -104,10 +106,86 @@ class ConfigLoaderTest {
         DaemonConfig c = load("{\"default-address-pools\": [{\"base\": \"175.30.0.0/16\", \"size\": 24},"
                 + " {\"base\": \"fd12:3456::/48\", \"size\": 64}]}");
         assertEquals(2, c.addressPools().size());
-        assertEquals("175.30.0.1/24", c.bridge().bip().toString());
+        assertEquals("175.30.0.1/24", c.bridge().ipv4().bip().orElseThrow().toString());
         assertTrue(error("{\n\"default-address-pools\": [{\"base\": \"10.0.0.1/16\", \"size\": 24}]}")
                 .contains("line 2: invalid base pool 10.0.0.1/16"));
         assertTrue(error("{\"default-address-pools\": [{\"base\": \"10.0.0.0/16\"}]}")
                 .contains("must be {\"base\": CIDR, \"size\": N}"));
+    }
+
+    @Test
+    void defaultBridgeIpv6KeysFromFileOrFlags() throws IOException {
+        DaemonConfig off = load("{}");
+        assertTrue(off.bridge().ipv6().isEmpty());
+        assertEquals("172.17.0.1/16", off.bridge().ipv4().bip().orElseThrow().toString());
+
+        DaemonConfig auto = load("{\"ipv6\": true}");
+        assertEquals(java.util.Optional.of(BridgeIpam.automatic()), auto.bridge().ipv6());
+
+        DaemonConfig file = load("{\"ipv6\": true, \"fixed-cidr-v6\": \"2001:db8:1::/80\", \"bip6\": \"2001:db8:1::1/64\","
+                + " \"default-gateway-v6\": \"2001:db8:1::fe\", \"fixed-cidr\": \"172.17.5.0/24\","
+                + " \"default-gateway\": \"172.17.5.254\"}");
+        BridgeIpam v6 = file.bridge().ipv6().orElseThrow();
+        assertEquals("2001:db8:1::1/64", v6.bip().orElseThrow().toString());
+        assertEquals("2001:db8:1::/80", v6.fixedCidr().orElseThrow().toString());
+        assertEquals("2001:db8:1::fe", IpAddresses.format(v6.defaultGateway().orElseThrow()));
+        BridgeIpam v4 = file.bridge().ipv4();
+        assertTrue(v4.bip().isEmpty(), "fixed-cidr without bip is the subnet, as on a fresh Docker host");
+        assertEquals("172.17.5.0/24", v4.subnet().orElseThrow().toString());
+        assertEquals("172.17.5.254", v4.defaultGateway().orElseThrow().getHostAddress());
+
+        DaemonConfig flags = load("{}", "--ipv6", "--fixed-cidr-v6", "fd00:1::/64", "--fixed-cidr=10.20.0.0/24",
+                "--default-gateway", "10.20.0.254", "--bip6=fd00:1::1/64", "--default-gateway-v6", "fd00:1::fe");
+        assertEquals("fd00:1::/64", flags.bridge().ipv6().orElseThrow().fixedCidr().orElseThrow().toString());
+        assertTrue(flags.bridge().ipv4().bip().isEmpty(), "fixed-cidr alone is the subnet");
+        assertEquals("10.20.0.0/24", flags.bridge().ipv4().subnet().orElseThrow().toString());
+        assertTrue(load("{}", "--ipv6=false").bridge().ipv6().isEmpty());
+    }
+
+    @Test
+    void badDefaultBridgeValuesNameTheirOptionAndLine() {
+        assertEquals("invalid configuration file " + dir.resolve("daemon.json") + ": line 3: invalid fixed-cidr-v6: "
+                + "multicast subnet 'ff02::/64' is not allowed",
+                error("{\n  \"ipv6\": true,\n  \"fixed-cidr-v6\": \"ff02::/64\"\n}"));
+        assertEquals("invalid flag --fixed-cidr-v6: invalid fixed-cidr-v6: '10.0.0.0/8' is not a valid IPv6 subnet",
+                error("{}", "--ipv6", "--fixed-cidr-v6", "10.0.0.0/8"));
+        assertEquals("invalid flag --fixed-cidr-v6: invalid fixed-cidr-v6: 'fe80::/80' clashes with the Link-Local "
+                + "prefix 'fe80::/64'", error("{}", "--fixed-cidr-v6", "fe80::/80"));
+        assertTrue(error("{\"fixed-cidr-v6\": \"nonsense\"}")
+                .endsWith("line 1: invalid fixed-cidr-v6: invalid CIDR address: nonsense"));
+        assertTrue(error("{\"ipv6\": \"yes\"}").contains("ipv6 must be true or false"));
+        assertTrue(error("{\n\"ipv6\": true,\n\"bip6\": \"fd00:1::1/64\",\n\"fixed-cidr-v6\": \"fd00:2::/64\"}")
+                .endsWith("line 4: fixed-cidr-v6=fd00:2::/64 is outside the subnet fd00:1::/64 of bip6 fd00:1::1/64: "
+                        + "the allocatable range must lie inside the subnet"));
+        assertTrue(error("{\n\"bip6\": \"fd00:1::1/64\",\n\"default-gateway-v6\": \"fd00:9::1\"}")
+                .endsWith("line 3: default gateway ip must be part of the network: default-gateway-v6 fd00:9::1 is "
+                        + "outside fd00:1::/64"));
+        assertEquals("invalid flag --default-gateway: default gateway ip must be part of the network: default-gateway "
+                + "10.9.9.9 is outside 172.17.0.0/16", error("{}", "--default-gateway", "10.9.9.9"));
+        assertEquals("invalid flag --default-gateway: invalid default-gateway: invalid IP address: x",
+                error("{}", "--default-gateway", "x"));
+        assertEquals("invalid flag --bip6: bip6 fd00::1/127 leaves no address for sandboxes",
+                error("{}", "--ipv6", "--bip6", "fd00::1/127"));
+        assertTrue(error("{\"fixed-cidr\": \"10.0.0.1/32\"}").endsWith("fixed-cidr 10.0.0.1/32 leaves no address for sandboxes"));
+        assertTrue(error("{\"bip6\": \"\"}").contains("bip6 must be a non-empty string"));
+        assertTrue(error("{\"ipv6\": true}", "--ipv6").contains("both as a flag and in the configuration file: ipv6"));
+    }
+
+    @Test
+    void ipv6ValuesWithoutIpv6AreCheckedAndUnusedWithAWarning() throws IOException {
+        Path file = dir.resolve("daemon.json");
+        Files.writeString(file, "{\"fixed-cidr-v6\": \"fd00:1::/64\", \"bip6\": \"fd00:1::1/64\"}");
+        ConfigLoader.Loaded loaded = ConfigLoader.load(DaemonFlags.parse(List.of("--config-file", file.toString())));
+        assertTrue(loaded.config().bridge().ipv6().isEmpty());
+        assertEquals(List.of("bip6, fixed-cidr-v6 have no effect: IPv6 is not enabled on the default bridge "
+                + "(set \"ipv6\": true)"), loaded.warnings());
+    }
+
+    @Test
+    void helpListsTheDefaultBridgeOptions() {
+        for (String flag : List.of("--ipv6", "--bip6 string", "--fixed-cidr string", "--fixed-cidr-v6 string",
+                "--default-gateway ip", "--default-gateway-v6 ip")) {
+            assertTrue(DaemonFlags.USAGE.contains("      " + flag + " "), flag);
+        }
     }
 }

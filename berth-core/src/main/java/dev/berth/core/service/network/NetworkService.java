@@ -5,6 +5,7 @@ import dev.berth.core.errors.ConflictException;
 import dev.berth.core.errors.ForbiddenException;
 import dev.berth.core.errors.InvalidParameterException;
 import dev.berth.core.errors.NotFoundException;
+import dev.berth.core.model.IpPrefix;
 import dev.berth.core.model.Network;
 import dev.berth.core.model.NetworkId;
 import dev.berth.core.model.Sandbox;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
 
@@ -72,14 +74,18 @@ public final class NetworkService {
 
     /**
      * Loads stored networks, then makes the predefined ones match the configuration, keeping their
-     * ids, and ensures every network's kernel objects. Safe to run at every start-up.
+     * ids, and ensures every network's kernel objects. Safe to run at every start-up. A default
+     * bridge setting that cannot be used (a {@code default-gateway-v6} outside the automatic IPv6
+     * subnet) fails here, before anything is stored or touched.
      */
     public void start(DefaultBridgeSettings bridge) {
         state.update(() -> {
             Map<NetworkId, Network> loaded = new LinkedHashMap<>();
             store.networks().forEach(n -> loaded.put(n.id(), n));
             state.networks(loaded);
-            for (Network wanted : PredefinedPlan.networks(bridge, clock.instant(), random)) {
+            Supplier<IpPrefix> automaticIpv6 = () -> PredefinedPlan.automaticIpv6Subnet(settings.ipv6Pools(),
+                    List.copyOf(loaded.values()), state.dependencies().hostPrefixes().reserved());
+            for (Network wanted : PredefinedPlan.networks(bridge, automaticIpv6, clock.instant(), random)) {
                 Network merged = byName(wanted.name())
                         .map(old -> PredefinedPlan.keepIdentity(wanted, old))
                         .orElse(wanted);

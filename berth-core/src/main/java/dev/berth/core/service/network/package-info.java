@@ -4,7 +4,9 @@
  * filters, look-up by id, name or id prefix, create, remove, prune. {@code NetworkPlanner} turns a
  * request into the final network without side effects (IPAM through {@code IpamPlanner}, bridge
  * options parsed once into the model's {@code BridgeOptions}); only then are the store and the driver touched, with
- * rollback on failure.
+ * rollback on failure. The built-in networks are re-planned at every start by {@code PredefinedPlan}; the
+ * default bridge's addressing per family is a {@link dev.berth.core.service.network.BridgeIpam} (dockerd's
+ * {@code bip(6)}, {@code fixed-cidr(-v6)}, {@code default-gateway(-v6)}), checked when the configuration is loaded.
  *
  * <pre>{@code
  * NetworkService networks = new NetworkService(state, new NetworkSettings(engineId, pools, bridge));

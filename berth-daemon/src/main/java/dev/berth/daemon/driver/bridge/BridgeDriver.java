@@ -18,7 +18,6 @@ import dev.berth.kernel.netlink.BridgeSpec;
 import dev.berth.kernel.netlink.Link;
 import dev.berth.kernel.netlink.Rtnl;
 import dev.berth.kernel.sysctl.Sysctls;
-import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.Collection;
@@ -222,15 +221,14 @@ public final class BridgeDriver implements NetworkDriver, AutoCloseable {
 
     /**
      * Each pool's gateway on the bridge. With {@code exclusive} (a bridge of Berth's, or docker0),
-     * other global addresses of a managed family are removed; a user's bridge keeps the addresses
-     * it had.
+     * every other global address is removed, also of a family the network no longer has (docker0
+     * after {@code ipv6} was turned off); a user's bridge keeps the addresses it had.
      */
     private void convergeAddresses(int index, List<IpamPool> pools, boolean exclusive) {
         List<Address> present = netlink.addresses(index);
         for (Address a : exclusive ? present : List.<Address>of()) {
-            boolean managedFamily = pools.stream().anyMatch(p -> sameFamily(p.subnet().address(), a.address()));
             boolean wanted = pools.stream().anyMatch(p -> isGateway(p, a));
-            if (managedFamily && a.scope() == RT_SCOPE_UNIVERSE && !wanted) {
+            if (a.scope() == RT_SCOPE_UNIVERSE && !wanted) {
                 netlink.deleteAddress(index, a.address(), a.prefixLength());
             }
         }
@@ -246,10 +244,6 @@ public final class BridgeDriver implements NetworkDriver, AutoCloseable {
     private static boolean isGateway(IpamPool pool, Address a) {
         return pool.gateway().map(g -> g.equals(a.address())).orElse(false)
                 && pool.subnet().length() == a.prefixLength();
-    }
-
-    private static boolean sameFamily(InetAddress a, InetAddress b) {
-        return (a instanceof Inet4Address) == (b instanceof Inet4Address);
     }
 
     /**

@@ -199,10 +199,13 @@ final class EndpointLinks implements AutoCloseable {
         sandbox.setName(peer.index(), DeviceNames.RETIRED_PEER_PREFIX + e.hostIfName().substring(DeviceNames.VETH_PREFIX.length()));
     }
 
-    /** Replaces the sandbox's default route of a family by one via the network's gateway, or removes it. */
+    /**
+     * Replaces the sandbox's default route of a family by one via the network's router (its gateway,
+     * or the pool's {@code DefaultGatewayIPv4/6}), or removes it.
+     */
     synchronized void defaultRoute(EndpointJoin join, boolean v6, boolean on) {
         Optional<InetAddress> gateway = join.network().ipam().pools().stream()
-                .filter(p -> p.isIpv4() != v6).findFirst().flatMap(IpamPool::gateway);
+                .filter(p -> p.isIpv4() != v6).findFirst().flatMap(IpamPool::router);
         if (gateway.isEmpty()) {
             return;
         }

@@ -11,6 +11,7 @@ import dev.berth.core.model.DeviceNames;
 import dev.berth.core.model.Endpoint;
 import dev.berth.core.model.EndpointId;
 import dev.berth.core.model.IpPrefix;
+import dev.berth.core.model.IpamPool;
 import dev.berth.core.model.Network;
 import dev.berth.core.model.NetworkId;
 import dev.berth.core.model.Sandbox;
@@ -191,6 +192,23 @@ class EndpointLinksTest {
         assertTrue(sandboxSide.routes(RtNetlink.AF_INET).isEmpty());
         links.defaultRoute(j, true, true); // no IPv6 pool: nothing to do
         assertTrue(sandboxSide.routes(RtNetlink.AF_INET6).isEmpty());
+    }
+
+    @Test
+    void aDefaultGatewayAuxiliaryAddressCarriesTheDefaultRouteInsteadOfTheBridge() {
+        EndpointJoin plain = join("veth0a1b2c3", "eth0", "198.51.100.2/24");
+        IpamPool routed = new IpamPool(IpPrefix.parse("198.51.100.0/24"), java.util.Optional.empty(),
+                java.util.Optional.of(address("198.51.100.1")),
+                Map.of(IpamPool.DEFAULT_GATEWAY_IPV4, address("198.51.100.254")), false);
+        Network n = plain.network();
+        EndpointJoin j = new EndpointJoin(new Network(n.id(), n.name(), n.driver(), n.created(), n.scope(),
+                new Network.Ipam(Network.Ipam.DEFAULT_DRIVER, null, List.of(routed)), n.flags(), n.options(),
+                n.labels()), plain.sandbox(), plain.endpoint());
+        links.join(j);
+        int peer = sandboxSide.byName("eth0").orElseThrow().index();
+        links.defaultRoute(j, false, true);
+        assertEquals(List.of("198.51.100.254 #" + peer), sandboxSide.routes(RtNetlink.AF_INET).stream()
+                .map(r -> r.gateway().getHostAddress() + " #" + r.outIndex()).toList());
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.berth.core.service.event;
 import dev.berth.core.model.Endpoint;
 import dev.berth.core.model.Network;
 import dev.berth.core.model.Sandbox;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -51,6 +52,32 @@ public sealed interface Change {
 
     /** An endpoint joined a sandbox to a network ({@code network connect}). */
     record EndpointAttached(Network network, Sandbox sandbox, Endpoint endpoint) implements Change {
+    }
+
+    /**
+     * An endpoint got other addresses in place: a reload changed its network's addressing (IPv6 on
+     * or off, another {@code fixed-cidr-v6}). No {@code /events} event, as Docker has none; the DNS
+     * table and a running process's {@code /etc/hosts} follow it.
+     *
+     * @param network  the network as it is now
+     * @param before   the endpoint as it was
+     * @param endpoint the endpoint as it is now (same id, interface and MAC)
+     */
+    record EndpointReaddressed(Network network, Sandbox sandbox, Endpoint before, Endpoint endpoint)
+            implements Change {
+    }
+
+    /**
+     * The daemon applied a reloaded configuration ({@code daemon reload}, as dockerd emits it).
+     *
+     * @param engineId   the engine's id, the event's actor
+     * @param attributes the reloadable options with the values now in force, and {@code name}
+     */
+    record DaemonReloaded(String engineId, Map<String, String> attributes) implements Change {
+        public DaemonReloaded {
+            Objects.requireNonNull(engineId, "engineId");
+            attributes = Map.copyOf(attributes);
+        }
     }
 
     /** An endpoint left ({@code network disconnect}); the sandbox may be on its way out. */

@@ -4,6 +4,7 @@ import dev.berth.core.model.Network;
 import dev.berth.core.model.Sandbox;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /** The {@code /events} record of each {@link Change}: type, action, actor and attributes as moby words them. */
@@ -14,9 +15,9 @@ public final class ChangeEvents {
     private ChangeEvents() {
     }
 
-    /** The event of one change at {@code timeNano}. */
-    public static Event of(Change change, long timeNano) {
-        return switch (change) {
+    /** The event of one change at {@code timeNano}; empty for a change Docker reports no event for. */
+    public static Optional<Event> of(Change change, long timeNano) {
+        return Optional.ofNullable(switch (change) {
             case Change.NetworkCreated c -> network(Event.Action.CREATE, c.network(), Map.of(), timeNano);
             case Change.NetworkRemoved c -> network(Event.Action.DESTROY, c.network(), Map.of(), timeNano);
             case Change.NetworksPruned c ->
@@ -31,7 +32,10 @@ public final class ChangeEvents {
             case Change.ProcessStarted c -> container(Event.Action.START, c.sandbox(), Map.of(), timeNano);
             case Change.ProcessDied c -> container(Event.Action.DIE, c.sandbox(),
                     Map.of("exitCode", Integer.toString(c.exitCode())), timeNano);
-        };
+            case Change.EndpointReaddressed c -> null;
+            case Change.DaemonReloaded c ->
+                    new Event(Event.Type.DAEMON, Event.Action.RELOAD, c.engineId(), c.attributes(), timeNano);
+        });
     }
 
     private static Event network(Event.Action action, Network network, Map<String, String> extra, long timeNano) {

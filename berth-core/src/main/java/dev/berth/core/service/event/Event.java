@@ -7,7 +7,7 @@ import java.util.Objects;
 /**
  * Something that happened, as {@code GET /events} reports it.
  *
- * @param type       the kind of object ({@code network}, {@code container})
+ * @param type       the kind of object ({@code network}, {@code container}, {@code daemon})
  * @param action     what happened to it ({@code create}, {@code destroy}, {@code prune}, {@code connect}, ...)
  * @param actorId    the object's id ({@code ""} for {@code prune})
  * @param attributes e.g. {@code name} and {@code type} (the driver) for network events
@@ -16,7 +16,7 @@ import java.util.Objects;
 public record Event(Type type, Action action, String actorId, Map<String, String> attributes, long timeNano) {
     /** The object types Berth reports; {@link #wire()} is the {@code Type} of the Engine API. */
     public enum Type {
-        NETWORK, CONTAINER;
+        NETWORK, CONTAINER, DAEMON;
 
         public String wire() {
             return name().toLowerCase(Locale.ROOT);
@@ -25,7 +25,7 @@ public record Event(Type type, Action action, String actorId, Map<String, String
 
     /** The actions Berth reports; {@link #wire()} is the {@code Action} of the Engine API. */
     public enum Action {
-        CREATE, DESTROY, PRUNE, CONNECT, DISCONNECT, RECONCILE, START, DIE;
+        CREATE, DESTROY, PRUNE, CONNECT, DISCONNECT, RECONCILE, START, DIE, RELOAD;
 
         public String wire() {
             return name().toLowerCase(Locale.ROOT);

@@ -57,7 +57,7 @@ public final class ServiceState {
         this.drivers = Collections.unmodifiableMap(byName);
         EventLog events = dependencies.events();
         Clock clock = dependencies.clock();
-        changes.onChange(c -> events.publish(ChangeEvents.of(c, FilterTime.toNanos(clock.instant()))));
+        changes.onChange(c -> ChangeEvents.of(c, FilterTime.toNanos(clock.instant())).ifPresent(events::publish));
     }
 
     /**

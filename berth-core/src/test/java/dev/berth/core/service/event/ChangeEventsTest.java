@@ -28,7 +28,7 @@ class ChangeEventsTest {
     }
 
     private static void same(Event expected, Change change) {
-        assertEquals(expected, ChangeEvents.of(change, 7));
+        assertEquals(Optional.of(expected), ChangeEvents.of(change, 7));
     }
 
     @Test
@@ -58,5 +58,14 @@ class ChangeEventsTest {
         same(event("container", "start", boxId, named), new Change.ProcessStarted(box));
         same(event("container", "die", boxId, Map.of("name", "c1", "image", ChangeEvents.IMAGE, "exitCode", "137")),
                 new Change.ProcessDied(box, 137));
+    }
+
+    @Test
+    void aReloadIsADaemonEventOfTheEngineAndAReaddressedEndpointIsNone() {
+        Map<String, String> attributes = Map.of("ipv6", "true", "name", "host1");
+        same(event("daemon", "reload", Fixture.ENGINE_ID, attributes), new Change.DaemonReloaded(Fixture.ENGINE_ID,
+                attributes));
+        assertEquals(Optional.empty(), ChangeEvents.of(new Change.EndpointReaddressed(net, box, joined.endpoint(),
+                joined.endpoint()), 7));
     }
 }

@@ -7,6 +7,7 @@ import dev.berth.core.model.NetworkId;
 import dev.berth.core.model.Sandbox;
 import dev.berth.core.model.SandboxCommand;
 import dev.berth.core.model.SandboxId;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -20,6 +21,12 @@ public interface StateStore extends AutoCloseable {
 
     /** Inserts the network or replaces the stored one with the same id. */
     void putNetwork(Network network);
+
+    /**
+     * Replaces a network and, in the same transaction, endpoints on it that were re-addressed for
+     * it (a reload changed its addressing): a crash never leaves endpoints outside their network.
+     */
+    void putNetwork(Network network, Collection<Endpoint> endpoints);
 
     /** Deletes the network; succeeds when it is already gone. */
     void deleteNetwork(NetworkId id);

@@ -53,6 +53,12 @@ public final class InMemoryStore implements StateStore {
     }
 
     @Override
+    public synchronized void putNetwork(Network network, java.util.Collection<Endpoint> moved) {
+        networks.put(network.id(), network);
+        moved.forEach(e -> endpoints.put(e.id(), e));
+    }
+
+    @Override
     public synchronized void deleteNetwork(NetworkId id) {
         networks.remove(id);
     }

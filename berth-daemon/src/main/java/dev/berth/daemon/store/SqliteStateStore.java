@@ -19,6 +19,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -88,6 +89,18 @@ public final class SqliteStateStore implements StateStore {
         update("store network " + network.name(),
                 "INSERT OR REPLACE INTO networks (id, name, body) VALUES (?, ?, ?)",
                 network.id().value(), network.name(), codec.encode(network));
+    }
+
+    @Override
+    public synchronized void putNetwork(Network network, Collection<Endpoint> endpoints) {
+        List<Step> steps = new ArrayList<>();
+        steps.add(new Step("INSERT OR REPLACE INTO networks (id, name, body) VALUES (?, ?, ?)",
+                network.id().value(), network.name(), codec.encode(network)));
+        for (Endpoint endpoint : endpoints) {
+            steps.add(endpointStep(endpoint));
+        }
+        transaction("store network " + network.name() + " with " + endpoints.size() + " re-addressed endpoints",
+                steps.toArray(Step[]::new));
     }
 
     @Override
@@ -163,8 +176,12 @@ public final class SqliteStateStore implements StateStore {
 
     @Override
     public synchronized void putEndpoint(Endpoint endpoint) {
-        update("store endpoint " + endpoint.id().shortId(),
-                "INSERT OR REPLACE INTO endpoints (id, sandbox, network, body) VALUES (?, ?, ?, ?)",
+        Step step = endpointStep(endpoint);
+        update("store endpoint " + endpoint.id().shortId(), step.sql(), step.args());
+    }
+
+    private Step endpointStep(Endpoint endpoint) {
+        return new Step("INSERT OR REPLACE INTO endpoints (id, sandbox, network, body) VALUES (?, ?, ?, ?)",
                 endpoint.id().value(), endpoint.sandboxId().value(), endpoint.networkId().value(),
                 sandboxCodec.encode(endpoint));
     }

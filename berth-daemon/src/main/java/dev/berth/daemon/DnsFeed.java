@@ -20,7 +20,7 @@ import java.util.logging.Logger;
 /**
  * Keeps the DNS server's name table and listeners in step with the sandboxes: the whole table
  * from {@link SandboxService#list()} at start, then one endpoint per {@link Change.EndpointAttached}
- * / {@link Change.EndpointDetached} and one sandbox per {@link Change.SandboxRemoved} from the
+ * / {@link Change.EndpointDetached} / {@link Change.EndpointReaddressed} and one sandbox per {@link Change.SandboxRemoved} from the
  * services' change stream, so a change costs the same at 1000 sandboxes as at one. It subscribes
  * with {@code onChange}: called under the services' write lock, after the change, so the next query
  * sees it. Opening a sandbox's listeners costs a namespace switch plus one nft transaction in its
@@ -59,6 +59,7 @@ final class DnsFeed implements AutoCloseable {
                     table.removeSandbox(c.sandbox().id());
                     server.sync(c.sandbox().id(), null);
                 }
+                case Change.EndpointReaddressed c -> table.put(new NameTable.Entry(c.network(), c.sandbox(), c.endpoint()));
                 case Change.NetworkReconciled c -> refresh();
                 default -> {
                     // a network only goes when no endpoint is left on it; processes do not change names

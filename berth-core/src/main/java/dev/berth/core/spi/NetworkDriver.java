@@ -42,8 +42,17 @@ public interface NetworkDriver {
     }
 
     /**
+     * Gives the endpoint's interface exactly the endpoint's addresses after a reload changed them in
+     * place ({@code Change.EndpointReaddressed}): IPv6 is turned on for an IPv6 address and off
+     * (its addresses and routes with it) for none. The default route is {@link #defaultRoute}'s.
+     */
+    default void readdress(EndpointJoin join) {
+    }
+
+    /**
      * Makes ({@code on}) this endpoint's network gateway the sandbox's default route of one family,
-     * replacing any other, or removes the default route via it.
+     * replacing any other, or removes the family's default routes out of the endpoint's interface
+     * (whatever router they go through: the network may have lost or moved it).
      */
     default void defaultRoute(EndpointJoin join, boolean ipv6, boolean on) {
     }

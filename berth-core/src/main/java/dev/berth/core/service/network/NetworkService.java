@@ -5,9 +5,14 @@ import dev.berth.core.errors.ConflictException;
 import dev.berth.core.errors.ForbiddenException;
 import dev.berth.core.errors.InvalidParameterException;
 import dev.berth.core.errors.NotFoundException;
+import dev.berth.core.errors.UnavailableException;
+import dev.berth.core.model.Endpoint;
+import dev.berth.core.model.EndpointId;
 import dev.berth.core.model.IpPrefix;
+import dev.berth.core.model.IpamPool;
 import dev.berth.core.model.Network;
 import dev.berth.core.model.NetworkId;
+import dev.berth.core.model.PredefinedNetworks;
 import dev.berth.core.model.Sandbox;
 import dev.berth.core.service.event.Change;
 import dev.berth.core.service.event.EventLog;
@@ -83,22 +88,107 @@ public final class NetworkService {
             Map<NetworkId, Network> loaded = new LinkedHashMap<>();
             store.networks().forEach(n -> loaded.put(n.id(), n));
             state.networks(loaded);
-            Supplier<IpPrefix> automaticIpv6 = () -> PredefinedPlan.automaticIpv6Subnet(settings.ipv6Pools(),
-                    List.copyOf(loaded.values()), state.dependencies().hostPrefixes().reserved());
-            for (Network wanted : PredefinedPlan.networks(bridge, automaticIpv6, clock.instant(), random)) {
+            attachments.load(store.sandboxes(), store.endpoints());
+            for (Network wanted : predefined(bridge)) {
                 Network merged = byName(wanted.name())
                         .map(old -> PredefinedPlan.keepIdentity(wanted, old))
                         .orElse(wanted);
-                store.putNetwork(merged);
+                List<Endpoint> moved = readdressedAtStart(merged);
+                store.putNetwork(merged, moved);
+                moved.forEach(attachments::putEndpoint);
                 loaded.put(merged.id(), merged);
             }
             state.networks(loaded);
             finishRetirements(loaded);
-            attachments.load(store.sandboxes(), store.endpoints());
             loaded.values().stream().filter(n -> !n.flags().configOnly()).forEach(addresses::addNetwork);
             attachments.endpoints().forEach(addresses::restore);
             ensureKernel();
         });
+    }
+
+    /** The predefined networks as {@code bridge} wants them, fresh (ids are carried over by the caller). */
+    private List<Network> predefined(DefaultBridgeSettings bridge) {
+        List<Network> current = List.copyOf(state.networks().values());
+        Supplier<IpPrefix> automaticIpv6 = () -> PredefinedPlan.automaticIpv6Subnet(settings.ipv6Pools(), current,
+                state.dependencies().hostPrefixes().reserved());
+        return PredefinedPlan.networks(bridge, automaticIpv6, clock.instant(), random);
+    }
+
+    /**
+     * At start, the default bridge's stored endpoints get IPv6 addresses of its IPv6 subnet as the
+     * configuration has it now, as a reload would give them ({@link #redefineDefaultBridge}): so a
+     * crash between a reload and its kernel changes, or a daemon.json changed while the daemon was
+     * down, converges to the same state. With too few addresses they keep theirs, with an error logged.
+     */
+    private List<Endpoint> readdressedAtStart(Network network) {
+        if (!network.name().equals(PredefinedNetworks.BRIDGE)) {
+            return List.of();
+        }
+        try {
+            return Readdressing.of(network, attachments.endpointsOf(network.id()));
+        } catch (UnavailableException e) {
+            LOG.log(System.Logger.Level.ERROR, "default bridge: endpoints keep their IPv6 addresses: " + e.getMessage());
+            return List.of();
+        }
+    }
+
+    /**
+     * Re-plans the default bridge for new settings while the daemon runs (a reload), keeping its id
+     * and creation time: IPAM, IPv6 flag and options as {@code bridge} wants them, and its endpoints
+     * re-addressed ({@link Readdressing}: IPv6 gained, moved into a new range, or lost). Everything
+     * is checked first (a new subnet overlapping another network's, a range too small for the
+     * endpoints, a default gateway outside the automatic subnet) and refused with nothing changed;
+     * then the network and the re-addressed endpoints are stored in one transaction, then memory
+     * (snapshot, attachments, address book). The kernel is the caller's: it runs inside the same
+     * write lock ({@code SandboxService.reconfigureDefaultBridge}).
+     */
+    public DefaultBridgeChange redefineDefaultBridge(DefaultBridgeSettings bridge) {
+        state.requireWriting();
+        Network before = byName(PredefinedNetworks.BRIDGE)
+                .orElseThrow(() -> new NotFoundException("network " + PredefinedNetworks.BRIDGE + " not found"));
+        Network wanted = predefined(bridge).stream().filter(n -> n.name().equals(before.name())).findFirst()
+                .orElseThrow();
+        Network after = PredefinedPlan.keepIdentity(wanted, before);
+        if (after.equals(before)) {
+            return new DefaultBridgeChange(before, before, List.of());
+        }
+        refuseOverlaps(before, after);
+        List<Endpoint> endpoints = attachments.endpointsOf(before.id());
+        List<Endpoint> moved = Readdressing.of(after, endpoints);
+        store.putNetwork(after, moved);
+        Map<NetworkId, Network> next = new LinkedHashMap<>(state.networks());
+        next.put(after.id(), after);
+        state.networks(next);
+        Map<EndpointId, Endpoint> old = new LinkedHashMap<>();
+        endpoints.forEach(e -> old.put(e.id(), e));
+        moved.forEach(attachments::putEndpoint);
+        addresses.removeNetwork(after.id());
+        addresses.addNetwork(after);
+        attachments.endpointsOf(after.id()).forEach(addresses::restore);
+        return new DefaultBridgeChange(before, after,
+                moved.stream().map(e -> new DefaultBridgeChange.Readdressed(old.get(e.id()), e)).toList());
+    }
+
+    /** A subnet the bridge did not have must not overlap another network's. */
+    private void refuseOverlaps(Network before, Network after) {
+        List<IpPrefix> had = before.ipam().pools().stream().map(p -> p.subnet().masked()).toList();
+        for (IpamPool pool : after.ipam().pools()) {
+            IpPrefix subnet = pool.subnet().masked();
+            if (had.contains(subnet)) {
+                continue;
+            }
+            for (Network other : state.networks().values()) {
+                if (other.id().equals(after.id()) || other.flags().configOnly()) {
+                    continue;
+                }
+                for (IpamPool theirs : other.ipam().pools()) {
+                    if (theirs.subnet().overlaps(subnet)) {
+                        throw new InvalidParameterException("the default bridge's new subnet " + subnet
+                                + " overlaps the subnet " + theirs.subnet().masked() + " of network " + other.name());
+                    }
+                }
+            }
+        }
     }
 
     /**

@@ -45,13 +45,26 @@ final class DefaultRoutes {
      * routes with it).
      */
     void update(Sandbox sandbox) {
+        update(sandbox, false);
+    }
+
+    /**
+     * {@link #update} that also sets again a family whose endpoint stayed: a reload may have moved
+     * its network's router ({@code bip6}, {@code default-gateway-v6}); the driver leaves a route
+     * that is already right alone.
+     */
+    void refresh(Sandbox sandbox) {
+        update(sandbox, true);
+    }
+
+    private void update(Sandbox sandbox, boolean again) {
         List<Attachment> current = attachmentsOf.apply(sandbox);
         GatewayChoice before = chosen.getOrDefault(sandbox.id(), GatewayChoice.NONE);
         GatewayChoice after = GatewayChoice.of(current);
         for (boolean v6 : new boolean[] {false, true}) {
             EndpointId was = before.family(v6);
             EndpointId now = after.family(v6);
-            if (Objects.equals(was, now)) {
+            if (Objects.equals(was, now) && !(again && now != null)) {
                 continue;
             }
             if (now != null) {

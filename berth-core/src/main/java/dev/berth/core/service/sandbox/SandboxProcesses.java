@@ -105,6 +105,7 @@ public final class SandboxProcesses implements AutoCloseable {
                 switch (change) {
                     case Change.EndpointAttached c -> endpointsChanged(c.sandbox());
                     case Change.EndpointDetached c -> endpointsChanged(c.sandbox());
+                    case Change.EndpointReaddressed c -> endpointsChanged(c.sandbox());
                     default -> {
                         // the files follow endpoints only: a new sandbox has no process yet, a removed one no files
                     }

@@ -14,6 +14,7 @@ import dev.berth.core.model.SandboxCommand;
 import dev.berth.core.model.SandboxId;
 import dev.berth.core.service.event.Change;
 import dev.berth.core.service.event.ChangeEvents;
+import dev.berth.core.service.network.DefaultBridgeSettings;
 import dev.berth.core.service.network.InputLimits;
 import dev.berth.core.service.network.NetworkService;
 import dev.berth.core.service.state.AddressBook;
@@ -55,6 +56,7 @@ public final class SandboxService {
     private final PortPlanner portPlanner;
     private final PortPublisher ports;
     private final KernelRestore restore;
+    private final DefaultBridgeReload bridgeReload;
 
     /** With Docker's fallback range for ephemeral host ports. */
     public SandboxService(ServiceState state, NetworkService networks, SandboxRuntime runtime) {
@@ -76,6 +78,7 @@ public final class SandboxService {
         this.ports = new PortPublisher(state.dependencies().firewall(), this::attachmentsOf);
         this.restore = new KernelRestore(state, new KernelRestore.Parts(runtime, store, routes, ports,
                 this::attachmentsOf));
+        this.bridgeReload = new DefaultBridgeReload(state, new DefaultBridgeReload.Parts(networks, routes, ports));
     }
 
     /**
@@ -87,6 +90,18 @@ public final class SandboxService {
      */
     public List<String> start() {
         return state.write(restore::run);
+    }
+
+    /**
+     * Applies new default-bridge settings live (a reload of {@code ipv6}, {@code bip6},
+     * {@code fixed-cidr-v6}, {@code default-gateway-v6}, {@code icc}, {@code ip-masq}): the bridge
+     * keeps its id, its running sandboxes gain, move or lose their IPv6 address and default route
+     * without a restart. Runs under the write lock like a connect, so connects in flight finish
+     * before it or start after it. Refused with nothing changed when the settings cannot be applied
+     * (see {@link NetworkService#redefineDefaultBridge}); see {@link DefaultBridgeReload}.
+     */
+    public DefaultBridgeReconfigured reconfigureDefaultBridge(DefaultBridgeSettings settings) {
+        return state.write(() -> bridgeReload.run(settings));
     }
 
     /** The start-up restore, which reconcile reuses. */

@@ -99,14 +99,21 @@ public final class Attachments {
         }
     }
 
+    /** Adds an endpoint, or replaces the one with its id in place (same network and sandbox: re-addressed). */
     public synchronized void putEndpoint(Endpoint endpoint) {
         Endpoint before = endpoints.put(endpoint.id(), endpoint);
-        if (before != null) {
-            unindex(before);
+        List<Endpoint> mine = new ArrayList<>(endpointsOf(endpoint.sandboxId()));
+        int at = mine.indexOf(before);
+        if (before != null && at >= 0 && before.networkId().equals(endpoint.networkId())) {
+            mine.set(at, endpoint);
+        } else {
+            if (before != null) {
+                unindex(before);
+                mine = new ArrayList<>(endpointsOf(endpoint.sandboxId()));
+            }
+            mine.add(endpoint);
         }
         byNetwork.computeIfAbsent(endpoint.networkId(), n -> new ConcurrentHashMap<>()).put(endpoint.id(), endpoint);
-        List<Endpoint> mine = new ArrayList<>(endpointsOf(endpoint.sandboxId()));
-        mine.add(endpoint);
         bySandbox.put(endpoint.sandboxId(), List.copyOf(mine));
     }
 

@@ -182,6 +182,11 @@ public final class BridgeDriver implements NetworkDriver, AutoCloseable {
     }
 
     @Override
+    public void readdress(EndpointJoin join) {
+        endpoints.readdress(join);
+    }
+
+    @Override
     public void defaultRoute(EndpointJoin join, boolean ipv6, boolean on) {
         endpoints.defaultRoute(join, ipv6, on);
     }

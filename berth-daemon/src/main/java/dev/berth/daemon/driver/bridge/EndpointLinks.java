@@ -201,12 +201,13 @@ final class EndpointLinks implements AutoCloseable {
 
     /**
      * Replaces the sandbox's default route of a family by one via the network's router (its gateway,
-     * or the pool's {@code DefaultGatewayIPv4/6}), or removes it.
+     * or the pool's {@code DefaultGatewayIPv4/6}), or removes the family's default routes out of the
+     * endpoint's interface, whatever router they use (a reload may have taken the network's away).
      */
     synchronized void defaultRoute(EndpointJoin join, boolean v6, boolean on) {
         Optional<InetAddress> gateway = join.network().ipam().pools().stream()
                 .filter(p -> p.isIpv4() != v6).findFirst().flatMap(IpamPool::router);
-        if (gateway.isEmpty()) {
+        if (on && gateway.isEmpty()) {
             return;
         }
         try {
@@ -223,8 +224,9 @@ final class EndpointLinks implements AutoCloseable {
                 deleteDefaultRoutes(sandbox, peer.index(), v6);
             }
         } catch (KernelException ex) {
-            throw new InternalException((on ? "set" : "remove") + " default route via " + gateway.get().getHostAddress()
-                    + " in sandbox " + join.sandbox().name() + ": " + ex.getMessage(), ex);
+            throw new InternalException((on ? "set" : "remove") + " default route"
+                    + gateway.map(g -> " via " + g.getHostAddress()).orElse("") + " in sandbox "
+                    + join.sandbox().name() + ": " + ex.getMessage(), ex);
         }
     }
 
@@ -242,6 +244,23 @@ final class EndpointLinks implements AutoCloseable {
             if (r.isDefault() && r.destination() == null && (index == 0 || r.outIndex() == index)) {
                 sandbox.deleteRoute(new RouteSpec(null, 0, r.gateway(), r.outIndex(), family(v6)));
             }
+        }
+    }
+
+    /**
+     * A reload changed the endpoint's addresses: its interface gets exactly them ({@link
+     * EndpointRepair#peer}: IPv6 on for an IPv6 address, off without one).
+     */
+    synchronized void readdress(EndpointJoin join) {
+        Endpoint e = join.endpoint();
+        try {
+            SandboxSockets.Handle sandbox = sockets.get(join.sandbox().netnsPath());
+            joined.computeIfAbsent(join.sandbox().netnsPath(), k -> new HashSet<>()).add(e.hostIfName());
+            Link peer = sandbox.netlink().link(e.ifName()).orElseThrow(
+                    () -> new KernelException("find " + e.ifName(), "no such interface in the sandbox"));
+            EndpointRepair.peer(sandbox, peer, e, mtu.applyAsInt(join.network()), sysctl);
+        } catch (KernelException | IllegalArgumentException ex) {
+            throw new InternalException(where("re-address", join) + ": " + ex.getMessage(), ex);
         }
     }
 
@@ -329,7 +348,7 @@ final class EndpointLinks implements AutoCloseable {
     }
 
     private static String where(String verb, EndpointJoin join) {
-        return verb + " " + join.sandbox().name() + (verb.equals("disconnect") ? " from" : " to") + " network " + join.network().name() + " ("
+        return verb + " " + join.sandbox().name() + (verb.equals("disconnect") ? " from" : verb.equals("re-address") ? " on" : " to") + " network " + join.network().name() + " ("
                 + join.endpoint().hostIfName() + " / " + join.endpoint().ifName() + ")";
     }
 

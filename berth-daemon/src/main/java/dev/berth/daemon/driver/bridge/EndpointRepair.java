@@ -54,7 +54,8 @@ final class EndpointRepair {
 
     /**
      * The sandbox end with the network's MTU, exactly the endpoint's global addresses (IPv6 turned
-     * on first when one must be added: the namespace starts with it off) and up.
+     * on first when one must be added: the namespace starts with it off; turned off again when the
+     * endpoint has no IPv6 address but the interface still has one) and up.
      */
     static void peer(SandboxSockets.Handle sandbox, Link peer, Endpoint e, int mtu, Sysctls sysctl) {
         Rtnl netlink = sandbox.netlink();
@@ -69,6 +70,13 @@ final class EndpointRepair {
             wanted.add(e.ipv6());
         }
         List<Address> present = netlink.addresses(peer.index());
+        if (e.ipv6() == null && present.stream().anyMatch(a -> a.scope() == RT_SCOPE_UNIVERSE
+                && a.address() instanceof Inet6Address)) {
+            // IPv6 was taken off the endpoint (a reload, or a crash before one reached the kernel):
+            // off again as on an IPv4-only endpoint, which takes its addresses and routes with it
+            sysctl.write(sandbox.ns(), "net/ipv6/conf/" + e.ifName() + "/disable_ipv6", "1");
+            present = netlink.addresses(peer.index());
+        }
         for (Address a : present) {
             boolean ours = wanted.stream().anyMatch(w -> matches(w, a));
             if (!ours && a.scope() == RT_SCOPE_UNIVERSE) {

@@ -57,18 +57,22 @@ public final class Forwarder implements AutoCloseable {
         final ForwardedQuery query;
         final boolean tcp;
         final Consumer<byte[]> reply;
+        /** The upstreams when the query came: a reload swaps the list, not the one an attempt walks. */
+        final List<InetSocketAddress> upstreams;
         int index;
         long deadline;
         DatagramChannel channel;
 
-        Attempt(ForwardedQuery query, boolean tcp, Consumer<byte[]> reply) {
+        Attempt(ForwardedQuery query, boolean tcp, Consumer<byte[]> reply, List<InetSocketAddress> upstreams) {
             this.query = query;
             this.tcp = tcp;
             this.reply = reply;
+            this.upstreams = upstreams;
         }
     }
 
     private final Settings settings;
+    private volatile List<InetSocketAddress> upstreams;
     private final SelectorThread loop;
     private final Queue<Attempt> submitted = new ConcurrentLinkedQueue<>();
     private final Set<Attempt> live = new HashSet<>();
@@ -79,6 +83,7 @@ public final class Forwarder implements AutoCloseable {
 
     public Forwarder(Settings settings) {
         this.settings = settings;
+        this.upstreams = settings.upstreams();
         this.loop = new SelectorThread(LOG, "DNS forwarder", "berth-dns-forward", this::turn);
         this.tcpExchange = new TcpExchange(settings.timeout());
         this.tcpPool = Executors.newFixedThreadPool(TCP_THREADS, Thread.ofPlatform().name("berth-dns-tcp-", 0)
@@ -87,6 +92,14 @@ public final class Forwarder implements AutoCloseable {
 
     public void start() {
         loop.start();
+    }
+
+    /**
+     * Replaces the upstream servers (a reload changed {@code dns}): queries from now on use them,
+     * queries in flight finish with the servers they started with.
+     */
+    public void upstreams(List<InetSocketAddress> servers) {
+        upstreams = List.copyOf(servers);
     }
 
     /** Queries now waiting for an upstream. */
@@ -107,7 +120,8 @@ public final class Forwarder implements AutoCloseable {
             deliver(reply, Responses.error(query, Rcode.FORMERR));
             return;
         }
-        if (settings.upstreams().isEmpty() || !loop.isOpen()) {
+        List<InetSocketAddress> servers = upstreams;
+        if (servers.isEmpty() || !loop.isOpen()) {
             deliver(reply, Responses.error(query, Rcode.SERVFAIL));
             return;
         }
@@ -116,7 +130,7 @@ public final class Forwarder implements AutoCloseable {
             deliver(reply, Responses.error(query, Rcode.REFUSED));
             return;
         }
-        submitted.add(new Attempt(parsed, tcp, reply));
+        submitted.add(new Attempt(parsed, tcp, reply, servers));
         loop.wakeup();
     }
 
@@ -143,8 +157,8 @@ public final class Forwarder implements AutoCloseable {
 
     /** Sends the query to upstream {@code a.index} over a fresh UDP socket, or moves on. */
     private void sendUdp(Attempt a) {
-        while (a.index < settings.upstreams().size()) {
-            InetSocketAddress upstream = settings.upstreams().get(a.index);
+        while (a.index < a.upstreams.size()) {
+            InetSocketAddress upstream = a.upstreams.get(a.index);
             try {
                 DatagramChannel ch = DatagramChannel.open();
                 a.channel = ch;
@@ -215,8 +229,8 @@ public final class Forwarder implements AutoCloseable {
      */
     private void viaTcp(Attempt a, ForwardedQuery.Checked fallback) {
         tcpPool.execute(() -> {
-            for (int i = a.index; i < settings.upstreams().size(); i++) {
-                byte[] reply = tcpExchange.ask(settings.upstreams().get(i), a.query.wire());
+            for (int i = a.index; i < a.upstreams.size(); i++) {
+                byte[] reply = tcpExchange.ask(a.upstreams.get(i), a.query.wire());
                 ForwardedQuery.Checked checked = reply == null ? null : a.query.check(reply);
                 if (checked != null && checked.verdict() != ForwardedQuery.Verdict.FAILED) {
                     finish(a, a.query.relay(checked.message()));
@@ -264,6 +278,6 @@ public final class Forwarder implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "Forwarder" + Arrays.toString(settings.upstreams().toArray());
+        return "Forwarder" + Arrays.toString(upstreams.toArray());
     }
 }

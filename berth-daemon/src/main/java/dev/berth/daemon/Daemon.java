@@ -1,5 +1,6 @@
 package dev.berth.daemon;
 
+import dev.berth.core.service.event.Change;
 import dev.berth.core.service.event.EventLog;
 import dev.berth.core.service.network.NetworkService;
 import dev.berth.core.service.network.NetworkSettings;
@@ -12,8 +13,13 @@ import dev.berth.core.service.state.ServiceState;
 import dev.berth.daemon.api.ApiContext;
 import dev.berth.daemon.api.ApiServer;
 import dev.berth.daemon.api.SocketGroup;
+import dev.berth.daemon.api.SystemInfo;
+import dev.berth.daemon.config.ConfigKey;
 import dev.berth.daemon.config.ConfigLoader;
+import dev.berth.daemon.config.ConfigReload;
 import dev.berth.daemon.config.DaemonConfig;
+import dev.berth.daemon.config.DaemonFlags;
+import dev.berth.daemon.config.LogSetup;
 import dev.berth.daemon.dns.DnsServer;
 import dev.berth.daemon.dns.Forwarder;
 import dev.berth.daemon.dns.Upstreams;
@@ -42,8 +48,15 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import sun.misc.Signal;
@@ -64,11 +77,11 @@ final class Daemon {
         return v == null ? "dev" : v;
     }
 
-    static int runUntilStopped(ConfigLoader.Loaded loaded) {
+    static int runUntilStopped(DaemonFlags flags, ConfigLoader.Loaded loaded) {
         Daemon daemon = new Daemon();
         loaded.warnings().forEach(LOG::warning);
         try {
-            daemon.start(loaded.config());
+            daemon.start(flags, loaded.config());
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "failed to start daemon: " + e.getMessage(), e);
             daemon.close();
@@ -80,7 +93,7 @@ final class Daemon {
         return 0;
     }
 
-    private void start(DaemonConfig config) {
+    private void start(DaemonFlags flags, DaemonConfig config) {
         SocketGroup socketGroup = SocketGroup.resolve(config.group());
         socketGroup.warning().ifPresent(LOG::warning);
         LOG.info("Starting up Berth " + version() + " (data-root " + config.dataRoot() + ", exec-root "
@@ -113,7 +126,7 @@ final class Daemon {
         networks.start();
         SandboxService sandboxes = new SandboxService(state, networks, runtime, HostFacts.ephemeralPorts());
         sandboxes.start();
-        startDns(config, sandboxes, state.changes(), lowFds);
+        Forwarder forwarder = startDns(config, sandboxes, state.changes(), lowFds);
         SandboxProcesses processes = new SandboxProcesses(state, sandboxes,
                 ConmonLauncher.install(config.execRoot(), Path.of("/etc/resolv.conf")));
         processes.restore();
@@ -121,12 +134,16 @@ final class Daemon {
         ReconcileLoop reconcile = new ReconcileLoop(new Reconciler(state, networks, sandboxes));
         opened.push(reconcile);
         reconcile.start();
+        SystemInfo info = HostFacts.systemInfo(config, roots.engineId(), version());
         ApiServer api = new ApiServer(new ApiContext(networks, sandboxes, networks.events(), Clock.systemUTC(),
-                HostFacts.systemInfo(config, roots.engineId(), version()), processes),
-                HostFacts.acceptQueue(Sysctls.KERNEL));
+                info, processes), HostFacts.acceptQueue(Sysctls.KERNEL));
         opened.push(api);
         api.start(config.socketPath(), socketGroup);
-        installSignals();
+        installSignals(reloads(flags, config, sandboxes, forwarder, attributes -> {
+            Map<String, String> named = new LinkedHashMap<>(attributes);
+            named.put("name", info.hostname());
+            state.publish(new Change.DaemonReloaded(info.engineId(), named));
+        }));
         LOG.info("API listen on " + config.socketPath());
         LOG.info("Daemon has completed initialization");
     }
@@ -135,7 +152,7 @@ final class Daemon {
      * The embedded DNS server. Its threads are created here, on the main thread, so they and the
      * forwarder's sockets live in the daemon's own namespace (host-only upstreams work).
      */
-    private void startDns(DaemonConfig config, SandboxService sandboxes, ChangeStream changes, LowFdReserve lowFds) {
+    private Forwarder startDns(DaemonConfig config, SandboxService sandboxes, ChangeStream changes, LowFdReserve lowFds) {
         Forwarder forwarder = new Forwarder(Forwarder.Settings.of(Upstreams.of(config.dns(), hostResolvConf())));
         opened.push(forwarder);
         forwarder.start();
@@ -146,6 +163,29 @@ final class Daemon {
         opened.push(feed);
         feed.start(changes);
         LOG.info("Embedded DNS: upstreams " + forwarder);
+        return forwarder;
+    }
+
+    /**
+     * What a reload (SIGHUP) applies, option group by option group: the one list of reloadable
+     * options' effects. The default bridge comes first: it may refuse the reload, the others cannot.
+     */
+    private static ConfigReload reloads(DaemonFlags flags, DaemonConfig config, SandboxService sandboxes,
+                                        Forwarder forwarder, Consumer<Map<String, String>> announce) {
+        return new ConfigReload(flags, config, List.of(
+                new ConfigReload.Step("default bridge", EnumSet.of(ConfigKey.IPV6, ConfigKey.BIP6,
+                        ConfigKey.FIXED_CIDR_V6, ConfigKey.DEFAULT_GATEWAY_V6, ConfigKey.ICC, ConfigKey.IP_MASQ),
+                        c -> ConfigReload.summary(sandboxes.reconfigureDefaultBridge(c.bridge()))),
+                new ConfigReload.Step("embedded DNS", EnumSet.of(ConfigKey.DNS), c -> {
+                    forwarder.upstreams(Upstreams.of(c.dns(), hostResolvConf()));
+                    return "upstreams " + forwarder;
+                }),
+                new ConfigReload.Step("logging", EnumSet.of(ConfigKey.DEBUG, ConfigKey.LOG_LEVEL, ConfigKey.LOG_FORMAT),
+                        c -> {
+                            LogSetup.configure(c.logging());
+                            return "";
+                        })),
+                announce);
     }
 
     private static String hostResolvConf() {
@@ -157,10 +197,25 @@ final class Daemon {
         }
     }
 
-    private void installSignals() {
+    /**
+     * SIGTERM and SIGINT stop; SIGHUP reloads daemon.json on a thread of its own (created here, in
+     * the daemon's namespace), one reload after the other.
+     */
+    private void installSignals(ConfigReload reload) {
+        ExecutorService reloads = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("berth-reload")
+                .daemon(true).factory());
+        opened.push(reloads::close);
+        reloads.execute(() -> { });
         Signal.handle(new Signal("TERM"), s -> requestStop("SIGTERM"));
         Signal.handle(new Signal("INT"), s -> requestStop("SIGINT"));
-        Signal.handle(new Signal("HUP"), s -> LOG.info("SIGHUP received: no reloadable option is set; nothing to do"));
+        Signal.handle(new Signal("HUP"), s -> {
+            LOG.info("Got signal to reload configuration, reloading from: " + reload.running().configFile());
+            try {
+                reloads.execute(reload::reload);
+            } catch (RejectedExecutionException stopping) {
+                LOG.info("not reloading: the daemon is stopping");
+            }
+        });
     }
 
     private void requestStop(String why) {

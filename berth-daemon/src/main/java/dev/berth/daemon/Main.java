@@ -38,6 +38,6 @@ public final class Main {
             return 0;
         }
         LogSetup.configure(loaded.config().logging());
-        return Daemon.runUntilStopped(loaded);
+        return Daemon.runUntilStopped(flags, loaded);
     }
 }

@@ -26,9 +26,7 @@ import java.util.function.Function;
  * where it came from.
  */
 public final class ConfigLoader {
-    static final Set<String> KNOWN = Set.of("hosts", "data-root", "exec-root", "debug", "log-level", "log-format",
-            "bip", "mtu", "icc", "ip-masq", "ip", "default-address-pools", "dns", "group", "ipv6", "bip6",
-            "fixed-cidr", "fixed-cidr-v6", "default-gateway", "default-gateway-v6");
+    static final Set<String> KNOWN = ConfigKey.names();
     private static final Set<String> LEVELS = Set.of("debug", "info", "warn", "error", "fatal");
 
     private final Map<String, ConfigFile.Entry> file;

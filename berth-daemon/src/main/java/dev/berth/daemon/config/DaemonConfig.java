@@ -46,6 +46,20 @@ public record DaemonConfig(String host, String group, Path dataRoot, Path execRo
                 PredefinedNetworks.DEFAULT_MTU, true, true, "0.0.0.0");
     }
 
+    /**
+     * The configuration in force after a reload that loaded {@code loaded}: the options a reload
+     * applies ({@link ConfigKey.Reload#LIVE}) from {@code loaded}, every other one as it is here
+     * (they need a restart). {@code ConfigKeyTest} checks this against {@link ConfigKey}.
+     */
+    public DaemonConfig reloaded(DaemonConfig loaded) {
+        DefaultBridgeSettings now = bridge;
+        DefaultBridgeSettings next = loaded.bridge();
+        return new DaemonConfig(host, group, dataRoot, execRoot, configFile, loaded.logging(),
+                new DefaultBridgeSettings(now.ipv4(), next.ipv6(), now.mtu(), next.icc(), next.ipMasquerade(),
+                        now.hostBindingIp()),
+                addressPools, loaded.dns());
+    }
+
     /** The socket path of {@link #host()}, which must be a {@code unix://} address. */
     public Path socketPath() {
         return Path.of(host.substring("unix://".length()));

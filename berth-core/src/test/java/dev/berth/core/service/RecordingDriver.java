@@ -79,6 +79,12 @@ public final class RecordingDriver implements NetworkDriver {
     }
 
     @Override
+    public void readdress(EndpointJoin join) {
+        calls.add("readdress " + join.sandbox().name() + " " + join.network().name() + " "
+                + (join.endpoint().ipv6() == null ? "-" : join.endpoint().ipv6()));
+    }
+
+    @Override
     public void defaultRoute(EndpointJoin join, boolean ipv6, boolean on) {
         calls.add("route " + (ipv6 ? "v6 " : "v4 ") + (on ? "via " : "off ") + join.network().name() + " in "
                 + join.sandbox().name());

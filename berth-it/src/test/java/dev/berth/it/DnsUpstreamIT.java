@@ -84,8 +84,11 @@ class DnsUpstreamIT {
     private static final Pattern FLAGS = Pattern.compile(";; flags:([a-z ]*);");
     private static final Pattern ANSWER = Pattern.compile("ANSWER: (\\d+)");
 
-    /** Starts the fake upstream (its query log at {@code log}), then the daemon with it as its DNS server. */
-    private static Process startUpstreamAndDaemon(Testbed bed, Path log) throws Exception {
+    /**
+     * Starts the fake upstream DNS server at {@link HostFixture#UPSTREAM_V4} in the upstream
+     * namespace, its query log at {@code log}; the caller stops it ({@link #stop}).
+     */
+    static Process startUpstream(Testbed bed, Path log) throws Exception {
         Path script = bed.dir().resolve("upstream.py");
         Files.writeString(script, UPSTREAM);
         Process p = new ProcessBuilder(HostFixture.inNamespace(bed.host().upstreamNs(), "python3", script.toString(),
@@ -94,7 +97,16 @@ class DnsUpstreamIT {
         for (int i = 0; i < 100 && !(Files.exists(log) && Files.readString(log).contains("ready")); i++) {
             Thread.sleep(50);
         }
-        assertTrue(Files.readString(log).contains("ready"), "the fake upstream did not start");
+        if (!Files.readString(log).contains("ready")) {
+            stop(p);
+            throw new AssertionError("the fake upstream did not start");
+        }
+        return p;
+    }
+
+    /** Starts the fake upstream (its query log at {@code log}), then the daemon with it as its DNS server. */
+    private static Process startUpstreamAndDaemon(Testbed bed, Path log) throws Exception {
+        Process p = startUpstream(bed, log);
         try {
             bed.daemon().writeConfig("{\"dns\": [\"" + HostFixture.UPSTREAM_V4 + "\"]}\n");
             bed.daemon().start();
@@ -105,14 +117,14 @@ class DnsUpstreamIT {
         return p;
     }
 
-    private static void stop(Process p) throws InterruptedException {
+    static void stop(Process p) throws InterruptedException {
         p.destroy();
         if (!p.waitFor(5, TimeUnit.SECONDS)) {
             p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         }
     }
 
-    private static String dig(Testbed bed, Path netns, String... query) {
+    static String dig(Testbed bed, Path netns, String... query) {
         List<String> argv = new ArrayList<>(List.of("nsenter", "--net=" + netns, "dig", "@127.0.0.11",
                 "+time=5", "+tries=1"));
         argv.addAll(List.of(query));
@@ -133,13 +145,13 @@ class DnsUpstreamIT {
         return List.of(m.group(1).trim().split(" ")).contains("tc");
     }
 
-    private static String status(String out) {
+    static String status(String out) {
         int at = out.indexOf("status: ");
         assertTrue(at >= 0, out);
         return out.substring(at + 8, out.indexOf(',', at));
     }
 
-    private static List<String> queriesSeen(Path log) throws IOException {
+    static List<String> queriesSeen(Path log) throws IOException {
         return Files.readAllLines(log).stream().filter(l -> !l.equals("ready")).toList();
     }
 

@@ -4,6 +4,7 @@
 #   bench/run.sh [network|attach] [--peers docker,podman|none] [--n N] [--warmup W]
 #                [--sizes 1,100,1000] [--peer-sizes 0,50,100]      (the sizes: attach only)
 #   bench/run.sh dns [--peers dnsmasq,aardvark,docker|none]         (bench/dns.sh)
+#   bench/run.sh reload [--sandboxes 100] [--reps 5]                (bench/reload.sh)
 #
 # network: `network create` and `network rm`
 #   - Berth via the API (JMH, bench/target/benchmarks.jar; keep-alive connection and a
@@ -23,6 +24,9 @@
 # dns: the embedded DNS server under dnsperf (max QPS, p50/p99 at 10k QPS, CPU per query), local
 #   and forwarded names, beside ../shared/peers/dns-bench.sh's dnsmasq / aardvark / Docker; all in
 #   bench/dns.sh, which run.sh hands over to.
+# reload: SIGHUP turning IPv6 on (then off) for the default bridge with 100 sandboxes on it, timed
+#   until the last sandbox has its address; Berth only (dockerd reloads no bridge option); all in
+#   bench/reload.sh, which run.sh hands over to.
 # Prints one markdown table; raw JSON lines and the table go to bench/results/ (gitignored).
 #
 # Safety: berthd runs in a throwaway network namespace bb-<random> made here and deleted on
@@ -57,6 +61,7 @@ BERTH_BUDGET_S=${BERTH_ATTACH_BUDGET_S:-480}   # attach: start no further Berth 
 usage() { sed -n '3,5p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 if [[ ${1:-} == dns ]]; then shift; exec "$BENCH/dns.sh" "$@"; fi
+if [[ ${1:-} == reload ]]; then shift; exec "$BENCH/reload.sh" "$@"; fi
 
 while [[ $# -gt 0 ]]; do
   case $1 in

@@ -31,6 +31,7 @@ import java.util.function.Supplier;
  * <p>Lock order, outermost first; a thread may take a later one while holding an earlier one,
  * never the other way round:
  * <ol>
+ *   <li>the daemon's reload monitor (one reload at a time; a reload calls the sandbox service);</li>
  *   <li>{@code SandboxProcesses}' monitor (it calls the sandbox service);</li>
  *   <li>the write lock, taken only by {@code write}/{@code update};</li>
  *   <li>the monitors of {@code Attachments} and {@link EventLog}, held briefly inside.</li>

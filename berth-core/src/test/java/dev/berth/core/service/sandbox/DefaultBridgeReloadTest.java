@@ -13,7 +13,9 @@ import dev.berth.core.model.IpPrefix;
 import dev.berth.core.model.Network;
 import dev.berth.core.model.PredefinedNetworks;
 import dev.berth.core.service.Fixture;
+import dev.berth.core.service.RecordingDriver;
 import dev.berth.core.service.event.Change;
+import dev.berth.core.service.event.EventLog;
 import dev.berth.core.service.network.BridgeIpam;
 import dev.berth.core.service.network.DefaultBridgeSettings;
 import dev.berth.core.service.network.NetworkService;
@@ -21,11 +23,10 @@ import dev.berth.core.service.network.NetworkSettings;
 import dev.berth.core.service.network.PoolRequest;
 import dev.berth.core.service.state.ServiceDependencies;
 import dev.berth.core.service.state.ServiceState;
-import dev.berth.core.service.event.EventLog;
-import dev.berth.core.service.RecordingDriver;
 import dev.berth.core.spi.HostPrefixes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -159,7 +160,7 @@ class DefaultBridgeReloadTest {
         assertEquals(storedBefore, f.store.endpoints());
         assertEquals(List.of(), f.bridge.calls);
 
-        f.service.create(Fixture.request("v6net", null, true, List.of(PoolRequest.subnet("fd00:5::/64")), java.util.Map.of()));
+        f.service.create(Fixture.request("v6net", null, true, List.of(PoolRequest.subnet("fd00:5::/64")), Map.of()));
         InvalidParameterException overlap = assertThrows(InvalidParameterException.class,
                 () -> f.sandboxes.reconfigureDefaultBridge(v6(null, "fd00:5::/80")));
         assertTrue(overlap.getMessage().contains("overlaps the subnet fd00:5::/64 of network v6net"), overlap::getMessage);

@@ -9,12 +9,15 @@ import dev.berth.core.errors.ConflictException;
 import dev.berth.core.errors.InternalException;
 import dev.berth.core.errors.NotFoundException;
 import dev.berth.core.errors.UnavailableException;
+import dev.berth.core.model.IpPrefix;
 import dev.berth.core.model.Sandbox;
 import dev.berth.core.model.SandboxId;
 import dev.berth.core.service.Fixture;
 import dev.berth.core.service.event.Event;
 import dev.berth.core.service.event.EventLog;
+import dev.berth.core.service.network.BridgeIpam;
 import dev.berth.core.service.network.CreateNetwork;
+import dev.berth.core.service.network.DefaultBridgeSettings;
 import dev.berth.core.service.network.PoolRequest;
 import dev.berth.core.spi.ProcessLauncher.FilesUpdate;
 import dev.berth.core.spi.ProcessLauncher;
@@ -22,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.IntConsumer;
 import org.junit.jupiter.api.Test;
 
@@ -222,6 +226,16 @@ class SandboxProcessesTest {
         after.remove("running", true);
         assertThrows(NotFoundException.class, () -> f.sandboxes.resolve("running"));
         assertFalse(launcher.live.containsKey(4242L), "the adopted process was killed");
+    }
+
+    @Test
+    void aReloadThatGivesTheDefaultBridgeIpv6PutsTheNewAddressInTheRunningProcessFiles() {
+        Sandbox a = run("a1", false, "sleep", "9");
+        f.sandboxes.reconfigureDefaultBridge(new DefaultBridgeSettings(BridgeIpam.at(IpPrefix.parse("172.17.0.1/16")),
+                Optional.of(new BridgeIpam(Optional.empty(), Optional.of(IpPrefix.parse("2001:db8:1::/80")),
+                        Optional.empty())), 1500, true, true, "0.0.0.0"));
+        assertEquals(new FilesUpdate(a.id(), "a1", "h-a1", List.of("172.17.0.2", "2001:db8:1::2"), false),
+                launcher.updates.getLast());
     }
 
     @Test

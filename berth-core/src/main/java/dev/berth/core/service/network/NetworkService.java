@@ -8,6 +8,7 @@ import dev.berth.core.errors.NotFoundException;
 import dev.berth.core.model.IpPrefix;
 import dev.berth.core.model.Network;
 import dev.berth.core.model.NetworkId;
+import dev.berth.core.model.PredefinedNetworks;
 import dev.berth.core.model.Sandbox;
 import dev.berth.core.service.event.Change;
 import dev.berth.core.service.event.EventLog;
@@ -85,7 +86,9 @@ public final class NetworkService {
             state.networks(loaded);
             Supplier<IpPrefix> automaticIpv6 = () -> PredefinedPlan.automaticIpv6Subnet(settings.ipv6Pools(),
                     List.copyOf(loaded.values()), state.dependencies().hostPrefixes().reserved());
-            for (Network wanted : PredefinedPlan.networks(bridge, automaticIpv6, clock.instant(), random)) {
+            for (Network plain : PredefinedPlan.networks(bridge, automaticIpv6, clock.instant(), random)) {
+                Network wanted = PredefinedPlan.withDefaultGatewayModes(plain,
+                        settings.defaultOptions(PredefinedNetworks.DRIVER_BRIDGE));
                 Network merged = byName(wanted.name())
                         .map(old -> PredefinedPlan.keepIdentity(wanted, old))
                         .orElse(wanted);

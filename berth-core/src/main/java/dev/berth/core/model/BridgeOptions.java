@@ -3,6 +3,7 @@ package dev.berth.core.model;
 import dev.berth.core.errors.InvalidParameterException;
 import java.net.InetAddress;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -88,6 +89,16 @@ public record BridgeOptions(boolean icc, boolean ipMasquerade, int mtu, InetAddr
     /** The gateway mode of one family. */
     public GatewayMode gatewayMode(boolean ipv6) {
         return ipv6 ? gatewayModeIpv6 : gatewayModeIpv4;
+    }
+
+    /**
+     * The pools whose gateway the bridge carries: each pool with a gateway, except those of a
+     * family in gateway mode {@code isolated} (moby puts no address on the bridge for it, even one
+     * the request named).
+     */
+    public List<IpamPool> gatewaysOnBridge(List<IpamPool> pools) {
+        return pools.stream().filter(p -> p.gateway().isPresent() && gatewayMode(!p.isIpv4()) != GatewayMode.ISOLATED)
+                .toList();
     }
 
     /** Refuses {@code isolated} for either family unless the network is internal, with moby's message. */

@@ -22,7 +22,6 @@ import dev.berth.core.service.state.Attachments;
 import dev.berth.core.service.state.PublishedPorts;
 import dev.berth.core.service.state.ServiceState;
 import dev.berth.core.spi.EndpointJoin;
-import dev.berth.core.spi.Firewall;
 import dev.berth.core.spi.NetworkDriver;
 import dev.berth.core.spi.SandboxRuntime;
 import dev.berth.core.spi.StateStore;
@@ -304,8 +303,8 @@ public final class SandboxService {
 
     /** The host bindings a sandbox's ports have now (empty when no endpoint publishes them). */
     public static List<PortBinding> bindings(SandboxView view) {
-        return PublishedPorts.of(view.sandbox(), view.attachments()).map(Firewall.SandboxPorts::bindings)
-                .orElse(List.of());
+        return PublishedPorts.of(view.sandbox(), view.attachments()).stream()
+                .flatMap(p -> p.bindings().stream()).toList();
     }
 
     /** The endpoints on a network, by sandbox name: {@code Containers} of network inspect. */

@@ -109,7 +109,8 @@ final class Daemon {
                 random);
         ServiceState state = new ServiceState(dependencies);
         NetworkService networks = new NetworkService(state,
-                new NetworkSettings(roots.engineId(), config.addressPools(), config.bridge()));
+                new NetworkSettings(roots.engineId(), config.addressPools(), config.bridge(),
+                        config.defaultNetworkOpts()));
         networks.start();
         SandboxService sandboxes = new SandboxService(state, networks, runtime, HostFacts.ephemeralPorts());
         sandboxes.start();

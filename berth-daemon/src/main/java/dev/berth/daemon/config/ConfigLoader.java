@@ -28,7 +28,7 @@ import java.util.function.Function;
 public final class ConfigLoader {
     static final Set<String> KNOWN = Set.of("hosts", "data-root", "exec-root", "debug", "log-level", "log-format",
             "bip", "mtu", "icc", "ip-masq", "ip", "default-address-pools", "dns", "group", "ipv6", "bip6",
-            "fixed-cidr", "fixed-cidr-v6", "default-gateway", "default-gateway-v6");
+            "fixed-cidr", "fixed-cidr-v6", "default-gateway", "default-gateway-v6", DefaultNetworkOpts.KEY);
     private static final Set<String> LEVELS = Set.of("debug", "info", "warn", "error", "fatal");
 
     private final Map<String, ConfigFile.Entry> file;
@@ -76,7 +76,9 @@ public final class ConfigLoader {
         merged.putAll(flags);
         return new DaemonConfig(host(merged), group(merged), Path.of(text(merged, "data-root", DaemonConfig.DEFAULT_DATA_ROOT.toString())),
                 Path.of(text(merged, "exec-root", DaemonConfig.DEFAULT_EXEC_ROOT.toString())), configPath,
-                logging(merged), bridge(merged, addressPools(merged)), addressPools(merged), dns(merged));
+                logging(merged), bridge(merged, addressPools(merged)), addressPools(merged), dns(merged),
+                DefaultNetworkOpts.parse(merged.get(DefaultNetworkOpts.KEY), r -> problem(DefaultNetworkOpts.KEY, r),
+                        warnings));
     }
 
     /** {@code ["198.51.100.1", ...]}: the embedded DNS server's upstreams (else the host's resolv.conf). */

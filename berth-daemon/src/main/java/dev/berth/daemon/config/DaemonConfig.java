@@ -6,6 +6,7 @@ import dev.berth.core.model.PredefinedNetworks;
 import dev.berth.core.service.network.DefaultBridgeSettings;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The daemon's effective settings: defaults, overridden by daemon.json, overridden by flags.
@@ -19,13 +20,16 @@ import java.util.List;
  * @param bridge      how the default bridge is built
  * @param addressPools {@code default-address-pools}: empty means Docker's defaults
  * @param dns         {@code dns}: upstreams of the embedded DNS server; empty means the host's resolv.conf
+ * @param defaultNetworkOpts {@code default-network-opts}: per driver, options new networks get by default
  */
 public record DaemonConfig(String host, String group, Path dataRoot, Path execRoot, Path configFile, Logging logging,
-                           DefaultBridgeSettings bridge, List<PoolSpec> addressPools, List<String> dns) {
+                           DefaultBridgeSettings bridge, List<PoolSpec> addressPools, List<String> dns,
+                           Map<String, Map<String, String>> defaultNetworkOpts) {
 
     public DaemonConfig {
         addressPools = List.copyOf(addressPools);
         dns = List.copyOf(dns);
+        defaultNetworkOpts = Map.copyOf(defaultNetworkOpts);
     }
 
     public static final String DEFAULT_HOST = "unix:///run/berth/berth.sock";

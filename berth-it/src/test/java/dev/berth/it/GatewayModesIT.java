@@ -49,15 +49,47 @@ class GatewayModesIT {
                 "add", subnet, "via", via)).assertSuccess();
     }
 
-    /** A dual-stack network with fixed subnets, the options given as {@code -o} pairs. */
-    private static void network(Testbed bed, String name, String subnet4, String subnet6, String... options) {
-        List<String> args = new ArrayList<>(List.of("--subnet", subnet4, "--ipv6", "--subnet", subnet6));
+    /** Network {@code name} on 10.N.0.0/24 and 2001:db8:N::/64, the options given as {@code -o} pairs. */
+    private static void network(Testbed bed, String name, int n, String... options) {
+        List<String> args = new ArrayList<>(List.of("--subnet", "10." + n + ".0.0/24", "--ipv6", "--subnet",
+                "2001:db8:" + n + "::/64"));
         for (String option : options) {
             args.add("-o");
             args.add(option);
         }
         args.add(name);
         Bridges.create(bed.docker(), args.toArray(String[]::new));
+    }
+
+    /**
+     * Sandbox {@code web} at 10.N.0.2 and 2001:db8:N::2 on the network, publishing {@code ports}
+     * ({@code -p}); the upstream routes both subnets to the host.
+     */
+    private static Box web(Testbed bed, String network, int n, String... ports) {
+        List<String> args = new ArrayList<>(List.of("--network", network, "--ip", "10." + n + ".0.2", "--ip6",
+                "2001:db8:" + n + "::2"));
+        for (String port : ports) {
+            args.add("-p");
+            args.add(port);
+        }
+        Box web = Box.create(bed, "web", args.toArray(String[]::new));
+        routeToHost(bed, "10." + n + ".0.0/24");
+        routeToHost(bed, "2001:db8:" + n + "::/64");
+        return web;
+    }
+
+    /** Who-am-I servers on the sandbox's ports 80 and 81 and on the upstream's {@link #WHOAMI}. */
+    private static Traffic serve(Testbed bed, Box web) {
+        Traffic t = new Traffic(bed);
+        try {
+            t.serve(web.netns(), 80);
+            t.serve(web.netns(), 81);
+            t.serve(upstream(bed), WHOAMI);
+            return t;
+        } catch (RuntimeException | Error e) {
+            t.close();
+            throw e;
+        }
     }
 
     private static boolean fails(String answer) {
@@ -67,15 +99,9 @@ class GatewayModesIT {
     @Test
     void natMasqueradesBlocksDirectAccessAndPublishesHostPorts(Testbed bed) throws Exception {
         bed.daemon().start();
-        network(bed, "natnet", "10.93.0.0/24", "2001:db8:93::/64");
-        Box web = Box.create(bed, "web", "--network", "natnet", "--ip", "10.93.0.2", "--ip6", "2001:db8:93::2",
-                "-p", "8080:80");
-        routeToHost(bed, "10.93.0.0/24");
-        routeToHost(bed, "2001:db8:93::/64");
-        try (Traffic t = new Traffic(bed)) {
-            t.serve(web.netns(), 80);
-            t.serve(web.netns(), 81);
-            t.serve(upstream(bed), WHOAMI);
+        network(bed, "natnet", 93);
+        Box web = web(bed, "natnet", 93, "8080:80");
+        try (Traffic t = serve(bed, web)) {
             assertEquals(HostFixture.HOST_V4, t.connect(web.netns(), HostFixture.UPSTREAM_V4, WHOAMI), "v4 NAT");
             assertEquals(HostFixture.HOST_V6, t.connectWithin(web.netns(), HostFixture.UPSTREAM_V6, WHOAMI, 3),
                     "v6 NAT, also of a global subnet");
@@ -93,13 +119,10 @@ class GatewayModesIT {
     @Test
     void routedOpensIcmpAndPublishedContainerPortsOnlyAndDoesNotMasquerade(Testbed bed) throws Exception {
         bed.daemon().start();
-        network(bed, "rt", "10.91.0.0/24", "2001:db8:91::/64", MODE4 + "=routed", MODE6 + "=routed");
+        network(bed, "rt", 91, MODE4 + "=routed", MODE6 + "=routed");
         Bridges.create(bed.docker(), "--subnet", "10.94.0.0/24", "other");
-        Box web = Box.create(bed, "web", "--network", "rt", "--ip", "10.91.0.2", "--ip6", "2001:db8:91::2",
-                "-p", "8080:80", "-p", "127.0.0.1:8081:82");
+        Box web = web(bed, "rt", 91, "8080:80", "127.0.0.1:8081:82");
         Box neighbour = Box.create(bed, "neighbour", "--network", "other");
-        routeToHost(bed, "10.91.0.0/24");
-        routeToHost(bed, "2001:db8:91::/64");
 
         JsonNode options = Bridges.inspect(bed.docker(), "rt").path("Options");
         assertEquals("routed", options.path(MODE4).asText(), options::toString);
@@ -109,11 +132,8 @@ class GatewayModesIT {
         assertEquals("0.0.0.0", ports.get(0).path("HostIp").asText(), ports::toString);
         assertEquals("", ports.get(0).path("HostPort").asText(), "no host port in routed mode: " + ports);
 
-        try (Traffic t = new Traffic(bed)) {
-            t.serve(web.netns(), 80);
-            t.serve(web.netns(), 81);
+        try (Traffic t = serve(bed, web)) {
             t.serve(web.netns(), 82);
-            t.serve(upstream(bed), WHOAMI);
             assertEquals(HostFixture.UPSTREAM_V4, t.connect(upstream(bed), "10.91.0.2", 80), "published container port");
             assertEquals(HostFixture.UPSTREAM_V6, t.connectWithin(upstream(bed), "2001:db8:91::2", 80, 3),
                     "published container port, v6");
@@ -138,18 +158,11 @@ class GatewayModesIT {
     @Test
     void natUnprotectedOpensEveryPortFromOutsideButNotFromOtherNetworks(Testbed bed) throws Exception {
         bed.daemon().start();
-        network(bed, "open", "10.92.0.0/24", "2001:db8:92::/64", MODE4 + "=nat-unprotected",
-                MODE6 + "=nat-unprotected");
+        network(bed, "open", 92, MODE4 + "=nat-unprotected", MODE6 + "=nat-unprotected");
         Bridges.create(bed.docker(), "--subnet", "10.94.0.0/24", "other");
-        Box web = Box.create(bed, "web", "--network", "open", "--ip", "10.92.0.2", "--ip6", "2001:db8:92::2",
-                "-p", "8080:80");
+        Box web = web(bed, "open", 92, "8080:80");
         Box neighbour = Box.create(bed, "neighbour", "--network", "other");
-        routeToHost(bed, "10.92.0.0/24");
-        routeToHost(bed, "2001:db8:92::/64");
-        try (Traffic t = new Traffic(bed)) {
-            t.serve(web.netns(), 80);
-            t.serve(web.netns(), 81);
-            t.serve(upstream(bed), WHOAMI);
+        try (Traffic t = serve(bed, web)) {
             assertEquals(HostFixture.UPSTREAM_V4, t.connect(upstream(bed), "10.92.0.2", 81), "an unpublished port");
             assertEquals(HostFixture.UPSTREAM_V6, t.connectWithin(upstream(bed), "2001:db8:92::2", 81, 3),
                     "an unpublished port, v6");

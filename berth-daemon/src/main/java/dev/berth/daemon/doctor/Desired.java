@@ -1,0 +1,88 @@
+package dev.berth.daemon.doctor;
+
+import dev.berth.core.model.BridgeOptions;
+import dev.berth.core.model.Endpoint;
+import dev.berth.core.model.IpPrefix;
+import dev.berth.core.model.IpamPool;
+import dev.berth.core.model.Network;
+import dev.berth.core.model.NetworkId;
+import dev.berth.core.model.PredefinedNetworks;
+import dev.berth.core.spi.KernelDrift;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the store says, as the doctor reads it: the networks, the endpoints, and where the kernel
+ * differs from them (the reconcile comparison plus the firewall's elements: {@code Reconciler.audit}).
+ *
+ * @param networks  every network
+ * @param endpoints every endpoint
+ * @param drift     what differs from the kernel now; empty when nothing does
+ */
+public record Desired(List<Network> networks, List<Endpoint> endpoints, List<KernelDrift> drift) {
+    /** Docker 28's option; read as a string, absent or empty meaning {@link #NAT}. */
+    static final String GATEWAY_MODE_IPV6 = "com.docker.network.bridge.gateway_mode_ipv6";
+    static final String NAT = "nat";
+    static final String ROUTED = "routed";
+    static final String NAT_UNPROTECTED = "nat-unprotected";
+
+    public Desired {
+        networks = List.copyOf(networks);
+        endpoints = List.copyOf(endpoints);
+        drift = List.copyOf(drift);
+    }
+
+    /** Networks with kernel objects of the bridge driver: the ones the host checks concern. */
+    List<Network> bridges() {
+        return networks.stream().filter(n -> PredefinedNetworks.DRIVER_BRIDGE.equals(n.driver())
+                && !n.flags().configOnly()).toList();
+    }
+
+    /** Bridge networks that reach beyond their bridge (not {@code --internal}). */
+    List<Network> outbound() {
+        return bridges().stream().filter(n -> !n.flags().internal()).toList();
+    }
+
+    static List<IpPrefix> subnets(Network network, boolean ipv6) {
+        return network.ipam().pools().stream().filter(p -> p.isIpv4() != ipv6).map(IpamPool::subnet)
+                .map(IpPrefix::masked).toList();
+    }
+
+    /** The network's IPv6 subnets that are global ({@link Ipv6#isGlobal}). */
+    static List<IpPrefix> globalSubnets(Network network) {
+        return subnets(network, true).stream().filter(Ipv6::isGlobal).toList();
+    }
+
+    /** {@code com.docker.network.bridge.gateway_mode_ipv6} as given, {@code nat} when absent. */
+    static String mode6(Network network) {
+        String mode = network.options().getOrDefault(GATEWAY_MODE_IPV6, "");
+        return mode.isEmpty() ? NAT : mode;
+    }
+
+    /**
+     * Whether the network's IPv6 addresses must be reachable from outside on their own: a routed or
+     * unprotected gateway, or nat mode with masquerading turned off. Then its global subnets must lie
+     * in an on-link prefix (NDP proxy) or be routed to this host.
+     */
+    static boolean reachedDirectly(Network network) {
+        String mode = mode6(network);
+        return mode.equals(ROUTED) || mode.equals(NAT_UNPROTECTED)
+                || mode.equals(NAT) && !BridgeOptions.of(network).ipMasquerade();
+    }
+
+    boolean hasEndpoints(Network network) {
+        return endpoints.stream().anyMatch(e -> e.networkId().equals(network.id()));
+    }
+
+    List<Endpoint> endpointsOf(Network network) {
+        return endpoints.stream().filter(e -> e.networkId().equals(network.id())).toList();
+    }
+
+    Optional<Network> network(NetworkId id) {
+        return networks.stream().filter(n -> n.id().equals(id)).findFirst();
+    }
+
+    static String names(List<Network> networks) {
+        return String.join(", ", networks.stream().map(Network::name).toList());
+    }
+}

@@ -1,5 +1,6 @@
 package dev.berth.daemon;
 
+import dev.berth.core.ipam.DefaultPools;
 import dev.berth.core.service.event.EventLog;
 import dev.berth.core.service.network.NetworkService;
 import dev.berth.core.service.network.NetworkSettings;
@@ -15,6 +16,9 @@ import dev.berth.daemon.api.SocketGroup;
 import dev.berth.daemon.config.ConfigLoader;
 import dev.berth.daemon.config.DaemonConfig;
 import dev.berth.daemon.dns.DnsServer;
+import dev.berth.daemon.doctor.Desired;
+import dev.berth.daemon.doctor.Doctor;
+import dev.berth.daemon.doctor.HostReader;
 import dev.berth.daemon.dns.Forwarder;
 import dev.berth.daemon.dns.Upstreams;
 import dev.berth.daemon.driver.bridge.BridgeDriver;
@@ -119,11 +123,15 @@ final class Daemon {
                 ConmonLauncher.install(config.execRoot(), Path.of("/etc/resolv.conf")));
         processes.restore();
         opened.push(processes);
-        ReconcileLoop reconcile = new ReconcileLoop(new Reconciler(state, networks, sandboxes));
+        Reconciler reconciler = new Reconciler(state, networks, sandboxes);
+        ReconcileLoop reconcile = new ReconcileLoop(reconciler);
         opened.push(reconcile);
         reconcile.start();
+        Doctor doctor = new Doctor(new HostReader(netlink, Sysctls.KERNEL, nft, () -> new Desired(
+                List.copyOf(state.networks().values()), state.attachments().endpoints(), reconciler.audit())),
+                Doctor.standardChecks(DefaultPools.ula(roots.engineId()).base()));
         ApiServer api = new ApiServer(new ApiContext(networks, sandboxes, networks.events(), Clock.systemUTC(),
-                HostFacts.systemInfo(config, roots.engineId(), version()), processes),
+                HostFacts.systemInfo(config, roots.engineId(), version()), processes, doctor),
                 HostFacts.acceptQueue(Sysctls.KERNEL));
         opened.push(api);
         api.start(config.socketPath(), socketGroup);

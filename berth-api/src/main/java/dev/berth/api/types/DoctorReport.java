@@ -1,12 +1,13 @@
 package dev.berth.api.types;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
 
 /**
  * The answer to {@code GET /berth/doctor} (a Berth extension, also under {@code /v1.xx/}): what
- * the doctor found, most serious first.
+ * the doctor found, most serious first. Fields a newer daemon adds are ignored.
  *
  * <pre>{@code
  * {"Findings":[{"ID":"ipv6-accept-ra","Severity":"error","Subject":"eth0",
@@ -16,6 +17,7 @@ import java.util.List;
  * }</pre>
  */
 @JsonPropertyOrder({"Findings"})
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record DoctorReport(@JsonProperty("Findings") List<Finding> findings) {
     public static final String ERROR = "error";
     public static final String WARNING = "warning";
@@ -37,6 +39,7 @@ public record DoctorReport(@JsonProperty("Findings") List<Finding> findings) {
      * @param fix      commands to type, in order; {@code #} lines explain
      */
     @JsonPropertyOrder({"ID", "Severity", "Subject", "Found", "Why", "Fix"})
+    @JsonIgnoreProperties(ignoreUnknown = true)
     public record Finding(@JsonProperty("ID") String id, @JsonProperty("Severity") String severity,
                           @JsonProperty("Subject") String subject, @JsonProperty("Found") String found,
                           @JsonProperty("Why") String why, @JsonProperty("Fix") List<String> fix) {

@@ -19,11 +19,6 @@ final class AcceptRaCheck implements Check {
     static final String ID = "ipv6-accept-ra";
 
     @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
     public List<Finding> run(HostView host) {
         if (!host.hasIpv6() || host.defaultRoutes6().isEmpty()) {
             return List.of();

@@ -19,11 +19,6 @@ final class BridgeNetfilterCheck implements Check {
             + "other.";
 
     @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
     public List<Finding> run(HostView host) {
         List<Network> noIcc = host.desired().bridges().stream().filter(n -> !BridgeOptions.of(n).icc()).toList();
         if (noIcc.isEmpty()) {

@@ -7,10 +7,8 @@ import java.util.List;
  * has unit tests over a fake view and new ones (NDP proxy entries, reload) slot into
  * {@link Doctor#standardChecks} without touching the others.
  */
+@FunctionalInterface
 public interface Check {
-    /** The id of the check's findings (or of the first kind when it has several), e.g. {@code ipv6-accept-ra}. */
-    String id();
-
     /**
      * What the check found: usually one finding, {@link Finding#ok} when all is well; empty when it
      * does not apply (no IPv6 in the kernel, no uplink: other checks say so).

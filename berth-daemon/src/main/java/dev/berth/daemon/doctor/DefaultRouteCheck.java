@@ -14,11 +14,6 @@ final class DefaultRouteCheck implements Check {
     static final String ID = "ipv6-default-route";
 
     @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
     public List<Finding> run(HostView host) {
         if (!host.hasIpv6()) {
             return List.of();

@@ -8,10 +8,13 @@ import java.util.function.Supplier;
 
 /**
  * {@code GET /berth/doctor}: takes one {@link HostView} and runs every {@link Check} over it. A
- * check that throws does not stop the others: it becomes an error finding naming the check.
+ * check that throws does not stop the others: it becomes an error finding ({@code check-failed})
+ * naming the check.
  * Findings come most serious first, in check order within a severity.
  */
 public final class Doctor {
+    /** The id of the finding that stands for a check that threw; its subject is the check's class. */
+    static final String CHECK_FAILED = "check-failed";
     private final Supplier<HostView> host;
     private final List<Check> checks;
 
@@ -49,8 +52,8 @@ public final class Doctor {
             try {
                 out.addAll(check.run(view));
             } catch (RuntimeException e) {
-                out.add(new Finding(check.id(), Severity.ERROR, "", "the check failed: " + e,
-                        "This part of the host could not be checked.", List.of()));
+                out.add(new Finding(CHECK_FAILED, Severity.ERROR, check.getClass().getSimpleName(),
+                        "the check failed: " + e, "This part of the host could not be checked.", List.of()));
             }
         }
         out.sort(Comparator.comparing(Finding::severity));

@@ -21,11 +21,6 @@ final class ForwardingCheck implements Check {
             + "included) reaches them.";
 
     @Override
-    public String id() {
-        return ID_V4;
-    }
-
-    @Override
     public List<Finding> run(HostView host) {
         List<Finding> out = new ArrayList<>();
         // IPv4 forwarding goes on with the first endpoint, IPv6 forwarding with the first network.

@@ -14,11 +14,6 @@ final class GlobalNatCheck implements Check {
     static final String ID = "ipv6-global-nat";
 
     @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
     public List<Finding> run(HostView host) {
         List<Finding> out = new ArrayList<>();
         for (Network n : host.desired().outbound()) {

@@ -12,11 +12,6 @@ final class Ipv6KernelCheck implements Check {
     static final String ID = "kernel-ipv6";
 
     @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
     public List<Finding> run(HostView host) {
         List<Network> v6 = host.desired().bridges().stream().filter(n -> !Desired.subnets(n, true).isEmpty()).toList();
         Severity severity = v6.isEmpty() ? Severity.INFO : Severity.ERROR;

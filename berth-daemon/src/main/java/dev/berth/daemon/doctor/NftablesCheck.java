@@ -7,11 +7,6 @@ final class NftablesCheck implements Check {
     static final String ID = "kernel-nftables";
 
     @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
     public List<Finding> run(HostView host) {
         return host.nftablesError().map(error -> List.of(new Finding(ID, Severity.ERROR, "",
                 "nftables cannot be used: " + error,

@@ -19,11 +19,6 @@ final class OwnedStateCheck implements Check {
             + "stays, the repair failed and the daemon's log and reconcile events say why.";
 
     @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
     public List<Finding> run(HostView host) {
         List<KernelDrift> drift = host.desired().drift();
         if (drift.isEmpty()) {

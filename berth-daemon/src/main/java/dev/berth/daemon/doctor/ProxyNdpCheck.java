@@ -25,11 +25,6 @@ final class ProxyNdpCheck implements Check {
     static final String ID_ENTRY = "ipv6-proxy-ndp-entry";
 
     @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
     public List<Finding> run(HostView host) {
         Map<Link, List<Network>> byLink = new LinkedHashMap<>();
         List<Finding> entries = new ArrayList<>();

@@ -22,11 +22,6 @@ final class SubnetReachCheck implements Check {
     }
 
     @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
     public List<Finding> run(HostView host) {
         List<Finding> out = new ArrayList<>();
         int checked = 0;

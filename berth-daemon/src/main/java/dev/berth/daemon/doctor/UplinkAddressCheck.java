@@ -22,11 +22,6 @@ final class UplinkAddressCheck implements Check {
     }
 
     @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
     public List<Finding> run(HostView host) {
         if (!host.hasIpv6() || host.uplink6().isEmpty()) {
             return List.of();

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.berth.daemon.doctor.Check;
 import dev.berth.daemon.doctor.Doctor;
 import dev.berth.daemon.doctor.Finding;
-import dev.berth.daemon.doctor.HostView;
 import dev.berth.daemon.doctor.Severity;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -18,18 +17,9 @@ class DoctorApiTest {
     @TempDir
     Path directory;
 
-    private static final Check ONE = new Check() {
-        @Override
-        public String id() {
-            return "ipv6-accept-ra";
-        }
-
-        @Override
-        public List<Finding> run(HostView host) {
-            return List.of(new Finding("ipv6-accept-ra", Severity.ERROR, "eth0", "accept_ra is 1", "it matters",
-                    List.of("sysctl -w net.ipv6.conf.eth0.accept_ra=2")), Finding.ok("kernel-nftables", "", "fine"));
-        }
-    };
+    private static final Check ONE = host -> List.of(new Finding("ipv6-accept-ra", Severity.ERROR, "eth0",
+            "accept_ra is 1", "it matters", List.of("sysctl -w net.ipv6.conf.eth0.accept_ra=2")),
+            Finding.ok("kernel-nftables", "", "fine"));
 
     @Test
     void findingsAreServedUnderBerthWithAndWithoutAVersion() throws IOException {

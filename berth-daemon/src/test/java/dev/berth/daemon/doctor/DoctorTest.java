@@ -14,6 +14,14 @@ import org.junit.jupiter.api.Test;
 class DoctorTest {
     private final FakeHost host = FakeHost.lan();
 
+    /** A check with a bug. */
+    private static final class Broken implements Check {
+        @Override
+        public List<Finding> run(HostView view) {
+            throw new IllegalStateException("no such thing");
+        }
+    }
+
     private List<Finding> examine() {
         return new Doctor(host::view, Doctor.standardChecks(FakeHost.ULA_POOL)).examine();
     }
@@ -33,21 +41,11 @@ class DoctorTest {
         host.routes6.removeIf(Route::isDefault);
         host.route(null, "fe80::1", "eth0", Route.PROTOCOL_RA);
         host.network("web", Map.of(), false, "2001:db8:77::/64");
-        Check broken = new Check() {
-            @Override
-            public String id() {
-                return "broken";
-            }
-
-            @Override
-            public List<Finding> run(HostView view) {
-                throw new IllegalStateException("no such thing");
-            }
-        };
-        List<Finding> findings = new Doctor(host::view, List.of(new GlobalNatCheck(), new ForwardingCheck(), broken,
+        List<Finding> findings = new Doctor(host::view, List.of(new GlobalNatCheck(), new ForwardingCheck(), new Broken(),
                 new AcceptRaCheck())).examine();
-        assertEquals(List.of("broken", "ipv6-accept-ra", "ipv6-global-nat", "forwarding-ipv4", "forwarding-ipv6"),
+        assertEquals(List.of("check-failed", "ipv6-accept-ra", "ipv6-global-nat", "forwarding-ipv4", "forwarding-ipv6"),
                 findings.stream().map(Finding::id).toList());
+        assertEquals("Broken", findings.getFirst().subject());
         assertEquals("the check failed: java.lang.IllegalStateException: no such thing", findings.getFirst().found());
     }
 

@@ -1,6 +1,7 @@
 package dev.berth.daemon;
 
 import dev.berth.core.ipam.DefaultPools;
+import dev.berth.core.model.IpPrefix;
 import dev.berth.core.service.event.EventLog;
 import dev.berth.core.service.network.NetworkService;
 import dev.berth.core.service.network.NetworkSettings;
@@ -127,9 +128,10 @@ final class Daemon {
         ReconcileLoop reconcile = new ReconcileLoop(reconciler);
         opened.push(reconcile);
         reconcile.start();
+        IpPrefix ulaPool = DefaultPools.ula(roots.engineId()).base();
         Doctor doctor = new Doctor(new HostReader(netlink, Sysctls.KERNEL, nft, () -> new Desired(
-                List.copyOf(state.networks().values()), state.attachments().endpoints(), reconciler.audit())),
-                Doctor.standardChecks(DefaultPools.ula(roots.engineId()).base()));
+                List.copyOf(state.networks().values()), state.attachments().endpoints(), reconciler.audit(), ulaPool)),
+                Doctor.standardChecks());
         ApiServer api = new ApiServer(new ApiContext(networks, sandboxes, networks.events(), Clock.systemUTC(),
                 HostFacts.systemInfo(config, roots.engineId(), version()), processes, doctor),
                 HostFacts.acceptQueue(Sysctls.KERNEL));

@@ -8,6 +8,7 @@ import dev.berth.core.model.Network;
 import dev.berth.core.model.NetworkId;
 import dev.berth.core.model.PredefinedNetworks;
 import dev.berth.core.spi.KernelDrift;
+import java.math.BigInteger;
 import java.util.List;
 import java.util.Optional;
 
@@ -18,8 +19,11 @@ import java.util.Optional;
  * @param networks  every network
  * @param endpoints every endpoint
  * @param drift     what differs from the kernel now; empty when nothing does
+ * @param ulaPool   the engine's ULA /48 (automatic IPv6 subnets come from it), where a fix that says
+ *                  "use a ULA network" takes a free /64
  */
-public record Desired(List<Network> networks, List<Endpoint> endpoints, List<KernelDrift> drift) {
+public record Desired(List<Network> networks, List<Endpoint> endpoints, List<KernelDrift> drift, IpPrefix ulaPool) {
+    private static final int ULA_SIZE = 64;
     /** Docker 28's option; read as a string, absent or empty meaning {@link #NAT}. */
     static final String GATEWAY_MODE_IPV6 = "com.docker.network.bridge.gateway_mode_ipv6";
     static final String NAT = "nat";
@@ -80,6 +84,25 @@ public record Desired(List<Network> networks, List<Endpoint> endpoints, List<Ker
 
     Optional<Network> network(NetworkId id) {
         return networks.stream().filter(n -> n.id().equals(id)).findFirst();
+    }
+
+    /** The first /64 of {@link #ulaPool} that no network's subnet overlaps (the pool's first when all are taken). */
+    IpPrefix freeUla() {
+        List<IpPrefix> taken = networks.stream().flatMap(n -> subnets(n, true).stream()).toList();
+        BigInteger step = BigInteger.ONE.shiftLeft(ulaPool.bits() - ULA_SIZE);
+        long count = 1L << Math.min(16, ULA_SIZE - ulaPool.length());
+        for (long i = 0; i < count; i++) {
+            IpPrefix candidate = new IpPrefix(ulaPool.addressAt(step.multiply(BigInteger.valueOf(i))), ULA_SIZE);
+            if (taken.stream().noneMatch(candidate::overlaps)) {
+                return candidate;
+            }
+        }
+        return new IpPrefix(ulaPool.masked().address(), ULA_SIZE);
+    }
+
+    /** {@code docker network create --ipv6 --subnet fdXX:XXXX:XXXX:N::/64 v6net}, on {@link #freeUla()}. */
+    String ulaNetworkCommand() {
+        return "docker network create --ipv6 --subnet " + freeUla() + " v6net";
     }
 
     static String names(List<Network> networks) {

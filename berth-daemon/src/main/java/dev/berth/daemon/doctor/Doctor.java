@@ -1,6 +1,5 @@
 package dev.berth.daemon.doctor;
 
-import dev.berth.core.model.IpPrefix;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -26,13 +25,10 @@ public final class Doctor {
     /**
      * Every check Berth has, in report order: kernel support, forwarding, the IPv6 uplink, the
      * networks' IPv6 reachability, then the state Berth owns.
-     *
-     * @param ulaPool the engine's ULA /48, where fixes that say "use a ULA network" take a free /64
      */
-    public static List<Check> standardChecks(IpPrefix ulaPool) {
-        UlaSuggestion ula = new UlaSuggestion(ulaPool);
+    public static List<Check> standardChecks() {
         return List.of(new Ipv6KernelCheck(), new NftablesCheck(), new BridgeNetfilterCheck(), new ForwardingCheck(),
-                new DefaultRouteCheck(), new UplinkAddressCheck(ula), new AcceptRaCheck(), new SubnetReachCheck(ula),
+                new DefaultRouteCheck(), new UplinkAddressCheck(), new AcceptRaCheck(), new SubnetReachCheck(),
                 new GlobalNatCheck(), new ProxyNdpCheck(), new OwnedStateCheck());
     }
 

@@ -15,12 +15,6 @@ import java.util.List;
  */
 final class SubnetReachCheck implements Check {
     static final String ID = "ipv6-subnet-unrouted";
-    private final UlaSuggestion ula;
-
-    SubnetReachCheck(UlaSuggestion ula) {
-        this.ula = ula;
-    }
-
     @Override
     public List<Finding> run(HostView host) {
         List<Finding> out = new ArrayList<>();
@@ -57,6 +51,6 @@ final class SubnetReachCheck implements Check {
                 List.of("# on the upstream router:",
                         "ip -6 route add " + subnet + " via " + via,
                         "# or use a ULA subnet, which Berth masquerades:",
-                        ula.createCommand(host.desired().networks())));
+                        host.desired().ulaNetworkCommand()));
     }
 }

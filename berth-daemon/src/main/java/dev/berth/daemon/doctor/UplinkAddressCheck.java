@@ -15,12 +15,6 @@ import java.util.List;
 final class UplinkAddressCheck implements Check {
     static final String ID = "ipv6-uplink-address";
     static final String ID_128 = "ipv6-uplink-128";
-    private final UlaSuggestion ula;
-
-    UplinkAddressCheck(UlaSuggestion ula) {
-        this.ula = ula;
-    }
-
     @Override
     public List<Finding> run(HostView host) {
         if (!host.hasIpv6() || host.uplink6().isEmpty()) {
@@ -50,7 +44,7 @@ final class UplinkAddressCheck implements Check {
                             + "inside an on-link prefix: a routed network with a global subnet cannot be reached here "
                             + "unless the upstream routes a prefix to this host. Use a ULA network instead: Berth "
                             + "masquerades it behind " + source + ".",
-                    List.of(ula.createCommand(host.desired().networks()))));
+                    List.of(host.desired().ulaNetworkCommand())));
         }
         return List.of(Finding.ok(ID, name, name + " has " + HostView.text(global) + " (on-link "
                 + String.join(", ", prefixes.stream().map(o -> o.prefix().toString()).toList()) + ")"));

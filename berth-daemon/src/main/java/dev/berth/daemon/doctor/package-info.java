@@ -7,7 +7,7 @@
  *
  * <pre>{@code
  * Doctor doctor = new Doctor(new HostReader(netlink, Sysctls.KERNEL, nft, () -> new Desired(
- *         networks, endpoints, reconciler.audit())), Doctor.standardChecks(ulaPool));
+ *         networks, endpoints, reconciler.audit(), ulaPool)), Doctor.standardChecks());
  * List<Finding> findings = doctor.examine();    // most serious first
  * }</pre>
  *

@@ -23,7 +23,7 @@ class DoctorTest {
     }
 
     private List<Finding> examine() {
-        return new Doctor(host::view, Doctor.standardChecks(FakeHost.ULA_POOL)).examine();
+        return new Doctor(host::view, Doctor.standardChecks()).examine();
     }
 
     @Test

@@ -133,7 +133,7 @@ final class FakeHost {
         Map<String, String> values = Map.copyOf(sysctls);
         Set<String> present = Set.copyOf(files);
         return new HostView(links, addresses, routes6, proxies, key -> Optional.ofNullable(values.get(key)),
-                present::contains, nftablesError, new Desired(networks, endpoints, drift));
+                present::contains, nftablesError, new Desired(networks, endpoints, drift, ULA_POOL));
     }
 
     /** The findings of one check on this host. */

@@ -14,12 +14,11 @@ import org.junit.jupiter.api.Test;
 /** How the networks' global IPv6 subnets can be reached: on-link (NDP proxy), routed by the upstream, or NATed. */
 class NetworkReachTest {
     private final FakeHost host = FakeHost.lan();
-    private final UlaSuggestion ula = new UlaSuggestion(FakeHost.ULA_POOL);
 
     @Test
     void aRoutedSubnetOutsideEveryOnLinkPrefixNeedsTheUpstreamsRoute() {
         host.routed("far", "2001:db8:99::/64");
-        Finding f = host.one(new SubnetReachCheck(ula));
+        Finding f = host.one(new SubnetReachCheck());
         assertEquals(Severity.WARNING, f.severity());
         assertEquals("ipv6-subnet-unrouted", f.id());
         assertEquals("far", f.subject());
@@ -37,13 +36,13 @@ class NetworkReachTest {
         host.network("natted", Map.of(), false, "2001:db8:77::/64");
         host.network("inside", Map.of(Desired.GATEWAY_MODE_IPV6, Desired.ROUTED), true, "2001:db8:78::/64");
         assertEquals(Finding.ok("ipv6-subnet-unrouted", "", "every global IPv6 subnet of a routed network lies in an "
-                + "on-link prefix"), host.one(new SubnetReachCheck(ula)));
+                + "on-link prefix"), host.one(new SubnetReachCheck()));
     }
 
     @Test
     void natWithoutMasqueradeMustBeReachedToo() {
         host.network("plain", Map.of(PredefinedNetworks.OPT_ENABLE_IP_MASQUERADE, "false"), false, "2001:db8:98::/64");
-        assertEquals(Severity.WARNING, host.one(new SubnetReachCheck(ula)).severity());
+        assertEquals(Severity.WARNING, host.one(new SubnetReachCheck()).severity());
         assertEquals(List.of(), host.run(new GlobalNatCheck()).stream().filter(f -> f.severity() != Severity.OK).toList());
     }
 

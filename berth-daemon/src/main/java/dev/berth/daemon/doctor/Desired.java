@@ -9,6 +9,7 @@ import dev.berth.core.model.NetworkId;
 import dev.berth.core.model.PredefinedNetworks;
 import dev.berth.core.spi.KernelDrift;
 import java.math.BigInteger;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -30,8 +31,9 @@ public record Desired(List<Network> networks, List<Endpoint> endpoints, List<Ker
     static final String ROUTED = "routed";
     static final String NAT_UNPROTECTED = "nat-unprotected";
 
+    /** Networks are kept by name, so reports come in the same order every time. */
     public Desired {
-        networks = List.copyOf(networks);
+        networks = networks.stream().sorted(Comparator.comparing(Network::name)).toList();
         endpoints = List.copyOf(endpoints);
         drift = List.copyOf(drift);
     }

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@code berth doctor} on hosts built to show each problem, in the test's throwaway host namespace
  * (uplink {@code eth0} 2001:db8::2/64, the upstream namespace as the LAN): a lone /128 on the
  * uplink, the accept_ra trap (forwarding on, default route {@code proto ra}, accept_ra 1), a routed
- * global subnet outside every on-link prefix, proxy_ndp off for a routed network in the LAN
+ * global subnet outside every on-link prefix, global subnets in nat mode (a user network's and the
+ * default bridge's {@code fixed-cidr-v6}), proxy_ndp off for a routed network in the LAN
  * prefix, and a firewall element gone; and a healthy host. Findings are read from
  * {@code berth doctor --format json} with its exit status, and where a fix is a command that acts
  * on the host namespace ({@code sysctl -w}, {@code ip}) or the daemon ({@code docker}), it is run
@@ -114,7 +115,8 @@ class DoctorIT {
 
     @Test
     void aRoutedGlobalSubnetOutsideTheLanNeedsTheUpstreamsRoute(Testbed bed) {
-        bed.daemon().start();
+        // The default bridge on a /80 of the host's /64, as the usual guides set it up, in nat mode.
+        bed.daemon().start("--ipv6", "--fixed-cidr-v6", "2001:db8:0:0:1::/80");
         Bridges.create(bed.docker(), "--ipv6", "--subnet", "2001:db8:99::/64", "-o", ROUTED, "far");
         Bridges.create(bed.docker(), "--ipv6", "--subnet", "2001:db8:77::/64", "natted");
 
@@ -125,9 +127,14 @@ class DoctorIT {
         assertEquals("network far (routed) has the global subnet 2001:db8:99::/64, which lies in no on-link prefix "
                 + "of this host (2001:db8::/64 on eth0)", far.path("Found").asText());
         assertEquals("ip -6 route add 2001:db8:99::/64 via 2001:db8::2", far.path("Fix").get(1).asText());
-        JsonNode natted = only(report, "ipv6-global-nat", "info");
+        List<JsonNode> natted = all(report, "ipv6-global-nat");
+        assertEquals(List.of("bridge", "natted"), natted.stream().map(f -> f.path("Subject").asText()).toList());
+        assertTrue(natted.stream().allMatch(f -> f.path("Severity").asText().equals("info")), natted::toString);
+        assertEquals("network bridge has the global subnet 2001:db8:0:0:1::/80 in nat mode",
+                natted.get(0).path("Found").asText());
+        assertTrue(natted.get(0).path("Fix").get(0).asText().contains("\"default-network-opts\""), natted::toString);
         assertEquals(List.of("docker network rm natted", "docker network create --ipv6 --subnet 2001:db8:77::/64 -o "
-                + ROUTED + " natted"), texts(natted.path("Fix")));
+                + ROUTED + " natted"), texts(natted.get(1).path("Fix")));
         only(report, "ipv6-proxy-ndp", "ok");
     }
 
@@ -160,15 +167,21 @@ class DoctorIT {
 
     /** The one finding with this id, which must have this severity. */
     private static JsonNode only(JsonNode report, String id, String severity) {
+        List<JsonNode> found = all(report, id);
+        assertEquals(1, found.size(), id + " in " + report);
+        assertEquals(severity, found.getFirst().path("Severity").asText(), found.getFirst()::toString);
+        return found.getFirst();
+    }
+
+    /** Every finding with this id, in the report's order. */
+    private static List<JsonNode> all(JsonNode report, String id) {
         List<JsonNode> found = new ArrayList<>();
         report.path("Findings").forEach(f -> {
             if (f.path("ID").asText().equals(id)) {
                 found.add(f);
             }
         });
-        assertEquals(1, found.size(), id + " in " + report);
-        assertEquals(severity, found.getFirst().path("Severity").asText(), found.getFirst()::toString);
-        return found.getFirst();
+        return found;
     }
 
     private static List<String> ids(JsonNode report, String severity) {

@@ -2,6 +2,7 @@ package dev.berth.daemon.doctor;
 
 import dev.berth.core.model.BridgeOptions;
 import dev.berth.core.model.Endpoint;
+import dev.berth.core.model.GatewayMode;
 import dev.berth.core.model.IpPrefix;
 import dev.berth.core.model.IpamPool;
 import dev.berth.core.model.Network;
@@ -25,11 +26,6 @@ import java.util.Optional;
  */
 public record Desired(List<Network> networks, List<Endpoint> endpoints, List<KernelDrift> drift, IpPrefix ulaPool) {
     private static final int ULA_SIZE = 64;
-    /** Docker 28's option; read as a string, absent or empty meaning {@link #NAT}. */
-    static final String GATEWAY_MODE_IPV6 = "com.docker.network.bridge.gateway_mode_ipv6";
-    static final String NAT = "nat";
-    static final String ROUTED = "routed";
-    static final String NAT_UNPROTECTED = "nat-unprotected";
 
     /** Networks are kept by name, so reports come in the same order every time. */
     public Desired {
@@ -59,10 +55,9 @@ public record Desired(List<Network> networks, List<Endpoint> endpoints, List<Ker
         return subnets(network, true).stream().filter(Ipv6::isGlobal).toList();
     }
 
-    /** {@code com.docker.network.bridge.gateway_mode_ipv6} as given, {@code nat} when absent. */
-    static String mode6(Network network) {
-        String mode = network.options().getOrDefault(GATEWAY_MODE_IPV6, "");
-        return mode.isEmpty() ? NAT : mode;
+    /** The network's IPv6 gateway mode ({@code nat} unless {@code gateway_mode_ipv6} says otherwise). */
+    static GatewayMode mode6(Network network) {
+        return BridgeOptions.of(network).gatewayModeIpv6();
     }
 
     /**
@@ -71,9 +66,9 @@ public record Desired(List<Network> networks, List<Endpoint> endpoints, List<Ker
      * in an on-link prefix (NDP proxy) or be routed to this host.
      */
     static boolean reachedDirectly(Network network) {
-        String mode = mode6(network);
-        return mode.equals(ROUTED) || mode.equals(NAT_UNPROTECTED)
-                || mode.equals(NAT) && !BridgeOptions.of(network).ipMasquerade();
+        GatewayMode mode = mode6(network);
+        return mode == GatewayMode.ROUTED || mode == GatewayMode.NAT_UNPROTECTED
+                || mode == GatewayMode.NAT && !BridgeOptions.of(network).ipMasquerade();
     }
 
     boolean hasEndpoints(Network network) {

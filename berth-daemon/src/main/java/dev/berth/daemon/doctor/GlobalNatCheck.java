@@ -1,7 +1,9 @@
 package dev.berth.daemon.doctor;
 
+import dev.berth.core.model.GatewayMode;
 import dev.berth.core.model.IpPrefix;
 import dev.berth.core.model.Network;
+import dev.berth.core.model.PredefinedNetworks;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -37,9 +39,9 @@ final class GlobalNatCheck implements Check {
     private static List<String> fix(Network n, String subnet) {
         if (n.isPredefined()) {
             return List.of("# in daemon.json: \"default-network-opts\": {\"bridge\": {\""
-                    + Desired.GATEWAY_MODE_IPV6 + "\": \"routed\"}}, then restart berthd");
+                    + PredefinedNetworks.OPT_GATEWAY_MODE_IPV6 + "\": \"" + GatewayMode.ROUTED + "\"}}, then restart berthd");
         }
         return List.of("docker network rm " + n.name(), "docker network create --ipv6 --subnet " + subnet + " -o "
-                + Desired.GATEWAY_MODE_IPV6 + "=routed " + n.name());
+                + PredefinedNetworks.OPT_GATEWAY_MODE_IPV6 + "=" + GatewayMode.ROUTED + " " + n.name());
     }
 }

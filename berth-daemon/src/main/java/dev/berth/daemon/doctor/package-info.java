@@ -17,7 +17,6 @@
  *
  * <p>Be aware: nothing here changes the host; fixes are text for the user. Sysctls and
  * {@code /proc} files are read on the calling thread, so the caller must be in the daemon's own
- * namespace (API threads are). The gateway mode is read from the network's
- * {@code com.docker.network.bridge.gateway_mode_ipv6} option as given, absent meaning {@code nat}.
+ * namespace (API threads are).
  */
 package dev.berth.daemon.doctor;

@@ -118,7 +118,7 @@ final class FakeHost {
 
     /** A routed (gateway_mode_ipv6=routed) network. */
     Network routed(String name, String... subnets) {
-        return network(name, Map.of(Desired.GATEWAY_MODE_IPV6, Desired.ROUTED), false, subnets);
+        return network(name, Map.of(PredefinedNetworks.OPT_GATEWAY_MODE_IPV6, "routed"), false, subnets);
     }
 
     /** A sandbox's endpoint on the network with this IPv6 address (and no IPv4 one). */

@@ -34,7 +34,7 @@ class NetworkReachTest {
         host.routed("lan", "2001:db8:0:0:8000::/80");
         host.routed("ula", "fd00:5::/64");
         host.network("natted", Map.of(), false, "2001:db8:77::/64");
-        host.network("inside", Map.of(Desired.GATEWAY_MODE_IPV6, Desired.ROUTED), true, "2001:db8:78::/64");
+        host.network("inside", Map.of(PredefinedNetworks.OPT_GATEWAY_MODE_IPV6, "routed"), true, "2001:db8:78::/64");
         assertEquals(Finding.ok("ipv6-subnet-unrouted", "", "every global IPv6 subnet of a routed network lies in an "
                 + "on-link prefix"), host.one(new SubnetReachCheck()));
     }

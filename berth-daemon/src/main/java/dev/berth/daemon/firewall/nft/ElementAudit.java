@@ -71,7 +71,7 @@ final class ElementAudit {
 
     /** What to look up for these keys: the keys, or for an interval set each subnet's first and last address. */
     private static List<String> probes(NftSet set, Collection<String> keys) {
-        if (!set.flags().contains("interval")) {
+        if (!set.flags().contains("interval") || set.keyType().contains(".")) {
             return List.copyOf(keys);
         }
         List<String> out = new ArrayList<>();

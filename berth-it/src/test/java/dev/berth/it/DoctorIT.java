@@ -20,8 +20,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * (uplink {@code eth0} 2001:db8::2/64, the upstream namespace as the LAN): a lone /128 on the
  * uplink, the accept_ra trap (forwarding on, default route {@code proto ra}, accept_ra 1), a routed
  * global subnet outside every on-link prefix, global subnets in nat mode (a user network's and the
- * default bridge's {@code fixed-cidr-v6}), proxy_ndp off for a routed network in the LAN
- * prefix, and a firewall element gone; and a healthy host. Findings are read from
+ * default bridge's {@code fixed-cidr-v6}), proxy_ndp off and no proxy entry for a routed network
+ * in the LAN prefix (the LAN reaches its sandbox only once the printed fixes are in), and a
+ * firewall element gone; and a healthy host. Findings are read from
  * {@code berth doctor --format json} with its exit status, and where a fix is a command that acts
  * on the host namespace ({@code sysctl -w}, {@code ip}) or the daemon ({@code docker}), it is run
  * as printed and the finding must go. Lines that would write the machine's files
@@ -32,7 +33,7 @@ class DoctorIT {
     private static final String ROUTED = "com.docker.network.bridge.gateway_mode_ipv6=routed";
 
     @Test
-    void aHealthyHostHasNoErrorAndNoWarning(Testbed bed) {
+    void aHealthyHostHasNoErrorAndNoWarning(Testbed bed) throws InterruptedException {
         bed.daemon().start();
         Bridges.create(bed.docker(), "--ipv6", "--subnet", "fd00:dc::/64", "ula");
         Bridges.create(bed.docker(), "--ipv6", "--subnet", "2001:db8::8000:0:0:0/80", "-o", ROUTED, "lan6");
@@ -45,8 +46,11 @@ class DoctorIT {
                 proxyOff.path("Found").asText());
         JsonNode entry = only(sick, "ipv6-proxy-ndp-entry", "error");
         assertEquals("ip -6 neigh add proxy 2001:db8::8000:0:0:2 dev eth0", entry.path("Fix").get(0).asText());
+        assertFalse(upstreamPings(bed, "2001:db8::8000:0:0:2"), "nobody answers NDP for the routed sandbox yet");
         applyFix(bed, proxyOff);
         applyFix(bed, entry);
+        Poll.eventually(10, "the LAN reaches the routed sandbox once the doctor's fixes are in",
+                () -> upstreamPings(bed, "2001:db8::8000:0:0:2"));
 
         JsonNode healthy = doctor(bed, 0);
         for (JsonNode f : healthy.path("Findings")) {
@@ -217,6 +221,11 @@ class DoctorIT {
                 default -> assertTrue(line.startsWith("#") || line.startsWith("echo "), "unexpected fix line " + line);
             }
         }
+    }
+
+    private static boolean upstreamPings(Testbed bed, String address) {
+        return bed.run(HostFixture.inNamespace(bed.host().upstreamNs(), "ping", "-6", "-c", "1", "-W", "1", address))
+                .exitCode() == 0;
     }
 
     private static void hostSysctl(Testbed bed, String assignment) {

@@ -10,6 +10,7 @@ import dev.berth.cli.shell.Invocation;
 import dev.berth.cli.shell.UsageError;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.cli.command.ContainerRemove;
+import dev.berth.cli.command.DoctorCommand;
 import dev.berth.cli.command.EventsCommand;
 import dev.berth.cli.command.ExecCommand;
 import dev.berth.cli.command.PsCommand;
@@ -164,7 +165,8 @@ public final class Main {
                 .add(new PsCommand())
                 .add(new ContainerRemove())
                 .add(new VersionCommand())
-                .add(new InfoCommand());
+                .add(new InfoCommand())
+                .add(new DoctorCommand());
     }
 
     private static Flags globalFlags() {

@@ -1,5 +1,7 @@
 package dev.berth.daemon;
 
+import dev.berth.core.ipam.DefaultPools;
+import dev.berth.core.model.IpPrefix;
 import dev.berth.core.service.event.Change;
 import dev.berth.core.service.event.EventLog;
 import dev.berth.core.service.network.NetworkService;
@@ -21,6 +23,9 @@ import dev.berth.daemon.config.DaemonConfig;
 import dev.berth.daemon.config.DaemonFlags;
 import dev.berth.daemon.config.LogSetup;
 import dev.berth.daemon.dns.DnsServer;
+import dev.berth.daemon.doctor.Desired;
+import dev.berth.daemon.doctor.Doctor;
+import dev.berth.daemon.doctor.HostReader;
 import dev.berth.daemon.dns.Forwarder;
 import dev.berth.daemon.dns.Upstreams;
 import dev.berth.daemon.driver.bridge.BridgeDriver;
@@ -122,7 +127,8 @@ final class Daemon {
                 random);
         ServiceState state = new ServiceState(dependencies);
         NetworkService networks = new NetworkService(state,
-                new NetworkSettings(roots.engineId(), config.addressPools(), config.bridge()));
+                new NetworkSettings(roots.engineId(), config.addressPools(), config.bridge(),
+                        config.defaultNetworkOpts()));
         networks.start();
         SandboxService sandboxes = new SandboxService(state, networks, runtime, HostFacts.ephemeralPorts());
         sandboxes.start();
@@ -131,15 +137,20 @@ final class Daemon {
                 ConmonLauncher.install(config.execRoot(), Path.of("/etc/resolv.conf")));
         processes.restore();
         opened.push(processes);
-        ReconcileLoop reconcile = new ReconcileLoop(new Reconciler(state, networks, sandboxes));
+        Reconciler reconciler = new Reconciler(state, networks, sandboxes);
+        ReconcileLoop reconcile = new ReconcileLoop(reconciler);
         opened.push(reconcile);
         reconcile.start();
+        IpPrefix ulaPool = DefaultPools.ula(roots.engineId()).base();
+        Doctor doctor = new Doctor(new HostReader(netlink, Sysctls.KERNEL, nft, () -> new Desired(
+                List.copyOf(state.networks().values()), state.attachments().endpoints(), reconciler.audit(), ulaPool)),
+                Doctor.standardChecks());
         SystemInfo info = HostFacts.systemInfo(config, roots.engineId(), version());
         ApiServer api = new ApiServer(new ApiContext(networks, sandboxes, networks.events(), Clock.systemUTC(),
-                info, processes), HostFacts.acceptQueue(Sysctls.KERNEL));
+                info, processes, doctor), HostFacts.acceptQueue(Sysctls.KERNEL));
         opened.push(api);
         api.start(config.socketPath(), socketGroup);
-        installSignals(reloads(flags, config, sandboxes, forwarder, attributes -> {
+        installSignals(reloads(flags, config, roots.engineId(), sandboxes, forwarder, attributes -> {
             Map<String, String> named = new LinkedHashMap<>(attributes);
             named.put("name", info.hostname());
             state.publish(new Change.DaemonReloaded(info.engineId(), named));
@@ -168,14 +179,17 @@ final class Daemon {
 
     /**
      * What a reload (SIGHUP) applies, option group by option group: the one list of reloadable
-     * options' effects. The default bridge comes first: it may refuse the reload, the others cannot.
+     * options' effects. Networks come first: the default bridge may refuse the reload, the others
+     * cannot. Further reloadable options (ndp-proxy) join a step here, or bring their own.
      */
-    private static ConfigReload reloads(DaemonFlags flags, DaemonConfig config, SandboxService sandboxes,
-                                        Forwarder forwarder, Consumer<Map<String, String>> announce) {
+    private static ConfigReload reloads(DaemonFlags flags, DaemonConfig config, String engineId,
+                                        SandboxService sandboxes, Forwarder forwarder,
+                                        Consumer<Map<String, String>> announce) {
         return new ConfigReload(flags, config, List.of(
                 new ConfigReload.Step("default bridge", EnumSet.of(ConfigKey.IPV6, ConfigKey.BIP6,
-                        ConfigKey.FIXED_CIDR_V6, ConfigKey.DEFAULT_GATEWAY_V6, ConfigKey.ICC, ConfigKey.IP_MASQ),
-                        c -> ConfigReload.summary(sandboxes.reconfigureDefaultBridge(c.bridge()))),
+                        ConfigKey.FIXED_CIDR_V6, ConfigKey.DEFAULT_GATEWAY_V6, ConfigKey.ICC, ConfigKey.IP_MASQ,
+                        ConfigKey.DEFAULT_NETWORK_OPTS), c -> ConfigReload.summary(sandboxes.reconfigure(
+                        new NetworkSettings(engineId, c.addressPools(), c.bridge(), c.defaultNetworkOpts())))),
                 new ConfigReload.Step("embedded DNS", EnumSet.of(ConfigKey.DNS), c -> {
                     forwarder.upstreams(Upstreams.of(c.dns(), hostResolvConf()));
                     return "upstreams " + forwarder;

@@ -87,8 +87,12 @@ class ArchitectureTest {
         onlyUses("dev.berth.daemon.dns..", "dev.berth.core.spi..", "dev.berth.core.model..",
                 "dev.berth.core.errors..", "org.xbill..").check(classes);
         onlyUses("dev.berth.daemon.api..", "dev.berth.core.service..", "dev.berth.core.model..",
-                "dev.berth.core.errors..", "dev.berth.api..", "com.fasterxml.jackson..", "org.eclipse.jetty..",
-                "org.slf4j..").check(classes);
+                "dev.berth.core.errors..", "dev.berth.api..", "dev.berth.daemon.doctor..", "com.fasterxml.jackson..",
+                "org.eclipse.jetty..", "org.slf4j..").check(classes);
+        // The doctor reads the host and what the store says (handed to it); it changes nothing.
+        onlyUses("dev.berth.daemon.doctor..", "dev.berth.core.spi..", "dev.berth.core.model..",
+                "dev.berth.core.errors..", "dev.berth.kernel.netlink..", "dev.berth.kernel.sysctl..",
+                "dev.berth.kernel.nftables..", "dev.berth.kernel.ffm..").check(classes);
         onlyUses("dev.berth.daemon.config..", "dev.berth.core.service..", "dev.berth.core.ipam..",
                 "dev.berth.core.model..", "dev.berth.core.errors..", "dev.berth.daemon.api..",
                 "com.fasterxml.jackson..").check(classes);

@@ -81,6 +81,15 @@ class NetworkBadInputIT {
                     + "{\"com.docker.network.enable_ipv6\":\"maybe\"}}", 400,
                     "driver-opt \"com.docker.network.enable_ipv6\" is not a valid bool"),
             Bad.exact("neither family", "{\"Name\":\"x\",\"EnableIPv4\":false}", 400, "IPv4 or IPv6 must be enabled"),
+            Bad.exact("unknown gateway mode", "{\"Name\":\"x\",\"EnableIPv6\":true,\"Options\":"
+                    + "{\"com.docker.network.bridge.gateway_mode_ipv6\":\"bogus\"}}", 400, "failed to parse "
+                    + "com.docker.network.bridge.gateway_mode_ipv6 value: bogus (unknown gateway mode bogus)"),
+            Bad.exact("empty gateway mode", "{\"Name\":\"x\",\"Options\":"
+                    + "{\"com.docker.network.bridge.gateway_mode_ipv4\":\"\"}}", 400, "failed to parse "
+                    + "com.docker.network.bridge.gateway_mode_ipv4 value:  (unknown gateway mode )"),
+            Bad.exact("isolated on a network that is not internal", "{\"Name\":\"x\",\"Options\":"
+                    + "{\"com.docker.network.bridge.gateway_mode_ipv4\":\"isolated\"}}", 400,
+                    "gateway mode 'isolated' can only be used for an internal network"),
             Bad.exact("mtu with a trailing space", "{\"Name\":\"x\",\"Options\":{\"com.docker.network.driver.mtu\":"
                     + "\"1500 \"}}", 400, "invalid value \"1500 \" for option com.docker.network.driver.mtu: it must be an "
                     + "integer"),
@@ -140,6 +149,9 @@ class NetworkBadInputIT {
         checks.add(cli(bed, "invalid value", "--ipv6", "-o", "com.docker.network.driver.mtu=1000", "x"));
         checks.add(cli(bed, "invalid network config:", "--ipv6", "--subnet", "::1/128", "x"));
         checks.add(cli(bed, "invalid network config:", "--ipv6", "--subnet", "ff00::/8", "x"));
+        checks.add(cli(bed, "failed to parse", "-o", "com.docker.network.bridge.gateway_mode_ipv6=routd", "x"));
+        checks.add(cli(bed, "gateway mode 'isolated' can only be used for an internal network",
+                "x", "-o", "com.docker.network.bridge.gateway_mode_ipv4=isolated"));
         assertAll(checks);
         assertEquals(before, Snapshot.take(bed));
     }

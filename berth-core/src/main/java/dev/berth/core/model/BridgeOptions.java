@@ -3,6 +3,7 @@ package dev.berth.core.model;
 import dev.berth.core.errors.InvalidParameterException;
 import java.net.InetAddress;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -13,7 +14,8 @@ import java.util.regex.Pattern;
  * firewall and the port publishing read typed values instead of each parsing the string map (the
  * network keeps the strings, which inspect shows as given). Booleans are Go booleans
  * ({@link GoBool}), the MTU Go's {@code Atoi} within what the kernel accepts, the host binding an IP
- * address, the bridge name a valid interface name. Unknown options are kept in the map, as Docker does.
+ * address, the bridge name a valid interface name, the gateway modes one of {@link GatewayMode}'s.
+ * Unknown options are kept in the map, as Docker does.
  *
  * @param icc             {@code enable_icc}: traffic between the network's sandboxes (default true)
  * @param ipMasquerade    {@code enable_ip_masquerade} (default true)
@@ -21,14 +23,18 @@ import java.util.regex.Pattern;
  *                        and a user's bridge keeps its own)
  * @param hostBindingIpv4 {@code host_binding_ipv4}: where ports without a host IP bind (default 0.0.0.0)
  * @param bridgeName      {@code bridge.name}; {@code ""} when not given (Berth derives one)
+ * @param gatewayModeIpv4 {@code gateway_mode_ipv4} (default {@code nat})
+ * @param gatewayModeIpv6 {@code gateway_mode_ipv6} (default {@code nat})
  */
 public record BridgeOptions(boolean icc, boolean ipMasquerade, int mtu, InetAddress hostBindingIpv4,
-                            String bridgeName) {
+                            String bridgeName, GatewayMode gatewayModeIpv4, GatewayMode gatewayModeIpv6) {
     public static final int MIN_MTU = 68;
     public static final int MAX_MTU = 65535;
     /** IPv6 needs links of at least 1280 bytes (RFC 8200); below that the kernel refuses IPv6 addresses. */
     public static final int MIN_IPV6_MTU = 1280;
     public static final int IFNAMSIZ = 16;
+    /** moby's error for {@code isolated} on a network that is not internal (bridge_linux.go). */
+    public static final String ISOLATED_NOT_INTERNAL = "gateway mode 'isolated' can only be used for an internal network";
 
     /** What Go's {@code strconv.Atoi} accepts: an optional sign and decimal digits, nothing else. */
     private static final Pattern GO_INTEGER = Pattern.compile("[+-]?[0-9]+");
@@ -47,12 +53,15 @@ public record BridgeOptions(boolean icc, boolean ipMasquerade, int mtu, InetAddr
     public BridgeOptions {
         Objects.requireNonNull(hostBindingIpv4, "hostBindingIpv4");
         Objects.requireNonNull(bridgeName, "bridgeName");
+        Objects.requireNonNull(gatewayModeIpv4, "gatewayModeIpv4");
+        Objects.requireNonNull(gatewayModeIpv6, "gatewayModeIpv6");
     }
 
     /**
      * Parses a create request's options; throws InvalidParameter for the first bad value, in the
-     * order icc, masquerade, MTU, host binding, bridge name. {@code ipv6} says whether the network
-     * has IPv6, which raises the lowest MTU allowed.
+     * order icc, masquerade, MTU, host binding, bridge name, gateway modes (IPv4, IPv6). {@code ipv6}
+     * says whether the network has IPv6, which raises the lowest MTU allowed. Whether an
+     * {@code isolated} mode is allowed depends on the network's flags: see {@link #checkIsolated}.
      */
     public static BridgeOptions parse(Map<String, String> options, boolean ipv6) {
         boolean icc = bool(options, PredefinedNetworks.OPT_ENABLE_ICC);
@@ -72,7 +81,44 @@ public record BridgeOptions(boolean icc, boolean ipMasquerade, int mtu, InetAddr
         if (!name.isEmpty()) {
             checkBridgeName(name);
         }
-        return new BridgeOptions(icc, masquerade, mtu, hostIp, name);
+        return new BridgeOptions(icc, masquerade, mtu, hostIp, name,
+                gatewayMode(options, PredefinedNetworks.OPT_GATEWAY_MODE_IPV4),
+                gatewayMode(options, PredefinedNetworks.OPT_GATEWAY_MODE_IPV6));
+    }
+
+    /** The gateway mode of one family. */
+    public GatewayMode gatewayMode(boolean ipv6) {
+        return ipv6 ? gatewayModeIpv6 : gatewayModeIpv4;
+    }
+
+    /**
+     * The pools whose gateway the bridge carries: each pool with a gateway, except those of a
+     * family in gateway mode {@code isolated} (moby puts no address on the bridge for it, even one
+     * the request named).
+     */
+    public List<IpamPool> gatewaysOnBridge(List<IpamPool> pools) {
+        return pools.stream().filter(p -> p.gateway().isPresent() && gatewayMode(!p.isIpv4()) != GatewayMode.ISOLATED)
+                .toList();
+    }
+
+    /** Refuses {@code isolated} for either family unless the network is internal, with moby's message. */
+    public void checkIsolated(boolean internal) {
+        if (!internal && (gatewayModeIpv4 == GatewayMode.ISOLATED || gatewayModeIpv6 == GatewayMode.ISOLATED)) {
+            throw new InvalidParameterException(ISOLATED_NOT_INTERNAL);
+        }
+    }
+
+    /**
+     * moby's {@code newGwMode} and its {@code parseErr}: {@code failed to parse KEY value: V
+     * (unknown gateway mode V)}; an empty value is unknown too, as in moby.
+     */
+    private static GatewayMode gatewayMode(Map<String, String> options, String key) {
+        String value = options.get(key);
+        if (value == null) {
+            return GatewayMode.NAT;
+        }
+        return GatewayMode.parse(value).orElseThrow(() -> new InvalidParameterException("failed to parse " + key
+                + " value: " + value + " (unknown gateway mode " + value + ")"));
     }
 
     /**

@@ -24,6 +24,8 @@ public final class PredefinedNetworks {
     public static final String OPT_ENABLE_IP_MASQUERADE = "com.docker.network.bridge.enable_ip_masquerade";
     public static final String OPT_HOST_BINDING_IPV4 = "com.docker.network.bridge.host_binding_ipv4";
     public static final String OPT_MTU = "com.docker.network.driver.mtu";
+    public static final String OPT_GATEWAY_MODE_IPV4 = "com.docker.network.bridge.gateway_mode_ipv4";
+    public static final String OPT_GATEWAY_MODE_IPV6 = "com.docker.network.bridge.gateway_mode_ipv6";
 
     private static final Set<String> NAMES = Set.of(BRIDGE, HOST, NONE, DEFAULT);
 

@@ -26,6 +26,17 @@ public interface Firewall {
         return List.of();
     }
 
+    /**
+     * The elements these networks and published ports need that the table lacks (a bridge missing
+     * from the set of bridges, a subnet from the masquerade set, a published port from its map),
+     * one {@link KernelDrift} each. Slower than {@link #drift()} (a lookup per set, more when one
+     * is missing), so the reconcile loop does not ask it; {@code berth doctor} does. A
+     * {@link #rebuild} repairs it.
+     */
+    default List<KernelDrift> missingElements(Collection<Network> networks, Collection<SandboxPorts> published) {
+        return List.of();
+    }
+
     /** Adds or refreshes one network's rules: masquerade, isolation, icc, internal. */
     void ensureNetwork(Network network);
 

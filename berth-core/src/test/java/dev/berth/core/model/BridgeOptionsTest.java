@@ -45,7 +45,8 @@ class BridgeOptionsTest {
                 PredefinedNetworks.OPT_ENABLE_IP_MASQUERADE, "0", PredefinedNetworks.OPT_MTU, "+9000",
                 PredefinedNetworks.OPT_HOST_BINDING_IPV4, "127.0.0.1", PredefinedNetworks.OPT_BRIDGE_NAME, "mybr"),
                 true);
-        assertEquals(new BridgeOptions(false, false, 9000, IpAddresses.parse("127.0.0.1"), "mybr"), o);
+        assertEquals(new BridgeOptions(false, false, 9000, IpAddresses.parse("127.0.0.1"), "mybr", GatewayMode.NAT,
+                GatewayMode.NAT), o);
         assertEquals(0, BridgeOptions.parse(Map.of(PredefinedNetworks.OPT_MTU, "00"), false).mtu());
     }
 

@@ -43,16 +43,27 @@ public final class Fixture {
     }
 
     public Fixture(List<PoolSpec> pools) {
-        this(pools, BRIDGE);
+        this(pools, BRIDGE, Map.of());
     }
 
     /** Started with these default bridge settings. */
     public Fixture(List<PoolSpec> pools, DefaultBridgeSettings bridgeSettings) {
+        this(pools, bridgeSettings, Map.of());
+    }
+
+    /** With daemon.json {@code default-network-opts}. */
+    public Fixture(List<PoolSpec> pools, Map<String, Map<String, String>> defaultNetworkOpts) {
+        this(pools, BRIDGE, defaultNetworkOpts);
+    }
+
+    /** Started with these default bridge settings and {@code default-network-opts}. */
+    public Fixture(List<PoolSpec> pools, DefaultBridgeSettings bridgeSettings,
+                   Map<String, Map<String, String>> defaultNetworkOpts) {
         HostPrefixes host = () -> List.copyOf(hostReserved);
         state = new ServiceState(new ServiceDependencies(store,
                 List.of(bridge, new RecordingDriver("host"), new RecordingDriver("null")), firewall, host, events, clock,
                 new SplittableRandom(7)));
-        service = new NetworkService(state, new NetworkSettings(ENGINE_ID, pools, bridgeSettings));
+        service = new NetworkService(state, new NetworkSettings(ENGINE_ID, pools, bridgeSettings, defaultNetworkOpts));
         service.start();
         sandboxes = new SandboxService(state, service, runtime);
         sandboxes.start();

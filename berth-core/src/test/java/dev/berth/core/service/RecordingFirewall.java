@@ -3,6 +3,7 @@ package dev.berth.core.service;
 import dev.berth.core.model.IpAddresses;
 import dev.berth.core.model.Network;
 import dev.berth.core.spi.Firewall;
+import dev.berth.core.spi.KernelDrift;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -14,6 +15,8 @@ import java.util.List;
  */
 public final class RecordingFirewall implements Firewall {
     private final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+    /** What {@link #missingElements} answers. */
+    public final List<KernelDrift> missing = Collections.synchronizedList(new ArrayList<>());
 
     public List<String> calls() {
         return List.copyOf(calls);
@@ -23,6 +26,12 @@ public final class RecordingFirewall implements Firewall {
     public void rebuild(Collection<Network> networks, Collection<SandboxPorts> published) {
         calls.add("rebuild " + networks.size() + (published.isEmpty() ? ""
                 : " " + published.stream().map(RecordingFirewall::text).toList()));
+    }
+
+    @Override
+    public List<KernelDrift> missingElements(Collection<Network> networks, Collection<SandboxPorts> published) {
+        calls.add("missing " + networks.size() + " " + published.size());
+        return List.copyOf(missing);
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.berth.core.service.event.EventLog;
 import dev.berth.core.service.network.NetworkService;
 import dev.berth.core.service.sandbox.SandboxProcesses;
 import dev.berth.core.service.sandbox.SandboxService;
+import dev.berth.daemon.doctor.Doctor;
 import java.time.Clock;
 
 /**
@@ -15,9 +16,16 @@ import java.time.Clock;
  * @param clock    "now" for {@code since}/{@code until} of {@code /events}
  * @param system   facts reported by {@code /version} and {@code /info}
  * @param processes the processes sandboxes run ({@code berth run})
+ * @param doctor   what {@code GET /berth/doctor} runs
  */
 public record ApiContext(NetworkService networks, SandboxService sandboxes, EventLog events, Clock clock,
-                         SystemInfo system, SandboxProcesses processes) {
+                         SystemInfo system, SandboxProcesses processes, Doctor doctor) {
+
+    /** Without a doctor: {@code /berth/doctor} finds nothing. */
+    public ApiContext(NetworkService networks, SandboxService sandboxes, EventLog events, Clock clock,
+                      SystemInfo system, SandboxProcesses processes) {
+        this(networks, sandboxes, events, clock, system, processes, Doctor.none());
+    }
 
     /** Without processes: a sandbox with a command is refused. */
     public ApiContext(NetworkService networks, SandboxService sandboxes, EventLog events, Clock clock,

@@ -137,6 +137,7 @@ public final class ApiServer implements AutoCloseable {
         new NetworkEndpoints(context.networks(), context.sandboxes(), new Filters(json)).register(routes);
         new ContainerEndpoints(context.sandboxes(), context.processes(), context.clock()).register(routes);
         new EventEndpoints(context.events(), new Filters(json), json, context.clock()).register(routes);
+        new DoctorEndpoints(context.doctor()).register(routes);
         extraRoutes.accept(routes);
         Dispatcher dispatcher = new Dispatcher(routes, json, context.system().version());
         jetty.setHandler(BodyLimit.wrap(dispatcher));

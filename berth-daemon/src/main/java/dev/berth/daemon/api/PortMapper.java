@@ -46,13 +46,16 @@ final class PortMapper {
         return out;
     }
 
-    /** {@code NetworkSettings.Ports}: per port the host bindings in effect, null when none. */
+    /**
+     * {@code NetworkSettings.Ports}: per port the host bindings in effect, null when none; a
+     * binding of a routed family has no host port, shown as {@code ""} as moby does.
+     */
     static Map<String, Object> networkPorts(SandboxView view) {
         Map<String, List<ContainerCreateRequest.PortBinding>> grouped = new LinkedHashMap<>();
         view.sandbox().ports().forEach(p -> grouped.putIfAbsent(p.key(), new ArrayList<>()));
         for (PortBinding b : SandboxService.bindings(view)) {
             var entry = new ContainerCreateRequest.PortBinding(IpAddresses.format(b.hostIp()),
-                    Integer.toString(b.hostPort()));
+                    b.hostPort() == 0 ? "" : Integer.toString(b.hostPort()));
             var list = grouped.computeIfAbsent(b.sandboxPort() + "/" + b.protocol(), k -> new ArrayList<>());
             if (!list.contains(entry)) {
                 list.add(entry);

@@ -5,8 +5,9 @@ import dev.berth.core.model.IpAddresses;
 import dev.berth.core.service.network.BridgeIpam;
 import dev.berth.core.service.network.DefaultBridgeSettings;
 import java.util.Arrays;
-import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -40,7 +41,8 @@ public enum ConfigKey {
     DEFAULT_GATEWAY_V6("default-gateway-v6", Reload.LIVE, c -> address(ipv6(c).flatMap(BridgeIpam::defaultGateway))),
     ICC("icc", Reload.LIVE, c -> Boolean.toString(c.bridge().icc())),
     IP_MASQ("ip-masq", Reload.LIVE, c -> Boolean.toString(c.bridge().ipMasquerade())),
-    DNS("dns", Reload.LIVE, c -> list(c.dns()));
+    DNS("dns", Reload.LIVE, c -> json(c.dns())),
+    DEFAULT_NETWORK_OPTS(DefaultNetworkOpts.KEY, Reload.LIVE, c -> json(sorted(c.defaultNetworkOpts())));
 
     /** Whether a reload applies the option, or it waits for the next start. */
     public enum Reload { LIVE, RESTART }
@@ -94,7 +96,14 @@ public enum ConfigKey {
         return value.map(IpAddresses::format).orElse("");
     }
 
-    private static String list(List<String> values) {
+    /** Driver by driver, option by option, in name order: the same map prints the same. */
+    private static Map<String, Map<String, String>> sorted(Map<String, Map<String, String>> perDriver) {
+        Map<String, Map<String, String>> out = new TreeMap<>();
+        perDriver.forEach((driver, options) -> out.put(driver, new TreeMap<>(options)));
+        return out;
+    }
+
+    private static String json(Object values) {
         try {
             return JSON.writeValueAsString(values);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

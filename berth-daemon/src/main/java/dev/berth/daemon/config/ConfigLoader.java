@@ -74,7 +74,9 @@ public final class ConfigLoader {
         merged.putAll(flags);
         return new DaemonConfig(host(merged), group(merged), Path.of(text(merged, "data-root", DaemonConfig.DEFAULT_DATA_ROOT.toString())),
                 Path.of(text(merged, "exec-root", DaemonConfig.DEFAULT_EXEC_ROOT.toString())), configPath,
-                logging(merged), bridge(merged, addressPools(merged)), addressPools(merged), dns(merged));
+                logging(merged), bridge(merged, addressPools(merged)), addressPools(merged), dns(merged),
+                DefaultNetworkOpts.parse(merged.get(DefaultNetworkOpts.KEY), r -> problem(DefaultNetworkOpts.KEY, r),
+                        warnings));
     }
 
     /** {@code ["198.51.100.1", ...]}: the embedded DNS server's upstreams (else the host's resolv.conf). */

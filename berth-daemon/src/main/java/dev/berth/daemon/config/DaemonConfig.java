@@ -6,6 +6,7 @@ import dev.berth.core.model.PredefinedNetworks;
 import dev.berth.core.service.network.DefaultBridgeSettings;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The daemon's effective settings: defaults, overridden by daemon.json, overridden by flags.
@@ -19,13 +20,16 @@ import java.util.List;
  * @param bridge      how the default bridge is built
  * @param addressPools {@code default-address-pools}: empty means Docker's defaults
  * @param dns         {@code dns}: upstreams of the embedded DNS server; empty means the host's resolv.conf
+ * @param defaultNetworkOpts {@code default-network-opts}: per driver, options new networks get by default
  */
 public record DaemonConfig(String host, String group, Path dataRoot, Path execRoot, Path configFile, Logging logging,
-                           DefaultBridgeSettings bridge, List<PoolSpec> addressPools, List<String> dns) {
+                           DefaultBridgeSettings bridge, List<PoolSpec> addressPools, List<String> dns,
+                           Map<String, Map<String, String>> defaultNetworkOpts) {
 
     public DaemonConfig {
         addressPools = List.copyOf(addressPools);
         dns = List.copyOf(dns);
+        defaultNetworkOpts = Map.copyOf(defaultNetworkOpts);
     }
 
     public static final String DEFAULT_HOST = "unix:///run/berth/berth.sock";
@@ -49,7 +53,7 @@ public record DaemonConfig(String host, String group, Path dataRoot, Path execRo
     /**
      * The configuration in force after a reload that loaded {@code loaded}: the options a reload
      * applies ({@link ConfigKey.Reload#LIVE}) from {@code loaded}, every other one as it is here
-     * (they need a restart). {@code ConfigKeyTest} checks this against {@link ConfigKey}.
+     * (they need a restart). {@code ConfigReloadTest} checks this against {@link ConfigKey}.
      */
     public DaemonConfig reloaded(DaemonConfig loaded) {
         DefaultBridgeSettings now = bridge;
@@ -57,7 +61,7 @@ public record DaemonConfig(String host, String group, Path dataRoot, Path execRo
         return new DaemonConfig(host, group, dataRoot, execRoot, configFile, loaded.logging(),
                 new DefaultBridgeSettings(now.ipv4(), next.ipv6(), now.mtu(), next.icc(), next.ipMasquerade(),
                         now.hostBindingIp()),
-                addressPools, loaded.dns());
+                addressPools, loaded.dns(), loaded.defaultNetworkOpts());
     }
 
     /** The socket path of {@link #host()}, which must be a {@code unix://} address. */

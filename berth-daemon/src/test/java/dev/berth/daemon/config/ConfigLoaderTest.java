@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,6 +70,30 @@ class ConfigLoaderTest {
         assertEquals(List.of(), load("{}").dns());
         assertTrue(error("{\"dns\": [\"nope\"]}").contains("dns must be a list of IP addresses"));
         assertTrue(error("{\"dns\": \"198.51.100.1\"}").contains("dns must be a list"));
+    }
+
+    @Test
+    void defaultNetworkOptsPerDriverCheckedAsTheBridgeDriverChecksThem() throws IOException {
+        String mode6 = "com.docker.network.bridge.gateway_mode_ipv6";
+        assertEquals(Map.of(), load("{}").defaultNetworkOpts());
+        assertEquals(Map.of("bridge", Map.of(mode6, "routed", "com.docker.network.driver.mtu", "1400"),
+                        "macvlan", Map.of("parent", "eth1")),
+                load("{\"default-network-opts\": {\"bridge\": {\"" + mode6 + "\": \"routed\","
+                        + " \"com.docker.network.driver.mtu\": \"1400\"}, \"macvlan\": {\"parent\": \"eth1\"}}}")
+                        .defaultNetworkOpts());
+        assertTrue(error("{\n \"default-network-opts\": {\"bridge\": {\"" + mode6 + "\": \"bogus\"}}}")
+                .contains("line 2: default-network-opts of driver \"bridge\": failed to parse " + mode6
+                        + " value: bogus (unknown gateway mode bogus)"));
+        assertTrue(error("{\"default-network-opts\": {\"bridge\": {\"com.docker.network.driver.mtu\": 1400}}}")
+                .contains("option \"com.docker.network.driver.mtu\" of driver \"bridge\" must be a string; got 1400"));
+        assertTrue(error("{\"default-network-opts\": {\"bridge\": \"routed\"}}").contains("must map driver names"));
+        assertTrue(error("{\"default-network-opts\": []}").contains("must map driver names"));
+        Path file = dir.resolve("isolated.json");
+        Files.writeString(file, "{\"default-network-opts\": {\"bridge\": {\"" + mode6 + "\": \"isolated\"}}}");
+        ConfigLoader.Loaded loaded = ConfigLoader.load(DaemonFlags.parse(List.of("--config-file", file.toString())));
+        assertEquals("isolated", loaded.config().defaultNetworkOpts().get("bridge").get(mode6));
+        assertTrue(loaded.warnings().stream().anyMatch(w -> w.contains("applies to internal networks only")),
+                loaded.warnings()::toString);
     }
 
     @Test

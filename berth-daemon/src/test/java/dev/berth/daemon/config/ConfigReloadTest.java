@@ -33,7 +33,8 @@ class ConfigReloadTest {
              "default-gateway": "10.9.0.254", "mtu": 1400, "ip": "127.0.0.1",
              "default-address-pools": [{"base": "10.20.0.0/16", "size": 24}], "ipv6": true,
              "bip6": "fd00:9::1/64", "fixed-cidr-v6": "fd00:9::/80", "default-gateway-v6": "fd00:9::fe",
-             "icc": false, "ip-masq": false, "dns": ["198.51.100.53"]}
+             "icc": false, "ip-masq": false, "dns": ["198.51.100.53"],
+             "default-network-opts": {"bridge": {"com.docker.network.bridge.gateway_mode_ipv6": "routed"}}}
             """;
 
     private final List<String> ran = new ArrayList<>();
@@ -57,7 +58,8 @@ class ConfigReloadTest {
     private ConfigReload reload(DaemonConfig running, RuntimeException bridgeRefuses, String... extra) {
         return new ConfigReload(flags(extra), running, List.of(
                 new ConfigReload.Step("default bridge", EnumSet.of(ConfigKey.IPV6, ConfigKey.BIP6,
-                        ConfigKey.FIXED_CIDR_V6, ConfigKey.DEFAULT_GATEWAY_V6, ConfigKey.ICC, ConfigKey.IP_MASQ), c -> {
+                        ConfigKey.FIXED_CIDR_V6, ConfigKey.DEFAULT_GATEWAY_V6, ConfigKey.ICC, ConfigKey.IP_MASQ,
+                        ConfigKey.DEFAULT_NETWORK_OPTS), c -> {
                     if (bridgeRefuses != null) {
                         throw bridgeRefuses;
                     }
@@ -74,6 +76,12 @@ class ConfigReloadTest {
                             return "";
                         })),
                 announced::add);
+    }
+
+    /** Writes daemon.json and reloads it. */
+    private ConfigReload.Outcome reloadWith(ConfigReload reload, String json) throws IOException {
+        Files.writeString(file(), json);
+        return reload.reload();
     }
 
     @Test
@@ -103,12 +111,10 @@ class ConfigReloadTest {
 
     @Test
     void onlyTheStepsOfChangedOptionsRunAndRestartOptionsKeepTheirRunningValue() throws IOException {
-        DaemonConfig running = load("{}");
-        ConfigReload reload = reload(running, null);
-        Files.writeString(file(), "{\"ipv6\": true, \"mtu\": 1400}");
-        ConfigReload.Outcome outcome = reload.reload();
-        assertTrue(outcome.applied());
+        ConfigReload reload = reload(load("{}"), null);
+        ConfigReload.Outcome outcome = reloadWith(reload, "{\"ipv6\": true, \"mtu\": 1400}");
         assertEquals(List.of("bridge ipv6=true icc=true"), ran);
+        assertTrue(outcome.applied());
         assertEquals("Reloaded configuration: ipv6: false -> true (default bridge: 2 endpoints re-addressed)",
                 outcome.line());
         assertEquals(1500, reload.running().bridge().mtu(), "mtu needs a restart");
@@ -119,8 +125,7 @@ class ConfigReloadTest {
         assertFalse(announced.getFirst().containsKey("mtu"), "the event shows the reloadable options, as dockerd's");
 
         ran.clear();
-        Files.writeString(file(), "{\"ipv6\": true, \"mtu\": 1400, \"dns\": [\"198.51.100.1\"], \"debug\": true}");
-        outcome = reload.reload();
+        outcome = reloadWith(reload, "{\"ipv6\": true, \"mtu\": 1400, \"dns\": [\"198.51.100.1\"], \"debug\": true}");
         assertEquals(List.of("dns [198.51.100.1]", "logging Logging[level=debug, format=text]"), ran);
         assertEquals(List.of(ConfigKey.MTU), outcome.diff().restart(), "still differs from the running value");
     }
@@ -129,20 +134,18 @@ class ConfigReloadTest {
     void anInvalidFileOrARefusedStepChangesNothing() throws IOException {
         DaemonConfig running = load("{}");
         ConfigReload reload = reload(running, null);
-        Files.writeString(file(), "{\"ipv6\": true,\n \"mtu\": \"big\"}");
-        ConfigReload.Outcome bad = reload.reload();
+        ConfigReload.Outcome bad = reloadWith(reload, "{\"ipv6\": true,\n \"mtu\": \"big\"}");
         assertFalse(bad.applied());
         assertTrue(bad.line().startsWith("reload failed, running configuration kept: invalid configuration file "
                 + file() + ": line 2: mtu must be a whole number"), bad.line());
-        Files.writeString(file(), "{\"ipv6\": true,\n \"bridge\": \"br0\"}");
-        assertTrue(reload.reload().line().contains("line 2: unknown option \"bridge\""));
+        assertTrue(reloadWith(reload, "{\"ipv6\": true,\n \"bridge\": \"br0\"}").line()
+                .contains("line 2: unknown option \"bridge\""));
         assertEquals(List.of(), ran);
         assertEquals(List.of(), announced);
         assertEquals(running, reload.running());
 
         ConfigReload refusing = reload(running, new IllegalStateException("no room"));
-        Files.writeString(file(), "{\"ipv6\": true, \"dns\": [\"198.51.100.1\"]}");
-        ConfigReload.Outcome refused = refusing.reload();
+        ConfigReload.Outcome refused = reloadWith(refusing, "{\"ipv6\": true, \"dns\": [\"198.51.100.1\"]}");
         assertFalse(refused.applied());
         assertEquals("reload failed, running configuration kept: default bridge: no room", refused.line());
         assertEquals(List.of(), ran, "the DNS step after a refusing bridge step does not run");
@@ -153,11 +156,9 @@ class ConfigReloadTest {
     void flagsGivenAtStartStillWinAndAKeyInBothPlacesIsRefusedAsAtStart() throws IOException {
         DaemonConfig running = load("{}", "--ipv6", "--fixed-cidr-v6", "2001:db8:1::/80");
         ConfigReload reload = reload(running, null, "--ipv6", "--fixed-cidr-v6", "2001:db8:1::/80");
-        Files.writeString(file(), "{\"icc\": false}");
-        assertTrue(reload.reload().applied());
+        assertTrue(reloadWith(reload, "{\"icc\": false}").applied());
         assertEquals(List.of("bridge ipv6=true icc=false"), ran);
-        Files.writeString(file(), "{\"ipv6\": false}");
-        ConfigReload.Outcome both = reload.reload();
+        ConfigReload.Outcome both = reloadWith(reload, "{\"ipv6\": false}");
         assertFalse(both.applied());
         assertTrue(both.line().contains("specified both as a flag and in the configuration file: ipv6"), both.line());
     }

@@ -73,6 +73,14 @@ public final class NftScript {
         return addElements(set, elements).deleteElements(set, elements);
     }
 
+    /**
+     * The read command {@code get element SET { key, ... }} for {@link NftScriptRunner#query}: it
+     * fails (ENOENT) unless every key is in the set or map. Keys only, also for a map.
+     */
+    public static String getElements(NftSet set, Collection<String> keys) {
+        return "get element " + set.ref() + " " + braced(keys);
+    }
+
     /** Appends another script's commands. */
     public NftScript append(NftScript other) {
         lines.addAll(other.lines);

@@ -47,4 +47,10 @@ public final class NftText {
     public static String mapping(String key, String value) {
         return key + " : " + value;
     }
+
+    /** The key of an element: of a map element {@code key : value} the key, a set element as it is. */
+    public static String key(String element) {
+        int colon = element.indexOf(" : ");
+        return colon < 0 ? element : element.substring(0, colon);
+    }
 }

@@ -45,6 +45,17 @@ class NftScriptTest {
     }
 
     @Test
+    void getElementsAsksByKeyAlsoInAMap() {
+        String element = NftText.mapping(NftText.concat("tcp", "80"), NftText.concat("10.0.0.2", "8080"));
+        assertEquals("tcp . 80", NftText.key(element));
+        assertEquals("\"br0\"", NftText.key(NftText.quoted("br0")));
+        assertEquals("get element inet demo ports { tcp . 80 }", NftScript.getElements(ports, List.of(NftText.key(element))));
+        assertEquals("get element inet demo lan { \"br0\", \"br1\" }",
+                NftScript.getElements(lan, List.of(NftText.quoted("br0"), NftText.quoted("br1"))));
+        assertThrows(IllegalArgumentException.class, () -> NftScript.getElements(lan, List.of("a }; flush ruleset")));
+    }
+
+    @Test
     void emptyScriptRendersNothing() {
         assertEquals("", new NftScript().render());
     }

@@ -183,10 +183,12 @@ final class IpamPlanner {
      * network's) or the lowest free subnet of the default pools that overlaps neither another
      * network nor a host prefix; then the gateway.
      *
+     * @param noGateway    families that get no gateway unless the request names one (moby's
+     *                     {@code GetSkipGwAlloc}: gateway mode {@code isolated})
      * @param existing     every network (config-only ones hold no addresses and are ignored)
      * @param hostReserved prefixes of the host that automatic subnets avoid
      */
-    List<IpamPool> allocate(Checked checked, Families families, Collection<Network> existing,
+    List<IpamPool> allocate(Checked checked, Families families, Families noGateway, Collection<Network> existing,
                             List<IpPrefix> hostReserved) {
         List<IpPrefix> inUse = existing.stream()
                 .filter(n -> !n.flags().configOnly())
@@ -204,13 +206,14 @@ final class IpamPlanner {
                 if (inUse.stream().anyMatch(pool.subnet()::overlaps)) {
                     throw new ForbiddenException(OVERLAP);
                 }
-                out.add(withGateway(pool, true));
+                out.add(withGateway(pool, true, noGateway.enabled(v4)));
             } else {
                 List<IpPrefix> taken = new ArrayList<>(inUse);
                 taken.addAll(hostReserved);
                 IpPrefix subnet = SubnetAllocator.lowestFree(pools(v4), taken)
                         .orElseThrow(() -> new InternalException(EXHAUSTED));
-                out.add(withGateway(new CheckedPool(subnet, Optional.empty(), Optional.empty(), Map.of()), false));
+                out.add(withGateway(new CheckedPool(subnet, Optional.empty(), Optional.empty(), Map.of()), false,
+                        noGateway.enabled(v4)));
             }
         }
         return out;
@@ -228,7 +231,10 @@ final class IpamPlanner {
         return v4 ? settings.ipv4Pools() : settings.ipv6Pools();
     }
 
-    private static IpamPool withGateway(CheckedPool pool, boolean userConfigured) {
+    private static IpamPool withGateway(CheckedPool pool, boolean userConfigured, boolean noGateway) {
+        if (noGateway && pool.gateway().isEmpty()) {
+            return new IpamPool(pool.subnet(), pool.ipRange(), Optional.empty(), pool.aux(), userConfigured);
+        }
         InetAddress gateway = pool.gateway().orElseGet(() -> {
             AddressPool addresses = new AddressPool(pool.subnet(), pool.ipRange());
             pool.aux().values().forEach(addresses::reserveQuietly);

@@ -5,6 +5,7 @@ import dev.berth.core.errors.ForbiddenException;
 import dev.berth.core.errors.InvalidParameterException;
 import dev.berth.core.errors.NotFoundException;
 import dev.berth.core.model.BridgeOptions;
+import dev.berth.core.model.GatewayMode;
 import dev.berth.core.model.DeviceNames;
 import dev.berth.core.model.GoBool;
 import dev.berth.core.model.IpPrefix;
@@ -31,9 +32,11 @@ final class NetworkPlanner {
     static final String OPT_ENABLE_IPV6 = "com.docker.network.enable_ipv6";
 
     private final IpamPlanner ipam;
+    private final NetworkSettings settings;
 
     NetworkPlanner(NetworkSettings settings) {
         this.ipam = new IpamPlanner(settings);
+        this.settings = settings;
     }
 
     /**
@@ -49,15 +52,16 @@ final class NetworkPlanner {
                  Instant created) {
     }
 
-    CreatedNetwork plan(CreateNetwork request, World world) {
-        String name = request.name() == null ? "" : request.name();
+    CreatedNetwork plan(CreateNetwork given, World world) {
+        String name = given.name() == null ? "" : given.name();
         if (PredefinedNetworks.isPredefined(name)) {
             throw new ForbiddenException("operation is not permitted on predefined " + name + " network ");
         }
-        checkSizes(name, request);
-        String driver = request.driver() == null || request.driver().isEmpty()
-                ? PredefinedNetworks.DRIVER_BRIDGE : request.driver();
-        String scope = scope(request.scope(), driver);
+        checkSizes(name, given);
+        String driver = given.driver() == null || given.driver().isEmpty()
+                ? PredefinedNetworks.DRIVER_BRIDGE : given.driver();
+        String scope = scope(given.scope(), driver);
+        CreateNetwork request = withDefaultOptions(given, driver);
         IpamPlanner.Families families = families(request);
         IpamPlanner.Checked checked = IpamPlanner.check(request.ipam(), families);
         if (name.isBlank()) {
@@ -75,19 +79,46 @@ final class NetworkPlanner {
         if (!families.ipv4() && !families.ipv6()) {
             throw new InvalidParameterException("IPv4 or IPv6 must be enabled");
         }
+        CreateNetwork.RequestFlags flags = request.flags();
+        IpamPlanner.Families noGateway = new IpamPlanner.Families(false, false);
         if (driver.equals(PredefinedNetworks.DRIVER_BRIDGE)) {
             BridgeOptions options = BridgeOptions.parse(request.options(), families.ipv6());
+            options.checkIsolated(flags.internal());
             requireUnusedBridgeName(options.bridgeName(), world.existing());
+            // moby's GetSkipGwAlloc: an isolated family gets no gateway unless the request names one
+            noGateway = new IpamPlanner.Families(options.gatewayModeIpv4() == GatewayMode.ISOLATED,
+                    options.gatewayModeIpv6() == GatewayMode.ISOLATED);
         }
-        CreateNetwork.RequestFlags flags = request.flags();
         List<IpamPool> pools = flags.configOnly() ? IpamPlanner.asGiven(checked)
-                : ipam.allocate(checked, families, world.existing(), world.hostReserved());
+                : ipam.allocate(checked, families, noGateway, world.existing(), world.hostReserved());
         Network network = new Network(world.id(), name, driver, world.created(), scope,
                 new Network.Ipam(IpamPlanner.DEFAULT_DRIVER, request.ipam().options(), pools),
                 new Network.Flags(families.ipv4(), families.ipv6(), flags.internal(), flags.attachable(),
                         flags.ingress(), flags.configOnly()),
                 new TreeMap<>(request.options()), new TreeMap<>(request.labels()));
         return new CreatedNetwork(network, String.join("\n", checked.warnings()));
+    }
+
+    /**
+     * moby's {@code createNetwork}: daemon.json {@code default-network-opts} of the driver fill in
+     * the options the request does not give (the request wins); and an {@code enable_ipv4/6}
+     * option is dropped when the request's own field decides, so that inspect shows no option
+     * contradicting the network.
+     */
+    private CreateNetwork withDefaultOptions(CreateNetwork request, String driver) {
+        Map<String, String> options = new TreeMap<>(settings.defaultOptions(driver));
+        options.putAll(request.options());
+        if (request.enableIpv4() != null) {
+            options.remove(OPT_ENABLE_IPV4);
+        }
+        if (request.enableIpv6() != null) {
+            options.remove(OPT_ENABLE_IPV6);
+        }
+        if (options.equals(request.options())) {
+            return request;
+        }
+        return new CreateNetwork(request.name(), request.driver(), request.scope(), request.enableIpv4(),
+                request.enableIpv6(), request.ipam(), request.flags(), request.configFrom(), options, request.labels());
     }
 
     private static void checkSizes(String name, CreateNetwork request) {

@@ -48,8 +48,9 @@ public final class NetworkService {
     private final Firewall firewall;
     private final Clock clock;
     private final RandomGenerator random;
-    private final NetworkSettings settings;
-    private final NetworkPlanner planner;
+    /** Swapped by a reload ({@link #reconfigure}) under the write lock; creates read them under it too. */
+    private volatile NetworkSettings settings;
+    private volatile NetworkPlanner planner;
     private final AtomicBoolean pruning = new AtomicBoolean();
     private final AddressBook addresses;
     private final Attachments attachments;
@@ -89,7 +90,7 @@ public final class NetworkService {
             store.networks().forEach(n -> loaded.put(n.id(), n));
             state.networks(loaded);
             attachments.load(store.sandboxes(), store.endpoints());
-            for (Network wanted : predefined(bridge)) {
+            for (Network wanted : predefined(bridge, settings.defaultOptions(PredefinedNetworks.DRIVER_BRIDGE))) {
                 Network merged = byName(wanted.name())
                         .map(old -> PredefinedPlan.keepIdentity(wanted, old))
                         .orElse(wanted);
@@ -106,17 +107,21 @@ public final class NetworkService {
         });
     }
 
-    /** The predefined networks as {@code bridge} wants them, fresh (ids are carried over by the caller). */
-    private List<Network> predefined(DefaultBridgeSettings bridge) {
+    /**
+     * The predefined networks as {@code bridge} wants them, with the gateway modes of
+     * {@code default-network-opts}' bridge entry; fresh (ids are carried over by the caller).
+     */
+    private List<Network> predefined(DefaultBridgeSettings bridge, Map<String, String> bridgeDefaults) {
         List<Network> current = List.copyOf(state.networks().values());
         Supplier<IpPrefix> automaticIpv6 = () -> PredefinedPlan.automaticIpv6Subnet(settings.ipv6Pools(), current,
                 state.dependencies().hostPrefixes().reserved());
-        return PredefinedPlan.networks(bridge, automaticIpv6, clock.instant(), random);
+        return PredefinedPlan.networks(bridge, automaticIpv6, clock.instant(), random).stream()
+                .map(n -> PredefinedPlan.withDefaultGatewayModes(n, bridgeDefaults)).toList();
     }
 
     /**
      * At start, the default bridge's stored endpoints get IPv6 addresses of its IPv6 subnet as the
-     * configuration has it now, as a reload would give them ({@link #redefineDefaultBridge}): so a
+     * configuration has it now, as a reload would give them ({@link #reconfigure}): so a
      * crash between a reload and its kernel changes, or a daemon.json changed while the daemon was
      * down, converges to the same state. With too few addresses they keep theirs, with an error logged.
      */
@@ -133,32 +138,39 @@ public final class NetworkService {
     }
 
     /**
-     * Re-plans the default bridge for new settings while the daemon runs (a reload), keeping its id
-     * and creation time: IPAM, IPv6 flag and options as {@code bridge} wants them, and its endpoints
-     * re-addressed ({@link Readdressing}: IPv6 gained, moved into a new range, or lost). Everything
-     * is checked first (a new subnet overlapping another network's, a range too small for the
-     * endpoints, a default gateway outside the automatic subnet) and refused with nothing changed;
-     * then the network and the re-addressed endpoints are stored in one transaction, then memory
-     * (snapshot, attachments, address book). The kernel is the caller's: it runs inside the same
-     * write lock ({@code SandboxService.reconfigureDefaultBridge}).
+     * Takes new settings while the daemon runs (a reload): {@code default-network-opts} for networks
+     * created from now on, and the default bridge re-planned in place, keeping its id and creation
+     * time: IPAM, IPv6 flag and options as {@code next} wants them, and its endpoints re-addressed
+     * ({@link Readdressing}: IPv6 gained, moved into a new range, or lost). Everything is checked
+     * first (a new subnet overlapping another network's, a range too small for the endpoints, a
+     * default gateway outside the automatic subnet) and refused with nothing changed; then the
+     * network and the re-addressed endpoints are stored in one transaction, then memory (snapshot,
+     * attachments, address book, settings). The kernel is the caller's: it runs inside the same
+     * write lock ({@code SandboxService.reconfigure}). The engine id and the address pools need a
+     * restart and must be the running ones.
      */
-    public DefaultBridgeChange redefineDefaultBridge(DefaultBridgeSettings bridge) {
+    public DefaultBridgeChange reconfigure(NetworkSettings next) {
         state.requireWriting();
+        if (!next.engineId().equals(settings.engineId()) || !next.pools().equals(settings.pools())) {
+            throw new IllegalArgumentException("the engine id and the address pools change only at a restart");
+        }
         Network before = byName(PredefinedNetworks.BRIDGE)
                 .orElseThrow(() -> new NotFoundException("network " + PredefinedNetworks.BRIDGE + " not found"));
-        Network wanted = predefined(bridge).stream().filter(n -> n.name().equals(before.name())).findFirst()
-                .orElseThrow();
+        Network wanted = predefined(next.bridge(), next.defaultOptions(PredefinedNetworks.DRIVER_BRIDGE)).stream()
+                .filter(n -> n.name().equals(before.name())).findFirst().orElseThrow();
         Network after = PredefinedPlan.keepIdentity(wanted, before);
         if (after.equals(before)) {
+            settings(next);
             return new DefaultBridgeChange(before, before, List.of());
         }
         refuseOverlaps(before, after);
         List<Endpoint> endpoints = attachments.endpointsOf(before.id());
         List<Endpoint> moved = Readdressing.of(after, endpoints);
         store.putNetwork(after, moved);
-        Map<NetworkId, Network> next = new LinkedHashMap<>(state.networks());
-        next.put(after.id(), after);
-        state.networks(next);
+        settings(next);
+        Map<NetworkId, Network> networks = new LinkedHashMap<>(state.networks());
+        networks.put(after.id(), after);
+        state.networks(networks);
         Map<EndpointId, Endpoint> old = new LinkedHashMap<>();
         endpoints.forEach(e -> old.put(e.id(), e));
         moved.forEach(attachments::putEndpoint);
@@ -167,6 +179,11 @@ public final class NetworkService {
         attachments.endpointsOf(after.id()).forEach(addresses::restore);
         return new DefaultBridgeChange(before, after,
                 moved.stream().map(e -> new DefaultBridgeChange.Readdressed(old.get(e.id()), e)).toList());
+    }
+
+    private void settings(NetworkSettings next) {
+        settings = next;
+        planner = new NetworkPlanner(next);
     }
 
     /** A subnet the bridge did not have must not overlap another network's. */

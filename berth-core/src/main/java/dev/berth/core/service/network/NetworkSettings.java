@@ -5,7 +5,9 @@ import dev.berth.core.ipam.PoolSpec;
 import dev.berth.core.model.IpPrefix;
 import dev.berth.core.model.PredefinedNetworks;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
  * Daemon configuration the network use cases need.
@@ -14,13 +16,29 @@ import java.util.Objects;
  * @param pools    daemon.json {@code default-address-pools}, both families; the IPv4 entries replace
  *                 Docker's IPv4 pools, the IPv6 entries replace the ULA pool (each only when present)
  * @param bridge   how the default {@code bridge} network is built
+ * @param defaultNetworkOpts daemon.json {@code default-network-opts}: per driver name, the driver
+ *                 options a new network of that driver gets unless its request gives them (Docker
+ *                 24+); the {@code bridge} entry's gateway modes also apply to the default bridge
  */
-public record NetworkSettings(String engineId, List<PoolSpec> pools, DefaultBridgeSettings bridge) {
+public record NetworkSettings(String engineId, List<PoolSpec> pools, DefaultBridgeSettings bridge,
+                              Map<String, Map<String, String>> defaultNetworkOpts) {
 
     public NetworkSettings {
         Objects.requireNonNull(engineId, "engineId");
         pools = pools == null ? List.of() : List.copyOf(pools);
         Objects.requireNonNull(bridge, "bridge");
+        defaultNetworkOpts = defaultNetworkOpts == null ? Map.of() : defaultNetworkOpts.entrySet().stream()
+                .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, e -> Map.copyOf(e.getValue())));
+    }
+
+    /** Without {@code default-network-opts}. */
+    public NetworkSettings(String engineId, List<PoolSpec> pools, DefaultBridgeSettings bridge) {
+        this(engineId, pools, bridge, Map.of());
+    }
+
+    /** The {@code default-network-opts} of one driver (empty when it has none). */
+    public Map<String, String> defaultOptions(String driver) {
+        return defaultNetworkOpts.getOrDefault(driver, Map.of());
     }
 
     /** Docker's defaults with an empty engine id: for tests and callers that set nothing. */

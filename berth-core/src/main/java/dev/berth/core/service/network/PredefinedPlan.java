@@ -3,6 +3,7 @@ package dev.berth.core.service.network;
 import dev.berth.core.errors.InternalException;
 import dev.berth.core.ipam.PoolSpec;
 import dev.berth.core.ipam.SubnetAllocator;
+import dev.berth.core.model.GatewayMode;
 import dev.berth.core.model.IpPrefix;
 import dev.berth.core.model.IpamPool;
 import dev.berth.core.model.Network;
@@ -87,6 +88,30 @@ final class PredefinedPlan {
     private static boolean fromPools(IpPrefix subnet, List<PoolSpec> pools) {
         return pools.stream().anyMatch(p -> p.base().bits() == subnet.bits() && p.base().contains(subnet.address())
                 && p.size() == subnet.length());
+    }
+
+    /**
+     * The default bridge with the gateway modes of daemon.json {@code default-network-opts.bridge}
+     * (a Berth extension: Docker applies those defaults to new networks only). {@code isolated} is
+     * left out: it needs an internal network, and the default bridge is not one (the config
+     * loader warns about it). Any other network is returned as it is.
+     */
+    static Network withDefaultGatewayModes(Network network, Map<String, String> bridgeDefaults) {
+        if (!network.name().equals(PredefinedNetworks.BRIDGE)) {
+            return network;
+        }
+        TreeMap<String, String> options = new TreeMap<>(network.options());
+        for (String key : List.of(PredefinedNetworks.OPT_GATEWAY_MODE_IPV4, PredefinedNetworks.OPT_GATEWAY_MODE_IPV6)) {
+            String mode = bridgeDefaults.get(key);
+            if (mode != null && !mode.equals(GatewayMode.ISOLATED.text())) {
+                options.put(key, mode);
+            }
+        }
+        if (options.equals(network.options())) {
+            return network;
+        }
+        return new Network(network.id(), network.name(), network.driver(), network.created(), network.scope(),
+                network.ipam(), network.flags(), options, network.labels());
     }
 
     /** The wanted network with the stored one's id and creation time: ids stay stable across restarts. */

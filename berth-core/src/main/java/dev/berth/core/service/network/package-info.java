@@ -7,7 +7,7 @@
  * rollback on failure. The built-in networks are re-planned at every start by {@code PredefinedPlan}; the
  * default bridge's addressing per family is a {@link dev.berth.core.service.network.BridgeIpam} (dockerd's
  * {@code bip(6)}, {@code fixed-cidr(-v6)}, {@code default-gateway(-v6)}), checked when the configuration is loaded.
- * A reload re-plans the default bridge in place ({@code redefineDefaultBridge}: same id, its
+ * A reload takes new settings ({@code default-network-opts}) and re-plans the default bridge in place ({@code reconfigure}: same id, its
  * endpoints' IPv6 addresses re-planned by {@code Readdressing}, also at start), returning a
  * {@link dev.berth.core.service.network.DefaultBridgeChange}; the sandbox service applies it to the kernel.
  *

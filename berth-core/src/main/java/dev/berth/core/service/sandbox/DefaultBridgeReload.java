@@ -4,7 +4,7 @@ import dev.berth.core.model.Network;
 import dev.berth.core.model.Sandbox;
 import dev.berth.core.service.event.Change;
 import dev.berth.core.service.network.DefaultBridgeChange;
-import dev.berth.core.service.network.DefaultBridgeSettings;
+import dev.berth.core.service.network.NetworkSettings;
 import dev.berth.core.service.network.NetworkService;
 import dev.berth.core.service.state.ServiceState;
 import dev.berth.core.spi.EndpointJoin;
@@ -16,8 +16,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Applies new default-bridge settings to the running daemon (a reload), under the write lock, so no
- * connect sees half of it: {@link NetworkService#redefineDefaultBridge} checks, stores and updates
+ * Applies new network settings to the running daemon (a reload: the default bridge, and
+ * {@code default-network-opts} for networks created from now on), under the write lock, so no
+ * connect sees half of it: {@link NetworkService#reconfigure} checks, stores and updates
  * memory first; then the kernel follows the store: the bridge device (its gateway addresses), the
  * firewall table (rebuilt whole, atomically: the bridge's subnets, {@code icc}, masquerade), every
  * re-addressed endpoint's interface, and the default routes and published ports of the bridge's
@@ -40,9 +41,9 @@ final class DefaultBridgeReload {
         this.parts = parts;
     }
 
-    DefaultBridgeReconfigured run(DefaultBridgeSettings settings) {
+    DefaultBridgeReconfigured run(NetworkSettings settings) {
         state.requireWriting();
-        DefaultBridgeChange change = parts.networks().redefineDefaultBridge(settings);
+        DefaultBridgeChange change = parts.networks().reconfigure(settings);
         if (!change.changed()) {
             return new DefaultBridgeReconfigured(change, List.of());
         }

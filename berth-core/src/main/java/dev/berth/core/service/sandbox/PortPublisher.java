@@ -9,15 +9,17 @@ import dev.berth.core.service.state.PublishedPorts;
 import dev.berth.core.spi.Firewall.SandboxPorts;
 import dev.berth.core.spi.Firewall;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
- * Keeps each sandbox's published ports in the firewall, on one endpoint: the one that supplies
- * its IPv4 default route (else its IPv6 one), as {@link GatewayChoice} picks it. One endpoint
- * only, because a host address and port can lead to one place; and like Docker, ports follow the
+ * Keeps each sandbox's published ports in the firewall: on the endpoint that supplies its IPv4
+ * default route (else its IPv6 one), as {@link GatewayChoice} picks it, and the routed ones also
+ * on its other endpoints ({@link PublishedPorts}). NATed ports go through one endpoint only,
+ * because a host address and port can lead to one place; and like Docker, they follow the
  * default gateway, so an internal network never publishes. The firewall key is the endpoint id.
  * Callers run inside {@code ServiceState.write}.
  */
@@ -26,7 +28,7 @@ final class PortPublisher {
 
     private final Firewall firewall;
     private final Function<Sandbox, List<Attachment>> attachmentsOf;
-    private final Map<SandboxId, EndpointId> publishing = new HashMap<>();
+    private final Map<SandboxId, Set<EndpointId>> publishing = new HashMap<>();
 
     PortPublisher(Firewall firewall, Function<Sandbox, List<Attachment>> attachmentsOf) {
         this.firewall = firewall;
@@ -38,18 +40,33 @@ final class PortPublisher {
         publishing.clear();
     }
 
-    /** Publishes the sandbox's ports on the endpoint chosen now, withdrawing them from the one before. */
+    /**
+     * Publishes the sandbox's ports on the endpoints chosen now, withdrawing them from those that
+     * no longer publish. What was done before a failure stays remembered, so the next update
+     * withdraws it.
+     */
     void update(Sandbox sandbox) {
-        Optional<SandboxPorts> now = PublishedPorts.of(sandbox, attachmentsOf.apply(sandbox));
-        EndpointId was = publishing.get(sandbox.id());
-        EndpointId is = now.map(p -> new EndpointId(p.key())).orElse(null);
-        if (was != null && !was.equals(is)) {
-            firewall.unpublish(was.value());
-            publishing.remove(sandbox.id());
-        }
-        if (now.isPresent()) {
-            firewall.publish(now.get());
-            publishing.put(sandbox.id(), is);
+        List<SandboxPorts> now = PublishedPorts.of(sandbox, attachmentsOf.apply(sandbox));
+        Set<EndpointId> is = new LinkedHashSet<>();
+        now.forEach(p -> is.add(new EndpointId(p.key())));
+        Set<EndpointId> held = new LinkedHashSet<>(publishing.getOrDefault(sandbox.id(), Set.of()));
+        try {
+            for (EndpointId was : List.copyOf(held)) {
+                if (!is.contains(was)) {
+                    firewall.unpublish(was.value());
+                    held.remove(was);
+                }
+            }
+            for (SandboxPorts ports : now) {
+                firewall.publish(ports);
+                held.add(new EndpointId(ports.key()));
+            }
+        } finally {
+            if (held.isEmpty()) {
+                publishing.remove(sandbox.id());
+            } else {
+                publishing.put(sandbox.id(), Set.copyOf(held));
+            }
         }
     }
 
@@ -72,9 +89,9 @@ final class PortPublisher {
 
     /** Withdraws whatever the sandbox still publishes (it is being removed). */
     void forget(Sandbox sandbox) {
-        EndpointId was = publishing.remove(sandbox.id());
+        Set<EndpointId> was = publishing.remove(sandbox.id());
         if (was != null) {
-            firewall.unpublish(was.value());
+            was.forEach(e -> firewall.unpublish(e.value()));
         }
     }
 }

@@ -77,6 +77,20 @@ public final class Reconciler {
         });
     }
 
+    /**
+     * What differs now, without repairing anything: what {@link #pass()} checks, plus what it leaves
+     * out to stay cheap, the firewall's set and map elements ({@code Firewall.missingElements}).
+     * Taken under the write lock, so a change being applied is never half-seen. For
+     * {@code berth doctor}.
+     */
+    public List<KernelDrift> audit() {
+        return state.write(() -> {
+            List<KernelDrift> out = check();
+            out.addAll(state.dependencies().firewall().missingElements(state.networks().values(), state.publishedPorts()));
+            return out;
+        });
+    }
+
     private List<KernelDrift> check() {
         long start = System.nanoTime();
         List<KernelDrift> out = new ArrayList<>();

@@ -14,7 +14,7 @@ import dev.berth.core.model.SandboxCommand;
 import dev.berth.core.model.SandboxId;
 import dev.berth.core.service.event.Change;
 import dev.berth.core.service.event.ChangeEvents;
-import dev.berth.core.service.network.DefaultBridgeSettings;
+import dev.berth.core.service.network.NetworkSettings;
 import dev.berth.core.service.network.InputLimits;
 import dev.berth.core.service.network.NetworkService;
 import dev.berth.core.service.state.AddressBook;
@@ -23,7 +23,6 @@ import dev.berth.core.service.state.Attachments;
 import dev.berth.core.service.state.PublishedPorts;
 import dev.berth.core.service.state.ServiceState;
 import dev.berth.core.spi.EndpointJoin;
-import dev.berth.core.spi.Firewall;
 import dev.berth.core.spi.NetworkDriver;
 import dev.berth.core.spi.SandboxRuntime;
 import dev.berth.core.spi.StateStore;
@@ -93,14 +92,15 @@ public final class SandboxService {
     }
 
     /**
-     * Applies new default-bridge settings live (a reload of {@code ipv6}, {@code bip6},
-     * {@code fixed-cidr-v6}, {@code default-gateway-v6}, {@code icc}, {@code ip-masq}): the bridge
+     * Applies new network settings live (a reload of {@code ipv6}, {@code bip6},
+     * {@code fixed-cidr-v6}, {@code default-gateway-v6}, {@code icc}, {@code ip-masq},
+     * {@code default-network-opts}): networks created from now on get the new defaults, the bridge
      * keeps its id, its running sandboxes gain, move or lose their IPv6 address and default route
      * without a restart. Runs under the write lock like a connect, so connects in flight finish
      * before it or start after it. Refused with nothing changed when the settings cannot be applied
-     * (see {@link NetworkService#redefineDefaultBridge}); see {@link DefaultBridgeReload}.
+     * (see {@link NetworkService#reconfigure}); see {@link DefaultBridgeReload}.
      */
-    public DefaultBridgeReconfigured reconfigureDefaultBridge(DefaultBridgeSettings settings) {
+    public DefaultBridgeReconfigured reconfigure(NetworkSettings settings) {
         return state.write(() -> bridgeReload.run(settings));
     }
 
@@ -319,8 +319,8 @@ public final class SandboxService {
 
     /** The host bindings a sandbox's ports have now (empty when no endpoint publishes them). */
     public static List<PortBinding> bindings(SandboxView view) {
-        return PublishedPorts.of(view.sandbox(), view.attachments()).map(Firewall.SandboxPorts::bindings)
-                .orElse(List.of());
+        return PublishedPorts.of(view.sandbox(), view.attachments()).stream()
+                .flatMap(p -> p.bindings().stream()).toList();
     }
 
     /** The endpoints on a network, by sandbox name: {@code Containers} of network inspect. */

@@ -56,6 +56,14 @@ class DefaultBridgeReloadTest {
                 Optional.ofNullable(fixedCidrV6).map(IpPrefix::parse), Optional.empty())), true);
     }
 
+    private DefaultBridgeReconfigured reload(DefaultBridgeSettings bridge) {
+        return reload(bridge, Map.of());
+    }
+
+    private DefaultBridgeReconfigured reload(DefaultBridgeSettings bridge, Map<String, Map<String, String>> opts) {
+        return f.sandboxes.reconfigure(new NetworkSettings(Fixture.ENGINE_ID, List.of(), bridge, opts));
+    }
+
     private Network bridge() {
         return f.service.inspect(PredefinedNetworks.BRIDGE);
     }
@@ -84,7 +92,7 @@ class DefaultBridgeReloadTest {
         String id = bridge().id().value();
         List<String> stored = new ArrayList<>();
         f.bridge.calls.clear();
-        DefaultBridgeReconfigured r = f.sandboxes.reconfigureDefaultBridge(v6(null, "2001:db8:1::/80"));
+        DefaultBridgeReconfigured r = reload(v6(null, "2001:db8:1::/80"));
         assertEquals(id, bridge().id().value(), "same network id");
         assertTrue(bridge().flags().enableIpv6());
         assertEquals(3, r.change().readdressed().size());
@@ -107,11 +115,11 @@ class DefaultBridgeReloadTest {
     @Test
     void aNewRangeRenumbersEndpointsOutsideItAndKeepsThoseInside() {
         three();
-        f.sandboxes.reconfigureDefaultBridge(v6("2001:db8:1::1/64", "2001:db8:1::/80"));
-        DefaultBridgeReconfigured wider = f.sandboxes.reconfigureDefaultBridge(v6("2001:db8:1::1/64", "2001:db8:1::/72"));
+        reload(v6("2001:db8:1::1/64", "2001:db8:1::/80"));
+        DefaultBridgeReconfigured wider = reload(v6("2001:db8:1::1/64", "2001:db8:1::/72"));
         assertEquals(List.of(), wider.change().readdressed(), "still in the range, same prefix length: kept");
         f.bridge.calls.clear();
-        DefaultBridgeReconfigured moved = f.sandboxes.reconfigureDefaultBridge(v6("2001:db8:2::1/64", "2001:db8:2::/80"));
+        DefaultBridgeReconfigured moved = reload(v6("2001:db8:2::1/64", "2001:db8:2::/80"));
         assertEquals(3, moved.change().readdressed().size());
         assertEquals("2001:db8:2::2/64", ipv6Of("c1"));
         assertEquals("2001:db8:2::4/64", ipv6Of("c3"));
@@ -122,9 +130,9 @@ class DefaultBridgeReloadTest {
     @Test
     void ipv6OffTakesTheAddressesAndTheDefaultRoutesAway() {
         three();
-        f.sandboxes.reconfigureDefaultBridge(v6(null, "2001:db8:1::/80"));
+        reload(v6(null, "2001:db8:1::/80"));
         f.bridge.calls.clear();
-        DefaultBridgeReconfigured off = f.sandboxes.reconfigureDefaultBridge(settings(Optional.empty(), true));
+        DefaultBridgeReconfigured off = reload(settings(Optional.empty(), true));
         assertFalse(bridge().flags().enableIpv6());
         assertEquals(1, bridge().ipam().pools().size());
         assertEquals(3, off.change().readdressed().size());
@@ -137,13 +145,13 @@ class DefaultBridgeReloadTest {
     @Test
     void iccAloneChangesTheOptionsAndTheFirewallButNoEndpoint() {
         three();
-        DefaultBridgeReconfigured r = f.sandboxes.reconfigureDefaultBridge(settings(Optional.empty(), false));
+        DefaultBridgeReconfigured r = reload(settings(Optional.empty(), false));
         assertTrue(r.change().changed());
         assertFalse(r.change().addressingChanged());
         assertEquals("false", bridge().options().get(PredefinedNetworks.OPT_ENABLE_ICC));
         assertEquals(List.of("ensure bridge"), f.bridge.calls);
         assertTrue(f.firewall.calls().getLast().startsWith("rebuild"), f.firewall.calls()::toString);
-        DefaultBridgeReconfigured again = f.sandboxes.reconfigureDefaultBridge(settings(Optional.empty(), false));
+        DefaultBridgeReconfigured again = reload(settings(Optional.empty(), false));
         assertFalse(again.change().changed(), "the same settings again change nothing");
     }
 
@@ -153,7 +161,7 @@ class DefaultBridgeReloadTest {
         Network before = bridge();
         List<Endpoint> storedBefore = f.store.endpoints();
         UnavailableException full = assertThrows(UnavailableException.class,
-                () -> f.sandboxes.reconfigureDefaultBridge(v6(null, "2001:db8:9::/126")));
+                () -> reload(v6(null, "2001:db8:9::/126")));
         assertTrue(full.getMessage().contains("2001:db8:9::/126 has no free address left for the 3 endpoints"),
                 full::getMessage);
         assertEquals(before, bridge());
@@ -162,9 +170,24 @@ class DefaultBridgeReloadTest {
 
         f.service.create(Fixture.request("v6net", null, true, List.of(PoolRequest.subnet("fd00:5::/64")), Map.of()));
         InvalidParameterException overlap = assertThrows(InvalidParameterException.class,
-                () -> f.sandboxes.reconfigureDefaultBridge(v6(null, "fd00:5::/80")));
+                () -> reload(v6(null, "fd00:5::/80")));
         assertTrue(overlap.getMessage().contains("overlaps the subnet fd00:5::/64 of network v6net"), overlap::getMessage);
         assertEquals(before, bridge());
+    }
+
+    @Test
+    void defaultNetworkOptsReachNewNetworksAndTheDefaultBridgesGatewayModes() {
+        Map<String, String> routed = Map.of(PredefinedNetworks.OPT_GATEWAY_MODE_IPV6, "routed");
+        DefaultBridgeReconfigured r = reload(settings(Optional.empty(), true), Map.of("bridge", routed));
+        assertFalse(r.change().addressingChanged());
+        assertEquals("routed", bridge().options().get(PredefinedNetworks.OPT_GATEWAY_MODE_IPV6));
+        f.service.create(Fixture.withPools("after"));
+        assertEquals("routed", f.service.inspect("after").options().get(PredefinedNetworks.OPT_GATEWAY_MODE_IPV6),
+                "a network created after the reload gets the new default");
+        reload(settings(Optional.empty(), true), Map.of());
+        assertNull(bridge().options().get(PredefinedNetworks.OPT_GATEWAY_MODE_IPV6));
+        assertEquals("routed", f.service.inspect("after").options().get(PredefinedNetworks.OPT_GATEWAY_MODE_IPV6),
+                "networks made before keep what they were made with");
     }
 
     @Test

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.core.errors.ConflictException;
 import dev.berth.core.errors.InvalidParameterException;
+import dev.berth.core.model.PortBinding;
+import dev.berth.core.model.PredefinedNetworks;
 import dev.berth.core.model.PublishedPort;
 import dev.berth.core.model.Sandbox;
 import dev.berth.core.service.Fixture;
@@ -90,6 +92,49 @@ class PublishedPortsTest {
         assertTrue(f.firewall.calls().getLast().startsWith("publish "), f.firewall.calls().toString());
         f.sandboxes.disconnect("outer", "web", false);
         assertTrue(f.firewall.calls().getLast().startsWith("unpublish "), f.firewall.calls().toString());
+    }
+
+    @Test
+    void aRoutedFamilyOpensTheSandboxPortWithoutHostAddressOrPort() {
+        f.service.create(Fixture.request("mixed", null, true, List.of(
+                new dev.berth.core.service.network.PoolRequest("2001:db8:5::/64", null, null, null)),
+                Map.of(PredefinedNetworks.OPT_GATEWAY_MODE_IPV6, "routed")));
+        create("web", "mixed", new PortRequest("80/tcp", "", "8080"), new PortRequest("80/tcp", "::1", "8081"),
+                new PortRequest("53/udp", "127.0.0.1", "5353"));
+        String key = f.sandboxes.inspect("web").attachments().getFirst().endpoint().id().value();
+        assertTrue(f.firewall.calls().contains("publish " + key + " [tcp 0.0.0.0:8080->172.18.0.2:80, tcp ::"
+                + ":0->2001:db8:5::2:80, udp 127.0.0.1:5353->172.18.0.2:53]"), f.firewall.calls().toString());
+        List<PortBinding> shown = SandboxService.bindings(f.sandboxes.inspect("web"));
+        assertEquals(3, shown.size(), shown::toString);
+    }
+
+    @Test
+    void routedPortsAreAlsoOpenOnEndpointsThatDoNotCarryTheDefaultRoute() {
+        f.service.create(CreateNetwork.named("front"));
+        f.service.create(Fixture.request("zrouted", null, null, List.of(),
+                Map.of(PredefinedNetworks.OPT_GATEWAY_MODE_IPV4, "routed")));
+        create("web", "front", new PortRequest("80/tcp", "", "8080"));
+        f.sandboxes.connect("zrouted", "web", EndpointRequest.NONE);
+        var attachments = f.sandboxes.inspect("web").attachments();
+        String front = attachments.stream().filter(a -> a.network().name().equals("front")).findFirst().orElseThrow()
+                .endpoint().id().value();
+        String routed = attachments.stream().filter(a -> a.network().name().equals("zrouted")).findFirst()
+                .orElseThrow().endpoint().id().value();
+        List<String> calls = f.firewall.calls();
+        assertEquals("publish " + front + " [tcp 0.0.0.0:8080->172.18.0.2:80]", calls.get(calls.size() - 2));
+        assertEquals("publish " + routed + " [tcp 0.0.0.0:0->172.19.0.2:80]", calls.getLast());
+        f.sandboxes.disconnect("zrouted", "web", false);
+        assertEquals("unpublish " + routed, f.firewall.calls().get(f.firewall.calls().size() - 2));
+        f.sandboxes.connect("zrouted", "web", EndpointRequest.NONE);
+        String again = f.sandboxes.inspect("web").attachments().stream()
+                .filter(a -> a.network().name().equals("zrouted")).findFirst().orElseThrow().endpoint().id().value();
+        int before = f.firewall.calls().size();
+        f.sandboxes.remove("web", true);
+        List<String> removal = f.firewall.calls().subList(before, f.firewall.calls().size());
+        for (String key : List.of(front, again)) {
+            assertEquals("unpublish " + key, removal.stream().filter(c -> c.contains(key)).reduce((a, b) -> b)
+                    .orElse(""), removal::toString);
+        }
     }
 
     @Test

@@ -69,4 +69,19 @@ class ReconcilerTest {
         assertEquals(1, seen.size(), seen::toString);
         assertTrue(seen.getFirst().attributes().get("failed").contains("namespace gone"), seen::toString);
     }
+
+    @Test
+    void auditReportsDriftAndMissingElementsAndRepairsNothing() {
+        Network net1 = f.service.create(Fixture.withPools("net1")).network();
+        f.sandboxes.create(new CreateSandbox("c1", "", "net1", Map.of(), List.of(new PortRequest("80/tcp", "", "8080"))));
+        f.bridge.calls.clear();
+        seen.clear();
+        f.bridge.drift.add(new KernelDrift(net1.id(), "bridge br-x missing"));
+        f.firewall.missing.add(new KernelDrift(net1.id(), "firewall: element \"br-x\" missing from set inet berth bridges"));
+        assertEquals(List.of("bridge br-x missing", "firewall: element \"br-x\" missing from set inet berth bridges"),
+                reconciler.audit().stream().map(KernelDrift::description).toList());
+        assertEquals(List.of("drift 2 1"), f.bridge.calls, "no repair");
+        assertTrue(f.firewall.calls().contains("missing 4 1"), f.firewall.calls()::toString);
+        assertEquals(List.of(), seen);
+    }
 }

@@ -18,6 +18,7 @@ import dev.berth.core.service.event.EventLog;
 import dev.berth.core.service.network.BridgeIpam;
 import dev.berth.core.service.network.CreateNetwork;
 import dev.berth.core.service.network.DefaultBridgeSettings;
+import dev.berth.core.service.network.NetworkSettings;
 import dev.berth.core.service.network.PoolRequest;
 import dev.berth.core.spi.ProcessLauncher.FilesUpdate;
 import dev.berth.core.spi.ProcessLauncher;
@@ -231,9 +232,9 @@ class SandboxProcessesTest {
     @Test
     void aReloadThatGivesTheDefaultBridgeIpv6PutsTheNewAddressInTheRunningProcessFiles() {
         Sandbox a = run("a1", false, "sleep", "9");
-        f.sandboxes.reconfigureDefaultBridge(new DefaultBridgeSettings(BridgeIpam.at(IpPrefix.parse("172.17.0.1/16")),
+        f.sandboxes.reconfigure(new NetworkSettings(Fixture.ENGINE_ID, List.of(), new DefaultBridgeSettings(BridgeIpam.at(IpPrefix.parse("172.17.0.1/16")),
                 Optional.of(new BridgeIpam(Optional.empty(), Optional.of(IpPrefix.parse("2001:db8:1::/80")),
-                        Optional.empty())), 1500, true, true, "0.0.0.0"));
+                        Optional.empty())), 1500, true, true, "0.0.0.0")));
         assertEquals(new FilesUpdate(a.id(), "a1", "h-a1", List.of("172.17.0.2", "2001:db8:1::2"), false),
                 launcher.updates.getLast());
     }

@@ -64,10 +64,7 @@ final class BridgeDrift {
             out.add(new KernelDrift(n.id(), "bridge " + name + " has MTU " + link.mtu() + ", not " + mtu));
         }
         List<Address> present = addresses.getOrDefault(link.index(), List.of());
-        for (IpamPool pool : n.ipam().pools()) {
-            if (pool.gateway().isEmpty()) {
-                continue;
-            }
+        for (IpamPool pool : BridgeOptions.of(n).gatewaysOnBridge(n.ipam().pools())) {
             InetAddress gateway = pool.gateway().get();
             int length = pool.subnet().length();
             if (present.stream().noneMatch(a -> a.address().equals(gateway) && a.prefixLength() == length)) {

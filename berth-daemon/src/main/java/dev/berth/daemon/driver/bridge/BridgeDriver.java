@@ -4,6 +4,7 @@ import dev.berth.core.errors.ConflictException;
 import dev.berth.core.errors.InternalException;
 import dev.berth.core.model.BridgeOptions;
 import dev.berth.core.model.DeviceNames;
+import dev.berth.core.model.GatewayMode;
 import dev.berth.core.model.IpamPool;
 import dev.berth.core.model.Network;
 import dev.berth.core.model.PredefinedNetworks;
@@ -96,8 +97,13 @@ public final class BridgeDriver implements NetworkDriver, AutoCloseable {
                 netlink.setMtu(link.index(), mtu);
             }
             quietIpv6(device);
+            BridgeOptions options = BridgeOptions.of(network);
+            if (network.flags().enableIpv6() && options.gatewayModeIpv6() == GatewayMode.ISOLATED) {
+                // moby's setupIPv6 for gateway mode isolated: no IPv6 on the bridge at all, not even link-local
+                sysctl.writeIfPresent("net/ipv6/conf/" + device + "/disable_ipv6", "1");
+            }
             // docker0 is Docker's by definition, adopted or not: moby replaces its addresses too
-            convergeAddresses(link.index(), network.ipam().pools(),
+            convergeAddresses(link.index(), options.gatewaysOnBridge(network.ipam().pools()),
                     owner == BridgeOwnership.BERTH || network.isPredefined());
             if (!link.up()) {
                 netlink.setUp(link.index(), true);
@@ -225,20 +231,21 @@ public final class BridgeDriver implements NetworkDriver, AutoCloseable {
     }
 
     /**
-     * Each pool's gateway on the bridge. With {@code exclusive} (a bridge of Berth's, or docker0),
-     * every other global address is removed, also of a family the network no longer has (docker0
-     * after {@code ipv6} was turned off); a user's bridge keeps the addresses it had.
+     * Each gateway of {@code gateways} on the bridge. With {@code exclusive} (a bridge of Berth's,
+     * or docker0), every other global address is removed, also of a family the network no longer
+     * has (docker0 after {@code ipv6} was turned off) or of a family in gateway mode isolated; a
+     * user's bridge keeps the addresses it had.
      */
-    private void convergeAddresses(int index, List<IpamPool> pools, boolean exclusive) {
+    private void convergeAddresses(int index, List<IpamPool> gateways, boolean exclusive) {
         List<Address> present = netlink.addresses(index);
         for (Address a : exclusive ? present : List.<Address>of()) {
-            boolean wanted = pools.stream().anyMatch(p -> isGateway(p, a));
+            boolean wanted = gateways.stream().anyMatch(p -> isGateway(p, a));
             if (a.scope() == RT_SCOPE_UNIVERSE && !wanted) {
                 netlink.deleteAddress(index, a.address(), a.prefixLength());
             }
         }
-        for (IpamPool pool : pools) {
-            if (pool.gateway().isEmpty() || present.stream().anyMatch(a -> isGateway(pool, a))) {
+        for (IpamPool pool : gateways) {
+            if (present.stream().anyMatch(a -> isGateway(pool, a))) {
                 continue;
             }
             InetAddress gateway = pool.gateway().get();

@@ -42,12 +42,21 @@ final class BerthTable {
     static final NftSet NO_ICC = NftSet.set(TABLE, "no_icc", "ifname . ifname");
     /** Bridges of internal networks. */
     static final NftSet INTERNAL = NftSet.set(TABLE, "internal", "ifname");
-    /** Subnets masqueraded when leaving through a non-Berth interface: v4, and ULA v6. */
+    /** Subnets masqueraded when leaving through a non-Berth interface: those of gateway mode nat or nat-unprotected. */
     static final NftSet MASQ4 = NftSet.set(TABLE, "masq4", "ipv4_addr", "interval");
     static final NftSet MASQ6 = NftSet.set(TABLE, "masq6", "ipv6_addr", "interval");
     /** Every subnet of a non-internal network: DNATed traffic from them into a bridge is masqueraded (hairpin). */
     static final NftSet NETS4 = NftSet.set(TABLE, "nets4", "ipv4_addr", "interval");
     static final NftSet NETS6 = NftSet.set(TABLE, "nets6", "ipv6_addr", "interval");
+    /** Bridges whose IPv4 / IPv6 gateway mode is {@code routed}: ICMP from outside is let in. */
+    static final NftSet ROUTED4 = NftSet.set(TABLE, "routed4", "ifname");
+    static final NftSet ROUTED6 = NftSet.set(TABLE, "routed6", "ifname");
+    /** Bridges whose IPv4 / IPv6 gateway mode is {@code nat-unprotected}: anything from outside (not from other bridges) is let in. */
+    static final NftSet UNPROTECTED4 = NftSet.set(TABLE, "unprotected4", "ifname");
+    static final NftSet UNPROTECTED6 = NftSet.set(TABLE, "unprotected6", "ifname");
+    /** Ports published on a {@code routed} family: {@code sandboxIp . proto . sandboxPort}, open as they are (no DNAT). */
+    static final NftSet OPEN4 = NftSet.set(TABLE, "open4", "ipv4_addr . inet_proto . inet_service");
+    static final NftSet OPEN6 = NftSet.set(TABLE, "open6", "ipv6_addr . inet_proto . inet_service");
     /** Published ports: {@code [hostIp .] proto . hostPort : sandboxIp . sandboxPort}. */
     static final NftSet PUB4_ADDR = NftSet.map(TABLE, "pub4_addr", "ipv4_addr . inet_proto . inet_service", "ipv4_addr . inet_service");
     static final NftSet PUB4_ANY = NftSet.map(TABLE, "pub4_any", "inet_proto . inet_service", "ipv4_addr . inet_service");
@@ -56,19 +65,29 @@ final class BerthTable {
 
     static final List<NftChain> OWN_CHAINS = List.of(FORWARD, GUARD, PREROUTING, OUTPUT, POSTROUTING, PORTS);
     static final List<NftSet> SETS = List.of(BRIDGES, SAME_BRIDGE, NO_ICC, INTERNAL, MASQ4, MASQ6, NETS4, NETS6,
-            PUB4_ADDR, PUB4_ANY, PUB6_ADDR, PUB6_ANY);
+            ROUTED4, ROUTED6, UNPROTECTED4, UNPROTECTED6, OPEN4, OPEN6, PUB4_ADDR, PUB4_ANY, PUB6_ADDR, PUB6_ANY);
 
     private static final List<NftRule> RULES = List.of(
-            // Forward filter. Order matters: user rules, then icc, same-bridge, internal, isolation,
-            // published (DNATed) traffic, replies, and finally no direct access into a bridge.
+            // Forward filter. Order matters: user rules, then icc, same-bridge, internal, published
+            // (DNATed) traffic, replies, what routed families let in (from anywhere, other networks
+            // included, as in moby), isolation between networks, what nat-unprotected families let in
+            // (from outside only), and finally no direct access into a bridge (Docker 28's
+            // direct-access protection of nat families: a sandbox address is reachable from outside its
+            // bridge only through a published port).
             new NftRule(FORWARD, "jump user"),
             new NftRule(FORWARD, "iifname . oifname @no_icc drop"),
             new NftRule(FORWARD, "iifname . oifname @same_bridge accept"),
             new NftRule(FORWARD, "iifname @internal drop"),
             new NftRule(FORWARD, "oifname @internal drop"),
             new NftRule(FORWARD, "oifname @bridges ct status dnat accept"),
-            new NftRule(FORWARD, "iifname @bridges oifname @bridges drop"),
             new NftRule(FORWARD, "oifname @bridges ct state established,related accept"),
+            new NftRule(FORWARD, "meta nfproto ipv4 oifname @routed4 meta l4proto icmp accept"),
+            new NftRule(FORWARD, "meta nfproto ipv6 oifname @routed6 meta l4proto ipv6-icmp accept"),
+            new NftRule(FORWARD, "meta l4proto { tcp, udp } oifname @bridges ip daddr . meta l4proto . th dport @open4 accept"),
+            new NftRule(FORWARD, "meta l4proto { tcp, udp } oifname @bridges ip6 daddr . meta l4proto . th dport @open6 accept"),
+            new NftRule(FORWARD, "iifname @bridges oifname @bridges drop"),
+            new NftRule(FORWARD, "meta nfproto ipv4 oifname @unprotected4 accept"),
+            new NftRule(FORWARD, "meta nfproto ipv6 oifname @unprotected6 accept"),
             new NftRule(FORWARD, "oifname @bridges drop"),
             // route_localnet on a bridge would let a sandbox reach the host's 127.0.0.1 services.
             new NftRule(GUARD, "iifname @bridges ip daddr 127.0.0.0/8 drop"),

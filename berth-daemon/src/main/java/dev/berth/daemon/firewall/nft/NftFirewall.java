@@ -67,6 +67,17 @@ public final class NftFirewall implements Firewall {
         }
     }
 
+    /** {@link ElementAudit}, under the lock like {@link #drift()}. */
+    @Override
+    public List<KernelDrift> missingElements(Collection<Network> networks, Collection<SandboxPorts> ports) {
+        lock.lock();
+        try {
+            return new ElementAudit(nft).missing(networks, ports);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     @Override
     public void ensureNetwork(Network network) {
         if (NetworkElements.applies(network)) {

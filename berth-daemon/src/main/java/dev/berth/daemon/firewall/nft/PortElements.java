@@ -1,5 +1,7 @@
 package dev.berth.daemon.firewall.nft;
 
+import static dev.berth.daemon.firewall.nft.BerthTable.OPEN4;
+import static dev.berth.daemon.firewall.nft.BerthTable.OPEN6;
 import static dev.berth.daemon.firewall.nft.BerthTable.PUB4_ADDR;
 import static dev.berth.daemon.firewall.nft.BerthTable.PUB4_ANY;
 import static dev.berth.daemon.firewall.nft.BerthTable.PUB6_ADDR;
@@ -12,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.berth.core.model.BridgeOptions;
+import dev.berth.core.model.GatewayMode;
 import dev.berth.core.model.IpAddresses;
 import dev.berth.core.model.PortBinding;
 import dev.berth.core.spi.Firewall.SandboxPorts;
@@ -21,8 +25,11 @@ import dev.berth.kernel.nftables.NftText;
 /**
  * The map elements of one sandbox's published ports: one element per binding, in
  * {@code pub4_any}/{@code pub6_any} for the unspecified host address and in
- * {@code pub4_addr}/{@code pub6_addr} for a specific one (127.0.0.1 included). Internal networks
- * and bindings whose host and sandbox addresses differ in family publish nothing, as in Docker.
+ * {@code pub4_addr}/{@code pub6_addr} for a specific one (127.0.0.1 included). On a family whose
+ * gateway mode is {@code routed} a binding is no DNAT but its sandbox address and port opened as
+ * they are, in {@code open4}/{@code open6} (host address and port ignored, as moby's routed port
+ * mapper does). Internal networks and bindings whose host and sandbox addresses differ in family
+ * publish nothing, as in Docker.
  */
 record PortElements(Map<NftSet, List<String>> elements) {
     static final PortElements NONE = new PortElements(Map.of());
@@ -37,6 +44,7 @@ record PortElements(Map<NftSet, List<String>> elements) {
         if (!NetworkElements.applies(ports.network()) || ports.network().flags().internal()) {
             return NONE;
         }
+        BridgeOptions options = BridgeOptions.of(ports.network());
         Map<NftSet, List<String>> out = new LinkedHashMap<>();
         for (PortBinding b : ports.bindings()) {
             boolean v4 = b.hostIp() instanceof Inet4Address;
@@ -44,6 +52,11 @@ record PortElements(Map<NftSet, List<String>> elements) {
                 continue;
             }
             String proto = b.protocol();
+            if (options.gatewayMode(!v4) == GatewayMode.ROUTED) {
+                add(out, v4 ? OPEN4 : OPEN6, NftText.concat(IpAddresses.format(b.sandboxIp()), proto,
+                        Integer.toString(b.sandboxPort())));
+                continue;
+            }
             String target = NftText.concat(IpAddresses.format(b.sandboxIp()), Integer.toString(b.sandboxPort()));
             String port = NftText.concat(proto, Integer.toString(b.hostPort()));
             NftSet set;
@@ -55,13 +68,16 @@ record PortElements(Map<NftSet, List<String>> elements) {
                 set = v4 ? PUB4_ADDR : PUB6_ADDR;
                 key = NftText.concat(IpAddresses.format(b.hostIp()), port);
             }
-            List<String> list = out.computeIfAbsent(set, s -> new ArrayList<>());
-            String element = NftText.mapping(key, target);
-            if (!list.contains(element)) {
-                list.add(element);
-            }
+            add(out, set, NftText.mapping(key, target));
         }
         return new PortElements(out);
+    }
+
+    private static void add(Map<NftSet, List<String>> out, NftSet set, String element) {
+        List<String> list = out.computeIfAbsent(set, s -> new ArrayList<>());
+        if (!list.contains(element)) {
+            list.add(element);
+        }
     }
 
     /** This minus {@code other}, per set. */

@@ -47,6 +47,11 @@ public final class SysctlFirewall implements Firewall {
     }
 
     @Override
+    public List<KernelDrift> missingElements(Collection<Network> networks, Collection<SandboxPorts> published) {
+        return rules.missingElements(networks, published);
+    }
+
+    @Override
     public void ensureNetwork(Network network) {
         applySysctls(network);
         rules.ensureNetwork(network);

@@ -20,7 +20,8 @@
  *
  * <p>Reconcile asks {@code drift()} every 2 s: one JSON listing of the table compared with the
  * fixed layout ({@code TableDrift}: chains, rule counts, user chain, sets; not set elements). A
- * rebuild repairs what it finds.
+ * rebuild repairs what it finds. {@code missingElements} (for {@code berth doctor}) also looks up
+ * every element the networks and ports need ({@code ElementAudit}: one {@code get element} per set).
  *
  * <p>Be aware:
  * <ul>

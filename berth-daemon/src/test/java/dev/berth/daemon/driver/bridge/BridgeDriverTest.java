@@ -14,6 +14,8 @@ import dev.berth.core.errors.ConflictException;
 import dev.berth.core.errors.InternalException;
 import dev.berth.core.model.DeviceNames;
 import dev.berth.core.model.IpAddresses;
+import dev.berth.core.model.IpPrefix;
+import dev.berth.core.model.IpamPool;
 import dev.berth.core.model.Network;
 import dev.berth.core.model.PredefinedNetworks;
 import dev.berth.kernel.netlink.Address;
@@ -22,6 +24,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -132,6 +135,28 @@ class BridgeDriverTest {
         assertTrue(host.calls.contains("addAddress #" + bridge.index() + " 2001:db8:1:0:0:0:0:1/64 nodad"),
                 host.calls.toString());
         assertTrue(host.calls.contains("addAddress #" + bridge.index() + " 198.51.100.1/24"), host.calls.toString());
+    }
+
+    @Test
+    void anIsolatedFamilyHasNoAddressOnTheBridgeAndIsolatedIpv6DisablesIt() {
+        Network.Flags internalDual = new Network.Flags(true, true, true, false, false, false);
+        Network isolated = network(Map.of(PredefinedNetworks.OPT_GATEWAY_MODE_IPV4, "isolated",
+                PredefinedNetworks.OPT_GATEWAY_MODE_IPV6, "isolated"), internalDual,
+                pool("198.51.100.0/24", "198.51.100.9"), // a gateway the request named: IPAM keeps it, the bridge does not
+                new IpamPool(IpPrefix.parse("2001:db8:1::/64"), Optional.empty(), Optional.empty(), Map.of(), false));
+        Link bridge = host.add(BRIDGE, "bridge", 0, DeviceNames.OWNED_BRIDGE_GROUP);
+        address(bridge, "198.51.100.9", 24, 0);
+
+        driver.ensure(isolated);
+
+        assertEquals(List.of(), addresses(BRIDGE), "a stale address of the isolated family goes too");
+        assertTrue(sysctls.writes.contains("net/ipv6/conf/" + BRIDGE + "/disable_ipv6=1"), sysctls.writes::toString);
+        assertEquals(List.of(), driver.drift(List.of(isolated), List.of()), "no gateway is missing");
+
+        Network v6Only = network(Map.of(PredefinedNetworks.OPT_GATEWAY_MODE_IPV6, "isolated"), internalDual,
+                pool("198.51.100.0/24", "198.51.100.1"));
+        driver.ensure(v6Only);
+        assertEquals(List.of("198.51.100.1/24"), addresses(BRIDGE), "the other family keeps its gateway");
     }
 
     @Test

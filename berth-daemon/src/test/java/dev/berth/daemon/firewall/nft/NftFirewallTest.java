@@ -43,6 +43,17 @@ class NftFirewallTest {
             port("tcp", "198.51.100.2", 8443, "172.20.0.2", 443),
             port("tcp", "2001:db8::2", 8443, "fd00:20::2", 443)));
 
+    /** IPv4 nat-unprotected, IPv6 routed: the usual "routed global IPv6 beside NATed IPv4" network. */
+    private static final Network MIXED = bridge("mixed", "br-mixed", false,
+            Map.of(PredefinedNetworks.OPT_GATEWAY_MODE_IPV4, "nat-unprotected",
+                    PredefinedNetworks.OPT_GATEWAY_MODE_IPV6, "routed"), "172.23.0.0/16", "2001:db8:23::/64");
+    /** IPv4 routed, IPv6 nat with a global subnet: masqueraded like any nat family (Docker 28). */
+    private static final Network ROUTED4 = bridge("routed4", "br-routed4", false,
+            Map.of(PredefinedNetworks.OPT_GATEWAY_MODE_IPV4, "routed"), "172.24.0.0/16", "2001:db8:24::/64");
+    private static final Network ISOLATED = bridge("isolated", "br-iso", true,
+            Map.of(PredefinedNetworks.OPT_GATEWAY_MODE_IPV4, "isolated",
+                    PredefinedNetworks.OPT_GATEWAY_MODE_IPV6, "isolated"), "172.25.0.0/16", "fd00:25::/64");
+
     private final List<String> applied = new ArrayList<>();
     private final NftFirewall firewall = new NftFirewall(script -> {
         applied.add(script);
@@ -104,6 +115,33 @@ class NftFirewallTest {
     }
 
     @Test
+    void gatewayModesPerFamily() {
+        firewall.rebuild(List.of(MIXED, ROUTED4, ISOLATED), List.of());
+        golden("gateway-modes.nft", last());
+        firewall.ensureNetwork(MIXED);
+        golden("ensure-mixed-network.nft", last());
+    }
+
+    @Test
+    void routedFamiliesOpenTheSandboxPortAndIgnoreTheHostPort() {
+        SandboxPorts mixed = new SandboxPorts("ep-mixed", MIXED, List.of(
+                port("tcp", "0.0.0.0", 8080, "172.23.0.2", 80),
+                port("tcp", "::", 8080, "2001:db8:23::2", 80),
+                port("tcp", "127.0.0.1", 8081, "172.23.0.2", 80),
+                port("udp", "2001:db8::2", 5353, "2001:db8:23::2", 53),
+                port("tcp", "::1", 8082, "2001:db8:23::2", 80)));
+        firewall.rebuild(List.of(MIXED), List.of());
+        firewall.publish(mixed);
+        golden("publish-routed.nft", last());
+        firewall.unpublish("ep-mixed");
+        assertEquals("""
+                delete element inet berth pub4_any { tcp . 8080 : 172.23.0.2 . 80 }
+                delete element inet berth open6 { 2001:db8:23::2 . tcp . 80, 2001:db8:23::2 . udp . 53 }
+                delete element inet berth pub4_addr { 127.0.0.1 . tcp . 8081 : 172.23.0.2 . 80 }
+                """, deletions(last()));
+    }
+
+    @Test
     void nonBridgeNetworksAreIgnored() {
         Network host = new Network(FRONT.id(), "host", PredefinedNetworks.DRIVER_HOST, FRONT.created(), "local",
                 FRONT.ipam(), FRONT.flags(), new java.util.TreeMap<>(), new java.util.TreeMap<>());
@@ -136,6 +174,11 @@ class NftFirewallTest {
                 "net/ipv6/conf/all/forwarding", "1"), NftFirewall.requiredSysctls(FRONT));
         assertEquals(Map.of("net/ipv4/ip_forward", "1", "net/ipv6/conf/all/forwarding", "1"),
                 NftFirewall.requiredSysctls(BACK));
+    }
+
+    private static String deletions(String script) {
+        return script.lines().filter(l -> l.startsWith("delete element")).map(l -> l + "\n")
+                .collect(java.util.stream.Collectors.joining());
     }
 
     private String last() {

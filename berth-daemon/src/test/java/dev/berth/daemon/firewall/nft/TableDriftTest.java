@@ -50,7 +50,7 @@ class TableDriftTest {
         List<String> drift = TableDrift.of(listing(false, true)).stream().map(KernelDrift::description).toList();
         long chainsWithRules = BerthTable.ruleCounts().values().stream().filter(n -> n > 0).count();
         assertEquals(chainsWithRules, drift.size(), drift::toString);
-        assertTrue(drift.contains("firewall: chain inet berth forward has 0 rules, not 9"), drift::toString);
+        assertTrue(drift.contains("firewall: chain inet berth forward has 0 rules, not 15"), drift::toString);
     }
 
     @Test

@@ -1,0 +1,90 @@
+package dev.berth.daemon.doctor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.core.model.IpAddresses;
+import dev.berth.core.model.Network;
+import dev.berth.core.model.PredefinedNetworks;
+import dev.berth.kernel.netlink.ProxyNeighbour;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** How the networks' global IPv6 subnets can be reached: on-link (NDP proxy), routed by the upstream, or NATed. */
+class NetworkReachTest {
+    private final FakeHost host = FakeHost.lan();
+
+    @Test
+    void aRoutedSubnetOutsideEveryOnLinkPrefixNeedsTheUpstreamsRoute() {
+        host.routed("far", "2001:db8:99::/64");
+        Finding f = host.one(new SubnetReachCheck());
+        assertEquals(Severity.WARNING, f.severity());
+        assertEquals("ipv6-subnet-unrouted", f.id());
+        assertEquals("far", f.subject());
+        assertEquals("network far (routed) has the global subnet 2001:db8:99::/64, which lies in no on-link prefix of "
+                + "this host (2001:db8::/64 on eth0)", f.found());
+        assertEquals(List.of("# on the upstream router:", "ip -6 route add 2001:db8:99::/64 via 2001:db8::2",
+                "# or use a ULA subnet, which Berth masquerades:",
+                "docker network create --ipv6 --subnet fd12:3456:789a::/64 v6net"), f.fix());
+    }
+
+    @Test
+    void onLinkUlaNatAndInternalSubnetsNeedNoRoute() {
+        host.routed("lan", "2001:db8:0:0:8000::/80");
+        host.routed("ula", "fd00:5::/64");
+        host.network("natted", Map.of(), false, "2001:db8:77::/64");
+        host.network("inside", Map.of(PredefinedNetworks.OPT_GATEWAY_MODE_IPV6, "routed"), true, "2001:db8:78::/64");
+        assertEquals(Finding.ok("ipv6-subnet-unrouted", "", "every global IPv6 subnet of a routed network lies in an "
+                + "on-link prefix"), host.one(new SubnetReachCheck()));
+    }
+
+    @Test
+    void natWithoutMasqueradeMustBeReachedToo() {
+        host.network("plain", Map.of(PredefinedNetworks.OPT_ENABLE_IP_MASQUERADE, "false"), false, "2001:db8:98::/64");
+        assertEquals(Severity.WARNING, host.one(new SubnetReachCheck()).severity());
+        assertEquals(List.of(), host.run(new GlobalNatCheck()).stream().filter(f -> f.severity() != Severity.OK).toList());
+    }
+
+    @Test
+    void aGlobalSubnetInNatModeSuggestsRouting() {
+        host.network("web", Map.of(), false, "172.18.0.0/16", "2001:db8:77::/64");
+        Finding f = host.one(new GlobalNatCheck());
+        assertEquals(Severity.INFO, f.severity());
+        assertEquals("network web has the global subnet 2001:db8:77::/64 in nat mode", f.found());
+        assertEquals(List.of("docker network rm web", "docker network create --ipv6 --subnet 2001:db8:77::/64 "
+                + "-o com.docker.network.bridge.gateway_mode_ipv6=routed web"), f.fix());
+        host.networks.clear();
+        host.network("bridge", Map.of(PredefinedNetworks.OPT_BRIDGE_NAME, "docker0"), false, "2001:db8:76::/64");
+        assertTrue(host.one(new GlobalNatCheck()).fix().getFirst().contains("default-network-opts"));
+    }
+
+    @Test
+    void proxyNdpOffForARoutedNetworkInTheLanPrefixIsAnError() {
+        Network lan = host.routed("lan", "2001:db8:0:0:8000::/80");
+        Finding f = host.one(new ProxyNdpCheck());
+        assertEquals(Severity.ERROR, f.severity());
+        assertEquals("eth0", f.subject());
+        assertEquals("networks lan lie in an on-link prefix of eth0, but net.ipv6.conf.eth0.proxy_ndp is 0", f.found());
+        assertEquals("sysctl -w net.ipv6.conf.eth0.proxy_ndp=1", f.fix().getFirst());
+
+        host.sysctl("net/ipv6/conf/eth0/proxy_ndp", "1");
+        host.endpoint(lan, "2001:db8::8000:0:0:2/80").endpoint(lan, "2001:db8::8000:0:0:3/80");
+        host.proxies.add(new ProxyNeighbour(host.link("eth0").index(), IpAddresses.parse("2001:db8::8000:0:0:2")));
+        List<Finding> found = host.run(new ProxyNdpCheck());
+        assertEquals(Severity.OK, found.getFirst().severity());
+        Finding entry = found.get(1);
+        assertEquals("ipv6-proxy-ndp-entry", entry.id());
+        assertEquals(Severity.ERROR, entry.severity());
+        assertEquals(List.of("ip -6 neigh add proxy 2001:db8::8000:0:0:3 dev eth0"), entry.fix());
+
+        host.proxies.add(new ProxyNeighbour(host.link("eth0").index(), IpAddresses.parse("2001:db8::8000:0:0:3")));
+        assertEquals(1, host.run(new ProxyNdpCheck()).size());
+    }
+
+    @Test
+    void noRoutedNetworkOnLinkNeedsNoProxy() {
+        host.routed("far", "2001:db8:99::/64");
+        assertEquals(Severity.OK, host.one(new ProxyNdpCheck()).severity());
+    }
+}

@@ -57,6 +57,23 @@ record Box(String name, String id, Path netns) {
         return Optional.empty();
     }
 
+    /** The global IPv6 addresses of {@code eth0}, with prefix length (link-local left out). */
+    List<String> globalIpv6(Testbed bed) {
+        return globalOnly(link(bed, "eth0").orElseThrow(() -> new AssertionError("no eth0 in " + name)).addresses(false));
+    }
+
+    /** The sandbox's IPv6 default route as {@code "<gateway> <dev>"}; exactly one must exist. */
+    String ipv6DefaultRoute(Testbed bed) {
+        JsonNode routes = ipJson(bed, "-6", "route", "show", "default");
+        assertEquals(1, routes.size(), name + ": " + routes);
+        return routes.get(0).path("gateway").asText() + " " + routes.get(0).path("dev").asText();
+    }
+
+    /** The addresses that are not link-local ({@code fe80:}). */
+    static List<String> globalOnly(List<String> addresses) {
+        return addresses.stream().filter(a -> !a.startsWith("fe80:")).toList();
+    }
+
     /** The name of the host end of the sandbox's {@code ifName}, found by the peer's ifindex. */
     String hostEnd(Testbed bed, String ifName) {
         int peer = ipJson(bed, "link", "show", "dev", ifName).get(0).path("link_index").asInt();

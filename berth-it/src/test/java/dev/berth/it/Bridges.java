@@ -57,6 +57,11 @@ final class Bridges {
     }
 
     /** {@code docker network inspect name}, parsed: the one network object. */
+    /** The default bridge's device in the test's host namespace. */
+    static LinkState docker0(Testbed bed) {
+        return bed.host().hostLink("docker0").orElseThrow(() -> new AssertionError("no docker0"));
+    }
+
     static JsonNode inspect(DockerCli docker, String name) {
         return parse(docker.ok("network", "inspect", name).stdout()).get(0);
     }

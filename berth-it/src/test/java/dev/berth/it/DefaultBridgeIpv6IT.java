@@ -38,13 +38,13 @@ class DefaultBridgeIpv6IT {
         assertEquals(Bridges.parse("[{\"Subnet\":\"172.17.0.0/16\",\"Gateway\":\"172.17.0.1\"},"
                 + "{\"Subnet\":\"2001:db8:1::/80\",\"IPRange\":\"2001:db8:1::/80\",\"Gateway\":\"2001:db8:1::1\"}]"),
                 bridge.path("IPAM").path("Config"));
-        assertTrue(docker0(bed).addresses(false).contains("2001:db8:1::1/80"), () -> docker0(bed).toString());
+        assertTrue(Bridges.docker0(bed).addresses(false).contains("2001:db8:1::1/80"), () -> Bridges.docker0(bed).toString());
 
         Box c1 = Box.create(bed, "c1");
         Box c2 = Box.create(bed, "c2");
-        assertEquals(List.of("2001:db8:1::2/80"), globalIpv6(bed, c1));
-        assertEquals(List.of("2001:db8:1::3/80"), globalIpv6(bed, c2));
-        assertEquals("2001:db8:1::1 eth0", ipv6DefaultRoute(bed, c1));
+        assertEquals(List.of("2001:db8:1::2/80"), c1.globalIpv6(bed));
+        assertEquals(List.of("2001:db8:1::3/80"), c2.globalIpv6(bed));
+        assertEquals("2001:db8:1::1 eth0", c1.ipv6DefaultRoute(bed));
         JsonNode settings = c1.endpoints(bed).get("bridge");
         assertEquals("2001:db8:1::2", settings.path("GlobalIPv6Address").asText(), settings::toString);
         assertEquals(80, settings.path("GlobalIPv6PrefixLen").asInt(), settings::toString);
@@ -63,8 +63,8 @@ class DefaultBridgeIpv6IT {
         JsonNode again = Bridges.inspect(bed.docker(), "bridge");
         assertEquals(id, again.path("Id").asText(), "same configuration, same id");
         assertEquals(bridge.path("IPAM"), again.path("IPAM"));
-        assertEquals(List.of("2001:db8:1::2/80"), globalIpv6(bed, c1));
-        assertEquals("2001:db8:1::1 eth0", ipv6DefaultRoute(bed, c1));
+        assertEquals(List.of("2001:db8:1::2/80"), c1.globalIpv6(bed));
+        assertEquals("2001:db8:1::1 eth0", c1.ipv6DefaultRoute(bed));
         bed.docker().ok("rm", "-f", "c1", "c2");
     }
 
@@ -79,15 +79,15 @@ class DefaultBridgeIpv6IT {
                 () -> subnet + " is not the first /64 of the ULA");
         String gateway = subnet.replace("::/64", "::1");
         assertEquals(Bridges.parse("{\"Subnet\":\"" + subnet + "\",\"Gateway\":\"" + gateway + "\"}"), config.get(1));
-        assertTrue(docker0(bed).addresses(false).contains(gateway + "/64"), () -> docker0(bed).toString());
+        assertTrue(Bridges.docker0(bed).addresses(false).contains(gateway + "/64"), () -> Bridges.docker0(bed).toString());
 
         Bridges.create(bed.docker(), "--ipv6", "v6net");
         String user = Bridges.subnet(Bridges.inspect(bed.docker(), "v6net"), false).orElseThrow();
         assertArrayEquals(Bridges.withSubnetId(ula48, 1), Bridges.prefixBytes(user, 64), user);
 
         Box c1 = Box.create(bed, "c1");
-        assertEquals(List.of(subnet.replace("::/64", "::2/64")), globalIpv6(bed, c1));
-        assertEquals(gateway + " eth0", ipv6DefaultRoute(bed, c1));
+        assertEquals(List.of(subnet.replace("::/64", "::2/64")), c1.globalIpv6(bed));
+        assertEquals(gateway + " eth0", c1.ipv6DefaultRoute(bed));
         try (Traffic traffic = new Traffic(bed)) {
             traffic.serve(Traffic.named(bed.host().upstreamNs()), WHOAMI);
             assertEquals(HostFixture.HOST_V6, traffic.connect(c1.netns(), HostFixture.UPSTREAM_V6, WHOAMI),
@@ -111,13 +111,13 @@ class DefaultBridgeIpv6IT {
                 + "\"AuxiliaryAddresses\":{\"DefaultGatewayIPv4\":\"172.17.0.254\"}},"
                 + "{\"Subnet\":\"fd00:b6::/64\",\"IPRange\":\"fd00:b6::/80\",\"Gateway\":\"fd00:b6::8888\","
                 + "\"AuxiliaryAddresses\":{\"DefaultGatewayIPv6\":\"fd00:b6::fe\"}}]"), bridge.path("IPAM").path("Config"));
-        LinkState docker0 = docker0(bed);
+        LinkState docker0 = Bridges.docker0(bed);
         assertTrue(docker0.addresses(false).contains("fd00:b6::8888/64"), docker0::toString);
         assertEquals(List.of("172.17.0.1/16"), docker0.addresses(true));
 
         Box c1 = Box.create(bed, "c1");
-        assertEquals(List.of("fd00:b6::1/64"), globalIpv6(bed, c1), "the range's first free address");
-        assertEquals("fd00:b6::fe eth0", ipv6DefaultRoute(bed, c1));
+        assertEquals(List.of("fd00:b6::1/64"), c1.globalIpv6(bed), "the range's first free address");
+        assertEquals("fd00:b6::fe eth0", c1.ipv6DefaultRoute(bed));
         JsonNode v4 = c1.ipJson(bed, "-4", "route", "show", "default");
         assertEquals("172.17.0.254", v4.path(0).path("gateway").asText(), v4::toString);
         JsonNode settings = c1.endpoints(bed).get("bridge");
@@ -133,7 +133,7 @@ class DefaultBridgeIpv6IT {
         assertFalse(off.path("EnableIPv6").asBoolean(), off::toString);
         assertEquals(Bridges.parse("[{\"Subnet\":\"172.17.0.0/16\",\"Gateway\":\"172.17.0.1\"}]"),
                 off.path("IPAM").path("Config"));
-        assertEquals(List.of(), globalOnly(docker0(bed).addresses(false)), () -> docker0(bed).toString());
+        assertEquals(List.of(), Box.globalOnly(Bridges.docker0(bed).addresses(false)), () -> Bridges.docker0(bed).toString());
     }
 
     @Test
@@ -172,25 +172,5 @@ class DefaultBridgeIpv6IT {
             assertTrue(stderr.contains(c.message()), () -> c + "\nnot in:\n" + stderr);
             assertTrue(bed.host().hostLink("docker0").isEmpty(), () -> c + ": a bad value must not touch the kernel");
         }
-    }
-
-    private static LinkState docker0(Testbed bed) {
-        return bed.host().hostLink("docker0").orElseThrow(() -> new AssertionError("no docker0"));
-    }
-
-    private static List<String> globalOnly(List<String> addresses) {
-        return addresses.stream().filter(a -> !a.startsWith("fe80:")).toList();
-    }
-
-    private static List<String> globalIpv6(Testbed bed, Box box) {
-        return globalOnly(box.link(bed, "eth0").orElseThrow(() -> new AssertionError("no eth0 in " + box.name()))
-                .addresses(false));
-    }
-
-    /** The sandbox's IPv6 default route as {@code "<gateway> <dev>"}; exactly one must exist. */
-    private static String ipv6DefaultRoute(Testbed bed, Box box) {
-        JsonNode routes = box.ipJson(bed, "-6", "route", "show", "default");
-        assertEquals(1, routes.size(), routes::toString);
-        return routes.get(0).path("gateway").asText() + " " + routes.get(0).path("dev").asText();
     }
 }

@@ -39,7 +39,7 @@ class ReloadIT {
         String id = Bridges.inspect(bed.docker(), "bridge").path("Id").asText();
         Box c1 = Box.create(bed, "c1");
         Box c2 = Box.create(bed, "c2");
-        assertEquals(List.of(), globalIpv6(bed, c1));
+        assertEquals(List.of(), c1.globalIpv6(bed));
 
         bed.daemon().writeConfig("{\"live-restore\": true, \"ipv6\": true,\n \"fixed-cidr-v6\": \"2001:db8:1::/80\","
                 + " \"mtu\": 1400}\n");
@@ -54,13 +54,13 @@ class ReloadIT {
         assertEquals(Bridges.parse("[{\"Subnet\":\"172.17.0.0/16\",\"Gateway\":\"172.17.0.1\"},"
                 + "{\"Subnet\":\"2001:db8:1::/80\",\"IPRange\":\"2001:db8:1::/80\",\"Gateway\":\"2001:db8:1::1\"}]"),
                 bridge.path("IPAM").path("Config"));
-        LinkState docker0 = docker0(bed);
+        LinkState docker0 = Bridges.docker0(bed);
         assertTrue(docker0.addresses(false).contains("2001:db8:1::1/80"), docker0::toString);
         assertEquals(1500, docker0.mtu(), "mtu needs a restart: not applied");
-        assertEquals(List.of("2001:db8:1::2/80"), globalIpv6(bed, c1));
-        assertEquals(List.of("2001:db8:1::3/80"), globalIpv6(bed, c2));
-        assertEquals("2001:db8:1::1 eth0", ipv6DefaultRoute(bed, c1));
-        assertEquals("2001:db8:1::1 eth0", ipv6DefaultRoute(bed, c2));
+        assertEquals(List.of("2001:db8:1::2/80"), c1.globalIpv6(bed));
+        assertEquals(List.of("2001:db8:1::3/80"), c2.globalIpv6(bed));
+        assertEquals("2001:db8:1::1 eth0", c1.ipv6DefaultRoute(bed));
+        assertEquals("2001:db8:1::1 eth0", c2.ipv6DefaultRoute(bed));
         assertEquals("2001:db8:1::2", c1.endpoints(bed).get("bridge").path("GlobalIPv6Address").asText());
         try (Traffic traffic = new Traffic(bed)) {
             assertTrue(traffic.ping(c1.netns(), "2001:db8:1::3"), "c1 -> c2 over IPv6");
@@ -68,15 +68,15 @@ class ReloadIT {
             assertTrue(traffic.ping(c1.netns(), "2001:db8:1::1"), "c1 -> docker0 over IPv6");
         }
         Box c3 = Box.create(bed, "c3");
-        assertEquals(List.of("2001:db8:1::4/80"), globalIpv6(bed, c3), "a sandbox made after the reload");
+        assertEquals(List.of("2001:db8:1::4/80"), c3.globalIpv6(bed), "a sandbox made after the reload");
 
         bed.daemon().writeConfig("{\"ipv6\": true, \"bip6\": \"2001:db8:2::1/64\", \"fixed-cidr-v6\": \"2001:db8:2::/80\"}\n");
         line = bed.daemon().reload();
         assertTrue(line.contains("3 endpoints re-addressed"), line);
-        assertEquals(List.of("2001:db8:2::2/64"), globalIpv6(bed, c1), "renumbered into the new range");
-        assertEquals(List.of("2001:db8:2::3/64"), globalIpv6(bed, c2));
-        assertEquals("2001:db8:2::1 eth0", ipv6DefaultRoute(bed, c1));
-        assertEquals(List.of("2001:db8:2::1/64"), globalOnly(docker0(bed).addresses(false)));
+        assertEquals(List.of("2001:db8:2::2/64"), c1.globalIpv6(bed), "renumbered into the new range");
+        assertEquals(List.of("2001:db8:2::3/64"), c2.globalIpv6(bed));
+        assertEquals("2001:db8:2::1 eth0", c1.ipv6DefaultRoute(bed));
+        assertEquals(List.of("2001:db8:2::1/64"), Box.globalOnly(Bridges.docker0(bed).addresses(false)));
         try (Traffic traffic = new Traffic(bed)) {
             assertTrue(traffic.ping(c1.netns(), "2001:db8:2::3"), "c1 -> c2 after renumbering");
             assertTrue(traffic.ping(c2.netns(), "2001:db8:2::1"), "c2 -> docker0 after renumbering");
@@ -90,11 +90,11 @@ class ReloadIT {
         assertEquals(id, off.path("Id").asText());
         assertFalse(off.path("EnableIPv6").asBoolean(), off::toString);
         for (Box box : List.of(c1, c2, c3)) {
-            assertEquals(List.of(), globalIpv6(bed, box), box.name());
+            assertEquals(List.of(), box.globalIpv6(bed), box.name());
             assertEquals(0, box.ipJson(bed, "-6", "route", "show", "default").size(), box.name());
             assertEquals("", box.endpoints(bed).get("bridge").path("GlobalIPv6Address").asText());
         }
-        assertEquals(List.of(), globalOnly(docker0(bed).addresses(false)));
+        assertEquals(List.of(), Box.globalOnly(Bridges.docker0(bed).addresses(false)));
         assertTrue(StoreKernel.settle(bed, bed.api()).problems().isEmpty());
         c1.assertPings(bed, c2.ip(bed, "bridge"));
 
@@ -141,8 +141,8 @@ class ReloadIT {
             assertTrue(line.contains("reload failed, running configuration kept: ") && line.contains(c.message()),
                     () -> c + "\n" + line);
             assertEquals(before, Bridges.inspect(bed.docker(), "bridge"), c::toString);
-            assertEquals(List.of("2001:db8:1::2/80"), globalIpv6(bed, c1), c::toString);
-            assertEquals("2001:db8:1::1 eth0", ipv6DefaultRoute(bed, c1), c::toString);
+            assertEquals(List.of("2001:db8:1::2/80"), c1.globalIpv6(bed), c::toString);
+            assertEquals("2001:db8:1::1 eth0", c1.ipv6DefaultRoute(bed), c::toString);
             bed.docker().ok("network", "ls");
         }
         bed.docker().ok("network", "create", "--ipv6", "--subnet", "2001:db8:5::/64", "v6net");
@@ -225,8 +225,8 @@ class ReloadIT {
         JsonNode net1 = Bridges.inspect(bed.docker(), "net1").path("Containers");
         assertEquals(boxes - 1, net1.size(), net1::toString);
         for (Box box : made.subList(0, 3)) {
-            assertEquals(1, globalIpv6(bed, box).size(), box.name());
-            assertTrue(ipv6DefaultRoute(bed, box).endsWith(" eth0"), box.name());
+            assertEquals(1, box.globalIpv6(bed).size(), box.name());
+            assertTrue(box.ipv6DefaultRoute(bed).endsWith(" eth0"), box.name());
         }
         List<String> names = new ArrayList<>();
         made.forEach(b -> names.add(b.name()));
@@ -237,25 +237,5 @@ class ReloadIT {
         rm.addAll(names);
         bed.docker().ok(rm.toArray(String[]::new));
         bed.docker().ok("network", "rm", "net1");
-    }
-
-    private static LinkState docker0(Testbed bed) {
-        return bed.host().hostLink("docker0").orElseThrow(() -> new AssertionError("no docker0"));
-    }
-
-    private static List<String> globalOnly(List<String> addresses) {
-        return addresses.stream().filter(a -> !a.startsWith("fe80:")).toList();
-    }
-
-    private static List<String> globalIpv6(Testbed bed, Box box) {
-        return globalOnly(box.link(bed, "eth0").orElseThrow(() -> new AssertionError("no eth0 in " + box.name()))
-                .addresses(false));
-    }
-
-    /** The sandbox's IPv6 default route as {@code "<gateway> <dev>"}; exactly one must exist. */
-    private static String ipv6DefaultRoute(Testbed bed, Box box) {
-        JsonNode routes = box.ipJson(bed, "-6", "route", "show", "default");
-        assertEquals(1, routes.size(), routes::toString);
-        return routes.get(0).path("gateway").asText() + " " + routes.get(0).path("dev").asText();
     }
 }

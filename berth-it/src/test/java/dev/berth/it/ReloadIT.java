@@ -154,6 +154,20 @@ class ReloadIT {
         bed.daemon().writeConfig(good);
         line = bed.daemon().reload();
         assertTrue(line.contains("Reloaded configuration: no change to apply"), line);
+
+        String routed = "\"com.docker.network.bridge.gateway_mode_ipv6\": \"routed\"";
+        bed.daemon().writeConfig("{\"ipv6\": true, \"fixed-cidr-v6\": \"2001:db8:1::/80\",\n"
+                + " \"default-network-opts\": {\"bridge\": {" + routed + "}}}\n");
+        line = bed.daemon().reload();
+        assertTrue(line.contains("Reloaded configuration: default-network-opts: {} -> "), line);
+        String mode = "com.docker.network.bridge.gateway_mode_ipv6";
+        assertEquals("routed", Bridges.inspect(bed.docker(), "bridge").path("Options").path(mode).asText());
+        bed.docker().ok("network", "create", "after");
+        assertEquals("routed", Bridges.inspect(bed.docker(), "after").path("Options").path(mode).asText(),
+                "a network created after the reload gets the new default");
+        bed.docker().ok("network", "rm", "after");
+        bed.daemon().writeConfig(good);
+        bed.daemon().reload();
         assertTrue(StoreKernel.compare(bed, bed.api()).problems().isEmpty());
         bed.docker().ok("rm", "-f", c1.name(), c2.name(), c3.name());
         bed.docker().ok("network", "rm", "v6net");

@@ -6,6 +6,7 @@ import dev.berth.core.errors.ForbiddenException;
 import dev.berth.core.errors.InvalidParameterException;
 import dev.berth.core.errors.NotFoundException;
 import dev.berth.core.errors.UnavailableException;
+import dev.berth.core.model.BridgeOptions;
 import dev.berth.core.model.Endpoint;
 import dev.berth.core.model.EndpointId;
 import dev.berth.core.model.IpPrefix;
@@ -164,6 +165,11 @@ public final class NetworkService {
             return new DefaultBridgeChange(before, before, List.of());
         }
         refuseOverlaps(before, after);
+        int mtu = BridgeOptions.of(after).effectiveMtu();
+        if (after.flags().enableIpv6() && !before.flags().enableIpv6() && mtu < BridgeOptions.MIN_IPV6_MTU) {
+            throw new InvalidParameterException("IPv6 needs an MTU of at least " + BridgeOptions.MIN_IPV6_MTU
+                    + "; the default bridge runs with mtu " + mtu + " (mtu changes at a restart)");
+        }
         List<Endpoint> endpoints = attachments.endpointsOf(before.id());
         List<Endpoint> moved = Readdressing.of(after, endpoints);
         store.putNetwork(after, moved);

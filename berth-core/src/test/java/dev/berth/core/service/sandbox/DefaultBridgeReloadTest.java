@@ -168,6 +168,15 @@ class DefaultBridgeReloadTest {
         assertEquals(storedBefore, f.store.endpoints());
         assertEquals(List.of(), f.bridge.calls);
 
+        DefaultBridgeSettings small = new DefaultBridgeSettings(BridgeIpam.at(IpPrefix.parse("172.17.0.1/16")),
+                v6(null, "2001:db8:1::/80").ipv6(), 1200, true, true, "0.0.0.0");
+        Fixture lowMtu = new Fixture(List.of(), new DefaultBridgeSettings(IpPrefix.parse("172.17.0.1/16"), 1200, true,
+                true, "0.0.0.0"));
+        InvalidParameterException mtu = assertThrows(InvalidParameterException.class,
+                () -> lowMtu.sandboxes.reconfigure(new NetworkSettings(Fixture.ENGINE_ID, List.of(), small)));
+        assertTrue(mtu.getMessage().startsWith("IPv6 needs an MTU of at least 1280; the default bridge runs with mtu"
+                + " 1200"), mtu::getMessage);
+
         f.service.create(Fixture.request("v6net", null, true, List.of(PoolRequest.subnet("fd00:5::/64")), Map.of()));
         InvalidParameterException overlap = assertThrows(InvalidParameterException.class,
                 () -> reload(v6(null, "fd00:5::/80")));

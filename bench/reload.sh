@@ -123,7 +123,8 @@ print("| --- | --- | --- | --- | --- |")
 for mode, what in (("on", "IPv6 on (+ address, default route)"), ("off", "IPv6 off")):
     ms = [r for r in rows if r["mode"] == mode]
     rest = [r["ms"] for r in ms[1:]]
-    print(f"| {what} | {ms[0]['ms']} ms | {statistics.median(rest)} ms | {max(rest)} ms | "
-          f"{statistics.median(r['first_ms'] for r in ms[1:])} ms |")
+    first = statistics.median(r["first_ms"] for r in ms[1:])
+    print(f"| {what} | {ms[0]['ms']} ms | {round(statistics.median(rest), 1)} ms | {max(rest)} ms | "
+          f"{round(first, 1)} ms |")
 PY
 cat "$TABLE"

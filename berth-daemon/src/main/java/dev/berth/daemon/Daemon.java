@@ -40,6 +40,7 @@ import dev.berth.daemon.host.HostFacts;
 import dev.berth.daemon.netns.NamedNetnsRuntime;
 import dev.berth.daemon.netns.NetnsSandboxNamespaces;
 import dev.berth.daemon.process.ConmonLauncher;
+import dev.berth.kernel.ffm.Libc;
 import dev.berth.daemon.reconcile.ReconcileLoop;
 import dev.berth.daemon.store.SqliteStateStore;
 import dev.berth.kernel.netlink.RtNetlink;
@@ -72,6 +73,7 @@ import sun.misc.Signal;
  */
 final class Daemon {
     private static final Logger LOG = Logger.getLogger(Daemon.class.getName());
+    private static final int SIGHUP = 1;
     /** Low descriptor numbers kept for libnftables contexts created inside sandboxes. */
     private static final int LOW_FD_RESERVE = 32;
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
@@ -222,6 +224,9 @@ final class Daemon {
         reloads.execute(() -> { });
         Signal.handle(new Signal("TERM"), s -> requestStop("SIGTERM"));
         Signal.handle(new Signal("INT"), s -> requestStop("SIGINT"));
+        if (Libc.unignoreSignal(SIGHUP)) {
+            LOG.info("SIGHUP was ignored (started under nohup?); taken back for reloads");
+        }
         Signal.handle(new Signal("HUP"), s -> {
             LOG.info("Got signal to reload configuration, reloading from: " + reload.running().configFile());
             try {

@@ -70,6 +70,11 @@ public final class Libc {
     private static final MethodHandle GETPID = downcall("getpid", FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle GETTID = downcall("gettid", FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle UMASK = downcall("umask", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle SIGACTION = downcall("sigaction", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle SIGNAL = downcall("signal", FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS));
+    /** glibc's {@code struct sigaction} on x86_64/aarch64 is 152 bytes; {@code sa_handler} is its first field. */
+    private static final long SIGACTION_SIZE = 152;
+    private static final long SIG_IGN = 1;
 
     private Libc() {}
 
@@ -251,6 +256,25 @@ public final class Libc {
                 throw unexpected(t);
             }
         }
+    }
+
+    /**
+     * Gives an ignored signal back its default action and says whether it was ignored. A process
+     * started under {@code nohup} (or by anything that ignores SIGHUP) inherits SIGHUP ignored, and
+     * the JVM then silently refuses a handler for it; Go programs such as dockerd take the signal
+     * back when they ask for it, and so must the daemon before it installs its reload handler. A
+     * signal that is not ignored is left exactly as it is.
+     */
+    public static boolean unignoreSignal(int signal) {
+        return checked("sigaction(" + signal + ")", (arena, state) -> {
+            MemorySegment old = arena.allocate(SIGACTION_SIZE, 8);
+            int r = (int) SIGACTION.invokeExact(state, signal, MemorySegment.NULL, old);
+            if (r < 0 || old.get(JAVA_LONG, 0) != SIG_IGN) {
+                return r < 0 ? r : 0;
+            }
+            MemorySegment previous = (MemorySegment) SIGNAL.invokeExact(state, signal, MemorySegment.NULL);
+            return previous.address() == -1 ? -1 : 1; // SIG_ERR is (void *) -1
+        }) == 1;
     }
 
     private static int noArgs(MethodHandle handle) {

@@ -7,6 +7,10 @@
  * rollback on failure. The built-in networks are re-planned at every start by {@code PredefinedPlan}; the
  * default bridge's addressing per family is a {@link dev.berth.core.service.network.BridgeIpam} (dockerd's
  * {@code bip(6)}, {@code fixed-cidr(-v6)}, {@code default-gateway(-v6)}), checked when the configuration is loaded.
+ * {@link dev.berth.core.service.network.NdpProxies} keeps the NDP proxy entries of routed IPv6
+ * endpoints whose subnet lies inside a host interface's on-link prefix (daemon.json {@code ndp-proxy});
+ * the sandbox service calls it with each endpoint, restore and reconcile converge it, a network's
+ * removal sweeps its subnet, and {@code NetworkService.reconfigureNdpProxy} applies a new setting.
  *
  * <pre>{@code
  * NetworkService networks = new NetworkService(state, new NetworkSettings(engineId, pools, bridge));

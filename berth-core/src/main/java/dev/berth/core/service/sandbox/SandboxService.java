@@ -15,6 +15,7 @@ import dev.berth.core.model.SandboxId;
 import dev.berth.core.service.event.Change;
 import dev.berth.core.service.event.ChangeEvents;
 import dev.berth.core.service.network.InputLimits;
+import dev.berth.core.service.network.NdpProxies;
 import dev.berth.core.service.network.NetworkService;
 import dev.berth.core.service.state.AddressBook;
 import dev.berth.core.service.state.Attachment;
@@ -31,7 +32,8 @@ import java.util.List;
 
 /**
  * Sandbox use cases: create (namespace, then endpoints), connect, disconnect, remove, and the
- * start-up restore of their kernel state. Changes run inside {@link ServiceState#write}, the one
+ * start-up restore of their kernel state. An endpoint of a routed IPv6 network inside the host's
+ * LAN prefix gets its NDP proxy entry before its connect returns ({@link NdpProxies}). Changes run inside {@link ServiceState#write}, the one
  * lock shared with {@link NetworkService}, so networks, sandboxes and addresses change together;
  * reads use snapshots. Every change is reported on the state's change stream.
  *
@@ -53,6 +55,7 @@ public final class SandboxService {
     private final SandboxRules rules;
     private final PortPlanner portPlanner;
     private final PortPublisher ports;
+    private final NdpProxies ndp;
     private final KernelRestore restore;
 
     /** With Docker's fallback range for ephemeral host ports. */
@@ -73,7 +76,8 @@ public final class SandboxService {
         this.rules = new SandboxRules(networks, planner, this::attachmentsOf);
         this.portPlanner = new PortPlanner(ephemeral);
         this.ports = new PortPublisher(state.dependencies().firewall(), this::attachmentsOf);
-        this.restore = new KernelRestore(state, new KernelRestore.Parts(runtime, store, routes, ports,
+        this.ndp = networks.ndpProxies();
+        this.restore = new KernelRestore(state, new KernelRestore.Parts(runtime, store, routes, ports, ndp,
                 this::attachmentsOf));
     }
 
@@ -192,6 +196,8 @@ public final class SandboxService {
             EndpointJoin join = new EndpointJoin(network, sandbox, endpoint);
             driver.join(join);
             undo.push(() -> driver.leave(join));
+            undo.push(() -> ndp.remove(endpoint));   // first: an add that fails half-way has made some
+            ndp.add(network, endpoint);
             routes.update(sandbox);
             ports.update(sandbox);
             return endpoint;
@@ -229,6 +235,7 @@ public final class SandboxService {
     private void detach(Network network, Sandbox sandbox, Endpoint endpoint) {
         attachments.removeEndpoint(endpoint.id());
         addresses.release(endpoint);
+        ndp.remove(endpoint);
         try {
             state.driver(network.driver()).leave(new EndpointJoin(network, sandbox, endpoint));
         } catch (RuntimeException e) {

@@ -20,6 +20,7 @@ import dev.berth.daemon.dns.Upstreams;
 import dev.berth.daemon.driver.bridge.BridgeDriver;
 import dev.berth.daemon.driver.bridge.LinkReaper;
 import dev.berth.daemon.driver.bridge.NetlinkHostPrefixes;
+import dev.berth.daemon.driver.bridge.NetlinkNdpProxy;
 import dev.berth.daemon.driver.host.HostDriver;
 import dev.berth.daemon.driver.none.NullDriver;
 import dev.berth.daemon.firewall.nft.NftFirewall;
@@ -105,12 +106,12 @@ final class Daemon {
         opened.push(bridge);
         ServiceDependencies dependencies = new ServiceDependencies(store,
                 List.of(bridge, new HostDriver(), new NullDriver()), new SysctlFirewall(new NftFirewall(nft)),
-                new NetlinkHostPrefixes(netlink, Path.of("/etc/resolv.conf")), new EventLog(), Clock.systemUTC(),
-                random);
+                new NetlinkHostPrefixes(netlink, Path.of("/etc/resolv.conf")), new NetlinkNdpProxy(netlink),
+                new EventLog(), Clock.systemUTC(), random);
         ServiceState state = new ServiceState(dependencies);
         NetworkService networks = new NetworkService(state,
                 new NetworkSettings(roots.engineId(), config.addressPools(), config.bridge(),
-                        config.defaultNetworkOpts()));
+                        config.defaultNetworkOpts(), config.ndpProxy()));
         networks.start();
         SandboxService sandboxes = new SandboxService(state, networks, runtime, HostFacts.ephemeralPorts());
         sandboxes.start();

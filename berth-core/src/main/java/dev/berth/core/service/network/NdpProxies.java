@@ -105,12 +105,16 @@ public final class NdpProxies {
         if (address == null) {
             return List.of();
         }
-        IpPrefix subnet = address.masked();
-        Set<Entry> out = new LinkedHashSet<>();
+        return devices(address.masked(), onLink, setting).stream().map(d -> new Entry(d, address.address())).toList();
+    }
+
+    /** The allowed interfaces whose on-link prefix strictly holds {@code subnet}, each once. */
+    private static List<String> devices(IpPrefix subnet, List<OnLink> onLink, NdpProxySetting setting) {
+        Set<String> out = new LinkedHashSet<>();
         for (OnLink link : onLink) {
             if (setting.allows(link.device()) && link.prefix().length() < subnet.length()
                     && link.prefix().contains(subnet.address())) {
-                out.add(new Entry(link.device(), address.address()));
+                out.add(link.device());
             }
         }
         return List.copyOf(out);
@@ -279,8 +283,21 @@ public final class NdpProxies {
         }
         List<OnLink> onLink = proxy.onLink();
         for (Network network : networks) {
+            // Per subnet, not per endpoint: reconcile runs this every 2 s over every endpoint.
+            Map<IpPrefix, List<String>> bySubnet = new LinkedHashMap<>();
+            ipv6Subnets(network).forEach(subnet -> bySubnet.put(subnet, devices(subnet, onLink, now)));
+            if (bySubnet.values().stream().allMatch(List::isEmpty)) {
+                continue;
+            }
             for (Endpoint endpoint : state.attachments().endpointsOf(network.id())) {
-                wanted(endpoint, onLink, now).forEach(entry -> out.put(entry, endpoint));
+                if (endpoint.ipv6() == null) {
+                    continue;
+                }
+                InetAddress address = endpoint.ipv6().address();
+                List<String> devices = bySubnet.size() == 1 ? bySubnet.values().iterator().next()
+                        : bySubnet.entrySet().stream().filter(e -> e.getKey().contains(address)).findFirst()
+                                .map(Map.Entry::getValue).orElse(List.of());
+                devices.forEach(device -> out.put(new Entry(device, address), endpoint));
             }
         }
         return out;

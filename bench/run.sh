@@ -2,7 +2,7 @@
 # Berth benchmarks beside the peers, in one run. Needs root.
 #
 #   bench/run.sh [network|attach] [--peers docker,podman|none] [--n N] [--warmup W]
-#                [--sizes 1,100,1000] [--peer-sizes 0,50,100]      (the sizes: attach only)
+#                [--sizes 1,100,1000] [--peer-sizes 0,50,100] [--routed6[=off]]  (sizes, routed6: attach only)
 #   bench/run.sh dns [--peers dnsmasq,aardvark,docker|none]         (bench/dns.sh)
 #   bench/run.sh reload [--sandboxes 100] [--reps 5]                (bench/reload.sh)
 #
@@ -21,6 +21,11 @@
 #     berthd's VmRSS at 0, 1, 100, 1000 sandboxes; all sandboxes removed via the API at the end;
 #   - dockerd / podman with K = 0, 50, 100 running containers (--peer-sizes), bench_engine's
 #     probe() method (../shared/peers/bench.py) with N connect/disconnect pairs per size.
+#   --routed6: bb also has IPv6 2001:db8::1:0:0:0/80 in gateway mode routed, inside the /64 of an
+#     uplink eth0 (2001:db8::2/64, a veth whose peer stays in the bench namespace), so every attach
+#     to bb also makes its NDP proxy entry (Berth rows only; the peers have no such thing).
+#     --routed6=off: the same with daemon.json {"ndp-proxy": false}, to tell the NDP proxy's cost
+#     from IPv6's.
 # dns: the embedded DNS server under dnsperf (max QPS, p50/p99 at 10k QPS, CPU per query), local
 #   and forwarded names, beside ../shared/peers/dns-bench.sh's dnsmasq / aardvark / Docker; all in
 #   bench/dns.sh, which run.sh hands over to.
@@ -54,6 +59,8 @@ N=""
 WARMUP=""    # JMH warm-up single shots per benchmark: the daemon's JIT needs a few hundred requests
 SIZES=1,100,1000
 PEER_SIZES=0,50,100
+ROUTED6=0
+NDP_OFF=0
 BERTH_BUDGET_S=${BERTH_ATTACH_BUDGET_S:-480}   # attach: start no further Berth size after this
 
 # shellcheck source=bench/common.sh
@@ -76,12 +83,17 @@ while [[ $# -gt 0 ]]; do
     --n) N=${2:?}; shift 2 ;;
     --n=*) N=${1#*=}; shift ;;
     --warmup) WARMUP=${2:?}; shift 2 ;;
+    --routed6) ROUTED6=1; shift ;;
+    --routed6=off) ROUTED6=1; NDP_OFF=1; shift ;;
     -h|--help) usage ;;
     *) log "unknown argument: $1"; usage ;;
   esac
 done
 [[ $PEER_LIST == none ]] && PEER_LIST=""
 if [[ $SUITE == attach ]]; then N=${N:-100}; WARMUP=${WARMUP:-100}; else N=${N:-200}; WARMUP=${WARMUP:-200}; fi
+VARIANT="" ROUTED6_FLAG="" SETUP_VARIANT=()   # --routed6: row labels, the command line, AttachFill setup
+[[ $ROUTED6 == 1 ]] && { VARIANT=", bb routed IPv6 + NDP proxy"; ROUTED6_FLAG=" --routed6"; SETUP_VARIANT=(routed6); }
+[[ $NDP_OFF == 1 ]] && { VARIANT=", bb routed IPv6, ndp-proxy false"; ROUTED6_FLAG=" --routed6=off"; }
 [[ $SIZES =~ ^[0-9]+(,[0-9]+)*$ && $PEER_SIZES =~ ^[0-9]+(,[0-9]+)*$ ]] || die "--sizes / --peer-sizes want e.g. 1,100,1000"
 [[ $N =~ ^[0-9]+$ && $N -ge 1 ]] || die "--n wants a positive number"
 [[ $(id -u) == 0 ]] || die "run as root: berthd needs a network namespace, the peers need root"
@@ -176,7 +188,14 @@ DIR=$(mktemp -d /tmp/bb-bench.XXXXXX)
 SOCK=$DIR/berth.sock
 ip netns add "$NS"
 ip -n "$NS" link set lo up
-echo '{}' > "$DIR/daemon.json"
+if [[ $ROUTED6 == 1 ]]; then
+  # The host's LAN /64 on an uplink eth0; both veth ends stay in the bench namespace.
+  ip -n "$NS" link add eth0 type veth peer name up0
+  ip -n "$NS" addr add 2001:db8::2/64 dev eth0 nodad
+  ip -n "$NS" link set up0 up
+  ip -n "$NS" link set eth0 up
+fi
+if [[ $NDP_OFF == 1 ]]; then echo '{"ndp-proxy": false}' > "$DIR/daemon.json"; else echo '{}' > "$DIR/daemon.json"; fi
 start_berthd
 log "berthd pid $BERTH_PID in namespace $NS, socket $SOCK"
 
@@ -204,7 +223,7 @@ if [[ $BERTH_OK == 1 && $SUITE == attach ]]; then
     log "berthd VmRSS $((kb / 1024)) MiB ($1)"
   }
   ATTACH_SETUP=1
-  run_child "${AF[@]}" setup "$SOCK" >&2 || die "AttachFill setup failed"
+  run_child "${AF[@]}" setup "$SOCK" "${SETUP_VARIANT[@]}" >&2 || die "AttachFill setup failed"
   rss "0 sandboxes on bb (probe on ba only)"
   CLI_VER=$("$DOCKER_CLI" --version | cut -d, -f1 | awk '{print $3}')
   t_attach=$SECONDS
@@ -216,19 +235,24 @@ if [[ $BERTH_OK == 1 && $SUITE == attach ]]; then
     fi
     if (( K > have )); then
       log "fill: sandboxes bs$((have + 1))..bs$K on bb (each create timed)"
-      run_child "${AF[@]}" fill "$SOCK" "$have" "$K" "$OUT" >&2 || die "fill to $K failed"
+      run_child "${AF[@]}" fill "$SOCK" "$have" "$K" "$OUT" "Berth (API, keep-alive$VARIANT)" >&2 || die "fill to $K failed"
       have=$K
       rss "$K sandboxes on bb"
+      if [[ $ROUTED6 == 1 ]]; then
+        entries=$(ip -n "$NS" -6 neigh show proxy | grep -c 'dev eth0 proxy proto 98' || true)
+        echo "{\"meta\":\"note\",\"text\":\"routed6: $entries NDP proxy entries of Berth on eth0 with $K sandboxes on bb\"}" >> "$OUT"
+        log "routed6: $entries NDP proxy entries on eth0 with $K sandboxes on bb"
+      fi
     fi
     log "JMH AttachBench k=$K: connect/disconnect over the API, $WARMUP warm-up + $N measured single shots each"
     run_child "$JAVA" -jar "$BENCH_JAR" 'dev.berth.bench.AttachBench.*' -p socket="$SOCK" -p k="$K" -p settleMs="${BERTH_ATTACH_SETTLE_MS:-0,50}" \
       -i "$N" -wi "$WARMUP" -f 1 -rf json -rff "$RES/jmh-attach-$STAMP-k$K.json" >"$RES/jmh-attach-$STAMP-k$K.log" 2>&1 \
       || { tail -40 "$RES/jmh-attach-$STAMP-k$K.log" >&2; die "JMH failed at k=$K"; }
-    python3 "$BENCH/attachbench.py" jmh --label "Berth (API via JMH, keep-alive)" --size "$K" --out "$OUT" \
+    python3 "$BENCH/attachbench.py" jmh --label "Berth (API via JMH, keep-alive$VARIANT)" --size "$K" --out "$OUT" \
       "$RES/jmh-attach-$STAMP-k$K.json" >&2
     log "docker CLI $CLI_VER against berthd, k=$K: $N x connect/disconnect"
     DOCKER_HOST="unix://$SOCK" DOCKER_CONFIG="$DIR/docker-config" \
-      run_child python3 "$BENCH/attachbench.py" cli --label "Berth (docker CLI $CLI_VER)" --size "$K" \
+      run_child python3 "$BENCH/attachbench.py" cli --label "Berth (docker CLI $CLI_VER$VARIANT)" --size "$K" \
         --out "$OUT" --n "$N" -- "$DOCKER_CLI" >&2 || die "docker CLI connect/disconnect failed at k=$K"
   done
   rss "$have sandboxes on bb, after all measurements"
@@ -294,7 +318,7 @@ if [[ $SUITE == attach ]]; then
     echo
     python3 "$BENCH/attachbench.py" table "$OUT"
     echo
-    echo "Command: \`bench/run.sh attach --peers ${PEER_LIST:-none} --n $N --warmup $WARMUP --sizes $SIZES --peer-sizes $PEER_SIZES\`; raw samples: \`bench/results/$(basename "$OUT")\`."
+    echo "Command: \`bench/run.sh attach --peers ${PEER_LIST:-none} --n $N --warmup $WARMUP --sizes $SIZES --peer-sizes $PEER_SIZES${ROUTED6_FLAG}\`; raw samples: \`bench/results/$(basename "$OUT")\`."
   } | tee "$TABLE"
 else
 {

@@ -138,4 +138,45 @@ show "$ROOT/berth" run --rm -- cat /etc/resolv.conf
 show "$ROOT/berth" rm -f db
 show "$ROOT/berth" network rm app
 
+if command -v python3 >/dev/null; then
+  step "IPv6 from the LAN: a routed sandbox inside the host's /64, reached through the automatic NDP proxy"
+  if ! ip netns list | grep -qw -- "$UPNS"; then
+    ip netns add "$UPNS"
+    ip -n "$UPNS" link set lo up
+    ip -n "$UPNS" link add up0 type veth peer name eth0 netns "$NS"
+    ip -n "$UPNS" link set up0 up && ip -n "$NS" link set eth0 up
+  fi
+  # The LAN: the host's uplink has 2001:db8::2/64 (a provider's one /64), the router 2001:db8::1.
+  ip -n "$UPNS" addr add 2001:db8::1/64 dev up0 nodad
+  ip -n "$NS" addr add 2001:db8::2/64 dev eth0 nodad
+  show ip -n "$NS" -6 -br addr show eth0
+  echo "A slice of that /64 for a network whose IPv6 is routed (the sandbox keeps its own address):"
+  show "$ROOT/berth" network create --ipv6 --subnet 2001:db8::1:0:0:0/80 \
+    -o com.docker.network.bridge.gateway_mode_ipv6=routed web6
+  SERVE6='import socket
+s=socket.socket(socket.AF_INET6); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("::", 80)); s.listen(8)
+while True:
+    c, a = s.accept(); c.sendall(("hello over IPv6, you are %s\n" % a[0]).encode()); c.close()'
+  ASK6='import socket, sys
+try: print(socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=2).recv(99).decode().strip())
+except Exception as e: print("no answer:", type(e).__name__)'
+  printf '$ %s\n' "berth run -d --name www6 --network web6 --ip6 2001:db8::1:0:0:2 -p 8080:80 -- python3 -c <server on port 80>"
+  "$ROOT/berth" run -d --name www6 --network web6 --ip6 2001:db8::1:0:0:2 -p 8080:80 -- python3 -c "$SERVE6"
+  echo "Berth proxied the sandbox's address on eth0 before the run returned (no ndppd, no ip neigh add):"
+  show ip -n "$NS" -6 neigh show proxy
+  show nsenter --net="/run/netns/$NS" cat /proc/sys/net/ipv6/conf/eth0/proxy_ndp
+  echo "The LAN's router has no route to the /80: to it the address is on-link, it asks by neighbour solicitation:"
+  show ip -n "$UPNS" -6 route
+  sleep 0.5
+  printf '$ (LAN) ping -6 2001:db8::1:0:0:2            -> '
+  ip netns exec "$UPNS" ping -6 -c 1 -W 3 2001:db8::1:0:0:2 >/dev/null && echo "reply" || echo "no reply"
+  printf '$ (LAN) connect [2001:db8::1:0:0:2]:80       -> '; ip netns exec "$UPNS" python3 -c "$ASK6" 2001:db8::1:0:0:2 80
+  printf '$ (LAN) connect [2001:db8::1:0:0:2]:81       -> '; ip netns exec "$UPNS" python3 -c "$ASK6" 2001:db8::1:0:0:2 81
+  echo "(routed opens ICMP and the published container port only)"
+  show "$ROOT/berth" rm -f www6
+  echo "The entry went with the sandbox:"
+  show ip -n "$NS" -6 neigh show proxy
+  show "$ROOT/berth" network rm web6
+fi
+
 step "Done: stopping berthd (SIGTERM) and removing the namespaces"

@@ -14,15 +14,17 @@ import java.util.regex.Pattern;
  * The untimed-for-{@link AttachBench} side of {@code bench/run.sh attach}, against a running
  * berthd, over one kept-alive connection ({@link UnixHttpClient}):
  * <pre>
- *   java -cp benchmarks.jar dev.berth.bench.AttachFill setup SOCKET
- *   java -cp benchmarks.jar dev.berth.bench.AttachFill fill  SOCKET FROM TO OUT.jsonl
+ *   java -cp benchmarks.jar dev.berth.bench.AttachFill setup SOCKET [routed6]
+ *   java -cp benchmarks.jar dev.berth.bench.AttachFill fill  SOCKET FROM TO OUT.jsonl [LABEL]
  *   java -cp benchmarks.jar dev.berth.bench.AttachFill clean SOCKET [OUT.jsonl]
  * </pre>
  * {@code setup}: networks {@code ba} (10.89.0.0/24) and {@code bb} (10.88.0.0/16), and the
- * probe sandbox {@code bprobe} on {@code ba}. {@code fill}: sandboxes {@code bs<FROM+1>} ..
+ * probe sandbox {@code bprobe} on {@code ba}; with {@code routed6}, bb also has IPv6
+ * 2001:db8::1:0:0:0/80 in gateway mode {@code routed} (with an uplink holding 2001:db8::/64, each
+ * endpoint on bb then gets an NDP proxy entry). {@code fill}: sandboxes {@code bs<FROM+1>} ..
  * {@code bs<TO>} on {@code bb}, one {@code POST /containers/create} each (a netns, a veth into
  * bb's bridge, an address), each create timed with {@link System#nanoTime()} around the request;
- * appends one JSON line with every sample (ms) and the wall time. {@code clean}: every sandbox
+ * appends one JSON line with every sample (ms), the wall time and the row label (LABEL). {@code clean}: every sandbox
  * removed with {@code DELETE /containers/{id}?force=1}, then networks {@code ba}, {@code bb}.
  */
 public final class AttachFill {
@@ -46,6 +48,13 @@ public final class AttachFill {
                 + "\"Config\":[{\"Subnet\":\"" + subnet + "\"}]},\"Options\":{},\"Labels\":{}}";
     }
 
+    /** Dual-stack, IPv6 routed: {@code docker network create --ipv6 --subnet V4 --subnet V6 -o ...gateway_mode_ipv6=routed}. */
+    static String routedNetworkBody(String name, String subnet, String subnet6) {
+        return "{\"Name\":\"" + name + "\",\"Driver\":\"bridge\",\"EnableIPv6\":true,\"IPAM\":{\"Driver\":\"default\","
+                + "\"Options\":{},\"Config\":[{\"Subnet\":\"" + subnet + "\"},{\"Subnet\":\"" + subnet6 + "\"}]},"
+                + "\"Options\":{\"com.docker.network.bridge.gateway_mode_ipv6\":\"routed\"},\"Labels\":{}}";
+    }
+
     public static void main(String[] args) throws IOException {
         if (args.length < 2) {
             usage();
@@ -53,12 +62,13 @@ public final class AttachFill {
         try (UnixHttpClient http = new UnixHttpClient(Path.of(args[1]), UnixHttpClient.Mode.KEEPALIVE)) {
             http.get("/_ping").requireStatus(200, "GET /_ping");
             switch (args[0]) {
-                case "setup" -> setup(http);
+                case "setup" -> setup(http, args.length > 2 && args[2].equals("routed6"));
                 case "fill" -> {
-                    if (args.length != 5) {
+                    if (args.length != 5 && args.length != 6) {
                         usage();
                     }
-                    fill(http, Integer.parseInt(args[2]), Integer.parseInt(args[3]), Path.of(args[4]));
+                    fill(http, Integer.parseInt(args[2]), Integer.parseInt(args[3]), Path.of(args[4]),
+                            args.length == 6 ? args[5] : null);
                 }
                 case "clean" -> clean(http, args.length > 2 ? Path.of(args[2]) : null);
                 default -> usage();
@@ -67,18 +77,21 @@ public final class AttachFill {
     }
 
     private static void usage() {
-        System.err.println("usage: AttachFill setup SOCKET | fill SOCKET FROM TO OUT.jsonl | clean SOCKET [OUT.jsonl]");
+        System.err.println("usage: AttachFill setup SOCKET [routed6] | fill SOCKET FROM TO OUT.jsonl [LABEL]"
+                + " | clean SOCKET [OUT.jsonl]");
         System.exit(2);
     }
 
-    static void setup(UnixHttpClient http) {
+    static void setup(UnixHttpClient http, boolean routed6) {
         http.postJson(API + "/networks/create", networkBody(NET_A, "10.89.0.0/24")).requireStatus(201, "create " + NET_A);
-        http.postJson(API + "/networks/create", networkBody(NET_B, "10.88.0.0/16")).requireStatus(201, "create " + NET_B);
+        http.postJson(API + "/networks/create", routed6 ? routedNetworkBody(NET_B, "10.88.0.0/16", "2001:db8::1:0:0:0/80")
+                : networkBody(NET_B, "10.88.0.0/16")).requireStatus(201, "create " + NET_B);
         http.postJson(API + "/containers/create?name=" + PROBE, sandboxBody(NET_A)).requireStatus(201, "create " + PROBE);
-        System.out.println("setup: networks " + NET_A + " 10.89.0.0/24, " + NET_B + " 10.88.0.0/16; sandbox " + PROBE + " on " + NET_A);
+        System.out.println("setup: networks " + NET_A + " 10.89.0.0/24, " + NET_B + " 10.88.0.0/16"
+                + (routed6 ? " + 2001:db8::1:0:0:0/80 (IPv6 routed)" : "") + "; sandbox " + PROBE + " on " + NET_A);
     }
 
-    static void fill(UnixHttpClient http, int from, int to, Path out) throws IOException {
+    static void fill(UnixHttpClient http, int from, int to, Path out, String label) throws IOException {
         String body = sandboxBody(NET_B);
         List<Double> ms = new ArrayList<>(to - from);
         long t0 = System.nanoTime();
@@ -91,7 +104,8 @@ public final class AttachFill {
         }
         double wall = (System.nanoTime() - t0) / 1e9;
         StringBuilder j = new StringBuilder(64 + 10 * ms.size())
-                .append("{\"kind\":\"fill\",\"from\":").append(from).append(",\"to\":").append(to)
+                .append("{\"kind\":\"fill\",").append(label == null ? "" : "\"system\":\"" + label + "\",")
+                .append("\"from\":").append(from).append(",\"to\":").append(to)
                 .append(",\"wall_s\":").append(String.format(Locale.ROOT, "%.3f", wall)).append(",\"samples_ms\":[");
         for (int i = 0; i < ms.size(); i++) {
             j.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.3f", ms.get(i)));

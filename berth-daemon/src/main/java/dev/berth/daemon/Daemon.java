@@ -31,6 +31,7 @@ import dev.berth.daemon.dns.Upstreams;
 import dev.berth.daemon.driver.bridge.BridgeDriver;
 import dev.berth.daemon.driver.bridge.LinkReaper;
 import dev.berth.daemon.driver.bridge.NetlinkHostPrefixes;
+import dev.berth.daemon.driver.bridge.NetlinkNdpProxy;
 import dev.berth.daemon.driver.host.HostDriver;
 import dev.berth.daemon.driver.none.NullDriver;
 import dev.berth.daemon.firewall.nft.NftFirewall;
@@ -125,12 +126,12 @@ final class Daemon {
         opened.push(bridge);
         ServiceDependencies dependencies = new ServiceDependencies(store,
                 List.of(bridge, new HostDriver(), new NullDriver()), new SysctlFirewall(new NftFirewall(nft)),
-                new NetlinkHostPrefixes(netlink, Path.of("/etc/resolv.conf")), new EventLog(), Clock.systemUTC(),
-                random);
+                new NetlinkHostPrefixes(netlink, Path.of("/etc/resolv.conf")), new NetlinkNdpProxy(netlink),
+                new EventLog(), Clock.systemUTC(), random);
         ServiceState state = new ServiceState(dependencies);
         NetworkService networks = new NetworkService(state,
                 new NetworkSettings(roots.engineId(), config.addressPools(), config.bridge(),
-                        config.defaultNetworkOpts()));
+                        config.defaultNetworkOpts(), config.ndpProxy()));
         networks.start();
         SandboxService sandboxes = new SandboxService(state, networks, runtime, HostFacts.ephemeralPorts());
         sandboxes.start();
@@ -152,7 +153,7 @@ final class Daemon {
                 info, processes, doctor), HostFacts.acceptQueue(Sysctls.KERNEL));
         opened.push(api);
         api.start(config.socketPath(), socketGroup);
-        installSignals(reloads(flags, config, roots.engineId(), sandboxes, forwarder, attributes -> {
+        installSignals(reloads(flags, config, roots.engineId(), networks, sandboxes, forwarder, attributes -> {
             Map<String, String> named = new LinkedHashMap<>(attributes);
             named.put("name", info.hostname());
             state.publish(new Change.DaemonReloaded(info.engineId(), named));
@@ -182,16 +183,20 @@ final class Daemon {
     /**
      * What a reload (SIGHUP) applies, option group by option group: the one list of reloadable
      * options' effects. Networks come first: the default bridge may refuse the reload, the others
-     * cannot. Further reloadable options (ndp-proxy) join a step here, or bring their own.
+     * cannot. A further reloadable option joins a step here, or brings its own.
      */
     private static ConfigReload reloads(DaemonFlags flags, DaemonConfig config, String engineId,
-                                        SandboxService sandboxes, Forwarder forwarder,
+                                        NetworkService networks, SandboxService sandboxes, Forwarder forwarder,
                                         Consumer<Map<String, String>> announce) {
         return new ConfigReload(flags, config, List.of(
                 new ConfigReload.Step("default bridge", EnumSet.of(ConfigKey.IPV6, ConfigKey.BIP6,
                         ConfigKey.FIXED_CIDR_V6, ConfigKey.DEFAULT_GATEWAY_V6, ConfigKey.ICC, ConfigKey.IP_MASQ,
                         ConfigKey.DEFAULT_NETWORK_OPTS), c -> ConfigReload.summary(sandboxes.reconfigure(
                         new NetworkSettings(engineId, c.addressPools(), c.bridge(), c.defaultNetworkOpts())))),
+                new ConfigReload.Step("NDP proxy", EnumSet.of(ConfigKey.NDP_PROXY), c -> {
+                    List<String> failed = networks.reconfigureNdpProxy(c.ndpProxy());
+                    return failed.isEmpty() ? "" : failed.size() + " entries not changed (" + String.join("; ", failed) + ")";
+                }),
                 new ConfigReload.Step("embedded DNS", EnumSet.of(ConfigKey.DNS), c -> {
                     forwarder.upstreams(Upstreams.of(c.dns(), hostResolvConf()));
                     return "upstreams " + forwarder;

@@ -6,6 +6,7 @@ import dev.berth.core.service.event.EventLog;
 import dev.berth.core.service.network.CreateNetwork;
 import dev.berth.core.service.network.DefaultBridgeSettings;
 import dev.berth.core.service.network.IpamRequest;
+import dev.berth.core.service.network.NdpProxySetting;
 import dev.berth.core.service.network.NetworkService;
 import dev.berth.core.service.network.NetworkSettings;
 import dev.berth.core.service.network.PoolRequest;
@@ -33,6 +34,7 @@ public final class Fixture {
     public final EventLog events = new EventLog();
     public final MutableClock clock = new MutableClock(Instant.parse("2026-11-28T01:00:00Z"));
     public final RecordingFirewall firewall = new RecordingFirewall();
+    public final RecordingNdpProxy ndp = new RecordingNdpProxy();
     public final ServiceState state;
     public final NetworkService service;
     public final RecordingRuntime runtime = new RecordingRuntime();
@@ -59,11 +61,27 @@ public final class Fixture {
     /** Started with these default bridge settings and {@code default-network-opts}. */
     public Fixture(List<PoolSpec> pools, DefaultBridgeSettings bridgeSettings,
                    Map<String, Map<String, String>> defaultNetworkOpts) {
+        this(pools, bridgeSettings, defaultNetworkOpts, NdpProxySetting.AUTO, host -> { });
+    }
+
+    /**
+     * With daemon.json {@code ndp-proxy}, and the host's NDP proxy (on-link prefixes, entries) set up
+     * by {@code host} before start-up.
+     */
+    public Fixture(NdpProxySetting ndpProxy, java.util.function.Consumer<RecordingNdpProxy> host) {
+        this(List.of(), BRIDGE, Map.of(), ndpProxy, host);
+    }
+
+    private Fixture(List<PoolSpec> pools, DefaultBridgeSettings bridgeSettings,
+                    Map<String, Map<String, String>> defaultNetworkOpts, NdpProxySetting ndpProxy,
+                    java.util.function.Consumer<RecordingNdpProxy> ndpHost) {
+        ndpHost.accept(ndp);
         HostPrefixes host = () -> List.copyOf(hostReserved);
         state = new ServiceState(new ServiceDependencies(store,
-                List.of(bridge, new RecordingDriver("host"), new RecordingDriver("null")), firewall, host, events, clock,
-                new SplittableRandom(7)));
-        service = new NetworkService(state, new NetworkSettings(ENGINE_ID, pools, bridgeSettings, defaultNetworkOpts));
+                List.of(bridge, new RecordingDriver("host"), new RecordingDriver("null")), firewall, host, ndp, events,
+                clock, new SplittableRandom(7)));
+        service = new NetworkService(state, new NetworkSettings(ENGINE_ID, pools, bridgeSettings, defaultNetworkOpts,
+                ndpProxy));
         service.start();
         sandboxes = new SandboxService(state, service, runtime);
         sandboxes.start();
@@ -72,6 +90,22 @@ public final class Fixture {
 
     /** The state and network service of a daemon restarted over the same store, driver and firewall. */
     public record Restarted(ServiceState state, NetworkService service) {
+    }
+
+    /**
+     * The daemon restarted over the same store, driver, firewall and host NDP proxy, with this
+     * {@code ndp-proxy} setting, its sandboxes restored ({@code SandboxService.start}).
+     */
+    public SandboxService restartedWithNdp(NdpProxySetting ndpProxy) {
+        ServiceState again = new ServiceState(new ServiceDependencies(store,
+                List.of(bridge, new RecordingDriver("host"), new RecordingDriver("null")), firewall,
+                HostPrefixes.none(), ndp, new EventLog(), clock, new SplittableRandom(11)));
+        NetworkService networks = new NetworkService(again, new NetworkSettings(ENGINE_ID, List.of(), BRIDGE, Map.of(),
+                ndpProxy));
+        networks.start();
+        SandboxService restored = new SandboxService(again, networks, runtime);
+        restored.start();
+        return restored;
     }
 
     /** A second service over the same store, driver and firewall: the daemon after a restart. */

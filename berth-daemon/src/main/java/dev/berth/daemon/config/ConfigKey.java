@@ -42,7 +42,8 @@ public enum ConfigKey {
     ICC("icc", Reload.LIVE, c -> Boolean.toString(c.bridge().icc())),
     IP_MASQ("ip-masq", Reload.LIVE, c -> Boolean.toString(c.bridge().ipMasquerade())),
     DNS("dns", Reload.LIVE, c -> json(c.dns())),
-    DEFAULT_NETWORK_OPTS(DefaultNetworkOpts.KEY, Reload.LIVE, c -> json(sorted(c.defaultNetworkOpts())));
+    DEFAULT_NETWORK_OPTS(DefaultNetworkOpts.KEY, Reload.LIVE, c -> json(sorted(c.defaultNetworkOpts()))),
+    NDP_PROXY(NdpProxyOption.KEY, Reload.LIVE, c -> c.ndpProxy().toString());
 
     /** Whether a reload applies the option, or it waits for the next start. */
     public enum Reload { LIVE, RESTART }

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Builds the {@link DaemonConfig} from command-line flags and daemon.json, with dockerd's rules:
@@ -31,17 +32,27 @@ public final class ConfigLoader {
 
     private final Map<String, ConfigFile.Entry> file;
     private final Path path;
+    private final Predicate<String> interfaceExists;
     private final List<String> warnings = new ArrayList<>();
 
-    private ConfigLoader(Path path, Map<String, ConfigFile.Entry> file) {
+    private ConfigLoader(Path path, Map<String, ConfigFile.Entry> file, Predicate<String> interfaceExists) {
         this.path = path;
         this.file = file;
+        this.interfaceExists = interfaceExists;
     }
 
-    /** Merges flags over the file named by {@code --config-file} (or the default file). */
+    /**
+     * Merges flags over the file named by {@code --config-file} (or the default file). Interfaces
+     * the file names ({@code ndp-proxy}) must exist in the calling process's network namespace.
+     */
     public static Loaded load(DaemonFlags flags) {
+        return load(flags, NdpProxyOption::exists);
+    }
+
+    /** {@link #load(DaemonFlags)} with {@code interfaceExists} telling which interfaces exist. */
+    static Loaded load(DaemonFlags flags, Predicate<String> interfaceExists) {
         Path configPath = flags.configFile().orElse(DaemonConfig.DEFAULT_CONFIG_FILE);
-        ConfigLoader loader = new ConfigLoader(configPath, ConfigFile.read(configPath));
+        ConfigLoader loader = new ConfigLoader(configPath, ConfigFile.read(configPath), interfaceExists);
         return new Loaded(loader.build(flags.options(), configPath), List.copyOf(loader.warnings));
     }
 
@@ -76,7 +87,9 @@ public final class ConfigLoader {
                 Path.of(text(merged, "exec-root", DaemonConfig.DEFAULT_EXEC_ROOT.toString())), configPath,
                 logging(merged), bridge(merged, addressPools(merged)), addressPools(merged), dns(merged),
                 DefaultNetworkOpts.parse(merged.get(DefaultNetworkOpts.KEY), r -> problem(DefaultNetworkOpts.KEY, r),
-                        warnings));
+                        warnings),
+                NdpProxyOption.parse(merged.get(NdpProxyOption.KEY), r -> problem(NdpProxyOption.KEY, r),
+                        interfaceExists));
     }
 
     /** {@code ["198.51.100.1", ...]}: the embedded DNS server's upstreams (else the host's resolv.conf). */

@@ -4,6 +4,7 @@ import dev.berth.core.ipam.PoolSpec;
 import dev.berth.core.model.IpPrefix;
 import dev.berth.core.model.PredefinedNetworks;
 import dev.berth.core.service.network.DefaultBridgeSettings;
+import dev.berth.core.service.network.NdpProxySetting;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -21,15 +22,17 @@ import java.util.Map;
  * @param addressPools {@code default-address-pools}: empty means Docker's defaults
  * @param dns         {@code dns}: upstreams of the embedded DNS server; empty means the host's resolv.conf
  * @param defaultNetworkOpts {@code default-network-opts}: per driver, options new networks get by default
+ * @param ndpProxy    {@code ndp-proxy}: NDP proxy entries for routed IPv6 sandboxes inside an on-link prefix
  */
 public record DaemonConfig(String host, String group, Path dataRoot, Path execRoot, Path configFile, Logging logging,
                            DefaultBridgeSettings bridge, List<PoolSpec> addressPools, List<String> dns,
-                           Map<String, Map<String, String>> defaultNetworkOpts) {
+                           Map<String, Map<String, String>> defaultNetworkOpts, NdpProxySetting ndpProxy) {
 
     public DaemonConfig {
         addressPools = List.copyOf(addressPools);
         dns = List.copyOf(dns);
         defaultNetworkOpts = Map.copyOf(defaultNetworkOpts);
+        java.util.Objects.requireNonNull(ndpProxy, "ndpProxy");
     }
 
     public static final String DEFAULT_HOST = "unix:///run/berth/berth.sock";
@@ -61,7 +64,7 @@ public record DaemonConfig(String host, String group, Path dataRoot, Path execRo
         return new DaemonConfig(host, group, dataRoot, execRoot, configFile, loaded.logging(),
                 new DefaultBridgeSettings(now.ipv4(), next.ipv6(), now.mtu(), next.icc(), next.ipMasquerade(),
                         now.hostBindingIp()),
-                addressPools, loaded.dns(), loaded.defaultNetworkOpts());
+                addressPools, loaded.dns(), loaded.defaultNetworkOpts(), loaded.ndpProxy());
     }
 
     /** The socket path of {@link #host()}, which must be a {@code unix://} address. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.core.model.IpAddresses;
 import dev.berth.core.service.network.BridgeIpam;
+import dev.berth.core.service.network.NdpProxySetting;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,6 +71,28 @@ class ConfigLoaderTest {
         assertEquals(List.of(), load("{}").dns());
         assertTrue(error("{\"dns\": [\"nope\"]}").contains("dns must be a list of IP addresses"));
         assertTrue(error("{\"dns\": \"198.51.100.1\"}").contains("dns must be a list"));
+    }
+
+    @Test
+    void ndpProxyIsAutoFalseOrExistingInterfaces() throws IOException {
+        assertEquals(NdpProxySetting.AUTO, load("{}").ndpProxy());
+        assertEquals(NdpProxySetting.AUTO, load("{\"ndp-proxy\": \"auto\"}").ndpProxy());
+        assertEquals(NdpProxySetting.OFF, load("{\"ndp-proxy\": false}").ndpProxy());
+        assertEquals(NdpProxySetting.only(List.of("lo")), load("{\"ndp-proxy\": [\"lo\"]}").ndpProxy(),
+                "lo exists in every namespace");
+        Path file = dir.resolve("daemon.json");
+        Files.writeString(file, "{\n  \"ndp-proxy\": [\"eth0\", \"eth1\"]\n}");
+        DaemonFlags flags = DaemonFlags.parse(List.of("--config-file", file.toString()));
+        assertEquals(NdpProxySetting.only(List.of("eth0", "eth1")),
+                ConfigLoader.load(flags, name -> name.startsWith("eth")).config().ndpProxy());
+        String missing = assertThrows(ConfigException.class, () -> ConfigLoader.load(flags, "eth0"::equals)).getMessage();
+        assertTrue(missing.contains("daemon.json: line 2: ndp-proxy: interface \"eth1\" does not exist"), missing);
+        assertTrue(error("{\"ndp-proxy\": [\"nosuch-berth0\"]}").contains("interface \"nosuch-berth0\" does not exist"));
+        assertTrue(error("{\"ndp-proxy\": true}").contains("ndp-proxy must be \"auto\", false or a list of interface names"));
+        assertTrue(error("{\"ndp-proxy\": \"eth0\"}").contains("must be \"auto\", false or a list"));
+        assertTrue(error("{\"ndp-proxy\": []}").contains("lists no interface; use false"));
+        assertTrue(error("{\"ndp-proxy\": [\"lo\", \"lo\"]}").contains("\"lo\" is listed twice"));
+        assertTrue(error("{\"ndp-proxy\": [\"\"]}").contains("must be \"auto\", false or a list"));
     }
 
     @Test

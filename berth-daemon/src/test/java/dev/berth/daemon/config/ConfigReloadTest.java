@@ -34,7 +34,8 @@ class ConfigReloadTest {
              "default-address-pools": [{"base": "10.20.0.0/16", "size": 24}], "ipv6": true,
              "bip6": "fd00:9::1/64", "fixed-cidr-v6": "fd00:9::/80", "default-gateway-v6": "fd00:9::fe",
              "icc": false, "ip-masq": false, "dns": ["198.51.100.53"],
-             "default-network-opts": {"bridge": {"com.docker.network.bridge.gateway_mode_ipv6": "routed"}}}
+             "default-network-opts": {"bridge": {"com.docker.network.bridge.gateway_mode_ipv6": "routed"}},
+             "ndp-proxy": false}
             """;
 
     private final List<String> ran = new ArrayList<>();
@@ -65,6 +66,10 @@ class ConfigReloadTest {
                     }
                     ran.add("bridge ipv6=" + c.bridge().ipv6().isPresent() + " icc=" + c.bridge().icc());
                     return "2 endpoints re-addressed";
+                }),
+                new ConfigReload.Step("NDP proxy", EnumSet.of(ConfigKey.NDP_PROXY), c -> {
+                    ran.add("ndp-proxy " + c.ndpProxy());
+                    return "";
                 }),
                 new ConfigReload.Step("embedded DNS", EnumSet.of(ConfigKey.DNS), c -> {
                     ran.add("dns " + c.dns());

@@ -4,7 +4,7 @@ import java.net.InetAddress;
 
 import static dev.berth.kernel.netlink.Uapi.*;
 
-/** RTM_*NEIGH messages for proxy entries: {@code struct ndmsg} plus NDA_DST. */
+/** RTM_*NEIGH messages for proxy entries: {@code struct ndmsg} plus NDA_DST (and NDA_PROTOCOL). */
 final class NeighbourCodec {
     private NeighbourCodec() {}
 
@@ -15,11 +15,20 @@ final class NeighbourCodec {
 
     /**
      * Proxy entries live in the kernel's pneigh table, where an add of an existing entry just
-     * succeeds; NLM_F_REPLACE keeps that explicit.
+     * succeeds; NLM_F_REPLACE keeps that explicit. A {@code protocol} other than 0 is stored with
+     * the entry (also over an existing one); 0 leaves an existing entry's mark as it is.
      */
-    static NlWriter addProxy(int index, InetAddress address) {
+    static NlWriter addProxy(int index, InetAddress address, int protocol) {
         NlWriter w = ndmsg(new NlWriter(RTM_NEWNEIGH, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE),
                 RouteSpec.familyOf(address), index, NUD_PERMANENT, NTF_PROXY);
+        w.attr(NDA_DST, address.getAddress());
+        return protocol == 0 ? w : w.attrU8(NDA_PROTOCOL, protocol);
+    }
+
+    /** One proxy entry (RTM_GETNEIGH without NLM_F_DUMP, Linux 5.0+): ENOENT when there is none. */
+    static NlWriter getProxy(int index, InetAddress address) {
+        NlWriter w = ndmsg(new NlWriter(RTM_GETNEIGH, NLM_F_REQUEST | NLM_F_ACK), RouteSpec.familyOf(address), index,
+                0, NTF_PROXY);
         return w.attr(NDA_DST, address.getAddress());
     }
 
@@ -37,6 +46,6 @@ final class NeighbourCodec {
     static ProxyNeighbour decode(NlMessage m) {
         int index = m.payload().getInt(4);
         NlAttrs a = NlAttrs.parse(m.payload(), NDMSG_LEN);
-        return new ProxyNeighbour(index, AddressCodec.inet(a.bytes(NDA_DST)));
+        return new ProxyNeighbour(index, AddressCodec.inet(a.bytes(NDA_DST)), a.u8(NDA_PROTOCOL, 0));
     }
 }

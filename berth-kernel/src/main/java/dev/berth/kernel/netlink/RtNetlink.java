@@ -251,11 +251,32 @@ public final class RtNetlink implements Rtnl {
 
     // ---- proxy neighbours
 
-    /** Answers neighbour solicitations (or ARP) for {@code address} on link {@code index}; idempotent. */
+    /**
+     * Answers neighbour solicitations (or ARP) for {@code address} on link {@code index}; idempotent.
+     * A {@code protocol} other than 0 marks the entry as made by that program (NDA_PROTOCOL, shown
+     * by {@code ip neigh show proxy} as {@code proto N}); it replaces the mark of an existing entry.
+     */
     @Override
-    public synchronized void addProxyNeighbour(int index, InetAddress address) {
-        socket.request(NeighbourCodec.addProxy(index, address),
+    public synchronized void addProxyNeighbour(int index, InetAddress address, int protocol) {
+        socket.request(NeighbourCodec.addProxy(index, address, protocol),
                 "add proxy neighbour " + address.getHostAddress() + " on link #" + index + where);
+    }
+
+    /** The proxy entry for {@code address} on link {@code index}, if there is one (one request, no dump). */
+    @Override
+    public synchronized Optional<ProxyNeighbour> proxyNeighbour(int index, InetAddress address) {
+        try {
+            return socket.request(NeighbourCodec.getProxy(index, address), "get proxy neighbour "
+                            + address.getHostAddress() + " on link #" + index + where).stream()
+                    .filter(m -> m.type() == Uapi.RTM_NEWNEIGH)
+                    .map(NeighbourCodec::decode)
+                    .findFirst();
+        } catch (KernelException e) {
+            if (e.isErrno(Errno.ENOENT) || e.isErrno(Errno.ENODEV)) {
+                return Optional.empty();
+            }
+            throw e;
+        }
     }
 
     /** Removes a proxy entry; succeeds if it is already gone. */

@@ -54,7 +54,14 @@ public interface Rtnl extends AutoCloseable {
 
     void deleteRoute(RouteSpec spec);
 
-    void addProxyNeighbour(int index, InetAddress address);
+    /** {@link #addProxyNeighbour(int, InetAddress, int)} without a protocol mark. */
+    default void addProxyNeighbour(int index, InetAddress address) {
+        addProxyNeighbour(index, address, 0);
+    }
+
+    void addProxyNeighbour(int index, InetAddress address, int protocol);
+
+    Optional<ProxyNeighbour> proxyNeighbour(int index, InetAddress address);
 
     void deleteProxyNeighbour(int index, InetAddress address);
 

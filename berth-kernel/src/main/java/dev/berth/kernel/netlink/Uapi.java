@@ -89,6 +89,8 @@ final class Uapi {
 
     static final int NDMSG_LEN = 12;
     static final int NDA_DST = 1;
+    /** u8: who made the entry, as RTPROT_* for routes (Linux 5.0+; the kernel keeps it, also on proxy entries). */
+    static final int NDA_PROTOCOL = 12;
     static final int NUD_PERMANENT = 0x80;
     static final int NTF_PROXY = 0x08;
 }

@@ -45,6 +45,25 @@ class CodecTest {
     }
 
     @Test
+    void proxyNeighbourCarriesItsProtocolMark() throws Exception {
+        byte[] msg = NeighbourCodec.addProxy(5, InetAddress.getByName("2001:db8::1:0:0:2"), 98).build(3);
+        assertEquals(HEX.formatHex(hex("""
+                38000000 1c00 0505 03000000 00000000
+                0a 00 0000 05000000 8000 08 00
+                1400 0100 20010db8000000000001000000000002
+                0500 0c00 62 000000
+                """)), HEX.formatHex(msg));
+        byte[] plain = NeighbourCodec.addProxy(5, InetAddress.getByName("2001:db8::1:0:0:2"), 0).build(3);
+        assertEquals(0x30, plain[0], "no NDA_PROTOCOL without a mark");
+        byte[] get = NeighbourCodec.getProxy(5, InetAddress.getByName("2001:db8::1:0:0:2")).build(4);
+        assertEquals(HEX.formatHex(hex("""
+                30000000 1e00 0500 04000000 00000000
+                0a 00 0000 05000000 0000 08 00
+                1400 0100 20010db8000000000001000000000002
+                """)), HEX.formatHex(get));
+    }
+
+    @Test
     void bridgeGroupIsPartOfTheCreatingMessage() {
         byte[] msg = LinkCodec.newBridge(new BridgeSpec("br0", 0, null, true, 0x62727468)).build(2);
         assertEquals(HEX.formatHex(hex("""

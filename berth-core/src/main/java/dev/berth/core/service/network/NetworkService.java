@@ -55,6 +55,7 @@ public final class NetworkService {
     private final AtomicBoolean pruning = new AtomicBoolean();
     private final AddressBook addresses;
     private final Attachments attachments;
+    private final NdpProxies ndp;
 
     /** Over {@code state}, which the {@code SandboxService} shares. */
     public NetworkService(ServiceState state, NetworkSettings settings) {
@@ -67,6 +68,20 @@ public final class NetworkService {
         this.attachments = state.attachments();
         this.settings = settings;
         this.planner = new NetworkPlanner(settings);
+        this.ndp = new NdpProxies(state, settings.ndpProxy());
+    }
+
+    /** The NDP proxy entries of routed IPv6 endpoints, which the sandbox service keeps with its endpoints. */
+    public NdpProxies ndpProxies() {
+        return ndp;
+    }
+
+    /**
+     * Applies a new daemon.json {@code ndp-proxy} at once (a reload): entries it no longer allows are
+     * removed, new ones added. Returns what could not be done, one line each (already logged).
+     */
+    public List<String> reconfigureNdpProxy(NdpProxySetting setting) {
+        return state.write(() -> ndp.reconfigure(setting));
     }
 
     /** The log events go to ({@code GET /events} reads it). */
@@ -363,6 +378,7 @@ public final class NetworkService {
     private void delete(Network network) {
         store.retireNetwork(network);
         if (!network.flags().configOnly()) {
+            ndp.forget(network);
             try {
                 firewall.removeNetwork(network);
                 driver(network.driver()).delete(network);

@@ -19,9 +19,10 @@ import java.util.stream.Collectors;
  * @param defaultNetworkOpts daemon.json {@code default-network-opts}: per driver name, the driver
  *                 options a new network of that driver gets unless its request gives them (Docker
  *                 24+); the {@code bridge} entry's gateway modes also apply to the default bridge
+ * @param ndpProxy daemon.json {@code ndp-proxy}: NDP proxy entries for routed IPv6 endpoints, on which interfaces
  */
 public record NetworkSettings(String engineId, List<PoolSpec> pools, DefaultBridgeSettings bridge,
-                              Map<String, Map<String, String>> defaultNetworkOpts) {
+                              Map<String, Map<String, String>> defaultNetworkOpts, NdpProxySetting ndpProxy) {
 
     public NetworkSettings {
         Objects.requireNonNull(engineId, "engineId");
@@ -29,6 +30,13 @@ public record NetworkSettings(String engineId, List<PoolSpec> pools, DefaultBrid
         Objects.requireNonNull(bridge, "bridge");
         defaultNetworkOpts = defaultNetworkOpts == null ? Map.of() : defaultNetworkOpts.entrySet().stream()
                 .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, e -> Map.copyOf(e.getValue())));
+        Objects.requireNonNull(ndpProxy, "ndpProxy");
+    }
+
+    /** With {@code ndp-proxy} {@code "auto"}. */
+    public NetworkSettings(String engineId, List<PoolSpec> pools, DefaultBridgeSettings bridge,
+                           Map<String, Map<String, String>> defaultNetworkOpts) {
+        this(engineId, pools, bridge, defaultNetworkOpts, NdpProxySetting.AUTO);
     }
 
     /** Without {@code default-network-opts}. */

@@ -10,6 +10,10 @@
  * A reload takes new settings ({@code default-network-opts}) and re-plans the default bridge in place ({@code reconfigure}: same id, its
  * endpoints' IPv6 addresses re-planned by {@code Readdressing}, also at start), returning a
  * {@link dev.berth.core.service.network.DefaultBridgeChange}; the sandbox service applies it to the kernel.
+ * {@link dev.berth.core.service.network.NdpProxies} keeps the NDP proxy entries of routed IPv6
+ * endpoints whose subnet lies inside a host interface's on-link prefix (daemon.json {@code ndp-proxy});
+ * the sandbox service calls it with each endpoint, restore and reconcile converge it, a network's
+ * removal sweeps its subnet, and {@code NetworkService.reconfigureNdpProxy} applies a new setting.
  *
  * <pre>{@code
  * NetworkService networks = new NetworkService(state, new NetworkSettings(engineId, pools, bridge));

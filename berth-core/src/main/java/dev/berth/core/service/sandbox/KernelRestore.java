@@ -2,6 +2,7 @@ package dev.berth.core.service.sandbox;
 
 import dev.berth.core.model.Network;
 import dev.berth.core.model.Sandbox;
+import dev.berth.core.service.network.NdpProxies;
 import dev.berth.core.service.state.Attachment;
 import dev.berth.core.service.state.Attachments;
 import dev.berth.core.service.state.ServiceState;
@@ -20,8 +21,8 @@ import java.util.function.Function;
 
 /**
  * Converges the kernel side of every stored sandbox to the store: namespaces, each driver's
- * endpoints (verified, repaired in place or made again, orphans removed), default routes and
- * published ports. The one copy of this logic: start-up and reconcile both call {@link #run()}.
+ * endpoints (verified, repaired in place or made again, orphans removed), NDP proxy entries
+ * (missing ones added, stale ones of Berth's removed), default routes and published ports. The one copy of this logic: start-up and reconcile both call {@link #run()}.
  *
  * <p>A sandbox that cannot be restored (its namespace cannot be made, an endpoint fails) is
  * logged by name and skipped; the others go on, so one broken sandbox never stops a start. Its
@@ -31,7 +32,7 @@ final class KernelRestore {
     private static final System.Logger LOG = System.getLogger(KernelRestore.class.getName());
 
     /** What {@link KernelRestore} needs from {@link SandboxService}. */
-    record Parts(SandboxRuntime runtime, StateStore store, DefaultRoutes routes, PortPublisher ports,
+    record Parts(SandboxRuntime runtime, StateStore store, DefaultRoutes routes, PortPublisher ports, NdpProxies ndp,
                  Function<Sandbox, List<Attachment>> attachmentsOf) {
     }
 
@@ -60,6 +61,7 @@ final class KernelRestore {
                         + f.join().network().name() + " not restored", f.cause()));
             }
         }));
+        failed.addAll(parts.ndp().converge());
         parts.routes().reset();
         each(sandboxes, failed, "default routes", parts.routes()::update);
         parts.ports().reset();

@@ -21,8 +21,9 @@ import java.util.stream.Collectors;
  * NetworkService#ensureKernel()} then {@link KernelRestore#run()}, never a second copy.
  *
  * <p>{@link #pass()} is cheap when nothing differs: each driver's {@code drift} (for the bridge
- * driver one link dump and one address dump of the host namespace) and the firewall's (one
- * listing of its table). On drift it logs what differs, repairs, and emits one event per network
+ * driver one link dump and one address dump of the host namespace), the NDP proxy's (only with a
+ * routed IPv6 network: one address dump and one proxy-table dump, see {@code NdpProxies}) and the
+ * firewall's (one listing of its table). On drift it logs what differs, repairs, and emits one event per network
  * concerned: type {@code network}, action {@code reconcile}, actor the network id (empty for the
  * firewall table), attributes {@code name}, {@code type} and {@code repaired} (what differed,
  * {@code "; "}-separated), plus {@code failed} when something could not be repaired. Drift that
@@ -98,10 +99,13 @@ public final class Reconciler {
         restore.joinsByDriver(sandboxes).forEach((driver, work) ->
                 out.addAll(state.driver(driver).drift(work.networks(), work.joins())));
         long drivers = System.nanoTime();
+        out.addAll(networks.ndpProxies().drift());
+        long ndp = System.nanoTime();
         out.addAll(state.dependencies().firewall().drift());
         long end = System.nanoTime();
         LOG.log(System.Logger.Level.DEBUG, () -> "reconcile check of " + sandboxes.size() + " sandboxes: drivers "
-                + (drivers - start) / 1000 + " µs, firewall " + (end - drivers) / 1000 + " µs");
+                + (drivers - start) / 1000 + " µs, ndp proxy " + (ndp - drivers) / 1000 + " µs, firewall "
+                + (end - ndp) / 1000 + " µs");
         return out;
     }
 

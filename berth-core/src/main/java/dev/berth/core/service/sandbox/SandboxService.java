@@ -16,6 +16,7 @@ import dev.berth.core.service.event.Change;
 import dev.berth.core.service.event.ChangeEvents;
 import dev.berth.core.service.network.NetworkSettings;
 import dev.berth.core.service.network.InputLimits;
+import dev.berth.core.service.network.NdpProxies;
 import dev.berth.core.service.network.NetworkService;
 import dev.berth.core.service.state.AddressBook;
 import dev.berth.core.service.state.Attachment;
@@ -32,7 +33,8 @@ import java.util.List;
 
 /**
  * Sandbox use cases: create (namespace, then endpoints), connect, disconnect, remove, and the
- * start-up restore of their kernel state. Changes run inside {@link ServiceState#write}, the one
+ * start-up restore of their kernel state. An endpoint of a routed IPv6 network inside the host's
+ * LAN prefix gets its NDP proxy entry before its connect returns ({@link NdpProxies}). Changes run inside {@link ServiceState#write}, the one
  * lock shared with {@link NetworkService}, so networks, sandboxes and addresses change together;
  * reads use snapshots. Every change is reported on the state's change stream.
  *
@@ -54,6 +56,7 @@ public final class SandboxService {
     private final SandboxRules rules;
     private final PortPlanner portPlanner;
     private final PortPublisher ports;
+    private final NdpProxies ndp;
     private final KernelRestore restore;
     private final DefaultBridgeReload bridgeReload;
 
@@ -75,7 +78,8 @@ public final class SandboxService {
         this.rules = new SandboxRules(networks, planner, this::attachmentsOf);
         this.portPlanner = new PortPlanner(ephemeral);
         this.ports = new PortPublisher(state.dependencies().firewall(), this::attachmentsOf);
-        this.restore = new KernelRestore(state, new KernelRestore.Parts(runtime, store, routes, ports,
+        this.ndp = networks.ndpProxies();
+        this.restore = new KernelRestore(state, new KernelRestore.Parts(runtime, store, routes, ports, ndp,
                 this::attachmentsOf));
         this.bridgeReload = new DefaultBridgeReload(state, new DefaultBridgeReload.Parts(networks, routes, ports));
     }
@@ -208,6 +212,8 @@ public final class SandboxService {
             EndpointJoin join = new EndpointJoin(network, sandbox, endpoint);
             driver.join(join);
             undo.push(() -> driver.leave(join));
+            undo.push(() -> ndp.remove(endpoint));   // first: an add that fails half-way has made some
+            ndp.add(network, endpoint);
             routes.update(sandbox);
             ports.update(sandbox);
             return endpoint;
@@ -245,6 +251,7 @@ public final class SandboxService {
     private void detach(Network network, Sandbox sandbox, Endpoint endpoint) {
         attachments.removeEndpoint(endpoint.id());
         addresses.release(endpoint);
+        ndp.remove(endpoint);
         try {
             state.driver(network.driver()).leave(new EndpointJoin(network, sandbox, endpoint));
         } catch (RuntimeException e) {

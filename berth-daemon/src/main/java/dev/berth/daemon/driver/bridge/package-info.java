@@ -34,6 +34,11 @@
  * sandbox stops nothing. {@code drift} ({@code BridgeDrift}) is the cheap check reconcile runs
  * every 2 s: one link dump and one address dump of the host namespace, no namespace switch.
  *
+ * <p>Beside the driver, two ports of the host namespace that concern bridge networks:
+ * {@code NetlinkHostPrefixes} (what automatic subnets avoid) and {@code NetlinkNdpProxy} (the NDP
+ * proxy entries of routed IPv6 sandboxes inside the LAN's prefix, marked with neighbour protocol 98
+ * so only Berth's are ever deleted).
+ *
  * <p>Seams for unit tests: the classes take the kernel as {@code kernel.netlink.Rtnl} (the
  * interface {@code RtNetlink} implements), {@code kernel.sysctl.Sysctls} (default
  * {@code Sysctls.KERNEL}) and {@code SandboxSockets.Opener} (default: {@code NetNs.open} plus a

@@ -33,6 +33,8 @@ final class FakeRtnl implements Rtnl {
     final Map<Integer, Link> links = new ConcurrentHashMap<>();
     final List<Address> addresses = new CopyOnWriteArrayList<>();
     final List<Route> routes = new CopyOnWriteArrayList<>();
+    /** Proxy neighbour entries (protocol 0 in the key) with their protocol mark. */
+    final Map<ProxyNeighbour, Integer> proxies = new ConcurrentHashMap<>();
     /** Where veth peers are created; null puts them next to the host end. */
     volatile FakeRtnl peers;
     /** How many more createVeth requests fail with EXFULL (the bridge has no free port). */
@@ -229,18 +231,32 @@ final class FakeRtnl implements Rtnl {
     }
 
     @Override
-    public void addProxyNeighbour(int index, InetAddress address) {
-        throw new UnsupportedOperationException("not used by these tests");
+    public void addProxyNeighbour(int index, InetAddress address, int protocol) {
+        record("addProxyNeighbour #" + index + " " + address.getHostAddress() + (protocol == 0 ? "" : " proto " + protocol));
+        require(index, "add proxy neighbour");
+        // As the kernel: a repeat succeeds, and a mark of 0 keeps the entry's mark.
+        proxies.merge(new ProxyNeighbour(index, address), protocol, (was, now) -> now == 0 ? was : now);
+    }
+
+    @Override
+    public Optional<ProxyNeighbour> proxyNeighbour(int index, InetAddress address) {
+        record("proxyNeighbour #" + index + " " + address.getHostAddress());
+        Integer protocol = proxies.get(new ProxyNeighbour(index, address));
+        return protocol == null ? Optional.empty() : Optional.of(new ProxyNeighbour(index, address, protocol));
     }
 
     @Override
     public void deleteProxyNeighbour(int index, InetAddress address) {
-        throw new UnsupportedOperationException("not used by these tests");
+        record("deleteProxyNeighbour #" + index + " " + address.getHostAddress());
+        proxies.remove(new ProxyNeighbour(index, address));
     }
 
     @Override
     public List<ProxyNeighbour> proxyNeighbours(int family) {
-        return List.of();
+        record("proxyNeighbours");
+        return proxies.entrySet().stream()
+                .filter(e -> (e.getKey().address() instanceof java.net.Inet6Address) == (family == 10))
+                .map(e -> new ProxyNeighbour(e.getKey().index(), e.getKey().address(), e.getValue())).toList();
     }
 
     @Override

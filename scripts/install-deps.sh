@@ -15,7 +15,8 @@ have_cmd mvn     || need+=(maven)
 have_cmd python3 || need+=(python3)
 have_cmd modprobe || need+=(kmod)
 have_cmd conmon  || need+=(conmon)
-ldconfig -p 2>/dev/null | grep -q 'libnftables.so.1' || need+=(libnftables1)
+# grep reads all of ldconfig's output: with -q it could stop early and, under pipefail, fail the pipe (SIGPIPE)
+ldconfig -p 2>/dev/null | grep 'libnftables.so.1' >/dev/null || need+=(libnftables1)
 if ((${#need[@]})); then
   echo "berth: installing ${need[*]} ..." >&2
   if [[ $(id -u) != 0 ]]; then echo "berth: run as root to install packages" >&2; exit 1; fi

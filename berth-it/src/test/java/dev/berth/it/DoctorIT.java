@@ -21,7 +21,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * uplink, the accept_ra trap (forwarding on, default route {@code proto ra}, accept_ra 1), a routed
  * global subnet outside every on-link prefix, global subnets in nat mode (a user network's and the
  * default bridge's {@code fixed-cidr-v6}), proxy_ndp off and no proxy entry for a routed network
- * in the LAN prefix (the LAN reaches its sandbox only once the printed fixes are in), and a
+ * in the LAN prefix with {@code "ndp-proxy": false} (the LAN reaches its sandbox only once the
+ * printed fixes are in; with the default the automatic proxy needs none), and a
  * firewall element gone; and a healthy host. Findings are read from
  * {@code berth doctor --format json} with its exit status, and where a fix is a command that acts
  * on the host namespace ({@code sysctl -w}, {@code ip}) or the daemon ({@code docker}), it is run
@@ -33,7 +34,18 @@ class DoctorIT {
     private static final String ROUTED = "com.docker.network.bridge.gateway_mode_ipv6=routed";
 
     @Test
+    void withTheAutomaticNdpProxyARoutedLanNetworkNeedsNoFix(Testbed bed) throws InterruptedException {
+        bed.daemon().start();
+        Bridges.create(bed.docker(), "--ipv6", "--subnet", "2001:db8::8000:0:0:0/80", "-o", ROUTED, "lan6");
+        Box.create(bed, "c1", "--network", "lan6");
+        JsonNode report = doctor(bed, 0);
+        only(report, "ipv6-proxy-ndp", "ok");
+        assertTrue(upstreamPings(bed, "2001:db8::8000:0:0:2"), "Berth answers NDP for the routed sandbox itself");
+    }
+
+    @Test
     void aHealthyHostHasNoErrorAndNoWarning(Testbed bed) throws InterruptedException {
+        bed.daemon().writeConfig("{\"ndp-proxy\": false}\n"); // the proxy by hand, as with Docker
         bed.daemon().start();
         Bridges.create(bed.docker(), "--ipv6", "--subnet", "fd00:dc::/64", "ula");
         Bridges.create(bed.docker(), "--ipv6", "--subnet", "2001:db8::8000:0:0:0/80", "-o", ROUTED, "lan6");
@@ -45,7 +57,8 @@ class DoctorIT {
         assertEquals("networks lan6 lie in an on-link prefix of eth0, but net.ipv6.conf.eth0.proxy_ndp is 0",
                 proxyOff.path("Found").asText());
         JsonNode entry = only(sick, "ipv6-proxy-ndp-entry", "error");
-        assertEquals("ip -6 neigh add proxy 2001:db8::8000:0:0:2 dev eth0", entry.path("Fix").get(0).asText());
+        assertTrue(entry.path("Fix").get(0).asText().contains("\"ndp-proxy\": \"auto\""), entry.toString());
+        assertEquals("ip -6 neigh add proxy 2001:db8::8000:0:0:2 dev eth0", entry.path("Fix").get(1).asText());
         assertFalse(upstreamPings(bed, "2001:db8::8000:0:0:2"), "nobody answers NDP for the routed sandbox yet");
         applyFix(bed, proxyOff);
         applyFix(bed, entry);

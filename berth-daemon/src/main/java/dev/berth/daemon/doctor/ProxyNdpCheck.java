@@ -18,7 +18,9 @@ import java.util.Optional;
  * LAN's /64) and whose addresses must be reached on their own ({@link Desired#reachedDirectly}):
  * the LAN's router finds those addresses by neighbour solicitation on that interface, and only the
  * host can answer. {@code ipv6-proxy-ndp}: {@code proxy_ndp} is off there.
- * {@code ipv6-proxy-ndp-entry}: a sandbox address has no proxy neighbour entry on it.
+ * {@code ipv6-proxy-ndp-entry}: a sandbox address has no proxy neighbour entry on it (Berth adds
+ * them itself with daemon.json {@code "ndp-proxy": "auto"}, the default; this finds the hosts where
+ * the setting or something else keeps them away).
  */
 final class ProxyNdpCheck implements Check {
     static final String ID = "ipv6-proxy-ndp";
@@ -65,7 +67,8 @@ final class ProxyNdpCheck implements Check {
     private static Optional<Finding> entries(HostView host, Network n, IpPrefix subnet, Link link) {
         List<InetAddress> missing = host.desired().endpointsOf(n).stream().map(Endpoint::ipv6)
                 .filter(a -> a != null && subnet.contains(a.address())).map(IpPrefix::address)
-                .filter(a -> !host.proxies6().contains(new ProxyNeighbour(link.index(), a))).toList();
+                .filter(a -> host.proxies6().stream().noneMatch(p -> p.index() == link.index() && p.address().equals(a)))
+                .toList(); // any entry counts, Berth's (marked with its protocol) or one made by hand
         if (missing.isEmpty()) {
             return Optional.empty();
         }
@@ -74,6 +77,15 @@ final class ProxyNdpCheck implements Check {
                 + link.name() + " for " + String.join(", ", addresses) + " (sandboxes of network " + n.name() + ")",
                 "With proxy_ndp on, the kernel answers neighbour solicitations only for addresses that have a proxy "
                         + "entry: these sandboxes cannot be reached from the LAN.",
-                addresses.stream().map(a -> "ip -6 neigh add proxy " + a + " dev " + link.name()).toList()));
+                fixes(addresses, link.name())));
+    }
+
+    /** Berth's own way first (its entries come back with every reconcile), then the manual commands. */
+    private static List<String> fixes(List<String> addresses, String device) {
+        List<String> fix = new ArrayList<>();
+        fix.add("# Berth adds these entries itself unless daemon.json has \"ndp-proxy\": false or a list without "
+                + device + ": set \"ndp-proxy\": \"auto\" and reload (kill -HUP <berthd pid>); or add them by hand:");
+        addresses.forEach(a -> fix.add("ip -6 neigh add proxy " + a + " dev " + device));
+        return fix;
     }
 }

@@ -76,9 +76,11 @@ class NetworkReachTest {
         Finding entry = found.get(1);
         assertEquals("ipv6-proxy-ndp-entry", entry.id());
         assertEquals(Severity.ERROR, entry.severity());
-        assertEquals(List.of("ip -6 neigh add proxy 2001:db8::8000:0:0:3 dev eth0"), entry.fix());
+        assertTrue(entry.fix().getFirst().startsWith("# Berth adds these entries itself"), entry.fix().getFirst());
+        assertEquals(List.of("ip -6 neigh add proxy 2001:db8::8000:0:0:3 dev eth0"), entry.fix().subList(1, 2));
 
-        host.proxies.add(new ProxyNeighbour(host.link("eth0").index(), IpAddresses.parse("2001:db8::8000:0:0:3")));
+        // one of Berth's own entries, marked with its protocol, counts as well
+        host.proxies.add(new ProxyNeighbour(host.link("eth0").index(), IpAddresses.parse("2001:db8::8000:0:0:3"), 98));
         assertEquals(1, host.run(new ProxyNdpCheck()).size());
     }
 

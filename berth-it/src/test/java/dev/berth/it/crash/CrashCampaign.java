@@ -117,7 +117,7 @@ final class CrashCampaign implements AutoCloseable {
             problems.add("the operation failed without a kill: " + result.describe());
         }
         problems.addAll(Convergence.check(bed));
-        problems.addAll(cleanUp());
+        problems.addAll(cleanUp(op));
         traceLines(0).stream().filter(l -> l.startsWith("# site ")).map(l -> l.substring(7)).forEach(seenSites::add);
         report.tracedRun(problems);
         LinkedHashSet<String> points = new LinkedHashSet<>();
@@ -175,12 +175,15 @@ final class CrashCampaign implements AutoCloseable {
                 problems.addAll(prefixed("after finishing it", Convergence.check(bed)));
             }
         }
-        problems.addAll(cleanUp());
+        problems.addAll(cleanUp(op));
         return problems;
     }
 
-    /** Removes every container and network through the API, then compares with the baseline. */
-    private List<String> cleanUp() {
+    /**
+     * Removes every container and network through the API, resets the operation's configuration
+     * ({@link CrashOperation#reset}), then compares with the baseline.
+     */
+    private List<String> cleanUp(CrashOperation op) {
         List<String> problems = new ArrayList<>();
         for (String id : bed.docker().ok("ps", "-aq").lines()) {
             CommandResult r = bed.docker().run("rm", "-f", id);
@@ -192,6 +195,7 @@ final class CrashCampaign implements AutoCloseable {
         if (prune.exitCode() != 0) {
             problems.add("cleanup: docker network prune fails: " + prune.stderr().strip());
         }
+        problems.addAll(op.reset().apply(bed));
         // The link reaper deletes veths and retired bridges off the request path: give it a moment.
         long deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
         List<String> leaks = KernelSnapshot.take(bed, marker).diff(baseline);

@@ -92,9 +92,11 @@ public final class NetworkService {
             state.networks(loaded);
             attachments.load(store.sandboxes(), store.endpoints());
             for (Network wanted : predefined(bridge, settings.defaultOptions(PredefinedNetworks.DRIVER_BRIDGE))) {
-                Network merged = byName(wanted.name())
-                        .map(old -> PredefinedPlan.keepIdentity(wanted, old))
-                        .orElse(wanted);
+                Optional<Network> stored = byName(wanted.name());
+                Network merged = stored.map(old -> PredefinedPlan.keepIdentity(wanted, old)).orElse(wanted);
+                if (merged.name().equals(PredefinedNetworks.BRIDGE)) {
+                    refuseOverlaps(stored.orElse(null), merged, bridge);
+                }
                 List<Endpoint> moved = readdressedAtStart(merged);
                 store.putNetwork(merged, moved);
                 moved.forEach(attachments::putEndpoint);
@@ -164,7 +166,7 @@ public final class NetworkService {
             settings(next);
             return new DefaultBridgeChange(before, before, List.of());
         }
-        refuseOverlaps(before, after);
+        refuseOverlaps(before, after, next.bridge());
         int mtu = BridgeOptions.of(after).effectiveMtu();
         if (after.flags().enableIpv6() && !before.flags().enableIpv6() && mtu < BridgeOptions.MIN_IPV6_MTU) {
             throw new InvalidParameterException("IPv6 needs an MTU of at least " + BridgeOptions.MIN_IPV6_MTU
@@ -192,9 +194,13 @@ public final class NetworkService {
         planner = new NetworkPlanner(next);
     }
 
-    /** A subnet the bridge did not have must not overlap another network's. */
-    private void refuseOverlaps(Network before, Network after) {
-        List<IpPrefix> had = before.ipam().pools().stream().map(p -> p.subnet().masked()).toList();
+    /**
+     * A subnet the default bridge did not have ({@code before}: as stored, null when none is) must
+     * not overlap another network's: refused at a reload and at start alike, naming the option.
+     */
+    private void refuseOverlaps(Network before, Network after, DefaultBridgeSettings bridge) {
+        List<IpPrefix> had = before == null ? List.of()
+                : before.ipam().pools().stream().map(p -> p.subnet().masked()).toList();
         for (IpamPool pool : after.ipam().pools()) {
             IpPrefix subnet = pool.subnet().masked();
             if (had.contains(subnet)) {
@@ -206,12 +212,22 @@ public final class NetworkService {
                 }
                 for (IpamPool theirs : other.ipam().pools()) {
                     if (theirs.subnet().overlaps(subnet)) {
-                        throw new InvalidParameterException("the default bridge's new subnet " + subnet
-                                + " overlaps the subnet " + theirs.subnet().masked() + " of network " + other.name());
+                        String option = subnetOption(bridge, !pool.isIpv4());
+                        throw new InvalidParameterException("the default bridge's subnet " + subnet + " (" + option
+                                + ") overlaps the subnet " + theirs.subnet().masked() + " of network " + other.name()
+                                + ": give another " + option + " or remove network " + other.name());
                     }
                 }
             }
         }
+    }
+
+    /** The option a default bridge subnet of a family comes from: bip's, else fixed-cidr's (their -v6 twins). */
+    private static String subnetOption(DefaultBridgeSettings bridge, boolean v6) {
+        Optional<BridgeIpam> ipam = v6 ? bridge.ipv6() : Optional.of(bridge.ipv4());
+        BridgeIpam.Setting setting = ipam.flatMap(BridgeIpam::bip).isPresent() ? BridgeIpam.Setting.BIP
+                : BridgeIpam.Setting.FIXED_CIDR;
+        return setting.option(v6);
     }
 
     /**

@@ -5,7 +5,6 @@ import dev.berth.core.errors.ConflictException;
 import dev.berth.core.errors.ForbiddenException;
 import dev.berth.core.errors.InvalidParameterException;
 import dev.berth.core.errors.NotFoundException;
-import dev.berth.core.errors.UnavailableException;
 import dev.berth.core.model.BridgeOptions;
 import dev.berth.core.model.Endpoint;
 import dev.berth.core.model.EndpointId;
@@ -97,7 +96,7 @@ public final class NetworkService {
                 if (merged.name().equals(PredefinedNetworks.BRIDGE)) {
                     refuseOverlaps(stored.orElse(null), merged, bridge);
                 }
-                List<Endpoint> moved = readdressedAtStart(merged);
+                List<Endpoint> moved = readdressedAtStart(merged, bridge);
                 store.putNetwork(merged, moved);
                 moved.forEach(attachments::putEndpoint);
                 loaded.put(merged.id(), merged);
@@ -126,18 +125,33 @@ public final class NetworkService {
      * At start, the default bridge's stored endpoints get IPv6 addresses of its IPv6 subnet as the
      * configuration has it now, as a reload would give them ({@link #reconfigure}): so a
      * crash between a reload and its kernel changes, or a daemon.json changed while the daemon was
-     * down, converges to the same state. With too few addresses they keep theirs, with an error logged.
+     * down, converges to the same state. A range too small for them all does not stop the start
+     * (a reload refuses it; here the sandboxes are already there): those it has no room for, the
+     * last made, lose their IPv6 address, and one error line names them and the option; a reload
+     * of a wider range, or a start with room, gives them addresses again.
      */
-    private List<Endpoint> readdressedAtStart(Network network) {
+    private List<Endpoint> readdressedAtStart(Network network, DefaultBridgeSettings bridge) {
         if (!network.name().equals(PredefinedNetworks.BRIDGE)) {
             return List.of();
         }
-        try {
-            return Readdressing.of(network, attachments.endpointsOf(network.id()));
-        } catch (UnavailableException e) {
-            LOG.log(System.Logger.Level.ERROR, "default bridge: endpoints keep their IPv6 addresses: " + e.getMessage());
-            return List.of();
+        Readdressing.Plan plan = Readdressing.plan(network, attachments.endpointsOf(network.id()));
+        if (!plan.unplaced().isEmpty()) {
+            String names = plan.unplaced().stream()
+                    .map(e -> attachments.sandbox(e.sandboxId()).map(s -> s.name() + " (" + s.id().shortId() + ")")
+                            .orElse(e.sandboxId().shortId()))
+                    .collect(Collectors.joining(", "));
+            LOG.log(System.Logger.Level.ERROR, "default bridge: " + ipv6Option(bridge) + " " + plan.range()
+                    + " has room for " + (plan.needing() - plan.unplaced().size()) + " of the " + plan.needing()
+                    + " sandboxes that need a new IPv6 address; " + names + " run without IPv6 on bridge until a"
+                    + " wider " + ipv6Option(bridge) + " is reloaded, or the next start with room (remove sandboxes)");
         }
+        return plan.moved();
+    }
+
+    /** The daemon.json option the default bridge's IPv6 range comes from. */
+    private static String ipv6Option(DefaultBridgeSettings bridge) {
+        return bridge.ipv6().map(v6 -> v6.fixedCidr().isPresent() ? "fixed-cidr-v6"
+                : v6.bip().isPresent() ? "bip6" : "the automatic IPv6 subnet").orElse("ipv6");
     }
 
     /**

@@ -235,4 +235,20 @@ class DefaultBridgeReloadTest {
         assertEquals(storedBefore, f.store.endpoints());
         restartWith(v6(null, "2001:db8:1::/80"));
     }
+
+    @Test
+    void startUpWithARangeTooSmallForTheSandboxesStartsAndTheLastOnesLoseIpv6() {
+        three();
+        reload(v6(null, "2001:db8:1::/80"));
+        ServiceState again = restartWith(v6(null, "2001:db8:9::/126"));
+        assertEquals("2001:db8:9::2/126", storedIpv6Of("c1"));
+        assertEquals("2001:db8:9::3/126", storedIpv6Of("c2"));
+        assertNull(storedIpv6Of("c3"), "no room: no IPv6 rather than an address outside the bridge's subnet");
+        assertEquals(3, again.attachments().endpoints().size());
+        assertNull(again.attachments().endpoints().stream()
+                .filter(e -> e.sandboxId().equals(f.sandboxes.resolve("c3").id())).findFirst().orElseThrow().ipv6());
+        ServiceState wider = restartWith(v6(null, "2001:db8:9::/120"));
+        assertEquals("2001:db8:9::4/120", storedIpv6Of("c3"), "a wider range at the next start gives it one");
+        assertEquals(3, wider.attachments().endpoints().size());
+    }
 }

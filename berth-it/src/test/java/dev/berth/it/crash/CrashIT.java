@@ -27,7 +27,8 @@ import org.junit.jupiter.api.TestInstance;
  * and writes them to {@code target/crash-report.txt}.
  *
  * <p>System properties: {@code berth.crash.mode} = {@code ci} (default: every point of
- * {@code disconnect} and {@code network-rm}, and the middle point of each other operation,
+ * {@code disconnect} and {@code network-rm}, and the middle point of each other operation, which
+ * for the two reloads of {@link ReloadOperations} is mid-way through the sandboxes' re-addressing;
  * about 2 minutes)
  * or {@code full} (every point of every operation; {@code bench/reliability.sh crash}) or
  * {@code trace} (only list the points);

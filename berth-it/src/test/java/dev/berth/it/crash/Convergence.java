@@ -2,6 +2,9 @@ package dev.berth.it.crash;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.core.errors.InvalidParameterException;
+import dev.berth.core.model.IpAddresses;
+import dev.berth.core.model.IpPrefix;
 import dev.berth.it.Traffic;
 import dev.berth.it.fixture.CommandResult;
 import dev.berth.it.fixture.HostFixture;
@@ -251,27 +254,11 @@ final class Convergence {
         }
     }
 
-    /** Whether {@code cidr} ({@code 2001:db8::/64}) contains {@code address}. */
+    /** Whether {@code cidr} ({@code 2001:db8::/64}) contains {@code address} (the daemon's own prefix type). */
     static boolean contains(String cidr, String address) {
-        int slash = cidr.indexOf('/');
-        if (slash < 0) {
-            return false;
-        }
         try {
-            byte[] net = java.net.InetAddress.getByName(cidr.substring(0, slash)).getAddress();
-            byte[] a = java.net.InetAddress.getByName(address).getAddress();
-            int bits = Integer.parseInt(cidr.substring(slash + 1));
-            if (net.length != a.length) {
-                return false;
-            }
-            for (int i = 0; i < bits; i++) {
-                int mask = 0x80 >> (i % 8);
-                if ((net[i / 8] & mask) != (a[i / 8] & mask)) {
-                    return false;
-                }
-            }
-            return true;
-        } catch (java.net.UnknownHostException | NumberFormatException e) {
+            return IpPrefix.parse(cidr).contains(IpAddresses.parse(address));
+        } catch (InvalidParameterException e) {
             return false;
         }
     }

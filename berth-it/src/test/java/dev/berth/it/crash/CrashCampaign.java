@@ -22,7 +22,8 @@ import java.util.function.IntPredicate;
  * with that point, run the operation (the daemon dies at the point), restart the daemon without a
  * kill, and check convergence:
  * <ol>
- *   <li>the daemon starts;</li>
+ *   <li>the daemon starts (after what the operation's user does meanwhile:
+ *       {@link CrashOperation#beforeRestart});</li>
  *   <li>an acknowledged operation (the client got its answer) shows its effect;</li>
  *   <li>a sandbox whose process ran before the kill still runs (live-restore);</li>
  *   <li>the kernel matches what the API says, with traffic ({@link Convergence});</li>
@@ -145,6 +146,7 @@ final class CrashCampaign implements AutoCloseable {
         } else if (traceLines(from).stream().noneMatch(l -> l.equals("# KILL " + point))) {
             problems.add("daemon died (exit " + exit.get() + ") but not at the point");
         }
+        op.beforeRestart().accept(bed);
         try {
             bed.daemon().start();
         } catch (AssertionError e) {

@@ -23,10 +23,12 @@ import java.util.function.Function;
  * @param reset brings the daemon back to its first configuration once everything is removed,
  *     before the comparison with the state right after the first start (a reload changed
  *     daemon.json: {@link ReloadOperations}); nothing for the other operations
+ * @param beforeRestart what the user does between the kill and the restart (puts the old
+ *     daemon.json back: {@link ReloadOperations}); nothing for the other operations
  */
 record CrashOperation(String name, BiConsumer<Testbed, String> setup, BiFunction<Testbed, String, CommandResult> act,
         BiPredicate<Testbed, String> applied, BiFunction<Testbed, String, CommandResult> finish,
-        Function<Testbed, List<String>> reset) {
+        Function<Testbed, List<String>> reset, java.util.function.Consumer<Testbed> beforeRestart) {
 
     CrashOperation(String name, BiConsumer<Testbed, String> setup, BiFunction<Testbed, String, CommandResult> act,
             BiPredicate<Testbed, String> applied) {
@@ -35,7 +37,7 @@ record CrashOperation(String name, BiConsumer<Testbed, String> setup, BiFunction
 
     CrashOperation(String name, BiConsumer<Testbed, String> setup, BiFunction<Testbed, String, CommandResult> act,
             BiPredicate<Testbed, String> applied, BiFunction<Testbed, String, CommandResult> finish) {
-        this(name, setup, act, applied, finish, bed -> List.of());
+        this(name, setup, act, applied, finish, bed -> List.of(), bed -> { });
     }
 
     /**

@@ -19,7 +19,10 @@ import java.util.List;
  * the new configuration whole and the kernel must match it ({@link Convergence}: every endpoint's
  * addresses with their prefix lengths, IPv6 default routes, no stray address on a sandbox or a
  * bridge, hosts files); a kill before the store write converges through the start-up re-addressing,
- * one after it through the restore. Finishing it is the reload again.
+ * one after it through the restore. Finishing it is the reload again. A third,
+ * {@code reload-renumber-reverted}, puts the old daemon.json back before the restart: the old
+ * configuration must then be there whole (the start-up renumbers back what the reload had stored).
+ * It runs in full mode only ({@link CrashIT}).
  */
 final class ReloadOperations {
     /** The configuration of a fresh testbed (no daemon.json): IPv6 off. */
@@ -33,12 +36,18 @@ final class ReloadOperations {
     }
 
     static List<CrashOperation> all() {
-        return List.of(reload("reload-ipv6-on", FIRST, V6_1, "2001:db8:1::/80"),
-                reload("reload-renumber", V6_1, V6_2, "2001:db8:2::/64"));
+        return List.of(reload("reload-ipv6-on", FIRST, V6_1, "2001:db8:1::/80", false),
+                reload("reload-renumber", V6_1, V6_2, "2001:db8:2::/64", false),
+                reload("reload-renumber-reverted", V6_1, V6_2, "2001:db8:1::/80", true));
     }
 
-    /** A reload from {@code from} to {@code to}, whose effect is the default bridge on {@code subnet}. */
-    private static CrashOperation reload(String name, String from, String to, String subnet) {
+    /**
+     * A reload from {@code from} to {@code to}. Its effect after a restart is the default bridge on
+     * {@code subnet}: the new one, or with {@code reverted} (the user puts the old daemon.json back
+     * before the restart) the old one, whole, whatever the killed reload had stored and changed.
+     */
+    private static CrashOperation reload(String name, String from, String to, String subnet, boolean reverted) {
+        String restartWith = reverted ? from : to;
         return new CrashOperation(name,
                 (bed, marker) -> {
                     configure(bed, from).assertSuccess();
@@ -49,12 +58,13 @@ final class ReloadOperations {
                 },
                 (bed, marker) -> configure(bed, to),
                 (bed, marker) -> ipv6Subnet(bed).equals(subnet),
-                (bed, marker) -> configure(bed, to),
+                (bed, marker) -> configure(bed, restartWith),
                 bed -> {
                     CommandResult back = configure(bed, FIRST);
                     return back.exitCode() == 0 ? List.of()
                             : List.of("cleanup: the reload back to the first configuration fails: " + back.stdout());
-                });
+                },
+                bed -> bed.daemon().writeConfig(restartWith));
     }
 
     /**

@@ -212,6 +212,8 @@ class ReloadIT {
         assertEquals(0, c3.ipJson(bed, "-6", "route", "show", "default").size());
         assertEquals("", c3.endpoints(bed).get("bridge").path("GlobalIPv6Address").asText());
         assertTrue(StoreKernel.compare(bed, bed.api()).problems().isEmpty());
+        assertEquals("warning", bridgeRoom(bed).path("Severity").asText(), bridgeRoom(bed)::toString);
+        assertTrue(bridgeRoom(bed).path("Found").asText().contains("(" + id3 + ")"), bridgeRoom(bed)::toString);
 
         bed.daemon().writeConfig("{\"ipv6\": true, \"fixed-cidr-v6\": \"2001:db8:9::/120\"}\n");
         String line = bed.daemon().reload();
@@ -220,8 +222,20 @@ class ReloadIT {
         assertEquals("2001:db8:9::1 eth0", c3.ipv6DefaultRoute(bed));
         assertEquals(List.of("2001:db8:9::2/120"), c1.globalIpv6(bed), "kept, with the new prefix length");
         assertTrue(StoreKernel.compare(bed, bed.api()).problems().isEmpty());
+        assertEquals("ok", bridgeRoom(bed).path("Severity").asText(), bridgeRoom(bed)::toString);
         bed.docker().ok("rm", "-f", "c1", "c2", "c3");
         bed.docker().ok("network", "rm", "v6net");
+    }
+
+    /** {@code berth doctor --format json}'s finding about default-bridge sandboxes without IPv6. */
+    private static JsonNode bridgeRoom(Testbed bed) {
+        JsonNode report = Bridges.parse(bed.berth().withFlag(bed.daemon().socket(), "doctor", "--format", "json").stdout());
+        for (JsonNode f : report.path("Findings")) {
+            if (f.path("ID").asText().equals("ipv6-bridge-room")) {
+                return f;
+            }
+        }
+        throw new AssertionError("no ipv6-bridge-room finding in " + report);
     }
 
     @Test

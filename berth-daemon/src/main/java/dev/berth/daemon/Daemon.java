@@ -42,6 +42,7 @@ import dev.berth.daemon.netns.NetnsSandboxNamespaces;
 import dev.berth.daemon.process.ConmonLauncher;
 import dev.berth.daemon.reconcile.ReconcileLoop;
 import dev.berth.daemon.store.SqliteStateStore;
+import dev.berth.kernel.ffm.Libc;
 import dev.berth.kernel.netlink.RtNetlink;
 import dev.berth.kernel.nftables.LowFdReserve;
 import dev.berth.kernel.nftables.NftContext;
@@ -215,11 +216,22 @@ final class Daemon {
      * SIGTERM and SIGINT stop; SIGHUP reloads daemon.json on a thread of its own (created here, in
      * the daemon's namespace), one reload after the other.
      */
+    private static final int SIGHUP = 1;
+    private static final int SIGINT = 2;
+    private static final int SIGTERM = 15;
+
     private void installSignals(ConfigReload reload) {
         ExecutorService reloads = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("berth-reload")
                 .daemon(true).factory());
         opened.push(reloads::close);
         reloads.execute(() -> { });
+        // Go's signal.Notify takes an ignored signal back, so dockerd under nohup still reloads;
+        // the JVM would leave it ignored and the handler below would never run.
+        for (int sig : new int[] {SIGHUP, SIGINT, SIGTERM}) {
+            if (Libc.defaultAction(sig)) {
+                LOG.info("signal " + sig + " was ignored by whoever started the daemon (nohup?); it is handled again");
+            }
+        }
         Signal.handle(new Signal("TERM"), s -> requestStop("SIGTERM"));
         Signal.handle(new Signal("INT"), s -> requestStop("SIGINT"));
         Signal.handle(new Signal("HUP"), s -> {

@@ -239,6 +239,17 @@ class ReloadIT {
     }
 
     @Test
+    void aDaemonStartedUnderNohupStillReloadsOnSighup(Testbed bed) {
+        bed.daemon().withIgnoredSignals("HUP", "INT").start();
+        bed.daemon().writeConfig("{\"ipv6\": true, \"fixed-cidr-v6\": \"2001:db8:1::/80\"}\n");
+        String line = bed.daemon().reload();
+        assertTrue(line.contains("Reloaded configuration: ipv6: false -> true"), line);
+        assertTrue(Bridges.inspect(bed.docker(), "bridge").path("EnableIPv6").asBoolean());
+        assertTrue(bed.daemon().stderr().contains("signal 1 was ignored by whoever started the daemon (nohup?); it is"
+                + " handled again"), bed.daemon()::stderr);
+    }
+
+    @Test
     void aChangedDnsTakesEffectOnTheEmbeddedResolver(Testbed bed) throws Exception {
         Path log = bed.dir().resolve("upstream.log");
         Process upstream = DnsUpstreamIT.startUpstream(bed, log);

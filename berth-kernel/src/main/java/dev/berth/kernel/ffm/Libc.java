@@ -70,6 +70,7 @@ public final class Libc {
     private static final MethodHandle GETPID = downcall("getpid", FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle GETTID = downcall("gettid", FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle UMASK = downcall("umask", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle SIGNAL = downcall("signal", FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS));
 
     private Libc() {}
 
@@ -250,6 +251,28 @@ public final class Libc {
             } catch (Throwable t) {
                 throw unexpected(t);
             }
+        }
+    }
+
+    /**
+     * {@code signal(sig, SIG_DFL)}: gives back its default action to a signal the process was
+     * started with ignored ({@code nohup} ignores SIGHUP, a shell's {@code &} SIGINT), which the JVM
+     * otherwise leaves ignored and never hands to a {@code sun.misc.Signal} handler. Returns whether
+     * it was ignored.
+     */
+    public static boolean defaultAction(int sig) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            MemorySegment old;
+            try {
+                old = (MemorySegment) SIGNAL.invokeExact(state, sig, MemorySegment.NULL);
+            } catch (Throwable t) {
+                throw unexpected(t);
+            }
+            if (old.address() == -1L) { // SIG_ERR
+                throw new IllegalArgumentException("signal(" + sig + ") failed: errno " + errno(state));
+            }
+            return old.address() == 1L; // SIG_IGN
         }
     }
 

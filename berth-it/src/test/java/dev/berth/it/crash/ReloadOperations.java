@@ -93,7 +93,10 @@ final class ReloadOperations {
                 break;
             }
         }
-        return new CommandResult(argv, 1, "", "no reload outcome after " + OUTCOME_TIMEOUT.toSeconds() + " s");
+        String tail = String.join("\n", bed.daemon().stderr().lines().toList().reversed().stream().limit(15).toList()
+                .reversed());
+        return new CommandResult(argv, 1, "", "no reload outcome after " + OUTCOME_TIMEOUT.toSeconds() + " s; the log"
+                + " ends with:\n" + tail);
     }
 
     /** The default bridge's IPv6 subnet as {@code docker network inspect bridge} shows it; empty without IPv6. */

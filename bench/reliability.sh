@@ -7,10 +7,11 @@
 # crash: berth-it's CrashIT in full: SIGKILL berthd at every traced step (rtnetlink request,
 #   sysctl write, namespace mount/unmount/unlink, nft transaction, store transaction, process
 #   start/kill, sandbox file change, reply) of network create, connect, disconnect, publish,
-#   connect with published ports, run -d, rm -f, network rm and network prune; restart and check
+#   connect with published ports, run -d, rm -f, network rm, network prune, and a reload (SIGHUP)
+#   turning IPv6 on for the default bridge and one renumbering it; restart and check
 #   convergence after each. Prints per operation the points and every failing one with what was
-#   wrong, then the figure "kill points tried / converged". About 8 s a point (~25 min for the
-#   ~150 points); --mode ci is what CI runs (~3 min), --mode trace only lists the points.
+#   wrong, then the figure "kill points tried / converged". About 5-10 s a point (~20 min for the
+#   ~200 points); --mode ci is what CI runs (~2 min), --mode trace only lists the points.
 #   The report is copied to bench/results/crash-<date>.txt (gitignored); the daemon logs of the
 #   failing points are in berth-it/target/crash-logs/.
 # fuzz:  10^6 generated Engine API requests (ApiFuzzIT with -Dberth.fuzz.requests=1000000)

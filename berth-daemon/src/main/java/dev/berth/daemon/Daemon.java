@@ -44,6 +44,7 @@ import dev.berth.daemon.process.ConmonLauncher;
 import dev.berth.kernel.ffm.Libc;
 import dev.berth.daemon.reconcile.ReconcileLoop;
 import dev.berth.daemon.store.SqliteStateStore;
+import dev.berth.kernel.ffm.Libc;
 import dev.berth.kernel.netlink.RtNetlink;
 import dev.berth.kernel.nftables.LowFdReserve;
 import dev.berth.kernel.nftables.NftContext;
@@ -75,6 +76,8 @@ import sun.misc.Signal;
 final class Daemon {
     private static final Logger LOG = Logger.getLogger(Daemon.class.getName());
     private static final int SIGHUP = 1;
+    private static final int SIGINT = 2;
+    private static final int SIGTERM = 15;
     /** Low descriptor numbers kept for libnftables contexts created inside sandboxes. */
     private static final int LOW_FD_RESERVE = 32;
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
@@ -227,11 +230,15 @@ final class Daemon {
                 .daemon(true).factory());
         opened.push(reloads::close);
         reloads.execute(() -> { });
+        // Go's signal.Notify takes an ignored signal back, so dockerd under nohup still reloads;
+        // the JVM would leave it ignored and the handler below would never run.
+        for (int sig : new int[] {SIGHUP, SIGINT, SIGTERM}) {
+            if (Libc.unignoreSignal(sig)) {
+                LOG.info("signal " + sig + " was ignored by whoever started the daemon (nohup?); it is handled again");
+            }
+        }
         Signal.handle(new Signal("TERM"), s -> requestStop("SIGTERM"));
         Signal.handle(new Signal("INT"), s -> requestStop("SIGINT"));
-        if (Libc.unignoreSignal(SIGHUP)) {
-            LOG.info("SIGHUP was ignored (started under nohup?); taken back for reloads");
-        }
         Signal.handle(new Signal("HUP"), s -> {
             LOG.info("Got signal to reload configuration, reloading from: " + reload.running().configFile());
             try {

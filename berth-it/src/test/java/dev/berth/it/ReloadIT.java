@@ -26,7 +26,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * state in their namespaces, ping6 between them and to docker0), with {@code live-restore} set; a
  * changed {@code dns} takes effect; an invalid daemon.json changes nothing and the daemon keeps
  * serving; a reload during parallel connects leaves store and kernel agreeing; {@code docker events}
- * shows the {@code daemon reload} event.
+ * shows the {@code daemon reload} event. At start-up, what cannot work is refused as at a reload
+ * (an overlapping subnet, an mtu below 1280 with IPv6), but a range too small for the sandboxes
+ * already there is not: the ones it has no room for run without IPv6.
  */
 @ExtendWith(TestbedExtension.class)
 class ReloadIT {
@@ -171,6 +173,80 @@ class ReloadIT {
         assertTrue(StoreKernel.compare(bed, bed.api()).problems().isEmpty());
         bed.docker().ok("rm", "-f", c1.name(), c2.name(), c3.name());
         bed.docker().ok("network", "rm", "v6net");
+    }
+
+    @Test
+    void startUpRefusesABadConfigurationButNotTheSandboxesItFinds(Testbed bed) throws Exception {
+        bed.daemon().writeConfig("{\"ipv6\": true, \"fixed-cidr-v6\": \"2001:db8:1::/80\"}\n");
+        bed.daemon().start();
+        Box c1 = Box.create(bed, "c1");
+        Box c2 = Box.create(bed, "c2");
+        Box c3 = Box.create(bed, "c3");
+        bed.docker().ok("network", "create", "--ipv6", "--subnet", "2001:db8:5::/64", "v6net");
+        bed.daemon().stop();
+
+        record Refused(String json, String message) {
+        }
+        for (Refused r : List.of(
+                new Refused("{\"ipv6\": true, \"fixed-cidr-v6\": \"2001:db8:5::/80\"}\n", "failed to start daemon: the"
+                        + " default bridge's subnet 2001:db8:5::/80 (fixed-cidr-v6) overlaps the subnet 2001:db8:5::/64"
+                        + " of network v6net: give another fixed-cidr-v6 or remove network v6net"),
+                new Refused("{\"ipv6\": true, \"fixed-cidr-v6\": \"2001:db8:1::/80\",\n \"mtu\": 1200}\n",
+                        bed.daemon().configFile() + ": line 2: mtu 1200 is below 1280, the least IPv6 needs"))) {
+            bed.daemon().writeConfig(r.json());
+            bed.daemon().launch();
+            assertEquals(java.util.Optional.of(1), bed.daemon().awaitExit(java.time.Duration.ofSeconds(20)), r::json);
+            assertTrue(bed.daemon().stderr().contains(r.message()), () -> r.message() + "\n" + bed.daemon().stderr());
+        }
+
+        bed.daemon().writeConfig("{\"ipv6\": true, \"fixed-cidr-v6\": \"2001:db8:9::/126\"}\n");
+        bed.daemon().start();
+        String id3 = c3.id().substring(0, 12);
+        assertTrue(bed.daemon().stderr().contains("default bridge: fixed-cidr-v6 2001:db8:9::/126 has room for 2 of the 3"
+                + " sandboxes that need a new IPv6 address; c3 (" + id3 + ") run without IPv6 on bridge"),
+                bed.daemon()::stderr);
+        assertEquals(List.of("2001:db8:9::2/126"), c1.globalIpv6(bed));
+        assertEquals(List.of("2001:db8:9::3/126"), c2.globalIpv6(bed));
+        assertEquals("2001:db8:9::1 eth0", c2.ipv6DefaultRoute(bed));
+        assertEquals(List.of(), c3.globalIpv6(bed), "no room: no IPv6 rather than an address off the bridge's subnet");
+        assertEquals(0, c3.ipJson(bed, "-6", "route", "show", "default").size());
+        assertEquals("", c3.endpoints(bed).get("bridge").path("GlobalIPv6Address").asText());
+        assertTrue(StoreKernel.compare(bed, bed.api()).problems().isEmpty());
+        assertEquals("warning", bridgeRoom(bed).path("Severity").asText(), bridgeRoom(bed)::toString);
+        assertTrue(bridgeRoom(bed).path("Found").asText().contains("(" + id3 + ")"), bridgeRoom(bed)::toString);
+
+        bed.daemon().writeConfig("{\"ipv6\": true, \"fixed-cidr-v6\": \"2001:db8:9::/120\"}\n");
+        String line = bed.daemon().reload();
+        assertTrue(line.contains("3 endpoints re-addressed"), line);
+        assertEquals(List.of("2001:db8:9::4/120"), c3.globalIpv6(bed), "a wider range reloaded gives it one");
+        assertEquals("2001:db8:9::1 eth0", c3.ipv6DefaultRoute(bed));
+        assertEquals(List.of("2001:db8:9::2/120"), c1.globalIpv6(bed), "kept, with the new prefix length");
+        assertTrue(StoreKernel.compare(bed, bed.api()).problems().isEmpty());
+        assertEquals("ok", bridgeRoom(bed).path("Severity").asText(), bridgeRoom(bed)::toString);
+        bed.docker().ok("rm", "-f", "c1", "c2", "c3");
+        bed.docker().ok("network", "rm", "v6net");
+    }
+
+    /** {@code berth doctor --format json}'s finding about default-bridge sandboxes without IPv6. */
+    private static JsonNode bridgeRoom(Testbed bed) {
+        JsonNode report = Bridges.parse(bed.berth().withFlag(bed.daemon().socket(), "doctor", "--format", "json").stdout());
+        for (JsonNode f : report.path("Findings")) {
+            if (f.path("ID").asText().equals("ipv6-bridge-room")) {
+                return f;
+            }
+        }
+        throw new AssertionError("no ipv6-bridge-room finding in " + report);
+    }
+
+    @Test
+    void aDaemonStartedUnderNohupStillReloadsOnSighup(Testbed bed) {
+        bed.daemon().withIgnoredSignals("HUP", "INT").start();
+        bed.daemon().writeConfig("{\"ipv6\": true, \"fixed-cidr-v6\": \"2001:db8:1::/80\"}\n");
+        String line = bed.daemon().reload();
+        assertTrue(line.contains("Reloaded configuration: ipv6: false -> true"), line);
+        assertTrue(Bridges.inspect(bed.docker(), "bridge").path("EnableIPv6").asBoolean());
+        assertTrue(bed.daemon().stderr().contains("signal 1 was ignored by whoever started the daemon (nohup?); it is"
+                + " handled again"), bed.daemon()::stderr);
     }
 
     @Test

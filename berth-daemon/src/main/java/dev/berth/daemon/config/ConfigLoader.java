@@ -3,6 +3,7 @@ package dev.berth.daemon.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.core.errors.InvalidParameterException;
 import dev.berth.core.ipam.PoolSpec;
+import dev.berth.core.model.BridgeOptions;
 import dev.berth.core.model.IpAddresses;
 import dev.berth.core.model.IpPrefix;
 import dev.berth.core.service.network.BridgeIpam;
@@ -203,6 +204,12 @@ public final class ConfigLoader {
         long mtu = number(values, "mtu", d.mtu());
         if (mtu < 68 || mtu > 65535) {
             throw problem("mtu", "mtu must be between 68 and 65535; got " + mtu);
+        }
+        if (ipv6On && mtu < BridgeOptions.MIN_IPV6_MTU) {
+            // the kernel would refuse every IPv6 address on docker0 and its ports
+            throw problem("mtu", "mtu " + mtu + " is below " + BridgeOptions.MIN_IPV6_MTU
+                    + ", the least IPv6 needs, and \"ipv6\" is on for the default bridge (give an mtu of at least "
+                    + BridgeOptions.MIN_IPV6_MTU + " or turn ipv6 off)");
         }
         String ip = text(values, "ip", d.hostBindingIp());
         try {

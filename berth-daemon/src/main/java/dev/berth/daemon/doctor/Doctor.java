@@ -29,7 +29,7 @@ public final class Doctor {
     public static List<Check> standardChecks() {
         return List.of(new Ipv6KernelCheck(), new NftablesCheck(), new BridgeNetfilterCheck(), new ForwardingCheck(),
                 new DefaultRouteCheck(), new UplinkAddressCheck(), new AcceptRaCheck(), new SubnetReachCheck(),
-                new GlobalNatCheck(), new ProxyNdpCheck(), new OwnedStateCheck());
+                new GlobalNatCheck(), new ProxyNdpCheck(), new BridgeIpv6RoomCheck(), new OwnedStateCheck());
     }
 
     /** A doctor with nothing to check: for an API server built without one (tests). */

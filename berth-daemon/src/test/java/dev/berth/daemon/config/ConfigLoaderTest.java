@@ -220,6 +220,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anMtuBelow1280WithIpv6OnTheDefaultBridgeStopsStartUpNamingMtu() throws IOException {
+        assertEquals("invalid configuration file " + dir.resolve("daemon.json") + ": line 3: mtu 1200 is below 1280, the"
+                + " least IPv6 needs, and \"ipv6\" is on for the default bridge (give an mtu of at least 1280 or turn"
+                + " ipv6 off)", error("{\n  \"ipv6\": true,\n  \"mtu\": 1200\n}"));
+        assertTrue(error("{}", "--ipv6", "--mtu", "1279").startsWith("invalid flag --mtu: mtu 1279 is below 1280"));
+        assertEquals(1280, load("{\"ipv6\": true, \"mtu\": 1280}").bridge().mtu());
+        assertEquals(1200, load("{\"mtu\": 1200}").bridge().mtu(), "without IPv6 any mtu from 68 up");
+    }
+
+    @Test
     void ipv6ValuesWithoutIpv6AreCheckedAndUnusedWithAWarning() throws IOException {
         Path file = dir.resolve("daemon.json");
         Files.writeString(file, "{\"fixed-cidr-v6\": \"fd00:1::/64\", \"bip6\": \"fd00:1::1/64\"}");

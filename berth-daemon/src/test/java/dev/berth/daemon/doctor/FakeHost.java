@@ -121,11 +121,12 @@ final class FakeHost {
         return network(name, Map.of(PredefinedNetworks.OPT_GATEWAY_MODE_IPV6, "routed"), false, subnets);
     }
 
-    /** A sandbox's endpoint on the network with this IPv6 address (and no IPv4 one). */
+    /** A sandbox's endpoint on the network with this IPv6 address (null: none) and no IPv4 one. */
     FakeHost endpoint(Network network, String ipv6) {
         String id = String.format("%064x", endpoints.size() + 1);
         endpoints.add(new Endpoint(new EndpointId(id), network.id(), new SandboxId(id), "eth0", "veth" + id.substring(57),
-                "02:00:00:00:00:01", null, IpPrefix.parse(ipv6), List.of(), Endpoint.Requested.NONE));
+                "02:00:00:00:00:01", null, ipv6 == null ? null : IpPrefix.parse(ipv6), List.of(),
+                Endpoint.Requested.NONE));
         return this;
     }
 

@@ -60,6 +60,26 @@ class NetworkReachTest {
     }
 
     @Test
+    void defaultBridgeSandboxesLeftWithoutIpv6AtStartAreAWarningWithTheReloadThatFixesIt() {
+        host.network("lan", Map.of(), false, "fd00:9::/64");
+        assertEquals(List.of(), host.run(new BridgeIpv6RoomCheck()), "no default bridge: nothing to say");
+        Network bridge = host.network("bridge", Map.of(PredefinedNetworks.OPT_BRIDGE_NAME, "docker0"), false,
+                "172.17.0.0/16", "2001:db8:9::/126");
+        host.endpoint(bridge, "2001:db8:9::2/126").endpoint(bridge, "2001:db8:9::3/126");
+        assertEquals(Finding.ok("ipv6-bridge-room", "bridge", "every sandbox on the default bridge has an IPv6 address in"
+                + " 2001:db8:9::/126"), host.one(new BridgeIpv6RoomCheck()));
+        host.endpoint(bridge, null);
+        Finding f = host.one(new BridgeIpv6RoomCheck());
+        assertEquals(Severity.WARNING, f.severity());
+        assertEquals("1 sandbox on the default bridge has no IPv6 address: the range 2001:db8:9::/126 has no room"
+                + " (000000000000)", f.found());
+        assertEquals("kill -HUP \"$(cat /run/berth/berthd.pid)\"", f.fix().getLast());
+        host.networks.clear();
+        host.network("bridge", Map.of(), false, "172.17.0.0/16");
+        assertEquals(List.of(), host.run(new BridgeIpv6RoomCheck()), "no IPv6 on the bridge: nothing to say");
+    }
+
+    @Test
     void proxyNdpOffForARoutedNetworkInTheLanPrefixIsAnError() {
         Network lan = host.routed("lan", "2001:db8:0:0:8000::/80");
         Finding f = host.one(new ProxyNdpCheck());

@@ -22,7 +22,8 @@ import java.util.function.IntPredicate;
  * with that point, run the operation (the daemon dies at the point), restart the daemon without a
  * kill, and check convergence:
  * <ol>
- *   <li>the daemon starts;</li>
+ *   <li>the daemon starts (after what the operation's user does meanwhile:
+ *       {@link CrashOperation#beforeRestart});</li>
  *   <li>an acknowledged operation (the client got its answer) shows its effect;</li>
  *   <li>a sandbox whose process ran before the kill still runs (live-restore);</li>
  *   <li>the kernel matches what the API says, with traffic ({@link Convergence});</li>
@@ -117,7 +118,7 @@ final class CrashCampaign implements AutoCloseable {
             problems.add("the operation failed without a kill: " + result.describe());
         }
         problems.addAll(Convergence.check(bed));
-        problems.addAll(cleanUp());
+        problems.addAll(cleanUp(op));
         traceLines(0).stream().filter(l -> l.startsWith("# site ")).map(l -> l.substring(7)).forEach(seenSites::add);
         report.tracedRun(problems);
         LinkedHashSet<String> points = new LinkedHashSet<>();
@@ -145,6 +146,7 @@ final class CrashCampaign implements AutoCloseable {
         } else if (traceLines(from).stream().noneMatch(l -> l.equals("# KILL " + point))) {
             problems.add("daemon died (exit " + exit.get() + ") but not at the point");
         }
+        op.beforeRestart().accept(bed);
         try {
             bed.daemon().start();
         } catch (AssertionError e) {
@@ -175,12 +177,15 @@ final class CrashCampaign implements AutoCloseable {
                 problems.addAll(prefixed("after finishing it", Convergence.check(bed)));
             }
         }
-        problems.addAll(cleanUp());
+        problems.addAll(cleanUp(op));
         return problems;
     }
 
-    /** Removes every container and network through the API, then compares with the baseline. */
-    private List<String> cleanUp() {
+    /**
+     * Removes every container and network through the API, resets the operation's configuration
+     * ({@link CrashOperation#reset}), then compares with the baseline.
+     */
+    private List<String> cleanUp(CrashOperation op) {
         List<String> problems = new ArrayList<>();
         for (String id : bed.docker().ok("ps", "-aq").lines()) {
             CommandResult r = bed.docker().run("rm", "-f", id);
@@ -192,6 +197,7 @@ final class CrashCampaign implements AutoCloseable {
         if (prune.exitCode() != 0) {
             problems.add("cleanup: docker network prune fails: " + prune.stderr().strip());
         }
+        problems.addAll(op.reset().apply(bed));
         // The link reaper deletes veths and retired bridges off the request path: give it a moment.
         long deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
         List<String> leaks = KernelSnapshot.take(bed, marker).diff(baseline);

@@ -27,8 +27,9 @@ import org.junit.jupiter.api.TestInstance;
  * and writes them to {@code target/crash-report.txt}.
  *
  * <p>System properties: {@code berth.crash.mode} = {@code ci} (default: every point of
- * {@code disconnect} and {@code network-rm}, and the middle point of each other operation,
- * about 2 minutes)
+ * {@code disconnect} and {@code network-rm}, and the middle point of each other operation, which
+ * for the two reloads of {@link ReloadOperations} is mid-way through the sandboxes' re-addressing;
+ * the reverted reload is left out; about 2 minutes)
  * or {@code full} (every point of every operation; {@code bench/reliability.sh crash}) or
  * {@code trace} (only list the points);
  * {@code berth.crash.ops} = comma-separated operation names to run (default all);
@@ -43,6 +44,8 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CrashIT {
     private static final List<String> FULLY_IN_CI = List.of("disconnect", "network-rm");
+    /** Operations CI leaves out (unless named in {@code berth.crash.ops}): its two reload points are enough. */
+    private static final List<String> NOT_IN_CI = List.of("reload-renumber-reverted");
 
     private final List<CrashReport> reports = new ArrayList<>();
     private CrashCampaign campaign;
@@ -67,7 +70,8 @@ class CrashIT {
         String only = System.getProperty("berth.crash.ops", "");
         List<String> wanted = only.isBlank() ? List.of() : Arrays.asList(only.split(","));
         Stream<DynamicTest> operations = CrashOperation.all().stream()
-                .filter(op -> wanted.isEmpty() || wanted.contains(op.name()))
+                .filter(op -> wanted.isEmpty() ? !mode.equals("ci") || !NOT_IN_CI.contains(op.name())
+                        : wanted.contains(op.name()))
                 .map(op -> DynamicTest.dynamicTest(op.name(), () -> {
                     CrashReport report = campaign.run(op, choose(op));
                     reports.add(report);

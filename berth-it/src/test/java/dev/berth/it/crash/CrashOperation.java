@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.BiPredicate;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 /**
  * One operation under crash test: what must exist before it, the client call itself (the docker
@@ -19,17 +20,37 @@ import java.util.function.BiConsumer;
  * @param finish what a client does to complete the operation when its effect is not (wholly)
  *     there after the restart: the operation again, or for {@code run}, whose create may have
  *     been done, {@code docker start s1}
+ * @param reset brings the daemon back to its first configuration once everything is removed,
+ *     before the comparison with the state right after the first start (a reload changed
+ *     daemon.json: {@link ReloadOperations}); nothing for the other operations
+ * @param beforeRestart what the user does between the kill and the restart (puts the old
+ *     daemon.json back: {@link ReloadOperations}); nothing for the other operations
  */
 record CrashOperation(String name, BiConsumer<Testbed, String> setup, BiFunction<Testbed, String, CommandResult> act,
-        BiPredicate<Testbed, String> applied, BiFunction<Testbed, String, CommandResult> finish) {
+        BiPredicate<Testbed, String> applied, BiFunction<Testbed, String, CommandResult> finish,
+        Function<Testbed, List<String>> reset, java.util.function.Consumer<Testbed> beforeRestart) {
 
     CrashOperation(String name, BiConsumer<Testbed, String> setup, BiFunction<Testbed, String, CommandResult> act,
             BiPredicate<Testbed, String> applied) {
         this(name, setup, act, applied, act);
     }
 
-    /** The operations of issue 9, in the order the full run goes through them. */
+    CrashOperation(String name, BiConsumer<Testbed, String> setup, BiFunction<Testbed, String, CommandResult> act,
+            BiPredicate<Testbed, String> applied, BiFunction<Testbed, String, CommandResult> finish) {
+        this(name, setup, act, applied, finish, bed -> List.of(), bed -> { });
+    }
+
+    /**
+     * The operations of issue 9, in the order the full run goes through them, then the reloads
+     * ({@link ReloadOperations}).
+     */
     static List<CrashOperation> all() {
+        List<CrashOperation> all = new java.util.ArrayList<>(issue9());
+        all.addAll(ReloadOperations.all());
+        return List.copyOf(all);
+    }
+
+    private static List<CrashOperation> issue9() {
         return List.of(
                 new CrashOperation("network-create", (bed, marker) -> { },
                         (bed, marker) -> bed.docker().run("network", "create", "--ipv6", "n1"),
@@ -89,7 +110,7 @@ record CrashOperation(String name, BiConsumer<Testbed, String> setup, BiFunction
         bed.docker().ok("network", "create", "--ipv6", name);
     }
 
-    private static CommandResult berth(Testbed bed, String... args) {
+    static CommandResult berth(Testbed bed, String... args) {
         return bed.berth().withFlag(bed.daemon().socket(), args);
     }
 

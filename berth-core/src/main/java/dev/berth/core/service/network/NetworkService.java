@@ -5,7 +5,6 @@ import dev.berth.core.errors.ConflictException;
 import dev.berth.core.errors.ForbiddenException;
 import dev.berth.core.errors.InvalidParameterException;
 import dev.berth.core.errors.NotFoundException;
-import dev.berth.core.errors.UnavailableException;
 import dev.berth.core.model.BridgeOptions;
 import dev.berth.core.model.Endpoint;
 import dev.berth.core.model.EndpointId;
@@ -107,10 +106,12 @@ public final class NetworkService {
             state.networks(loaded);
             attachments.load(store.sandboxes(), store.endpoints());
             for (Network wanted : predefined(bridge, settings.defaultOptions(PredefinedNetworks.DRIVER_BRIDGE))) {
-                Network merged = byName(wanted.name())
-                        .map(old -> PredefinedPlan.keepIdentity(wanted, old))
-                        .orElse(wanted);
-                List<Endpoint> moved = readdressedAtStart(merged);
+                Optional<Network> stored = byName(wanted.name());
+                Network merged = stored.map(old -> PredefinedPlan.keepIdentity(wanted, old)).orElse(wanted);
+                if (merged.name().equals(PredefinedNetworks.BRIDGE)) {
+                    refuseOverlaps(stored.orElse(null), merged, bridge);
+                }
+                List<Endpoint> moved = readdressedAtStart(merged, bridge);
                 store.putNetwork(merged, moved);
                 moved.forEach(attachments::putEndpoint);
                 loaded.put(merged.id(), merged);
@@ -139,18 +140,33 @@ public final class NetworkService {
      * At start, the default bridge's stored endpoints get IPv6 addresses of its IPv6 subnet as the
      * configuration has it now, as a reload would give them ({@link #reconfigure}): so a
      * crash between a reload and its kernel changes, or a daemon.json changed while the daemon was
-     * down, converges to the same state. With too few addresses they keep theirs, with an error logged.
+     * down, converges to the same state. A range too small for them all does not stop the start
+     * (a reload refuses it; here the sandboxes are already there): those it has no room for, the
+     * last made, lose their IPv6 address, and one error line names them and the option; a reload
+     * of a wider range, or a start with room, gives them addresses again.
      */
-    private List<Endpoint> readdressedAtStart(Network network) {
+    private List<Endpoint> readdressedAtStart(Network network, DefaultBridgeSettings bridge) {
         if (!network.name().equals(PredefinedNetworks.BRIDGE)) {
             return List.of();
         }
-        try {
-            return Readdressing.of(network, attachments.endpointsOf(network.id()));
-        } catch (UnavailableException e) {
-            LOG.log(System.Logger.Level.ERROR, "default bridge: endpoints keep their IPv6 addresses: " + e.getMessage());
-            return List.of();
+        Readdressing.Plan plan = Readdressing.plan(network, attachments.endpointsOf(network.id()));
+        if (!plan.unplaced().isEmpty()) {
+            String names = plan.unplaced().stream()
+                    .map(e -> attachments.sandbox(e.sandboxId()).map(s -> s.name() + " (" + s.id().shortId() + ")")
+                            .orElse(e.sandboxId().shortId()))
+                    .collect(Collectors.joining(", "));
+            LOG.log(System.Logger.Level.ERROR, "default bridge: " + ipv6Option(bridge) + " " + plan.range()
+                    + " has room for " + (plan.needing() - plan.unplaced().size()) + " of the " + plan.needing()
+                    + " sandboxes that need a new IPv6 address; " + names + " run without IPv6 on bridge until a"
+                    + " wider " + ipv6Option(bridge) + " is reloaded, or the next start with room (remove sandboxes)");
         }
+        return plan.moved();
+    }
+
+    /** The daemon.json option the default bridge's IPv6 range comes from. */
+    private static String ipv6Option(DefaultBridgeSettings bridge) {
+        return bridge.ipv6().map(v6 -> v6.fixedCidr().isPresent() ? "fixed-cidr-v6"
+                : v6.bip().isPresent() ? "bip6" : "the automatic IPv6 subnet").orElse("ipv6");
     }
 
     /**
@@ -179,7 +195,7 @@ public final class NetworkService {
             settings(next);
             return new DefaultBridgeChange(before, before, List.of());
         }
-        refuseOverlaps(before, after);
+        refuseOverlaps(before, after, next.bridge());
         int mtu = BridgeOptions.of(after).effectiveMtu();
         if (after.flags().enableIpv6() && !before.flags().enableIpv6() && mtu < BridgeOptions.MIN_IPV6_MTU) {
             throw new InvalidParameterException("IPv6 needs an MTU of at least " + BridgeOptions.MIN_IPV6_MTU
@@ -207,9 +223,13 @@ public final class NetworkService {
         planner = new NetworkPlanner(next);
     }
 
-    /** A subnet the bridge did not have must not overlap another network's. */
-    private void refuseOverlaps(Network before, Network after) {
-        List<IpPrefix> had = before.ipam().pools().stream().map(p -> p.subnet().masked()).toList();
+    /**
+     * A subnet the default bridge did not have ({@code before}: as stored, null when none is) must
+     * not overlap another network's: refused at a reload and at start alike, naming the option.
+     */
+    private void refuseOverlaps(Network before, Network after, DefaultBridgeSettings bridge) {
+        List<IpPrefix> had = before == null ? List.of()
+                : before.ipam().pools().stream().map(p -> p.subnet().masked()).toList();
         for (IpamPool pool : after.ipam().pools()) {
             IpPrefix subnet = pool.subnet().masked();
             if (had.contains(subnet)) {
@@ -221,12 +241,22 @@ public final class NetworkService {
                 }
                 for (IpamPool theirs : other.ipam().pools()) {
                     if (theirs.subnet().overlaps(subnet)) {
-                        throw new InvalidParameterException("the default bridge's new subnet " + subnet
-                                + " overlaps the subnet " + theirs.subnet().masked() + " of network " + other.name());
+                        String option = subnetOption(bridge, !pool.isIpv4());
+                        throw new InvalidParameterException("the default bridge's subnet " + subnet + " (" + option
+                                + ") overlaps the subnet " + theirs.subnet().masked() + " of network " + other.name()
+                                + ": give another " + option + " or remove network " + other.name());
                     }
                 }
             }
         }
+    }
+
+    /** The option a default bridge subnet of a family comes from: bip's, else fixed-cidr's (their -v6 twins). */
+    private static String subnetOption(DefaultBridgeSettings bridge, boolean v6) {
+        Optional<BridgeIpam> ipam = v6 ? bridge.ipv6() : Optional.of(bridge.ipv4());
+        BridgeIpam.Setting setting = ipam.flatMap(BridgeIpam::bip).isPresent() ? BridgeIpam.Setting.BIP
+                : BridgeIpam.Setting.FIXED_CIDR;
+        return setting.option(v6);
     }
 
     /**

@@ -31,11 +31,37 @@ final class Readdressing {
      * @throws UnavailableException when the new range has fewer free addresses than endpoints
      */
     static List<Endpoint> of(Network wanted, List<Endpoint> endpoints) {
+        Plan plan = plan(wanted, endpoints);
+        if (!plan.unplaced().isEmpty()) {
+            throw new UnavailableException(plan.range() + " has no free address left for the " + plan.needing()
+                    + " endpoints of network " + wanted.name() + " that need a new IPv6 address");
+        }
+        return plan.moved();
+    }
+
+    /**
+     * {@link #of} as far as the range has room: the endpoints that find no free address in it lose
+     * their IPv6 address (they are in {@code moved} without one, and in {@code unplaced}). For the
+     * start-up, which must not fail because of the sandboxes it finds.
+     *
+     * @param moved    the endpoints whose IPv6 address changes, as they must be
+     * @param needing  how many endpoints needed a new address
+     * @param unplaced those of them the range had no room for, as they were
+     * @param range    the IPv6 range addresses came from (null without IPv6)
+     */
+    record Plan(List<Endpoint> moved, int needing, List<Endpoint> unplaced, IpPrefix range) {
+        Plan {
+            moved = List.copyOf(moved);
+            unplaced = List.copyOf(unplaced);
+        }
+    }
+
+    static Plan plan(Network wanted, List<Endpoint> endpoints) {
         Optional<IpamPool> pool = wanted.ipam().pools().stream().filter(p -> !p.isIpv4()).findFirst();
         List<Endpoint> moved = new ArrayList<>();
         if (pool.isEmpty()) {
             endpoints.stream().filter(e -> e.ipv6() != null).map(e -> with(e, null)).forEach(moved::add);
-            return moved;
+            return new Plan(moved, 0, List.of(), null);
         }
         IpamPool v6 = pool.get();
         IpPrefix range = v6.ipRange().orElse(v6.subnet()).masked();
@@ -55,17 +81,18 @@ final class Readdressing {
                 without.add(e);
             }
         }
+        List<Endpoint> unplaced = new ArrayList<>();
         for (Endpoint e : without) {
-            InetAddress next;
             try {
-                next = addresses.allocate();
+                moved.add(with(e, new IpPrefix(addresses.allocate(), v6.subnet().length())));
             } catch (UnavailableException full) {
-                throw new UnavailableException(range + " has no free address left for the " + without.size()
-                        + " endpoints of network " + wanted.name() + " that need a new IPv6 address", full);
+                unplaced.add(e);
+                if (e.ipv6() != null) {
+                    moved.add(with(e, null));
+                }
             }
-            moved.add(with(e, new IpPrefix(next, v6.subnet().length())));
         }
-        return moved;
+        return new Plan(moved, without.size(), unplaced, range);
     }
 
     private static final Comparator<Endpoint> BY_IPV4 = Comparator

@@ -121,7 +121,8 @@ public final class SandboxProcesses implements AutoCloseable {
 
     /**
      * Start-up, after {@link SandboxService#start()}: every stored command's process is adopted
-     * (running, or {@code exited} with its recorded status); an exited {@code autoRemove} sandbox
+     * (running, its {@code hosts} and {@code resolv.conf} brought in step with the stored
+     * endpoints, or {@code exited} with its recorded status); an exited {@code autoRemove} sandbox
      * is removed. Whatever is left in the namespace of a sandbox whose process is not running is
      * killed, and so is the process of a sandbox that is no longer stored.
      */
@@ -143,6 +144,9 @@ public final class SandboxProcesses implements AutoCloseable {
                 if (found.running()) {
                     e.status = ProcessState.Status.RUNNING;
                     e.pid = found.pid();
+                    // a daemon killed between storing a change of endpoints (a connect, a reload's
+                    // re-addressing) and editing the files left them behind the store
+                    filesFollowEndpoints(sandbox);
                     continue;
                 }
                 if (!sandbox.netnsPath().isEmpty()) {
@@ -228,6 +232,11 @@ public final class SandboxProcesses implements AutoCloseable {
         if (e == null || e.pid <= 0) {
             return;
         }
+        filesFollowEndpoints(sandbox);
+    }
+
+    /** A running process's {@code hosts} and {@code resolv.conf} as the sandbox's stored endpoints want them. */
+    private void filesFollowEndpoints(Sandbox sandbox) {
         try {
             SandboxView view = sandboxes.inspect(sandbox.id().value());
             Sandbox s = view.sandbox();

@@ -202,14 +202,53 @@ class DefaultBridgeReloadTest {
     @Test
     void startUpGivesStoredEndpointsTheAddressesAReloadWouldHaveGiven() {
         three();
-        ServiceState again = new ServiceState(new ServiceDependencies(f.store,
-                List.of(f.bridge, new RecordingDriver("host"), new RecordingDriver("null")), f.firewall,
-                HostPrefixes.none(), new EventLog(), f.clock, new SplittableRandom(3)));
-        NetworkService restarted = new NetworkService(again,
-                new NetworkSettings(Fixture.ENGINE_ID, List.of(), v6(null, "2001:db8:1::/80")));
-        restarted.start();
+        ServiceState again = restartWith(v6(null, "2001:db8:1::/80"));
         assertEquals("2001:db8:1::3/80", storedIpv6Of("c2"));
         assertEquals(List.of("2001:db8:1::2/80", "2001:db8:1::3/80", "2001:db8:1::4/80"),
                 again.attachments().endpoints().stream().map(e -> e.ipv6().toString()).sorted().toList());
+    }
+    /** A daemon started again on the same store with these default bridge settings. */
+    private ServiceState restartWith(DefaultBridgeSettings bridge) {
+        ServiceState again = new ServiceState(new ServiceDependencies(f.store,
+                List.of(f.bridge, new RecordingDriver("host"), new RecordingDriver("null")), f.firewall,
+                HostPrefixes.none(), new EventLog(), f.clock, new SplittableRandom(3)));
+        new NetworkService(again, new NetworkSettings(Fixture.ENGINE_ID, List.of(), bridge)).start();
+        return again;
+    }
+
+    @Test
+    void startUpRefusesADefaultBridgeSubnetOverlappingAStoredNetworkNamingTheOption() {
+        three();
+        reload(v6(null, "2001:db8:1::/80"));
+        f.service.create(Fixture.request("v6net", null, true, List.of(PoolRequest.subnet("fd00:5::/64")), Map.of()));
+        Network before = bridge();
+        List<Endpoint> storedBefore = f.store.endpoints();
+        InvalidParameterException fixed = assertThrows(InvalidParameterException.class,
+                () -> restartWith(v6(null, "fd00:5::/80")));
+        assertEquals("the default bridge's subnet fd00:5::/80 (fixed-cidr-v6) overlaps the subnet fd00:5::/64 of network"
+                + " v6net: give another fixed-cidr-v6 or remove network v6net", fixed.getMessage());
+        InvalidParameterException bip = assertThrows(InvalidParameterException.class,
+                () -> restartWith(v6("fd00:5:0:1::1/56", null)));
+        assertTrue(bip.getMessage().startsWith("the default bridge's subnet fd00:5::/56 (bip6) overlaps"), bip::getMessage);
+        assertEquals(before, f.store.networks().stream().filter(n -> n.id().equals(before.id())).findFirst().orElseThrow(),
+                "nothing stored");
+        assertEquals(storedBefore, f.store.endpoints());
+        restartWith(v6(null, "2001:db8:1::/80"));
+    }
+
+    @Test
+    void startUpWithARangeTooSmallForTheSandboxesStartsAndTheLastOnesLoseIpv6() {
+        three();
+        reload(v6(null, "2001:db8:1::/80"));
+        ServiceState again = restartWith(v6(null, "2001:db8:9::/126"));
+        assertEquals("2001:db8:9::2/126", storedIpv6Of("c1"));
+        assertEquals("2001:db8:9::3/126", storedIpv6Of("c2"));
+        assertNull(storedIpv6Of("c3"), "no room: no IPv6 rather than an address outside the bridge's subnet");
+        assertEquals(3, again.attachments().endpoints().size());
+        assertNull(again.attachments().endpoints().stream()
+                .filter(e -> e.sandboxId().equals(f.sandboxes.resolve("c3").id())).findFirst().orElseThrow().ipv6());
+        ServiceState wider = restartWith(v6(null, "2001:db8:9::/120"));
+        assertEquals("2001:db8:9::4/120", storedIpv6Of("c3"), "a wider range at the next start gives it one");
+        assertEquals(3, wider.attachments().endpoints().size());
     }
 }

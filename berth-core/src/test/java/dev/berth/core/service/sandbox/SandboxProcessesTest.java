@@ -240,6 +240,22 @@ class SandboxProcessesTest {
     }
 
     @Test
+    void anAdoptedRunningProcessGetsTheFilesTheStoredEndpointsWantAndAnExitedOneNone() {
+        Sandbox a = run("a1", false, "sleep", "9");
+        Sandbox b = run("b1", false, "sleep", "9");
+        f.sandboxes.reconfigure(new NetworkSettings(Fixture.ENGINE_ID, List.of(), new DefaultBridgeSettings(BridgeIpam.at(IpPrefix.parse("172.17.0.1/16")),
+                Optional.of(new BridgeIpam(Optional.empty(), Optional.of(IpPrefix.parse("2001:db8:1::/80")),
+                        Optional.empty())), 1500, true, true, "0.0.0.0")));
+        // the daemon was killed after storing the reload, before the files followed: a new one adopts
+        launcher.updates.clear();
+        launcher.adoptable.put(a.id(), new ProcessLauncher.Adopted(true, 4242, 0, null, null));
+        launcher.adoptable.put(b.id(), new ProcessLauncher.Adopted(false, 0, 0, null, null));
+        new SandboxProcesses(f.state, f.sandboxes, launcher).restore();
+        assertEquals(List.of(new FilesUpdate(a.id(), "a1", "h-a1", List.of("172.17.0.2", "2001:db8:1::2"), false)),
+                launcher.updates);
+    }
+
+    @Test
     void connectAndDisconnectOfARunningProcessUpdateItsFilesWithTheAddressesNow() {
         Sandbox a = run("a1", false, "sleep", "9");
         f.service.create(Fixture.withPools("usernet", new PoolRequest("10.10.0.0/24", "", "", Map.of())));

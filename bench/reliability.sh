@@ -8,7 +8,8 @@
 #   sysctl write, namespace mount/unmount/unlink, nft transaction, store transaction, process
 #   start/kill, sandbox file change, reply) of network create, connect, disconnect, publish,
 #   connect with published ports, run -d, rm -f, network rm, network prune, and a reload (SIGHUP)
-#   turning IPv6 on for the default bridge and one renumbering it; restart and check
+#   turning IPv6 on for the default bridge and one renumbering it (also with the old daemon.json
+#   put back before the restart); restart and check
 #   convergence after each. Prints per operation the points and every failing one with what was
 #   wrong, then the figure "kill points tried / converged". About 5-10 s a point (~20 min for the
 #   ~200 points); --mode ci is what CI runs (~2 min), --mode trace only lists the points.

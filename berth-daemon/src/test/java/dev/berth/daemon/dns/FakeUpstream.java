@@ -25,19 +25,32 @@ final class FakeUpstream implements AutoCloseable {
     private final Thread tcpThread;
 
     FakeUpstream(UnaryOperator<byte[]> udp, UnaryOperator<byte[]> tcp) throws IOException {
-        channel = DatagramChannel.open();
-        channel.bind(new InetSocketAddress("127.0.0.1", 0));
-        int port = ((InetSocketAddress) channel.getLocalAddress()).getPort();
-        ServerSocket s;
-        try {
-            s = new ServerSocket();
-            s.bind(new InetSocketAddress("127.0.0.1", port));
-        } catch (IOException e) {
-            s = null; // port taken for TCP: tests that need TCP use another instance
+        // UDP and TCP on one port: a free UDP port may be taken for TCP (another process's
+        // ephemeral port), so try fresh ports until both binds hold.
+        DatagramChannel ch = null;
+        ServerSocket s = null;
+        IOException last = null;
+        for (int attempt = 0; attempt < 50 && s == null; attempt++) {
+            ch = DatagramChannel.open();
+            ch.bind(new InetSocketAddress("127.0.0.1", 0));
+            int port = ((InetSocketAddress) ch.getLocalAddress()).getPort();
+            ServerSocket candidate = new ServerSocket();
+            try {
+                candidate.bind(new InetSocketAddress("127.0.0.1", port));
+                s = candidate;
+            } catch (IOException e) {
+                last = e;
+                candidate.close();
+                ch.close();
+            }
         }
+        if (s == null) {
+            throw new IOException("no port free for both UDP and TCP on 127.0.0.1", last);
+        }
+        channel = ch;
         server = s;
         udpThread = Thread.ofPlatform().daemon(true).start(() -> serveUdp(udp));
-        tcpThread = server == null ? null : Thread.ofPlatform().daemon(true).start(() -> serveTcp(tcp));
+        tcpThread = Thread.ofPlatform().daemon(true).start(() -> serveTcp(tcp));
     }
 
     InetSocketAddress address() throws IOException {
@@ -88,8 +101,6 @@ final class FakeUpstream implements AutoCloseable {
     @Override
     public void close() throws IOException {
         channel.close();
-        if (server != null) {
-            server.close();
-        }
+        server.close();
     }
 }

@@ -78,7 +78,7 @@ class ArchitectureTest {
         onlyUses("dev.berth.daemon.driver..", "dev.berth.core.spi..", "dev.berth.core.model..",
                 "dev.berth.core.errors..", "dev.berth.kernel..").check(classes);
         onlyUses("dev.berth.daemon.process..", "dev.berth.core.spi..", "dev.berth.core.model..",
-                "dev.berth.core.errors..").check(classes);
+                "dev.berth.core.errors..", "dev.berth.kernel.ffm..", "com.fasterxml.jackson..").check(classes);
         onlyUses("dev.berth.daemon.firewall..", "dev.berth.core.spi..", "dev.berth.core.model..",
                 "dev.berth.core.errors..", "dev.berth.kernel.nftables..", "dev.berth.kernel.sysctl..",
                 "dev.berth.kernel.ffm..", "com.fasterxml.jackson..").check(classes);

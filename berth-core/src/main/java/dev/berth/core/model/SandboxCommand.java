@@ -10,13 +10,20 @@ import java.util.Objects;
  * @param sandbox    the sandbox
  * @param argv       the command line, at least one element
  * @param autoRemove whether the sandbox goes when the process exits ({@code --rm})
+ * @param container  for a container made from an image: its image and process settings (its
+ *                   {@link ContainerConfig#argv()} is {@code argv}); {@code null} for a host binary
  */
-public record SandboxCommand(SandboxId sandbox, List<String> argv, boolean autoRemove) {
+public record SandboxCommand(SandboxId sandbox, List<String> argv, boolean autoRemove, ContainerConfig container) {
     public SandboxCommand {
         Objects.requireNonNull(sandbox, "sandbox");
         argv = List.copyOf(argv);
         if (argv.isEmpty()) {
             throw new IllegalArgumentException("empty command");
         }
+    }
+
+    /** A host binary's command ({@code berth run}). */
+    public SandboxCommand(SandboxId sandbox, List<String> argv, boolean autoRemove) {
+        this(sandbox, argv, autoRemove, null);
     }
 }

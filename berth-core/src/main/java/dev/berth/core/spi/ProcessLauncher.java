@@ -1,5 +1,6 @@
 package dev.berth.core.spi;
 
+import dev.berth.core.model.ContainerConfig;
 import dev.berth.core.model.SandboxId;
 import java.time.Instant;
 import java.util.List;
@@ -27,12 +28,22 @@ public interface ProcessLauncher {
      * @param command   argv, at least one element
      * @param addresses the sandbox's own addresses (without prefix length), for {@code hosts}
      * @param embeddedDns the sandbox is on a user-defined network: its resolver is 127.0.0.11
+     * @param container the image's process settings for a container (run by runc on {@code rootfs});
+     *                  {@code null} for a host binary ({@code berth run})
+     * @param rootfs    the container's root filesystem (its overlay mount), {@code ""} without {@code container}
      */
     record Launch(SandboxId id, String name, String hostname, String netnsPath, List<String> command,
-                  List<String> addresses, boolean embeddedDns) {
+                  List<String> addresses, boolean embeddedDns, ContainerConfig container, String rootfs) {
         public Launch {
             command = List.copyOf(command);
             addresses = List.copyOf(addresses);
+            rootfs = rootfs == null ? "" : rootfs;
+        }
+
+        /** A host binary's launch ({@code berth run}). */
+        public Launch(SandboxId id, String name, String hostname, String netnsPath, List<String> command,
+                      List<String> addresses, boolean embeddedDns) {
+            this(id, name, hostname, netnsPath, command, addresses, embeddedDns, null, "");
         }
     }
 
@@ -87,6 +98,12 @@ public interface ProcessLauncher {
      * one reports the status its monitor recorded, also when it ended while no daemon ran.
      */
     Adopted adopt(SandboxId id, IntConsumer onExit);
+
+    /**
+     * Sends {@code signal} (a Linux signal number) to the sandbox's process (a container's: its
+     * PID 1); nothing when it is not running. {@code onExit} reports what the process makes of it.
+     */
+    void signal(SandboxId id, int signal);
 
     /**
      * Sends SIGKILL to the sandbox's process, which ends every process in its PID namespace;

@@ -4,6 +4,9 @@ import dev.berth.core.errors.InternalException;
 import dev.berth.core.errors.UnavailableException;
 import dev.berth.core.model.SandboxId;
 import dev.berth.core.spi.ProcessLauncher;
+import dev.berth.kernel.ffm.Errno;
+import dev.berth.kernel.ffm.KernelException;
+import dev.berth.kernel.ffm.Libc;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -251,6 +254,21 @@ public final class ConmonLauncher implements ProcessLauncher {
         OptionalLong pid = commandPid(dir);
         if (pid.isPresent() && Procfs.isSandboxInit(pid.getAsLong())) {
             ProcessHandle.of(pid.getAsLong()).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    /** The signal to the command (PID 1 of the sandbox's PID namespace), if it is still this sandbox's. */
+    @Override
+    public void signal(SandboxId id, int signal) {
+        OptionalLong pid = commandPid(files.dir(id));
+        if (pid.isPresent() && Procfs.isSandboxInit(pid.getAsLong())) {
+            try {
+                Libc.kill((int) pid.getAsLong(), signal);
+            } catch (KernelException e) {
+                if (e.errno() != Errno.ESRCH) {
+                    throw new InternalException("signal " + signal + " to sandbox process " + pid.getAsLong() + ": " + e.getMessage(), e);
+                }
+            }
         }
     }
 

@@ -68,6 +68,7 @@ public final class Libc {
     private static final MethodHandle UMOUNT2 = downcall("umount2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle UNLINK = downcall("unlink", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     private static final MethodHandle GETPID = downcall("getpid", FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle KILL = downcall("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle GETTID = downcall("gettid", FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle UMASK = downcall("umask", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle SIGACTION = downcall("sigaction", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
@@ -236,6 +237,11 @@ public final class Libc {
 
     public static void unlink(String path) {
         checked("unlink " + path, (arena, state) -> (int) UNLINK.invokeExact(state, arena.allocateFrom(path)));
+    }
+
+    /** {@code kill(2)}: sends {@code signal} to process {@code pid}; ESRCH when it is gone. */
+    public static void kill(int pid, int signal) {
+        checked("kill " + pid + " " + signal, (arena, state) -> (int) KILL.invokeExact(state, pid, signal));
     }
 
     public static int getpid() {

@@ -57,6 +57,13 @@ class SandboxProcessesTest {
             return nextPid++;
         }
 
+        final List<String> signals = new ArrayList<>();
+
+        @Override
+        public synchronized void signal(SandboxId id, int signal) {
+            signals.add(id.value() + ":" + signal);
+        }
+
         void exit(long pid, int status) {
             live.remove(pid).accept(status);
         }

@@ -24,6 +24,28 @@ if ((${#need[@]})); then
   apt-get update -qq >&2
   apt-get install -y -qq --no-install-recommends "${need[@]}" >&2
 fi
+# The image tests need a real registry: Debian's docker-registry, unpacked (never installed: its
+# postinst would start a system service) into a directory of its own, once.
+REGISTRY_DIR=${BERTH_REGISTRY_DIR:-/opt/berth-deps/docker-registry}
+if [[ ! -x "$REGISTRY_DIR/usr/bin/docker-registry" ]]; then
+  if [[ $(id -u) != 0 ]]; then echo "berth: run as root to fetch docker-registry" >&2; exit 1; fi
+  echo "berth: unpacking docker-registry into $REGISTRY_DIR ..." >&2
+  deb_dir=$(mktemp -d)
+  chmod 755 "$deb_dir"  # apt downloads as _apt
+  trap 'rm -rf "$deb_dir"' EXIT
+  if ! (cd "$deb_dir" && apt-get download -qq docker-registry >&2); then
+    apt-get update -qq >&2
+    (cd "$deb_dir" && apt-get download -qq docker-registry >&2)
+  fi
+  # Unpack next to the target and rename, so an interrupted run never leaves a half directory.
+  mkdir -p "$(dirname "$REGISTRY_DIR")"
+  rm -rf "$REGISTRY_DIR.partial"
+  dpkg-deb -x "$deb_dir"/docker-registry_*.deb "$REGISTRY_DIR.partial"
+  mv "$REGISTRY_DIR.partial" "$REGISTRY_DIR"
+  rm -rf "$deb_dir"
+  trap - EXIT
+fi
+have_cmd openssl || { echo "berth: note: no openssl; the registry TLS tests need it" >&2; }
 if [[ ! -x "$JAVA_HOME/bin/java" ]]; then
   echo "berth: Java 25 not found at $JAVA_HOME; install a JDK 25 and set BERTH_JAVA_HOME" >&2
   exit 1

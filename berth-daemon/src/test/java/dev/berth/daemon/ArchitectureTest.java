@@ -99,6 +99,9 @@ class ArchitectureTest {
         onlyUses("dev.berth.daemon.host..", "dev.berth.daemon.config..", "dev.berth.daemon.api..",
                 "dev.berth.core.service..", "dev.berth.kernel.ffm..", "dev.berth.kernel.sysctl..").check(classes);
         onlyUses("dev.berth.daemon.reconcile..", "dev.berth.core.service..").check(classes);
+        // The registry client speaks HTTP (java.net.http) and knows nothing of the local store.
+        onlyUses("dev.berth.daemon.image.registry..", "dev.berth.core.errors..", "com.fasterxml.jackson..")
+                .check(classes);
     }
 
     /**

@@ -13,6 +13,8 @@ import dev.berth.core.service.state.ChangeStream;
 import dev.berth.core.service.state.ServiceDependencies;
 import dev.berth.core.service.state.ServiceState;
 import dev.berth.daemon.api.ApiContext;
+import dev.berth.daemon.api.ImageContext;
+import dev.berth.daemon.image.DiskImageStore;
 import dev.berth.daemon.api.ApiServer;
 import dev.berth.daemon.api.SocketGroup;
 import dev.berth.daemon.api.SystemInfo;
@@ -152,8 +154,12 @@ final class Daemon {
                 List.copyOf(state.networks().values()), state.attachments().endpoints(), reconciler.audit(), ulaPool)),
                 Doctor.standardChecks());
         SystemInfo info = HostFacts.systemInfo(config, roots.engineId(), version());
+        // Containers of no stored sandbox lose their root filesystems (a removal a crash cut short).
+        DiskImageStore images = DiskImageStore.open(config.dataRoot(), config.execRoot(), Clock.systemUTC());
+        images.releaseOthers(sandboxes.list().stream().map(v -> v.sandbox().id()).collect(java.util.stream.Collectors.toSet()));
+        ImageContext imageApi = new ImageContext(images, Map::of, null, Clock.systemUTC());
         ApiServer api = new ApiServer(new ApiContext(networks, sandboxes, networks.events(), Clock.systemUTC(),
-                info, processes, doctor), HostFacts.acceptQueue(Sysctls.KERNEL));
+                info, processes, doctor, imageApi), HostFacts.acceptQueue(Sysctls.KERNEL));
         opened.push(api);
         api.start(config.socketPath(), socketGroup);
         installSignals(reloads(flags, config, roots.engineId(), networks, sandboxes, forwarder, attributes -> {

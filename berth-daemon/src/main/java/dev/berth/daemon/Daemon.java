@@ -14,6 +14,9 @@ import dev.berth.core.service.state.ServiceDependencies;
 import dev.berth.core.service.state.ServiceState;
 import dev.berth.daemon.api.ApiContext;
 import dev.berth.daemon.api.ImageContext;
+import dev.berth.daemon.api.RegistryPullEndpoint;
+import dev.berth.daemon.image.RegistryPull;
+import dev.berth.daemon.image.registry.RegistryClient;
 import dev.berth.daemon.image.DiskImageStore;
 import dev.berth.daemon.api.ApiServer;
 import dev.berth.daemon.api.SocketGroup;
@@ -56,6 +59,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.EnumSet;
@@ -157,7 +161,8 @@ final class Daemon {
         // Containers of no stored sandbox lose their root filesystems (a removal a crash cut short).
         DiskImageStore images = DiskImageStore.open(config.dataRoot(), config.execRoot(), Clock.systemUTC());
         images.releaseOthers(sandboxes.list().stream().map(v -> v.sandbox().id()).collect(java.util.stream.Collectors.toSet()));
-        ImageContext imageApi = new ImageContext(images, Map::of, null, Clock.systemUTC());
+        ImageContext imageApi = new ImageContext(images, Map::of, new RegistryPullEndpoint(
+                new RegistryPull(images, RegistryClient.create(Duration.ofMinutes(2)))), Clock.systemUTC());
         ApiServer api = new ApiServer(new ApiContext(networks, sandboxes, networks.events(), Clock.systemUTC(),
                 info, processes, doctor, imageApi), HostFacts.acceptQueue(Sysctls.KERNEL));
         opened.push(api);

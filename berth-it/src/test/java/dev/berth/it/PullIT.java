@@ -1,0 +1,183 @@
+package dev.berth.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.it.fixture.BusyboxLayer;
+import dev.berth.it.fixture.CommandResult;
+import dev.berth.it.fixture.Registry;
+import dev.berth.it.fixture.RegistryPush;
+import dev.berth.it.fixture.RegistryPush.Format;
+import dev.berth.it.fixture.RegistryPush.PlatformImage;
+import dev.berth.it.fixture.Testbed;
+import dev.berth.it.fixture.TestbedExtension;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * {@code docker pull} with the real docker CLI from a real registry (Debian's docker-registry,
+ * in the daemon's namespace on 127.0.0.1:5000, plain HTTP as dockerd uses for loopback registries):
+ * the image arrives with its tag, id and digest, layers are unpacked once, an index gives the
+ * amd64 image, and a tampered blob or a missing tag fails with moby's words and leaves nothing in
+ * the data root.
+ */
+@ExtendWith(TestbedExtension.class)
+class PullIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static List<String> names(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> list = Files.list(dir)) {
+            return list.map(p -> p.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static Path images(Testbed bed) {
+        return bed.dir().resolve("data/image");
+    }
+
+    private static String hex(String digest) {
+        return digest.substring("sha256:".length());
+    }
+
+    private static JsonNode inspect(Testbed bed, String name) throws IOException {
+        return JSON.readTree(bed.docker().ok("image", "inspect", name).stdout()).get(0);
+    }
+
+    @Test
+    void busyboxPullsWithItsDigestAndASecondPullIsUpToDate(Testbed bed) throws IOException {
+        Registry registry = bed.registry();
+        byte[] layer = BusyboxLayer.tar(bed.dir(), "linux/amd64");
+        RegistryPush.Pushed pushed = registry.push().image("busybox", "latest", Format.DOCKER, "amd64", List.of(layer));
+        bed.daemon().start();
+        String name = registry.host() + "/busybox";
+
+        CommandResult pull = bed.docker().ok("pull", name);
+        assertTrue(pull.stdout().contains("latest: Pulling from busybox"), pull.describe());
+        assertTrue(pull.stdout().contains(hex(pushed.layerDigests().getFirst()).substring(0, 12) + ": Pull complete"),
+                pull.describe());
+        assertTrue(pull.stdout().contains("Digest: " + pushed.digest()), pull.describe());
+        assertTrue(pull.stdout().contains("Status: Downloaded newer image for " + name + ":latest"), pull.describe());
+        assertTrue(pull.stdout().strip().endsWith(name + ":latest"), "the CLI prints the name last: " + pull.describe());
+
+        String listed = bed.docker().ok("images", "--digests", "--no-trunc",
+                "--format", "{{.Repository}} {{.Tag}} {{.Digest}} {{.ID}}").stdout().strip();
+        assertEquals(name + " latest " + pushed.digest() + " " + pushed.configDigest(), listed);
+        JsonNode image = inspect(bed, name);
+        assertEquals(pushed.configDigest(), image.path("Id").asText());
+        assertEquals(List.of(name + "@" + pushed.digest()), List.of(image.path("RepoDigests").get(0).asText()));
+        assertEquals("amd64", image.path("Architecture").asText());
+        assertEquals(pushed.diffIds(), List.of(image.path("RootFS").path("Layers").get(0).asText()));
+
+        Path unpacked = images(bed).resolve("layers").resolve(hex(pushed.diffIds().getFirst())).resolve("diff");
+        assertTrue(Files.isRegularFile(unpacked.resolve("bin/busybox")), "layer unpacked at " + unpacked);
+        assertEquals("busybox", Files.readSymbolicLink(unpacked.resolve("bin/sh")).toString());
+        assertEquals(List.of(), names(images(bed).resolve("tmp")), "no staging left");
+
+        CommandResult again = bed.docker().ok("pull", name + ":latest");
+        assertTrue(again.stdout().contains("Status: Image is up to date for " + name + ":latest"), again.describe());
+        assertFalse(again.stdout().contains("Pull complete"), again.describe());
+        assertEquals(1, bed.docker().ok("images", "-q").lines().size());
+    }
+
+    @Test
+    void anIndexPullsTheAmd64ImageAndAnOciManifestPullsByDigest(Testbed bed) throws IOException {
+        Registry registry = bed.registry();
+        RegistryPush push = registry.push();
+        RegistryPush.Pushed amd64 = push.image("multi", "amd64", Format.OCI, "amd64",
+                List.of(BusyboxLayer.tar(bed.dir(), "linux/amd64")));
+        RegistryPush.Pushed arm64 = push.image("multi", "arm64", Format.OCI, "arm64",
+                List.of(BusyboxLayer.tiny(bed.dir(), "arm64", "arm64\n")));
+        RegistryPush.Pushed index = push.index("multi", "v1", Format.OCI, List.of(
+                new PlatformImage("linux", "arm64", arm64), new PlatformImage("linux", "amd64", amd64)));
+        bed.daemon().start();
+        String name = registry.host() + "/multi";
+
+        CommandResult pull = bed.docker().ok("pull", name + ":v1");
+        assertTrue(pull.stdout().contains("Digest: " + index.digest()), pull.describe());
+        JsonNode image = inspect(bed, name + ":v1");
+        assertEquals(amd64.configDigest(), image.path("Id").asText());
+        assertEquals(name + "@" + index.digest(), image.path("RepoDigests").get(0).asText());
+        assertEquals(List.of(hex(amd64.diffIds().getFirst())), names(images(bed).resolve("layers")),
+                "only the amd64 layer was fetched and unpacked");
+
+        // by digest: the arm64 manifest itself (an explicit digest is what the user asked for)
+        CommandResult byDigest = bed.docker().ok("pull", name + "@" + arm64.digest());
+        assertTrue(byDigest.stdout().contains("Status: Downloaded newer image for " + name + "@" + arm64.digest()),
+                byDigest.describe());
+        JsonNode arm = inspect(bed, name + "@" + arm64.digest());
+        assertEquals(arm64.configDigest(), arm.path("Id").asText());
+        assertEquals("arm64", arm.path("Architecture").asText());
+        assertNotEquals(image.path("Id").asText(), arm.path("Id").asText());
+    }
+
+    @Test
+    void aTamperedBlobFailsWithTheDigestErrorAndLeavesNothing(Testbed bed) throws IOException {
+        Registry registry = bed.registry();
+        RegistryPush.Pushed pushed = registry.push().image("busybox", "latest", Format.DOCKER, "amd64",
+                List.of(BusyboxLayer.tar(bed.dir(), "linux/amd64")));
+        Path blob = registry.blobFile(pushed.layerDigests().getFirst());
+        byte[] bytes = Files.readAllBytes(blob);
+        bytes[bytes.length / 2] ^= 0x01;
+        Files.write(blob, bytes); // same length: only the digest can tell
+        bed.daemon().start();
+        List<String> before = names(images(bed));
+
+        CommandResult pull = bed.docker().run("pull", registry.host() + "/busybox");
+        assertEquals(1, pull.exitCode(), pull.describe());
+        assertTrue(pull.stderr().contains("filesystem layer verification failed for digest "
+                + pushed.layerDigests().getFirst()), pull.describe());
+        assertEquals("", bed.docker().ok("images", "-q").stdout().strip());
+        assertEquals(before, names(images(bed)));
+        for (String dir : List.of("layers", "tmp", "blobs/sha256")) {
+            assertEquals(List.of(), names(images(bed).resolve(dir)), dir + " is empty");
+        }
+
+        // truncated: the registry now sends fewer bytes than the manifest says
+        Files.write(blob, java.util.Arrays.copyOf(bytes, bytes.length / 3));
+        CommandResult truncated = bed.docker().run("pull", registry.host() + "/busybox");
+        assertEquals(1, truncated.exitCode(), truncated.describe());
+        assertTrue(truncated.stderr().contains(pushed.layerDigests().getFirst()), truncated.describe());
+        for (String dir : List.of("layers", "tmp", "blobs/sha256")) {
+            assertEquals(List.of(), names(images(bed).resolve(dir)), dir + " is empty");
+        }
+    }
+
+    @Test
+    void aMissingTagOrRegistryIsMobysError(Testbed bed) {
+        Registry registry = bed.registry();
+        registry.push().image("busybox", "latest", Format.DOCKER, "amd64", List.of(BusyboxLayer.tiny(bed.dir(), "a", "a\n")));
+        bed.daemon().start();
+
+        CommandResult tag = bed.docker().run("pull", registry.host() + "/busybox:nope");
+        assertEquals(1, tag.exitCode(), tag.describe());
+        assertEquals("Error response from daemon: manifest for " + registry.host()
+                + "/busybox:nope not found: manifest unknown: manifest unknown", tag.stderr().strip());
+
+        CommandResult repo = bed.docker().run("pull", registry.host() + "/nothing");
+        assertEquals(1, repo.exitCode(), repo.describe());
+        assertTrue(repo.stderr().startsWith("Error response from daemon: manifest for " + registry.host()
+                + "/nothing:latest not found: manifest unknown") || repo.stderr().contains("repository "
+                + registry.host() + "/nothing not found: name unknown"), repo.describe());
+
+        CommandResult refused = bed.docker().run("pull", "127.0.0.1:5999/busybox");
+        assertEquals(1, refused.exitCode(), refused.describe());
+        assertEquals("Error response from daemon: Get \"http://127.0.0.1:5999/v2/\": dial tcp 127.0.0.1:5999: "
+                + "connect: connection refused", refused.stderr().strip());
+        assertEquals("", bed.docker().ok("images", "-q").stdout().strip());
+        assertEquals(List.of(), names(images(bed).resolve("tmp")));
+    }
+}

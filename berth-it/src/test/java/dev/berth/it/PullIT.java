@@ -180,4 +180,29 @@ class PullIT {
         assertEquals("", bed.docker().ok("images", "-q").stdout().strip());
         assertEquals(List.of(), names(images(bed).resolve("tmp")));
     }
+
+    @Test
+    void aRegistryWithTlsAndTokenAuthIsPulledFromAsDockerHubIs(Testbed bed) throws IOException {
+        Registry registry = bed.secureRegistry();
+        RegistryPush.Pushed pushed = registry.push().image("team/app", "1.0", Format.OCI, "amd64",
+                List.of(BusyboxLayer.tiny(bed.dir(), "hello", "hello\n")));
+        String name = registry.host() + "/team/app:1.0";
+
+        // HTTPS is verified: a daemon that does not trust the test CA refuses the registry
+        bed.daemon().start();
+        CommandResult untrusted = bed.docker().run("pull", name);
+        assertEquals(1, untrusted.exitCode(), untrusted.describe());
+        assertTrue(untrusted.stderr().contains("Get \"https://" + registry.host() + "/v2/\": tls: "), untrusted.describe());
+        assertTrue(registry.tokens().requests.isEmpty());
+        bed.daemon().stop();
+
+        bed.daemon().jvmOptions(registry.trustOptions()).start();
+        CommandResult pull = bed.docker().ok("pull", name);
+        assertTrue(pull.stdout().contains("Status: Downloaded newer image for " + name), pull.describe());
+        assertEquals(List.of("service=berth-test-registry&scope=repository%3Ateam%2Fapp%3Apull"),
+                registry.tokens().requests, "one anonymous token for the pull scope");
+        JsonNode image = inspect(bed, name);
+        assertEquals(pushed.configDigest(), image.path("Id").asText());
+        assertEquals(registry.host() + "/team/app@" + pushed.digest(), image.path("RepoDigests").get(0).asText());
+    }
 }

@@ -105,8 +105,15 @@ public final class ImageEndpoints {
             long containers = users.containsKey(image.id()) ? 1 : -1;
             Instant created = image.created();
             Map<String, String> labels = image.labels();
+            List<String> tags = image.repoTags();
+            List<String> digests = image.repoDigests();
+            if (f.containsKey("reference")) {
+                // as moby: only the names that match are shown
+                tags = tags.stream().filter(t -> matchesReference(f.get("reference"), t, t.lastIndexOf(':'))).toList();
+                digests = digests.stream().filter(d -> matchesReference(f.get("reference"), d, d.indexOf('@'))).toList();
+            }
             out.add(new ImageSummary(containers, created == null ? 0 : created.getEpochSecond(), image.id(),
-                    labels.isEmpty() ? null : labels, "", image.repoDigests(), image.repoTags(), -1, image.size()));
+                    labels.isEmpty() ? null : labels, "", digests, tags, -1, image.size()));
         }
         return Reply.ok(out);
     }
@@ -123,12 +130,8 @@ public final class ImageEndpoints {
         }
         Set<String> references = f.getOrDefault("reference", Set.of());
         if (!references.isEmpty()) {
-            List<PathMatcher> matchers = references.stream()
-                    .map(r -> FileSystems.getDefault().getPathMatcher("glob:" + r)).toList();
-            out = out.and(image -> image.repoTags().stream().anyMatch(tag -> {
-                String repository = tag.substring(0, tag.lastIndexOf(':'));
-                return matchers.stream().anyMatch(m -> m.matches(Path.of(tag)) || m.matches(Path.of(repository)));
-            }));
+            out = out.and(image -> image.repoTags().stream().anyMatch(t -> matchesReference(references, t, t.lastIndexOf(':')))
+                    || image.repoDigests().stream().anyMatch(d -> matchesReference(references, d, d.indexOf('@'))));
         }
         Set<String> labels = f.getOrDefault("label", Set.of());
         for (String label : labels) {
@@ -137,6 +140,18 @@ public final class ImageEndpoints {
                     : label.substring(eq + 1).equals(image.labels().get(label.substring(0, eq))));
         }
         return out;
+    }
+
+    /** A {@code reference} filter's glob (as Go's {@code path.Match}) against a name or its repository. */
+    private static boolean matchesReference(Set<String> patterns, String name, int repositoryEnd) {
+        String repository = repositoryEnd > 0 ? name.substring(0, repositoryEnd) : name;
+        for (String pattern : patterns) {
+            PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
+            if (matcher.matches(Path.of(name)) || matcher.matches(Path.of(repository))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Reply inspect(ApiRequest request) {

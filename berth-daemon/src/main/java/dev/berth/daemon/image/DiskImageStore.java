@@ -66,8 +66,8 @@ public final class DiskImageStore implements ImageStore {
     private Catalog catalog;
     private final Map<String, StoredImage> images = new LinkedHashMap<>();
 
-    /** The persisted catalog: image id to when it was last tagged (or null), names to ids. */
-    record Catalog(Map<String, Instant> images, Map<String, String> tags, Map<String, String> digests) {
+    /** The persisted catalog: image id to when it was last tagged (RFC 3339, or null), names to ids. */
+    record Catalog(Map<String, String> images, Map<String, String> tags, Map<String, String> digests) {
         Catalog {
             images = new TreeMap<>(images == null ? Map.of() : images);
             tags = new TreeMap<>(tags == null ? Map.of() : tags);
@@ -143,10 +143,10 @@ public final class DiskImageStore implements ImageStore {
                 if (!Files.exists(blob)) {
                     Trees.writeAtomically(blob, configBytes);
                 }
-                Map<String, Instant> ids = new TreeMap<>(catalog.images());
+                Map<String, String> ids = new TreeMap<>(catalog.images());
                 Map<String, String> tags = new TreeMap<>(catalog.tags());
                 Map<String, String> digests = new TreeMap<>(catalog.digests());
-                Instant tagged = image.repoTags().isEmpty() ? ids.get(id) : clock.instant();
+                String tagged = image.repoTags().isEmpty() ? ids.get(id) : clock.instant().toString();
                 ids.put(id, tagged);
                 image.repoTags().forEach(t -> tags.put(t, id));
                 image.repoDigests().forEach(d -> digests.put(d, id));
@@ -336,10 +336,10 @@ public final class DiskImageStore implements ImageStore {
         if (!target.digest().isEmpty()) {
             throw new InvalidParameterException("refusing to create a tag with a digest reference");
         }
-        Map<String, Instant> ids = new TreeMap<>(catalog.images());
+        Map<String, String> ids = new TreeMap<>(catalog.images());
         Map<String, String> tags = new TreeMap<>(catalog.tags());
         tags.put(target.repoTag(), image.id());
-        ids.put(image.id(), clock.instant());
+        ids.put(image.id(), clock.instant().toString());
         commit(new Catalog(ids, tags, catalog.digests()));
     }
 
@@ -438,7 +438,7 @@ public final class DiskImageStore implements ImageStore {
     }
 
     private Removed delete(StoredImage image, Map<String, String> tags, Map<String, String> digests) {
-        Map<String, Instant> ids = new TreeMap<>(catalog.images());
+        Map<String, String> ids = new TreeMap<>(catalog.images());
         ids.remove(image.id());
         commit(new Catalog(ids, tags, digests));
         long reclaimed = 0;
@@ -598,7 +598,7 @@ public final class DiskImageStore implements ImageStore {
 
     private void rebuild() {
         images.clear();
-        for (Map.Entry<String, Instant> entry : catalog.images().entrySet()) {
+        for (Map.Entry<String, String> entry : catalog.images().entrySet()) {
             String id = entry.getKey();
             try {
                 JsonNode config = mapper.readTree(Files.readAllBytes(blob(id)));
@@ -611,7 +611,8 @@ public final class DiskImageStore implements ImageStore {
                         .map(Map.Entry::getKey).sorted().toList();
                 List<String> digests = catalog.digests().entrySet().stream().filter(e -> e.getValue().equals(id))
                         .map(Map.Entry::getKey).sorted().toList();
-                images.put(id, new StoredImage(id, config, diffIds, size, tags, digests, entry.getValue()));
+                images.put(id, new StoredImage(id, config, diffIds, size, tags, digests,
+                        entry.getValue() == null ? null : Instant.parse(entry.getValue())));
             } catch (IOException | RuntimeException e) {
                 LOG.severe("image " + id + " is unreadable and left out: " + e.getMessage());
             }

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.berth.it.fixture.BusyboxLayer;
+import dev.berth.it.fixture.BusyboxImages;
 import dev.berth.it.fixture.CommandResult;
 import dev.berth.it.fixture.Registry;
 import dev.berth.it.fixture.RegistryPush;
@@ -57,10 +57,25 @@ class PullIT {
         return JSON.readTree(bed.docker().ok("image", "inspect", name).stdout()).get(0);
     }
 
+    /** The busybox image's layer: Debian's busybox-static with its applet links (see {@link BusyboxImages}). */
+    private static byte[] busybox(Testbed bed) {
+        return BusyboxImages.layer(BusyboxImages.rootfs(bed.dir()));
+    }
+
+    /** A layer of one small file, for images whose content does not matter. */
+    private static byte[] tiny(Testbed bed, String name, String content) {
+        try {
+            return Files.readAllBytes(BusyboxImages.tar(bed.dir().resolve(name + ".tar"),
+                    java.util.Map.of(name, content.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     @Test
     void busyboxPullsWithItsDigestAndASecondPullIsUpToDate(Testbed bed) throws IOException {
         Registry registry = bed.registry();
-        byte[] layer = BusyboxLayer.tar(bed.dir(), "linux/amd64");
+        byte[] layer = busybox(bed);
         RegistryPush.Pushed pushed = registry.push().image("busybox", "latest", Format.DOCKER, "amd64", List.of(layer));
         bed.daemon().start();
         String name = registry.host() + "/busybox";
@@ -98,9 +113,9 @@ class PullIT {
         Registry registry = bed.registry();
         RegistryPush push = registry.push();
         RegistryPush.Pushed amd64 = push.image("multi", "amd64", Format.OCI, "amd64",
-                List.of(BusyboxLayer.tar(bed.dir(), "linux/amd64")));
+                List.of(busybox(bed)));
         RegistryPush.Pushed arm64 = push.image("multi", "arm64", Format.OCI, "arm64",
-                List.of(BusyboxLayer.tiny(bed.dir(), "arm64", "arm64\n")));
+                List.of(tiny(bed, "arm64", "arm64\n")));
         RegistryPush.Pushed index = push.index("multi", "v1", Format.OCI, List.of(
                 new PlatformImage("linux", "arm64", arm64), new PlatformImage("linux", "amd64", amd64)));
         bed.daemon().start();
@@ -128,7 +143,7 @@ class PullIT {
     void aTamperedBlobFailsWithTheDigestErrorAndLeavesNothing(Testbed bed) throws IOException {
         Registry registry = bed.registry();
         RegistryPush.Pushed pushed = registry.push().image("busybox", "latest", Format.DOCKER, "amd64",
-                List.of(BusyboxLayer.tar(bed.dir(), "linux/amd64")));
+                List.of(busybox(bed)));
         Path blob = registry.blobFile(pushed.layerDigests().getFirst());
         byte[] bytes = Files.readAllBytes(blob);
         bytes[bytes.length / 2] ^= 0x01;
@@ -159,7 +174,7 @@ class PullIT {
     @Test
     void aMissingTagOrRegistryIsMobysError(Testbed bed) {
         Registry registry = bed.registry();
-        registry.push().image("busybox", "latest", Format.DOCKER, "amd64", List.of(BusyboxLayer.tiny(bed.dir(), "a", "a\n")));
+        registry.push().image("busybox", "latest", Format.DOCKER, "amd64", List.of(tiny(bed, "a", "a\n")));
         bed.daemon().start();
 
         CommandResult tag = bed.docker().run("pull", registry.host() + "/busybox:nope");
@@ -185,7 +200,7 @@ class PullIT {
     void aRegistryWithTlsAndTokenAuthIsPulledFromAsDockerHubIs(Testbed bed) throws IOException {
         Registry registry = bed.secureRegistry();
         RegistryPush.Pushed pushed = registry.push().image("team/app", "1.0", Format.OCI, "amd64",
-                List.of(BusyboxLayer.tiny(bed.dir(), "hello", "hello\n")));
+                List.of(tiny(bed, "hello", "hello\n")));
         String name = registry.host() + "/team/app:1.0";
 
         // HTTPS is verified: a daemon that does not trust the test CA refuses the registry

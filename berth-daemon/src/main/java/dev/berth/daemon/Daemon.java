@@ -17,6 +17,7 @@ import dev.berth.daemon.api.ImageContext;
 import dev.berth.daemon.api.RegistryPullEndpoint;
 import dev.berth.daemon.image.RegistryPull;
 import dev.berth.daemon.image.registry.RegistryClient;
+import dev.berth.daemon.image.registry.RegistryTrust;
 import dev.berth.daemon.image.DiskImageStore;
 import dev.berth.daemon.api.ApiServer;
 import dev.berth.daemon.api.SocketGroup;
@@ -161,8 +162,10 @@ final class Daemon {
         // Containers of no stored sandbox lose their root filesystems (a removal a crash cut short).
         DiskImageStore images = DiskImageStore.open(config.dataRoot(), config.execRoot(), Clock.systemUTC());
         images.releaseOthers(sandboxes.list().stream().map(v -> v.sandbox().id()).collect(java.util.stream.Collectors.toSet()));
-        ImageContext imageApi = new ImageContext(images, Map::of, new RegistryPullEndpoint(
-                new RegistryPull(images, RegistryClient.create(Duration.ofMinutes(2)))), Clock.systemUTC());
+        // Pulls trust the JVM's CAs plus, per registry, <config dir>/certs.d/<host:port>/*.crt (dockerd's certs.d).
+        RegistryTrust registryTrust = new RegistryTrust(config.configFile().toAbsolutePath().getParent().resolve("certs.d"));
+        RegistryPull pull = new RegistryPull(images, RegistryClient.create(Duration.ofMinutes(2), registryTrust));
+        ImageContext imageApi = new ImageContext(images, Map::of, new RegistryPullEndpoint(pull), Clock.systemUTC());
         ApiServer api = new ApiServer(new ApiContext(networks, sandboxes, networks.events(), Clock.systemUTC(),
                 info, processes, doctor, imageApi), HostFacts.acceptQueue(Sysctls.KERNEL));
         opened.push(api);

@@ -203,15 +203,14 @@ class PullIT {
                 List.of(tiny(bed, "hello", "hello\n")));
         String name = registry.host() + "/team/app:1.0";
 
-        // HTTPS is verified: a daemon that does not trust the test CA refuses the registry
+        // HTTPS is verified: without the test CA in certs.d the registry is refused
         bed.daemon().start();
         CommandResult untrusted = bed.docker().run("pull", name);
         assertEquals(1, untrusted.exitCode(), untrusted.describe());
         assertTrue(untrusted.stderr().contains("Get \"https://" + registry.host() + "/v2/\": tls: "), untrusted.describe());
         assertTrue(registry.tokens().requests.isEmpty());
-        bed.daemon().stop();
 
-        bed.daemon().jvmOptions(registry.trustOptions()).start();
+        registry.trustIn(bed.daemon().configFile().getParent()); // read at every pull: no restart
         CommandResult pull = bed.docker().ok("pull", name);
         assertTrue(pull.stdout().contains("Status: Downloaded newer image for " + name), pull.describe());
         assertEquals(List.of("service=berth-test-registry&scope=repository%3Ateam%2Fapp%3Apull"),

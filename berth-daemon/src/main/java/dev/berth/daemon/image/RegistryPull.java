@@ -85,11 +85,22 @@ public final class RegistryPull {
         RemoteRepository repository = client.open(reference.domain(), reference.path(), reference.repository());
         String tagOrDigest = reference.digest().isEmpty() ? (reference.tag().isEmpty() ? "latest" : reference.tag())
                 : reference.digest();
-        return new Plan(reference, repository, repository.resolve(tagOrDigest, platform));
+        try {
+            return new Plan(reference, repository, repository.resolve(tagOrDigest, platform));
+        } catch (RuntimeException e) {
+            repository.close();
+            throw e;
+        }
     }
 
-    /** Fetches what the store lacks and adds the image; returns it. */
+    /** Fetches what the store lacks and adds the image; returns it. Ends the plan's registry session. */
     public StoredImage pull(Plan plan, Progress progress) {
+        try (RemoteRepository session = plan.repository()) {
+            return fetchAndAdd(plan, progress);
+        }
+    }
+
+    private StoredImage fetchAndAdd(Plan plan, Progress progress) {
         Manifests.Image manifest = plan.resolved().image();
         progress.status(plan.tagOrDigest(), "Pulling from " + plan.reference().path());
         for (Manifests.Descriptor layer : manifest.layers()) {

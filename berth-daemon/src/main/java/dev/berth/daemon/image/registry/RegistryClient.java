@@ -2,28 +2,34 @@ package dev.berth.daemon.image.registry;
 
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
 
 /**
- * The daemon's one HTTP client for registries ({@code java.net.http}, HTTP/1.1 and HTTP/2, a
- * connect timeout, redirects followed by {@link RemoteRepository} itself so credentials never
- * follow a blob to another host). {@link #open} starts the conversation with one repository.
+ * The daemon's HTTP client for registries ({@code java.net.http}: a connect timeout, redirects
+ * followed by {@link RemoteRepository} itself so credentials never follow a blob to another host).
+ * A registry with CAs of its own in {@link RegistryTrust}'s {@code certs.d} gets a client that
+ * trusts them too, made for that pull. {@link #open} starts the conversation with one repository.
  */
 public final class RegistryClient {
     private final HttpClient http;
     private final Duration timeout;
+    private final RegistryTrust trust;
 
     /** A client over {@code http}, which must not follow redirects itself. */
-    public RegistryClient(HttpClient http, Duration timeout) {
+    public RegistryClient(HttpClient http, Duration timeout, RegistryTrust trust) {
         this.http = http;
         this.timeout = timeout;
+        this.trust = trust;
     }
 
-    /** The daemon's client: connect timeout 30 s, requests bounded by {@code timeout} until headers arrive. */
-    public static RegistryClient create(Duration timeout) {
-        return new RegistryClient(HttpClient.newBuilder()
-                .connectTimeout(Duration.ofSeconds(30))
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build(), timeout);
+    /** The daemon's client: requests bounded by {@code timeout} until their headers arrive. */
+    public static RegistryClient create(Duration timeout, RegistryTrust trust) {
+        return new RegistryClient(builder().build(), timeout, trust);
+    }
+
+    private static HttpClient.Builder builder() {
+        return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).followRedirects(HttpClient.Redirect.NEVER);
     }
 
     /**
@@ -32,6 +38,8 @@ public final class RegistryClient {
      * {@code 127.0.0.1:5000/busybox}).
      */
     public RemoteRepository open(String domain, String path, String familiar) {
-        return new RemoteRepository(http, timeout, RegistryEndpoint.of(domain), path, familiar);
+        Optional<SSLContext> own = trust.contextFor(domain);
+        HttpClient client = own.map(context -> builder().sslContext(context).build()).orElse(http);
+        return new RemoteRepository(client, own.isPresent(), timeout, RegistryEndpoint.of(domain), path, familiar);
     }
 }

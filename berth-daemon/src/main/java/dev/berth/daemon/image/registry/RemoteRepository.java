@@ -35,7 +35,7 @@ import javax.net.ssl.SSLException;
  * a later request is refused with a new challenge). Errors carry moby's words: a missing tag is
  * {@code manifest for 127.0.0.1:5000/x:latest not found: manifest unknown: manifest unknown}.
  */
-public final class RemoteRepository {
+public final class RemoteRepository implements AutoCloseable {
     /** moby's limit for a manifest body. */
     static final int MANIFEST_LIMIT = 4 << 20;
     /** A config larger than this is refused (moby reads configs whole too). */
@@ -49,11 +49,14 @@ public final class RemoteRepository {
     private final RegistryEndpoint endpoint;
     private final String path;
     private final String familiar;
+    private final boolean ownsClient;
     private volatile String token;
     private volatile boolean pinged;
 
-    RemoteRepository(HttpClient http, Duration timeout, RegistryEndpoint endpoint, String path, String familiar) {
+    RemoteRepository(HttpClient http, boolean ownsClient, Duration timeout, RegistryEndpoint endpoint, String path,
+                     String familiar) {
         this.http = http;
+        this.ownsClient = ownsClient;
         this.timeout = timeout;
         this.endpoint = endpoint;
         this.path = path;
@@ -70,6 +73,14 @@ public final class RemoteRepository {
      * @param platform       the index entry's platform, or null without an index
      */
     public record Resolved(String digest, String manifestDigest, Manifests.Image image, Platform platform) {
+    }
+
+    /** Ends the session: a client made for it (a registry with its own CAs) is shut down. */
+    @Override
+    public void close() {
+        if (ownsClient) {
+            http.shutdownNow();
+        }
     }
 
     /** The registry's endpoint. */

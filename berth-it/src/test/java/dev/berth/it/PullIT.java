@@ -218,5 +218,13 @@ class PullIT {
         JsonNode image = inspect(bed, name);
         assertEquals(pushed.configDigest(), image.path("Id").asText());
         assertEquals(registry.host() + "/team/app@" + pushed.digest(), image.path("RepoDigests").get(0).asText());
+
+        // a loopback registry is insecure as in dockerd: HTTPS without verification (no certs.d needed)
+        Registry loopback = bed.secureRegistry("127.0.0.1", 6443);
+        RegistryPush.Pushed local = loopback.push().image("local", "latest", Format.DOCKER, "amd64",
+                List.of(tiny(bed, "local", "local\n")));
+        CommandResult insecure = bed.docker().ok("pull", loopback.host() + "/local");
+        assertTrue(insecure.stdout().contains("Digest: " + local.digest()), insecure.describe());
+        assertEquals(1, loopback.tokens().requests.size(), "the token flow ran over HTTPS: " + loopback.tokens().requests);
     }
 }

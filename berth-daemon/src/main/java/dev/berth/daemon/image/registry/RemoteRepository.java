@@ -44,19 +44,28 @@ public final class RemoteRepository implements AutoCloseable {
     private static final Pattern DIGEST = Pattern.compile("sha256:[a-f0-9]{64}");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpClient http;
+    private volatile HttpClient http;
+    private final HttpClient plainHttp;
     private final Duration timeout;
-    private final RegistryEndpoint endpoint;
+    private final Duration probeTimeout;
+    private volatile RegistryEndpoint endpoint;
     private final String path;
     private final String familiar;
-    private final boolean ownsClient;
+    private final HttpClient owned;
     private volatile String token;
     private volatile boolean pinged;
 
-    RemoteRepository(HttpClient http, boolean ownsClient, Duration timeout, RegistryEndpoint endpoint, String path,
-                     String familiar) {
+    /**
+     * @param http      the client for {@code endpoint} (one that skips certificate checks for an insecure one)
+     * @param plainHttp the client for the plain-HTTP fallback
+     * @param owned     a client made for this session alone (shut down by {@link #close}), or null
+     */
+    RemoteRepository(HttpClient http, HttpClient plainHttp, HttpClient owned, Duration timeout, Duration probeTimeout,
+                     RegistryEndpoint endpoint, String path, String familiar) {
+        this.probeTimeout = probeTimeout;
         this.http = http;
-        this.ownsClient = ownsClient;
+        this.plainHttp = plainHttp;
+        this.owned = owned;
         this.timeout = timeout;
         this.endpoint = endpoint;
         this.path = path;
@@ -75,11 +84,11 @@ public final class RemoteRepository implements AutoCloseable {
     public record Resolved(String digest, String manifestDigest, Manifests.Image image, Platform platform) {
     }
 
-    /** Ends the session: a client made for it (a registry with its own CAs) is shut down. */
+    /** Ends the session: a client made for it (a registry with its own CAs, a loopback one) is shut down. */
     @Override
     public void close() {
-        if (ownsClient) {
-            http.shutdownNow();
+        if (owned != null) {
+            owned.shutdownNow();
         }
     }
 
@@ -184,13 +193,28 @@ public final class RemoteRepository implements AutoCloseable {
         return new Fetched(body, reply.headers().firstValue("Content-Type").orElse(""), digest);
     }
 
-    /** {@code GET /v2/}: fails early when there is no registry there, and learns whether it wants a token. */
+    /**
+     * {@code GET /v2/}: fails early when there is no registry there, learns whether it wants a token,
+     * and for a loopback registry settles HTTPS or, when TLS fails, plain HTTP (as dockerd).
+     */
     private void ping() {
         if (pinged) {
             return;
         }
         URI uri = URI.create(endpoint.base() + "/v2/");
-        HttpResponse<InputStream> reply = exchange(uri, List.of(), null);
+        HttpResponse<InputStream> reply;
+        try {
+            // a plain-HTTP server may never answer a TLS hello (Go's answers at once): bound the try
+            reply = exchange(uri, List.of(), null, endpoint.fallback() == null ? timeout : probeTimeout);
+        } catch (InternalException e) {
+            if (endpoint.fallback() == null) {
+                throw e;
+            }
+            endpoint = endpoint.plain();
+            http = plainHttp;
+            uri = URI.create(endpoint.base() + "/v2/");
+            reply = exchange(uri, List.of(), null);
+        }
         close(reply.body());
         if (reply.statusCode() == 401) {
             Optional<AuthChallenge> bearer = AuthChallenge.bearer(reply.headers().allValues("WWW-Authenticate"));
@@ -245,7 +269,11 @@ public final class RemoteRepository implements AutoCloseable {
     }
 
     private HttpResponse<InputStream> exchange(URI uri, List<String> accept, String bearer) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).GET()
+        return exchange(uri, accept, bearer, timeout);
+    }
+
+    private HttpResponse<InputStream> exchange(URI uri, List<String> accept, String bearer, Duration limit) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(limit).GET()
                 .header("User-Agent", "berth");
         for (String type : accept) {
             request.header("Accept", type);

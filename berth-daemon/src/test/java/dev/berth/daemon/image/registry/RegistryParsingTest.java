@@ -2,6 +2,7 @@ package dev.berth.daemon.image.registry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,18 +23,26 @@ class RegistryParsingTest {
     static final String C = "sha256:" + "c".repeat(64);
 
     @Test
-    void dockerHubIsHttpsOnRegistry1AndLoopbackRegistriesArePlainHttp() {
-        assertEquals("https://registry-1.docker.io", RegistryEndpoint.of("docker.io").base().toString());
-        assertEquals("http://localhost:5000", RegistryEndpoint.of("localhost:5000").base().toString());
-        assertEquals("http://127.0.0.1:5000", RegistryEndpoint.of("127.0.0.1:5000").base().toString());
-        assertEquals("http://127.3.2.1:80", RegistryEndpoint.of("127.3.2.1:80").base().toString());
-        assertEquals("http://[::1]:5000", RegistryEndpoint.of("[::1]:5000").base().toString());
-        assertEquals("http://localhost", RegistryEndpoint.of("localhost").base().toString());
-        assertEquals("https://10.0.0.1:5000", RegistryEndpoint.of("10.0.0.1:5000").base().toString());
-        assertEquals("https://registry.example.com", RegistryEndpoint.of("registry.example.com").base().toString());
-        assertEquals("https://localhost.example.com:5000", RegistryEndpoint.of("localhost.example.com:5000").base().toString());
+    void dockerHubIsHttpsOnRegistry1AndLoopbackRegistriesAreInsecureWithAPlainHttpFallback() {
+        RegistryEndpoint hub = RegistryEndpoint.of("docker.io");
+        assertEquals("https://registry-1.docker.io", hub.base().toString());
+        assertFalse(hub.insecure());
+        assertNull(hub.fallback());
+        for (String loopback : List.of("localhost:5000", "127.0.0.1:5000", "127.3.2.1:80", "[::1]:5000", "localhost")) {
+            RegistryEndpoint e = RegistryEndpoint.of(loopback);
+            assertEquals("https://" + loopback, e.base().toString(), loopback);
+            assertTrue(e.insecure(), loopback);
+            assertEquals("http://" + loopback, e.fallback().toString(), loopback);
+            assertEquals("http://" + loopback, e.plain().base().toString(), loopback);
+        }
+        for (String remote : List.of("10.0.0.1:5000", "registry.example.com", "localhost.example.com:5000", "[2001:db8::1]:5000")) {
+            RegistryEndpoint e = RegistryEndpoint.of(remote);
+            assertEquals("https://" + remote, e.base().toString(), remote);
+            assertFalse(e.insecure(), remote);
+            assertNull(e.fallback(), remote);
+        }
         assertEquals("http://127.0.0.1:5000/v2/library/busybox/manifests/latest",
-                RegistryEndpoint.of("127.0.0.1:5000").v2("library/busybox/manifests/latest").toString());
+                RegistryEndpoint.of("127.0.0.1:5000").plain().v2("library/busybox/manifests/latest").toString());
     }
 
     @Test

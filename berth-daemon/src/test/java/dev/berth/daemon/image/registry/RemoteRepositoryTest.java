@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 /** The client against a registry double on loopback: Accept list, index choice, token flow, redirects, errors. */
 class RemoteRepositoryTest {
     private final FakeRegistry registry = new FakeRegistry();
-    private final RegistryClient client = RegistryClient.create(Duration.ofSeconds(10), RegistryTrust.none());
+    private final RegistryClient client = RegistryClient.create(Duration.ofSeconds(10), Duration.ofMillis(300),
+            RegistryTrust.none());
 
     private final byte[] config = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}"
             .getBytes(StandardCharsets.UTF_8);

@@ -60,7 +60,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.EnumSet;
@@ -164,7 +163,7 @@ final class Daemon {
         images.releaseOthers(sandboxes.list().stream().map(v -> v.sandbox().id()).collect(java.util.stream.Collectors.toSet()));
         // Pulls trust the JVM's CAs plus, per registry, <config dir>/certs.d/<host:port>/*.crt (dockerd's certs.d).
         RegistryTrust registryTrust = new RegistryTrust(config.configFile().toAbsolutePath().getParent().resolve("certs.d"));
-        RegistryPull pull = new RegistryPull(images, RegistryClient.create(Duration.ofMinutes(2), registryTrust));
+        RegistryPull pull = new RegistryPull(images, RegistryClient.create(RegistryClient.Timeouts.standard(), registryTrust));
         ImageContext imageApi = new ImageContext(images, Map::of, new RegistryPullEndpoint(pull), Clock.systemUTC());
         ApiServer api = new ApiServer(new ApiContext(networks, sandboxes, networks.events(), Clock.systemUTC(),
                 info, processes, doctor, imageApi), HostFacts.acceptQueue(Sysctls.KERNEL));

@@ -13,31 +13,33 @@ import javax.net.ssl.SSLContext;
  */
 public final class RegistryClient {
     private final HttpClient http;
-    private final Duration timeout;
-    private final Duration probeTimeout;
+    private final Timeouts timeouts;
     private final RegistryTrust trust;
 
     /**
-     * A client over {@code http}, which must not follow redirects itself.
+     * How long things may take.
      *
-     * @param timeout      how long a request may wait for its response headers
-     * @param probeTimeout how long the HTTPS try of a loopback registry may take before plain HTTP
+     * @param headers  a request, until its response headers arrive
+     * @param tlsProbe the HTTPS try of a loopback registry, before plain HTTP
+     * @param stall    a blob body without a single byte arriving
      */
-    public RegistryClient(HttpClient http, Duration timeout, Duration probeTimeout, RegistryTrust trust) {
+    public record Timeouts(Duration headers, Duration tlsProbe, Duration stall) {
+        /** The daemon's: 2 min for headers, 3 s for the TLS try, 60 s of silence in a blob. */
+        public static Timeouts standard() {
+            return new Timeouts(Duration.ofMinutes(2), Duration.ofSeconds(3), Duration.ofSeconds(60));
+        }
+    }
+
+    /** A client over {@code http}, which must not follow redirects itself. */
+    public RegistryClient(HttpClient http, Timeouts timeouts, RegistryTrust trust) {
         this.http = http;
-        this.timeout = timeout;
-        this.probeTimeout = probeTimeout;
+        this.timeouts = timeouts;
         this.trust = trust;
     }
 
-    /** The daemon's client: requests bounded by {@code timeout} until their headers arrive, the HTTPS try of a loopback registry by 3 s. */
-    public static RegistryClient create(Duration timeout, RegistryTrust trust) {
-        return new RegistryClient(builder().build(), timeout, Duration.ofSeconds(3), trust);
-    }
-
-    /** {@link #create} with another bound on the HTTPS try of loopback registries (tests' servers never answer it). */
-    public static RegistryClient create(Duration timeout, Duration probeTimeout, RegistryTrust trust) {
-        return new RegistryClient(builder().build(), timeout, probeTimeout, trust);
+    /** The daemon's client. */
+    public static RegistryClient create(Timeouts timeouts, RegistryTrust trust) {
+        return new RegistryClient(builder().build(), timeouts, trust);
     }
 
     private static HttpClient.Builder builder() {
@@ -53,11 +55,10 @@ public final class RegistryClient {
         RegistryEndpoint endpoint = RegistryEndpoint.of(domain);
         if (endpoint.insecure()) {
             HttpClient unverified = builder().sslContext(UnverifiedTls.context()).build();
-            return new RemoteRepository(unverified, http, unverified, timeout, probeTimeout, endpoint, path, familiar);
+            return new RemoteRepository(unverified, http, unverified, timeouts, endpoint, path, familiar);
         }
         Optional<SSLContext> own = trust.contextFor(domain);
         HttpClient client = own.map(context -> builder().sslContext(context).build()).orElse(http);
-        return new RemoteRepository(client, http, own.isPresent() ? client : null, timeout, probeTimeout, endpoint, path,
-                familiar);
+        return new RemoteRepository(client, http, own.isPresent() ? client : null, timeouts, endpoint, path, familiar);
     }
 }

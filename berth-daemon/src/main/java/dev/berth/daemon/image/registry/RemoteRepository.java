@@ -48,6 +48,7 @@ public final class RemoteRepository implements AutoCloseable {
     private final HttpClient plainHttp;
     private final Duration timeout;
     private final Duration probeTimeout;
+    private final Duration stallTimeout;
     private volatile RegistryEndpoint endpoint;
     private final String path;
     private final String familiar;
@@ -60,13 +61,14 @@ public final class RemoteRepository implements AutoCloseable {
      * @param plainHttp the client for the plain-HTTP fallback
      * @param owned     a client made for this session alone (shut down by {@link #close}), or null
      */
-    RemoteRepository(HttpClient http, HttpClient plainHttp, HttpClient owned, Duration timeout, Duration probeTimeout,
+    RemoteRepository(HttpClient http, HttpClient plainHttp, HttpClient owned, RegistryClient.Timeouts timeouts,
                      RegistryEndpoint endpoint, String path, String familiar) {
-        this.probeTimeout = probeTimeout;
+        this.probeTimeout = timeouts.tlsProbe();
+        this.stallTimeout = timeouts.stall();
+        this.timeout = timeouts.headers();
         this.http = http;
         this.plainHttp = plainHttp;
         this.owned = owned;
-        this.timeout = timeout;
         this.endpoint = endpoint;
         this.path = path;
         this.familiar = familiar;
@@ -156,7 +158,8 @@ public final class RemoteRepository implements AutoCloseable {
             throw new InternalException(failure + " " + descriptor.digest() + ": the registry sends " + length
                     + " bytes, the manifest says " + descriptor.size());
         }
-        return new VerifyingInputStream(reply.body(), descriptor.digest(), descriptor.size(), failure);
+        return new VerifyingInputStream(StallGuard.watch(reply.body(), stallTimeout, "GET " + descriptor.digest()),
+                descriptor.digest(), descriptor.size(), failure);
     }
 
     private URI blobUri(String digest) {

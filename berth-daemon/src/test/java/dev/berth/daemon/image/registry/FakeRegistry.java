@@ -16,20 +16,34 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A registry double on the JDK's HTTP server, on a loopback port: answers {@code GET /v2/} and
  * whatever paths a test puts in, and records every request (path, query, Accept, Authorization).
  */
-final class FakeRegistry implements AutoCloseable {
+public final class FakeRegistry implements AutoCloseable {
 
     /** One recorded request. */
-    record Seen(String path, String query, List<String> accept, String authorization) {
+    public record Seen(String path, String query, List<String> accept, String authorization) {
     }
 
-    /** A canned answer. */
-    record Reply(int status, Map<String, String> headers, byte[] body) {
-        static Reply json(int status, String body) {
+    /**
+     * A canned answer.
+     *
+     * @param cutAfter when not negative: the body's full length is announced but the connection
+     *                 ends after this many bytes (a registry gone mid-transfer)
+     */
+    public record Reply(int status, Map<String, String> headers, byte[] body, int cutAfter) {
+        public Reply(int status, Map<String, String> headers, byte[] body) {
+            this(status, headers, body, -1);
+        }
+
+        public static Reply json(int status, String body) {
             return new Reply(status, Map.of("Content-Type", "application/json"), body.getBytes(StandardCharsets.UTF_8));
         }
 
-        static Reply of(String contentType, byte[] body) {
+        public static Reply of(String contentType, byte[] body) {
             return new Reply(200, Map.of("Content-Type", contentType), body);
+        }
+
+        /** {@code body} announced whole, cut after {@code sent} bytes. */
+        public static Reply cut(byte[] body, int sent) {
+            return new Reply(200, Map.of("Content-Type", "application/octet-stream"), body, sent);
         }
     }
 
@@ -38,14 +52,14 @@ final class FakeRegistry implements AutoCloseable {
         Reply answer(HttpExchange exchange);
     }
 
-    final List<Seen> seen = new CopyOnWriteArrayList<>();
+    public final List<Seen> seen = new CopyOnWriteArrayList<>();
     private final Map<String, Route> routes = new ConcurrentHashMap<>();
     private final HttpServer server;
     /** When set, every path but the token realm answers 401 unless it carries {@code Bearer <token>}. */
     volatile String requiredToken;
     volatile String realm;
 
-    FakeRegistry() {
+    public FakeRegistry() {
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         } catch (IOException e) {
@@ -56,7 +70,7 @@ final class FakeRegistry implements AutoCloseable {
         routes.put("/v2/", exchange -> Reply.json(200, "{}"));
     }
 
-    String domain() {
+    public String domain() {
         return "127.0.0.1:" + server.getAddress().getPort();
     }
 
@@ -64,7 +78,7 @@ final class FakeRegistry implements AutoCloseable {
         routes.put(path, route);
     }
 
-    void put(String path, Reply reply) {
+    public void put(String path, Reply reply) {
         routes.put(path, exchange -> reply);
     }
 
@@ -89,12 +103,24 @@ final class FakeRegistry implements AutoCloseable {
         reply.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
         boolean head = exchange.getRequestMethod().equals("HEAD");
         exchange.sendResponseHeaders(reply.status(), head || reply.body().length == 0 ? -1 : reply.body().length);
+        if (reply.cutAfter() >= 0) {
+            exchange.getResponseBody().write(reply.body(), 0, reply.cutAfter());
+            exchange.getResponseBody().flush();
+            try {
+                exchange.getResponseBody().close(); // short of the announced length: the connection is dropped
+            } catch (IOException expected) {
+                // "insufficient bytes written to stream"
+            }
+            exchange.close();
+            return;
+        }
         if (!head && reply.body().length > 0) {
             exchange.getResponseBody().write(reply.body());
         }
         exchange.close();
     }
 
+    /** Stops answering (idempotent). */
     @Override
     public void close() {
         server.stop(0);

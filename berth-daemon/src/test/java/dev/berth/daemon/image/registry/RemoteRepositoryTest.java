@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 /** The client against a registry double on loopback: Accept list, index choice, token flow, redirects, errors. */
 class RemoteRepositoryTest {
     private final FakeRegistry registry = new FakeRegistry();
-    private final RegistryClient client = RegistryClient.create(Duration.ofSeconds(10), Duration.ofMillis(300),
+    private final RegistryClient client = RegistryClient.create(
+            new RegistryClient.Timeouts(Duration.ofSeconds(10), Duration.ofMillis(300), Duration.ofMillis(500)),
             RegistryTrust.none());
 
     private final byte[] config = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}"
@@ -154,6 +155,20 @@ class RemoteRepositoryTest {
         registry.put("/v2/library/busybox/blobs/" + configDigest, FakeRegistry.Reply.of("application/octet-stream", badConfig));
         InternalException c = assertThrows(InternalException.class, () -> repo.config(resolved.image().config()));
         assertEquals("image config verification failed for digest " + configDigest, c.getMessage());
+    }
+
+    @Test
+    void aRegistryGoneMidBlobIsAnErrorNotAShortBlob() {
+        serveImage("library/busybox");
+        registry.put("/v2/library/busybox/blobs/" + layerDigest, FakeRegistry.Reply.cut(layer, 5));
+        RemoteRepository repo = client.open(registry.domain(), "library/busybox", "busybox");
+        RemoteRepository.Resolved resolved = repo.resolve("latest", Platform.host());
+        IOException e = assertThrows(IOException.class, () -> {
+            try (InputStream in = repo.layer(resolved.image().layers().getFirst())) {
+                in.readAllBytes();
+            }
+        });
+        assertTrue(e.getMessage().contains("the registry sent nothing for"), e.getMessage());
     }
 
     @Test

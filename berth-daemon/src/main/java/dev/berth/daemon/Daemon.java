@@ -17,6 +17,7 @@ import dev.berth.daemon.api.ImageContext;
 import dev.berth.daemon.api.RegistryPullEndpoint;
 import dev.berth.daemon.image.RegistryPull;
 import dev.berth.daemon.image.registry.RegistryClient;
+import dev.berth.daemon.image.registry.RegistryTimeouts;
 import dev.berth.daemon.image.registry.RegistryTrust;
 import dev.berth.daemon.image.DiskImageStore;
 import dev.berth.daemon.api.ApiServer;
@@ -163,7 +164,7 @@ final class Daemon {
         images.releaseOthers(sandboxes.list().stream().map(v -> v.sandbox().id()).collect(java.util.stream.Collectors.toSet()));
         // Pulls trust the JVM's CAs plus, per registry, <config dir>/certs.d/<host:port>/*.crt (dockerd's certs.d).
         RegistryTrust registryTrust = new RegistryTrust(config.configFile().toAbsolutePath().getParent().resolve("certs.d"));
-        RegistryPull pull = new RegistryPull(images, RegistryClient.create(RegistryClient.Timeouts.standard(), registryTrust));
+        RegistryPull pull = new RegistryPull(images, RegistryClient.create(RegistryTimeouts.standard(), registryTrust));
         ImageContext imageApi = new ImageContext(images, Map::of, new RegistryPullEndpoint(pull), Clock.systemUTC());
         ApiServer api = new ApiServer(new ApiContext(networks, sandboxes, networks.events(), Clock.systemUTC(),
                 info, processes, doctor, imageApi), HostFacts.acceptQueue(Sysctls.KERNEL));

@@ -10,6 +10,7 @@ import dev.berth.daemon.image.registry.FakeRegistry;
 import dev.berth.daemon.image.registry.Manifests;
 import dev.berth.daemon.image.registry.Platform;
 import dev.berth.daemon.image.registry.RegistryClient;
+import dev.berth.daemon.image.registry.RegistryTimeouts;
 import dev.berth.daemon.image.registry.RegistryTrust;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -54,7 +55,7 @@ class RegistryPullTest {
     void setUp() throws IOException {
         assumeTrue("root".equals(System.getProperty("user.name")), "unpacking sets owners");
         store = DiskImageStore.open(dir.resolve("data"), dir.resolve("exec"), Clock.systemUTC());
-        pull = new RegistryPull(store, RegistryClient.create(new RegistryClient.Timeouts(Duration.ofSeconds(10),
+        pull = new RegistryPull(store, RegistryClient.create(new RegistryTimeouts(Duration.ofSeconds(10),
                 Duration.ofMillis(300), Duration.ofSeconds(2)), RegistryTrust.none()));
         byte[] bottomTar = Layers.tar("bin/busybox", "x", "bin/sh", "->busybox");
         byte[] topTar = Layers.tar("etc/motd", "hi");

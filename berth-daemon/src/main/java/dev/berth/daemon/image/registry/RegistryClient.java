@@ -13,32 +13,18 @@ import javax.net.ssl.SSLContext;
  */
 public final class RegistryClient {
     private final HttpClient http;
-    private final Timeouts timeouts;
+    private final RegistryTimeouts timeouts;
     private final RegistryTrust trust;
 
-    /**
-     * How long things may take.
-     *
-     * @param headers  a request, until its response headers arrive
-     * @param tlsProbe the HTTPS try of a loopback registry, before plain HTTP
-     * @param stall    a blob body without a single byte arriving
-     */
-    public record Timeouts(Duration headers, Duration tlsProbe, Duration stall) {
-        /** The daemon's: 2 min for headers, 3 s for the TLS try, 60 s of silence in a blob. */
-        public static Timeouts standard() {
-            return new Timeouts(Duration.ofMinutes(2), Duration.ofSeconds(3), Duration.ofSeconds(60));
-        }
-    }
-
     /** A client over {@code http}, which must not follow redirects itself. */
-    public RegistryClient(HttpClient http, Timeouts timeouts, RegistryTrust trust) {
+    public RegistryClient(HttpClient http, RegistryTimeouts timeouts, RegistryTrust trust) {
         this.http = http;
         this.timeouts = timeouts;
         this.trust = trust;
     }
 
     /** The daemon's client. */
-    public static RegistryClient create(Timeouts timeouts, RegistryTrust trust) {
+    public static RegistryClient create(RegistryTimeouts timeouts, RegistryTrust trust) {
         return new RegistryClient(builder().build(), timeouts, trust);
     }
 

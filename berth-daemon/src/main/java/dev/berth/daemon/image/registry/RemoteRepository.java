@@ -61,7 +61,7 @@ public final class RemoteRepository implements AutoCloseable {
      * @param plainHttp the client for the plain-HTTP fallback
      * @param owned     a client made for this session alone (shut down by {@link #close}), or null
      */
-    RemoteRepository(HttpClient http, HttpClient plainHttp, HttpClient owned, RegistryClient.Timeouts timeouts,
+    RemoteRepository(HttpClient http, HttpClient plainHttp, HttpClient owned, RegistryTimeouts timeouts,
                      RegistryEndpoint endpoint, String path, String familiar) {
         this.probeTimeout = timeouts.tlsProbe();
         this.stallTimeout = timeouts.stall();

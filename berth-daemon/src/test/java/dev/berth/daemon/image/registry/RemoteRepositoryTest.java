@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class RemoteRepositoryTest {
     private final FakeRegistry registry = new FakeRegistry();
     private final RegistryClient client = RegistryClient.create(
-            new RegistryClient.Timeouts(Duration.ofSeconds(10), Duration.ofMillis(300), Duration.ofMillis(500)),
+            new RegistryTimeouts(Duration.ofSeconds(10), Duration.ofMillis(300), Duration.ofMillis(500)),
             RegistryTrust.none());
 
     private final byte[] config = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}"

@@ -112,8 +112,7 @@ public final class NdpProxies {
     private static List<String> devices(IpPrefix subnet, List<OnLink> onLink, NdpProxySetting setting) {
         Set<String> out = new LinkedHashSet<>();
         for (OnLink link : onLink) {
-            if (setting.allows(link.device()) && link.prefix().length() < subnet.length()
-                    && link.prefix().contains(subnet.address())) {
+            if (setting.allows(link.device()) && link.prefix().properlyContains(subnet)) {
                 out.add(link.device());
             }
         }

@@ -200,6 +200,14 @@ class NdpProxyTest {
     }
 
     @Test
+    void aSubnetEqualToTheLanPrefixGetsNoEntry() {
+        Fixture f = fixture(NdpProxySetting.AUTO, LAN);
+        f.service.create(network("whole", "2001:db8::/64", "routed", false));
+        f.sandboxes.create(CreateSandbox.on("c1", "whole"));
+        assertEquals(List.of(), f.ndp.berthsText(), "it would take the LAN's route away");
+    }
+
+    @Test
     void aNewSettingIsAppliedAtOnce() {
         Fixture f = fixture(NdpProxySetting.AUTO, host -> host.link("eth0", "2001:db8::2/64").link("eth1", "2001:db8::3/64"));
         f.service.create(network("rt", "2001:db8::1:0:0:0/80", "routed", false));

@@ -34,7 +34,7 @@ import java.util.logging.Logger;
 public final class LinkReaper implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(LinkReaper.class.getName());
     /** The device group of links about to be deleted together ("bert"); nothing else is ever put in it. */
-    static final int RETIRED_GROUP = 0x62657274;
+    static final int RETIRED_GROUP = DeviceNames.RETIRED_LINK_GROUP;
     private static final int MAX_BATCH = 64;
     static final long QUIET_MS = 200;
     static final long MAX_DEFER_MS = 2000;

@@ -81,6 +81,8 @@ final class SubnetReachCheck implements Check {
                 fix.add("# in daemon.json: \"fixed-cidr-v6\": \"" + slice.get() + "\", then reload berthd:");
                 fix.add("kill -HUP \"$(cat /run/berth/berthd.pid)\"");
             } else {
+                fix.add("# the gateway mode and subnet are fixed when a network is made: recreate it (with its other"
+                        + " options) and reconnect its sandboxes");
                 fix.add("docker network rm " + n.name());
                 fix.add("docker network create --ipv6 --subnet " + slice.get() + " -o "
                         + PredefinedNetworks.OPT_GATEWAY_MODE_IPV6 + "=" + Desired.mode6(n) + " " + n.name());

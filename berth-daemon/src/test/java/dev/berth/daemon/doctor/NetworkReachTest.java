@@ -114,7 +114,8 @@ class NetworkReachTest {
         assertEquals("network whole (routed) has the global subnet 2001:db8::/64, which is the on-link prefix of eth0 "
                 + "itself", f.found());
         assertEquals(List.of("# give the network a slice of 2001:db8::/64, such as 2001:db8:0:0:ffff::/80, which Berth "
-                + "proxies on eth0:", "docker network rm whole", "docker network create --ipv6 --subnet "
+                + "proxies on eth0:", "# the gateway mode and subnet are fixed when a network is made: recreate it (with"
+                + " its other options) and reconnect its sandboxes", "docker network rm whole", "docker network create --ipv6 --subnet "
                 + "2001:db8:0:0:ffff::/80 -o com.docker.network.bridge.gateway_mode_ipv6=routed whole"), f.fix());
         assertEquals(Severity.OK, host.one(new ProxyNdpCheck()).severity(), "no proxy entries expected for it");
     }

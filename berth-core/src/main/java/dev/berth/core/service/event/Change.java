@@ -50,6 +50,15 @@ public sealed interface Change {
     record SandboxRemoved(Sandbox sandbox) implements Change {
     }
 
+    /**
+     * A sandbox got another name ({@code container rename}); its endpoints stay, their DNS names move.
+     *
+     * @param before  the sandbox with its old name
+     * @param sandbox the sandbox with its new name
+     */
+    record SandboxRenamed(Sandbox before, Sandbox sandbox) implements Change {
+    }
+
     /** An endpoint joined a sandbox to a network ({@code network connect}). */
     record EndpointAttached(Network network, Sandbox sandbox, Endpoint endpoint) implements Change {
     }

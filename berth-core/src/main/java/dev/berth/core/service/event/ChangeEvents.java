@@ -28,6 +28,8 @@ public final class ChangeEvents {
             case Change.EndpointDetached c -> network(Event.Action.DISCONNECT, c.network(),
                     Map.of("container", c.sandbox().id().value()), timeNano);
             case Change.SandboxCreated c -> container(Event.Action.CREATE, c.sandbox(), Map.of(), timeNano);
+            case Change.SandboxRenamed c -> container(Event.Action.RENAME, c.sandbox(),
+                    Map.of("oldName", "/" + c.before().name()), timeNano);
             case Change.SandboxRemoved c -> container(Event.Action.DESTROY, c.sandbox(), Map.of(), timeNano);
             case Change.ProcessStarted c -> container(Event.Action.START, c.sandbox(), Map.of(), timeNano);
             case Change.ProcessDied c -> container(Event.Action.DIE, c.sandbox(),

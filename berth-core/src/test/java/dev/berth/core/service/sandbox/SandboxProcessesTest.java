@@ -51,6 +51,9 @@ class SandboxProcessesTest {
 
         @Override
         public synchronized long start(Launch launch, IntConsumer onExit) {
+            if (failStart != null) {
+                throw failStart;
+            }
             launched.add(launch);
             live.put(nextPid, onExit);
             pids.put(launch.id(), nextPid);
@@ -58,10 +61,21 @@ class SandboxProcessesTest {
         }
 
         final List<String> signals = new ArrayList<>();
+        /** Signal number to the exit status a process gives when it gets it (it traps or dies); others are ignored. */
+        final Map<Integer, Integer> exitOnSignal = new HashMap<>();
+        /** When set, {@link #start} fails with it (what runc reports for a command that does not exist). */
+        RuntimeException failStart;
 
         @Override
-        public synchronized void signal(SandboxId id, int signal) {
-            signals.add(id.value() + ":" + signal);
+        public void signal(SandboxId id, int signal) {
+            IntConsumer onExit;
+            synchronized (this) {
+                signals.add(id.value() + ":" + signal);
+                onExit = exitOnSignal.containsKey(signal) ? live.remove(pids.getOrDefault(id, -1L)) : null;
+            }
+            if (onExit != null) {
+                onExit.accept(exitOnSignal.get(signal));
+            }
         }
 
         void exit(long pid, int status) {

@@ -45,7 +45,7 @@ public record ProcessState(List<String> command, boolean autoRemove, Status stat
         this(command, autoRemove, status, pid, exitCode, startedAt, finishedAt, null, 0, "");
     }
 
-    /** Running, or restarting (Docker counts a restarting container as running). */
+    /** The process runs (a restarting container's does not, though inspect shows it {@code Running}). */
     public boolean isRunning() {
         return status == Status.RUNNING;
     }

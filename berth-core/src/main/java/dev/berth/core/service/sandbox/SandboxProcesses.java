@@ -344,26 +344,43 @@ public final class SandboxProcesses implements AutoCloseable {
 
     /**
      * Starts the sandbox's process; false when it runs already (moby's 304) or the sandbox has no
-     * command. A start clears "stopped by the user" and the restart count, as moby's does.
+     * command. A start clears "stopped by the user" and the restart count, as moby's does. A start
+     * the launcher refuses keeps its error in the state and is thrown; an {@code autoRemove}
+     * container is removed then, as moby does.
      */
-    public synchronized boolean start(String term) {
-        Entry e = entry(sandboxes.resolve(term));
-        if (e.command.isEmpty() || e.active()) {
-            return false;
+    public boolean start(String term) {
+        Entry failed;
+        RuntimeException failure;
+        synchronized (this) {
+            Entry e = entry(sandboxes.resolve(term));
+            if (e.command.isEmpty() || e.active()) {
+                return false;
+            }
+            if (e.removing || closing) {
+                throw new ConflictException("container " + e.sandbox.name() + " is being removed");
+            }
+            boolean changed = e.stoppedByUser || e.restartCount != 0;
+            e.stoppedByUser = false;
+            e.exitOnNext = false;
+            e.restartCount = 0;
+            e.backoffMillis = 0;
+            if (changed) {
+                persist(e);
+            }
+            try {
+                launch(e);
+                return true;
+            } catch (RuntimeException ex) {
+                if (!e.autoRemove) {
+                    throw ex;
+                }
+                e.removing = true;
+                failed = e;
+                failure = ex;
+            }
         }
-        if (e.removing || closing) {
-            throw new ConflictException("container " + e.sandbox.name() + " is being removed");
-        }
-        boolean changed = e.stoppedByUser || e.restartCount != 0;
-        e.stoppedByUser = false;
-        e.exitOnNext = false;
-        e.restartCount = 0;
-        e.backoffMillis = 0;
-        if (changed) {
-            persist(e);
-        }
-        launch(e);
-        return true;
+        removeNow(failed);
+        throw failure;
     }
 
     /** Mounts the root filesystem (a container) and starts the process; under the monitor. */

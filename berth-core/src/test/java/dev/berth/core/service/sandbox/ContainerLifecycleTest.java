@@ -349,6 +349,14 @@ class ContainerLifecycleTest {
         launcher.failStart = null;
         processes.start("c1");
         assertEquals("", processes.state(s.id()).error());
+        Sandbox rm = create("rm1", ContainerRequest.of("busybox", List.of("nosuch"))
+                .with(ContainerRequest.Host.restart("", 0, true)));
+        CompletableFuture<Integer> removed = processes.waiter("rm1", "removed");
+        launcher.failStart = new InternalException("exec: \"nosuch\": executable file not found in $PATH");
+        assertThrows(InternalException.class, () -> processes.start("rm1"));
+        assertThrows(NotFoundException.class, () -> f.sandboxes.resolve("rm1"), "--rm: removed after a failed start");
+        assertEquals(127, removed.getNow(-1));
+        assertTrue(images.released.contains(rm.id()));
     }
 
     @Test

@@ -412,7 +412,7 @@ public final class SandboxProcesses implements AutoCloseable {
         e.status = ProcessState.Status.RUNNING;
         e.startedAt = clock.instant();
         e.error = "";
-        sandboxes.publish(new Change.ProcessStarted(s));
+        sandboxes.publish(new Change.ProcessStarted(s, image(e)));
     }
 
     /** moby's exit codes for a start that failed: 127 command not found, 126 cannot execute, else 128. */
@@ -526,11 +526,9 @@ public final class SandboxProcesses implements AutoCloseable {
      * {@code /etc/hosts}.
      */
     public synchronized Sandbox rename(String term, String name) {
-        Sandbox renamed = sandboxes.rename(term, name);
-        Entry e = entries.get(renamed.id());
-        if (e != null) {
-            e.sandbox = renamed;
-        }
+        Entry e = entry(sandboxes.resolve(term));
+        Sandbox renamed = sandboxes.rename(e.sandbox.id().value(), name, image(e));
+        e.sandbox = renamed;
         return renamed;
     }
 
@@ -611,7 +609,7 @@ public final class SandboxProcesses implements AutoCloseable {
             stopped = e.stopped;
             sandbox = e.sandbox;
         }
-        sandboxes.publish(new Change.ProcessDied(sandbox, code));
+        sandboxes.publish(new Change.ProcessDied(sandbox, code, image(e)));
         exit.complete(code);
         if (!restart) {
             stopped.complete(code);
@@ -684,7 +682,7 @@ public final class SandboxProcesses implements AutoCloseable {
 
     private void removeNow(Entry e) {
         try {
-            sandboxes.remove(e.sandbox.id().value(), true);
+            sandboxes.remove(e.sandbox.id().value(), true, image(e));
         } catch (NotFoundException gone) {
             // removed meanwhile by another request: nothing left to do here
         } finally {
@@ -763,6 +761,11 @@ public final class SandboxProcesses implements AutoCloseable {
 
     private Entry entry(Sandbox sandbox) {
         return entries.computeIfAbsent(sandbox.id(), id -> new Entry(sandbox, List.of(), false, null));
+    }
+
+    /** The image of the events of an entry's sandbox. */
+    private static String image(Entry e) {
+        return e.config == null ? SandboxService.IMAGE : e.config.image();
     }
 
     /** The stored command of an entry as it is now. */

@@ -177,7 +177,7 @@ public final class SandboxService {
                     undo.push(() -> detach(p.network(), sandbox, endpoint));
                     joined.add(endpoint);
                 }
-                state.publish(new Change.SandboxCreated(sandbox));
+                state.publish(new Change.SandboxCreated(sandbox, container == null ? IMAGE : container.image()));
                 for (int i = 0; i < joined.size(); i++) {
                     state.publish(new Change.EndpointAttached(planned.get(i).network(), sandbox, joined.get(i)));
                 }
@@ -194,6 +194,11 @@ public final class SandboxService {
      * moves its DNS names. Returns the renamed sandbox.
      */
     public Sandbox rename(String containerTerm, String newName) {
+        return rename(containerTerm, newName, IMAGE);
+    }
+
+    /** {@link #rename(String, String)} of a container of {@code image} (the event's attribute). */
+    Sandbox rename(String containerTerm, String newName, String image) {
         if (newName == null || newName.isEmpty() || newName.equals("/")) {
             throw new InvalidParameterException("Neither old nor new names may be empty");
         }
@@ -212,7 +217,7 @@ public final class SandboxService {
             Sandbox renamed = before.withName(name);
             store.putSandbox(renamed);
             attachments.putSandbox(renamed);
-            state.publish(new Change.SandboxRenamed(before, renamed));
+            state.publish(new Change.SandboxRenamed(before, renamed, image));
             return renamed;
         });
     }
@@ -304,6 +309,11 @@ public final class SandboxService {
      * {@code destroy}.
      */
     public Sandbox remove(String containerTerm, boolean force) {
+        return remove(containerTerm, force, IMAGE);
+    }
+
+    /** {@link #remove(String, boolean)} of a container of {@code image} (the event's attribute). */
+    Sandbox remove(String containerTerm, boolean force, String image) {
         return state.write(() -> {
             Sandbox sandbox = resolve(containerTerm);
             if (!force) {
@@ -327,7 +337,7 @@ public final class SandboxService {
                             + e.getMessage() + " (start-up will remove it)", e);
                 }
             }
-            state.publish(new Change.SandboxRemoved(sandbox));
+            state.publish(new Change.SandboxRemoved(sandbox, image));
             return sandbox;
         });
     }
@@ -423,6 +433,6 @@ public final class SandboxService {
         state.publish(change);
     }
 
-    /** What Berth reports as every sandbox's image: it runs none. */
+    /** What Berth reports as the image of a sandbox made without one. */
     public static final String IMAGE = ChangeEvents.IMAGE;
 }

@@ -203,11 +203,21 @@ class ContainerLifecycleTest {
         try (EventLog.Subscription events = f.events.subscribe(e -> { })) {
             Event rename = events.backlog().stream().filter(e -> e.action() == Event.Action.RENAME).findFirst()
                     .orElseThrow();
-            assertEquals(Map.of("name", "web", "oldName", "/c1", "image", "berth/sandbox"), rename.attributes());
+            assertEquals(Map.of("name", "web", "oldName", "/c1", "image", "busybox"), rename.attributes());
+            List<String> c1 = events.backlog().stream().filter(e -> e.actorId().equals(s.id().value())
+                    && e.type() == Event.Type.CONTAINER).map(e -> e.action().wire() + ":" + e.attributes().get("image"))
+                    .toList();
+            assertEquals(List.of("create:busybox", "start:busybox", "rename:busybox"), c1);
         }
         processes.kill("web", "");
         processes.remove("web", false);
         assertTrue(f.sandboxes.list().stream().noneMatch(v -> v.sandbox().id().equals(s.id())));
+        try (EventLog.Subscription events = f.events.subscribe(e -> { })) {
+            List<String> last = events.backlog().stream().filter(e -> e.actorId().equals(s.id().value())
+                    && e.type() == Event.Type.CONTAINER).map(e -> e.action().wire() + ":" + e.attributes().get("image"))
+                    .toList();
+            assertEquals(List.of("die:busybox", "destroy:busybox"), last.subList(last.size() - 2, last.size()));
+        }
     }
 
     @Test

@@ -226,6 +226,11 @@ public final class SandboxProcesses implements AutoCloseable {
                 if (!sandbox.netnsPath().isEmpty()) {
                     launcher.killInNamespace(sandbox.netnsPath());
                 }
+                if (found.startedAt() == null && found.finishedAt() == null
+                        && found.exitCode() == ProcessLauncher.UNKNOWN_EXIT) {
+                    // never started (the launcher has no trace of it): still created, as in moby
+                    continue;
+                }
                 e.status = ProcessState.Status.EXITED;
                 e.exitCode = found.exitCode();
                 e.finishedAt = found.finishedAt() == null ? clock.instant() : found.finishedAt();

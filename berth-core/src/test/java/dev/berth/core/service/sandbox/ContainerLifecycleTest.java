@@ -306,8 +306,12 @@ class ContainerLifecycleTest {
         }
         processes.stop("sa", 0, "");
         processes.stop("su", 0, "");
-        // the daemon goes; its processes end while none runs (the fake adopts none as running)
-        launcher.adoptable.put(failed.id(), new ProcessLauncher.Adopted(false, 0, 3, null, null));
+        // the daemon goes; its processes end while none runs
+        java.time.Instant then = java.time.Instant.parse("2026-01-02T03:04:05Z");
+        for (Sandbox s : List.of(always, stoppedAlways, unless, stoppedUnless, never)) {
+            launcher.adoptable.put(s.id(), new ProcessLauncher.Adopted(false, 0, 137, then, then.plusSeconds(1)));
+        }
+        launcher.adoptable.put(failed.id(), new ProcessLauncher.Adopted(false, 0, 3, then, then.plusSeconds(1)));
         launcher.launched.clear();
         SandboxProcesses after = new SandboxProcesses(f.state, f.sandboxes, launcher, images, (d, t) -> { });
         after.restore();

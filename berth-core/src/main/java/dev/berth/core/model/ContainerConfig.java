@@ -14,7 +14,7 @@ import java.util.Objects;
  * @param imageId        the image's id, {@code sha256:<hex>} of its config
  * @param entrypoint     effective entrypoint (the request's, else the image's); may be empty
  * @param cmd            effective command (the request's, else the image's unless the request set an entrypoint)
- * @param env            {@code KEY=VALUE}, image's first, request's overriding by key
+ * @param env            {@code KEY=VALUE}: the request's, then the image's whose key the request does not set (moby's order)
  * @param workingDir     absolute, {@code ""} for {@code /}
  * @param user           {@code ""}, {@code name}, {@code uid}, {@code uid:gid} or {@code name:group}
  * @param tty            a pseudo-terminal for the process

@@ -497,6 +497,10 @@ public final class SandboxProcesses implements AutoCloseable {
     public synchronized void kill(String term, String signal) {
         int signo = Signals.parseOr(signal, Signals.KILL);
         Entry e = entry(sandboxes.resolve(term));
+        if (e.status == ProcessState.Status.RESTARTING) {
+            throw new ConflictException("Cannot kill container: " + term + ": Container " + e.sandbox.id().value()
+                    + " is restarting, wait until the container is running");
+        }
         if (e.command.isEmpty() || e.status != ProcessState.Status.RUNNING) {
             throw new ConflictException("Cannot kill container: " + term + ": container " + e.sandbox.id().value()
                     + " is not running");

@@ -288,6 +288,9 @@ class ContainerLifecycleTest {
         processes.start("c1");
         assertEquals(0, processes.state(s.id()).restartCount(), "a start resets the count");
         launcher.exit(pid(s), 1);
+        assertEquals("Cannot kill container: c1: Container " + s.id().value() + " is restarting, wait until the"
+                + " container is running", assertThrows(ConflictException.class, () -> processes.kill("c1", ""))
+                .getMessage());
         processes.stop("c1", 0, "");
         runRestarts();
         assertEquals(ProcessState.Status.EXITED, processes.state(s.id()).status(), "stopped while restarting");

@@ -70,7 +70,7 @@ public record ContainerFilter(Map<String, Set<String>> criteria) {
     private static boolean ancestor(ContainerConfig config, String v) {
         String hex = config.imageId().startsWith("sha256:") ? config.imageId().substring(7) : config.imageId();
         String want = v.startsWith("sha256:") ? v.substring(7) : v;
-        return config.image().equals(v) || SandboxProcesses.familiar(config.image()).equals(SandboxProcesses.familiar(v))
+        return config.image().equals(v) || ContainerPlanner.familiar(config.image()).equals(ContainerPlanner.familiar(v))
                 || (want.length() >= 4 && hex.startsWith(want));
     }
 

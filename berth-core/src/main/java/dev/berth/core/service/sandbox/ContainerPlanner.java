@@ -134,6 +134,24 @@ public final class ContainerPlanner {
         }
     }
 
+    /** A reference as moby prints it in {@code No such image}: {@code busybox:latest}, docker.io's prefix dropped. */
+    public static String familiar(String reference) {
+        String r = reference;
+        for (String prefix : List.of("docker.io/library/", "index.docker.io/library/", "docker.io/",
+                "index.docker.io/")) {
+            if (r.startsWith(prefix)) {
+                r = r.substring(prefix.length());
+                break;
+            }
+        }
+        if (r.startsWith("sha256:") || r.matches("[0-9a-f]{12,64}")) {
+            return r;
+        }
+        int slash = r.lastIndexOf('/');
+        boolean tagged = r.indexOf(':', slash + 1) >= 0 || r.contains("@");
+        return tagged ? r : r + ":latest";
+    }
+
     /**
      * The configuration of a container of {@code image} made by {@code request} (checked by
      * {@link #check} first). 400 {@code No command specified} when neither has a command.

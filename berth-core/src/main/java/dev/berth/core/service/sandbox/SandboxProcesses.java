@@ -17,7 +17,6 @@ import dev.berth.core.spi.ProcessLauncher;
 import dev.berth.core.spi.StateStore;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -85,49 +84,8 @@ public final class SandboxProcesses implements AutoCloseable {
     private final Clock clock;
     private final Scheduler scheduler;
     private final ScheduledExecutorService timer;
-    private final Map<SandboxId, Entry> entries = new HashMap<>();
+    private final Map<SandboxId, ProcessEntry> entries = new HashMap<>();
     private boolean closing;
-
-    /** Mutable state of one sandbox's process, guarded by the outer monitor. */
-    private static final class Entry {
-        Sandbox sandbox;
-        final List<String> command;
-        final ContainerConfig config;
-        boolean autoRemove;
-        ProcessState.Status status;
-        long pid;
-        int exitCode;
-        Instant startedAt;
-        Instant finishedAt;
-        boolean removing;
-        boolean stoppedByUser;
-        boolean exitOnNext;
-        int restartCount;
-        long backoffMillis;
-        String error = "";
-        CompletableFuture<Integer> exited = new CompletableFuture<>();
-        CompletableFuture<Integer> stopped = new CompletableFuture<>();
-        final CompletableFuture<Integer> removed = new CompletableFuture<>();
-
-        Entry(Sandbox sandbox, List<String> command, boolean autoRemove, ContainerConfig config) {
-            this.sandbox = sandbox;
-            this.command = List.copyOf(command);
-            this.autoRemove = autoRemove;
-            this.config = config;
-            this.status = command.isEmpty() ? ProcessState.Status.RUNNING : ProcessState.Status.CREATED;
-        }
-
-        ProcessState state() {
-            ProcessState.Status shown = removing && status != ProcessState.Status.RUNNING && !command.isEmpty()
-                    ? ProcessState.Status.REMOVING : status;
-            return new ProcessState(command, autoRemove, shown, pid, exitCode, startedAt, finishedAt, config,
-                    restartCount, error);
-        }
-
-        boolean active() {
-            return status == ProcessState.Status.RUNNING || status == ProcessState.Status.RESTARTING;
-        }
-    }
 
     /** Follows the endpoints of {@code state}'s sandboxes to keep a running process's files in step; no images. */
     public SandboxProcesses(ServiceState state, SandboxService sandboxes, ProcessLauncher launcher) {
@@ -194,8 +152,8 @@ public final class SandboxProcesses implements AutoCloseable {
      * released.
      */
     public void restore() {
-        List<Entry> remove = new ArrayList<>();
-        List<Entry> restart = new ArrayList<>();
+        List<ProcessEntry> remove = new ArrayList<>();
+        List<ProcessEntry> restart = new ArrayList<>();
         Set<SandboxId> containers = new java.util.HashSet<>();
         synchronized (this) {
             for (SandboxCommand command : store.commands()) {
@@ -205,7 +163,7 @@ public final class SandboxProcesses implements AutoCloseable {
                 } catch (NotFoundException gone) {
                     continue;
                 }
-                Entry e = new Entry(sandbox, command.argv(), command.autoRemove(), command.container());
+                ProcessEntry e = new ProcessEntry(sandbox, command.argv(), command.autoRemove(), command.container());
                 e.stoppedByUser = command.stoppedByUser();
                 e.restartCount = command.restartCount();
                 if (e.config != null) {
@@ -251,7 +209,7 @@ public final class SandboxProcesses implements AutoCloseable {
             releaseOthers(containers);
         }
         remove.forEach(this::removeNow);
-        for (Entry e : restart) {
+        for (ProcessEntry e : restart) {
             try {
                 synchronized (this) {
                     e.stoppedByUser = false;
@@ -284,7 +242,7 @@ public final class SandboxProcesses implements AutoCloseable {
         }
         synchronized (this) {
             Sandbox sandbox = networkNotFoundIsBadInput(() -> sandboxes.create(request, command, autoRemove));
-            entries.put(sandbox.id(), new Entry(sandbox, command, autoRemove, null));
+            entries.put(sandbox.id(), new ProcessEntry(sandbox, command, autoRemove, null));
             return sandbox;
         }
     }
@@ -306,13 +264,13 @@ public final class SandboxProcesses implements AutoCloseable {
         }
         planner.check(container);
         ImageStore.Image image = images.find(container.image()).orElseThrow(() ->
-                new NotFoundException("No such image: " + familiar(container.image())));
+                new NotFoundException("No such image: " + ContainerPlanner.familiar(container.image())));
         ContainerConfig config = planner.plan(container, image);
         boolean autoRemove = container.host().autoRemove();
         synchronized (this) {
             Sandbox sandbox = networkNotFoundIsBadInput(() ->
                     sandboxes.create(request, config.argv(), autoRemove, config));
-            entries.put(sandbox.id(), new Entry(sandbox, config.argv(), autoRemove, config));
+            entries.put(sandbox.id(), new ProcessEntry(sandbox, config.argv(), autoRemove, config));
             return sandbox;
         }
     }
@@ -329,24 +287,6 @@ public final class SandboxProcesses implements AutoCloseable {
         }
     }
 
-    /** A reference as moby prints it in {@code No such image}: {@code busybox:latest}, docker.io's prefix dropped. */
-    static String familiar(String reference) {
-        String r = reference;
-        for (String prefix : List.of("docker.io/library/", "index.docker.io/library/", "docker.io/",
-                "index.docker.io/")) {
-            if (r.startsWith(prefix)) {
-                r = r.substring(prefix.length());
-                break;
-            }
-        }
-        if (r.startsWith("sha256:") || r.matches("[0-9a-f]{12,64}")) {
-            return r;
-        }
-        int slash = r.lastIndexOf('/');
-        boolean tagged = r.indexOf(':', slash + 1) >= 0 || r.contains("@");
-        return tagged ? r : r + ":latest";
-    }
-
     /**
      * Starts the sandbox's process; false when it runs already (moby's 304) or the sandbox has no
      * command. A start clears "stopped by the user" and the restart count, as moby's does. A start
@@ -354,10 +294,10 @@ public final class SandboxProcesses implements AutoCloseable {
      * container is removed then, as moby does.
      */
     public boolean start(String term) {
-        Entry failed;
+        ProcessEntry failed;
         RuntimeException failure;
         synchronized (this) {
-            Entry e = entry(sandboxes.resolve(term));
+            ProcessEntry e = entry(sandboxes.resolve(term));
             if (e.command.isEmpty() || e.active()) {
                 return false;
             }
@@ -389,7 +329,7 @@ public final class SandboxProcesses implements AutoCloseable {
     }
 
     /** Mounts the root filesystem (a container) and starts the process; under the monitor. */
-    private void launch(Entry e) {
+    private void launch(ProcessEntry e) {
         SandboxView view = sandboxes.inspect(e.sandbox.id().value());
         Sandbox s = view.sandbox();
         CompletableFuture<Integer> exit = e.exited.isDone() ? new CompletableFuture<>() : e.exited;
@@ -417,7 +357,7 @@ public final class SandboxProcesses implements AutoCloseable {
         e.status = ProcessState.Status.RUNNING;
         e.startedAt = clock.instant();
         e.error = "";
-        sandboxes.publish(new Change.ProcessStarted(s, image(e)));
+        sandboxes.publish(new Change.ProcessStarted(s, e.image()));
     }
 
     /** moby's exit codes for a start that failed: 127 command not found, 126 cannot execute, else 128. */
@@ -442,7 +382,7 @@ public final class SandboxProcesses implements AutoCloseable {
      */
     public boolean stop(String term, Integer timeoutSeconds, String signal) throws InterruptedException {
         CompletableFuture<Integer> exit;
-        Entry e;
+        ProcessEntry e;
         int timeout;
         synchronized (this) {
             e = entry(sandboxes.resolve(term));
@@ -496,7 +436,7 @@ public final class SandboxProcesses implements AutoCloseable {
      */
     public synchronized void kill(String term, String signal) {
         int signo = Signals.parseOr(signal, Signals.KILL);
-        Entry e = entry(sandboxes.resolve(term));
+        ProcessEntry e = entry(sandboxes.resolve(term));
         if (e.status == ProcessState.Status.RESTARTING) {
             throw new ConflictException("Cannot kill container: " + term + ": Container " + e.sandbox.id().value()
                     + " is restarting, wait until the container is running");
@@ -535,8 +475,8 @@ public final class SandboxProcesses implements AutoCloseable {
      * {@code /etc/hosts}.
      */
     public synchronized Sandbox rename(String term, String name) {
-        Entry e = entry(sandboxes.resolve(term));
-        Sandbox renamed = sandboxes.rename(e.sandbox.id().value(), name, image(e));
+        ProcessEntry e = entry(sandboxes.resolve(term));
+        Sandbox renamed = sandboxes.rename(e.sandbox.id().value(), name, e.image());
         e.sandbox = renamed;
         return renamed;
     }
@@ -568,7 +508,7 @@ public final class SandboxProcesses implements AutoCloseable {
      * finish in. A failure is logged; the change stands.
      */
     private synchronized void endpointsChanged(Sandbox sandbox) {
-        Entry e = entries.get(sandbox.id());
+        ProcessEntry e = entries.get(sandbox.id());
         if (e == null || e.pid <= 0) {
             return;
         }
@@ -591,7 +531,7 @@ public final class SandboxProcesses implements AutoCloseable {
     }
 
     /** Called by the launcher (on its own thread) when a process ends. */
-    private void exited(Entry e, CompletableFuture<Integer> exit, int code) {
+    private void exited(ProcessEntry e, CompletableFuture<Integer> exit, int code) {
         boolean remove;
         boolean restart;
         long delay = 0;
@@ -618,7 +558,7 @@ public final class SandboxProcesses implements AutoCloseable {
             stopped = e.stopped;
             sandbox = e.sandbox;
         }
-        sandboxes.publish(new Change.ProcessDied(sandbox, code, image(e)));
+        sandboxes.publish(new Change.ProcessDied(sandbox, code, e.image()));
         exit.complete(code);
         if (!restart) {
             stopped.complete(code);
@@ -632,7 +572,7 @@ public final class SandboxProcesses implements AutoCloseable {
     }
 
     /** A restart policy's restart, after its delay: unless the container was stopped or removed meanwhile. */
-    private void restartNow(Entry e) {
+    private void restartNow(ProcessEntry e) {
         synchronized (this) {
             if (e.status != ProcessState.Status.RESTARTING || e.removing || closing
                     || entries.get(e.sandbox.id()) != e) {
@@ -651,7 +591,7 @@ public final class SandboxProcesses implements AutoCloseable {
      * without a command counts as running, as before). A container's root filesystem is released.
      */
     public Sandbox remove(String term, boolean force) {
-        Entry e;
+        ProcessEntry e;
         CompletableFuture<Integer> exit;
         boolean running;
         synchronized (this) {
@@ -672,7 +612,7 @@ public final class SandboxProcesses implements AutoCloseable {
                     // The removal is recorded before the kill: a daemon crash after the kill then
                     // finishes it at the next start (an exited autoRemove sandbox is removed),
                     // instead of leaving an exited sandbox that a client was removing.
-                    store.putCommand(command(e).removing());
+                    store.putCommand(e.command().removing());
                 }
                 launcher.kill(e.sandbox.id());
             }
@@ -689,9 +629,9 @@ public final class SandboxProcesses implements AutoCloseable {
         return e.sandbox;
     }
 
-    private void removeNow(Entry e) {
+    private void removeNow(ProcessEntry e) {
         try {
-            sandboxes.remove(e.sandbox.id().value(), true, image(e));
+            sandboxes.remove(e.sandbox.id().value(), true, e.image());
         } catch (NotFoundException gone) {
             // removed meanwhile by another request: nothing left to do here
         } finally {
@@ -721,7 +661,7 @@ public final class SandboxProcesses implements AutoCloseable {
      * 400 for another condition, 404 for no such sandbox, both before anything is registered.
      */
     public synchronized CompletableFuture<Integer> waiter(String term, String condition) {
-        Entry e = entry(sandboxes.resolve(term));
+        ProcessEntry e = entry(sandboxes.resolve(term));
         return switch (condition.isEmpty() ? "not-running" : condition) {
             case "not-running" -> e.active() ? e.stopped : CompletableFuture.completedFuture(e.exitCode);
             case "next-exit" -> {
@@ -757,38 +697,28 @@ public final class SandboxProcesses implements AutoCloseable {
     public synchronized Map<String, String> imagesInUse() {
         Map<String, String> out = new LinkedHashMap<>();
         entries.values().stream().filter(e -> e.config != null)
-                .sorted(java.util.Comparator.comparing((Entry e) -> e.sandbox.created()))
+                .sorted(java.util.Comparator.comparing((ProcessEntry e) -> e.sandbox.created()))
                 .forEach(e -> out.putIfAbsent(e.config.imageId(), e.sandbox.id().value()));
         return Map.copyOf(out);
     }
 
     /** The output file of a sandbox's process, if it has a command. */
     public synchronized Optional<String> logPath(String term) {
-        Entry e = entry(sandboxes.resolve(term));
+        ProcessEntry e = entry(sandboxes.resolve(term));
         return e.command.isEmpty() || launcher == null ? Optional.empty() : Optional.of(launcher.logPath(e.sandbox.id()));
     }
 
-    private Entry entry(Sandbox sandbox) {
-        return entries.computeIfAbsent(sandbox.id(), id -> new Entry(sandbox, List.of(), false, null));
+    private ProcessEntry entry(Sandbox sandbox) {
+        return entries.computeIfAbsent(sandbox.id(), id -> new ProcessEntry(sandbox, List.of(), false, null));
     }
 
-    /** The image of the events of an entry's sandbox. */
-    private static String image(Entry e) {
-        return e.config == null ? SandboxService.IMAGE : e.config.image();
-    }
-
-    /** The stored command of an entry as it is now. */
-    private static SandboxCommand command(Entry e) {
-        return new SandboxCommand(e.sandbox.id(), e.command, e.autoRemove, e.config, e.stoppedByUser, e.restartCount);
-    }
-
-    private void persist(Entry e) {
+    private void persist(ProcessEntry e) {
         if (!e.command.isEmpty() && !e.removing) {
-            store.putCommand(command(e));
+            store.putCommand(e.command());
         }
     }
 
-    private void persistQuietly(Entry e) {
+    private void persistQuietly(ProcessEntry e) {
         try {
             persist(e);
         } catch (RuntimeException ex) {

@@ -337,6 +337,9 @@ public final class SandboxProcesses implements AutoCloseable {
         if (e.stopped.isDone()) {
             e.stopped = new CompletableFuture<>();
         }
+        if (e.config != null && images == null) {
+            throw new UnavailableException("container " + s.name() + " needs an image store, and this daemon has none");
+        }
         try {
             String rootfs = e.config == null ? "" : images.mountRootfs(s.id(), e.config.imageId());
             e.pid = launcher.start(new ProcessLauncher.Launch(s.id(), s.name(), s.hostname(), s.netnsPath(), e.command,

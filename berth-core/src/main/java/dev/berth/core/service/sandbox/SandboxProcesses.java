@@ -355,6 +355,7 @@ public final class SandboxProcesses implements AutoCloseable {
             }
             e.finishedAt = clock.instant();
             e.stopped.complete(e.exitCode);
+            exit.complete(e.exitCode);   // a next-exit waiter (docker run's) is not left hanging
             throw ex;
         }
         e.status = ProcessState.Status.RUNNING;

@@ -358,7 +358,9 @@ class ContainerLifecycleTest {
         Sandbox s = create("c1", List.of("nosuch"));
         launcher.failStart = new InternalException("runc create failed: unable to start container process: exec:"
                 + " \"nosuch\": executable file not found in $PATH");
+        CompletableFuture<Integer> next = processes.waiter("c1", "next-exit");
         assertThrows(InternalException.class, () -> processes.start("c1"));
+        assertEquals(127, next.getNow(-1), "docker run's wait ends too");
         ProcessState state = processes.state(s.id());
         assertEquals(ProcessState.Status.CREATED, state.status());
         assertEquals(127, state.exitCode());

@@ -25,6 +25,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * {@code /containers} routes. A container is a sandbox plus, when created from an {@code Image},
@@ -38,6 +40,8 @@ import java.util.concurrent.ExecutionException;
 final class ContainerEndpoints {
     private static final long LOG_POLL_MILLIS = 50;
     private static final String RAW_STREAM = "application/vnd.docker.raw-stream";
+    /** How often a blocked wait looks whether its client is still there. */
+    private static final long WAIT_POLL_MILLIS = 500;
 
     private final SandboxService sandboxes;
     private final SandboxProcesses processes;
@@ -124,13 +128,19 @@ final class ContainerEndpoints {
         CompletableFuture<Integer> waiter = processes.waiter(request.pathParameter(0),
                 request.query("condition").orElse(""));
         return new Reply.Stream(200, "application/json", sink -> {
-            int status;
-            try {
-                status = waiter.get();
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("wait", e.getCause());
+            Integer status = null;
+            while (status == null && !sink.failed()) {
+                try {
+                    status = waiter.get(WAIT_POLL_MILLIS, TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    // still waiting; a client that went away (docker run -d drops its wait) ends it
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("wait", e.getCause());
+                }
             }
-            sink.send(("{\"StatusCode\":" + status + "}\n").getBytes(StandardCharsets.UTF_8));
+            if (status != null) {
+                sink.send(("{\"StatusCode\":" + status + "}\n").getBytes(StandardCharsets.UTF_8));
+            }
         });
     }
 

@@ -96,11 +96,22 @@ public final class ConmonLauncher implements ProcessLauncher {
     private final SandboxDirectory files;
     private final Path runtime;
     private final String conmon;
+    private final RuncContainers containers;
 
     ConmonLauncher(SandboxDirectory files, Path runtime, String conmon) {
+        this(files, runtime, conmon, new RuncContainers(runtime.getParent(), conmon, RuncContainers.findRunc()));
+    }
+
+    ConmonLauncher(SandboxDirectory files, Path runtime, String conmon, RuncContainers containers) {
         this.files = files;
         this.runtime = runtime;
         this.conmon = conmon;
+        this.containers = containers;
+    }
+
+    /** The streams of this launcher's containers (attach, exec, resize, logs). */
+    public ContainerIo containerIo() {
+        return new ConmonContainerIo(files, containers, this::running);
     }
 
     /**
@@ -126,7 +137,15 @@ public final class ConmonLauncher implements ProcessLauncher {
 
     @Override
     public long start(Launch launch, IntConsumer onExit) {
+        if (launch.container() != null) {
+            return startContainer(launch, onExit);
+        }
         Path dir = files.writeFiles(launch);
+        try {
+            Files.deleteIfExists(dir.resolve(RuncContainers.CONFIG));
+        } catch (IOException e) {
+            throw new InternalException("delete " + dir.resolve(RuncContainers.CONFIG) + ": " + e, e);
+        }
         try {
             for (String old : List.of(START, MONITOR_PID, CONTAINER_PID, PID, launch.id().value())) {
                 Files.deleteIfExists(dir.resolve(old));
@@ -156,6 +175,23 @@ public final class ConmonLauncher implements ProcessLauncher {
         // async: the callback takes the caller's lock, which the caller may hold right now
         monitor.onExit().thenAcceptAsync(p -> onExit.accept(recordedExit(dir, launch.id()).orElse(UNKNOWN_EXIT)));
         return pid;
+    }
+
+    /** A container: runc under conmon (see {@link RuncContainers}); the same files and callbacks. */
+    private long startContainer(Launch launch, IntConsumer onExit) {
+        if (launch.rootfs().isEmpty()) {
+            throw new InternalException("start container " + launch.name() + ": no root filesystem given");
+        }
+        Path dir = files.writeFiles(launch);
+        RuncContainers.Started started = containers.start(launch, dir);
+        started.monitor().onExit().thenAcceptAsync(p -> onExit.accept(recordedExit(dir, launch.id()).orElse(UNKNOWN_EXIT)));
+        return started.pid();
+    }
+
+    /** Whether the sandbox's monitor (conmon) still runs: its process is alive or its output not yet drained. */
+    boolean running(SandboxId id) {
+        Path dir = files.dir(id);
+        return ours(readPid(dir.resolve(MONITOR_PID)), dir).isPresent();
     }
 
     /**
@@ -288,8 +324,10 @@ public final class ConmonLauncher implements ProcessLauncher {
         for (SandboxId id : others) {
             kill(id);
             ours(readPid(files.dir(id).resolve(MONITOR_PID)), files.dir(id)).ifPresent(ConmonLauncher::awaitEnd);
-            files.delete(id);
+            deleteFiles(id);
         }
+        // a container whose directory went while runc still had it (a removal cut short between the two)
+        containers.deleteOthers(known.stream().map(SandboxId::value).collect(Collectors.toSet()));
     }
 
     /** Waits (10 s at most) for a killed sandbox's monitor to record the exit and end. */
@@ -333,11 +371,7 @@ public final class ConmonLauncher implements ProcessLauncher {
 
     /** The exit status conmon wrote, if it did. */
     static Optional<Integer> recordedExit(Path dir, SandboxId id) {
-        try {
-            return Optional.of(Integer.parseInt(Files.readString(dir.resolve(id.value())).strip()));
-        } catch (IOException | NumberFormatException e) {
-            return Optional.empty();
-        }
+        return RuncContainers.exitStatus(dir, id.value());
     }
 
     private static Instant modified(Path file) {
@@ -367,13 +401,19 @@ public final class ConmonLauncher implements ProcessLauncher {
         files.updateFiles(update);
     }
 
+    /** A container's log is conmon's k8s-file ({@code container.log}); a host binary's output is {@code output.log}. */
     @Override
     public String logPath(SandboxId id) {
-        return files.dir(id).resolve(SandboxDirectory.LOG_FILE).toString();
+        Path dir = files.dir(id);
+        return dir.resolve(RuncContainers.isContainer(dir) ? RuncContainers.LOG : SandboxDirectory.LOG_FILE).toString();
     }
 
+    /** Also runc's state of a container ({@code runc delete --force}). */
     @Override
     public void deleteFiles(SandboxId id) {
+        if (RuncContainers.isContainer(files.dir(id))) {
+            containers.deleteState(id.value());
+        }
         files.delete(id);
     }
 }

@@ -1,0 +1,328 @@
+package dev.berth.daemon.process;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.core.model.ContainerConfig;
+import dev.berth.core.model.SandboxId;
+import dev.berth.core.spi.ProcessLauncher;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real containers: runc 1.1.5 under conmon 2.1.6 on a busybox root filesystem built from
+ * Debian's busybox-static. Each test removes what it made and the leak check after it proves
+ * that nothing is left: no runc state, no conmon, no files, no mounts.
+ */
+class RuncContainersIT {
+    @TempDir
+    static Path shared;
+    static Path rootfs;
+
+    @TempDir
+    Path execRoot;
+
+    private ConmonLauncher launcher;
+    private ContainerIo io;
+    private final List<SandboxId> made = new ArrayList<>();
+    private final List<String> namespaces = new ArrayList<>();
+
+    @BeforeAll
+    static void buildRootfs() throws Exception {
+        rootfs = shared.resolve("rootfs");
+        Files.createDirectories(rootfs.resolve("bin"));
+        Files.createDirectories(rootfs.resolve("etc"));
+        Files.createDirectories(rootfs.resolve("root"));
+        Files.createDirectories(rootfs.resolve("tmp"));
+        Files.copy(Path.of("/bin/busybox"), rootfs.resolve("bin/busybox"));
+        sh("chroot", rootfs.toString(), "/bin/busybox", "--install", "-s", "/bin");
+        Files.writeString(rootfs.resolve("etc/passwd"), """
+                root:x:0:0:root:/root:/bin/sh
+                app:x:1000:1000:app:/home/app:/bin/sh
+                """);
+        Files.writeString(rootfs.resolve("etc/group"), """
+                root:x:0:
+                wheel:x:10:app
+                app:x:1000:
+                """);
+    }
+
+    /** The links busybox made point to /bin/busybox, which JUnit would resolve on the host and warn about. */
+    @org.junit.jupiter.api.AfterAll
+    static void removeRootfs() throws IOException {
+        RuncContainers.deleteTree(rootfs);
+    }
+
+    @BeforeEach
+    void newLauncher() throws IOException {
+        Files.writeString(execRoot.resolve("host-resolv.conf"), "nameserver 198.51.100.53\n");
+        launcher = ConmonLauncher.install(execRoot, execRoot.resolve("host-resolv.conf"));
+        io = launcher.containerIo();
+    }
+
+    @AfterEach
+    void removeAndCheckNothingLeft() throws Exception {
+        for (SandboxId id : made) {
+            launcher.kill(id);
+        }
+        for (SandboxId id : made) {
+            awaitMonitorGone(id);
+            launcher.deleteFiles(id);
+        }
+        for (String ns : namespaces) {
+            sh("ip", "netns", "del", ns);
+        }
+        try (Stream<Path> left = Files.list(execRoot.resolve("runc"))) {
+            assertEquals(List.of(), left.toList(), "runc state left");
+        } catch (java.nio.file.NoSuchFileException e) {
+            // runc never ran
+        }
+        try (Stream<Path> left = Files.list(execRoot.resolve("sandboxes"))) {
+            assertEquals(List.of(), left.toList(), "sandbox directories left");
+        }
+        try (Stream<Path> left = Files.list(execRoot)) {
+            assertEquals(Set.of("berth-runtime", "host-resolv.conf", "runc", "sandboxes"),
+                    left.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet()),
+                    "files left in the exec root");
+        }
+        assertFalse(Files.readString(Path.of("/proc/self/mountinfo")).contains(execRoot.toString()), "mounts left");
+        List<Long> conmons = ProcessHandle.allProcesses()
+                .filter(p -> Procfs.commandLine(p.pid()).contains(execRoot.toString())).map(ProcessHandle::pid).toList();
+        assertEquals(List.of(), conmons, "processes left");
+        for (SandboxId id : made) {
+            for (String controller : List.of("memory", "pids", "cpu,cpuacct")) {
+                assertFalse(Files.exists(Path.of("/sys/fs/cgroup", controller, "berth", id.value())), "cgroup left");
+            }
+        }
+    }
+
+    private void awaitMonitorGone(SandboxId id) throws InterruptedException {
+        for (int i = 0; i < 400 && launcher.running(id); i++) {
+            Thread.sleep(25);
+        }
+    }
+
+    // ---------------------------------------------------------------- tests
+
+    @Test
+    void theExitCodeComesBackAndStdoutAndStderrAreSeparateInTheLog() throws Exception {
+        Run c = run(config(List.of("sh", "-c", "echo o; echo e >&2; exit 3")), "");
+        assertEquals(3, c.exit.get(20, TimeUnit.SECONDS));
+        List<ContainerIo.LogEntry> log = new ArrayList<>();
+        io.logs(c.id, -1, null, false, log::add);
+        assertEquals(List.of("STDOUT:o\n", "STDERR:e\n"), log.stream()
+                .map(e -> e.stream() + ":" + new String(e.data(), StandardCharsets.UTF_8)).toList());
+        List<ContainerIo.LogEntry> tail = new ArrayList<>();
+        io.logs(c.id, 1, null, true, tail::add);
+        assertEquals(1, tail.size(), "tail 1, and follow ends since the container has ended");
+    }
+
+    @Test
+    void aTrappedTermGives143AndKillGives137() throws Exception {
+        Run trapped = run(config(List.of("sh", "-c", "trap 'exit 143' TERM; echo ready; sleep 1000 & wait")), "");
+        Run sleeper = run(config(List.of("sleep", "1000")), "");
+        awaitLog(trapped.id, "ready");
+        launcher.signal(trapped.id, 15);
+        assertEquals(143, trapped.exit.get(20, TimeUnit.SECONDS));
+        launcher.kill(sleeper.id);
+        assertEquals(137, sleeper.exit.get(20, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void attachCarriesStdinToCatAndItsOutputBack() throws Exception {
+        ContainerConfig cfg = with(config(List.of("cat")), false, true, true);
+        Run c = run(cfg, "");
+        try (ContainerIo.Attached a = io.attach(c.id, true, true, true)) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            CompletableFuture<Void> reading = CompletableFuture.runAsync(() -> {
+                try {
+                    a.output((stream, data, off, len) -> out.write(data, off, len));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            a.input(new ByteArrayInputStream("hi\n".getBytes(StandardCharsets.UTF_8)), true);
+            assertEquals(0, c.exit.get(20, TimeUnit.SECONDS), "cat ends once its stdin is closed");
+            reading.get(20, TimeUnit.SECONDS);
+            assertEquals("hi\n", out.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void aTtyIsPtsZeroAndAResizeReachesIt() throws Exception {
+        Run tty = run(with(config(List.of("tty")), true, false, false), "");
+        assertEquals(0, tty.exit.get(20, TimeUnit.SECONDS));
+        assertEquals("/dev/pts/0", logText(tty.id).strip());
+
+        Run sized = run(with(config(List.of("sh", "-c", "read x; stty size")), true, true, true), "");
+        try (ContainerIo.Attached a = io.attach(sized.id, true, true, true)) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            CompletableFuture<Void> reading = CompletableFuture.runAsync(() -> {
+                try {
+                    a.output((stream, data, off, len) -> out.write(data, off, len));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            io.resize(sized.id, 31, 101);
+            a.input(new ByteArrayInputStream("go\n".getBytes(StandardCharsets.UTF_8)), false);
+            assertEquals(0, sized.exit.get(20, TimeUnit.SECONDS));
+            reading.get(20, TimeUnit.SECONDS);
+            assertTrue(out.toString(StandardCharsets.UTF_8).contains("31 101"), out.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void execRunsInTheContainerWithItsOutputAndExitCode() throws Exception {
+        Run c = run(config(List.of("sleep", "1000")), "");
+        ContainerIo.Exec exec = io.exec(c.id, new ContainerIo.ExecSpec(List.of("sh", "-c", "echo $FOO; cat /etc/hostname; exit 4"),
+                List.of("FOO=bar"), "", "", false, false, false, 0, 0), true);
+        String out = drain(exec.io());
+        assertEquals(4, exec.exit().get(20, TimeUnit.SECONDS));
+        assertEquals("bar\nc1\n", out);
+
+        ContainerIo.Exec missing = io.exec(c.id, new ContainerIo.ExecSpec(List.of("nope"), List.of(), "", "", false,
+                false, false, 0, 0), true);
+        assertEquals(127, missing.exit().get(20, TimeUnit.SECONDS));
+        assertTrue(drain(missing.io()).contains("executable file not found"));
+
+        ContainerIo.Exec tty = io.exec(c.id, new ContainerIo.ExecSpec(List.of("sh", "-c", "tty; stty size; id -u"), List.of(), "",
+                "app", true, false, false, 24, 90), true);
+        String ttyOut = drain(tty.io());
+        assertEquals(0, tty.exit().get(20, TimeUnit.SECONDS));
+        assertTrue(ttyOut.contains("/dev/pts/") && ttyOut.contains("24 90") && ttyOut.contains("1000"), ttyOut);
+
+        ContainerIo.Exec detached = io.exec(c.id, new ContainerIo.ExecSpec(List.of("sh", "-c", "exit 2"), List.of(), "",
+                "", false, false, false, 0, 0), false);
+        assertEquals(2, detached.exit().get(20, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aContainerInANetworkNamespaceSeesOnlyItsLinks() throws Exception {
+        String ns = "berth-it-" + HexFormat.of().formatHex(randomBytes(4));
+        sh("ip", "netns", "add", ns);
+        namespaces.add(ns);
+        sh("ip", "-n", ns, "link", "add", "probe0", "type", "veth", "peer", "name", "probe1");
+        Run c = run(config(List.of("sh", "-c", "ls /sys/class/net; cat /etc/hosts")), "/run/netns/" + ns);
+        assertEquals(0, c.exit.get(20, TimeUnit.SECONDS));
+        String out = logText(c.id);
+        assertTrue(out.startsWith("lo\nprobe0\nprobe1\n"), out);
+        assertTrue(out.contains("10.0.0.2\tc1"), out);
+    }
+
+    @Test
+    void aContainerOutlivesItsLauncherAndIsAdoptedSignalledAndReported() throws Exception {
+        Run c = run(config(List.of("sh", "-c", "trap 'exit 143' TERM; echo up; sleep 1000 & wait")), "");
+        Run quick = run(config(List.of("sleep", "1000")), "");
+        awaitLog(c.id, "up");
+        // the "daemon" restarts: a new launcher over the same exec root
+        launcher = ConmonLauncher.install(execRoot, execRoot.resolve("host-resolv.conf"));
+        io = launcher.containerIo();
+        CompletableFuture<Integer> adoptedExit = new CompletableFuture<>();
+        ProcessLauncher.Adopted adopted = launcher.adopt(c.id, adoptedExit::complete);
+        assertTrue(adopted.running());
+        assertEquals(c.pid, adopted.pid());
+        ContainerIo.Exec exec = io.exec(c.id, new ContainerIo.ExecSpec(List.of("echo", "still"), List.of(), "", "",
+                false, false, false, 0, 0), true);
+        assertEquals("still\n", drain(exec.io()));
+        launcher.signal(c.id, 15);
+        assertEquals(143, adoptedExit.get(20, TimeUnit.SECONDS));
+        // one that ends while no launcher watches it reports its recorded code
+        launcher.kill(quick.id);
+        assertEquals(137, quick.exit.get(20, TimeUnit.SECONDS));
+        awaitMonitorGone(quick.id);
+        ProcessLauncher.Adopted ended = launcher.adopt(quick.id, code -> { });
+        assertFalse(ended.running());
+        assertEquals(137, ended.exitCode());
+    }
+
+    @Test
+    void removeOthersKillsAndDeletesContainersNoLongerKnown() throws Exception {
+        Run c = run(config(List.of("sleep", "1000")), "");
+        launcher.removeOthers(Set.of());
+        assertEquals(137, c.exit.get(20, TimeUnit.SECONDS));
+        assertFalse(Files.exists(execRoot.resolve("sandboxes").resolve(c.id.value())));
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private record Run(SandboxId id, long pid, CompletableFuture<Integer> exit) {
+    }
+
+    private Run run(ContainerConfig cfg, String netns) {
+        SandboxId id = new SandboxId(HexFormat.of().formatHex(randomBytes(32)));
+        made.add(id);
+        CompletableFuture<Integer> exit = new CompletableFuture<>();
+        long pid = launcher.start(new ProcessLauncher.Launch(id, "c1", "c1", netns, cfg.argv(), List.of("10.0.0.2"),
+                false, cfg, rootfs.toString()), exit::complete);
+        return new Run(id, pid, exit);
+    }
+
+    static ContainerConfig config(List<String> cmd) {
+        return new ContainerConfig("busybox", "sha256:" + "0".repeat(64), List.of(), cmd, List.of(), "", "", false,
+                false, false, List.of(), false, null, List.of(), List.of(), false, null, null, null, Map.of(), null);
+    }
+
+    static ContainerConfig with(ContainerConfig c, boolean tty, boolean openStdin, boolean stdinOnce) {
+        return new ContainerConfig(c.image(), c.imageId(), c.entrypoint(), c.cmd(), c.env(), c.workingDir(), c.user(),
+                tty, openStdin, stdinOnce, c.mounts(), c.readOnlyRootfs(), c.resources(), c.capAdd(), c.capDrop(),
+                c.privileged(), c.restart(), c.stopSignal(), c.stopTimeout(), c.labels(), c.log());
+    }
+
+    private String logText(SandboxId id) throws IOException {
+        StringBuilder out = new StringBuilder();
+        io.logs(id, -1, null, false, e -> out.append(new String(e.data(), StandardCharsets.UTF_8)));
+        return out.toString();
+    }
+
+    private void awaitLog(SandboxId id, String text) throws Exception {
+        for (int i = 0; i < 400; i++) {
+            if (logText(id).contains(text)) {
+                return;
+            }
+            Thread.sleep(25);
+        }
+        throw new AssertionError("no '" + text + "' in the log: " + logText(id));
+    }
+
+    private static String drain(ContainerIo.Attached attached) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (attached) {
+            attached.output((stream, data, off, len) -> out.write(data, off, len));
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] randomBytes(int n) {
+        byte[] b = new byte[n];
+        ThreadLocalRandom.current().nextBytes(b);
+        return b;
+    }
+
+    private static void sh(String... argv) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IOException(String.join(" ", argv) + ": " + out);
+        }
+    }
+}

@@ -199,7 +199,7 @@ final class ConmonContainerIo implements ContainerIo {
         } else {
             user = ContainerUser.resolve(rootfs, spec.user());
         }
-        List<String> caps = spec.privileged() ? OciSpec.ALL_CAPS : strings(container.path("capabilities").path("bounding"));
+        List<String> caps = spec.privileged() ? OciSpec.AVAILABLE_CAPS : strings(container.path("capabilities").path("bounding"));
         LinkedHashMap<String, String> env = new LinkedHashMap<>();
         for (String e : strings(container.path("env"))) {
             env.put(key(e), e);

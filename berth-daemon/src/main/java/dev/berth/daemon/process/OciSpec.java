@@ -40,6 +40,37 @@ final class OciSpec {
             "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND",
             "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE");
 
+    /**
+     * What {@code --privileged} and {@code ALL} give: every capability the daemon's own bounding
+     * set holds (moby's {@code GetAllCapabilities} does the same: a capability the daemon lacks
+     * cannot be given, and runc would fail with "unable to apply caps").
+     */
+    static final List<String> AVAILABLE_CAPS = available(ALL_CAPS, boundingSet());
+
+    static List<String> available(List<String> all, long bounding) {
+        List<String> out = new ArrayList<>();
+        for (int bit = 0; bit < all.size(); bit++) {
+            if ((bounding & (1L << bit)) != 0) {
+                out.add(all.get(bit));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** {@code CapBnd} of {@code /proc/self/status}; every capability when unreadable. */
+    private static long boundingSet() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("CapBnd:")) {
+                    return Long.parseUnsignedLong(line.substring(7).strip(), 16);
+                }
+            }
+        } catch (java.io.IOException | NumberFormatException e) {
+            return -1L;
+        }
+        return -1L;
+    }
+
     /** moby {@code oci/defaults.go}: hidden from an unprivileged container. */
     static final List<String> MASKED_PATHS = List.of("/proc/asound", "/proc/acpi", "/proc/interrupts",
             "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
@@ -191,13 +222,13 @@ final class OciSpec {
      */
     static List<String> capabilities(List<String> capAdd, List<String> capDrop, boolean privileged) {
         if (privileged) {
-            return ALL_CAPS;
+            return AVAILABLE_CAPS;
         }
         List<String> add = normalize(capAdd);
         List<String> drop = normalize(capDrop);
         Set<String> caps = new LinkedHashSet<>();
         if (add.contains("ALL")) {
-            ALL_CAPS.stream().filter(cap -> !drop.contains(cap)).forEach(caps::add);
+            AVAILABLE_CAPS.stream().filter(cap -> !drop.contains(cap)).forEach(caps::add);
         } else if (drop.contains("ALL")) {
             caps.addAll(add);
         } else {

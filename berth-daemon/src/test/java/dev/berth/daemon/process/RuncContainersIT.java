@@ -109,7 +109,7 @@ class RuncContainersIT {
                 .filter(p -> Procfs.commandLine(p.pid()).contains(execRoot.toString())).map(ProcessHandle::pid).toList();
         assertEquals(List.of(), conmons, "processes left");
         for (SandboxId id : made) {
-            for (String controller : List.of("memory", "pids", "cpu,cpuacct")) {
+            for (String controller : List.of("memory", "pids", "cpu", "devices", "freezer")) {
                 assertFalse(Files.exists(Path.of("/sys/fs/cgroup", controller, "berth", id.value())), "cgroup left");
             }
         }
@@ -261,6 +261,78 @@ class RuncContainersIT {
         launcher.removeOthers(Set.of());
         assertEquals(137, c.exit.get(20, TimeUnit.SECONDS));
         assertFalse(Files.exists(execRoot.resolve("sandboxes").resolve(c.id.value())));
+    }
+
+    @Test
+    void anUnprivilegedContainerGetsDockersCapabilitiesSeccompMasksAndFiles() throws Exception {
+        Run c = run(config(List.of("sh", "-c", String.join("; ",
+                "exec 2>/dev/null", "grep -E '^(CapEff|Seccomp):' /proc/self/status",
+                "echo keys=$(wc -c < /proc/keys)",
+                "echo 1 > /proc/sys/kernel/domainname 2>/dev/null && echo sys=rw || echo sys=ro",
+                "unshare -n true 2>/dev/null && echo unshare=yes || echo unshare=refused",
+                "hostname", "cat /etc/hostname", "grep c1 /etc/hosts", "cat /etc/resolv.conf",
+                "echo pid1=$$"))), "");
+        assertEquals(0, c.exit.get(20, TimeUnit.SECONDS));
+        assertEquals(String.join("\n", "CapEff:\t00000000a80425fb", "Seccomp:\t2", "keys=0", "sys=ro",
+                "unshare=refused", "c1", "c1", "10.0.0.2\tc1", "nameserver 198.51.100.53", "pid1=1", ""), logText(c.id));
+
+        ContainerConfig p = config(List.of("sh", "-c", "grep -E '^(CapEff|Seccomp):' /proc/self/status; "
+                + "unshare -n true && echo unshare=yes"));
+        Run privileged = run(new ContainerConfig(p.image(), p.imageId(), p.entrypoint(), p.cmd(), p.env(), "", "",
+                false, false, false, List.of(), false, null, List.of(), List.of(), true, null, null, null, Map.of(),
+                null), "");
+        assertEquals(0, privileged.exit.get(20, TimeUnit.SECONDS));
+        String bounding = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("CapBnd:"))
+                .findFirst().orElseThrow().substring(7).strip();
+        assertEquals("CapEff:\t" + bounding + "\nSeccomp:\t0\nunshare=yes\n", logText(privileged.id));
+    }
+
+    @Test
+    void userMountsLimitsAndAReadOnlyRootAreApplied() throws Exception {
+        Path host = Files.createDirectories(execRoot.resolve("shared-dir"));
+        Files.writeString(host.resolve("f"), "from host\n");
+        ContainerConfig c = new ContainerConfig("busybox", "sha256:" + "0".repeat(64), List.of(),
+                List.of("sh", "-c", String.join("; ",
+                        "id", "pwd", "echo $HOME $GREETING",
+                        "cat /data/f", "echo x > /data/g",
+                        "echo y > /scratch/y && cat /scratch/y",
+                        "touch /nope 2>/dev/null && echo root=rw || echo root=ro",
+                        "cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max",
+                        "cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us /sys/fs/cgroup/cpu/cpu.cfs_period_us")),
+                List.of("GREETING=hello"), "/tmp", "app", false, false, false,
+                List.of(new ContainerConfig.Mount("bind", host.toString(), "/data", false, List.of()),
+                        new ContainerConfig.Mount("tmpfs", "", "/scratch", false, List.of("size=1m"))),
+                true, new ContainerConfig.Resources(64L << 20, 500_000_000L, 50), List.of(), List.of(), false, null,
+                null, null, Map.of(), null);
+        Files.setPosixFilePermissions(host, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        Run r = run(c, "");
+        assertEquals(0, r.exit.get(20, TimeUnit.SECONDS), logText(r.id));
+        assertEquals(String.join("\n", "uid=1000(app) gid=1000(app) groups=10(wheel)", "/tmp", "/home/app hello",
+                "from host", "y", "root=ro", Long.toString(64L << 20), "50", "50000", "100000", ""), logText(r.id));
+        assertEquals("x\n", Files.readString(host.resolve("g")));
+        RuncContainers.deleteTree(host);
+    }
+
+    @Test
+    void hostsFollowsAConnectInsideARunningContainer() throws Exception {
+        Run c = run(config(List.of("sleep", "1000")), "");
+        launcher.updateFiles(new ProcessLauncher.FilesUpdate(c.id, "c1", "c1", List.of("10.0.0.2", "10.0.1.2"), true));
+        ContainerIo.Exec exec = io.exec(c.id, new ContainerIo.ExecSpec(List.of("sh", "-c", "grep c1 /etc/hosts; cat /etc/resolv.conf"),
+                List.of(), "", "", false, false, false, 0, 0), true);
+        assertEquals("10.0.0.2\tc1\n10.0.1.2\tc1\nnameserver 127.0.0.11\noptions ndots:0\n", drain(exec.io()));
+        assertEquals(0, exec.exit().get(20, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aCommandThatDoesNotExistIsRefusedWithRuncsWordsAndLeavesNothing() {
+        SandboxId id = new SandboxId(HexFormat.of().formatHex(randomBytes(32)));
+        made.add(id);
+        ContainerConfig cfg = config(List.of("nope"));
+        dev.berth.core.errors.InvalidParameterException e = org.junit.jupiter.api.Assertions.assertThrows(
+                dev.berth.core.errors.InvalidParameterException.class, () -> launcher.start(new ProcessLauncher.Launch(
+                        id, "c1", "c1", "", cfg.argv(), List.of(), false, cfg, rootfs.toString()), code -> { }));
+        assertTrue(e.getMessage().contains("exec: \"nope\": executable file not found in $PATH"), e.getMessage());
+        assertFalse(launcher.running(id));
     }
 
     // ---------------------------------------------------------------- helpers

@@ -67,34 +67,7 @@ final class ConmonContainerIo implements ContainerIo {
 
     @Override
     public void resize(SandboxId id, int height, int width) {
-        resize(runningContainer(id), height, width);
-    }
-
-    /** Writes a resize message to conmon's {@code ctl} fifo; nothing when no conmon reads it any more. */
-    static void resize(Path bundle, int height, int width) {
-        if (height <= 0 || width <= 0) {
-            return;
-        }
-        int fd;
-        try {
-            fd = Libc.open(bundle.resolve("ctl").toString(), Libc.O_WRONLY | Libc.O_NONBLOCK | Libc.O_CLOEXEC, 0);
-        } catch (KernelException e) {
-            if (e.errno() == Errno.ENXIO || e.errno() == Errno.ENOENT) {
-                return; // no reader: conmon is gone
-            }
-            throw new InternalException("resize: " + e.getMessage(), e);
-        }
-        try (Arena arena = Arena.ofConfined()) {
-            byte[] message = ("1 " + height + " " + width + "\n").getBytes(StandardCharsets.US_ASCII);
-            Libc.write(fd, arena.allocateFrom(java.lang.foreign.ValueLayout.JAVA_BYTE, message));
-        } catch (KernelException e) {
-            if (e.errno() != Errno.EPIPE) {
-                throw new InternalException("resize: " + e.getMessage(), e);
-            }
-            // conmon ended between the open and the write: nothing to resize any more
-        } finally {
-            Libc.close(fd);
-        }
+        ConmonCtl.resize(runningContainer(id), height, width);
     }
 
     @Override
@@ -159,7 +132,7 @@ final class ConmonContainerIo implements ContainerIo {
             } else {
                 exec.running(started.get().data(), io);
                 if (spec.tty() && spec.height() > 0 && spec.width() > 0) {
-                    resize(execDir, spec.height(), spec.width());
+                    ConmonCtl.resize(execDir, spec.height(), spec.width());
                 }
             }
             return exec;
@@ -307,7 +280,7 @@ final class ConmonContainerIo implements ContainerIo {
         @Override
         public void resize(int height, int width) {
             if (!exit.isDone()) {
-                ConmonContainerIo.resize(execDir, height, width);
+                ConmonCtl.resize(execDir, height, width);
             }
         }
     }
@@ -335,12 +308,20 @@ final class ConmonContainerIo implements ContainerIo {
     public void logs(SandboxId id, int tail, Instant since, boolean follow, Consumer<LogEntry> sink) throws IOException {
         Path dir = files.dir(id);
         Path log = dir.resolve(RuncContainers.LOG);
-        LogReader reader = new LogReader(log);
         List<LogEntry> first = new ArrayList<>();
         for (Path rotated : LogRotation.rotated(log)) {
-            new LogReader(rotated).readAvailable(first::add);
+            try (K8sLogReader old = new K8sLogReader(rotated)) {
+                old.readAvailable(first::add);
+            }
         }
-        reader.readAvailable(first::add);
+        try (K8sLogReader reader = new K8sLogReader(log)) {
+            reader.readAvailable(first::add);
+            deliver(first, tail, since, follow, id, reader, sink);
+        }
+    }
+
+    private void deliver(List<LogEntry> first, int tail, Instant since, boolean follow, SandboxId id,
+                         K8sLogReader reader, Consumer<LogEntry> sink) throws IOException {
         ArrayDeque<LogEntry> selected = new ArrayDeque<>();
         for (LogEntry e : first) {
             if (since != null && e.time().isBefore(since)) {
@@ -369,55 +350,6 @@ final class ConmonContainerIo implements ContainerIo {
                 Thread.sleep(FOLLOW_POLL_MILLIS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
-            }
-        }
-    }
-
-    /**
-     * Reads a k8s-file log from where it stopped: whole lines only (a line conmon is still writing
-     * waits for the next read); a file that shrank or was replaced (conmon's {@code --log-size-max}
-     * truncation, a rotation) is read again from its start.
-     */
-    static final class LogReader {
-        private final Path file;
-        private long position;
-        private Object inode;
-        private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
-
-        LogReader(Path file) {
-            this.file = file;
-        }
-
-        void readAvailable(Consumer<LogEntry> sink) throws IOException {
-            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file)) {
-                Object now = Files.getAttribute(file, "unix:ino");
-                if (inode != null && (!inode.equals(now) || channel.size() < position)) {
-                    position = 0;
-                    partial.reset();
-                }
-                inode = now;
-                channel.position(position);
-                java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(64 * 1024);
-                int n;
-                while ((n = channel.read(buffer)) > 0) {
-                    position += n;
-                    byte[] bytes = buffer.array();
-                    int start = 0;
-                    for (int i = 0; i < n; i++) {
-                        if (bytes[i] == '\n') {
-                            partial.write(bytes, start, i - start);
-                            byte[] line = partial.toByteArray();
-                            partial.reset();
-                            K8sLog.parse(line, 0, line.length).ifPresent(sink);
-                            start = i + 1;
-                        }
-                    }
-                    partial.write(bytes, start, n - start);
-                    buffer.clear();
-                }
-            } catch (NoSuchFileException e) {
-                // no output yet
                 return;
             }
         }

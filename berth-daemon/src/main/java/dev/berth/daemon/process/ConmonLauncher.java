@@ -2,6 +2,7 @@ package dev.berth.daemon.process;
 
 import dev.berth.core.errors.InternalException;
 import dev.berth.core.errors.UnavailableException;
+import dev.berth.core.model.ContainerConfig;
 import dev.berth.core.model.SandboxId;
 import dev.berth.core.spi.ProcessLauncher;
 import dev.berth.kernel.ffm.Errno;
@@ -16,9 +17,12 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -97,6 +101,11 @@ public final class ConmonLauncher implements ProcessLauncher {
     private final Path runtime;
     private final String conmon;
     private final RuncContainers containers;
+    /** Containers whose log the daemon rotates ({@link LogRotation}), checked every second while any runs. */
+    private final Map<SandboxId, ContainerConfig.LogOptions> rotating = new ConcurrentHashMap<>();
+    private final AtomicBoolean rotator = new AtomicBoolean();
+    private static final System.Logger LOG = System.getLogger(ConmonLauncher.class.getName());
+    private static final long ROTATION_CHECK_MILLIS = 1000;
 
     ConmonLauncher(SandboxDirectory files, Path runtime, String conmon) {
         this(files, runtime, conmon, new RuncContainers(runtime.getParent(), conmon, RuncContainers.findRunc()));
@@ -185,7 +194,38 @@ public final class ConmonLauncher implements ProcessLauncher {
         Path dir = files.writeFiles(launch);
         RuncContainers.Started started = containers.start(launch, dir);
         started.monitor().onExit().thenAcceptAsync(p -> onExit.accept(recordedExit(dir, launch.id()).orElse(UNKNOWN_EXIT)));
+        rotateWhileRunning(launch.id(), dir, started.monitor().toHandle());
         return started.pid();
+    }
+
+    /** Rotates the container's log while its monitor runs, if its settings ask the daemon to. */
+    private void rotateWhileRunning(SandboxId id, Path dir, ProcessHandle monitor) {
+        Optional<ContainerConfig.LogOptions> options = LogRotation.load(dir);
+        if (options.isEmpty()) {
+            return;
+        }
+        rotating.put(id, options.get());
+        monitor.onExit().thenRun(() -> rotating.remove(id));
+        if (rotator.compareAndSet(false, true)) {
+            Thread.ofVirtual().name("berth-log-rotation").start(this::rotateLogs);
+        }
+    }
+
+    private void rotateLogs() {
+        while (true) {
+            try {
+                Thread.sleep(ROTATION_CHECK_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            for (Map.Entry<SandboxId, ContainerConfig.LogOptions> e : rotating.entrySet()) {
+                try {
+                    LogRotation.rotateIfDue(files.dir(e.getKey()), e.getValue());
+                } catch (IOException | RuntimeException ex) {
+                    LOG.log(System.Logger.Level.WARNING, "rotate the log of container " + e.getKey().shortId() + ": " + ex);
+                }
+            }
+        }
     }
 
     /** Whether the sandbox's monitor (conmon) still runs: its process is alive or its output not yet drained. */
@@ -271,6 +311,9 @@ public final class ConmonLauncher implements ProcessLauncher {
         Optional<ProcessHandle> monitor = ours(readPid(dir.resolve(MONITOR_PID)), dir);
         if (monitor.isPresent()) {
             monitor.get().onExit().thenAcceptAsync(h -> onExit.accept(recordedExit(dir, id).orElse(UNKNOWN_EXIT)));
+            if (RuncContainers.isContainer(dir)) {
+                rotateWhileRunning(id, dir, monitor.get());
+            }
             return new Adopted(true, commandPid(dir).orElse(0), 0, startedAt, null);
         }
         Optional<Integer> code = recordedExit(dir, id);

@@ -110,6 +110,7 @@ final class RuncContainers {
             deleteTree(dir.resolve(SOCKETS));
             Files.createDirectories(dir.resolve(SOCKETS));
             Files.createDirectories(runcRoot);
+            LogRotation.save(dir, c.log());
             Files.writeString(dir.resolve(CONFIG), OciSpec.JSON.writerWithDefaultPrettyPrinter()
                     .writeValueAsString(OciSpec.config(launch, dir)));
         } catch (IOException e) {
@@ -119,7 +120,7 @@ final class RuncContainers {
                 "-n", launch.name(), "-r", runc, "-b", dir.toString(), "-p", dir.resolve(ConmonLauncher.CONTAINER_PID).toString(),
                 "--exit-dir", dir.toString(), "--socket-dir-path", dir.resolve(SOCKETS).toString(),
                 "-l", "k8s-file:" + dir.resolve(LOG), "--runtime-arg", "--root", "--runtime-arg", runcRoot.toString()));
-        if (c.log().maxSizeBytes() > 0) {
+        if (c.log().maxSizeBytes() > 0 && !LogRotation.byDaemon(c.log())) {
             args.addAll(List.of("--log-size-max", Long.toString(c.log().maxSizeBytes())));
         }
         if (c.tty()) {

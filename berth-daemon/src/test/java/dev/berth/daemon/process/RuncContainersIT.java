@@ -134,6 +134,34 @@ class RuncContainersIT {
         List<ContainerIo.LogEntry> tail = new ArrayList<>();
         io.logs(c.id, 1, null, true, tail::add);
         assertEquals(1, tail.size(), "tail 1, and follow ends since the container has ended");
+
+        Run again = run(c.id, config(List.of("sh", "-c", "echo again; exit 5")), "");
+        assertEquals(5, again.exit.get(20, TimeUnit.SECONDS), "the same container starts again");
+        assertEquals("o\ne\nagain\n", logText(c.id), "its log goes on");
+    }
+
+    @Test
+    void followSeesEveryLineWhileTheDaemonRotatesTheLog() throws Exception {
+        // 4 bursts of 150 lines (~20 bytes each in the log: 3 KB of output, 9 KB of log) a second and a half apart
+        ContainerConfig base = config(List.of("sh", "-c",
+                "n=0; for b in 1 2 3 4; do i=0; while [ $i -lt 150 ]; do echo l$n; i=$((i+1)); n=$((n+1)); done; "
+                        + "sleep 1.5; done"));
+        ContainerConfig cfg = new ContainerConfig(base.image(), base.imageId(), List.of(), base.cmd(), List.of(), "",
+                "", false, false, false, List.of(), false, null, List.of(), List.of(), false, null, null, null,
+                Map.of(), new ContainerConfig.LogOptions(4000, 3));
+        Run c = run(cfg, "");
+        List<String> followed = new ArrayList<>();
+        io.logs(c.id, -1, null, true, e -> followed.add(new String(e.data(), StandardCharsets.UTF_8).strip()));
+        assertEquals(0, c.exit.get(20, TimeUnit.SECONDS));
+        List<String> all = java.util.stream.IntStream.range(0, 600).mapToObj(i -> "l" + i).toList();
+        assertEquals(all, followed, "follow read every line once, in order, across the rotations");
+        Path log = execRoot.resolve("sandboxes").resolve(c.id.value()).resolve(RuncContainers.LOG);
+        assertTrue(Files.exists(log.resolveSibling(RuncContainers.LOG + ".1")), "rotated");
+        assertFalse(Files.exists(log.resolveSibling(RuncContainers.LOG + ".3")), "max-file 3 keeps 3 files");
+        List<String> kept = new ArrayList<>();
+        io.logs(c.id, -1, null, false, e -> kept.add(new String(e.data(), StandardCharsets.UTF_8).strip()));
+        assertEquals(all.subList(all.size() - kept.size(), all.size()), kept, "what is kept is the end, whole");
+        assertTrue(kept.size() < all.size(), "the oldest file was dropped");
     }
 
     @Test
@@ -343,6 +371,10 @@ class RuncContainersIT {
     private Run run(ContainerConfig cfg, String netns) {
         SandboxId id = new SandboxId(HexFormat.of().formatHex(randomBytes(32)));
         made.add(id);
+        return run(id, cfg, netns);
+    }
+
+    private Run run(SandboxId id, ContainerConfig cfg, String netns) {
         CompletableFuture<Integer> exit = new CompletableFuture<>();
         long pid = launcher.start(new ProcessLauncher.Launch(id, "c1", "c1", netns, cfg.argv(), List.of("10.0.0.2"),
                 false, cfg, rootfs.toString()), exit::complete);

@@ -13,7 +13,7 @@ import java.nio.file.Path;
 
 /**
  * A client of conmon's attach socket ({@code <bundle>/attach}, SOCK_SEQPACKET): each message
- * from conmon is one chunk of output whose first byte names the pipe (1 stdout, 2 stderr); what
+ * from conmon is one chunk of output whose first byte names the pipe (conmon's {@code stdpipe_t}: 2 stdout, 3 stderr); what
  * the client sends is the process's stdin, unframed; shutting down the sending side tells conmon
  * stdin ended (it then closes the process's stdin unless started with
  * {@code --leave-stdin-open}). conmon closes the connection when the process's output has
@@ -23,8 +23,8 @@ import java.nio.file.Path;
  * trick conmon binds it with).
  */
 final class AttachSocket implements ContainerIo.Attached {
-    static final int STDOUT_PIPE = 1;
-    static final int STDERR_PIPE = 2;
+    static final int STDOUT_PIPE = 2;
+    static final int STDERR_PIPE = 3;
     /** conmon's {@code CONN_SOCK_BUF_SIZE} is 32 KiB; one more byte for the pipe. */
     private static final int MESSAGE_SIZE = 32 * 1024 + 1;
     private static final int STDIN_CHUNK = 8192;
@@ -123,7 +123,7 @@ final class AttachSocket implements ContainerIo.Attached {
                     return;
                 }
                 int pipe = buffer.get(ValueLayout.JAVA_BYTE, 0);
-                boolean wanted = pipe == STDERR_PIPE ? stderr : stdout;
+                boolean wanted = pipe == STDERR_PIPE ? stderr : pipe == STDOUT_PIPE && stdout;
                 if (!wanted || n == 1) {
                     continue;
                 }

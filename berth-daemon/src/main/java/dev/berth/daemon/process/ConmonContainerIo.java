@@ -43,11 +43,14 @@ final class ConmonContainerIo implements ContainerIo {
 
     private final SandboxDirectory files;
     private final RuncContainers containers;
+    private final PendingAttachments pending;
     private final Predicate<SandboxId> running;
 
-    ConmonContainerIo(SandboxDirectory files, RuncContainers containers, Predicate<SandboxId> running) {
+    ConmonContainerIo(SandboxDirectory files, RuncContainers containers, PendingAttachments pending,
+                      Predicate<SandboxId> running) {
         this.files = files;
         this.containers = containers;
+        this.pending = pending;
         this.running = running;
     }
 
@@ -59,10 +62,19 @@ final class ConmonContainerIo implements ContainerIo {
         return dir;
     }
 
+    /** Connected now when the container runs, else at its next start (see {@link PendingAttachments}). */
     @Override
     public Attached attach(SandboxId id, boolean stdin, boolean stdout, boolean stderr) {
-        Path dir = runningContainer(id);
-        return AttachSocket.connect(dir, id.value(), stdout, stderr, "");
+        Path dir = files.dir(id);
+        if (RuncContainers.isContainer(dir) && running.test(id)) {
+            try {
+                return AttachSocket.connect(dir, id.value(), stdout, stderr, "");
+            } catch (ConflictException ended) {
+                // it ended a moment ago: wait for its next start like any stopped container
+                return pending.await(id, stdout, stderr);
+            }
+        }
+        return pending.await(id, stdout, stderr);
     }
 
     @Override

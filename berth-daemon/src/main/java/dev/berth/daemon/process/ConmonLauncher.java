@@ -101,6 +101,8 @@ public final class ConmonLauncher implements ProcessLauncher {
     private final Path runtime;
     private final String conmon;
     private final RuncContainers containers;
+    private final PendingAttachments attachments = new PendingAttachments();
+    private final ConmonContainerIo io;
     /** Containers whose log the daemon rotates ({@link LogRotation}), checked every second while any runs. */
     private final Map<SandboxId, ContainerConfig.LogOptions> rotating = new ConcurrentHashMap<>();
     private final AtomicBoolean rotator = new AtomicBoolean();
@@ -116,11 +118,12 @@ public final class ConmonLauncher implements ProcessLauncher {
         this.runtime = runtime;
         this.conmon = conmon;
         this.containers = containers;
+        this.io = new ConmonContainerIo(files, containers, attachments, this::running);
     }
 
     /** The streams of this launcher's containers (attach, exec, resize, logs). */
     public ContainerIo containerIo() {
-        return new ConmonContainerIo(files, containers, this::running);
+        return io;
     }
 
     /**
@@ -192,7 +195,7 @@ public final class ConmonLauncher implements ProcessLauncher {
             throw new InternalException("start container " + launch.name() + ": no root filesystem given");
         }
         Path dir = files.writeFiles(launch);
-        RuncContainers.Started started = containers.start(launch, dir);
+        RuncContainers.Started started = containers.start(launch, dir, attachments);
         started.monitor().onExit().thenAcceptAsync(p -> onExit.accept(recordedExit(dir, launch.id()).orElse(UNKNOWN_EXIT)));
         rotateWhileRunning(launch.id(), dir, started.monitor().toHandle());
         return started.pid();

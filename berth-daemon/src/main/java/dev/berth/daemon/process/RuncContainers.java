@@ -95,7 +95,15 @@ final class RuncContainers {
      * executable, a bad mount) is a 400 with runc's words as dockerd reports them, and leaves no
      * runc state and no process.
      */
-    Started start(ProcessLauncher.Launch launch, Path dir) {
+    Started start(ProcessLauncher.Launch launch, Path dir, PendingAttachments attachments) {
+        try {
+            return startAttached(launch, dir, attachments);
+        } finally {
+            attachments.fail(launch.id()); // those not connected by a successful start
+        }
+    }
+
+    private Started startAttached(ProcessLauncher.Launch launch, Path dir, PendingAttachments attachments) {
         if (runc == null) {
             throw new UnavailableException("start container " + launch.name() + ": runc not found (install the runc package)");
         }
@@ -151,6 +159,7 @@ final class RuncContainers {
             }
             long pid = created.get().data();
             Files.writeString(dir.resolve(ConmonLauncher.PID), pid + "\n");
+            attachments.connect(launch.id(), dir);
             RunResult started = run(List.of(runc, "--root", runcRoot.toString(), "start", id));
             if (started.code() != 0) {
                 abandon(monitor, id);

@@ -90,7 +90,7 @@
  *
  * <p>Streams ({@link dev.berth.daemon.process.ContainerIo}, implemented over conmon): attach is
  * conmon's attach socket, SOCK_SEQPACKET, each message from conmon one chunk whose first byte is
- * the pipe (1 stdout, 2 stderr), stdin sent unframed, {@code shutdown(SHUT_WR)} ending stdin.
+ * the pipe (conmon's {@code stdpipe_t}: 2 stdout, 3 stderr), stdin sent unframed, {@code shutdown(SHUT_WR)} ending stdin.
  * Java's Unix-domain channels are SOCK_STREAM only, so {@code kernel.ffm.Libc} gained
  * {@code connect}/{@code send}/{@code shutdown} (a few FFM calls next to the ones the kernel layer
  * has, rather than junixsocket's native library); the socket is reached through

@@ -165,6 +165,31 @@ class RuncContainersIT {
     }
 
     @Test
+    void anAttachmentMadeBeforeTheStartMissesNothing() throws Exception {
+        SandboxId id = new SandboxId(HexFormat.of().formatHex(randomBytes(32)));
+        made.add(id);
+        ContainerIo.Attached both = io.attach(id, false, true, true);
+        ContainerIo.Attached errOnly = io.attach(id, false, false, true);
+        ContainerIo.Attached cancelled = io.attach(id, false, true, true);
+        cancelled.close();
+        CompletableFuture<String> bothOut = CompletableFuture.supplyAsync(() -> drainQuietly(both, true));
+        CompletableFuture<String> errOut = CompletableFuture.supplyAsync(() -> drainQuietly(errOnly, true));
+        Run c = run(id, config(List.of("sh", "-c", "echo o; echo e >&2; exit 3")), "");
+        assertEquals(3, c.exit.get(20, TimeUnit.SECONDS));
+        assertEquals("1:o\n2:e\n", bothOut.get(20, TimeUnit.SECONDS));
+        assertEquals("2:e\n", errOut.get(20, TimeUnit.SECONDS));
+        assertEquals("", drainQuietly(cancelled, true), "closed before the start: nothing");
+
+        // a start that fails ends a waiting attachment without output
+        ContainerIo.Attached failed = io.attach(id, false, true, true);
+        CompletableFuture<String> failedOut = CompletableFuture.supplyAsync(() -> drainQuietly(failed, true));
+        ContainerConfig missing = config(List.of("nope"));
+        org.junit.jupiter.api.Assertions.assertThrows(dev.berth.core.errors.InvalidParameterException.class,
+                () -> run(id, missing, ""));
+        assertEquals("", failedOut.get(20, TimeUnit.SECONDS));
+    }
+
+    @Test
     void aTrappedTermGives143AndKillGives137() throws Exception {
         Run trapped = run(config(List.of("sh", "-c", "trap 'exit 143' TERM; echo ready; sleep 1000 & wait")), "");
         Run sleeper = run(config(List.of("sleep", "1000")), "");
@@ -178,8 +203,9 @@ class RuncContainersIT {
     @Test
     void attachCarriesStdinToCatAndItsOutputBack() throws Exception {
         ContainerConfig cfg = with(config(List.of("cat")), false, true, true);
-        Run c = run(cfg, "");
-        try (ContainerIo.Attached a = io.attach(c.id, true, true, true)) {
+        SandboxId id = new SandboxId(HexFormat.of().formatHex(randomBytes(32)));
+        made.add(id);
+        try (ContainerIo.Attached a = io.attach(id, true, true, true)) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             CompletableFuture<Void> reading = CompletableFuture.runAsync(() -> {
                 try {
@@ -188,7 +214,15 @@ class RuncContainersIT {
                     throw new java.io.UncheckedIOException(e);
                 }
             });
-            a.input(new ByteArrayInputStream("hi\n".getBytes(StandardCharsets.UTF_8)), true);
+            CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> {
+                try {
+                    a.input(new ByteArrayInputStream("hi\n".getBytes(StandardCharsets.UTF_8)), true);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            Run c = run(id, cfg, "");
+            writing.get(20, TimeUnit.SECONDS);
             assertEquals(0, c.exit.get(20, TimeUnit.SECONDS), "cat ends once its stdin is closed");
             reading.get(20, TimeUnit.SECONDS);
             assertEquals("hi\n", out.toString(StandardCharsets.UTF_8));
@@ -414,6 +448,18 @@ class RuncContainersIT {
             attached.output((stream, data, off, len) -> out.write(data, off, len));
         }
         return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Output as {@code <stream number>:<text>} per chunk (or plain text), never throwing. */
+    private static String drainQuietly(ContainerIo.Attached attached, boolean tagged) {
+        StringBuilder out = new StringBuilder();
+        try (attached) {
+            attached.output((stream, data, off, len) -> out.append(tagged ? (stream == ContainerIo.Stream.STDOUT ? "1:" : "2:") : "")
+                    .append(new String(data, off, len, StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toString();
     }
 
     private static byte[] randomBytes(int n) {

@@ -90,7 +90,7 @@ final class ConmonContainerIo implements ContainerIo {
         Path dir = runningContainer(id);
         String execId = HexFormat.of().formatHex(randomBytes());
         Path execDir = dir.resolve(EXECS).resolve(execId);
-        Process monitor;
+        Process monitor = null;
         Fifo sync = null;
         Fifo start = null;
         Fifo attach = null;
@@ -137,6 +137,9 @@ final class ConmonContainerIo implements ContainerIo {
             Optional<Fifo.Message> started = sync.next(monitor, EXEC_START_TIMEOUT_MILLIS);
             ConmonExec exec = new ConmonExec(execDir, id, monitor, sync);
             sync = null; // the exec reads the exit status from it
+            if (started.isEmpty()) {
+                monitor.destroyForcibly(); // no answer in time: it must not run later unwatched
+            }
             if (started.isEmpty() || started.get().data() <= 0) {
                 String why = started.map(m -> RuncContainers.runcMessage(m.message()))
                         .orElse("conmon ended without a word");
@@ -148,7 +151,17 @@ final class ConmonContainerIo implements ContainerIo {
                 }
             }
             return exec;
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // nothing half-made stays: conmon (waiting on its start pipe, or running) and the exec's files go
+            if (monitor != null) {
+                monitor.destroyForcibly();
+                monitor.onExit().thenRun(() -> deleteQuietly(execDir));
+            } else {
+                deleteQuietly(execDir);
+            }
+            if (e instanceof RuntimeException r) {
+                throw r;
+            }
             throw new InternalException("exec in " + id.shortId() + ": " + e, e);
         } finally {
             if (sync != null) {
@@ -160,6 +173,15 @@ final class ConmonContainerIo implements ContainerIo {
             if (attach != null) {
                 attach.close();
             }
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try {
+            RuncContainers.deleteTree(dir);
+        } catch (IOException e) {
+            // the container's directory takes it at the latest
+            return;
         }
     }
 

@@ -317,6 +317,53 @@ class RuncContainersIT {
         assertEquals(137, ended.exitCode());
     }
 
+    /**
+     * The "daemon" is a JVM of its own that starts a container and is then killed with SIGKILL:
+     * conmon and the container run on, and this JVM adopts, signals and reports them.
+     */
+    @Test
+    void aContainerKeepsRunningWhenItsDaemonIsKilled() throws Exception {
+        SandboxId id = new SandboxId(HexFormat.of().formatHex(randomBytes(32)));
+        made.add(id);
+        List<String> java = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                Starter.class.getName(), execRoot.toString(), rootfs.toString(), id.value()));
+        Process daemon = new ProcessBuilder(java).redirectErrorStream(true).start();
+        java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(daemon.getInputStream(),
+                StandardCharsets.UTF_8));
+        String line;
+        StringBuilder said = new StringBuilder();
+        while ((line = lines.readLine()) != null && !line.startsWith("started ")) {
+            said.append(line).append('\n');
+        }
+        assertTrue(line != null, "the daemon JVM said: " + said);
+        long pid = Long.parseLong(line.substring("started ".length()));
+        daemon.destroyForcibly(); // SIGKILL
+        daemon.waitFor();
+        awaitLog(id, "up");
+        CompletableFuture<Integer> exit = new CompletableFuture<>();
+        ProcessLauncher.Adopted adopted = launcher.adopt(id, exit::complete);
+        assertTrue(adopted.running(), "the container outlived its daemon");
+        assertEquals(pid, adopted.pid());
+        launcher.signal(id, 15);
+        assertEquals(143, exit.get(20, TimeUnit.SECONDS));
+        assertEquals("up\n", logText(id));
+    }
+
+    /** The daemon of {@link #aContainerKeepsRunningWhenItsDaemonIsKilled}: starts one container, says so, waits. */
+    public static final class Starter {
+        public static void main(String[] args) throws Exception {
+            Path execRoot = Path.of(args[0]);
+            ConmonLauncher launcher = ConmonLauncher.install(execRoot, execRoot.resolve("host-resolv.conf"));
+            ContainerConfig cfg = config(List.of("sh", "-c", "trap 'exit 143' TERM; echo up; sleep 1000 & wait"));
+            long pid = launcher.start(new ProcessLauncher.Launch(new SandboxId(args[2]), "c1", "c1", "", cfg.argv(),
+                    List.of(), false, cfg, args[1]), code -> { });
+            System.out.println("started " + pid);
+            System.out.flush();
+            Thread.sleep(Long.MAX_VALUE);
+        }
+    }
+
     @Test
     void removeOthersKillsAndDeletesContainersNoLongerKnown() throws Exception {
         Run c = run(config(List.of("sleep", "1000")), "");

@@ -273,6 +273,21 @@ class RuncContainersIT {
         assertEquals(0, tty.exit().get(20, TimeUnit.SECONDS));
         assertTrue(ttyOut.contains("/dev/pts/") && ttyOut.contains("24 90") && ttyOut.contains("1000"), ttyOut);
 
+        ContainerIo.Exec withStdin = io.exec(c.id, new ContainerIo.ExecSpec(List.of("sh", "-c", "cat; echo done"),
+                List.of(), "", "", false, true, false, 0, 0), true);
+        CompletableFuture<String> catOut = CompletableFuture.supplyAsync(() -> drainQuietly(withStdin.io(), false));
+        withStdin.io().input(new ByteArrayInputStream("piped\n".getBytes(StandardCharsets.UTF_8)), true);
+        assertEquals(0, withStdin.exit().get(20, TimeUnit.SECONDS));
+        assertEquals("piped\ndone\n", catOut.get(20, TimeUnit.SECONDS), "stdin reached the exec and its end closed it");
+
+        ContainerIo.Exec resized = io.exec(c.id, new ContainerIo.ExecSpec(List.of("sh", "-c", "read x; stty size"),
+                List.of(), "", "", true, true, false, 0, 0), true);
+        CompletableFuture<String> sizeOut = CompletableFuture.supplyAsync(() -> drainQuietly(resized.io(), false));
+        resized.resize(33, 77);
+        resized.io().input(new ByteArrayInputStream("go\n".getBytes(StandardCharsets.UTF_8)), false);
+        assertEquals(0, resized.exit().get(20, TimeUnit.SECONDS));
+        assertTrue(sizeOut.get(20, TimeUnit.SECONDS).contains("33 77"), sizeOut.get());
+
         ContainerIo.Exec detached = io.exec(c.id, new ContainerIo.ExecSpec(List.of("sh", "-c", "exit 2"), List.of(), "",
                 "", false, false, false, 0, 0), false);
         assertEquals(2, detached.exit().get(20, TimeUnit.SECONDS));

@@ -98,12 +98,13 @@ record ContainerUser(long uid, long gid, List<Long> additionalGids, String home)
      * The entries of a {@code passwd} ({@code name:x:uid:gid:gecos:home:shell}) or {@code group}
      * ({@code name:x:gid:member,member}) file; a missing file has none, a malformed line is skipped.
      * The file is read as it lies in the root filesystem without following a symbolic link out of
-     * it: a link is refused (treated as missing), as the image's content is not trusted.
+     * it: a link (the file or {@code /etc}) is refused (treated as missing), as the image's content
+     * is not trusted and an absolute link would name the host's file.
      */
     private static List<Entry> read(Path file, boolean group) {
         List<String> lines;
         try {
-            if (Files.isSymbolicLink(file)) {
+            if (Files.isSymbolicLink(file) || Files.isSymbolicLink(file.getParent())) {
                 return List.of();
             }
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);

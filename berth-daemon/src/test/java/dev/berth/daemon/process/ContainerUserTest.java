@@ -86,4 +86,15 @@ class ContainerUserTest {
         assertThrows(InvalidParameterException.class, () -> ContainerUser.resolve(root, "evil"));
         Files.delete(outside);
     }
+
+    @Test
+    void anEtcThatIsASymbolicLinkIsNotFollowedEither() throws IOException {
+        Path hostEtc = Files.createDirectories(root.resolveSibling(root.getFileName() + "-host-etc"));
+        Files.writeString(hostEtc.resolve("passwd"), "evil:x:0:0::/:/bin/sh\n");
+        Path image = Files.createDirectories(root.resolve("image"));
+        Files.createSymbolicLink(image.resolve("etc"), hostEtc);
+        assertThrows(InvalidParameterException.class, () -> ContainerUser.resolve(image, "evil"));
+        Files.delete(hostEtc.resolve("passwd"));
+        Files.delete(hostEtc);
+    }
 }

@@ -196,6 +196,9 @@ final class RuncContainers {
         argv.set(2, script.toString());
         argv.addAll(conmonArgs);
         builder.command(argv).environment().put("TMPDIR", execRoot.toString());
+        // the daemon's own systemd hand-over is not conmon's (it would pass LISTEN_PID on to the runtime)
+        builder.environment().keySet().removeAll(java.util.Set.of("NOTIFY_SOCKET", "LISTEN_PID", "LISTEN_FDS",
+                "LISTEN_FDNAMES"));
         builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(CONMON_OUTPUT).toFile()))
                 .redirectErrorStream(true);

@@ -265,7 +265,8 @@ class RuncContainersIT {
         ContainerIo.Exec missing = io.exec(c.id, new ContainerIo.ExecSpec(List.of("nope"), List.of(), "", "", false,
                 false, false, 0, 0), true);
         assertEquals(127, missing.exit().get(20, TimeUnit.SECONDS));
-        assertTrue(drain(missing.io()).contains("executable file not found"));
+        assertEquals("OCI runtime exec failed: exec failed: unable to start container process: exec: \"nope\": "
+                + "executable file not found in $PATH: unknown\r\n", drain(missing.io()), "dockerd's words");
 
         ContainerIo.Exec tty = io.exec(c.id, new ContainerIo.ExecSpec(List.of("sh", "-c", "tty; stty size; id -u"), List.of(), "",
                 "app", true, false, false, 24, 90), true);
@@ -455,7 +456,9 @@ class RuncContainersIT {
         dev.berth.core.errors.InvalidParameterException e = org.junit.jupiter.api.Assertions.assertThrows(
                 dev.berth.core.errors.InvalidParameterException.class, () -> launcher.start(new ProcessLauncher.Launch(
                         id, "c1", "c1", "", cfg.argv(), List.of(), false, cfg, rootfs.toString()), code -> { }));
-        assertTrue(e.getMessage().contains("exec: \"nope\": executable file not found in $PATH"), e.getMessage());
+        assertEquals("failed to create task for container: failed to create shim task: OCI runtime create failed: "
+                + "runc create failed: unable to start container process: exec: \"nope\": executable file not found in "
+                + "$PATH: unknown", e.getMessage(), "dockerd 28's words, which make the docker CLI exit 127");
         assertFalse(launcher.running(id));
     }
 

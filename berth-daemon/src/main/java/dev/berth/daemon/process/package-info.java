@@ -60,7 +60,8 @@
  * the image store mounted ({@link dev.berth.daemon.process.RuncContainers}). The sandbox's directory
  * is the OCI bundle: {@link dev.berth.daemon.process.OciSpec} writes {@code config.json} as
  * dockerd 28 would (Docker's 14 default capabilities with cap-add/cap-drop/ALL; privileged = the
- * daemon's whole bounding set, no masks, all devices; Docker's masked and read-only paths; proc,
+ * daemon's whole bounding set, no masks, no seccomp, every device allowed by the device cgroup
+ * (but, unlike Docker, the host's device nodes are not added to its {@code /dev}); Docker's masked and read-only paths; proc,
  * {@code /dev} tmpfs, devpts, shm, mqueue, read-only sysfs and cgroup; the sandbox's
  * {@code resolv.conf}, {@code hostname}, {@code hosts} bind-mounted, so connect and disconnect
  * edit them as before; the user's bind and tmpfs mounts; memory, CPU (quota over a 100 ms period)
@@ -88,6 +89,11 @@
  * {@code removeOthers} also run {@code runc delete --force} (state under
  * {@code <exec-root>/runc/<id>}, cgroups {@code /berth/<id>}).
  *
+ * <p><b>Be aware:</b> conmon stays in the daemon's cgroup (podman moves it out through the start
+ * pipe; Berth does not yet). A service manager that kills the daemon's whole cgroup kills the
+ * monitors too (the containers, in {@code /berth/<id>}, run on unwatched): run berthd under
+ * systemd with {@code KillMode=process}, as {@code docker.service} does.
+ *
  * <p>Streams ({@link dev.berth.daemon.process.ContainerIo}, implemented over conmon): attach is
  * conmon's attach socket, SOCK_SEQPACKET, each message from conmon one chunk whose first byte is
  * the pipe (conmon's {@code stdpipe_t}: 2 stdout, 3 stderr), stdin sent unframed, {@code shutdown(SHUT_WR)} ending stdin.
@@ -95,7 +101,9 @@
  * {@code connect}/{@code send}/{@code shutdown} (a few FFM calls next to the ones the kernel layer
  * has, rather than junixsocket's native library); the socket is reached through
  * {@code /proc/self/fd/<dirfd>/attach} so the 108-byte {@code sun_path} never limits the exec root.
- * Resize and log reopening are lines on conmon's {@code ctl} fifo. Exec is a second conmon with
+ * An attach made before the container runs ({@code docker run}) waits and is connected after
+ * {@code runc create} and before {@code runc start}, so no output is missed; attachments waiting
+ * together share one connection ({@link dev.berth.daemon.process.PendingAttachments}). Resize and log reopening are lines on conmon's {@code ctl} fifo. Exec is a second conmon with
  * {@code --exec --exec-process-spec} (the container's process with the exec's argv, env, user,
  * cwd, TTY) and, attached, {@code --exec-attach} with {@code _OCI_ATTACHPIPE} and
  * {@code _OCI_STARTPIPE}: conmon opens the attach socket, says so, waits until the daemon has
@@ -107,7 +115,7 @@
  * its size while no daemon runs): rename to {@code .1} ..., then conmon reopens through {@code ctl}.
  *
  * <p>A JVM cannot {@code setns} into a mount namespace or {@code unshare} one (it is
- * multi-threaded, see kernel-interface.md §5), so each process is started through util-linux
+ * multi-threaded, see kernel-interface.md §5), so each host-binary process is started through util-linux
  * {@code nsenter --net} and {@code unshare}, then a tiny {@code /bin/sh} script bind-mounts the
  * files and sets the hostname before it {@code exec}s the command. This is process creation, not
  * network configuration: the rule against shelling out to {@code ip}/{@code nft}/{@code iptables}/

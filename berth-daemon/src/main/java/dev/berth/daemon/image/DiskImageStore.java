@@ -65,6 +65,8 @@ public final class DiskImageStore implements ImageStore {
     private final Overlay overlay;
     private Catalog catalog;
     private final Map<String, StoredImage> images = new LinkedHashMap<>();
+    /** Layers (hex) an add in flight relies on: never deleted until it commits or fails. */
+    private final Map<String, Integer> pending = new java.util.HashMap<>();
 
     /** The persisted catalog: image id to when it was last tagged (RFC 3339, or null), names to ids. */
     record Catalog(Map<String, String> images, Map<String, String> tags, Map<String, String> digests) {
@@ -134,6 +136,9 @@ public final class DiskImageStore implements ImageStore {
         }
         lowerdirOption(diffIds); // refuse an image no overlay could mount, before unpacking it
         List<Path> installed = new ArrayList<>();
+        synchronized (this) {
+            diffIds.forEach(d -> pending.merge(hexOf(d), 1, Integer::sum));
+        }
         try {
             for (int i = 0; i < diffIds.size(); i++) {
                 installLayer(diffIds.get(i), image.layers().get(i), installed);
@@ -152,10 +157,12 @@ public final class DiskImageStore implements ImageStore {
                 image.repoDigests().forEach(d -> digests.put(d, id));
                 commit(new Catalog(ids, tags, digests));
                 installed.clear();
+                unclaim(diffIds);
                 return images.get(id);
             }
         } catch (IOException | RuntimeException e) {
             synchronized (this) {
+                unclaim(diffIds);
                 for (Path layer : installed) {
                     if (!referenced(layer.getFileName().toString())) {
                         Trees.deleteQuietly(layer, e);
@@ -166,6 +173,13 @@ public final class DiskImageStore implements ImageStore {
                 throw new InternalException("add image " + id + ": " + io.getMessage(), io);
             }
             throw (RuntimeException) e;
+        }
+    }
+
+    /** Ends an add's claim on its layers (under the monitor). */
+    private void unclaim(List<String> diffIds) {
+        for (String d : diffIds) {
+            pending.computeIfPresent(hexOf(d), (k, n) -> n == 1 ? null : n - 1);
         }
     }
 
@@ -184,6 +198,8 @@ public final class DiskImageStore implements ImageStore {
                  InputStream plain = decompressed(raw);
                  DigestInputStream in = new DigestInputStream(plain, digest)) {
                 size = LayerUnpacker.unpack(in, diff);
+            } catch (InvalidParameterException e) {
+                throw new InvalidParameterException("layer " + diffId + ": " + e.getMessage(), e);
             } catch (IOException e) {
                 throw new InvalidParameterException("unexpected EOF or corrupt layer " + diffId + ": " + e.getMessage(), e);
             }
@@ -628,6 +644,9 @@ public final class DiskImageStore implements ImageStore {
     }
 
     private boolean referenced(String layerHex) {
+        if (pending.containsKey(layerHex)) {
+            return true;
+        }
         for (StoredImage image : images.values()) {
             for (String diffId : image.diffIds()) {
                 if (hexOf(diffId).equals(layerHex)) {

@@ -98,6 +98,9 @@ class ImageIT {
         assertTrue(Files.isSymbolicLink(layer.resolve("diff/bin/sh")));
         assertTrue(Files.isExecutable(layer.resolve("diff/bin/busybox")));
 
+        List<String> history = bed.docker().ok("history", "--no-trunc", "--format", "{{.ID}} {{.CreatedBy}}", "busybox").lines();
+        assertEquals(List.of(id + " berth test fixture: busybox-static"), history);
+
         CommandResult imported = importFromStdin(bed, BusyboxImages.rootfsTar(dir, true), "mybox:1",
                 "CMD [\"sh\"]", "ENV A=1", "WORKDIR /tmp", "LABEL k=v");
         imported.assertSuccess();

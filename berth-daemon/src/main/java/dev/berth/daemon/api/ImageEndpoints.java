@@ -1,6 +1,7 @@
 package dev.berth.daemon.api;
 
 import dev.berth.api.types.ImageDeleteItem;
+import dev.berth.api.types.ImageHistoryItem;
 import dev.berth.api.types.ImageInspect;
 import dev.berth.api.types.ImagePruneReport;
 import dev.berth.api.types.ImageSummary;
@@ -26,7 +27,7 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * {@code /images} routes: load, import ({@code create?fromSrc=-}), list, inspect, tag, remove and
+ * {@code /images} routes: load, import ({@code create?fromSrc=-}), list, inspect, history, tag, remove and
  * prune. Load and import read their (chunked, possibly large) bodies as streams: {@link BodyLimit}
  * lets these two routes through unlimited ({@link BodyLimit#STREAMED}), and the image code spools them to disk.
  */
@@ -51,6 +52,7 @@ public final class ImageEndpoints {
                 .add("POST", "/images/create", this::create)
                 .add("POST", "/images/prune", this::prune)
                 .add("GET", "/images/{name:.+}/json", this::inspect)
+                .add("GET", "/images/{name:.+}/history", this::history)
                 .add("POST", "/images/{name:.+}/tag", this::tag)
                 .add("DELETE", "/images/{name:.+}", this::remove);
     }
@@ -178,6 +180,38 @@ public final class ImageEndpoints {
                 new ImageInspect.GraphDriver(graph.isEmpty() ? null : graph, "overlay2"),
                 new ImageInspect.RootFs("layers", image.diffIds()),
                 new ImageInspect.Metadata(image.lastTagTime() == null ? ZERO_TIME : image.lastTagTime().toString())));
+    }
+
+    /**
+     * {@code docker history}: the config's history, newest first; an entry that made a layer has
+     * that layer's size; the newest carries the image id and names, older ones {@code <missing>}.
+     */
+    private Reply history(ApiRequest request) {
+        StoredImage image = store.get(request.pathParameter(0));
+        List<ImageHistoryItem> out = new ArrayList<>();
+        int layer = 0;
+        for (var entry : image.config().path("history")) {
+            long size = 0;
+            if (!entry.path("empty_layer").asBoolean(false) && layer < image.diffIds().size()) {
+                size = store.layerSizeOf(image.diffIds().get(layer++));
+            }
+            Instant created = null;
+            try {
+                created = entry.hasNonNull("created") ? Instant.parse(entry.get("created").asText()) : null;
+            } catch (java.time.format.DateTimeParseException e) {
+                // left at zero, as moby does with a time it cannot read
+            }
+            out.addFirst(new ImageHistoryItem(entry.path("comment").asText(""), created == null ? 0 : created.getEpochSecond(),
+                    entry.path("created_by").asText(""), "<missing>", size, null));
+        }
+        if (out.isEmpty()) {
+            Instant created = image.created();
+            out.add(new ImageHistoryItem("", created == null ? 0 : created.getEpochSecond(), "", image.id(), image.size(), null));
+        }
+        ImageHistoryItem top = out.getFirst();
+        out.set(0, new ImageHistoryItem(top.comment(), top.created(), top.createdBy(), image.id(), top.size(),
+                image.repoTags().isEmpty() ? null : image.repoTags()));
+        return Reply.ok(out);
     }
 
     private Reply tag(ApiRequest request) {

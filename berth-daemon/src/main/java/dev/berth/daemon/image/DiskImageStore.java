@@ -189,6 +189,9 @@ public final class DiskImageStore implements ImageStore {
         if (Files.isDirectory(target)) {
             return;
         }
+        if (blob == null) {
+            throw new InvalidParameterException("layer " + diffId + " is neither given nor in the store");
+        }
         Path work = staging();
         try {
             Path diff = Files.createDirectory(work.resolve("diff"));
@@ -337,6 +340,11 @@ public final class DiskImageStore implements ImageStore {
         List<String> out = new ArrayList<>();
         node.fieldNames().forEachRemaining(out::add);
         return out;
+    }
+
+    /** Whether the store has the layer with this diff id unpacked (pull then need not download it). */
+    public boolean hasLayer(String diffId) {
+        return Files.isDirectory(root.resolve("layers").resolve(hexOf(diffId)));
     }
 
     /** Where a layer's files are (its overlay lower dir). */
@@ -491,7 +499,7 @@ public final class DiskImageStore implements ImageStore {
         StoredImage image;
         String lower;
         synchronized (this) {
-            image = images.get(imageId);
+            image = images.containsKey(imageId) ? images.get(imageId) : resolve(imageId).orElse(null);
             if (image == null) {
                 throw new NotFoundException("No such image: " + imageId);
             }
@@ -633,6 +641,11 @@ public final class DiskImageStore implements ImageStore {
                 LOG.severe("image " + id + " is unreadable and left out: " + e.getMessage());
             }
         }
+    }
+
+    /** Bytes of regular files in the layer with this diff id; 0 when it is not in the store. */
+    public long layerSizeOf(String diffId) {
+        return layerSize(hexOf(diffId));
     }
 
     private long layerSize(String hex) {

@@ -222,8 +222,13 @@ class ImageIT {
         assertEquals(List.of(), images(bed));
         assertEquals(List.of(), files(bed.dir().resolve("data/image/tmp")));
 
-        // the good archive still loads afterwards
+        // the good archive still loads afterwards, and one past the API's 4 MiB body limit streams in
         bed.docker().ok("load", "-i", good.toString());
         assertEquals(1, images(bed).size());
+        Path big = BusyboxImages.saveTar(dir, "big:1", layerWith("file", "big", "z".repeat(6 * 1024 * 1024)), false);
+        assertTrue(Files.size(big) > 6 * 1024 * 1024);
+        bed.docker().ok("load", "-i", big.toString());
+        assertEquals(2, images(bed).size());
+        assertEquals(6 * 1024 * 1024, inspect(bed, "big:1").get("Size").asLong());
     }
 }

@@ -53,7 +53,8 @@ class ImageIT {
     }
 
     private static List<String> images(Testbed bed) {
-        return bed.docker().ok("images", "--format", "{{.Repository}}:{{.Tag}} {{.ID}}").lines();
+        // sorted: the CLI's order of the names of one image is not fixed
+        return bed.docker().ok("images", "--format", "{{.Repository}}:{{.Tag}} {{.ID}}").lines().stream().sorted().toList();
     }
 
     /** {@code docker import - name} with the tar on stdin, as a user pipes it. */

@@ -58,8 +58,26 @@ public final class ImageEndpoints {
     }
 
     private Reply load(ApiRequest request) {
-        List<String> lines = new ArchiveLoader(store).load(request.rawBody());
+        List<String> lines = readingWhole(request, () -> new ArchiveLoader(store).load(request.rawBody()));
         return messages(lines.stream().map(l -> JsonMessage.stream(l + "\n")).toList());
+    }
+
+    /**
+     * Runs {@code work} on the request's body; when it fails before the body's end (a bad change,
+     * a corrupt header), the rest is read and dropped before the error is answered. A client still
+     * sending (the docker CLI streams the file) would otherwise get a reset instead of the error.
+     */
+    private static <T> T readingWhole(ApiRequest request, java.util.function.Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (RuntimeException e) {
+            try (java.io.InputStream rest = request.rawBody()) {
+                rest.transferTo(java.io.OutputStream.nullOutputStream());
+            } catch (java.io.IOException | RuntimeException drained) {
+                e.addSuppressed(drained);
+            }
+            throw e;
+        }
     }
 
     private Reply create(ApiRequest request) {
@@ -74,13 +92,15 @@ public final class ImageEndpoints {
             throw new InvalidParameterException(source.isEmpty() ? "fromImage or fromSrc is required"
                     : "import from a URL is not supported: give the tar as the request body (fromSrc=-)");
         }
-        String repo = request.query("repo").orElse("");
-        ImageReference name = repo.isEmpty() ? null : ImageReference.parse(repo, request.query("tag").orElse(""));
-        if (name != null && !name.digest().isEmpty()) {
-            throw new InvalidParameterException("cannot import digest reference");
-        }
-        StoredImage image = new RootfsImport(store, context.clock())
-                .importTar(request.rawBody(), name, request.queryValues("changes"), request.query("message").orElse(""));
+        StoredImage image = readingWhole(request, () -> {
+            String repo = request.query("repo").orElse("");
+            ImageReference name = repo.isEmpty() ? null : ImageReference.parse(repo, request.query("tag").orElse(""));
+            if (name != null && !name.digest().isEmpty()) {
+                throw new InvalidParameterException("cannot import digest reference");
+            }
+            return new RootfsImport(store, context.clock())
+                    .importTar(request.rawBody(), name, request.queryValues("changes"), request.query("message").orElse(""));
+        });
         return messages(List.of(JsonMessage.status(image.id())));
     }
 

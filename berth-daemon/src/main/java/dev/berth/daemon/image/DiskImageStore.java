@@ -170,7 +170,7 @@ public final class DiskImageStore implements ImageStore {
                 }
             }
             if (e instanceof IOException io) {
-                throw new InternalException("add image " + id + ": " + io.getMessage(), io);
+                throw StreamCopy.storage("add image " + id, io);
             }
             throw (RuntimeException) e;
         }
@@ -204,7 +204,7 @@ public final class DiskImageStore implements ImageStore {
             } catch (InvalidParameterException e) {
                 throw new InvalidParameterException("layer " + diffId + ": " + e.getMessage(), e);
             } catch (IOException e) {
-                throw new InvalidParameterException("unexpected EOF or corrupt layer " + diffId + ": " + e.getMessage(), e);
+                throw StreamCopy.storage("unpack layer " + diffId, e);
             }
             String actual = "sha256:" + HexFormat.of().formatHex(digest.digest());
             if (!actual.equals(diffId)) {
@@ -228,14 +228,20 @@ public final class DiskImageStore implements ImageStore {
     }
 
     /** A gzip stream (by its magic) decompressed, anything else as it is. */
-    static InputStream decompressed(InputStream in) throws IOException {
+    static InputStream decompressed(InputStream in) {
         InputStream buffered = in.markSupported() ? in : new BufferedInputStream(in);
-        buffered.mark(4);
-        int b0 = buffered.read();
-        int b1 = buffered.read();
-        buffered.reset();
-        if (b0 == 0x1f && b1 == 0x8b) {
-            return GzipCompressorInputStream.builder().setInputStream(buffered).setDecompressConcatenated(true).get();
+        int b0;
+        int b1;
+        try {
+            buffered.mark(4);
+            b0 = buffered.read();
+            b1 = buffered.read();
+            buffered.reset();
+            if (b0 == 0x1f && b1 == 0x8b) {
+                return GzipCompressorInputStream.builder().setInputStream(buffered).setDecompressConcatenated(true).get();
+            }
+        } catch (IOException e) {
+            throw new InvalidParameterException("unexpected EOF or corrupt gzip input: " + e.getMessage(), e);
         }
         if (b0 == 0x28 && b1 == 0xb5) {
             throw new InvalidParameterException("zstd-compressed layers are not supported");
@@ -279,7 +285,7 @@ public final class DiskImageStore implements ImageStore {
         out.sort((a, b) -> {
             Instant x = a.created() == null ? Instant.EPOCH : a.created();
             Instant y = b.created() == null ? Instant.EPOCH : b.created();
-            return y.compareTo(x);
+            return x.equals(y) ? a.id().compareTo(b.id()) : y.compareTo(x);
         });
         return out;
     }

@@ -43,9 +43,7 @@ public final class RootfsImport {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             try (InputStream in = DiskImageStore.decompressed(new BufferedInputStream(body, 1 << 16));
                  OutputStream out = new DigestOutputStream(Files.newOutputStream(layer), digest)) {
-                in.transferTo(out);
-            } catch (IOException e) {
-                throw new InvalidParameterException("invalid tar: unexpected EOF or corrupt input: " + e.getMessage(), e);
+                StreamCopy.copy(in, out, "invalid tar");
             }
             String now = clock.instant().toString();
             String comment = message == null || message.isEmpty() ? "Imported from -" : message;
@@ -60,7 +58,7 @@ public final class RootfsImport {
             List<String> tags = name == null ? List.of() : List.of(name.repoTag());
             return store.add(new NewImage(mapper.writeValueAsBytes(config), List.of(layer), tags, List.of()));
         } catch (IOException e) {
-            throw new InvalidParameterException("import: " + e.getMessage(), e);
+            throw StreamCopy.storage("import", e);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         } finally {

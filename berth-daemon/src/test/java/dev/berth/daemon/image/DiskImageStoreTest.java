@@ -87,6 +87,14 @@ class DiskImageStoreTest {
     }
 
     @Test
+    void theDiffIdCoversBytesAfterTheEndOfArchive() throws IOException {
+        byte[] tar = Layers.tar("f", "1");
+        byte[] padded = Arrays.copyOf(tar, tar.length + 11_000); // zero blocks past the 10 KiB record
+        StoredImage image = store.add(Layers.image(store, List.of("padded:1"), padded));
+        assertEquals(List.of(Layers.sha256(padded)), image.diffIds());
+    }
+
+    @Test
     void theStartSweepRemovesWhatACrashLeft() throws IOException {
         StoredImage kept = store.add(Layers.image(store, List.of("kept:1"), Layers.tar("k", "1")));
         Path leftover = store.staging();

@@ -66,6 +66,21 @@ class DiskImageStoreTest {
     }
 
     @Test
+    void anImageInUseIsOnlyUntaggedWhenForcedAndNeverPruned() throws IOException {
+        StoredImage used = store.add(Layers.image(store, List.of("used:1"), Layers.tar("u", "1")));
+        StoredImage free = store.add(Layers.image(store, List.of(), Layers.tar("f", "2")));
+        Map<String, String> users = Map.of(used.id(), "c0ffee");
+        List<DiskImageStore.Removed> forced = store.remove("used:1", true, users);
+        assertEquals(List.of(DiskImageStore.Removed.untagged("used:1")), forced);
+        assertTrue(store.get(used.id()).dangling(), "kept, without a name, for its container");
+        List<DiskImageStore.Removed> pruned = store.prune(false, users, image -> true);
+        assertEquals(List.of(free.id()), pruned.stream().map(DiskImageStore.Removed::deleted).toList());
+        assertEquals(used.id(), store.get(used.id()).id());
+        assertEquals(List.of(used.id()), store.prune(false, Map.of(), image -> true).stream()
+                .map(DiskImageStore.Removed::deleted).toList(), "once no container uses it, prune takes it");
+    }
+
+    @Test
     void aBadLayerAddsNothing() throws IOException {
         byte[] good = Layers.tar("a", "1");
         StoredImage first = store.add(Layers.image(store, List.of("first:1"), good));

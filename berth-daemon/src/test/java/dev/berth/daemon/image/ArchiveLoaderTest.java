@@ -79,6 +79,27 @@ class ArchiveLoaderTest {
     }
 
     @Test
+    void theLegacyLayoutFollowsParentsBottomFirst() throws IOException {
+        String base = "1".repeat(64);
+        String top = "2".repeat(64);
+        byte[] baseLayer = Layers.tar("bin/sh", "x");
+        byte[] topLayer = Layers.tar("etc/.wh.gone", "", "etc/new", "n");
+        byte[] tar = archive("repositories", utf8("{\"app\":{\"v1\":\"" + top + "\",\"v2\":\"" + top + "\"}}"),
+                base + "/json", utf8("{\"id\":\"" + base + "\",\"created\":\"2020-01-01T00:00:00Z\",\"os\":\"linux\"}"),
+                base + "/layer.tar", baseLayer,
+                top + "/json", utf8("{\"id\":\"" + top + "\",\"parent\":\"" + base + "\",\"created\":\"2021-01-01T00:00:00Z\","
+                        + "\"os\":\"linux\",\"config\":{\"Cmd\":[\"sh\"]},\"container_config\":{\"Cmd\":[\"/bin/sh\",\"-c\",\"#(nop) ADD\"]}}"),
+                top + "/layer.tar", topLayer);
+        assertEquals(List.of("Loaded image: app:v1", "Loaded image: app:v2"),
+                new ArchiveLoader(store).load(new ByteArrayInputStream(tar)));
+        StoredImage image = store.get("app:v2");
+        assertEquals(List.of(Layers.sha256(baseLayer), Layers.sha256(topLayer)), image.diffIds());
+        assertEquals(List.of("sh"), store.find("app:v1").orElseThrow().cmd());
+        assertEquals(2, image.config().path("history").size());
+        assertTrue(!image.config().has("id") && !image.config().has("parent"), image.config().toString());
+    }
+
+    @Test
     void aConfigWhoseNameIsNotItsDigestIsRefused() throws IOException {
         byte[] layer = Layers.tar("a", "1");
         byte[] config = Layers.config(List.of(Layers.sha256(layer)));

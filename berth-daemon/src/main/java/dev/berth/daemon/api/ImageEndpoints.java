@@ -118,13 +118,12 @@ public final class ImageEndpoints {
             }
         }
         Predicate<StoredImage> filter = filter(f);
-        Map<String, String> users = DiskImageStore.users(context.users());
         List<ImageSummary> out = new ArrayList<>();
         for (StoredImage image : store.list()) {
             if (!filter.test(image)) {
                 continue;
             }
-            long containers = users.containsKey(image.id()) ? 1 : -1;
+            long containers = -1; // as moby: counted only when asked (shared-size), which costs a scan
             Instant created = image.created();
             Map<String, String> labels = image.labels();
             List<String> tags = image.repoTags();

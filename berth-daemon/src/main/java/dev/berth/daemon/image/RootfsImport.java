@@ -3,7 +3,6 @@ package dev.berth.daemon.image;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.berth.core.errors.InvalidParameterException;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -81,6 +81,19 @@ class DiskImageStoreTest {
     }
 
     @Test
+    void digestNamesFindTheImage() throws IOException {
+        String digest = "sha256:" + "d".repeat(64);
+        NewImage staged = Layers.image(store, List.of("127.0.0.1:5000/box:1"), Layers.tar("d", "1"));
+        StoredImage image = store.add(new NewImage(staged.config(), staged.layers(), staged.repoTags(),
+                List.of("127.0.0.1:5000/box@" + digest)));
+        assertEquals(List.of("127.0.0.1:5000/box@" + digest), image.repoDigests());
+        assertEquals(image.id(), store.find("127.0.0.1:5000/box@" + digest).orElseThrow().id());
+        assertTrue(store.find("127.0.0.1:5000/other@" + digest).isEmpty());
+        assertEquals(image.id(), store.find("127.0.0.1:5000/box:1").orElseThrow().id());
+        assertTrue(store.find("127.0.0.1:5000/box").isEmpty(), "no :latest");
+    }
+
+    @Test
     void aBadLayerAddsNothing() throws IOException {
         byte[] good = Layers.tar("a", "1");
         StoredImage first = store.add(Layers.image(store, List.of("first:1"), good));

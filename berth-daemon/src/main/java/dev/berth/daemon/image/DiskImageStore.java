@@ -63,6 +63,8 @@ public final class DiskImageStore implements ImageStore {
     private final Clock clock;
     private final ObjectMapper mapper = JsonMapper.builder().build();
     private final Overlay overlay;
+    /** Serialises mounts and releases of container roots (a check of mountinfo, then a mount). */
+    private final Object mounts = new Object();
     private Catalog catalog;
     private final Map<String, StoredImage> images = new LinkedHashMap<>();
     /** Layers (hex) an add in flight relies on: never deleted until it commits or fails. */
@@ -513,6 +515,12 @@ public final class DiskImageStore implements ImageStore {
         }
         Path merged = rootfsDir.resolve(id.value());
         Path own = root.resolve("containers").resolve(id.value());
+        synchronized (mounts) {
+            return mount(merged, own, image, lower, id);
+        }
+    }
+
+    private String mount(Path merged, Path own, StoredImage image, String lower, SandboxId id) {
         try {
             if (overlay.isMounted(merged)) {
                 return merged.toString();
@@ -553,6 +561,12 @@ public final class DiskImageStore implements ImageStore {
 
     private void release(String id) {
         Path merged = rootfsDir.resolve(id);
+        synchronized (mounts) {
+            unmountAndDelete(id, merged);
+        }
+    }
+
+    private void unmountAndDelete(String id, Path merged) {
         try {
             overlay.unmount(merged);
             Files.deleteIfExists(merged);

@@ -521,6 +521,7 @@ public final class DiskImageStore implements ImageStore {
     }
 
     private String mount(Path merged, Path own, StoredImage image, String lower, SandboxId id) {
+        boolean fresh = !Files.exists(own);
         try {
             if (overlay.isMounted(merged)) {
                 return merged.toString();
@@ -534,7 +535,19 @@ public final class DiskImageStore implements ImageStore {
             Files.createDirectories(merged);
             overlay.mount(merged, lower, own.resolve("upper"), own.resolve("work"));
             return merged.toString();
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            if (fresh) {
+                // nothing half-made: a first mount that failed leaves no directory behind
+                try {
+                    Files.deleteIfExists(merged); // an empty directory: never a tree walk through a mount
+                } catch (IOException | RuntimeException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+                Trees.deleteQuietly(own, e);
+            }
+            if (e instanceof IOException io) {
+                throw StreamCopy.storage("mount the root filesystem of " + id.shortId(), io);
+            }
             throw new InternalException("mount the root filesystem of " + id.shortId() + ": " + e.getMessage(), e);
         }
     }

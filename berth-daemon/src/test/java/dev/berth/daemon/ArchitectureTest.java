@@ -89,8 +89,12 @@ class ArchitectureTest {
                 "dev.berth.core.errors..", "com.fasterxml.jackson..", "org.sqlite..").check(classes);
         onlyUses("dev.berth.daemon.dns..", "dev.berth.core.spi..", "dev.berth.core.model..",
                 "dev.berth.core.errors..", "org.xbill..").check(classes);
+        onlyUses("dev.berth.daemon.image..", "dev.berth.core.spi..", "dev.berth.core.model..",
+                "dev.berth.core.errors..", "dev.berth.kernel.ffm..", "com.fasterxml.jackson..",
+                "org.apache.commons.compress..").check(classes);
         onlyUses("dev.berth.daemon.api..", "dev.berth.core.service..", "dev.berth.core.model..",
-                "dev.berth.core.errors..", "dev.berth.api..", "dev.berth.daemon.doctor..", "com.fasterxml.jackson..",
+                "dev.berth.core.errors..", "dev.berth.api..", "dev.berth.daemon.doctor..", "dev.berth.daemon.image..",
+                "com.fasterxml.jackson..",
                 "org.eclipse.jetty..", "org.slf4j..").check(classes);
         // The doctor reads the host and what the store says (handed to it); it changes nothing.
         onlyUses("dev.berth.daemon.doctor..", "dev.berth.core.spi..", "dev.berth.core.model..",

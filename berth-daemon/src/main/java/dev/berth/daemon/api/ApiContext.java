@@ -17,9 +17,16 @@ import java.time.Clock;
  * @param system   facts reported by {@code /version} and {@code /info}
  * @param processes the processes sandboxes run ({@code berth run})
  * @param doctor   what {@code GET /berth/doctor} runs
+ * @param images   the image routes' needs; null: no {@code /images} routes
  */
 public record ApiContext(NetworkService networks, SandboxService sandboxes, EventLog events, Clock clock,
-                         SystemInfo system, SandboxProcesses processes, Doctor doctor) {
+                         SystemInfo system, SandboxProcesses processes, Doctor doctor, ImageContext images) {
+
+    /** Without images. */
+    public ApiContext(NetworkService networks, SandboxService sandboxes, EventLog events, Clock clock,
+                      SystemInfo system, SandboxProcesses processes, Doctor doctor) {
+        this(networks, sandboxes, events, clock, system, processes, doctor, null);
+    }
 
     /** Without a doctor: {@code /berth/doctor} finds nothing. */
     public ApiContext(NetworkService networks, SandboxService sandboxes, EventLog events, Clock clock,

@@ -138,6 +138,9 @@ public final class ApiServer implements AutoCloseable {
         new ContainerEndpoints(context.sandboxes(), context.processes(), context.clock(), new Filters(json)).register(routes);
         new EventEndpoints(context.events(), new Filters(json), json, context.clock()).register(routes);
         new DoctorEndpoints(context.doctor()).register(routes);
+        if (context.images() != null) {
+            new ImageEndpoints(context.images(), new Filters(json), json).register(routes);
+        }
         extraRoutes.accept(routes);
         Dispatcher dispatcher = new Dispatcher(routes, json, context.system().version());
         jetty.setHandler(BodyLimit.wrap(dispatcher));

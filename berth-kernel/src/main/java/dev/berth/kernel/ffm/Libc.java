@@ -10,6 +10,7 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -78,6 +79,12 @@ public final class Libc {
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
     private static final MethodHandle UMOUNT2 = downcall("umount2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle UNLINK = downcall("unlink", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    private static final MethodHandle SYNCFS = downcall("syncfs", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle LGETXATTR = downcall("lgetxattr",
+            FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG));
+    private static final MethodHandle MKNOD = downcall("mknod", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
+    private static final MethodHandle LSETXATTR = downcall("lsetxattr",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle GETPID = downcall("getpid", FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle KILL = downcall("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle GETTID = downcall("gettid", FunctionDescriptor.of(JAVA_INT));
@@ -280,6 +287,64 @@ public final class Libc {
             return (int) MOUNT.invokeExact(state, arena.allocateFrom(source), arena.allocateFrom(target), type, flags,
                     MemorySegment.NULL);
         });
+    }
+
+    /**
+     * mount(2) with a data string, e.g. an overlay's {@code lowerdir=...,upperdir=...,workdir=...};
+     * the kernel takes at most one page of it.
+     */
+    public static void mount(String source, String target, String fstype, long flags, String data) {
+        checked("mount " + source + " on " + target, (arena, state) -> (int) MOUNT.invokeExact(state,
+                arena.allocateFrom(source), arena.allocateFrom(target), arena.allocateFrom(fstype), flags,
+                arena.allocateFrom(data)));
+    }
+
+    /** {@code syncfs(2)} of the file system holding {@code path}: every write to it reaches the disk. */
+    public static void syncfs(String path) {
+        int fd = open(path, O_RDONLY | O_CLOEXEC, 0);
+        try {
+            checked("syncfs " + path, (arena, state) -> (int) SYNCFS.invokeExact(state, fd));
+        } finally {
+            close(fd);
+        }
+    }
+
+    /** File-type bits of {@code mknod(2)}'s mode. */
+    public static final int S_IFCHR = 0020000;
+    public static final int S_IFBLK = 0060000;
+    public static final int S_IFIFO = 0010000;
+
+    /** glibc's {@code makedev}: a device number from major and minor. */
+    public static long makedev(long major, long minor) {
+        return ((major & 0xfffL) << 8) | (minor & 0xffL) | ((minor & ~0xffL) << 12) | ((major & ~0xfffL) << 32);
+    }
+
+    /**
+     * {@code mknod(2)}: a device node or FIFO at {@code path}; {@code mode} holds the type bits and
+     * the permissions (the umask applies). An overlay whiteout is a character device 0/0.
+     */
+    public static void mknod(String path, int mode, long device) {
+        checked("mknod " + path, (arena, state) -> (int) MKNOD.invokeExact(state, arena.allocateFrom(path), mode, device));
+    }
+
+    /** {@code lsetxattr(2)}: sets an extended attribute of {@code path} itself (a symlink is not followed). */
+    public static void lsetxattr(String path, String name, byte[] value) {
+        checked("setxattr " + name + " on " + path, (arena, state) -> {
+            MemorySegment bytes = arena.allocate(Math.max(1, value.length));
+            MemorySegment.copy(value, 0, bytes, JAVA_BYTE, 0, value.length);
+            return (int) LSETXATTR.invokeExact(state, arena.allocateFrom(path), arena.allocateFrom(name), bytes,
+                    (long) value.length, 0);
+        });
+    }
+
+    /** {@code lgetxattr(2)}: an extended attribute of {@code path} itself (at most 64 KiB). */
+    public static byte[] lgetxattr(String path, String name) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buffer = arena.allocate(65536);
+            long n = checked("getxattr " + name + " of " + path, (a, state) -> (long) LGETXATTR.invokeExact(state,
+                    a.allocateFrom(path), a.allocateFrom(name), buffer, 65536L));
+            return buffer.asSlice(0, n).toArray(JAVA_BYTE);
+        }
     }
 
     public static void umount2(String target, int flags) {

@@ -147,7 +147,7 @@ final class Daemon {
                 .collect(java.util.stream.Collectors.toSet()));
         Forwarder forwarder = startDns(config, sandboxes, state.changes(), lowFds);
         SandboxProcesses processes = new SandboxProcesses(state, sandboxes,
-                ConmonLauncher.install(config.execRoot(), Path.of("/etc/resolv.conf")));
+                ConmonLauncher.install(config.execRoot(), Path.of("/etc/resolv.conf")), images, null);
         processes.restore();
         opened.push(processes);
         Reconciler reconciler = new Reconciler(state, networks, sandboxes);
@@ -159,7 +159,7 @@ final class Daemon {
                 List.copyOf(state.networks().values()), state.attachments().endpoints(), reconciler.audit(), ulaPool)),
                 Doctor.standardChecks());
         SystemInfo info = HostFacts.systemInfo(config, roots.engineId(), version());
-        ImageContext imageApi = new ImageContext(images, Map::of, null, Clock.systemUTC());
+        ImageContext imageApi = new ImageContext(images, processes::imagesInUse, null, Clock.systemUTC());
         ApiServer api = new ApiServer(new ApiContext(networks, sandboxes, networks.events(), Clock.systemUTC(),
                 info, processes, doctor, imageApi), HostFacts.acceptQueue(Sysctls.KERNEL));
         opened.push(api);

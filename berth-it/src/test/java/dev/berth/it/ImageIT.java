@@ -71,7 +71,7 @@ class ImageIT {
 
     @Test
     void loadImportTagRemovePruneAndRestart(Testbed bed) throws Exception {
-        bed.daemon().start();
+        bed.daemon().withoutTestImages().start();
         Path dir = Files.createDirectories(bed.dir().resolve("images"));
         String id = BusyboxImages.imageId(dir);
 
@@ -179,7 +179,7 @@ class ImageIT {
 
     @Test
     void badArchivesAreRefusedAndLeaveNothing(Testbed bed) throws Exception {
-        bed.daemon().start();
+        bed.daemon().withoutTestImages().start();
         Path dir = Files.createDirectories(bed.dir().resolve("images"));
         Path good = BusyboxImages.saveTar(dir, "busybox:latest", false);
         byte[] goodBytes = Files.readAllBytes(good);

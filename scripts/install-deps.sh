@@ -15,8 +15,9 @@ have_cmd mvn     || need+=(maven)
 have_cmd python3 || need+=(python3)
 have_cmd modprobe || need+=(kmod)
 have_cmd conmon  || need+=(conmon)
-# the image tests build their busybox image from Debian's static busybox
-[[ -x /bin/busybox ]] || need+=(busybox-static)
+have_cmd runc    || need+=(runc)
+# the container and image tests build a root filesystem from a static busybox (a dynamic one needs the host's libc)
+dpkg -s busybox-static >/dev/null 2>&1 || need+=(busybox-static)
 # grep reads all of ldconfig's output: with -q it could stop early and, under pipefail, fail the pipe (SIGPIPE)
 ldconfig -p 2>/dev/null | grep 'libnftables.so.1' >/dev/null || need+=(libnftables1)
 if ((${#need[@]})); then

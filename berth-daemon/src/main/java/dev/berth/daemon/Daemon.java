@@ -122,6 +122,8 @@ final class Daemon {
         opened.push(lowFds);
         SqliteStateStore store = SqliteStateStore.open(config.dataRoot().resolve("berth.db"));
         opened.push(store);
+        // The local images: opening sweeps what a crash left in image/ (staging, blobs and layers of no image).
+        DiskImageStore images = DiskImageStore.open(config.dataRoot(), config.execRoot(), Clock.systemUTC());
         RtNetlink netlink = RtNetlink.open();
         opened.push(netlink);
         LinkReaper reaper = new LinkReaper(RtNetlink.open());
@@ -145,9 +147,12 @@ final class Daemon {
         networks.start();
         SandboxService sandboxes = new SandboxService(state, networks, runtime, HostFacts.ephemeralPorts());
         sandboxes.start();
+        // Container roots of no stored sandbox go (a removal a crash cut short).
+        images.releaseOthers(sandboxes.list().stream().map(v -> v.sandbox().id())
+                .collect(java.util.stream.Collectors.toSet()));
         Forwarder forwarder = startDns(config, sandboxes, state.changes(), lowFds);
         SandboxProcesses processes = new SandboxProcesses(state, sandboxes,
-                ConmonLauncher.install(config.execRoot(), Path.of("/etc/resolv.conf")));
+                ConmonLauncher.install(config.execRoot(), Path.of("/etc/resolv.conf")), images, null);
         processes.restore();
         opened.push(processes);
         Reconciler reconciler = new Reconciler(state, networks, sandboxes);
@@ -159,13 +164,11 @@ final class Daemon {
                 List.copyOf(state.networks().values()), state.attachments().endpoints(), reconciler.audit(), ulaPool)),
                 Doctor.standardChecks());
         SystemInfo info = HostFacts.systemInfo(config, roots.engineId(), version());
-        // Containers of no stored sandbox lose their root filesystems (a removal a crash cut short).
-        DiskImageStore images = DiskImageStore.open(config.dataRoot(), config.execRoot(), Clock.systemUTC());
-        images.releaseOthers(sandboxes.list().stream().map(v -> v.sandbox().id()).collect(java.util.stream.Collectors.toSet()));
         // Pulls trust the JVM's CAs plus, per registry, <config dir>/certs.d/<host:port>/*.crt (dockerd's certs.d).
         RegistryTrust registryTrust = new RegistryTrust(config.configFile().toAbsolutePath().getParent().resolve("certs.d"));
         RegistryPull pull = new RegistryPull(images, RegistryClient.create(RegistryTimeouts.standard(), registryTrust));
-        ImageContext imageApi = new ImageContext(images, Map::of, new RegistryPullEndpoint(pull), Clock.systemUTC());
+        ImageContext imageApi = new ImageContext(images, processes::imagesInUse, new RegistryPullEndpoint(pull),
+                Clock.systemUTC());
         ApiServer api = new ApiServer(new ApiContext(networks, sandboxes, networks.events(), Clock.systemUTC(),
                 info, processes, doctor, imageApi), HostFacts.acceptQueue(Sysctls.KERNEL));
         opened.push(api);

@@ -53,7 +53,8 @@ class ImageIT {
     }
 
     private static List<String> images(Testbed bed) {
-        return bed.docker().ok("images", "--format", "{{.Repository}}:{{.Tag}} {{.ID}}").lines();
+        // sorted: the CLI's order of the names of one image is not fixed
+        return bed.docker().ok("images", "--format", "{{.Repository}}:{{.Tag}} {{.ID}}").lines().stream().sorted().toList();
     }
 
     /** {@code docker import - name} with the tar on stdin, as a user pipes it. */
@@ -70,7 +71,7 @@ class ImageIT {
 
     @Test
     void loadImportTagRemovePruneAndRestart(Testbed bed) throws Exception {
-        bed.daemon().start();
+        bed.daemon().withoutTestImages().start();
         Path dir = Files.createDirectories(bed.dir().resolve("images"));
         String id = BusyboxImages.imageId(dir);
 
@@ -97,6 +98,9 @@ class ImageIT {
         Path layer = bed.dir().resolve("data/image/layers").resolve(files(bed.dir().resolve("data/image/layers")).getFirst());
         assertTrue(Files.isSymbolicLink(layer.resolve("diff/bin/sh")));
         assertTrue(Files.isExecutable(layer.resolve("diff/bin/busybox")));
+
+        List<String> history = bed.docker().ok("history", "--no-trunc", "--format", "{{.ID}} {{.CreatedBy}}", "busybox").lines();
+        assertEquals(List.of(id + " berth test fixture: busybox-static"), history);
 
         CommandResult imported = importFromStdin(bed, BusyboxImages.rootfsTar(dir, true), "mybox:1",
                 "CMD [\"sh\"]", "ENV A=1", "WORKDIR /tmp", "LABEL k=v");
@@ -175,11 +179,15 @@ class ImageIT {
 
     @Test
     void badArchivesAreRefusedAndLeaveNothing(Testbed bed) throws Exception {
-        bed.daemon().start();
+        bed.daemon().withoutTestImages().start();
         Path dir = Files.createDirectories(bed.dir().resolve("images"));
         Path good = BusyboxImages.saveTar(dir, "busybox:latest", false);
         byte[] goodBytes = Files.readAllBytes(good);
         Map<String, Path> bad = new LinkedHashMap<>();
+        Map<String, String> said = Map.of("garbage", "invalid archive", "truncated", "invalid archive",
+                "escaping layer", "\"../../escaped\" is outside of the layer root",
+                "symlink escape", "goes through etc, a symbolic link", "missing blob", "is not in the archive",
+                "digest mismatch", "digest mismatch");
         bad.put("garbage", Files.write(dir.resolve("garbage.tar"), "this is not a tar archive at all".repeat(40).getBytes()));
         bad.put("truncated", Files.write(dir.resolve("truncated.tar"), Arrays.copyOf(goodBytes, goodBytes.length / 2)));
         bad.put("escaping layer", BusyboxImages.saveTar(dir, "evil:1", layerWith("file", "../../escaped", "x"), false));
@@ -197,7 +205,8 @@ class ImageIT {
         for (Map.Entry<String, Path> archive : bad.entrySet()) {
             CommandResult load = bed.docker().run("load", "-i", archive.getValue().toString());
             assertNotEquals(0, load.exitCode(), archive.getKey() + ": " + load.describe());
-            assertTrue(load.stderr().contains("Error response from daemon"), archive.getKey() + ": " + load.describe());
+            assertTrue(load.stderr().contains("Error response from daemon: "), archive.getKey() + ": " + load.describe());
+            assertTrue(load.stderr().contains(said.get(archive.getKey())), archive.getKey() + ": " + load.describe());
             HttpReply reply = bed.api().send("POST", "/v1.50/images/load", "application/x-tar", Files.readAllBytes(archive.getValue()));
             assertEquals(400, reply.status(), archive.getKey() + ": " + reply);
             assertEquals(List.of(), images(bed), archive.getKey());
@@ -214,8 +223,13 @@ class ImageIT {
         assertEquals(List.of(), images(bed));
         assertEquals(List.of(), files(bed.dir().resolve("data/image/tmp")));
 
-        // the good archive still loads afterwards
+        // the good archive still loads afterwards, and one past the API's 4 MiB body limit streams in
         bed.docker().ok("load", "-i", good.toString());
         assertEquals(1, images(bed).size());
+        Path big = BusyboxImages.saveTar(dir, "big:1", layerWith("file", "big", "z".repeat(6 * 1024 * 1024)), false);
+        assertTrue(Files.size(big) > 6 * 1024 * 1024);
+        bed.docker().ok("load", "-i", big.toString());
+        assertEquals(2, images(bed).size());
+        assertEquals(6 * 1024 * 1024, inspect(bed, "big:1").get("Size").asLong());
     }
 }

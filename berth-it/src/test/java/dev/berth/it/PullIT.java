@@ -77,7 +77,7 @@ class PullIT {
         Registry registry = bed.registry();
         byte[] layer = busybox(bed);
         RegistryPush.Pushed pushed = registry.push().image("busybox", "latest", Format.DOCKER, "amd64", List.of(layer));
-        bed.daemon().start();
+        bed.daemon().withoutTestImages().start(); // the data root holds only what the pulls bring
         String name = registry.host() + "/busybox";
 
         CommandResult pull = bed.docker().ok("pull", name);
@@ -118,7 +118,7 @@ class PullIT {
                 List.of(tiny(bed, "arm64", "arm64\n")));
         RegistryPush.Pushed index = push.index("multi", "v1", Format.OCI, List.of(
                 new PlatformImage("linux", "arm64", arm64), new PlatformImage("linux", "amd64", amd64)));
-        bed.daemon().start();
+        bed.daemon().withoutTestImages().start(); // the data root holds only what the pulls bring
         String name = registry.host() + "/multi";
 
         CommandResult pull = bed.docker().ok("pull", name + ":v1");
@@ -148,7 +148,7 @@ class PullIT {
         byte[] bytes = Files.readAllBytes(blob);
         bytes[bytes.length / 2] ^= 0x01;
         Files.write(blob, bytes); // same length: only the digest can tell
-        bed.daemon().start();
+        bed.daemon().withoutTestImages().start(); // the data root holds only what the pulls bring
         List<String> before = names(images(bed));
 
         CommandResult pull = bed.docker().run("pull", registry.host() + "/busybox");
@@ -175,7 +175,7 @@ class PullIT {
     void aMissingTagOrRegistryIsMobysError(Testbed bed) {
         Registry registry = bed.registry();
         registry.push().image("busybox", "latest", Format.DOCKER, "amd64", List.of(tiny(bed, "a", "a\n")));
-        bed.daemon().start();
+        bed.daemon().withoutTestImages().start(); // the data root holds only what the pulls bring
 
         CommandResult tag = bed.docker().run("pull", registry.host() + "/busybox:nope");
         assertEquals(1, tag.exitCode(), tag.describe());
@@ -204,7 +204,7 @@ class PullIT {
         String name = registry.host() + "/team/app:1.0";
 
         // HTTPS is verified: without the test CA in certs.d the registry is refused
-        bed.daemon().start();
+        bed.daemon().withoutTestImages().start(); // the data root holds only what the pulls bring
         CommandResult untrusted = bed.docker().run("pull", name);
         assertEquals(1, untrusted.exitCode(), untrusted.describe());
         assertTrue(untrusted.stderr().contains("Get \"https://" + registry.host() + "/v2/\": tls: "), untrusted.describe());

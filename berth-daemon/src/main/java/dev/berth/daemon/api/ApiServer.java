@@ -135,7 +135,7 @@ public final class ApiServer implements AutoCloseable {
         Routes routes = new Routes();
         new SystemEndpoints(context.system()).register(routes);
         new NetworkEndpoints(context.networks(), context.sandboxes(), new Filters(json)).register(routes);
-        new ContainerEndpoints(context.sandboxes(), context.processes(), context.clock()).register(routes);
+        new ContainerEndpoints(context.sandboxes(), context.processes(), context.clock(), new Filters(json)).register(routes);
         new EventEndpoints(context.events(), new Filters(json), json, context.clock()).register(routes);
         new DoctorEndpoints(context.doctor()).register(routes);
         if (context.images() != null) {

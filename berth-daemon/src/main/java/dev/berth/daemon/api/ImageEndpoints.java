@@ -1,6 +1,7 @@
 package dev.berth.daemon.api;
 
 import dev.berth.api.types.ImageDeleteItem;
+import dev.berth.api.types.ImageHistoryItem;
 import dev.berth.api.types.ImageInspect;
 import dev.berth.api.types.ImagePruneReport;
 import dev.berth.api.types.ImageSummary;
@@ -26,7 +27,7 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * {@code /images} routes: load, import ({@code create?fromSrc=-}), list, inspect, tag, remove and
+ * {@code /images} routes: load, import ({@code create?fromSrc=-}), list, inspect, history, tag, remove and
  * prune. Load and import read their (chunked, possibly large) bodies as streams: {@link BodyLimit}
  * lets these two routes through unlimited ({@link BodyLimit#STREAMED}), and the image code spools them to disk.
  */
@@ -51,13 +52,32 @@ public final class ImageEndpoints {
                 .add("POST", "/images/create", this::create)
                 .add("POST", "/images/prune", this::prune)
                 .add("GET", "/images/{name:.+}/json", this::inspect)
+                .add("GET", "/images/{name:.+}/history", this::history)
                 .add("POST", "/images/{name:.+}/tag", this::tag)
                 .add("DELETE", "/images/{name:.+}", this::remove);
     }
 
     private Reply load(ApiRequest request) {
-        List<String> lines = new ArchiveLoader(store).load(request.rawBody());
+        List<String> lines = readingWhole(request, () -> new ArchiveLoader(store).load(request.rawBody()));
         return messages(lines.stream().map(l -> JsonMessage.stream(l + "\n")).toList());
+    }
+
+    /**
+     * Runs {@code work} on the request's body; when it fails before the body's end (a bad change,
+     * a corrupt header), the rest is read and dropped before the error is answered. A client still
+     * sending (the docker CLI streams the file) would otherwise get a reset instead of the error.
+     */
+    private static <T> T readingWhole(ApiRequest request, java.util.function.Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (RuntimeException e) {
+            try (java.io.InputStream rest = request.rawBody()) {
+                rest.transferTo(java.io.OutputStream.nullOutputStream());
+            } catch (java.io.IOException | RuntimeException drained) {
+                e.addSuppressed(drained);
+            }
+            throw e;
+        }
     }
 
     private Reply create(ApiRequest request) {
@@ -72,13 +92,15 @@ public final class ImageEndpoints {
             throw new InvalidParameterException(source.isEmpty() ? "fromImage or fromSrc is required"
                     : "import from a URL is not supported: give the tar as the request body (fromSrc=-)");
         }
-        String repo = request.query("repo").orElse("");
-        ImageReference name = repo.isEmpty() ? null : ImageReference.parse(repo, request.query("tag").orElse(""));
-        if (name != null && !name.digest().isEmpty()) {
-            throw new InvalidParameterException("cannot import digest reference");
-        }
-        StoredImage image = new RootfsImport(store, context.clock())
-                .importTar(request.rawBody(), name, request.queryValues("changes"), request.query("message").orElse(""));
+        StoredImage image = readingWhole(request, () -> {
+            String repo = request.query("repo").orElse("");
+            ImageReference name = repo.isEmpty() ? null : ImageReference.parse(repo, request.query("tag").orElse(""));
+            if (name != null && !name.digest().isEmpty()) {
+                throw new InvalidParameterException("cannot import digest reference");
+            }
+            return new RootfsImport(store, context.clock())
+                    .importTar(request.rawBody(), name, request.queryValues("changes"), request.query("message").orElse(""));
+        });
         return messages(List.of(JsonMessage.status(image.id())));
     }
 
@@ -96,13 +118,12 @@ public final class ImageEndpoints {
             }
         }
         Predicate<StoredImage> filter = filter(f);
-        Map<String, String> users = DiskImageStore.users(context.users());
         List<ImageSummary> out = new ArrayList<>();
         for (StoredImage image : store.list()) {
             if (!filter.test(image)) {
                 continue;
             }
-            long containers = users.containsKey(image.id()) ? 1 : -1;
+            long containers = -1; // as moby: counted only when asked (shared-size), which costs a scan
             Instant created = image.created();
             Map<String, String> labels = image.labels();
             List<String> tags = image.repoTags();
@@ -178,6 +199,38 @@ public final class ImageEndpoints {
                 new ImageInspect.GraphDriver(graph.isEmpty() ? null : graph, "overlay2"),
                 new ImageInspect.RootFs("layers", image.diffIds()),
                 new ImageInspect.Metadata(image.lastTagTime() == null ? ZERO_TIME : image.lastTagTime().toString())));
+    }
+
+    /**
+     * {@code docker history}: the config's history, newest first; an entry that made a layer has
+     * that layer's size; the newest carries the image id and names, older ones {@code <missing>}.
+     */
+    private Reply history(ApiRequest request) {
+        StoredImage image = store.get(request.pathParameter(0));
+        List<ImageHistoryItem> out = new ArrayList<>();
+        int layer = 0;
+        for (var entry : image.config().path("history")) {
+            long size = 0;
+            if (!entry.path("empty_layer").asBoolean(false) && layer < image.diffIds().size()) {
+                size = store.layerSizeOf(image.diffIds().get(layer++));
+            }
+            Instant created = null;
+            try {
+                created = entry.hasNonNull("created") ? Instant.parse(entry.get("created").asText()) : null;
+            } catch (java.time.format.DateTimeParseException e) {
+                // left at zero, as moby does with a time it cannot read
+            }
+            out.addFirst(new ImageHistoryItem(entry.path("comment").asText(""), created == null ? 0 : created.getEpochSecond(),
+                    entry.path("created_by").asText(""), "<missing>", size, null));
+        }
+        if (out.isEmpty()) {
+            Instant created = image.created();
+            out.add(new ImageHistoryItem("", created == null ? 0 : created.getEpochSecond(), "", image.id(), image.size(), null));
+        }
+        ImageHistoryItem top = out.getFirst();
+        out.set(0, new ImageHistoryItem(top.comment(), top.created(), top.createdBy(), image.id(), top.size(),
+                image.repoTags().isEmpty() ? null : image.repoTags()));
+        return Reply.ok(out);
     }
 
     private Reply tag(ApiRequest request) {

@@ -64,7 +64,7 @@ public final class ArchiveLoader {
             }
             throw new InvalidParameterException("invalid archive: no manifest.json or repositories found (not a docker save tar)");
         } catch (IOException e) {
-            throw new InvalidParameterException("invalid archive: " + e.getMessage(), e);
+            throw StreamCopy.storage("load", e);
         } finally {
             Trees.deleteQuietly(staging, null);
         }
@@ -88,24 +88,25 @@ public final class ArchiveLoader {
                 } else if (entry.isFile()) {
                     Path target = files.resolve(name);
                     Files.createDirectories(target.getParent());
+                    if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                        throw new InvalidParameterException("invalid archive: " + name + " is in it twice");
+                    }
                     try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                        long copied = tar.transferTo(out);
+                        long copied = StreamCopy.copy(tar, out, "invalid archive: " + name);
                         if (copied != entry.getSize()) {
                             throw new InvalidParameterException("invalid archive: unexpected EOF in " + name);
                         }
                     }
                 }
             }
-        } catch (IOException e) {
-            throw new InvalidParameterException("invalid archive: unexpected EOF or corrupt tar: " + e.getMessage(), e);
         }
     }
 
-    private static TarArchiveEntry next(TarArchiveInputStream tar) throws IOException {
+    private static TarArchiveEntry next(TarArchiveInputStream tar) {
         try {
             return tar.getNextEntry();
-        } catch (IllegalArgumentException e) {
-            throw new IOException(e.getMessage(), e);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new InvalidParameterException("invalid archive: unexpected EOF or corrupt tar: " + e.getMessage(), e);
         }
     }
 

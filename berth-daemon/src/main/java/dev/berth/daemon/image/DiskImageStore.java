@@ -63,8 +63,12 @@ public final class DiskImageStore implements ImageStore {
     private final Clock clock;
     private final ObjectMapper mapper = JsonMapper.builder().build();
     private final Overlay overlay;
+    /** Serialises mounts and releases of container roots (a check of mountinfo, then a mount). */
+    private final Object mounts = new Object();
     private Catalog catalog;
     private final Map<String, StoredImage> images = new LinkedHashMap<>();
+    /** Layers (hex) an add in flight relies on: never deleted until it commits or fails. */
+    private final Map<String, Integer> pending = new java.util.HashMap<>();
 
     /** The persisted catalog: image id to when it was last tagged (RFC 3339, or null), names to ids. */
     record Catalog(Map<String, String> images, Map<String, String> tags, Map<String, String> digests) {
@@ -134,6 +138,9 @@ public final class DiskImageStore implements ImageStore {
         }
         lowerdirOption(diffIds); // refuse an image no overlay could mount, before unpacking it
         List<Path> installed = new ArrayList<>();
+        synchronized (this) {
+            diffIds.forEach(d -> pending.merge(hexOf(d), 1, Integer::sum));
+        }
         try {
             for (int i = 0; i < diffIds.size(); i++) {
                 installLayer(diffIds.get(i), image.layers().get(i), installed);
@@ -152,10 +159,12 @@ public final class DiskImageStore implements ImageStore {
                 image.repoDigests().forEach(d -> digests.put(d, id));
                 commit(new Catalog(ids, tags, digests));
                 installed.clear();
+                unclaim(diffIds);
                 return images.get(id);
             }
         } catch (IOException | RuntimeException e) {
             synchronized (this) {
+                unclaim(diffIds);
                 for (Path layer : installed) {
                     if (!referenced(layer.getFileName().toString())) {
                         Trees.deleteQuietly(layer, e);
@@ -163,9 +172,16 @@ public final class DiskImageStore implements ImageStore {
                 }
             }
             if (e instanceof IOException io) {
-                throw new InternalException("add image " + id + ": " + io.getMessage(), io);
+                throw StreamCopy.storage("add image " + id, io);
             }
             throw (RuntimeException) e;
+        }
+    }
+
+    /** Ends an add's claim on its layers (under the monitor). */
+    private void unclaim(List<String> diffIds) {
+        for (String d : diffIds) {
+            pending.computeIfPresent(hexOf(d), (k, n) -> n == 1 ? null : n - 1);
         }
     }
 
@@ -174,6 +190,9 @@ public final class DiskImageStore implements ImageStore {
         Path target = root.resolve("layers").resolve(hex);
         if (Files.isDirectory(target)) {
             return;
+        }
+        if (blob == null) {
+            throw new InvalidParameterException("layer " + diffId + " is neither given nor in the store");
         }
         Path work = staging();
         try {
@@ -184,8 +203,10 @@ public final class DiskImageStore implements ImageStore {
                  InputStream plain = decompressed(raw);
                  DigestInputStream in = new DigestInputStream(plain, digest)) {
                 size = LayerUnpacker.unpack(in, diff);
+            } catch (InvalidParameterException e) {
+                throw new InvalidParameterException("layer " + diffId + ": " + e.getMessage(), e);
             } catch (IOException e) {
-                throw new InvalidParameterException("unexpected EOF or corrupt layer " + diffId + ": " + e.getMessage(), e);
+                throw StreamCopy.storage("unpack layer " + diffId, e);
             }
             String actual = "sha256:" + HexFormat.of().formatHex(digest.digest());
             if (!actual.equals(diffId)) {
@@ -209,14 +230,20 @@ public final class DiskImageStore implements ImageStore {
     }
 
     /** A gzip stream (by its magic) decompressed, anything else as it is. */
-    static InputStream decompressed(InputStream in) throws IOException {
+    static InputStream decompressed(InputStream in) {
         InputStream buffered = in.markSupported() ? in : new BufferedInputStream(in);
-        buffered.mark(4);
-        int b0 = buffered.read();
-        int b1 = buffered.read();
-        buffered.reset();
-        if (b0 == 0x1f && b1 == 0x8b) {
-            return GzipCompressorInputStream.builder().setInputStream(buffered).setDecompressConcatenated(true).get();
+        int b0;
+        int b1;
+        try {
+            buffered.mark(4);
+            b0 = buffered.read();
+            b1 = buffered.read();
+            buffered.reset();
+            if (b0 == 0x1f && b1 == 0x8b) {
+                return GzipCompressorInputStream.builder().setInputStream(buffered).setDecompressConcatenated(true).get();
+            }
+        } catch (IOException e) {
+            throw new InvalidParameterException("unexpected EOF or corrupt gzip input: " + e.getMessage(), e);
         }
         if (b0 == 0x28 && b1 == 0xb5) {
             throw new InvalidParameterException("zstd-compressed layers are not supported");
@@ -260,7 +287,7 @@ public final class DiskImageStore implements ImageStore {
         out.sort((a, b) -> {
             Instant x = a.created() == null ? Instant.EPOCH : a.created();
             Instant y = b.created() == null ? Instant.EPOCH : b.created();
-            return y.compareTo(x);
+            return x.equals(y) ? a.id().compareTo(b.id()) : y.compareTo(x);
         });
         return out;
     }
@@ -321,6 +348,11 @@ public final class DiskImageStore implements ImageStore {
         List<String> out = new ArrayList<>();
         node.fieldNames().forEachRemaining(out::add);
         return out;
+    }
+
+    /** Whether the store has the layer with this diff id unpacked (pull then need not download it). */
+    public boolean hasLayer(String diffId) {
+        return Files.isDirectory(root.resolve("layers").resolve(hexOf(diffId)));
     }
 
     /** Where a layer's files are (its overlay lower dir). */
@@ -475,7 +507,7 @@ public final class DiskImageStore implements ImageStore {
         StoredImage image;
         String lower;
         synchronized (this) {
-            image = images.get(imageId);
+            image = images.containsKey(imageId) ? images.get(imageId) : resolve(imageId).orElse(null);
             if (image == null) {
                 throw new NotFoundException("No such image: " + imageId);
             }
@@ -483,6 +515,13 @@ public final class DiskImageStore implements ImageStore {
         }
         Path merged = rootfsDir.resolve(id.value());
         Path own = root.resolve("containers").resolve(id.value());
+        synchronized (mounts) {
+            return mount(merged, own, image, lower, id);
+        }
+    }
+
+    private String mount(Path merged, Path own, StoredImage image, String lower, SandboxId id) {
+        boolean fresh = !Files.exists(own);
         try {
             if (overlay.isMounted(merged)) {
                 return merged.toString();
@@ -496,7 +535,19 @@ public final class DiskImageStore implements ImageStore {
             Files.createDirectories(merged);
             overlay.mount(merged, lower, own.resolve("upper"), own.resolve("work"));
             return merged.toString();
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            if (fresh) {
+                // nothing half-made: a first mount that failed leaves no directory behind
+                try {
+                    Files.deleteIfExists(merged); // an empty directory: never a tree walk through a mount
+                } catch (IOException | RuntimeException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+                Trees.deleteQuietly(own, e);
+            }
+            if (e instanceof IOException io) {
+                throw StreamCopy.storage("mount the root filesystem of " + id.shortId(), io);
+            }
             throw new InternalException("mount the root filesystem of " + id.shortId() + ": " + e.getMessage(), e);
         }
     }
@@ -523,6 +574,12 @@ public final class DiskImageStore implements ImageStore {
 
     private void release(String id) {
         Path merged = rootfsDir.resolve(id);
+        synchronized (mounts) {
+            unmountAndDelete(id, merged);
+        }
+    }
+
+    private void unmountAndDelete(String id, Path merged) {
         try {
             overlay.unmount(merged);
             Files.deleteIfExists(merged);
@@ -619,6 +676,11 @@ public final class DiskImageStore implements ImageStore {
         }
     }
 
+    /** Bytes of regular files in the layer with this diff id; 0 when it is not in the store. */
+    public long layerSizeOf(String diffId) {
+        return layerSize(hexOf(diffId));
+    }
+
     private long layerSize(String hex) {
         try {
             return Long.parseLong(Files.readString(root.resolve("layers").resolve(hex).resolve("size")).strip());
@@ -628,6 +690,9 @@ public final class DiskImageStore implements ImageStore {
     }
 
     private boolean referenced(String layerHex) {
+        if (pending.containsKey(layerHex)) {
+            return true;
+        }
         for (StoredImage image : images.values()) {
             for (String diffId : image.diffIds()) {
                 if (hexOf(diffId).equals(layerHex)) {

@@ -29,7 +29,7 @@ public record ImageReference(String domain, String path, String tag, String dige
     /** Parses {@code text}; a malformed name is a 400 with moby's words. */
     public static ImageReference parse(String text) {
         if (text == null || text.isEmpty()) {
-            throw invalid("");
+            throw invalid();
         }
         if (HEX64.matcher(text).matches()) {
             throw new InvalidParameterException("invalid repository name (" + text
@@ -42,7 +42,7 @@ public record ImageReference(String domain, String path, String tag, String dige
             digest = rest.substring(at + 1);
             rest = rest.substring(0, at);
             if (!DIGEST.matcher(digest).matches()) {
-                throw invalid(text);
+                throw invalid();
             }
         }
         String tag = "";
@@ -51,7 +51,7 @@ public record ImageReference(String domain, String path, String tag, String dige
             tag = rest.substring(colon + 1);
             rest = rest.substring(0, colon);
             if (!TAG.matcher(tag).matches()) {
-                throw invalid(text);
+                throw invalid();
             }
         }
         String domain = DEFAULT_DOMAIN;
@@ -64,7 +64,7 @@ public record ImageReference(String domain, String path, String tag, String dige
                 domain = first;
                 path = rest.substring(slash + 1);
                 if (!DOMAIN.matcher(domain).matches()) {
-                    throw invalid(text);
+                    throw invalid();
                 }
             }
         }
@@ -77,7 +77,7 @@ public record ImageReference(String domain, String path, String tag, String dige
                     + ") must be lowercase");
         }
         if (!PATH.matcher(path).matches() || text.length() > 255 + 128 + 72) {
-            throw invalid(text);
+            throw invalid();
         }
         if (domain.equals(DEFAULT_DOMAIN) && !path.contains("/")) {
             path = "library/" + path;
@@ -92,7 +92,7 @@ public record ImageReference(String domain, String path, String tag, String dige
             return base;
         }
         if (!base.tag().isEmpty() || !base.digest().isEmpty() || !TAG.matcher(tag).matches()) {
-            throw invalid(repository + ":" + tag);
+            throw invalid();
         }
         return new ImageReference(base.domain(), base.path(), tag, "");
     }
@@ -115,7 +115,7 @@ public record ImageReference(String domain, String path, String tag, String dige
         return digest.isEmpty() ? Optional.empty() : Optional.of(repository() + "@" + digest);
     }
 
-    private static InvalidParameterException invalid(@SuppressWarnings("unused") String text) {
+    private static InvalidParameterException invalid() {
         return new InvalidParameterException("invalid reference format");
     }
 }

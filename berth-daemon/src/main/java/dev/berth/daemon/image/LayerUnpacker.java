@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -52,18 +51,19 @@ public final class LayerUnpacker {
     /**
      * Unpacks {@code tar} into {@code root} (an existing empty directory) and returns the bytes of
      * regular files written. A malformed, truncated or escaping archive is a 400
-     * ({@link InvalidParameterException}); the caller removes {@code root}.
+     * ({@link InvalidParameterException}); an {@link IOException} is a failure of the directory's
+     * file system (a full disk). The caller removes {@code root}.
      */
     public static long unpack(InputStream tar, Path root) throws IOException {
         LayerUnpacker unpacker = new LayerUnpacker(root);
-        try (TarArchiveInputStream in = new TarArchiveInputStream(tar)) {
-            TarArchiveEntry entry;
-            while ((entry = nextEntry(in)) != null) {
-                unpacker.write(entry, in);
-            }
-            // Drain what follows the end-of-archive blocks, so the digest covers the whole stream.
-            in.transferTo(OutputStream.nullOutputStream());
+        // Not closed here: closing would close {@code tar}, which the caller owns and drains below.
+        TarArchiveInputStream in = new TarArchiveInputStream(tar);
+        TarArchiveEntry entry;
+        while ((entry = nextEntry(in)) != null) {
+            unpacker.write(entry, in);
         }
+        // What follows the end-of-archive blocks counts too: the digest covers the whole stream.
+        StreamCopy.drain(tar, "layer");
         unpacker.finish();
         return unpacker.size;
     }
@@ -149,17 +149,12 @@ public final class LayerUnpacker {
                     + (char) entry.getLinkFlag() + "' of " + entry.getName());
         }
         try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            long copied = in.transferTo(out);
+            long copied = StreamCopy.copy(in, out, entry.getName());
             if (copied != entry.getSize()) {
                 throw new InvalidParameterException("unexpected EOF: " + entry.getName() + " has " + copied
                         + " of " + entry.getSize() + " bytes");
             }
             size += copied;
-        } catch (IOException e) {
-            if (e instanceof FileAlreadyExistsException) {
-                throw e;
-            }
-            throw new InvalidParameterException("unexpected EOF reading " + entry.getName() + ": " + e.getMessage(), e);
         }
         metadata(target, entry);
         times(target, entry);

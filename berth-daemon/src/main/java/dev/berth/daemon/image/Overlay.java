@@ -20,7 +20,10 @@ final class Overlay {
 
     /** Unmounts {@code merged} (every mount stacked there); nothing mounted is fine. */
     void unmount(Path merged) throws IOException {
-        while (isMounted(merged)) {
+        for (int tries = 0; isMounted(merged); tries++) {
+            if (tries == 16) {
+                throw new IOException("still mounted after " + tries + " unmounts: " + merged);
+            }
             try {
                 Libc.umount2(merged.toString(), 0);
             } catch (KernelException e) {

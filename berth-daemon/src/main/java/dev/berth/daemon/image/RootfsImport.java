@@ -3,7 +3,6 @@ package dev.berth.daemon.image;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.berth.core.errors.InvalidParameterException;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,9 +42,7 @@ public final class RootfsImport {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             try (InputStream in = DiskImageStore.decompressed(new BufferedInputStream(body, 1 << 16));
                  OutputStream out = new DigestOutputStream(Files.newOutputStream(layer), digest)) {
-                in.transferTo(out);
-            } catch (IOException e) {
-                throw new InvalidParameterException("invalid tar: unexpected EOF or corrupt input: " + e.getMessage(), e);
+                StreamCopy.copy(in, out, "invalid tar");
             }
             String now = clock.instant().toString();
             String comment = message == null || message.isEmpty() ? "Imported from -" : message;
@@ -60,7 +57,7 @@ public final class RootfsImport {
             List<String> tags = name == null ? List.of() : List.of(name.repoTag());
             return store.add(new NewImage(mapper.writeValueAsBytes(config), List.of(layer), tags, List.of()));
         } catch (IOException e) {
-            throw new InvalidParameterException("import: " + e.getMessage(), e);
+            throw StreamCopy.storage("import", e);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         } finally {

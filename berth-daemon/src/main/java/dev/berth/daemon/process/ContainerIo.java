@@ -41,9 +41,12 @@ public interface ContainerIo {
     }
 
     /**
-     * Attaches to running container {@code id}. Only the streams asked for are carried; with the
-     * container's TTY all output is {@link Stream#STDOUT}. 409-style {@code ConflictException} when it
-     * is not running.
+     * Attaches to container {@code id}: at once when it runs, else from its next start (as
+     * {@code docker run} attaches before it starts: connected before the process runs, so none of
+     * its output is missed; a start that fails ends the attachment with no output; {@link
+     * Attached#close} before the start cancels it). Only the streams asked for are carried; with
+     * the container's TTY all output is {@link Stream#STDOUT}. Whether attaching to a stopped
+     * container is allowed at all is the caller's call.
      */
     Attached attach(SandboxId id, boolean stdin, boolean stdout, boolean stderr);
 

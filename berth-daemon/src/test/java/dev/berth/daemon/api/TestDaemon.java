@@ -7,10 +7,13 @@ import dev.berth.core.service.event.EventLog;
 import dev.berth.core.service.network.DefaultBridgeSettings;
 import dev.berth.core.service.network.NetworkService;
 import dev.berth.core.service.network.NetworkSettings;
+import dev.berth.core.service.sandbox.SandboxProcesses;
 import dev.berth.core.service.sandbox.SandboxService;
 import dev.berth.core.service.state.ServiceDependencies;
 import dev.berth.core.service.state.ServiceState;
 import dev.berth.core.spi.HostPrefixes;
+import dev.berth.core.spi.ImageStore;
+import dev.berth.core.spi.ProcessLauncher;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -29,6 +32,7 @@ final class TestDaemon implements AutoCloseable {
     final Path socket;
     final NetworkService networks;
     final SandboxService sandboxes;
+    final SandboxProcesses processes;
     final ApiServer server;
 
     TestDaemon(Path directory) {
@@ -45,12 +49,27 @@ final class TestDaemon implements AutoCloseable {
     }
 
     private TestDaemon(Path directory, Consumer<Routes> extraRoutes, Clock clock) {
+        this(directory, extraRoutes, clock, null, null);
+    }
+
+    /**
+     * With processes run by {@code launcher} and containers made from {@code images} (restarts
+     * after their back-off on a timer of their own); {@code launcher} {@code null}: none.
+     */
+    TestDaemon(Path directory, Clock clock, ProcessLauncher launcher, ImageStore images) {
+        this(directory, routes -> { }, clock, launcher, images);
+    }
+
+    private TestDaemon(Path directory, Consumer<Routes> extraRoutes, Clock clock, ProcessLauncher launcher,
+                       ImageStore images) {
         this.socket = directory.resolve("berth.sock");
         ServiceState state = state(clock);
         this.networks = networkService(state);
         this.sandboxes = sandboxService(state, networks);
-        this.server = new ApiServer(new ApiContext(networks, sandboxes, networks.events(), Clock.systemUTC(), system()),
-                extraRoutes);
+        this.processes = launcher == null ? SandboxProcesses.withoutProcesses(sandboxes, clock)
+                : new SandboxProcesses(state, sandboxes, launcher, images, null);
+        this.server = new ApiServer(new ApiContext(networks, sandboxes, networks.events(), Clock.systemUTC(), system(),
+                processes), extraRoutes);
         server.start(socket);
     }
 
@@ -98,5 +117,6 @@ final class TestDaemon implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        processes.close();
     }
 }

@@ -74,4 +74,31 @@ class DiskImageStoreIT {
         assertFalse(Files.exists(dir.resolve("data/image/containers").resolve(id.value())));
         store.releaseRootfs(id); // succeeds when gone
     }
+
+    /** A full data root: a 500 that says so, and nothing of the image left. */
+    @Test
+    void aFullDataRootIsAClearErrorAndLeavesNothing() throws IOException {
+        Path small = Files.createDirectories(dir.resolve("small"));
+        dev.berth.kernel.ffm.Libc.mount("tmpfs", small.toString(), "tmpfs", 0, "size=1m");
+        try {
+            DiskImageStore store = DiskImageStore.open(small.resolve("data"), dir.resolve("exec"), Clock.systemUTC());
+            NewImage big = Layers.image(store, List.of("big:1"), Layers.tar("ok", "x"));
+            // the staged blob fits, its unpacked content does not
+            byte[] layer = Layers.tar("a", "a".repeat(1_500_000));
+            Path staging = store.staging();
+            NewImage tooBig = new NewImage(Layers.config(List.of(Layers.sha256(layer))),
+                    List.of(Files.write(staging.resolve("l"), Layers.gzip(layer))), List.of("big:2"), List.of());
+            dev.berth.core.errors.InternalException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    dev.berth.core.errors.InternalException.class, () -> store.add(tooBig));
+            assertTrue(e.getMessage().contains("no space left on device"), e.getMessage());
+            assertEquals(List.of(), store.list());
+            try (var layers = Files.list(small.resolve("data/image/layers"))) {
+                assertEquals(0, layers.count());
+            }
+            store.add(big); // room again once the failed unpack is gone
+            assertEquals(1, store.list().size());
+        } finally {
+            dev.berth.kernel.ffm.Libc.umount2(small.toString(), 0);
+        }
+    }
 }

@@ -66,6 +66,34 @@ class DiskImageStoreTest {
     }
 
     @Test
+    void anImageInUseIsOnlyUntaggedWhenForcedAndNeverPruned() throws IOException {
+        StoredImage used = store.add(Layers.image(store, List.of("used:1"), Layers.tar("u", "1")));
+        StoredImage free = store.add(Layers.image(store, List.of(), Layers.tar("f", "2")));
+        Map<String, String> users = Map.of(used.id(), "c0ffee");
+        List<DiskImageStore.Removed> forced = store.remove("used:1", true, users);
+        assertEquals(List.of(DiskImageStore.Removed.untagged("used:1")), forced);
+        assertTrue(store.get(used.id()).dangling(), "kept, without a name, for its container");
+        List<DiskImageStore.Removed> pruned = store.prune(false, users, image -> true);
+        assertEquals(List.of(free.id()), pruned.stream().map(DiskImageStore.Removed::deleted).toList());
+        assertEquals(used.id(), store.get(used.id()).id());
+        assertEquals(List.of(used.id()), store.prune(false, Map.of(), image -> true).stream()
+                .map(DiskImageStore.Removed::deleted).toList(), "once no container uses it, prune takes it");
+    }
+
+    @Test
+    void digestNamesFindTheImage() throws IOException {
+        String digest = "sha256:" + "d".repeat(64);
+        NewImage staged = Layers.image(store, List.of("127.0.0.1:5000/box:1"), Layers.tar("d", "1"));
+        StoredImage image = store.add(new NewImage(staged.config(), staged.layers(), staged.repoTags(),
+                List.of("127.0.0.1:5000/box@" + digest)));
+        assertEquals(List.of("127.0.0.1:5000/box@" + digest), image.repoDigests());
+        assertEquals(image.id(), store.find("127.0.0.1:5000/box@" + digest).orElseThrow().id());
+        assertTrue(store.find("127.0.0.1:5000/other@" + digest).isEmpty());
+        assertEquals(image.id(), store.find("127.0.0.1:5000/box:1").orElseThrow().id());
+        assertTrue(store.find("127.0.0.1:5000/box").isEmpty(), "no :latest");
+    }
+
+    @Test
     void aBadLayerAddsNothing() throws IOException {
         byte[] good = Layers.tar("a", "1");
         StoredImage first = store.add(Layers.image(store, List.of("first:1"), good));
@@ -84,6 +112,14 @@ class DiskImageStoreTest {
         assertEquals(List.of(Layers.sha256(good).substring(7)), files("layers"));
         assertEquals(List.of(first.id()), store.list().stream().map(StoredImage::id).toList());
         assertEquals(List.of("first:1"), store.get(first.id()).repoTags(), "the failed adds did not take the name");
+    }
+
+    @Test
+    void theDiffIdCoversBytesAfterTheEndOfArchive() throws IOException {
+        byte[] tar = Layers.tar("f", "1");
+        byte[] padded = Arrays.copyOf(tar, tar.length + 11_000); // zero blocks past the 10 KiB record
+        StoredImage image = store.add(Layers.image(store, List.of("padded:1"), padded));
+        assertEquals(List.of(Layers.sha256(padded)), image.diffIds());
     }
 
     @Test

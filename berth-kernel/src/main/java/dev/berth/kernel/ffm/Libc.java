@@ -25,7 +25,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * EINTR. {@code close} is not: on Linux the descriptor is released even when close reports EINTR.
  */
 public final class Libc {
+    public static final int AF_UNIX = 1;
     public static final int AF_NETLINK = 16;
+    public static final int SOCK_SEQPACKET = 5;
     public static final int SOCK_RAW = 3;
     public static final int SOCK_CLOEXEC = 0x80000;
     public static final int O_RDONLY = 0;
@@ -34,6 +36,12 @@ public final class Libc {
     public static final int O_EXCL = 0x80;
     public static final int O_TRUNC = 0x200;
     public static final int O_CLOEXEC = 0x80000;
+    public static final int O_NONBLOCK = 0x800;
+    public static final int O_PATH = 0x200000;
+    public static final int SHUT_WR = 1;
+    public static final int MSG_NOSIGNAL = 0x4000;
+    /** {@code sizeof(struct sockaddr_un)}: 2 bytes of family, 108 of path. */
+    public static final int SOCKADDR_UN_SIZE = 110;
     public static final int CLONE_NEWNET = 0x40000000;
     public static final long MS_BIND = 0x1000;
     public static final long MS_REC = 0x4000;
@@ -51,6 +59,9 @@ public final class Libc {
 
     private static final MethodHandle SOCKET = downcall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle BIND = downcall("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle CONNECT = downcall("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle SHUTDOWN = downcall("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle MKFIFO = downcall("mkfifo", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle SETSOCKOPT = downcall("setsockopt",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle SENDTO = downcall("sendto",
@@ -162,6 +173,47 @@ public final class Libc {
     public static void bind(int fd, MemorySegment address) {
         checked("bind socket fd " + fd,
                 (arena, state) -> (int) BIND.invokeExact(state, fd, address, (int) address.byteSize()));
+    }
+
+    /**
+     * {@code connect(2)} of a socket to {@code address}; retried on EINTR (for a Unix socket the
+     * kernel completes or refuses it at once).
+     */
+    public static void connect(int fd, MemorySegment address) {
+        retried("connect socket fd " + fd,
+                (arena, state) -> (int) CONNECT.invokeExact(state, fd, address, (int) address.byteSize()));
+    }
+
+    /**
+     * A {@code struct sockaddr_un} for {@code path} in {@code arena}; longer than the 107 bytes
+     * {@code sun_path} holds is an {@link IllegalArgumentException} (use a {@code /proc/self/fd/N/}
+     * path to a directory opened with {@link #O_PATH} for a long one).
+     */
+    public static MemorySegment unixAddress(Arena arena, String path) {
+        byte[] bytes = path.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (bytes.length > SOCKADDR_UN_SIZE - 3) {
+            throw new IllegalArgumentException("unix socket path longer than 107 bytes: " + path);
+        }
+        MemorySegment address = arena.allocate(SOCKADDR_UN_SIZE);
+        address.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 0, (short) AF_UNIX);
+        MemorySegment.copy(bytes, 0, address, java.lang.foreign.ValueLayout.JAVA_BYTE, 2, bytes.length);
+        return address;
+    }
+
+    /** {@code shutdown(2)}: {@link #SHUT_WR} ends the sending side (the peer reads end of file). */
+    public static void shutdown(int fd, int how) {
+        checked("shutdown socket fd " + fd, (arena, state) -> (int) SHUTDOWN.invokeExact(state, fd, how));
+    }
+
+    /** {@code send(2)} of the whole segment on a connected socket (one message on SOCK_SEQPACKET); retries on EINTR. */
+    public static long send(int fd, MemorySegment buffer, int flags) {
+        return retried("send socket fd " + fd, (arena, state) -> (long) SENDTO.invokeExact(state, fd, buffer,
+                buffer.byteSize(), flags, MemorySegment.NULL, 0));
+    }
+
+    /** {@code mkfifo(3)}: a named pipe at {@code path}; EEXIST when something is there. */
+    public static void mkfifo(String path, int mode) {
+        checked("mkfifo " + path, (arena, state) -> (int) MKFIFO.invokeExact(state, arena.allocateFrom(path), mode));
     }
 
     public static void setsockopt(int fd, int level, int option, MemorySegment value) {

@@ -227,4 +227,21 @@ class PullIT {
         assertTrue(insecure.stdout().contains("Digest: " + local.digest()), insecure.describe());
         assertEquals(1, loopback.tokens().requests.size(), "the token flow ran over HTTPS: " + loopback.tokens().requests);
     }
+
+    /** The CLI's own pull: create answers 404 for the missing image, the CLI pulls and creates again. */
+    @Test
+    void dockerCreatePullsAMissingImage(Testbed bed) throws IOException {
+        Registry registry = bed.registry();
+        RegistryPush.Pushed pushed = registry.push().image("busybox", "latest", Format.DOCKER, "amd64", List.of(busybox(bed)));
+        bed.daemon().withoutTestImages().start();
+        String name = registry.host() + "/busybox";
+
+        CommandResult create = bed.docker().ok("create", "--name", "c1", name, "sh", "-c", "echo hi");
+        assertTrue(create.stderr().contains("Unable to find image '" + name + ":latest' locally"), create.describe());
+        assertTrue(create.stderr().contains("Status: Downloaded newer image for " + name + ":latest"), create.describe());
+        assertEquals(pushed.configDigest(), inspect(bed, name).path("Id").asText());
+        JsonNode container = JSON.readTree(bed.docker().ok("container", "inspect", "c1").stdout()).get(0);
+        assertEquals(pushed.configDigest(), container.path("Image").asText(), container::toString);
+        bed.docker().ok("rm", "c1");
+    }
 }

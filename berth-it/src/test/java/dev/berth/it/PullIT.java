@@ -129,14 +129,20 @@ class PullIT {
         assertEquals(List.of(hex(amd64.diffIds().getFirst())), names(images(bed).resolve("layers")),
                 "only the amd64 layer was fetched and unpacked");
 
+        // --platform picks another entry of the index; the tag moves to it
+        CommandResult other = bed.docker().ok("pull", "--platform", "linux/arm64", name + ":v1");
+        assertTrue(other.stdout().contains("Status: Downloaded newer image for " + name + ":v1"), other.describe());
+        assertEquals(arm64.configDigest(), inspect(bed, name + ":v1").path("Id").asText());
+        assertEquals("arm64", inspect(bed, name + ":v1").path("Architecture").asText());
+
         // by digest: the arm64 manifest itself (an explicit digest is what the user asked for)
         CommandResult byDigest = bed.docker().ok("pull", name + "@" + arm64.digest());
-        assertTrue(byDigest.stdout().contains("Status: Downloaded newer image for " + name + "@" + arm64.digest()),
-                byDigest.describe());
+        assertTrue(byDigest.stdout().contains(" for " + name + "@" + arm64.digest()), byDigest.describe());
         JsonNode arm = inspect(bed, name + "@" + arm64.digest());
         assertEquals(arm64.configDigest(), arm.path("Id").asText());
         assertEquals("arm64", arm.path("Architecture").asText());
         assertNotEquals(image.path("Id").asText(), arm.path("Id").asText());
+        assertEquals(2, names(images(bed).resolve("layers")).size(), "the amd64 and the arm64 layer");
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.berth.core.service.network.NetworkService;
 import dev.berth.core.service.sandbox.SandboxProcesses;
 import dev.berth.core.service.sandbox.SandboxService;
 import dev.berth.daemon.doctor.Doctor;
+import dev.berth.daemon.process.ContainerIo;
 import java.time.Clock;
 
 /**
@@ -17,9 +18,19 @@ import java.time.Clock;
  * @param system   facts reported by {@code /version} and {@code /info}
  * @param processes the processes sandboxes run ({@code berth run})
  * @param doctor   what {@code GET /berth/doctor} runs
+ * @param io       the streams of containers ({@code attach}, {@code exec}, {@code logs}, {@code resize})
+ * @param containers what those endpoints need to know of a container
  */
 public record ApiContext(NetworkService networks, SandboxService sandboxes, EventLog events, Clock clock,
-                         SystemInfo system, SandboxProcesses processes, Doctor doctor) {
+                         SystemInfo system, SandboxProcesses processes, Doctor doctor, ContainerIo io,
+                         ContainerLookup containers) {
+
+    /** Without containers from images: {@code berth run} sandboxes only, no attach or exec. */
+    public ApiContext(NetworkService networks, SandboxService sandboxes, EventLog events, Clock clock,
+                      SystemInfo system, SandboxProcesses processes, Doctor doctor) {
+        this(networks, sandboxes, events, clock, system, processes, doctor, new NoContainerIo(),
+                ContainerLookup.over(sandboxes, processes));
+    }
 
     /** Without a doctor: {@code /berth/doctor} finds nothing. */
     public ApiContext(NetworkService networks, SandboxService sandboxes, EventLog events, Clock clock,

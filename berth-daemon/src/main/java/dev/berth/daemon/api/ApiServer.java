@@ -36,6 +36,7 @@ public final class ApiServer implements AutoCloseable {
     private Server server;
     private SocketFile socket;
     private ExecutorService virtualThreads;
+    private AutoCloseable execRemovals = () -> { };
 
     /** {@code acceptQueue}: the socket's listen backlog, {@link AcceptQueue#size} of the system's somaxconn. */
     public ApiServer(ApiContext context, int acceptQueue) {
@@ -109,6 +110,7 @@ public final class ApiServer implements AutoCloseable {
         } finally {
             // Interrupt, not close(): close() waits for every request, and some block by design
             // (a wait on a sandbox without a process ends only with the sandbox), so SIGTERM hung.
+            closeQuietly(execRemovals);
             virtualThreads.shutdownNow();
             awaitQuietly(virtualThreads);
             socket.delete();
@@ -136,10 +138,15 @@ public final class ApiServer implements AutoCloseable {
         new SystemEndpoints(context.system()).register(routes);
         new NetworkEndpoints(context.networks(), context.sandboxes(), new Filters(json)).register(routes);
         new ContainerEndpoints(context.sandboxes(), context.processes(), context.clock()).register(routes);
+        new AttachEndpoints(context.containers(), context.io()).register(routes);
+        new LogEndpoints(context.containers(), context.io()).register(routes);
+        ExecEndpoints execs = new ExecEndpoints(context.containers(), context.io(), context.clock());
+        execs.register(routes);
+        execRemovals = execs.followRemovals(context.events());
         new EventEndpoints(context.events(), new Filters(json), json, context.clock()).register(routes);
         new DoctorEndpoints(context.doctor()).register(routes);
         extraRoutes.accept(routes);
-        Dispatcher dispatcher = new Dispatcher(routes, json, context.system().version());
+        Dispatcher dispatcher = new Dispatcher(routes, json, context.system().version(), executor);
         jetty.setHandler(BodyLimit.wrap(dispatcher));
         jetty.setErrorHandler(new JsonErrorPage(dispatcher));
         jetty.setStopTimeout(STOP_TIMEOUT.toMillis());
@@ -151,6 +158,15 @@ public final class ApiServer implements AutoCloseable {
             executor.awaitTermination(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            // an event subscription: cancelling cannot fail in a way that matters at shutdown
+            return;
         }
     }
 

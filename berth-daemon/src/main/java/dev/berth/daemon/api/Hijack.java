@@ -78,25 +78,40 @@ final class Hijack {
             }
         }, raw::close));
         request.setAttribute(HttpStream.UPGRADE_CONNECTION_ATTRIBUTE, connection);
-        request.addHttpStreamWrapper(stream -> new HttpStream.Wrapper(stream) {
-            @Override
-            public void send(MetaData.Request request, MetaData.Response response, boolean last, ByteBuffer content,
-                             Callback callback) {
-                MetaData.Response line = response;
-                if (response != null && response.getStatus() == 101) {
-                    line = new MetaData.Response(101, "UPGRADED", response.getHttpVersion(),
-                            response.getHttpFields(), response.getContentLength(), response.getTrailersSupplier());
-                }
-                super.send(request, line, last, content, callback);
-            }
-        });
-        response.setStatus(101);
-        HttpFields.Mutable headers = response.getHeaders();
+        HttpFields.Mutable headers = HttpFields.build();
         headers.put(HttpHeader.CONTENT_TYPE, !tty && version.atLeast("1.42") ? MULTIPLEXED : RAW);
         headers.put(HttpHeader.CONNECTION, "Upgrade");
         headers.put(HttpHeader.UPGRADE, "tcp");
         commonHeaders.accept(headers);
+        byte[] head = head(headers);
+        // Jetty's generator would drop "Connection: Upgrade" and write its own reason phrase: the
+        // head goes out as moby writes it, and the exchange still completes through Jetty, which
+        // then hands the endpoint to the RawConnection.
+        request.addHttpStreamWrapper(stream -> new HttpStream.Wrapper(stream) {
+            private volatile boolean sent;
+
+            @Override
+            public void send(MetaData.Request request, MetaData.Response response, boolean last, ByteBuffer content,
+                             Callback callback) {
+                if (response != null && response.getStatus() == 101) {
+                    sent = true;
+                    endPoint.write(callback, ByteBuffer.wrap(head));
+                } else if (sent) {
+                    callback.succeeded();
+                } else {
+                    super.send(request, response, last, content, callback);
+                }
+            }
+        });
+        response.setStatus(101);
         response.write(true, ByteBuffer.allocate(0), callback);
+    }
+
+    /** {@code HTTP/1.1 101 UPGRADED}, the headers in order, a blank line. */
+    private static byte[] head(HttpFields headers) {
+        StringBuilder head = new StringBuilder("HTTP/1.1 101 UPGRADED\r\n");
+        headers.forEach(field -> head.append(field.getName()).append(": ").append(field.getValue()).append("\r\n"));
+        return head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
     }
 
     /** No {@code Upgrade} header: a 200 whose chunked body is the output; stdin is the request body. */

@@ -7,6 +7,7 @@ import dev.berth.core.service.event.EventLog;
 import dev.berth.core.service.network.DefaultBridgeSettings;
 import dev.berth.core.service.network.NetworkService;
 import dev.berth.core.service.network.NetworkSettings;
+import dev.berth.core.service.sandbox.SandboxProcesses;
 import dev.berth.core.service.sandbox.SandboxService;
 import dev.berth.core.service.state.ServiceDependencies;
 import dev.berth.core.service.state.ServiceState;
@@ -30,6 +31,9 @@ final class TestDaemon implements AutoCloseable {
     final NetworkService networks;
     final SandboxService sandboxes;
     final ApiServer server;
+    /** With containers: the processes ({@link FakeLauncher}) and their streams; else null. */
+    final SandboxProcesses processes;
+    final FakeContainerIo io;
 
     TestDaemon(Path directory) {
         this(directory, routes -> { });
@@ -51,6 +55,30 @@ final class TestDaemon implements AutoCloseable {
         this.sandboxes = sandboxService(state, networks);
         this.server = new ApiServer(new ApiContext(networks, sandboxes, networks.events(), Clock.systemUTC(), system()),
                 extraRoutes);
+        this.processes = null;
+        this.io = null;
+        server.start(socket);
+    }
+
+    /**
+     * With containers: every sandbox is a container from an image (its streams are {@code io}'s,
+     * a TTY when {@code io.tty} holds it), its process started and ended by {@code launcher}.
+     */
+    TestDaemon(Path directory, FakeLauncher launcher, FakeContainerIo io) {
+        this.socket = directory.resolve("berth.sock");
+        ServiceState state = state(Clock.systemUTC());
+        this.networks = networkService(state);
+        this.sandboxes = sandboxService(state, networks);
+        this.processes = new SandboxProcesses(state, sandboxes, launcher);
+        this.io = io;
+        ContainerLookup base = ContainerLookup.over(sandboxes, processes);
+        ContainerLookup containers = term -> {
+            ContainerLookup.Target t = base.find(term);
+            return new ContainerLookup.Target(t.id(), t.name(), t.status(), t.pid(), io.tty.contains(t.id()), true,
+                    true, t.rawLog());
+        };
+        this.server = new ApiServer(new ApiContext(networks, sandboxes, networks.events(), Clock.systemUTC(), system(),
+                processes, dev.berth.daemon.doctor.Doctor.none(), io, containers));
         server.start(socket);
     }
 

@@ -12,10 +12,8 @@ import dev.berth.core.service.sandbox.SandboxService;
 import dev.berth.core.service.sandbox.SandboxView;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * {@code /containers} routes. A container is a sandbox; created with a {@code Cmd} it runs that
@@ -91,17 +89,22 @@ final class ContainerEndpoints {
         return new Reply.Empty(204);
     }
 
-    /** {@code POST /containers/{id}/wait?condition=}: blocks, then {@code {"StatusCode":N}}. */
+    /**
+     * {@code POST /containers/{id}/wait?condition=}: the 200 headers go out at once (the docker
+     * CLI waits for them before it attaches and starts), {@code {"StatusCode":N}} once the
+     * condition holds. A bad condition or a missing container is an error before the headers.
+     */
     private Reply await(ApiRequest request) {
-        try {
-            int status = processes.await(request.pathParameter(0), request.query("condition").orElse(""));
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("StatusCode", status);
-            return Reply.ok(body);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("wait interrupted", e);
+        String term = request.pathParameter(0);
+        String condition = request.query("condition").orElse("");
+        if (!List.of("", "not-running", "next-exit", "removed").contains(condition)) {
+            throw new InvalidParameterException("invalid condition: \"" + condition + "\"");
         }
+        sandboxes.resolve(term);
+        return new Reply.Stream(200, Dispatcher.JSON, sink -> {
+            int status = processes.await(term, condition);
+            sink.send(("{\"StatusCode\":" + status + "}\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        });
     }
 
     /** {@code POST /containers/{id}/kill?signal=}: 204; Berth sends SIGKILL only. */

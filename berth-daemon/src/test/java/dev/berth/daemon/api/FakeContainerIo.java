@@ -36,6 +36,10 @@ final class FakeContainerIo implements ContainerIo {
     final Map<SandboxId, CompletableFuture<Void>> stopped = new ConcurrentHashMap<>();
     final List<String> resizes = new CopyOnWriteArrayList<>();
     final List<ExecSpec> execs = new CopyOnWriteArrayList<>();
+    /** The stdin of each attachment made, in order: a test may type into a container's process. */
+    final BlockingQueue<Pipe> attachments = new LinkedBlockingQueue<>();
+    /** The exit status of a container's main process. */
+    volatile int mainExitCode;
     private final AtomicLong pids = new AtomicLong(100);
     private final BiConsumer<SandboxId, Integer> mainExit;
 
@@ -64,6 +68,10 @@ final class FakeContainerIo implements ContainerIo {
 
         void close() {
             chunks.add(new byte[0]);
+        }
+
+        void type(String text) {
+            chunks.add(text.getBytes(StandardCharsets.UTF_8));
         }
     }
 
@@ -152,9 +160,10 @@ final class FakeContainerIo implements ContainerIo {
         Running running = new Running((in, out, t) -> {
             cat(in, out, t);
             print(out, t, Stream.STDERR, "bye\n");
-            return 0;
+            return mainExitCode;
         }, hasTty);
         running.exit.thenAccept(code -> mainExit.accept(id, code));
+        attachments.add(running.pipe);
         return running;
     }
 

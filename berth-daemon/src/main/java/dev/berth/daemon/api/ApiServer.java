@@ -36,7 +36,6 @@ public final class ApiServer implements AutoCloseable {
     private Server server;
     private SocketFile socket;
     private ExecutorService virtualThreads;
-    private AutoCloseable execRemovals = () -> { };
 
     /** {@code acceptQueue}: the socket's listen backlog, {@link AcceptQueue#size} of the system's somaxconn. */
     public ApiServer(ApiContext context, int acceptQueue) {
@@ -110,7 +109,6 @@ public final class ApiServer implements AutoCloseable {
         } finally {
             // Interrupt, not close(): close() waits for every request, and some block by design
             // (a wait on a sandbox without a process ends only with the sandbox), so SIGTERM hung.
-            closeQuietly(execRemovals);
             virtualThreads.shutdownNow();
             awaitQuietly(virtualThreads);
             socket.delete();
@@ -140,9 +138,7 @@ public final class ApiServer implements AutoCloseable {
         new ContainerEndpoints(context.sandboxes(), context.processes(), context.clock()).register(routes);
         new AttachEndpoints(context.containers(), context.io()).register(routes);
         new LogEndpoints(context.containers(), context.io()).register(routes);
-        ExecEndpoints execs = new ExecEndpoints(context.containers(), context.io(), context.clock());
-        execs.register(routes);
-        execRemovals = execs.followRemovals(context.events());
+        new ExecEndpoints(context.containers(), context.io(), context.clock()).register(routes);
         new EventEndpoints(context.events(), new Filters(json), json, context.clock()).register(routes);
         new DoctorEndpoints(context.doctor()).register(routes);
         extraRoutes.accept(routes);
@@ -158,15 +154,6 @@ public final class ApiServer implements AutoCloseable {
             executor.awaitTermination(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void closeQuietly(AutoCloseable closeable) {
-        try {
-            closeable.close();
-        } catch (Exception e) {
-            // an event subscription: cancelling cannot fail in a way that matters at shutdown
-            return;
         }
     }
 

@@ -7,9 +7,7 @@ import dev.berth.api.types.IdResponse;
 import dev.berth.core.errors.ConflictException;
 import dev.berth.core.errors.InvalidParameterException;
 import dev.berth.core.errors.UnavailableException;
-import dev.berth.core.service.event.Event;
-import dev.berth.core.service.event.EventLog;
-import dev.berth.core.model.SandboxId;
+import dev.berth.core.errors.NotFoundException;
 import dev.berth.daemon.process.ContainerIo;
 import java.time.Clock;
 import java.util.List;
@@ -23,8 +21,7 @@ import java.util.concurrent.TimeoutException;
  * hijacked connection, see {@link Hijack}), {@code GET /exec/{id}/json} and
  * {@code POST /exec/{id}/resize}. An attached start records the exit status before it closes the
  * connection: the docker CLI inspects the exec the moment its stream ends and exits with
- * {@code ExitCode}. Exec instances live in {@link Execs}; they go when their container is removed
- * (its {@code container destroy} event).
+ * {@code ExitCode}. Exec instances live in {@link Execs}; they go with their container.
  */
 final class ExecEndpoints {
     /** How long a resize waits for the exec's process to start (moby's wait for "exec session ready"). */
@@ -39,20 +36,14 @@ final class ExecEndpoints {
         this.containers = containers;
         this.io = io;
         this.clock = clock;
-        this.execs = new Execs(clock);
-    }
-
-    /** Drops the execs of every container {@code events} reports destroyed, until the subscription is closed. */
-    EventLog.Subscription followRemovals(EventLog events) {
-        return events.subscribe(event -> {
-            if (event.type() == Event.Type.CONTAINER && event.action() == Event.Action.DESTROY) {
-                execs.containerRemoved(new SandboxId(event.actorId()));
+        this.execs = new Execs(clock, id -> {
+            try {
+                containers.find(id.value());
+                return true;
+            } catch (NotFoundException gone) {
+                return false;
             }
         });
-    }
-
-    Execs execs() {
-        return execs;
     }
 
     void register(Routes routes) {

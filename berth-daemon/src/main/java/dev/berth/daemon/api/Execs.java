@@ -8,16 +8,19 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * The exec instances ({@code docker exec}), in memory as in moby: made by
  * {@code POST /containers/{id}/exec}, run once by {@code POST /exec/{id}/start}, shown by
- * {@code GET /exec/{id}/json}. They go with their container, and {@link #KEPT} after their
- * process ended (moby's collector drops an ended exec within 5 to 10 minutes).
+ * {@code GET /exec/{id}/json}. They go with their container (noticed at the next exec call), and
+ * {@link #KEPT} after their process ended (moby's collector drops an ended exec within 5 to 10
+ * minutes).
  */
 final class Execs {
     /** How long an ended exec stays inspectable. */
@@ -26,9 +29,12 @@ final class Execs {
     private final Map<String, Instance> instances = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
     private final Clock clock;
+    private final Predicate<SandboxId> exists;
 
-    Execs(Clock clock) {
+    /** {@code exists}: whether a container is still there (its execs go with it). */
+    Execs(Clock clock, Predicate<SandboxId> exists) {
         this.clock = clock;
+        this.exists = exists;
     }
 
     /** One exec: its settings, then its process and exit status once started. */
@@ -129,17 +135,10 @@ final class Execs {
         return instance;
     }
 
-    /** Drops the execs of a removed container. */
-    void containerRemoved(SandboxId container) {
-        instances.values().removeIf(i -> i.container.equals(container));
-    }
-
-    int size() {
-        return instances.size();
-    }
-
+    /** Drops ended execs past {@link #KEPT} and the execs of removed containers (each container asked once). */
     private void prune() {
         Instant now = clock.instant();
-        instances.values().removeIf(i -> i.expired(now));
+        Map<SandboxId, Boolean> present = new HashMap<>();
+        instances.values().removeIf(i -> i.expired(now) || !present.computeIfAbsent(i.container, exists::test));
     }
 }

@@ -28,10 +28,11 @@ import org.slf4j.LoggerFactory;
  * ({@value #MULTIPLEXED} without TTY from API 1.42 on, else {@value #RAW}), {@code Connection:
  * Upgrade}, {@code Upgrade: tcp}, the headers every reply carries, then the socket is a raw
  * byte stream. Jetty does the switch: the request carries {@link HttpStream#UPGRADE_CONNECTION_ATTRIBUTE}
- * (a {@link RawConnection}), the 101 goes out through the HTTP generator (a stream wrapper only
- * gives it moby's reason phrase), and once the exchange completes Jetty hands the endpoint over
- * ({@code EndPoint.upgrade}), with any bytes already read. The session then runs on a thread of
- * its own: the handler must return first, since Jetty completes the exchange only after it.
+ * (a {@link RawConnection}); the head is written as moby writes it by an {@link HttpStream}
+ * wrapper (Jetty's generator drops {@code Connection: Upgrade} and has its own reason phrase);
+ * once the exchange completes Jetty hands the endpoint over ({@code EndPoint.upgrade}), with any
+ * bytes already read behind the request. The session then runs on a thread of its own: the
+ * handler must return first, since Jetty completes the exchange only after it.
  *
  * <p>Without the header: {@code 200} with {@value #RAW}, the output as a chunked body and stdin
  * read from the request body, the same bytes a moby client reads.

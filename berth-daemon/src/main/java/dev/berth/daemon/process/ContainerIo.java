@@ -41,9 +41,11 @@ public interface ContainerIo {
     }
 
     /**
-     * Attaches to running container {@code id}. Only the streams asked for are carried; with the
+     * Attaches to container {@code id}, running or created: {@code docker run} attaches before it
+     * starts the container, so an attachment to a created container carries its output from the
+     * start (and ends when that process ends). Only the streams asked for are carried; with the
      * container's TTY all output is {@link Stream#STDOUT}. 409-style {@code ConflictException} when it
-     * is not running.
+     * has exited.
      */
     Attached attach(SandboxId id, boolean stdin, boolean stdout, boolean stderr);
 

@@ -139,6 +139,7 @@ public final class ApiServer implements AutoCloseable {
         new AttachEndpoints(context.containers(), context.io()).register(routes);
         new LogEndpoints(context.containers(), context.io()).register(routes);
         new ExecEndpoints(context.containers(), context.io(), context.clock()).register(routes);
+        new TopEndpoints(context.containers(), ProcessTable.host(), java.time.Clock.systemDefaultZone()).register(routes);
         new EventEndpoints(context.events(), new Filters(json), json, context.clock()).register(routes);
         new DoctorEndpoints(context.doctor()).register(routes);
         extraRoutes.accept(routes);

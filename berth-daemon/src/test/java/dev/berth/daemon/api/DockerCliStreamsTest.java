@@ -113,6 +113,26 @@ class DockerCliStreamsTest {
         assertEquals("exited", daemon.processes.state(c1).status().wire());
     }
 
+    @Test
+    void topShowsPsEfOfThePidNamespace() throws Exception {
+        // c2's "process" is this JVM: top lists the processes of its PID namespace
+        long self = ProcessHandle.current().pid();
+        launcher.pid = self;
+        ok(docker.run("create", "--name", "c2", "busybox", "sh"));
+        ok(docker.run("start", "c2"));
+        java.util.List<String> lines = ok(docker.run("top", "c2")).out().lines().toList();
+        assertTrue(lines.getFirst().matches("UID +PID +PPID +C +STIME +TTY +TIME +CMD"), lines.getFirst());
+        String mine = lines.stream().filter(l -> l.split(" +")[1].equals(Long.toString(self))).findFirst()
+                .orElseThrow(() -> new AssertionError(lines.toString()));
+        String[] columns = mine.split(" +", 8);
+        assertEquals(Long.toString(ProcessHandle.current().parent().orElseThrow().pid()), columns[2]);
+        assertTrue(columns[6].matches("[0-9]{2}:[0-9]{2}:[0-9]{2}"), mine);
+        assertTrue(columns[7].contains("java"), mine);
+        ok(docker.run("rm", "-f", "c2"));
+        String stopped = docker.run("top", "c1", "aux").err();
+        assertTrue(stopped.contains("ps_args \"aux\" are not supported"), stopped);
+    }
+
     private static String readQuietly(Path file) {
         try {
             return Files.readString(file);

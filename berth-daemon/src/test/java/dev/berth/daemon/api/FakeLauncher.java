@@ -11,11 +11,13 @@ import java.util.function.IntConsumer;
 final class FakeLauncher implements ProcessLauncher {
     private final Map<SandboxId, IntConsumer> running = new HashMap<>();
     private long nextPid = 4000;
+    /** When positive, the PID every start reports (a real one, for {@code docker top}). */
+    volatile long pid;
 
     @Override
     public synchronized long start(Launch launch, IntConsumer onExit) {
         running.put(launch.id(), onExit);
-        return nextPid++;
+        return pid > 0 ? pid : nextPid++;
     }
 
     /** Ends the sandbox's process with {@code code}; nothing when it does not run. */

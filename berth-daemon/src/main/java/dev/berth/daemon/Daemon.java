@@ -13,7 +13,10 @@ import dev.berth.core.service.state.ChangeStream;
 import dev.berth.core.service.state.ServiceDependencies;
 import dev.berth.core.service.state.ServiceState;
 import dev.berth.daemon.api.ApiContext;
+import dev.berth.daemon.api.ImageContext;
+import dev.berth.daemon.image.DiskImageStore;
 import dev.berth.daemon.api.ApiServer;
+import dev.berth.daemon.api.ContainerLookup;
 import dev.berth.daemon.api.SocketGroup;
 import dev.berth.daemon.api.SystemInfo;
 import dev.berth.daemon.config.ConfigKey;
@@ -115,6 +118,8 @@ final class Daemon {
         opened.push(lowFds);
         SqliteStateStore store = SqliteStateStore.open(config.dataRoot().resolve("berth.db"));
         opened.push(store);
+        // The local images: opening sweeps what a crash left in image/ (staging, blobs and layers of no image).
+        DiskImageStore images = DiskImageStore.open(config.dataRoot(), config.execRoot(), Clock.systemUTC());
         RtNetlink netlink = RtNetlink.open();
         opened.push(netlink);
         LinkReaper reaper = new LinkReaper(RtNetlink.open());
@@ -138,9 +143,12 @@ final class Daemon {
         networks.start();
         SandboxService sandboxes = new SandboxService(state, networks, runtime, HostFacts.ephemeralPorts());
         sandboxes.start();
+        // Container roots of no stored sandbox go (a removal a crash cut short).
+        images.releaseOthers(sandboxes.list().stream().map(v -> v.sandbox().id())
+                .collect(java.util.stream.Collectors.toSet()));
         Forwarder forwarder = startDns(config, sandboxes, state.changes(), lowFds);
-        SandboxProcesses processes = new SandboxProcesses(state, sandboxes,
-                ConmonLauncher.install(config.execRoot(), Path.of("/etc/resolv.conf")));
+        ConmonLauncher launcher = ConmonLauncher.install(config.execRoot(), Path.of("/etc/resolv.conf"));
+        SandboxProcesses processes = new SandboxProcesses(state, sandboxes, launcher, images, null);
         processes.restore();
         opened.push(processes);
         Reconciler reconciler = new Reconciler(state, networks, sandboxes);
@@ -152,8 +160,10 @@ final class Daemon {
                 List.copyOf(state.networks().values()), state.attachments().endpoints(), reconciler.audit(), ulaPool)),
                 Doctor.standardChecks());
         SystemInfo info = HostFacts.systemInfo(config, roots.engineId(), version());
+        ImageContext imageApi = new ImageContext(images, processes::imagesInUse, null, Clock.systemUTC());
         ApiServer api = new ApiServer(new ApiContext(networks, sandboxes, networks.events(), Clock.systemUTC(),
-                info, processes, doctor), HostFacts.acceptQueue(Sysctls.KERNEL));
+                info, processes, doctor, imageApi, launcher.containerIo(), ContainerLookup.over(sandboxes, processes)),
+                HostFacts.acceptQueue(Sysctls.KERNEL));
         opened.push(api);
         api.start(config.socketPath(), socketGroup);
         installSignals(reloads(flags, config, roots.engineId(), networks, sandboxes, forwarder, attributes -> {

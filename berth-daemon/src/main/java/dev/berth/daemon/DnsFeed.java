@@ -59,6 +59,12 @@ final class DnsFeed implements AutoCloseable {
                     table.removeSandbox(c.sandbox().id());
                     server.sync(c.sandbox().id(), null);
                 }
+                case Change.SandboxRenamed c -> {
+                    for (Attachment a : view(c.sandbox().id()).attachments()) {
+                        table.put(new NameTable.Entry(a.network(), c.sandbox(), a.endpoint()));
+                    }
+                    server.sync(c.sandbox().id(), c.sandbox());
+                }
                 case Change.EndpointReaddressed c -> table.put(new NameTable.Entry(c.network(), c.sandbox(), c.endpoint()));
                 case Change.NetworkReconciled c -> refresh();
                 default -> {

@@ -78,7 +78,10 @@ class ArchitectureTest {
     @Test
     void daemonPartsKeepToTheirLanes() {
         onlyUses("dev.berth.daemon.driver..", "dev.berth.core.spi..", "dev.berth.core.model..",
-                "dev.berth.core.errors..", "dev.berth.kernel..").check(classes);
+                "dev.berth.core.errors..", "dev.berth.kernel..", "dev.berth.daemon.onlink..").check(classes);
+        // The one on-link rule the NDP proxy (a driver) and the doctor share: pure, over netlink's records.
+        onlyUses("dev.berth.daemon.onlink..", "dev.berth.core.model..", "dev.berth.core.errors..",
+                "dev.berth.kernel.netlink..").check(classes);
         onlyUses("dev.berth.daemon.process..", "dev.berth.core.spi..", "dev.berth.core.model..",
                 "dev.berth.core.errors..", "dev.berth.kernel.ffm..", "com.fasterxml.jackson..").check(classes);
         onlyUses("dev.berth.daemon.firewall..", "dev.berth.core.spi..", "dev.berth.core.model..",
@@ -88,9 +91,12 @@ class ArchitectureTest {
                 "dev.berth.core.errors..", "com.fasterxml.jackson..", "org.sqlite..").check(classes);
         onlyUses("dev.berth.daemon.dns..", "dev.berth.core.spi..", "dev.berth.core.model..",
                 "dev.berth.core.errors..", "org.xbill..").check(classes);
+        onlyUses("dev.berth.daemon.image..", "dev.berth.core.spi..", "dev.berth.core.model..",
+                "dev.berth.core.errors..", "dev.berth.kernel.ffm..", "com.fasterxml.jackson..",
+                "org.apache.commons.compress..").check(classes);
         onlyUses("dev.berth.daemon.api..", "dev.berth.core.service..", "dev.berth.core.model..",
-                "dev.berth.core.errors..", "dev.berth.api..", "dev.berth.daemon.doctor..", "dev.berth.daemon.process",
-                "com.fasterxml.jackson..", "org.eclipse.jetty..", "org.slf4j..").check(classes);
+                "dev.berth.core.errors..", "dev.berth.api..", "dev.berth.daemon.doctor..", "dev.berth.daemon.image..",
+                "dev.berth.daemon.process", "com.fasterxml.jackson..", "org.eclipse.jetty..", "org.slf4j..").check(classes);
         // of the processes, the API sees only the streams of containers (the rest is the life cycle's)
         noClasses().that().resideInAPackage("dev.berth.daemon.api..").should().dependOnClassesThat(
                 JavaClass.Predicates.resideInAPackage("dev.berth.daemon.process..")
@@ -100,7 +106,7 @@ class ArchitectureTest {
         // The doctor reads the host and what the store says (handed to it); it changes nothing.
         onlyUses("dev.berth.daemon.doctor..", "dev.berth.core.spi..", "dev.berth.core.model..",
                 "dev.berth.core.errors..", "dev.berth.kernel.netlink..", "dev.berth.kernel.sysctl..",
-                "dev.berth.kernel.nftables..", "dev.berth.kernel.ffm..").check(classes);
+                "dev.berth.kernel.nftables..", "dev.berth.kernel.ffm..", "dev.berth.daemon.onlink..").check(classes);
         onlyUses("dev.berth.daemon.config..", "dev.berth.core.service..", "dev.berth.core.ipam..",
                 "dev.berth.core.model..", "dev.berth.core.errors..", "dev.berth.daemon.api..",
                 "com.fasterxml.jackson..").check(classes);

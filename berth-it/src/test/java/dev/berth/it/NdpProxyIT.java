@@ -100,6 +100,26 @@ class NdpProxyIT {
         assertEquals("1", proxyNdp(bed, "eth0"), "proxy_ndp stays on: others may rely on it");
     }
 
+    /**
+     * A host that got its address by DHCPv6 (a lone /128) and the LAN's prefix from the router's
+     * advertisement as an on-link route without an address ({@code proto ra}): the prefix is
+     * on-link all the same, so the sandbox is proxied and reached.
+     */
+    @Test
+    void anOnLinkRouteBesideALone128IsALanPrefixToo(Testbed bed) throws Exception {
+        bed.host().ipHost("-6", "addr", "del", HostFixture.HOST_V6 + "/64", "dev", HostFixture.UPLINK);
+        bed.host().ipHost("-6", "addr", "add", HostFixture.HOST_V6 + "/128", "dev", HostFixture.UPLINK, "nodad");
+        bed.host().ipHost("-6", "route", "replace", "2001:db8::/64", "dev", HostFixture.UPLINK, "proto", "ra");
+        bed.host().ipHost("-6", "route", "replace", "default", "via", HostFixture.UPSTREAM_V6, "dev", HostFixture.UPLINK);
+        bed.daemon().start();
+        network(bed, "rt", "routed");
+        Box.create(bed, "web", "--network", "rt", "--ip6", WEB);
+        assertEquals(Set.of(berths(WEB)), proxies(bed), "the entry exists once the create returned");
+        try (Traffic t = new Traffic(bed)) {
+            assertTrue(upstreamPings(t, bed, WEB), "ping6 from the LAN");
+        }
+    }
+
     @Test
     void natUnprotectedOpensEveryPortThroughTheProxy(Testbed bed) throws Exception {
         bed.daemon().start();

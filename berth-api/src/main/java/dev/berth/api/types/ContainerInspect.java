@@ -1,14 +1,14 @@
 package dev.berth.api.types;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
 import java.util.Map;
 
 /**
- * {@code GET /containers/{id}/json}: the keys {@code docker inspect} shows, in moby's order, filled
- * as far as a container without a process has them ({@code GraphDriver} and most of
- * {@code HostConfig} are left out).
+ * {@code GET /containers/{id}/json}: the keys {@code docker inspect} shows, in moby's order
+ * ({@code GraphDriver} and the parts of {@code HostConfig} Berth does not implement are left out).
  */
 @JsonPropertyOrder({"Id", "Created", "Path", "Args", "State", "Image", "ResolvConfPath", "HostnamePath", "HostsPath",
         "LogPath", "Name", "RestartCount", "Driver", "Platform", "MountLabel", "ProcessLabel", "AppArmorProfile",
@@ -33,7 +33,7 @@ public record ContainerInspect(
         @JsonProperty("AppArmorProfile") String appArmorProfile,
         @JsonProperty("ExecIDs") List<String> execIds,
         @JsonProperty("HostConfig") ContainerCreateRequest.HostConfig hostConfig,
-        @JsonProperty("Mounts") List<Object> mounts,
+        @JsonProperty("Mounts") List<MountPoint> mounts,
         @JsonProperty("Config") Config config,
         @JsonProperty("NetworkSettings") NetworkSettings networkSettings) {
 
@@ -54,10 +54,10 @@ public record ContainerInspect(
             @JsonProperty("FinishedAt") String finishedAt) {
     }
 
-    /** {@code Config}: the container's own settings. */
-    @JsonPropertyOrder({"Hostname", "Domainname", "User", "AttachStdin", "AttachStdout", "AttachStderr", "Tty",
-            "OpenStdin", "StdinOnce", "Env", "Cmd", "Image", "Volumes", "WorkingDir", "Entrypoint", "OnBuild",
-            "Labels"})
+    /** {@code Config}: the container's own settings, in moby's order; the omitempty ones are left out when empty. */
+    @JsonPropertyOrder({"Hostname", "Domainname", "User", "AttachStdin", "AttachStdout", "AttachStderr",
+            "ExposedPorts", "Tty", "OpenStdin", "StdinOnce", "Env", "Cmd", "Image", "Volumes", "WorkingDir",
+            "Entrypoint", "OnBuild", "Labels", "StopSignal", "StopTimeout"})
     public record Config(
             @JsonProperty("Hostname") String hostname,
             @JsonProperty("Domainname") String domainname,
@@ -65,6 +65,7 @@ public record ContainerInspect(
             @JsonProperty("AttachStdin") boolean attachStdin,
             @JsonProperty("AttachStdout") boolean attachStdout,
             @JsonProperty("AttachStderr") boolean attachStderr,
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) @JsonProperty("ExposedPorts") Map<String, Object> exposedPorts,
             @JsonProperty("Tty") boolean tty,
             @JsonProperty("OpenStdin") boolean openStdin,
             @JsonProperty("StdinOnce") boolean stdinOnce,
@@ -75,7 +76,20 @@ public record ContainerInspect(
             @JsonProperty("WorkingDir") String workingDir,
             @JsonProperty("Entrypoint") List<String> entrypoint,
             @JsonProperty("OnBuild") List<String> onBuild,
-            @JsonProperty("Labels") Map<String, String> labels) {
+            @JsonProperty("Labels") Map<String, String> labels,
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) @JsonProperty("StopSignal") String stopSignal,
+            @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("StopTimeout") Integer stopTimeout) {
+    }
+
+    /** One entry of {@code Mounts} (inspect and {@code docker ps}): moby's {@code MountPoint}. */
+    @JsonPropertyOrder({"Type", "Source", "Destination", "Mode", "RW", "Propagation"})
+    public record MountPoint(
+            @JsonProperty("Type") String type,
+            @JsonProperty("Source") String source,
+            @JsonProperty("Destination") String destination,
+            @JsonProperty("Mode") String mode,
+            @JsonProperty("RW") boolean rw,
+            @JsonProperty("Propagation") String propagation) {
     }
 
     /**

@@ -22,7 +22,7 @@ public record ContainerSummary(
         @JsonProperty("Status") String status,
         @JsonProperty("HostConfig") ContainerCreateRequest.HostConfig hostConfig,
         @JsonProperty("NetworkSettings") Networks networkSettings,
-        @JsonProperty("Mounts") List<Object> mounts) {
+        @JsonProperty("Mounts") List<ContainerInspect.MountPoint> mounts) {
 
     /** One entry of {@code Ports}: {@code IP} and {@code PublicPort} are left out when the port is not published. */
     @JsonPropertyOrder({"IP", "PrivatePort", "PublicPort", "Type"})

@@ -14,7 +14,7 @@ import java.util.Objects;
  * @param imageId        the image's id, {@code sha256:<hex>} of its config
  * @param entrypoint     effective entrypoint (the request's, else the image's); may be empty
  * @param cmd            effective command (the request's, else the image's unless the request set an entrypoint)
- * @param env            {@code KEY=VALUE}, image's first, request's overriding by key
+ * @param env            {@code KEY=VALUE}: the request's, then the image's whose key the request does not set (moby's order)
  * @param workingDir     absolute, {@code ""} for {@code /}
  * @param user           {@code ""}, {@code name}, {@code uid}, {@code uid:gid} or {@code name:group}
  * @param tty            a pseudo-terminal for the process
@@ -31,12 +31,14 @@ import java.util.Objects;
  * @param stopTimeout    seconds {@code stop} waits before SIGKILL; {@code null}: Docker's 10
  * @param labels         image labels merged with the request's
  * @param log            log rotation of the json-file/k8s-file log
+ * @param shown          what inspect shows as the request gave it and the process does not need
  */
 public record ContainerConfig(String image, String imageId, List<String> entrypoint, List<String> cmd,
                               List<String> env, String workingDir, String user, boolean tty, boolean openStdin,
                               boolean stdinOnce, List<Mount> mounts, boolean readOnlyRootfs, Resources resources,
                               List<String> capAdd, List<String> capDrop, boolean privileged, RestartPolicy restart,
-                              String stopSignal, Integer stopTimeout, Map<String, String> labels, LogOptions log) {
+                              String stopSignal, Integer stopTimeout, Map<String, String> labels, LogOptions log,
+                              Shown shown) {
     public ContainerConfig {
         Objects.requireNonNull(image, "image");
         Objects.requireNonNull(imageId, "imageId");
@@ -53,6 +55,57 @@ public record ContainerConfig(String image, String imageId, List<String> entrypo
         stopSignal = stopSignal == null || stopSignal.isEmpty() ? "SIGTERM" : stopSignal;
         labels = Map.copyOf(labels);
         log = log == null ? LogOptions.DEFAULT : log;
+        shown = shown == null ? Shown.NONE : shown;
+    }
+
+    /** Without what only inspect shows. */
+    public ContainerConfig(String image, String imageId, List<String> entrypoint, List<String> cmd,
+                           List<String> env, String workingDir, String user, boolean tty, boolean openStdin,
+                           boolean stdinOnce, List<Mount> mounts, boolean readOnlyRootfs, Resources resources,
+                           List<String> capAdd, List<String> capDrop, boolean privileged, RestartPolicy restart,
+                           String stopSignal, Integer stopTimeout, Map<String, String> labels, LogOptions log) {
+        this(image, imageId, entrypoint, cmd, env, workingDir, user, tty, openStdin, stdinOnce, mounts, readOnlyRootfs,
+                resources, capAdd, capDrop, privileged, restart, stopSignal, stopTimeout, labels, log, Shown.NONE);
+    }
+
+    /** The same container with another restart policy. */
+    public ContainerConfig withRestart(RestartPolicy policy) {
+        return new ContainerConfig(image, imageId, entrypoint, cmd, env, workingDir, user, tty, openStdin, stdinOnce,
+                mounts, readOnlyRootfs, resources, capAdd, capDrop, privileged, policy, stopSignal, stopTimeout, labels,
+                log, shown);
+    }
+
+    /**
+     * The parts of a create request that inspect shows back but the process does not need. The
+     * container's {@link ContainerConfig#mounts()} list the {@code binds} first, then the
+     * {@code HostConfig.Mounts} entries, then the {@code tmpfs} ones.
+     *
+     * @param domainname   {@code Config.Domainname}
+     * @param exposedPorts {@code Config.ExposedPorts} keys ({@code 80/tcp}), the image's merged with the request's
+     * @param attachStdin  {@code Config.AttachStdin}
+     * @param attachStdout {@code Config.AttachStdout}
+     * @param attachStderr {@code Config.AttachStderr}
+     * @param consoleSize  {@code HostConfig.ConsoleSize}: rows and columns, {@code [0, 0]} when unset
+     * @param binds        {@code HostConfig.Binds} as given
+     * @param tmpfs        {@code HostConfig.Tmpfs} as given (target to options)
+     * @param logType      {@code HostConfig.LogConfig.Type} ({@code json-file} unless given)
+     * @param logConfig    {@code HostConfig.LogConfig.Config} as given
+     */
+    public record Shown(String domainname, List<String> exposedPorts, boolean attachStdin, boolean attachStdout,
+                        boolean attachStderr, List<Integer> consoleSize, List<String> binds, Map<String, String> tmpfs,
+                        String logType, Map<String, String> logConfig) {
+        public static final Shown NONE = new Shown("", List.of(), false, false, false, List.of(0, 0), List.of(),
+                Map.of(), "json-file", Map.of());
+
+        public Shown {
+            domainname = domainname == null ? "" : domainname;
+            exposedPorts = List.copyOf(exposedPorts);
+            consoleSize = consoleSize == null || consoleSize.size() != 2 ? List.of(0, 0) : List.copyOf(consoleSize);
+            binds = List.copyOf(binds);
+            tmpfs = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(tmpfs));
+            logType = logType == null || logType.isEmpty() ? "json-file" : logType;
+            logConfig = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(logConfig));
+        }
     }
 
     /** The process's argv: entrypoint then cmd. Empty means the container has nothing to run (create refuses it). */
@@ -87,9 +140,16 @@ public record ContainerConfig(String image, String imageId, List<String> entrypo
      * @param memoryBytes {@code --memory}
      * @param nanoCpus    {@code --cpus} × 10⁹
      * @param pidsLimit   {@code --pids-limit}; 0 or negative: none
+     * @param cpuQuota    {@code --cpu-quota}, microseconds per period (CFS); 0: none
+     * @param cpuPeriod   {@code --cpu-period}, microseconds; 0: the kernel's (100 ms)
      */
-    public record Resources(long memoryBytes, long nanoCpus, long pidsLimit) {
+    public record Resources(long memoryBytes, long nanoCpus, long pidsLimit, long cpuQuota, long cpuPeriod) {
         public static final Resources NONE = new Resources(0, 0, 0);
+
+        /** Without CFS quota and period. */
+        public Resources(long memoryBytes, long nanoCpus, long pidsLimit) {
+            this(memoryBytes, nanoCpus, pidsLimit, 0, 0);
+        }
     }
 
     /**

@@ -28,6 +28,11 @@ public final class DeviceNames {
      * never renamed or deleted. Deletion moves links to another group on the way out.
      */
     public static final int OWNED_BRIDGE_GROUP = 0x62727468;
+    /**
+     * The device group ("bert") of links about to be deleted together by the daemon's link reaper;
+     * nothing else is ever put in it, so a link in it is Berth's and on its way out.
+     */
+    public static final int RETIRED_LINK_GROUP = 0x62657274;
     /** The host namespace's nftables table ({@code inet}) that carries Berth's firewall. */
     public static final String NFT_TABLE = "berth";
     /** The nftables table ({@code ip}) inside each sandbox namespace that carries the DNS redirect. */

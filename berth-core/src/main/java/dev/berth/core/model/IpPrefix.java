@@ -73,6 +73,14 @@ public record IpPrefix(InetAddress address, int length) implements Comparable<Ip
         return wider.contains(narrower.address);
     }
 
+    /**
+     * True when {@code inner} lies inside this prefix and is longer: a proper slice of it
+     * ({@code 2001:db8::/64} properly contains {@code 2001:db8::1:0:0:0/80}, not itself).
+     */
+    public boolean properlyContains(IpPrefix inner) {
+        return inner.bits() == bits() && length < inner.length && contains(inner.address);
+    }
+
     /** The address {@code offset} places after the subnet's first address. */
     public InetAddress addressAt(BigInteger offset) {
         return toAddress(toNumber(masked().address).add(offset));

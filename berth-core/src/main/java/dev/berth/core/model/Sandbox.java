@@ -41,6 +41,11 @@ public record Sandbox(SandboxId id, String name, String hostname, String netnsPa
         return new Sandbox(id, name, hostname, path, created, networkMode, ports);
     }
 
+    /** The same sandbox under another name. */
+    public Sandbox withName(String other) {
+        return new Sandbox(id, other, hostname, netnsPath, created, networkMode, ports);
+    }
+
     /** Whether the sandbox shares the host's namespace (and so cannot join other networks). */
     public boolean isHostMode() {
         return networkMode.equals(MODE_HOST);

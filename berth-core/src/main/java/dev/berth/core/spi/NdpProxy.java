@@ -20,8 +20,11 @@ import java.util.Set;
 public interface NdpProxy {
 
     /**
-     * An IPv6 prefix that is on-link at a host interface: a global address of the interface with
-     * its prefix length, host bits cleared ({@code eth0} with 2001:db8::2/64 gives 2001:db8::/64).
+     * An IPv6 prefix that is on-link at a host interface, host bits cleared: the prefix of a global
+     * address of the interface ({@code eth0} with 2001:db8::2/64 gives 2001:db8::/64) or an on-link
+     * route on it (no gateway: a router advertisement's prefix beside a DHCPv6 /128). It serves a
+     * subnet that is a proper slice of it ({@link IpPrefix#properlyContains}): a subnet equal to
+     * the LAN's prefix would take the LAN's route away.
      */
     record OnLink(String device, IpPrefix prefix) {
         public OnLink {
@@ -47,8 +50,9 @@ public interface NdpProxy {
     }
 
     /**
-     * The IPv6 prefixes on-link at the host's interfaces, read afresh: global addresses shorter than
-     * /128, on any interface except loopback and Berth's own bridges.
+     * The IPv6 prefixes on-link at the host's interfaces, read afresh: those of global addresses and
+     * of routes without a gateway, shorter than /128, on any interface except loopback and Berth's
+     * own devices. A few dumps: the caller keeps the answer between its periodic checks.
      */
     List<OnLink> onLink();
 

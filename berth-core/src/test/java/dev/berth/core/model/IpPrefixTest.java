@@ -32,6 +32,18 @@ class IpPrefixTest {
     }
 
     @Test
+    void aProperSliceIsLongerAndInside() {
+        IpPrefix lan = IpPrefix.parse("2001:db8::/64");
+        assertTrue(lan.properlyContains(IpPrefix.parse("2001:db8::1:0:0:0/80")));
+        assertTrue(lan.properlyContains(IpPrefix.parse("2001:db8::ffff:0:0:5/128")));
+        assertFalse(lan.properlyContains(lan), "not itself");
+        assertFalse(lan.properlyContains(IpPrefix.parse("2001:db8::/48")), "not a wider one");
+        assertFalse(lan.properlyContains(IpPrefix.parse("2001:db8:0:1::/80")), "not one beside it");
+        assertFalse(IpPrefix.parse("::/0").properlyContains(IpPrefix.parse("10.0.0.0/8")), "not another family");
+        assertTrue(IpPrefix.parse("10.0.0.0/8").properlyContains(IpPrefix.parse("10.1.0.0/16")));
+    }
+
+    @Test
     void arithmeticIs128Bit() {
         IpPrefix v6 = IpPrefix.parse("fd12:3456:789a::/48");
         assertEquals(BigInteger.ONE.shiftLeft(80), v6.size());

@@ -27,6 +27,8 @@ public final class RecordingNdpProxy implements NdpProxy {
     public volatile String refused;
     /** How many {@link #entries()} and {@link #onLink()} reads were made. */
     public volatile int reads;
+    /** How many {@link #onLink()} reads were made (each is a few dumps of the host). */
+    public volatile int onLinkReads;
 
     /** {@code device} has {@code prefix} (e.g. "2001:db8::2/64") on-link. */
     public RecordingNdpProxy link(String device, String prefix) {
@@ -66,6 +68,7 @@ public final class RecordingNdpProxy implements NdpProxy {
     @Override
     public List<OnLink> onLink() {
         reads++;
+        onLinkReads++;
         return List.copyOf(onLink);
     }
 

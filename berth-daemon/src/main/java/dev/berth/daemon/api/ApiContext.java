@@ -18,18 +18,25 @@ import java.time.Clock;
  * @param system   facts reported by {@code /version} and {@code /info}
  * @param processes the processes sandboxes run ({@code berth run})
  * @param doctor   what {@code GET /berth/doctor} runs
+ * @param images   the image routes' needs; null: no {@code /images} routes
  * @param io       the streams of containers ({@code attach}, {@code exec}, {@code logs}, {@code resize})
  * @param containers what those endpoints need to know of a container
  */
 public record ApiContext(NetworkService networks, SandboxService sandboxes, EventLog events, Clock clock,
-                         SystemInfo system, SandboxProcesses processes, Doctor doctor, ContainerIo io,
-                         ContainerLookup containers) {
+                         SystemInfo system, SandboxProcesses processes, Doctor doctor, ImageContext images,
+                         ContainerIo io, ContainerLookup containers) {
 
-    /** Without containers from images: {@code berth run} sandboxes only, no attach or exec. */
+    /** Without container streams: {@code berth run} sandboxes' logs only, no attach or exec. */
+    public ApiContext(NetworkService networks, SandboxService sandboxes, EventLog events, Clock clock,
+                      SystemInfo system, SandboxProcesses processes, Doctor doctor, ImageContext images) {
+        this(networks, sandboxes, events, clock, system, processes, doctor, images, new NoContainerIo(),
+                ContainerLookup.over(sandboxes, processes));
+    }
+
+    /** Without images. */
     public ApiContext(NetworkService networks, SandboxService sandboxes, EventLog events, Clock clock,
                       SystemInfo system, SandboxProcesses processes, Doctor doctor) {
-        this(networks, sandboxes, events, clock, system, processes, doctor, new NoContainerIo(),
-                ContainerLookup.over(sandboxes, processes));
+        this(networks, sandboxes, events, clock, system, processes, doctor, null);
     }
 
     /** Without a doctor: {@code /berth/doctor} finds nothing. */

@@ -56,6 +56,23 @@ public final class ApiRequest {
         return Optional.ofNullable(query.getValue(name));
     }
 
+    /** Every value of a repeated query parameter ({@code changes=...&changes=...}), in order. */
+    public List<String> queryValues(String name) {
+        if (query == null) {
+            query = QueryText.parse(request);
+        }
+        List<String> values = query.getValues(name);
+        return values == null ? List.of() : List.copyOf(values);
+    }
+
+    /**
+     * The body as a stream, for routes whose bodies are archives ({@code /images/load}); the caller
+     * bounds what it keeps in memory.
+     */
+    public java.io.InputStream rawBody() {
+        return Content.Source.asInputStream(request);
+    }
+
     /** Whether a boolean query parameter is set the way moby's {@code BoolValue} reads it. */
     public boolean queryFlag(String name) {
         String value = query(name).orElse("").strip().toLowerCase(Locale.ROOT);

@@ -46,7 +46,8 @@ final class AttachEndpoints {
         if (!stream && !logs) {
             throw new InvalidParameterException("at least one of stream or logs must be set");
         }
-        if (stream && container.status() == ProcessState.Status.EXITED) {
+        if (stream && (container.status() == ProcessState.Status.EXITED
+                || container.status() == ProcessState.Status.REMOVING)) {
             throw new ConflictException("You cannot attach to a stopped container " + container.id().value()
                     + ", start it first");
         }

@@ -39,8 +39,9 @@ public interface ContainerLookup {
     Target find(String term);
 
     /**
-     * Over the sandboxes and processes as they are without containers from images: every
-     * sandbox is a {@code berth run} sandbox (no TTY, its output file as log).
+     * Over the sandboxes and their processes: a container from an image has its TTY and
+     * {@code StdinOnce} from its {@code ContainerConfig}; any other sandbox is a {@code berth run}
+     * one (no TTY, its output file as log).
      */
     static ContainerLookup over(SandboxService sandboxes, SandboxProcesses processes) {
         return term -> {
@@ -51,8 +52,10 @@ public interface ContainerLookup {
             } catch (NotFoundException gone) {
                 throw new NotFoundException("No such container: " + term);
             }
-            return new Target(sandbox.id(), sandbox.name(), state.status(), state.pid(), false, false, false,
-                    processes.logPath(sandbox.id().value()));
+            boolean image = state.isContainer();
+            return new Target(sandbox.id(), sandbox.name(), state.status(), state.pid(),
+                    image && state.container().tty(), image && state.container().stdinOnce(), image,
+                    image ? Optional.empty() : processes.logPath(sandbox.id().value()));
         };
     }
 }

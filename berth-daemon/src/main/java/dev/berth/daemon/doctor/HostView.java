@@ -1,20 +1,18 @@
 package dev.berth.daemon.doctor;
 
-import dev.berth.core.model.DeviceNames;
 import dev.berth.core.model.IpAddresses;
 import dev.berth.core.model.IpPrefix;
+import dev.berth.daemon.onlink.OnLinkPrefix;
+import dev.berth.daemon.onlink.OnLinkPrefixes;
 import dev.berth.kernel.netlink.Address;
 import dev.berth.kernel.netlink.Link;
 import dev.berth.kernel.netlink.ProxyNeighbour;
 import dev.berth.kernel.netlink.Route;
 import java.net.Inet6Address;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
-import java.util.stream.Collectors;
 
 /**
  * One look at the daemon's host namespace, and at what the store says, taken once per doctor run
@@ -34,14 +32,6 @@ import java.util.stream.Collectors;
 public record HostView(List<Link> links, List<Address> addresses, List<Route> routes6, List<ProxyNeighbour> proxies6,
                        Function<String, Optional<String>> sysctls, Predicate<String> files,
                        Optional<String> nftablesError, Desired desired) {
-
-    /** A prefix directly reachable on a link: an address's subnet or a connected route. */
-    record OnLink(Link link, IpPrefix prefix) {
-        @Override
-        public String toString() {
-            return prefix + " on " + link.name();
-        }
-    }
 
     public HostView {
         links = List.copyOf(links);
@@ -99,49 +89,20 @@ public record HostView(List<Link> links, List<Address> addresses, List<Route> ro
     }
 
     /**
-     * Berth's own devices: its bridges (by the network's device name or the device group of those it
-     * created) and their ports. Their prefixes are the networks' own, never a LAN.
+     * The IPv6 prefixes on-link at the host's interfaces, by the rule the NDP proxy applies as well
+     * ({@link OnLinkPrefixes}): the prefixes of addresses and of routes without a gateway, not on
+     * Berth's own devices. ULA prefixes are among them; a check about global ones filters.
      */
-    boolean isBerth(Link link) {
-        Set<String> bridges = desired.bridges().stream().map(DeviceNames::bridgeName).collect(Collectors.toSet());
-        Set<Integer> berthIndexes = links.stream().filter(l -> bridges.contains(l.name())
-                || l.group() == DeviceNames.OWNED_BRIDGE_GROUP).map(Link::index).collect(Collectors.toSet());
-        return berthIndexes.contains(link.index()) || berthIndexes.contains(link.masterIndex());
+    List<OnLinkPrefix> onLinkPrefixes() {
+        return OnLinkPrefixes.of(links, addresses, routes6);
     }
 
     /**
-     * The global IPv6 prefixes that are on-link on a host interface other than Berth's: the subnets of
-     * its addresses and its connected routes, shorter than /128.
+     * The on-link prefix that serves {@code subnet} by NDP proxy (the subnet is a proper slice of
+     * it, as the NDP proxy requires), the narrowest if several do.
      */
-    List<OnLink> onLinkPrefixes() {
-        List<OnLink> out = new ArrayList<>();
-        for (Link link : links) {
-            if (isBerth(link)) {
-                continue;
-            }
-            for (Address a : addresses6(link)) {
-                add(out, link, new IpPrefix(a.address(), a.prefixLength()).masked());
-            }
-            for (Route r : routes6) {
-                if (r.outIndex() == link.index() && r.gateway() == null && r.destination() != null) {
-                    add(out, link, new IpPrefix(r.destination(), r.prefixLength()).masked());
-                }
-            }
-        }
-        return out;
-    }
-
-    private static void add(List<OnLink> out, Link link, IpPrefix prefix) {
-        OnLink candidate = new OnLink(link, prefix);
-        if (prefix.length() > 0 && prefix.length() < 128 && Ipv6.isGlobal(prefix) && !out.contains(candidate)) {
-            out.add(candidate);
-        }
-    }
-
-    /** The on-link prefix (not Berth's) that holds {@code subnet}, the narrowest if several do. */
-    Optional<OnLink> onLink(IpPrefix subnet) {
-        return onLinkPrefixes().stream().filter(o -> Ipv6.within(subnet, o.prefix()))
-                .max((a, b) -> Integer.compare(a.prefix().length(), b.prefix().length()));
+    Optional<OnLinkPrefix> onLink(IpPrefix subnet) {
+        return OnLinkPrefixes.serving(onLinkPrefixes(), subnet);
     }
 
     /** Addresses in text form, {@code a/len, b/len}. */

@@ -4,6 +4,7 @@ import dev.berth.core.model.Endpoint;
 import dev.berth.core.model.IpAddresses;
 import dev.berth.core.model.IpPrefix;
 import dev.berth.core.model.Network;
+import dev.berth.daemon.onlink.OnLinkPrefix;
 import dev.berth.kernel.netlink.Link;
 import dev.berth.kernel.netlink.ProxyNeighbour;
 import java.net.InetAddress;
@@ -14,8 +15,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * NDP proxy for networks whose global subnet lies in an on-link prefix of a host interface (the
- * LAN's /64) and whose addresses must be reached on their own ({@link Desired#reachedDirectly}):
+ * NDP proxy for networks whose global subnet is a slice of an on-link prefix of a host interface
+ * (the LAN's /64; {@link HostView#onLink}, the rule Berth's NDP proxy follows) and whose addresses must be reached on their own ({@link Desired#reachedDirectly}):
  * the LAN's router finds those addresses by neighbour solicitation on that interface, and only the
  * host can answer. {@code ipv6-proxy-ndp}: {@code proxy_ndp} is off there.
  * {@code ipv6-proxy-ndp-entry}: a sandbox address has no proxy neighbour entry on it (Berth adds
@@ -35,7 +36,7 @@ final class ProxyNdpCheck implements Check {
                 continue;
             }
             for (IpPrefix subnet : Desired.globalSubnets(n)) {
-                Optional<HostView.OnLink> onLink = host.onLink(subnet);
+                Optional<OnLinkPrefix> onLink = host.onLink(subnet);
                 if (onLink.isPresent()) {
                     byLink.computeIfAbsent(onLink.get().link(), l -> new ArrayList<>()).add(n);
                     entries(host, n, subnet, onLink.get().link()).ifPresent(entries::add);

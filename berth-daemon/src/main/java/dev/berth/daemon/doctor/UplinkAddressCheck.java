@@ -1,6 +1,7 @@
 package dev.berth.daemon.doctor;
 
 import dev.berth.core.model.IpAddresses;
+import dev.berth.daemon.onlink.OnLinkPrefix;
 import dev.berth.kernel.netlink.Address;
 import dev.berth.kernel.netlink.Link;
 import java.util.List;
@@ -35,7 +36,8 @@ final class UplinkAddressCheck implements Check {
                             "sysctl -w " + SysctlFix.name(SysctlFix.ipv6(name, "autoconf")) + "=1",
                             "sysctl -w " + SysctlFix.name(SysctlFix.ipv6(name, "accept_ra")) + "=2")));
         }
-        List<HostView.OnLink> prefixes = host.onLinkPrefixes().stream().filter(o -> o.link().equals(uplink)).toList();
+        List<OnLinkPrefix> prefixes = host.onLinkPrefixes().stream()
+                .filter(o -> o.link().index() == uplink.index() && Ipv6.isGlobal(o.prefix())).toList();
         if (prefixes.isEmpty()) {
             String source = IpAddresses.format(global.getFirst().address());
             return List.of(new Finding(ID_128, Severity.WARNING, name, name + " has only " + HostView.text(global)

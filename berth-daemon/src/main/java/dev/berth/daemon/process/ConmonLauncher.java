@@ -2,6 +2,7 @@ package dev.berth.daemon.process;
 
 import dev.berth.core.errors.InternalException;
 import dev.berth.core.errors.UnavailableException;
+import dev.berth.core.model.ContainerConfig;
 import dev.berth.core.model.SandboxId;
 import dev.berth.core.spi.ProcessLauncher;
 import dev.berth.kernel.ffm.Errno;
@@ -16,9 +17,12 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -96,11 +100,30 @@ public final class ConmonLauncher implements ProcessLauncher {
     private final SandboxDirectory files;
     private final Path runtime;
     private final String conmon;
+    private final RuncContainers containers;
+    private final PendingAttachments attachments = new PendingAttachments();
+    private final ConmonContainerIo io;
+    /** Containers whose log the daemon rotates ({@link LogRotation}), checked every second while any runs. */
+    private final Map<SandboxId, ContainerConfig.LogOptions> rotating = new ConcurrentHashMap<>();
+    private final AtomicBoolean rotator = new AtomicBoolean();
+    private static final System.Logger LOG = System.getLogger(ConmonLauncher.class.getName());
+    private static final long ROTATION_CHECK_MILLIS = 1000;
 
     ConmonLauncher(SandboxDirectory files, Path runtime, String conmon) {
+        this(files, runtime, conmon, new RuncContainers(runtime.getParent(), conmon, RuncContainers.findRunc()));
+    }
+
+    ConmonLauncher(SandboxDirectory files, Path runtime, String conmon, RuncContainers containers) {
         this.files = files;
         this.runtime = runtime;
         this.conmon = conmon;
+        this.containers = containers;
+        this.io = new ConmonContainerIo(files, containers, attachments, this::running);
+    }
+
+    /** The streams of this launcher's containers (attach, exec, resize, logs). */
+    public ContainerIo containerIo() {
+        return io;
     }
 
     /**
@@ -126,7 +149,15 @@ public final class ConmonLauncher implements ProcessLauncher {
 
     @Override
     public long start(Launch launch, IntConsumer onExit) {
+        if (launch.container() != null) {
+            return startContainer(launch, onExit);
+        }
         Path dir = files.writeFiles(launch);
+        try {
+            Files.deleteIfExists(dir.resolve(RuncContainers.CONFIG));
+        } catch (IOException e) {
+            throw new InternalException("delete " + dir.resolve(RuncContainers.CONFIG) + ": " + e, e);
+        }
         try {
             for (String old : List.of(START, MONITOR_PID, CONTAINER_PID, PID, launch.id().value())) {
                 Files.deleteIfExists(dir.resolve(old));
@@ -156,6 +187,54 @@ public final class ConmonLauncher implements ProcessLauncher {
         // async: the callback takes the caller's lock, which the caller may hold right now
         monitor.onExit().thenAcceptAsync(p -> onExit.accept(recordedExit(dir, launch.id()).orElse(UNKNOWN_EXIT)));
         return pid;
+    }
+
+    /** A container: runc under conmon (see {@link RuncContainers}); the same files and callbacks. */
+    private long startContainer(Launch launch, IntConsumer onExit) {
+        if (launch.rootfs().isEmpty()) {
+            throw new InternalException("start container " + launch.name() + ": no root filesystem given");
+        }
+        Path dir = files.writeFiles(launch);
+        RuncContainers.Started started = containers.start(launch, dir, attachments);
+        started.monitor().onExit().thenAcceptAsync(p -> onExit.accept(recordedExit(dir, launch.id()).orElse(UNKNOWN_EXIT)));
+        rotateWhileRunning(launch.id(), dir, started.monitor().toHandle());
+        return started.pid();
+    }
+
+    /** Rotates the container's log while its monitor runs, if its settings ask the daemon to. */
+    private void rotateWhileRunning(SandboxId id, Path dir, ProcessHandle monitor) {
+        Optional<ContainerConfig.LogOptions> options = LogRotation.load(dir);
+        if (options.isEmpty()) {
+            return;
+        }
+        rotating.put(id, options.get());
+        monitor.onExit().thenRun(() -> rotating.remove(id));
+        if (rotator.compareAndSet(false, true)) {
+            Thread.ofVirtual().name("berth-log-rotation").start(this::rotateLogs);
+        }
+    }
+
+    private void rotateLogs() {
+        while (true) {
+            try {
+                Thread.sleep(ROTATION_CHECK_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            for (Map.Entry<SandboxId, ContainerConfig.LogOptions> e : rotating.entrySet()) {
+                try {
+                    LogRotation.rotateIfDue(files.dir(e.getKey()), e.getValue());
+                } catch (IOException | RuntimeException ex) {
+                    LOG.log(System.Logger.Level.WARNING, "rotate the log of container " + e.getKey().shortId() + ": " + ex);
+                }
+            }
+        }
+    }
+
+    /** Whether the sandbox's monitor (conmon) still runs: its process is alive or its output not yet drained. */
+    boolean running(SandboxId id) {
+        Path dir = files.dir(id);
+        return ours(readPid(dir.resolve(MONITOR_PID)), dir).isPresent();
     }
 
     /**
@@ -235,6 +314,9 @@ public final class ConmonLauncher implements ProcessLauncher {
         Optional<ProcessHandle> monitor = ours(readPid(dir.resolve(MONITOR_PID)), dir);
         if (monitor.isPresent()) {
             monitor.get().onExit().thenAcceptAsync(h -> onExit.accept(recordedExit(dir, id).orElse(UNKNOWN_EXIT)));
+            if (RuncContainers.isContainer(dir)) {
+                rotateWhileRunning(id, dir, monitor.get());
+            }
             return new Adopted(true, commandPid(dir).orElse(0), 0, startedAt, null);
         }
         Optional<Integer> code = recordedExit(dir, id);
@@ -288,8 +370,10 @@ public final class ConmonLauncher implements ProcessLauncher {
         for (SandboxId id : others) {
             kill(id);
             ours(readPid(files.dir(id).resolve(MONITOR_PID)), files.dir(id)).ifPresent(ConmonLauncher::awaitEnd);
-            files.delete(id);
+            deleteFiles(id);
         }
+        // a container whose directory went while runc still had it (a removal cut short between the two)
+        containers.deleteOthers(known.stream().map(SandboxId::value).collect(Collectors.toSet()));
     }
 
     /** Waits (10 s at most) for a killed sandbox's monitor to record the exit and end. */
@@ -333,11 +417,7 @@ public final class ConmonLauncher implements ProcessLauncher {
 
     /** The exit status conmon wrote, if it did. */
     static Optional<Integer> recordedExit(Path dir, SandboxId id) {
-        try {
-            return Optional.of(Integer.parseInt(Files.readString(dir.resolve(id.value())).strip()));
-        } catch (IOException | NumberFormatException e) {
-            return Optional.empty();
-        }
+        return RuncContainers.exitStatus(dir, id.value());
     }
 
     private static Instant modified(Path file) {
@@ -367,13 +447,19 @@ public final class ConmonLauncher implements ProcessLauncher {
         files.updateFiles(update);
     }
 
+    /** A container's log is conmon's k8s-file ({@code container.log}); a host binary's output is {@code output.log}. */
     @Override
     public String logPath(SandboxId id) {
-        return files.dir(id).resolve(SandboxDirectory.LOG_FILE).toString();
+        Path dir = files.dir(id);
+        return dir.resolve(RuncContainers.isContainer(dir) ? RuncContainers.LOG : SandboxDirectory.LOG_FILE).toString();
     }
 
+    /** Also runc's state of a container ({@code runc delete --force}). */
     @Override
     public void deleteFiles(SandboxId id) {
+        if (RuncContainers.isContainer(files.dir(id))) {
+            containers.deleteState(id.value());
+        }
         files.delete(id);
     }
 }

@@ -41,11 +41,12 @@ public interface ContainerIo {
     }
 
     /**
-     * Attaches to container {@code id}, running or created: {@code docker run} attaches before it
-     * starts the container, so an attachment to a created container carries its output from the
-     * start (and ends when that process ends). Only the streams asked for are carried; with the
-     * container's TTY all output is {@link Stream#STDOUT}. 409-style {@code ConflictException} when it
-     * has exited.
+     * Attaches to container {@code id}: at once when it runs, else from its next start (as
+     * {@code docker run} attaches before it starts: connected before the process runs, so none of
+     * its output is missed; a start that fails ends the attachment with no output; {@link
+     * Attached#close} before the start cancels it). Only the streams asked for are carried; with
+     * the container's TTY all output is {@link Stream#STDOUT}. Whether attaching to a stopped
+     * container is allowed at all is the caller's call.
      */
     Attached attach(SandboxId id, boolean stdin, boolean stdout, boolean stderr);
 

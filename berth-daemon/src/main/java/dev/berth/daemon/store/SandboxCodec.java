@@ -40,10 +40,25 @@ final class SandboxCodec {
                 root.path("mode").asText(), ports);
     }
 
+    /**
+     * A command: argv and {@code autoRemove} (what {@code berth run} stored from the start), the
+     * run state ({@code stoppedByUser}, {@code restartCount}) and, for a container, its
+     * configuration under {@code container}. Records written before containers lack the last three
+     * and read as a host binary's command never stopped nor restarted.
+     */
     String encode(SandboxCommand c) {
         ObjectNode root = mapper.createObjectNode();
         root.put("v", VERSION).put("sandbox", c.sandbox().value()).put("autoRemove", c.autoRemove());
         c.argv().forEach(root.putArray("argv")::add);
+        if (c.stoppedByUser()) {
+            root.put("stoppedByUser", true);
+        }
+        if (c.restartCount() != 0) {
+            root.put("restartCount", c.restartCount());
+        }
+        if (c.container() != null) {
+            root.set("container", ContainerCodec.encode(mapper, c.container()));
+        }
         return root.toString();
     }
 
@@ -51,8 +66,11 @@ final class SandboxCodec {
         JsonNode root = read(json);
         List<String> argv = new ArrayList<>();
         root.path("argv").forEach(a -> argv.add(a.asText()));
+        JsonNode container = root.get("container");
         return new SandboxCommand(new SandboxId(root.path("sandbox").asText()), argv,
-                root.path("autoRemove").asBoolean());
+                root.path("autoRemove").asBoolean(),
+                container == null || container.isNull() ? null : ContainerCodec.decode(container),
+                root.path("stoppedByUser").asBoolean(false), root.path("restartCount").asInt(0));
     }
 
     String encode(Endpoint e) {

@@ -28,7 +28,7 @@ abstract class DockerCliCase {
     @BeforeEach
     void startDaemon() {
         assumeTrue(DockerCli.installed(), "docker CLI not installed at " + DockerCli.DOCKER);
-        daemon = new TestDaemon(directory, clock());
+        daemon = newDaemon(directory, clock());
         docker = new DockerCli(daemon.socket, directory);
     }
 
@@ -37,6 +37,11 @@ abstract class DockerCliCase {
         if (daemon != null) {
             daemon.close();
         }
+    }
+
+    /** The daemon under test; override for one with processes. */
+    TestDaemon newDaemon(Path dir, Clock clock) {
+        return new TestDaemon(dir, clock);
     }
 
     /** Runs the CLI and expects exit 0. */

@@ -24,6 +24,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code GET /events}: replay windows, filters, live streaming with the real CLI, and clean-up. */
 class EventsApiTest {
+    /**
+     * How long the real docker CLI may take to start, subscribe, print or exit: an upper bound for
+     * a loaded machine that a passing run never waits for.
+     */
+    private static final long PATIENCE_SECONDS = 60;
     @TempDir
     Path directory;
     TestDaemon daemon;
@@ -103,19 +108,19 @@ class EventsApiTest {
             });
             awaitSubscribers(1);
             daemon.networks.create(CreateNetwork.named("live1"));
-            String line = lines.poll(5, TimeUnit.SECONDS);
-            assertNotNull(line, "no event line within 5 s");
+            String line = lines.poll(PATIENCE_SECONDS, TimeUnit.SECONDS);
+            assertNotNull(line, "no event line within " + PATIENCE_SECONDS + " s");
             assertTrue(line.contains(" network create ") && line.contains("(name=live1, type=bridge)"), line);
         } finally {
             events.destroy();
-            events.waitFor(5, TimeUnit.SECONDS);
+            assertTrue(events.waitFor(PATIENCE_SECONDS, TimeUnit.SECONDS), "docker events did not end");
         }
         daemon.networks.create(CreateNetwork.named("after"));
         awaitSubscribers(0);
     }
 
     private void awaitSubscribers(int wanted) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(PATIENCE_SECONDS);
         while (daemon.networks.events().subscribers() != wanted && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }

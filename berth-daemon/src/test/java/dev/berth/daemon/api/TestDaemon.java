@@ -12,6 +12,8 @@ import dev.berth.core.service.sandbox.SandboxService;
 import dev.berth.core.service.state.ServiceDependencies;
 import dev.berth.core.service.state.ServiceState;
 import dev.berth.core.spi.HostPrefixes;
+import dev.berth.core.spi.ImageStore;
+import dev.berth.core.spi.ProcessLauncher;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -30,9 +32,9 @@ final class TestDaemon implements AutoCloseable {
     final Path socket;
     final NetworkService networks;
     final SandboxService sandboxes;
-    final ApiServer server;
-    /** With containers: the processes ({@link FakeLauncher}) and their streams; else null. */
     final SandboxProcesses processes;
+    final ApiServer server;
+    /** The containers' streams when made with a {@link FakeContainerIo}; else null. */
     final FakeContainerIo io;
 
     TestDaemon(Path directory) {
@@ -49,20 +51,35 @@ final class TestDaemon implements AutoCloseable {
     }
 
     private TestDaemon(Path directory, Consumer<Routes> extraRoutes, Clock clock) {
+        this(directory, extraRoutes, clock, null, null);
+    }
+
+    /**
+     * With processes run by {@code launcher} and containers made from {@code images} (restarts
+     * after their back-off on a timer of their own); {@code launcher} {@code null}: none.
+     */
+    TestDaemon(Path directory, Clock clock, ProcessLauncher launcher, ImageStore images) {
+        this(directory, routes -> { }, clock, launcher, images);
+    }
+
+    private TestDaemon(Path directory, Consumer<Routes> extraRoutes, Clock clock, ProcessLauncher launcher,
+                       ImageStore images) {
         this.socket = directory.resolve("berth.sock");
         ServiceState state = state(clock);
         this.networks = networkService(state);
         this.sandboxes = sandboxService(state, networks);
-        this.server = new ApiServer(new ApiContext(networks, sandboxes, networks.events(), Clock.systemUTC(), system()),
-                extraRoutes);
-        this.processes = null;
+        this.processes = launcher == null ? SandboxProcesses.withoutProcesses(sandboxes, clock)
+                : new SandboxProcesses(state, sandboxes, launcher, images, null);
+        this.server = new ApiServer(new ApiContext(networks, sandboxes, networks.events(), Clock.systemUTC(), system(),
+                processes), extraRoutes);
         this.io = null;
         server.start(socket);
     }
 
     /**
-     * With containers: every sandbox is a container from an image (its streams are {@code io}'s,
-     * a TTY when {@code io.tty} holds it), its process started and ended by {@code launcher}.
+     * With containers whose streams are {@code io}'s: every sandbox counts as a container from an
+     * image (a TTY when {@code io.tty} holds it, {@code StdinOnce}), its process started and ended
+     * by {@code launcher}.
      */
     TestDaemon(Path directory, FakeLauncher launcher, FakeContainerIo io) {
         this.socket = directory.resolve("berth.sock");
@@ -78,7 +95,7 @@ final class TestDaemon implements AutoCloseable {
                     true, t.rawLog());
         };
         this.server = new ApiServer(new ApiContext(networks, sandboxes, networks.events(), Clock.systemUTC(), system(),
-                processes, dev.berth.daemon.doctor.Doctor.none(), io, containers));
+                processes, dev.berth.daemon.doctor.Doctor.none(), null, io, containers));
         server.start(socket);
     }
 
@@ -126,5 +143,6 @@ final class TestDaemon implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        processes.close();
     }
 }

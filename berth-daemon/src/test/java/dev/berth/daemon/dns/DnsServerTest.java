@@ -45,7 +45,8 @@ class DnsServerTest {
     private void start() throws IOException {
         upstream = new FakeUpstream(q -> ForwarderTest.answer(q, Rcode.NXDOMAIN, null, false),
                 q -> ForwarderTest.answer(q, Rcode.NOERROR, "192.0.2.53", false));
-        forwarder = new Forwarder(new Forwarder.Settings(List.of(upstream.address()), Duration.ofMillis(500), 1024));
+        // The upstream always answers: a timeout this long is never reached, also on a loaded machine.
+        forwarder = new Forwarder(new Forwarder.Settings(List.of(upstream.address()), Duration.ofSeconds(10), 1024));
         forwarder.start();
         server = new DnsServer(namespaces, forwarder, LOOPBACK);
         server.start();
@@ -61,7 +62,7 @@ class DnsServerTest {
     }
 
     static Message udp(int port, byte[] query) throws IOException {
-        return udp(port, query, 5000);
+        return udp(port, query, 20_000);
     }
 
     static Message udp(int port, byte[] query, int timeoutMillis) throws IOException {
@@ -77,7 +78,7 @@ class DnsServerTest {
 
     static Message tcp(int port, byte[] query) throws IOException {
         try (Socket s = new Socket(LOOPBACK, port)) {
-            s.setSoTimeout(5000);
+            s.setSoTimeout(20_000);
             DataOutputStream out = new DataOutputStream(s.getOutputStream());
             out.writeShort(query.length);
             out.write(query);

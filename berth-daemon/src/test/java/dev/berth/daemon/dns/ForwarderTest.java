@@ -20,6 +20,17 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 class ForwarderTest {
+    /**
+     * Per-attempt timeout where every server asked answers: never reached, so a slow machine (a
+     * loaded CI runner) cannot turn an answer into a timeout; it costs nothing.
+     */
+    private static final Duration ANSWERED = Duration.ofSeconds(5);
+    /**
+     * Where a silent server is waited out before one that must answer: the test takes this long,
+     * and the answer must come within it.
+     */
+    private static final Duration WAITED_OUT = Duration.ofSeconds(2);
+    /** Where a timeout ends in SERVFAIL whatever else happens: short, so the test is quick. */
     private static final Duration SHORT = Duration.ofMillis(300);
 
     static byte[] answer(byte[] q, int rcode, String address, boolean tc) {
@@ -51,12 +62,12 @@ class ForwarderTest {
     void answerAndNxdomainPassThrough() throws Exception {
         try (FakeUpstream ok = new FakeUpstream(q -> answer(q, Rcode.NOERROR, "192.0.2.7", false), q -> null);
              FakeUpstream nx = new FakeUpstream(q -> answer(q, Rcode.NXDOMAIN, null, false), q -> null)) {
-            try (Forwarder f = start(SHORT, 1024, ok.address())) {
+            try (Forwarder f = start(ANSWERED, 1024, ok.address())) {
                 Message m = ask(f, false);
                 assertEquals("192.0.2.7", m.getSection(Section.ANSWER).getFirst().rdataToString());
                 assertEquals(0, f.inFlight());
             }
-            try (Forwarder f = start(SHORT, 1024, nx.address(), ok.address())) {
+            try (Forwarder f = start(ANSWERED, 1024, nx.address(), ok.address())) {
                 assertEquals(Rcode.NXDOMAIN, ask(f, false).getRcode());
                 assertEquals(1, ok.udpQueries.get(), "only the first query reached the second server");
             }
@@ -68,7 +79,7 @@ class ForwarderTest {
         try (FakeUpstream silent = new FakeUpstream(q -> null, q -> null);
              FakeUpstream broken = new FakeUpstream(q -> answer(q, Rcode.SERVFAIL, null, false), q -> null);
              FakeUpstream ok = new FakeUpstream(q -> answer(q, Rcode.NOERROR, "192.0.2.8", false), q -> null);
-             Forwarder f = start(SHORT, 1024, silent.address(), broken.address(), ok.address())) {
+             Forwarder f = start(WAITED_OUT, 1024, silent.address(), broken.address(), ok.address())) {
             Message m = ask(f, false);
             assertEquals("192.0.2.8", m.getSection(Section.ANSWER).getFirst().rdataToString());
             assertEquals(1, silent.udpQueries.get());
@@ -92,7 +103,7 @@ class ForwarderTest {
     void truncatedUdpIsRetriedOverTcp() throws Exception {
         try (FakeUpstream up = new FakeUpstream(q -> answer(q, Rcode.NOERROR, null, true),
                 q -> answer(q, Rcode.NOERROR, "192.0.2.9", false));
-             Forwarder f = start(SHORT, 1024, up.address())) {
+             Forwarder f = start(ANSWERED, 1024, up.address())) {
             Message m = ask(f, false);
             assertEquals("192.0.2.9", m.getSection(Section.ANSWER).getFirst().rdataToString());
             assertEquals(1, up.tcpQueries.get());
@@ -103,7 +114,7 @@ class ForwarderTest {
     @Test
     void refusedBeyondTheInFlightLimit() throws Exception {
         try (FakeUpstream silent = new FakeUpstream(q -> null, q -> null);
-             Forwarder f = start(Duration.ofSeconds(5), 3, silent.address())) {
+             Forwarder f = start(Duration.ofMinutes(5), 3, silent.address())) { // in flight until closed
             for (int i = 0; i < 3; i++) {
                 f.forward(query("x" + i + ".example.", Type.A), false, r -> { });
             }

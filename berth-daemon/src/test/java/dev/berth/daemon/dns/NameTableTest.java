@@ -47,6 +47,22 @@ class NameTableTest {
         assertEquals(Optional.empty(), table.reverse(c1.id(), InetAddress.ofLiteral("fd00::2")));
     }
 
+    /** What {@code DnsFeed} does for a rename: the endpoint put again with the renamed sandbox. */
+    @Test
+    void aRenamedSandboxAnswersToItsNewNameOnly() {
+        NameTable table = new NameTable();
+        Sandbox c1 = sandbox(1);
+        Sandbox c2 = sandbox(2);
+        NameTable.Entry before = entry(net1, c1, "172.18.0.2/16", null, "db");
+        table.put(before);
+        table.put(entry(net1, c2, "172.18.0.3/16", null));
+        table.put(new NameTable.Entry(net1, c1.withName("web"), before.endpoint()));
+        assertEquals(List.of(InetAddress.ofLiteral("172.18.0.2")), table.lookup(c2.id(), "web").orElseThrow().ipv4());
+        assertEquals(Optional.empty(), table.lookup(c2.id(), "c1"));
+        assertEquals(List.of(InetAddress.ofLiteral("172.18.0.2")), table.lookup(c2.id(), "db").orElseThrow().ipv4());
+        assertEquals(Optional.of("web.net1."), table.reverse(c2.id(), InetAddress.ofLiteral("172.18.0.2")));
+    }
+
     @Test
     void sharedAliasKeepsTheOtherHolder() {
         NameTable table = new NameTable();

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.core.model.IpAddresses;
+import dev.berth.core.model.IpPrefix;
 import dev.berth.core.model.Network;
 import dev.berth.core.model.PredefinedNetworks;
 import dev.berth.kernel.netlink.ProxyNeighbour;
+import dev.berth.kernel.netlink.Route;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -102,6 +104,42 @@ class NetworkReachTest {
         // one of Berth's own entries, marked with its protocol, counts as well
         host.proxies.add(new ProxyNeighbour(host.link("eth0").index(), IpAddresses.parse("2001:db8::8000:0:0:3"), 98));
         assertEquals(1, host.run(new ProxyNdpCheck()).size());
+    }
+
+    @Test
+    void aSubnetThatIsTheLanPrefixItselfIsNotServedAndASliceIsProposed() {
+        host.routed("whole", "2001:db8::/64");
+        Finding f = host.one(new SubnetReachCheck());
+        assertEquals(Severity.WARNING, f.severity());
+        assertEquals("network whole (routed) has the global subnet 2001:db8::/64, which is the on-link prefix of eth0 "
+                + "itself", f.found());
+        assertEquals(List.of("# give the network a slice of 2001:db8::/64, such as 2001:db8:0:0:ffff::/80, which Berth "
+                + "proxies on eth0:", "# the gateway mode and subnet are fixed when a network is made: recreate it (with"
+                + " its other options) and reconnect its sandboxes", "docker network rm whole", "docker network create --ipv6 --subnet "
+                + "2001:db8:0:0:ffff::/80 -o com.docker.network.bridge.gateway_mode_ipv6=routed whole"), f.fix());
+        assertEquals(Severity.OK, host.one(new ProxyNdpCheck()).severity(), "no proxy entries expected for it");
+    }
+
+    @Test
+    void aGatewaylessRouteBesideALone128IsOnLinkAsTheNdpProxySeesIt() {
+        FakeHost dhcp = new FakeHost();
+        dhcp.link(1, "lo").link(2, "eth0");
+        dhcp.address("eth0", "2001:db8::5/128").address("eth0", "fe80::b1/64");
+        dhcp.route("2001:db8::/64", null, "eth0", Route.PROTOCOL_RA);       // the RA's on-link prefix
+        dhcp.route(null, "fe80::1", "eth0", Route.PROTOCOL_RA);
+        dhcp.routed("lan", "2001:db8:0:0:8000::/80");
+        assertEquals(Severity.OK, dhcp.one(new SubnetReachCheck()).severity());
+        Finding proxyNdp = dhcp.run(new ProxyNdpCheck()).getFirst();
+        assertEquals("eth0", proxyNdp.subject(), "proxy_ndp is wanted on the interface of the route");
+        assertEquals(Severity.ERROR, proxyNdp.severity());
+        assertEquals(Severity.OK, dhcp.one(new UplinkAddressCheck()).severity(), "the /64 is on-link: not a lone /128");
+    }
+
+    @Test
+    void theSliceOfAPrefixIsItsLastOneSixteenBitsLonger() {
+        assertEquals("2001:db8:0:0:ffff::/80", SubnetReachCheck.slice(IpPrefix.parse("2001:db8::/64")).orElseThrow().toString());
+        assertEquals("2001:db8:0:ffff::/64", SubnetReachCheck.slice(IpPrefix.parse("2001:db8::/48")).orElseThrow().toString());
+        assertTrue(SubnetReachCheck.slice(IpPrefix.parse("2001:db8::/112")).isEmpty(), "no room for hosts");
     }
 
     @Test

@@ -30,6 +30,7 @@ public final class Errno {
     public static final int EMFILE = 24;
     public static final int ENOSPC = 28;
     public static final int EROFS = 30;
+    public static final int EPIPE = 32;
     public static final int ERANGE = 34;
     public static final int ENAMETOOLONG = 36;
     public static final int ENOSYS = 38;
@@ -48,6 +49,7 @@ public final class Errno {
     public static final int EADDRNOTAVAIL = 99;
     public static final int ENETDOWN = 100;
     public static final int ENETUNREACH = 101;
+    public static final int ECONNRESET = 104;
     public static final int ENOBUFS = 105;
     public static final int ENOTCONN = 107;
     public static final int ETIMEDOUT = 110;
@@ -100,6 +102,8 @@ public final class Errno {
             Map.entry(ENOBUFS, new Entry("ENOBUFS", "No buffer space available")),
             Map.entry(ENOTCONN, new Entry("ENOTCONN", "Transport endpoint is not connected")),
             Map.entry(ETIMEDOUT, new Entry("ETIMEDOUT", "Connection timed out")),
+            Map.entry(EPIPE, new Entry("EPIPE", "Broken pipe")),
+            Map.entry(ECONNRESET, new Entry("ECONNRESET", "Connection reset by peer")),
             Map.entry(ECONNREFUSED, new Entry("ECONNREFUSED", "Connection refused")),
             Map.entry(EHOSTUNREACH, new Entry("EHOSTUNREACH", "No route to host")));
 

@@ -10,6 +10,7 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -24,7 +25,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * EINTR. {@code close} is not: on Linux the descriptor is released even when close reports EINTR.
  */
 public final class Libc {
+    public static final int AF_UNIX = 1;
     public static final int AF_NETLINK = 16;
+    public static final int SOCK_SEQPACKET = 5;
     public static final int SOCK_RAW = 3;
     public static final int SOCK_CLOEXEC = 0x80000;
     public static final int O_RDONLY = 0;
@@ -33,6 +36,12 @@ public final class Libc {
     public static final int O_EXCL = 0x80;
     public static final int O_TRUNC = 0x200;
     public static final int O_CLOEXEC = 0x80000;
+    public static final int O_NONBLOCK = 0x800;
+    public static final int O_PATH = 0x200000;
+    public static final int SHUT_WR = 1;
+    public static final int MSG_NOSIGNAL = 0x4000;
+    /** {@code sizeof(struct sockaddr_un)}: 2 bytes of family, 108 of path. */
+    public static final int SOCKADDR_UN_SIZE = 110;
     public static final int CLONE_NEWNET = 0x40000000;
     public static final long MS_BIND = 0x1000;
     public static final long MS_REC = 0x4000;
@@ -50,6 +59,9 @@ public final class Libc {
 
     private static final MethodHandle SOCKET = downcall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle BIND = downcall("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle CONNECT = downcall("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle SHUTDOWN = downcall("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle MKFIFO = downcall("mkfifo", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle SETSOCKOPT = downcall("setsockopt",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle SENDTO = downcall("sendto",
@@ -67,6 +79,12 @@ public final class Libc {
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
     private static final MethodHandle UMOUNT2 = downcall("umount2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle UNLINK = downcall("unlink", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    private static final MethodHandle SYNCFS = downcall("syncfs", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle LGETXATTR = downcall("lgetxattr",
+            FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG));
+    private static final MethodHandle MKNOD = downcall("mknod", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
+    private static final MethodHandle LSETXATTR = downcall("lsetxattr",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle GETPID = downcall("getpid", FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle KILL = downcall("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle GETTID = downcall("gettid", FunctionDescriptor.of(JAVA_INT));
@@ -157,6 +175,47 @@ public final class Libc {
                 (arena, state) -> (int) BIND.invokeExact(state, fd, address, (int) address.byteSize()));
     }
 
+    /**
+     * {@code connect(2)} of a socket to {@code address}; retried on EINTR (for a Unix socket the
+     * kernel completes or refuses it at once).
+     */
+    public static void connect(int fd, MemorySegment address) {
+        retried("connect socket fd " + fd,
+                (arena, state) -> (int) CONNECT.invokeExact(state, fd, address, (int) address.byteSize()));
+    }
+
+    /**
+     * A {@code struct sockaddr_un} for {@code path} in {@code arena}; longer than the 107 bytes
+     * {@code sun_path} holds is an {@link IllegalArgumentException} (use a {@code /proc/self/fd/N/}
+     * path to a directory opened with {@link #O_PATH} for a long one).
+     */
+    public static MemorySegment unixAddress(Arena arena, String path) {
+        byte[] bytes = path.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (bytes.length > SOCKADDR_UN_SIZE - 3) {
+            throw new IllegalArgumentException("unix socket path longer than 107 bytes: " + path);
+        }
+        MemorySegment address = arena.allocate(SOCKADDR_UN_SIZE);
+        address.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 0, (short) AF_UNIX);
+        MemorySegment.copy(bytes, 0, address, java.lang.foreign.ValueLayout.JAVA_BYTE, 2, bytes.length);
+        return address;
+    }
+
+    /** {@code shutdown(2)}: {@link #SHUT_WR} ends the sending side (the peer reads end of file). */
+    public static void shutdown(int fd, int how) {
+        checked("shutdown socket fd " + fd, (arena, state) -> (int) SHUTDOWN.invokeExact(state, fd, how));
+    }
+
+    /** {@code send(2)} of the whole segment on a connected socket (one message on SOCK_SEQPACKET); retries on EINTR. */
+    public static long send(int fd, MemorySegment buffer, int flags) {
+        return retried("send socket fd " + fd, (arena, state) -> (long) SENDTO.invokeExact(state, fd, buffer,
+                buffer.byteSize(), flags, MemorySegment.NULL, 0));
+    }
+
+    /** {@code mkfifo(3)}: a named pipe at {@code path}; EEXIST when something is there. */
+    public static void mkfifo(String path, int mode) {
+        checked("mkfifo " + path, (arena, state) -> (int) MKFIFO.invokeExact(state, arena.allocateFrom(path), mode));
+    }
+
     public static void setsockopt(int fd, int level, int option, MemorySegment value) {
         checked("setsockopt(fd " + fd + ", level " + level + ", option " + option + ")",
                 (arena, state) -> (int) SETSOCKOPT.invokeExact(state, fd, level, option, value,
@@ -228,6 +287,64 @@ public final class Libc {
             return (int) MOUNT.invokeExact(state, arena.allocateFrom(source), arena.allocateFrom(target), type, flags,
                     MemorySegment.NULL);
         });
+    }
+
+    /**
+     * mount(2) with a data string, e.g. an overlay's {@code lowerdir=...,upperdir=...,workdir=...};
+     * the kernel takes at most one page of it.
+     */
+    public static void mount(String source, String target, String fstype, long flags, String data) {
+        checked("mount " + source + " on " + target, (arena, state) -> (int) MOUNT.invokeExact(state,
+                arena.allocateFrom(source), arena.allocateFrom(target), arena.allocateFrom(fstype), flags,
+                arena.allocateFrom(data)));
+    }
+
+    /** {@code syncfs(2)} of the file system holding {@code path}: every write to it reaches the disk. */
+    public static void syncfs(String path) {
+        int fd = open(path, O_RDONLY | O_CLOEXEC, 0);
+        try {
+            checked("syncfs " + path, (arena, state) -> (int) SYNCFS.invokeExact(state, fd));
+        } finally {
+            close(fd);
+        }
+    }
+
+    /** File-type bits of {@code mknod(2)}'s mode. */
+    public static final int S_IFCHR = 0020000;
+    public static final int S_IFBLK = 0060000;
+    public static final int S_IFIFO = 0010000;
+
+    /** glibc's {@code makedev}: a device number from major and minor. */
+    public static long makedev(long major, long minor) {
+        return ((major & 0xfffL) << 8) | (minor & 0xffL) | ((minor & ~0xffL) << 12) | ((major & ~0xfffL) << 32);
+    }
+
+    /**
+     * {@code mknod(2)}: a device node or FIFO at {@code path}; {@code mode} holds the type bits and
+     * the permissions (the umask applies). An overlay whiteout is a character device 0/0.
+     */
+    public static void mknod(String path, int mode, long device) {
+        checked("mknod " + path, (arena, state) -> (int) MKNOD.invokeExact(state, arena.allocateFrom(path), mode, device));
+    }
+
+    /** {@code lsetxattr(2)}: sets an extended attribute of {@code path} itself (a symlink is not followed). */
+    public static void lsetxattr(String path, String name, byte[] value) {
+        checked("setxattr " + name + " on " + path, (arena, state) -> {
+            MemorySegment bytes = arena.allocate(Math.max(1, value.length));
+            MemorySegment.copy(value, 0, bytes, JAVA_BYTE, 0, value.length);
+            return (int) LSETXATTR.invokeExact(state, arena.allocateFrom(path), arena.allocateFrom(name), bytes,
+                    (long) value.length, 0);
+        });
+    }
+
+    /** {@code lgetxattr(2)}: an extended attribute of {@code path} itself (at most 64 KiB). */
+    public static byte[] lgetxattr(String path, String name) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buffer = arena.allocate(65536);
+            long n = checked("getxattr " + name + " of " + path, (a, state) -> (long) LGETXATTR.invokeExact(state,
+                    a.allocateFrom(path), a.allocateFrom(name), buffer, 65536L));
+            return buffer.asSlice(0, n).toArray(JAVA_BYTE);
+        }
     }
 
     public static void umount2(String target, int flags) {

@@ -1,5 +1,6 @@
 /**
- * libc through {@code java.lang.foreign}: sockets, {@code setns}/{@code unshare}, {@code open},
+ * libc through {@code java.lang.foreign}: sockets (netlink; Unix SOCK_SEQPACKET clients, which
+ * Java's own Unix-domain channels cannot be), {@code setns}/{@code unshare}, {@code open}, {@code mkfifo},
  * {@code mount}/{@code umount2}, with errno captured per call, plus the {@link
  * dev.berth.kernel.ffm.Errno} names and the {@link dev.berth.kernel.ffm.KernelException} every
  * kernel-layer failure is reported with.

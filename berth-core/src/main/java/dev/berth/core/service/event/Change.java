@@ -42,12 +42,34 @@ public sealed interface Change {
         }
     }
 
-    /** A sandbox was created ({@code container create}), before its endpoints are reported. */
-    record SandboxCreated(Sandbox sandbox) implements Change {
+    /**
+     * A sandbox was created ({@code container create}), before its endpoints are reported.
+     *
+     * @param image the image as the user named it, the event's {@code image}; {@link ChangeEvents#IMAGE} for none
+     */
+    record SandboxCreated(Sandbox sandbox, String image) implements Change {
+        public SandboxCreated(Sandbox sandbox) {
+            this(sandbox, ChangeEvents.IMAGE);
+        }
     }
 
     /** A sandbox was removed ({@code container destroy}), after its endpoints were reported detached. */
-    record SandboxRemoved(Sandbox sandbox) implements Change {
+    record SandboxRemoved(Sandbox sandbox, String image) implements Change {
+        public SandboxRemoved(Sandbox sandbox) {
+            this(sandbox, ChangeEvents.IMAGE);
+        }
+    }
+
+    /**
+     * A sandbox got another name ({@code container rename}); its endpoints stay, their DNS names move.
+     *
+     * @param before  the sandbox with its old name
+     * @param sandbox the sandbox with its new name
+     */
+    record SandboxRenamed(Sandbox before, Sandbox sandbox, String image) implements Change {
+        public SandboxRenamed(Sandbox before, Sandbox sandbox) {
+            this(before, sandbox, ChangeEvents.IMAGE);
+        }
     }
 
     /** An endpoint joined a sandbox to a network ({@code network connect}). */
@@ -85,10 +107,16 @@ public sealed interface Change {
     }
 
     /** A sandbox's process started ({@code container start}). */
-    record ProcessStarted(Sandbox sandbox) implements Change {
+    record ProcessStarted(Sandbox sandbox, String image) implements Change {
+        public ProcessStarted(Sandbox sandbox) {
+            this(sandbox, ChangeEvents.IMAGE);
+        }
     }
 
     /** A sandbox's process exited ({@code container die} with {@code exitCode}). */
-    record ProcessDied(Sandbox sandbox, int exitCode) implements Change {
+    record ProcessDied(Sandbox sandbox, int exitCode, String image) implements Change {
+        public ProcessDied(Sandbox sandbox, int exitCode) {
+            this(sandbox, exitCode, ChangeEvents.IMAGE);
+        }
     }
 }

@@ -9,7 +9,7 @@ import java.util.TreeMap;
 
 /** The {@code /events} record of each {@link Change}: type, action, actor and attributes as moby words them. */
 public final class ChangeEvents {
-    /** What Berth reports as every sandbox's image: it runs none. */
+    /** What Berth reports as the image of a sandbox made without one. */
     public static final String IMAGE = "berth/sandbox";
 
     private ChangeEvents() {
@@ -27,10 +27,12 @@ public final class ChangeEvents {
                     Map.of("container", c.sandbox().id().value()), timeNano);
             case Change.EndpointDetached c -> network(Event.Action.DISCONNECT, c.network(),
                     Map.of("container", c.sandbox().id().value()), timeNano);
-            case Change.SandboxCreated c -> container(Event.Action.CREATE, c.sandbox(), Map.of(), timeNano);
-            case Change.SandboxRemoved c -> container(Event.Action.DESTROY, c.sandbox(), Map.of(), timeNano);
-            case Change.ProcessStarted c -> container(Event.Action.START, c.sandbox(), Map.of(), timeNano);
-            case Change.ProcessDied c -> container(Event.Action.DIE, c.sandbox(),
+            case Change.SandboxCreated c -> container(Event.Action.CREATE, c.sandbox(), c.image(), Map.of(), timeNano);
+            case Change.SandboxRenamed c -> container(Event.Action.RENAME, c.sandbox(), c.image(),
+                    Map.of("oldName", "/" + c.before().name()), timeNano);
+            case Change.SandboxRemoved c -> container(Event.Action.DESTROY, c.sandbox(), c.image(), Map.of(), timeNano);
+            case Change.ProcessStarted c -> container(Event.Action.START, c.sandbox(), c.image(), Map.of(), timeNano);
+            case Change.ProcessDied c -> container(Event.Action.DIE, c.sandbox(), c.image(),
                     Map.of("exitCode", Integer.toString(c.exitCode())), timeNano);
             case Change.EndpointReaddressed c -> null;
             case Change.DaemonReloaded c ->
@@ -45,10 +47,11 @@ public final class ChangeEvents {
         return new Event(Event.Type.NETWORK, action, network.id().value(), attributes, timeNano);
     }
 
-    private static Event container(Event.Action action, Sandbox sandbox, Map<String, String> extra, long timeNano) {
+    private static Event container(Event.Action action, Sandbox sandbox, String image, Map<String, String> extra,
+                                   long timeNano) {
         Map<String, String> attributes = new TreeMap<>(extra);
         attributes.put("name", sandbox.name());
-        attributes.put("image", IMAGE);
+        attributes.put("image", image == null || image.isEmpty() ? IMAGE : image);
         return new Event(Event.Type.CONTAINER, action, sandbox.id().value(), attributes, timeNano);
     }
 

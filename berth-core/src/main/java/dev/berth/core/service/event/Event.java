@@ -25,7 +25,7 @@ public record Event(Type type, Action action, String actorId, Map<String, String
 
     /** The actions Berth reports; {@link #wire()} is the {@code Action} of the Engine API. */
     public enum Action {
-        CREATE, DESTROY, PRUNE, CONNECT, DISCONNECT, RECONCILE, START, DIE, RELOAD;
+        CREATE, DESTROY, PRUNE, CONNECT, DISCONNECT, RECONCILE, START, DIE, RELOAD, RENAME;
 
         public String wire() {
             return name().toLowerCase(Locale.ROOT);

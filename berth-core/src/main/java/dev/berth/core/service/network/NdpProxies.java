@@ -47,8 +47,13 @@ import java.util.Set;
  * reachable; a failure fails the connect, which is undone); a disconnect or removal deletes them.
  * {@link #converge()} makes the kernel match at start-up and in the reconcile loop's repair: missing
  * entries are added and stale ones deleted; {@link #drift()} is the reconcile loop's cheap check.
- * Host prefixes are read afresh each time, so a prefix that appears on the uplink gives its
- * endpoints entries at the next reconcile pass, and one that disappears takes them away.
+ *
+ * <p>Host prefixes: {@link #drift()} and {@link #converge()} read them afresh (every reconcile pass,
+ * start-up, a reload) and keep what they read; a connect uses what was kept, so it costs no dump
+ * of the host's addresses. A prefix that appears on the uplink gives its endpoints entries at the
+ * next reconcile pass and one that disappears takes them away, as before; a connect in between
+ * follows the prefixes the entries follow. With no proxied network the reconcile pass reads
+ * nothing and forgets what was kept, so the first connect after that reads afresh.
  *
  * <p>Ownership: the port marks the entries Berth adds and lists them apart from others. An entry
  * somebody else made is never touched, also when Berth would have made the same one. A Berth
@@ -71,6 +76,8 @@ public final class NdpProxies {
     private final Set<Entry> leftover = new HashSet<>();
     /** Interfaces whose {@code proxy_ndp} was found or turned on since the last converge. */
     private final Set<String> enabled = new HashSet<>();
+    /** The host's on-link prefixes as last read; null: not read since the last pass that needed none. */
+    private List<OnLink> onLink;
 
     NdpProxies(ServiceState state, NdpProxySetting setting) {
         this.state = state;
@@ -112,8 +119,7 @@ public final class NdpProxies {
     private static List<String> devices(IpPrefix subnet, List<OnLink> onLink, NdpProxySetting setting) {
         Set<String> out = new LinkedHashSet<>();
         for (OnLink link : onLink) {
-            if (setting.allows(link.device()) && link.prefix().length() < subnet.length()
-                    && link.prefix().contains(subnet.address())) {
+            if (setting.allows(link.device()) && link.prefix().properlyContains(subnet)) {
                 out.add(link.device());
             }
         }
@@ -129,7 +135,10 @@ public final class NdpProxies {
         if (!setting.on() || endpoint.ipv6() == null || !proxied(network)) {
             return;
         }
-        for (Entry entry : wanted(endpoint, proxy.onLink(), setting)) {
+        if (onLink == null) {
+            onLink = proxy.onLink();
+        }
+        for (Entry entry : wanted(endpoint, onLink, setting)) {
             enable(entry.device());
             if (proxy.add(entry)) {
                 held.computeIfAbsent(endpoint.id(), id -> new LinkedHashSet<>()).add(entry);
@@ -241,6 +250,7 @@ public final class NdpProxies {
         state.requireWriting();
         boolean proxiedNetworks = setting.on() && state.networks().values().stream().anyMatch(NdpProxies::proxied);
         if (!proxiedNetworks && held.isEmpty() && leftover.isEmpty()) {
+            onLink = null;
             return List.of();
         }
         Map<Entry, Endpoint> desired = desired();
@@ -269,19 +279,21 @@ public final class NdpProxies {
         return out;
     }
 
-    /** Every entry the endpoints want now, with the endpoint that wants it; the host's prefixes are read when needed. */
+    /**
+     * Every entry the endpoints want now, with the endpoint that wants it. The host's prefixes are
+     * read afresh when a network needs them, and kept for the connects.
+     */
     private Map<Entry, Endpoint> desired() {
         Map<Entry, Endpoint> out = new LinkedHashMap<>();
         NdpProxySetting now = setting;
-        if (!now.on()) {
-            return out;
-        }
         List<Network> networks = state.networks().values().stream().filter(NdpProxies::proxied)
                 .sorted(Comparator.comparing(Network::name)).toList();
-        if (networks.isEmpty()) {
+        if (!now.on() || networks.isEmpty()) {
+            onLink = null;
             return out;
         }
         List<OnLink> onLink = proxy.onLink();
+        this.onLink = onLink;
         for (Network network : networks) {
             // Per subnet, not per endpoint: reconcile runs this every 2 s over every endpoint.
             Map<IpPrefix, List<String>> bySubnet = new LinkedHashMap<>();

@@ -22,7 +22,7 @@ import java.util.Optional;
  * memory first; then the kernel follows the store: the bridge device (its gateway addresses), the
  * firewall table (rebuilt whole, atomically: the bridge's subnets, {@code icc}, masquerade), every
  * re-addressed endpoint's interface, and the default routes and published ports of the bridge's
- * sandboxes. A kernel step that fails is logged and reported, and the others go on: the store has
+ * sandboxes, and the NDP proxy entries. A kernel step that fails is logged and reported, and the others go on: the store has
  * the wanted state, which the next start converges to. Then {@link Change.EndpointReaddressed} per
  * endpoint (the DNS table, a running process's {@code /etc/hosts}).
  */
@@ -73,6 +73,9 @@ final class DefaultBridgeReload {
                 });
             }
         }
+        // The bridge's NDP proxy entries follow its new addresses and gateway mode now, not at the next
+        // reconcile pass; this also reads the host's prefixes afresh for the connects that follow.
+        failed.addAll(parts.networks().ndpProxies().converge());
         readdressed.forEach((s, r) -> state.publish(new Change.EndpointReaddressed(bridge, s, r.before(), r.after())));
         return new DefaultBridgeReconfigured(change, failed);
     }

@@ -22,7 +22,8 @@ import java.util.stream.Collectors;
  *
  * <p>{@link #pass()} is cheap when nothing differs: each driver's {@code drift} (for the bridge
  * driver one link dump and one address dump of the host namespace), the NDP proxy's (only with a
- * routed IPv6 network: one address dump and one proxy-table dump, see {@code NdpProxies}) and the
+ * routed IPv6 network: the host's on-link prefixes, kept for the connects, and one proxy-table dump,
+ * see {@code NdpProxies}) and the
  * firewall's (one listing of its table). On drift it logs what differs, repairs, and emits one event per network
  * concerned: type {@code network}, action {@code reconcile}, actor the network id (empty for the
  * firewall table), attributes {@code name}, {@code type} and {@code repaired} (what differed,

@@ -3,6 +3,7 @@ package dev.berth.core.service.sandbox;
 import dev.berth.core.errors.ConflictException;
 import dev.berth.core.errors.InvalidParameterException;
 import dev.berth.core.errors.NotFoundException;
+import dev.berth.core.model.ContainerConfig;
 import dev.berth.core.model.Endpoint;
 import dev.berth.core.model.Network;
 import dev.berth.core.model.NetworkId;
@@ -127,6 +128,11 @@ public final class SandboxService {
      * command is stored in the same transaction as the sandbox.
      */
     Sandbox create(CreateSandbox request, List<String> command, boolean autoRemove) {
+        return create(request, command, autoRemove, null);
+    }
+
+    /** {@link #create(CreateSandbox, List, boolean)} for a container of an image ({@code container} not null). */
+    Sandbox create(CreateSandbox request, List<String> command, boolean autoRemove, ContainerConfig container) {
         InputLimits.sandbox(request.name(), request.hostname(), request.endpoints().size());
         return state.write(() -> {
             String name = request.name().isEmpty()
@@ -158,7 +164,7 @@ public final class SandboxService {
                 if (command.isEmpty()) {
                     store.putSandbox(sandbox);
                 } else {
-                    store.putSandbox(sandbox, new SandboxCommand(sandbox.id(), command, autoRemove));
+                    store.putSandbox(sandbox, new SandboxCommand(sandbox.id(), command, autoRemove, container));
                 }
                 attachments.putSandbox(sandbox);
                 undo.push(() -> {
@@ -171,7 +177,7 @@ public final class SandboxService {
                     undo.push(() -> detach(p.network(), sandbox, endpoint));
                     joined.add(endpoint);
                 }
-                state.publish(new Change.SandboxCreated(sandbox));
+                state.publish(new Change.SandboxCreated(sandbox, container == null ? IMAGE : container.image()));
                 for (int i = 0; i < joined.size(); i++) {
                     state.publish(new Change.EndpointAttached(planned.get(i).network(), sandbox, joined.get(i)));
                 }
@@ -179,6 +185,40 @@ public final class SandboxService {
             } catch (RuntimeException e) {
                 throw undo.rollback(e);
             }
+        });
+    }
+
+    /**
+     * Renames a sandbox ({@code POST /containers/{id}/rename?name=}): 409 when the name is taken,
+     * 400 when it is invalid or the same. The store first, then memory; {@link Change.SandboxRenamed}
+     * moves its DNS names. Returns the renamed sandbox.
+     */
+    public Sandbox rename(String containerTerm, String newName) {
+        return rename(containerTerm, newName, IMAGE);
+    }
+
+    /** {@link #rename(String, String)} of a container of {@code image} (the event's attribute). */
+    Sandbox rename(String containerTerm, String newName, String image) {
+        if (newName == null || newName.isEmpty() || newName.equals("/")) {
+            throw new InvalidParameterException("Neither old nor new names may be empty");
+        }
+        InputLimits.name("container name", newName);
+        String name = SandboxNames.check(newName);
+        return state.write(() -> {
+            Sandbox before = resolve(containerTerm);
+            if (before.name().equals(name)) {
+                throw new InvalidParameterException("Renaming a container with the same name as its current name");
+            }
+            attachments.sandboxNamed(name).ifPresent(other -> {
+                throw new ConflictException("Conflict. The container name \"/" + name
+                        + "\" is already in use by container \"" + other.id() + "\". You have to remove (or rename)"
+                        + " that container to be able to reuse that name.");
+            });
+            Sandbox renamed = before.withName(name);
+            store.putSandbox(renamed);
+            attachments.putSandbox(renamed);
+            state.publish(new Change.SandboxRenamed(before, renamed, image));
+            return renamed;
         });
     }
 
@@ -269,6 +309,11 @@ public final class SandboxService {
      * {@code destroy}.
      */
     public Sandbox remove(String containerTerm, boolean force) {
+        return remove(containerTerm, force, IMAGE);
+    }
+
+    /** {@link #remove(String, boolean)} of a container of {@code image} (the event's attribute). */
+    Sandbox remove(String containerTerm, boolean force, String image) {
         return state.write(() -> {
             Sandbox sandbox = resolve(containerTerm);
             if (!force) {
@@ -292,7 +337,7 @@ public final class SandboxService {
                             + e.getMessage() + " (start-up will remove it)", e);
                 }
             }
-            state.publish(new Change.SandboxRemoved(sandbox));
+            state.publish(new Change.SandboxRemoved(sandbox, image));
             return sandbox;
         });
     }
@@ -388,6 +433,6 @@ public final class SandboxService {
         state.publish(change);
     }
 
-    /** What Berth reports as every sandbox's image: it runs none. */
+    /** What Berth reports as the image of a sandbox made without one. */
     public static final String IMAGE = ChangeEvents.IMAGE;
 }

@@ -113,6 +113,19 @@ class DefaultBridgeReloadTest {
     }
 
     @Test
+    void aReloadThatRoutesTheBridgeInsideTheLanPrefixProxiesItsSandboxesAtOnce() {
+        f.ndp.link("eth0", "2001:db8::2/64");
+        three();
+        Map<String, Map<String, String>> routed = Map.of("bridge",
+                Map.of(PredefinedNetworks.OPT_GATEWAY_MODE_IPV6, "routed"));
+        assertEquals(List.of(), reload(v6(null, "2001:db8::1:0:0:0/80"), routed).failed());
+        assertEquals(List.of("eth0 2001:db8::1:0:0:2", "eth0 2001:db8::1:0:0:3", "eth0 2001:db8::1:0:0:4"),
+                f.ndp.berthsText(), "with the reload, not at the next reconcile pass");
+        reload(settings(Optional.empty(), true), routed);
+        assertEquals(List.of(), f.ndp.berthsText(), "gone with the bridge's IPv6");
+    }
+
+    @Test
     void aNewRangeRenumbersEndpointsOutsideItAndKeepsThoseInside() {
         three();
         reload(v6("2001:db8:1::1/64", "2001:db8:1::/80"));

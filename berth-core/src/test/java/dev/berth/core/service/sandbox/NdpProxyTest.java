@@ -200,6 +200,52 @@ class NdpProxyTest {
     }
 
     @Test
+    void aConnectUsesThePrefixesLastReadAndTheNextPassFollowsAChange() {
+        Fixture f = fixture(NdpProxySetting.AUTO, LAN);
+        Reconciler reconciler = new Reconciler(f.state, f.service, f.sandboxes);
+        f.service.create(network("rt", "2001:db8::1:0:0:0/80", "routed", false));
+        f.sandboxes.create(CreateSandbox.on("c1", "rt"));
+        assertEquals(List.of(), reconciler.pass());
+        f.ndp.onLinkReads = 0;
+        f.sandboxes.create(CreateSandbox.on("c2", "rt"));
+        f.sandboxes.create(CreateSandbox.on("c3", "rt"));
+        assertEquals(0, f.ndp.onLinkReads, "no read of the host's prefixes per connect");
+        assertEquals(3, f.ndp.berthsText().size());
+
+        f.ndp.onLink.clear();                                              // the LAN moved to eth1
+        f.ndp.link("eth1", "2001:db8::2/64");
+        f.sandboxes.create(CreateSandbox.on("c4", "rt"));
+        assertEquals("eth0 2001:db8::1:0:0:5", f.ndp.berthsText().getLast(), "until the next pass, as the others");
+        List<String> drift = text(reconciler.pass());
+        assertEquals(4, drift.stream().filter(d -> d.endsWith(" on eth1 missing")).count(), drift::toString);
+        assertEquals(4, drift.stream().filter(d -> d.endsWith(" on eth0 stale (no endpoint wants it)")).count(),
+                drift::toString);
+        assertEquals("ndp proxy: proxy_ndp off on eth1", drift.getLast());
+        assertEquals(List.of("eth1 2001:db8::1:0:0:2", "eth1 2001:db8::1:0:0:3", "eth1 2001:db8::1:0:0:4",
+                "eth1 2001:db8::1:0:0:5"), f.ndp.berthsText());
+        assertEquals(List.of(), reconciler.pass());
+    }
+
+    @Test
+    void withoutAProxiedNetworkThePrefixesAreForgottenAndTheFirstConnectReadsThem() {
+        Fixture f = fixture(NdpProxySetting.AUTO, host -> { });
+        Reconciler reconciler = new Reconciler(f.state, f.service, f.sandboxes);
+        reconciler.pass();                                                  // nothing proxied: nothing read, nothing kept
+        f.ndp.link("eth0", "2001:db8::2/64");
+        f.service.create(network("rt", "2001:db8::1:0:0:0/80", "routed", false));
+        f.sandboxes.create(CreateSandbox.on("c1", "rt"));
+        assertEquals(List.of("eth0 2001:db8::1:0:0:2"), f.ndp.berthsText(), "read at the first connect");
+    }
+
+    @Test
+    void aSubnetEqualToTheLanPrefixGetsNoEntry() {
+        Fixture f = fixture(NdpProxySetting.AUTO, LAN);
+        f.service.create(network("whole", "2001:db8::/64", "routed", false));
+        f.sandboxes.create(CreateSandbox.on("c1", "whole"));
+        assertEquals(List.of(), f.ndp.berthsText(), "it would take the LAN's route away");
+    }
+
+    @Test
     void aNewSettingIsAppliedAtOnce() {
         Fixture f = fixture(NdpProxySetting.AUTO, host -> host.link("eth0", "2001:db8::2/64").link("eth1", "2001:db8::3/64"));
         f.service.create(network("rt", "2001:db8::1:0:0:0/80", "routed", false));

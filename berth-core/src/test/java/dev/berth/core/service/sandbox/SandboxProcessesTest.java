@@ -51,6 +51,9 @@ class SandboxProcessesTest {
 
         @Override
         public synchronized long start(Launch launch, IntConsumer onExit) {
+            if (failStart != null) {
+                throw failStart;
+            }
             launched.add(launch);
             live.put(nextPid, onExit);
             pids.put(launch.id(), nextPid);
@@ -58,10 +61,21 @@ class SandboxProcessesTest {
         }
 
         final List<String> signals = new ArrayList<>();
+        /** Signal number to the exit status a process gives when it gets it (it traps or dies); others are ignored. */
+        final Map<Integer, Integer> exitOnSignal = new HashMap<>();
+        /** When set, {@link #start} fails with it (what runc reports for a command that does not exist). */
+        RuntimeException failStart;
 
         @Override
-        public synchronized void signal(SandboxId id, int signal) {
-            signals.add(id.value() + ":" + signal);
+        public void signal(SandboxId id, int signal) {
+            IntConsumer onExit;
+            synchronized (this) {
+                signals.add(id.value() + ":" + signal);
+                onExit = exitOnSignal.containsKey(signal) ? live.remove(pids.getOrDefault(id, -1L)) : null;
+            }
+            if (onExit != null) {
+                onExit.accept(exitOnSignal.get(signal));
+            }
         }
 
         void exit(long pid, int status) {
@@ -188,7 +202,13 @@ class SandboxProcessesTest {
     @Test
     void restoreMarksStoredCommandsExitedAndRemovesAutoRemoveOnes() {
         Sandbox kept = run("kept", false, "sleep", "9");
-        run("gone", true, "sleep", "9");
+        Sandbox gone = run("gone", true, "sleep", "9");
+        // started, then their monitors died with them: no exit status recorded
+        java.time.Instant started = java.time.Instant.parse("2026-01-02T03:04:05Z");
+        launcher.adoptable.put(kept.id(), new ProcessLauncher.Adopted(false, 0, ProcessLauncher.UNKNOWN_EXIT, started,
+                null));
+        launcher.adoptable.put(gone.id(), new ProcessLauncher.Adopted(false, 0, ProcessLauncher.UNKNOWN_EXIT, started,
+                null));
         SandboxProcesses after = new SandboxProcesses(f.state, f.sandboxes, launcher);
         after.restore();
         assertEquals(2, launcher.swept.size());
@@ -196,6 +216,16 @@ class SandboxProcessesTest {
         assertEquals(ProcessState.Status.EXITED, state.status());
         assertEquals(SandboxProcesses.UNKNOWN_EXIT, state.exitCode());
         assertThrows(NotFoundException.class, () -> f.sandboxes.resolve("gone"));
+    }
+
+    @Test
+    void aCommandNeverStartedIsStillCreatedAfterARestart() {
+        Sandbox created = processes.create(CreateSandbox.on("c1", "bridge"), List.of("sleep", "9"), true);
+        SandboxProcesses after = new SandboxProcesses(f.state, f.sandboxes, launcher);
+        after.restore();
+        assertEquals(ProcessState.Status.CREATED, after.state(created.id()).status(), "not removed, not exited");
+        after.start("c1");
+        assertTrue(after.state(created.id()).isRunning());
     }
 
     @Test

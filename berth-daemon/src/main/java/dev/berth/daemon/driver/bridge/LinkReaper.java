@@ -16,6 +16,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -34,21 +35,30 @@ import java.util.logging.Logger;
 public final class LinkReaper implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(LinkReaper.class.getName());
     /** The device group of links about to be deleted together ("bert"); nothing else is ever put in it. */
-    static final int RETIRED_GROUP = 0x62657274;
+    static final int RETIRED_GROUP = DeviceNames.RETIRED_LINK_GROUP;
     private static final int MAX_BATCH = 64;
     static final long QUIET_MS = 200;
     static final long MAX_DEFER_MS = 2000;
     private final Rtnl netlink;
     private final Queue<String> pending = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
-    private volatile long lastActivity = System.nanoTime();
+    /** Monotonic nanoseconds ({@link System#nanoTime()}; a test's own clock). */
+    private final LongSupplier clock;
+    private volatile long lastActivity;
     private volatile long oldestQueued;
     private final ScheduledThreadPoolExecutor worker = new ScheduledThreadPoolExecutor(1,
             Thread.ofPlatform().name("berth-link-reaper").daemon(true).factory());
 
     /** {@code netlink}: a socket of its own in the daemon's host namespace; the reaper closes it. */
     public LinkReaper(Rtnl netlink) {
+        this(netlink, System::nanoTime);
+    }
+
+    /** With the clock the quiet-time decisions read: {@link System#nanoTime()} but in tests. */
+    LinkReaper(Rtnl netlink, LongSupplier clock) {
         this.netlink = netlink;
+        this.clock = clock;
+        this.lastActivity = clock.getAsLong();
         worker.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }
 
@@ -83,14 +93,14 @@ public final class LinkReaper implements AutoCloseable {
      * the kernel's RTNL lock, which every link change of a request then waits for.
      */
     void busy() {
-        lastActivity = System.nanoTime();
+        lastActivity = clock.getAsLong();
     }
 
     /** Queues deletion of a host link. */
     void delete(String link) {
         pending.add(link);
         if (scheduled.compareAndSet(false, true)) {
-            oldestQueued = System.nanoTime();
+            oldestQueued = clock.getAsLong();
             schedule(TimeUnit.MILLISECONDS.toNanos(QUIET_MS));
         }
     }
@@ -104,7 +114,7 @@ public final class LinkReaper implements AutoCloseable {
     }
 
     private void reapWhenQuiet() {
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         long quiet = TimeUnit.MILLISECONDS.toNanos(QUIET_MS);
         long idle = now - lastActivity;
         if (idle < quiet && now - oldestQueued < TimeUnit.MILLISECONDS.toNanos(MAX_DEFER_MS)) {

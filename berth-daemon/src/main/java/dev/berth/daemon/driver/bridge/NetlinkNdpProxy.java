@@ -1,17 +1,13 @@
 package dev.berth.daemon.driver.bridge;
 
-import dev.berth.core.model.DeviceNames;
-import dev.berth.core.model.IpPrefix;
 import dev.berth.core.spi.NdpProxy;
+import dev.berth.daemon.onlink.OnLinkPrefixes;
 import dev.berth.kernel.ffm.KernelException;
-import dev.berth.kernel.netlink.Address;
 import dev.berth.kernel.netlink.Link;
 import dev.berth.kernel.netlink.ProxyNeighbour;
 import dev.berth.kernel.netlink.RtNetlink;
 import dev.berth.kernel.netlink.Rtnl;
 import dev.berth.kernel.sysctl.Sysctls;
-import java.net.Inet6Address;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -31,14 +27,13 @@ import java.util.Set;
  * remark it. The add looks first (RTM_GETNEIGH of the one entry), since the kernel's add would
  * take over an existing entry's mark.
  *
- * <p>On-link prefixes are those of global IPv6 addresses shorter than /128 (the kernel installs
- * the prefix route with them; NetworkManager's {@code noprefixroute} addresses count too, as it
- * installs the route itself), on every interface but {@code lo} and Berth's own bridges.
+ * <p>On-link prefixes are those {@link OnLinkPrefixes} finds (the doctor applies the same rule): the
+ * prefixes of the interfaces' global IPv6 addresses and their on-link IPv6 routes, on every
+ * interface but {@code lo} and Berth's own devices.
  */
 public final class NetlinkNdpProxy implements NdpProxy {
     /** NDA_PROTOCOL of Berth's entries: 98 ("b"), unassigned in iproute2's {@code rt_protos}. */
     public static final int PROTOCOL = 98;
-    private static final int RT_SCOPE_UNIVERSE = 0;
 
     private final Rtnl netlink;
     private final Sysctls sysctl;
@@ -53,22 +48,11 @@ public final class NetlinkNdpProxy implements NdpProxy {
         this.sysctl = sysctl;
     }
 
+    /** One link, address and IPv6 route dump, through the one rule ({@link OnLinkPrefixes}). */
     @Override
     public List<OnLink> onLink() {
-        Map<Integer, Optional<Link>> links = new HashMap<>();
-        List<OnLink> out = new ArrayList<>();
-        for (Address a : netlink.addresses()) {
-            if (!(a.address() instanceof Inet6Address) || a.scope() != RT_SCOPE_UNIVERSE || a.prefixLength() >= 128
-                    || (a.flags() & Address.FLAG_DADFAILED) != 0) {
-                continue;
-            }
-            Optional<Link> link = links.computeIfAbsent(a.index(), netlink::link);
-            if (link.isPresent() && !link.get().name().equals("lo")
-                    && link.get().group() != DeviceNames.OWNED_BRIDGE_GROUP && link.get().group() != LinkReaper.RETIRED_GROUP) {
-                out.add(new OnLink(link.get().name(), new IpPrefix(a.address(), a.prefixLength()).masked()));
-            }
-        }
-        return out;
+        return OnLinkPrefixes.of(netlink.links(), netlink.addresses(), netlink.routes(RtNetlink.AF_INET6)).stream()
+                .map(o -> new OnLink(o.link().name(), o.prefix())).toList();
     }
 
     @Override

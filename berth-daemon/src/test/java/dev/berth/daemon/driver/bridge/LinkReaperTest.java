@@ -8,6 +8,9 @@ import dev.berth.core.model.DeviceNames;
 import dev.berth.kernel.netlink.Link;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -69,19 +72,74 @@ class LinkReaperTest {
                 netlink.calls.stream().filter(c -> c.startsWith("deleteLink")).toList());
     }
 
-    @Test
-    void deletionsWaitWhileTheRequestPathIsBusy() throws InterruptedException {
-        netlink.add("veth0000001", "veth", 0, 0);
-        reaper.delete("veth0000001");
-        long until = System.nanoTime() + Duration.ofMillis(LinkReaper.QUIET_MS * 2).toNanos();
-        while (System.nanoTime() < until) {
-            reaper.busy();
-            Thread.sleep(20);
+    /**
+     * A reaper on a clock only the test moves, so what it decides depends on the clock and not on
+     * how fast this machine runs; {@code looks} counts its worker's reads of the clock (one per look).
+     */
+    private record Clocked(LinkReaper reaper, AtomicLong now, AtomicInteger looks) {
+        static Clocked over(FakeRtnl netlink) {
+            AtomicLong now = new AtomicLong();
+            AtomicInteger looks = new AtomicInteger();
+            LinkReaper reaper = new LinkReaper(netlink, () -> {
+                if (Thread.currentThread().getName().equals("berth-link-reaper")) {
+                    looks.incrementAndGet();
+                }
+                return now.get();
+            });
+            return new Clocked(reaper, now, looks);
         }
-        assertTrue(netlink.byName("veth0000001").isPresent(), "nothing is deleted while requests keep coming");
 
-        assertTrue(reaper.drain(Duration.ofSeconds(5)));
-        assertFalse(netlink.byName("veth0000001").isPresent());
+        /** Waits (polling, 30 s at most) until the worker has looked at the clock {@code more} times more. */
+        void awaitLooks(int more) throws InterruptedException {
+            int until = looks.get() + more;
+            await(() -> looks.get() >= until, "the reaper never looked again");
+        }
+    }
+
+    private static void await(BooleanSupplier condition, String failure) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(failure);
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    @Test
+    void deletionsWaitWhileTheRequestPathIsBusyButNotLongerThanTheLongestDeferral() throws InterruptedException {
+        Clocked c = Clocked.over(netlink);
+        try {
+            netlink.add("veth0000001", "veth", 0, 0);
+            c.reaper().delete("veth0000001");
+            c.now().addAndGet(Duration.ofMillis(LinkReaper.QUIET_MS - 1).toNanos());
+            c.reaper().busy();                                   // a request, just now at every look
+            c.awaitLooks(2);
+            assertTrue(netlink.byName("veth0000001").isPresent(), "nothing is deleted while requests keep coming");
+
+            c.now().addAndGet(Duration.ofMillis(LinkReaper.MAX_DEFER_MS).toNanos());
+            c.reaper().busy();                                   // still busy, but the link has waited long enough
+            await(() -> netlink.byName("veth0000001").isEmpty(), "not deleted after the longest deferral");
+        } finally {
+            c.reaper().close();
+        }
+    }
+
+    @Test
+    void aDeletionGoesOnceTheRequestPathHasBeenQuiet() throws InterruptedException {
+        Clocked c = Clocked.over(netlink);
+        try {
+            netlink.add("veth0000001", "veth", 0, 0);
+            c.reaper().delete("veth0000001");
+            c.awaitLooks(1);
+            assertTrue(netlink.byName("veth0000001").isPresent(), "the request path was busy a moment ago");
+
+            c.now().addAndGet(Duration.ofMillis(LinkReaper.QUIET_MS).toNanos());
+            await(() -> netlink.byName("veth0000001").isEmpty(), "not deleted after a quiet spell");
+            assertEquals(List.of("deleteLink veth0000001"), netlink.calls);
+        } finally {
+            c.reaper().close();
+        }
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.berth.core.spi.NdpProxy.OnLink;
 import dev.berth.kernel.netlink.Address;
 import dev.berth.kernel.netlink.Link;
 import dev.berth.kernel.netlink.ProxyNeighbour;
+import dev.berth.kernel.netlink.Route;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,7 @@ class NetlinkNdpProxyTest {
     }
 
     @Test
-    void onLinkPrefixesAreTheGlobalIpv6PrefixesOfEveryInterfaceButLoopbackAndBerthsBridges() {
+    void onLinkPrefixesAreThoseOfAddressesAndGatewaylessRoutesOfEveryInterfaceButLoopbackAndBerthsBridges() {
         Link lo = host.add("lo", null, 0, 0);
         Link bridge = host.add("br-1a2b3c4d5e6f", "bridge", 0, DeviceNames.OWNED_BRIDGE_GROUP);
         Link usersBridge = host.add("br0", "bridge", 0, 0);
@@ -42,10 +43,13 @@ class NetlinkNdpProxyTest {
         address(lo, "2001:db8:ee::1", 64, 0, 0);
         address(bridge, "2001:db8::1:0:0:1", 80, 0, 0);
         address(usersBridge, "fd00:1::5", 64, 0, 0);
+        host.routes.add(new Route(IpAddresses.parse("2001:db8:5::"), 64, null, eth0.index(), 254, 0, Route.PROTOCOL_RA, 10));
+        host.routes.add(new Route(IpAddresses.parse("2001:db8:6::"), 64, IpAddresses.parse("fe80::1"), eth0.index(), 254,
+                0, Route.PROTOCOL_RA, 10));
 
         assertEquals(List.of(new OnLink("eth0", IpPrefix.parse("2001:db8::/64")),
-                new OnLink("br0", IpPrefix.parse("fd00:1::/64"))), proxy.onLink(),
-                "no IPv4, link-local, /128, failed DAD, loopback or Berth bridge prefix");
+                new OnLink("eth0", IpPrefix.parse("2001:db8:5::/64")), new OnLink("br0", IpPrefix.parse("fd00:1::/64"))),
+                proxy.onLink(), "no IPv4, link-local, /128, failed DAD, loopback, Berth bridge or gateway route prefix");
     }
 
     @Test

@@ -1,0 +1,79 @@
+package dev.berth.daemon.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.junit.jupiter.api.Test;
+
+/** The container life-cycle routes over raw HTTP: status codes moby gives, and wait's early headers. */
+class ContainerHttpTest extends DaemonOverHttp {
+    @Override
+    TestDaemon newDaemon(Path dir) {
+        return new TestDaemon(dir, Clock.systemUTC(), new ScriptedLauncher(), new FakeImages());
+    }
+
+    private RawHttp.Response post(String target, String body) throws Exception {
+        return http.send("POST", "/v1.50" + target, body == null ? null : "application/json", body);
+    }
+
+    @Test
+    void waitAnswersItsHeadersBeforeTheContainerStartsAndItsBodyWhenItExits() throws Exception {
+        assertEquals(201, post("/containers/create?name=c1", "{\"Image\":\"busybox\",\"Cmd\":[\"sh\",\"-c\",\"exit 3\"]}")
+                .status());
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            channel.connect(UnixDomainSocketAddress.of(daemon.socket));
+            channel.write(ByteBuffer.wrap(("POST /v1.50/containers/c1/wait?condition=next-exit HTTP/1.1\r\n"
+                    + "Host: api.moby.localhost\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.UTF_8)));
+            ByteArrayOutputStream seen = new ByteArrayOutputStream();
+            ByteBuffer buffer = ByteBuffer.allocate(4096);
+            while (!seen.toString(StandardCharsets.UTF_8).contains("\r\n\r\n")) {
+                assertTrue(channel.read(buffer) > 0, "the headers come before the container starts");
+                seen.write(buffer.array(), 0, buffer.position());
+                buffer.clear();
+            }
+            String head = seen.toString(StandardCharsets.UTF_8);
+            assertTrue(head.startsWith("HTTP/1.1 200"), head);
+            assertFalse(head.contains("StatusCode"), head);
+            assertEquals(204, post("/containers/c1/start", null).status());
+            String rest = RawHttp.readAll(channel);
+            assertTrue(rest.contains("{\"StatusCode\":3}"), rest);
+        }
+    }
+
+    @Test
+    void statusCodesOfTheLifeCycleRoutes() throws Exception {
+        assertEquals(201, post("/containers/create?name=c1", "{\"Image\":\"busybox\",\"Cmd\":\"sleep 1000\"}").status());
+        assertEquals(204, post("/containers/c1/start", null).status());
+        assertEquals(304, post("/containers/c1/start", null).status(), "already started");
+        RawHttp.Response bad = post("/containers/c1/kill?signal=SIGNOPE", null);
+        assertEquals(400, bad.status());
+        assertEquals("{\"message\":\"Invalid signal: SIGNOPE\"}\n", bad.body());
+        assertEquals(400, post("/containers/c1/stop?t=soon", null).status());
+        assertEquals(400, post("/containers/c1/wait?condition=sometime", null).status());
+        assertEquals(404, post("/containers/nosuch/wait", null).status());
+        assertEquals(400, post("/containers/c1/rename?name=", null).status());
+        assertEquals(204, post("/containers/c1/rename?name=c2", null).status());
+        assertEquals(204, post("/containers/c2/kill?signal=9", null).status());
+        assertEquals(409, post("/containers/c2/kill", null).status());
+        assertEquals(304, post("/containers/c2/stop", null).status(), "not running");
+        assertEquals(204, post("/containers/c2/restart?t=0", null).status());
+        assertEquals(204, post("/containers/c2/stop?t=0", null).status());
+        RawHttp.Response inspect = http.get("/v1.50/containers/c2/json");
+        assertTrue(inspect.body().contains("\"Cmd\":[\"sleep 1000\"]"), "a string Cmd is one argument, as StrSlice");
+        RawHttp.Response missing = post("/containers/create", "{\"Image\":\"alpine:3\"}");
+        assertEquals(404, missing.status());
+        assertEquals("{\"message\":\"No such image: alpine:3\"}\n", missing.body());
+        RawHttp.Response network = post("/containers/create",
+                "{\"Image\":\"busybox\",\"HostConfig\":{\"NetworkMode\":\"nosuch\"}}");
+        assertEquals(400, network.status(), network.body());
+    }
+}

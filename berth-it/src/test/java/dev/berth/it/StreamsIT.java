@@ -44,4 +44,31 @@ class StreamsIT {
         assertTrue(top.stdout().contains("sleep 1000"), top::describe);
         bed.docker().ok("rm", "-f", "c1");
     }
+
+    /** The CLI through {@code sh -c} (a pipe in front, or under {@code script}'s pseudo-terminal). */
+    private static CommandResult shell(Testbed bed, String command) {
+        return bed.run(java.util.List.of("env", "DOCKER_HOST=unix://" + bed.daemon().socket(),
+                "DOCKER_CONFIG=" + bed.dir().resolve("docker-shell-config"), "sh", "-c", command));
+    }
+
+    @Test
+    void stdinPipedAndATerminal(Testbed bed) throws Exception {
+        bed.daemon().start();
+        CommandResult piped = shell(bed, "echo hi | exec /usr/local/bin/docker run -i --rm busybox cat");
+        assertEquals(0, piped.exitCode(), piped::describe);
+        assertEquals("hi\n", piped.stdout(), piped::describe);
+
+        CommandResult tty = shell(bed, "exec script -qec \"stty rows 30 cols 100; exec /usr/local/bin/docker run -it --rm"
+                + " busybox sh -c 'tty; exit 5'\" /dev/null < /dev/null");
+        assertEquals(5, tty.exitCode(), tty::describe);
+        // raw, not framed; the size comes from HostConfig.ConsoleSize at start, which the runtime does not apply yet
+        assertTrue(tty.stdout().contains("/dev/pts/0"), tty::describe);
+
+        bed.docker().ok("run", "-d", "--name", "c1", "busybox", "sleep", "1000");
+        CommandResult exec = shell(bed, "exec script -qec \"stty rows 40 cols 120; exec /usr/local/bin/docker exec -it c1"
+                + " sh -c 'stty size; exit 6'\" /dev/null < /dev/null");
+        assertEquals(6, exec.exitCode(), exec::describe);
+        assertTrue(exec.stdout().contains("40 120"), exec::describe);
+        bed.docker().ok("rm", "-f", "c1");
+    }
 }

@@ -21,6 +21,7 @@ import dev.berth.daemon.image.registry.RegistryTimeouts;
 import dev.berth.daemon.image.registry.RegistryTrust;
 import dev.berth.daemon.image.DiskImageStore;
 import dev.berth.daemon.api.ApiServer;
+import dev.berth.daemon.api.ContainerLookup;
 import dev.berth.daemon.api.SocketGroup;
 import dev.berth.daemon.api.SystemInfo;
 import dev.berth.daemon.config.ConfigKey;
@@ -151,8 +152,8 @@ final class Daemon {
         images.releaseOthers(sandboxes.list().stream().map(v -> v.sandbox().id())
                 .collect(java.util.stream.Collectors.toSet()));
         Forwarder forwarder = startDns(config, sandboxes, state.changes(), lowFds);
-        SandboxProcesses processes = new SandboxProcesses(state, sandboxes,
-                ConmonLauncher.install(config.execRoot(), Path.of("/etc/resolv.conf")), images, null);
+        ConmonLauncher launcher = ConmonLauncher.install(config.execRoot(), Path.of("/etc/resolv.conf"));
+        SandboxProcesses processes = new SandboxProcesses(state, sandboxes, launcher, images, null);
         processes.restore();
         opened.push(processes);
         Reconciler reconciler = new Reconciler(state, networks, sandboxes);
@@ -170,7 +171,8 @@ final class Daemon {
         ImageContext imageApi = new ImageContext(images, processes::imagesInUse, new RegistryPullEndpoint(pull),
                 Clock.systemUTC());
         ApiServer api = new ApiServer(new ApiContext(networks, sandboxes, networks.events(), Clock.systemUTC(),
-                info, processes, doctor, imageApi), HostFacts.acceptQueue(Sysctls.KERNEL));
+                info, processes, doctor, imageApi, launcher.containerIo(), ContainerLookup.over(sandboxes, processes)),
+                HostFacts.acceptQueue(Sysctls.KERNEL));
         opened.push(api);
         api.start(config.socketPath(), socketGroup);
         installSignals(reloads(flags, config, roots.engineId(), networks, sandboxes, forwarder, attributes -> {

@@ -7,7 +7,9 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.properties.HasName;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -94,8 +96,13 @@ class ArchitectureTest {
                 "org.apache.commons.compress..").check(classes);
         onlyUses("dev.berth.daemon.api..", "dev.berth.core.service..", "dev.berth.core.model..",
                 "dev.berth.core.errors..", "dev.berth.api..", "dev.berth.daemon.doctor..", "dev.berth.daemon.image..",
-                "com.fasterxml.jackson..",
-                "org.eclipse.jetty..", "org.slf4j..").check(classes);
+                "dev.berth.daemon.process", "com.fasterxml.jackson..", "org.eclipse.jetty..", "org.slf4j..").check(classes);
+        // of the processes, the API sees only the streams of containers (the rest is the life cycle's)
+        noClasses().that().resideInAPackage("dev.berth.daemon.api..").should().dependOnClassesThat(
+                JavaClass.Predicates.resideInAPackage("dev.berth.daemon.process..")
+                        .and(DescribedPredicate.not(HasName.Predicates.nameMatching(
+                                "dev\\.berth\\.daemon\\.process\\.ContainerIo(\\$.*)?"))))
+                .check(classes);
         // The doctor reads the host and what the store says (handed to it); it changes nothing.
         onlyUses("dev.berth.daemon.doctor..", "dev.berth.core.spi..", "dev.berth.core.model..",
                 "dev.berth.core.errors..", "dev.berth.kernel.netlink..", "dev.berth.kernel.sysctl..",

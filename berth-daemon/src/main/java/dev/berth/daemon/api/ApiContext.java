@@ -5,6 +5,7 @@ import dev.berth.core.service.network.NetworkService;
 import dev.berth.core.service.sandbox.SandboxProcesses;
 import dev.berth.core.service.sandbox.SandboxService;
 import dev.berth.daemon.doctor.Doctor;
+import dev.berth.daemon.process.ContainerIo;
 import java.time.Clock;
 
 /**
@@ -18,9 +19,19 @@ import java.time.Clock;
  * @param processes the processes sandboxes run ({@code berth run})
  * @param doctor   what {@code GET /berth/doctor} runs
  * @param images   the image routes' needs; null: no {@code /images} routes
+ * @param io       the streams of containers ({@code attach}, {@code exec}, {@code logs}, {@code resize})
+ * @param containers what those endpoints need to know of a container
  */
 public record ApiContext(NetworkService networks, SandboxService sandboxes, EventLog events, Clock clock,
-                         SystemInfo system, SandboxProcesses processes, Doctor doctor, ImageContext images) {
+                         SystemInfo system, SandboxProcesses processes, Doctor doctor, ImageContext images,
+                         ContainerIo io, ContainerLookup containers) {
+
+    /** Without container streams: {@code berth run} sandboxes' logs only, no attach or exec. */
+    public ApiContext(NetworkService networks, SandboxService sandboxes, EventLog events, Clock clock,
+                      SystemInfo system, SandboxProcesses processes, Doctor doctor, ImageContext images) {
+        this(networks, sandboxes, events, clock, system, processes, doctor, images, new NoContainerIo(),
+                ContainerLookup.over(sandboxes, processes));
+    }
 
     /** Without images. */
     public ApiContext(NetworkService networks, SandboxService sandboxes, EventLog events, Clock clock,

@@ -136,13 +136,17 @@ public final class ApiServer implements AutoCloseable {
         new SystemEndpoints(context.system()).register(routes);
         new NetworkEndpoints(context.networks(), context.sandboxes(), new Filters(json)).register(routes);
         new ContainerEndpoints(context.sandboxes(), context.processes(), context.clock(), new Filters(json)).register(routes);
+        new AttachEndpoints(context.containers(), context.io()).register(routes);
+        new LogEndpoints(context.containers(), context.io()).register(routes);
+        new ExecEndpoints(context.containers(), context.io(), context.clock()).register(routes);
+        new TopEndpoints(context.containers(), ProcessTable.host(), java.time.Clock.systemDefaultZone()).register(routes);
         new EventEndpoints(context.events(), new Filters(json), json, context.clock()).register(routes);
         new DoctorEndpoints(context.doctor()).register(routes);
         if (context.images() != null) {
             new ImageEndpoints(context.images(), new Filters(json), json).register(routes);
         }
         extraRoutes.accept(routes);
-        Dispatcher dispatcher = new Dispatcher(routes, json, context.system().version());
+        Dispatcher dispatcher = new Dispatcher(routes, json, context.system().version(), executor);
         jetty.setHandler(BodyLimit.wrap(dispatcher));
         jetty.setErrorHandler(new JsonErrorPage(dispatcher));
         jetty.setStopTimeout(STOP_TIMEOUT.toMillis());

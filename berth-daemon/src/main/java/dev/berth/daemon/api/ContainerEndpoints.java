@@ -5,22 +5,15 @@ import dev.berth.api.types.ContainerCreateResponse;
 import dev.berth.core.errors.InvalidParameterException;
 import dev.berth.core.errors.NotFoundException;
 import dev.berth.core.model.Sandbox;
-import dev.berth.core.model.SandboxId;
 import dev.berth.core.service.sandbox.ContainerFilter;
 import dev.berth.core.service.sandbox.CreateSandbox;
 import dev.berth.core.service.sandbox.ProcessState;
 import dev.berth.core.service.sandbox.SandboxProcesses;
 import dev.berth.core.service.sandbox.SandboxService;
 import dev.berth.core.service.sandbox.SandboxView;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -34,12 +27,10 @@ import java.util.concurrent.TimeoutException;
  * a {@code Cmd} it runs that host binary ({@code berth run}), without either it runs nothing and is
  * {@code running} from create to remove.
  *
- * <p>{@code logs} streams the raw output file (stdout and stderr interleaved, not Docker's
- * multiplexed frames): fine for the berth CLI, not for the docker CLI's non-TTY {@code logs}.
+ * <p>Its streams ({@code logs}, {@code attach}, {@code exec}, {@code resize}, {@code top}) are
+ * {@link LogEndpoints}, {@link AttachEndpoints}, {@link ExecEndpoints} and {@link TopEndpoints}.
  */
 final class ContainerEndpoints {
-    private static final long LOG_POLL_MILLIS = 50;
-    private static final String RAW_STREAM = "application/vnd.docker.raw-stream";
     /** How often a blocked wait looks whether its client is still there. */
     private static final long WAIT_POLL_MILLIS = 500;
 
@@ -65,7 +56,6 @@ final class ContainerEndpoints {
                 .add("POST", "/containers/{id}/stop", this::stop)
                 .add("POST", "/containers/{id}/restart", this::restart)
                 .add("POST", "/containers/{id}/rename", this::rename)
-                .add("GET", "/containers/{id}/logs", this::logs)
                 .add("DELETE", "/containers/{id}", this::remove);
     }
 
@@ -183,50 +173,6 @@ final class ContainerEndpoints {
             return Integer.parseInt(t.get());
         } catch (NumberFormatException e) {
             throw new InvalidParameterException("strconv.Atoi: parsing \"" + t.get() + "\": invalid syntax");
-        }
-    }
-
-    /**
-     * {@code GET /containers/{id}/logs?follow=}: the output so far; with {@code follow} more as it
-     * comes, until the process has exited (or the sandbox is gone) and the file is read to its end.
-     */
-    private Reply logs(ApiRequest request) {
-        String term = request.pathParameter(0);
-        Optional<String> path = processes.logPath(term);
-        boolean follow = request.queryFlag("follow");
-        String id = sandboxes.resolve(term).id().value();
-        return new Reply.Stream(200, RAW_STREAM, sink -> {
-            if (path.isPresent()) {
-                stream(sink, Path.of(path.get()), follow ? id : null);
-            }
-        });
-    }
-
-    private void stream(Reply.StreamSink sink, Path file, String followId) throws IOException, InterruptedException {
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buffer = new byte[8192];
-            while (!sink.failed()) {
-                boolean done = followId == null || !running(followId);
-                int n = in.read(buffer);
-                if (n > 0) {
-                    sink.send(Arrays.copyOf(buffer, n));
-                } else if (done) {
-                    return;
-                } else {
-                    Thread.sleep(LOG_POLL_MILLIS);
-                }
-            }
-        } catch (NoSuchFileException e) {
-            // never started, or removed already: no output to show
-            return;
-        }
-    }
-
-    private boolean running(String id) {
-        try {
-            return processes.state(new SandboxId(id)).isRunning();
-        } catch (NotFoundException e) {
-            return false;
         }
     }
 

@@ -32,16 +32,19 @@ final class Dispatcher extends Handler.Abstract {
     private final Routes routes;
     private final JsonCodec json;
     private final String serverHeader;
+    private final Hijack hijack;
 
     /** A reply turned into bytes, ready to write. */
     private record Rendered(int status, String contentType, byte[] body, Map<String, String> headers) {
     }
 
-    Dispatcher(Routes routes, JsonCodec json, String engineVersion) {
+    /** {@code sessions}: where hijacked connections ({@link Reply.Upgrade}) run once switched over. */
+    Dispatcher(Routes routes, JsonCodec json, String engineVersion, java.util.concurrent.Executor sessions) {
         super(InvocationType.BLOCKING);
         this.routes = routes;
         this.json = json;
         this.serverHeader = "Docker/" + engineVersion + " (linux)";
+        this.hijack = new Hijack(this::commonHeaders, sessions);
     }
 
     @Override
@@ -51,6 +54,10 @@ final class Dispatcher extends Handler.Abstract {
         Rendered rendered;
         try {
             Reply reply = dispatch(request, path);
+            if (reply instanceof Reply.Upgrade upgrade) {
+                hijack.answer(request, response, callback, upgrade, versionOf(path));
+                return true;
+            }
             if (reply instanceof Reply.Stream stream) {
                 new StreamWriter(this::commonHeaders, request, response).write(stream, callback);
                 return true;
@@ -78,6 +85,11 @@ final class Dispatcher extends Handler.Abstract {
     /** The error body as bytes: {@code {"message":"..."}} and a newline. */
     byte[] errorBody(String message) {
         return json.encode(new ErrorResponse(message));
+    }
+
+    private static ApiVersion versionOf(String path) {
+        Matcher versioned = VERSIONED.matcher(path);
+        return versioned.matches() ? new ApiVersion(versioned.group(1)) : ApiVersion.MAX;
     }
 
     private Reply dispatch(Request request, String path) {
@@ -111,6 +123,7 @@ final class Dispatcher extends Handler.Abstract {
             case Reply.Text t -> new Rendered(t.status(), t.contentType(), t.body().getBytes(StandardCharsets.UTF_8),
                     t.headers());
             case Reply.Stream s -> throw new IllegalStateException("streams are written by StreamWriter");
+            case Reply.Upgrade u -> throw new IllegalStateException("hijacked connections are answered by Hijack");
         };
     }
 

@@ -48,6 +48,39 @@ public sealed interface Reply {
         boolean failed();
     }
 
+    /**
+     * A hijacked connection ({@code attach}, {@code exec start}). With an {@code Upgrade} request
+     * header the answer is {@code 101 UPGRADED} and the connection becomes a raw byte stream in
+     * both directions; without one a {@code 200} streamed as moby does (output only, stdin from
+     * the request body). {@link Session#run} starts once the client has the headers, on a thread
+     * of its own; the connection closes when it returns. Output is framed (8-byte header per
+     * write) unless {@code tty}.
+     */
+    record Upgrade(boolean tty, Session session) implements Reply {
+        @Override
+        public int status() {
+            return 101;
+        }
+    }
+
+    /** The work on a hijacked connection: reads stdin, writes output, may report an error in-band. */
+    @FunctionalInterface
+    interface Session {
+        void run(Hijacked connection) throws java.io.IOException, InterruptedException;
+    }
+
+    /** A hijacked connection as a {@link Session} sees it. */
+    interface Hijacked {
+        /** The client's bytes; EOF when it half-closed (its output keeps flowing). */
+        java.io.InputStream stdin();
+
+        /** Where output goes: framed unless the session has a TTY; each write is flushed. */
+        dev.berth.daemon.process.ContainerIo.Sink output();
+
+        /** An error after the headers went out: written in-band ({@code Error: ...}, on stderr without TTY). */
+        void error(String message) throws java.io.IOException;
+    }
+
     static Reply ok(Object body) {
         return new Json(200, body);
     }

@@ -28,8 +28,11 @@
  * ({@link dev.berth.daemon.api.Reply.Stream}, {@code /events}) hold their request thread for as
  * long as the client listens; they notice a departed client on the next write (or within a poll
  * interval when Jetty reports the connection failed) and then close their event subscription.
- * {@code POST /containers/{id}/wait} blocks its (virtual) request thread until the process exits;
- * {@code GET /containers/{id}/logs} streams the raw output file, not Docker's multiplexed frames
- * (a Berth extension for {@code berth run}; there is no attach/hijack).
+ * {@code POST /containers/{id}/wait} sends its headers at once, then blocks its (virtual) request
+ * thread until the condition holds. {@code attach} and {@code exec start} hijack the connection
+ * ({@link dev.berth.daemon.api.Hijack}, {@link dev.berth.daemon.api.Reply.Upgrade}): the session
+ * runs on a virtual thread of its own once Jetty has handed over the endpoint.
+ * {@code GET /containers/{id}/logs} sends Docker's frames for a container from an image, and the
+ * raw output file for a {@code berth run} sandbox (the berth CLI reads it so).
  */
 package dev.berth.daemon.api;

@@ -48,6 +48,42 @@ final class DockerCli {
         return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
     }
 
+    /** Runs to completion (30 s at most) with {@code stdin} as its input. */
+    Run runWithInput(String stdin, String... args) throws IOException, InterruptedException {
+        Path in = directory.resolve("in" + (runs + 1) + ".txt");
+        Files.writeString(in, stdin);
+        return run(builder(args).redirectInput(in.toFile()), args);
+    }
+
+    /**
+     * Runs under a pseudo-terminal ({@code script -qec} of util-linux), {@code stdin} typed into
+     * it; {@code out} is what the terminal showed.
+     */
+    Run runInTerminal(String stdin, String... args) throws IOException, InterruptedException {
+        // a terminal of 30 rows and 100 columns (script's own has none when its stdin is no terminal)
+        StringBuilder line = new StringBuilder("stty rows 30 cols 100; " + DOCKER);
+        for (String arg : args) {
+            line.append(" '").append(arg.replace("'", "'\\''")).append('\'');
+        }
+        ProcessBuilder builder = builder();
+        builder.command(List.of("script", "-qec", line.toString(), "/dev/null"));
+        Path in = directory.resolve("in" + (runs + 1) + ".txt");
+        Files.writeString(in, stdin);
+        return run(builder.redirectInput(in.toFile()), args);
+    }
+
+    private Run run(ProcessBuilder builder, String... args) throws IOException, InterruptedException {
+        int n = ++runs;
+        Path out = directory.resolve("out" + n + ".txt");
+        Path err = directory.resolve("err" + n + ".txt");
+        Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("docker " + String.join(" ", args) + " did not finish");
+        }
+        return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
     /** Starts a long-running command (e.g. {@code docker events}); stdout is read through the pipe. */
     Process start(String... args) throws IOException {
         return builder(args).redirectError(directory.resolve("err-bg.txt").toFile()).start();

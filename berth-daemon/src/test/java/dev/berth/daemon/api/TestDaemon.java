@@ -34,6 +34,8 @@ final class TestDaemon implements AutoCloseable {
     final SandboxService sandboxes;
     final SandboxProcesses processes;
     final ApiServer server;
+    /** The containers' streams when made with a {@link FakeContainerIo}; else null. */
+    final FakeContainerIo io;
 
     TestDaemon(Path directory) {
         this(directory, routes -> { });
@@ -70,6 +72,30 @@ final class TestDaemon implements AutoCloseable {
                 : new SandboxProcesses(state, sandboxes, launcher, images, null);
         this.server = new ApiServer(new ApiContext(networks, sandboxes, networks.events(), Clock.systemUTC(), system(),
                 processes), extraRoutes);
+        this.io = null;
+        server.start(socket);
+    }
+
+    /**
+     * With containers whose streams are {@code io}'s: every sandbox counts as a container from an
+     * image (a TTY when {@code io.tty} holds it, {@code StdinOnce}), its process started and ended
+     * by {@code launcher}.
+     */
+    TestDaemon(Path directory, FakeLauncher launcher, FakeContainerIo io) {
+        this.socket = directory.resolve("berth.sock");
+        ServiceState state = state(Clock.systemUTC());
+        this.networks = networkService(state);
+        this.sandboxes = sandboxService(state, networks);
+        this.processes = new SandboxProcesses(state, sandboxes, launcher);
+        this.io = io;
+        ContainerLookup base = ContainerLookup.over(sandboxes, processes);
+        ContainerLookup containers = term -> {
+            ContainerLookup.Target t = base.find(term);
+            return new ContainerLookup.Target(t.id(), t.name(), t.status(), t.pid(), io.tty.contains(t.id()), true,
+                    true, t.rawLog());
+        };
+        this.server = new ApiServer(new ApiContext(networks, sandboxes, networks.events(), Clock.systemUTC(), system(),
+                processes, dev.berth.daemon.doctor.Doctor.none(), null, io, containers));
         server.start(socket);
     }
 

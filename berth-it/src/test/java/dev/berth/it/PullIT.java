@@ -250,4 +250,19 @@ class PullIT {
         assertEquals(pushed.configDigest(), container.path("Image").asText(), container::toString);
         bed.docker().ok("rm", "c1");
     }
+
+    /** The line: {@code docker pull 127.0.0.1:PORT/busybox} then {@code docker run} it. */
+    @Test
+    void aPulledBusyboxRuns(Testbed bed) {
+        Registry registry = bed.registry();
+        registry.push().image("busybox", "latest", Format.DOCKER, "amd64", List.of(busybox(bed)));
+        bed.daemon().withoutTestImages().start();
+        String name = registry.host() + "/busybox";
+
+        bed.docker().ok("pull", name);
+        CommandResult run = bed.docker().run("run", "--rm", name, "sh", "-c", "echo o; echo e >&2; exit 3");
+        assertEquals(3, run.exitCode(), run.describe());
+        assertEquals("o", run.stdout().strip(), run.describe());
+        assertEquals("e", run.stderr().strip(), run.describe());
+    }
 }

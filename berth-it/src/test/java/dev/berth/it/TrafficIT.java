@@ -149,7 +149,7 @@ class TrafficIT {
         String webIp = ip(bed, "web", "net1", false);
         String gateway = inspect(bed, "web").path("NetworkSettings").path("Networks").path("net1")
                 .path("Gateway").asText();
-        String ps = bed.docker().ok("ps", "--format", "{{.Names}} {{.Ports}}").stdout();
+        String ps = bed.docker().ok("ps", "-a", "--format", "{{.Names}} {{.Ports}}").stdout();
         assertTrue(ps.contains("web 0.0.0.0:8080->80/tcp, 127.0.0.1:8081->80/tcp"), ps);
         JsonNode ports = inspect(bed, "web").path("NetworkSettings").path("Ports").path("80/tcp");
         assertEquals("0.0.0.0", ports.get(0).path("HostIp").asText(), ports::toString);

@@ -5,6 +5,7 @@
 #                [--sizes 1,100,1000] [--peer-sizes 0,50,100] [--routed6[=off]]  (sizes, routed6: attach only)
 #   bench/run.sh dns [--peers dnsmasq,aardvark,docker|none]         (bench/dns.sh)
 #   bench/run.sh reload [--sandboxes 100] [--reps 5]                (bench/reload.sh)
+#   bench/run.sh container [--peers docker,podman|none] [--n 50]    (bench/container.sh)
 #
 # network: `network create` and `network rm`
 #   - Berth via the API (JMH, bench/target/benchmarks.jar; keep-alive connection and a
@@ -29,6 +30,8 @@
 # dns: the embedded DNS server under dnsperf (max QPS, p50/p99 at 10k QPS, CPU per query), local
 #   and forwarded names, beside ../shared/peers/dns-bench.sh's dnsmasq / aardvark / Docker; all in
 #   bench/dns.sh, which run.sh hands over to.
+# container: containers from an image (run --rm, run -d + rm -f, exec, start to network-ready)
+#   beside dockerd and podman; all in bench/container.sh, which run.sh hands over to.
 # reload: SIGHUP turning IPv6 on (then off) for the default bridge with 100 sandboxes on it, timed
 #   until the last sandbox has its address; Berth only (dockerd reloads no bridge option); all in
 #   bench/reload.sh, which run.sh hands over to.
@@ -65,10 +68,11 @@ BERTH_BUDGET_S=${BERTH_ATTACH_BUDGET_S:-480}   # attach: start no further Berth 
 
 # shellcheck source=bench/common.sh
 . "$BENCH/common.sh"
-usage() { sed -n '3,5p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '3,8p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 if [[ ${1:-} == dns ]]; then shift; exec "$BENCH/dns.sh" "$@"; fi
 if [[ ${1:-} == reload ]]; then shift; exec "$BENCH/reload.sh" "$@"; fi
+if [[ ${1:-} == container ]]; then shift; exec "$BENCH/container.sh" "$@"; fi
 
 while [[ $# -gt 0 ]]; do
   case $1 in

@@ -311,7 +311,8 @@ http:
   addr: 127.0.0.1:5000
   secret: $(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
 EOF
-    in_host "$REGISTRY_BIN" serve "$DIR/registry/config.yml" >"$DIR/registry/log" 2>&1 &
+    # a plain command (not a function) in the background, so $! is the registry itself
+    nsenter --net="/run/netns/$NS" "$REGISTRY_BIN" serve "$DIR/registry/config.yml" >"$DIR/registry/log" 2>&1 &
     REGISTRY=$!
     for _ in $(seq 1 100); do
       in_host curl -sf -m 1 http://127.0.0.1:5000/v2/ >/dev/null 2>&1 && break

@@ -28,12 +28,21 @@ cleanup() {
   # Containers outlive the daemon (live restore) and their processes do not name the demo's
   # directory: if a step failed before `docker rm`, runc deletes those of this demo (its own
   # state root), which kills them and removes their cgroups.
-  local c p m
+  local c p m pids=()
   if [[ -d $DIR/exec/runc ]]; then
     for c in "$DIR"/exec/runc/*/; do
-      [[ -d $c ]] && runc --root "$DIR/exec/runc" delete --force "$(basename "$c")" >/dev/null 2>&1 || true
+      [[ -d $c ]] || continue
+      c=$(basename "$c")
+      p=$(runc --root "$DIR/exec/runc" state "$c" 2>/dev/null | sed -n 's/^ *"pid": *\([0-9]*\).*/\1/p')
+      [[ -n $p && $p != 0 ]] && pids+=("$p")
+      runc --root "$DIR/exec/runc" kill "$c" KILL >/dev/null 2>&1 || true
+      runc --root "$DIR/exec/runc" delete --force "$c" >/dev/null 2>&1 || true
     done
   fi
+  # their first processes, as runc recorded them, are gone before the demo returns
+  for p in "${pids[@]}"; do
+    for _ in $(seq 1 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+  done
   # Sandbox processes and container monitors (conmon) name the demo's directory: end those, by PID.
   for p in $(grep -l -F -- "$DIR/" /proc/[0-9]*/cmdline 2>/dev/null | cut -d/ -f3); do
     [[ $p != "$$" ]] && kill -KILL "$p" 2>/dev/null || true

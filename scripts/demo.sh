@@ -292,6 +292,7 @@ if [[ -n $HAVE_IMAGE ]] && command -v runc >/dev/null && command -v conmon >/dev
   show runc --root "$DIR/exec/runc" list
   show ps -o pid,ppid,args -p "$CPID,$(ps -o ppid= -p "$CPID" | tr -d ' ')"
   ask outside "$UPNS" 203.0.113.2:8080
+  ask host "$NS" 127.0.0.1:8080
   echo "berthd again (same data root): it finds the container and its monitor"
   start_berthd "$DIR/berthd-2.log"
   show docker ps --format 'table {{.Names}}\t{{.Status}}\t{{.Ports}}'

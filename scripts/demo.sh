@@ -104,6 +104,7 @@ outside_v4() {
   ip -n "$NS" -4 addr show dev eth0 | grep -q 203.0.113.2/ || ip -n "$NS" addr add 203.0.113.2/24 dev eth0
 }
 
+# `docker ...` in the container chapters reads as typed; in_host runs a command in the host namespace
 docker() { "$DOCKER" "$@"; }
 in_host() { nsenter --net="/run/netns/$NS" "$@"; }
 # curl http://$3/ from namespace $2 (shown as $1), one line: the page or why not
@@ -176,7 +177,6 @@ if [[ -n $DOCKER ]] && [[ -x /bin/busybox ]]; then
   show docker images
   HAVE_IMAGE=1
 fi
-
 
 if [[ -n $HAVE_IMAGE ]] && command -v python3 >/dev/null; then
   step "Published ports and isolation: an 'outside' namespace ($UPNS) on 203.0.113.0/24"

@@ -383,8 +383,8 @@ public final class DiskImageStore implements ImageStore {
     }
 
     /**
-     * {@code docker rmi}, as moby decides it: a name is untagged and the image deleted with its last
-     * name; an id deletes the image and its names (refused without {@code force} when names of
+     * {@code docker rmi}, as moby decides it: a name is untagged (with a repository's last tag, its
+     * digest references go too) and the image deleted with its last name; an id deletes the image and its names (refused without {@code force} when names of
      * several repositories point at it). An image a container uses ({@code users}: image id to a
      * container id) is refused with 409 unless {@code force}; forced, it only loses its names (the
      * container keeps its layers).
@@ -408,10 +408,24 @@ public final class DiskImageStore implements ImageStore {
                         + "\" (must force) - container " + shortId(user) + " is using its referenced image " + short12);
             }
             String name = ref.repoDigest().orElse(ref.repoTag());
-            if (tags.remove(name) == null) {
+            boolean wasTag = tags.remove(name) != null;
+            if (!wasTag) {
                 digests.remove(name);
             }
             out.add(Removed.untagged(name));
+            if (wasTag) {
+                // moby: once a repository's last tag goes, its digest references (a pull's) go too
+                String repository = name.substring(0, name.lastIndexOf(':'));
+                boolean tagLeft = image.repoTags().stream()
+                        .anyMatch(t -> !t.equals(name) && t.substring(0, t.lastIndexOf(':')).equals(repository));
+                for (String d : tagLeft ? List.<String>of() : image.repoDigests()) {
+                    if (d.substring(0, d.indexOf('@')).equals(repository)) {
+                        digests.remove(d);
+                        out.add(Removed.untagged(d));
+                        names--;
+                    }
+                }
+            }
             if (names > 1 || user != null) {
                 commit(new Catalog(catalog.images(), tags, digests));
                 return out;

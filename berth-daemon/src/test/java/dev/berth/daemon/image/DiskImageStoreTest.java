@@ -94,6 +94,22 @@ class DiskImageStoreTest {
     }
 
     @Test
+    void aPulledImageGoesWithItsLastTagAndItsDigestReferences() throws IOException {
+        String digest = "127.0.0.1:5000/box@sha256:" + "e".repeat(64);
+        NewImage staged = Layers.image(store, List.of("127.0.0.1:5000/box:latest"), Layers.tar("e", "1"));
+        StoredImage image = store.add(new NewImage(staged.config(), staged.layers(), staged.repoTags(), List.of(digest)));
+        store.tag("127.0.0.1:5000/box:latest", ImageReference.parse("127.0.0.1:5000/box:2"));
+        assertEquals(List.of(DiskImageStore.Removed.untagged("127.0.0.1:5000/box:2")),
+                store.remove("127.0.0.1:5000/box:2", false, Map.of()), "another tag of the repository is left");
+        List<DiskImageStore.Removed> removed = store.remove("127.0.0.1:5000/box:latest", false, Map.of());
+        assertEquals(List.of("127.0.0.1:5000/box:latest", digest),
+                removed.stream().map(DiskImageStore.Removed::untagged).filter(java.util.Objects::nonNull).toList());
+        assertEquals(image.id(), removed.getLast().deleted());
+        assertTrue(store.find(image.id()).isEmpty());
+        assertEquals(List.of(), files("layers"));
+    }
+
+    @Test
     void aBadLayerAddsNothing() throws IOException {
         byte[] good = Layers.tar("a", "1");
         StoredImage first = store.add(Layers.image(store, List.of("first:1"), good));

@@ -68,7 +68,7 @@ class OciSpecTest {
         assertEquals("/work", process.path("cwd").asText());
         assertEquals(1000, process.path("user").path("uid").asInt());
         assertEquals(1000, process.path("user").path("gid").asInt());
-        assertEquals("[10,4]", process.path("user").path("additionalGids").toString());
+        assertEquals("[1000,10,4]", process.path("user").path("additionalGids").toString(), "the primary group first, as moby");
         assertTrue(process.path("terminal").asBoolean());
         assertFalse(process.path("noNewPrivileges").asBoolean());
     }

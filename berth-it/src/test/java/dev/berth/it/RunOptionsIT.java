@@ -270,6 +270,10 @@ class RunOptionsIT {
         CommandResult tty = bed.docker().shell("script -qec \"stty rows 30 cols 100; docker run -it --rm"
                 + " busybox stty size\" /dev/null < /dev/null");
         assertEquals(0, tty.exitCode(), tty::describe);
+        // without the size busybox's stty prints "stty: standard input" and exits 0: the output is the proof
         assertTrue(tty.stdout().contains("30 100"), tty::describe);
+        // a process that ends at once still gives its status through the terminal run
+        CommandResult failing = bed.docker().shell("script -qec \"docker run -it --rm busybox false\" /dev/null < /dev/null");
+        assertEquals(1, failing.exitCode(), failing::describe);
     }
 }

@@ -61,7 +61,7 @@ class StreamsIT {
         CommandResult tty = shell(bed, "exec script -qec \"stty rows 30 cols 100; exec /usr/local/bin/docker run -it --rm"
                 + " busybox sh -c 'tty; exit 5'\" /dev/null < /dev/null");
         assertEquals(5, tty.exitCode(), tty::describe);
-        // raw, not framed; the size comes from HostConfig.ConsoleSize at start, which the runtime does not apply yet
+        // raw, not framed; the size HostConfig.ConsoleSize gives at start: RunOptionsIT
         assertTrue(tty.stdout().contains("/dev/pts/0"), tty::describe);
 
         bed.docker().ok("run", "-d", "--name", "c1", "busybox", "sleep", "1000");

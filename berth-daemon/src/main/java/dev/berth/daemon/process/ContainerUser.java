@@ -16,11 +16,12 @@ import java.util.Optional;
  * through the root filesystem's {@code /etc/passwd} and {@code /etc/group}, as Docker resolves
  * it (moby's {@code getUser} over runc's {@code user.GetExecUser}): a name must be in
  * {@code passwd}, a number need not be (gid 0 then); a group given by name must be in
- * {@code group}; the supplementary groups are those of {@code group} that list the user's name;
- * the home is the entry's, else {@code /}.
+ * {@code group}; the supplementary groups are the primary group (moby's fix of CVE-2022-36109: a
+ * file readable by the primary group stays readable after a {@code setgroups}) then, when no group
+ * is given, those of {@code group} that list the user's name; the home is the entry's, else {@code /}.
  */
 record ContainerUser(long uid, long gid, List<Long> additionalGids, String home) {
-    static final ContainerUser ROOT = new ContainerUser(0, 0, List.of(), "/root");
+    static final ContainerUser ROOT = new ContainerUser(0, 0, List.of(0L), "/root");
 
     ContainerUser {
         additionalGids = List.copyOf(additionalGids);
@@ -69,8 +70,8 @@ record ContainerUser(long uid, long gid, List<Long> additionalGids, String home)
                         + ": no matching entries in group file");
             }
         }
-        List<Long> additional = new ArrayList<>();
-        if (name != null) {
+        List<Long> additional = new ArrayList<>(List.of(gid));
+        if (name != null && groupPart == null) {
             for (Entry g : groups) {
                 if (g.members().contains(name) && g.id() != gid && !additional.contains(g.id())) {
                     additional.add(g.id());

@@ -129,6 +129,11 @@ final class OciSpec {
         spec.put("ociVersion", "1.0.2-dev");
         spec.set("process", process(launch.command(), environment(c.env(), launch.hostname(), c.tty(), user),
                 c.workingDir(), user, c.tty(), caps));
+        List<Integer> size = c.shown().consoleSize();
+        if (c.tty() && size.get(0) > 0 && size.get(1) > 0) {
+            // HostConfig.ConsoleSize [height, width] (docker run -it sends the terminal's): runc sizes the pty it makes
+            ((ObjectNode) spec.get("process")).putObject("consoleSize").put("height", size.get(0)).put("width", size.get(1));
+        }
         ObjectNode root = spec.putObject("root");
         root.put("path", rootfs.toString());
         root.put("readonly", c.readOnlyRootfs());

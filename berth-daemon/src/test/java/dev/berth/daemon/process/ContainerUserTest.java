@@ -37,28 +37,28 @@ class ContainerUserTest {
 
     @Test
     void emptyIsRootWithItsHome() {
-        assertEquals(new ContainerUser(0, 0, List.of(), "/root"), ContainerUser.resolve(root, ""));
+        assertEquals(new ContainerUser(0, 0, List.of(0L), "/root"), ContainerUser.resolve(root, ""));
     }
 
     @Test
     void aNameGivesItsIdsHomeAndSupplementaryGroups() {
-        assertEquals(new ContainerUser(33, 33, List.of(4L, 50L), "/var/www"), ContainerUser.resolve(root, "www"));
-        assertEquals(new ContainerUser(33, 33, List.of(4L, 50L), "/var/www"), ContainerUser.resolve(root, "33"),
+        assertEquals(new ContainerUser(33, 33, List.of(33L, 4L, 50L), "/var/www"), ContainerUser.resolve(root, "www"));
+        assertEquals(new ContainerUser(33, 33, List.of(33L, 4L, 50L), "/var/www"), ContainerUser.resolve(root, "33"),
                 "a uid in passwd is that entry");
-        assertEquals(new ContainerUser(7, 8, List.of(), "/"), ContainerUser.resolve(root, "nohome"));
+        assertEquals(new ContainerUser(7, 8, List.of(8L), "/"), ContainerUser.resolve(root, "nohome"));
     }
 
     @Test
     void numbersNeedNoEntry() {
-        assertEquals(new ContainerUser(1234, 0, List.of(), "/"), ContainerUser.resolve(root, "1234"));
-        assertEquals(new ContainerUser(1234, 5678, List.of(), "/"), ContainerUser.resolve(root, "1234:5678"));
+        assertEquals(new ContainerUser(1234, 0, List.of(0L), "/"), ContainerUser.resolve(root, "1234"));
+        assertEquals(new ContainerUser(1234, 5678, List.of(5678L), "/"), ContainerUser.resolve(root, "1234:5678"));
     }
 
     @Test
-    void aGroupByNameOrNumberReplacesThePrimaryGroup() {
-        assertEquals(new ContainerUser(33, 4, List.of(50L), "/var/www"), ContainerUser.resolve(root, "www:adm"));
-        assertEquals(new ContainerUser(0, 50, List.of(), "/root"), ContainerUser.resolve(root, "root:staff"));
-        assertEquals(new ContainerUser(0, 99, List.of(), "/root"), ContainerUser.resolve(root, "0:99"));
+    void aGroupByNameOrNumberReplacesThePrimaryGroupAndDropsTheMemberships() {
+        assertEquals(new ContainerUser(33, 4, List.of(4L), "/var/www"), ContainerUser.resolve(root, "www:adm"));
+        assertEquals(new ContainerUser(0, 50, List.of(50L), "/root"), ContainerUser.resolve(root, "root:staff"));
+        assertEquals(new ContainerUser(0, 99, List.of(99L), "/root"), ContainerUser.resolve(root, "0:99"));
     }
 
     @Test
@@ -74,7 +74,7 @@ class ContainerUserTest {
     @Test
     void withoutPasswdOnlyNumbersWork() throws IOException {
         Files.delete(root.resolve("etc/passwd"));
-        assertEquals(new ContainerUser(0, 0, List.of(), "/"), ContainerUser.resolve(root, ""));
+        assertEquals(new ContainerUser(0, 0, List.of(0L), "/"), ContainerUser.resolve(root, ""));
         assertThrows(InvalidParameterException.class, () -> ContainerUser.resolve(root, "www"));
     }
 

@@ -68,9 +68,28 @@ class OciSpecTest {
         assertEquals("/work", process.path("cwd").asText());
         assertEquals(1000, process.path("user").path("uid").asInt());
         assertEquals(1000, process.path("user").path("gid").asInt());
-        assertEquals("[10,4]", process.path("user").path("additionalGids").toString());
+        assertEquals("[1000,10,4]", process.path("user").path("additionalGids").toString(), "the primary group first, as moby");
         assertTrue(process.path("terminal").asBoolean());
         assertFalse(process.path("noNewPrivileges").asBoolean());
+    }
+
+    @Test
+    void theConsoleSizeTheCliSentSizesTheTerminal() {
+        ContainerConfig base = container(List.of(), List.of(), false);
+        ContainerConfig.Shown sized = new ContainerConfig.Shown("", List.of(), true, true, true, List.of(30, 100),
+                List.of(), Map.of(), null, Map.of());
+        JsonNode process = config(with(base, base.tty(), sized), "").path("process");
+        assertEquals(30, process.path("consoleSize").path("height").asInt(), process::toString);
+        assertEquals(100, process.path("consoleSize").path("width").asInt(), process::toString);
+        assertTrue(config(base, "").path("process").path("consoleSize").isMissingNode(), "no size given: none set");
+        assertTrue(config(with(base, false, sized), "").path("process").path("consoleSize").isMissingNode(),
+                "no terminal: no size (runc refuses consoleSize without one)");
+    }
+
+    private static ContainerConfig with(ContainerConfig c, boolean tty, ContainerConfig.Shown shown) {
+        return new ContainerConfig(c.image(), c.imageId(), c.entrypoint(), c.cmd(), c.env(), c.workingDir(), c.user(),
+                tty, c.openStdin(), c.stdinOnce(), c.mounts(), c.readOnlyRootfs(), c.resources(), c.capAdd(),
+                c.capDrop(), c.privileged(), c.restart(), c.stopSignal(), c.stopTimeout(), c.labels(), c.log(), shown);
     }
 
     @Test

@@ -16,6 +16,7 @@ have_cmd python3 || need+=(python3)
 have_cmd modprobe || need+=(kmod)
 have_cmd conmon  || need+=(conmon)
 have_cmd runc    || need+=(runc)
+have_cmd openssl || need+=(openssl)   # the registry tests make a CA and a server certificate
 # the container and image tests build a root filesystem from a static busybox (a dynamic one needs the host's libc)
 dpkg -s busybox-static >/dev/null 2>&1 || need+=(busybox-static)
 # grep reads all of ldconfig's output: with -q it could stop early and, under pipefail, fail the pipe (SIGPIPE)
@@ -48,7 +49,6 @@ if [[ ! -x "$REGISTRY_DIR/usr/bin/docker-registry" ]]; then
   rm -rf "$deb_dir"
   trap - EXIT
 fi
-have_cmd openssl || { echo "berth: note: no openssl; the registry TLS tests need it" >&2; }
 if [[ ! -x "$JAVA_HOME/bin/java" ]]; then
   echo "berth: Java 25 not found at $JAVA_HOME; install a JDK 25 and set BERTH_JAVA_HOME" >&2
   exit 1

@@ -45,13 +45,8 @@ public final class NetnsSandboxNamespaces implements SandboxNamespaces {
     public void redirectDns(Sandbox sandbox, int udpPort, int tcpPort) {
         String script = script(udpPort, tcpPort);
         lowFds.withLowFds(() -> call(sandbox, () -> {
-            NftContext nft = NftContext.open();
-            try {
+            try (NftContext nft = NftContext.open()) {
                 return nft.run(script);
-            } finally {
-                // Freeing a context closes its netlink socket, which waits for an RCU grace period
-                // (10-15 ms here, most of a sandbox's set-up on a user network): off the request path.
-                Thread.ofVirtual().name("nft-free").start(nft::close);
             }
         }));
     }

@@ -180,7 +180,7 @@ SANDBOXES=1
 post /networks/create '{"Name":"dnsbnet","Driver":"bridge","EnableIPv6":true,"IPAM":{"Driver":"default","Config":[{"Subnet":"172.18.0.0/16"},{"Subnet":"fd00:1::/64"}]}}' >/dev/null
 t0=$SECONDS
 for i in $(seq 1 50); do
-  id=$(post "/containers/create?name=c$i" "{\"Image\":\"x\",\"HostConfig\":{\"NetworkMode\":\"dnsbnet\"},\"NetworkingConfig\":{\"EndpointsConfig\":{\"dnsbnet\":{\"IPAMConfig\":{\"IPv4Address\":\"172.18.0.$((i + 1))\",\"IPv6Address\":\"fd00:1::$((i + 1))\"}}}}}" \
+  id=$(post "/containers/create?name=c$i" "{\"Image\":\"\",\"HostConfig\":{\"NetworkMode\":\"dnsbnet\"},\"NetworkingConfig\":{\"EndpointsConfig\":{\"dnsbnet\":{\"IPAMConfig\":{\"IPv4Address\":\"172.18.0.$((i + 1))\",\"IPv6Address\":\"fd00:1::$((i + 1))\"}}}}}" \
     | python3 -c 'import json,sys; print(json.load(sys.stdin)["Id"])')
   [[ $i == 1 ]] && C1=$id
 done

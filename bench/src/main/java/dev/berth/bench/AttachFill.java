@@ -39,7 +39,7 @@ public final class AttachFill {
     }
 
     static String sandboxBody(String network) {
-        return "{\"Image\":\"x\",\"HostConfig\":{\"NetworkMode\":\"" + network + "\"},"
+        return "{\"Image\":\"\",\"HostConfig\":{\"NetworkMode\":\"" + network + "\"},"
                 + "\"NetworkingConfig\":{\"EndpointsConfig\":{\"" + network + "\":{}}}}";
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.it.fixture.CommandResult;
+import dev.berth.it.fixture.Dirs;
 import dev.berth.it.fixture.HostFixture;
 import dev.berth.it.fixture.Testbed;
 import dev.berth.it.fixture.TestbedExtension;
@@ -15,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -38,15 +38,9 @@ class ContainerIT {
     private static void nothingLeft(Testbed bed) {
         assertEquals("", bed.docker().ok("ps", "-aq").stdout().strip(), "containers left");
         for (String dir : List.of("exec/runc", "exec/rootfs", "exec/sandboxes", "exec/netns")) {
-            Path path = bed.dir().resolve(dir);
-            if (Files.isDirectory(path)) {
-                try (Stream<Path> list = Files.list(path)) {
-                    List<Path> left = list.filter(p -> p.getFileName().toString().matches("[0-9a-f]{12,64}")).toList();
-                    assertTrue(left.isEmpty(), dir + " still has " + left);
-                } catch (IOException e) {
-                    throw new AssertionError(e);
-                }
-            }
+            List<String> left = Dirs.names(bed.dir().resolve(dir)).stream()
+                    .filter(name -> name.matches("[0-9a-f]{12,64}")).toList();
+            assertTrue(left.isEmpty(), dir + " still has " + left);
         }
     }
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.it.fixture.BusyboxImages;
 import dev.berth.it.fixture.CommandResult;
+import dev.berth.it.fixture.Dirs;
 import dev.berth.it.fixture.HttpReply;
 import dev.berth.it.fixture.Testbed;
 import dev.berth.it.fixture.TestbedExtension;
@@ -20,7 +21,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
@@ -36,17 +36,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(TestbedExtension.class)
 class ImageIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    private static List<String> files(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> list = Files.list(dir)) {
-            return list.map(p -> p.getFileName().toString()).sorted().toList();
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-    }
 
     private static JsonNode inspect(Testbed bed, String name) throws IOException {
         return JSON.readTree(bed.docker().ok("image", "inspect", name).stdout()).get(0);
@@ -94,8 +83,8 @@ class ImageIT {
         JsonNode legacyImage = inspect(bed, "legacybox:1");
         assertEquals(busybox.get("RootFS").get("Layers"), legacyImage.get("RootFS").get("Layers"),
                 "the legacy layout's layer is the same layer");
-        assertEquals(1, files(bed.dir().resolve("data/image/layers")).size(), "one layer, unpacked once");
-        Path layer = bed.dir().resolve("data/image/layers").resolve(files(bed.dir().resolve("data/image/layers")).getFirst());
+        assertEquals(1, Dirs.names(bed.dir().resolve("data/image/layers")).size(), "one layer, unpacked once");
+        Path layer = bed.dir().resolve("data/image/layers").resolve(Dirs.names(bed.dir().resolve("data/image/layers")).getFirst());
         assertTrue(Files.isSymbolicLink(layer.resolve("diff/bin/sh")));
         assertTrue(Files.isExecutable(layer.resolve("diff/bin/busybox")));
 
@@ -143,8 +132,8 @@ class ImageIT {
 
         bed.docker().ok("rmi", "busybox", "plainbox:1", "legacybox:1");
         assertEquals(List.of(), images(bed));
-        assertEquals(List.of(), files(bed.dir().resolve("data/image/layers")), "layers of no image are removed");
-        assertEquals(List.of(), files(bed.dir().resolve("data/image/blobs/sha256")));
+        assertEquals(List.of(), Dirs.names(bed.dir().resolve("data/image/layers")), "layers of no image are removed");
+        assertEquals(List.of(), Dirs.names(bed.dir().resolve("data/image/blobs/sha256")));
     }
 
     private static List<String> strings(JsonNode array) {
@@ -210,18 +199,18 @@ class ImageIT {
             HttpReply reply = bed.api().send("POST", "/v1.50/images/load", "application/x-tar", Files.readAllBytes(archive.getValue()));
             assertEquals(400, reply.status(), archive.getKey() + ": " + reply);
             assertEquals(List.of(), images(bed), archive.getKey());
-            assertEquals(List.of(), files(bed.dir().resolve("data/image/tmp")), archive.getKey());
-            assertEquals(List.of(), files(bed.dir().resolve("data/image/layers")), archive.getKey());
-            assertEquals(List.of(), files(bed.dir().resolve("data/image/blobs/sha256")), archive.getKey());
+            assertEquals(List.of(), Dirs.names(bed.dir().resolve("data/image/tmp")), archive.getKey());
+            assertEquals(List.of(), Dirs.names(bed.dir().resolve("data/image/layers")), archive.getKey());
+            assertEquals(List.of(), Dirs.names(bed.dir().resolve("data/image/blobs/sha256")), archive.getKey());
         }
-        assertEquals(List.of(), files(dir.resolve("victim")), "nothing written through a symlink");
+        assertEquals(List.of(), Dirs.names(dir.resolve("victim")), "nothing written through a symlink");
         assertTrue(!Files.exists(bed.dir().resolve("data/escaped")) && !Files.exists(bed.dir().resolve("escaped")));
         CommandResult badImport = importFromStdin(bed, bad.get("truncated"), "x:1");
         assertNotEquals(0, badImport.exitCode(), badImport::describe);
         CommandResult badChange = bed.docker().run("import", "-c", "RUN echo", BusyboxImages.rootfsTar(dir, false).toString(), "x:2");
         assertTrue(badChange.stderr().contains("run is not a valid change command"), badChange::describe);
         assertEquals(List.of(), images(bed));
-        assertEquals(List.of(), files(bed.dir().resolve("data/image/tmp")));
+        assertEquals(List.of(), Dirs.names(bed.dir().resolve("data/image/tmp")));
 
         // the good archive still loads afterwards, and one past the API's 4 MiB body limit streams in
         bed.docker().ok("load", "-i", good.toString());

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.it.fixture.BusyboxImages;
 import dev.berth.it.fixture.CommandResult;
+import dev.berth.it.fixture.Dirs;
 import dev.berth.it.fixture.Registry;
 import dev.berth.it.fixture.RegistryPush;
 import dev.berth.it.fixture.RegistryPush.Format;
@@ -19,7 +20,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -34,17 +34,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class PullIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static List<String> names(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> list = Files.list(dir)) {
-            return list.map(p -> p.getFileName().toString()).sorted().toList();
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-    }
-
     private static Path images(Testbed bed) {
         return bed.dir().resolve("data/image");
     }
@@ -57,25 +46,10 @@ class PullIT {
         return JSON.readTree(bed.docker().ok("image", "inspect", name).stdout()).get(0);
     }
 
-    /** The busybox image's layer: Debian's busybox-static with its applet links (see {@link BusyboxImages}). */
-    private static byte[] busybox(Testbed bed) {
-        return BusyboxImages.layer(BusyboxImages.rootfs(bed.dir()));
-    }
-
-    /** A layer of one small file, for images whose content does not matter. */
-    private static byte[] tiny(Testbed bed, String name, String content) {
-        try {
-            return Files.readAllBytes(BusyboxImages.tar(bed.dir().resolve(name + ".tar"),
-                    java.util.Map.of(name, content.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
     @Test
     void busyboxPullsWithItsDigestAndASecondPullIsUpToDate(Testbed bed) throws IOException {
         Registry registry = bed.registry();
-        byte[] layer = busybox(bed);
+        byte[] layer = BusyboxImages.busyboxLayer(bed.dir());
         RegistryPush.Pushed pushed = registry.push().image("busybox", "latest", Format.DOCKER, "amd64", List.of(layer));
         bed.daemon().withoutTestImages().start(); // the data root holds only what the pulls bring
         String name = registry.host() + "/busybox";
@@ -100,7 +74,7 @@ class PullIT {
         Path unpacked = images(bed).resolve("layers").resolve(hex(pushed.diffIds().getFirst())).resolve("diff");
         assertTrue(Files.isRegularFile(unpacked.resolve("bin/busybox")), "layer unpacked at " + unpacked);
         assertEquals("busybox", Files.readSymbolicLink(unpacked.resolve("bin/sh")).toString());
-        assertEquals(List.of(), names(images(bed).resolve("tmp")), "no staging left");
+        assertEquals(List.of(), Dirs.names(images(bed).resolve("tmp")), "no staging left");
 
         CommandResult again = bed.docker().ok("pull", name + ":latest");
         assertTrue(again.stdout().contains("Status: Image is up to date for " + name + ":latest"), again.describe());
@@ -113,9 +87,9 @@ class PullIT {
         Registry registry = bed.registry();
         RegistryPush push = registry.push();
         RegistryPush.Pushed amd64 = push.image("multi", "amd64", Format.OCI, "amd64",
-                List.of(busybox(bed)));
+                List.of(BusyboxImages.busyboxLayer(bed.dir())));
         RegistryPush.Pushed arm64 = push.image("multi", "arm64", Format.OCI, "arm64",
-                List.of(tiny(bed, "arm64", "arm64\n")));
+                List.of(BusyboxImages.fileLayer(bed.dir(), "arm64", "arm64\n")));
         RegistryPush.Pushed index = push.index("multi", "v1", Format.OCI, List.of(
                 new PlatformImage("linux", "arm64", arm64), new PlatformImage("linux", "amd64", amd64)));
         bed.daemon().withoutTestImages().start(); // the data root holds only what the pulls bring
@@ -126,7 +100,7 @@ class PullIT {
         JsonNode image = inspect(bed, name + ":v1");
         assertEquals(amd64.configDigest(), image.path("Id").asText());
         assertEquals(name + "@" + index.digest(), image.path("RepoDigests").get(0).asText());
-        assertEquals(List.of(hex(amd64.diffIds().getFirst())), names(images(bed).resolve("layers")),
+        assertEquals(List.of(hex(amd64.diffIds().getFirst())), Dirs.names(images(bed).resolve("layers")),
                 "only the amd64 layer was fetched and unpacked");
 
         // --platform picks another entry of the index; the tag moves to it
@@ -142,29 +116,29 @@ class PullIT {
         assertEquals(arm64.configDigest(), arm.path("Id").asText());
         assertEquals("arm64", arm.path("Architecture").asText());
         assertNotEquals(image.path("Id").asText(), arm.path("Id").asText());
-        assertEquals(2, names(images(bed).resolve("layers")).size(), "the amd64 and the arm64 layer");
+        assertEquals(2, Dirs.names(images(bed).resolve("layers")).size(), "the amd64 and the arm64 layer");
     }
 
     @Test
     void aTamperedBlobFailsWithTheDigestErrorAndLeavesNothing(Testbed bed) throws IOException {
         Registry registry = bed.registry();
         RegistryPush.Pushed pushed = registry.push().image("busybox", "latest", Format.DOCKER, "amd64",
-                List.of(busybox(bed)));
+                List.of(BusyboxImages.busyboxLayer(bed.dir())));
         Path blob = registry.blobFile(pushed.layerDigests().getFirst());
         byte[] bytes = Files.readAllBytes(blob);
         bytes[bytes.length / 2] ^= 0x01;
         Files.write(blob, bytes); // same length: only the digest can tell
         bed.daemon().withoutTestImages().start(); // the data root holds only what the pulls bring
-        List<String> before = names(images(bed));
+        List<String> before = Dirs.names(images(bed));
 
         CommandResult pull = bed.docker().run("pull", registry.host() + "/busybox");
         assertEquals(1, pull.exitCode(), pull.describe());
         assertTrue(pull.stderr().contains("filesystem layer verification failed for digest "
                 + pushed.layerDigests().getFirst()), pull.describe());
         assertEquals("", bed.docker().ok("images", "-q").stdout().strip());
-        assertEquals(before, names(images(bed)));
+        assertEquals(before, Dirs.names(images(bed)));
         for (String dir : List.of("layers", "tmp", "blobs/sha256")) {
-            assertEquals(List.of(), names(images(bed).resolve(dir)), dir + " is empty");
+            assertEquals(List.of(), Dirs.names(images(bed).resolve(dir)), dir + " is empty");
         }
 
         // truncated: the registry now sends fewer bytes than the manifest says
@@ -173,14 +147,14 @@ class PullIT {
         assertEquals(1, truncated.exitCode(), truncated.describe());
         assertTrue(truncated.stderr().contains(pushed.layerDigests().getFirst()), truncated.describe());
         for (String dir : List.of("layers", "tmp", "blobs/sha256")) {
-            assertEquals(List.of(), names(images(bed).resolve(dir)), dir + " is empty");
+            assertEquals(List.of(), Dirs.names(images(bed).resolve(dir)), dir + " is empty");
         }
     }
 
     @Test
     void aMissingTagOrRegistryIsMobysError(Testbed bed) {
         Registry registry = bed.registry();
-        registry.push().image("busybox", "latest", Format.DOCKER, "amd64", List.of(tiny(bed, "a", "a\n")));
+        registry.push().image("busybox", "latest", Format.DOCKER, "amd64", List.of(BusyboxImages.fileLayer(bed.dir(), "a", "a\n")));
         bed.daemon().withoutTestImages().start(); // the data root holds only what the pulls bring
 
         CommandResult tag = bed.docker().run("pull", registry.host() + "/busybox:nope");
@@ -199,14 +173,14 @@ class PullIT {
         assertEquals("Error response from daemon: Get \"http://127.0.0.1:5999/v2/\": dial tcp 127.0.0.1:5999: "
                 + "connect: connection refused", refused.stderr().strip());
         assertEquals("", bed.docker().ok("images", "-q").stdout().strip());
-        assertEquals(List.of(), names(images(bed).resolve("tmp")));
+        assertEquals(List.of(), Dirs.names(images(bed).resolve("tmp")));
     }
 
     @Test
     void aRegistryWithTlsAndTokenAuthIsPulledFromAsDockerHubIs(Testbed bed) throws IOException {
         Registry registry = bed.secureRegistry();
         RegistryPush.Pushed pushed = registry.push().image("team/app", "1.0", Format.OCI, "amd64",
-                List.of(tiny(bed, "hello", "hello\n")));
+                List.of(BusyboxImages.fileLayer(bed.dir(), "hello", "hello\n")));
         String name = registry.host() + "/team/app:1.0";
 
         // HTTPS is verified: without the test CA in certs.d the registry is refused
@@ -228,7 +202,7 @@ class PullIT {
         // a loopback registry is insecure as in dockerd: HTTPS without verification (no certs.d needed)
         Registry loopback = bed.secureRegistry("127.0.0.1", 6443);
         RegistryPush.Pushed local = loopback.push().image("local", "latest", Format.DOCKER, "amd64",
-                List.of(tiny(bed, "local", "local\n")));
+                List.of(BusyboxImages.fileLayer(bed.dir(), "local", "local\n")));
         CommandResult insecure = bed.docker().ok("pull", loopback.host() + "/local");
         assertTrue(insecure.stdout().contains("Digest: " + local.digest()), insecure.describe());
         assertEquals(1, loopback.tokens().requests.size(), "the token flow ran over HTTPS: " + loopback.tokens().requests);
@@ -238,7 +212,7 @@ class PullIT {
     @Test
     void dockerCreatePullsAMissingImage(Testbed bed) throws IOException {
         Registry registry = bed.registry();
-        RegistryPush.Pushed pushed = registry.push().image("busybox", "latest", Format.DOCKER, "amd64", List.of(busybox(bed)));
+        RegistryPush.Pushed pushed = registry.push().image("busybox", "latest", Format.DOCKER, "amd64", List.of(BusyboxImages.busyboxLayer(bed.dir())));
         bed.daemon().withoutTestImages().start();
         String name = registry.host() + "/busybox";
 
@@ -255,7 +229,7 @@ class PullIT {
     @Test
     void aPulledBusyboxRuns(Testbed bed) {
         Registry registry = bed.registry();
-        registry.push().image("busybox", "latest", Format.DOCKER, "amd64", List.of(busybox(bed)));
+        registry.push().image("busybox", "latest", Format.DOCKER, "amd64", List.of(BusyboxImages.busyboxLayer(bed.dir())));
         bed.daemon().withoutTestImages().start();
         String name = registry.host() + "/busybox";
 

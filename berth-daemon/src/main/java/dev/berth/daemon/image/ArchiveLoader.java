@@ -192,6 +192,13 @@ public final class ArchiveLoader {
 
     static String sha256(Path path) throws IOException {
         try (InputStream in = Files.newInputStream(path)) {
+            return sha256(in);
+        }
+    }
+
+    /** Hex sha256 of what {@code in} holds, read to its end. */
+    private static String sha256(InputStream in) throws IOException {
+        try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             try (DigestInputStream d = new DigestInputStream(in, digest)) {
                 d.transferTo(OutputStream.nullOutputStream());
@@ -262,13 +269,7 @@ public final class ArchiveLoader {
 
     private static String diffId(Path layer) throws IOException {
         try (InputStream in = DiskImageStore.decompressed(new BufferedInputStream(Files.newInputStream(layer)))) {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            try (DigestInputStream d = new DigestInputStream(in, digest)) {
-                d.transferTo(OutputStream.nullOutputStream());
-            }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+            return sha256(in);
         }
     }
 }

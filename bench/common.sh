@@ -1,8 +1,8 @@
 # shellcheck shell=bash
-# What bench/run.sh and bench/dns.sh share: logging, building a stale berthd, running a long
-# step as a child, the revision line, meta records, starting berthd in a namespace and sweeping
-# its exec root's netns directory. Sourced, never run; the caller sets ROOT, JAVA, DAEMON_JAR
-# (and OUT before meta, NS/DIR/SOCK before start_berthd).
+# What the bench scripts (run.sh, dns.sh, reload.sh, container.sh) share: logging, building a
+# stale berthd, running a long step as a child, the revision line, meta records, starting berthd
+# in a namespace, stopping it by PID, and sweeping its exec root's netns directory. Sourced, never
+# run; the caller sets ROOT, JAVA, DAEMON_JAR (and OUT before meta, NS/DIR/SOCK before start_berthd).
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "FATAL: $*"; exit 1; }
@@ -59,6 +59,17 @@ start_berthd() { # berthd in namespace $NS with $DIR/daemon.json, socket $SOCK; 
     sleep 0.1
   done
   curl -sf --unix-socket "$SOCK" http://berth/_ping >/dev/null || die "berthd did not answer /_ping within 30 s"
+}
+
+# SIGTERM to berthd by $BERTH_PID, SIGKILL after 20 s; clears BERTH_PID. Nothing when it is not running.
+stop_berth() {
+  if [[ -n $BERTH_PID ]] && kill -0 "$BERTH_PID" 2>/dev/null; then
+    kill -TERM "$BERTH_PID"
+    for _ in $(seq 200); do kill -0 "$BERTH_PID" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$BERTH_PID" 2>/dev/null; then log "berthd $BERTH_PID ignored SIGTERM for 20 s: SIGKILL"; kill -KILL "$BERTH_PID"; fi
+    wait "$BERTH_PID" 2>/dev/null || true
+  fi
+  BERTH_PID=""
 }
 
 # After berthd stopped: sandbox namespace files still under $DIR/exec/netns are unmounted and

@@ -76,11 +76,8 @@ cleanup() {
     for c in $("$DOCKER_CLI" -H "unix://$SOCK" ps -aq 2>/dev/null); do
       "$DOCKER_CLI" -H "unix://$SOCK" rm -f "$c" >/dev/null 2>&1
     done
-    kill -TERM "$BERTH_PID"
-    for _ in $(seq 200); do kill -0 "$BERTH_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -0 "$BERTH_PID" 2>/dev/null && kill -KILL "$BERTH_PID"
-    wait "$BERTH_PID" 2>/dev/null
   fi
+  stop_berth
   sweep_netns_dir >/dev/null
   ip netns list | awk '{print $1}' | grep -qx "$NS" && ip netns del "$NS"
   [[ -f $DIR/berthd.log ]] && cp "$DIR/berthd.log" "$RES/berthd-container-$STAMP.log"

@@ -66,11 +66,8 @@ cleanup() {
     for i in $(seq 1 "$MADE"); do
       curl -s -o /dev/null --unix-socket "$SOCK" -X DELETE "$API/containers/s$i?force=1"
     done
-    kill -TERM "$BERTH_PID"
-    for _ in $(seq 100); do kill -0 "$BERTH_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -0 "$BERTH_PID" 2>/dev/null && kill -KILL "$BERTH_PID"
-    wait "$BERTH_PID" 2>/dev/null
   fi
+  stop_berth
   sweep_netns_dir >/dev/null
   ip netns list | awk '{print $1}' | grep -qx "$NS" && ip netns del "$NS"
   [[ -f $DIR/berthd.log ]] && cp "$DIR/berthd.log" "$RES/berthd-reload-$STAMP.log"

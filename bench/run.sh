@@ -128,16 +128,6 @@ BERTH_PID=""
 PEERS_TOUCHED=0
 NOTES=()
 
-stop_berth() {
-  if [[ -n $BERTH_PID ]] && kill -0 "$BERTH_PID" 2>/dev/null; then
-    kill -TERM "$BERTH_PID"
-    for _ in $(seq 200); do kill -0 "$BERTH_PID" 2>/dev/null || break; sleep 0.1; done
-    if kill -0 "$BERTH_PID" 2>/dev/null; then log "berthd $BERTH_PID ignored SIGTERM for 20 s: SIGKILL"; kill -KILL "$BERTH_PID"; fi
-    wait "$BERTH_PID" 2>/dev/null || true
-  fi
-  BERTH_PID=""
-}
-
 cleanup() {
   local rc=$?
   set +e

@@ -87,9 +87,10 @@ final class ExecEndpoints {
     }
 
     private Reply start(ApiRequest request) {
-        Execs.Instance exec = execs.get(request.pathParameter(0));
-        // read before the protocol switches: the connection is raw bytes afterwards
+        // read before the protocol switches (the connection is raw bytes afterwards), and before the
+        // lookup, as moby: a bad body is a 400 whatever the exec
         ExecStartRequest body = request.body(ExecStartRequest.class).orElse(new ExecStartRequest(null, null, null));
+        Execs.Instance exec = execs.get(request.pathParameter(0));
         int[] size = consoleSize(body.consoleSize(), new int[] {exec.spec.height(), exec.spec.width()});
         ContainerLookup.Target container = containers.find(exec.container.value());
         if (!container.running()) {

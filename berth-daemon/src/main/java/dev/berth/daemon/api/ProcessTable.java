@@ -93,13 +93,21 @@ final class ProcessTable {
             long cpu = ticks / HZ * 100 / elapsed;
             String uid = uid(Files.readAllLines(proc.resolve(pid + "/status")));
             byte[] cmdline = Files.readAllBytes(proc.resolve(pid + "/cmdline"));
-            String cmd = new String(cmdline, StandardCharsets.UTF_8).replace('\0', ' ').strip();
+            String cmd = printable(new String(cmdline, StandardCharsets.UTF_8).replace('\0', ' ').strip());
             return List.of(users.getOrDefault(uid, uid), Long.toString(pid), Long.toString(ppid), Long.toString(cpu),
-                    startTime(started, now, zone), tty(tty), time(ticks / HZ), cmd.isEmpty() ? "[" + comm + "]" : cmd);
+                    startTime(started, now, zone), tty(tty), time(ticks / HZ),
+                    cmd.isEmpty() ? "[" + printable(comm) + "]" : cmd);
         } catch (IOException | RuntimeException e) {
             // it ended while we read it
             return null;
         }
+    }
+
+    /** As procps shows a command: each control character (a newline in an argument, say) as {@code ?}. */
+    static String printable(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        text.codePoints().forEach(c -> out.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+        return out.toString();
     }
 
     private static String uid(List<String> status) {

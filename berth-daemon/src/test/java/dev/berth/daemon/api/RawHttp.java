@@ -51,8 +51,13 @@ final class RawHttp {
         request.append("\r\n");
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             channel.connect(UnixDomainSocketAddress.of(socket));
-            channel.write(ByteBuffer.wrap(request.toString().getBytes(StandardCharsets.UTF_8)));
-            channel.write(ByteBuffer.wrap(payload));
+            // one write: a server that answers from the head alone and closes must not make the
+            // body's write fail with a broken pipe
+            byte[] head = request.toString().getBytes(StandardCharsets.UTF_8);
+            ByteBuffer all = ByteBuffer.allocate(head.length + payload.length).put(head).put(payload).flip();
+            while (all.hasRemaining()) {
+                channel.write(all);
+            }
             return parse(readAll(channel));
         }
     }

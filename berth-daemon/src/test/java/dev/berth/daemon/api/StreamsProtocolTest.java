@@ -167,6 +167,27 @@ class StreamsProtocolTest {
     }
 
     @Test
+    void aClientThatHalfClosesRightBehindTheRequestStillGetsTheOutput() throws Exception {
+        // the docker CLI without stdin half-closes at once: the server may see that EOF before it switched
+        container("c1", true);
+        String request = "POST /v1.50/containers/c1/attach?stream=1&stdout=1&stderr=1 HTTP/1.1\r\nHost: x\r\n"
+                + "Connection: Upgrade\r\nUpgrade: tcp\r\n\r\n";
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            channel.connect(UnixDomainSocketAddress.of(daemon.socket));
+            channel.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.UTF_8)));
+            channel.shutdownOutput();
+            FakeContainerIo.Pipe stdin = io.attachments.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(stdin != null, "no attachment");
+            stdin.type("hello\n");
+            stdin.close();
+            String all = RawHttp.readAll(channel);
+            String head = all.substring(0, all.indexOf("\r\n\r\n") + 4);
+            assertTrue(head.startsWith("HTTP/1.1 101 UPGRADED"), head);
+            assertEquals(List.of("1:hello\n", "2:bye\n"), frames(all.substring(head.length()).getBytes(StandardCharsets.UTF_8)));
+        }
+    }
+
+    @Test
     void withoutUpgradeHeaderIts200AndTheOutputStreams() throws Exception {
         container("c1", true);
         // stdin is the request body: "in\n", then its end

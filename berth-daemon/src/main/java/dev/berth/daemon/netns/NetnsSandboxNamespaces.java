@@ -18,8 +18,8 @@ import java.util.function.Supplier;
  * The {@link SandboxNamespaces} port over {@code kernel.netns} and {@code kernel.nftables}: a task
  * runs on a fresh platform thread that enters the sandbox's namespace; the DNS redirect is one
  * nftables transaction through a libnftables context created inside that namespace (its netlink
- * socket stays there), replacing the table {@code ip berth-dns} ({@link DeviceNames#NFT_DNS_TABLE})
- * as a whole.
+ * socket stays there), replacing the rules of the table {@code ip berth-dns}
+ * ({@link DeviceNames#NFT_DNS_TABLE}).
  */
 public final class NetnsSandboxNamespaces implements SandboxNamespaces {
     private static final NftTable TABLE = new NftTable(NftFamily.IP, DeviceNames.NFT_DNS_TABLE);
@@ -54,10 +54,13 @@ public final class NetnsSandboxNamespaces implements SandboxNamespaces {
     /**
      * Docker's rules (behavior reference §4.2), in one table of our own: DNAT of port 53 on
      * 127.0.0.11 to the listeners in the output hook, and the replies' source port back to 53 in
-     * postrouting. The leading add/delete makes a re-run replace the table atomically.
+     * postrouting. A re-run replaces the rules in the same transaction: the chains are flushed, not
+     * the table deleted, because anything a transaction deletes is freed after an RCU grace period
+     * that the context's close then waits for (10-13 ms on every sandbox's first redirect, where
+     * there is nothing to delete; flushing empty chains deletes nothing).
      */
     static String script(int udpPort, int tcpPort) {
-        return new NftScript().add(TABLE).delete(TABLE).add(TABLE).add(OUTPUT).add(POSTROUTING)
+        return new NftScript().add(TABLE).add(OUTPUT).add(POSTROUTING).flush(OUTPUT).flush(POSTROUTING)
                 .add(new NftRule(OUTPUT, "ip daddr 127.0.0.11 udp dport 53 dnat to 127.0.0.11:" + udpPort))
                 .add(new NftRule(OUTPUT, "ip daddr 127.0.0.11 tcp dport 53 dnat to 127.0.0.11:" + tcpPort))
                 .add(new NftRule(POSTROUTING, "ip saddr 127.0.0.11 udp sport " + udpPort + " snat to :53"))

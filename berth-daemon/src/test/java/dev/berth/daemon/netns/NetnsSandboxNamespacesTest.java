@@ -1,14 +1,18 @@
 package dev.berth.daemon.netns;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
 class NetnsSandboxNamespacesTest {
     @Test
-    void redirectHasDockersShapeInOneReplaceableTable() {
+    void redirectHasDockersShapeAndReplacesItsRulesWithoutDeletingAnything() {
         String script = NetnsSandboxNamespaces.script(40000, 40001);
-        assertTrue(script.startsWith("add table ip berth-dns\ndelete table ip berth-dns\n"), script);
+        assertTrue(script.startsWith("add table ip berth-dns\n"), script);
+        // replaced by flushing the chains, never by deleting the table (a deletion costs an RCU grace period)
+        assertFalse(script.contains("delete"), script);
+        assertTrue(script.contains("flush chain ip berth-dns output\nflush chain ip berth-dns postrouting\n"), script);
         assertTrue(script.contains("type nat hook output priority -100;"), script);
         assertTrue(script.contains("ip daddr 127.0.0.11 udp dport 53 dnat to 127.0.0.11:40000"), script);
         assertTrue(script.contains("ip daddr 127.0.0.11 tcp dport 53 dnat to 127.0.0.11:40001"), script);

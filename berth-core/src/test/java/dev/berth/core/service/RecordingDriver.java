@@ -25,6 +25,8 @@ public final class RecordingDriver implements NetworkDriver {
     public final List<String> checked = new ArrayList<>();
     /** What {@link #drift} reports, until a {@link #restore} clears it when {@link #restoreRepairs}. */
     public final List<KernelDrift> drift = new ArrayList<>();
+    /** Runs inside {@link #drift}, after it read: a test's change made while the kernel is read. */
+    public volatile Runnable whileDriftReads = () -> { };
     public boolean restoreRepairs = true;
     /** When set, {@link #restore} reports every endpoint as failed with it. */
     public RuntimeException failRestore;
@@ -103,6 +105,8 @@ public final class RecordingDriver implements NetworkDriver {
     @Override
     public List<KernelDrift> drift(Collection<Network> networks, Collection<EndpointJoin> joins) {
         calls.add("drift " + networks.size() + " " + joins.size());
-        return List.copyOf(drift);
+        List<KernelDrift> out = List.copyOf(drift);
+        whileDriftReads.run();
+        return out;
     }
 }

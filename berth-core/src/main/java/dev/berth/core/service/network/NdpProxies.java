@@ -201,7 +201,7 @@ public final class NdpProxies {
         Map<Entry, Endpoint> desired;
         NdpProxy.Entries now;
         try {
-            desired = desired();
+            desired = desired(null);
             now = proxy.entries();
         } catch (RuntimeException e) {
             return List.of(report("ndp proxy: cannot read the host's prefixes or proxy entries", e));
@@ -243,18 +243,44 @@ public final class NdpProxies {
     }
 
     /**
-     * The reconcile loop's cheap look: entries missing or stale, {@code proxy_ndp} turned off. Nothing
-     * is read when no network is proxied and nothing is held.
+     * The kernel's side of {@link #drift(DriftReading)}: the host's on-link prefixes and the proxy
+     * table, read only when a network is proxied. Takes no lock and touches nothing of this
+     * object's but the setting, so the reconcile loop reads it while changes go on.
      */
+    public DriftReading readForDrift() {
+        if (!proxiedNetworks()) {
+            return new DriftReading(null, null);
+        }
+        return new DriftReading(proxy.onLink(), proxy.entries());
+    }
+
+    /** What {@link #readForDrift} read; nulls when no network was proxied then. */
+    public record DriftReading(List<OnLink> onLink, NdpProxy.Entries entries) {
+    }
+
+    /** The setting is on and some network wants entries: read without the lock (both are snapshots). */
+    private boolean proxiedNetworks() {
+        return setting.on() && state.networks().values().stream().anyMatch(NdpProxies::proxied);
+    }
+
+    /** {@link #drift(DriftReading)} of a reading taken now. */
     public List<KernelDrift> drift() {
+        return drift(readForDrift());
+    }
+
+    /**
+     * The reconcile loop's cheap look, against {@code reading}: entries missing or stale,
+     * {@code proxy_ndp} turned off. What the reading lacks (a network became proxied since) is read
+     * now. Nothing is read when no network is proxied and nothing is held.
+     */
+    public List<KernelDrift> drift(DriftReading reading) {
         state.requireWriting();
-        boolean proxiedNetworks = setting.on() && state.networks().values().stream().anyMatch(NdpProxies::proxied);
-        if (!proxiedNetworks && held.isEmpty() && leftover.isEmpty()) {
+        if (!proxiedNetworks() && held.isEmpty() && leftover.isEmpty()) {
             onLink = null;
             return List.of();
         }
-        Map<Entry, Endpoint> desired = desired();
-        NdpProxy.Entries now = proxy.entries();
+        Map<Entry, Endpoint> desired = desired(reading.onLink());
+        NdpProxy.Entries now = reading.entries() != null ? reading.entries() : proxy.entries();
         List<KernelDrift> out = new ArrayList<>();
         Set<String> devices = new LinkedHashSet<>();
         desired.forEach((entry, endpoint) -> {
@@ -283,7 +309,7 @@ public final class NdpProxies {
      * Every entry the endpoints want now, with the endpoint that wants it. The host's prefixes are
      * read afresh when a network needs them, and kept for the connects.
      */
-    private Map<Entry, Endpoint> desired() {
+    private Map<Entry, Endpoint> desired(List<OnLink> read) {
         Map<Entry, Endpoint> out = new LinkedHashMap<>();
         NdpProxySetting now = setting;
         List<Network> networks = state.networks().values().stream().filter(NdpProxies::proxied)
@@ -292,7 +318,7 @@ public final class NdpProxies {
             onLink = null;
             return out;
         }
-        List<OnLink> onLink = proxy.onLink();
+        List<OnLink> onLink = read != null ? read : proxy.onLink();
         this.onLink = onLink;
         for (Network network : networks) {
             // Per subnet, not per endpoint: reconcile runs this every 2 s over every endpoint.

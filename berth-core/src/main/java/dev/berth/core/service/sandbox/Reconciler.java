@@ -4,6 +4,7 @@ import dev.berth.core.model.NetworkId;
 import dev.berth.core.model.Sandbox;
 import dev.berth.core.service.event.Change;
 import dev.berth.core.service.event.Event;
+import dev.berth.core.service.network.NdpProxies;
 import dev.berth.core.service.network.NetworkService;
 import dev.berth.core.service.state.ServiceState;
 import dev.berth.core.spi.KernelDrift;
@@ -24,7 +25,7 @@ import java.util.stream.Collectors;
  * driver one link dump and one address dump of the host namespace), the NDP proxy's (only with a
  * routed IPv6 network: the host's on-link prefixes, kept for the connects, and one proxy-table dump,
  * see {@code NdpProxies}) and the
- * firewall's (one listing of its table). On drift it logs what differs, repairs, and emits one event per network
+ * firewall's (one listing of its table), read without the write lock (see {@link #pass}). On drift it logs what differs, repairs, and emits one event per network
  * concerned: type {@code network}, action {@code reconcile}, actor the network id (empty for the
  * firewall table), attributes {@code name}, {@code type} and {@code repaired} (what differed,
  * {@code "; "}-separated), plus {@code failed} when something could not be repaired. Drift that
@@ -41,8 +42,11 @@ public final class Reconciler {
     private final ServiceState state;
     private final NetworkService networks;
     private final KernelRestore restore;
+    /** Passes in a row whose reading without the lock was inconclusive ({@link #pass}). */
+    static final int MAX_INCONCLUSIVE = 5;
     private List<String> unfixed = List.of();
     private long unfixedSince;
+    private int inconclusive;
 
     public Reconciler(ServiceState state, NetworkService networks, SandboxService sandboxes) {
         this.state = state;
@@ -50,33 +54,81 @@ public final class Reconciler {
         this.restore = sandboxes.restorer();
     }
 
-    /** One check, and a repair if anything differs; returns the drift found (empty: nothing to do). */
+    /**
+     * One check, and a repair if anything differs; returns the drift found (empty: nothing to do).
+     * One caller at a time (the reconcile loop's thread).
+     *
+     * <p>The kernel is read without the write lock: its dumps take tens of milliseconds at a
+     * thousand sandboxes, and connects would wait behind them every pass. Then, under the lock, the
+     * NDP proxy's part is compared and the verdict taken. A difference counts only if no change
+     * began while the kernel was read (the {@link ServiceState#sequence}); otherwise it may be no
+     * more than that change half-seen, and the pass is inconclusive. After
+     * {@value #MAX_INCONCLUSIVE} inconclusive passes in a row (changes keep coming), a pass reads
+     * under the lock as well, so drift is still found within that many periods.
+     */
     public List<KernelDrift> pass() {
-        return state.write(() -> {
-            List<KernelDrift> drift = check();
-            List<String> lines = drift.stream().map(KernelDrift::description).toList();
-            if (drift.isEmpty()) {
-                unfixed = List.of();
-                return drift;
+        if (inconclusive < MAX_INCONCLUSIVE) {
+            long before = state.sequence();
+            Optional<List<KernelDrift>> verdict = unlockedReading().flatMap(reading -> state.write(() -> {
+                List<KernelDrift> drift = new ArrayList<>(reading.drift());
+                drift.addAll(networks.ndpProxies().drift(reading.ndp()));
+                if (!drift.isEmpty() && state.sequence() != before + 1) {
+                    return Optional.empty();
+                }
+                return Optional.of(repair(drift));
+            }));
+            if (verdict.isPresent()) {
+                inconclusive = 0;
+                return verdict.get();
             }
-            long now = System.nanoTime();
-            if (lines.equals(unfixed) && now - unfixedSince < RETRY.toNanos()) {
-                return drift;
-            }
-            LOG.log(System.Logger.Level.WARNING, "kernel drift: " + String.join("; ", lines) + ": repairing");
-            List<String> failed = new ArrayList<>(networks.ensureKernel());
-            failed.addAll(restore.run());
-            List<String> after = check().stream().map(KernelDrift::description).toList();
-            if (after.isEmpty()) {
-                LOG.log(System.Logger.Level.INFO, "kernel drift repaired: " + String.join("; ", lines));
-                unfixed = List.of();
-            } else {
-                unfixed = after;
-                unfixedSince = now;
-            }
-            publish(drift, failed);
+            inconclusive++;
+            return List.of();
+        }
+        inconclusive = 0;
+        return state.write(() -> repair(check()));
+    }
+
+    /** What a pass read without the lock: the drivers' and the firewall's drift, the NDP proxy's kernel side. */
+    private record Reading(List<KernelDrift> drift, NdpProxies.DriftReading ndp) {
+    }
+
+    /** Empty when a change under way made the reading fail (it reads the state as it moves). */
+    private Optional<Reading> unlockedReading() {
+        try {
+            List<KernelDrift> drift = new ArrayList<>(driversDrift());
+            NdpProxies.DriftReading ndp = networks.ndpProxies().readForDrift();
+            drift.addAll(state.dependencies().firewall().drift());
+            return Optional.of(new Reading(drift, ndp));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "reconcile reading inconclusive: " + e);
+            return Optional.empty();
+        }
+    }
+
+    /** Today's drift, under the lock: repaired unless the same drift's last repair failed lately. */
+    private List<KernelDrift> repair(List<KernelDrift> drift) {
+        List<String> lines = drift.stream().map(KernelDrift::description).toList();
+        if (drift.isEmpty()) {
+            unfixed = List.of();
             return drift;
-        });
+        }
+        long now = System.nanoTime();
+        if (lines.equals(unfixed) && now - unfixedSince < RETRY.toNanos()) {
+            return drift;
+        }
+        LOG.log(System.Logger.Level.WARNING, "kernel drift: " + String.join("; ", lines) + ": repairing");
+        List<String> failed = new ArrayList<>(networks.ensureKernel());
+        failed.addAll(restore.run());
+        List<String> after = check().stream().map(KernelDrift::description).toList();
+        if (after.isEmpty()) {
+            LOG.log(System.Logger.Level.INFO, "kernel drift repaired: " + String.join("; ", lines));
+            unfixed = List.of();
+        } else {
+            unfixed = after;
+            unfixedSince = now;
+        }
+        publish(drift, failed);
+        return drift;
     }
 
     /**
@@ -93,12 +145,17 @@ public final class Reconciler {
         });
     }
 
+    private List<KernelDrift> driversDrift() {
+        List<KernelDrift> out = new ArrayList<>();
+        restore.joinsByDriver(state.attachments().sandboxes()).forEach((driver, work) ->
+                out.addAll(state.driver(driver).drift(work.networks(), work.joins())));
+        return out;
+    }
+
     private List<KernelDrift> check() {
         long start = System.nanoTime();
-        List<KernelDrift> out = new ArrayList<>();
         List<Sandbox> sandboxes = state.attachments().sandboxes();
-        restore.joinsByDriver(sandboxes).forEach((driver, work) ->
-                out.addAll(state.driver(driver).drift(work.networks(), work.joins())));
+        List<KernelDrift> out = new ArrayList<>(driversDrift());
         long drivers = System.nanoTime();
         out.addAll(networks.ndpProxies().drift());
         long ndp = System.nanoTime();

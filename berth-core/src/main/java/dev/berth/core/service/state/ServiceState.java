@@ -49,6 +49,11 @@ public final class ServiceState {
     /** Changes made under the write lock, for the {@code afterChange} subscribers; guarded by it. */
     private final List<Change> pending = new ArrayList<>();
     private volatile Map<NetworkId, Network> networks = Map.of();
+    /**
+     * Odd while a change holds the write lock, even otherwise; it grows by two with every change
+     * ({@link #sequence}). Written only under the lock.
+     */
+    private volatile long sequence;
 
     /** The event log of {@code dependencies} follows the change stream from here on. */
     public ServiceState(ServiceDependencies dependencies) {
@@ -73,11 +78,13 @@ public final class ServiceState {
         List<Change> made = List.of();
         try {
             synchronized (lock) {
+                sequence++;
                 try {
                     return change.get();
                 } finally {
                     made = List.copyOf(pending);
                     pending.clear();
+                    sequence++;
                 }
             }
         } finally {
@@ -92,6 +99,15 @@ public final class ServiceState {
             change.run();
             return null;
         });
+    }
+
+    /**
+     * A seqlock's counter, read without waiting: odd while a change is under way, and different
+     * from an earlier reading once any change began since. A slow check can read without the lock
+     * and then, under it, tell whether what it read may have moved ({@code Reconciler}).
+     */
+    public long sequence() {
+        return sequence;
     }
 
     /** Fails unless the caller runs inside {@link #write}: for steps that must never run unlocked. */

@@ -84,4 +84,53 @@ class ReconcilerTest {
         assertTrue(f.firewall.calls().contains("missing 4 1"), f.firewall.calls()::toString);
         assertEquals(List.of(), seen);
     }
+
+    @Test
+    void theKernelIsReadWithoutTheWriteLockSoChangesGoOnMeanwhile() throws Exception {
+        f.service.create(Fixture.withPools("net1"));
+        f.sandboxes.create(CreateSandbox.on("c1", "net1"));
+        java.util.concurrent.CountDownLatch reading = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch changed = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean changeDoneWhileReading = new java.util.concurrent.atomic.AtomicBoolean();
+        f.bridge.whileDriftReads = () -> {
+            reading.countDown();
+            try {
+                // a change by another thread completes while this pass reads the kernel
+                changeDoneWhileReading.set(changed.await(30, java.util.concurrent.TimeUnit.SECONDS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        Thread pass = Thread.ofPlatform().start(reconciler::pass);
+        assertTrue(reading.await(30, java.util.concurrent.TimeUnit.SECONDS));
+        Thread change = Thread.ofPlatform().start(() -> {
+            f.sandboxes.create(CreateSandbox.on("c2", "net1"));
+            changed.countDown();
+        });
+        change.join(30_000);
+        pass.join(30_000);
+        assertTrue(changeDoneWhileReading.get(), "the change waited for the pass");
+        assertEquals("c2", f.sandboxes.resolve("c2").name());
+    }
+
+    @Test
+    void driftReadWhileAChangeBeganIsNotRepairedUntilAQuietOrLockedPassSeesIt() {
+        f.service.create(Fixture.withPools("net1"));
+        f.sandboxes.create(CreateSandbox.on("c1", "net1"));
+        f.bridge.drift.add(new KernelDrift(null, "veth v of c1 (eth0) missing"));
+        // each pass's reading overlaps a change: what it saw may be that change half-made
+        f.bridge.whileDriftReads = () -> f.state.update(() -> { });
+        f.bridge.calls.clear();
+        seen.clear();
+        for (int i = 0; i < Reconciler.MAX_INCONCLUSIVE; i++) {
+            assertEquals(List.of(), reconciler.pass(), "pass " + i + " is inconclusive");
+        }
+        assertEquals(List.of(), seen);
+        assertTrue(f.bridge.calls.stream().noneMatch(c -> c.startsWith("restore")), f.bridge.calls::toString);
+        // then a pass reads under the lock (no change can overlap it) and repairs
+        f.bridge.whileDriftReads = () -> { };
+        assertEquals(1, reconciler.pass().size());
+        assertTrue(f.bridge.calls.contains("restore 1"), f.bridge.calls::toString);
+        assertEquals(1, seen.size(), seen::toString);
+    }
 }

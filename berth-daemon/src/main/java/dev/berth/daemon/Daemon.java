@@ -127,6 +127,9 @@ final class Daemon {
         DiskImageStore images = DiskImageStore.open(config.dataRoot(), config.execRoot(), Clock.systemUTC());
         RtNetlink netlink = RtNetlink.open();
         opened.push(netlink);
+        // The reconcile loop's dumps go through a socket of their own: one socket serves one request at a time.
+        RtNetlink dumps = RtNetlink.open();
+        opened.push(dumps);
         LinkReaper reaper = new LinkReaper(RtNetlink.open());
         opened.push(reaper);
         reaper.sweepLeftovers();
@@ -135,11 +138,11 @@ final class Daemon {
         SecureRandom random = new SecureRandom();
         NamedNetnsRuntime runtime = new NamedNetnsRuntime(config.execRoot().resolve("netns"));
         opened.push(runtime);
-        BridgeDriver bridge = new BridgeDriver(netlink, reaper, random);
+        BridgeDriver bridge = new BridgeDriver(netlink, dumps, reaper, random);
         opened.push(bridge);
         ServiceDependencies dependencies = new ServiceDependencies(store,
                 List.of(bridge, new HostDriver(), new NullDriver()), new SysctlFirewall(new NftFirewall(nft)),
-                new NetlinkHostPrefixes(netlink, Path.of("/etc/resolv.conf")), new NetlinkNdpProxy(netlink),
+                new NetlinkHostPrefixes(netlink, Path.of("/etc/resolv.conf")), new NetlinkNdpProxy(netlink, dumps),
                 new EventLog(), Clock.systemUTC(), random);
         ServiceState state = new ServiceState(dependencies);
         NetworkService networks = new NetworkService(state,

@@ -37,6 +37,8 @@ public final class BridgeDriver implements NetworkDriver, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(BridgeDriver.class.getName());
     private static final int RT_SCOPE_UNIVERSE = 0;
     private final Rtnl netlink;
+    /** Where {@link #drift} dumps: {@link #netlink} unless a socket of its own was given. */
+    private final Rtnl dumps;
     private final LinkReaper reaper;
     private final RandomGenerator random;
     private final Sysctls sysctl;
@@ -45,12 +47,27 @@ public final class BridgeDriver implements NetworkDriver, AutoCloseable {
 
     /** {@code netlink} must be bound to the daemon's host namespace. */
     public BridgeDriver(Rtnl netlink, LinkReaper reaper, RandomGenerator random) {
-        this(netlink, reaper, random, new SandboxSockets(), Sysctls.KERNEL);
+        this(netlink, netlink, reaper, random);
+    }
+
+    /**
+     * With a second socket in the host namespace for {@link #drift}'s dumps: a socket serves one
+     * request at a time, and at a thousand sandboxes a link dump takes some 10 ms, which connects
+     * should not wait for.
+     */
+    public BridgeDriver(Rtnl netlink, Rtnl dumps, LinkReaper reaper, RandomGenerator random) {
+        this(netlink, dumps, reaper, random, new SandboxSockets(), Sysctls.KERNEL);
     }
 
     /** With the kernel seams given: sandbox sockets and sysctls (unit tests pass fakes). */
     BridgeDriver(Rtnl netlink, LinkReaper reaper, RandomGenerator random, SandboxSockets sockets, Sysctls sysctl) {
+        this(netlink, netlink, reaper, random, sockets, sysctl);
+    }
+
+    private BridgeDriver(Rtnl netlink, Rtnl dumps, LinkReaper reaper, RandomGenerator random, SandboxSockets sockets,
+                         Sysctls sysctl) {
         this.netlink = netlink;
+        this.dumps = dumps;
         this.reaper = reaper;
         this.random = random;
         this.sysctl = sysctl;
@@ -210,7 +227,7 @@ public final class BridgeDriver implements NetworkDriver, AutoCloseable {
     @Override
     public List<KernelDrift> drift(Collection<Network> networks, Collection<EndpointJoin> joins) {
         try {
-            return new BridgeDrift(netlink.links(), netlink.addresses()).of(networks, joins);
+            return new BridgeDrift(dumps.links(), dumps.addresses()).of(networks, joins);
         } catch (KernelException e) {
             throw new InternalException("check bridge networks: " + e.getMessage(), e);
         }

@@ -36,22 +36,32 @@ public final class NetlinkNdpProxy implements NdpProxy {
     public static final int PROTOCOL = 98;
 
     private final Rtnl netlink;
+    private final Rtnl dumps;
     private final Sysctls sysctl;
 
-    /** Over the daemon's own rtnetlink socket and the real {@code /proc/sys}. */
-    public NetlinkNdpProxy(Rtnl netlink) {
-        this(netlink, Sysctls.KERNEL);
+    /**
+     * Over the daemon's own rtnetlink socket and the real {@code /proc/sys}; the dumps of
+     * {@link #onLink} and {@link #entries} go through {@code dumps} (a socket of their own, so
+     * that the reconcile loop's dumps do not hold up the connects' requests).
+     */
+    public NetlinkNdpProxy(Rtnl netlink, Rtnl dumps) {
+        this(netlink, dumps, Sysctls.KERNEL);
     }
 
     NetlinkNdpProxy(Rtnl netlink, Sysctls sysctl) {
+        this(netlink, netlink, sysctl);
+    }
+
+    private NetlinkNdpProxy(Rtnl netlink, Rtnl dumps, Sysctls sysctl) {
         this.netlink = netlink;
+        this.dumps = dumps;
         this.sysctl = sysctl;
     }
 
     /** One link, address and IPv6 route dump, through the one rule ({@link OnLinkPrefixes}). */
     @Override
     public List<OnLink> onLink() {
-        return OnLinkPrefixes.of(netlink.links(), netlink.addresses(), netlink.routes(RtNetlink.AF_INET6)).stream()
+        return OnLinkPrefixes.of(dumps.links(), dumps.addresses(), dumps.routes(RtNetlink.AF_INET6)).stream()
                 .map(o -> new OnLink(o.link().name(), o.prefix())).toList();
     }
 
@@ -106,7 +116,7 @@ public final class NetlinkNdpProxy implements NdpProxy {
         Map<Integer, Optional<Link>> links = new HashMap<>();
         Set<Entry> berths = new HashSet<>();
         Set<Entry> foreign = new HashSet<>();
-        for (ProxyNeighbour p : netlink.proxyNeighbours(RtNetlink.AF_INET6)) {
+        for (ProxyNeighbour p : dumps.proxyNeighbours(RtNetlink.AF_INET6)) {
             Optional<Link> link = p.index() == 0 ? Optional.empty() : links.computeIfAbsent(p.index(), netlink::link);
             if (link.isPresent()) {
                 (p.protocol() == PROTOCOL ? berths : foreign).add(new Entry(link.get().name(), p.address()));

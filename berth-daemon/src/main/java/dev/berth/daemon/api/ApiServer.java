@@ -142,6 +142,7 @@ public final class ApiServer implements AutoCloseable {
         new TopEndpoints(context.containers(), ProcessTable.host(), java.time.Clock.systemDefaultZone()).register(routes);
         new EventEndpoints(context.events(), new Filters(json), json, context.clock()).register(routes);
         new DoctorEndpoints(context.doctor()).register(routes);
+        new SwarmEndpoints().register(routes);
         if (context.images() != null) {
             new ImageEndpoints(context.images(), new Filters(json), json).register(routes);
         }

@@ -159,6 +159,8 @@ final class Daemon {
         SandboxProcesses processes = new SandboxProcesses(state, sandboxes, launcher, images, null);
         processes.restore();
         opened.push(processes);
+        // live restore: a graceful stop keeps the namespaces that running processes are in
+        runtime.keepAtShutdown(processes::withRunningProcess);
         Reconciler reconciler = new Reconciler(state, networks, sandboxes);
         ReconcileLoop reconcile = new ReconcileLoop(reconciler);
         opened.push(reconcile);

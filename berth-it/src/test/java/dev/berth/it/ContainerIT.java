@@ -117,6 +117,28 @@ class ContainerIT {
         nothingLeft(bed);
     }
 
+    /**
+     * A graceful stop (SIGTERM, as {@code systemctl restart} sends) keeps the namespaces of running
+     * containers: they used to be unmounted, and the next daemon plumbed new ones that the
+     * containers were not in, so a container kept running with only {@code lo}.
+     */
+    @Test
+    void aGracefulDaemonRestartKeepsARunningContainersNetwork(Testbed bed) {
+        bed.daemon().start();
+        bed.docker().ok("network", "create", "keepnet");
+        bed.docker().ok("run", "-d", "--name", "k1", "--network", "keepnet", "busybox", "sleep", "600");
+        bed.docker().ok("run", "-d", "--name", "k2", "--network", "keepnet", "busybox", "sleep", "600");
+        String before = bed.docker().ok("exec", "k1", "ip", "-o", "-4", "addr", "show", "eth0").stdout();
+        assertTrue(before.contains("inet "), before);
+        bed.daemon().restart();
+        assertEquals(before, bed.docker().ok("exec", "k1", "ip", "-o", "-4", "addr", "show", "eth0").stdout());
+        CommandResult ping = bed.docker().run("exec", "k1", "ping", "-c1", "-W2", "k2");
+        assertEquals(0, ping.exitCode(), ping::describe);
+        bed.docker().ok("rm", "-f", "k1", "k2");
+        bed.docker().ok("network", "rm", "keepnet");
+        nothingLeft(bed);
+    }
+
     @Test
     void execReachesAnotherContainerByNameAndKillDeliversTheSignal(Testbed bed) {
         bed.daemon().start();

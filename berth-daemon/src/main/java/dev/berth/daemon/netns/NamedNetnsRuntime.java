@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -25,6 +26,7 @@ import java.util.stream.Stream;
  */
 public final class NamedNetnsRuntime implements SandboxRuntime, AutoCloseable {
     private final Path directory;
+    private volatile Supplier<Set<SandboxId>> keepAtShutdown = Set::of;
 
     public NamedNetnsRuntime(Path directory) {
         this.directory = directory.toAbsolutePath().normalize();
@@ -87,18 +89,40 @@ public final class NamedNetnsRuntime implements SandboxRuntime, AutoCloseable {
         }
     }
 
-    /** Unmounts every namespace and the directory; the stored sandboxes come back at the next start. */
+    /**
+     * At shutdown, the namespaces of these sandboxes stay: processes run in them that outlive the
+     * daemon (live restore), and the next daemon must find them where they are. Asked when the
+     * runtime closes.
+     */
+    public void keepAtShutdown(Supplier<Set<SandboxId>> running) {
+        this.keepAtShutdown = running;
+    }
+
+    /**
+     * Unmounts every namespace but those {@link #keepAtShutdown} names, and the directory when
+     * none is kept; the stored sandboxes come back at the next start. (Unmounting the namespace of
+     * a running container would cut it off: the next daemon would plumb a new namespace it is
+     * not in.)
+     */
     @Override
     public void close() {
+        Set<String> kept = keepAtShutdown.get().stream().map(SandboxId::shortId).collect(Collectors.toSet());
         KernelException first = null;
+        boolean keptAny = false;
         for (Path file : files()) {
+            if (kept.contains(file.getFileName().toString())) {
+                keptAny = true;
+                continue;
+            }
             try {
                 NetNs.delete(file);
             } catch (KernelException e) {
                 first = first == null ? e : first;
             }
         }
-        NetNs.releaseDirectory(directory);
+        if (!keptAny) {
+            NetNs.releaseDirectory(directory);
+        }
         if (first != null) {
             throw first;
         }

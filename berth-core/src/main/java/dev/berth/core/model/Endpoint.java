@@ -1,7 +1,10 @@
 package dev.berth.core.model;
 
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * One sandbox's attachment to one network: its interface in the sandbox, its addresses and the
@@ -38,18 +41,30 @@ public record Endpoint(EndpointId id, NetworkId networkId, SandboxId sandboxId, 
     /**
      * The user's endpoint settings, each empty when not given.
      *
-     * @param ipv4       {@code --ip}
-     * @param ipv6       {@code --ip6}
-     * @param mac        {@code --mac-address}
-     * @param gwPriority {@code --gw-priority}: the highest supplies the default gateway
+     * @param ipv4         {@code --ip}
+     * @param ipv6         {@code --ip6}
+     * @param mac          {@code --mac-address}
+     * @param gwPriority   {@code --gw-priority}: the highest supplies the default gateway
+     * @param links        {@code --link}: {@code container:alias} each, the alias resolving for this
+     *                     sandbox alone to the container's addresses on the network
+     * @param linkLocalIps {@code --link-local-ip}: extra addresses of the interface, link-local
+     * @param driverOpts   {@code --driver-opt}, kept and shown as given
      */
-    public record Requested(String ipv4, String ipv6, String mac, int gwPriority) {
+    public record Requested(String ipv4, String ipv6, String mac, int gwPriority, List<String> links,
+                            List<String> linkLocalIps, Map<String, String> driverOpts) {
         public static final Requested NONE = new Requested("", "", "", 0);
 
         public Requested {
             ipv4 = ipv4 == null ? "" : ipv4;
             ipv6 = ipv6 == null ? "" : ipv6;
             mac = mac == null ? "" : mac;
+            links = links == null ? List.of() : List.copyOf(links);
+            linkLocalIps = linkLocalIps == null ? List.of() : List.copyOf(linkLocalIps);
+            driverOpts = driverOpts == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(driverOpts));
+        }
+
+        public Requested(String ipv4, String ipv6, String mac, int gwPriority) {
+            this(ipv4, ipv6, mac, gwPriority, List.of(), List.of(), Map.of());
         }
 
         public boolean hasAddress() {

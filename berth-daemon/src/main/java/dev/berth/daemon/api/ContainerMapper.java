@@ -104,16 +104,20 @@ final class ContainerMapper {
         }
         EndpointSettings.IpamConfig ipam = settings.ipamConfig();
         return new EndpointRequest(ipam == null ? "" : ipam.ipv4Address(), ipam == null ? "" : ipam.ipv6Address(),
-                GoValues.strings(settings.aliases()), settings.macAddress(), settings.gwPriority());
+                GoValues.strings(settings.aliases()), settings.macAddress(), settings.gwPriority(),
+                GoValues.strings(settings.links()), ipam == null ? List.of() : GoValues.strings(ipam.linkLocalIps()),
+                GoValues.strings(settings.driverOpts()));
     }
 
     /** The endpoint as container inspect and {@code docker ps} show it under {@code Networks}. */
     static EndpointSettings settings(Attachment a) {
         Endpoint e = a.endpoint();
         Endpoint.Requested r = e.requested();
-        EndpointSettings.IpamConfig ipam = r.hasAddress()
-                ? new EndpointSettings.IpamConfig(empty(r.ipv4()), empty(r.ipv6()), null) : null;
-        return new EndpointSettings(ipam, null, e.aliases().isEmpty() ? null : e.aliases(), e.mac(), null,
+        EndpointSettings.IpamConfig ipam = r.hasAddress() || !r.linkLocalIps().isEmpty()
+                ? new EndpointSettings.IpamConfig(empty(r.ipv4()), empty(r.ipv6()),
+                        r.linkLocalIps().isEmpty() ? null : r.linkLocalIps()) : null;
+        return new EndpointSettings(ipam, r.links().isEmpty() ? null : r.links(),
+                e.aliases().isEmpty() ? null : e.aliases(), e.mac(), r.driverOpts().isEmpty() ? null : r.driverOpts(),
                 r.gwPriority(), a.network().id().value(), e.id().value(), gateway(a.network(), e.ipv4(), true),
                 address(e.ipv4()), length(e.ipv4()), gateway(a.network(), e.ipv6(), false), address(e.ipv6()),
                 length(e.ipv6()), dnsNames(a));

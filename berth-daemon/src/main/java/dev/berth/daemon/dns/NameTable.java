@@ -23,7 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Who can resolve what: for every user-defined network, its DNS names (sandbox name, aliases,
- * short id, hostname; lower-case) with their addresses, and the reverse map of its addresses to
+ * short id, hostname; lower-case) with their addresses, each member's {@code --link} aliases (which
+ * resolve for that member alone), and the reverse map of its addresses to
  * {@code <sandbox name>.<network name>.}; for every sandbox, the user-defined networks it is on.
  * Predefined networks ({@code bridge}, {@code host}, {@code none}) get no names, as in Docker.
  *
@@ -51,6 +52,8 @@ public final class NameTable {
         final boolean internal;
         final Map<String, Addresses> names = new ConcurrentHashMap<>();
         final Map<InetAddress, String> reverse = new ConcurrentHashMap<>();
+        /** Each member's {@code --link} aliases (lower-case alias to lower-case container name), for it alone. */
+        final Map<SandboxId, Map<String, String>> links = new ConcurrentHashMap<>();
         /** Writers only: each member's entry, and each name's holders with their addresses in join order. */
         final Map<SandboxId, Entry> members = new HashMap<>();
         final Map<String, LinkedHashMap<SandboxId, List<InetAddress>>> holders = new HashMap<>();
@@ -105,6 +108,10 @@ public final class NameTable {
         Scope scope = networks.computeIfAbsent(id, n -> new Scope(e.network()));
         byName.put(scope.networkName.toLowerCase(Locale.ROOT), id);
         scope.members.put(sandbox, e);
+        Map<String, String> links = links(e.endpoint());
+        if (!links.isEmpty()) {
+            scope.links.put(sandbox, links);
+        }
         List<InetAddress> addresses = addressesOf(e.endpoint());
         for (String name : dnsNames(e.sandbox(), e.endpoint())) {
             scope.holders.computeIfAbsent(name, n -> new LinkedHashMap<>()).put(sandbox, addresses);
@@ -129,6 +136,7 @@ public final class NameTable {
         if (e == null) {
             return;
         }
+        scope.links.remove(sandbox);
         for (String name : dnsNames(e.sandbox(), e.endpoint())) {
             Map<SandboxId, List<InetAddress>> held = scope.holders.get(name);
             if (held != null) {
@@ -198,6 +206,19 @@ public final class NameTable {
         return out.stream().filter(n -> !n.isEmpty()).map(n -> n.toLowerCase(Locale.ROOT)).distinct().toList();
     }
 
+    /** {@code container:alias} links as alias to container, lower-case; the first link of an alias wins. */
+    static Map<String, String> links(Endpoint endpoint) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String link : endpoint.requested().links()) {
+            int colon = link.indexOf(':');
+            if (colon > 0) {
+                out.putIfAbsent(link.substring(colon + 1).toLowerCase(Locale.ROOT),
+                        link.substring(0, colon).toLowerCase(Locale.ROOT));
+            }
+        }
+        return Map.copyOf(out);
+    }
+
     private static List<InetAddress> addressesOf(Endpoint endpoint) {
         List<InetAddress> out = new ArrayList<>(2);
         for (IpPrefix p : new IpPrefix[] {endpoint.ipv4(), endpoint.ipv6()}) {
@@ -243,7 +264,7 @@ public final class NameTable {
     public Optional<Addresses> lookup(SandboxId sandbox, String name) {
         List<NetworkId> mine = sandboxes.getOrDefault(sandbox, List.of());
         for (NetworkId n : mine) {
-            Addresses found = names(n).get(name);
+            Addresses found = onNetwork(n, sandbox, name);
             if (found != null) {
                 return Optional.of(found);
             }
@@ -251,13 +272,24 @@ public final class NameTable {
         for (int dot = name.lastIndexOf('.'); dot > 0; dot = name.lastIndexOf('.', dot - 1)) {
             NetworkId n = byName.get(name.substring(dot + 1));
             if (n != null && mine.contains(n)) {
-                Addresses found = names(n).get(name.substring(0, dot));
+                Addresses found = onNetwork(n, sandbox, name.substring(0, dot));
                 if (found != null) {
                     return Optional.of(found);
                 }
             }
         }
         return Optional.empty();
+    }
+
+    /** A name on one network as the sandbox sees it: its own {@code --link} aliases first, as in Docker. */
+    private Addresses onNetwork(NetworkId network, SandboxId sandbox, String name) {
+        Scope scope = networks.get(network);
+        if (scope == null) {
+            return null;
+        }
+        String linked = scope.links.getOrDefault(sandbox, Map.of()).get(name);
+        Addresses found = linked == null ? null : scope.names.get(linked);
+        return found != null ? found : scope.names.get(name);
     }
 
     /** The PTR target ({@code name.network.}) of an address on one of the sandbox's networks. */

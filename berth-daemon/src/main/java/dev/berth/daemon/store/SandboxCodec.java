@@ -13,7 +13,9 @@ import dev.berth.core.model.SandboxCommand;
 import dev.berth.core.model.SandboxId;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The stored form of sandboxes and endpoints: versioned JSON documents of the store's own. */
 final class SandboxCodec {
@@ -86,8 +88,12 @@ final class SandboxCodec {
         }
         e.aliases().forEach(root.putArray("aliases")::add);
         Endpoint.Requested r = e.requested();
-        root.putObject("requested").put("ipv4", r.ipv4()).put("ipv6", r.ipv6()).put("mac", r.mac())
-                .put("gwPriority", r.gwPriority());
+        ObjectNode requested = root.putObject("requested").put("ipv4", r.ipv4()).put("ipv6", r.ipv6())
+                .put("mac", r.mac()).put("gwPriority", r.gwPriority());
+        r.links().forEach(requested.putArray("links")::add);
+        r.linkLocalIps().forEach(requested.putArray("linkLocalIps")::add);
+        ObjectNode opts = requested.putObject("driverOpts");
+        r.driverOpts().forEach(opts::put);
         return root.toString();
     }
 
@@ -101,7 +107,21 @@ final class SandboxCodec {
                 root.path("hostIfName").asText(), root.path("mac").asText(), prefix(root.get("ipv4")),
                 prefix(root.get("ipv6")), aliases,
                 new Endpoint.Requested(r.path("ipv4").asText(), r.path("ipv6").asText(), r.path("mac").asText(),
-                        r.path("gwPriority").asInt()));
+                        r.path("gwPriority").asInt(), texts(r.path("links")), texts(r.path("linkLocalIps")),
+                        strings(r.path("driverOpts"))));
+    }
+
+    /** The texts of a JSON array; empty when absent (stores written before the field existed). */
+    private static List<String> texts(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(a -> out.add(a.asText()));
+        return out;
+    }
+
+    private static Map<String, String> strings(JsonNode object) {
+        Map<String, String> out = new LinkedHashMap<>();
+        object.properties().forEach(e -> out.put(e.getKey(), e.getValue().asText()));
+        return out;
     }
 
     private static IpPrefix prefix(JsonNode node) {

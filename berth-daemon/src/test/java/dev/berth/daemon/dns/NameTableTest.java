@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.berth.core.model.Endpoint;
 import dev.berth.core.model.Network;
 import dev.berth.core.model.Sandbox;
 import dev.berth.core.model.SandboxId;
@@ -61,6 +62,33 @@ class NameTableTest {
         assertEquals(Optional.empty(), table.lookup(c2.id(), "c1"));
         assertEquals(List.of(InetAddress.ofLiteral("172.18.0.2")), table.lookup(c2.id(), "db").orElseThrow().ipv4());
         assertEquals(Optional.of("web.net1."), table.reverse(c2.id(), InetAddress.ofLiteral("172.18.0.2")));
+    }
+
+    @Test
+    void aLinkAliasResolvesForTheLinkingSandboxAloneAndBeforeARealName() {
+        NameTable table = new NameTable();
+        Sandbox c1 = sandbox(1);
+        Sandbox c2 = sandbox(2);
+        Sandbox c3 = sandbox(3);
+        table.put(entry(net1, c1, "172.18.0.2/16", null));
+        table.put(entry(net1, c3, "172.18.0.4/16", null, "db"));
+        NameTable.Entry plain = entry(net1, c2, "172.18.0.3/16", null);
+        Endpoint e = plain.endpoint();
+        Endpoint linked = new Endpoint(e.id(), e.networkId(), e.sandboxId(), e.ifName(), e.hostIfName(), e.mac(),
+                e.ipv4(), e.ipv6(), e.aliases(), new Endpoint.Requested("", "", "", 0,
+                        List.of("C1:DB", "nobody:ghost"), List.of(), java.util.Map.of()));
+        table.put(new NameTable.Entry(net1, c2, linked));
+        InetAddress c1Address = InetAddress.ofLiteral("172.18.0.2");
+        // for c2, "db" is its link to c1, before c3's alias "db"; also as db.net1
+        assertEquals(List.of(c1Address), table.lookup(c2.id(), "db").orElseThrow().ipv4());
+        assertEquals(List.of(c1Address), table.lookup(c2.id(), "db.net1").orElseThrow().ipv4());
+        // for everybody else, "db" is c3's alias
+        assertEquals(List.of(InetAddress.ofLiteral("172.18.0.4")), table.lookup(c1.id(), "db").orElseThrow().ipv4());
+        // a link to a container that is not on the network resolves to nothing
+        assertEquals(Optional.empty(), table.lookup(c2.id(), "ghost"));
+        table.remove(net1.id(), c2.id());
+        table.put(plain);
+        assertEquals(List.of(InetAddress.ofLiteral("172.18.0.4")), table.lookup(c2.id(), "db").orElseThrow().ipv4());
     }
 
     @Test

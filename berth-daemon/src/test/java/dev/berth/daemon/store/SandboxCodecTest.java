@@ -46,4 +46,18 @@ class SandboxCodecTest {
         assertNull(old.container());
         assertEquals(0, old.restartCount());
     }
+
+    @Test
+    void anEndpointsRequestedSettingsRoundTripAndOldRecordsReadWithout() {
+        dev.berth.core.model.Endpoint e = new dev.berth.core.model.Endpoint(
+                new dev.berth.core.model.EndpointId("e".repeat(64)), new dev.berth.core.model.NetworkId("f".repeat(64)),
+                ID, "eth1", "veth1234567", "02:42:ac:11:00:02", dev.berth.core.model.IpPrefix.parse("10.10.0.2/24"),
+                null, List.of("a1"), new dev.berth.core.model.Endpoint.Requested("10.10.0.2", "", "", 5,
+                        List.of("db1:db"), List.of("169.254.7.7", "fe80::7"), Map.of("com.example.x", "y")));
+        assertEquals(e, codec.decodeEndpoint(codec.encode(e)));
+        String old = codec.encode(e).replaceAll(",\"links\":\\[[^]]*\\]", "")
+                .replaceAll(",\"linkLocalIps\":\\[[^]]*\\]", "").replaceAll(",\"driverOpts\":\\{[^}]*\\}", "");
+        dev.berth.core.model.Endpoint.Requested read = codec.decodeEndpoint(old).requested();
+        assertEquals(new dev.berth.core.model.Endpoint.Requested("10.10.0.2", "", "", 5), read, old);
+    }
 }

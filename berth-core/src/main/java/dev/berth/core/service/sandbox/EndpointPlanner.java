@@ -70,12 +70,47 @@ final class EndpointPlanner {
         if (v6.isEmpty() && !request.ipv6().isEmpty()) {
             problems.add("invalid IPv6 address: " + request.ipv6());
         }
+        for (String link : request.links()) {
+            if (link(link) == null) {
+                problems.add("bad format for links: " + link);
+            }
+        }
+        for (String ip : request.linkLocalIps()) {
+            if (linkLocal(ip) == null) {
+                problems.add("invalid link-local IP address: " + ip
+                        + " (link-local addresses are in 169.254.0.0/16 and fe80::/10)");
+            }
+        }
         invalidIfAny(problems);
         String mac = request.mac().isEmpty() ? "" : MacAddresses.parse(request.mac());
         outsideSubnets(network, v4, request.ipv4(), problems);
         outsideSubnets(network, v6, request.ipv6(), problems);
         invalidIfAny(problems);
         return new EndpointPlan(network, request, v4, v6, mac);
+    }
+
+    /**
+     * A link as moby's {@code ParseLink} reads it, {@code container[:alias]} (a leading {@code /}
+     * dropped), normalised to {@code container:alias}; null when malformed.
+     */
+    static String link(String text) {
+        String[] parts = text.strip().split(":", -1);
+        if (parts.length > 2) {
+            return null;
+        }
+        String name = parts[0].startsWith("/") ? parts[0].substring(1) : parts[0];
+        String alias = parts.length == 2 ? parts[1] : name;
+        alias = alias.startsWith("/") ? alias.substring(1) : alias;
+        if (name.isEmpty() || alias.isEmpty() || name.contains("/") || alias.contains("/")) {
+            return null;
+        }
+        return name + ":" + alias;
+    }
+
+    /** A link-local address ({@code 169.254.0.0/16}, {@code fe80::/10}) in its canonical text; null otherwise. */
+    static String linkLocal(String text) {
+        Optional<InetAddress> address = parse(text, true).or(() -> parse(text, false));
+        return address.filter(InetAddress::isLinkLocalAddress).map(IpAddresses::format).orElse(null);
     }
 
     private void outsideSubnets(Network network, Optional<InetAddress> address, String text, List<String> problems) {
@@ -117,7 +152,9 @@ final class EndpointPlanner {
         return new Endpoint(EndpointId.random(random), network.id(), sandbox.id(),
                 plumbed ? interfaceName(siblings) : "", plumbed ? hostInterfaceName() : "", mac, v4, v6,
                 request.aliases(),
-                new Endpoint.Requested(request.ipv4(), request.ipv6(), request.mac(), request.gwPriority()));
+                new Endpoint.Requested(request.ipv4(), request.ipv6(), request.mac(), request.gwPriority(),
+                        request.links().stream().map(EndpointPlanner::link).toList(),
+                        request.linkLocalIps().stream().map(EndpointPlanner::linkLocal).toList(), request.driverOpts()));
     }
 
     private IpPrefix take(Network network, Optional<InetAddress> requested, boolean ipv4) {

@@ -120,6 +120,25 @@ class SandboxServiceTest {
     }
 
     @Test
+    void linksLinkLocalAddressesAndDriverOptsAreKeptNormalisedAndCheckedAsMobyDoes() {
+        f.service.create(Fixture.withPools("net1", new PoolRequest("10.10.0.0/24", "", "", Map.of())));
+        f.sandboxes.create(new CreateSandbox("c1", "", "net1", Map.of("net1", new EndpointRequest("", "", List.of(), "",
+                0, List.of("/db1:database", "cache"), List.of("169.254.7.7", "FE80::7"), Map.of("com.example.x", "y")))));
+        Endpoint.Requested r = endpoint("c1", "net1").requested();
+        assertEquals(List.of("db1:database", "cache:cache"), r.links());
+        assertEquals(List.of("169.254.7.7", "fe80::7"), r.linkLocalIps());
+        assertEquals(Map.of("com.example.x", "y"), r.driverOpts());
+        InvalidParameterException bad = assertThrows(InvalidParameterException.class,
+                () -> f.sandboxes.create(new CreateSandbox("c2", "", "net1", Map.of("net1", new EndpointRequest("", "",
+                        List.of(), "", 0, List.of("a:b:c", ":x"), List.of("10.0.0.1", "nope"), Map.of())))));
+        assertEquals("invalid endpoint settings:\nbad format for links: a:b:c\nbad format for links: :x"
+                + "\ninvalid link-local IP address: 10.0.0.1 (link-local addresses are in 169.254.0.0/16 and fe80::/10)"
+                + "\ninvalid link-local IP address: nope (link-local addresses are in 169.254.0.0/16 and fe80::/10)",
+                bad.getMessage());
+        assertEquals(1, f.store.sandboxes.size(), "the refused create left nothing: " + f.store.sandboxes);
+    }
+
+    @Test
     void connectAddsTheNextInterfaceAndDisconnectGivesItBack() {
         f.service.create(CreateNetwork.named("net1"));
         f.service.create(CreateNetwork.named("net2"));

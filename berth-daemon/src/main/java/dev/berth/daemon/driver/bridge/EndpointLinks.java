@@ -4,6 +4,7 @@ import dev.berth.core.errors.InternalException;
 import dev.berth.core.errors.UnavailableException;
 import dev.berth.core.model.DeviceNames;
 import dev.berth.core.model.Endpoint;
+import dev.berth.core.model.IpPrefix;
 import dev.berth.core.model.IpamPool;
 import dev.berth.core.model.MacAddresses;
 import dev.berth.core.model.Network;
@@ -19,6 +20,7 @@ import dev.berth.kernel.netlink.RtNetlink;
 import dev.berth.kernel.netlink.Rtnl;
 import dev.berth.kernel.netlink.VethSpec;
 import dev.berth.kernel.sysctl.Sysctls;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -151,7 +153,8 @@ final class EndpointLinks implements AutoCloseable {
         Rtnl sandbox = handle.netlink();
         Link peer = sandbox.link(e.ifName()).orElseThrow(
                 () -> new KernelException("find " + e.ifName(), "peer not in the sandbox after creation"));
-        if (e.ipv6() != null) {
+        List<IpPrefix> linkLocal = EndpointRepair.linkLocal(e);
+        if (e.ipv6() != null || linkLocal.stream().anyMatch(p -> p.address() instanceof Inet6Address)) {
             sysctl.write(handle.ns(), "net/ipv6/conf/" + e.ifName() + "/disable_ipv6", "0");
         }
         if (e.ipv4() != null) {
@@ -159,6 +162,9 @@ final class EndpointLinks implements AutoCloseable {
         }
         if (e.ipv6() != null) {
             sandbox.addAddress(new AddressSpec(peer.index(), e.ipv6().address(), e.ipv6().length(), true));
+        }
+        for (IpPrefix p : linkLocal) {
+            sandbox.addAddress(new AddressSpec(peer.index(), p.address(), p.length(), p.address() instanceof Inet6Address));
         }
         sandbox.setUp(peer.index(), true);
     }

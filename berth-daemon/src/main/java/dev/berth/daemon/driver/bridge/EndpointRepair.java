@@ -1,6 +1,7 @@
 package dev.berth.daemon.driver.bridge;
 
 import dev.berth.core.model.Endpoint;
+import dev.berth.core.model.IpAddresses;
 import dev.berth.core.model.IpPrefix;
 import dev.berth.core.model.MacAddresses;
 import dev.berth.kernel.netlink.Address;
@@ -10,6 +11,7 @@ import dev.berth.kernel.netlink.Rtnl;
 import dev.berth.kernel.sysctl.Sysctls;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -69,8 +71,10 @@ final class EndpointRepair {
         if (e.ipv6() != null) {
             wanted.add(e.ipv6());
         }
+        wanted.addAll(linkLocal(e));
         List<Address> present = netlink.addresses(peer.index());
-        if (e.ipv6() == null && present.stream().anyMatch(a -> a.scope() == RT_SCOPE_UNIVERSE
+        boolean v6Wanted = wanted.stream().anyMatch(w -> w.address() instanceof Inet6Address);
+        if (!v6Wanted && present.stream().anyMatch(a -> a.scope() == RT_SCOPE_UNIVERSE
                 && a.address() instanceof Inet6Address)) {
             // IPv6 was taken off the endpoint (a reload, or a crash before one reached the kernel):
             // off again as on an IPv4-only endpoint, which takes its addresses and routes with it
@@ -95,6 +99,19 @@ final class EndpointRepair {
         if (!peer.up()) {
             netlink.setUp(peer.index(), true);
         }
+    }
+
+    /**
+     * The endpoint's {@code --link-local-ip} addresses with moby's prefix lengths: /16 for IPv4,
+     * /64 for IPv6.
+     */
+    static List<IpPrefix> linkLocal(Endpoint e) {
+        List<IpPrefix> out = new ArrayList<>();
+        for (String text : e.requested().linkLocalIps()) {
+            InetAddress address = IpAddresses.parse(text);
+            out.add(new IpPrefix(address, address instanceof Inet4Address ? 16 : 64));
+        }
+        return out;
     }
 
     private static boolean matches(IpPrefix wanted, Address a) {

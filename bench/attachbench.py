@@ -113,7 +113,9 @@ def window(series, first, w=10):
 
 def cmd_table(a):
     rows, fills, meta, notes, rss, cleans = [], {}, {}, [], [], []
-    for line in open(a.jsonl):
+    with open(a.jsonl) as f:
+        lines = f.readlines()
+    for line in lines:
         o = json.loads(line)
         if "meta" in o:
             if o["meta"] == "rss":

@@ -35,7 +35,8 @@ def peers_bench():
 
 
 def loadavg():
-    return " ".join(open("/proc/loadavg").read().split()[:3])
+    with open("/proc/loadavg") as f:
+        return " ".join(f.read().split()[:3])
 
 
 def stats(samples):
@@ -179,7 +180,9 @@ def same_client_table(rows, key, key_head):
 
 def cmd_table(a):
     rows, meta = [], {}
-    for line in open(a.jsonl):
+    with open(a.jsonl) as f:
+        lines = f.readlines()
+    for line in lines:
         o = json.loads(line)
         if "meta" in o:
             meta[o["meta"]] = o

@@ -2,7 +2,7 @@
 """Driver for bench/run.sh attach: connect/disconnect of a running container/sandbox to a
 network that already holds K others, Berth beside dockerd and podman.
 
-  attachbench.py jmh   --label L --out F.jsonl --size K JMH.json    JMH JSON -> rows
+  attachbench.py jmh   --label L [--engine E] --out F.jsonl --size K JMH.json    JMH JSON -> rows
   attachbench.py cli   --label L --out F.jsonl --size K [--n N] [--net bb] [--ctr bprobe] -- CLI...
   attachbench.py peer  --label L --out F.jsonl [--n N] [--sizes 0,50,100] [--podman] -- CLI...
   attachbench.py table F.jsonl                                       print the markdown table
@@ -21,7 +21,8 @@ import argparse, json, math, os, statistics, sys, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from netbench import peers_bench, append_row, jmh_method, jmh_results, stats  # noqa: E402  (same rows, same import of bench.py)
+from netbench import (peers_bench, append_row, jmh_method, jmh_results, stats,  # noqa: E402  (same rows, same import of bench.py)
+                      ENGINES, same_client_table)
 
 P50_TARGET, P95_TARGET, GROWTH_TARGET = 5.0, 15.0, 1.5
 
@@ -35,8 +36,9 @@ def cmd_jmh(a):
     for res, bench, samples, pct in jmh_results(a.jmh_json):
         settle = int(res.get("params", {}).get("settleMs", "0"))
         label = a.label if settle == 0 else a.label.rstrip(")") + f", {settle} ms pause after each disconnect)"
+        same = dict(engine=a.engine, api=res.get("params", {}).get("api")) if a.engine and settle == 0 else {}
         emit(a.out, label, int(res.get("params", {}).get("k", a.size)), bench, samples, jmh_method(res),
-             jmh_percentiles_ms=pct, target=True)
+             jmh_percentiles_ms=pct, target=a.engine in (None, "Berth"), **same)
 
 
 def cmd_cli(a):
@@ -111,7 +113,9 @@ def window(series, first, w=10):
 
 def cmd_table(a):
     rows, fills, meta, notes, rss, cleans = [], {}, {}, [], [], []
-    for line in open(a.jsonl):
+    with open(a.jsonl) as f:
+        lines = f.readlines()
+    for line in lines:
         o = json.loads(line)
         if "meta" in o:
             if o["meta"] == "rss":
@@ -162,16 +166,28 @@ def cmd_table(a):
     print()
     for system, parts in fills.items():
         parts.sort(key=lambda p: p["from"])
-        steps = ", ".join(f"{p['from']}→{p['to']}: {p['wall_s']:.1f} s" for p in parts)
+        steps = ", ".join(f"{p['from']}→{p['to']}: {p['wall_s']:.1f} s" + (f" (stopped: {p['stopped']})" if p.get("stopped") else "")
+                          for p in parts)
         total = sum(p["wall_s"] for p in parts)
         print(f"- Fill time, {system} ({parts[0].get('op', 'create sandbox on bb')}): {steps} "
               f"(total {total:.1f} s for {parts[-1]['to']}).")
     for c in cleans:
-        print(f"- Clean-up, Berth: {c['removed']} sandboxes removed via `DELETE /containers/{{id}}?force=1` in "
-              f"{c['wall_s']:.1f} s ({c['failed']} failures, {c['left']} left).")
+        print(f"- Clean-up, Berth: {c['removed']} sandboxes/containers removed via `DELETE /containers/{{id}}?force=1` "
+              f"(containers killed first) in {c['wall_s']:.1f} s ({c['failed']} failures, {c['left']} left).")
     if rss:
         txt = "; ".join(f"{o['label']}: {int(o['vmrss_kb']) / 1024:.0f} MiB" for o in rss)
         print(f"- Berth daemon RSS (`VmRSS` of berthd, `/proc/<pid>/status`): {txt}.")
+    same = [r for r in rows if r.get("engine")]
+    if any(r["engine"] != "Berth" for r in same):
+        api = sorted({r.get("api") or "?" for r in same})
+        print()
+        print(f"Same client, same requests (JMH `AttachBench`, one kept-alive connection, API v{'/'.join(api)}, "
+              f"no pause after a disconnect; {same[0]['n']} measured shots per cell), each daemon's socket; "
+              f"K = containers already on bb besides the probe:")
+        print()
+        same_client_table(same, lambda r: (r["size"], r["op"]), ("K", "operation"))
+        print()
+        print(f"Load average (1/5/15 min) before the run: {start.get('loadavg', '?')}, after: {end.get('loadavg', '?')}.")
     # targets
     print()
     berth = [r for r in rows if r.get("target")]
@@ -209,6 +225,7 @@ def main():
     j.add_argument("--label", required=True)
     j.add_argument("--out", required=True)
     j.add_argument("--size", type=int, required=True)
+    j.add_argument("--engine", choices=ENGINES, help="marks the rows without pause for the same-client table")
     j.add_argument("jmh_json")
     c = sub.add_parser("cli")
     c.add_argument("--label", required=True)

@@ -61,6 +61,21 @@ start_berthd() { # berthd in namespace $NS with $DIR/daemon.json, socket $SOCK; 
   curl -sf --unix-socket "$SOCK" http://berth/_ping >/dev/null || die "berthd did not answer /_ping within 30 s"
 }
 
+# The busybox-static rootfs every engine gets as busybox:local (as ../shared/peers/common.sh's
+# build_busybox_tar makes it): $1/rootfs, tarred to $1/busybox-rootfs.tar.
+make_busybox_tar() { # dir
+  local rf=$1/rootfs
+  [[ -x /bin/busybox ]] || die "no /bin/busybox (apt-get install busybox-static)"
+  mkdir -p "$rf"/{bin,etc,www,tmp,proc,sys,dev,root}
+  cp /bin/busybox "$rf/bin/busybox"
+  chroot "$rf" /bin/busybox --install -s /bin
+  printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' > "$rf/etc/passwd"
+  printf 'root:x:0:\nnogroup:x:65534:\n' > "$rf/etc/group"
+  echo "hello from busybox:local" > "$rf/www/index.html"
+  chmod 1777 "$rf/tmp"
+  tar -C "$rf" -cf "$1/busybox-rootfs.tar" .
+}
+
 # SIGTERM to berthd by $BERTH_PID, SIGKILL after 20 s; clears BERTH_PID. Nothing when it is not running.
 stop_berth() {
   if [[ -n $BERTH_PID ]] && kill -0 "$BERTH_PID" 2>/dev/null; then

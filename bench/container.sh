@@ -98,15 +98,7 @@ meta start "\"nproc\":$(nproc),\"kernel\":\"$(uname -r)\",\"berth\":\"$BERTH_REV
 log "results -> $TABLE ; nproc=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg) ; berth $BERTH_REV"
 
 # The same rootfs for every engine (as ../shared/peers/common.sh's build_busybox_tar makes it).
-ROOTFS=$DIR/rootfs
-mkdir -p "$ROOTFS"/{bin,etc,www,tmp,proc,sys,dev,root}
-cp /bin/busybox "$ROOTFS/bin/busybox"
-chroot "$ROOTFS" /bin/busybox --install -s /bin
-printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' > "$ROOTFS/etc/passwd"
-printf 'root:x:0:\nnogroup:x:65534:\n' > "$ROOTFS/etc/group"
-echo "hello from busybox:local" > "$ROOTFS/www/index.html"
-chmod 1777 "$ROOTFS/tmp"
-tar -C "$ROOTFS" -cf "$DIR/busybox-rootfs.tar" .
+make_busybox_tar "$DIR"
 
 # ----------------------------------------------------------------------------- Berth
 ip netns add "$NS"

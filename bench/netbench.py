@@ -2,8 +2,12 @@
 """Driver for bench/run.sh (network create/rm): CLI timings, JMH result conversion, the table.
 
   netbench.py cli   --label L --out F.jsonl [--n N] -- CLI ARGV...   time `CLI network create/rm`
-  netbench.py jmh   --label L --out F.jsonl JMH.json                 JMH JSON -> rows
-  netbench.py table F.jsonl [--target-ms 5]                          print the markdown table
+  netbench.py jmh   --label L [--engine E] --out F.jsonl JMH.json    JMH JSON -> rows
+  netbench.py table F.jsonl [--target-ms 5]                          print the markdown tables
+
+--engine (Berth, dockerd, podman) marks the keep-alive JMH rows of one daemon for the same-client
+table: the same JMH client and requests against each daemon's socket, with the ratio of each
+peer's median to Berth's (peer time / Berth time) and each row's load.
 
 CLI timings use the peers' own method, imported from ../shared/peers/bench.py (sh, timed:
 time.perf_counter_ns around subprocess.run, so the client's fork+exec is part of the number),
@@ -31,7 +35,8 @@ def peers_bench():
 
 
 def loadavg():
-    return " ".join(open("/proc/loadavg").read().split()[:3])
+    with open("/proc/loadavg") as f:
+        return " ".join(f.read().split()[:3])
 
 
 def stats(samples):
@@ -110,10 +115,12 @@ def cmd_jmh(a):
         label = a.label
         if params.get("connection") == "FRESH":
             label = a.label_fresh or (a.label + ", conn/request")
+        keepalive = params.get("connection", "KEEPALIVE") == "KEEPALIVE"
+        same = dict(engine=a.engine, api=params.get("api")) if a.engine and keepalive else {}
         emit(a.out, label, ops.get(bench, bench), samples,
              jmh_method(res) + f", connection {params.get('connection', '?')}",
              jmh_percentiles_ms=pct, jvm=res.get("vmVersion"),
-             target=(bench == "create" and params.get("connection", "KEEPALIVE") == "KEEPALIVE"))
+             target=(a.engine in (None, "Berth") and bench == "create" and keepalive), **same)
 
 
 def cold_creates(log_path):
@@ -135,9 +142,47 @@ def cold_creates(log_path):
     return (out, conn.group(1) if conn else "?") if bench == "create" else ([], None)
 
 
+ENGINES = ("Berth", "dockerd", "podman")
+
+
+def ratio(peer, berth):
+    return f"{peer / berth:.2f}×" if berth > 0 else "–"
+
+
+def same_client_table(rows, key, key_head):
+    """One markdown table of the rows that carry an `engine`: a line per `key(row)` (a tuple,
+    printed under `key_head`), median / p95 of each engine, the ratios of the peers' medians and
+    p95s to Berth's, and the load1 at each measurement. Returns the number of lines printed."""
+    cells = {}
+    for r in rows:
+        if r.get("engine") in ENGINES:
+            cells.setdefault(key(r), {})[r["engine"]] = r
+    if not cells:
+        return 0
+    engines = [e for e in ENGINES if any(e in c for c in cells.values())]
+    peers = [e for e in engines if e != "Berth"]
+    head = list(key_head) + [f"{e} median / p95 ms" for e in engines] + \
+        [f"{e} ÷ Berth (median; p95)" for e in peers] + ["load1 (" + " / ".join(engines) + ")"]
+    print("| " + " | ".join(head) + " |")
+    print("|" + "---|" * len(key_head) + "---:|" * (len(head) - len(key_head) - 1) + "---|")
+    for k in sorted(cells):
+        c = cells[k]
+        line = [str(x) for x in k]
+        line += [f"{c[e]['median_ms']:.2f} / {c[e]['p95_ms']:.2f}" if e in c else "–" for e in engines]
+        b = c.get("Berth")
+        for e in peers:
+            line.append(f"{ratio(c[e]['median_ms'], b['median_ms'])}; {ratio(c[e]['p95_ms'], b['p95_ms'])}"
+                        if b and e in c else "–")
+        line.append(" / ".join(str(c[e].get("load1", "?")) if e in c else "–" for e in engines))
+        print("| " + " | ".join(line) + " |")
+    return len(cells)
+
+
 def cmd_table(a):
     rows, meta = [], {}
-    for line in open(a.jsonl):
+    with open(a.jsonl) as f:
+        lines = f.readlines()
+    for line in lines:
         o = json.loads(line)
         if "meta" in o:
             meta[o["meta"]] = o
@@ -170,6 +215,16 @@ def cmd_table(a):
               f"median {r['median_ms']:.2f} ms -> **{verdict}**{cold_txt}.")
     else:
         print(f"Target (Berth network create p50 <= {a.target_ms:g} ms): not measured in this run.")
+    same = [r for r in rows if r.get("engine")]
+    if any(r["engine"] != "Berth" for r in same):
+        api = sorted({r.get("api") or "?" for r in same})
+        print()
+        print(f"Same client, same requests (JMH `NetworkBench`, one kept-alive connection, API v{'/'.join(api)}; "
+              f"{same[0]['n']} measured shots per cell), each daemon's socket:")
+        print()
+        same_client_table(same, lambda r: (r["op"],), ("operation",))
+        print()
+        print(f"Load average (1/5/15 min) before the run: {start.get('loadavg', '?')}, after: {end.get('loadavg', '?')}.")
 
 
 def main():
@@ -183,6 +238,7 @@ def main():
     j = sub.add_parser("jmh")
     j.add_argument("--label", required=True)
     j.add_argument("--label-fresh")
+    j.add_argument("--engine", choices=ENGINES, help="marks the keep-alive rows for the same-client table")
     j.add_argument("--out", required=True)
     j.add_argument("--log", help="JMH console log: adds a row for the cold (warm-up) creates")
     j.add_argument("jmh_json")

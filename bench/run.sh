@@ -2,7 +2,8 @@
 # Berth benchmarks beside the peers, in one run. Needs root.
 #
 #   bench/run.sh [network|attach] [--peers docker,podman|none] [--n N] [--warmup W]
-#                [--sizes 1,100,1000] [--peer-sizes 0,50,100] [--routed6[=off]]  (sizes, routed6: attach only)
+#                [--sizes 1,100,1000] [--peer-sizes 0,50,100] [--api-peer-sizes 1,100]
+#                [--containers] [--routed6[=off]]     (sizes, containers, routed6: attach only)
 #   bench/run.sh dns [--peers dnsmasq,aardvark,docker|none]         (bench/dns.sh)
 #   bench/run.sh reload [--sandboxes 100] [--reps 5]                (bench/reload.sh)
 #   bench/run.sh container [--peers docker,podman|none] [--n 50]    (bench/container.sh)
@@ -14,14 +15,26 @@
 #   - dockerd 20.10 via its docker CLI and podman 4.3 via podman, brought up with the peers'
 #     own scripts (../shared/peers/docker-up.sh, podman-up.sh) and timed with the method of
 #     ../shared/peers/bench.py (bench_engine: warm-up pair, then alternating create/rm, one
-#     CLI invocation timed each), then torn down with ../shared/peers/all-down.sh.
+#     CLI invocation timed each), then torn down with ../shared/peers/all-down.sh;
+#   - the same client against the peers: the JMH NetworkBench (keep-alive) against dockerd's
+#     socket and against podman's Docker-compatible API (`podman system service`, started here
+#     with pm's roots and namespaces and stopped by its PID), the same requests as for Berth.
+#     Every JMH run (Berth's too) uses API version 1.41 in its paths (BERTH_BENCH_API): the
+#     highest dockerd 20.10 and podman 4.3 speak. The table gets a same-client section with the
+#     ratios peer ÷ Berth.
 # attach: `network connect` / `network disconnect` of a running sandbox (probe, on network ba)
 #   to/from network bb holding K = 1, 100, 1000 other sandboxes (--sizes); defaults N=100, W=100
 #   - Berth via the API (JMH AttachBench, one run per K; bb is filled between the sizes by
 #     AttachFill, every create timed: the k-th attach), then via the docker CLI 28.2;
 #     berthd's VmRSS at 0, 1, 100, 1000 sandboxes; all sandboxes removed via the API at the end;
 #   - dockerd / podman with K = 0, 50, 100 running containers (--peer-sizes), bench_engine's
-#     probe() method (../shared/peers/bench.py) with N connect/disconnect pairs per size.
+#     probe() method (../shared/peers/bench.py) with N connect/disconnect pairs per size;
+#   - the same client against the peers: AttachFill + JMH AttachBench (settleMs 0) against dockerd's
+#     socket and podman's API service at K = --api-peer-sizes (default 1,100), with the same
+#     bodies as for Berth. With peers in the run (or --containers), every probe and fill on every
+#     daemon, Berth included, is a busybox:local container running `sleep 3600` (created, then
+#     started; Berth gets the image with `docker import` of the same busybox-static rootfs);
+#     without, Berth's sandboxes are image-less as before.
 #   --routed6: bb also has IPv6 2001:db8::1:0:0:0/80 in gateway mode routed, inside the /64 of an
 #     uplink eth0 (2001:db8::2/64, a veth whose peer stays in the bench namespace), so every attach
 #     to bb also makes its NDP proxy entry (Berth rows only; the peers have no such thing).
@@ -44,7 +57,12 @@
 # Env: BERTH_JAVA_HOME (default /usr/lib/jvm/temurin-25-jdk-amd64), BERTH_PEERS_DIR (default
 # ../shared/peers beside the repository), BERTH_DOCKER_CLI (default /usr/local/bin/docker),
 # BERTH_DAEMON_JVM_OPTS (extra JVM flags for berthd), BERTH_KEEP_PEERS=1 (skip all-down.sh),
-# BERTH_DAEMON_JAR (benchmark another build of berth-daemon.jar; no root build then).
+# BERTH_DAEMON_JAR (benchmark another build of berth-daemon.jar; no root build then),
+# BERTH_BENCH_API (API version of the JMH requests, default 1.41), BERTH_PEER_WARMUP (JMH warm-up
+# shots against a peer, default 20: Go, no JIT), BERTH_PEER_API_BUDGET_S (attach: start no further
+# peer size through the API after this, default 420), BERTH_PEER_FILL_MAX_S (a peer's fill through
+# the API stops after this, default 600) and BERTH_PEER_MIN_MEM_MIB (... or when MemAvailable drops
+# below this, default 4096): the size is then left out with a note.
 set -euo pipefail
 
 BENCH=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
@@ -62,6 +80,15 @@ N=""
 WARMUP=""    # JMH warm-up single shots per benchmark: the daemon's JIT needs a few hundred requests
 SIZES=1,100,1000
 PEER_SIZES=0,50,100
+API_PEER_SIZES=1,100
+CONTAINERS=0   # attach: busybox:local containers running sleep instead of image-less sandboxes
+API_VERSION=${BERTH_BENCH_API:-1.41}
+PEER_WARMUP=${BERTH_PEER_WARMUP:-20}
+PEER_API_BUDGET_S=${BERTH_PEER_API_BUDGET_S:-420}
+PEER_FILL_MAX_S=${BERTH_PEER_FILL_MAX_S:-600}     # attach: a peer's fill through the API stops after this
+PEER_MIN_MEM_MIB=${BERTH_PEER_MIN_MEM_MIB:-4096}  # ... or when the machine's MemAvailable drops below this
+PODMAN_SOCK=/tmp/peers/podman/api.sock   # podman system service, started and stopped here
+PODMAN_SVC_PID=""
 ROUTED6=0
 NDP_OFF=0
 BERTH_BUDGET_S=${BERTH_ATTACH_BUDGET_S:-480}   # attach: start no further Berth size after this
@@ -82,6 +109,9 @@ while [[ $# -gt 0 ]]; do
     --sizes=*) SIZES=${1#*=}; shift ;;
     --peer-sizes) PEER_SIZES=${2:?}; shift 2 ;;
     --peer-sizes=*) PEER_SIZES=${1#*=}; shift ;;
+    --api-peer-sizes) API_PEER_SIZES=${2:?}; shift 2 ;;
+    --api-peer-sizes=*) API_PEER_SIZES=${1#*=}; shift ;;
+    --containers) CONTAINERS=1; shift ;;
     --peers) PEER_LIST=${2:?}; shift 2 ;;
     --peers=*) PEER_LIST=${1#*=}; shift ;;
     --n) N=${2:?}; shift 2 ;;
@@ -98,7 +128,12 @@ if [[ $SUITE == attach ]]; then N=${N:-100}; WARMUP=${WARMUP:-100}; else N=${N:-
 VARIANT="" ROUTED6_FLAG="" SETUP_VARIANT=()   # --routed6: row labels, the command line, AttachFill setup
 [[ $ROUTED6 == 1 ]] && { VARIANT=", bb routed IPv6 + NDP proxy"; ROUTED6_FLAG=" --routed6"; SETUP_VARIANT=(routed6); }
 [[ $NDP_OFF == 1 ]] && { VARIANT=", bb routed IPv6, ndp-proxy false"; ROUTED6_FLAG=" --routed6=off"; }
-[[ $SIZES =~ ^[0-9]+(,[0-9]+)*$ && $PEER_SIZES =~ ^[0-9]+(,[0-9]+)*$ ]] || die "--sizes / --peer-sizes want e.g. 1,100,1000"
+[[ $SIZES =~ ^[0-9]+(,[0-9]+)*$ && $PEER_SIZES =~ ^[0-9]+(,[0-9]+)*$ && $API_PEER_SIZES =~ ^[0-9]+(,[0-9]+)*$ ]] \
+  || die "--sizes / --peer-sizes / --api-peer-sizes want e.g. 1,100,1000"
+[[ $API_VERSION =~ ^1\.[0-9]+$ && $PEER_WARMUP =~ ^[0-9]+$ ]] || die "BERTH_BENCH_API wants e.g. 1.41, BERTH_PEER_WARMUP a number"
+[[ -n $PEER_LIST && $SUITE == attach ]] && CONTAINERS=1   # the same thing attached on every side
+IMAGE_PROPS=()                        # AttachFill: -Dberth.image when containers run a process
+[[ $CONTAINERS == 1 ]] && { IMAGE_PROPS=(-Dberth.image=busybox:local); VARIANT+=", busybox:local containers running sleep"; }
 [[ $N =~ ^[0-9]+$ && $N -ge 1 ]] || die "--n wants a positive number"
 [[ $(id -u) == 0 ]] || die "run as root: berthd needs a network namespace, the peers need root"
 [[ -x $JAVA ]] || die "no Java 25 at $JAVA (set BERTH_JAVA_HOME)"
@@ -135,6 +170,7 @@ cleanup() {
     kill -TERM "$CHILD"; wait "$CHILD" 2>/dev/null
   fi
   berth_teardown
+  podman_service_stop
   if [[ -n $DIR && -d $DIR ]]; then
     [[ -f $DIR/berthd.log ]] && cp "$DIR/berthd.log" "$RES/berthd-$STAMP.log"
     rm -rf "$DIR"
@@ -146,6 +182,30 @@ cleanup() {
   fi
   exit "$rc"
 }
+# podman's Docker-compatible API: `podman system service` through pm (namespace podmanhost, its
+# mount namespace and roots), no idle timeout; stopped by its PID (pm execs nsenter, which execs
+# podman: $! is podman). Containers it started keep running under conmon; podman-down.sh removes them.
+podman_service_start() {
+  rm -f "$PODMAN_SOCK"
+  "$PEERS_DIR/pm" system service --time=0 "unix://$PODMAN_SOCK" >>"$RES/podman-service-$STAMP.log" 2>&1 &
+  PODMAN_SVC_PID=$!
+  for _ in $(seq 150); do
+    curl -sf --unix-socket "$PODMAN_SOCK" http://podman/_ping >/dev/null 2>&1 && return 0
+    kill -0 "$PODMAN_SVC_PID" 2>/dev/null || { PODMAN_SVC_PID=""; return 1; }
+    sleep 0.1
+  done
+  return 1
+}
+podman_service_stop() {
+  if [[ -n $PODMAN_SVC_PID ]] && kill -0 "$PODMAN_SVC_PID" 2>/dev/null; then
+    kill -TERM "$PODMAN_SVC_PID"
+    for _ in $(seq 100); do kill -0 "$PODMAN_SVC_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$PODMAN_SVC_PID" 2>/dev/null && { log "podman service $PODMAN_SVC_PID ignored SIGTERM for 10 s: SIGKILL"; kill -KILL "$PODMAN_SVC_PID"; }
+    wait "$PODMAN_SVC_PID" 2>/dev/null || true
+  fi
+  PODMAN_SVC_PID=""
+  rm -f "$PODMAN_SOCK"
+}
 # attach: stopping berthd does not delete sandboxes (each is a netns file bind-mounted under
 # <exec-root>/netns): remove them through the API first, then stop, then check that the
 # directory is empty (unmount and remove what is left, loudly), then delete the namespace.
@@ -153,7 +213,7 @@ ATTACH_SETUP=0
 berth_teardown() {
   if [[ $ATTACH_SETUP == 1 && -n $BERTH_PID ]] && kill -0 "$BERTH_PID" 2>/dev/null; then
     log "removing all sandboxes via the API (DELETE /containers/{id}?force=1)"
-    timeout 600 "$JAVA" -cp "$BENCH_JAR" dev.berth.bench.AttachFill clean "$SOCK" "$OUT" >&2 \
+    timeout 600 "$JAVA" -Dberth.api="$API_VERSION" "${IMAGE_PROPS[@]}" -cp "$BENCH_JAR" dev.berth.bench.AttachFill clean "$SOCK" "$OUT" >&2 \
       || log "clean-up via the API reported a problem (see above)"
   fi
   ATTACH_SETUP=0
@@ -173,7 +233,7 @@ trap 'exit 143' TERM
 json_str() { python3 -c 'import json,sys; print(json.dumps(sys.argv[1]))' "$1"; }
 
 BERTH_REV=$(berth_rev)
-meta start "\"nproc\":$(nproc),\"kernel\":\"$(uname -r)\",\"berth\":$(json_str "$BERTH_REV"),\"n\":$N,\"peers\":\"$PEER_LIST\""
+meta start "\"nproc\":$(nproc),\"kernel\":\"$(uname -r)\",\"berth\":$(json_str "$BERTH_REV"),\"n\":$N,\"peers\":\"$PEER_LIST\",\"api\":\"$API_VERSION\",\"warmup\":$WARMUP,\"peer_warmup\":$PEER_WARMUP"
 log "results -> $OUT ; nproc=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg) ; berth $BERTH_REV"
 
 # ----------------------------------------------------------------------------- Berth
@@ -209,7 +269,14 @@ else
 fi
 
 if [[ $BERTH_OK == 1 && $SUITE == attach ]]; then
-  AF=("$JAVA" -cp "$BENCH_JAR" dev.berth.bench.AttachFill)
+  AF=("$JAVA" -Dberth.api="$API_VERSION" "${IMAGE_PROPS[@]}" -cp "$BENCH_JAR" dev.berth.bench.AttachFill)
+  if [[ $CONTAINERS == 1 ]]; then
+    make_busybox_tar "$DIR"
+    DOCKER_CONFIG="$DIR/docker-config" "$DOCKER_CLI" -H "unix://$SOCK" import -c 'CMD ["sh"]' "$DIR/busybox-rootfs.tar" busybox:local >/dev/null \
+      || die "docker import of busybox:local into berthd failed"
+    rm -rf "$DIR/rootfs"
+    log "imported busybox:local into berthd"
+  fi
   rss() { # label
     local kb
     kb=$(awk '/^VmRSS:/{print $2}' "/proc/$BERTH_PID/status")
@@ -239,10 +306,10 @@ if [[ $BERTH_OK == 1 && $SUITE == attach ]]; then
       fi
     fi
     log "JMH AttachBench k=$K: connect/disconnect over the API, $WARMUP warm-up + $N measured single shots each"
-    run_child "$JAVA" -jar "$BENCH_JAR" 'dev.berth.bench.AttachBench.*' -p socket="$SOCK" -p k="$K" -p settleMs="${BERTH_ATTACH_SETTLE_MS:-0,50}" \
+    run_child "$JAVA" -jar "$BENCH_JAR" 'dev.berth.bench.AttachBench.*' -p socket="$SOCK" -p k="$K" -p settleMs="${BERTH_ATTACH_SETTLE_MS:-0,50}" -p api="$API_VERSION" \
       -i "$N" -wi "$WARMUP" -f 1 -rf json -rff "$RES/jmh-attach-$STAMP-k$K.json" >"$RES/jmh-attach-$STAMP-k$K.log" 2>&1 \
       || { tail -40 "$RES/jmh-attach-$STAMP-k$K.log" >&2; die "JMH failed at k=$K"; }
-    python3 "$BENCH/attachbench.py" jmh --label "Berth (API via JMH, keep-alive$VARIANT)" --size "$K" --out "$OUT" \
+    python3 "$BENCH/attachbench.py" jmh --label "Berth (API via JMH, keep-alive$VARIANT)" --engine Berth --size "$K" --out "$OUT" \
       "$RES/jmh-attach-$STAMP-k$K.json" >&2
     log "docker CLI $CLI_VER against berthd, k=$K: $N x connect/disconnect"
     DOCKER_HOST="unix://$SOCK" DOCKER_CONFIG="$DIR/docker-config" \
@@ -254,11 +321,11 @@ fi
 
 if [[ $BERTH_OK == 1 && $SUITE == network ]]; then
   log "JMH: create/remove over the API, $WARMUP warm-up + $N measured single shots each (log: $RES/jmh-$STAMP.log)"
-  run_child "$JAVA" -jar "$BENCH_JAR" 'dev.berth.bench.NetworkBench.*' -p socket="$SOCK" -p connection="${BERTH_JMH_CONNECTIONS:-KEEPALIVE,FRESH}" \
+  run_child "$JAVA" -jar "$BENCH_JAR" 'dev.berth.bench.NetworkBench.*' -p socket="$SOCK" -p connection="${BERTH_JMH_CONNECTIONS:-KEEPALIVE,FRESH}" -p api="$API_VERSION" \
     -i "$N" -wi "$WARMUP" -f 1 -rf json -rff "$RES/jmh-$STAMP.json" >"$RES/jmh-$STAMP.log" 2>&1 \
     || { tail -40 "$RES/jmh-$STAMP.log" >&2; die "JMH failed"; }
   sed -n '/^Benchmark/,$p' "$RES/jmh-$STAMP.log" | grep -E '^Benchmark|·p0.50|·p0.95|ss +[0-9]' >&2 || true
-  python3 "$BENCH/netbench.py" jmh --label "Berth (API via JMH, keep-alive)" \
+  python3 "$BENCH/netbench.py" jmh --label "Berth (API via JMH, keep-alive)" --engine Berth \
     --label-fresh "Berth (API via JMH, new connection per request)" --out "$OUT" \
     --log "$RES/jmh-$STAMP.log" "$RES/jmh-$STAMP.json"
 
@@ -279,6 +346,49 @@ peer_measure() { # label cli...: the suite's driver against one peer's CLI
     run_child python3 "$BENCH/netbench.py" cli --label "$label" --out "$OUT" --n "$N" -- "$@"
   fi
 }
+# The same client against a peer's API socket: JMH with the same requests as for Berth (keep-alive,
+# API $API_VERSION), $PEER_WARMUP warm-up shots. attach: AttachFill makes ba, bb and the probe, fills
+# bb to each K of --api-peer-sizes, removes everything again (all-down.sh does it on failure).
+peer_api() { # engine label socket tag
+  local engine=$1 label=$2 sock=$3 tag=$4 jr=$RES/jmh-$SUITE-$STAMP-$4
+  if [[ $SUITE == network ]]; then
+    log "JMH NetworkBench against $engine ($sock): $PEER_WARMUP warm-up + $N measured single shots each"
+    run_child "$JAVA" -jar "$BENCH_JAR" 'dev.berth.bench.NetworkBench.*' -p socket="$sock" -p connection=KEEPALIVE -p api="$API_VERSION" \
+      -i "$N" -wi "$PEER_WARMUP" -f 1 -rf json -rff "$jr.json" >"$jr.log" 2>&1 \
+      || { tail -40 "$jr.log" >&2; return 1; }
+    python3 "$BENCH/netbench.py" jmh --label "$label" --engine "$engine" --out "$OUT" "$jr.json"
+    return
+  fi
+  local af=("$JAVA" -Dberth.api="$API_VERSION" "${IMAGE_PROPS[@]}" -Dberth.fill.minAvailableMiB="$PEER_MIN_MEM_MIB" \
+    -Dberth.fill.maxSeconds="$PEER_FILL_MAX_S" -cp "$BENCH_JAR" dev.berth.bench.AttachFill) have=0 t0=$SECONDS rc=0 frc
+  run_child "${af[@]}" setup "$sock" >&2 || return 1
+  for K in ${API_PEER_SIZES//,/ }; do
+    if (( SECONDS - t0 > PEER_API_BUDGET_S )); then
+      NOTES+=("$engine through the API: K=$K and above not measured, the $PEER_API_BUDGET_S s budget (BERTH_PEER_API_BUDGET_S) was used up after $((SECONDS - t0)) s at K=$have")
+      log "${NOTES[-1]}"; break
+    fi
+    if (( K > have )); then
+      log "fill $engine: containers bs$((have + 1))..bs$K on bb through the API (each create + start timed)"
+      frc=0
+      run_child "${af[@]}" fill "$sock" "$have" "$K" "$OUT" "${label/API via JMH/API}" >&2 || frc=$?
+      if [[ $frc == 3 ]]; then
+        NOTES+=("$engine through the API: K=$K not measured, the fill stopped early (limits: ${PEER_FILL_MAX_S} s per fill, MemAvailable ≥ ${PEER_MIN_MEM_MIB} MiB; see the fill line)")
+        log "${NOTES[-1]}"; break
+      fi
+      [[ $frc == 0 ]] || { rc=1; break; }
+      have=$K
+    fi
+    log "JMH AttachBench against $engine, k=$K: $PEER_WARMUP warm-up + $N measured single shots each"
+    run_child "$JAVA" -jar "$BENCH_JAR" 'dev.berth.bench.AttachBench.*' -p socket="$sock" -p k="$K" -p settleMs=0 -p api="$API_VERSION" \
+      -i "$N" -wi "$PEER_WARMUP" -f 1 -rf json -rff "$jr-k$K.json" >"$jr-k$K.log" 2>&1 \
+      || { tail -40 "$jr-k$K.log" >&2; rc=1; break; }
+    python3 "$BENCH/attachbench.py" jmh --label "$label" --engine "$engine" --size "$K" --out "$OUT" "$jr-k$K.json" >&2
+  done
+  log "removing $engine's bench containers and networks through the API"
+  run_child "${af[@]}" clean "$sock" >&2 || rc=1
+  return "$rc"
+}
+
 for p in ${PEER_LIST//,/ }; do
   PEERS_TOUCHED=1
   case $p in
@@ -287,6 +397,8 @@ for p in ${PEER_LIST//,/ }; do
       if run_child "$PEERS_DIR/docker-up.sh" default >>"$RES/peers-$STAMP.log" 2>&1; then
         peer_measure "dockerd 20.10 (docker CLI 20.10)" /usr/bin/docker -H "unix://$PEERS_STATE/docker/docker.sock" \
           || NOTES+=("dockerd rows failed or incomplete: see the output above")
+        peer_api dockerd "dockerd 20.10 (API via JMH, keep-alive$VARIANT)" "$PEERS_STATE/docker/docker.sock" dockerd \
+          || NOTES+=("dockerd API rows (same client) failed or incomplete: see the output above")
       else
         NOTES+=("dockerd not measured: docker-up.sh failed ($(tail -1 "$RES/peers-$STAMP.log" | tr -d '|'))")
         log "${NOTES[-1]}"
@@ -296,6 +408,15 @@ for p in ${PEER_LIST//,/ }; do
       if run_child "$PEERS_DIR/podman-up.sh" >>"$RES/peers-$STAMP.log" 2>&1; then
         peer_measure "podman 4.3 (podman CLI)" "$PEERS_DIR/pm" \
           || NOTES+=("podman rows failed or incomplete: see the output above")
+        if podman_service_start; then
+          log "podman system service pid $PODMAN_SVC_PID, socket $PODMAN_SOCK"
+          peer_api podman "podman 4.3 (API via JMH, keep-alive, podman system service$VARIANT)" "$PODMAN_SOCK" podman \
+            || NOTES+=("podman API rows (same client) failed or incomplete: see the output above")
+          podman_service_stop
+        else
+          NOTES+=("podman API rows not measured: podman system service did not answer /_ping (see $RES/podman-service-$STAMP.log)")
+          log "${NOTES[-1]}"; podman_service_stop
+        fi
       else
         NOTES+=("podman not measured: podman-up.sh failed ($(tail -1 "$RES/peers-$STAMP.log" | tr -d '|'))")
         log "${NOTES[-1]}"
@@ -312,7 +433,7 @@ if [[ $SUITE == attach ]]; then
     echo
     python3 "$BENCH/attachbench.py" table "$OUT"
     echo
-    echo "Command: \`bench/run.sh attach --peers ${PEER_LIST:-none} --n $N --warmup $WARMUP --sizes $SIZES --peer-sizes $PEER_SIZES${ROUTED6_FLAG}\`; raw samples: \`bench/results/$(basename "$OUT")\`."
+    echo "Command: \`bench/run.sh attach --peers ${PEER_LIST:-none} --n $N --warmup $WARMUP --sizes $SIZES --peer-sizes $PEER_SIZES --api-peer-sizes $API_PEER_SIZES${ROUTED6_FLAG}\`; raw samples: \`bench/results/$(basename "$OUT")\`."
   } | tee "$TABLE"
 else
 {

@@ -21,7 +21,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code docker network connect B probe} / {@code docker network disconnect B probe} as the
  * daemon sees them: one {@code POST /v1.50/networks/B/connect} and one
  * {@code POST /v1.50/networks/B/disconnect} for a running sandbox ({@code probe}, created on
- * another network A), while B already holds {@code k} other sandboxes.
+ * another network A), while B already holds {@code k} other sandboxes. The daemon is berthd, or
+ * with the same requests dockerd or podman's Docker-compatible service (param {@code api}: the
+ * version in the path; the containers there run {@code sleep}, see {@link AttachFill}).
  *
  * <p>The benchmark does not fill B: {@link AttachFill} does that (untimed for this benchmark,
  * timed on its own), and {@code bench/run.sh attach} runs this benchmark once per size with
@@ -45,13 +47,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"-XX:+UseSerialGC", "-Xms64m", "-Xmx256m"})
 public class AttachBench {
 
-    static final String API = NetworkBench.API;
-
     private static final Pattern ENDPOINT = Pattern.compile("\"EndpointID\"\\s*:");
 
     @State(Scope.Thread)
     public static class Api {
-        /** Path of berthd's API socket; empty means system property berth.socket, else /run/berth/berth.sock. */
+        /** Path of the daemon's API socket; empty means system property berth.socket, else /run/berth/berth.sock. */
         @Param("")
         public String socket;
 
@@ -70,6 +70,10 @@ public class AttachBench {
         @Param("KEEPALIVE")
         public String connection;
 
+        /** API version in the request paths, as {@link NetworkBench.Api#api}. */
+        @Param(NetworkBench.DEFAULT_API)
+        public String api;
+
         /**
          * Untimed pause (ms) after each disconnect before the next timed connect. berthd deletes a
          * disconnected veth in the background (LinkReaper, 15–40 ms of kernel time) and a connect
@@ -80,12 +84,14 @@ public class AttachBench {
         public int settleMs;
 
         UnixHttpClient http;
+        private String base;
         private String connectBody;
         private String disconnectBody;
 
         @Setup(Level.Trial)
         public void open() {
             http = UnixHttpClient.connect(socket, UnixHttpClient.Mode.valueOf(connection));
+            base = "/v" + api;
             connectBody = "{\"Container\":\"" + probe + "\",\"EndpointConfig\":{}}";
             disconnectBody = "{\"Container\":\"" + probe + "\",\"Force\":false}";
             int onB = attached();
@@ -101,7 +107,7 @@ public class AttachBench {
 
         /** Sandboxes on B now (entries of the network's Containers map). */
         int attached() {
-            String body = http.get(API + "/networks/" + network).requireStatus(200, "inspect " + network).body();
+            String body = http.get(base + "/networks/" + network).requireStatus(200, "inspect " + network).body();
             Matcher m = ENDPOINT.matcher(body);
             int n = 0;
             while (m.find()) {
@@ -111,12 +117,12 @@ public class AttachBench {
         }
 
         void connect() {
-            http.postJson(API + "/networks/" + network + "/connect", connectBody)
+            http.postJson(base + "/networks/" + network + "/connect", connectBody)
                     .requireStatus(200, "connect " + probe + " to " + network);
         }
 
         void disconnect() {
-            http.postJson(API + "/networks/" + network + "/disconnect", disconnectBody)
+            http.postJson(base + "/networks/" + network + "/disconnect", disconnectBody)
                     .requireStatus(200, "disconnect " + probe + " from " + network);
         }
 

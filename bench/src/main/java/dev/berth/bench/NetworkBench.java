@@ -22,7 +22,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * {@code docker network create} / {@code docker network rm} as the daemon sees them: one
  * {@code POST /v1.50/networks/create} and one {@code DELETE /v1.50/networks/{id}} over the API
- * socket of a running berthd (param {@code socket}, or system property {@code berth.socket}).
+ * socket of a running daemon (param {@code socket}, or system property {@code berth.socket}):
+ * berthd, or with the same requests dockerd or podman's Docker-compatible service (param
+ * {@code api} sets the version in the path).
  *
  * <p>Mode {@link Mode#SingleShotTime} with batch size 1: every measurement iteration is exactly
  * one request, timed by JMH around that call alone, so the iteration scores are the per-operation
@@ -43,7 +45,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"-XX:+UseSerialGC", "-Xms64m", "-Xmx256m"})
 public class NetworkBench {
 
-    static final String API = "/v1.50";
+    /** The API version in every request's path when none is given (what the docker CLI 28.2 uses). */
+    static final String DEFAULT_API = "1.50";
 
     private static final Pattern ID = Pattern.compile("\"Id\"\\s*:\\s*\"([0-9a-fA-F]{12,64})\"");
 
@@ -65,20 +68,29 @@ public class NetworkBench {
     /** One API connection per benchmark thread, and a source of fresh network names. */
     @State(Scope.Thread)
     public static class Api {
-        /** Path of berthd's API socket; empty means system property berth.socket, else /run/berth/berth.sock. */
+        /** Path of the daemon's API socket; empty means system property berth.socket, else /run/berth/berth.sock. */
         @Param("")
         public String socket;
 
         @Param("KEEPALIVE")
         public String connection;
 
+        /**
+         * API version in the request paths ({@code /v<api>/networks/create}). The same-client runs
+         * use 1.41 for every daemon: the highest version dockerd 20.10 and podman 4.3 speak.
+         */
+        @Param(DEFAULT_API)
+        public String api;
+
         UnixHttpClient http;
+        private String base;
         private String prefix;
         private int seq;
 
         @Setup(Level.Trial)
         public void open() {
             http = UnixHttpClient.connect(socket, UnixHttpClient.Mode.valueOf(connection));
+            base = "/v" + api;
             prefix = "bj" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6) + "-";
         }
 
@@ -87,11 +99,11 @@ public class NetworkBench {
         }
 
         String create(String name) {
-            return idOf(http.postJson(API + "/networks/create", createBody(name)).requireStatus(201, "create " + name));
+            return idOf(http.postJson(base + "/networks/create", createBody(name)).requireStatus(201, "create " + name));
         }
 
         void remove(String id) {
-            http.delete(API + "/networks/" + id).requireStatus(204, "remove " + id);
+            http.delete(base + "/networks/" + id).requireStatus(204, "remove " + id);
         }
 
         @TearDown(Level.Trial)
@@ -130,7 +142,7 @@ public class NetworkBench {
 
         @TearDown(Level.Iteration)
         public void checkGone(Api api) {
-            api.http.get(API + "/networks/" + id).requireStatus(404, "inspect after remove " + id);
+            api.http.get(api.base + "/networks/" + id).requireStatus(404, "inspect after remove " + id);
         }
     }
 

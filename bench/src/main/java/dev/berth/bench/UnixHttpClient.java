@@ -46,14 +46,14 @@ public final class UnixHttpClient implements Closeable {
     }
 
     /**
-     * A client of the running berthd at {@code socket}, the benchmarks' {@code socket} param (empty:
-     * system property {@code berth.socket}, else {@code /run/berth/berth.sock}), answered
-     * {@code GET /_ping} with 200.
+     * A client of the running daemon (berthd, dockerd or podman's service) at {@code socket}, the
+     * benchmarks' {@code socket} param (empty: system property {@code berth.socket}, else
+     * {@code /run/berth/berth.sock}), answered {@code GET /_ping} with 200.
      */
     public static UnixHttpClient connect(String socket, Mode mode) {
         String path = socket.isEmpty() ? System.getProperty("berth.socket", "/run/berth/berth.sock") : socket;
         if (!Files.exists(Path.of(path))) {
-            throw new IllegalStateException("no berthd socket at " + path + " (use -p socket=PATH)");
+            throw new IllegalStateException("no daemon socket at " + path + " (use -p socket=PATH)");
         }
         UnixHttpClient http = new UnixHttpClient(Path.of(path), mode);
         http.get("/_ping").requireStatus(200, "GET /_ping");

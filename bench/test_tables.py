@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""Checks of the bench's table code (no daemon, no root): the same-client tables of netbench.py and
+attachbench.py from rows written by their own `append_row`, as run.sh writes them.
+
+    python3 -m unittest discover -s bench -p 'test_*.py'
+"""
+import contextlib, io, json, os, sys, tempfile, types, unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import attachbench, netbench  # noqa: E402
+
+
+def table(module, path):
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        module.cmd_table(types.SimpleNamespace(jsonl=path, target_ms=5.0))
+    return out.getvalue()
+
+
+def line_of(text, start):
+    lines = [x for x in text.splitlines() if x.startswith(start)]
+    if len(lines) != 1:
+        raise AssertionError(f"{len(lines)} lines start with {start!r} in:\n{text}")
+    return [c.strip() for c in lines[0].strip("|").split("|")]
+
+
+class SameClientTables(unittest.TestCase):
+    def setUp(self):
+        fd, self.path = tempfile.mkstemp(suffix=".jsonl")
+        os.close(fd)
+        self.addCleanup(os.remove, self.path)
+        with open(self.path, "w") as f:
+            f.write(json.dumps(dict(meta="start", date="d0", loadavg="1.00 2.00 3.00", nproc=2)) + "\n")
+
+    def end(self):
+        with open(self.path, "a") as f:
+            f.write(json.dumps(dict(meta="end", date="d1", loadavg="1.50 2.00 3.00")) + "\n")
+
+    def net(self, label, op, samples, **extra):
+        with contextlib.redirect_stdout(io.StringIO()):
+            netbench.append_row(self.path, dict(suite="network", peer=label, op=op), label, samples, "m", **extra)
+
+    def att(self, label, size, op, samples, **extra):
+        with contextlib.redirect_stdout(io.StringIO()):
+            attachbench.emit(self.path, label, size, op, samples, "m", **extra)
+
+    def test_network_ratios_are_peer_over_berth(self):
+        self.net("Berth (API via JMH, keep-alive)", "network create", [1.0, 2.0, 3.0], engine="Berth", api="1.41",
+                 target=True)
+        self.net("Berth (API via JMH, new connection per request)", "network create", [9.0, 9.0, 9.0])
+        self.net("dockerd 20.10 (API via JMH, keep-alive)", "network create", [20.0, 30.0, 40.0],
+                 engine="dockerd", api="1.41")
+        self.net("podman 4.3 (API via JMH, keep-alive)", "network create", [1.0, 1.0, 1.5], engine="podman",
+                 api="1.41")
+        self.net("dockerd 20.10 (docker CLI 20.10)", "network create", [90.0, 90.0, 90.0])
+        self.end()
+        text = table(netbench, self.path)
+        row = line_of(text, "| network create | 2.00")
+        # Berth 2 / 3 ms; dockerd 30 / 40 (15x, 13.33x); podman 1 / 1.5 (0.5x, 0.5x)
+        self.assertEqual(row[1:6], ["2.00 / 3.00", "30.00 / 40.00", "1.00 / 1.50", "15.00×; 13.33×", "0.50×; 0.50×"])
+        self.assertIn("API v1.41", text)
+        self.assertIn("before the run: 1.00 2.00 3.00, after: 1.50 2.00 3.00", text)
+        # the CLI and new-connection rows stay in the main table, not in the same-client one
+        line_of(text, "| dockerd 20.10 (docker CLI 20.10) | network create")
+        self.assertNotIn("9.00 /", text)
+
+    def test_attach_table_has_a_line_per_size_and_operation_and_dashes_for_missing_peers(self):
+        for k, b in ((1, 4.0), (100, 5.0)):
+            self.att("Berth (API via JMH, keep-alive)", k, "connect", [b] * 5, engine="Berth", api="1.41",
+                     target=True)
+            self.att("Berth (API via JMH, keep-alive, 50 ms pause after each disconnect)", k, "connect", [99.0] * 5,
+                     target=True)
+            self.att("dockerd 20.10 (API via JMH, keep-alive)", k, "connect", [b * 10] * 5, engine="dockerd",
+                     api="1.41")
+        self.att("Berth (API via JMH, keep-alive)", 1000, "connect", [6.0] * 5, engine="Berth", api="1.41",
+                 target=True)
+        self.end()
+        text = table(attachbench, self.path)
+        self.assertEqual(line_of(text, "| 1 | connect")[2:5], ["4.00 / 4.00", "40.00 / 40.00", "10.00×; 10.00×"])
+        self.assertEqual(line_of(text, "| 100 | connect")[4], "10.00×; 10.00×")
+        # dockerd not measured at 1000 (too heavy): the cell and the ratio are dashes
+        self.assertEqual(line_of(text, "| 1000 | connect")[2:5], ["6.00 / 6.00", "–", "–"])
+        # the rows with a pause are Berth-only: never in the same-client table
+        self.assertNotIn("99.00 /", text.split("Same client")[1])
+
+    def test_no_same_client_table_without_a_peer(self):
+        self.net("Berth (API via JMH, keep-alive)", "network create", [1.0, 2.0], engine="Berth", api="1.41",
+                 target=True)
+        self.end()
+        self.assertNotIn("Same client", table(netbench, self.path))
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -75,6 +75,11 @@ final class ForwardedQuery {
         return wire;
     }
 
+    /** The query as dnsjava read it. */
+    Message message() {
+        return query;
+    }
+
     /** The most bytes the client takes in one reply. */
     int limit() {
         return limit;

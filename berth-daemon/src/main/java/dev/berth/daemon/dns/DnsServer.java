@@ -327,7 +327,8 @@ public final class DnsServer implements AutoCloseable {
             byte[] query = Arrays.copyOf(udpQuery, length);
             switch (resolver.resolve(query, l.sandbox().id(), current, Resolver.UDP_LIMIT)) {
                 case Resolver.Reply r -> sendUdp(udp, r.wire(), from);
-                case Resolver.Forward f -> forwarder.forward(f.query(), false, reply -> sendUdp(udp, reply, from));
+                case Resolver.Forward f -> forwarder.forward(f.query(), f.message(), false,
+                        reply -> sendUdp(udp, reply, from));
                 case Resolver.Drop d -> { }
             }
         }
@@ -371,7 +372,7 @@ public final class DnsServer implements AutoCloseable {
         for (byte[] query : messages) {
             switch (resolver.resolve(query, c.sandbox(), table.get(), Resolver.TCP_LIMIT)) {
                 case Resolver.Reply r -> c.queue(r.wire());
-                case Resolver.Forward f -> forwarder.forward(f.query(), true, reply -> {
+                case Resolver.Forward f -> forwarder.forward(f.query(), f.message(), true, reply -> {
                     c.offer(reply);
                     replied.add(c);
                     loop.wakeup();

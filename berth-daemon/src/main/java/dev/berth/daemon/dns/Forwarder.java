@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
 
 /**
@@ -192,11 +193,20 @@ public final class Forwarder implements AutoCloseable {
      *            reply may be up to 65535 bytes
      */
     public void forward(byte[] query, boolean tcp, Consumer<byte[]> reply) {
-        ForwardedQuery parsed = ForwardedQuery.of(query, tcp);
+        forward(query, ForwardedQuery.of(query, tcp), reply);
+    }
+
+    /** As {@link #forward(byte[], boolean, Consumer)}, with the query already read by dnsjava (not changed after). */
+    public void forward(byte[] query, Message message, boolean tcp, Consumer<byte[]> reply) {
+        forward(query, ForwardedQuery.of(query, message, tcp), reply);
+    }
+
+    private void forward(byte[] query, ForwardedQuery parsed, Consumer<byte[]> reply) {
         if (parsed == null) {
             deliver(reply, Responses.error(query, Rcode.FORMERR));
             return;
         }
+        boolean tcp = parsed.tcp();
         List<InetSocketAddress> servers = upstreams;
         if (servers.isEmpty() || !loop.isOpen()) {
             deliver(reply, Responses.error(query, Rcode.SERVFAIL));

@@ -28,16 +28,19 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * The embedded DNS server: a UDP and a TCP listener on {@code 127.0.0.11:<random>} inside every
  * served sandbox's namespace (plus the NAT that sends port 53 there). The UDP listener is one
  * socket per serving thread ({@link #udpThreads}, at most 2), all bound to the port with
  * {@code SO_REUSEPORT}, so the kernel spreads the clients over the threads by their address and
- * port; thread 0 also serves every TCP listener and connection. {@link #update} swaps in a new {@link NameTable} (visible to the next query) and opens
- * or closes listeners to match it. Answers come from the {@link Resolver}; the rest goes to the
- * {@link Forwarder}, whose replies are sent back from its threads (UDP) or queued to the
- * selector thread (TCP).
+ * port; thread 0 also serves every TCP listener and connection. {@link #update} swaps in a new
+ * {@link NameTable} (visible to the next query) and opens or closes listeners to match it.
+ * Answers come from the {@link Resolver}; the rest goes upstream: a UDP query through the
+ * receiving thread's own {@link Forwarder.Engine} (sent, answered and relayed on that thread, as
+ * dnsmasq's one loop does), a TCP one through the {@link Forwarder}'s threads, its reply queued
+ * to thread 0.
  */
 public final class DnsServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(DnsServer.class.getName());
@@ -62,17 +65,32 @@ public final class DnsServer implements AutoCloseable {
         }
     }
 
-    /** One serving thread: its selector and its own buffers for the UDP hot path. */
+    /**
+     * One serving thread: its selector, its own buffers for the UDP hot path, and its forwarding
+     * engine, so a forwarded UDP query and its reply stay on the thread that received it.
+     */
     private static final class Worker {
         final SelectorThread loop;
+        final Forwarder.Engine engine;
         final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
         final ByteBuffer udpBuffer = ByteBuffer.allocateDirect(65535);
         final byte[] udpQuery = new byte[65535];
         final byte[] udpReply = new byte[4096];
         final PlainAnswers plain = new PlainAnswers();
 
-        Worker(SelectorThread.Turn turn, int index) {
+        Worker(SelectorThread.Turn turn, int index, Forwarder forwarder) {
             this.loop = new SelectorThread(LOG, "DNS server", index == 0 ? "berth-dns" : "berth-dns-" + index, turn);
+            this.engine = forwarder.engine(loop.selector());
+        }
+
+        /** One select: at most a second, less when a forwarded query times out sooner. */
+        void select(Consumer<SelectionKey> ready) throws IOException {
+            long wait = engine.waitMillis();
+            loop.selector().select(ready, wait == 0 ? 1000 : Math.min(1000, wait));
+            for (Runnable t; (t = tasks.poll()) != null; ) {
+                t.run();
+            }
+            engine.expire();
         }
     }
 
@@ -106,7 +124,7 @@ public final class DnsServer implements AutoCloseable {
         this.workers = new Worker[Math.max(1, threads)];
         for (int i = 0; i < workers.length; i++) {
             int index = i;
-            workers[i] = new Worker(i == 0 ? this::turn : selector -> otherTurn(workers[index], selector), i);
+            workers[i] = new Worker(i == 0 ? this::turn : selector -> otherTurn(workers[index]), i, forwarder);
         }
         this.loop = workers[0].loop;
     }
@@ -248,10 +266,7 @@ public final class DnsServer implements AutoCloseable {
     /** One pass of the selector thread (a failure is logged by {@link SelectorThread}, never stops it). */
     private void turn(Selector selector) throws IOException {
         Worker w = workers[0];
-        selector.select(key -> ready(w, key), 1000);
-        for (Runnable t; (t = w.tasks.poll()) != null; ) {
-            t.run();
-        }
+        w.select(key -> ready(w, key));
         if (!replied.isEmpty()) {
             for (TcpConnection c : List.copyOf(replied)) {
                 replied.remove(c);
@@ -266,16 +281,17 @@ public final class DnsServer implements AutoCloseable {
     }
 
     /** A pass of a thread other than 0: its UDP sockets only. */
-    private void otherTurn(Worker w, Selector selector) throws IOException {
-        selector.select(key -> ready(w, key), 1000);
-        for (Runnable t; (t = w.tasks.poll()) != null; ) {
-            t.run();
-        }
+    private void otherTurn(Worker w) throws IOException {
+        w.select(key -> ready(w, key));
     }
 
     private void ready(Worker w, SelectionKey key) {
         try {
             if (!key.isValid()) {
+                return;
+            }
+            if (w.engine.owns(key)) {
+                w.engine.readable(key);
                 return;
             }
             Object attachment = key.attachment();
@@ -327,8 +343,7 @@ public final class DnsServer implements AutoCloseable {
             byte[] query = Arrays.copyOf(udpQuery, length);
             switch (resolver.resolve(query, l.sandbox().id(), current, Resolver.UDP_LIMIT)) {
                 case Resolver.Reply r -> sendUdp(udp, r.wire(), from);
-                case Resolver.Forward f -> forwarder.forward(f.query(), f.message(), false,
-                        reply -> sendUdp(udp, reply, from));
+                case Resolver.Forward f -> w.engine.forward(f.query(), f.message(), reply -> sendUdp(udp, reply, from));
                 case Resolver.Drop d -> { }
             }
         }
@@ -420,9 +435,11 @@ public final class DnsServer implements AutoCloseable {
     @Override
     public synchronized void close() {
         for (int i = 1; i < workers.length; i++) {
-            workers[i].loop.close(() -> { });
+            Worker w = workers[i];
+            w.loop.close(w.engine::close);
         }
         loop.close(() -> {
+            workers[0].engine.close();
             listeners.values().forEach(Listener::close);
             listeners.clear();
             connections.forEach(TcpConnection::close);

@@ -118,13 +118,11 @@ public final class Forwarder implements AutoCloseable {
     private volatile boolean caching;
     private final AnswerCache cache;
     private final SelectorThread loop;
+    /** The forwarder's own thread's engine: for {@link #forward} callers (TCP clients, tests). */
+    private final Engine own;
     private final Queue<Attempt> submitted = new ConcurrentLinkedQueue<>();
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    /** UDP attempts in the order they were sent, which is their deadlines' order (one timeout for all). */
-    private final ArrayDeque<Timeout> timeouts = new ArrayDeque<>();
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final ByteBuffer buffer = ByteBuffer.allocateDirect(65535);
-    private final UpstreamSockets<Attempt> sockets;
     private final ExecutorService tcpPool;
     private final TcpExchange tcpExchange;
 
@@ -134,7 +132,7 @@ public final class Forwarder implements AutoCloseable {
         this.caching = settings.cache();
         this.cache = new AnswerCache(settings.cacheEntries());
         this.loop = new SelectorThread(LOG, "DNS forwarder", "berth-dns-forward", this::turn);
-        this.sockets = new UpstreamSockets<>(loop.selector(), settings.socketsPerUpstream(), settings.renewAfter());
+        this.own = new Engine(loop.selector());
         this.tcpExchange = new TcpExchange(settings.timeout());
         this.tcpPool = Executors.newFixedThreadPool(TCP_THREADS, Thread.ofPlatform().name("berth-dns-tcp-", 0)
                 .daemon(true).factory());
@@ -146,12 +144,13 @@ public final class Forwarder implements AutoCloseable {
 
     /**
      * Replaces the upstream servers (a reload changed {@code dns}): queries from now on use them,
-     * queries in flight finish with the servers they started with. The cache is emptied.
+     * queries in flight finish with the servers they started with. The cache is emptied; each
+     * engine retires its sockets to the old servers at its next turn.
      */
     public void upstreams(List<InetSocketAddress> servers) {
         upstreams = List.copyOf(servers);
         cache.clear();
-        onLoop(() -> sockets.retireAllBut(upstreams));
+        loop.wakeup();
     }
 
     /** Turns the answer cache on or off (a reload changed {@code dns-cache}); off empties it. */
@@ -172,66 +171,83 @@ public final class Forwarder implements AutoCloseable {
         return inFlight.get();
     }
 
-    /** For tests: the local ports of the open UDP sockets to {@code upstream}. */
+    /** For tests: the local ports of the forwarder's own thread's open UDP sockets to {@code upstream}. */
     Set<Integer> ports(InetSocketAddress upstream) {
         CompletableFuture<Set<Integer>> ports = new CompletableFuture<>();
-        onLoop(() -> ports.complete(sockets.ports(upstream)));
+        tasks.add(() -> ports.complete(own.sockets.ports(upstream)));
+        loop.wakeup();
         return ports.join();
     }
 
-    private void onLoop(Runnable task) {
-        tasks.add(task);
-        loop.wakeup();
+    /**
+     * A forwarding engine for a caller's selector thread (a DNS server thread), so that a UDP
+     * query goes upstream and its reply back to the client on that thread: no hand-off. Its
+     * sockets are opened by that thread, which must be in the daemon's own namespace.
+     */
+    public Engine engine(Selector selector) {
+        return new Engine(selector);
     }
 
     /**
-     * Forwards {@code query}; {@code reply} gets the bytes to send back to the client exactly
-     * once, on one of the forwarder's threads (or on the caller's, for a cached answer and for
-     * REFUSED/SERVFAIL at once).
+     * Forwards {@code query} from the forwarder's own thread; {@code reply} gets the bytes to send
+     * back to the client exactly once, on one of the forwarder's threads (or on the caller's, for
+     * a cached answer and for REFUSED/SERVFAIL at once).
      *
      * @param tcp whether the client asked over TCP: the upstream is asked over TCP too, and the
      *            reply may be up to 65535 bytes
      */
     public void forward(byte[] query, boolean tcp, Consumer<byte[]> reply) {
-        forward(query, ForwardedQuery.of(query, tcp), reply);
+        submit(query, ForwardedQuery.of(query, tcp), reply);
     }
 
     /** As {@link #forward(byte[], boolean, Consumer)}, with the query already read by dnsjava (not changed after). */
     public void forward(byte[] query, Message message, boolean tcp, Consumer<byte[]> reply) {
-        forward(query, ForwardedQuery.of(query, message, tcp), reply);
+        submit(query, ForwardedQuery.of(query, message, tcp), reply);
     }
 
-    private void forward(byte[] query, ForwardedQuery parsed, Consumer<byte[]> reply) {
+    private void submit(byte[] query, ForwardedQuery parsed, Consumer<byte[]> reply) {
+        Attempt a = admit(query, parsed, reply);
+        if (a != null) {
+            submitted.add(a);
+            loop.wakeup();
+        }
+    }
+
+    /**
+     * The checks before a query goes upstream: FORMERR for a query without a question, SERVFAIL
+     * without upstreams, the cached answer, REFUSED beyond the in-flight limit (each delivered at
+     * once, and null returned); else the attempt to send, counted in flight.
+     */
+    private Attempt admit(byte[] query, ForwardedQuery parsed, Consumer<byte[]> reply) {
         if (parsed == null) {
             deliver(reply, Responses.error(query, Rcode.FORMERR));
-            return;
+            return null;
         }
-        boolean tcp = parsed.tcp();
         List<InetSocketAddress> servers = upstreams;
         if (servers.isEmpty() || !loop.isOpen()) {
             deliver(reply, Responses.error(query, Rcode.SERVFAIL));
-            return;
+            return null;
         }
         AnswerCache.Key key = caching ? AnswerCache.Key.of(parsed) : null;
         if (key != null) {
             byte[] cached = cache.get(key, query, System.nanoTime());
             if (cached != null) {
                 deliver(reply, cached);
-                return;
+                return null;
             }
         }
         if (inFlight.incrementAndGet() > settings.maxInFlight()) {
             inFlight.decrementAndGet();
             deliver(reply, Responses.error(query, Rcode.REFUSED));
-            return;
+            return null;
         }
-        submitted.add(new Attempt(parsed, tcp, reply, servers, key));
-        loop.wakeup();
+        return new Attempt(parsed, parsed.tcp(), reply, servers, key);
     }
 
-    /** One pass of the selector thread (a failure is logged by {@link SelectorThread}, never stops it). */
+    /** One pass of the forwarder's own thread (a failure is logged by {@link SelectorThread}, never stops it). */
     private void turn(Selector selector) throws IOException {
-        selector.select(this::readable, waitMillis());
+        long wait = own.waitMillis();
+        selector.select(own::readable, wait);
         for (Runnable t; (t = tasks.poll()) != null; ) {
             t.run();
         }
@@ -239,116 +255,164 @@ public final class Forwarder implements AutoCloseable {
             if (a.tcp) {
                 viaTcp(a, null);
             } else {
-                sendUdp(a);
+                own.send(a);
             }
         }
-        expire();
+        own.expire();
     }
 
-    private long waitMillis() {
-        Timeout next = timeouts.peekFirst();
-        return next == null ? 0 : Math.max(1, (next.deadline() - System.nanoTime()) / 1_000_000 + 1);
-    }
+    /**
+     * UDP forwarding on one selector thread: its own {@link UpstreamSockets}, timeouts and buffer.
+     * Every method but the constructor runs on that thread. The cache, the in-flight count, the
+     * upstreams and the TCP pool are the forwarder's, shared by all engines.
+     */
+    public final class Engine {
+        private final UpstreamSockets<Attempt> sockets;
+        /** UDP attempts in the order they were sent, which is their deadlines' order (one timeout for all). */
+        private final ArrayDeque<Timeout> timeouts = new ArrayDeque<>();
+        private final ByteBuffer buffer = ByteBuffer.allocateDirect(65535);
+        private List<InetSocketAddress> seen;
 
-    /** Sends the query to upstream {@code a.index} on a pool socket with a fresh id, or moves on. */
-    private void sendUdp(Attempt a) {
-        while (a.index < a.upstreams.size()) {
-            InetSocketAddress upstream = a.upstreams.get(a.index);
-            try {
-                UpstreamSockets.Socket<Attempt> s = sockets.pick(upstream);
-                int id = sockets.reserve(s, a);
-                byte[] wire = a.query.wire();
-                buffer.clear();
-                buffer.put((byte) (id >>> 8)).put((byte) id).put(wire, 2, wire.length - 2).flip();
-                a.socket = s;
-                a.upstreamId = id;
-                a.deadline = System.nanoTime() + settings.timeout().toNanos();
+        private Engine(Selector selector) {
+            this.sockets = new UpstreamSockets<>(selector, settings.socketsPerUpstream(), settings.renewAfter());
+            this.seen = upstreams;
+        }
+
+        /**
+         * Forwards a UDP client's query (already read by dnsjava) on this thread; {@code reply}
+         * gets the bytes for the client exactly once: on this thread, or on a TCP pool thread
+         * when the upstream's reply was truncated.
+         */
+        public void forward(byte[] query, Message message, Consumer<byte[]> reply) {
+            Attempt a = admit(query, ForwardedQuery.of(query, message, false), reply);
+            if (a != null) {
+                send(a);
+            }
+        }
+
+        /** Whether the key is one of this engine's sockets (then {@link #readable} takes it). */
+        public boolean owns(SelectionKey key) {
+            return key.attachment() instanceof UpstreamSockets.Socket<?>;
+        }
+
+        /** How long the selector may sleep before {@link #expire} has work: 0 for no limit. */
+        public long waitMillis() {
+            Timeout next = timeouts.peekFirst();
+            return next == null ? 0 : Math.max(1, (next.deadline() - System.nanoTime()) / 1_000_000 + 1);
+        }
+
+        /** Sends the query to upstream {@code a.index} on a pool socket with a fresh id, or moves on. */
+        void send(Attempt a) {
+            while (a.index < a.upstreams.size()) {
+                InetSocketAddress upstream = a.upstreams.get(a.index);
                 try {
-                    s.channel().write(buffer);
+                    UpstreamSockets.Socket<Attempt> s = sockets.pick(upstream);
+                    int id = sockets.reserve(s, a);
+                    byte[] wire = a.query.wire();
+                    buffer.clear();
+                    buffer.put((byte) (id >>> 8)).put((byte) id).put(wire, 2, wire.length - 2).flip();
+                    a.socket = s;
+                    a.upstreamId = id;
+                    a.deadline = System.nanoTime() + settings.timeout().toNanos();
+                    try {
+                        s.channel().write(buffer);
+                    } catch (IOException e) {
+                        s.release(id);
+                        a.socket = null;
+                        sockets.failed(s);
+                        throw e;
+                    }
+                    timeouts.addLast(new Timeout(a, a.deadline));
+                    return;
                 } catch (IOException e) {
-                    s.release(id);
-                    a.socket = null;
-                    sockets.failed(s);
-                    throw e;
-                }
-                timeouts.addLast(new Timeout(a, a.deadline));
-                return;
-            } catch (IOException e) {
-                a.index++;
-            }
-        }
-        finish(a, a.query.servfail());
-    }
-
-    @SuppressWarnings("unchecked")
-    private void readable(SelectionKey key) {
-        UpstreamSockets.Socket<Attempt> s = (UpstreamSockets.Socket<Attempt>) key.attachment();
-        for (int i = 0; i < READ_BURST && key.isValid(); i++) {
-            buffer.clear();
-            int n;
-            try {
-                n = s.channel().read(buffer);
-            } catch (IOException e) {
-                // e.g. ICMP port unreachable: this server failed for every query waiting on the socket
-                List<Attempt> waiting = s.drain();
-                sockets.failed(s);
-                for (Attempt a : waiting) {
-                    a.socket = null;
                     a.index++;
-                    sendUdp(a);
                 }
-                return;
             }
-            if (n <= 0) {
-                return;
-            }
-            if (n < Responses.HEADER || (buffer.get(2) & 0x80) == 0) {
-                continue; // not a reply
-            }
-            int id = (buffer.get(0) & 0xff) << 8 | (buffer.get(1) & 0xff);
-            Attempt a = s.take(id);
-            if (a == null) {
-                continue; // no query with this id waits on this socket: stray, late or forged
-            }
-            a.socket = null;
-            byte[] reply = new byte[n];
-            buffer.flip().get(reply);
-            byte[] wire = a.query.wire();
-            reply[0] = wire[0];
-            reply[1] = wire[1];
-            answered(a, a.query.check(reply));
-            sockets.settle(s);
+            finish(a, a.query.servfail());
         }
-    }
 
-    private void answered(Attempt a, ForwardedQuery.Checked checked) {
-        if (checked.verdict() == ForwardedQuery.Verdict.TRUNCATED) {
-            viaTcp(a, checked);
-        } else if (checked.verdict() == ForwardedQuery.Verdict.ANSWER) {
-            byte[] relayed = a.query.relay(checked.message());
-            if (a.cacheKey != null && caching && relayed != null) {
-                cache.put(a.cacheKey, relayed, System.nanoTime());
-            }
-            finish(a, relayed);
-        } else {
-            a.index++;
-            sendUdp(a);
-        }
-    }
-
-    private void expire() {
-        long now = System.nanoTime();
-        for (Timeout t; (t = timeouts.peekFirst()) != null && now - t.deadline() >= 0; ) {
-            timeouts.pollFirst();
-            Attempt a = t.attempt();
-            if (a.socket != null && a.deadline == t.deadline()) {
-                UpstreamSockets.Socket<Attempt> s = a.socket;
-                s.release(a.upstreamId);
+        /** Reads the replies waiting on one of this engine's sockets. */
+        @SuppressWarnings("unchecked")
+        public void readable(SelectionKey key) {
+            UpstreamSockets.Socket<Attempt> s = (UpstreamSockets.Socket<Attempt>) key.attachment();
+            for (int i = 0; i < READ_BURST && key.isValid(); i++) {
+                buffer.clear();
+                int n;
+                try {
+                    n = s.channel().read(buffer);
+                } catch (IOException e) {
+                    // e.g. ICMP port unreachable: this server failed for every query waiting on the socket
+                    List<Attempt> waiting = s.drain();
+                    sockets.failed(s);
+                    for (Attempt a : waiting) {
+                        a.socket = null;
+                        a.index++;
+                        send(a);
+                    }
+                    return;
+                }
+                if (n <= 0) {
+                    return;
+                }
+                if (n < Responses.HEADER || (buffer.get(2) & 0x80) == 0) {
+                    continue; // not a reply
+                }
+                int id = (buffer.get(0) & 0xff) << 8 | (buffer.get(1) & 0xff);
+                Attempt a = s.take(id);
+                if (a == null) {
+                    continue; // no query with this id waits on this socket: stray, late or forged
+                }
                 a.socket = null;
+                byte[] reply = new byte[n];
+                buffer.flip().get(reply);
+                byte[] wire = a.query.wire();
+                reply[0] = wire[0];
+                reply[1] = wire[1];
+                answered(a, a.query.check(reply));
                 sockets.settle(s);
-                a.index++;
-                sendUdp(a);
             }
+        }
+
+        private void answered(Attempt a, ForwardedQuery.Checked checked) {
+            if (checked.verdict() == ForwardedQuery.Verdict.TRUNCATED) {
+                viaTcp(a, checked);
+            } else if (checked.verdict() == ForwardedQuery.Verdict.ANSWER) {
+                byte[] relayed = a.query.relay(checked.message());
+                if (a.cacheKey != null && caching && relayed != null) {
+                    cache.put(a.cacheKey, relayed, System.nanoTime());
+                }
+                finish(a, relayed);
+            } else {
+                a.index++;
+                send(a);
+            }
+        }
+
+        /** Moves timed-out attempts to their next upstream; retires sockets to upstreams no longer configured. */
+        public void expire() {
+            List<InetSocketAddress> current = upstreams;
+            if (current != seen) {
+                seen = current;
+                sockets.retireAllBut(current);
+            }
+            long now = System.nanoTime();
+            for (Timeout t; (t = timeouts.peekFirst()) != null && now - t.deadline() >= 0; ) {
+                timeouts.pollFirst();
+                Attempt a = t.attempt();
+                if (a.socket != null && a.deadline == t.deadline()) {
+                    UpstreamSockets.Socket<Attempt> s = a.socket;
+                    s.release(a.upstreamId);
+                    a.socket = null;
+                    sockets.settle(s);
+                    a.index++;
+                    send(a);
+                }
+            }
+        }
+
+        /** Closes this engine's sockets (its thread is stopping); queries waiting get no reply. */
+        public void close() {
+            sockets.close();
         }
     }
 
@@ -395,7 +459,7 @@ public final class Forwarder implements AutoCloseable {
     public void close() {
         loop.close(() -> {
             tcpPool.shutdownNow();
-            sockets.close();
+            own.close();
         });
     }
 

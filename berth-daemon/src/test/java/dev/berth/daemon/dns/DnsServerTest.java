@@ -182,4 +182,24 @@ class DnsServerTest {
         server.sync(c1.id(), null);
         assertTrue(server.ports(c1.id()).isEmpty());
     }
+
+    @Test
+    void aForwardedUdpQueryWaitsOutASilentUpstreamOnTheServingThread() throws Exception {
+        start(2);
+        try (FakeUpstream silent = new FakeUpstream(q -> null, q -> null);
+             FakeUpstream ok = new FakeUpstream(q -> ForwarderTest.answer(q, Rcode.NOERROR, "192.0.2.54", false),
+                     q -> null);
+             Forwarder slow = new Forwarder(new Forwarder.Settings(List.of(silent.address(), ok.address()),
+                     Duration.ofSeconds(1), 1024));
+             DnsServer other = new DnsServer(namespaces, slow, LOOPBACK, 2)) {
+            slow.start();
+            other.start();
+            other.update(NameTable.build(List.of(entry(net1, c1, "172.18.0.2/16", null))), all);
+            DnsServer.Ports ports = other.ports(c1.id()).orElseThrow();
+            // The serving thread's engine times the silent server out (1 s) and asks the next one.
+            assertEquals("192.0.2.54", first(udp(ports.udp(), query("www.example.", Type.A))));
+            assertEquals(1, ok.udpQueries.get());
+            assertEquals(0, slow.inFlight());
+        }
+    }
 }

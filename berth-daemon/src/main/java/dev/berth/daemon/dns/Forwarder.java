@@ -32,7 +32,10 @@ import org.xbill.DNS.Rcode;
  * query on its socket (the client's id is put back in the reply). A reply counts only on the
  * socket, from the server and with the id the query went out with (the kernel filters the source
  * of a connected socket); any other datagram is ignored and the attempt keeps waiting. A
- * truncated UDP reply and queries that came over TCP go over TCP on a small pool.
+ * truncated UDP reply and queries that came over TCP go over TCP on a small pool. The UDP work
+ * runs in an {@link Engine}: the forwarder's own thread has one (for {@link #forward} callers:
+ * TCP clients, tests), and each DNS server thread has its own ({@link #engine}), so a UDP
+ * client's query and its reply never change threads.
  *
  * <p>Answers may come from the {@link AnswerCache} ({@link Settings#cache}): positive answers for
  * their TTL, negative ones with an SOA for RFC 2308's; the cache is emptied when the upstreams

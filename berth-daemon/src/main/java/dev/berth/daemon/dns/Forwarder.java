@@ -101,6 +101,17 @@ public final class Forwarder implements AutoCloseable {
         /** The socket the current UDP attempt went out on (null when none is waiting) and its query id there. */
         UpstreamSockets.Socket<Attempt> socket;
         int upstreamId;
+        /** The current UDP attempt's entry in its engine's timeouts. */
+        Timeout timeout;
+
+        /** The UDP attempt no longer waits: off its socket (the caller's business) and out of the timeouts. */
+        void stopWaiting() {
+            socket = null;
+            if (timeout != null) {
+                timeout.attempt = null;
+                timeout = null;
+            }
+        }
 
         Attempt(ForwardedQuery query, boolean tcp, Consumer<byte[]> reply, List<InetSocketAddress> upstreams,
                 AnswerCache.Key cacheKey) {
@@ -112,8 +123,19 @@ public final class Forwarder implements AutoCloseable {
         }
     }
 
-    /** An attempt's deadline as it was when queued: a later send of the same attempt queues another. */
-    private record Timeout(Attempt attempt, long deadline) {
+    /**
+     * An attempt's deadline as it was when queued (a later send of the same attempt queues
+     * another). Detached from its attempt as soon as the reply comes, so that an answered query
+     * is not kept reachable until its deadline passes: only this small object waits in the deque.
+     */
+    private static final class Timeout {
+        Attempt attempt;
+        final long deadline;
+
+        Timeout(Attempt attempt, long deadline) {
+            this.attempt = attempt;
+            this.deadline = deadline;
+        }
     }
 
     private final Settings settings;
@@ -301,7 +323,7 @@ public final class Forwarder implements AutoCloseable {
         /** How long the selector may sleep before {@link #expire} has work: 0 for no limit. */
         public long waitMillis() {
             Timeout next = timeouts.peekFirst();
-            return next == null ? 0 : Math.max(1, (next.deadline() - System.nanoTime()) / 1_000_000 + 1);
+            return next == null ? 0 : Math.max(1, (next.deadline - System.nanoTime()) / 1_000_000 + 1);
         }
 
         /** Sends the query to upstream {@code a.index} on a pool socket with a fresh id, or moves on. */
@@ -321,11 +343,12 @@ public final class Forwarder implements AutoCloseable {
                         s.channel().write(buffer);
                     } catch (IOException e) {
                         s.release(id);
-                        a.socket = null;
+                        a.stopWaiting();
                         sockets.failed(s);
                         throw e;
                     }
-                    timeouts.addLast(new Timeout(a, a.deadline));
+                    a.timeout = new Timeout(a, a.deadline);
+                    timeouts.addLast(a.timeout);
                     return;
                 } catch (IOException e) {
                     a.index++;
@@ -348,7 +371,7 @@ public final class Forwarder implements AutoCloseable {
                     List<Attempt> waiting = s.drain();
                     sockets.failed(s);
                     for (Attempt a : waiting) {
-                        a.socket = null;
+                        a.stopWaiting();
                         a.index++;
                         send(a);
                     }
@@ -365,7 +388,7 @@ public final class Forwarder implements AutoCloseable {
                 if (a == null) {
                     continue; // no query with this id waits on this socket: stray, late or forged
                 }
-                a.socket = null;
+                a.stopWaiting();
                 byte[] reply = new byte[n];
                 buffer.flip().get(reply);
                 byte[] wire = a.query.wire();
@@ -399,13 +422,13 @@ public final class Forwarder implements AutoCloseable {
                 sockets.retireAllBut(current);
             }
             long now = System.nanoTime();
-            for (Timeout t; (t = timeouts.peekFirst()) != null && now - t.deadline() >= 0; ) {
+            for (Timeout t; (t = timeouts.peekFirst()) != null && now - t.deadline >= 0; ) {
                 timeouts.pollFirst();
-                Attempt a = t.attempt();
-                if (a.socket != null && a.deadline == t.deadline()) {
+                Attempt a = t.attempt;
+                if (a != null && a.socket != null && a.timeout == t) {
                     UpstreamSockets.Socket<Attempt> s = a.socket;
                     s.release(a.upstreamId);
-                    a.socket = null;
+                    a.stopWaiting();
                     sockets.settle(s);
                     a.index++;
                     send(a);

@@ -221,6 +221,7 @@ run_dnsperf() {
     max)  args=(-d "$qf" -l "$DUR") ;;
     rate) args=(-d "$qf" -l "$DUR" -Q "$RATE" -v) ;;
     nx)   args=(-d "$DIR/nx.txt" -n "$NXQ" -t 1) ;;
+    nxmax) args=(-d "$DIR/nx.txt" -l "$DUR") ;;
     warm) args=(-d "$qf" -l "$rep") ;;
   esac
   load=$(cut -d' ' -f1 /proc/loadavg); idle=$(idle_pct)
@@ -247,6 +248,7 @@ for r in $(seq 1 "$REPS"); do
   run_dnsperf Berth max "$r" "$DIR/queries.txt"
   run_dnsperf Berth rate "$r" "$DIR/queries.txt"
   run_dnsperf Berth nx "$r" "$DIR/queries.txt"
+  run_dnsperf Berth nxmax "$r" "$DIR/queries.txt"   # the NX name unthrottled, as max: comparable with it
 done
 if [[ ${BERTH_DNS_SKIP_FWD:-0} != 1 ]]; then
   log "Berth: warm-up $FWD_WARM s unthrottled (forwarded names)"

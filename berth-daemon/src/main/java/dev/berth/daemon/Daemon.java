@@ -194,7 +194,8 @@ final class Daemon {
      * forwarder's sockets live in the daemon's own namespace (host-only upstreams work).
      */
     private Forwarder startDns(DaemonConfig config, SandboxService sandboxes, ChangeStream changes, LowFdReserve lowFds) {
-        Forwarder forwarder = new Forwarder(Forwarder.Settings.of(Upstreams.of(config.dns(), hostResolvConf())));
+        Forwarder forwarder = new Forwarder(Forwarder.Settings.of(Upstreams.of(config.dns(), hostResolvConf()))
+                .withCache(config.dnsCache()));
         opened.push(forwarder);
         forwarder.start();
         DnsServer dns = new DnsServer(new NetnsSandboxNamespaces(lowFds), forwarder, DnsServer.LISTEN);
@@ -224,9 +225,10 @@ final class Daemon {
                     List<String> failed = networks.reconfigureNdpProxy(c.ndpProxy());
                     return failed.isEmpty() ? "" : failed.size() + " entries not changed (" + String.join("; ", failed) + ")";
                 }),
-                new ConfigReload.Step("embedded DNS", EnumSet.of(ConfigKey.DNS), c -> {
+                new ConfigReload.Step("embedded DNS", EnumSet.of(ConfigKey.DNS, ConfigKey.DNS_CACHE), c -> {
                     forwarder.upstreams(Upstreams.of(c.dns(), hostResolvConf()));
-                    return "upstreams " + forwarder;
+                    forwarder.cache(c.dnsCache());
+                    return "upstreams " + forwarder + ", cache " + (c.dnsCache() ? "on" : "off");
                 }),
                 new ConfigReload.Step("logging", EnumSet.of(ConfigKey.DEBUG, ConfigKey.LOG_LEVEL, ConfigKey.LOG_FORMAT),
                         c -> {

@@ -42,6 +42,7 @@ public enum ConfigKey {
     ICC("icc", Reload.LIVE, c -> Boolean.toString(c.bridge().icc())),
     IP_MASQ("ip-masq", Reload.LIVE, c -> Boolean.toString(c.bridge().ipMasquerade())),
     DNS("dns", Reload.LIVE, c -> json(c.dns())),
+    DNS_CACHE("dns-cache", Reload.LIVE, c -> Boolean.toString(c.dnsCache())),
     DEFAULT_NETWORK_OPTS(DefaultNetworkOpts.KEY, Reload.LIVE, c -> json(sorted(c.defaultNetworkOpts()))),
     NDP_PROXY(NdpProxyOption.KEY, Reload.LIVE, c -> c.ndpProxy().toString());
 

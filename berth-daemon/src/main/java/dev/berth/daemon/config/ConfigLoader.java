@@ -90,7 +90,8 @@ public final class ConfigLoader {
                 DefaultNetworkOpts.parse(merged.get(DefaultNetworkOpts.KEY), r -> problem(DefaultNetworkOpts.KEY, r),
                         warnings),
                 NdpProxyOption.parse(merged.get(NdpProxyOption.KEY), r -> problem(NdpProxyOption.KEY, r),
-                        interfaceExists));
+                        interfaceExists),
+                bool(merged, "dns-cache", true));
     }
 
     /** {@code ["198.51.100.1", ...]}: the embedded DNS server's upstreams (else the host's resolv.conf). */

@@ -26,7 +26,8 @@ import java.util.Map;
  */
 public record DaemonConfig(String host, String group, Path dataRoot, Path execRoot, Path configFile, Logging logging,
                            DefaultBridgeSettings bridge, List<PoolSpec> addressPools, List<String> dns,
-                           Map<String, Map<String, String>> defaultNetworkOpts, NdpProxySetting ndpProxy) {
+                           Map<String, Map<String, String>> defaultNetworkOpts, NdpProxySetting ndpProxy,
+                           boolean dnsCache) {
 
     public DaemonConfig {
         addressPools = List.copyOf(addressPools);
@@ -64,7 +65,7 @@ public record DaemonConfig(String host, String group, Path dataRoot, Path execRo
         return new DaemonConfig(host, group, dataRoot, execRoot, configFile, loaded.logging(),
                 new DefaultBridgeSettings(now.ipv4(), next.ipv6(), now.mtu(), next.icc(), next.ipMasquerade(),
                         now.hostBindingIp()),
-                addressPools, loaded.dns(), loaded.defaultNetworkOpts(), loaded.ndpProxy());
+                addressPools, loaded.dns(), loaded.defaultNetworkOpts(), loaded.ndpProxy(), loaded.dnsCache());
     }
 
     /** The socket path of {@link #host()}, which must be a {@code unix://} address. */

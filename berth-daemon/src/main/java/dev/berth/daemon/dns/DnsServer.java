@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
@@ -16,6 +17,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -26,14 +28,19 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * The embedded DNS server: a UDP and a TCP listener on {@code 127.0.0.11:<random>} inside every
- * served sandbox's namespace (plus the NAT that sends port 53 there), all served by one selector
- * thread. {@link #update} swaps in a new {@link NameTable} (visible to the next query) and opens
- * or closes listeners to match it. Answers come from the {@link Resolver}; the rest goes to the
- * {@link Forwarder}, whose replies are sent back from its threads (UDP) or queued to the
- * selector thread (TCP).
+ * served sandbox's namespace (plus the NAT that sends port 53 there). The UDP listener is one
+ * socket per serving thread ({@link #udpThreads}, at most 2), all bound to the port with
+ * {@code SO_REUSEPORT}, so the kernel spreads the clients over the threads by their address and
+ * port; thread 0 also serves every TCP listener and connection. {@link #update} swaps in a new
+ * {@link NameTable} (visible to the next query) and opens or closes listeners to match it.
+ * Answers come from the {@link Resolver}; the rest goes upstream: a UDP query through the
+ * receiving thread's own {@link Forwarder.Engine} (sent, answered and relayed on that thread, as
+ * dnsmasq's one loop does), a TCP one through the {@link Forwarder}'s threads, its reply queued
+ * to thread 0.
  */
 public final class DnsServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(DnsServer.class.getName());
@@ -47,13 +54,43 @@ public final class DnsServer implements AutoCloseable {
     public record Ports(int udp, int tcp) {
     }
 
-    private record Listener(Sandbox sandbox, DatagramChannel udp, ServerSocketChannel tcp, Ports ports) {
+    private record Listener(Sandbox sandbox, List<DatagramChannel> udp, ServerSocketChannel tcp, Ports ports) {
         void close() {
-            try (udp; tcp) {
-                // closing both is the point
+            udp.forEach(DnsServer::closeQuietly);
+            try {
+                tcp.close();
             } catch (IOException ignored) {
                 // nothing useful to do about a failed close of a listening socket
             }
+        }
+    }
+
+    /**
+     * One serving thread: its selector, its own buffers for the UDP hot path, and its forwarding
+     * engine, so a forwarded UDP query and its reply stay on the thread that received it.
+     */
+    private static final class Worker {
+        final SelectorThread loop;
+        final Forwarder.Engine engine;
+        final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+        final ByteBuffer udpBuffer = ByteBuffer.allocateDirect(65535);
+        final byte[] udpQuery = new byte[65535];
+        final byte[] udpReply = new byte[4096];
+        final PlainAnswers plain = new PlainAnswers();
+
+        Worker(SelectorThread.Turn turn, int index, Forwarder forwarder) {
+            this.loop = new SelectorThread(LOG, "DNS server", index == 0 ? "berth-dns" : "berth-dns-" + index, turn);
+            this.engine = forwarder.engine(loop.selector());
+        }
+
+        /** One select: at most a second, less when a forwarded query times out sooner. */
+        void select(Consumer<SelectionKey> ready) throws IOException {
+            long wait = engine.waitMillis();
+            loop.selector().select(ready, wait == 0 ? 1000 : Math.min(1000, wait));
+            for (Runnable t; (t = tasks.poll()) != null; ) {
+                t.run();
+            }
+            engine.expire();
         }
     }
 
@@ -63,13 +100,10 @@ public final class DnsServer implements AutoCloseable {
     private final InetAddress listen;
     private final AtomicReference<NameTable> table = new AtomicReference<>(new NameTable());
     private final Map<SandboxId, Listener> listeners = new ConcurrentHashMap<>();
-    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final Set<TcpConnection> connections = new HashSet<>();
     private final Set<TcpConnection> replied = ConcurrentHashMap.newKeySet();
-    private final ByteBuffer udpBuffer = ByteBuffer.allocateDirect(65535);
-    private final byte[] udpQuery = new byte[65535];
-    private final byte[] udpReply = new byte[4096];
-    private final PlainAnswers plain = new PlainAnswers();
+    private final Worker[] workers;
+    /** Thread 0's loop: UDP, every TCP listener and connection, the sweeps. */
     private final SelectorThread loop;
     /** When idle TCP connections were last swept; only the selector thread touches it. */
     private long lastSweep = System.nanoTime();
@@ -79,14 +113,34 @@ public final class DnsServer implements AutoCloseable {
      *               stays in the test's namespace
      */
     public DnsServer(SandboxNamespaces namespaces, Forwarder forwarder, InetAddress listen) {
+        this(namespaces, forwarder, listen, udpThreads());
+    }
+
+    /** @param threads serving threads (and UDP sockets per sandbox), at least 1 */
+    DnsServer(SandboxNamespaces namespaces, Forwarder forwarder, InetAddress listen, int threads) {
         this.namespaces = namespaces;
         this.forwarder = forwarder;
         this.listen = listen;
-        this.loop = new SelectorThread(LOG, "DNS server", "berth-dns", this::turn);
+        this.workers = new Worker[Math.max(1, threads)];
+        for (int i = 0; i < workers.length; i++) {
+            int index = i;
+            workers[i] = new Worker(i == 0 ? this::turn : selector -> otherTurn(workers[index]), i, forwarder);
+        }
+        this.loop = workers[0].loop;
+    }
+
+    /**
+     * Two serving threads on a machine with two or more CPUs, else one: dnsmasq serves on one
+     * thread; a second one lets the kernel's send path (most of a query's cost) run on both CPUs.
+     */
+    static int udpThreads() {
+        return Math.min(2, Runtime.getRuntime().availableProcessors());
     }
 
     public void start() {
-        loop.start();
+        for (Worker w : workers) {
+            w.loop.start();
+        }
     }
 
     /**
@@ -122,7 +176,10 @@ public final class DnsServer implements AutoCloseable {
             try {
                 Listener opened = openListener(sandbox);
                 listeners.put(id, opened);
-                onSelector(() -> register(opened));
+                for (int i = 0; i < workers.length; i++) {
+                    int index = i;
+                    onWorker(workers[i], () -> register(opened, index));
+                }
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "open DNS listener in sandbox " + sandbox.name() + ": "
                         + e.getMessage(), e);
@@ -137,10 +194,18 @@ public final class DnsServer implements AutoCloseable {
 
     private Listener openListener(Sandbox sandbox) {
         Listener l = namespaces.call(sandbox, () -> {
-            DatagramChannel udp = null;
+            List<DatagramChannel> udp = new ArrayList<>();
             try {
-                udp = DatagramChannel.open(StandardProtocolFamily.INET);
-                udp.bind(new InetSocketAddress(listen, 0)).configureBlocking(false);
+                int port = 0;
+                for (int i = 0; i < workers.length; i++) {
+                    DatagramChannel ch = DatagramChannel.open(StandardProtocolFamily.INET);
+                    udp.add(ch);
+                    if (workers.length > 1) {
+                        ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+                    }
+                    ch.bind(new InetSocketAddress(listen, port)).configureBlocking(false);
+                    port = ((InetSocketAddress) ch.getLocalAddress()).getPort();
+                }
                 ServerSocketChannel tcp = ServerSocketChannel.open(StandardProtocolFamily.INET);
                 try {
                     tcp.bind(new InetSocketAddress(listen, 0), 128).configureBlocking(false);
@@ -148,11 +213,10 @@ public final class DnsServer implements AutoCloseable {
                     tcp.close();
                     throw e;
                 }
-                Ports ports = new Ports(((InetSocketAddress) udp.getLocalAddress()).getPort(),
-                        ((InetSocketAddress) tcp.getLocalAddress()).getPort());
-                return new Listener(sandbox, udp, tcp, ports);
+                Ports ports = new Ports(port, ((InetSocketAddress) tcp.getLocalAddress()).getPort());
+                return new Listener(sandbox, List.copyOf(udp), tcp, ports);
             } catch (IOException e) {
-                closeQuietly(udp);
+                udp.forEach(DnsServer::closeQuietly);
                 throw new UncheckedIOException("bind DNS listener on " + listen.getHostAddress(), e);
             }
         });
@@ -166,14 +230,25 @@ public final class DnsServer implements AutoCloseable {
     }
 
     private void onSelector(Runnable task) {
-        tasks.add(task);
-        loop.wakeup();
+        onWorker(workers[0], task);
     }
 
-    private void register(Listener l) {
+    private static void onWorker(Worker w, Runnable task) {
+        w.tasks.add(task);
+        w.loop.wakeup();
+    }
+
+    /** On worker {@code index}'s thread: its UDP socket of {@code l}; worker 0 also the TCP listener. */
+    private void register(Listener l, int index) {
         try {
-            l.udp().register(loop.selector(), SelectionKey.OP_READ, l);
-            l.tcp().register(loop.selector(), SelectionKey.OP_ACCEPT, l);
+            Worker w = workers[index];
+            if (!l.udp().get(index).isOpen()) {
+                return; // closed before it was registered
+            }
+            l.udp().get(index).register(w.loop.selector(), SelectionKey.OP_READ, l);
+            if (index == 0) {
+                l.tcp().register(loop.selector(), SelectionKey.OP_ACCEPT, l);
+            }
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "register DNS listener: " + e.getMessage());
         }
@@ -190,10 +265,8 @@ public final class DnsServer implements AutoCloseable {
 
     /** One pass of the selector thread (a failure is logged by {@link SelectorThread}, never stops it). */
     private void turn(Selector selector) throws IOException {
-        selector.select(this::ready, 1000);
-        for (Runnable t; (t = tasks.poll()) != null; ) {
-            t.run();
-        }
+        Worker w = workers[0];
+        w.select(key -> ready(w, key));
         if (!replied.isEmpty()) {
             for (TcpConnection c : List.copyOf(replied)) {
                 replied.remove(c);
@@ -207,9 +280,18 @@ public final class DnsServer implements AutoCloseable {
         }
     }
 
-    private void ready(SelectionKey key) {
+    /** A pass of a thread other than 0: its UDP sockets only. */
+    private void otherTurn(Worker w) throws IOException {
+        w.select(key -> ready(w, key));
+    }
+
+    private void ready(Worker w, SelectionKey key) {
         try {
             if (!key.isValid()) {
+                return;
+            }
+            if (w.engine.owns(key)) {
+                w.engine.readable(key);
                 return;
             }
             Object attachment = key.attachment();
@@ -221,7 +303,7 @@ public final class DnsServer implements AutoCloseable {
                     c.flush();
                 }
             } else if (key.channel() instanceof DatagramChannel udp) {
-                readUdp((Listener) attachment, udp);
+                readUdp(w, (Listener) attachment, udp);
             } else if (key.channel() instanceof ServerSocketChannel server) {
                 accept((Listener) attachment, server);
             }
@@ -239,7 +321,10 @@ public final class DnsServer implements AutoCloseable {
      * answered by {@link PlainAnswers} from and into the selector thread's own buffers; the rest
      * goes through the {@link Resolver} (and maybe the forwarder) with a copy of the query.
      */
-    private void readUdp(Listener l, DatagramChannel udp) throws IOException {
+    private void readUdp(Worker w, Listener l, DatagramChannel udp) throws IOException {
+        ByteBuffer udpBuffer = w.udpBuffer;
+        byte[] udpQuery = w.udpQuery;
+        byte[] udpReply = w.udpReply;
         for (int i = 0; i < UDP_BURST; i++) {
             udpBuffer.clear();
             SocketAddress from = udp.receive(udpBuffer);
@@ -249,7 +334,7 @@ public final class DnsServer implements AutoCloseable {
             int length = udpBuffer.flip().remaining();
             udpBuffer.get(udpQuery, 0, length);
             NameTable current = table.get();
-            int replyLength = plain.answer(udpQuery, length, l.sandbox().id(), current, Resolver.UDP_LIMIT, udpReply);
+            int replyLength = w.plain.answer(udpQuery, length, l.sandbox().id(), current, Resolver.UDP_LIMIT, udpReply);
             if (replyLength != PlainAnswers.SLOW) {
                 udpBuffer.clear().put(udpReply, 0, replyLength).flip();
                 sendUdp(udp, udpBuffer, from);
@@ -258,7 +343,7 @@ public final class DnsServer implements AutoCloseable {
             byte[] query = Arrays.copyOf(udpQuery, length);
             switch (resolver.resolve(query, l.sandbox().id(), current, Resolver.UDP_LIMIT)) {
                 case Resolver.Reply r -> sendUdp(udp, r.wire(), from);
-                case Resolver.Forward f -> forwarder.forward(f.query(), false, reply -> sendUdp(udp, reply, from));
+                case Resolver.Forward f -> w.engine.forward(f.query(), f.message(), reply -> sendUdp(udp, reply, from));
                 case Resolver.Drop d -> { }
             }
         }
@@ -302,7 +387,7 @@ public final class DnsServer implements AutoCloseable {
         for (byte[] query : messages) {
             switch (resolver.resolve(query, c.sandbox(), table.get(), Resolver.TCP_LIMIT)) {
                 case Resolver.Reply r -> c.queue(r.wire());
-                case Resolver.Forward f -> forwarder.forward(f.query(), true, reply -> {
+                case Resolver.Forward f -> forwarder.forward(f.query(), f.message(), true, reply -> {
                     c.offer(reply);
                     replied.add(c);
                     loop.wakeup();
@@ -349,7 +434,12 @@ public final class DnsServer implements AutoCloseable {
     /** Stops the thread and closes every listener and connection (the forwarder is the caller's). */
     @Override
     public synchronized void close() {
+        for (int i = 1; i < workers.length; i++) {
+            Worker w = workers[i];
+            w.loop.close(w.engine::close);
+        }
         loop.close(() -> {
+            workers[0].engine.close();
             listeners.values().forEach(Listener::close);
             listeners.clear();
             connections.forEach(TcpConnection::close);

@@ -47,11 +47,13 @@ final class ForwardedQuery {
     private final byte[] wire;
     private final Message query;
     private final int limit;
+    private final boolean tcp;
 
-    private ForwardedQuery(byte[] wire, Message query, int limit) {
+    private ForwardedQuery(byte[] wire, Message query, int limit, boolean tcp) {
         this.wire = wire;
         this.query = query;
         this.limit = limit;
+        this.tcp = tcp;
     }
 
     /**
@@ -60,19 +62,38 @@ final class ForwardedQuery {
      */
     static ForwardedQuery of(byte[] wire, boolean tcp) {
         try {
-            Message query = new Message(wire);
-            if (query.getQuestion() == null) {
-                return null;
-            }
-            return new ForwardedQuery(wire, query, Resolver.sizeLimit(query, tcp ? Resolver.TCP_LIMIT : Resolver.UDP_LIMIT));
+            return of(wire, new Message(wire), tcp);
         } catch (IOException | RuntimeException e) {
             return null;
         }
     }
 
+    /** As {@link #of(byte[], boolean)}, with {@code wire} already read into {@code query}. */
+    static ForwardedQuery of(byte[] wire, Message query, boolean tcp) {
+        try {
+            if (query.getQuestion() == null) {
+                return null;
+            }
+            return new ForwardedQuery(wire, query, Resolver.sizeLimit(query, tcp ? Resolver.TCP_LIMIT : Resolver.UDP_LIMIT),
+                    tcp);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Whether the client asked over TCP. */
+    boolean tcp() {
+        return tcp;
+    }
+
     /** The query's bytes, as the client sent them. */
     byte[] wire() {
         return wire;
+    }
+
+    /** The query as dnsjava read it. */
+    Message message() {
+        return query;
     }
 
     /** The most bytes the client takes in one reply. */

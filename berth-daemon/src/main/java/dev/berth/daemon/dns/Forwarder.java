@@ -3,20 +3,21 @@ package dev.berth.daemon.dns;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
 
 /**
@@ -24,67 +25,139 @@ import org.xbill.DNS.Rcode;
  * server is skipped on an I/O error, a timeout, a reply that is not a valid answer to the query,
  * SERVFAIL or REFUSED ({@link ForwardedQuery} has the rules); the first answer (NXDOMAIN included)
  * is relayed, written again within the client's size with TC set when it does not fit; SERVFAIL
- * when all failed or there are none; REFUSED at once beyond {@code maxInFlight} queries. A UDP
- * datagram with another id is not a reply at all: the attempt keeps waiting for the real one. UDP uses one fresh socket per attempt (a random
- * source port) on the forwarder's own selector thread; a truncated UDP reply and queries that
- * came over TCP go over TCP on a small pool. All threads are created by this object's thread or
- * its starter, so they stay in the daemon's own namespace: host-only upstreams (127.0.0.53) work.
+ * when all failed or there are none; REFUSED at once beyond {@code maxInFlight} queries.
+ *
+ * <p>UDP goes through {@link UpstreamSockets}: per upstream a few connected sockets, each bound to
+ * a port drawn at random and replaced after a number of queries, and a fresh random query id per
+ * query on its socket (the client's id is put back in the reply). A reply counts only on the
+ * socket, from the server and with the id the query went out with (the kernel filters the source
+ * of a connected socket); any other datagram is ignored and the attempt keeps waiting. A
+ * truncated UDP reply and queries that came over TCP go over TCP on a small pool. The UDP work
+ * runs in an {@link Engine}: the forwarder's own thread has one (for {@link #forward} callers:
+ * TCP clients, tests), and each DNS server thread has its own ({@link #engine}), so a UDP
+ * client's query and its reply never change threads.
+ *
+ * <p>Answers may come from the {@link AnswerCache} ({@link Settings#cache}): positive answers for
+ * their TTL, negative ones with an SOA for RFC 2308's; the cache is emptied when the upstreams
+ * change. All threads are created by this object's thread or its starter, so they stay in the
+ * daemon's own namespace: host-only upstreams (127.0.0.53) work.
  */
 public final class Forwarder implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Forwarder.class.getName());
     private static final int TCP_THREADS = 4;
+    private static final int READ_BURST = 64;
 
     /**
-     * @param upstreams   at most {@link Upstreams#MAX}, tried in order
-     * @param timeout     per attempt
-     * @param maxInFlight beyond this, REFUSED
+     * @param upstreams          at most {@link Upstreams#MAX}, tried in order
+     * @param timeout            per attempt
+     * @param maxInFlight        beyond this, REFUSED
+     * @param socketsPerUpstream UDP sockets kept open per upstream
+     * @param renewAfter         queries a UDP socket sends before it is replaced by one on a new port
+     * @param cache              whether answers are cached for their TTL (daemon.json {@code dns-cache})
+     * @param cacheEntries       at most this many cached answers
      */
-    public record Settings(List<InetSocketAddress> upstreams, Duration timeout, int maxInFlight) {
+    public record Settings(List<InetSocketAddress> upstreams, Duration timeout, int maxInFlight,
+                           int socketsPerUpstream, int renewAfter, boolean cache, int cacheEntries) {
         public static final int MAX_IN_FLIGHT = 1024;
         public static final Duration TIMEOUT = Duration.ofSeconds(2);
+        public static final int SOCKETS_PER_UPSTREAM = 8;
+        public static final int RENEW_AFTER = 200;
+        public static final int CACHE_ENTRIES = 4096;
 
         public Settings {
             upstreams = List.copyOf(upstreams);
+            if (socketsPerUpstream < 1 || renewAfter < 1 || cacheEntries < 1) {
+                throw new IllegalArgumentException("socketsPerUpstream, renewAfter and cacheEntries must be positive");
+            }
         }
 
+        /** The default socket pool, no cache. */
+        public Settings(List<InetSocketAddress> upstreams, Duration timeout, int maxInFlight) {
+            this(upstreams, timeout, maxInFlight, SOCKETS_PER_UPSTREAM, RENEW_AFTER, false, CACHE_ENTRIES);
+        }
+
+        /** The daemon's settings: default limits and the cache on. */
         public static Settings of(List<InetSocketAddress> upstreams) {
-            return new Settings(upstreams, TIMEOUT, MAX_IN_FLIGHT);
+            return new Settings(upstreams, TIMEOUT, MAX_IN_FLIGHT, SOCKETS_PER_UPSTREAM, RENEW_AFTER, true,
+                    CACHE_ENTRIES);
+        }
+
+        public Settings withCache(boolean on) {
+            return new Settings(upstreams, timeout, maxInFlight, socketsPerUpstream, renewAfter, on, cacheEntries);
         }
     }
 
-    /** One forwarded query and where it stands. Only the forwarder's thread touches it. */
-    private static final class Attempt {
+    /** One forwarded query and where it stands. Only the forwarder's thread touches it (TCP: its pool thread). */
+    static final class Attempt {
         final ForwardedQuery query;
         final boolean tcp;
         final Consumer<byte[]> reply;
         /** The upstreams when the query came: a reload swaps the list, not the one an attempt walks. */
         final List<InetSocketAddress> upstreams;
+        /** Where the cache keeps the answer; null when it may not be cached. */
+        final AnswerCache.Key cacheKey;
         int index;
         long deadline;
-        DatagramChannel channel;
+        /** The socket the current UDP attempt went out on (null when none is waiting) and its query id there. */
+        UpstreamSockets.Socket<Attempt> socket;
+        int upstreamId;
+        /** The current UDP attempt's entry in its engine's timeouts. */
+        Timeout timeout;
 
-        Attempt(ForwardedQuery query, boolean tcp, Consumer<byte[]> reply, List<InetSocketAddress> upstreams) {
+        /** The UDP attempt no longer waits: off its socket (the caller's business) and out of the timeouts. */
+        void stopWaiting() {
+            socket = null;
+            if (timeout != null) {
+                timeout.attempt = null;
+                timeout = null;
+            }
+        }
+
+        Attempt(ForwardedQuery query, boolean tcp, Consumer<byte[]> reply, List<InetSocketAddress> upstreams,
+                AnswerCache.Key cacheKey) {
             this.query = query;
             this.tcp = tcp;
             this.reply = reply;
             this.upstreams = upstreams;
+            this.cacheKey = cacheKey;
+        }
+    }
+
+    /**
+     * An attempt's deadline as it was when queued (a later send of the same attempt queues
+     * another). Detached from its attempt as soon as the reply comes, so that an answered query
+     * is not kept reachable until its deadline passes: only this small object waits in the deque.
+     */
+    private static final class Timeout {
+        Attempt attempt;
+        final long deadline;
+
+        Timeout(Attempt attempt, long deadline) {
+            this.attempt = attempt;
+            this.deadline = deadline;
         }
     }
 
     private final Settings settings;
     private volatile List<InetSocketAddress> upstreams;
+    private volatile boolean caching;
+    private final AnswerCache cache;
     private final SelectorThread loop;
+    /** The forwarder's own thread's engine: for {@link #forward} callers (TCP clients, tests). */
+    private final Engine own;
     private final Queue<Attempt> submitted = new ConcurrentLinkedQueue<>();
-    private final Set<Attempt> live = new HashSet<>();
+    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final ByteBuffer buffer = ByteBuffer.allocateDirect(65535);
     private final ExecutorService tcpPool;
     private final TcpExchange tcpExchange;
 
     public Forwarder(Settings settings) {
         this.settings = settings;
         this.upstreams = settings.upstreams();
+        this.caching = settings.cache();
+        this.cache = new AnswerCache(settings.cacheEntries());
         this.loop = new SelectorThread(LOG, "DNS forwarder", "berth-dns-forward", this::turn);
+        this.own = new Engine(loop.selector());
         this.tcpExchange = new TcpExchange(settings.timeout());
         this.tcpPool = Executors.newFixedThreadPool(TCP_THREADS, Thread.ofPlatform().name("berth-dns-tcp-", 0)
                 .daemon(true).factory());
@@ -96,10 +169,26 @@ public final class Forwarder implements AutoCloseable {
 
     /**
      * Replaces the upstream servers (a reload changed {@code dns}): queries from now on use them,
-     * queries in flight finish with the servers they started with.
+     * queries in flight finish with the servers they started with. The cache is emptied; each
+     * engine retires its sockets to the old servers at its next turn.
      */
     public void upstreams(List<InetSocketAddress> servers) {
         upstreams = List.copyOf(servers);
+        cache.clear();
+        loop.wakeup();
+    }
+
+    /** Turns the answer cache on or off (a reload changed {@code dns-cache}); off empties it. */
+    public void cache(boolean on) {
+        caching = on;
+        if (!on) {
+            cache.clear();
+        }
+    }
+
+    /** Whether answers are cached. */
+    public boolean caching() {
+        return caching;
     }
 
     /** Queries now waiting for an upstream. */
@@ -107,118 +196,249 @@ public final class Forwarder implements AutoCloseable {
         return inFlight.get();
     }
 
+    /** For tests: the local ports of the forwarder's own thread's open UDP sockets to {@code upstream}. */
+    Set<Integer> ports(InetSocketAddress upstream) {
+        CompletableFuture<Set<Integer>> ports = new CompletableFuture<>();
+        tasks.add(() -> ports.complete(own.sockets.ports(upstream)));
+        loop.wakeup();
+        return ports.join();
+    }
+
     /**
-     * Forwards {@code query}; {@code reply} gets the bytes to send back to the client exactly
-     * once, on one of the forwarder's threads (or on the caller's, for REFUSED/SERVFAIL at once).
+     * A forwarding engine for a caller's selector thread (a DNS server thread), so that a UDP
+     * query goes upstream and its reply back to the client on that thread: no hand-off. Its
+     * sockets are opened by that thread, which must be in the daemon's own namespace.
+     */
+    public Engine engine(Selector selector) {
+        return new Engine(selector);
+    }
+
+    /**
+     * Forwards {@code query} from the forwarder's own thread; {@code reply} gets the bytes to send
+     * back to the client exactly once, on one of the forwarder's threads (or on the caller's, for
+     * a cached answer and for REFUSED/SERVFAIL at once).
      *
      * @param tcp whether the client asked over TCP: the upstream is asked over TCP too, and the
      *            reply may be up to 65535 bytes
      */
     public void forward(byte[] query, boolean tcp, Consumer<byte[]> reply) {
-        ForwardedQuery parsed = ForwardedQuery.of(query, tcp);
+        submit(query, ForwardedQuery.of(query, tcp), reply);
+    }
+
+    /** As {@link #forward(byte[], boolean, Consumer)}, with the query already read by dnsjava (not changed after). */
+    public void forward(byte[] query, Message message, boolean tcp, Consumer<byte[]> reply) {
+        submit(query, ForwardedQuery.of(query, message, tcp), reply);
+    }
+
+    private void submit(byte[] query, ForwardedQuery parsed, Consumer<byte[]> reply) {
+        Attempt a = admit(query, parsed, reply);
+        if (a != null) {
+            submitted.add(a);
+            loop.wakeup();
+        }
+    }
+
+    /**
+     * The checks before a query goes upstream: FORMERR for a query without a question, SERVFAIL
+     * without upstreams, the cached answer, REFUSED beyond the in-flight limit (each delivered at
+     * once, and null returned); else the attempt to send, counted in flight.
+     */
+    private Attempt admit(byte[] query, ForwardedQuery parsed, Consumer<byte[]> reply) {
         if (parsed == null) {
             deliver(reply, Responses.error(query, Rcode.FORMERR));
-            return;
+            return null;
         }
         List<InetSocketAddress> servers = upstreams;
         if (servers.isEmpty() || !loop.isOpen()) {
             deliver(reply, Responses.error(query, Rcode.SERVFAIL));
-            return;
+            return null;
+        }
+        AnswerCache.Key key = caching ? AnswerCache.Key.of(parsed) : null;
+        if (key != null) {
+            byte[] cached = cache.get(key, query, System.nanoTime());
+            if (cached != null) {
+                deliver(reply, cached);
+                return null;
+            }
         }
         if (inFlight.incrementAndGet() > settings.maxInFlight()) {
             inFlight.decrementAndGet();
             deliver(reply, Responses.error(query, Rcode.REFUSED));
-            return;
+            return null;
         }
-        submitted.add(new Attempt(parsed, tcp, reply, servers));
-        loop.wakeup();
+        return new Attempt(parsed, parsed.tcp(), reply, servers, key);
     }
 
-    /** One pass of the selector thread (a failure is logged by {@link SelectorThread}, never stops it). */
+    /** One pass of the forwarder's own thread (a failure is logged by {@link SelectorThread}, never stops it). */
     private void turn(Selector selector) throws IOException {
-        selector.select(this::readable, waitMillis());
+        long wait = own.waitMillis();
+        selector.select(own::readable, wait);
+        for (Runnable t; (t = tasks.poll()) != null; ) {
+            t.run();
+        }
         for (Attempt a; (a = submitted.poll()) != null; ) {
             if (a.tcp) {
                 viaTcp(a, null);
             } else {
-                sendUdp(a);
+                own.send(a);
             }
         }
-        expire();
+        own.expire();
     }
 
-    private long waitMillis() {
-        long next = Long.MAX_VALUE;
-        for (Attempt a : live) {
-            next = Math.min(next, a.deadline);
+    /**
+     * UDP forwarding on one selector thread: its own {@link UpstreamSockets}, timeouts and buffer.
+     * Every method but the constructor runs on that thread. The cache, the in-flight count, the
+     * upstreams and the TCP pool are the forwarder's, shared by all engines.
+     */
+    public final class Engine {
+        private final UpstreamSockets<Attempt> sockets;
+        /** UDP attempts in the order they were sent, which is their deadlines' order (one timeout for all). */
+        private final ArrayDeque<Timeout> timeouts = new ArrayDeque<>();
+        private final ByteBuffer buffer = ByteBuffer.allocateDirect(65535);
+        private List<InetSocketAddress> seen;
+
+        private Engine(Selector selector) {
+            this.sockets = new UpstreamSockets<>(selector, settings.socketsPerUpstream(), settings.renewAfter());
+            this.seen = upstreams;
         }
-        return next == Long.MAX_VALUE ? 0 : Math.max(1, (next - System.nanoTime()) / 1_000_000 + 1);
-    }
 
-    /** Sends the query to upstream {@code a.index} over a fresh UDP socket, or moves on. */
-    private void sendUdp(Attempt a) {
-        while (a.index < a.upstreams.size()) {
-            InetSocketAddress upstream = a.upstreams.get(a.index);
-            try {
-                DatagramChannel ch = DatagramChannel.open();
-                a.channel = ch;
-                ch.configureBlocking(false);
-                ch.connect(upstream);
-                ch.write(ByteBuffer.wrap(a.query.wire()));
-                ch.register(loop.selector(), SelectionKey.OP_READ, a);
-                a.deadline = System.nanoTime() + settings.timeout().toNanos();
-                live.add(a);
-                return;
-            } catch (IOException e) {
-                closeChannel(a);
+        /**
+         * Forwards a UDP client's query (already read by dnsjava) on this thread; {@code reply}
+         * gets the bytes for the client exactly once: on this thread, or on a TCP pool thread
+         * when the upstream's reply was truncated.
+         */
+        public void forward(byte[] query, Message message, Consumer<byte[]> reply) {
+            Attempt a = admit(query, ForwardedQuery.of(query, message, false), reply);
+            if (a != null) {
+                send(a);
+            }
+        }
+
+        /** Whether the key is one of this engine's sockets (then {@link #readable} takes it). */
+        public boolean owns(SelectionKey key) {
+            return key.attachment() instanceof UpstreamSockets.Socket<?>;
+        }
+
+        /** How long the selector may sleep before {@link #expire} has work: 0 for no limit. */
+        public long waitMillis() {
+            Timeout next = timeouts.peekFirst();
+            return next == null ? 0 : Math.max(1, (next.deadline - System.nanoTime()) / 1_000_000 + 1);
+        }
+
+        /** Sends the query to upstream {@code a.index} on a pool socket with a fresh id, or moves on. */
+        void send(Attempt a) {
+            while (a.index < a.upstreams.size()) {
+                InetSocketAddress upstream = a.upstreams.get(a.index);
+                try {
+                    UpstreamSockets.Socket<Attempt> s = sockets.pick(upstream);
+                    int id = sockets.reserve(s, a);
+                    byte[] wire = a.query.wire();
+                    buffer.clear();
+                    buffer.put((byte) (id >>> 8)).put((byte) id).put(wire, 2, wire.length - 2).flip();
+                    a.socket = s;
+                    a.upstreamId = id;
+                    a.deadline = System.nanoTime() + settings.timeout().toNanos();
+                    try {
+                        s.channel().write(buffer);
+                    } catch (IOException e) {
+                        s.release(id);
+                        a.stopWaiting();
+                        sockets.failed(s);
+                        throw e;
+                    }
+                    a.timeout = new Timeout(a, a.deadline);
+                    timeouts.addLast(a.timeout);
+                    return;
+                } catch (IOException e) {
+                    a.index++;
+                }
+            }
+            finish(a, a.query.servfail());
+        }
+
+        /** Reads the replies waiting on one of this engine's sockets. */
+        @SuppressWarnings("unchecked")
+        public void readable(SelectionKey key) {
+            UpstreamSockets.Socket<Attempt> s = (UpstreamSockets.Socket<Attempt>) key.attachment();
+            for (int i = 0; i < READ_BURST && key.isValid(); i++) {
+                buffer.clear();
+                int n;
+                try {
+                    n = s.channel().read(buffer);
+                } catch (IOException e) {
+                    // e.g. ICMP port unreachable: this server failed for every query waiting on the socket
+                    List<Attempt> waiting = s.drain();
+                    sockets.failed(s);
+                    for (Attempt a : waiting) {
+                        a.stopWaiting();
+                        a.index++;
+                        send(a);
+                    }
+                    return;
+                }
+                if (n <= 0) {
+                    return;
+                }
+                if (n < Responses.HEADER || (buffer.get(2) & 0x80) == 0) {
+                    continue; // not a reply
+                }
+                int id = (buffer.get(0) & 0xff) << 8 | (buffer.get(1) & 0xff);
+                Attempt a = s.take(id);
+                if (a == null) {
+                    continue; // no query with this id waits on this socket: stray, late or forged
+                }
+                a.stopWaiting();
+                byte[] reply = new byte[n];
+                buffer.flip().get(reply);
+                byte[] wire = a.query.wire();
+                reply[0] = wire[0];
+                reply[1] = wire[1];
+                answered(a, a.query.check(reply));
+                sockets.settle(s);
+            }
+        }
+
+        private void answered(Attempt a, ForwardedQuery.Checked checked) {
+            if (checked.verdict() == ForwardedQuery.Verdict.TRUNCATED) {
+                viaTcp(a, checked);
+            } else if (checked.verdict() == ForwardedQuery.Verdict.ANSWER) {
+                byte[] relayed = a.query.relay(checked.message());
+                if (a.cacheKey != null && caching && relayed != null) {
+                    cache.put(a.cacheKey, relayed, System.nanoTime());
+                }
+                finish(a, relayed);
+            } else {
                 a.index++;
+                send(a);
             }
         }
-        finish(a, a.query.servfail());
-    }
 
-    private void readable(SelectionKey key) {
-        Attempt a = (Attempt) key.attachment();
-        buffer.clear();
-        int n;
-        try {
-            n = a.channel.read(buffer);
-        } catch (IOException e) {
-            n = -1; // e.g. ICMP port unreachable: this server failed
-        }
-        if (n == 0) {
-            return;
-        }
-        ForwardedQuery.Checked checked = null;
-        if (n > 0) {
-            byte[] reply = new byte[n];
-            buffer.flip().get(reply);
-            if (!a.query.sameId(reply)) {
-                return; // not a reply to this query (a stray or forged datagram): keep waiting
+        /** Moves timed-out attempts to their next upstream; retires sockets to upstreams no longer configured. */
+        public void expire() {
+            List<InetSocketAddress> current = upstreams;
+            if (current != seen) {
+                seen = current;
+                sockets.retireAllBut(current);
             }
-            checked = a.query.check(reply);
+            long now = System.nanoTime();
+            for (Timeout t; (t = timeouts.peekFirst()) != null && now - t.deadline >= 0; ) {
+                timeouts.pollFirst();
+                Attempt a = t.attempt;
+                if (a != null && a.socket != null && a.timeout == t) {
+                    UpstreamSockets.Socket<Attempt> s = a.socket;
+                    s.release(a.upstreamId);
+                    a.stopWaiting();
+                    sockets.settle(s);
+                    a.index++;
+                    send(a);
+                }
+            }
         }
-        live.remove(a);
-        closeChannel(a);
-        if (checked != null && checked.verdict() == ForwardedQuery.Verdict.TRUNCATED) {
-            viaTcp(a, checked);
-        } else if (checked != null && checked.verdict() == ForwardedQuery.Verdict.ANSWER) {
-            finish(a, a.query.relay(checked.message()));
-        } else {
-            a.index++;
-            sendUdp(a);
-        }
-    }
 
-    private void expire() {
-        long now = System.nanoTime();
-        for (Attempt a : List.copyOf(live)) {
-            if (now - a.deadline >= 0) {
-                live.remove(a);
-                closeChannel(a);
-                a.index++;
-                sendUdp(a);
-            }
+        /** Closes this engine's sockets (its thread is stopping); queries waiting get no reply. */
+        public void close() {
+            sockets.close();
         }
     }
 
@@ -233,7 +453,11 @@ public final class Forwarder implements AutoCloseable {
                 byte[] reply = tcpExchange.ask(a.upstreams.get(i), a.query.wire());
                 ForwardedQuery.Checked checked = reply == null ? null : a.query.check(reply);
                 if (checked != null && checked.verdict() != ForwardedQuery.Verdict.FAILED) {
-                    finish(a, a.query.relay(checked.message()));
+                    byte[] relayed = a.query.relay(checked.message());
+                    if (a.cacheKey != null && caching && relayed != null) {
+                        cache.put(a.cacheKey, relayed, System.nanoTime());
+                    }
+                    finish(a, relayed);
                     return;
                 }
             }
@@ -257,22 +481,11 @@ public final class Forwarder implements AutoCloseable {
         }
     }
 
-    private static void closeChannel(Attempt a) {
-        if (a.channel != null) {
-            try {
-                a.channel.close();
-            } catch (IOException ignored) {
-                // closing a datagram socket cannot fail in a way that matters here
-            }
-            a.channel = null;
-        }
-    }
-
     @Override
     public void close() {
         loop.close(() -> {
             tcpPool.shutdownNow();
-            live.forEach(Forwarder::closeChannel);
+            own.close();
         });
     }
 

@@ -46,8 +46,8 @@ public final class Resolver {
     public record Reply(byte[] wire) implements Outcome {
     }
 
-    /** Send the query upstream and relay the reply. */
-    public record Forward(byte[] query) implements Outcome {
+    /** Send the query upstream and relay the reply; {@code message} is the query as read here. */
+    public record Forward(byte[] query, Message message) implements Outcome {
     }
 
     /** Send nothing (too short to answer, or not a query at all). */
@@ -104,7 +104,7 @@ public final class Resolver {
         if (!table.mayForward(sandbox)) {
             return reply(Responses.replyTo(query, Rcode.SERVFAIL).toWire(max));
         }
-        return new Forward(raw);
+        return new Forward(raw, query);
     }
 
     private static Optional<Message> address(Message query, Record question, Optional<NameTable.Addresses> found) {

@@ -11,13 +11,18 @@
  *       local name answered from the query bytes without dnsjava, byte for byte as the resolver
  *       would; anything else goes to the resolver.</li>
  *   <li>{@link dev.berth.daemon.dns.Forwarder}: unknown names to at most 3 upstreams over UDP
- *       (TCP when truncated or when the client used TCP) from the daemon's own namespace.</li>
+ *       (TCP when truncated or when the client used TCP) from the daemon's own namespace, through
+ *       {@link dev.berth.daemon.dns.UpstreamSockets} (a few connected sockets per upstream on
+ *       random ports, renewed, a random id per query) and the
+ *       {@link dev.berth.daemon.dns.AnswerCache} (answers for their TTL; daemon.json
+ *       {@code dns-cache}).</li>
  *   <li>{@link dev.berth.daemon.dns.ForwardedQuery}: what an upstream reply must be to count as
  *       the answer (parses, same id and question, sane rcode), and the reply written again for the
  *       client within its size (512 over UDP without EDNS, its EDNS size, 65535 over TCP), TC set
  *       when something was left out; garbage from every upstream ends as SERVFAIL.</li>
- *   <li>{@link dev.berth.daemon.dns.DnsServer}: one selector thread serving every sandbox's UDP
- *       and TCP listener; the sockets are opened inside the sandbox namespace through the
+ *   <li>{@link dev.berth.daemon.dns.DnsServer}: two selector threads (one per UDP socket of a
+ *       listener, {@code SO_REUSEPORT} on one port), the first also serving every TCP listener;
+ *       the sockets are opened inside the sandbox namespace through the
  *       {@link dev.berth.core.spi.SandboxNamespaces} port, which also installs the port-53 NAT.</li>
  * </ul>
  *
@@ -39,9 +44,10 @@
  * after a 4 s wait; the per-attempt upstream timeout is 2 s (Docker: 4 s); all upstreams are
  * queried from the daemon's namespace ({@code --dns} per container does not exist yet); no
  * {@code --link} aliases, SRV or ndots rule; an upstream reply too big for the client's UDP size is
- * truncated with TC (Docker relays it whole, past the size the client advertised).
+ * truncated with TC (Docker relays it whole, past the size the client advertised); forwarded
+ * answers are cached for their TTL unless {@code dns-cache} is false (Docker caches nothing).
  *
- * <p>Be aware: no kernel imports here (the port does the namespace work); the selector thread
+ * <p>Be aware: no kernel imports here (the port does the namespace work); a selector thread
  * never blocks on anything but its selector; no static mutable state.
  */
 package dev.berth.daemon.dns;

@@ -43,12 +43,16 @@ class DnsServerTest {
     private DnsServer server;
 
     private void start() throws IOException {
+        start(DnsServer.udpThreads());
+    }
+
+    private void start(int threads) throws IOException {
         upstream = new FakeUpstream(q -> ForwarderTest.answer(q, Rcode.NXDOMAIN, null, false),
                 q -> ForwarderTest.answer(q, Rcode.NOERROR, "192.0.2.53", false));
         // The upstream always answers: a timeout this long is never reached, also on a loaded machine.
         forwarder = new Forwarder(new Forwarder.Settings(List.of(upstream.address()), Duration.ofSeconds(10), 1024));
         forwarder.start();
-        server = new DnsServer(namespaces, forwarder, LOOPBACK);
+        server = new DnsServer(namespaces, forwarder, LOOPBACK, threads);
         server.start();
         server.update(NameTable.build(List.of(entry(net1, c1, "172.18.0.2/16", null),
                 entry(net1, c2, "172.18.0.3/16", null), entry(bridge, legacy, "172.17.0.2/16", null))), all);
@@ -143,6 +147,59 @@ class DnsServerTest {
             out.flush();
             assertEquals("172.18.0.3", first(tcp(ports.tcp(), query("c2.", Type.A))));
             assertEquals("172.18.0.3", first(udp(ports.udp(), query("c2.", Type.A))));
+        }
+    }
+
+    @Test
+    void everyThreadsSocketOnTheSharedPortAnswers() throws Exception {
+        start(3);
+        DnsServer.Ports ports = server.ports(c1.id()).orElseThrow();
+        // The kernel spreads clients over the 3 SO_REUSEPORT sockets by source port: with 24
+        // clients each socket gets some (all on one: 3 * (1/3)^24), and every one must answer.
+        List<DatagramChannel> clients = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 24; i++) {
+                DatagramChannel ch = DatagramChannel.open();
+                clients.add(ch);
+                ch.socket().setSoTimeout(20_000);
+                ch.connect(new InetSocketAddress(LOOPBACK, ports.udp()));
+            }
+            for (int round = 0; round < 2; round++) {
+                for (DatagramChannel ch : clients) {
+                    ch.write(ByteBuffer.wrap(query("c2.", Type.A)));
+                    var packet = new java.net.DatagramPacket(new byte[512], 512);
+                    ch.socket().receive(packet);
+                    assertEquals("172.18.0.3", first(parse(java.util.Arrays.copyOf(packet.getData(), packet.getLength()))));
+                }
+                server.update(NameTable.build(List.of(entry(net1, c1, "172.18.0.2/16", null),
+                        entry(net1, c2, "172.18.0.3/16", null))), all); // a new table: still every socket
+            }
+        } finally {
+            for (DatagramChannel ch : clients) {
+                ch.close();
+            }
+        }
+        server.sync(c1.id(), null);
+        assertTrue(server.ports(c1.id()).isEmpty());
+    }
+
+    @Test
+    void aForwardedUdpQueryWaitsOutASilentUpstreamOnTheServingThread() throws Exception {
+        start(2);
+        try (FakeUpstream silent = new FakeUpstream(q -> null, q -> null);
+             FakeUpstream ok = new FakeUpstream(q -> ForwarderTest.answer(q, Rcode.NOERROR, "192.0.2.54", false),
+                     q -> null);
+             Forwarder slow = new Forwarder(new Forwarder.Settings(List.of(silent.address(), ok.address()),
+                     Duration.ofSeconds(1), 1024));
+             DnsServer other = new DnsServer(namespaces, slow, LOOPBACK, 2)) {
+            slow.start();
+            other.start();
+            other.update(NameTable.build(List.of(entry(net1, c1, "172.18.0.2/16", null))), all);
+            DnsServer.Ports ports = other.ports(c1.id()).orElseThrow();
+            // The serving thread's engine times the silent server out (1 s) and asks the next one.
+            assertEquals("192.0.2.54", first(udp(ports.udp(), query("www.example.", Type.A))));
+            assertEquals(1, ok.udpQueries.get());
+            assertEquals(0, slow.inFlight());
         }
     }
 }

@@ -1,0 +1,211 @@
+package dev.berth.daemon.dns;
+
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.xbill.DNS.ExtendedFlags;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Record;
+
+/**
+ * Forwarded answers kept for their TTL: the bytes relayed to the first client, given to the next
+ * client that asks the same question the same way, with its own id and question spelling and every
+ * TTL lowered by the seconds the answer has been kept. Kept are positive answers (NOERROR with
+ * answer records) for the smallest TTL among their records, and negative answers (NXDOMAIN, or
+ * NOERROR without answers) that carry an SOA record, for the smaller of its TTL and its MINIMUM
+ * field (RFC 2308 §5; without an SOA a negative answer is not kept). Never kept: truncated
+ * replies, other rcodes, a TTL of 0, and anything whose records cannot be walked. At most one day,
+ * at most {@code capacity} answers (expired ones go first, then arbitrary ones).
+ *
+ * <p>"The same way" is the {@link Key}: the question (name case-insensitively, type, class) and
+ * what shapes the reply: the client's size limit, whether it sent EDNS and the DO bit, and the RD
+ * and CD bits.
+ *
+ * <p>Thread-safe: the DNS threads read, the forwarder's threads write; entries are immutable.
+ */
+final class AnswerCache {
+    /** The longest an answer is kept, whatever its TTL says. */
+    static final long MAX_TTL = 86_400;
+    private static final int TYPE_SOA = 6;
+    private static final int TYPE_OPT = 41;
+    private static final int NXDOMAIN = 3;
+
+    /** What makes two queries get the same reply. Names compare case-insensitively (dnsjava's {@link Name#equals}). */
+    record Key(Name name, int type, int dclass, int limit, boolean edns, boolean dnssecOk, boolean rd, boolean cd) {
+        static Key of(ForwardedQuery query) {
+            Message m = query.message();
+            Record q = m.getQuestion();
+            OPTRecord opt = m.getOPT();
+            return new Key(q.getName(), q.getType(), q.getDClass(), query.limit(), opt != null,
+                    opt != null && (opt.getFlags() & ExtendedFlags.DO) != 0, m.getHeader().getFlag(Flags.RD),
+                    m.getHeader().getFlag(Flags.CD));
+        }
+    }
+
+    /** A kept reply: its bytes, where its TTLs are and what they were, when it was kept and until when. */
+    private record Entry(byte[] wire, int questionLength, int[] ttlAt, long[] ttl, long stored, long expires) {
+    }
+
+    private final int capacity;
+    private final Map<Key, Entry> entries = new ConcurrentHashMap<>();
+
+    AnswerCache(int capacity) {
+        this.capacity = capacity;
+    }
+
+    /**
+     * The kept reply for {@code key} made for {@code query} (its id and question name), its TTLs
+     * lowered by the whole seconds since it was kept; null when none is kept or it has expired.
+     *
+     * @param now {@link System#nanoTime()}
+     */
+    byte[] get(Key key, byte[] query, long now) {
+        Entry e = entries.get(key);
+        if (e == null) {
+            return null;
+        }
+        if (now - e.expires() >= 0) {
+            entries.remove(key, e);
+            return null;
+        }
+        long elapsed = (now - e.stored()) / 1_000_000_000L;
+        byte[] out = e.wire().clone();
+        out[0] = query[0];
+        out[1] = query[1];
+        if (nameLength(query, Responses.HEADER) == e.questionLength()) {
+            System.arraycopy(query, Responses.HEADER, out, Responses.HEADER, e.questionLength());
+        }
+        for (int i = 0; i < e.ttlAt().length; i++) {
+            put32(out, e.ttlAt()[i], e.ttl()[i] - elapsed);
+        }
+        return out;
+    }
+
+    /**
+     * Keeps {@code reply} (the bytes relayed for {@code key}) when it may be kept.
+     *
+     * @param now {@link System#nanoTime()}
+     */
+    void put(Key key, byte[] reply, long now) {
+        Entry e = entry(reply, now);
+        if (e == null) {
+            return;
+        }
+        if (entries.size() >= capacity && !entries.containsKey(key)) {
+            makeRoom(now);
+        }
+        entries.put(key, e);
+    }
+
+    void clear() {
+        entries.clear();
+    }
+
+    /** Answers kept now (expired ones not yet dropped included). */
+    int size() {
+        return entries.size();
+    }
+
+    private void makeRoom(long now) {
+        entries.values().removeIf(e -> now - e.expires() >= 0);
+        Iterator<Key> it = entries.keySet().iterator();
+        for (int drop = Math.max(1, capacity / 8); drop > 0 && it.hasNext() && entries.size() >= capacity; drop--) {
+            it.next();
+            it.remove();
+        }
+    }
+
+    /** The entry for a reply, or null when it may not be kept. */
+    private static Entry entry(byte[] w, long now) {
+        if (w.length < Responses.HEADER || (w[2] & 0x80) == 0 || (w[2] & 0x02) != 0 || u16(w, 4) != 1) {
+            return null; // not a reply, truncated, or not one question
+        }
+        int rcode = w[3] & 0x0f;
+        int answers = u16(w, 6);
+        int records = answers + u16(w, 8) + u16(w, 10);
+        int questionLength = nameLength(w, Responses.HEADER);
+        if (questionLength < 0) {
+            return null;
+        }
+        int p = Responses.HEADER + questionLength + 4;
+        int[] ttlAt = new int[records];
+        long[] ttl = new long[records];
+        int n = 0;
+        long min = MAX_TTL;
+        boolean soa = false;
+        for (int i = 0; i < records; i++) {
+            int nl = nameLength(w, p);
+            if (nl < 0 || p + nl + 10 > w.length) {
+                return null;
+            }
+            int at = p + nl;
+            int type = u16(w, at);
+            int rdlength = u16(w, at + 8);
+            int end = at + 10 + rdlength;
+            if (end > w.length) {
+                return null;
+            }
+            if (type != TYPE_OPT) {
+                long t = u32(w, at + 4);
+                t = t > Integer.MAX_VALUE ? 0 : t; // RFC 2181 §8: the top bit set means 0
+                ttlAt[n] = at + 4;
+                ttl[n++] = t;
+                min = Math.min(min, t);
+                boolean authority = i >= answers && i < answers + u16(w, 8);
+                if (type == TYPE_SOA && authority && rdlength >= 20) {
+                    soa = true;
+                    min = Math.min(min, u32(w, end - 4) > Integer.MAX_VALUE ? 0 : u32(w, end - 4));
+                }
+            }
+            p = end;
+        }
+        if (p != w.length) {
+            return null;
+        }
+        boolean positive = rcode == 0 && answers > 0;
+        boolean negative = (rcode == NXDOMAIN || rcode == 0 && answers == 0) && soa;
+        if (!positive && !negative || min <= 0) {
+            return null;
+        }
+        int[] at = java.util.Arrays.copyOf(ttlAt, n);
+        long[] was = java.util.Arrays.copyOf(ttl, n);
+        return new Entry(w.clone(), questionLength, at, was, now, now + min * 1_000_000_000L);
+    }
+
+    /** The length of the name at {@code p} in wire form (a pointer ends it, 2 bytes); -1 when it runs off. */
+    static int nameLength(byte[] w, int p) {
+        int start = p;
+        while (p < w.length) {
+            int len = w[p] & 0xff;
+            if (len == 0) {
+                return p + 1 - start;
+            }
+            if ((len & 0xc0) == 0xc0) {
+                return p + 2 <= w.length ? p + 2 - start : -1;
+            }
+            if ((len & 0xc0) != 0) {
+                return -1;
+            }
+            p += 1 + len;
+        }
+        return -1;
+    }
+
+    private static int u16(byte[] b, int at) {
+        return (b[at] & 0xff) << 8 | (b[at + 1] & 0xff);
+    }
+
+    private static long u32(byte[] b, int at) {
+        return (long) u16(b, at) << 16 | u16(b, at + 2);
+    }
+
+    private static void put32(byte[] b, int at, long v) {
+        b[at] = (byte) (v >>> 24);
+        b[at + 1] = (byte) (v >>> 16);
+        b[at + 2] = (byte) (v >>> 8);
+        b[at + 3] = (byte) v;
+    }
+}

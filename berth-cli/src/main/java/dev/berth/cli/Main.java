@@ -57,7 +57,9 @@ public final class Main {
         int status = run(args, System.getenv(), System.in, out, err);
         out.flush();
         err.flush();
-        System.exit(status);
+        // halt, not exit: every stream is flushed and the one shutdown hook (run's) is gone by now;
+        // System.exit would first set up the platform logging (Runtime.exit logs), ~5 ms per call
+        Runtime.getRuntime().halt(status);
     }
 
     /**

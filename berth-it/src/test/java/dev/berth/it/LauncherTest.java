@@ -84,7 +84,7 @@ class LauncherTest {
         List<String> java = javaCalls();
         assertContains(java.getFirst(), "-XX:AOTCacheOutput=" + tree.resolve("berth-cli/target/berth-cli.aot"));
         assertContains(java.getFirst(), "-cp " + tree.resolve("berth-cli/target/berth-cli.jar") + " dev.berth.cli.AotTraining");
-        assertEquals("java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -XX:AOTCache="
+        assertEquals("java -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=20 -XX:+UseSerialGC -XX:-UsePerfData -XX:AOTCache="
                 + tree.resolve("berth-cli/target/berth-cli.aot") + " -XX:+UnlockDiagnosticVMOptions"
                 + " -XX:ArchiveRelocationMode=0 -Xlog:aot=off -Xlog:cds=off -jar "
                 + tree.resolve("berth-cli/target/berth-cli.jar") + " network ls", java.getLast());

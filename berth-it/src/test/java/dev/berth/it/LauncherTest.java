@@ -180,7 +180,7 @@ class LauncherTest {
         at(cache, -1);
 
         launcher(Map.of("BERTH_DAEMON_JVM_OPTS", "-Dx=1"), "daemon", "--debug");
-        assertEquals("java --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms8m"
+        assertEquals("java --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms8m -XX:TrimNativeHeapInterval=5000"
                 + " -XX:AOTCache=" + cache + " -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0"
                 + " -Xlog:aot=off -Xlog:cds=off -Dx=1 -jar " + tree.resolve("berth-daemon/target/berth-daemon.jar") + " --debug",
                 javaCalls().getLast());

@@ -129,6 +129,20 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Initialises Jetty's classes (header and MIME tables, the connector, the thread pool) on the
+     * calling thread and drops what it made: nothing is started or bound. berthd runs it on a
+     * second thread while the main one sets up store, links and firewall, so that the server is
+     * quick to make when its turn comes.
+     */
+    public static void prewarm() {
+        Server jetty = new Server(new QueuedThreadPool());
+        HttpConfiguration http = new HttpConfiguration();
+        http.setUriCompliance(UriCompliance.DEFAULT.with("berth", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR));
+        jetty.addConnector(new UnixDomainServerConnector(jetty, new HttpConnectionFactory(http)));
+        new JsonCodec();
+    }
+
     private Server newServer(Path socketPath, ExecutorService executor) {
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("berth-api");

@@ -13,6 +13,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +67,7 @@ public final class AotTraining {
             List.of("network", "create", "trained"),
             List.of("network", "rm", "trained"),
             List.of("ps"),
-            List.of("ps", "-a", "--no-trunc"),
+            List.of("ps", "-a", "-q"),
             List.of("version"),
             List.of("run", "--rm", "--network", "trained", "--", "true"),
             List.of("rm", "-f", CONTAINER_ID));
@@ -74,23 +75,32 @@ public final class AotTraining {
     private AotTraining() {
     }
 
-    /** Plays {@link #COMMANDS}; exits non-zero only when the canned daemon could not be set up. */
-    public static void main(String[] args) throws IOException, InterruptedException {
+    /** Plays {@link #COMMANDS} twice; exits non-zero only when the canned daemon could not be set up. */
+    public static void main(String[] args) throws IOException {
+        play(2, new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Plays {@link #COMMANDS} {@code rounds} times against a canned daemon, printing to
+     * {@code sink}; returns the exit statuses of the last round, in command order.
+     */
+    static List<Integer> play(int rounds, PrintStream sink) throws IOException {
         Path dir = Files.createTempDirectory("berth-aot-training");
         Path socket = dir.resolve("api.sock");
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(socket));
-            Thread daemon = Thread.ofPlatform().daemon(true).name("canned-daemon").start(() -> serve(server));
+            Thread.ofPlatform().daemon(true).name("canned-daemon").start(() -> serve(server));
             // the real environment (its classes are in every call) with the canned daemon's address
             Map<String, String> env = new HashMap<>(System.getenv());
             env.put("BERTH_HOST", "unix://" + socket);
-            PrintStream sink = new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
-            for (int round = 0; round < 2; round++) {
+            List<Integer> statuses = new ArrayList<>();
+            for (int round = 0; round < rounds; round++) {
+                statuses.clear();
                 for (List<String> command : COMMANDS) {
-                    Main.run(command.toArray(String[]::new), env, sink, sink);
+                    statuses.add(Main.run(command.toArray(String[]::new), env, sink, sink));
                 }
             }
-            daemon.interrupt();
+            return statuses;
         } finally {
             Files.deleteIfExists(socket);
             Files.deleteIfExists(dir);

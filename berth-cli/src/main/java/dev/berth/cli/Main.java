@@ -70,12 +70,15 @@ public final class Main {
      * One-time set-up most commands need, on a second thread while the main one parses flags and
      * reads the commands' record types, so that on two cores the JVM initialises both at once:
      * the local zone (the tz database), a Unix socket channel (the JDK seeds a SecureRandom for
-     * it) and Jackson's tree reading. Nothing is kept; a command finds the classes initialised.
+     * it), the Go type of a network (for the network commands) and Jackson's tree reading.
+     * Nothing is kept; a command finds the classes initialised.
      */
     static void prewarm() {
         try {
+            // in the order the main thread comes to need them (it sets up Jackson's mapper itself, first)
             localZone(System.getenv());
             SocketChannel.open(StandardProtocolFamily.UNIX).close();
+            NetworkList.networkType();
             new ObjectMapper().readTree("{\"a\":[\"b\",1,true,null]}");
         } catch (IOException | RuntimeException e) {
             // only a head start: the command does the same again and reports what fails

@@ -168,6 +168,7 @@ class LauncherTest {
         assertEquals(0, result.status(), result.err());
         assertEquals("ran\n", result.out());
         assertContains(result.err(), "no AOT cache for the CLI");
+        assertContains(result.err(), "training log in " + tree.resolve("tmp/berth-aot."));
         assertFalse(Files.exists(tree.resolve("berth-cli/target/berth-cli.aot")));
         assertWithoutCache(javaCalls().getLast(), "berth-cli.jar version");
     }
@@ -229,6 +230,7 @@ class LauncherTest {
         builder.environment().keySet().removeIf(k -> k.startsWith("BERTH_"));
         builder.environment().put("BERTH_JAVA_HOME", tree.resolve("jdk").toString());
         builder.environment().put("PATH", tree.resolve("bin") + ":" + System.getenv("PATH"));
+        builder.environment().put("TMPDIR", Files.createDirectories(tree.resolve("tmp")).toString()); // the logs it keeps
         builder.environment().putAll(env);
         Path out = tree.resolve("out.txt");
         Path err = tree.resolve("err.txt");

@@ -7,6 +7,7 @@
 #   bench/run.sh dns [--peers dnsmasq,aardvark,docker|none]         (bench/dns.sh)
 #   bench/run.sh reload [--sandboxes 100] [--reps 5]                (bench/reload.sh)
 #   bench/run.sh container [--peers docker,podman|none] [--n 50]    (bench/container.sh)
+#   bench/run.sh footprint [--n 30] [--sandboxes 1000] [--reps 5]   (bench/footprint.sh)
 #
 # network: `network create` and `network rm`
 #   - Berth via the API (JMH, bench/target/benchmarks.jar; keep-alive connection and a
@@ -45,6 +46,9 @@
 #   bench/dns.sh, which run.sh hands over to.
 # container: containers from an image (run --rm, run -d + rm -f, exec, start to network-ready)
 #   beside dockerd and podman; all in bench/container.sh, which run.sh hands over to.
+# footprint: the berth CLI's start-up (network ls, run --rm) beside the docker CLI's against the same
+#   berthd, and berthd's start-up time and RSS, empty and with 1000 sandboxes, with the launcher's
+#   settings (./berth, ./berth daemon: JVM flags, AOT caches); all in bench/footprint.sh.
 # reload: SIGHUP turning IPv6 on (then off) for the default bridge with 100 sandboxes on it, timed
 #   until the last sandbox has its address; Berth only (dockerd reloads no bridge option); all in
 #   bench/reload.sh, which run.sh hands over to.
@@ -95,11 +99,12 @@ BERTH_BUDGET_S=${BERTH_ATTACH_BUDGET_S:-480}   # attach: start no further Berth 
 
 # shellcheck source=bench/common.sh
 . "$BENCH/common.sh"
-usage() { sed -n '3,8p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '3,9p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 if [[ ${1:-} == dns ]]; then shift; exec "$BENCH/dns.sh" "$@"; fi
 if [[ ${1:-} == reload ]]; then shift; exec "$BENCH/reload.sh" "$@"; fi
 if [[ ${1:-} == container ]]; then shift; exec "$BENCH/container.sh" "$@"; fi
+if [[ ${1:-} == footprint ]]; then shift; exec "$BENCH/footprint.sh" "$@"; fi
 
 while [[ $# -gt 0 ]]; do
   case $1 in

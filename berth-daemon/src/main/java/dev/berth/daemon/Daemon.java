@@ -113,6 +113,7 @@ final class Daemon {
     }
 
     private void start(DaemonFlags flags, DaemonConfig config) {
+        Thread.ofPlatform().daemon().name("berth-prewarm").start(ApiServer::prewarm);
         SocketGroup socketGroup = SocketGroup.resolve(config.group());
         socketGroup.warning().ifPresent(LOG::warning);
         LOG.info("Starting up Berth " + version() + " (data-root " + config.dataRoot() + ", exec-root "

@@ -58,7 +58,7 @@ public final class NetworkInspect extends LeafCommand {
             try {
                 String raw = fetch(invocation, name, query);
                 JsonNode node = invocation.mapper().readTree(raw);
-                Typed typed = Typed.decode(NetworkList.NETWORK, node, invocation.zone());
+                Typed typed = Typed.decode(NetworkList.networkType(), node, invocation.zone());
                 if (template == null) {
                     raws.add(raw);
                 } else {

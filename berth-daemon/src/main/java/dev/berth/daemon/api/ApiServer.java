@@ -29,6 +29,19 @@ public final class ApiServer implements AutoCloseable {
      * (headers). Go's net/http allows 1 MiB; 64 KiB holds any filter the CLI builds.
      */
     static final int HEADER_BYTES = 64 * 1024;
+    /**
+     * Jetty sizes its padded arrays by the references per cache line; unless told, its
+     * {@code MemoryUtils} asks the platform MBean server whether oops are compressed, which starts
+     * JMX (and the JFR diagnostic commands behind it): ~200 classes and some MiB for one number.
+     * 16 is its answer for a 64-byte line and compressed oops (any heap below 32 GiB).
+     */
+    private static final String REFERENCES_PER_CACHE_LINE = "org.eclipse.jetty.util.referencesPerCacheLine";
+
+    static {
+        if (System.getProperty(REFERENCES_PER_CACHE_LINE) == null) {
+            System.setProperty(REFERENCES_PER_CACHE_LINE, "16");
+        }
+    }
 
     private final ApiContext context;
     private final int acceptQueue;
@@ -114,6 +127,20 @@ public final class ApiServer implements AutoCloseable {
             socket.delete();
             server = null;
         }
+    }
+
+    /**
+     * Initialises Jetty's classes (header and MIME tables, the connector, the thread pool) on the
+     * calling thread and drops what it made: nothing is started or bound. berthd runs it on a
+     * second thread while the main one sets up store, links and firewall, so that the server is
+     * quick to make when its turn comes.
+     */
+    public static void prewarm() {
+        Server jetty = new Server(new QueuedThreadPool());
+        HttpConfiguration http = new HttpConfiguration();
+        http.setUriCompliance(UriCompliance.DEFAULT.with("berth", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR));
+        jetty.addConnector(new UnixDomainServerConnector(jetty, new HttpConnectionFactory(http)));
+        new JsonCodec();
     }
 
     private Server newServer(Path socketPath, ExecutorService executor) {

@@ -106,3 +106,13 @@ sweep_netns_dir() {
   rmdir "$dir" 2>/dev/null || true
   echo "$left"
 }
+
+# The end of a suite's cleanup, after its own steps: berthd stopped, its namespace directory swept,
+# the bench namespace $NS deleted, berthd's log kept as results/berthd-SUITE-$STAMP.log, $DIR removed.
+end_berth_run() { # suite
+  stop_berth
+  sweep_netns_dir >/dev/null
+  ip netns list | awk '{print $1}' | grep -qx "$NS" && ip netns del "$NS"
+  [[ -f $DIR/berthd.log ]] && cp "$DIR/berthd.log" "$RES/berthd-$1-$STAMP.log"
+  rm -rf "$DIR"
+}

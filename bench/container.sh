@@ -77,11 +77,7 @@ cleanup() {
       "$DOCKER_CLI" -H "unix://$SOCK" rm -f "$c" >/dev/null 2>&1
     done
   fi
-  stop_berth
-  sweep_netns_dir >/dev/null
-  ip netns list | awk '{print $1}' | grep -qx "$NS" && ip netns del "$NS"
-  [[ -f $DIR/berthd.log ]] && cp "$DIR/berthd.log" "$RES/berthd-container-$STAMP.log"
-  rm -rf "$DIR"
+  end_berth_run container
   if [[ $PEERS_TOUCHED == 1 && ${BERTH_KEEP_PEERS:-0} != 1 ]]; then
     log "tearing the peers down ($PEERS_DIR/all-down.sh)"
     "$PEERS_DIR/all-down.sh" >>"$RES/peers-$STAMP.log" 2>&1 || log "all-down.sh reported a problem: see $RES/peers-$STAMP.log"

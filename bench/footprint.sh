@@ -79,11 +79,7 @@ cleanup() {
   if [[ $FILLED == 1 && -n $BERTH_PID ]] && kill -0 "$BERTH_PID" 2>/dev/null; then
     python3 "$BENCH/footprintbench.py" drain "$SOCK" >&2
   fi
-  stop_berth
-  sweep_netns_dir >/dev/null
-  ip netns list | awk '{print $1}' | grep -qx "$NS" && ip netns del "$NS"
-  [[ -f $DIR/berthd.log ]] && cp "$DIR/berthd.log" "$RES/berthd-footprint-$STAMP.log"
-  rm -rf "$DIR"
+  end_berth_run footprint
   exit "$rc"
 }
 trap cleanup EXIT

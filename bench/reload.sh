@@ -67,11 +67,7 @@ cleanup() {
       curl -s -o /dev/null --unix-socket "$SOCK" -X DELETE "$API/containers/s$i?force=1"
     done
   fi
-  stop_berth
-  sweep_netns_dir >/dev/null
-  ip netns list | awk '{print $1}' | grep -qx "$NS" && ip netns del "$NS"
-  [[ -f $DIR/berthd.log ]] && cp "$DIR/berthd.log" "$RES/berthd-reload-$STAMP.log"
-  rm -rf "$DIR"
+  end_berth_run reload
   exit "$rc"
 }
 trap cleanup EXIT

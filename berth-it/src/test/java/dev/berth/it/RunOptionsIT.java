@@ -160,6 +160,18 @@ class RunOptionsIT {
         CommandResult unprivilegedMount = sh(bed, List.of(), "mkdir -p /m && mount -t tmpfs none /m 2>&1; echo rc=$?");
         assertTrue(unprivilegedMount.stdout().contains("rc=") && !unprivilegedMount.stdout().contains("rc=0"),
                 unprivilegedMount::describe);
+
+        // seccomp, as Docker's profile: a raw clone(CLONE_NEWUSER | SIGCHLD) is refused with EPERM (a
+        // user namespace needs no capability: only the filter stops it), unless CAP_SYS_ADMIN. The
+        // host's python3 is mounted in to make the call; a child that got through exits at once.
+        List<String> python = List.of("-v", "/usr:/usr:ro", "-v", "/usr/lib:/lib:ro", "-v", "/usr/lib64:/lib64:ro");
+        String cloneNewUser = "/usr/bin/python3 -c 'import ctypes, os; libc = ctypes.CDLL(None, use_errno=True); "
+                + "r = libc.syscall(56, 0x10000011, 0, 0, 0, 0); r == 0 and os._exit(0); "
+                + "print(\"refused\" if r < 0 else \"made\", ctypes.get_errno())'";
+        assertEquals("refused 1", ok(sh(bed, python, cloneNewUser)).strip());
+        List<String> sysAdmin = new ArrayList<>(python);
+        sysAdmin.addAll(List.of("--cap-add", "SYS_ADMIN"));
+        assertEquals("made 0", ok(sh(bed, sysAdmin, cloneNewUser)).strip());
     }
 
     private static long capEff(String status) {

@@ -348,12 +348,35 @@ final class OciSpec {
         DENIED_SYSCALLS.entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .filter(e -> e.getKey().isEmpty() || !caps.contains(e.getKey()))
                 .forEach(e -> denied.addAll(e.getValue()));
-        ObjectNode rule = seccomp.putArray("syscalls").addObject();
+        ArrayNode syscalls = seccomp.putArray("syscalls");
+        ObjectNode rule = syscalls.addObject();
         strings(rule.putArray("names"), denied.stream().sorted().toList());
         rule.put("action", "SCMP_ACT_ERRNO");
         rule.put("errnoRet", 1);
+        if (!caps.contains("CAP_SYS_ADMIN")) {
+            // As Docker's profile: no new namespaces through clone(2) (a user namespace needs no
+            // capability, so only the filter stops it), and clone3 answers ENOSYS, whose flags a
+            // filter cannot read, so that the C library falls back to clone.
+            for (long flag : CLONE_NAMESPACE_FLAGS) {
+                ObjectNode clone = syscalls.addObject();
+                strings(clone.putArray("names"), List.of("clone"));
+                clone.put("action", "SCMP_ACT_ERRNO");
+                clone.put("errnoRet", 1);
+                clone.putArray("args").addObject().put("index", 0).put("value", flag).put("valueTwo", flag)
+                        .put("op", "SCMP_CMP_MASKED_EQ");
+            }
+            ObjectNode clone3 = syscalls.addObject();
+            strings(clone3.putArray("names"), List.of("clone3"));
+            clone3.put("action", "SCMP_ACT_ERRNO");
+            clone3.put("errnoRet", ENOSYS);
+        }
         return seccomp;
     }
+
+    /** clone(2)'s namespace flags: NEWNS, NEWCGROUP, NEWUTS, NEWIPC, NEWUSER, NEWPID, NEWNET (Docker's mask 0x7E020000). */
+    static final long[] CLONE_NAMESPACE_FLAGS = {0x00020000L, 0x02000000L, 0x04000000L, 0x08000000L, 0x10000000L,
+        0x20000000L, 0x40000000L};
+    private static final int ENOSYS = 38;
 
     private static void strings(ArrayNode array, List<String> values) {
         values.forEach(array::add);

@@ -206,4 +206,28 @@ class OciSpecTest {
         assertFalse(withAdmin.contains("mount") || withAdmin.contains("unshare"), "CAP_SYS_ADMIN opens mount");
         assertTrue(withAdmin.contains("keyctl") && withAdmin.contains("reboot"));
     }
+
+    @Test
+    void cloneMakesNoNamespaceAndClone3IsEnosysWithoutSysAdmin() {
+        JsonNode syscalls = OciSpec.seccomp(OciSpec.capabilities(List.of(), List.of(), false)).path("syscalls");
+        List<Long> flags = new java.util.ArrayList<>();
+        for (JsonNode rule : syscalls) {
+            if (strings(rule.path("names")).equals(List.of("clone"))) {
+                JsonNode arg = rule.path("args").get(0);
+                assertEquals(0, arg.path("index").asInt());
+                assertEquals("SCMP_CMP_MASKED_EQ", arg.path("op").asText());
+                assertEquals(arg.path("value").asLong(), arg.path("valueTwo").asLong(), "denied when the bit is set");
+                assertEquals(1, rule.path("errnoRet").asInt());
+                flags.add(arg.path("value").asLong());
+            }
+            if (strings(rule.path("names")).equals(List.of("clone3"))) {
+                assertEquals(38, rule.path("errnoRet").asInt(), "ENOSYS: the C library falls back to clone");
+            }
+        }
+        // CLONE_NEWNS | NEWCGROUP | NEWUTS | NEWIPC | NEWUSER | NEWPID | NEWNET, one bit per rule: Docker's mask
+        assertEquals(0x7E020000L, flags.stream().mapToLong(Long::longValue).reduce(0, (a, b) -> a | b));
+        assertEquals(7, flags.size());
+        JsonNode withAdmin = OciSpec.seccomp(OciSpec.capabilities(List.of("SYS_ADMIN"), List.of(), false)).path("syscalls");
+        assertEquals(1, withAdmin.size(), "CAP_SYS_ADMIN may make namespaces");
+    }
 }

@@ -374,8 +374,8 @@ final class OciSpec {
     }
 
     /** clone(2)'s namespace flags: NEWNS, NEWCGROUP, NEWUTS, NEWIPC, NEWUSER, NEWPID, NEWNET (Docker's mask 0x7E020000). */
-    static final long[] CLONE_NAMESPACE_FLAGS = {0x00020000L, 0x02000000L, 0x04000000L, 0x08000000L, 0x10000000L,
-        0x20000000L, 0x40000000L};
+    static final List<Long> CLONE_NAMESPACE_FLAGS = List.of(0x00020000L, 0x02000000L, 0x04000000L, 0x08000000L,
+            0x10000000L, 0x20000000L, 0x40000000L);
     private static final int ENOSYS = 38;
 
     private static void strings(ArrayNode array, List<String> values) {

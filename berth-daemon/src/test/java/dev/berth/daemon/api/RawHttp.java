@@ -76,8 +76,29 @@ final class RawHttp {
             } catch (IOException e) {
                 // Broken pipe: the server refused the rest of the body.
             }
-            return parse(readAll(channel));
+            return parse(readAnswer(channel));
         }
+    }
+
+    /**
+     * Everything the server sends until it closes, also when the close is a reset: a server that
+     * closes with part of the body unread makes the kernel report ECONNRESET to the next read, once
+     * the answer itself has been read.
+     */
+    private static String readAnswer(SocketChannel channel) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteBuffer buffer = ByteBuffer.allocate(8192);
+        try {
+            while (channel.read(buffer) >= 0) {
+                out.write(buffer.array(), 0, buffer.position());
+                buffer.clear();
+            }
+        } catch (IOException reset) {
+            if (out.size() == 0) {
+                throw reset;
+            }
+        }
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     /** Everything the server sends until it closes. */

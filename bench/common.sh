@@ -1,8 +1,15 @@
 # shellcheck shell=bash
-# What the bench scripts (run.sh, dns.sh, reload.sh, container.sh) share: logging, building a
+# What the bench scripts (run.sh, dns.sh, reload.sh, container.sh, footprint.sh) share: logging, building a
 # stale berthd, running a long step as a child, the revision line, meta records, starting berthd
 # in a namespace, stopping it by PID, and sweeping its exec root's netns directory. Sourced, never
-# run; the caller sets ROOT, JAVA, DAEMON_JAR (and OUT before meta, NS/DIR/SOCK before start_berthd).
+# run, right after the caller set BENCH (this folder); it sets ROOT, PEERS_DIR, JAVA_HOME, JAVA and
+# DAEMON_JAR (the caller sets OUT before meta, NS/DIR/SOCK before start_berthd).
+
+ROOT=$(cd "$BENCH/.." && pwd)
+PEERS_DIR=$(cd "${BERTH_PEERS_DIR:-$ROOT/../shared/peers}" 2>/dev/null && pwd || echo "${BERTH_PEERS_DIR:-$ROOT/../shared/peers}")
+export JAVA_HOME=${BERTH_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+JAVA="$JAVA_HOME/bin/java"
+DAEMON_JAR=${BERTH_DAEMON_JAR:-$ROOT/berth-daemon/target/berth-daemon.jar}
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "FATAL: $*"; exit 1; }

@@ -25,18 +25,12 @@ set -euo pipefail
 export LC_ALL=C
 
 BENCH=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
-ROOT=$(cd "$BENCH/.." && pwd)
-PEERS_DIR=$(cd "${BERTH_PEERS_DIR:-$ROOT/../shared/peers}" 2>/dev/null && pwd || echo "${BERTH_PEERS_DIR:-$ROOT/../shared/peers}")
-export JAVA_HOME=${BERTH_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-JAVA="$JAVA_HOME/bin/java"
-DAEMON_JAR=${BERTH_DAEMON_JAR:-$ROOT/berth-daemon/target/berth-daemon.jar}
+# shellcheck source=bench/common.sh
+. "$BENCH/common.sh"
 DOCKER_CLI=/usr/local/bin/docker
 PEER_LIST=docker,podman
 N=50
 PORT=18080
-
-# shellcheck source=bench/common.sh
-. "$BENCH/common.sh"
 
 while [[ $# -gt 0 ]]; do
   case $1 in

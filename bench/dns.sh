@@ -26,19 +26,14 @@ set -euo pipefail
 export LC_ALL=C
 
 BENCH=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
-ROOT=$(cd "$BENCH/.." && pwd)
-PEERS_DIR=$(cd "${BERTH_PEERS_DIR:-$ROOT/../shared/peers}" 2>/dev/null && pwd || echo "${BERTH_PEERS_DIR:-$ROOT/../shared/peers}")
-export JAVA_HOME=${BERTH_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-JAVA="$JAVA_HOME/bin/java"
+# shellcheck source=bench/common.sh
+. "$BENCH/common.sh"
 export REPS=${REPS:-3} DUR=${DUR:-15} CLIENTS=${CLIENTS:-4} THREADS=${THREADS:-1} RATE=${RATE:-10000} NXQ=${NXQ:-2000}
 WARM=${BERTH_DNS_WARMUP:-20}
 FWD_WARM=${BERTH_DNS_FWD_WARMUP:-10}
 PEER_LIST=dnsmasq,aardvark
 UP4=192.0.2.53 HOST4=192.0.2.1
 API=http://berth/v1.50
-
-# shellcheck source=bench/common.sh
-. "$BENCH/common.sh"
 
 while [[ $# -gt 0 ]]; do
   case $1 in
@@ -63,7 +58,6 @@ if [[ ,$PEER_LIST, == *,aardvark,* && ! -x /usr/lib/podman/aardvark-dns ]]; then
 fi
 
 # ----------------------------------------------------------------------------- build
-DAEMON_JAR=${BERTH_DAEMON_JAR:-$ROOT/berth-daemon/target/berth-daemon.jar}
 build_berth
 
 # ----------------------------------------------------------------------------- state, cleanup

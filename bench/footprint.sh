@@ -29,16 +29,12 @@ set -euo pipefail
 export LC_ALL=C
 
 BENCH=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
-ROOT=$(cd "$BENCH/.." && pwd)
-export JAVA_HOME=${BERTH_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-JAVA="$JAVA_HOME/bin/java"
-DAEMON_JAR=$ROOT/berth-daemon/target/berth-daemon.jar
+# shellcheck source=bench/common.sh
+. "$BENCH/common.sh"
+DAEMON_JAR=$ROOT/berth-daemon/target/berth-daemon.jar   # the launcher's own build, whatever BERTH_DAEMON_JAR says
 DOCKER_CLI=${BERTH_DOCKER_CLI:-/usr/local/bin/docker}
 API=http://berth/v1.50
 N=30 WARMUP=3 K=1000 REPS=5 SETTLE=10
-
-# shellcheck source=bench/common.sh
-. "$BENCH/common.sh"
 
 while [[ $# -gt 0 ]]; do
   case $1 in

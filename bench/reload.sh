@@ -23,16 +23,11 @@ set -euo pipefail
 export LC_ALL=C
 
 BENCH=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
-ROOT=$(cd "$BENCH/.." && pwd)
-export JAVA_HOME=${BERTH_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-JAVA="$JAVA_HOME/bin/java"
-DAEMON_JAR=${BERTH_DAEMON_JAR:-$ROOT/berth-daemon/target/berth-daemon.jar}
+# shellcheck source=bench/common.sh
+. "$BENCH/common.sh"
 API=http://berth/v1.50
 K=100
 REPS=5
-
-# shellcheck source=bench/common.sh
-. "$BENCH/common.sh"
 
 while [[ $# -gt 0 ]]; do
   case $1 in

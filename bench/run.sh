@@ -70,10 +70,8 @@
 set -euo pipefail
 
 BENCH=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
-ROOT=$(cd "$BENCH/.." && pwd)
-PEERS_DIR=$(cd "${BERTH_PEERS_DIR:-$ROOT/../shared/peers}" 2>/dev/null && pwd || echo "${BERTH_PEERS_DIR:-$ROOT/../shared/peers}")
-export JAVA_HOME=${BERTH_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-JAVA="$JAVA_HOME/bin/java"
+# shellcheck source=bench/common.sh
+. "$BENCH/common.sh"
 DOCKER_CLI=${BERTH_DOCKER_CLI:-/usr/local/bin/docker}
 PEERS_STATE=/tmp/peers            # fixed by the peers' scripts (pm hard-codes it)
 export BERTH_PEERS_DIR=$PEERS_DIR
@@ -97,8 +95,6 @@ ROUTED6=0
 NDP_OFF=0
 BERTH_BUDGET_S=${BERTH_ATTACH_BUDGET_S:-480}   # attach: start no further Berth size after this
 
-# shellcheck source=bench/common.sh
-. "$BENCH/common.sh"
 usage() { sed -n '3,9p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 if [[ ${1:-} == dns ]]; then shift; exec "$BENCH/dns.sh" "$@"; fi
@@ -148,7 +144,6 @@ for p in ${PEER_LIST//,/ }; do
 done
 
 # ----------------------------------------------------------------------------- build
-DAEMON_JAR=${BERTH_DAEMON_JAR:-$ROOT/berth-daemon/target/berth-daemon.jar}
 BENCH_JAR=$BENCH/target/benchmarks.jar
 build_berth
 if stale "$BENCH_JAR" "$BENCH/src" "$BENCH/pom.xml" "$ROOT/berth-api/src"; then

@@ -86,6 +86,15 @@ final class RawHttp {
      * the answer itself has been read.
      */
     private static String readAnswer(SocketChannel channel) throws IOException {
+        return read(channel, true);
+    }
+
+    /** Everything the server sends until it closes. */
+    static String readAll(SocketChannel channel) throws IOException {
+        return read(channel, false);
+    }
+
+    private static String read(SocketChannel channel, boolean resetEndsAnAnswer) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteBuffer buffer = ByteBuffer.allocate(8192);
         try {
@@ -94,20 +103,9 @@ final class RawHttp {
                 buffer.clear();
             }
         } catch (IOException reset) {
-            if (out.size() == 0) {
+            if (!resetEndsAnAnswer || out.size() == 0) {
                 throw reset;
             }
-        }
-        return out.toString(StandardCharsets.UTF_8);
-    }
-
-    /** Everything the server sends until it closes. */
-    static String readAll(SocketChannel channel) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteBuffer buffer = ByteBuffer.allocate(8192);
-        while (channel.read(buffer) >= 0) {
-            out.write(buffer.array(), 0, buffer.position());
-            buffer.clear();
         }
         return out.toString(StandardCharsets.UTF_8);
     }

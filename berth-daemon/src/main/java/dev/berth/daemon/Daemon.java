@@ -180,13 +180,13 @@ final class Daemon {
                 info, processes, doctor, imageApi, launcher.containerIo(), ContainerLookup.over(sandboxes, processes)),
                 HostFacts.acceptQueue(Sysctls.KERNEL));
         opened.push(api);
-        api.start(config.socketPath(), socketGroup);
+        List<String> listening = api.start(config.hosts(), socketGroup, config.tls());
         installSignals(reloads(flags, config, roots.engineId(), networks, sandboxes, forwarder, attributes -> {
             Map<String, String> named = new LinkedHashMap<>(attributes);
             named.put("name", info.hostname());
             state.publish(new Change.DaemonReloaded(info.engineId(), named));
         }));
-        LOG.info("API listen on " + config.socketPath());
+        listening.forEach(address -> LOG.info("API listen on " + address));
         LOG.info("Daemon has completed initialization");
     }
 

@@ -4,19 +4,29 @@ import dev.berth.core.errors.BerthException;
 import dev.berth.core.errors.InternalException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The Engine API over a Unix socket: Jetty 12 core handlers, requests run on virtual threads.
+ * The Engine API over Unix sockets and TCP (with TLS: {@link ApiTls}), every listener served by
+ * the one dispatcher: Jetty 12 core handlers, requests run on virtual threads.
  * Handlers never switch namespaces; the services do kernel work on their own threads. Bodies are
  * limited by {@link BodyLimit}, the request line and headers by {@link #HEADER_BYTES}, and the
  * listen backlog is the one it is given: the system's {@code somaxconn} ({@link AcceptQueue}).
@@ -43,11 +53,13 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+
     private final ApiContext context;
     private final int acceptQueue;
     private final Consumer<Routes> extraRoutes;
     private Server server;
-    private SocketFile socket;
+    private List<SocketFile> sockets = List.of();
     private ExecutorService virtualThreads;
 
     /** {@code acceptQueue}: the socket's listen backlog, {@link AcceptQueue#size} of the system's somaxconn. */
@@ -83,31 +95,62 @@ public final class ApiServer implements AutoCloseable {
      * Listens on {@code socketPath}: creates parent directories, removes a stale socket file, fails
      * if another daemon answers there, and leaves the socket at mode 0660 in {@code group}.
      */
-    public synchronized void start(Path socketPath, SocketGroup group) {
+    public void start(Path socketPath, SocketGroup group) {
+        start(List.of(new ApiListener.Unix(socketPath)), group, Optional.empty());
+    }
+
+    /**
+     * Listens on every one of {@code listeners} (dockerd's {@code -H}s) with the one dispatcher:
+     * Unix sockets as {@link #start(Path, SocketGroup)} makes them, TCP addresses with TLS when
+     * {@code tls} is given (and with {@link HandshakeLog} logging refused handshakes). Nothing is
+     * left listening when one of them fails. Returns the addresses as bound ({@code 127.0.0.1:2376},
+     * a socket's path), in order: a TCP port 0 becomes the port the kernel chose.
+     */
+    public synchronized List<String> start(List<ApiListener> listeners, SocketGroup group, Optional<ApiTls> tls) {
         if (server != null) {
-            throw new IllegalStateException("API server already started on " + socket.path());
+            throw new IllegalStateException("API server already started on " + sockets);
         }
-        SocketFile file = new SocketFile(socketPath);
-        file.prepare();
+        if (listeners.isEmpty()) {
+            throw new IllegalArgumentException("no hosts configured");
+        }
+        List<SocketFile> files = new ArrayList<>();
+        for (ApiListener listener : listeners) {
+            if (listener instanceof ApiListener.Unix unix) {
+                SocketFile file = new SocketFile(unix.path());
+                file.prepare();
+                files.add(file);
+            }
+        }
+        warnUnauthenticated(listeners, tls);
         ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("berth-api-", 0).factory());
-        Server jetty = newServer(socketPath, executor);
+        Server jetty = newServer(listeners, tls, executor);
+        List<String> bound = new ArrayList<>();
         try {
             jetty.start();
-            file.restrictPermissions(group);
+            for (SocketFile file : files) {
+                file.restrictPermissions(group);
+            }
+            for (Connector connector : jetty.getConnectors()) {
+                bound.add(connector instanceof ServerConnector tcp
+                        ? address(tcp.getHost(), tcp.getLocalPort())
+                        : ((UnixDomainServerConnector) connector).getUnixDomainPath().toString());
+            }
         } catch (Exception e) {
             stopQuietly(jetty, e);
             executor.close();
+            files.forEach(SocketFile::delete);
             if (e instanceof BerthException berth) {
                 throw berth;
             }
-            throw new InternalException("start API server on " + socketPath + ": " + e.getMessage(), e);
+            throw new InternalException("start API server on " + listeners + ": " + e.getMessage(), e);
         }
         server = jetty;
-        socket = file;
+        sockets = List.copyOf(files);
         virtualThreads = executor;
+        return List.copyOf(bound);
     }
 
-    /** Stops accepting, finishes nothing in flight, and deletes the socket file. */
+    /** Stops accepting, finishes nothing in flight, and deletes the socket files. */
     @Override
     public synchronized void close() {
         if (server == null) {
@@ -118,15 +161,40 @@ public final class ApiServer implements AutoCloseable {
         } catch (java.util.concurrent.TimeoutException e) {
             // requests still running after the graceful stop: interrupted just below
         } catch (Exception e) {
-            throw new InternalException("stop API server on " + socket.path() + ": " + e.getMessage(), e);
+            throw new InternalException("stop API server on " + sockets + ": " + e.getMessage(), e);
         } finally {
             // Interrupt, not close(): close() waits for every request, and some block by design
             // (a wait on a sandbox without a process ends only with the sandbox), so SIGTERM hung.
             virtualThreads.shutdownNow();
             awaitQuietly(virtualThreads);
-            socket.delete();
+            sockets.forEach(SocketFile::delete);
             server = null;
         }
+    }
+
+    /**
+     * dockerd's warnings for a TCP listener that does not verify client certificates (the
+     * configuration allows one only when asked for explicitly). dockerd then sleeps a second; Berth does not.
+     */
+    private static void warnUnauthenticated(List<ApiListener> listeners, Optional<ApiTls> tls) {
+        if (tls.isPresent() && tls.get().verifyClients()) {
+            return;
+        }
+        for (ApiListener listener : listeners) {
+            if (listener instanceof ApiListener.Tcp) {
+                LOG.warn("Binding to IP address without --tlsverify is insecure and gives root access on this machine "
+                        + "to everyone who has access to your network. (host {})", listener);
+                LOG.warn("Binding to an IP address, even on localhost, can also give access to scripts run in a "
+                        + "browser. Be safe out there! (host {})", listener);
+                LOG.warn("[DEPRECATION NOTICE] In future versions this will be a hard failure preventing the daemon "
+                        + "from starting! Learn more at: https://docs.docker.com/go/api-security/ (host {})", listener);
+            }
+        }
+    }
+
+    private static String address(String host, int port) {
+        String name = host == null ? "0.0.0.0" : host;
+        return (name.contains(":") ? "[" + name + "]" : name) + ":" + port;
     }
 
     /**
@@ -143,7 +211,7 @@ public final class ApiServer implements AutoCloseable {
         new JsonCodec();
     }
 
-    private Server newServer(Path socketPath, ExecutorService executor) {
+    private Server newServer(List<ApiListener> listeners, Optional<ApiTls> tls, ExecutorService executor) {
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("berth-api");
         threads.setVirtualThreadsExecutor(executor);
@@ -154,10 +222,28 @@ public final class ApiServer implements AutoCloseable {
         http.setRequestHeaderSize(HEADER_BYTES);
         // Go's net/http decodes %2F in paths; network names may hold '/', so do the same.
         http.setUriCompliance(UriCompliance.DEFAULT.with("berth", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR));
-        UnixDomainServerConnector connector = new UnixDomainServerConnector(jetty, new HttpConnectionFactory(http));
-        connector.setUnixDomainPath(socketPath);
-        connector.setAcceptQueueSize(acceptQueue);
-        jetty.addConnector(connector);
+        Optional<SslContextFactory.Server> ssl = tls.map(ApiTls::serverFactory);
+        for (ApiListener listener : listeners) {
+            switch (listener) {
+                case ApiListener.Unix unix -> {
+                    UnixDomainServerConnector connector = new UnixDomainServerConnector(jetty, new HttpConnectionFactory(http));
+                    connector.setUnixDomainPath(unix.path());
+                    connector.setAcceptQueueSize(acceptQueue);
+                    jetty.addConnector(connector);
+                }
+                case ApiListener.Tcp tcp -> {
+                    HttpConnectionFactory plain = new HttpConnectionFactory(http);
+                    ServerConnector connector = ssl.isPresent()
+                            ? new ServerConnector(jetty, 1, 1, new SslConnectionFactory(ssl.get(), plain.getProtocol()), plain)
+                            : new ServerConnector(jetty, 1, 1, plain);
+                    ssl.ifPresent(s -> connector.addBean(new HandshakeLog()));
+                    connector.setHost(tcp.host());
+                    connector.setPort(tcp.port());
+                    connector.setAcceptQueueSize(acceptQueue);
+                    jetty.addConnector(connector);
+                }
+            }
+        }
         JsonCodec json = new JsonCodec();
         Routes routes = new Routes();
         new SystemEndpoints(context.system()).register(routes);

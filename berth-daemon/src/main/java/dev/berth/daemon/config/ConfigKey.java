@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.core.model.IpAddresses;
 import dev.berth.core.service.network.BridgeIpam;
 import dev.berth.core.service.network.DefaultBridgeSettings;
+import dev.berth.daemon.api.ApiTls;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
@@ -21,7 +22,12 @@ import java.util.stream.Collectors;
  * {@link ConfigReload.Step} that applies it (the daemon lists the steps).
  */
 public enum ConfigKey {
-    HOSTS("hosts", Reload.RESTART, DaemonConfig::host),
+    HOSTS("hosts", Reload.RESTART, c -> json(c.hosts().stream().map(Object::toString).toList())),
+    TLS("tls", Reload.RESTART, c -> Boolean.toString(c.tls().isPresent())),
+    TLS_VERIFY("tlsverify", Reload.RESTART, c -> Boolean.toString(c.tls().map(ApiTls::verifyClients).orElse(false))),
+    TLS_CA_CERT("tlscacert", Reload.RESTART, c -> text(c.tls().flatMap(ApiTls::caFile))),
+    TLS_CERT("tlscert", Reload.RESTART, c -> text(c.tls().map(ApiTls::certFile))),
+    TLS_KEY("tlskey", Reload.RESTART, c -> text(c.tls().map(ApiTls::keyFile))),
     GROUP("group", Reload.RESTART, DaemonConfig::group),
     DATA_ROOT("data-root", Reload.RESTART, c -> c.dataRoot().toString()),
     EXEC_ROOT("exec-root", Reload.RESTART, c -> c.execRoot().toString()),

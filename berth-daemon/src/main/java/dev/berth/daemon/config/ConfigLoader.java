@@ -34,12 +34,14 @@ public final class ConfigLoader {
     private final Map<String, ConfigFile.Entry> file;
     private final Path path;
     private final Predicate<String> interfaceExists;
+    private final Path certDir;
     private final List<String> warnings = new ArrayList<>();
 
-    private ConfigLoader(Path path, Map<String, ConfigFile.Entry> file, Predicate<String> interfaceExists) {
+    private ConfigLoader(Path path, Map<String, ConfigFile.Entry> file, Predicate<String> interfaceExists, Path certDir) {
         this.path = path;
         this.file = file;
         this.interfaceExists = interfaceExists;
+        this.certDir = certDir;
     }
 
     /**
@@ -52,8 +54,13 @@ public final class ConfigLoader {
 
     /** {@link #load(DaemonFlags)} with {@code interfaceExists} telling which interfaces exist. */
     static Loaded load(DaemonFlags flags, Predicate<String> interfaceExists) {
+        return load(flags, interfaceExists, TlsOptions.defaultCertDir(System.getenv(), System.getProperty("user.home")));
+    }
+
+    /** {@link #load(DaemonFlags, Predicate)} with {@code certDir} where the TLS files are by default. */
+    static Loaded load(DaemonFlags flags, Predicate<String> interfaceExists, Path certDir) {
         Path configPath = flags.configFile().orElse(DaemonConfig.DEFAULT_CONFIG_FILE);
-        ConfigLoader loader = new ConfigLoader(configPath, ConfigFile.read(configPath), interfaceExists);
+        ConfigLoader loader = new ConfigLoader(configPath, ConfigFile.read(configPath), interfaceExists, certDir);
         return new Loaded(loader.build(flags.options(), configPath), List.copyOf(loader.warnings));
     }
 
@@ -84,7 +91,8 @@ public final class ConfigLoader {
                     + String.join(", ", both) + " (from flag and from file " + path + ")");
         }
         merged.putAll(flags);
-        return new DaemonConfig(host(merged), group(merged), Path.of(text(merged, "data-root", DaemonConfig.DEFAULT_DATA_ROOT.toString())),
+        TlsOptions tls = new TlsOptions(merged, certDir, this::problem, this::tlsProblem);
+        return new DaemonConfig(tls.listeners(), tls.tls(), group(merged), Path.of(text(merged, "data-root", DaemonConfig.DEFAULT_DATA_ROOT.toString())),
                 Path.of(text(merged, "exec-root", DaemonConfig.DEFAULT_EXEC_ROOT.toString())), configPath,
                 logging(merged), bridge(merged, addressPools(merged)), addressPools(merged), dns(merged),
                 DefaultNetworkOpts.parse(merged.get(DefaultNetworkOpts.KEY), r -> problem(DefaultNetworkOpts.KEY, r),
@@ -149,21 +157,6 @@ public final class ConfigLoader {
             throw problem("group", "group must be a group name or id");
         }
         return group.asText();
-    }
-
-    private String host(Map<String, JsonNode> values) {
-        JsonNode hosts = values.get("hosts");
-        if (hosts == null || hosts.isEmpty()) {
-            return DaemonConfig.DEFAULT_HOST;
-        }
-        if (!hosts.isArray() || hosts.size() != 1 || !hosts.get(0).isTextual()) {
-            throw problem("hosts", "Berth listens on exactly one unix socket; give one -H unix:///path");
-        }
-        String host = hosts.get(0).asText();
-        if (!host.startsWith("unix:///") || host.length() <= "unix:///".length()) {
-            throw problem("hosts", "unsupported host " + host + ": only unix:///absolute/path is supported");
-        }
-        return host;
     }
 
     private DaemonConfig.Logging logging(Map<String, JsonNode> values) {
@@ -299,6 +292,15 @@ public final class ConfigLoader {
             return new ConfigException(ConfigFile.where(path, entry.line(), 0) + reason);
         }
         return new ConfigException("invalid flag --" + (key.equals("hosts") ? "host" : key) + ": " + reason);
+    }
+
+    /**
+     * A problem of the TLS files: with the file's line when daemon.json sets {@code key}, else
+     * as it is (the file may be a default no flag named).
+     */
+    private ConfigException tlsProblem(String key, String reason) {
+        ConfigFile.Entry entry = file.get(key);
+        return new ConfigException(entry != null ? ConfigFile.where(path, entry.line(), 0) + reason : reason);
     }
 
     private static List<String> sorted(Set<String> keys) {

@@ -5,14 +5,18 @@ import dev.berth.core.model.IpPrefix;
 import dev.berth.core.model.PredefinedNetworks;
 import dev.berth.core.service.network.DefaultBridgeSettings;
 import dev.berth.core.service.network.NdpProxySetting;
+import dev.berth.daemon.api.ApiListener;
+import dev.berth.daemon.api.ApiTls;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The daemon's effective settings: defaults, overridden by daemon.json, overridden by flags.
  *
- * @param host        the API socket as {@code unix:///path}
+ * @param hosts       where the API listens ({@code -H}): Unix sockets and TCP addresses, at least one
+ * @param tls         TLS of the TCP listeners ({@code --tls}, {@code --tlsverify} and their files); empty: none
  * @param group       the API socket's group ({@code -G/--group}); empty means the daemon's own
  * @param dataRoot    durable state (store, engine id)
  * @param execRoot    runtime state (pid file, default socket directory)
@@ -24,12 +28,14 @@ import java.util.Map;
  * @param defaultNetworkOpts {@code default-network-opts}: per driver, options new networks get by default
  * @param ndpProxy    {@code ndp-proxy}: NDP proxy entries for routed IPv6 sandboxes inside an on-link prefix
  */
-public record DaemonConfig(String host, String group, Path dataRoot, Path execRoot, Path configFile, Logging logging,
+public record DaemonConfig(List<ApiListener> hosts, Optional<ApiTls> tls, String group, Path dataRoot, Path execRoot, Path configFile, Logging logging,
                            DefaultBridgeSettings bridge, List<PoolSpec> addressPools, List<String> dns,
                            Map<String, Map<String, String>> defaultNetworkOpts, NdpProxySetting ndpProxy,
                            boolean dnsCache) {
 
     public DaemonConfig {
+        hosts = List.copyOf(hosts);
+        java.util.Objects.requireNonNull(tls, "tls");
         addressPools = List.copyOf(addressPools);
         dns = List.copyOf(dns);
         defaultNetworkOpts = Map.copyOf(defaultNetworkOpts);
@@ -62,14 +68,15 @@ public record DaemonConfig(String host, String group, Path dataRoot, Path execRo
     public DaemonConfig reloaded(DaemonConfig loaded) {
         DefaultBridgeSettings now = bridge;
         DefaultBridgeSettings next = loaded.bridge();
-        return new DaemonConfig(host, group, dataRoot, execRoot, configFile, loaded.logging(),
+        return new DaemonConfig(hosts, tls, group, dataRoot, execRoot, configFile, loaded.logging(),
                 new DefaultBridgeSettings(now.ipv4(), next.ipv6(), now.mtu(), next.icc(), next.ipMasquerade(),
                         now.hostBindingIp()),
                 addressPools, loaded.dns(), loaded.defaultNetworkOpts(), loaded.ndpProxy(), loaded.dnsCache());
     }
 
-    /** The socket path of {@link #host()}, which must be a {@code unix://} address. */
+    /** The path of the first Unix socket the API listens on (tests). */
     public Path socketPath() {
-        return Path.of(host.substring("unix://".length()));
+        return hosts.stream().filter(ApiListener.Unix.class::isInstance).map(h -> ((ApiListener.Unix) h).path())
+                .findFirst().orElseThrow();
     }
 }

@@ -42,7 +42,8 @@ public record DaemonFlags(Map<String, JsonNode> options, Optional<Path> configFi
                   --fixed-cidr string         IPv4 subnet for the default bridge network
                   --fixed-cidr-v6 string      IPv6 subnet for the default bridge network
               -G, --group string              Group for the unix socket (default "docker")
-              -H, --host string               Daemon socket to listen on (default "unix:///run/berth/berth.sock")
+              -H, --host list                 Daemon socket(s) to listen on: unix:///path or tcp://host:port
+                                              (default "unix:///run/berth/berth.sock")
                   --icc                       Allow traffic between sandboxes on the default bridge (default true)
                   --ip string                 Default host IP for published ports (default 0.0.0.0)
                   --ip-masq                   Masquerade traffic leaving the default bridge (default true)
@@ -50,6 +51,11 @@ public record DaemonFlags(Map<String, JsonNode> options, Optional<Path> configFi
               -l, --log-level string          debug, info, warn, error or fatal (default "info")
                   --log-format string         text or json (default "text")
                   --mtu int                   MTU of the default bridge (default 1500)
+                  --tls                       Use TLS; implied by --tlsverify
+                  --tlscacert string          Trust certs signed only by this CA (default "~/.docker/ca.pem")
+                  --tlscert string            Path to TLS certificate file (default "~/.docker/cert.pem")
+                  --tlskey string             Path to TLS key file (default "~/.docker/key.pem")
+                  --tlsverify                 Use TLS and verify the remote
                   --validate                  Validate the configuration and exit
               -v, --version                   Print version information and exit
               -h, --help                      Print usage
@@ -62,9 +68,10 @@ public record DaemonFlags(Map<String, JsonNode> options, Optional<Path> configFi
             Map.entry("--ip", "ip"), Map.entry("--config-file", "config-file"), Map.entry("-G", "group"),
             Map.entry("--group", "group"), Map.entry("--bip6", "bip6"), Map.entry("--fixed-cidr", "fixed-cidr"),
             Map.entry("--fixed-cidr-v6", "fixed-cidr-v6"), Map.entry("--default-gateway", "default-gateway"),
-            Map.entry("--default-gateway-v6", "default-gateway-v6"));
+            Map.entry("--default-gateway-v6", "default-gateway-v6"), Map.entry("--tlscacert", "tlscacert"),
+            Map.entry("--tlscert", "tlscert"), Map.entry("--tlskey", "tlskey"));
     private static final Map<String, String> BOOLEAN = Map.of("-D", "debug", "--debug", "debug", "--icc", "icc",
-            "--ip-masq", "ip-masq", "--ipv6", "ipv6");
+            "--ip-masq", "ip-masq", "--ipv6", "ipv6", "--tls", "tls", "--tlsverify", "tlsverify");
 
     public static DaemonFlags parse(List<String> args) {
         Map<String, JsonNode> options = new LinkedHashMap<>();

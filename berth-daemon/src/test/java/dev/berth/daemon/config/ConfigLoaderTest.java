@@ -7,12 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.berth.core.model.IpAddresses;
 import dev.berth.core.service.network.BridgeIpam;
 import dev.berth.core.service.network.NdpProxySetting;
+import dev.berth.daemon.api.ApiListener;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,7 +38,8 @@ class ConfigLoaderTest {
     void missingFileMeansDefaults() {
         DaemonConfig c = ConfigLoader.load(DaemonFlags.parse(List.of("--config-file", dir.resolve("none.json")
                 .toString()))).config();
-        assertEquals("unix:///run/berth/berth.sock", c.host());
+        assertEquals(List.of(new ApiListener.Unix(Path.of("/run/berth/berth.sock"))), c.hosts());
+        assertEquals(Optional.empty(), c.tls());
         assertEquals(Path.of("/var/lib/berth"), c.dataRoot());
         assertEquals(Path.of("/run/berth"), c.execRoot());
         assertEquals("172.17.0.1/16", c.bridge().ipv4().bip().orElseThrow().toString());
@@ -133,7 +136,8 @@ class ConfigLoaderTest {
         assertTrue(error("{\"bip\": \"172.17.0.0/16\"}").contains("bridge's own address"));
         assertTrue(error("{\"bip\": \"nonsense\"}").contains("invalid CIDR address: nonsense"));
         assertTrue(error("{\"icc\": \"maybe\"}").contains("icc must be true or false"));
-        assertTrue(error("{\"hosts\": [\"tcp://0.0.0.0:2375\"]}").contains("only unix:///absolute/path"));
+        assertTrue(error("{\"hosts\": [\"tcp://0.0.0.0:2375\"]}").contains("refusing to listen on tcp://0.0.0.0:2375 without TLS"));
+        assertTrue(error("{\"hosts\": [\"unix://relative.sock\"]}").contains("the socket must be an absolute path"));
         assertTrue(error("{\"log-level\": \"loud\"}").contains("unknown log level"));
         assertTrue(error("[1]").contains("must be a JSON object"));
     }

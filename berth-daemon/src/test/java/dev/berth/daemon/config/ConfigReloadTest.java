@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,6 +14,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import dev.berth.daemon.api.TestCerts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,7 +30,8 @@ class ConfigReloadTest {
 
     /** Every option given a value different from the defaults. */
     private static final String EVERYTHING = """
-            {"hosts": ["unix:///tmp/other.sock"], "group": "wheel", "data-root": "/tmp/d2", "exec-root": "/tmp/e2",
+            {"hosts": ["unix:///tmp/other.sock", "tcp://127.0.0.1:2376"], "tlsverify": true, "tlscacert": "CERTS/ca.pem",
+             "tlscert": "CERTS/cert.pem", "tlskey": "CERTS/key.pem", "group": "wheel", "data-root": "/tmp/d2", "exec-root": "/tmp/e2",
              "debug": true, "log-level": "warn", "log-format": "json", "bip": "10.9.0.1/16", "fixed-cidr": "10.9.1.0/24",
              "default-gateway": "10.9.0.254", "mtu": 1400, "ip": "127.0.0.1",
              "default-address-pools": [{"base": "10.20.0.0/16", "size": 24}], "ipv6": true,
@@ -90,9 +93,11 @@ class ConfigReloadTest {
     }
 
     @Test
-    void reloadedTakesExactlyTheLiveOptionsFromTheFile() throws IOException {
+    void reloadedTakesExactlyTheLiveOptionsFromTheFile() throws Exception {
+        assumeTrue(TestCerts.available(), "no openssl");
+        Path certs = TestCerts.make(dir.resolve("certs")).dir();
         DaemonConfig running = load("{}");
-        DaemonConfig loaded = load(EVERYTHING);
+        DaemonConfig loaded = load(EVERYTHING.replace("CERTS", certs.toString()));
         DaemonConfig inForce = running.reloaded(loaded);
         for (ConfigKey key : ConfigKey.values()) {
             assertFalse(key.value(running).equals(key.value(loaded)), key + " is not exercised by the test");

@@ -1,0 +1,59 @@
+package dev.berth.daemon.api;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
+import java.util.Locale;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.ssl.SslHandshakeListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Logs every refused TLS handshake on the API's TCP listeners, in the words of the Go server
+ * dockerd runs: {@code http: TLS handshake error from 127.0.0.1:41234: tls: client didn't provide
+ * a certificate}. The reasons a client meets most (no certificate, a certificate of another CA,
+ * an expired one, plain HTTP) are given as Go gives them; any other as Java's TLS stack says it.
+ */
+final class HandshakeLog implements SslHandshakeListener {
+    private static final Logger LOG = LoggerFactory.getLogger(HandshakeLog.class);
+
+    @Override
+    public void handshakeFailed(Event event, Throwable failure) {
+        EndPoint endPoint = event.getEndPoint();
+        LOG.warn("http: TLS handshake error from {}: {}",
+                endPoint == null ? "?" : address(endPoint.getRemoteSocketAddress()), reason(failure));
+    }
+
+    private static String address(SocketAddress address) {
+        if (address instanceof InetSocketAddress inet) {
+            String host = inet.getAddress() == null ? inet.getHostString() : inet.getAddress().getHostAddress();
+            return (host.contains(":") ? "[" + host + "]" : host) + ":" + inet.getPort();
+        }
+        return String.valueOf(address);
+    }
+
+    /** Go's text for the usual reasons, else the failure's own message. */
+    static String reason(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof CertificateExpiredException || t instanceof CertificateNotYetValidException) {
+                return "tls: failed to verify certificate: x509: certificate has expired or is not yet valid";
+            }
+            if (t instanceof CertPathBuilderException || t instanceof CertPathValidatorException) {
+                return "tls: failed to verify certificate: x509: certificate signed by unknown authority";
+            }
+        }
+        String message = String.valueOf(failure.getMessage());
+        String lower = message.toLowerCase(Locale.ROOT);
+        if (lower.contains("empty client certificate chain") || lower.contains("empty certificate chain")) {
+            return "tls: client didn't provide a certificate";
+        }
+        if (lower.contains("unsupported or unrecognized ssl message") || lower.contains("plaintext connection")) {
+            return "client sent an HTTP request to an HTTPS server";
+        }
+        return message;
+    }
+}

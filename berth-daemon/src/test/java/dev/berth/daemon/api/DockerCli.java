@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 final class DockerCli {
     static final Path DOCKER = Path.of("/usr/local/bin/docker");
 
-    private final Path socket;
+    private final String host;
+    private final List<String> global;
     private final Path directory;
     private int runs;
 
@@ -20,7 +21,13 @@ final class DockerCli {
     }
 
     DockerCli(Path socket, Path directory) {
-        this.socket = socket;
+        this("unix://" + socket, List.of(), directory);
+    }
+
+    /** Against {@code host} ({@code tcp://127.0.0.1:2376}) with {@code global} options first ({@code --tlsverify ...}). */
+    DockerCli(String host, List<String> global, Path directory) {
+        this.host = host;
+        this.global = List.copyOf(global);
         this.directory = directory;
     }
 
@@ -91,10 +98,11 @@ final class DockerCli {
 
     private ProcessBuilder builder(String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(DOCKER.toString()));
+        command.addAll(global);
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().keySet().removeIf(k -> k.startsWith("DOCKER_"));
-        builder.environment().put("DOCKER_HOST", "unix://" + socket);
+        builder.environment().put("DOCKER_HOST", host);
         builder.environment().put("DOCKER_CONFIG", Files.createDirectories(directory.resolve("config")).toString());
         builder.environment().put("TZ", "UTC");
         return builder;

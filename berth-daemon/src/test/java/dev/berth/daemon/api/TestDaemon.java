@@ -36,6 +36,8 @@ final class TestDaemon implements AutoCloseable {
     final ApiServer server;
     /** The containers' streams when made with a {@link FakeContainerIo}; else null. */
     final FakeContainerIo io;
+    /** The TCP listener's port, when there is one. */
+    int tcpPort;
 
     TestDaemon(Path directory) {
         this(directory, routes -> { });
@@ -82,6 +84,14 @@ final class TestDaemon implements AutoCloseable {
      * by {@code launcher}.
      */
     TestDaemon(Path directory, FakeLauncher launcher, FakeContainerIo io) {
+        this(directory, launcher, io, null);
+    }
+
+    /**
+     * As {@link #TestDaemon(Path, FakeLauncher, FakeContainerIo)}, listening also on 127.0.0.1 at a
+     * port the kernel picks ({@link #tcpPort}) with {@code tls} (null: none).
+     */
+    TestDaemon(Path directory, FakeLauncher launcher, FakeContainerIo io, ApiTls tls) {
         this.socket = directory.resolve("berth.sock");
         ServiceState state = state(Clock.systemUTC());
         this.networks = networkService(state);
@@ -96,7 +106,13 @@ final class TestDaemon implements AutoCloseable {
         };
         this.server = new ApiServer(new ApiContext(networks, sandboxes, networks.events(), Clock.systemUTC(), system(),
                 processes, dev.berth.daemon.doctor.Doctor.none(), null, io, containers));
-        server.start(socket);
+        if (tls == null) {
+            server.start(socket);
+        } else {
+            List<String> bound = server.start(List.of(new ApiListener.Unix(socket), new ApiListener.Tcp("127.0.0.1", 0)),
+                    SocketGroup.own(), java.util.Optional.of(tls));
+            tcpPort = Integer.parseInt(bound.get(1).substring(bound.get(1).lastIndexOf(':') + 1));
+        }
     }
 
     /** A started service with the three predefined networks, all created at {@link #CREATED}. */

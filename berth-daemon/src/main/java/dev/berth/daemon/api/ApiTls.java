@@ -25,7 +25,8 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  */
 public record ApiTls(Optional<Path> caFile, Path certFile, Path keyFile, boolean verifyClients) {
     private static final String PREFIX = "invalid TLS configuration: ";
-    private static final char[] IN_MEMORY = "berth".toCharArray();
+    /** The password of the in-memory key store (PKCS#12 wants one). */
+    private static final String IN_MEMORY = "berth";
 
     public ApiTls {
         if (verifyClients && caFile.isEmpty()) {
@@ -70,10 +71,10 @@ public record ApiTls(Optional<Path> caFile, Path certFile, Path keyFile, boolean
         try {
             KeyStore keys = KeyStore.getInstance("PKCS12");
             keys.load(null, null);
-            keys.setKeyEntry("berth", material.key(), IN_MEMORY, material.chain().toArray(X509Certificate[]::new));
+            keys.setKeyEntry("berth", material.key(), IN_MEMORY.toCharArray(), material.chain().toArray(X509Certificate[]::new));
             factory.setKeyStore(keys);
-            factory.setKeyStorePassword(new String(IN_MEMORY));
-            factory.setKeyManagerPassword(new String(IN_MEMORY));
+            factory.setKeyStorePassword(IN_MEMORY);
+            factory.setKeyManagerPassword(IN_MEMORY);
             if (verifyClients) {
                 KeyStore trusted = KeyStore.getInstance("PKCS12");
                 trusted.load(null, null);

@@ -21,6 +21,7 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -37,10 +38,12 @@ import java.util.List;
  * (The JDK's own PEM API is a preview in Java 25.)
  */
 final class PemFiles {
-    private static final byte[] RSA_ALGORITHM = {0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86,
-            (byte) 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00};
-    private static final byte[] EC_PUBLIC_KEY_OID = {0x06, 0x07, 0x2a, (byte) 0x86, 0x48, (byte) 0xce, 0x3d, 0x02, 0x01};
-    private static final byte[] VERSION_0 = {0x02, 0x01, 0x00};
+    /** DER of {@code SEQUENCE { OID rsaEncryption, NULL }}. */
+    private static final String RSA_ALGORITHM = "300d06092a864886f70d0101010500";
+    /** DER of {@code OID id-ecPublicKey}. */
+    private static final String EC_PUBLIC_KEY_OID = "06072a8648ce3d0201";
+    /** DER of {@code INTEGER 0}. */
+    private static final String VERSION_0 = "020100";
 
     private PemFiles() {
     }
@@ -91,10 +94,10 @@ final class PemFiles {
                     return pkcs8(block.der(), what);
                 }
                 case "RSA PRIVATE KEY" -> {
-                    return pkcs8(der(0x30, VERSION_0, RSA_ALGORITHM, der(0x04, block.der())), what);
+                    return pkcs8(der(0x30, hex(VERSION_0), hex(RSA_ALGORITHM), der(0x04, block.der())), what);
                 }
                 case "EC PRIVATE KEY" -> {
-                    return pkcs8(der(0x30, VERSION_0, der(0x30, EC_PUBLIC_KEY_OID, curve(block.der(), what)),
+                    return pkcs8(der(0x30, hex(VERSION_0), der(0x30, hex(EC_PUBLIC_KEY_OID), curve(block.der(), what)),
                             der(0x04, block.der())), what);
                 }
                 default -> {
@@ -245,6 +248,10 @@ final class PemFiles {
             }
             return length;
         }
+    }
+
+    private static byte[] hex(String text) {
+        return HexFormat.of().parseHex(text);
     }
 
     /** A DER element of {@code tag} holding {@code parts}. */

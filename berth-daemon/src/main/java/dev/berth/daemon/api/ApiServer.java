@@ -233,9 +233,13 @@ public final class ApiServer implements AutoCloseable {
                 }
                 case ApiListener.Tcp tcp -> {
                     HttpConnectionFactory plain = new HttpConnectionFactory(http);
-                    ServerConnector connector = ssl.isPresent()
-                            ? new ServerConnector(jetty, 1, 1, new SslConnectionFactory(ssl.get(), plain.getProtocol()), plain)
-                            : new ServerConnector(jetty, 1, 1, plain);
+                    ServerConnector connector;
+                    if (ssl.isPresent()) {
+                        SslConnectionFactory tlsFactory = new SslConnectionFactory(ssl.get(), plain.getProtocol());
+                        connector = new ServerConnector(jetty, 1, 1, new TlsOnly(tlsFactory), tlsFactory, plain);
+                    } else {
+                        connector = new ServerConnector(jetty, 1, 1, plain);
+                    }
                     ssl.ifPresent(s -> connector.addBean(new HandshakeLog()));
                     connector.setHost(tcp.host());
                     connector.setPort(tcp.port());

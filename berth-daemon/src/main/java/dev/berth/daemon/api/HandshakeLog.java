@@ -28,7 +28,7 @@ final class HandshakeLog implements SslHandshakeListener {
                 endPoint == null ? "?" : address(endPoint.getRemoteSocketAddress()), reason(failure));
     }
 
-    private static String address(SocketAddress address) {
+    static String address(SocketAddress address) {
         if (address instanceof InetSocketAddress inet) {
             String host = inet.getAddress() == null ? inet.getHostString() : inet.getAddress().getHostAddress();
             return (host.contains(":") ? "[" + host + "]" : host) + ":" + inet.getPort();
@@ -50,9 +50,6 @@ final class HandshakeLog implements SslHandshakeListener {
         String lower = message.toLowerCase(Locale.ROOT);
         if (lower.contains("empty client certificate chain") || lower.contains("empty certificate chain")) {
             return "tls: client didn't provide a certificate";
-        }
-        if (lower.contains("unsupported or unrecognized ssl message") || lower.contains("plaintext connection")) {
-            return "client sent an HTTP request to an HTTPS server";
         }
         return message;
     }

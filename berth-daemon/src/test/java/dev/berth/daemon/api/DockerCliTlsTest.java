@@ -149,10 +149,12 @@ class DockerCliTlsTest {
     }
 
     @Test
-    void aClientWithoutTlsIsRefused() throws Exception {
+    void aClientWithoutTlsIsAnsweredAsGoAnswersIt() throws Exception {
         DockerCli.Run run = client().run("network", "ls");
         assertNotEquals(0, run.exit(), run.out());
         assertEquals("", run.out());
+        assertTrue(run.err().contains("Client sent an HTTP request to an HTTPS server."), run.err());
+        awaitLogged("client sent an HTTP request to an HTTPS server");
     }
 
     private void awaitLogged(String reason) throws InterruptedException {

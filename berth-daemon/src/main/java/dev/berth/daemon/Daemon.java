@@ -152,6 +152,7 @@ final class Daemon {
         networks.start();
         SandboxService sandboxes = new SandboxService(state, networks, runtime, HostFacts.ephemeralPorts());
         sandboxes.start();
+        sandboxes.reserveDaemonPorts(dev.berth.daemon.api.ApiListener.hostPorts(config.hosts()));
         // Container roots of no stored sandbox go (a removal a crash cut short).
         images.releaseOthers(sandboxes.list().stream().map(v -> v.sandbox().id())
                 .collect(java.util.stream.Collectors.toSet()));

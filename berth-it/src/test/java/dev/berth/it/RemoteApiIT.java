@@ -123,6 +123,10 @@ class RemoteApiIT {
         assertTrue(run.stdout().startsWith("over tls\n"), run.describe());
         assertTrue(run.stdout().contains("inet 10.77.0."), run.describe());
         assertEquals("", bed.docker().ok("ps", "-aq").stdout());
+        // the daemon's port is not for containers to publish, as dockerd reserves it
+        CommandResult taken = bed.docker().run("create", "-p", "2376:80", "busybox");
+        assertNotEquals(0, taken.exitCode(), taken.describe());
+        assertTrue(taken.stderr().contains("Bind for 0.0.0.0:2376 failed: port is already allocated"), taken.describe());
         CommandResult missing = verified(bed, certs, "network", "inspect", "nosuch");
         assertEquals(1, missing.exitCode());
         assertTrue(missing.stderr().contains("network nosuch not found"), missing.describe());

@@ -23,8 +23,11 @@ import java.util.Optional;
 final class PortPlanner {
     private final PortRange ephemeral;
 
-    /** A port some sandbox already publishes. */
-    record Held(String holder, PublishedPort port) {
+    /** A port some sandbox already publishes, or ({@code daemon}) the daemon's own API listens on. */
+    record Held(String holder, PublishedPort port, boolean daemon) {
+        Held(String holder, PublishedPort port) {
+            this(holder, port, false);
+        }
     }
 
     PortPlanner(PortRange ephemeral) {
@@ -121,14 +124,22 @@ final class PortPlanner {
         String ip = p.hostIp().isEmpty() ? "0.0.0.0" : p.hostIp();
         String where = ip.contains(":") ? "[" + ip + "]" : ip;
         String ports = first == last ? Integer.toString(first) : first + "-" + last;
+        if (blocker.daemon()) {
+            throw new ConflictException("Bind for " + where + ":" + ports + " failed: port is already allocated"
+                    + " (the daemon's API listens on " + hostAndPort(blocker.port()) + ")");
+        }
         String holder = blocker.holder().isEmpty() ? "this container" : "container \"" + blocker.holder() + "\"";
         throw new ConflictException("Bind for " + where + ":" + ports + " failed: port is already allocated"
                 + " (published by " + holder + " as " + describe(blocker.port()) + ")");
     }
 
     private static String describe(PublishedPort p) {
+        return hostAndPort(p) + "->" + p.key();
+    }
+
+    private static String hostAndPort(PublishedPort p) {
         String ip = p.hostIp().isEmpty() ? "0.0.0.0" : p.hostIp();
-        return (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + p.hostPort() + "->" + p.key();
+        return (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + p.hostPort();
     }
 
     static boolean overlaps(PublishedPort a, PublishedPort b) {

@@ -60,6 +60,7 @@ public final class SandboxService {
     private final NdpProxies ndp;
     private final KernelRestore restore;
     private final DefaultBridgeReload bridgeReload;
+    private volatile List<PublishedPort> daemonPorts = List.of();
 
     /** With Docker's fallback range for ephemeral host ports. */
     public SandboxService(ServiceState state, NetworkService networks, SandboxRuntime runtime) {
@@ -350,8 +351,17 @@ public final class SandboxService {
         }
     }
 
+    /**
+     * The host ports the daemon's own API listens on (TCP {@code -H}), which {@code -p} then
+     * refuses as dockerd refuses them ({@code hostPort} is the port, {@code sandboxPort} too).
+     */
+    public void reserveDaemonPorts(List<PublishedPort> ports) {
+        daemonPorts = List.copyOf(ports);
+    }
+
     private List<PortPlanner.Held> heldPorts() {
         List<PortPlanner.Held> out = new ArrayList<>();
+        daemonPorts.forEach(p -> out.add(new PortPlanner.Held("", p, true)));
         attachments.unordered().forEach(s -> s.ports().forEach(p -> out.add(new PortPlanner.Held(s.name(), p))));
         return out;
     }

@@ -64,6 +64,18 @@ class PublishedPortsTest {
     }
 
     @Test
+    void theDaemonsOwnTcpPortIsRefusedAsDockerdRefusesIt() {
+        f.sandboxes.reserveDaemonPorts(List.of(new PublishedPort("tcp", 2376, "127.0.0.1", 2376)));
+        ConflictException e = assertThrows(ConflictException.class,
+                () -> create("web", "bridge", new PortRequest("80/tcp", "", "2376")));
+        assertEquals("Bind for 0.0.0.0:2376 failed: port is already allocated (the daemon's API listens on "
+                + "127.0.0.1:2376)", e.getMessage());
+        assertTrue(f.sandboxes.list().isEmpty(), "nothing made");
+        assertEquals(1, create("dns", "bridge", new PortRequest("80/udp", "", "2376")).ports().size());
+        assertEquals(1, create("other", "bridge", new PortRequest("80/tcp", "127.0.0.2", "2376")).ports().size());
+    }
+
+    @Test
     void joinPublishesOnTheGatewayEndpointAndRemoveUnpublishes() {
         f.service.create(Fixture.request("net1", null, true, List.of(), Map.of()));
         Sandbox web = create("web", "net1", new PortRequest("80/tcp", "", "8080"));

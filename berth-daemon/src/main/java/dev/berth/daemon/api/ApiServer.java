@@ -122,8 +122,10 @@ public final class ApiServer implements AutoCloseable {
             }
         }
         warnUnauthenticated(listeners, tls);
+        // the files are read again now: a fault stops here, before anything is made
+        Optional<SslContextFactory.Server> ssl = tls.map(ApiTls::serverFactory);
         ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("berth-api-", 0).factory());
-        Server jetty = newServer(listeners, tls, executor);
+        Server jetty = newServer(listeners, ssl, executor);
         List<String> bound = new ArrayList<>();
         try {
             jetty.start();
@@ -211,7 +213,8 @@ public final class ApiServer implements AutoCloseable {
         new JsonCodec();
     }
 
-    private Server newServer(List<ApiListener> listeners, Optional<ApiTls> tls, ExecutorService executor) {
+    private Server newServer(List<ApiListener> listeners, Optional<SslContextFactory.Server> ssl,
+                             ExecutorService executor) {
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("berth-api");
         threads.setVirtualThreadsExecutor(executor);
@@ -222,7 +225,6 @@ public final class ApiServer implements AutoCloseable {
         http.setRequestHeaderSize(HEADER_BYTES);
         // Go's net/http decodes %2F in paths; network names may hold '/', so do the same.
         http.setUriCompliance(UriCompliance.DEFAULT.with("berth", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR));
-        Optional<SslContextFactory.Server> ssl = tls.map(ApiTls::serverFactory);
         for (ApiListener listener : listeners) {
             switch (listener) {
                 case ApiListener.Unix unix -> {

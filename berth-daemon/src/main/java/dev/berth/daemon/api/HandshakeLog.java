@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * Logs every refused TLS handshake on the API's TCP listeners, in the words of the Go server
  * dockerd runs: {@code http: TLS handshake error from 127.0.0.1:41234: tls: client didn't provide
  * a certificate}. The reasons a client meets most (no certificate, a certificate of another CA,
- * an expired one, plain HTTP) are given as Go gives them; any other as Java's TLS stack says it.
+ * an expired one, a client gone before the end: {@code EOF}) are given as Go gives them; any other
+ * as Java's TLS stack says it.
  */
 final class HandshakeLog implements SslHandshakeListener {
     private static final Logger LOG = LoggerFactory.getLogger(HandshakeLog.class);
@@ -50,6 +51,15 @@ final class HandshakeLog implements SslHandshakeListener {
         String lower = message.toLowerCase(Locale.ROOT);
         if (lower.contains("empty client certificate chain") || lower.contains("empty certificate chain")) {
             return "tls: client didn't provide a certificate";
+        }
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            String text = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+            if (t instanceof java.io.EOFException || t instanceof java.nio.channels.ClosedChannelException
+                    || t.getMessage() == null || text.contains("broken pipe") || text.contains("connection reset")
+                    || text.contains("inbound closed") || text.contains("remote host terminated")) {
+                // the client went away during the handshake (a port probe, a health check)
+                return "EOF";
+            }
         }
         return message;
     }

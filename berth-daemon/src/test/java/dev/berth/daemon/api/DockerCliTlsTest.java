@@ -157,14 +157,6 @@ class DockerCliTlsTest {
         awaitLogged("client sent an HTTP request to an HTTPS server");
     }
 
-    @Test
-    void aClientThatGoesAwayBeforeTheHandshakeIsLoggedAsGoLogsIt() throws Exception {
-        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", daemon.tcpPort)) {
-            socket.getOutputStream().write(new byte[] {0x16, 0x03, 0x01});
-        }
-        awaitLogged("EOF");
-    }
-
     private void awaitLogged(String reason) throws InterruptedException {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (System.nanoTime() < deadline) {

@@ -43,6 +43,8 @@ final class HandshakeLog implements SslHandshakeListener {
             if (t instanceof CertificateExpiredException || t instanceof CertificateNotYetValidException) {
                 return "tls: failed to verify certificate: x509: certificate has expired or is not yet valid";
             }
+        }
+        for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof CertPathBuilderException || t instanceof CertPathValidatorException) {
                 return "tls: failed to verify certificate: x509: certificate signed by unknown authority";
             }

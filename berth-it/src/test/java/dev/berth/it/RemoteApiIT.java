@@ -135,6 +135,21 @@ class RemoteApiIT {
     }
 
     @Test
+    void tlsFromDaemonJsonAndAReloadThatBreaksItKeepsServing(Testbed bed) {
+        Path certs = certs(bed);
+        String json = "{\n  \"tlsverify\": true,\n  \"tlscacert\": \"" + certs.resolve("ca.pem") + "\",\n  \"tlscert\": \""
+                + certs.resolve("cert.pem") + "\",\n  \"tlskey\": \"KEY\"\n}\n";
+        bed.daemon().writeConfig(json.replace("KEY", certs.resolve("key.pem").toString()));
+        bed.daemon().start("-H", TLS_HOST);
+        verified(bed, certs, "network", "ls").assertSuccess();
+        bed.daemon().writeConfig(json.replace("KEY", certs.resolve("gone.pem").toString()));
+        String outcome = bed.daemon().reload();
+        assertTrue(outcome.contains("reload failed, running configuration kept") && outcome.contains("line 5")
+                && outcome.contains("open " + certs.resolve("gone.pem") + ": no such file or directory"), outcome);
+        verified(bed, certs, "network", "ls").assertSuccess();
+    }
+
+    @Test
     void clientsWithoutACertificateOrWithAnotherCasAreRefusedAndLogged(Testbed bed) {
         Path certs = certs(bed);
         bed.daemon().start(serverFlags(certs));

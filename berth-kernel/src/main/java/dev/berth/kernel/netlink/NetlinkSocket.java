@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.berth.kernel.ffm.Errno;
+import dev.berth.kernel.ffm.KernelErrors;
 import dev.berth.kernel.ffm.KernelException;
 import dev.berth.kernel.ffm.Libc;
 
@@ -31,18 +32,21 @@ final class NetlinkSocket implements AutoCloseable {
     private final Arena arena;
     private final MemorySegment recvBuffer;
     private final MemorySegment kernelAddress;
+    private final KernelErrors errors;
     private int seq;
     private boolean closed;
 
-    private NetlinkSocket(int fd, Arena arena) {
+    private NetlinkSocket(int fd, Arena arena, KernelErrors errors) {
         this.fd = fd;
+        this.errors = errors;
         this.arena = arena;
         this.recvBuffer = arena.allocate(RECV_BUFFER, 8);
         this.kernelAddress = sockaddrNl(arena);
         this.seq = (int) (System.nanoTime() & 0x3fffffff);
     }
 
-    static NetlinkSocket open(int protocol) {
+    /** {@code errors} is told of every error the kernel answers a request or dump with. */
+    static NetlinkSocket open(int protocol, KernelErrors errors) {
         int fd = Libc.socket(Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, protocol);
         Arena arena = Arena.ofShared();
         try {
@@ -55,7 +59,7 @@ final class NetlinkSocket implements AutoCloseable {
             MemorySegment tv = arena.allocate(16, 8);
             tv.set(ValueLayout.JAVA_LONG, 0, RECV_TIMEOUT_SECONDS);
             Libc.setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_RCVTIMEO, tv);
-            return new NetlinkSocket(fd, arena);
+            return new NetlinkSocket(fd, arena, errors);
         } catch (RuntimeException e) {
             arena.close();
             Libc.close(fd);
@@ -133,7 +137,7 @@ final class NetlinkSocket implements AutoCloseable {
                 if (m.type() == Uapi.NLMSG_DONE) {
                     // NLMSG_DONE carries an int status; negative means the dump failed midway.
                     if (m.payload().limit() >= 4 && m.payload().getInt(0) < 0) {
-                        throw new KernelException(action, -m.payload().getInt(0), m.extAckMessage());
+                        throw failure(action, -m.payload().getInt(0), m.extAckMessage());
                     }
                     return interrupted;
                 }
@@ -142,11 +146,17 @@ final class NetlinkSocket implements AutoCloseable {
         }
     }
 
-    private static void throwIfError(NlMessage m, String action) {
+    private void throwIfError(NlMessage m, String action) {
         int errno = m.errorCode();
         if (errno != 0) {
-            throw new KernelException(action, errno, m.extAckMessage());
+            throw failure(action, errno, m.extAckMessage());
         }
+    }
+
+    /** The kernel's error answer, counted. */
+    private KernelException failure(String action, int errno, String detail) {
+        errors.failed(errno);
+        return new KernelException(action, errno, detail);
     }
 
     private int nextSeq() {
@@ -161,6 +171,7 @@ final class NetlinkSocket implements AutoCloseable {
             out.copyFrom(MemorySegment.ofArray(bytes));
             Libc.sendto(fd, out, 0, kernelAddress);
         } catch (KernelException e) {
+            errors.failed(e.errno());
             throw e.during(action);
         }
     }
@@ -170,6 +181,7 @@ final class NetlinkSocket implements AutoCloseable {
         try {
             n = Libc.recv(fd, recvBuffer, Libc.MSG_TRUNC);
         } catch (KernelException e) {
+            errors.failed(e.errno());
             throw e.during(action);
         }
         if (n > RECV_BUFFER) {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 
 import dev.berth.kernel.ffm.Errno;
+import dev.berth.kernel.ffm.KernelErrors;
 import dev.berth.kernel.ffm.KernelException;
 import dev.berth.kernel.netns.NetNs;
 
@@ -32,12 +33,22 @@ public final class RtNetlink implements Rtnl {
 
     /** Opens a socket in the calling thread's namespace. */
     public static RtNetlink open() {
-        return new RtNetlink(NetlinkSocket.open(Uapi.NETLINK_ROUTE), "");
+        return open(KernelErrors.NONE);
+    }
+
+    /** Opens a socket in the calling thread's namespace; {@code errors} hears of every error the kernel answers. */
+    public static RtNetlink open(KernelErrors errors) {
+        return new RtNetlink(NetlinkSocket.open(Uapi.NETLINK_ROUTE, errors), "");
     }
 
     /** Opens a socket inside {@code ns} (through {@link NetNs#call}); it stays there. */
     public static RtNetlink openIn(NetNs ns) {
-        NetlinkSocket s = ns.call(() -> NetlinkSocket.open(Uapi.NETLINK_ROUTE));
+        return openIn(ns, KernelErrors.NONE);
+    }
+
+    /** {@link #openIn(NetNs)}, {@code errors} hearing of every error the kernel answers. */
+    public static RtNetlink openIn(NetNs ns, KernelErrors errors) {
+        NetlinkSocket s = ns.call(() -> NetlinkSocket.open(Uapi.NETLINK_ROUTE, errors));
         return new RtNetlink(s, " in " + ns);
     }
 

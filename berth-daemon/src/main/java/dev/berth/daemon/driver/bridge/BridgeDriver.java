@@ -18,6 +18,7 @@ import dev.berth.kernel.netlink.AddressSpec;
 import dev.berth.kernel.netlink.BridgeSpec;
 import dev.berth.kernel.netlink.Link;
 import dev.berth.kernel.netlink.Rtnl;
+import dev.berth.kernel.ffm.KernelErrors;
 import dev.berth.kernel.sysctl.Sysctls;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -56,7 +57,12 @@ public final class BridgeDriver implements NetworkDriver, AutoCloseable {
      * should not wait for.
      */
     public BridgeDriver(Rtnl netlink, Rtnl dumps, LinkReaper reaper, RandomGenerator random) {
-        this(netlink, dumps, reaper, random, new SandboxSockets(), Sysctls.KERNEL);
+        this(netlink, dumps, reaper, random, KernelErrors.NONE);
+    }
+
+    /** The same, the sockets it opens inside sandboxes telling {@code errors} of the kernel's error answers. */
+    public BridgeDriver(Rtnl netlink, Rtnl dumps, LinkReaper reaper, RandomGenerator random, KernelErrors errors) {
+        this(netlink, dumps, reaper, random, new SandboxSockets(SandboxSockets.Opener.kernel(errors)), Sysctls.KERNEL);
     }
 
     /** With the kernel seams given: sandbox sockets and sysctls (unit tests pass fakes). */

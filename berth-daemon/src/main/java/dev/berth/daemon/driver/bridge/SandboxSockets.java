@@ -1,5 +1,6 @@
 package dev.berth.daemon.driver.bridge;
 
+import dev.berth.kernel.ffm.KernelErrors;
 import dev.berth.kernel.netlink.RtNetlink;
 import dev.berth.kernel.netlink.Rtnl;
 import dev.berth.kernel.netns.NetNs;
@@ -24,15 +25,20 @@ final class SandboxSockets implements AutoCloseable {
     @FunctionalInterface
     interface Opener {
         /** The real one: the namespace file, then a socket inside it. */
-        Opener KERNEL = path -> {
-            NetNs ns = NetNs.open(Path.of(path));
-            try {
-                return new Handle(ns, RtNetlink.openIn(ns));
-            } catch (RuntimeException e) {
-                ns.close();
-                throw e;
-            }
-        };
+        Opener KERNEL = kernel(KernelErrors.NONE);
+
+        /** The real one, its sockets telling {@code errors} of the kernel's error answers. */
+        static Opener kernel(KernelErrors errors) {
+            return path -> {
+                NetNs ns = NetNs.open(Path.of(path));
+                try {
+                    return new Handle(ns, RtNetlink.openIn(ns, errors));
+                } catch (RuntimeException e) {
+                    ns.close();
+                    throw e;
+                }
+            };
+        }
 
         Handle open(String path);
     }

@@ -58,32 +58,39 @@ public final class ApiServer implements AutoCloseable {
     private final ApiContext context;
     private final int acceptQueue;
     private final Consumer<Routes> extraRoutes;
+    private final RequestObserver observer;
     private Server server;
     private List<SocketFile> sockets = List.of();
     private ExecutorService virtualThreads;
 
     /** {@code acceptQueue}: the socket's listen backlog, {@link AcceptQueue#size} of the system's somaxconn. */
     public ApiServer(ApiContext context, int acceptQueue) {
-        this(context, acceptQueue, routes -> { });
+        this(context, acceptQueue, RequestObserver.NONE);
+    }
+
+    /** {@code observer} is told of every request answered (the daemon's metrics). */
+    public ApiServer(ApiContext context, int acceptQueue, RequestObserver observer) {
+        this(context, acceptQueue, routes -> { }, observer);
     }
 
     /** With the kernel's default backlog ({@link AcceptQueue#FALLBACK}): for tests. */
     ApiServer(ApiContext context) {
-        this(context, AcceptQueue.FALLBACK, routes -> { });
+        this(context, AcceptQueue.FALLBACK, routes -> { }, RequestObserver.NONE);
     }
 
     /** With routes added after the standard ones (tests use it to exercise request decoding). */
     ApiServer(ApiContext context, Consumer<Routes> extraRoutes) {
-        this(context, AcceptQueue.FALLBACK, extraRoutes);
+        this(context, AcceptQueue.FALLBACK, extraRoutes, RequestObserver.NONE);
     }
 
-    private ApiServer(ApiContext context, int acceptQueue, Consumer<Routes> extraRoutes) {
+    private ApiServer(ApiContext context, int acceptQueue, Consumer<Routes> extraRoutes, RequestObserver observer) {
         if (acceptQueue <= 0) {
             throw new IllegalArgumentException("accept queue must be positive: " + acceptQueue);
         }
         this.context = context;
         this.acceptQueue = acceptQueue;
         this.extraRoutes = extraRoutes;
+        this.observer = observer;
     }
 
     /** Listens on {@code socketPath}, the socket keeping the daemon's own group. */
@@ -266,7 +273,7 @@ public final class ApiServer implements AutoCloseable {
             new ImageEndpoints(context.images(), new Filters(json), json).register(routes);
         }
         extraRoutes.accept(routes);
-        Dispatcher dispatcher = new Dispatcher(routes, json, context.system().version(), executor);
+        Dispatcher dispatcher = new Dispatcher(routes, json, context.system().version(), executor, observer);
         jetty.setHandler(BodyLimit.wrap(dispatcher));
         jetty.setErrorHandler(new JsonErrorPage(dispatcher));
         jetty.setStopTimeout(STOP_TIMEOUT.toMillis());

@@ -33,14 +33,20 @@ final class Dispatcher extends Handler.Abstract {
     private final JsonCodec json;
     private final String serverHeader;
     private final Hijack hijack;
+    private final RequestObserver observer;
 
     /** A reply turned into bytes, ready to write. */
     private record Rendered(int status, String contentType, byte[] body, Map<String, String> headers) {
     }
 
-    /** {@code sessions}: where hijacked connections ({@link Reply.Upgrade}) run once switched over. */
-    Dispatcher(Routes routes, JsonCodec json, String engineVersion, java.util.concurrent.Executor sessions) {
+    /**
+     * {@code sessions}: where hijacked connections ({@link Reply.Upgrade}) run once switched over;
+     * {@code observer}: told of every request answered (the daemon's metrics).
+     */
+    Dispatcher(Routes routes, JsonCodec json, String engineVersion, java.util.concurrent.Executor sessions,
+               RequestObserver observer) {
         super(InvocationType.BLOCKING);
+        this.observer = observer;
         this.routes = routes;
         this.json = json;
         this.serverHeader = "Docker/" + engineVersion + " (linux)";
@@ -50,28 +56,50 @@ final class Dispatcher extends Handler.Abstract {
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         long start = System.nanoTime();
+        String method = request.getMethod();
         String path = request.getHttpURI().getDecodedPath();
+        String route = RequestObserver.UNMATCHED;
         Rendered rendered;
         try {
-            Reply reply = dispatch(request, path);
+            Matcher versioned = VERSIONED.matcher(path);
+            ApiVersion version = versioned.matches() ? new ApiVersion(versioned.group(1)) : ApiVersion.MAX;
+            Routes.Match match = routes.find(method, versioned.matches() ? versioned.group(2) : path)
+                    .orElseThrow(() -> new NotFoundException("page not found"));
+            route = match.template();
+            if (versioned.matches()) {
+                version.requireSupported();
+            }
+            Reply reply = match.endpoint().handle(new ApiRequest(request, version, match.parameters(), json));
             if (reply instanceof Reply.Upgrade upgrade) {
-                hijack.answer(request, response, callback, upgrade, versionOf(path));
+                hijack.answer(request, response, callback, upgrade, version);
+                observer.answered(method, route, 101, System.nanoTime() - start);
                 return true;
             }
             if (reply instanceof Reply.Stream stream) {
                 new StreamWriter(this::commonHeaders, request, response).write(stream, callback);
+                observer.answered(method, route, stream.status(), System.nanoTime() - start);
                 return true;
             }
             rendered = render(reply);
         } catch (Exception e) {
-            rendered = render(failure(request.getMethod(), path, e));
+            rendered = render(failure(method, path, e));
         }
         write(request, response, callback, rendered);
+        long nanos = System.nanoTime() - start;
+        observer.answered(RequestObserver.UNMATCHED.equals(route) ? knownMethod(method) : method, route,
+                rendered.status(), nanos);
         if (LOG.isDebugEnabled()) {
-            LOG.debug("{} {} {} {}µs", request.getMethod(), path, rendered.status(),
-                    TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - start));
+            LOG.debug("{} {} {} {}µs", method, path, rendered.status(), TimeUnit.NANOSECONDS.toMicros(nanos));
         }
         return true;
+    }
+
+    /** A method a client sent to no route, as a label value: one of a few, never what the client made up. */
+    static String knownMethod(String method) {
+        return switch (method) {
+            case "GET", "HEAD", "POST", "PUT", "DELETE" -> method;
+            default -> "OTHER";
+        };
     }
 
     /** The headers every API response carries, errors included. */
@@ -85,27 +113,6 @@ final class Dispatcher extends Handler.Abstract {
     /** The error body as bytes: {@code {"message":"..."}} and a newline. */
     byte[] errorBody(String message) {
         return json.encode(new ErrorResponse(message));
-    }
-
-    private static ApiVersion versionOf(String path) {
-        Matcher versioned = VERSIONED.matcher(path);
-        return versioned.matches() ? new ApiVersion(versioned.group(1)) : ApiVersion.MAX;
-    }
-
-    private Reply dispatch(Request request, String path) {
-        ApiVersion version = ApiVersion.MAX;
-        String route = path;
-        Matcher versioned = VERSIONED.matcher(path);
-        if (versioned.matches()) {
-            version = new ApiVersion(versioned.group(1));
-            route = versioned.group(2);
-        }
-        Routes.Match match = routes.find(request.getMethod(), route)
-                .orElseThrow(() -> new NotFoundException("page not found"));
-        if (versioned.matches()) {
-            version.requireSupported();
-        }
-        return match.endpoint().handle(new ApiRequest(request, version, match.parameters(), json));
     }
 
     private static Reply failure(String method, String path, Exception error) {

@@ -17,15 +17,15 @@ final class Routes {
     private final List<Route> routes = new ArrayList<>();
 
     /** A registered route; {@code path} is the template as compiled to a regular expression. */
-    record Route(String method, Pattern path, Endpoint endpoint) {
+    record Route(String method, String template, Pattern path, Endpoint endpoint) {
     }
 
-    /** A route that matched, with its captured path parameters. */
-    record Match(Endpoint endpoint, List<String> parameters) {
+    /** A route that matched, with its template ({@code /networks/{id}}) and captured path parameters. */
+    record Match(Endpoint endpoint, String template, List<String> parameters) {
     }
 
     Routes add(String method, String template, Endpoint endpoint) {
-        routes.add(new Route(method, compile(template), endpoint));
+        routes.add(new Route(method, template, compile(template), endpoint));
         return this;
     }
 
@@ -41,7 +41,7 @@ final class Routes {
                 for (int i = 1; i <= matcher.groupCount(); i++) {
                     parameters.add(matcher.group(i));
                 }
-                return Optional.of(new Match(route.endpoint(), parameters));
+                return Optional.of(new Match(route.endpoint(), route.template(), parameters));
             }
         }
         return Optional.empty();

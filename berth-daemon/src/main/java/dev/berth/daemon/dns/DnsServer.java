@@ -29,6 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import org.xbill.DNS.Rcode;
 
 /**
  * The embedded DNS server: a UDP and a TCP listener on {@code 127.0.0.11:<random>} inside every
@@ -96,6 +97,7 @@ public final class DnsServer implements AutoCloseable {
 
     private final SandboxNamespaces namespaces;
     private final Forwarder forwarder;
+    private final DnsObserver observer;
     private final Resolver resolver = new Resolver();
     private final InetAddress listen;
     private final AtomicReference<NameTable> table = new AtomicReference<>(new NameTable());
@@ -113,13 +115,25 @@ public final class DnsServer implements AutoCloseable {
      *               stays in the test's namespace
      */
     public DnsServer(SandboxNamespaces namespaces, Forwarder forwarder, InetAddress listen) {
-        this(namespaces, forwarder, listen, udpThreads());
+        this(namespaces, forwarder, listen, DnsObserver.NONE);
+    }
+
+    /** @param observer told of every query answered (the daemon's metrics) */
+    public DnsServer(SandboxNamespaces namespaces, Forwarder forwarder, InetAddress listen, DnsObserver observer) {
+        this(namespaces, forwarder, listen, udpThreads(), observer);
     }
 
     /** @param threads serving threads (and UDP sockets per sandbox), at least 1 */
     DnsServer(SandboxNamespaces namespaces, Forwarder forwarder, InetAddress listen, int threads) {
+        this(namespaces, forwarder, listen, threads, DnsObserver.NONE);
+    }
+
+    /** @param observer told of every query answered */
+    DnsServer(SandboxNamespaces namespaces, Forwarder forwarder, InetAddress listen, int threads,
+              DnsObserver observer) {
         this.namespaces = namespaces;
         this.forwarder = forwarder;
+        this.observer = observer;
         this.listen = listen;
         this.workers = new Worker[Math.max(1, threads)];
         for (int i = 0; i < workers.length; i++) {
@@ -331,6 +345,7 @@ public final class DnsServer implements AutoCloseable {
             if (from == null) {
                 return;
             }
+            long start = System.nanoTime();
             int length = udpBuffer.flip().remaining();
             udpBuffer.get(udpQuery, 0, length);
             NameTable current = table.get();
@@ -338,15 +353,32 @@ public final class DnsServer implements AutoCloseable {
             if (replyLength != PlainAnswers.SLOW) {
                 udpBuffer.clear().put(udpReply, 0, replyLength).flip();
                 sendUdp(udp, udpBuffer, from);
+                observer.answered(result(udpReply, replyLength, DnsObserver.Result.LOCAL), System.nanoTime() - start);
                 continue;
             }
             byte[] query = Arrays.copyOf(udpQuery, length);
             switch (resolver.resolve(query, l.sandbox().id(), current, Resolver.UDP_LIMIT)) {
-                case Resolver.Reply r -> sendUdp(udp, r.wire(), from);
-                case Resolver.Forward f -> w.engine.forward(f.query(), f.message(), reply -> sendUdp(udp, reply, from));
-                case Resolver.Drop d -> { }
+                case Resolver.Reply r -> {
+                    sendUdp(udp, r.wire(), from);
+                    observer.answered(result(r.wire(), DnsObserver.Result.LOCAL), System.nanoTime() - start);
+                }
+                case Resolver.Forward f -> w.engine.forward(f.query(), f.message(), reply -> {
+                    sendUdp(udp, reply, from);
+                    observer.answered(result(reply, DnsObserver.Result.FORWARDED), System.nanoTime() - start);
+                });
+                case Resolver.Drop d -> observer.answered(DnsObserver.Result.FAILED, System.nanoTime() - start);
             }
         }
+    }
+
+    /** {@code answered}, unless the reply's rcode says the query failed (anything but NOERROR and NXDOMAIN). */
+    static DnsObserver.Result result(byte[] reply, DnsObserver.Result answered) {
+        return result(reply, reply.length, answered);
+    }
+
+    private static DnsObserver.Result result(byte[] reply, int length, DnsObserver.Result answered) {
+        int rcode = length > 3 ? reply[3] & 0x0F : Rcode.SERVFAIL;
+        return rcode == Rcode.NOERROR || rcode == Rcode.NXDOMAIN ? answered : DnsObserver.Result.FAILED;
     }
 
     /** Thread-safe: DatagramChannel serialises concurrent sends. A full socket drops, as UDP does. */
@@ -385,14 +417,19 @@ public final class DnsServer implements AutoCloseable {
         }
         c.lastActive = System.nanoTime();
         for (byte[] query : messages) {
+            long start = System.nanoTime();
             switch (resolver.resolve(query, c.sandbox(), table.get(), Resolver.TCP_LIMIT)) {
-                case Resolver.Reply r -> c.queue(r.wire());
+                case Resolver.Reply r -> {
+                    c.queue(r.wire());
+                    observer.answered(result(r.wire(), DnsObserver.Result.LOCAL), System.nanoTime() - start);
+                }
                 case Resolver.Forward f -> forwarder.forward(f.query(), f.message(), true, reply -> {
                     c.offer(reply);
                     replied.add(c);
                     loop.wakeup();
+                    observer.answered(result(reply, DnsObserver.Result.FORWARDED), System.nanoTime() - start);
                 });
-                case Resolver.Drop d -> { }
+                case Resolver.Drop d -> observer.answered(DnsObserver.Result.FAILED, System.nanoTime() - start);
             }
         }
     }

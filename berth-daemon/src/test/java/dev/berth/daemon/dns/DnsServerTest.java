@@ -41,6 +41,8 @@ class DnsServerTest {
     private FakeUpstream upstream;
     private Forwarder forwarder;
     private DnsServer server;
+    /** What the server told its observer, in order. */
+    private final java.util.Queue<DnsObserver.Result> observed = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     private void start() throws IOException {
         start(DnsServer.udpThreads());
@@ -52,7 +54,10 @@ class DnsServerTest {
         // The upstream always answers: a timeout this long is never reached, also on a loaded machine.
         forwarder = new Forwarder(new Forwarder.Settings(List.of(upstream.address()), Duration.ofSeconds(10), 1024));
         forwarder.start();
-        server = new DnsServer(namespaces, forwarder, LOOPBACK, threads);
+        server = new DnsServer(namespaces, forwarder, LOOPBACK, threads, (result, nanos) -> {
+            assertTrue(nanos >= 0, "a query's time is never negative");
+            observed.add(result);
+        });
         server.start();
         server.update(NameTable.build(List.of(entry(net1, c1, "172.18.0.2/16", null),
                 entry(net1, c2, "172.18.0.3/16", null), entry(bridge, legacy, "172.17.0.2/16", null))), all);
@@ -120,6 +125,42 @@ class DnsServerTest {
         DnsServer.Ports ports = server.ports(c1.id()).orElseThrow();
         assertEquals(Rcode.NXDOMAIN, udp(ports.udp(), query("nope.example.", Type.A)).getRcode());
         assertEquals("192.0.2.53", first(tcp(ports.tcp(), query("www.example.", Type.A))));
+    }
+
+    /**
+     * Every query is told once, after its reply went out: a local name (the plain fast path and
+     * the resolver's), a forwarded one (NXDOMAIN from upstream is an answer too), over UDP and TCP,
+     * and a query the server cannot answer (no question: FORMERR) as failed.
+     */
+    @Test
+    void tellsTheObserverHowEachQueryEnded() throws Exception {
+        start();
+        DnsServer.Ports ports = server.ports(c1.id()).orElseThrow();
+        udp(ports.udp(), query("c2.", Type.A));
+        awaitObserved(1);
+        udp(ports.udp(), query("c2.", Type.MX));
+        awaitObserved(2);
+        udp(ports.udp(), query("nope.example.", Type.A));
+        awaitObserved(3);
+        tcp(ports.tcp(), query("www.example.", Type.A));
+        awaitObserved(4);
+        tcp(ports.tcp(), query("c2.", Type.A));
+        awaitObserved(5);
+        Message questionless = new Message();
+        assertEquals(Rcode.FORMERR, udp(ports.udp(), questionless.toWire()).getRcode());
+        awaitObserved(6);
+        assertEquals(List.of(DnsObserver.Result.LOCAL, DnsObserver.Result.LOCAL, DnsObserver.Result.FORWARDED,
+                DnsObserver.Result.FORWARDED, DnsObserver.Result.LOCAL, DnsObserver.Result.FAILED),
+                List.copyOf(observed));
+    }
+
+    /** The observer is told after the reply is sent: the client may read it first. */
+    private void awaitObserved(int count) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (observed.size() < count && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        assertEquals(count, observed.size(), observed::toString);
     }
 
     @Test

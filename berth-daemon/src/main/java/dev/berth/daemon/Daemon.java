@@ -30,6 +30,7 @@ import dev.berth.daemon.config.ConfigReload;
 import dev.berth.daemon.config.DaemonConfig;
 import dev.berth.daemon.config.DaemonFlags;
 import dev.berth.daemon.config.LogSetup;
+import dev.berth.daemon.dns.DnsObserver;
 import dev.berth.daemon.dns.DnsServer;
 import dev.berth.daemon.doctor.Desired;
 import dev.berth.daemon.doctor.Doctor;
@@ -46,6 +47,7 @@ import dev.berth.daemon.firewall.nft.NftFirewall;
 import dev.berth.daemon.firewall.nft.SysctlFirewall;
 import dev.berth.daemon.host.DaemonRoots;
 import dev.berth.daemon.host.HostFacts;
+import dev.berth.daemon.metrics.Metrics;
 import dev.berth.daemon.netns.NamedNetnsRuntime;
 import dev.berth.daemon.netns.NetnsSandboxNamespaces;
 import dev.berth.daemon.process.ConmonLauncher;
@@ -116,6 +118,9 @@ final class Daemon {
         Thread.ofPlatform().daemon().name("berth-prewarm").start(ApiServer::prewarm);
         SocketGroup socketGroup = SocketGroup.resolve(config.group());
         socketGroup.warning().ifPresent(LOG::warning);
+        // Bound first, as dockerd does: a taken metrics-addr stops start-up before anything is made.
+        Metrics metrics = config.metricsAddr().map(a -> Metrics.serve(a.host(), a.port())).orElseGet(Metrics::off);
+        opened.push(metrics);
         LOG.info("Starting up Berth " + version() + " (data-root " + config.dataRoot() + ", exec-root "
                 + config.execRoot() + ")");
         DaemonRoots roots = DaemonRoots.prepare(config);
@@ -126,12 +131,12 @@ final class Daemon {
         opened.push(store);
         // The local images: opening sweeps what a crash left in image/ (staging, blobs and layers of no image).
         DiskImageStore images = DiskImageStore.open(config.dataRoot(), config.execRoot(), Clock.systemUTC());
-        RtNetlink netlink = RtNetlink.open();
+        RtNetlink netlink = RtNetlink.open(metrics.kernelErrors());
         opened.push(netlink);
         // The reconcile loop's dumps go through a socket of their own: one socket serves one request at a time.
-        RtNetlink dumps = RtNetlink.open();
+        RtNetlink dumps = RtNetlink.open(metrics.kernelErrors());
         opened.push(dumps);
-        LinkReaper reaper = new LinkReaper(RtNetlink.open());
+        LinkReaper reaper = new LinkReaper(RtNetlink.open(metrics.kernelErrors()));
         opened.push(reaper);
         reaper.sweepLeftovers();
         NftContext nft = NftContext.open();
@@ -139,10 +144,10 @@ final class Daemon {
         SecureRandom random = new SecureRandom();
         NamedNetnsRuntime runtime = new NamedNetnsRuntime(config.execRoot().resolve("netns"));
         opened.push(runtime);
-        BridgeDriver bridge = new BridgeDriver(netlink, dumps, reaper, random);
+        BridgeDriver bridge = new BridgeDriver(netlink, dumps, reaper, random, metrics.kernelErrors());
         opened.push(bridge);
         ServiceDependencies dependencies = new ServiceDependencies(store,
-                List.of(bridge, new HostDriver(), new NullDriver()), new SysctlFirewall(new NftFirewall(nft)),
+                List.of(bridge, new HostDriver(), new NullDriver()), new SysctlFirewall(new NftFirewall(metrics.firewall(nft))),
                 new NetlinkHostPrefixes(netlink, Path.of("/etc/resolv.conf")), new NetlinkNdpProxy(netlink, dumps),
                 new EventLog(), Clock.systemUTC(), random);
         ServiceState state = new ServiceState(dependencies);
@@ -156,11 +161,12 @@ final class Daemon {
         // Container roots of no stored sandbox go (a removal a crash cut short).
         images.releaseOthers(sandboxes.list().stream().map(v -> v.sandbox().id())
                 .collect(java.util.stream.Collectors.toSet()));
-        Forwarder forwarder = startDns(config, sandboxes, state.changes(), lowFds);
+        Forwarder forwarder = startDns(config, sandboxes, state.changes(), lowFds, metrics.dns());
         ConmonLauncher launcher = ConmonLauncher.install(config.execRoot(), Path.of("/etc/resolv.conf"));
         SandboxProcesses processes = new SandboxProcesses(state, sandboxes, launcher, images, null);
         processes.restore();
         opened.push(processes);
+        metrics.watch(state, processes);
         // live restore: a graceful stop keeps the namespaces that running processes are in
         runtime.keepAtShutdown(processes::withRunningProcess);
         Reconciler reconciler = new Reconciler(state, networks, sandboxes);
@@ -179,7 +185,7 @@ final class Daemon {
                 Clock.systemUTC());
         ApiServer api = new ApiServer(new ApiContext(networks, sandboxes, networks.events(), Clock.systemUTC(),
                 info, processes, doctor, imageApi, launcher.containerIo(), ContainerLookup.over(sandboxes, processes)),
-                HostFacts.acceptQueue(Sysctls.KERNEL));
+                HostFacts.acceptQueue(Sysctls.KERNEL), metrics.requests());
         opened.push(api);
         List<String> listening = api.start(config.hosts(), socketGroup, config.tls());
         installSignals(reloads(flags, config, roots.engineId(), networks, sandboxes, forwarder, attributes -> {
@@ -188,6 +194,9 @@ final class Daemon {
             state.publish(new Change.DaemonReloaded(info.engineId(), named));
         }));
         listening.forEach(address -> LOG.info("API listen on " + address));
+        if (!metrics.address().isEmpty()) {
+            LOG.info("metrics API listening on " + metrics.address());
+        }
         LOG.info("Daemon has completed initialization");
     }
 
@@ -195,12 +204,13 @@ final class Daemon {
      * The embedded DNS server. Its threads are created here, on the main thread, so they and the
      * forwarder's sockets live in the daemon's own namespace (host-only upstreams work).
      */
-    private Forwarder startDns(DaemonConfig config, SandboxService sandboxes, ChangeStream changes, LowFdReserve lowFds) {
+    private Forwarder startDns(DaemonConfig config, SandboxService sandboxes, ChangeStream changes, LowFdReserve lowFds,
+                               DnsObserver observer) {
         Forwarder forwarder = new Forwarder(Forwarder.Settings.of(Upstreams.of(config.dns(), hostResolvConf()))
                 .withCache(config.dnsCache()));
         opened.push(forwarder);
         forwarder.start();
-        DnsServer dns = new DnsServer(new NetnsSandboxNamespaces(lowFds), forwarder, DnsServer.LISTEN);
+        DnsServer dns = new DnsServer(new NetnsSandboxNamespaces(lowFds), forwarder, DnsServer.LISTEN, observer);
         opened.push(dns);
         dns.start();
         DnsFeed feed = new DnsFeed(sandboxes, dns);

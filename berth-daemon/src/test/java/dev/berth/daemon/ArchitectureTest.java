@@ -113,6 +113,19 @@ class ArchitectureTest {
         onlyUses("dev.berth.daemon.host..", "dev.berth.daemon.config..", "dev.berth.daemon.api..",
                 "dev.berth.core.service..", "dev.berth.kernel.ffm..", "dev.berth.kernel.sysctl..").check(classes);
         onlyUses("dev.berth.daemon.reconcile..", "dev.berth.core.service..").check(classes);
+        // The metrics read the state and implement the observers the parts tell; they change nothing.
+        onlyUses("dev.berth.daemon.metrics..", "dev.berth.core.service..", "dev.berth.core.model..",
+                "dev.berth.daemon.api..", "dev.berth.daemon.dns..", "dev.berth.kernel.ffm..",
+                "dev.berth.kernel.nftables..", "io.prometheus..").check(classes);
+        // of the API and the DNS server, only the observer interfaces
+        noClasses().that().resideInAPackage("dev.berth.daemon.metrics..").should().dependOnClassesThat(
+                JavaClass.Predicates.resideInAnyPackage("dev.berth.daemon.api..", "dev.berth.daemon.dns..")
+                        .and(DescribedPredicate.not(HasName.Predicates.nameMatching(
+                                "dev\\.berth\\.daemon\\.(api\\.RequestObserver|dns\\.DnsObserver)(\\$.*)?"))))
+                .check(classes);
+        // The Prometheus library stays in daemon.metrics: core, kernel and the other parts never see it.
+        noClasses().that().resideOutsideOfPackage("dev.berth.daemon.metrics..").should().dependOnClassesThat()
+                .resideInAPackage("io.prometheus..").check(classes);
         // The registry client speaks HTTP (java.net.http) and knows nothing of the local store.
         onlyUses("dev.berth.daemon.image.registry..", "dev.berth.core.errors..", "com.fasterxml.jackson..")
                 .check(classes);

@@ -24,7 +24,7 @@ final class ConfigFile {
             "registry-mirrors", "insecure-registries", "live-restore", "max-concurrent-downloads",
             "max-concurrent-uploads", "max-download-attempts", "default-runtime", "runtimes", "exec-opts",
             "features", "experimental", "builder", "containerd", "cgroup-parent", "default-ulimits", "init",
-            "seccomp-profile", "selinux-enabled", "userns-remap", "shutdown-timeout", "labels", "metrics-addr",
+            "seccomp-profile", "selinux-enabled", "userns-remap", "shutdown-timeout", "labels",
             "default-shm-size", "no-new-privileges", "oom-score-adjust", "pidfile");
 
     /** One option: its JSON value and the line of its key. */

@@ -50,7 +50,8 @@ public enum ConfigKey {
     DNS("dns", Reload.LIVE, c -> json(c.dns())),
     DNS_CACHE("dns-cache", Reload.LIVE, c -> Boolean.toString(c.dnsCache())),
     DEFAULT_NETWORK_OPTS(DefaultNetworkOpts.KEY, Reload.LIVE, c -> json(sorted(c.defaultNetworkOpts()))),
-    NDP_PROXY(NdpProxyOption.KEY, Reload.LIVE, c -> c.ndpProxy().toString());
+    NDP_PROXY(NdpProxyOption.KEY, Reload.LIVE, c -> c.ndpProxy().toString()),
+    METRICS_ADDR(MetricsAddress.KEY, Reload.RESTART, c -> text(c.metricsAddr()));
 
     /** Whether a reload applies the option, or it waits for the next start. */
     public enum Reload { LIVE, RESTART }

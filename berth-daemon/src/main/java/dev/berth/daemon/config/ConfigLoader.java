@@ -99,7 +99,27 @@ public final class ConfigLoader {
                         warnings),
                 NdpProxyOption.parse(merged.get(NdpProxyOption.KEY), r -> problem(NdpProxyOption.KEY, r),
                         interfaceExists),
-                bool(merged, "dns-cache", true));
+                bool(merged, "dns-cache", true), metricsAddr(merged));
+    }
+
+    /** {@code "127.0.0.1:9323"}: where the Prometheus endpoint listens, checked as Go's listener would. */
+    private Optional<MetricsAddress> metricsAddr(Map<String, JsonNode> values) {
+        if (!values.containsKey(MetricsAddress.KEY)) {
+            return Optional.empty();
+        }
+        JsonNode v = values.get(MetricsAddress.KEY);
+        if (!v.isTextual()) {
+            throw problem(MetricsAddress.KEY, MetricsAddress.KEY + " must be a string HOST:PORT, e.g. \"127.0.0.1:9323\"");
+        }
+        if (v.asText().isEmpty()) {
+            return Optional.empty(); // dockerd: "" serves no metrics
+        }
+        MetricsAddress.Parsed parsed = MetricsAddress.parse(v.asText());
+        if (parsed.address().isEmpty()) {
+            throw problem(MetricsAddress.KEY, "invalid " + MetricsAddress.KEY + " \"" + v.asText() + "\": "
+                    + parsed.problem() + " (give HOST:PORT, e.g. 127.0.0.1:9323)");
+        }
+        return parsed.address();
     }
 
     /** {@code ["198.51.100.1", ...]}: the embedded DNS server's upstreams (else the host's resolv.conf). */

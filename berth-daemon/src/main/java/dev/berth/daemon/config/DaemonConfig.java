@@ -27,11 +27,13 @@ import java.util.Optional;
  * @param dns         {@code dns}: upstreams of the embedded DNS server; empty means the host's resolv.conf
  * @param defaultNetworkOpts {@code default-network-opts}: per driver, options new networks get by default
  * @param ndpProxy    {@code ndp-proxy}: NDP proxy entries for routed IPv6 sandboxes inside an on-link prefix
+ * @param dnsCache    {@code dns-cache}: the embedded DNS keeps forwarded answers for their TTL
+ * @param metricsAddr {@code metrics-addr}: where the Prometheus endpoint listens; empty: nowhere
  */
 public record DaemonConfig(List<ApiListener> hosts, Optional<ApiTls> tls, String group, Path dataRoot, Path execRoot, Path configFile, Logging logging,
                            DefaultBridgeSettings bridge, List<PoolSpec> addressPools, List<String> dns,
                            Map<String, Map<String, String>> defaultNetworkOpts, NdpProxySetting ndpProxy,
-                           boolean dnsCache) {
+                           boolean dnsCache, Optional<MetricsAddress> metricsAddr) {
 
     public DaemonConfig {
         hosts = List.copyOf(hosts);
@@ -40,6 +42,7 @@ public record DaemonConfig(List<ApiListener> hosts, Optional<ApiTls> tls, String
         dns = List.copyOf(dns);
         defaultNetworkOpts = Map.copyOf(defaultNetworkOpts);
         java.util.Objects.requireNonNull(ndpProxy, "ndpProxy");
+        java.util.Objects.requireNonNull(metricsAddr, "metricsAddr");
     }
 
     public static final String DEFAULT_HOST = "unix:///run/berth/berth.sock";
@@ -71,7 +74,8 @@ public record DaemonConfig(List<ApiListener> hosts, Optional<ApiTls> tls, String
         return new DaemonConfig(hosts, tls, group, dataRoot, execRoot, configFile, loaded.logging(),
                 new DefaultBridgeSettings(now.ipv4(), next.ipv6(), now.mtu(), next.icc(), next.ipMasquerade(),
                         now.hostBindingIp()),
-                addressPools, loaded.dns(), loaded.defaultNetworkOpts(), loaded.ndpProxy(), loaded.dnsCache());
+                addressPools, loaded.dns(), loaded.defaultNetworkOpts(), loaded.ndpProxy(), loaded.dnsCache(),
+                metricsAddr);
     }
 
     /** The path of the first Unix socket the API listens on (tests). */

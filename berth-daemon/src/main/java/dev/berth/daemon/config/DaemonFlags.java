@@ -50,6 +50,7 @@ public record DaemonFlags(Map<String, JsonNode> options, Optional<Path> configFi
                   --ipv6                      Enable IPv6 networking for the default bridge network
               -l, --log-level string          debug, info, warn, error or fatal (default "info")
                   --log-format string         text or json (default "text")
+                  --metrics-addr string       Set default address and port to serve the metrics api on
                   --mtu int                   MTU of the default bridge (default 1500)
                   --tls                       Use TLS; implied by --tlsverify
                   --tlscacert string          Trust certs signed only by this CA (default "~/.docker/ca.pem")
@@ -69,7 +70,8 @@ public record DaemonFlags(Map<String, JsonNode> options, Optional<Path> configFi
             Map.entry("--group", "group"), Map.entry("--bip6", "bip6"), Map.entry("--fixed-cidr", "fixed-cidr"),
             Map.entry("--fixed-cidr-v6", "fixed-cidr-v6"), Map.entry("--default-gateway", "default-gateway"),
             Map.entry("--default-gateway-v6", "default-gateway-v6"), Map.entry("--tlscacert", "tlscacert"),
-            Map.entry("--tlscert", "tlscert"), Map.entry("--tlskey", "tlskey"));
+            Map.entry("--tlscert", "tlscert"), Map.entry("--tlskey", "tlskey"),
+            Map.entry("--metrics-addr", "metrics-addr"));
     private static final Map<String, String> BOOLEAN = Map.of("-D", "debug", "--debug", "debug", "--icc", "icc",
             "--ip-masq", "ip-masq", "--ipv6", "ipv6", "--tls", "tls", "--tlsverify", "tlsverify");
 

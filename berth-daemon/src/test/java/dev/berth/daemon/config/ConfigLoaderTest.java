@@ -67,6 +67,37 @@ class ConfigLoaderTest {
         assertTrue(error("{\"group\": \"a\"}", "-G", "b").contains("group"));
     }
 
+    /** dockerd's {@code metrics-addr}: HOST:PORT as Go's listener takes it, from the file or {@code --metrics-addr}. */
+    @Test
+    void metricsAddress() throws IOException {
+        assertEquals(java.util.Optional.empty(), load("{}").metricsAddr());
+        assertEquals(java.util.Optional.empty(), load("{\"metrics-addr\": \"\"}").metricsAddr(), "dockerd: none");
+        assertEquals(new MetricsAddress("127.0.0.1", 9323), load("{\"metrics-addr\": \"127.0.0.1:9323\"}")
+                .metricsAddr().orElseThrow());
+        assertEquals(new MetricsAddress("::1", 9323), load("{}", "--metrics-addr", "[::1]:9323").metricsAddr().orElseThrow());
+        assertEquals("[::1]:9323", load("{}", "--metrics-addr=[::1]:9323").metricsAddr().orElseThrow().toString());
+        assertEquals(new MetricsAddress("", 9323), load("{}", "--metrics-addr", ":9323").metricsAddr().orElseThrow());
+        assertEquals(new MetricsAddress("localhost", 0), load("{}", "--metrics-addr", "localhost:0").metricsAddr()
+                .orElseThrow());
+        assertEquals("127.0.0.1:9323", ConfigKey.METRICS_ADDR.value(load("{}", "--metrics-addr", "127.0.0.1:9323")));
+        assertEquals(ConfigKey.Reload.RESTART, ConfigKey.METRICS_ADDR.reload());
+    }
+
+    @Test
+    void aMalformedMetricsAddressStopsStartUpNamingIt() {
+        assertEquals("invalid configuration file " + dir.resolve("daemon.json") + ": line 2: invalid metrics-addr"
+                + " \"9323\": missing port in address (give HOST:PORT, e.g. 127.0.0.1:9323)",
+                error("{\n  \"metrics-addr\": \"9323\"\n}"));
+        assertEquals("invalid flag --metrics-addr: invalid metrics-addr \"127.0.0.1:99999\": invalid port \"99999\""
+                + " (give HOST:PORT, e.g. 127.0.0.1:9323)", error("{}", "--metrics-addr", "127.0.0.1:99999"));
+        assertTrue(error("{}", "--metrics-addr", "::1:9323").contains("too many colons in address"));
+        assertTrue(error("{}", "--metrics-addr", "[::1:9323").contains("missing ']' in address"));
+        assertTrue(error("{}", "--metrics-addr", "127.0.0.1:http").contains("invalid port \"http\""));
+        assertTrue(error("{\"metrics-addr\": 9323}").contains("metrics-addr must be a string HOST:PORT"));
+        assertTrue(error("{\"metrics-addr\": \"127.0.0.1:1\"}", "--metrics-addr", "127.0.0.1:2")
+                .contains("specified both as a flag and in the configuration file: metrics-addr"));
+    }
+
     @Test
     void dnsUpstreams() throws IOException {
         assertEquals(List.of("198.51.100.1", "2001:db8::1"),

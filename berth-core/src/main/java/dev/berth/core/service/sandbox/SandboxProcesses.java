@@ -706,6 +706,20 @@ public final class SandboxProcesses implements AutoCloseable {
     }
 
     /**
+     * How many sandboxes are in each state, as {@link #state} tells them (one without a process
+     * counts as running): the daemon's metrics read it at every scrape. A snapshot: no sandbox is
+     * looked up by name, so one removed meanwhile is simply not counted.
+     */
+    public synchronized Map<ProcessState.Status, Integer> countByStatus() {
+        Map<ProcessState.Status, Integer> out = new java.util.EnumMap<>(ProcessState.Status.class);
+        for (SandboxView view : sandboxes.list()) {
+            ProcessEntry e = entries.get(view.sandbox().id());
+            out.merge(e == null ? ProcessState.Status.RUNNING : e.state().status(), 1, Integer::sum);
+        }
+        return out;
+    }
+
+    /**
      * The images containers use, for {@code docker rmi}'s conflict: image id to the id of a
      * container made from it (the oldest when several are).
      */

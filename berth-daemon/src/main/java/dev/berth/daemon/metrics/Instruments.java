@@ -14,6 +14,9 @@ import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.instrumentation.jvm.JvmMemoryMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmThreadsMetrics;
+import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.EnumMap;
 import java.util.Locale;
@@ -55,6 +58,12 @@ final class Instruments implements RequestObserver {
     private final DistributionDataPoint firewallFailed = firewall.labelValues("failed");
 
     Instruments() {
+        // dockerd's process_* (Go's process collector has the same names), the heap and the threads:
+        // about 1.6 MiB more RSS. The library's other JVM metrics (GC, pools, classes, compilation)
+        // are left out: 5.5 MiB and some 600 classes more for what a JFR recording tells better.
+        ProcessMetrics.builder().register(registry);
+        JvmMemoryMetrics.builder().register(registry);
+        JvmThreadsMetrics.builder().register(registry);
         for (DnsObserver.Result result : DnsObserver.Result.values()) {
             dnsByResult[result.ordinal()] = dnsQueries.labelValues(result.name().toLowerCase(Locale.ROOT));
         }

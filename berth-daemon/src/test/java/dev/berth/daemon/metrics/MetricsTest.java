@@ -86,6 +86,10 @@ class MetricsTest {
             assertEquals(1, s.value("berth_firewall_transaction_duration_seconds_count{result=\"ok\"}"));
             assertEquals(1, s.value("berth_firewall_transaction_duration_seconds_count{result=\"failed\"}"));
             assertEquals(0, s.value("berth_reconcile_repairs_total{result=\"repaired\"}"));
+            assertTrue(s.value("process_resident_memory_bytes") > 0, "dockerd's process metrics");
+            assertTrue(s.value("process_open_fds") > 0);
+            assertTrue(s.value("jvm_memory_used_bytes{area=\"heap\"}") > 0);
+            assertTrue(s.value("jvm_threads_current") > 0);
         }
     }
 

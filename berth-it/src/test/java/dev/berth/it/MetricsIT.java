@@ -92,6 +92,7 @@ class MetricsIT {
                     after.text());
             assertEquals(0, after.value("berth_firewall_transaction_duration_seconds_count{result=\"failed\"}"));
             assertTrue(after.text().contains("# TYPE berth_kernel_errors_total counter"), after.text());
+            assertTrue(after.value("process_resident_memory_bytes") > 0, "berthd's own, as dockerd's process_*");
 
             // drift: the reconcile loop repairs it, and counts each item its event names
             long t0 = System.currentTimeMillis() / 1000;

@@ -18,7 +18,9 @@
 # Env (same meaning as dns-bench.sh): REPS=3 DUR=15 CLIENTS=4 THREADS=1 RATE=10000 NXQ=2000;
 # BERTH_DNS_WARMUP=20 (s of unthrottled local queries before Berth is measured: the JIT),
 # BERTH_DNS_FWD_WARMUP=10 (the same for forwarded names), BERTH_JAVA_HOME, BERTH_PEERS_DIR,
-# BERTH_DAEMON_JAR, BERTH_DAEMON_JVM_OPTS (e.g. a JFR recording), BERTH_DNS_SKIP_FWD=1.
+# BERTH_DAEMON_JAR, BERTH_DAEMON_JVM_OPTS (e.g. a JFR recording), BERTH_DNS_SKIP_FWD=1,
+# BERTH_DNS_METRICS_ADDR=127.0.0.1:9323 (berthd serves metrics there: what counting costs; the
+# queries it counted are logged at the end).
 #
 # Safety: everything runs in the namespaces made here (and dns-bench.sh's own dnsb-*), deleted on
 # exit also on failure; processes are stopped by their PID; the initial namespace is not touched.
@@ -159,7 +161,11 @@ ip netns exec "$NS" dnsperf -s "$UP4" -d "$DIR/fwd-queries.txt" -n 1 -v -t 1 2>&
 log "upstream dnsmasq pid $(cat "$DIR/up.pid") in $UPNS at $UP4"
 
 # ----------------------------------------------------------------------------- berthd
-echo "{\"dns\": [\"$UP4\"]}" > "$DIR/daemon.json"
+if [[ -n ${BERTH_DNS_METRICS_ADDR:-} ]]; then
+  echo "{\"dns\": [\"$UP4\"], \"metrics-addr\": \"$BERTH_DNS_METRICS_ADDR\"}" > "$DIR/daemon.json"
+else
+  echo "{\"dns\": [\"$UP4\"]}" > "$DIR/daemon.json"
+fi
 start_berthd
 log "berthd pid $BERTH_PID in namespace $NS"
 
@@ -251,6 +257,10 @@ if [[ ${BERTH_DNS_SKIP_FWD:-0} != 1 ]]; then
     run_dnsperf "Berth (forwarded)" max "$r" "$DIR/fwd-queries.txt"
     run_dnsperf "Berth (forwarded)" rate "$r" "$DIR/fwd-queries.txt"
   done
+fi
+if [[ -n ${BERTH_DNS_METRICS_ADDR:-} ]]; then
+  log "metrics: $(ip netns exec "$NS" curl -s "http://$BERTH_DNS_METRICS_ADDR/metrics" \
+    | grep '^berth_dns_query_duration_seconds_count' | tr '\n' ' ')"
 fi
 UP_PID=$(cat "$DIR/up.pid")
 echo "{\"meta\":\"upstream_cpu_s_during_berth\",\"value\":$(awk -v t="$(cpu_ticks "$UP_PID")" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.2f", t/hz}')}" >> "$OUT"

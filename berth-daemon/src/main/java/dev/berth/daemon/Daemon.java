@@ -147,7 +147,8 @@ final class Daemon {
         BridgeDriver bridge = new BridgeDriver(netlink, dumps, reaper, random, metrics.kernelErrors());
         opened.push(bridge);
         ServiceDependencies dependencies = new ServiceDependencies(store,
-                List.of(bridge, new HostDriver(), new NullDriver()), new SysctlFirewall(new NftFirewall(metrics.firewall(nft))),
+                List.of(bridge, new HostDriver(), new NullDriver()),
+                new SysctlFirewall(new NftFirewall(metrics.firewall(nft))),
                 new NetlinkHostPrefixes(netlink, Path.of("/etc/resolv.conf")), new NetlinkNdpProxy(netlink, dumps),
                 new EventLog(), Clock.systemUTC(), random);
         ServiceState state = new ServiceState(dependencies);

@@ -3,7 +3,7 @@ package dev.berth.daemon.dns;
 /**
  * Told of every query the embedded DNS server answered or gave up on: the daemon's metrics count
  * them. Called on the serving threads (and, for a forwarded query, where its answer arrives), once
- * a query; it must not block, lock or allocate.
+ * a query; it must be cheap: no I/O, no allocation, no lock held longer than an add.
  */
 @FunctionalInterface
 public interface DnsObserver {

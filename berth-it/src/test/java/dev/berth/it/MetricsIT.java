@@ -85,6 +85,9 @@ class MetricsIT {
             assertEquals(1, after.delta(before, dns + "{result=\"local\"}"));
             assertEquals(2, after.delta(before, dns + "{result=\"forwarded\"}"));
             assertEquals(1, after.delta(before, dns + "{result=\"failed\"}"));
+            assertEquals(1, after.delta(before, "berth_events_total{action=\"create\",type=\"network\"}"));
+            assertEquals(1, after.delta(before, "berth_events_total{action=\"connect\",type=\"network\"}"));
+            assertEquals(2, after.sum("berth_events_total") - before.sum("berth_events_total"), "net2 and c1's connect");
             assertEquals(3, after.value("berth_networks{driver=\"bridge\"}"));
             assertEquals(3, after.value("berth_endpoints{driver=\"bridge\"}"));
             // the new network's elements: at least one nft transaction, none failed

@@ -4,6 +4,7 @@ import dev.berth.core.model.Endpoint;
 import dev.berth.core.model.Network;
 import dev.berth.core.model.NetworkId;
 import dev.berth.core.service.event.Change;
+import dev.berth.core.service.event.ChangeEvents;
 import dev.berth.core.service.sandbox.ProcessState;
 import dev.berth.core.service.sandbox.SandboxProcesses;
 import dev.berth.core.service.state.ServiceState;
@@ -52,6 +53,9 @@ final class Instruments implements RequestObserver {
             .help("Differences between store and kernel the reconcile loop repaired (the items of network reconcile"
                     + " events), by result: repaired, or failed when the event says a repair failed")
             .labelNames("result").withoutExemplars().register(registry);
+    private final Counter events = Counter.builder().name("berth_events_total")
+            .help("Events as docker events reports them, by type and action (network connect, container die, ...)")
+            .labelNames("type", "action").withoutExemplars().register(registry);
     /** One data point per DNS result, resolved once: a query only observes. */
     private final DistributionDataPoint[] dnsByResult = new DistributionDataPoint[DnsObserver.Result.values().length];
     private final DistributionDataPoint firewallOk = firewall.labelValues("ok");
@@ -123,6 +127,7 @@ final class Instruments implements RequestObserver {
                     }
                 }).register(registry);
         state.changes().onChange(change -> {
+            ChangeEvents.of(change, 0).ifPresent(e -> events.labelValues(e.type().wire(), e.action().wire()).inc());
             if (change instanceof Change.NetworkReconciled r) {
                 repairs.labelValues(r.failed().isBlank() ? "repaired" : "failed").inc(items(r.repaired()));
             }

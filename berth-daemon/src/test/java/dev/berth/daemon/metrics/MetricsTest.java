@@ -119,6 +119,10 @@ class MetricsTest {
             assertEquals(2, after.value("berth_containers{state=\"running\"}"), "a sandbox without a process runs");
             assertEquals(2, after.value("berth_reconcile_repairs_total{result=\"repaired\"}"));
             assertEquals(1, after.value("berth_reconcile_repairs_total{result=\"failed\"}"));
+            assertEquals(1, after.value("berth_events_total{action=\"create\",type=\"network\"}"));
+            assertEquals(2, after.value("berth_events_total{action=\"create\",type=\"container\"}"));
+            assertEquals(2, after.value("berth_events_total{action=\"connect\",type=\"network\"}"));
+            assertEquals(2, after.value("berth_events_total{action=\"reconcile\",type=\"network\"}"));
         }
     }
 

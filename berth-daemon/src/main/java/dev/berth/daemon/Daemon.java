@@ -47,6 +47,7 @@ import dev.berth.daemon.firewall.nft.NftFirewall;
 import dev.berth.daemon.firewall.nft.SysctlFirewall;
 import dev.berth.daemon.host.DaemonRoots;
 import dev.berth.daemon.host.HostFacts;
+import dev.berth.daemon.host.SystemdNotify;
 import dev.berth.daemon.metrics.Metrics;
 import dev.berth.daemon.netns.NamedNetnsRuntime;
 import dev.berth.daemon.netns.NetnsSandboxNamespaces;
@@ -92,6 +93,8 @@ final class Daemon {
     private static final int LOW_FD_RESERVE = 32;
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
     private final CountDownLatch stop = new CountDownLatch(1);
+    /** systemd's notify socket (Type=notify): READY, RELOADING/READY around a reload, STOPPING. */
+    private final SystemdNotify systemd = SystemdNotify.fromEnvironment(System.getenv());
 
     static String version() {
         String v = Daemon.class.getPackage().getImplementationVersion();
@@ -199,6 +202,7 @@ final class Daemon {
             LOG.info("metrics API listening on " + metrics.address());
         }
         LOG.info("Daemon has completed initialization");
+        systemd.ready("API listen on " + config.socketPath());
     }
 
     /**
@@ -281,7 +285,10 @@ final class Daemon {
         Signal.handle(new Signal("HUP"), s -> {
             LOG.info("Got signal to reload configuration, reloading from: " + reload.running().configFile());
             try {
-                reloads.execute(reload::reload);
+                reloads.execute(() -> {
+                    systemd.reloading();
+                    systemd.ready(reload.reload().line());
+                });
             } catch (RejectedExecutionException stopping) {
                 LOG.info("not reloading: the daemon is stopping");
             }
@@ -290,6 +297,7 @@ final class Daemon {
 
     private void requestStop(String why) {
         LOG.info("Processing signal '" + why + "'");
+        systemd.stopping("Stopping (" + why + ")");
         stop.countDown();
     }
 

@@ -170,6 +170,7 @@ public final class ConmonLauncher implements ProcessLauncher {
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(SandboxDirectory.LOG_FILE).toFile()))
                 .redirectErrorStream(true);
+        builder.environment().keySet().removeAll(RuncContainers.SYSTEMD_HANDOVER);
         Process monitor;
         try {
             monitor = builder.start();

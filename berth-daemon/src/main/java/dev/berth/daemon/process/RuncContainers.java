@@ -197,8 +197,7 @@ final class RuncContainers {
         argv.addAll(conmonArgs);
         builder.command(argv).environment().put("TMPDIR", execRoot.toString());
         // the daemon's own systemd hand-over is not conmon's (it would pass LISTEN_PID on to the runtime)
-        builder.environment().keySet().removeAll(java.util.Set.of("NOTIFY_SOCKET", "LISTEN_PID", "LISTEN_FDS",
-                "LISTEN_FDNAMES"));
+        builder.environment().keySet().removeAll(SYSTEMD_HANDOVER);
         builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(CONMON_OUTPUT).toFile()))
                 .redirectErrorStream(true);
@@ -259,11 +258,22 @@ final class RuncContainers {
     record RunResult(int code, String output) {
     }
 
+    /**
+     * What systemd hands the daemon and no child may inherit: with {@code NOTIFY_SOCKET} set,
+     * {@code runc start} waits for the container's own {@code READY=1} and forwards it (so it
+     * would hang on any container that does not speak sd_notify), and conmon passes
+     * {@code LISTEN_*} on to the runtime.
+     */
+    static final java.util.Set<String> SYSTEMD_HANDOVER = java.util.Set.of("NOTIFY_SOCKET", "LISTEN_PID",
+            "LISTEN_FDS", "LISTEN_FDNAMES");
+
     /** Runs a short command (runc start, kill, delete) and returns its status and output. */
     static RunResult run(List<String> argv) {
         try {
-            Process p = new ProcessBuilder(argv).redirectErrorStream(true)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+            ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            builder.environment().keySet().removeAll(SYSTEMD_HANDOVER);
+            Process p = builder.start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(30, TimeUnit.SECONDS)) {
                 p.destroyForcibly();

@@ -27,6 +27,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 public final class Libc {
     public static final int AF_UNIX = 1;
     public static final int AF_NETLINK = 16;
+    public static final int SOCK_DGRAM = 2;
     public static final int SOCK_SEQPACKET = 5;
     public static final int SOCK_RAW = 3;
     public static final int SOCK_CLOEXEC = 0x80000;
@@ -90,6 +91,8 @@ public final class Libc {
     private static final MethodHandle GETTID = downcall("gettid", FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle UMASK = downcall("umask", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle SIGACTION = downcall("sigaction", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle CLOCK_GETTIME = downcall("clock_gettime", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    private static final int CLOCK_MONOTONIC = 1;
     private static final MethodHandle SIGNAL = downcall("signal", FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS));
     /** glibc's {@code struct sigaction} on x86_64/aarch64 is 152 bytes; {@code sa_handler} is its first field. */
     private static final long SIGACTION_SIZE = 152;
@@ -187,16 +190,36 @@ public final class Libc {
     /**
      * A {@code struct sockaddr_un} for {@code path} in {@code arena}; longer than the 107 bytes
      * {@code sun_path} holds is an {@link IllegalArgumentException} (use a {@code /proc/self/fd/N/}
-     * path to a directory opened with {@link #O_PATH} for a long one).
+     * path to a directory opened with {@link #O_PATH} for a long one). A path starting with
+     * {@code @} names a socket in the abstract namespace (see {@link #abstractAddress}).
      */
     public static MemorySegment unixAddress(Arena arena, String path) {
         byte[] bytes = path.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (path.startsWith("@")) {
+            return abstractAddress(arena, bytes, path);
+        }
         if (bytes.length > SOCKADDR_UN_SIZE - 3) {
             throw new IllegalArgumentException("unix socket path longer than 107 bytes: " + path);
         }
         MemorySegment address = arena.allocate(SOCKADDR_UN_SIZE);
         address.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 0, (short) AF_UNIX);
         MemorySegment.copy(bytes, 0, address, java.lang.foreign.ValueLayout.JAVA_BYTE, 2, bytes.length);
+        return address;
+    }
+
+    /**
+     * An address in the abstract namespace, written {@code @name} (as systemd writes
+     * {@code NOTIFY_SOCKET}): a NUL byte, then the name, and a length that ends with the name,
+     * since every byte of {@code sun_path} up to the length is part of an abstract name.
+     */
+    private static MemorySegment abstractAddress(Arena arena, byte[] bytes, String path) {
+        if (bytes.length > SOCKADDR_UN_SIZE - 2) {
+            throw new IllegalArgumentException("abstract unix socket name longer than 107 bytes: " + path);
+        }
+        MemorySegment address = arena.allocate(2 + bytes.length);
+        address.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 0, (short) AF_UNIX);
+        // bytes[0] is the '@', which becomes the leading NUL
+        MemorySegment.copy(bytes, 1, address, java.lang.foreign.ValueLayout.JAVA_BYTE, 3, bytes.length - 1);
         return address;
     }
 
@@ -359,6 +382,19 @@ public final class Libc {
     /** {@code kill(2)}: sends {@code signal} to process {@code pid}; ESRCH when it is gone. */
     public static void kill(int pid, int signal) {
         checked("kill " + pid + " " + signal, (arena, state) -> (int) KILL.invokeExact(state, pid, signal));
+    }
+
+    /**
+     * {@code clock_gettime(CLOCK_MONOTONIC)} in microseconds: the clock systemd's
+     * {@code MONOTONIC_USEC=} is read on ({@link System#nanoTime} has no documented clock).
+     */
+    public static long monotonicMicros() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment timespec = arena.allocate(16, 8);
+            checked("clock_gettime(CLOCK_MONOTONIC)",
+                    (a, state) -> (int) CLOCK_GETTIME.invokeExact(state, CLOCK_MONOTONIC, timespec));
+            return timespec.get(JAVA_LONG, 0) * 1_000_000L + timespec.get(JAVA_LONG, 8) / 1_000L;
+        }
     }
 
     public static int getpid() {

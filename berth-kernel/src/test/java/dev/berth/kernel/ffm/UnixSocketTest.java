@@ -36,6 +36,47 @@ class UnixSocketTest {
     }
 
     @Test
+    void anAbstractAddressIsANulThenTheNameAndEndsWithIt() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment address = Libc.unixAddress(arena, "@berth/x");
+            assertEquals(2 + 1 + 7, address.byteSize());
+            assertEquals(Libc.AF_UNIX, address.get(ValueLayout.JAVA_SHORT, 0));
+            assertEquals(0, address.get(ValueLayout.JAVA_BYTE, 2));
+            assertEquals("berth/x", new String(address.asSlice(3).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8),
+                    "no NUL after the name");
+        }
+    }
+
+    @Test
+    void aDatagramReachesASocketBoundInTheAbstractNamespace() {
+        String name = "@berth-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        int receiver = Libc.socket(Libc.AF_UNIX, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0);
+        int sender = Libc.socket(Libc.AF_UNIX, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0);
+        try (Arena arena = Arena.ofConfined()) {
+            Libc.bind(receiver, Libc.unixAddress(arena, name));
+            Libc.sendto(sender, arena.allocateFrom("READY=1", StandardCharsets.UTF_8).asSlice(0, 7), 0,
+                    Libc.unixAddress(arena, name));
+            MemorySegment buffer = arena.allocate(64);
+            long n = Libc.recv(receiver, buffer, 0);
+            assertEquals("READY=1", new String(buffer.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8));
+        } finally {
+            Libc.close(sender);
+            Libc.close(receiver);
+        }
+    }
+
+    @Test
+    void theMonotonicClockIsThatOfProcUptimeAndGoesOn() throws IOException {
+        long before = Libc.monotonicMicros();
+        double uptime = Double.parseDouble(Files.readString(Path.of("/proc/uptime")).split(" ")[0]);
+        long after = Libc.monotonicMicros();
+        assertTrue(after >= before);
+        // CLOCK_MONOTONIC and /proc/uptime count from boot (uptime includes suspend, so it is not smaller)
+        assertTrue(uptime * 1_000_000 + 1_000_000 >= before, before + " us vs uptime " + uptime + " s");
+        assertTrue(before > 0);
+    }
+
+    @Test
     void connectingToNothingIsEnoent() {
         int fd = Libc.socket(Libc.AF_UNIX, Libc.SOCK_SEQPACKET | Libc.SOCK_CLOEXEC, 0);
         try (Arena arena = Arena.ofConfined()) {

@@ -9,6 +9,7 @@ import dev.berth.cli.shell.Flags;
 import dev.berth.cli.shell.Invocation;
 import dev.berth.cli.shell.UsageError;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.cli.command.CompletionCommand;
 import dev.berth.cli.command.ContainerRemove;
 import dev.berth.cli.command.DoctorCommand;
 import dev.berth.cli.command.EventsCommand;
@@ -143,6 +144,11 @@ public final class Main {
         String hostFlag = options.string("host", null);
         Supplier<EngineClient> client = new LazyClient(hostFlag, env);
         Invocation root = new Invocation(PROGRAM, streams.in(), out, streams.err(), env, client, RawJson.mapper(), localZone(env));
+        if (LAUNCHER_COMMANDS.contains(rest.getFirst())) {
+            throw new UsageError(PROGRAM + ": '" + rest.getFirst() + "' is run by the launcher, not by this program: "
+                    + "./berth " + rest.getFirst() + " in a Berth source checkout (as root), or the installed "
+                    + PROGRAM + " (uninstall)\nSee '" + PROGRAM + " --help'", 1);
+        }
         Command command = commands.find(rest.getFirst()).orElseThrow(() -> new UsageError(
                 PROGRAM + ": '" + rest.getFirst() + "' is not a " + PROGRAM + " command.\nSee '" + PROGRAM + " --help'", 1));
         return command.execute(root, rest.subList(1, rest.size()));
@@ -191,7 +197,8 @@ public final class Main {
                 .add(new ContainerRemove())
                 .add(new VersionCommand())
                 .add(new InfoCommand())
-                .add(new DoctorCommand());
+                .add(new DoctorCommand())
+                .add(new CompletionCommand(Main::commands, globalFlags()));
     }
 
     private static Flags globalFlags() {
@@ -201,12 +208,37 @@ public final class Main {
                 .bool("version", 'v', "Print version information and quit");
     }
 
+    /**
+     * What docker has no counterpart of, for the help. {@code install}, {@code uninstall} and
+     * {@code package} are the launcher's ({@code ./berth} in a checkout; the installed
+     * {@code berth} runs {@code uninstall}), not this program's: they need a JDK and root.
+     */
+    private static final java.util.Set<String> LAUNCHER_COMMANDS = java.util.Set.of("install", "uninstall", "package");
+
+    static final String BERTH_ONLY = """
+            Berth's own (docker has no such commands or works otherwise; see README.md):
+              doctor      Check the host for Berth's networks (IPv6, forwarding, NDP proxy) and the kernel
+                          state Berth owns; what is wrong, why, and the commands that fix it
+              run, exec, ps, rm
+                          Sandboxes without images: 'berth run --network NET -- CMD' runs a host command
+                          in a network namespace of its own, as a container would be (no image, no rootfs)
+              install     From a source checkout, as root: './berth install [--root DIR]' puts berthd,
+                          berth and a runtime of their own (a jlinked JDK) in place, with the systemd unit
+                          berth.service (Type=notify; reload = SIGHUP), the socket group 'berth',
+                          /etc/berth/daemon.json, bash completion and man pages; run twice, it changes
+                          nothing more. It never enables or starts the service
+              uninstall   'berth uninstall [--force] [--root DIR]': removes what install put in place; while
+                          containers run it names them and refuses, unless --force (which stops them)
+              package     './berth package [--output DIR]': the same as a Debian package, berth_VERSION_amd64.deb
+            """;
+
     private static String help(Flags global, CommandRegistry commands) {
         return "\nUsage:  " + PROGRAM + " [OPTIONS] COMMAND\n\n"
                 + "The client of Berth, a container-networking daemon speaking the Docker Engine API.\n"
                 + "Output, exit statuses and requests match the docker CLI 28.2's, except that 'network create'\n"
                 + "also shows the daemon's warning.\n\n"
                 + "Commands:\n" + commands.summaries()
+                + "\n" + BERTH_ONLY
                 + "\nGlobal Options:\n" + global.usages()
                 + "\nExit status: 0 success, 1 failure (daemon or command error, unknown command, wrong\n"
                 + "number of arguments), 125 invalid flag, 64 invalid template (as docker).\n"

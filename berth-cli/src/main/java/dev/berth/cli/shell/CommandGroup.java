@@ -16,6 +16,11 @@ public final class CommandGroup extends Command {
         this.children = children;
     }
 
+    /** Its sub-commands. */
+    public CommandRegistry children() {
+        return children;
+    }
+
     @Override
     public int execute(Invocation invocation, List<String> args) {
         Invocation here = invocation.enter(name());

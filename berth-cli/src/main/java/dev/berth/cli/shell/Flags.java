@@ -144,6 +144,11 @@ public final class Flags {
         return null;
     }
 
+    /** Every flag, {@code --help} included, in the order they were added (for shell completion). */
+    public List<Flag> all() {
+        return List.copyOf(flags.values());
+    }
+
     /** pflag's {@code FlagUsages}: one aligned line per flag, sorted by name ({@code --help} not listed, as docker). */
     public String usages() {
         List<Flag> sorted = new ArrayList<>(flags.values());

@@ -29,6 +29,11 @@ public abstract non-sealed class LeafCommand extends Command {
         return new Flags();
     }
 
+    /** The flags it accepts, {@code --help} included (for shell completion). */
+    public final List<Flags.Flag> acceptedFlags() {
+        return flags().all();
+    }
+
     /** A longer description for {@code --help}; the summary by default. */
     protected String description() {
         return summary();

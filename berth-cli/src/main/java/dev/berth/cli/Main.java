@@ -11,6 +11,7 @@ import dev.berth.cli.shell.UsageError;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.cli.command.CompletionCommand;
 import dev.berth.cli.command.ContainerRemove;
+import dev.berth.cli.command.ContainerStop;
 import dev.berth.cli.command.DoctorCommand;
 import dev.berth.cli.command.EventsCommand;
 import dev.berth.cli.command.ExecCommand;
@@ -195,6 +196,7 @@ public final class Main {
                 .add(new ExecCommand())
                 .add(new PsCommand())
                 .add(new ContainerRemove())
+                .add(new ContainerStop())
                 .add(new VersionCommand())
                 .add(new InfoCommand())
                 .add(new DoctorCommand())
@@ -219,7 +221,7 @@ public final class Main {
             Berth's own (docker has no such commands or works otherwise; see README.md):
               doctor      Check the host for Berth's networks (IPv6, forwarding, NDP proxy) and the kernel
                           state Berth owns; what is wrong, why, and the commands that fix it
-              run, exec, ps, rm
+              run, exec, ps, rm, stop
                           Sandboxes without images: 'berth run --network NET -- CMD' runs a host command
                           in a network namespace of its own, as a container would be (no image, no rootfs)
               install     From a source checkout, as root: './berth install [--root DIR]' puts berthd,

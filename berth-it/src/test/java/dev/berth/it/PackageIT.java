@@ -43,17 +43,22 @@ class PackageIT {
     }
 
     static Run run(List<String> argv) throws IOException, InterruptedException {
-        Path out = Files.createTempFile(scratch, "out", ".txt");
-        Path err = Files.createTempFile(scratch, "err", ".txt");
-        ProcessBuilder builder = new ProcessBuilder(argv).redirectOutput(out.toFile()).redirectError(err.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        Process p = builder.start();
-        if (!p.waitFor(5, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new AssertionError(argv + " did not end within 5 minutes");
+        Path out = Files.createTempFile("berth-it-out", ".txt");
+        Path err = Files.createTempFile("berth-it-err", ".txt");
+        try {
+            ProcessBuilder builder = new ProcessBuilder(argv).redirectOutput(out.toFile()).redirectError(err.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+            builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+            Process p = builder.start();
+            if (!p.waitFor(5, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new AssertionError(argv + " did not end within 5 minutes");
+            }
+            return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
         }
-        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
     }
 
     @BeforeAll

@@ -185,7 +185,7 @@ stage() { # the tree into $1 (cached: made again only when a jar or this script 
   mkdir -p "$out/tree/$LIBDIR/daemon" "$out/tree/$LIBDIR/cli" "$out/tree/usr/bin" "$out/tree/${UNIT%/*}" \
     "$out/tree/usr/share/bash-completion/completions" "$out/tree/usr/share/man/man8" "$out/tree/usr/share/man/man1"
   local t=$out/tree
-  "$home/bin/jlink" --add-modules "$(modules "$src" "$home")" --strip-debug --no-header-files --no-man-pages \
+  "$home/bin/jlink" --add-modules "$(modules "$src" "$home")" --strip-debug --no-header-files --no-man-pages --compress=zip-6 \
     --generate-cds-archive --output "$t/$LIBDIR/runtime" >"$out/jlink.log" 2>&1 ||
     { cat "$out/jlink.log" >&2; die "jlink failed"; }
   cp -r "$src/berth-daemon/target/berth-daemon.jar" "$src/berth-daemon/target/lib" "$t/$LIBDIR/daemon/"

@@ -137,6 +137,20 @@ class PackageIT {
     }
 
     @Test
+    void badOptionsAreRefusedAndChangeNothing() throws Exception {
+        Run missing = run(List.of(script.toString(), "install", "--root", scratch.resolve("none").toString()));
+        assertEquals(1, missing.code(), missing.toString());
+        assertEquals("berth: install: root " + scratch.resolve("none") + " is not a directory\n", missing.err());
+        assertFalse(Files.exists(scratch.resolve("none")));
+        Run unknown = run(List.of(script.toString(), "install", "--prefix", "/usr/local"));
+        assertEquals(1, unknown.code(), unknown.toString());
+        assertTrue(unknown.err().startsWith("berth: install: unknown option --prefix"), unknown.err());
+        Run notHere = run(List.of(root.resolve("usr/bin/berth").toString(), "install"));
+        assertEquals(1, notHere.code(), notHere.toString());
+        assertEquals("berth: 'install' is run from a Berth source checkout: ./berth install\n", notHere.err());
+    }
+
+    @Test
     void theUnitFilePassesSystemdAnalyzeVerify() throws Exception {
         String unit = Files.readString(root.resolve("usr/lib/systemd/system/berth.service"));
         for (String line : List.of("Type=notify", "ExecStart=/usr/bin/berthd", "ExecReload=/bin/kill -HUP $MAINPID",

@@ -290,7 +290,11 @@ do_install() {
     [[ $root == / ]] || say "group berth not created: --root given (create it in that system: groupadd --system berth)"
   fi
   if [[ $root == / ]]; then
-    say "start it with: systemctl enable --now berth   (not done for you)"
+    if [[ -d /run/systemd/system ]] && systemctl is-active --quiet berth.service 2>/dev/null; then
+      ((changed == 0)) || say "berth.service still runs the previous build: systemctl restart berth to use this one"
+    else
+      say "start it with: systemctl enable --now berth   (not done for you)"
+    fi
   fi
 }
 
@@ -326,6 +330,7 @@ do_uninstall() {
   fi
   # ask the daemon of that root (its default socket, or -H) what runs: those stop with berth
   host=${host:-unix://$r/run/berth/berth.sock}
+  [[ $host == unix:///* ]] || die "uninstall: -H takes the daemon's Unix socket, unix:///path (not $host)"
   local sock=${host#unix://} cli=("$r/usr/bin/berth" -H "$host") running=""
   if [[ -S $sock ]]; then
     if ! running=$(BERTH_NO_BUILD_CHECK=1 "${cli[@]}" ps -q 2>&1); then

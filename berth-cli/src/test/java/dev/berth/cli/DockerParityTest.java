@@ -108,6 +108,13 @@ class DockerParityTest {
                 return Reply.json(version);
             }
             String path = request.contains("?") ? request.substring(0, request.indexOf('?')) : request;
+            if (path.equals("POST /v1.50/containers/c1/stop")) {
+                return new Reply(204, "", "", false);
+            }
+            if (path.startsWith("POST /v1.50/containers/") && path.endsWith("/stop")) {
+                String name = path.substring("POST /v1.50/containers/".length(), path.length() - "/stop".length());
+                return Reply.error(404, "No such container: " + name);
+            }
             Reply reply = networks.get(path);
             if (reply == null && path.startsWith("GET /v1.50/networks/")) {
                 return Reply.error(404, "network " + path.substring("GET /v1.50/networks/".length()) + " not found");
@@ -184,7 +191,11 @@ class DockerParityTest {
                 List.of("network", "inspect", "-f", "{{range .IPAM.Config}}{{.Subnet}} {{end}}", "net6"),
                 List.of("network", "inspect", "-f", "{{.Foo}}", "bridge"),
                 List.of("network", "inspect", "-f", "{{.IPAM.Options}}|{{.Id}}|{{.IPAM}}", "bridge", "net9"),
-                List.of("network", "inspect", "-f", "{{.Id", "bridge"));
+                List.of("network", "inspect", "-f", "{{.Id", "bridge"),
+                List.of("stop", "c1"),
+                List.of("stop", "-t", "5", "-s", "SIGINT", "c1"),
+                List.of("stop", "--timeout=0", "c1", "nosuch", "c1"),
+                List.of("stop", "nosuch"));
         return cases.stream().map(args -> DynamicTest.dynamicTest(String.join(" ", args), () -> assertSame(args)));
     }
 

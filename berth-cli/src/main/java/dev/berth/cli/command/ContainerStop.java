@@ -1,7 +1,10 @@
 package dev.berth.cli.command;
 
 import dev.berth.api.client.HttpRequest;
+import dev.berth.cli.http.ConnectionFailure;
+import dev.berth.cli.http.DaemonError;
 import dev.berth.cli.http.EngineClient;
+import dev.berth.cli.shell.CommandFailure;
 import dev.berth.cli.shell.Flags;
 import dev.berth.cli.shell.Invocation;
 import dev.berth.cli.shell.LeafCommand;
@@ -13,7 +16,7 @@ import java.util.Map;
 /**
  * {@code berth stop [-s SIGNAL] [-t N] CONTAINER...}: {@code POST /containers/X/stop}, as docker
  * stop: the stop signal, then SIGKILL after the timeout. Stopped names are echoed as typed;
- * failures go to stderr and the command ends with {@code exit status 1}. {@code berth uninstall}
+ * failures go to stderr together at the end, and the status is 1. {@code berth uninstall}
  * stops running containers through it.
  */
 public final class ContainerStop extends LeafCommand {
@@ -44,10 +47,20 @@ public final class ContainerStop extends LeafCommand {
             }
             query.put("t", List.of(t));
         }
-        DaemonCalls.forEachName(invocation, options.positional(), name -> {
-            engine.send(HttpRequest.of("POST", engine.target("/containers/" + PathSegment.escape(name) + "/stop", query)));
-            invocation.out().println(name);
-        });
+        // as docker stop (errors.Join): each failure is kept, the other names still stopped, and the
+        // failures printed together at the end, without rm's "exit status 1"
+        List<String> failures = new java.util.ArrayList<>();
+        for (String name : options.positional()) {
+            try {
+                engine.send(HttpRequest.of("POST", engine.target("/containers/" + PathSegment.escape(name) + "/stop", query)));
+                invocation.out().println(name);
+            } catch (DaemonError | ConnectionFailure e) {
+                failures.add(e.getMessage());
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw new CommandFailure(String.join("\n", failures), 1);
+        }
         return 0;
     }
 }

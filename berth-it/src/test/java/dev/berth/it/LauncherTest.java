@@ -128,6 +128,23 @@ class LauncherTest {
     }
 
     @Test
+    void installAndPackageBuildFirstAndUninstallDoesNot() throws Exception {
+        Path script = Files.createDirectories(tree.resolve("scripts")).resolve("install.sh");
+        Path log = tree.resolve("install.log");
+        write(script, "#!/bin/sh\necho \"install.sh $*\" >> '" + log + "'\n");
+        executable(script);
+
+        Result install = launcher(Map.of(), "install", "--root", "/tmp/r");
+        assertEquals(0, install.status(), install.err());
+        assertEquals(1, mvnCalls().size(), "built before installing");
+        launcher(Map.of(), "package", "--output", "/tmp/d");
+        launcher(Map.of(), "uninstall", "--force");
+        assertEquals(1, mvnCalls().size(), "nothing newer than the build; uninstall never builds");
+        assertEquals(List.of("install.sh install --root /tmp/r", "install.sh package --output /tmp/d",
+                "install.sh uninstall --force"), Files.readAllLines(log));
+    }
+
+    @Test
     void noBuildCheckSkipsTheSourceScan() throws Exception {
         builtAnHourAgo();
         at(tree.resolve("berth-core/src/main/java/A.java"), 0);

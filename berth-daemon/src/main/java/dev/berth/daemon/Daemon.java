@@ -202,7 +202,7 @@ final class Daemon {
             LOG.info("metrics API listening on " + metrics.address());
         }
         LOG.info("Daemon has completed initialization");
-        systemd.ready("API listen on " + config.socketPath());
+        systemd.ready("API listen on " + String.join(", ", listening));
     }
 
     /**

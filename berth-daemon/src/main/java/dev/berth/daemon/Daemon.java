@@ -52,7 +52,6 @@ import dev.berth.daemon.metrics.Metrics;
 import dev.berth.daemon.netns.NamedNetnsRuntime;
 import dev.berth.daemon.netns.NetnsSandboxNamespaces;
 import dev.berth.daemon.process.ConmonLauncher;
-import dev.berth.kernel.ffm.Libc;
 import dev.berth.daemon.reconcile.ReconcileLoop;
 import dev.berth.daemon.store.SqliteStateStore;
 import dev.berth.kernel.ffm.Libc;

@@ -49,6 +49,26 @@ if [[ ! -x "$REGISTRY_DIR/usr/bin/docker-registry" ]]; then
   rm -rf "$deb_dir"
   trap - EXIT
 fi
+# The overlay tests need a real etcd: Debian's etcd-server, unpacked the same way (its postinst
+# would start the system service); the tests start it in a namespace of their own.
+ETCD_DIR=${BERTH_ETCD_DIR:-/opt/berth-deps/etcd-server}
+if [[ ! -x "$ETCD_DIR/usr/bin/etcd" ]]; then
+  if [[ $(id -u) != 0 ]]; then echo "berth: run as root to fetch etcd-server" >&2; exit 1; fi
+  echo "berth: unpacking etcd-server into $ETCD_DIR ..." >&2
+  deb_dir=$(mktemp -d)
+  chmod 755 "$deb_dir"
+  trap 'rm -rf "$deb_dir"' EXIT
+  if ! (cd "$deb_dir" && apt-get download -qq etcd-server >&2); then
+    apt-get update -qq >&2
+    (cd "$deb_dir" && apt-get download -qq etcd-server >&2)
+  fi
+  mkdir -p "$(dirname "$ETCD_DIR")"
+  rm -rf "$ETCD_DIR.partial"
+  dpkg-deb -x "$deb_dir"/etcd-server_*.deb "$ETCD_DIR.partial"
+  mv "$ETCD_DIR.partial" "$ETCD_DIR"
+  rm -rf "$deb_dir"
+  trap - EXIT
+fi
 if [[ ! -x "$JAVA_HOME/bin/java" ]]; then
   echo "berth: Java 25 not found at $JAVA_HOME; install a JDK 25 and set BERTH_JAVA_HOME" >&2
   exit 1

@@ -26,6 +26,28 @@ final class LinkCodec {
         return ifinfo(new NlWriter(RTM_GETLINK, REQ_ACK), AF_UNSPEC, 0, 0, 0).attrString(IFLA_IFNAME, name);
     }
 
+    /** RTM_NEWLINK kind vxlan: id, local, dstport (big-endian), learning off, ARP/ND proxy on. */
+    static NlWriter newVxlan(VxlanSpec spec) {
+        NlWriter w = ifinfo(new NlWriter(RTM_NEWLINK, REQ_CREATE), AF_UNSPEC, 0, 0, 0);
+        w.attrString(IFLA_IFNAME, spec.name());
+        if (spec.mtu() > 0) {
+            w.attrU32(IFLA_MTU, spec.mtu());
+        }
+        if (spec.group() != 0) {
+            w.attrU32(IFLA_GROUP, spec.group());
+        }
+        int linkInfo = w.nest(IFLA_LINKINFO);
+        w.attrString(IFLA_INFO_KIND, "vxlan");
+        int data = w.nest(IFLA_INFO_DATA);
+        w.attrU32(IFLA_VXLAN_ID, spec.vni());
+        w.attr(spec.ipv4() ? IFLA_VXLAN_LOCAL : IFLA_VXLAN_LOCAL6, spec.local().getAddress());
+        w.attr(IFLA_VXLAN_PORT, new byte[] {(byte) (spec.port() >>> 8), (byte) spec.port()});
+        w.attrU8(IFLA_VXLAN_LEARNING, 0);
+        w.attrU8(IFLA_VXLAN_PROXY, 1);
+        w.end(data);
+        return w.end(linkInfo);
+    }
+
     static NlWriter newBridge(BridgeSpec spec) {
         NlWriter w = ifinfo(new NlWriter(RTM_NEWLINK, REQ_CREATE), AF_UNSPEC, 0, 0, 0);
         w.attrString(IFLA_IFNAME, spec.name());

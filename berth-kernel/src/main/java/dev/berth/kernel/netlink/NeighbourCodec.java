@@ -48,4 +48,29 @@ final class NeighbourCodec {
         NlAttrs a = NlAttrs.parse(m.payload(), NDMSG_LEN);
         return new ProxyNeighbour(index, AddressCodec.inet(a.bytes(NDA_DST)), a.u8(NDA_PROTOCOL, 0));
     }
+
+    /** A VXLAN FDB entry: AF_BRIDGE, NTF_SELF (the device's own table, not a bridge's), NDA_LLADDR + NDA_DST. */
+    static NlWriter replaceFdb(int index, byte[] mac, InetAddress remote) {
+        NlWriter w = ndmsg(new NlWriter(RTM_NEWNEIGH, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE),
+                AF_BRIDGE, index, NUD_PERMANENT, NTF_SELF);
+        return w.attr(NDA_LLADDR, mac).attr(NDA_DST, remote.getAddress());
+    }
+
+    static NlWriter deleteFdb(int index, byte[] mac, InetAddress remote) {
+        NlWriter w = ndmsg(new NlWriter(RTM_DELNEIGH, NLM_F_REQUEST | NLM_F_ACK), AF_BRIDGE, index, 0, NTF_SELF);
+        return w.attr(NDA_LLADDR, mac).attr(NDA_DST, remote.getAddress());
+    }
+
+    /** A permanent IP-to-MAC entry (what a VXLAN device in proxy mode answers ARP and NS from). */
+    static NlWriter replaceNeighbour(int index, InetAddress address, byte[] mac) {
+        NlWriter w = ndmsg(new NlWriter(RTM_NEWNEIGH, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE),
+                RouteSpec.familyOf(address), index, NUD_PERMANENT, 0);
+        return w.attr(NDA_DST, address.getAddress()).attr(NDA_LLADDR, mac);
+    }
+
+    static NlWriter deleteNeighbour(int index, InetAddress address) {
+        NlWriter w = ndmsg(new NlWriter(RTM_DELNEIGH, NLM_F_REQUEST | NLM_F_ACK), RouteSpec.familyOf(address), index,
+                0, 0);
+        return w.attr(NDA_DST, address.getAddress());
+    }
 }

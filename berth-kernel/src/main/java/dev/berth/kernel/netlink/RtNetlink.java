@@ -298,6 +298,38 @@ public final class RtNetlink implements Rtnl {
                 Errno.ENOENT, Errno.ENODEV);
     }
 
+    @Override
+    public synchronized Link createVxlan(VxlanSpec spec) {
+        String action = "create vxlan " + spec.name() + where;
+        socket.request(LinkCodec.newVxlan(spec), action);
+        return mustExist(spec.name(), action);
+    }
+
+    @Override
+    public synchronized void replaceFdb(int index, byte[] mac, InetAddress remote) {
+        socket.request(NeighbourCodec.replaceFdb(index, mac, remote),
+                "add fdb " + Mac.format(mac) + " dst " + remote.getHostAddress() + " on link #" + index + where);
+    }
+
+    @Override
+    public synchronized void deleteFdb(int index, byte[] mac, InetAddress remote) {
+        tolerate(() -> socket.request(NeighbourCodec.deleteFdb(index, mac, remote),
+                "delete fdb " + Mac.format(mac) + " on link #" + index + where), Errno.ENOENT, Errno.ENODEV);
+    }
+
+    @Override
+    public synchronized void replaceNeighbour(int index, InetAddress address, byte[] mac) {
+        socket.request(NeighbourCodec.replaceNeighbour(index, address, mac),
+                "add neighbour " + address.getHostAddress() + " on link #" + index + where);
+    }
+
+    @Override
+    public synchronized void deleteNeighbour(int index, InetAddress address) {
+        tolerate(() -> socket.request(NeighbourCodec.deleteNeighbour(index, address),
+                "delete neighbour " + address.getHostAddress() + " on link #" + index + where),
+                Errno.ENOENT, Errno.ENODEV);
+    }
+
     /** Proxy entries of one family (AF_INET or AF_INET6). */
     @Override
     public synchronized List<ProxyNeighbour> proxyNeighbours(int family) {

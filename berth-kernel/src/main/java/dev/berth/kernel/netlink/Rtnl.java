@@ -67,6 +67,24 @@ public interface Rtnl extends AutoCloseable {
 
     List<ProxyNeighbour> proxyNeighbours(int family);
 
+    /** Creates a VXLAN device (see {@link VxlanSpec}); EEXIST if the name is taken. */
+    Link createVxlan(VxlanSpec spec);
+
+    /**
+     * A static entry in a VXLAN device's forwarding table ({@code bridge fdb replace MAC dev DEV dst
+     * REMOTE self permanent}): frames for {@code mac} go to the VTEP at {@code remote}.
+     */
+    void replaceFdb(int index, byte[] mac, InetAddress remote);
+
+    /** Removes that entry; succeeds when it is gone. */
+    void deleteFdb(int index, byte[] mac, InetAddress remote);
+
+    /** A permanent neighbour entry ({@code ip neigh replace ADDR lladdr MAC dev DEV nud permanent}). */
+    void replaceNeighbour(int index, InetAddress address, byte[] mac);
+
+    /** Removes a neighbour entry; succeeds when it is gone. */
+    void deleteNeighbour(int index, InetAddress address);
+
     @Override
     void close();
 }

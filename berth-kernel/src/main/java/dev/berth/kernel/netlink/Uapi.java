@@ -93,4 +93,13 @@ final class Uapi {
     static final int NDA_PROTOCOL = 12;
     static final int NUD_PERMANENT = 0x80;
     static final int NTF_PROXY = 0x08;
+    static final int NDA_LLADDR = 2;
+    static final int NTF_SELF = 0x02;
+
+    static final int IFLA_VXLAN_ID = 1;
+    static final int IFLA_VXLAN_LOCAL = 4;
+    static final int IFLA_VXLAN_LEARNING = 7;
+    static final int IFLA_VXLAN_PROXY = 11;
+    static final int IFLA_VXLAN_PORT = 15;
+    static final int IFLA_VXLAN_LOCAL6 = 17;
 }

@@ -264,6 +264,31 @@ final class FakeRtnl implements Rtnl {
         closed = true;
     }
 
+    @Override
+    public Link createVxlan(dev.berth.kernel.netlink.VxlanSpec spec) {
+        throw new UnsupportedOperationException("no vxlan in the bridge driver's fake");
+    }
+
+    @Override
+    public void replaceFdb(int index, byte[] mac, InetAddress remote) {
+        throw new UnsupportedOperationException("no vxlan in the bridge driver's fake");
+    }
+
+    @Override
+    public void deleteFdb(int index, byte[] mac, InetAddress remote) {
+        throw new UnsupportedOperationException("no vxlan in the bridge driver's fake");
+    }
+
+    @Override
+    public void replaceNeighbour(int index, InetAddress address, byte[] mac) {
+        throw new UnsupportedOperationException("no neighbours in the bridge driver's fake");
+    }
+
+    @Override
+    public void deleteNeighbour(int index, InetAddress address) {
+        throw new UnsupportedOperationException("no neighbours in the bridge driver's fake");
+    }
+
     /** The names of the links, for assertions. */
     List<String> names() {
         List<String> out = new ArrayList<>();

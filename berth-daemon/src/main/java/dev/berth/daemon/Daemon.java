@@ -1,7 +1,10 @@
 package dev.berth.daemon;
 
 import dev.berth.core.ipam.DefaultPools;
+import dev.berth.core.model.IpAddresses;
 import dev.berth.core.model.IpPrefix;
+import dev.berth.core.model.Network;
+import dev.berth.core.model.RemoteEndpoint;
 import dev.berth.core.service.event.Change;
 import dev.berth.core.service.event.EventLog;
 import dev.berth.core.service.network.NetworkService;
@@ -12,18 +15,17 @@ import dev.berth.core.service.sandbox.SandboxService;
 import dev.berth.core.service.state.ChangeStream;
 import dev.berth.core.service.state.ServiceDependencies;
 import dev.berth.core.service.state.ServiceState;
+import dev.berth.core.spi.NetworkDriver;
 import dev.berth.daemon.api.ApiContext;
-import dev.berth.daemon.api.ImageContext;
-import dev.berth.daemon.api.RegistryPullEndpoint;
-import dev.berth.daemon.image.RegistryPull;
-import dev.berth.daemon.image.registry.RegistryClient;
-import dev.berth.daemon.image.registry.RegistryTimeouts;
-import dev.berth.daemon.image.registry.RegistryTrust;
-import dev.berth.daemon.image.DiskImageStore;
 import dev.berth.daemon.api.ApiServer;
 import dev.berth.daemon.api.ContainerLookup;
+import dev.berth.daemon.api.ImageContext;
+import dev.berth.daemon.api.RegistryPullEndpoint;
 import dev.berth.daemon.api.SocketGroup;
 import dev.berth.daemon.api.SystemInfo;
+import dev.berth.daemon.cluster.ClusterNode;
+import dev.berth.daemon.cluster.RemoteListener;
+import dev.berth.daemon.config.ConfigException;
 import dev.berth.daemon.config.ConfigKey;
 import dev.berth.daemon.config.ConfigLoader;
 import dev.berth.daemon.config.ConfigReload;
@@ -32,39 +34,50 @@ import dev.berth.daemon.config.DaemonFlags;
 import dev.berth.daemon.config.LogSetup;
 import dev.berth.daemon.dns.DnsObserver;
 import dev.berth.daemon.dns.DnsServer;
+import dev.berth.daemon.dns.Forwarder;
+import dev.berth.daemon.dns.Upstreams;
 import dev.berth.daemon.doctor.Desired;
 import dev.berth.daemon.doctor.Doctor;
 import dev.berth.daemon.doctor.HostReader;
-import dev.berth.daemon.dns.Forwarder;
-import dev.berth.daemon.dns.Upstreams;
 import dev.berth.daemon.driver.bridge.BridgeDriver;
 import dev.berth.daemon.driver.bridge.LinkReaper;
 import dev.berth.daemon.driver.bridge.NetlinkHostPrefixes;
 import dev.berth.daemon.driver.bridge.NetlinkNdpProxy;
 import dev.berth.daemon.driver.host.HostDriver;
 import dev.berth.daemon.driver.none.NullDriver;
+import dev.berth.daemon.driver.overlay.OverlayDriver;
 import dev.berth.daemon.firewall.nft.NftFirewall;
 import dev.berth.daemon.firewall.nft.SysctlFirewall;
 import dev.berth.daemon.host.DaemonRoots;
 import dev.berth.daemon.host.HostFacts;
 import dev.berth.daemon.host.SystemdNotify;
 import dev.berth.daemon.metrics.Metrics;
+import dev.berth.daemon.image.DiskImageStore;
+import dev.berth.daemon.image.RegistryPull;
+import dev.berth.daemon.image.registry.RegistryClient;
+import dev.berth.daemon.image.registry.RegistryTimeouts;
+import dev.berth.daemon.image.registry.RegistryTrust;
 import dev.berth.daemon.netns.NamedNetnsRuntime;
 import dev.berth.daemon.netns.NetnsSandboxNamespaces;
 import dev.berth.daemon.process.ConmonLauncher;
 import dev.berth.daemon.reconcile.ReconcileLoop;
 import dev.berth.daemon.store.SqliteStateStore;
 import dev.berth.kernel.ffm.Libc;
+import dev.berth.kernel.netlink.Address;
+import dev.berth.kernel.netlink.Link;
 import dev.berth.kernel.netlink.RtNetlink;
 import dev.berth.kernel.nftables.LowFdReserve;
 import dev.berth.kernel.nftables.NftContext;
 import dev.berth.kernel.sysctl.Sysctls;
 import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -148,8 +161,19 @@ final class Daemon {
         opened.push(runtime);
         BridgeDriver bridge = new BridgeDriver(netlink, dumps, reaper, random, metrics.kernelErrors());
         opened.push(bridge);
+        List<NetworkDriver> drivers = new ArrayList<>(List.of(bridge, new HostDriver(), new NullDriver()));
+        // Overlay networks exist only with a cluster store; an etcd that does not answer is joined later.
+        ClusterNode cluster = null;
+        OverlayDriver overlay = null;
+        if (config.cluster().enabled()) {
+            cluster = new ClusterNode(config.cluster().endpoints(), roots.engineId(),
+                    vtep(config.cluster().advertise(), netlink), config.cluster().ttlSeconds());
+            opened.push(cluster);
+            overlay = new OverlayDriver(bridge, netlink, cluster);
+            drivers.add(overlay);
+        }
         ServiceDependencies dependencies = new ServiceDependencies(store,
-                List.of(bridge, new HostDriver(), new NullDriver()),
+                drivers,
                 new SysctlFirewall(new NftFirewall(metrics.firewall(nft))),
                 new NetlinkHostPrefixes(netlink, Path.of("/etc/resolv.conf")), new NetlinkNdpProxy(netlink, dumps),
                 new EventLog(), Clock.systemUTC(), random);
@@ -164,7 +188,24 @@ final class Daemon {
         // Container roots of no stored sandbox go (a removal a crash cut short).
         images.releaseOthers(sandboxes.list().stream().map(v -> v.sandbox().id())
                 .collect(java.util.stream.Collectors.toSet()));
-        Forwarder forwarder = startDns(config, sandboxes, state.changes(), lowFds, metrics.dns());
+        DnsFeed feed = startDns(config, sandboxes, state.changes(), lowFds, metrics.dns());
+        Forwarder forwarder = feed.forwarder();
+        if (cluster != null) {
+            OverlayDriver paths = overlay;
+            cluster.start(networks, sandboxes, List.of(new RemoteListener() {
+                @Override
+                public void added(Network network, RemoteEndpoint endpoint) {
+                    paths.remoteAdded(network, endpoint);
+                    feed.putRemote(network, endpoint);
+                }
+
+                @Override
+                public void removed(Network network, RemoteEndpoint endpoint) {
+                    feed.removeRemote(network, endpoint);
+                    paths.remoteRemoved(network, endpoint);
+                }
+            }));
+        }
         ConmonLauncher launcher = ConmonLauncher.install(config.execRoot(), Path.of("/etc/resolv.conf"));
         SandboxProcesses processes = new SandboxProcesses(state, sandboxes, launcher, images, null);
         processes.restore();
@@ -205,11 +246,28 @@ final class Daemon {
     }
 
     /**
+     * The underlay address of this host's VXLAN tunnels: {@code cluster-advertise} as an address,
+     * or the first global IPv4 address of the interface it names (read in the daemon's namespace).
+     */
+    private static InetAddress vtep(String advertise, RtNetlink netlink) {
+        if (advertise.matches("[0-9.]+") || advertise.contains(":")) {
+            return IpAddresses.parse(advertise);
+        }
+        Link link = netlink.link(advertise).orElseThrow(() -> new ConfigException("cluster-advertise: no interface "
+                + advertise + " in the daemon's network namespace"));
+        return netlink.addresses(link.index()).stream()
+                .filter(a -> a.address() instanceof Inet4Address && a.scope() == 0)
+                .map(Address::address).findFirst()
+                .orElseThrow(() -> new ConfigException("cluster-advertise: interface " + advertise
+                        + " has no global IPv4 address"));
+    }
+
+    /**
      * The embedded DNS server. Its threads are created here, on the main thread, so they and the
      * forwarder's sockets live in the daemon's own namespace (host-only upstreams work).
      */
-    private Forwarder startDns(DaemonConfig config, SandboxService sandboxes, ChangeStream changes, LowFdReserve lowFds,
-                               DnsObserver observer) {
+    private DnsFeed startDns(DaemonConfig config, SandboxService sandboxes, ChangeStream changes, LowFdReserve lowFds,
+                             DnsObserver observer) {
         Forwarder forwarder = new Forwarder(Forwarder.Settings.of(Upstreams.of(config.dns(), hostResolvConf()))
                 .withCache(config.dnsCache()));
         opened.push(forwarder);
@@ -217,11 +275,11 @@ final class Daemon {
         DnsServer dns = new DnsServer(new NetnsSandboxNamespaces(lowFds), forwarder, DnsServer.LISTEN, observer);
         opened.push(dns);
         dns.start();
-        DnsFeed feed = new DnsFeed(sandboxes, dns);
+        DnsFeed feed = new DnsFeed(sandboxes, dns, forwarder);
         opened.push(feed);
         feed.start(changes);
         LOG.info("Embedded DNS: upstreams " + forwarder);
-        return forwarder;
+        return feed;
     }
 
     /**

@@ -1,6 +1,10 @@
 package dev.berth.daemon;
 
 import dev.berth.core.errors.NotFoundException;
+import dev.berth.core.model.Endpoint;
+import dev.berth.core.model.Network;
+import dev.berth.core.model.NetworkId;
+import dev.berth.core.model.RemoteEndpoint;
 import dev.berth.core.model.Sandbox;
 import dev.berth.core.model.SandboxId;
 import dev.berth.core.service.event.Change;
@@ -9,7 +13,9 @@ import dev.berth.core.service.sandbox.SandboxView;
 import dev.berth.core.service.state.Attachment;
 import dev.berth.core.service.state.ChangeStream;
 import dev.berth.daemon.dns.DnsServer;
+import dev.berth.daemon.dns.Forwarder;
 import dev.berth.daemon.dns.NameTable;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,11 +37,21 @@ final class DnsFeed implements AutoCloseable {
     private final SandboxService sandboxes;
     private final DnsServer server;
     private final NameTable table = new NameTable();
+    /** The other hosts' endpoints on global networks (cluster), by network and sandbox; kept across refreshes. */
+    private final Map<String, NameTable.Entry> remote = new HashMap<>();
     private ChangeStream.Subscription subscription;
 
-    DnsFeed(SandboxService sandboxes, DnsServer server) {
+    private final Forwarder forwarder;
+
+    DnsFeed(SandboxService sandboxes, DnsServer server, Forwarder forwarder) {
         this.sandboxes = sandboxes;
         this.server = server;
+        this.forwarder = forwarder;
+    }
+
+    /** The forwarder of names the table does not have (upstreams; a reload changes them). */
+    Forwarder forwarder() {
+        return forwarder;
     }
 
     /** Builds the first table and follows the changes from now on. */
@@ -78,6 +94,35 @@ final class DnsFeed implements AutoCloseable {
         }
     }
 
+    /**
+     * An endpoint on another host (an overlay network): its sandbox's name and the endpoint's
+     * aliases resolve to its addresses for the sandboxes of this host on the same network.
+     */
+    synchronized void putRemote(Network network, RemoteEndpoint endpoint) {
+        NameTable.Entry entry = entry(network, endpoint);
+        remote.put(key(network.id(), endpoint.sandbox()), entry);
+        table.put(entry);
+    }
+
+    synchronized void removeRemote(Network network, RemoteEndpoint endpoint) {
+        if (remote.remove(key(network.id(), endpoint.sandbox())) != null) {
+            table.remove(network.id(), endpoint.sandbox());
+        }
+    }
+
+    private static String key(NetworkId network, SandboxId sandbox) {
+        return network.value() + "/" + sandbox.value();
+    }
+
+    /** A remote endpoint as the name table takes it: a sandbox of that name, an endpoint with its addresses. */
+    private static NameTable.Entry entry(Network network, RemoteEndpoint r) {
+        Sandbox sandbox = new Sandbox(r.sandbox(), r.sandboxName(), r.sandboxName(), "", Instant.EPOCH,
+                Sandbox.MODE_BRIDGE);
+        Endpoint endpoint = new Endpoint(r.id(), network.id(), r.sandbox(), "", "", r.mac(), r.ipv4(), r.ipv6(),
+                r.aliases(), Endpoint.Requested.NONE);
+        return new NameTable.Entry(network, sandbox, endpoint);
+    }
+
     private SandboxView view(SandboxId id) {
         try {
             return sandboxes.inspect(id.value());
@@ -102,6 +147,7 @@ final class DnsFeed implements AutoCloseable {
                     entries.add(new NameTable.Entry(a.network(), view.sandbox(), a.endpoint()));
                 }
             }
+            entries.addAll(remote.values());
             table.replaceAll(entries);
             server.update(table, byId);
         } catch (RuntimeException e) {

@@ -43,6 +43,12 @@ class ArchitectureTest {
         return classes().that().resideInAPackage(layer).should().onlyDependOnClassesThat().resideInAnyPackage(all);
     }
 
+    /** berth-cluster is etcd as keys and values: jetcd and the JDK, no domain types. */
+    @Test
+    void clusterModuleKnowsOnlyEtcd() {
+        onlyUses("dev.berth.cluster..", "io.etcd..", "io.grpc..").check(classes);
+    }
+
     @Test
     void modelErrorsAndKernelUseOnlyTheJdk() {
         onlyUses("dev.berth.core.model..", "dev.berth.core.errors..").check(classes);
@@ -126,6 +132,16 @@ class ArchitectureTest {
         // The Prometheus library stays in daemon.metrics: core, kernel and the other parts never see it.
         noClasses().that().resideOutsideOfPackage("dev.berth.daemon.metrics..").should().dependOnClassesThat()
                 .resideInAPackage("io.prometheus..").check(classes);
+        // The cluster member: etcd through berth-cluster, the services it feeds, the store's network codec.
+        onlyUses("dev.berth.daemon.cluster..", "dev.berth.cluster..", "dev.berth.core.service..",
+                "dev.berth.core.spi..", "dev.berth.core.model..", "dev.berth.core.errors..",
+                "dev.berth.daemon.store", "com.fasterxml.jackson..").check(classes);
+        // of the store, the cluster sees only the codec of networks
+        noClasses().that().resideInAPackage("dev.berth.daemon.cluster..").should().dependOnClassesThat(
+                JavaClass.Predicates.resideInAPackage("dev.berth.daemon.store..")
+                        .and(DescribedPredicate.not(HasName.Predicates.nameMatching(
+                                "dev\\.berth\\.daemon\\.store\\.NetworkCodec(\\$.*)?"))))
+                .check(classes);
         // The registry client speaks HTTP (java.net.http) and knows nothing of the local store.
         onlyUses("dev.berth.daemon.image.registry..", "dev.berth.core.errors..", "com.fasterxml.jackson..")
                 .check(classes);

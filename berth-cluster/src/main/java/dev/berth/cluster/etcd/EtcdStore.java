@@ -133,6 +133,18 @@ public final class EtcdStore implements AutoCloseable {
         return all;
     }
 
+    /** One key's value, if it exists. */
+    public java.util.Optional<byte[]> get(String key) {
+        GetResponse got = await(client.getKVClient().get(bytes(key)), "read " + key);
+        return got.getKvs().isEmpty() ? java.util.Optional.empty()
+                : java.util.Optional.of(got.getKvs().getFirst().getValue().getBytes());
+    }
+
+    /** Deletes a key whatever it holds; succeeds when it is gone. */
+    public void delete(String key) {
+        await(client.getKVClient().delete(bytes(key)), "delete " + key);
+    }
+
     /** Every key under a prefix, with the revision it was read at. */
     public EtcdListing list(String prefix) {
         GetResponse got = await(client.getKVClient().get(bytes(prefix), GetOption.builder().isPrefix(true).build()),

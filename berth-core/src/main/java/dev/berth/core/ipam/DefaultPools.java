@@ -16,7 +16,14 @@ public final class DefaultPools {
             PoolSpec.of("172.20.0.0/14", 16), PoolSpec.of("172.24.0.0/14", 16), PoolSpec.of("172.28.0.0/14", 16),
             PoolSpec.of("192.168.0.0/16", 20));
 
+    private static final List<PoolSpec> GLOBAL_IPV4 = List.of(PoolSpec.of("10.0.0.0/8", 24));
+
     private DefaultPools() {
+    }
+
+    /** Docker's global (overlay) pool: 10.0.0.0/8 in /24s. */
+    public static List<PoolSpec> globalIpv4() {
+        return GLOBAL_IPV4;
     }
 
     /** 172.17–31.0.0/16, then 192.168.0.0/16 in /20s: 31 networks, docker0 included. */

@@ -129,6 +129,9 @@ public record BridgeOptions(boolean icc, boolean ipMasquerade, int mtu, InetAddr
         Map<String, String> options = new HashMap<>(network.options());
         options.remove(PredefinedNetworks.OPT_ENABLE_ICC, "");
         options.remove(PredefinedNetworks.OPT_ENABLE_IP_MASQUERADE, "");
+        if (network.driver().equals(PredefinedNetworks.DRIVER_OVERLAY)) {
+            options.putIfAbsent(PredefinedNetworks.OPT_MTU, Integer.toString(PredefinedNetworks.OVERLAY_MTU));
+        }
         return parse(options, false);
     }
 

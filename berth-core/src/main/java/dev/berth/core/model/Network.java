@@ -15,6 +15,8 @@ public record Network(NetworkId id, String name, String driver, Instant created,
                       Flags flags, SortedMap<String, String> options, SortedMap<String, String> labels) {
 
     public static final String SCOPE_LOCAL = "local";
+    /** The scope of networks that live in the cluster store (moby's datastore.GlobalScope). */
+    public static final String SCOPE_GLOBAL = "global";
 
     public Network {
         Objects.requireNonNull(id, "id");
@@ -41,6 +43,20 @@ public record Network(NetworkId id, String name, String driver, Instant created,
         public static Flags ipv4Only() {
             return new Flags(true, false, false, false, false, false);
         }
+    }
+
+    /**
+     * Whether the network is a Linux bridge on this host with veths into the sandboxes, filtered
+     * and NATed as one: the {@code bridge} driver's and the {@code overlay} driver's (whose bridge
+     * also has the network's VXLAN device as a port).
+     */
+    public boolean isBridged() {
+        return driver.equals(PredefinedNetworks.DRIVER_BRIDGE) || driver.equals(PredefinedNetworks.DRIVER_OVERLAY);
+    }
+
+    /** Whether the network lives in the cluster store and exists on every host. */
+    public boolean isGlobal() {
+        return SCOPE_GLOBAL.equals(scope);
     }
 
     public boolean isPredefined() {

@@ -13,6 +13,12 @@ public final class PredefinedNetworks {
     public static final String DRIVER_BRIDGE = "bridge";
     public static final String DRIVER_HOST = "host";
     public static final String DRIVER_NULL = "null";
+    /** Networks across hosts: a bridge per host joined by VXLAN (only with a cluster store). */
+    public static final String DRIVER_OVERLAY = "overlay";
+    /** The MTU of overlay networks by default: 1500 less VXLAN's 50 bytes of headers. */
+    public static final int OVERLAY_MTU = 1450;
+    /** The VXLAN network id of an overlay network, as moby's overlay driver names the option. */
+    public static final String OPT_OVERLAY_VNI = "com.docker.network.driver.overlay.vxlanid_list";
 
     public static final String DEFAULT_BRIDGE_DEVICE = "docker0";
     public static final String DEFAULT_BRIDGE_CIDR = "172.17.0.1/16";

@@ -22,6 +22,24 @@ public interface NetworkDriver {
     }
 
     /**
+     * For a driver whose networks span hosts ({@code overlay}): reserves the planned network in the
+     * cluster store (its name, subnets and VXLAN id, each by compare-and-swap, so two hosts never
+     * hold the same) and returns it as stored there (the driver may complete its options). Throws
+     * {@code ConflictException} when another host holds one of them and {@code UnavailableException}
+     * when the store cannot be reached; then nothing is reserved. {@link #delete} gives it back.
+     */
+    default Network claim(Network network) {
+        return network;
+    }
+
+    /**
+     * Refuses the removal of a network that is still in use where this host cannot see it (an
+     * overlay network with endpoints on other hosts). Reads only.
+     */
+    default void checkRemove(Network network) {
+    }
+
+    /**
      * Creates what is missing and repairs what differs (device, addresses, MTU, link state);
      * a second call with the same network changes nothing.
      */

@@ -51,7 +51,10 @@ public enum ConfigKey {
     DNS_CACHE("dns-cache", Reload.LIVE, c -> Boolean.toString(c.dnsCache())),
     DEFAULT_NETWORK_OPTS(DefaultNetworkOpts.KEY, Reload.LIVE, c -> json(sorted(c.defaultNetworkOpts()))),
     NDP_PROXY(NdpProxyOption.KEY, Reload.LIVE, c -> c.ndpProxy().toString()),
-    METRICS_ADDR(MetricsAddress.KEY, Reload.RESTART, c -> text(c.metricsAddr()));
+    METRICS_ADDR(MetricsAddress.KEY, Reload.RESTART, c -> text(c.metricsAddr())),
+    CLUSTER_STORE(ClusterSettings.STORE, Reload.RESTART, c -> c.cluster().storeText()),
+    CLUSTER_ADVERTISE(ClusterSettings.ADVERTISE, Reload.RESTART, c -> c.cluster().advertise()),
+    CLUSTER_STORE_OPTS(ClusterSettings.OPTS, Reload.RESTART, c -> Integer.toString(c.cluster().ttlSeconds()));
 
     /** Whether a reload applies the option, or it waits for the next start. */
     public enum Reload { LIVE, RESTART }

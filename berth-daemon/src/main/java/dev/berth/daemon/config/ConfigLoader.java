@@ -99,7 +99,8 @@ public final class ConfigLoader {
                         warnings),
                 NdpProxyOption.parse(merged.get(NdpProxyOption.KEY), r -> problem(NdpProxyOption.KEY, r),
                         interfaceExists),
-                bool(merged, "dns-cache", true), metricsAddr(merged));
+                bool(merged, "dns-cache", true), metricsAddr(merged),
+                ClusterSettings.parse(merged, r -> problem(ClusterSettings.STORE, r)));
     }
 
     /** {@code "127.0.0.1:9323"}: where the Prometheus endpoint listens, checked as Go's listener would. */

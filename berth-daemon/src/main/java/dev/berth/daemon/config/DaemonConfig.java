@@ -29,11 +29,12 @@ import java.util.Optional;
  * @param ndpProxy    {@code ndp-proxy}: NDP proxy entries for routed IPv6 sandboxes inside an on-link prefix
  * @param dnsCache    {@code dns-cache}: the embedded DNS keeps forwarded answers for their TTL
  * @param metricsAddr {@code metrics-addr}: where the Prometheus endpoint listens; empty: nowhere
+ * @param cluster     {@code cluster-store} and friends: the etcd of overlay networks (none by default)
  */
 public record DaemonConfig(List<ApiListener> hosts, Optional<ApiTls> tls, String group, Path dataRoot, Path execRoot, Path configFile, Logging logging,
                            DefaultBridgeSettings bridge, List<PoolSpec> addressPools, List<String> dns,
                            Map<String, Map<String, String>> defaultNetworkOpts, NdpProxySetting ndpProxy,
-                           boolean dnsCache, Optional<MetricsAddress> metricsAddr) {
+                           boolean dnsCache, Optional<MetricsAddress> metricsAddr, ClusterSettings cluster) {
 
     public DaemonConfig {
         hosts = List.copyOf(hosts);
@@ -43,6 +44,7 @@ public record DaemonConfig(List<ApiListener> hosts, Optional<ApiTls> tls, String
         defaultNetworkOpts = Map.copyOf(defaultNetworkOpts);
         java.util.Objects.requireNonNull(ndpProxy, "ndpProxy");
         java.util.Objects.requireNonNull(metricsAddr, "metricsAddr");
+        java.util.Objects.requireNonNull(cluster, "cluster");
     }
 
     public static final String DEFAULT_HOST = "unix:///run/berth/berth.sock";
@@ -75,7 +77,7 @@ public record DaemonConfig(List<ApiListener> hosts, Optional<ApiTls> tls, String
                 new DefaultBridgeSettings(now.ipv4(), next.ipv6(), now.mtu(), next.icc(), next.ipMasquerade(),
                         now.hostBindingIp()),
                 addressPools, loaded.dns(), loaded.defaultNetworkOpts(), loaded.ndpProxy(), loaded.dnsCache(),
-                metricsAddr);
+                metricsAddr, cluster);
     }
 
     /** The path of the first Unix socket the API listens on (tests). */

@@ -71,7 +71,8 @@ public record DaemonFlags(Map<String, JsonNode> options, Optional<Path> configFi
             Map.entry("--fixed-cidr-v6", "fixed-cidr-v6"), Map.entry("--default-gateway", "default-gateway"),
             Map.entry("--default-gateway-v6", "default-gateway-v6"), Map.entry("--tlscacert", "tlscacert"),
             Map.entry("--tlscert", "tlscert"), Map.entry("--tlskey", "tlskey"),
-            Map.entry("--metrics-addr", "metrics-addr"));
+            Map.entry("--metrics-addr", "metrics-addr"),
+            Map.entry("--cluster-store", ClusterSettings.STORE), Map.entry("--cluster-advertise", ClusterSettings.ADVERTISE));
     private static final Map<String, String> BOOLEAN = Map.of("-D", "debug", "--debug", "debug", "--icc", "icc",
             "--ip-masq", "ip-masq", "--ipv6", "ipv6", "--tls", "tls", "--tlsverify", "tlsverify");
 

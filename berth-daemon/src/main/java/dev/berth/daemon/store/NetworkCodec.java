@@ -20,13 +20,14 @@ import java.util.TreeMap;
 
 /**
  * The stored form of a network: a versioned JSON document of the store's own (not the Engine
- * API's), so the API can change without a data migration.
+ * API's), so the API can change without a data migration. The cluster store keeps global networks
+ * in the same form.
  */
-final class NetworkCodec {
+public final class NetworkCodec {
     private static final int VERSION = 1;
     private final ObjectMapper mapper = new ObjectMapper();
 
-    String encode(Network n) {
+    public String encode(Network n) {
         ObjectNode root = mapper.createObjectNode();
         root.put("v", VERSION).put("id", n.id().value()).put("name", n.name()).put("driver", n.driver())
                 .put("created", n.created().toString()).put("scope", n.scope());
@@ -46,7 +47,7 @@ final class NetworkCodec {
         return root.toString();
     }
 
-    Network decode(String json) {
+    public Network decode(String json) {
         try {
             JsonNode root = mapper.readTree(json);
             if (root.path("v").asInt() != VERSION) {

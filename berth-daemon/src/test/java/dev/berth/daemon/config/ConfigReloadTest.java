@@ -38,7 +38,8 @@ class ConfigReloadTest {
              "bip6": "fd00:9::1/64", "fixed-cidr-v6": "fd00:9::/80", "default-gateway-v6": "fd00:9::fe",
              "icc": false, "ip-masq": false, "dns": ["198.51.100.53"], "dns-cache": false,
              "default-network-opts": {"bridge": {"com.docker.network.bridge.gateway_mode_ipv6": "routed"}},
-             "ndp-proxy": false, "metrics-addr": "127.0.0.1:9323"}
+             "ndp-proxy": false, "metrics-addr": "127.0.0.1:9323", "cluster-store": "etcd://198.51.100.9:2379",
+             "cluster-advertise": "198.51.100.2", "cluster-store-opts": {"discovery.ttl": "20"}}
             """;
 
     private final List<String> ran = new ArrayList<>();

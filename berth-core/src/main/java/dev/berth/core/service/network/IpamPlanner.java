@@ -5,6 +5,7 @@ import dev.berth.core.errors.InternalException;
 import dev.berth.core.errors.InvalidParameterException;
 import dev.berth.core.errors.NotFoundException;
 import dev.berth.core.ipam.AddressPool;
+import dev.berth.core.ipam.DefaultPools;
 import dev.berth.core.ipam.PoolSpec;
 import dev.berth.core.ipam.SubnetAllocator;
 import dev.berth.core.model.IpAddresses;
@@ -190,6 +191,16 @@ final class IpamPlanner {
      */
     List<IpamPool> allocate(Checked checked, Families families, Families noGateway, Collection<Network> existing,
                             List<IpPrefix> hostReserved) {
+        return allocate(checked, families, noGateway, existing, hostReserved, false);
+    }
+
+    /**
+     * {@link #allocate(Checked, Families, Families, Collection, List)}; a {@code global} network's
+     * automatic IPv4 subnet comes from Docker's global pool (10.0.0.0/8 in /24s), and it has no
+     * automatic IPv6 subnet (the ULA pool is this daemon's own, not the cluster's).
+     */
+    List<IpamPool> allocate(Checked checked, Families families, Families noGateway, Collection<Network> existing,
+                            List<IpPrefix> hostReserved, boolean global) {
         List<IpPrefix> inUse = existing.stream()
                 .filter(n -> !n.flags().configOnly())
                 .flatMap(n -> n.ipam().pools().stream())
@@ -210,7 +221,11 @@ final class IpamPlanner {
             } else {
                 List<IpPrefix> taken = new ArrayList<>(inUse);
                 taken.addAll(hostReserved);
-                IpPrefix subnet = SubnetAllocator.lowestFree(pools(v4), taken)
+                if (global && !v4) {
+                    throw new InvalidParameterException("an IPv6 overlay network needs its IPv6 subnet given"
+                            + " (--subnet): Berth has no cluster-wide IPv6 pool");
+                }
+                IpPrefix subnet = SubnetAllocator.lowestFree(global ? DefaultPools.globalIpv4() : pools(v4), taken)
                         .orElseThrow(() -> new InternalException(EXHAUSTED));
                 out.add(withGateway(new CheckedPool(subnet, Optional.empty(), Optional.empty(), Map.of()), false,
                         noGateway.enabled(v4)));

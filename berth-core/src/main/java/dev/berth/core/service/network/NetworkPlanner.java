@@ -60,7 +60,7 @@ final class NetworkPlanner {
         checkSizes(name, given);
         String driver = given.driver() == null || given.driver().isEmpty()
                 ? PredefinedNetworks.DRIVER_BRIDGE : given.driver();
-        String scope = scope(given.scope(), driver);
+        String scope = scope(given.scope(), driver, world.drivers());
         CreateNetwork request = withDefaultOptions(given, driver);
         IpamPlanner.Families families = families(request);
         IpamPlanner.Checked checked = IpamPlanner.check(request.ipam(), families);
@@ -89,8 +89,12 @@ final class NetworkPlanner {
             noGateway = new IpamPlanner.Families(options.gatewayModeIpv4() == GatewayMode.ISOLATED,
                     options.gatewayModeIpv6() == GatewayMode.ISOLATED);
         }
+        boolean global = driver.equals(PredefinedNetworks.DRIVER_OVERLAY);
+        if (global) {
+            checkOverlayOptions(request.options(), families.ipv6());
+        }
         List<IpamPool> pools = flags.configOnly() ? IpamPlanner.asGiven(checked)
-                : ipam.allocate(checked, families, noGateway, world.existing(), world.hostReserved());
+                : ipam.allocate(checked, families, noGateway, world.existing(), world.hostReserved(), global);
         Network network = new Network(world.id(), name, driver, world.created(), scope,
                 new Network.Ipam(IpamPlanner.DEFAULT_DRIVER, request.ipam().options(), pools),
                 new Network.Flags(families.ipv4(), families.ipv6(), flags.internal(), flags.attachable(),
@@ -129,9 +133,19 @@ final class NetworkPlanner {
         request.ipam().pools().forEach(p -> InputLimits.entries("auxiliary addresses", p.aux()));
     }
 
-    private static String scope(String scope, String driver) {
-        if (driver.equals("overlay")) {
-            throw new ForbiddenException(SWARM_ONLY);
+    /**
+     * The overlay driver is registered only when the daemon has a cluster store; without one,
+     * moby's answer to an overlay network outside swarm mode.
+     */
+    private static String scope(String scope, String driver, Set<String> drivers) {
+        if (driver.equals(PredefinedNetworks.DRIVER_OVERLAY)) {
+            if (!drivers.contains(driver)) {
+                throw new ForbiddenException(SWARM_ONLY);
+            }
+            if (scope == null || scope.isEmpty() || scope.equals(Network.SCOPE_GLOBAL) || scope.equals("swarm")) {
+                return Network.SCOPE_GLOBAL;
+            }
+            throw new InvalidParameterException("invalid scope " + scope + " for an overlay network: it is global");
         }
         if (scope == null || scope.isEmpty() || scope.equals(Network.SCOPE_LOCAL)) {
             return Network.SCOPE_LOCAL;
@@ -159,6 +173,25 @@ final class NetworkPlanner {
         }
         return GoBool.parse(option)
                 .orElseThrow(() -> new InvalidParameterException("driver-opt \"" + key + "\" is not a valid bool"));
+    }
+
+    /** The MTU as for a bridge, and a VNI asked for with {@code vxlanid_list}: one number in 1..16777215. */
+    private static void checkOverlayOptions(Map<String, String> options, boolean ipv6) {
+        BridgeOptions.parse(options, ipv6);
+        String vni = options.get(PredefinedNetworks.OPT_OVERLAY_VNI);
+        if (vni == null) {
+            return;
+        }
+        try {
+            int value = Integer.parseInt(vni.strip());
+            if (value >= 1 && value <= 0xffffff) {
+                return;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new InvalidParameterException("invalid value \"" + vni + "\" for option "
+                + PredefinedNetworks.OPT_OVERLAY_VNI + ": one VXLAN id from 1 to 16777215");
     }
 
     /** A bridge name no other bridge network uses (moby checks it when the bridge is made). */

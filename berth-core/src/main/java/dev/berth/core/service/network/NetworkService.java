@@ -303,12 +303,22 @@ public final class NetworkService {
             }
             NetworkPlanner.World world = new NetworkPlanner.World(snapshot.values(),
                     state.dependencies().hostPrefixes().reserved(), state.driverNames(), id, clock.instant());
-            CreatedNetwork plan = planner.plan(request, world);
-            Network network = plan.network();
-            if (!network.flags().configOnly()) {
-                driver(network.driver()).check(network);
+            CreatedNetwork planned = planner.plan(request, world);
+            if (!planned.network().flags().configOnly()) {
+                driver(planned.network().driver()).check(planned.network());
             }
-            store.putNetwork(network);
+            CreatedNetwork plan = planned.network().isGlobal()
+                    ? new CreatedNetwork(driver(planned.network().driver()).claim(planned.network()), planned.warning())
+                    : planned;
+            Network network = plan.network();
+            try {
+                store.putNetwork(network);
+            } catch (RuntimeException failure) {
+                if (network.isGlobal()) {
+                    undo(failure, () -> driver(network.driver()).delete(network));
+                }
+                throw failure;
+            }
             if (!network.flags().configOnly()) {
                 ensureOrUndo(network);
             }
@@ -320,6 +330,87 @@ public final class NetworkService {
             }
             state.publish(new Change.NetworkCreated(network));
             return plan;
+        });
+    }
+
+    /**
+     * Cluster: a global network made on another host (or found in the store at start-up) becomes
+     * this host's too: stored, built and announced as a create. One whose id is here already is left
+     * alone; one whose name or subnets another network of this host holds is skipped with a warning
+     * (the host cannot have both). Returns whether it was adopted.
+     */
+    public boolean adopt(Network network) {
+        return state.write(() -> {
+            Map<NetworkId, Network> snapshot = state.networks();
+            if (snapshot.containsKey(network.id())) {
+                return false;
+            }
+            for (Network other : snapshot.values()) {
+                boolean overlaps = !other.flags().configOnly() && other.ipam().pools().stream()
+                        .anyMatch(p -> network.ipam().pools().stream().anyMatch(q -> q.subnet().overlaps(p.subnet())));
+                if (other.name().equals(network.name()) || overlaps) {
+                    LOG.log(System.Logger.Level.WARNING, "cluster network " + network.name() + " ("
+                            + network.id().shortId() + ") not made on this host: network " + other.name()
+                            + (overlaps ? " has an overlapping subnet" : " has its name"));
+                    return false;
+                }
+            }
+            driver(network.driver()).check(network);
+            store.putNetwork(network);
+            ensureOrUndo(network);
+            Map<NetworkId, Network> next = new LinkedHashMap<>(snapshot);
+            next.put(network.id(), network);
+            state.networks(next);
+            addresses.addNetwork(network);
+            state.publish(new Change.NetworkCreated(network));
+            return true;
+        });
+    }
+
+    /**
+     * Cluster: a global network removed from the cluster store goes from this host too, unless
+     * sandboxes here are still on it (then it stays, with a warning, until they leave and the next
+     * sync). Returns whether it was removed.
+     */
+    public boolean forget(NetworkId id) {
+        return state.write(() -> {
+            Network network = state.networks().get(id);
+            if (network == null || !network.isGlobal()) {
+                return false;
+            }
+            if (inUse(network)) {
+                LOG.log(System.Logger.Level.WARNING, "cluster network " + network.name() + " was removed from the"
+                        + " cluster store but has endpoints on this host (" + activeEndpoints(network) + "); kept");
+                return false;
+            }
+            delete(network);
+            return true;
+        });
+    }
+
+    /** The global networks this host has. */
+    public List<Network> globalNetworks() {
+        return state.networks().values().stream().filter(Network::isGlobal).toList();
+    }
+
+    /**
+     * Cluster: an address an endpoint on another host holds is taken here too, so that this host
+     * does not offer it (the cluster store's compare-and-swap would refuse it).
+     */
+    public void holdRemote(NetworkId network, java.net.InetAddress address) {
+        state.update(() -> addresses.pool(network, address instanceof java.net.Inet4Address)
+                .ifPresent(p -> p.reserveQuietly(address)));
+    }
+
+    /** Cluster: gives back an address {@link #holdRemote} took, unless an endpoint of this host has it. */
+    public void releaseRemote(NetworkId network, java.net.InetAddress address) {
+        state.update(() -> {
+            boolean local = attachments.endpointsOf(network).stream().anyMatch(e ->
+                    (e.ipv4() != null && e.ipv4().address().equals(address))
+                            || (e.ipv6() != null && e.ipv6().address().equals(address)));
+            if (!local) {
+                addresses.pool(network, address instanceof java.net.Inet4Address).ifPresent(p -> p.release(address));
+            }
         });
     }
 
@@ -360,6 +451,7 @@ public final class NetworkService {
                 throw new ForbiddenException("error while removing network: network " + network.name()
                         + " has active endpoints (" + activeEndpoints(network) + ")");
             }
+            driver(network.driver()).checkRemove(network);
             delete(network);
             return network;
         });

@@ -8,7 +8,6 @@ import dev.berth.core.model.NetworkId;
 import dev.berth.core.model.PortBinding;
 import dev.berth.core.model.BridgeOptions;
 import dev.berth.core.model.GatewayMode;
-import dev.berth.core.model.PredefinedNetworks;
 import dev.berth.core.model.PublishedPort;
 import dev.berth.core.model.Sandbox;
 import dev.berth.core.spi.Firewall.SandboxPorts;
@@ -62,7 +61,7 @@ public final class PublishedPorts {
                         bindings(a.network(), a.endpoint(), sandbox.ports()))));
         for (Attachment a : attachments) {
             if (a.endpoint().id().equals(id) || a.network().flags().internal()
-                    || !PredefinedNetworks.DRIVER_BRIDGE.equals(a.network().driver())) {
+                    || !a.network().isBridged()) {
                 continue;
             }
             List<PortBinding> routed = bindings(a.network(), a.endpoint(), sandbox.ports()).stream()

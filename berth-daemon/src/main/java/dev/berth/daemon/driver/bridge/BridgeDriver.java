@@ -294,6 +294,11 @@ public final class BridgeDriver implements NetworkDriver, AutoCloseable {
         }
     }
 
+    /** The MTU of the network's bridge and veths (for the overlay driver's VXLAN device too). */
+    public int mtuOf(Network network) {
+        return mtu(network);
+    }
+
     /** The MTU of the network's bridge and veths: the one it asks for, else Docker's default. */
     static int mtu(Network network) {
         return BridgeOptions.of(network).effectiveMtu();

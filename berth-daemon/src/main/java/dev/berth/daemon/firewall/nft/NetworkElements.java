@@ -25,7 +25,6 @@ import dev.berth.core.model.GatewayMode;
 import dev.berth.core.model.IpPrefix;
 import dev.berth.core.model.IpamPool;
 import dev.berth.core.model.Network;
-import dev.berth.core.model.PredefinedNetworks;
 import dev.berth.kernel.nftables.NftSet;
 import dev.berth.kernel.nftables.NftText;
 
@@ -51,9 +50,9 @@ record NetworkElements(String bridge, boolean icc, boolean internal, boolean mas
         subnets = List.copyOf(subnets);
     }
 
-    /** True for the networks this firewall handles: bridge driver, not config-only. */
+    /** True for the networks this firewall handles: a bridge of this host (bridge and overlay drivers), not config-only. */
     static boolean applies(Network network) {
-        return PredefinedNetworks.DRIVER_BRIDGE.equals(network.driver()) && !network.flags().configOnly();
+        return network.isBridged() && !network.flags().configOnly();
     }
 
     /** Reads a bridge network; InvalidParameterException for an unusable name or option. */

@@ -1,0 +1,517 @@
+package dev.berth.daemon.cluster;
+
+import dev.berth.cluster.etcd.EtcdException;
+import dev.berth.cluster.etcd.EtcdListing;
+import dev.berth.cluster.etcd.EtcdStore;
+import dev.berth.cluster.etcd.EtcdWatcher;
+import dev.berth.core.errors.BerthException;
+import dev.berth.core.errors.ConflictException;
+import dev.berth.core.errors.ForbiddenException;
+import dev.berth.core.errors.UnavailableException;
+import dev.berth.core.model.Endpoint;
+import dev.berth.core.model.IpAddresses;
+import dev.berth.core.model.IpPrefix;
+import dev.berth.core.model.IpamPool;
+import dev.berth.core.model.Network;
+import dev.berth.core.model.NetworkId;
+import dev.berth.core.model.PredefinedNetworks;
+import dev.berth.core.model.RemoteEndpoint;
+import dev.berth.core.model.Sandbox;
+import dev.berth.core.service.network.NetworkService;
+import dev.berth.core.service.sandbox.SandboxService;
+import dev.berth.core.service.sandbox.SandboxView;
+import dev.berth.core.service.state.Attachment;
+import dev.berth.core.spi.OverlayStore;
+import dev.berth.daemon.store.NetworkCodec;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+
+/**
+ * This host in the cluster. {@link #start} joins in the background: it registers the host under a
+ * lease (kept alive by jetcd; when it lapses the host's endpoints vanish from every other host),
+ * announces this host's endpoints on global networks again, makes the store's global networks this
+ * host's ({@link NetworkService#adopt}, {@link NetworkService#forget}), takes the other hosts'
+ * endpoints (to the {@link RemoteListener}s and the address book), then watches for changes. An
+ * etcd that cannot be reached is retried every two seconds, with one warning per cause; meanwhile
+ * local networks work and overlay operations answer 503.
+ *
+ * <p>Every event and every (re)join runs on one thread ({@code berth-cluster}), in the store's
+ * order; the overlay driver's calls ({@link OverlayStore}) run on request threads and reach etcd
+ * directly.
+ */
+public final class ClusterNode implements OverlayStore, AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(ClusterNode.class.getName());
+    /** Docker's overlay driver hands out VXLAN ids from 4097 on (4096 and below are left to others). */
+    static final int FIRST_VNI = 4097;
+    private static final Duration RETRY = Duration.ofSeconds(2);
+    private static final int CLAIM_TRIES = 8;
+
+    private final EtcdStore etcd;
+    private final String description;
+    private final String engineId;
+    private final InetAddress vtep;
+    private final int ttlSeconds;
+    private final NetworkCodec codec = new NetworkCodec();
+    /** The other hosts' endpoints by their key; written on the cluster thread only. */
+    private final Map<String, RemoteEndpoint> remote = new ConcurrentHashMap<>();
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "berth-cluster");
+        t.setDaemon(true);
+        return t;
+    });
+    private final List<RemoteListener> listeners = new ArrayList<>();
+    /** The lease of the current membership; 0 while not joined. */
+    private volatile long lease;
+    private volatile String problem = "not joined yet";
+    private volatile boolean closed;
+    /** Counts joins; events of an older join's watch or lease are dropped. Cluster thread only. */
+    private int generation;
+    private AutoCloseable watch;
+    private NetworkService networks;
+    private SandboxService sandboxes;
+
+    /**
+     * @param endpoints etcd's client URLs
+     * @param vtep      this host's underlay address (from {@code cluster-advertise})
+     */
+    public ClusterNode(List<String> endpoints, String engineId, InetAddress vtep, int ttlSeconds) {
+        this.etcd = EtcdStore.connect(endpoints, Duration.ofSeconds(3));
+        this.description = "etcd://" + endpoints.stream().map(e -> e.replaceFirst("^http://", ""))
+                .collect(Collectors.joining(","));
+        this.engineId = engineId;
+        this.vtep = vtep;
+        this.ttlSeconds = ttlSeconds;
+    }
+
+    /** Joins in the background; the listeners hear of every other host's endpoint. */
+    public void start(NetworkService networks, SandboxService sandboxes, List<RemoteListener> follow) {
+        this.networks = networks;
+        this.sandboxes = sandboxes;
+        this.listeners.addAll(follow);
+        thread.execute(this::joinUntilDone);
+    }
+
+    /** Whether this host is joined right now (its lease is alive as far as it knows). */
+    public boolean joined() {
+        return lease != 0;
+    }
+
+    private void joinUntilDone() {
+        String warned = null;
+        while (!closed) {
+            try {
+                join();
+                return;
+            } catch (RuntimeException e) {
+                lease = 0;
+                problem = e.getMessage();
+                String cause = e.getMessage() == null ? e.toString() : e.getMessage();
+                if (!cause.equals(warned)) {
+                    LOG.warning("cluster store " + description + " unreachable (" + cause + "); local networks work,"
+                            + " overlay networks wait for it; retrying every " + RETRY.toSeconds() + " s");
+                    warned = cause;
+                }
+                try {
+                    Thread.sleep(RETRY);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private void join() {
+        closeWatch();
+        etcd.revision();
+        long granted = etcd.grantLease(ttlSeconds);
+        int joinedAs = ++generation;
+        etcd.keepAlive(granted, () -> thread.execute(() -> lost(joinedAs, "the lease's keep-alive ended")));
+        etcd.put(ClusterKeys.host(engineId), ("{\"vtep\":\"" + IpAddresses.format(vtep) + "\"}")
+                .getBytes(StandardCharsets.UTF_8), granted);
+        lease = granted;
+        republish(granted);
+        EtcdListing listing = etcd.list(ClusterKeys.ROOT);
+        sync(listing);
+        watch = etcd.watch(ClusterKeys.ROOT, listing.revision() + 1, new EtcdWatcher() {
+            @Override
+            public void put(String key, byte[] value) {
+                thread.execute(() -> {
+                    if (joinedAs == generation) {
+                        applyPut(key, value);
+                    }
+                });
+            }
+
+            @Override
+            public void deleted(String key) {
+                thread.execute(() -> {
+                    if (joinedAs == generation) {
+                        applyDelete(key);
+                    }
+                });
+            }
+
+            @Override
+            public void failed(Throwable cause) {
+                thread.execute(() -> lost(joinedAs, "the watch failed: " + cause.getMessage()));
+            }
+        });
+        problem = "";
+        LOG.info("cluster: joined " + description + " as " + engineId.substring(0, 12) + " (VXLAN endpoint "
+                + IpAddresses.format(vtep) + ", lease TTL " + ttlSeconds + " s; " + networks.globalNetworks().size()
+                + " overlay networks, " + remote.size() + " remote endpoints)");
+    }
+
+    private void lost(int joinedAs, String why) {
+        if (closed || joinedAs != generation) {
+            return;
+        }
+        LOG.warning("cluster: membership in " + description + " lost (" + why + "); joining again");
+        lease = 0;
+        problem = why;
+        joinUntilDone();
+    }
+
+    /** This host's endpoints on global networks, announced again under the new lease. */
+    private void republish(long granted) {
+        for (SandboxView view : sandboxes.list()) {
+            for (Attachment a : view.attachments()) {
+                if (a.network().isGlobal()) {
+                    for (Map.Entry<String, byte[]> e : endpointKeys(a.network(), view.sandbox(), a.endpoint()).entrySet()) {
+                        etcd.put(e.getKey(), e.getValue(), granted);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Makes this host match a full listing: networks first, then the other hosts' endpoints. */
+    private void sync(EtcdListing listing) {
+        Map<NetworkId, Network> stored = new LinkedHashMap<>();
+        Map<String, RemoteEndpoint> endpoints = new HashMap<>();
+        listing.entries().forEach((key, value) -> {
+            if (key.startsWith(ClusterKeys.NETWORKS)) {
+                decodeNetwork(key, value).ifPresent(n -> stored.put(n.id(), n));
+            } else if (key.startsWith(ClusterKeys.ENDPOINTS)) {
+                decodeEndpoint(key, value).filter(r -> !r.host().equals(engineId)).ifPresent(r -> endpoints.put(key, r));
+            }
+        });
+        for (Network network : stored.values()) {
+            adopt(network);
+        }
+        for (Network local : networks.globalNetworks()) {
+            if (!stored.containsKey(local.id()) && networks.forget(local.id())) {
+                LOG.info("cluster: network " + local.name() + " is no longer in the cluster store; removed here");
+            }
+        }
+        for (String key : Set.copyOf(remote.keySet())) {
+            if (!endpoints.containsKey(key)) {
+                removeRemote(key);
+            }
+        }
+        endpoints.forEach(this::putRemote);
+    }
+
+    private void applyPut(String key, byte[] value) {
+        try {
+            if (key.startsWith(ClusterKeys.NETWORKS)) {
+                decodeNetwork(key, value).ifPresent(this::adopt);
+            } else if (key.startsWith(ClusterKeys.ENDPOINTS)) {
+                decodeEndpoint(key, value).filter(r -> !r.host().equals(engineId)).ifPresent(r -> putRemote(key, r));
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "cluster: applying " + key + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void applyDelete(String key) {
+        try {
+            if (key.startsWith(ClusterKeys.NETWORKS)) {
+                NetworkId id = new NetworkId(key.substring(ClusterKeys.NETWORKS.length()));
+                Optional<Network> local = find(id);
+                if (local.isPresent() && networks.forget(id)) {
+                    LOG.info("cluster: network " + local.get().name() + " was removed on another host; removed here");
+                }
+            } else if (key.startsWith(ClusterKeys.ENDPOINTS)) {
+                removeRemote(key);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "cluster: applying the removal of " + key + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void adopt(Network network) {
+        try {
+            if (networks.adopt(network)) {
+                LOG.info("cluster: network " + network.name() + " (" + network.id().shortId() + ") made here");
+                for (RemoteEndpoint r : remoteEndpoints(network.id())) {
+                    announce(network, r);
+                }
+            }
+        } catch (BerthException e) {
+            LOG.log(Level.WARNING, "cluster: network " + network.name() + " cannot be made here: " + e.getMessage(), e);
+        }
+    }
+
+    private void putRemote(String key, RemoteEndpoint endpoint) {
+        RemoteEndpoint before = remote.put(key, endpoint);
+        if (endpoint.equals(before)) {
+            return;
+        }
+        Optional<Network> network = find(endpoint.network());
+        if (before != null && network.isPresent()) {
+            withdraw(network.get(), before);
+        }
+        network.ifPresent(n -> announce(n, endpoint));
+    }
+
+    private void removeRemote(String key) {
+        RemoteEndpoint before = remote.remove(key);
+        if (before != null) {
+            find(before.network()).ifPresent(n -> withdraw(n, before));
+        }
+    }
+
+    private void announce(Network network, RemoteEndpoint endpoint) {
+        endpoint.addresses().forEach(a -> networks.holdRemote(network.id(), a));
+        for (RemoteListener l : listeners) {
+            l.added(network, endpoint);
+        }
+    }
+
+    private void withdraw(Network network, RemoteEndpoint endpoint) {
+        for (RemoteListener l : listeners) {
+            l.removed(network, endpoint);
+        }
+        endpoint.addresses().forEach(a -> networks.releaseRemote(network.id(), a));
+    }
+
+    private Optional<Network> find(NetworkId id) {
+        return networks.globalNetworks().stream().filter(n -> n.id().equals(id)).findFirst();
+    }
+
+    private Optional<Network> decodeNetwork(String key, byte[] value) {
+        try {
+            Network network = codec.decode(new String(value, StandardCharsets.UTF_8));
+            if (!key.equals(ClusterKeys.network(network.id())) || !network.isGlobal()
+                    || !network.driver().equals(PredefinedNetworks.DRIVER_OVERLAY)
+                    || !network.options().containsKey(PredefinedNetworks.OPT_OVERLAY_VNI)) {
+                throw new IllegalArgumentException("not a global overlay network with a VXLAN id under its own id");
+            }
+            Integer.parseInt(network.options().get(PredefinedNetworks.OPT_OVERLAY_VNI).strip());
+            return Optional.of(network);
+        } catch (RuntimeException e) {
+            LOG.warning("cluster: skipping malformed network " + key + ": " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private Optional<RemoteEndpoint> decodeEndpoint(String key, byte[] value) {
+        try {
+            RemoteEndpoint endpoint = EndpointRecord.decode(value);
+            if (!key.equals(ClusterKeys.endpoint(endpoint.network(), endpoint.id()))) {
+                throw new IllegalArgumentException("its key is not its network's and id's");
+            }
+            return Optional.of(endpoint);
+        } catch (RuntimeException e) {
+            LOG.warning("cluster: skipping malformed endpoint " + key + ": " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    // ---- OverlayStore: the overlay driver's calls, on request threads ----
+
+    @Override
+    public InetAddress vtep() {
+        return vtep;
+    }
+
+    @Override
+    public Network claim(Network planned) {
+        requireJoined();
+        String asked = planned.options().get(PredefinedNetworks.OPT_OVERLAY_VNI);
+        Set<Integer> skipped = new java.util.HashSet<>();
+        for (int attempt = 0; attempt < CLAIM_TRIES; attempt++) {
+            int vni = asked != null ? Integer.parseInt(asked.strip()) : freeVni(skipped);
+            java.util.SortedMap<String, String> options = new TreeMap<>(planned.options());
+            options.put(PredefinedNetworks.OPT_OVERLAY_VNI, Integer.toString(vni));
+            Network network = new Network(planned.id(), planned.name(), planned.driver(), planned.created(),
+                    planned.scope(), planned.ipam(), planned.flags(), options, planned.labels());
+            Map<String, byte[]> keys = reservations(network);
+            keys.put(ClusterKeys.network(network.id()), codec.encode(network).getBytes(StandardCharsets.UTF_8));
+            if (call(() -> etcd.putAllIfAbsent(keys, 0))) {
+                return network;
+            }
+            if (call(() -> etcd.get(ClusterKeys.name(network.name()))).isPresent()) {
+                throw new ConflictException("network with name " + network.name() + " already exists");
+            }
+            for (IpamPool pool : network.ipam().pools()) {
+                if (call(() -> etcd.get(ClusterKeys.subnet(pool.subnet()))).isPresent()) {
+                    throw new ForbiddenException("Pool overlaps with other one on this address space");
+                }
+            }
+            if (asked != null) {
+                throw new ConflictException("VXLAN id " + vni + " is in use by another overlay network");
+            }
+            skipped.add(vni);
+        }
+        throw new ConflictException("could not reserve a VXLAN id for network " + planned.name()
+                + ": other hosts kept taking them; try again");
+    }
+
+    private int freeVni(Set<Integer> skipped) {
+        Set<Integer> taken = new java.util.HashSet<>(skipped);
+        call(() -> etcd.list(ClusterKeys.VNIS)).entries().keySet().forEach(k -> {
+            try {
+                taken.add(Integer.parseInt(k.substring(ClusterKeys.VNIS.length())));
+            } catch (NumberFormatException e) {
+                LOG.warning("cluster: skipping malformed key " + k);
+            }
+        });
+        int vni = FIRST_VNI;
+        while (taken.contains(vni)) {
+            vni++;
+        }
+        return vni;
+    }
+
+    /** The name, subnet and VNI keys of a network, each holding its id. */
+    private static Map<String, byte[]> reservations(Network network) {
+        byte[] id = network.id().value().getBytes(StandardCharsets.UTF_8);
+        Map<String, byte[]> keys = new LinkedHashMap<>();
+        keys.put(ClusterKeys.name(network.name()), id);
+        network.ipam().pools().forEach(p -> keys.put(ClusterKeys.subnet(p.subnet()), id));
+        String vni = network.options().get(PredefinedNetworks.OPT_OVERLAY_VNI);
+        if (vni != null) {
+            keys.put(ClusterKeys.vni(Integer.parseInt(vni.strip())), id);
+        }
+        return keys;
+    }
+
+    @Override
+    public void release(Network network) {
+        requireJoined();
+        call(() -> etcd.deleteAllIfValue(reservations(network)));
+        call(() -> {
+            etcd.delete(ClusterKeys.network(network.id()));
+            return null;
+        });
+    }
+
+    @Override
+    public void claimEndpoint(Network network, Sandbox sandbox, Endpoint endpoint) {
+        long held = requireJoined();
+        if (!call(() -> etcd.putAllIfAbsent(endpointKeys(network, sandbox, endpoint), held))) {
+            throw new ForbiddenException("Address already in use");
+        }
+    }
+
+    @Override
+    public void releaseEndpoint(Network network, Endpoint endpoint) {
+        requireJoined();
+        Map<String, byte[]> addresses = new LinkedHashMap<>();
+        byte[] id = endpoint.id().value().getBytes(StandardCharsets.UTF_8);
+        for (IpPrefix address : addressesOf(endpoint)) {
+            addresses.put(ClusterKeys.address(network.id(), address.address()), id);
+        }
+        if (!addresses.isEmpty()) {
+            call(() -> etcd.deleteAllIfValue(addresses));
+        }
+        call(() -> {
+            etcd.delete(ClusterKeys.endpoint(network.id(), endpoint.id()));
+            return null;
+        });
+    }
+
+    @Override
+    public List<RemoteEndpoint> remoteEndpoints(NetworkId network) {
+        return remote.values().stream().filter(r -> r.network().equals(network)).toList();
+    }
+
+    private Map<String, byte[]> endpointKeys(Network network, Sandbox sandbox, Endpoint endpoint) {
+        Map<String, byte[]> keys = new LinkedHashMap<>();
+        byte[] id = endpoint.id().value().getBytes(StandardCharsets.UTF_8);
+        for (IpPrefix address : addressesOf(endpoint)) {
+            keys.put(ClusterKeys.address(network.id(), address.address()), id);
+        }
+        keys.put(ClusterKeys.endpoint(network.id(), endpoint.id()), EndpointRecord.encode(engineId, vtep, sandbox, endpoint));
+        return keys;
+    }
+
+    private static List<IpPrefix> addressesOf(Endpoint endpoint) {
+        List<IpPrefix> out = new ArrayList<>(2);
+        if (endpoint.ipv4() != null) {
+            out.add(endpoint.ipv4());
+        }
+        if (endpoint.ipv6() != null) {
+            out.add(endpoint.ipv6());
+        }
+        return out;
+    }
+
+    private long requireJoined() {
+        long held = lease;
+        if (held == 0) {
+            throw unavailable(problem);
+        }
+        return held;
+    }
+
+    private UnavailableException unavailable(String cause) {
+        return new UnavailableException("cluster store " + description + " is unavailable (" + cause
+                + "): overlay networks cannot change until it is back");
+    }
+
+    private <T> T call(java.util.function.Supplier<T> request) {
+        try {
+            return request.get();
+        } catch (EtcdException e) {
+            throw unavailable(e.getMessage());
+        }
+    }
+
+    private void closeWatch() {
+        if (watch != null) {
+            try {
+                watch.close();
+            } catch (Exception e) {
+                LOG.log(Level.FINE, "closing the cluster watch: " + e.getMessage(), e);
+            }
+            watch = null;
+        }
+    }
+
+    /**
+     * Stops following the cluster. The lease is left to lapse (not revoked): the sandboxes of this
+     * host keep running after a stop, and stay reachable until the TTL ends or this host is back.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        thread.shutdownNow();
+        try {
+            thread.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closeWatch();
+        etcd.close();
+    }
+}

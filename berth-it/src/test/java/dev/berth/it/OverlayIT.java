@@ -1,0 +1,242 @@
+package dev.berth.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.it.fixture.CommandResult;
+import dev.berth.it.fixture.DaemonProcess;
+import dev.berth.it.fixture.DockerCli;
+import dev.berth.it.fixture.HostFixture;
+import dev.berth.it.fixture.Testbed;
+import dev.berth.it.fixture.TestbedExtension;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Overlay networks across three simulated hosts ({@link Underlay}) on a real etcd: a network made
+ * on one host appears on the others with scope global; addresses are unique cluster-wide; each
+ * host has the network's VXLAN device with static FDB and neighbour entries for the other hosts'
+ * endpoints; ping, TCP and DNS by name cross hosts; two overlays stay apart; a host whose berthd is
+ * SIGKILLed loses its endpoints on the others within the lease TTL. And an etcd that is down at
+ * start-up: the daemon starts and serves local networks, overlay operations answer 503 until etcd
+ * is there, then work.
+ */
+@ExtendWith(TestbedExtension.class)
+class OverlayIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int TTL = 4;
+
+    private record Host(DaemonProcess daemon, DockerCli docker, String ns) {
+        Path netnsOf(String id) {
+            return daemon.dir().resolve("exec/netns").resolve(id.substring(0, 12));
+        }
+    }
+
+    private static Host start(Testbed bed, Underlay underlay, int i) {
+        DaemonProcess daemon = bed.daemonIn(underlay.host(i), "host" + i);
+        daemon.writeConfig(Underlay.clusterConfig(TTL));
+        daemon.start();
+        return new Host(daemon, bed.docker(daemon), underlay.host(i));
+    }
+
+    private static JsonNode inspect(DockerCli docker, String... what) throws IOException {
+        List<String> argv = new ArrayList<>(List.of("inspect"));
+        argv.addAll(List.of(what));
+        return JSON.readTree(docker.ok(argv.toArray(String[]::new)).stdout()).get(0);
+    }
+
+    private static boolean within(long millis, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            Underlay.pause(100);
+        }
+        return condition.getAsBoolean();
+    }
+
+    private static JsonNode json(Testbed bed, List<String> argv) {
+        CommandResult result = bed.run(argv).assertSuccess();
+        try {
+            return JSON.readTree(result.stdout().isBlank() ? "[]" : result.stdout());
+        } catch (IOException e) {
+            throw new AssertionError("not JSON: " + result.stdout(), e);
+        }
+    }
+
+    /** The VXLAN FDB entries of a device: "mac dst". */
+    private static List<String> fdb(Testbed bed, String ns, String device) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode e : json(bed, HostFixture.inNamespace(ns, "bridge", "-j", "fdb", "show", "dev", device))) {
+            if (e.has("dst")) {
+                out.add(e.path("mac").asText() + " " + e.path("dst").asText());
+            }
+        }
+        return out;
+    }
+
+    private static List<String> neighbours(Testbed bed, String ns, String device) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode e : json(bed, HostFixture.inNamespace(ns, "ip", "-j", "neigh", "show", "dev", device))) {
+            out.add(e.path("dst").asText() + " " + e.path("lladdr").asText());
+        }
+        return out;
+    }
+
+    private static String dig(Testbed bed, Path netns, String name) {
+        return bed.run(List.of("nsenter", "--net=" + netns, "dig", "@127.0.0.11", "+short", "+time=1", "+tries=1",
+                name)).stdout().strip();
+    }
+
+    @Test
+    void threeHostsShareOverlaysReachEachOtherByNameAndLoseADeadHostsEndpoints(Testbed bed) throws Exception {
+        Underlay underlay = Underlay.create(bed, 3);
+        underlay.startEtcd();
+        Host h1 = start(bed, underlay, 1);
+        Host h2 = start(bed, underlay, 2);
+        Host h3 = start(bed, underlay, 3);
+
+        h1.docker().ok("network", "create", "-d", "overlay", "--subnet", "10.10.0.0/24", "ov1");
+        h2.docker().ok("network", "create", "-d", "overlay", "ov2");
+        // the same name from another host: refused cluster-wide
+        CommandResult again = h3.docker().run("network", "create", "-d", "overlay", "ov1");
+        assertNotEquals(0, again.exitCode());
+        assertTrue(again.stderr().contains("network with name ov1 already exists"), again.stderr());
+        for (Host h : List.of(h1, h2, h3)) {
+            assertTrue(within(10_000, () -> h.docker().run("network", "ls", "--format", "{{.Name}} {{.Driver}} {{.Scope}}")
+                    .stdout().lines().toList().containsAll(List.of("ov1 overlay global", "ov2 overlay global"))),
+                    "ov1 and ov2 on " + h.ns() + ": " + h.docker().run("network", "ls").stdout());
+        }
+        JsonNode ov1 = inspect(h3.docker(), "--type", "network", "ov1");
+        assertEquals("global", ov1.path("Scope").asText());
+        assertEquals("overlay", ov1.path("Driver").asText());
+        assertEquals("10.10.0.0/24", ov1.path("IPAM").path("Config").get(0).path("Subnet").asText());
+        String vni1 = ov1.path("Options").path("com.docker.network.driver.overlay.vxlanid_list").asText();
+        JsonNode ov2 = inspect(h1.docker(), "--type", "network", "ov2");
+        assertEquals("10.0.0.0/24", ov2.path("IPAM").path("Config").get(0).path("Subnet").asText(),
+                "automatic overlay subnets come from 10.0.0.0/8 in /24s");
+        String vni2 = ov2.path("Options").path("com.docker.network.driver.overlay.vxlanid_list").asText();
+        assertEquals(List.of("4097", "4098"), List.of(vni1, vni2));
+        String ov1Id = ov1.path("Id").asText();
+        String vx1 = "vx-" + ov1Id.substring(0, 12);
+
+        Box c1 = createOn(bed, h1, "c1", "ov1");
+        Box c2 = createOn(bed, h2, "c2", "ov1");
+        Box c3 = createOn(bed, h3, "c3", "ov2");
+        String c1Ip = ip(h1, "c1", "ov1");
+        String c2Ip = ip(h2, "c2", "ov1");
+        String c3Ip = ip(h3, "c3", "ov2");
+        assertNotEquals(c1Ip, c2Ip, "addresses are unique across hosts");
+        String c1Mac = mac(h1, "c1", "ov1");
+        String c2Mac = mac(h2, "c2", "ov1");
+
+        // the data path: h2's VXLAN device, and its entries for c1 (on h1)
+        JsonNode vx = json(bed, HostFixture.inNamespace(h2.ns(), "ip", "-j", "-d", "link", "show", vx1)).get(0);
+        JsonNode data = vx.path("linkinfo").path("info_data");
+        assertEquals(Integer.parseInt(vni1), data.path("id").asInt(), vx.toString());
+        assertEquals(4789, data.path("port").asInt(), vx.toString());
+        assertFalse(data.path("learning").asBoolean(true), vx.toString());
+        assertTrue(data.path("proxy").asBoolean(false), vx.toString());
+        assertEquals(1450, vx.path("mtu").asInt());
+        assertEquals("br-" + ov1Id.substring(0, 12), vx.path("master").asText());
+        assertTrue(within(5_000, () -> fdb(bed, h2.ns(), vx1).contains(c1Mac + " " + Underlay.address(1))),
+                "FDB of " + vx1 + " on host 2: " + fdb(bed, h2.ns(), vx1));
+        assertTrue(within(5_000, () -> neighbours(bed, h2.ns(), vx1).contains(c1Ip + " " + c1Mac)),
+                "neighbours of " + vx1 + " on host 2: " + neighbours(bed, h2.ns(), vx1));
+        assertTrue(within(5_000, () -> fdb(bed, h1.ns(), vx1).contains(c2Mac + " " + Underlay.address(2))));
+        assertFalse(fdb(bed, h3.ns(), vx1).stream().anyMatch(e -> e.startsWith(c3Ip)), "c3 is not on ov1");
+
+        try (Traffic t = new Traffic(bed)) {
+            t.serve(c1.netns(), 80);
+            t.serve(c3.netns(), 80);
+            assertTrue(within(5_000, () -> t.ping(c2.netns(), c1Ip)), "ping c2 (host 2) -> c1 (host 1) over ov1");
+            assertEquals(c2Ip, t.connect(c2.netns(), c1Ip, 80), "TCP c2 -> c1 keeps the source");
+            assertTrue(within(5_000, () -> dig(bed, c2.netns(), "c1").equals(c1Ip)),
+                    "c2 resolves c1 (on host 1): " + dig(bed, c2.netns(), "c1"));
+            assertEquals(c2Ip, dig(bed, c1.netns(), "c2"), "c1 resolves c2 (on host 2)");
+            assertEquals("", dig(bed, c1.netns(), "c3"), "c3 is on another overlay: no name for c1");
+            assertFalse(t.ping(c1.netns(), c3Ip), "ov1 -> ov2");
+            assertTrue(t.connect(c1.netns(), c3Ip, 80).startsWith("FAIL"), "TCP ov1 -> ov2");
+            assertTrue(t.connect(c3.netns(), c1Ip, 80).startsWith("FAIL"), "TCP ov2 -> ov1");
+        }
+
+        // a removal while another host has endpoints is refused
+        CommandResult busy = h3.docker().run("network", "rm", "ov1");
+        assertNotEquals(0, busy.exitCode());
+        assertTrue(busy.stderr().contains("has active endpoints"), busy.stderr());
+
+        // host 2's berthd dies: its lease lapses and c2 leaves host 1's FDB, neighbours and DNS
+        h2.daemon().kill9();
+        assertTrue(within((TTL + 8) * 1000L, () -> !fdb(bed, h1.ns(), vx1).contains(c2Mac + " " + Underlay.address(2))),
+                "c2 still in host 1's FDB " + (TTL + 8) + " s after its host died: " + fdb(bed, h1.ns(), vx1));
+        assertFalse(neighbours(bed, h1.ns(), vx1).contains(c2Ip + " " + c2Mac));
+        assertEquals("", dig(bed, c1.netns(), "c2"), "c2's name went with its host");
+
+        // the cluster keeps working: a removal on one host removes the network everywhere
+        h3.docker().ok("rm", "-f", "c3");
+        h1.docker().ok("network", "rm", "ov2");
+        assertTrue(within(10_000, () -> !h3.docker().ok("network", "ls", "--format", "{{.Name}}").stdout()
+                .lines().toList().contains("ov2")), "ov2 gone from host 3");
+        assertTrue(bed.run(HostFixture.inNamespace(h3.ns(), "ip", "link", "show", "vx-" + ov2.path("Id").asText()
+                .substring(0, 12))).exitCode() != 0, "ov2's VXLAN device gone from host 3");
+    }
+
+    @Test
+    void anEtcdDownAtStartLeavesLocalNetworksWorkingAndOverlaysWaitingWith503(Testbed bed) throws Exception {
+        Underlay underlay = Underlay.create(bed, 1);
+        DaemonProcess daemon = bed.daemonIn(underlay.host(1), "host1");
+        daemon.writeConfig(Underlay.clusterConfig(TTL));
+        daemon.start();
+        DockerCli docker = bed.docker(daemon);
+        assertTrue(within(5_000, () -> daemon.stderr().contains("cluster store etcd://198.51.100.1:2379 unreachable")),
+                daemon.stderr());
+        docker.ok("network", "create", "local1");
+        CommandResult refused = docker.run("network", "create", "-d", "overlay", "ov1");
+        assertNotEquals(0, refused.exitCode());
+        assertTrue(refused.stderr().contains("cluster store etcd://198.51.100.1:2379 is unavailable"), refused.stderr());
+        assertFalse(docker.ok("network", "ls", "--format", "{{.Name}}").stdout().contains("ov1"), "nothing half-made");
+        HttpStatus.assertStatus(bed, daemon, 503);
+
+        underlay.startEtcd();
+        assertTrue(within(15_000, () -> daemon.stderr().contains("cluster: joined etcd://198.51.100.1:2379")),
+                daemon.stderr());
+        docker.ok("network", "create", "-d", "overlay", "ov1");
+        assertEquals("global", inspect(docker, "--type", "network", "ov1").path("Scope").asText());
+        docker.ok("network", "rm", "ov1", "local1");
+    }
+
+    private static Box createOn(Testbed bed, Host host, String name, String network) {
+        String id = host.docker().ok("create", "--name", name, "--network", network, "busybox").stdout().strip();
+        return new Box(name, id, host.netnsOf(id));
+    }
+
+    private static String ip(Host host, String container, String network) throws IOException {
+        return inspect(host.docker(), container).path("NetworkSettings").path("Networks").path(network)
+                .path("IPAddress").asText();
+    }
+
+    private static String mac(Host host, String container, String network) throws IOException {
+        return inspect(host.docker(), container).path("NetworkSettings").path("Networks").path(network)
+                .path("MacAddress").asText();
+    }
+
+    /** The API's status for an overlay create while etcd is down. */
+    private static final class HttpStatus {
+        static void assertStatus(Testbed bed, DaemonProcess daemon, int status) {
+            var reply = new dev.berth.it.fixture.UnixHttpClient(daemon.socket(), java.time.Duration.ofSeconds(10))
+                    .send("POST", "/v1.50/networks/create", "application/json",
+                            "{\"Name\":\"ov9\",\"Driver\":\"overlay\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertEquals(status, reply.status(), reply.toString());
+        }
+    }
+}

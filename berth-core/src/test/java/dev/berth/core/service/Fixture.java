@@ -61,7 +61,12 @@ public final class Fixture {
     /** Started with these default bridge settings and {@code default-network-opts}. */
     public Fixture(List<PoolSpec> pools, DefaultBridgeSettings bridgeSettings,
                    Map<String, Map<String, String>> defaultNetworkOpts) {
-        this(pools, bridgeSettings, defaultNetworkOpts, NdpProxySetting.AUTO, host -> { });
+        this(pools, bridgeSettings, defaultNetworkOpts, NdpProxySetting.AUTO, host -> { }, List.of());
+    }
+
+    /** With more drivers beside the recording bridge, host and null ones (an overlay driver's fake). */
+    public Fixture(dev.berth.core.spi.NetworkDriver... more) {
+        this(List.of(), BRIDGE, Map.of(), NdpProxySetting.AUTO, host -> { }, List.of(more));
     }
 
     /**
@@ -69,16 +74,18 @@ public final class Fixture {
      * by {@code host} before start-up.
      */
     public Fixture(NdpProxySetting ndpProxy, java.util.function.Consumer<RecordingNdpProxy> host) {
-        this(List.of(), BRIDGE, Map.of(), ndpProxy, host);
+        this(List.of(), BRIDGE, Map.of(), ndpProxy, host, List.of());
     }
 
     private Fixture(List<PoolSpec> pools, DefaultBridgeSettings bridgeSettings,
                     Map<String, Map<String, String>> defaultNetworkOpts, NdpProxySetting ndpProxy,
-                    java.util.function.Consumer<RecordingNdpProxy> ndpHost) {
+                    java.util.function.Consumer<RecordingNdpProxy> ndpHost, List<dev.berth.core.spi.NetworkDriver> more) {
         ndpHost.accept(ndp);
         HostPrefixes host = () -> List.copyOf(hostReserved);
-        state = new ServiceState(new ServiceDependencies(store,
-                List.of(bridge, new RecordingDriver("host"), new RecordingDriver("null")), firewall, host, ndp, events,
+        List<dev.berth.core.spi.NetworkDriver> drivers = new ArrayList<>(
+                List.of(bridge, new RecordingDriver("host"), new RecordingDriver("null")));
+        drivers.addAll(more);
+        state = new ServiceState(new ServiceDependencies(store, drivers, firewall, host, ndp, events,
                 clock, new SplittableRandom(7)));
         service = new NetworkService(state, new NetworkSettings(ENGINE_ID, pools, bridgeSettings, defaultNetworkOpts,
                 ndpProxy));

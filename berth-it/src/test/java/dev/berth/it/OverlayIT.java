@@ -93,9 +93,11 @@ class OverlayIT {
         return out;
     }
 
-    private static String dig(Testbed bed, Path netns, String name) {
-        return bed.run(List.of("nsenter", "--net=" + netns, "dig", "@127.0.0.11", "+short", "+time=1", "+tries=1",
-                name)).stdout().strip();
+    private static String dig(Testbed bed, Path netns, String name, String... type) {
+        List<String> argv = new ArrayList<>(List.of("nsenter", "--net=" + netns, "dig", "@127.0.0.11", "+short",
+                "+time=1", "+tries=1", name));
+        argv.addAll(List.of(type));
+        return bed.run(argv).stdout().strip();
     }
 
     @Test
@@ -106,7 +108,8 @@ class OverlayIT {
         Host h2 = start(bed, underlay, 2);
         Host h3 = start(bed, underlay, 3);
 
-        h1.docker().ok("network", "create", "-d", "overlay", "--subnet", "10.10.0.0/24", "ov1");
+        h1.docker().ok("network", "create", "-d", "overlay", "--ipv6", "--subnet", "10.10.0.0/24",
+                "--subnet", "fd00:10::/64", "ov1");
         h2.docker().ok("network", "create", "-d", "overlay", "ov2");
         // the same name from another host: refused cluster-wide
         CommandResult again = h3.docker().run("network", "create", "-d", "overlay", "ov1");
@@ -121,6 +124,8 @@ class OverlayIT {
         assertEquals("global", ov1.path("Scope").asText());
         assertEquals("overlay", ov1.path("Driver").asText());
         assertEquals("10.10.0.0/24", ov1.path("IPAM").path("Config").get(0).path("Subnet").asText());
+        assertEquals("fd00:10::/64", ov1.path("IPAM").path("Config").get(1).path("Subnet").asText());
+        assertTrue(ov1.path("EnableIPv6").asBoolean());
         String vni1 = ov1.path("Options").path("com.docker.network.driver.overlay.vxlanid_list").asText();
         JsonNode ov2 = inspect(h1.docker(), "--type", "network", "ov2");
         assertEquals("10.0.0.0/24", ov2.path("IPAM").path("Config").get(0).path("Subnet").asText(),
@@ -136,6 +141,9 @@ class OverlayIT {
         String c1Ip = ip(h1, "c1", "ov1");
         String c2Ip = ip(h2, "c2", "ov1");
         String c3Ip = ip(h3, "c3", "ov2");
+        String c1Ip6 = ip6(h1, "c1", "ov1");
+        String c2Ip6 = ip6(h2, "c2", "ov1");
+        assertTrue(c1Ip6.startsWith("fd00:10::") && !c1Ip6.equals(c2Ip6), c1Ip6 + " " + c2Ip6);
         assertNotEquals(c1Ip, c2Ip, "addresses are unique across hosts");
         String c1Mac = mac(h1, "c1", "ov1");
         String c2Mac = mac(h2, "c2", "ov1");
@@ -151,7 +159,8 @@ class OverlayIT {
         assertEquals("br-" + ov1Id.substring(0, 12), vx.path("master").asText());
         assertTrue(within(5_000, () -> fdb(bed, h2.ns(), vx1).contains(c1Mac + " " + Underlay.address(1))),
                 "FDB of " + vx1 + " on host 2: " + fdb(bed, h2.ns(), vx1));
-        assertTrue(within(5_000, () -> neighbours(bed, h2.ns(), vx1).contains(c1Ip + " " + c1Mac)),
+        assertTrue(within(5_000, () -> neighbours(bed, h2.ns(), vx1).containsAll(
+                        List.of(c1Ip + " " + c1Mac, c1Ip6 + " " + c1Mac))),
                 "neighbours of " + vx1 + " on host 2: " + neighbours(bed, h2.ns(), vx1));
         assertTrue(within(5_000, () -> fdb(bed, h1.ns(), vx1).contains(c2Mac + " " + Underlay.address(2))));
         assertFalse(fdb(bed, h3.ns(), vx1).stream().anyMatch(e -> e.startsWith(c3Ip)), "c3 is not on ov1");
@@ -161,9 +170,12 @@ class OverlayIT {
             t.serve(c3.netns(), 80);
             assertTrue(within(5_000, () -> t.ping(c2.netns(), c1Ip)), "ping c2 (host 2) -> c1 (host 1) over ov1");
             assertEquals(c2Ip, t.connect(c2.netns(), c1Ip, 80), "TCP c2 -> c1 keeps the source");
+            assertTrue(within(5_000, () -> t.ping(c2.netns(), c1Ip6)), "ping -6 c2 (host 2) -> c1 (host 1) over ov1");
+            assertEquals(c2Ip6, t.connect(c2.netns(), c1Ip6, 80), "TCP over IPv6 c2 -> c1");
             assertTrue(within(5_000, () -> dig(bed, c2.netns(), "c1").equals(c1Ip)),
                     "c2 resolves c1 (on host 1): " + dig(bed, c2.netns(), "c1"));
             assertEquals(c2Ip, dig(bed, c1.netns(), "c2"), "c1 resolves c2 (on host 2)");
+            assertEquals(c1Ip6, dig(bed, c2.netns(), "c1", "AAAA"), "AAAA of c1 from host 2");
             assertEquals("", dig(bed, c1.netns(), "c3"), "c3 is on another overlay: no name for c1");
             assertFalse(t.ping(c1.netns(), c3Ip), "ov1 -> ov2");
             assertTrue(t.connect(c1.netns(), c3Ip, 80).startsWith("FAIL"), "TCP ov1 -> ov2");
@@ -223,6 +235,11 @@ class OverlayIT {
     private static String ip(Host host, String container, String network) throws IOException {
         return inspect(host.docker(), container).path("NetworkSettings").path("Networks").path(network)
                 .path("IPAddress").asText();
+    }
+
+    private static String ip6(Host host, String container, String network) throws IOException {
+        return inspect(host.docker(), container).path("NetworkSettings").path("Networks").path(network)
+                .path("GlobalIPv6Address").asText();
     }
 
     private static String mac(Host host, String container, String network) throws IOException {

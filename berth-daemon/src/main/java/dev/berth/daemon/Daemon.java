@@ -204,6 +204,11 @@ final class Daemon {
                     feed.removeRemote(network, endpoint);
                     paths.remoteRemoved(network, endpoint);
                 }
+
+                @Override
+                public void synced(Network network, List<RemoteEndpoint> endpoints) {
+                    paths.converge(network, endpoints);
+                }
             }));
         }
         ConmonLauncher launcher = ConmonLauncher.install(config.execRoot(), Path.of("/etc/resolv.conf"));

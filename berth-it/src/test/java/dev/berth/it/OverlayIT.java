@@ -26,9 +26,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * on one host appears on the others with scope global; addresses are unique cluster-wide; each
  * host has the network's VXLAN device with static FDB and neighbour entries for the other hosts'
  * endpoints; ping, TCP and DNS by name cross hosts; two overlays stay apart; a host whose berthd is
- * SIGKILLed loses its endpoints on the others within the lease TTL. And an etcd that is down at
- * start-up: the daemon starts and serves local networks, overlay operations answer 503 until etcd
- * is there, then work.
+ * SIGKILLed loses its endpoints on the others within the lease TTL. And an etcd that is down, at
+ * start-up or later: the daemon starts and serves local networks, overlay operations answer 503
+ * with nothing made until etcd is back, then work.
  */
 @ExtendWith(TestbedExtension.class)
 class OverlayIT {
@@ -194,6 +194,21 @@ class OverlayIT {
         assertFalse(neighbours(bed, h1.ns(), vx1).contains(c2Ip + " " + c2Mac));
         assertEquals("", dig(bed, c1.netns(), "c2"), "c2's name went with its host");
 
+        // host 2 back: it announces c2 again and host 1 reaches it
+        h2.daemon().start();
+        assertTrue(within(10_000, () -> fdb(bed, h1.ns(), vx1).contains(c2Mac + " " + Underlay.address(2))),
+                "c2 back in host 1's FDB: " + fdb(bed, h1.ns(), vx1));
+        assertTrue(within(5_000, () -> dig(bed, c1.netns(), "c2").equals(c2Ip)), "c2's name back");
+
+        // host 1 down while c2 goes: at its restart it drops c2's stale entries (converged to the store)
+        h1.daemon().kill9();
+        h2.docker().ok("rm", "-f", "c2");
+        h1.daemon().start();
+        assertTrue(within(10_000, () -> h1.daemon().stderr().contains("cluster: joined")), h1.daemon().stderr());
+        assertTrue(within(5_000, () -> !fdb(bed, h1.ns(), vx1).contains(c2Mac + " " + Underlay.address(2))),
+                "c2's stale entry swept from host 1's FDB: " + fdb(bed, h1.ns(), vx1));
+        assertFalse(neighbours(bed, h1.ns(), vx1).contains(c2Ip + " " + c2Mac));
+
         // the cluster keeps working: a removal on one host removes the network everywhere
         h3.docker().ok("rm", "-f", "c3");
         h1.docker().ok("network", "rm", "ov2");
@@ -204,7 +219,7 @@ class OverlayIT {
     }
 
     @Test
-    void anEtcdDownAtStartLeavesLocalNetworksWorkingAndOverlaysWaitingWith503(Testbed bed) throws Exception {
+    void anEtcdDownLeavesLocalNetworksWorkingAndOverlaysWaitingWith503(Testbed bed) throws Exception {
         Underlay underlay = Underlay.create(bed, 1);
         DaemonProcess daemon = bed.daemonIn(underlay.host(1), "host1");
         daemon.writeConfig(Underlay.clusterConfig(TTL));
@@ -224,7 +239,24 @@ class OverlayIT {
                 daemon.stderr());
         docker.ok("network", "create", "-d", "overlay", "ov1");
         assertEquals("global", inspect(docker, "--type", "network", "ov1").path("Scope").asText());
-        docker.ok("network", "rm", "ov1", "local1");
+
+        // etcd goes away while the daemon runs: overlay changes are 503 and change nothing, local ones work
+        underlay.stopEtcd();
+        CommandResult down = docker.run("network", "create", "-d", "overlay", "ov2");
+        assertNotEquals(0, down.exitCode());
+        assertTrue(down.stderr().contains("is unavailable"), down.stderr());
+        CommandResult connect = docker.run("create", "--name", "c1", "--network", "ov1", "busybox");
+        assertNotEquals(0, connect.exitCode());
+        assertTrue(connect.stderr().contains("is unavailable"), connect.stderr());
+        assertEquals("", docker.ok("ps", "-aq").stdout().strip(), "nothing half-made");
+        docker.ok("network", "create", "local2");
+        // and back (same data): everything resumes
+        underlay.startEtcd();
+        assertTrue(within(20_000, () -> docker.run("network", "create", "-d", "overlay", "ov2").exitCode() == 0),
+                daemon.stderr());
+        docker.ok("create", "--name", "c1", "--network", "ov1", "busybox");
+        docker.ok("rm", "-f", "c1");
+        docker.ok("network", "rm", "ov1", "ov2", "local1", "local2");
     }
 
     private static Box createOn(Testbed bed, Host host, String name, String network) {

@@ -227,6 +227,12 @@ public final class ClusterNode implements OverlayStore, AutoCloseable {
             }
         }
         endpoints.forEach(this::putRemote);
+        for (Network network : networks.globalNetworks()) {
+            List<RemoteEndpoint> known = remoteEndpoints(network.id());
+            for (RemoteListener l : listeners) {
+                l.synced(network, known);
+            }
+        }
     }
 
     private void applyPut(String key, byte[] value) {

@@ -8,4 +8,8 @@ public interface RemoteListener {
     void added(Network network, RemoteEndpoint endpoint);
 
     void removed(Network network, RemoteEndpoint endpoint);
+
+    /** After a full listing: these are all the other hosts' endpoints on the network (converge to them). */
+    default void synced(Network network, java.util.List<RemoteEndpoint> endpoints) {
+    }
 }

@@ -73,4 +73,19 @@ final class NeighbourCodec {
                 0, 0);
         return w.attr(NDA_DST, address.getAddress());
     }
+
+    /** Every neighbour of a family (AF_BRIDGE: forwarding entries, the VXLAN devices' among them). */
+    static NlWriter dumpNeighbours(int family) {
+        return ndmsg(new NlWriter(RTM_GETNEIGH, NLM_F_REQUEST | NLM_F_DUMP), family, 0, 0, 0);
+    }
+
+    static StaticNeighbour decodeNeighbour(NlMessage m) {
+        int index = m.payload().getInt(4);
+        int state = Short.toUnsignedInt(m.payload().getShort(8));
+        NlAttrs a = NlAttrs.parse(m.payload(), NDMSG_LEN);
+        byte[] dst = a.bytes(NDA_DST);
+        byte[] mac = a.bytes(NDA_LLADDR);
+        return new StaticNeighbour(index, dst == null ? null : AddressCodec.inet(dst),
+                mac == null || mac.length != Mac.LENGTH ? "" : Mac.format(mac), state);
+    }
 }

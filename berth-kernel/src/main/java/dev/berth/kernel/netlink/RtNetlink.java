@@ -22,6 +22,7 @@ import dev.berth.kernel.netns.NetNs;
 public final class RtNetlink implements Rtnl {
     public static final int AF_INET = Uapi.AF_INET;
     public static final int AF_INET6 = Uapi.AF_INET6;
+    public static final int AF_BRIDGE = Uapi.AF_BRIDGE;
 
     private final NetlinkSocket socket;
     private final String where;
@@ -328,6 +329,20 @@ public final class RtNetlink implements Rtnl {
         tolerate(() -> socket.request(NeighbourCodec.deleteNeighbour(index, address),
                 "delete neighbour " + address.getHostAddress() + " on link #" + index + where),
                 Errno.ENOENT, Errno.ENODEV);
+    }
+
+    @Override
+    public synchronized List<StaticNeighbour> neighbours(int family, int index) {
+        List<StaticNeighbour> out = new ArrayList<>();
+        for (NlMessage m : socket.dump(NeighbourCodec.dumpNeighbours(family), "list neighbours" + where)) {
+            if (m.type() == Uapi.RTM_NEWNEIGH) {
+                StaticNeighbour n = NeighbourCodec.decodeNeighbour(m);
+                if (n.index() == index) {
+                    out.add(n);
+                }
+            }
+        }
+        return out;
     }
 
     /** Proxy entries of one family (AF_INET or AF_INET6). */

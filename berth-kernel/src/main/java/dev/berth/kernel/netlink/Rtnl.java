@@ -85,6 +85,12 @@ public interface Rtnl extends AutoCloseable {
     /** Removes a neighbour entry; succeeds when it is gone. */
     void deleteNeighbour(int index, InetAddress address);
 
+    /**
+     * The entries of one device's table: {@code RtNetlink.AF_INET}/{@code AF_INET6} for IP
+     * neighbours, {@code AF_BRIDGE} for forwarding (FDB) entries. One dump of the namespace.
+     */
+    List<StaticNeighbour> neighbours(int family, int index);
+
     @Override
     void close();
 }

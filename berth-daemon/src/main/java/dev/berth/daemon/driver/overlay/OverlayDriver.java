@@ -15,7 +15,9 @@ import dev.berth.daemon.driver.bridge.BridgeDriver;
 import dev.berth.kernel.ffm.KernelException;
 import dev.berth.kernel.netlink.Link;
 import dev.berth.kernel.netlink.Mac;
+import dev.berth.kernel.netlink.RtNetlink;
 import dev.berth.kernel.netlink.Rtnl;
+import dev.berth.kernel.netlink.StaticNeighbour;
 import dev.berth.kernel.netlink.VxlanSpec;
 import java.net.InetAddress;
 import java.util.Collection;
@@ -35,6 +37,7 @@ public final class OverlayDriver implements NetworkDriver {
     private static final Logger LOG = Logger.getLogger(OverlayDriver.class.getName());
     /** {@code vx-} and the network's short id: 15 characters, the kernel's limit. */
     static final String VXLAN_PREFIX = "vx-";
+    private static final int NUD_PERMANENT = 0x80;
     private final BridgeDriver bridge;
     private final Rtnl netlink;
     private final OverlayStore store;
@@ -197,6 +200,42 @@ public final class OverlayDriver implements NetworkDriver {
         } catch (KernelException e) {
             LOG.log(Level.WARNING, "remove remote endpoint " + remote.id().shortId() + " from " + vxlanName(network)
                     + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * After a full sync with the cluster store: the VXLAN device holds exactly these remote
+     * endpoints' entries. Static entries of endpoints that went while this host was not
+     * following (a restart, a partition longer than the TTL) are removed; missing ones added.
+     */
+    public void converge(Network network, List<RemoteEndpoint> remotes) {
+        try {
+            Optional<Link> vxlan = netlink.link(vxlanName(network));
+            if (vxlan.isEmpty()) {
+                return;
+            }
+            int index = vxlan.get().index();
+            java.util.Set<String> fdb = new java.util.HashSet<>();
+            java.util.Set<InetAddress> addresses = new java.util.HashSet<>();
+            for (RemoteEndpoint r : remotes) {
+                fdb.add(r.mac() + " " + r.vtep().getHostAddress());
+                addresses.addAll(r.addresses());
+                program(index, r);
+            }
+            for (StaticNeighbour e : netlink.neighbours(RtNetlink.AF_BRIDGE, index)) {
+                if (e.address() != null && !e.mac().isEmpty() && !fdb.contains(e.mac() + " " + e.address().getHostAddress())) {
+                    netlink.deleteFdb(index, Mac.parse(e.mac()), e.address());
+                }
+            }
+            for (int family : new int[] {RtNetlink.AF_INET, RtNetlink.AF_INET6}) {
+                for (StaticNeighbour e : netlink.neighbours(family, index)) {
+                    if (e.address() != null && (e.state() & NUD_PERMANENT) != 0 && !addresses.contains(e.address())) {
+                        netlink.deleteNeighbour(index, e.address());
+                    }
+                }
+            }
+        } catch (KernelException e) {
+            LOG.log(Level.WARNING, "converge " + vxlanName(network) + " with the cluster store: " + e.getMessage(), e);
         }
     }
 

@@ -289,6 +289,11 @@ final class FakeRtnl implements Rtnl {
         throw new UnsupportedOperationException("no neighbours in the bridge driver's fake");
     }
 
+    @Override
+    public List<dev.berth.kernel.netlink.StaticNeighbour> neighbours(int family, int index) {
+        throw new UnsupportedOperationException("no neighbours in the bridge driver's fake");
+    }
+
     /** The names of the links, for assertions. */
     List<String> names() {
         List<String> out = new ArrayList<>();

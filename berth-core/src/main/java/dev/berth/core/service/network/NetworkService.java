@@ -5,6 +5,7 @@ import dev.berth.core.errors.ConflictException;
 import dev.berth.core.errors.ForbiddenException;
 import dev.berth.core.errors.InvalidParameterException;
 import dev.berth.core.errors.NotFoundException;
+import dev.berth.core.errors.UnavailableException;
 import dev.berth.core.model.BridgeOptions;
 import dev.berth.core.model.Endpoint;
 import dev.berth.core.model.EndpointId;
@@ -529,7 +530,15 @@ public final class NetworkService {
     private void finishRetirements(Map<NetworkId, Network> stored) {
         for (Network retired : store.retired()) {
             if (!stored.containsKey(retired.id()) && !retired.flags().configOnly()) {
-                driver(retired.driver()).delete(retired);
+                try {
+                    driver(retired.driver()).delete(retired);
+                } catch (UnavailableException e) {
+                    // a global network's removal needs the cluster store, not joined yet at start:
+                    // the retired record stays and the next start finishes it
+                    LOG.log(System.Logger.Level.WARNING, "network " + retired.name() + ": removal not finished ("
+                            + e.getMessage() + "); the next start tries again");
+                    continue;
+                }
             }
             store.forgetRetired(retired.id());
         }

@@ -167,9 +167,26 @@ public final class OverlayDriver implements NetworkDriver {
         return bridge.restore(networks, joins);
     }
 
+    /** The bridge driver's look, and each network's VXLAN device: there, up, on its bridge. */
     @Override
     public List<KernelDrift> drift(Collection<Network> networks, Collection<EndpointJoin> joins) {
-        return bridge.drift(networks, joins);
+        List<KernelDrift> out = new java.util.ArrayList<>(bridge.drift(networks, joins));
+        try {
+            for (Network network : networks) {
+                Optional<Link> vxlan = netlink.link(vxlanName(network));
+                Optional<Link> bridgeLink = netlink.link(DeviceNames.bridgeName(network));
+                if (vxlan.isEmpty()) {
+                    out.add(new KernelDrift(network.id(), "VXLAN device " + vxlanName(network) + " missing"));
+                } else if (!vxlan.get().up() || bridgeLink.isEmpty()
+                        || vxlan.get().masterIndex() != bridgeLink.get().index()) {
+                    out.add(new KernelDrift(network.id(), "VXLAN device " + vxlanName(network)
+                            + " down or not on " + DeviceNames.bridgeName(network)));
+                }
+            }
+        } catch (KernelException e) {
+            throw new InternalException("check overlay networks: " + e.getMessage(), e);
+        }
+        return out;
     }
 
     /** A remote endpoint appeared (or moved): frames for its MAC go to its host, its addresses answer with its MAC. */

@@ -217,6 +217,22 @@ class OverlayIT {
                 "c2's stale entry swept from host 1's FDB: " + fdb(bed, h1.ns(), vx1));
         assertFalse(neighbours(bed, h1.ns(), vx1).contains(c2Ip + " " + c2Mac));
 
+        // host 2 away longer than the TTL while host 1 gives c4's address to c5: back, host 2 does not
+        // announce c4 over c5 (no host is pointed at two holders of one address)
+        createOn(bed, h2, "c4", "ov1");
+        String c4Ip = ip(h2, "c4", "ov1");
+        String c4Mac = mac(h2, "c4", "ov1");
+        assertTrue(within(5_000, () -> fdb(bed, h1.ns(), vx1).contains(c4Mac + " " + Underlay.address(2))));
+        h2.daemon().kill9();
+        assertTrue(within((TTL + 8) * 1000L, () -> !fdb(bed, h1.ns(), vx1).contains(c4Mac + " " + Underlay.address(2))));
+        h1.docker().ok("create", "--name", "c5", "--network", "ov1", "--ip", c4Ip, "busybox");
+        h2.daemon().start();
+        assertTrue(within(10_000, () -> h2.daemon().stderr().contains("which another host's endpoint took")),
+                h2.daemon().stderr());
+        assertFalse(fdb(bed, h1.ns(), vx1).contains(c4Mac + " " + Underlay.address(2)), "c4 not announced over c5");
+        assertEquals(ip(h1, "c5", "ov1"), dig(bed, c1.netns(), "c5"));
+        assertEquals("", dig(bed, c1.netns(), "c4"));
+
         // the cluster keeps working: a removal on one host removes the network everywhere
         h3.docker().ok("rm", "-f", "c3");
         h1.docker().ok("network", "rm", "ov2");

@@ -142,7 +142,7 @@ public final class ClusterNode implements OverlayStore, AutoCloseable {
         etcd.revision();
         long granted = etcd.grantLease(ttlSeconds);
         int joinedAs = ++generation;
-        etcd.keepAlive(granted, () -> thread.execute(() -> lost(joinedAs, "the lease's keep-alive ended")));
+        etcd.keepAlive(granted, () -> later(() -> lost(joinedAs, "the lease's keep-alive ended")));
         etcd.put(ClusterKeys.host(engineId), ("{\"vtep\":\"" + IpAddresses.format(vtep) + "\"}")
                 .getBytes(StandardCharsets.UTF_8), granted);
         lease = granted;
@@ -152,7 +152,7 @@ public final class ClusterNode implements OverlayStore, AutoCloseable {
         watch = etcd.watch(ClusterKeys.ROOT, listing.revision() + 1, new EtcdWatcher() {
             @Override
             public void put(String key, byte[] value) {
-                thread.execute(() -> {
+                later(() -> {
                     if (joinedAs == generation) {
                         applyPut(key, value);
                     }
@@ -161,7 +161,7 @@ public final class ClusterNode implements OverlayStore, AutoCloseable {
 
             @Override
             public void deleted(String key) {
-                thread.execute(() -> {
+                later(() -> {
                     if (joinedAs == generation) {
                         applyDelete(key);
                     }
@@ -170,13 +170,24 @@ public final class ClusterNode implements OverlayStore, AutoCloseable {
 
             @Override
             public void failed(Throwable cause) {
-                thread.execute(() -> lost(joinedAs, "the watch failed: " + cause.getMessage()));
+                later(() -> lost(joinedAs, "the watch failed: " + cause.getMessage()));
             }
         });
         problem = "";
         LOG.info("cluster: joined " + description + " as " + engineId.substring(0, 12) + " (VXLAN endpoint "
                 + IpAddresses.format(vtep) + ", lease TTL " + ttlSeconds + " s; " + networks.globalNetworks().size()
                 + " overlay networks, " + remote.size() + " remote endpoints)");
+    }
+
+    /** Runs on the cluster thread; dropped once {@link #close} began (jetcd reports the streams it ends). */
+    private void later(Runnable task) {
+        try {
+            thread.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            if (!closed) {
+                throw e;
+            }
+        }
     }
 
     private void lost(int joinedAs, String why) {
@@ -189,15 +200,38 @@ public final class ClusterNode implements OverlayStore, AutoCloseable {
         joinUntilDone();
     }
 
-    /** This host's endpoints on global networks, announced again under the new lease. */
+    /**
+     * This host's endpoints on global networks, announced again under the new lease: created if
+     * absent, moved to the new lease where they are still this endpoint's (the old lease not yet
+     * lapsed). An address another host's endpoint took meanwhile (this host was away longer than
+     * the TTL) is not announced over it: the endpoint stays unannounced, with an error naming it,
+     * so no other host is pointed at two holders of one address.
+     */
     private void republish(long granted) {
         for (SandboxView view : sandboxes.list()) {
             for (Attachment a : view.attachments()) {
-                if (a.network().isGlobal()) {
-                    for (Map.Entry<String, byte[]> e : endpointKeys(a.network(), view.sandbox(), a.endpoint()).entrySet()) {
-                        etcd.put(e.getKey(), e.getValue(), granted);
+                if (!a.network().isGlobal()) {
+                    continue;
+                }
+                Map<String, byte[]> keys = endpointKeys(a.network(), view.sandbox(), a.endpoint());
+                if (etcd.putAllIfAbsent(keys, granted)) {
+                    continue;
+                }
+                byte[] own = a.endpoint().id().value().getBytes(StandardCharsets.UTF_8);
+                List<String> taken = new ArrayList<>();
+                for (String key : keys.keySet()) {
+                    if (key.startsWith(ClusterKeys.ADDRESSES)) {
+                        etcd.get(key).filter(v -> !java.util.Arrays.equals(v, own)).ifPresent(v -> taken.add(
+                                key.substring(key.lastIndexOf('/') + 1)));
                     }
                 }
+                if (!taken.isEmpty()) {
+                    LOG.severe("cluster: sandbox " + view.sandbox().name() + " on network " + a.network().name()
+                            + " holds " + String.join(", ", taken) + ", which another host's endpoint took while this"
+                            + " host was away; it is not announced (disconnect and connect it again for a new address)");
+                    continue;
+                }
+                keys.forEach((key, value) -> etcd.put(key, value, granted));
             }
         }
     }
@@ -217,7 +251,9 @@ public final class ClusterNode implements OverlayStore, AutoCloseable {
             adopt(network);
         }
         for (Network local : networks.globalNetworks()) {
-            if (!stored.containsKey(local.id()) && networks.forget(local.id())) {
+            // a network created here after the listing was read is in etcd already (claimed before stored)
+            if (!stored.containsKey(local.id()) && etcd.get(ClusterKeys.network(local.id())).isEmpty()
+                    && networks.forget(local.id())) {
                 LOG.info("cluster: network " + local.name() + " is no longer in the cluster store; removed here");
             }
         }

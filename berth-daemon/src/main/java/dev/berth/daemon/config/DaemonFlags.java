@@ -33,6 +33,8 @@ public record DaemonFlags(Map<String, JsonNode> options, Optional<Path> configFi
             Options:
                   --bip string                Default bridge address with prefix length (default 172.17.0.1/16)
                   --bip6 string               Default bridge IPv6 address with prefix length (with --ipv6)
+                  --cluster-advertise string  Interface or address other hosts reach this one at (overlay networks)
+                  --cluster-store string      etcd of overlay networks, e.g. etcd://h1:2379,h2:2379
                   --config-file string        Daemon configuration file (default "/etc/berth/daemon.json")
                   --data-root string          Root directory of persistent state (default "/var/lib/berth")
               -D, --debug                     Enable debug logging

@@ -263,6 +263,11 @@ class OverlayIT {
                 daemon.stderr());
         docker.ok("network", "create", "-d", "overlay", "ov1");
         assertEquals("global", inspect(docker, "--type", "network", "ov1").path("Scope").asText());
+        docker.ok("network", "create", "-d", "overlay", "--internal", "--attachable", "ovi");
+        JsonNode ovi = inspect(docker, "--type", "network", "ovi");
+        assertTrue(ovi.path("Internal").asBoolean() && ovi.path("Attachable").asBoolean(), ovi.toString());
+        assertEquals("10.0.1.0/24", ovi.path("IPAM").path("Config").get(0).path("Subnet").asText());
+        docker.ok("network", "rm", "ovi");
 
         // etcd goes away while the daemon runs: overlay changes are 503 and change nothing, local ones work
         underlay.stopEtcd();

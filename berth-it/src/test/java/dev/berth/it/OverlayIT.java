@@ -190,6 +190,18 @@ class OverlayIT {
             assertTrue(t.connect(c3.netns(), c1Ip, 80).startsWith("FAIL"), "TCP ov2 -> ov1");
         }
 
+        // host 3 cut off (its underlay link down): its lease lapses and c3 leaves host 1; back, host 3
+        // joins again and announces c3 again
+        String vx2 = "vx-" + ov2.path("Id").asText().substring(0, 12);
+        String c3Entry = mac(h3, "c3", "ov2") + " " + Underlay.address(3);
+        assertTrue(within(5_000, () -> fdb(bed, h1.ns(), vx2).contains(c3Entry)), fdb(bed, h1.ns(), vx2).toString());
+        bed.run(HostFixture.inNamespace(h3.ns(), "ip", "link", "set", "eth0", "down")).assertSuccess();
+        assertTrue(within((TTL + 8) * 1000L, () -> !fdb(bed, h1.ns(), vx2).contains(c3Entry)),
+                "c3 still on host 1 with its host cut off: " + fdb(bed, h1.ns(), vx2));
+        bed.run(HostFixture.inNamespace(h3.ns(), "ip", "link", "set", "eth0", "up")).assertSuccess();
+        assertTrue(within(20_000, () -> fdb(bed, h1.ns(), vx2).contains(c3Entry)),
+                "c3 back on host 1 after its host rejoined: " + fdb(bed, h1.ns(), vx2) + "\n" + h3.daemon().stderr());
+
         // a removal while another host has endpoints is refused
         CommandResult busy = h3.docker().run("network", "rm", "ov1");
         assertNotEquals(0, busy.exitCode());

@@ -17,6 +17,10 @@ have_cmd modprobe || need+=(kmod)
 have_cmd conmon  || need+=(conmon)
 have_cmd runc    || need+=(runc)
 have_cmd openssl || need+=(openssl)   # the registry tests make a CA and a server certificate
+# the client tests drive Berth with Debian's docker-compose 1.29 and the Python Docker SDK it depends on
+# (python3-docker, run by /usr/bin/python3); --no-install-recommends keeps docker.io (and its service) out
+[[ -x /usr/bin/docker-compose ]] || need+=(docker-compose)
+dpkg -s python3-docker >/dev/null 2>&1 || need+=(python3-docker)
 # the container and image tests build a root filesystem from a static busybox (a dynamic one needs the host's libc)
 dpkg -s busybox-static >/dev/null 2>&1 || need+=(busybox-static)
 # grep reads all of ldconfig's output: with -q it could stop early and, under pipefail, fail the pipe (SIGPIPE)
@@ -26,7 +30,16 @@ if ((${#need[@]})); then
   if [[ $(id -u) != 0 ]]; then echo "berth: run as root to install packages" >&2; exit 1; fi
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >&2
-  apt-get install -y -qq --no-install-recommends "${need[@]}" >&2
+  # No package may start a service here: a policy-rc.d that refuses every start (unless the machine
+  # has one already), removed again afterwards, and RUNLEVEL=1 for maintainer scripts that ask runlevel
+  policy=/usr/sbin/policy-rc.d
+  made_policy=
+  if [[ ! -e $policy ]]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && made_policy=1
+    trap 'rm -f "$policy"' EXIT
+  fi
+  RUNLEVEL=1 apt-get install -y -qq --no-install-recommends "${need[@]}" >&2
+  if [[ -n $made_policy ]]; then rm -f "$policy"; trap - EXIT; fi
 fi
 # The image tests need a real registry: Debian's docker-registry, unpacked (never installed: its
 # postinst would start a system service) into a directory of its own, once.

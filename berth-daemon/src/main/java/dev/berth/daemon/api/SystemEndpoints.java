@@ -11,6 +11,13 @@ import java.util.Map;
 /** {@code /_ping}, {@code /version} and {@code /info}. */
 final class SystemEndpoints {
     static final String PLATFORM = "Berth";
+    /**
+     * The engine version {@code /version} and {@code /info} report: the Docker Engine release whose API
+     * ({@link ApiVersion#MAX}) Berth serves. Clients compare it as a Docker version (Testcontainers
+     * refuses an engine below 1.6.0), so Berth's own version, 0.x, would turn them away; it is shown as
+     * a component of its own ({@code Berth}), as dockerd lists containerd and runc.
+     */
+    static final String ENGINE_VERSION = "28.2.2";
 
     private final SystemInfo system;
 
@@ -46,8 +53,10 @@ final class SystemEndpoints {
         details.put("KernelVersion", system.kernelVersion());
         details.put("MinAPIVersion", ApiVersion.MIN.text());
         details.put("Os", "linux");
-        VersionResponse.Component engine = new VersionResponse.Component("Engine", system.version(), details);
-        return new VersionResponse(new VersionResponse.Platform(PLATFORM), List.of(engine), system.version(),
+        VersionResponse.Component engine = new VersionResponse.Component("Engine", ENGINE_VERSION, details);
+        VersionResponse.Component berth = new VersionResponse.Component(PLATFORM, system.version(),
+                Map.of("GitCommit", system.gitCommit()));
+        return new VersionResponse(new VersionResponse.Platform(PLATFORM), List.of(engine, berth), ENGINE_VERSION,
                 ApiVersion.MAX.text(), ApiVersion.MIN.text(), system.gitCommit(), runtimeVersion(), "linux", goArch(),
                 system.kernelVersion(), false, system.buildTime());
     }
@@ -60,7 +69,7 @@ final class SystemEndpoints {
                 ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME),
                 "none", "none", "2", 0, system.kernelVersion(), system.operatingSystem(), "", "linux",
                 unameArch(), "", system.cpus(), system.memTotal(), system.dataRoot(), "", "", "",
-                system.hostname(), List.of(), false, system.version(), Map.of(), "",
+                system.hostname(), List.of(), false, ENGINE_VERSION, Map.of(), "",
                 InfoResponse.Swarm.inactive(), false, "", "",
                 new InfoResponse.Commit(""), new InfoResponse.Commit(""), new InfoResponse.Commit(""),
                 List.of(), null);

@@ -269,6 +269,7 @@ public final class ApiServer implements AutoCloseable {
         new EventEndpoints(context.events(), new Filters(json), json, context.clock()).register(routes);
         new DoctorEndpoints(context.doctor()).register(routes);
         new SwarmEndpoints().register(routes);
+        new VolumeEndpoints(new Filters(json)).register(routes);
         if (context.images() != null) {
             new ImageEndpoints(context.images(), new Filters(json), json).register(routes);
         }

@@ -2,9 +2,11 @@ package dev.berth.daemon.api;
 
 import dev.berth.api.types.ContainerCreateRequest;
 import dev.berth.api.types.ContainerCreateResponse;
+import dev.berth.api.types.ContainerPruneReport;
 import dev.berth.core.errors.InvalidParameterException;
 import dev.berth.core.errors.NotFoundException;
 import dev.berth.core.model.Sandbox;
+import dev.berth.core.service.network.PruneFilter;
 import dev.berth.core.service.sandbox.ContainerFilter;
 import dev.berth.core.service.sandbox.CreateSandbox;
 import dev.berth.core.service.sandbox.ProcessState;
@@ -56,6 +58,7 @@ final class ContainerEndpoints {
                 .add("POST", "/containers/{id}/stop", this::stop)
                 .add("POST", "/containers/{id}/restart", this::restart)
                 .add("POST", "/containers/{id}/rename", this::rename)
+                .add("POST", "/containers/prune", this::prune)
                 .add("DELETE", "/containers/{id}", this::remove);
     }
 
@@ -180,6 +183,16 @@ final class ContainerEndpoints {
     private Reply kill(ApiRequest request) {
         processes.kill(request.pathParameter(0), request.query("signal").orElse(""));
         return new Reply.Empty(204);
+    }
+
+    /**
+     * {@code POST /containers/prune?filters=}: removes the containers that do not run and match
+     * {@code until}, {@code label}, {@code label!}; their ids, or {@code null} when none went.
+     */
+    private Reply prune(ApiRequest request) {
+        PruneFilter filter = new PruneFilter(filters.parse(request.query("filters").orElse(null)));
+        List<String> deleted = processes.prune(filter);
+        return Reply.ok(new ContainerPruneReport(deleted.isEmpty() ? null : deleted, 0));
     }
 
     /**

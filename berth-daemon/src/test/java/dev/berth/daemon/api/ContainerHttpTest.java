@@ -76,4 +76,54 @@ class ContainerHttpTest extends DaemonOverHttp {
                 "{\"Image\":\"busybox\",\"HostConfig\":{\"NetworkMode\":\"nosuch\"}}");
         assertEquals(400, network.status(), network.body());
     }
+
+    @Test
+    void pruneRemovesWhatDoesNotRunAndMatchesAsMobyDoes() throws Exception {
+        assertEquals(201, post("/containers/create?name=up", "{\"Image\":\"busybox\",\"Cmd\":[\"sleep\",\"1000\"],"
+                + "\"Labels\":{\"suite\":\"x\"}}").status());
+        assertEquals(204, post("/containers/up/start", null).status());
+        assertEquals(201, post("/containers/create?name=made", "{\"Image\":\"busybox\",\"Labels\":{\"suite\":\"x\"}}")
+                .status());
+        assertEquals(201, post("/containers/create?name=done", "{\"Image\":\"busybox\",\"Cmd\":[\"sh\",\"-c\",\"exit 3\"],"
+                + "\"Labels\":{\"suite\":\"x\"}}").status());
+        assertEquals(201, post("/containers/create?name=other", "{\"Image\":\"busybox\",\"Labels\":{\"suite\":\"y\"}}")
+                .status());
+        assertEquals(204, post("/containers/done/start", null).status());
+        assertTrue(post("/containers/done/wait", null).body().contains("{\"StatusCode\":3}"));
+        String made = http.get("/v1.50/containers/made/json").body().substring(7, 71);
+        String done = http.get("/v1.50/containers/done/json").body().substring(7, 71);
+
+        RawHttp.Response bad = post("/containers/prune?filters=%7B%22name%22%3A%7B%22x%22%3Atrue%7D%7D", null);
+        assertEquals(400, bad.status());
+        assertEquals("{\"message\":\"invalid filter 'name'\"}\n", bad.body());
+        // label=suite=x: the running one stays, and so does the one of another label
+        RawHttp.Response pruned = post("/containers/prune?filters=%7B%22label%22%3A%7B%22suite%3Dx%22%3Atrue%7D%7D", null);
+        assertEquals(200, pruned.status());
+        assertTrue(pruned.body().equals("{\"ContainersDeleted\":[\"" + made + "\",\"" + done + "\"],\"SpaceReclaimed\":0}\n")
+                || pruned.body().equals("{\"ContainersDeleted\":[\"" + done + "\",\"" + made + "\"],\"SpaceReclaimed\":0}\n"),
+                pruned.body());
+        assertEquals(404, http.get("/v1.50/containers/made/json").status());
+        assertEquals(200, http.get("/v1.50/containers/up/json").status());
+        assertEquals(200, http.get("/v1.50/containers/other/json").status());
+        assertEquals("{\"ContainersDeleted\":null,\"SpaceReclaimed\":0}\n",
+                post("/containers/prune?filters=%7B%22label!%22%3A%7B%22suite%3Dy%22%3Atrue%7D%7D", null).body());
+        assertEquals(200, post("/containers/prune", null).status());
+        assertEquals(404, http.get("/v1.50/containers/other/json").status());
+        assertEquals(200, http.get("/v1.50/containers/up/json").status());
+    }
+
+    @Test
+    void volumeRoutesAnswerAsADaemonWithoutVolumes() throws Exception {
+        assertEquals("{\"Volumes\":[],\"Warnings\":null}\n", http.get("/v1.50/volumes").body());
+        assertEquals("{\"VolumesDeleted\":null,\"SpaceReclaimed\":0}\n", post("/volumes/prune", null).body());
+        assertEquals(400, post("/volumes/prune?filters=%7B%22until%22%3A%7B%221h%22%3Atrue%7D%7D", null).status());
+        RawHttp.Response missing = http.get("/v1.50/volumes/data");
+        assertEquals(404, missing.status());
+        assertEquals("{\"message\":\"get data: no such volume\"}\n", missing.body());
+        assertEquals(404, http.send("DELETE", "/v1.50/volumes/data", null, null).status());
+        assertEquals(204, http.send("DELETE", "/v1.50/volumes/data?force=1", null, null).status());
+        RawHttp.Response create = post("/volumes/create", "{\"Name\":\"data\"}");
+        assertEquals(400, create.status());
+        assertEquals("{\"message\":\"" + VolumeEndpoints.NO_VOLUMES + "\"}\n", create.body());
+    }
 }

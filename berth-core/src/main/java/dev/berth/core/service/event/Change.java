@@ -26,6 +26,10 @@ public sealed interface Change {
     record NetworksPruned() implements Change {
     }
 
+    /** A container prune finished ({@code container prune}, after one {@link SandboxRemoved} per container). */
+    record ContainersPruned() implements Change {
+    }
+
     /**
      * A reconcile pass repaired drift ({@code network reconcile}).
      *

@@ -22,6 +22,8 @@ public final class ChangeEvents {
             case Change.NetworkRemoved c -> network(Event.Action.DESTROY, c.network(), Map.of(), timeNano);
             case Change.NetworksPruned c ->
                     new Event(Event.Type.NETWORK, Event.Action.PRUNE, "", Map.of("reclaimed", "0"), timeNano);
+            case Change.ContainersPruned c ->
+                    new Event(Event.Type.CONTAINER, Event.Action.PRUNE, "", Map.of("reclaimed", "0"), timeNano);
             case Change.NetworkReconciled c -> reconciled(c, timeNano);
             case Change.EndpointAttached c -> network(Event.Action.CONNECT, c.network(),
                     Map.of("container", c.sandbox().id().value()), timeNano);

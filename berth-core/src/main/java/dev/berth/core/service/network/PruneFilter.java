@@ -11,7 +11,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The {@code POST /networks/prune} filters: {@code until} (one value: a Go duration back from
+ * The {@code POST /networks/prune} and {@code POST /containers/prune} filters (moby accepts the same three
+ * keys for both): {@code until} (one value: a Go duration back from
  * now, a unix time or an RFC 3339 date/time), {@code label} (every value must match) and
  * {@code label!} (a network matching every value is kept).
  *
@@ -46,14 +47,22 @@ public record PruneFilter(Map<String, Set<String>> criteria) {
 
     /** Whether the filters let {@code network} go (predefined and in-use checks are the caller's). */
     public boolean matches(Network network, Optional<Instant> until) {
-        if (until.isPresent() && network.created().isAfter(until.get())) {
+        return matches(network.labels(), network.created(), until);
+    }
+
+    /**
+     * Whether the filters let an object with these labels, created then, go: also what {@code POST
+     * /containers/prune} asks of a stopped container (its running state is the caller's to check).
+     */
+    public boolean matches(Map<String, String> labels, Instant created, Optional<Instant> until) {
+        if (until.isPresent() && created.isAfter(until.get())) {
             return false;
         }
         Set<String> wanted = criteria.getOrDefault("label", Set.of());
-        if (!wanted.stream().allMatch(v -> Criteria.labelMatches(network.labels(), v))) {
+        if (!wanted.stream().allMatch(v -> Criteria.labelMatches(labels, v))) {
             return false;
         }
         Set<String> unwanted = criteria.getOrDefault("label!", Set.of());
-        return unwanted.isEmpty() || !unwanted.stream().allMatch(v -> Criteria.labelMatches(network.labels(), v));
+        return unwanted.isEmpty() || !unwanted.stream().allMatch(v -> Criteria.labelMatches(labels, v));
     }
 }

@@ -10,6 +10,7 @@ import dev.berth.core.model.Sandbox;
 import dev.berth.core.model.SandboxCommand;
 import dev.berth.core.model.SandboxId;
 import dev.berth.core.service.event.Change;
+import dev.berth.core.service.network.PruneFilter;
 import dev.berth.core.service.state.Attachment;
 import dev.berth.core.service.state.ServiceState;
 import dev.berth.core.spi.ImageStore;
@@ -17,6 +18,7 @@ import dev.berth.core.spi.ProcessLauncher;
 import dev.berth.core.spi.StateStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -30,6 +32,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 /**
@@ -85,6 +88,8 @@ public final class SandboxProcesses implements AutoCloseable {
     private final Scheduler scheduler;
     private final ScheduledExecutorService timer;
     private final Map<SandboxId, ProcessEntry> entries = new HashMap<>();
+    /** One container prune at a time, as moby. */
+    private final AtomicBoolean pruning = new AtomicBoolean();
     private boolean closing;
 
     /** Follows the endpoints of {@code state}'s sandboxes to keep a running process's files in step; no images. */
@@ -631,6 +636,50 @@ public final class SandboxProcesses implements AutoCloseable {
         }
         removeNow(e);
         return e.sandbox;
+    }
+
+    /**
+     * {@code POST /containers/prune}: removes every container that does not run (created or exited;
+     * a sandbox without a command runs until it is removed, a restarting one counts as running, as in
+     * moby) and that the filters let go. As moby, one that cannot be removed (started meanwhile, say)
+     * is logged and skipped, a second prune while one runs is a 409, and a {@code container prune}
+     * event ends it. Returns the ids removed.
+     */
+    public List<String> prune(PruneFilter filter) {
+        if (!pruning.compareAndSet(false, true)) {
+            throw new ConflictException("a prune operation is already running");
+        }
+        try {
+            Optional<Instant> until = filter.until(clock);
+            List<String> deleted = new ArrayList<>();
+            for (SandboxView view : sandboxes.list()) {
+                Sandbox sandbox = view.sandbox();
+                ProcessState process;
+                try {
+                    process = state(sandbox.id());
+                } catch (NotFoundException gone) {
+                    continue;
+                }
+                if (process.status() != ProcessState.Status.CREATED && process.status() != ProcessState.Status.EXITED) {
+                    continue;
+                }
+                Map<String, String> labels = process.container() == null ? Map.of() : process.container().labels();
+                if (!filter.matches(labels, sandbox.created(), until)) {
+                    continue;
+                }
+                try {
+                    remove(sandbox.id().value(), false);
+                    deleted.add(sandbox.id().value());
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "failed to prune container " + sandbox.id().value() + ": "
+                            + e.getMessage());
+                }
+            }
+            sandboxes.publish(new Change.ContainersPruned());
+            return deleted;
+        } finally {
+            pruning.set(false);
+        }
     }
 
     private void removeNow(ProcessEntry e) {

@@ -58,6 +58,7 @@ class ChangeEventsTest {
         same(event("container", "start", boxId, named), new Change.ProcessStarted(box));
         same(event("container", "die", boxId, Map.of("name", "c1", "image", ChangeEvents.IMAGE, "exitCode", "137")),
                 new Change.ProcessDied(box, 137));
+        same(event("container", "prune", "", Map.of("reclaimed", "0")), new Change.ContainersPruned());
     }
 
     @Test

@@ -103,7 +103,7 @@ final class ContainerEndpoints {
         SandboxView view = sandboxes.inspect(request.pathParameter(0));
         ProcessState state = processes.state(view.sandbox().id());
         String log = state.isContainer() ? processes.logPath(view.sandbox().id().value()).orElse("") : "";
-        return Reply.ok(ContainerMapper.inspect(view, state, log));
+        return Reply.ok(ContainerMapper.inspect(view, state, log, request.version()));
     }
 
     /** {@code POST /containers/{id}/start}: 204, or 304 when it runs already. */

@@ -111,13 +111,30 @@ final class ContainerMapper {
 
     /** The endpoint as container inspect and {@code docker ps} show it under {@code Networks}. */
     static EndpointSettings settings(Attachment a) {
+        return settings(a, false);
+    }
+
+    /**
+     * The endpoint under {@code Networks}; with {@code legacyAliases} (inspect at API < 1.45), as moby
+     * shows it to older clients: on a user-defined network, {@code Aliases} also holds the short id and
+     * the hostname (moby 25 moved them to {@code DNSNames}). docker-compose 1.29 (API 1.41) looks for the
+     * short id there and, missing it, disconnects and connects each container again at {@code up}.
+     */
+    static EndpointSettings settings(Attachment a, boolean legacyAliases) {
         Endpoint e = a.endpoint();
+        List<String> aliases = e.aliases();
+        if (legacyAliases && !a.network().isPredefined()) {
+            Set<String> names = new LinkedHashSet<>(aliases);
+            names.add(a.sandbox().id().shortId());
+            names.add(a.sandbox().hostname());
+            aliases = List.copyOf(names);
+        }
         Endpoint.Requested r = e.requested();
         EndpointSettings.IpamConfig ipam = r.hasAddress() || !r.linkLocalIps().isEmpty()
                 ? new EndpointSettings.IpamConfig(empty(r.ipv4()), empty(r.ipv6()),
                         r.linkLocalIps().isEmpty() ? null : r.linkLocalIps()) : null;
         return new EndpointSettings(ipam, r.links().isEmpty() ? null : r.links(),
-                e.aliases().isEmpty() ? null : e.aliases(), e.mac(), r.driverOpts().isEmpty() ? null : r.driverOpts(),
+                aliases.isEmpty() ? null : aliases, e.mac(), r.driverOpts().isEmpty() ? null : r.driverOpts(),
                 r.gwPriority(), a.network().id().value(), e.id().value(), gateway(a.network(), e.ipv4(), true),
                 address(e.ipv4()), length(e.ipv4()), gateway(a.network(), e.ipv6(), false), address(e.ipv6()),
                 length(e.ipv6()), dnsNames(a));
@@ -239,7 +256,7 @@ final class ContainerMapper {
         return parts.length == 3 ? parts[2] : "";
     }
 
-    static ContainerInspect inspect(SandboxView view, ProcessState process, String logPath) {
+    static ContainerInspect inspect(SandboxView view, ProcessState process, String logPath, ApiVersion version) {
         Sandbox s = view.sandbox();
         String created = NetworkMapper.rfc3339Nano(s.created());
         List<String> cmd = process.command();
@@ -257,7 +274,8 @@ final class ContainerMapper {
         return new ContainerInspect(s.id().value(), created, legacy ? "" : cmd.getFirst(),
                 legacy ? List.of() : cmd.subList(1, cmd.size()), state, c == null ? SandboxService.IMAGE : c.imageId(),
                 "", "", "", logPath, "/" + s.name(), process.restartCount(), c == null ? "" : "overlay2", "linux", "",
-                "", "", null, hostConfig(s, process), mountPoints(c), config, networkSettings(view));
+                "", "", null, hostConfig(s, process), mountPoints(c), config,
+                networkSettings(view, !version.atLeast("1.45")));
     }
 
     private static ContainerInspect.Config config(Sandbox s, ContainerConfig c) {
@@ -275,8 +293,9 @@ final class ContainerMapper {
         return instant == null ? ZERO_TIME : NetworkMapper.rfc3339Nano(instant);
     }
 
-    private static ContainerInspect.NetworkSettings networkSettings(SandboxView view) {
-        Map<String, EndpointSettings> networks = networks(view);
+    private static ContainerInspect.NetworkSettings networkSettings(SandboxView view, boolean legacyAliases) {
+        Map<String, EndpointSettings> networks = new LinkedHashMap<>();
+        view.attachments().forEach(a -> networks.put(a.network().name(), settings(a, legacyAliases)));
         EndpointSettings bridge = networks.getOrDefault(PredefinedNetworks.BRIDGE,
                 new EndpointSettings(null, null, null, "", null, 0, "", "", "", "", 0, "", "", 0, null));
         return new ContainerInspect.NetworkSettings("", view.sandbox().id().value(), false, "", 0,

@@ -126,4 +126,29 @@ class ContainerHttpTest extends DaemonOverHttp {
         assertEquals(400, create.status());
         assertEquals("{\"message\":\"" + VolumeEndpoints.NO_VOLUMES + "\"}\n", create.body());
     }
+
+    @Test
+    void inspectBefore145AddsTheShortIdAndHostnameToAliasesOnUserNetworksAsMoby() throws Exception {
+        assertEquals(201, post("/networks/create", "{\"Name\":\"n1\"}").status());
+        assertEquals(201, post("/containers/create?name=web", "{\"Image\":\"busybox\",\"Hostname\":\"h1\","
+                + "\"HostConfig\":{\"NetworkMode\":\"n1\"},"
+                + "\"NetworkingConfig\":{\"EndpointsConfig\":{\"n1\":{\"Aliases\":[\"www\"]}}}}").status());
+        assertEquals(201, post("/containers/create?name=plain", "{\"Image\":\"busybox\"}").status());
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var old = json.readTree(http.get("/v1.41/containers/web/json").body());
+        String shortId = old.path("Id").asText().substring(0, 12);
+        assertEquals("[\"www\",\"" + shortId + "\",\"h1\"]", old.at("/NetworkSettings/Networks/n1/Aliases").toString());
+        assertEquals("[\"www\",\"" + shortId + "\",\"h1\"]",
+                json.readTree(http.get("/v1.44/containers/web/json").body()).at("/NetworkSettings/Networks/n1/Aliases").toString());
+        var current = json.readTree(http.get("/v1.45/containers/web/json").body());
+        assertEquals("[\"www\"]", current.at("/NetworkSettings/Networks/n1/Aliases").toString());
+        assertEquals("[\"web\",\"www\",\"" + shortId + "\",\"h1\"]", current.at("/NetworkSettings/Networks/n1/DNSNames").toString());
+        // not on the default bridge, and not in the list
+        assertTrue(json.readTree(http.get("/v1.41/containers/plain/json").body()).at("/NetworkSettings/Networks/bridge/Aliases").isNull());
+        for (var listed : json.readTree(http.get("/v1.41/containers/json?all=1").body())) {
+            if (listed.path("Names").get(0).asText().equals("/web")) {
+                assertEquals("[\"www\"]", listed.at("/NetworkSettings/Networks/n1/Aliases").toString());
+            }
+        }
+    }
 }

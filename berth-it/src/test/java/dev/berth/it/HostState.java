@@ -1,5 +1,7 @@
 package dev.berth.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.it.fixture.HostFixture;
@@ -7,6 +9,7 @@ import dev.berth.it.fixture.LinkState;
 import dev.berth.it.fixture.Testbed;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -42,8 +45,19 @@ record HostState(List<String> links, Map<String, String> nftElements, List<Strin
         return new HostState(links, elements, containers, networks);
     }
 
-    /** Bridges and veths of the host namespace besides the ones a fresh daemon has (docker0). */
-    List<String> extraLinks(HostState fresh) {
-        return links.stream().filter(l -> !fresh.links.contains(l)).toList();
+    /**
+     * Waits (up to 15 s) until the host is back to {@code fresh}: removed bridges and veths are deleted in
+     * the background, off the request path. Fails with both records when it is not.
+     */
+    static void awaitBackTo(HostState fresh, Testbed bed) throws InterruptedException {
+        List<HostState> last = new ArrayList<>(List.of(fresh));
+        try {
+            Poll.eventually(15, "the host back to what a fresh daemon has", () -> {
+                last.set(0, of(bed));
+                return fresh.equals(last.getFirst());
+            });
+        } catch (AssertionError e) {
+            assertEquals(fresh, last.getFirst(), e.getMessage());
+        }
     }
 }

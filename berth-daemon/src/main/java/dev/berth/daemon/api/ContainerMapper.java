@@ -117,8 +117,8 @@ final class ContainerMapper {
     /**
      * The endpoint under {@code Networks}; with {@code legacyAliases} (inspect at API < 1.45), as moby
      * shows it to older clients: on a user-defined network, {@code Aliases} also holds the short id and
-     * the hostname (moby 25 moved them to {@code DNSNames}). docker-compose 1.29 (API 1.41) looks for the
-     * short id there and, missing it, disconnects and connects each container again at {@code up}.
+     * the hostname (moby 25 moved them to {@code DNSNames}). docker-compose 1.29 looks for the short id
+     * there and, missing it, disconnects and connects each container again at {@code up}.
      */
     static EndpointSettings settings(Attachment a, boolean legacyAliases) {
         Endpoint e = a.endpoint();

@@ -85,6 +85,27 @@ class EndpointSettingsIT {
         CommandResult afterRestart = bed.docker().run("exec", "app", "ping", "-c1", "-W2", "database");
         assertEquals(0, afterRestart.exitCode(), afterRestart::describe);
 
+        // com.docker.network.endpoint.sysctls: set on the interface the endpoint gets (the CLI reads --driver-opt as
+        // CSV, so a list of them is quoted)
+        bed.docker().ok("network", "connect", "--driver-opt",
+                "\"com.docker.network.endpoint.sysctls=net.ipv4.conf.IFNAME.log_martians=1,net.ipv4.conf.IFNAME.arp_notify=1\"",
+                "lnet2", "app");
+        assertEquals("1\n1\n", bed.docker().ok("exec", "app", "cat", "/proc/sys/net/ipv4/conf/eth1/log_martians",
+                "/proc/sys/net/ipv4/conf/eth1/arp_notify").stdout());
+        assertEquals("0\n", bed.docker().ok("exec", "app", "cat", "/proc/sys/net/ipv4/conf/eth0/log_martians").stdout());
+        bed.docker().ok("network", "disconnect", "lnet2", "app");
+        CommandResult notInterface = bed.docker().run("network", "connect", "--driver-opt",
+                "com.docker.network.endpoint.sysctls=net.ipv4.ip_forward=1", "lnet2", "app");
+        assertTrue(notInterface.exitCode() == 1 && notInterface.stderr().contains(
+                "unrecognised network interface sysctl 'net.ipv4.ip_forward=1'; represent 'net.X.Y.ethN.Z=V' as"),
+                notInterface::describe);
+        CommandResult noSuchKey = bed.docker().run("network", "connect", "--driver-opt",
+                "com.docker.network.endpoint.sysctls=net.ipv4.conf.IFNAME.nosuch=1", "lnet2", "app");
+        assertTrue(noSuchKey.exitCode() == 1
+                && noSuchKey.stderr().contains("/proc/sys/net/ipv4/conf/eth1/nosuch is not a sysctl file"), noSuchKey::describe);
+        assertTrue(endpoint(bed, "app", "lnet2").isMissingNode());
+        assertFalse(bed.docker().ok("exec", "app", "ip", "link").stdout().contains("eth1"));
+
         bed.docker().ok("rm", "-f", "db1", "app", "other");
         bed.docker().ok("network", "rm", "lnet", "lnet2");
         assertEquals(List.of(), bed.docker().ok("ps", "-aq").stdout().lines().toList());

@@ -48,11 +48,16 @@ public record Endpoint(EndpointId id, NetworkId networkId, SandboxId sandboxId, 
      * @param links        {@code --link}: {@code container:alias} each, the alias resolving for this
      *                     sandbox alone to the container's addresses on the network
      * @param linkLocalIps {@code --link-local-ip}: extra addresses of the interface, link-local
-     * @param driverOpts   {@code --driver-opt}, kept and shown as given
+     * @param driverOpts   {@code --driver-opt}, kept and shown as given; {@link #SYSCTLS} is applied
      */
     public record Requested(String ipv4, String ipv6, String mac, int gwPriority, List<String> links,
                             List<String> linkLocalIps, Map<String, String> driverOpts) {
         public static final Requested NONE = new Requested("", "", "", 0);
+        /**
+         * The driver option of per-interface sysctls (Docker 25+): a comma-separated list of
+         * {@code net.X.Y.IFNAME.Z=V}, set on the endpoint's interface, {@code IFNAME} standing for its name.
+         */
+        public static final String SYSCTLS = "com.docker.network.endpoint.sysctls";
 
         public Requested {
             ipv4 = ipv4 == null ? "" : ipv4;
@@ -69,6 +74,12 @@ public record Endpoint(EndpointId id, NetworkId networkId, SandboxId sandboxId, 
 
         public boolean hasAddress() {
             return !ipv4.isEmpty() || !ipv6.isEmpty();
+        }
+
+        /** The items of {@link #SYSCTLS} ({@code net.X.Y.IFNAME.Z=V} each), in order; empty without it. */
+        public List<String> sysctls() {
+            String value = driverOpts.get(SYSCTLS);
+            return value == null ? List.of() : List.of(value.split(",", -1));
         }
     }
 }

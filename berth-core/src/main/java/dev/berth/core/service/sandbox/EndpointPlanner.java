@@ -18,6 +18,7 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.random.RandomGenerator;
@@ -81,6 +82,17 @@ final class EndpointPlanner {
                         + " (link-local addresses are in 169.254.0.0/16 and fe80::/10)");
             }
         }
+        Map<String, String> opts = request.driverOpts();
+        if (opts.containsKey(Endpoint.Requested.SYSCTLS)) {
+            for (String sysctl : opts.get(Endpoint.Requested.SYSCTLS).split(",", -1)) {
+                if (!isInterfaceSysctl(sysctl)) {
+                    problems.add("unrecognised network interface sysctl '" + sysctl + "'; represent 'net.X.Y.ethN.Z=V' as"
+                            + " 'net.X.Y.IFNAME.Z=V', 'X' must be 'ipv4', 'ipv6' or 'mpls'");
+                } else {
+                    sysctlFormatProblem(sysctl).ifPresent(problems::add);
+                }
+            }
+        }
         invalidIfAny(problems);
         String mac = request.mac().isEmpty() ? "" : MacAddresses.parse(request.mac());
         outsideSubnets(network, v4, request.ipv4(), problems);
@@ -105,6 +117,33 @@ final class EndpointPlanner {
             return null;
         }
         return name + ":" + alias;
+    }
+
+    /**
+     * Whether one item of {@link Endpoint.Requested#SYSCTLS} has moby's shape: five dot-separated parts (the value
+     * rides in the last), the second {@code ipv4}, {@code ipv6} or {@code mpls}, the fourth {@code IFNAME}
+     * (or {@code ifname}: the docker CLI lower-cases driver options). Moby checks no more here; the
+     * driver refuses a key the kernel does not have when it applies it.
+     */
+    static boolean isInterfaceSysctl(String sysctl) {
+        String[] parts = sysctl.split("\\.", 5);
+        return parts.length == 5 && (parts[1].equals("ipv4") || parts[1].equals("ipv6") || parts[1].equals("mpls"))
+                && (parts[3].equals("IFNAME") || parts[3].equals("ifname"));
+    }
+
+    /**
+     * What moby finds only when it applies a sysctl (the connect then fails): no {@code =V}, or a name of
+     * more than five parts. Berth refuses them with the request, with moby's words; empty when fine.
+     */
+    static Optional<String> sysctlFormatProblem(String sysctl) {
+        int eq = sysctl.indexOf('=');
+        if (eq < 0) {
+            return Optional.of("expected sysctl '" + sysctl + "' to have format name=value");
+        }
+        if (sysctl.substring(0, eq).split("\\.", -1).length != 5) {
+            return Optional.of("expected sysctl '" + sysctl + "' to have format net.X.Y.IFNAME.Z");
+        }
+        return Optional.empty();
     }
 
     /** A link-local address ({@code 169.254.0.0/16}, {@code fe80::/10}) in its canonical text; null otherwise. */

@@ -139,6 +139,34 @@ class SandboxServiceTest {
     }
 
     @Test
+    void endpointSysctlsAreCheckedAsMobyChecksThem() {
+        f.service.create(CreateNetwork.named("net1"));
+        f.service.create(CreateNetwork.named("net2"));
+        String good = "net.ipv4.conf.IFNAME.log_martians=1,net.ipv6.conf.ifname.accept_ra=0,net.mpls.conf.IFNAME.input=1";
+        f.sandboxes.create(new CreateSandbox("c1", "", "net1", Map.of("net1", new EndpointRequest("", "", List.of(), "",
+                0, List.of(), List.of(), Map.of(Endpoint.Requested.SYSCTLS, good)))));
+        assertEquals(List.of("net.ipv4.conf.IFNAME.log_martians=1", "net.ipv6.conf.ifname.accept_ra=0",
+                "net.mpls.conf.IFNAME.input=1"), endpoint("c1", "net1").requested().sysctls());
+        String bad = "net.ipv4.conf.eth0.log_martians=1,kernel.pid_max=100,net.ipv4.ip_forward=1";
+        InvalidParameterException refused = assertThrows(InvalidParameterException.class,
+                () -> f.sandboxes.connect("net2", "c1", new EndpointRequest("", "", List.of(), "", 0, List.of(),
+                        List.of(), Map.of(Endpoint.Requested.SYSCTLS, bad))));
+        String how = "; represent 'net.X.Y.ethN.Z=V' as 'net.X.Y.IFNAME.Z=V', 'X' must be 'ipv4', 'ipv6' or 'mpls'";
+        assertEquals("invalid endpoint settings:\nunrecognised network interface sysctl 'net.ipv4.conf.eth0.log_martians=1'"
+                + how + "\nunrecognised network interface sysctl 'kernel.pid_max=100'" + how
+                + "\nunrecognised network interface sysctl 'net.ipv4.ip_forward=1'" + how, refused.getMessage());
+        // what moby finds only when it applies them, refused with the request
+        InvalidParameterException unapplicable = assertThrows(InvalidParameterException.class,
+                () -> f.sandboxes.connect("net2", "c1", new EndpointRequest("", "", List.of(), "", 0, List.of(),
+                        List.of(), Map.of(Endpoint.Requested.SYSCTLS, "net.ipv4.conf.IFNAME.log_martians,"
+                                + "net.ipv4.neigh.IFNAME.base_reachable_time.ms=1"))));
+        assertEquals("invalid endpoint settings:\nexpected sysctl 'net.ipv4.conf.IFNAME.log_martians' to have format"
+                + " name=value\nexpected sysctl 'net.ipv4.neigh.IFNAME.base_reachable_time.ms=1' to have format"
+                + " net.X.Y.IFNAME.Z", unapplicable.getMessage());
+        assertEquals(List.of("net1"), f.sandboxes.inspect("c1").attachments().stream().map(a -> a.network().name()).toList());
+    }
+
+    @Test
     void connectAddsTheNextInterfaceAndDisconnectGivesItBack() {
         f.service.create(CreateNetwork.named("net1"));
         f.service.create(CreateNetwork.named("net2"));

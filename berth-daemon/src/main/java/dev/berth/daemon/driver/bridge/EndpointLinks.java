@@ -1,6 +1,7 @@
 package dev.berth.daemon.driver.bridge;
 
 import dev.berth.core.errors.InternalException;
+import dev.berth.core.errors.InvalidParameterException;
 import dev.berth.core.errors.UnavailableException;
 import dev.berth.core.model.DeviceNames;
 import dev.berth.core.model.Endpoint;
@@ -82,7 +83,7 @@ final class EndpointLinks implements AutoCloseable {
                 host.setBridgePortHairpin(hostEnd.index(), true);
                 host.setUp(hostEnd.index(), true);
                 configurePeer(sandbox, e);
-            } catch (KernelException failure) {
+            } catch (KernelException | InvalidParameterException failure) {
                 host.deleteLink(hostEnd.index());
                 throw failure;
             }
@@ -92,7 +93,7 @@ final class EndpointLinks implements AutoCloseable {
         } catch (KernelException | IllegalArgumentException ex) {
             forget(join);
             throw new InternalException(where + ": " + ex.getMessage(), ex);
-        } catch (UnavailableException ex) {
+        } catch (UnavailableException | InvalidParameterException ex) {
             forget(join);
             throw ex;
         }
@@ -166,7 +167,36 @@ final class EndpointLinks implements AutoCloseable {
         for (IpPrefix p : linkLocal) {
             sandbox.addAddress(new AddressSpec(peer.index(), p.address(), p.length(), p.address() instanceof Inet6Address));
         }
+        applySysctls(handle, e);
         sandbox.setUp(peer.index(), true);
+    }
+
+    /**
+     * The endpoint's {@link Endpoint.Requested#SYSCTLS} on its interface, as moby sets them: after its
+     * addresses, before it comes up, {@code IFNAME} standing for its name ({@code net.X.Y.IFNAME.Z=V} is
+     * {@code /proc/sys/net/X/Y/eth1/Z} in the sandbox). The planner checked their shape; a key the kernel
+     * does not have, or a value it refuses, is the request's fault: a 400 with moby's words, and the
+     * connect is undone.
+     */
+    private void applySysctls(SandboxSockets.Handle handle, Endpoint e) {
+        for (String item : e.requested().sysctls()) {
+            int eq = item.indexOf('=');
+            String[] key = item.substring(0, eq).split("\\.");
+            String value = item.substring(eq + 1);
+            String path = String.join("/", key[0], key[1], key[2], e.ifName(), key[4]);
+            try {
+                sysctl.write(handle.ns(), path, value);
+            } catch (KernelException refused) {
+                if (refused.errno() == Errno.ENOENT) {
+                    throw new InvalidParameterException("/proc/sys/" + path + " is not a sysctl file", refused);
+                }
+                if (refused.errno() == Errno.EINVAL) {
+                    throw new InvalidParameterException("unable to write to '/proc/sys/" + path + "': invalid argument",
+                            refused);
+                }
+                throw refused;
+            }
+        }
     }
 
     synchronized void leave(EndpointJoin join) {

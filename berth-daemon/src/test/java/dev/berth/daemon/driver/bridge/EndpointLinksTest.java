@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.core.errors.InternalException;
+import dev.berth.core.errors.InvalidParameterException;
 import dev.berth.core.errors.UnavailableException;
 import dev.berth.core.model.DeviceNames;
 import dev.berth.core.model.Endpoint;
@@ -106,6 +107,39 @@ class EndpointLinksTest {
                 "IPv6 stays off in an IPv4-only sandbox: " + sysctls.writes);
         assertEquals("1", sysctls.values.get("net.ipv4.ip_forward"), "an IPv4 endpoint turns forwarding on");
         assertEquals(List.of(NETNS), opened, "one socket per sandbox namespace");
+    }
+
+    private static EndpointJoin withSysctls(EndpointJoin join, String sysctls) {
+        Endpoint e = join.endpoint();
+        return new EndpointJoin(join.network(), join.sandbox(), new Endpoint(e.id(), e.networkId(), e.sandboxId(),
+                e.ifName(), e.hostIfName(), e.mac(), e.ipv4(), e.ipv6(), e.aliases(), new Endpoint.Requested("", "", "", 0,
+                List.of(), List.of(), Map.of(Endpoint.Requested.SYSCTLS, sysctls))));
+    }
+
+    @Test
+    void endpointSysctlsAreSetOnTheInterfaceByItsName() {
+        links.join(withSysctls(join("veth0a1b2c3", "eth1", "198.51.100.2/24"),
+                "net.ipv4.conf.IFNAME.log_martians=1,net.ipv6.conf.ifname.accept_ra=0"));
+
+        assertTrue(sysctls.writes.containsAll(List.of("sandbox:net/ipv4/conf/eth1/log_martians=1",
+                "sandbox:net/ipv6/conf/eth1/accept_ra=0")), sysctls.writes::toString);
+        assertTrue(sandboxSide.byName("eth1").orElseThrow().up());
+    }
+
+    @Test
+    void anEndpointSysctlTheKernelLacksIsTheRequestsFaultAndLeavesNothing() {
+        sysctls.refused.put("net/ipv4/conf/eth1/nosuch", dev.berth.kernel.ffm.Errno.ENOENT);
+        sysctls.refused.put("net/ipv4/conf/eth1/log_martians", dev.berth.kernel.ffm.Errno.EINVAL);
+
+        InvalidParameterException missing = assertThrows(InvalidParameterException.class, () -> links.join(
+                withSysctls(join("veth0a1b2c3", "eth1", "198.51.100.2/24"), "net.ipv4.conf.IFNAME.nosuch=1")));
+        assertEquals("/proc/sys/net/ipv4/conf/eth1/nosuch is not a sysctl file", missing.getMessage());
+        assertTrue(host.byName("veth0a1b2c3").isEmpty(), "the pair is gone again");
+        assertTrue(sandboxSide.closed, "and the sandbox's socket closed");
+        InvalidParameterException value = assertThrows(InvalidParameterException.class, () -> links.join(
+                withSysctls(join("veth0a1b2c3", "eth1", "198.51.100.2/24"), "net.ipv4.conf.IFNAME.log_martians=x")));
+        assertEquals("unable to write to '/proc/sys/net/ipv4/conf/eth1/log_martians': invalid argument", value.getMessage());
+        assertTrue(host.byName("veth0a1b2c3").isEmpty());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.berth.daemon.driver.bridge;
 
+import dev.berth.kernel.ffm.KernelException;
 import dev.berth.kernel.netns.NetNs;
 import dev.berth.kernel.sysctl.Sysctls;
 import java.util.List;
@@ -11,6 +12,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class FakeSysctls implements Sysctls {
     final Map<String, String> values = new ConcurrentHashMap<>();
     final List<String> writes = new CopyOnWriteArrayList<>();
+    /** Keys whose write in a sandbox the kernel refuses, with the errno it gives. */
+    final Map<String, Integer> refused = new ConcurrentHashMap<>();
 
     @Override
     public String read(String key) {
@@ -31,6 +34,10 @@ final class FakeSysctls implements Sysctls {
 
     @Override
     public void write(NetNs ns, String key, String value) {
+        Integer errno = refused.get(key);
+        if (errno != null) {
+            throw new KernelException("write sysctl " + key + "=" + value, errno);
+        }
         writes.add("sandbox:" + key + "=" + value);
     }
 }

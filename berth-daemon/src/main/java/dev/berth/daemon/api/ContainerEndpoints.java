@@ -66,11 +66,22 @@ final class ContainerEndpoints {
     private Reply create(ApiRequest request) {
         ContainerCreateRequest body = request.body(ContainerCreateRequest.class)
                 .orElse(new ContainerCreateRequest(null, null, null, null));
+        refuseSeveralEndpointsBefore144(body, request.version());
         CreateSandbox create = ContainerMapper.toCreate(request.query("name").orElse(""), body);
         Sandbox sandbox = processes.create(create, ContainerMapper.toContainer(body));
         List<String> warnings = sandbox.isHostMode() && !create.ports().isEmpty()
                 ? List.of("Published ports are discarded when using host network mode") : List.of();
         return new Reply.Json(201, new ContainerCreateResponse(sandbox.id().value(), warnings));
+    }
+
+    /** Moby's check: a container is created on several networks at once only from API 1.44 on. */
+    private static void refuseSeveralEndpointsBefore144(ContainerCreateRequest body, ApiVersion version) {
+        if (version.atLeast("1.44") || body.networkingConfig() == null
+                || body.networkingConfig().endpointsConfig() == null || body.networkingConfig().endpointsConfig().size() < 2) {
+            return;
+        }
+        throw new InvalidParameterException("Container cannot be created with multiple network endpoints: "
+                + String.join(", ", new java.util.TreeSet<>(body.networkingConfig().endpointsConfig().keySet())));
     }
 
     /**

@@ -151,4 +151,19 @@ class ContainerHttpTest extends DaemonOverHttp {
             }
         }
     }
+
+    @Test
+    void severalNetworksAtCreateNeedApi144AsInMoby() throws Exception {
+        assertEquals(201, post("/networks/create", "{\"Name\":\"m1\"}").status());
+        assertEquals(201, post("/networks/create", "{\"Name\":\"m2\"}").status());
+        String body = "{\"Image\":\"busybox\",\"HostConfig\":{\"NetworkMode\":\"m1\"},"
+                + "\"NetworkingConfig\":{\"EndpointsConfig\":{\"m2\":{},\"m1\":{}}}}";
+        RawHttp.Response old = http.send("POST", "/v1.43/containers/create?name=old", "application/json", body);
+        assertEquals(400, old.status());
+        assertEquals("{\"message\":\"Container cannot be created with multiple network endpoints: m1, m2\"}\n", old.body());
+        assertEquals(404, http.get("/v1.50/containers/old/json").status(), "nothing made");
+        assertEquals(201, http.send("POST", "/v1.44/containers/create?name=both", "application/json", body).status());
+        String both = http.get("/v1.50/containers/both/json").body();
+        assertTrue(both.contains("\"m1\":{") && both.contains("\"m2\":{"), both);
+    }
 }

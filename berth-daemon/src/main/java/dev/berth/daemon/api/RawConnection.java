@@ -20,6 +20,7 @@ import org.eclipse.jetty.util.FutureCallback;
  * on {@link #input()} while writes go on; {@link #close} closes the socket.
  */
 final class RawConnection extends AbstractConnection implements Connection.UpgradeTo {
+    static final long LINGER_MS = 1000;
     private final Executor executor;
     private final Consumer<RawConnection> session;
     private final Input input = new Input();
@@ -76,9 +77,40 @@ final class RawConnection extends AbstractConnection implements Connection.Upgra
         }
     }
 
+    /**
+     * Ends the stream: EOF to the client first, then the client's unread bytes are read away until
+     * it closes its end (at most {@value #LINGER_MS} ms), then the socket closes. A socket closed
+     * with bytes unread resets the connection: the docker CLI, whose terminal may still send a
+     * byte after the process ended, then fails with "connection reset by peer" instead of asking
+     * for the exit code.
+     */
     @Override
     public void close() {
-        getEndPoint().close();
+        EndPoint endPoint = getEndPoint();
+        if (!endPoint.isOpen()) {
+            return;
+        }
+        endPoint.shutdownOutput();
+        Thread.ofVirtual().name("berth-hijack-linger").start(() -> {
+            Thread deadline = Thread.ofVirtual().start(() -> {
+                try {
+                    Thread.sleep(LINGER_MS);
+                } catch (InterruptedException e) {
+                    // the client closed first
+                }
+                endPoint.close();
+            });
+            byte[] discard = new byte[4096];
+            try {
+                while (input.read(discard, 0, discard.length) >= 0) {
+                    // the process has ended: nobody wants these bytes
+                }
+            } catch (IOException e) {
+                // gone: nothing more to read
+            }
+            endPoint.close();
+            deadline.interrupt();
+        });
     }
 
     private static void await(FutureCallback done, String what) throws IOException {

@@ -277,6 +277,19 @@ class StreamsProtocolTest {
     }
 
     @Test
+    void bytesTheClientSendsAfterTheProcessEndedDoNotResetTheConnection() throws Exception {
+        container("c1", true);
+        String id = exec("c1", "{\"AttachStdout\":true,\"AttachStderr\":true,\"Cmd\":[\"fail\"]}");
+        try (Conn conn = upgrade("POST", "/v1.50/exec/" + id + "/start", "{\"Detach\":false,\"Tty\":false}")) {
+            // no stdin attached, so nothing on the server reads this: closing over it unread would
+            // make the client's next read fail with ECONNRESET
+            conn.send("\u0004");
+            assertEquals(List.of("1:trying\n", "2:oops\n"), frames(conn.rest()));
+        }
+        assertEquals(3, JSON.readTree(daemon.http().get("/v1.50/exec/" + id + "/json").body()).get("ExitCode").asInt());
+    }
+
+    @Test
     void execWithStdinEchoesUntilHalfCloseAndTtyIsRaw() throws Exception {
         container("c1", true);
         String id = exec("c1", "{\"AttachStdin\":true,\"AttachStdout\":true,\"AttachStderr\":true,\"Tty\":true,"

@@ -216,8 +216,6 @@ final class Daemon {
         processes.restore();
         opened.push(processes);
         metrics.watch(state, processes);
-        // live restore: a graceful stop keeps the namespaces that running processes are in
-        runtime.keepAtShutdown(processes::withRunningProcess);
         Reconciler reconciler = new Reconciler(state, networks, sandboxes);
         ReconcileLoop reconcile = new ReconcileLoop(reconciler);
         opened.push(reconcile);

@@ -132,8 +132,11 @@ class SandboxIT {
         Box c1 = Box.create(bed, "c1", "--network", "net1");
         Box c2 = Box.create(bed, "c2", "--network", "net1");
         String mac = inspect(bed, "c1", "net1").path("MacAddress").asText();
+        Object inode = Files.getAttribute(c1.netns(), "unix:ino");
         bed.daemon().restart();
         assertTrue(Files.exists(c1.netns()));
+        // a graceful stop leaves the namespace mounted and the next daemon adopts it (not a new one)
+        assertEquals(inode, Files.getAttribute(c1.netns(), "unix:ino"), "the same namespace after a restart");
         LinkState eth0 = link(bed, c1, "eth0");
         assertEquals(List.of("172.18.0.2/16"), eth0.addresses(true));
         assertEquals(mac, eth0.mac());

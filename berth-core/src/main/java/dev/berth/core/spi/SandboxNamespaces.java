@@ -1,6 +1,7 @@
 package dev.berth.core.spi;
 
 import dev.berth.core.model.Sandbox;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -22,4 +23,15 @@ public interface SandboxNamespaces {
      * the replies' source port back to 53.
      */
     void redirectDns(Sandbox sandbox, int udpPort, int tcpPort);
+
+    /**
+     * The ports the sandbox's port-53 redirect sends to now, if it has one: what an earlier daemon
+     * left in a namespace that outlived it. A new listener bound to the same ports needs no
+     * {@link #redirectDns}, whose replacing of rules costs an RCU grace period per namespace.
+     */
+    Optional<DnsPorts> dnsRedirect(Sandbox sandbox);
+
+    /** The UDP and TCP ports on 127.0.0.11 that a redirect sends port 53 to. */
+    record DnsPorts(int udp, int tcp) {
+    }
 }

@@ -206,7 +206,14 @@ public final class DnsServer implements AutoCloseable {
         return Optional.ofNullable(listeners.get(sandbox)).map(Listener::ports);
     }
 
+    /**
+     * The sandbox's sockets, bound inside its namespace, and the port-53 redirect to them. A
+     * namespace that outlived the last daemon still has that daemon's redirect: the sockets take
+     * its ports when they are free, and then the rules stay as they are (replacing them would cost
+     * an RCU grace period per sandbox at start-up); otherwise new ports and new rules.
+     */
     private Listener openListener(Sandbox sandbox) {
+        Optional<SandboxNamespaces.DnsPorts> left = namespaces.dnsRedirect(sandbox);
         Listener l = namespaces.call(sandbox, () -> {
             List<DatagramChannel> udp = new ArrayList<>();
             try {
@@ -217,12 +224,12 @@ public final class DnsServer implements AutoCloseable {
                     if (workers.length > 1) {
                         ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
                     }
-                    ch.bind(new InetSocketAddress(listen, port)).configureBlocking(false);
-                    port = ((InetSocketAddress) ch.getLocalAddress()).getPort();
+                    port = bindUdp(ch, i == 0 ? left.map(SandboxNamespaces.DnsPorts::udp).orElse(0) : port);
                 }
                 ServerSocketChannel tcp = ServerSocketChannel.open(StandardProtocolFamily.INET);
                 try {
-                    tcp.bind(new InetSocketAddress(listen, 0), 128).configureBlocking(false);
+                    tcp.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                    bindTcp(tcp, left.map(SandboxNamespaces.DnsPorts::tcp).orElse(0));
                 } catch (IOException e) {
                     tcp.close();
                     throw e;
@@ -234,6 +241,9 @@ public final class DnsServer implements AutoCloseable {
                 throw new UncheckedIOException("bind DNS listener on " + listen.getHostAddress(), e);
             }
         });
+        if (left.isPresent() && left.get().udp() == l.ports().udp() && left.get().tcp() == l.ports().tcp()) {
+            return l;
+        }
         try {
             namespaces.redirectDns(sandbox, l.ports().udp(), l.ports().tcp());
         } catch (RuntimeException e) {
@@ -241,6 +251,32 @@ public final class DnsServer implements AutoCloseable {
             throw e;
         }
         return l;
+    }
+
+    /** Binds to {@code port} (0: any); a wanted port that is taken falls back to any. Returns the port. */
+    private int bindUdp(DatagramChannel ch, int port) throws IOException {
+        try {
+            ch.bind(new InetSocketAddress(listen, port));
+        } catch (java.net.BindException e) {
+            if (port == 0) {
+                throw e;
+            }
+            ch.bind(new InetSocketAddress(listen, 0));
+        }
+        ch.configureBlocking(false);
+        return ((InetSocketAddress) ch.getLocalAddress()).getPort();
+    }
+
+    private void bindTcp(ServerSocketChannel tcp, int port) throws IOException {
+        try {
+            tcp.bind(new InetSocketAddress(listen, port), 128);
+        } catch (java.net.BindException e) {
+            if (port == 0) {
+                throw e;
+            }
+            tcp.bind(new InetSocketAddress(listen, 0), 128);
+        }
+        tcp.configureBlocking(false);
     }
 
     private void onSelector(Runnable task) {

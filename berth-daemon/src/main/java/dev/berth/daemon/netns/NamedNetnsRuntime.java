@@ -14,19 +14,19 @@ import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
  * Sandbox namespaces as named namespaces under {@code <exec-root>/netns/<id12>}, pinned by bind
- * mounts like {@code ip netns add} makes them. Closing the runtime (daemon shutdown) unmounts them
- * all and the directory's own mount: nothing is left in the exec root, and the next start
- * re-creates the namespaces of the stored sandboxes.
+ * mounts like {@code ip netns add} makes them. A namespace lives from its sandbox's create to its
+ * remove: a daemon stop (graceful or not) leaves every one mounted, with its interfaces,
+ * addresses and routes, and the next start adopts it where it is (a sandbox is "running" from
+ * create to remove, and a container's process outlives the daemon: live restore). Only a file
+ * that no longer pins a network namespace is made again.
  */
 public final class NamedNetnsRuntime implements SandboxRuntime, AutoCloseable {
     private final Path directory;
-    private volatile Supplier<Set<SandboxId>> keepAtShutdown = Set::of;
 
     public NamedNetnsRuntime(Path directory) {
         this.directory = directory.toAbsolutePath().normalize();
@@ -37,14 +37,19 @@ public final class NamedNetnsRuntime implements SandboxRuntime, AutoCloseable {
         return directory.resolve(id.shortId());
     }
 
+    /**
+     * The namespace at {@code <exec-root>/netns/<id12>}: adopted as it is when the file pins a
+     * network namespace (a daemon stop left it; the caller's restore then verifies and repairs the
+     * links inside), otherwise made afresh (a file without a mount is what a crash mid-create or
+     * an unmount by hand leaves).
+     */
     @Override
     public String createNamespace(SandboxId id) {
         Path file = path(id);
         try {
-            if (isMounted(file)) {
+            if (NetNs.isOtherNetNs(file)) {
                 return file.toString();
             }
-            // A file without a mount is what a shutdown or a crash mid-create leaves: start afresh.
             NetNs.delete(file);
             try (NetNs ns = NetNs.create(file)) {
                 ns.run(NamedNetnsRuntime::prepare);
@@ -90,41 +95,13 @@ public final class NamedNetnsRuntime implements SandboxRuntime, AutoCloseable {
     }
 
     /**
-     * At shutdown, the namespaces of these sandboxes stay: processes run in them that outlive the
-     * daemon (live restore), and the next daemon must find them where they are. Asked when the
-     * runtime closes.
-     */
-    public void keepAtShutdown(Supplier<Set<SandboxId>> running) {
-        this.keepAtShutdown = running;
-    }
-
-    /**
-     * Unmounts every namespace but those {@link #keepAtShutdown} names, and the directory when
-     * none is kept; the stored sandboxes come back at the next start. (Unmounting the namespace of
-     * a running container would cut it off: the next daemon would plumb a new namespace it is
-     * not in.)
+     * Daemon shutdown: the namespaces stay (see the class comment); the directory's own bind
+     * mount goes when no sandbox namespace is left in it, so an empty exec root holds no mount.
      */
     @Override
     public void close() {
-        Set<String> kept = keepAtShutdown.get().stream().map(SandboxId::shortId).collect(Collectors.toSet());
-        KernelException first = null;
-        boolean keptAny = false;
-        for (Path file : files()) {
-            if (kept.contains(file.getFileName().toString())) {
-                keptAny = true;
-                continue;
-            }
-            try {
-                NetNs.delete(file);
-            } catch (KernelException e) {
-                first = first == null ? e : first;
-            }
-        }
-        if (!keptAny) {
+        if (files().isEmpty()) {
             NetNs.releaseDirectory(directory);
-        }
-        if (first != null) {
-            throw first;
         }
     }
 
@@ -136,18 +113,6 @@ public final class NamedNetnsRuntime implements SandboxRuntime, AutoCloseable {
             return list.filter(p -> p.getFileName().toString().matches("[0-9a-f]{12}")).toList();
         } catch (IOException e) {
             throw new UncheckedIOException("list " + directory, e);
-        }
-    }
-
-    private static boolean isMounted(Path file) {
-        if (!Files.exists(file)) {
-            return false;
-        }
-        try (Stream<String> lines = Files.lines(Path.of("/proc/self/mountinfo"))) {
-            String target = file.toString();
-            return lines.map(l -> l.split(" ")).anyMatch(f -> f.length > 4 && f[4].equals(target));
-        } catch (IOException e) {
-            throw new UncheckedIOException("read /proc/self/mountinfo", e);
         }
     }
 }

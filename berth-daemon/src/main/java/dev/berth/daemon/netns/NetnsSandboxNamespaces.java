@@ -12,7 +12,10 @@ import dev.berth.kernel.nftables.NftRule;
 import dev.berth.kernel.nftables.NftScript;
 import dev.berth.kernel.nftables.NftTable;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The {@link SandboxNamespaces} port over {@code kernel.netns} and {@code kernel.nftables}: a task
@@ -27,6 +30,8 @@ public final class NetnsSandboxNamespaces implements SandboxNamespaces {
             new NftChain.Hook("nat", "output", "-100", NftChain.Policy.ACCEPT));
     private static final NftChain POSTROUTING = NftChain.base(TABLE, "postrouting",
             new NftChain.Hook("nat", "postrouting", "100", NftChain.Policy.ACCEPT));
+    private static final Pattern UDP_TARGET = Pattern.compile("udp dport 53 dnat to 127\\.0\\.0\\.11:(\\d+)");
+    private static final Pattern TCP_TARGET = Pattern.compile("tcp dport 53 dnat to 127\\.0\\.0\\.11:(\\d+)");
     private final LowFdReserve lowFds;
 
     /** {@code lowFds}: taken at start-up; contexts are created while its numbers are free. */
@@ -49,6 +54,37 @@ public final class NetnsSandboxNamespaces implements SandboxNamespaces {
                 return nft.run(script);
             }
         }));
+    }
+
+    /**
+     * Reads the namespace's ruleset (text; {@code list ruleset} is empty, not an error, without a
+     * table) and takes the two DNAT targets from {@code ip berth-dns}. Reading deletes nothing, so
+     * the context's close does not wait for an RCU grace period.
+     */
+    @Override
+    public Optional<DnsPorts> dnsRedirect(Sandbox sandbox) {
+        String ruleset = lowFds.withLowFds(() -> call(sandbox, () -> {
+            try (NftContext nft = NftContext.open()) {
+                return nft.run("list ruleset ip");
+            }
+        }));
+        return parseRedirect(ruleset);
+    }
+
+    /** The DNAT ports of table {@code ip berth-dns} in {@code list ruleset} text, when both are there. */
+    static Optional<DnsPorts> parseRedirect(String ruleset) {
+        int start = ruleset.indexOf("table ip " + DeviceNames.NFT_DNS_TABLE + " {");
+        if (start < 0) {
+            return Optional.empty();
+        }
+        int end = ruleset.indexOf("\n}", start);
+        String table = ruleset.substring(start, end < 0 ? ruleset.length() : end);
+        Matcher udp = UDP_TARGET.matcher(table);
+        Matcher tcp = TCP_TARGET.matcher(table);
+        if (!udp.find() || !tcp.find()) {
+            return Optional.empty();
+        }
+        return Optional.of(new DnsPorts(Integer.parseInt(udp.group(1)), Integer.parseInt(tcp.group(1))));
     }
 
     /**

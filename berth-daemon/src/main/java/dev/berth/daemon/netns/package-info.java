@@ -5,9 +5,9 @@
  *
  * <pre>{@code
  * NamedNetnsRuntime runtime = new NamedNetnsRuntime(execRoot.resolve("netns"));
- * String path = runtime.createNamespace(id);   // idempotent; re-creates after a shutdown
- * runtime.deleteNamespace(id);
- * runtime.close();                             // daemon shutdown: unmounts everything
+ * String path = runtime.createNamespace(id);   // idempotent; adopts what a stopped daemon left
+ * runtime.deleteNamespace(id);                 // sandbox rm: the only way a namespace goes
+ * runtime.close();                             // daemon shutdown: namespaces stay mounted
  * }</pre>
  *
  * <p>{@link dev.berth.daemon.netns.NetnsSandboxNamespaces} is the

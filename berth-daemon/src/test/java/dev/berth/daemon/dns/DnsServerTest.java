@@ -111,6 +111,33 @@ class DnsServerTest {
         assertTrue(server.ports(legacy.id()).isEmpty());
     }
 
+    /**
+     * A daemon started again over namespaces that kept the last one's redirect binds its sockets
+     * to the same ports and leaves the rules alone; a port that is taken gets a new one and a new
+     * redirect.
+     */
+    @Test
+    void aRestartedServerTakesTheRedirectsPortsAndLeavesTheRules() throws IOException {
+        start();
+        DnsServer.Ports c1Ports = server.ports(c1.id()).orElseThrow();
+        DnsServer.Ports c2Ports = server.ports(c2.id()).orElseThrow();
+        server.close();
+        namespaces.keepsRedirects = true;
+        int calls = namespaces.redirectCalls.get();
+        try (DatagramChannel squatter = DatagramChannel.open()) {
+            squatter.bind(new InetSocketAddress(LOOPBACK, c2Ports.udp()));
+            server = new DnsServer(namespaces, forwarder, LOOPBACK, DnsServer.udpThreads());
+            server.start();
+            server.update(NameTable.build(List.of(entry(net1, c1, "172.18.0.2/16", null),
+                    entry(net1, c2, "172.18.0.3/16", null))), all);
+        }
+        assertEquals(c1Ports, server.ports(c1.id()).orElseThrow());
+        assertEquals(calls + 1, namespaces.redirectCalls.get(), "only c2 (its port was taken) got a new redirect");
+        assertTrue(server.ports(c2.id()).orElseThrow().udp() != c2Ports.udp());
+        assertEquals(server.ports(c2.id()).orElseThrow(), namespaces.redirects.get(c2.id()));
+        assertEquals("172.18.0.3", first(udp(c1Ports.udp(), query("c2.", Type.A))));
+    }
+
     @Test
     void answersOverUdpAndTcp() throws IOException {
         start();

@@ -45,8 +45,11 @@ class NetnsSandboxNamespacesIT {
         NetnsSandboxNamespaces namespaces = new NetnsSandboxNamespaces(lowFds);
         Sandbox sandbox = new Sandbox(new SandboxId("%064x".formatted(7)), "s", "s", "/run/netns/" + ns, Instant.EPOCH,
                 Sandbox.MODE_BRIDGE);
+        assertEquals(java.util.Optional.empty(), namespaces.dnsRedirect(sandbox), "no redirect yet");
         namespaces.redirectDns(sandbox, 40001, 40002);
         namespaces.redirectDns(sandbox, 40011, 40012);
+        assertEquals(java.util.Optional.of(new dev.berth.core.spi.SandboxNamespaces.DnsPorts(40011, 40012)),
+                namespaces.dnsRedirect(sandbox), "the redirect's ports read back from the kernel");
         String table = must("ip", "netns", "exec", ns, "nft", "list", "table", "ip", "berth-dns");
         assertTrue(table.contains("udp dport 53 dnat to 127.0.0.11:40011"), table);
         assertTrue(table.contains("tcp sport 40012 snat to :53"), table);

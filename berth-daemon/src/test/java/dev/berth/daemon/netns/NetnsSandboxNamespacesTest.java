@@ -1,8 +1,11 @@
 package dev.berth.daemon.netns;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.berth.core.spi.SandboxNamespaces.DnsPorts;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class NetnsSandboxNamespacesTest {
@@ -19,5 +22,27 @@ class NetnsSandboxNamespacesTest {
         assertTrue(script.contains("type nat hook postrouting priority 100;"), script);
         assertTrue(script.contains("ip saddr 127.0.0.11 udp sport 40000 snat to :53"), script);
         assertTrue(script.contains("ip saddr 127.0.0.11 tcp sport 40001 snat to :53"), script);
+    }
+
+    @Test
+    void theRedirectsPortsAreReadFromTheRulesetsText() {
+        String ruleset = """
+                table ip filter {
+                	chain output {
+                		udp dport 53 dnat to 127.0.0.11:1
+                	}
+                }
+                table ip berth-dns {
+                	chain output {
+                		type nat hook output priority -100; policy accept;
+                		ip daddr 127.0.0.11 udp dport 53 dnat to 127.0.0.11:40213
+                		ip daddr 127.0.0.11 tcp dport 53 dnat to 127.0.0.11:40214
+                	}
+                }
+                """;
+        assertEquals(Optional.of(new DnsPorts(40213, 40214)), NetnsSandboxNamespaces.parseRedirect(ruleset));
+        assertEquals(Optional.empty(), NetnsSandboxNamespaces.parseRedirect(""), "no table");
+        assertEquals(Optional.empty(), NetnsSandboxNamespaces.parseRedirect(
+                "table ip berth-dns {\n\tchain output {\n\t}\n}\n"), "a table without its rules");
     }
 }

@@ -28,6 +28,7 @@ public final class Errno {
     public static final int EINVAL = 22;
     public static final int ENFILE = 23;
     public static final int EMFILE = 24;
+    public static final int ENOTTY = 25;
     public static final int ENOSPC = 28;
     public static final int EROFS = 30;
     public static final int EPIPE = 32;
@@ -79,6 +80,7 @@ public final class Errno {
             Map.entry(EINVAL, new Entry("EINVAL", "Invalid argument")),
             Map.entry(ENFILE, new Entry("ENFILE", "Too many open files in system")),
             Map.entry(EMFILE, new Entry("EMFILE", "Too many open files")),
+            Map.entry(ENOTTY, new Entry("ENOTTY", "Inappropriate ioctl for device")),
             Map.entry(ENOSPC, new Entry("ENOSPC", "No space left on device")),
             Map.entry(EROFS, new Entry("EROFS", "Read-only file system")),
             Map.entry(ERANGE, new Entry("ERANGE", "Numerical result out of range")),

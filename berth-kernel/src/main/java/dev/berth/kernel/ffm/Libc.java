@@ -52,6 +52,8 @@ public final class Libc {
     public static final int SO_RCVTIMEO = 20;
     public static final int SOL_NETLINK = 270;
     public static final int MSG_TRUNC = 0x20;
+    /** {@code ioctl} on a namespace file: its kind as a {@code CLONE_NEW*} flag ({@code _IO(0xb7, 0x3)}). */
+    public static final long NS_GET_NSTYPE = 0xb703;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LOOKUP = LINKER.defaultLookup();
@@ -73,6 +75,9 @@ public final class Libc {
     private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle SETNS = downcall("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle UNSHARE = downcall("unshare", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    // variadic in C; requests without an argument (as NS_GET_NSTYPE) pass none
+    private static final MethodHandle IOCTL = downcall("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG),
+            Linker.Option.firstVariadicArg(2));
     // open(2) is variadic: the mode is the first variadic argument.
     private static final MethodHandle OPEN = downcall("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
             Linker.Option.firstVariadicArg(2));
@@ -296,6 +301,12 @@ public final class Libc {
     public static void unshare(int flags) {
         checked("unshare(0x" + Integer.toHexString(flags) + ")",
                 (arena, state) -> (int) UNSHARE.invokeExact(state, flags));
+    }
+
+    /** {@code ioctl(2)} without an argument (e.g. {@link #NS_GET_NSTYPE}); returns what it returns. */
+    public static int ioctl(int fd, long request) {
+        return (int) checked("ioctl(fd " + fd + ", 0x" + Long.toHexString(request) + ")",
+                (arena, state) -> (int) IOCTL.invokeExact(state, fd, request));
     }
 
     public static int open(String path, int flags, int mode) {

@@ -79,6 +79,43 @@ public final class NetNs implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether {@code file} pins a network namespace other than the calling thread's: a namespace
+     * that {@link #create} made and a daemon stop left mounted, which a restart adopts as it is.
+     * False for a missing file, a plain file (a create cut short, or the namespace unmounted: the
+     * kernel answers ENOTTY), a namespace of another kind, and the caller's own namespace (a bind
+     * mount of the host's would put a sandbox's links into the host). One open, one ioctl
+     * ({@code NS_GET_NSTYPE}) and two stats; no mount table is read.
+     */
+    public static boolean isOtherNetNs(Path file) {
+        String path = file.toAbsolutePath().normalize().toString();
+        int fd;
+        try {
+            fd = Libc.open(path, Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
+        } catch (KernelException e) {
+            if (e.isErrno(Errno.ENOENT)) {
+                return false;
+            }
+            throw e.during("inspect netns " + path);
+        }
+        try {
+            if (Libc.ioctl(fd, Libc.NS_GET_NSTYPE) != Libc.CLONE_NEWNET) {
+                return false;
+            }
+            long own = (Long) Files.getAttribute(Path.of(THREAD_SELF_NS), "unix:ino");
+            return (Long) Files.getAttribute(Path.of("/proc/self/fd/" + fd), "unix:ino") != own;
+        } catch (KernelException e) {
+            if (e.isErrno(Errno.ENOTTY) || e.isErrno(Errno.EINVAL)) {
+                return false;
+            }
+            throw e.during("inspect netns " + path);
+        } catch (IOException e) {
+            throw new UncheckedIOException("inspect netns " + path, e);
+        } finally {
+            Libc.close(fd);
+        }
+    }
+
     /** Unmounts (lazily, MNT_DETACH) and removes a namespace file; succeeds if already gone. */
     public static void delete(Path bindMountAt) {
         String file = bindMountAt.toAbsolutePath().normalize().toString();

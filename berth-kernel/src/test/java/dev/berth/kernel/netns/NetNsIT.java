@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.berth.kernel.ffm.Errno;
 import dev.berth.kernel.ffm.KernelException;
+import dev.berth.kernel.ffm.Libc;
 import dev.berth.kernel.netlink.Link;
 import dev.berth.kernel.netlink.RtNetlink;
 import dev.berth.kernel.testing.ThrowawayNs;
@@ -57,6 +58,20 @@ class NetNsIT {
             assertTrue(Files.exists(file), "the failed create must not remove the existing namespace");
             assertEquals(ns.inode(), NetNs.open(file).inode());
         }
+    }
+
+    @Test
+    void isOtherNetNsOnlyForAPinnedNetworkNamespaceThatIsNotTheCallers() throws IOException {
+        assertFalse(NetNs.isOtherNetNs(file), "no file");
+        try (NetNs ns = NetNs.create(file)) {
+            assertTrue(NetNs.isOtherNetNs(file), "a namespace create pinned");
+        }
+        assertTrue(NetNs.isOtherNetNs(file), "still pinned after the handle is closed");
+        Libc.umount2(file.toString(), Libc.MNT_DETACH);
+        assertTrue(Files.exists(file));
+        assertFalse(NetNs.isOtherNetNs(file), "the empty file an unmount leaves");
+        assertFalse(NetNs.isOtherNetNs(Path.of("/proc/thread-self/ns/net")), "the caller's own namespace");
+        assertFalse(NetNs.isOtherNetNs(Path.of("/proc/self/ns/mnt")), "a namespace of another kind");
     }
 
     @Test

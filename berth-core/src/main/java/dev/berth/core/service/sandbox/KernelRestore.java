@@ -94,7 +94,7 @@ final class KernelRestore {
         return networks.stream().sorted(Comparator.comparing(Network::name)).toList();
     }
 
-    /** Re-creates a sandbox's namespace; a new path (the exec root moved) is stored. */
+    /** Adopts or re-creates a sandbox's namespace; a new path (the exec root moved) is stored. */
     private Sandbox ensureNamespace(Sandbox s) {
         if (s.isHostMode()) {
             return s;

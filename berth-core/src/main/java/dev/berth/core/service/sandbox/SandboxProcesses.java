@@ -738,17 +738,6 @@ public final class SandboxProcesses implements AutoCloseable {
         }
     }
 
-    /**
-     * The sandboxes whose process runs now. Their network namespaces must outlive a daemon
-     * shutdown: the processes do (live restore), and the next daemon adopts them in the namespaces
-     * they are in.
-     */
-    public synchronized Set<SandboxId> withRunningProcess() {
-        return entries.values().stream()
-                .filter(e -> !e.command.isEmpty() && e.status == ProcessState.Status.RUNNING && e.pid > 0)
-                .map(e -> e.sandbox.id()).collect(java.util.stream.Collectors.toUnmodifiableSet());
-    }
-
     /** The process state of a sandbox (a sandbox without one counts as running). */
     public synchronized ProcessState state(SandboxId id) {
         return entry(sandboxes.inspect(id.value()).sandbox()).state();

@@ -75,6 +75,10 @@ public final class Libc {
     private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle SETNS = downcall("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle UNSHARE = downcall("unshare", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle MALLOC = LINKER.downcallHandle(LOOKUP.find("malloc").orElseThrow(),
+            FunctionDescriptor.of(ADDRESS, JAVA_LONG));
+    private static final MethodHandle FREE = LINKER.downcallHandle(LOOKUP.find("free").orElseThrow(),
+            FunctionDescriptor.ofVoid(ADDRESS));
     // variadic in C; requests without an argument (as NS_GET_NSTYPE) pass none
     private static final MethodHandle IOCTL = downcall("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG),
             Linker.Option.firstVariadicArg(2));
@@ -301,6 +305,34 @@ public final class Libc {
     public static void unshare(int flags) {
         checked("unshare(0x" + Integer.toHexString(flags) + ")",
                 (arena, state) -> (int) UNSHARE.invokeExact(state, flags));
+    }
+
+    /**
+     * {@code size} bytes from {@code malloc(3)}, freed when {@code arena} closes, and not written
+     * to: unlike {@link Arena#allocate}, which zeroes what it hands out, the pages of a large
+     * buffer that is mostly unused (a netlink receive buffer sized for the largest dump) stay out
+     * of the resident set until something is written into them.
+     */
+    @SuppressWarnings("restricted") // native access is the point of this class; see package-info
+    public static MemorySegment uninitialised(Arena arena, long size) {
+        MemorySegment raw;
+        try {
+            raw = (MemorySegment) MALLOC.invokeExact(size);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+        if (raw.equals(MemorySegment.NULL)) {
+            throw new OutOfMemoryError("malloc(" + size + ")");
+        }
+        return raw.reinterpret(size, arena, Libc::free);
+    }
+
+    private static void free(MemorySegment segment) {
+        try {
+            FREE.invokeExact(segment);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
     }
 
     /** {@code ioctl(2)} without an argument (e.g. {@link #NS_GET_NSTYPE}); returns what it returns. */

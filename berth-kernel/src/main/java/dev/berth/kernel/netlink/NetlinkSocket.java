@@ -40,7 +40,8 @@ final class NetlinkSocket implements AutoCloseable {
         this.fd = fd;
         this.errors = errors;
         this.arena = arena;
-        this.recvBuffer = arena.allocate(RECV_BUFFER, 8);
+        // not zeroed: one socket per sandbox namespace, and replies use a page or two of the 64 KiB
+        this.recvBuffer = Libc.uninitialised(arena, RECV_BUFFER);
         this.kernelAddress = sockaddrNl(arena);
         this.seq = (int) (System.nanoTime() & 0x3fffffff);
     }

@@ -90,6 +90,16 @@ final class NetlinkSocket implements AutoCloseable {
      * the ACK (for a GET of one object, that object). A non-zero error becomes a KernelException.
      */
     List<NlMessage> request(NlWriter message, String action) {
+        return requestUnless(message, action);
+    }
+
+    /**
+     * {@link #request}, but an error with one of the {@code absent} errnos (the answer "no such
+     * object" to a lookup or a deletion) returns null instead of throwing: these are expected
+     * answers, not failures, and an exception per connect for them showed in profiles. The
+     * error observer is still told of them.
+     */
+    List<NlMessage> requestUnless(NlWriter message, String action, int... absent) {
         int s = nextSeq();
         send(message.build(s), action);
         List<NlMessage> replies = new ArrayList<>();
@@ -99,6 +109,13 @@ final class NetlinkSocket implements AutoCloseable {
                     continue;
                 }
                 if (m.type() == Uapi.NLMSG_ERROR) {
+                    int errno = m.errorCode();
+                    for (int a : absent) {
+                        if (errno == a) {
+                            errors.failed(errno); // counted as every kernel error is, tolerated ones too
+                            return null;
+                        }
+                    }
                     throwIfError(m, action);
                     return replies;
                 }

@@ -78,17 +78,14 @@ public final class RtNetlink implements Rtnl {
     }
 
     private Optional<Link> getLink(NlWriter request, String action) {
-        try {
-            return socket.request(request, action + where).stream()
-                    .filter(m -> m.type() == Uapi.RTM_NEWLINK)
-                    .map(LinkCodec::decode)
-                    .findFirst();
-        } catch (KernelException e) {
-            if (e.isErrno(Errno.ENODEV)) {
-                return Optional.empty();
-            }
-            throw e;
+        List<NlMessage> replies = socket.requestUnless(request, action + where, Errno.ENODEV);
+        if (replies == null) {
+            return Optional.empty();
         }
+        return replies.stream()
+                .filter(m -> m.type() == Uapi.RTM_NEWLINK)
+                .map(LinkCodec::decode)
+                .findFirst();
     }
 
     /** Creates a bridge; EEXIST if a link of that name exists. Returns the new link. */
@@ -119,15 +116,13 @@ public final class RtNetlink implements Rtnl {
     /** Deletes a link (a veth takes its peer with it); succeeds if it is already gone. */
     @Override
     public synchronized void deleteLink(int index) {
-        tolerate(() -> socket.request(LinkCodec.delete(index), "delete link #" + index + where),
-                Errno.ENODEV, Errno.ENOENT);
+        socket.requestUnless(LinkCodec.delete(index), "delete link #" + index + where, Errno.ENODEV, Errno.ENOENT);
     }
 
     @Override
     public synchronized void deleteLink(String name) {
         IfNames.check(name);
-        tolerate(() -> socket.request(LinkCodec.delete(name), "delete link " + name + where),
-                Errno.ENODEV, Errno.ENOENT);
+        socket.requestUnless(LinkCodec.delete(name), "delete link " + name + where, Errno.ENODEV, Errno.ENOENT);
     }
 
     /** Puts a link in a device group ({@code ip link set X group N}). */
@@ -146,8 +141,7 @@ public final class RtNetlink implements Rtnl {
         if (group == 0) {
             throw new IllegalArgumentException("group 0 holds every link that was never put in a group");
         }
-        tolerate(() -> socket.request(LinkCodec.deleteGroup(group), "delete link group " + group + where),
-                Errno.ENODEV);
+        socket.requestUnless(LinkCodec.deleteGroup(group), "delete link group " + group + where, Errno.ENODEV);
     }
 
     @Override
@@ -220,7 +214,7 @@ public final class RtNetlink implements Rtnl {
     public synchronized void deleteAddress(int index, InetAddress address, int prefixLength) {
         String action = "delete address " + address.getHostAddress() + "/" + prefixLength + " from link #" + index
                 + where;
-        tolerate(() -> socket.request(AddressCodec.delete(index, address, prefixLength), action),
+        socket.requestUnless(AddressCodec.delete(index, address, prefixLength), action,
                 Errno.EADDRNOTAVAIL, Errno.ENODEV);
     }
 
@@ -250,7 +244,7 @@ public final class RtNetlink implements Rtnl {
     /** Deletes a route from the main table; succeeds if it (or its interface) is already gone. */
     @Override
     public synchronized void deleteRoute(RouteSpec spec) {
-        tolerate(() -> socket.request(RouteCodec.delete(spec), "delete route " + describe(spec) + where),
+        socket.requestUnless(RouteCodec.delete(spec), "delete route " + describe(spec) + where,
                 Errno.ESRCH, Errno.ENODEV);
     }
 
@@ -277,26 +271,23 @@ public final class RtNetlink implements Rtnl {
     /** The proxy entry for {@code address} on link {@code index}, if there is one (one request, no dump). */
     @Override
     public synchronized Optional<ProxyNeighbour> proxyNeighbour(int index, InetAddress address) {
-        try {
-            return socket.request(NeighbourCodec.getProxy(index, address), "get proxy neighbour "
-                            + address.getHostAddress() + " on link #" + index + where).stream()
-                    .filter(m -> m.type() == Uapi.RTM_NEWNEIGH)
-                    .map(NeighbourCodec::decode)
-                    .findFirst();
-        } catch (KernelException e) {
-            if (e.isErrno(Errno.ENOENT) || e.isErrno(Errno.ENODEV)) {
-                return Optional.empty();
-            }
-            throw e;
+        List<NlMessage> replies = socket.requestUnless(NeighbourCodec.getProxy(index, address),
+                "get proxy neighbour " + address.getHostAddress() + " on link #" + index + where,
+                Errno.ENOENT, Errno.ENODEV);
+        if (replies == null) {
+            return Optional.empty();
         }
+        return replies.stream()
+                .filter(m -> m.type() == Uapi.RTM_NEWNEIGH)
+                .map(NeighbourCodec::decode)
+                .findFirst();
     }
 
     /** Removes a proxy entry; succeeds if it is already gone. */
     @Override
     public synchronized void deleteProxyNeighbour(int index, InetAddress address) {
-        tolerate(() -> socket.request(NeighbourCodec.deleteProxy(index, address),
-                "delete proxy neighbour " + address.getHostAddress() + " on link #" + index + where),
-                Errno.ENOENT, Errno.ENODEV);
+        socket.requestUnless(NeighbourCodec.deleteProxy(index, address),
+                "delete proxy neighbour " + address.getHostAddress() + " on link #" + index + where, Errno.ENOENT, Errno.ENODEV);
     }
 
     @Override
@@ -314,8 +305,8 @@ public final class RtNetlink implements Rtnl {
 
     @Override
     public synchronized void deleteFdb(int index, byte[] mac, InetAddress remote) {
-        tolerate(() -> socket.request(NeighbourCodec.deleteFdb(index, mac, remote),
-                "delete fdb " + Mac.format(mac) + " on link #" + index + where), Errno.ENOENT, Errno.ENODEV);
+        socket.requestUnless(NeighbourCodec.deleteFdb(index, mac, remote),
+                "delete fdb " + Mac.format(mac) + " on link #" + index + where, Errno.ENOENT, Errno.ENODEV);
     }
 
     @Override
@@ -326,8 +317,8 @@ public final class RtNetlink implements Rtnl {
 
     @Override
     public synchronized void deleteNeighbour(int index, InetAddress address) {
-        tolerate(() -> socket.request(NeighbourCodec.deleteNeighbour(index, address),
-                "delete neighbour " + address.getHostAddress() + " on link #" + index + where),
+        socket.requestUnless(NeighbourCodec.deleteNeighbour(index, address),
+                "delete neighbour " + address.getHostAddress() + " on link #" + index + where,
                 Errno.ENOENT, Errno.ENODEV);
     }
 
@@ -355,19 +346,6 @@ public final class RtNetlink implements Rtnl {
             }
         }
         return out;
-    }
-
-    private static void tolerate(Runnable request, int... goneErrnos) {
-        try {
-            request.run();
-        } catch (KernelException e) {
-            for (int errno : goneErrnos) {
-                if (e.isErrno(errno)) {
-                    return;
-                }
-            }
-            throw e;
-        }
     }
 
     @Override

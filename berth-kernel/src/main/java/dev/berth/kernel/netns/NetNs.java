@@ -16,11 +16,11 @@ import dev.berth.kernel.ffm.Libc;
  * {@code /proc/<pid>/ns/net}). The descriptor keeps the namespace alive while open and is what
  * {@code setns} and IFLA_NET_NS_FD take.
  *
- * <p>{@link #call} runs a task inside the namespace on a fresh platform thread that exists only
- * for that task: it enters with setns, runs the task, restores its original namespace in
- * {@code finally} and then ends. A thread is never reused, so a failed restore cannot leak the
- * namespace into later work. Tasks should be short (open a socket, write a sysctl) and must not
- * start threads: threads inherit the namespace of their creator.
+ * <p>{@link #call} runs a task inside the namespace on the handle's worker, a platform thread
+ * that entered it with setns and never leaves it ({@link NsWorker}): it serves this handle only,
+ * so no other namespace's work ever runs on it, and it ends when idle or when the handle closes.
+ * Tasks should be short (open a socket, write a sysctl) and must not start threads: threads
+ * inherit the namespace of their creator.
  */
 public final class NetNs implements AutoCloseable {
     private static final String THREAD_SELF_NS = "/proc/thread-self/ns/net";
@@ -28,6 +28,8 @@ public final class NetNs implements AutoCloseable {
     private final int fd;
     private final String name;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final Object workerLock = new Object();
+    private NsWorker worker; // guarded by workerLock
 
     private NetNs(int fd, String name) {
         this.fd = fd;
@@ -174,14 +176,24 @@ public final class NetNs implements AutoCloseable {
     }
 
     /**
-     * Runs {@code task} inside this namespace on a dedicated platform thread and returns its
-     * result. Unchecked exceptions and errors propagate as they are; an IOException becomes
-     * UncheckedIOException, another checked exception a RuntimeException. Safe to call from
-     * virtual threads: the caller itself never changes namespace.
+     * Runs {@code task} inside this namespace and returns its result, on this handle's worker: a
+     * platform thread that entered the namespace once and stays in it ({@link NsWorker}; it ends
+     * after a second without tasks or when the handle closes). Unchecked exceptions and errors
+     * propagate as they are; an IOException becomes UncheckedIOException, another checked
+     * exception a RuntimeException. Safe to call from virtual threads: the caller itself never
+     * changes namespace. Tasks of one handle run one at a time.
      */
     public <T> T call(Callable<T> task) {
         int target = fd();
-        return onFreshThread("netns-" + shortName(), () -> inside(target, task));
+        TaskOutcome<T> outcome = new TaskOutcome<>(task);
+        synchronized (workerLock) {
+            if (worker == null || !worker.offer(outcome)) {
+                worker = new NsWorker(target, name);
+                worker.offer(outcome);
+                Thread.ofPlatform().name("netns-" + shortName()).daemon(true).start(worker);
+            }
+        }
+        return outcome.await();
     }
 
     public void run(Runnable task) {
@@ -189,36 +201,6 @@ public final class NetNs implements AutoCloseable {
             task.run();
             return null;
         });
-    }
-
-    private <T> T inside(int target, Callable<T> task) throws Exception {
-        int home = Libc.open(THREAD_SELF_NS, Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
-        try {
-            try {
-                Libc.setns(target, Libc.CLONE_NEWNET);
-            } catch (KernelException e) {
-                throw e.during("enter netns " + name);
-            }
-            try {
-                return task.call();
-            } finally {
-                restore(home);
-            }
-        } finally {
-            Libc.close(home);
-        }
-    }
-
-    /**
-     * Going back is hygiene only: the thread ends right after the task, so if setns back fails the
-     * thread is simply retired with it, and nothing else ever runs on it.
-     */
-    private static void restore(int home) {
-        try {
-            Libc.setns(home, Libc.CLONE_NEWNET);
-        } catch (KernelException ignored) {
-            // the thread is retired anyway, see above
-        }
     }
 
     private static <T> T onFreshThread(String threadName, Callable<T> task) {
@@ -257,6 +239,12 @@ public final class NetNs implements AutoCloseable {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            synchronized (workerLock) {
+                if (worker != null) {
+                    worker.close(); // returns once the worker is done with the fd
+                    worker = null;
+                }
+            }
             Libc.close(fd);
         }
     }

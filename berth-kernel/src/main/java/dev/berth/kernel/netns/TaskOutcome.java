@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.concurrent.Callable;
 
-/** Runs a callable once on a worker thread and hands its result or failure to the joining thread. */
+/** Runs a callable once on a worker thread and hands its result or failure to the waiting thread. */
 final class TaskOutcome<T> implements Runnable {
     private final Callable<T> task;
     private T value;
@@ -17,17 +17,52 @@ final class TaskOutcome<T> implements Runnable {
 
     @Override
     public void run() {
+        T v = null;
+        Throwable f = null;
         try {
-            value = task.call();
+            v = task.call();
         } catch (Throwable t) {
-            failure = t;
+            f = t;
         }
-        done = true;
+        finish(v, f);
     }
 
-    /** Call after joining the worker (join gives the happens-before edge). */
-    T get() {
-        if (!done && failure == null) {
+    /** Ends the task without running it (its worker could not enter the namespace). */
+    void fail(Throwable cause) {
+        finish(null, cause);
+    }
+
+    private synchronized void finish(T v, Throwable f) {
+        value = v;
+        failure = f;
+        done = true;
+        notifyAll();
+    }
+
+    /**
+     * Waits for the outcome and returns or throws it. The task is short and already changing
+     * kernel state, so an interrupt does not end the wait; it is kept for the caller.
+     */
+    T await() {
+        boolean interrupted = false;
+        synchronized (this) {
+            while (!done) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return get();
+    }
+
+    /** The outcome of a finished task (after {@link #await}, or after joining its thread). */
+    synchronized T get() {
+        if (!done) {
             throw new IllegalStateException("namespace task did not run to completion");
         }
         if (failure == null) {

@@ -14,8 +14,10 @@
  * <p>Be aware:
  * <ul>
  *   <li>The namespace of a thread belongs to the OS thread. {@link dev.berth.kernel.netns.NetNs#call}
- *       therefore runs each task on a fresh platform thread; never call {@code setns} on a virtual
- *       thread (it would change the carrier and leak into unrelated virtual threads).</li>
+ *       therefore runs each task on the handle's own platform thread, which entered the namespace
+ *       once and serves no other (it ends after a second idle or when the handle closes); never call
+ *       {@code setns} on a virtual thread (it would change the carrier and leak into unrelated
+ *       virtual threads).</li>
  *   <li>Inside a task, do only socket/netlink/sysctl work. Anything that lazily starts a JDK
  *       helper thread (process reaper, common pool, async logging) would create that thread inside
  *       the namespace for good.</li>

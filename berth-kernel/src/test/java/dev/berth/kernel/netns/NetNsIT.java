@@ -75,6 +75,30 @@ class NetNsIT {
     }
 
     @Test
+    void theTasksOfOneHandleShareAWorkerThatStaysInsideAndEndsWithTheHandle() {
+        Thread first;
+        try (NetNs ns = NetNs.create(file)) {
+            first = ns.call(Thread::currentThread);
+            assertSame(first, ns.call(Thread::currentThread), "the second task found the worker waiting");
+            long inside = ns.call(() -> {
+                try (NetNs here = NetNs.current()) {
+                    return here.inode();
+                }
+            });
+            assertEquals(ns.inode(), inside);
+            assertTrue(first.isAlive());
+        }
+        assertDoesNotThrow(() -> first.join(5_000));
+        assertFalse(first.isAlive(), "the worker ends with its handle");
+        try (NetNs again = NetNs.open(file)) {
+            Thread idle = again.call(Thread::currentThread);
+            assertDoesNotThrow(() -> idle.join(10_000));
+            assertFalse(idle.isAlive(), "an idle worker ends by itself");
+            assertNotSame(idle, again.call(Thread::currentThread), "the next task gets a new worker");
+        }
+    }
+
+    @Test
     void openMissingIsEnoent() {
         KernelException e = assertThrows(KernelException.class, () -> NetNs.open(file));
         assertTrue(e.isErrno(Errno.ENOENT), e.getMessage());

@@ -229,21 +229,44 @@ class OverlayIT {
                 "c2's stale entry swept from host 1's FDB: " + fdb(bed, h1.ns(), vx1));
         assertFalse(neighbours(bed, h1.ns(), vx1).contains(c2Ip + " " + c2Mac));
 
-        // host 2 away longer than the TTL while host 1 gives c4's address to c5: back, host 2 does not
-        // announce c4 over c5 (no host is pointed at two holders of one address)
-        createOn(bed, h2, "c4", "ov1");
+        // host 2 cut off (link down) longer than the TTL while host 1 gives c4's address to c5: back, host 2
+        // does not announce c4 over c5 but renumbers c4 (interface, DNS), so no address has two holders
+        Box c4 = createOn(bed, h2, "c4", "ov1");
         String c4Ip = ip(h2, "c4", "ov1");
         String c4Mac = mac(h2, "c4", "ov1");
-        assertTrue(within(5_000, () -> fdb(bed, h1.ns(), vx1).contains(c4Mac + " " + Underlay.address(2))));
-        h2.daemon().kill9();
-        assertTrue(within((TTL + 8) * 1000L, () -> !fdb(bed, h1.ns(), vx1).contains(c4Mac + " " + Underlay.address(2))));
-        h1.docker().ok("create", "--name", "c5", "--network", "ov1", "--ip", c4Ip, "busybox");
-        h2.daemon().start();
-        assertTrue(within(10_000, () -> h2.daemon().stderr().contains("which another host's endpoint took")),
+        String c4Entry = c4Mac + " " + Underlay.address(2);
+        assertTrue(within(5_000, () -> fdb(bed, h1.ns(), vx1).contains(c4Entry)));
+        bed.run(HostFixture.inNamespace(h2.ns(), "ip", "link", "set", "eth0", "down")).assertSuccess();
+        assertTrue(within((TTL + 8) * 1000L, () -> !fdb(bed, h1.ns(), vx1).contains(c4Entry)),
+                "c4 still on host 1 with its host cut off: " + fdb(bed, h1.ns(), vx1));
+        Box c5 = createOn(bed, h1, "c5", "ov1", "--ip", c4Ip);
+        String c5Mac = mac(h1, "c5", "ov1");
+        bed.run(HostFixture.inNamespace(h2.ns(), "ip", "link", "set", "eth0", "up")).assertSuccess();
+        assertTrue(within(20_000, () -> h2.daemon().stderr().contains("renumbered from " + c4Ip)),
                 h2.daemon().stderr());
-        assertFalse(fdb(bed, h1.ns(), vx1).contains(c4Mac + " " + Underlay.address(2)), "c4 not announced over c5");
-        assertEquals(ip(h1, "c5", "ov1"), dig(bed, c1.netns(), "c5"));
-        assertEquals("", dig(bed, c1.netns(), "c4"));
+        String c4New = ip(h2, "c4", "ov1");
+        assertNotEquals(c4Ip, c4New, "c4 renumbered");
+        assertEquals(c4Ip, ip(h1, "c5", "ov1"), "c5 keeps the address it was given");
+        assertNotEquals(ip6(h1, "c5", "ov1"), ip6(h2, "c4", "ov1"), "(and its IPv6 address, c4's before too)");
+        String c4Addrs = bed.run(List.of("nsenter", "--net=" + c4.netns(), "ip", "-4", "-o", "addr", "show"))
+                .stdout();
+        assertTrue(c4Addrs.contains(" " + c4New + "/") && !c4Addrs.contains(" " + c4Ip + "/"),
+                "c4's interface holds its new address only: " + c4Addrs);
+        assertTrue(within(5_000, () -> fdb(bed, h1.ns(), vx1).contains(c4Entry)
+                        && neighbours(bed, h1.ns(), vx1).contains(c4New + " " + c4Mac)),
+                "c4 announced again with its new address: " + neighbours(bed, h1.ns(), vx1));
+        assertFalse(neighbours(bed, h1.ns(), vx1).contains(c4Ip + " " + c4Mac), "no entry of c4 at c5's address");
+        assertTrue(within(5_000, () -> neighbours(bed, h2.ns(), vx1).contains(c4Ip + " " + c5Mac)),
+                "host 2 reaches c5's address at c5: " + neighbours(bed, h2.ns(), vx1));
+        assertTrue(within(5_000, () -> dig(bed, c1.netns(), "c4").equals(c4New)), dig(bed, c1.netns(), "c4"));
+        assertEquals(c4Ip, dig(bed, c4.netns(), "c5"));
+        try (Traffic t = new Traffic(bed)) {
+            t.serve(c5.netns(), 80);
+            t.serve(c4.netns(), 80);
+            assertTrue(within(5_000, () -> t.ping(c1.netns(), c4New)), "c1 (host 1) -> c4 at its new address");
+            assertEquals(c4New, t.connect(c4.netns(), c4Ip, 80), "c4 (host 2) -> c5 (host 1) at the address both had");
+            assertEquals(ip(h1, "c1", "ov1"), t.connect(c1.netns(), c4New, 80), "c1 -> c4");
+        }
 
         // the cluster keeps working: a removal on one host removes the network everywhere
         h3.docker().ok("rm", "-f", "c3");
@@ -300,8 +323,11 @@ class OverlayIT {
         docker.ok("network", "rm", "ov1", "ov2", "local1", "local2");
     }
 
-    private static Box createOn(Testbed bed, Host host, String name, String network) {
-        String id = host.docker().ok("create", "--name", name, "--network", network, "busybox").stdout().strip();
+    private static Box createOn(Testbed bed, Host host, String name, String network, String... more) {
+        List<String> argv = new ArrayList<>(List.of("create", "--name", name, "--network", network));
+        argv.addAll(List.of(more));
+        argv.add("busybox");
+        String id = host.docker().ok(argv.toArray(String[]::new)).stdout().strip();
         return new Box(name, id, host.netnsOf(id));
     }
 

@@ -146,9 +146,10 @@ public final class ClusterNode implements OverlayStore, AutoCloseable {
         etcd.put(ClusterKeys.host(engineId), ("{\"vtep\":\"" + IpAddresses.format(vtep) + "\"}")
                 .getBytes(StandardCharsets.UTF_8), granted);
         lease = granted;
-        republish(granted);
+        List<Displaced> displaced = republish(granted);
         EtcdListing listing = etcd.list(ClusterKeys.ROOT);
         sync(listing);
+        renumber(displaced, granted);
         watch = etcd.watch(ClusterKeys.ROOT, listing.revision() + 1, new EtcdWatcher() {
             @Override
             public void put(String key, byte[] value) {
@@ -200,14 +201,19 @@ public final class ClusterNode implements OverlayStore, AutoCloseable {
         joinUntilDone();
     }
 
+    /** An endpoint of this host whose addresses another host's endpoint took while this host was away. */
+    private record Displaced(Network network, Sandbox sandbox, Endpoint endpoint, Set<InetAddress> taken) {
+    }
+
     /**
      * This host's endpoints on global networks, announced again under the new lease: created if
      * absent, moved to the new lease where they are still this endpoint's (the old lease not yet
      * lapsed). An address another host's endpoint took meanwhile (this host was away longer than
-     * the TTL) is not announced over it: the endpoint stays unannounced, with an error naming it,
-     * so no other host is pointed at two holders of one address.
+     * the TTL) is not announced over it: the endpoint is returned, to be renumbered once the
+     * other hosts' endpoints are known ({@link #renumber}).
      */
-    private void republish(long granted) {
+    private List<Displaced> republish(long granted) {
+        List<Displaced> displaced = new ArrayList<>();
         for (SandboxView view : sandboxes.list()) {
             for (Attachment a : view.attachments()) {
                 if (!a.network().isGlobal()) {
@@ -217,23 +223,71 @@ public final class ClusterNode implements OverlayStore, AutoCloseable {
                 if (etcd.putAllIfAbsent(keys, granted)) {
                     continue;
                 }
-                byte[] own = a.endpoint().id().value().getBytes(StandardCharsets.UTF_8);
-                List<String> taken = new ArrayList<>();
-                for (String key : keys.keySet()) {
-                    if (key.startsWith(ClusterKeys.ADDRESSES)) {
-                        etcd.get(key).filter(v -> !java.util.Arrays.equals(v, own)).ifPresent(v -> taken.add(
-                                key.substring(key.lastIndexOf('/') + 1)));
-                    }
-                }
+                Set<InetAddress> taken = takenFrom(a.endpoint(), keys);
                 if (!taken.isEmpty()) {
-                    LOG.severe("cluster: sandbox " + view.sandbox().name() + " on network " + a.network().name()
-                            + " holds " + String.join(", ", taken) + ", which another host's endpoint took while this"
-                            + " host was away; it is not announced (disconnect and connect it again for a new address)");
+                    displaced.add(new Displaced(a.network(), view.sandbox(), a.endpoint(), taken));
                     continue;
                 }
                 keys.forEach((key, value) -> etcd.put(key, value, granted));
             }
         }
+        return displaced;
+    }
+
+    /** The addresses among the endpoint's keys that the store holds for another endpoint. */
+    private Set<InetAddress> takenFrom(Endpoint endpoint, Map<String, byte[]> keys) {
+        byte[] own = endpoint.id().value().getBytes(StandardCharsets.UTF_8);
+        Set<InetAddress> taken = new java.util.HashSet<>();
+        for (IpPrefix address : addressesOf(endpoint)) {
+            String key = ClusterKeys.address(endpoint.networkId(), address.address());
+            if (keys.containsKey(key) && etcd.get(key).filter(v -> !java.util.Arrays.equals(v, own)).isPresent()) {
+                taken.add(address.address());
+            }
+        }
+        return taken;
+    }
+
+    /**
+     * A partitioned host back: each endpoint whose address another host took meanwhile gets a new
+     * address here ({@link SandboxService#renumber}: interface, DNS, hosts files follow), which is
+     * then reserved in the store as a connect's is; one that loses that race too is renumbered
+     * again. The other host keeps the address (it holds it under a live lease). An address the
+     * user asked for ({@code --ip}) is not changed: that endpoint stays unannounced, with an error.
+     */
+    private void renumber(List<Displaced> displaced, long granted) {
+        for (Displaced d : displaced) {
+            Endpoint endpoint = d.endpoint();
+            Set<InetAddress> taken = new java.util.HashSet<>(d.taken());
+            boolean announced = false;
+            for (int attempt = 0; attempt < CLAIM_TRIES && !taken.isEmpty(); attempt++) {
+                Optional<Endpoint> renewed = sandboxes.renumber(d.network().id(), endpoint.id(), taken);
+                if (renewed.isEmpty()) {
+                    break;
+                }
+                Endpoint before = endpoint;
+                endpoint = renewed.get();
+                LOG.warning("cluster: sandbox " + d.sandbox().name() + " on network " + d.network().name() + " held "
+                        + taken.stream().map(IpAddresses::format).sorted().collect(Collectors.joining(", "))
+                        + ", which another host's endpoint took while this host was away; renumbered from "
+                        + describe(before) + " to " + describe(endpoint));
+                Map<String, byte[]> keys = endpointKeys(d.network(), d.sandbox(), endpoint);
+                if (etcd.putAllIfAbsent(keys, granted)) {
+                    announced = true;
+                    break;
+                }
+                taken = takenFrom(endpoint, keys);
+            }
+            if (!announced) {
+                LOG.severe("cluster: sandbox " + d.sandbox().name() + " on network " + d.network().name() + " holds "
+                        + describe(endpoint) + ", which another host's endpoint took while this host was away, and"
+                        + " was not renumbered (an address given with --ip/--ip6 is kept); it is not announced"
+                        + " (disconnect and connect it again for a new address)");
+            }
+        }
+    }
+
+    private static String describe(Endpoint endpoint) {
+        return addressesOf(endpoint).stream().map(p -> IpAddresses.format(p.address())).collect(Collectors.joining(", "));
     }
 
     /** Makes this host match a full listing: networks first, then the other hosts' endpoints. */

@@ -5,6 +5,8 @@ import dev.berth.core.errors.InvalidParameterException;
 import dev.berth.core.errors.NotFoundException;
 import dev.berth.core.model.ContainerConfig;
 import dev.berth.core.model.Endpoint;
+import dev.berth.core.model.EndpointId;
+import dev.berth.core.model.IpPrefix;
 import dev.berth.core.model.Network;
 import dev.berth.core.model.NetworkId;
 import dev.berth.core.model.PortBinding;
@@ -28,9 +30,13 @@ import dev.berth.core.spi.EndpointJoin;
 import dev.berth.core.spi.NetworkDriver;
 import dev.berth.core.spi.SandboxRuntime;
 import dev.berth.core.spi.StateStore;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Sandbox use cases: create (namespace, then endpoints), connect, disconnect, remove, and the
@@ -286,6 +292,58 @@ public final class SandboxService {
             detach(network, sandbox, endpoint);
             state.publish(new Change.EndpointDetached(network, sandbox, endpoint));
         });
+    }
+
+    /**
+     * Cluster: gives an endpoint a new address of each family where it holds one of {@code taken}
+     * (addresses another host's endpoint was given while this host was away from the cluster
+     * store). The taken addresses stay held here (the other host has them); the new ones are the
+     * lowest free. Addresses the user asked for ({@code --ip}, {@code --ip6}) are kept: nothing is
+     * changed and empty is returned, as for an endpoint that is gone or holds none of them.
+     * Otherwise the endpoint is stored and its interface, NDP proxy entries, default routes and
+     * published ports follow, then {@link Change.EndpointReaddressed} (DNS, {@code /etc/hosts}).
+     */
+    public Optional<Endpoint> renumber(NetworkId networkId, EndpointId endpointId,
+                                                 Set<InetAddress> taken) {
+        return state.write(() -> {
+            Network network = state.networks().get(networkId);
+            Endpoint before = attachments.endpointsOf(networkId).stream().filter(e -> e.id().equals(endpointId))
+                    .findFirst().orElse(null);
+            if (network == null || before == null) {
+                return Optional.<Endpoint>empty();
+            }
+            boolean v4 = before.ipv4() != null && taken.contains(before.ipv4().address());
+            boolean v6 = before.ipv6() != null && taken.contains(before.ipv6().address());
+            if ((!v4 && !v6) || (v4 && !before.requested().ipv4().isEmpty())
+                    || (v6 && !before.requested().ipv6().isEmpty())) {
+                return Optional.<Endpoint>empty();
+            }
+            Sandbox sandbox = attachments.sandbox(before.sandboxId()).orElse(null);
+            if (sandbox == null) {
+                return Optional.<Endpoint>empty();
+            }
+            for (InetAddress a : taken) {
+                addresses.pool(networkId, a instanceof Inet4Address).ifPresent(p -> p.reserveQuietly(a));
+            }
+            IpPrefix ipv4 = v4 ? renew(networkId, before.ipv4()) : before.ipv4();
+            IpPrefix ipv6 = v6 ? renew(networkId, before.ipv6()) : before.ipv6();
+            Endpoint after = new Endpoint(before.id(), before.networkId(), before.sandboxId(), before.ifName(),
+                    before.hostIfName(), before.mac(), ipv4, ipv6, before.aliases(), before.requested());
+            store.putEndpoint(after);
+            attachments.putEndpoint(after);
+            ndp.remove(before);
+            ndp.add(network, after);
+            state.driver(network.driver()).readdress(new EndpointJoin(network, sandbox, after));
+            routes.updateQuietly(sandbox);
+            ports.updateQuietly(sandbox);
+            state.publish(new Change.EndpointReaddressed(network, sandbox, before, after));
+            return Optional.of(after);
+        });
+    }
+
+    private IpPrefix renew(NetworkId network, IpPrefix old) {
+        var pool = addresses.pool(network, old.isIpv4()).orElseThrow();
+        return new IpPrefix(pool.allocate(), old.length());
     }
 
     /** The in-memory and kernel half of a disconnect: the store row is already gone. */

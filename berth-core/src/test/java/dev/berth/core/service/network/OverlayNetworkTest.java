@@ -162,6 +162,41 @@ class OverlayNetworkTest {
     }
 
     @Test
+    void anEndpointWhoseAddressAnotherHostTookIsRenumberedAndAnAskedForAddressIsKept() {
+        Network remote = new Network(new NetworkId("ef".repeat(32)), "ov", "overlay", Instant.EPOCH,
+                Network.SCOPE_GLOBAL, new Network.Ipam("default", null, List.of(new dev.berth.core.model.IpamPool(
+                dev.berth.core.model.IpPrefix.parse("10.0.8.0/24"), java.util.Optional.empty(),
+                java.util.Optional.of(IpAddresses.parse("10.0.8.1")), Map.of(), false))),
+                dev.berth.core.model.Network.Flags.ipv4Only(), new TreeMap<>(Map.of(PredefinedNetworks.OPT_OVERLAY_VNI, "4102")),
+                new TreeMap<>());
+        assertTrue(f.service.adopt(remote));
+        f.sandboxes.create(CreateSandbox.on("c1", "ov"));
+        f.sandboxes.create(new CreateSandbox("c2", "", "ov", Map.of("ov",
+                new dev.berth.core.service.sandbox.EndpointRequest("10.0.8.9", "", List.of(), "", 0))));
+        var c1 = f.sandboxes.inspect("c1").attachments().getFirst().endpoint();
+        var c2 = f.sandboxes.inspect("c2").attachments().getFirst().endpoint();
+        assertEquals("10.0.8.2", c1.ipv4().address().getHostAddress());
+        java.util.List<dev.berth.core.service.event.Change> seen = new ArrayList<>();
+        f.state.changes().onChange(seen::add);
+
+        var renewed = f.sandboxes.renumber(remote.id(), c1.id(), java.util.Set.of(IpAddresses.parse("10.0.8.2")));
+        assertEquals("10.0.8.3/24", renewed.orElseThrow().ipv4().toString());
+        assertEquals(renewed.get(), f.sandboxes.inspect("c1").attachments().getFirst().endpoint());
+        assertEquals(renewed.get(), f.store.endpoints().stream().filter(e -> e.id().equals(c1.id())).findFirst().orElseThrow());
+        assertTrue(seen.stream().anyMatch(c -> c instanceof dev.berth.core.service.event.Change.EndpointReaddressed r
+                && r.before().equals(c1) && r.endpoint().equals(renewed.get())), seen.toString());
+        f.sandboxes.create(CreateSandbox.on("c3", "ov"));
+        assertEquals("10.0.8.4", f.sandboxes.inspect("c3").attachments().getFirst().endpoint().ipv4().address()
+                .getHostAddress(), "the taken address stays held (the other host has it)");
+
+        assertTrue(f.sandboxes.renumber(remote.id(), c2.id(), java.util.Set.of(IpAddresses.parse("10.0.8.9"))).isEmpty(),
+                "an address given with --ip is kept");
+        assertEquals(c2, f.sandboxes.inspect("c2").attachments().getFirst().endpoint());
+        assertTrue(f.sandboxes.renumber(remote.id(), c1.id(), java.util.Set.of(IpAddresses.parse("10.0.8.77"))).isEmpty(),
+                "an address the endpoint does not hold changes nothing");
+    }
+
+    @Test
     void aNameOrSubnetThisHostHasKeepsAnotherHostsNetworkOut() {
         f.service.create(Fixture.withPools("local", new PoolRequest("10.0.7.0/24", "", "", Map.of())));
         Network clash = new Network(new NetworkId("cd".repeat(32)), "ov", "overlay", Instant.EPOCH,

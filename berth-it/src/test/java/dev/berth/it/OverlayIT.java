@@ -107,6 +107,7 @@ class OverlayIT {
     @Test
     void threeHostsShareOverlaysReachEachOtherByNameAndLoseADeadHostsEndpoints(Testbed bed) throws Exception {
         Underlay underlay = Underlay.create(bed, 3);
+        underlay.addOutside();
         underlay.startEtcd();
         Host h1 = start(bed, underlay, 1);
         Host h2 = start(bed, underlay, 2);
@@ -188,6 +189,23 @@ class OverlayIT {
             assertFalse(t.ping(c1.netns(), c3Ip), "ov1 -> ov2");
             assertTrue(t.connect(c1.netns(), c3Ip, 80).startsWith("FAIL"), "TCP ov1 -> ov2");
             assertTrue(t.connect(c3.netns(), c1Ip, 80).startsWith("FAIL"), "TCP ov2 -> ov1");
+
+            // a published port of an overlay container, reached from the underlay; and outbound traffic
+            // NATed by its host (the source the outside world sees is the host's underlay address)
+            Box web = createOn(bed, h1, "web", "ov1", "-p", "8080:80");
+            t.serve(web.netns(), 80);
+            Path outside = Traffic.named(underlay.underlayNamespace());
+            t.serve(outside, 80);
+            String fromUnderlay = t.connect(outside, Underlay.address(1), 8080);
+            assertFalse(fromUnderlay.startsWith("FAIL"), "underlay -> host 1:8080 -> web on ov1: " + fromUnderlay);
+            assertEquals(Underlay.ETCD_ADDRESS, fromUnderlay, "a published port keeps the client's address");
+            assertFalse(t.connect(Traffic.named(h2.ns()), Underlay.address(1), 8080).startsWith("FAIL"),
+                    "host 2 -> host 1:8080 -> web");
+            assertEquals(Underlay.address(1), t.connect(c1.netns(), Underlay.OUTSIDE, 80),
+                    "c1 (ov1 on host 1) -> the outside world, NATed to host 1's address");
+            assertEquals(Underlay.address(2), t.connect(c2.netns(), Underlay.OUTSIDE, 80),
+                    "c2 (ov1 on host 2) leaves through its own host");
+            h1.docker().ok("rm", "-f", "web");
         }
 
         // host 3 cut off (its underlay link down): its lease lapses and c3 leaves host 1; back, host 3

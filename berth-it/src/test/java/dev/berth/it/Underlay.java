@@ -66,6 +66,22 @@ final class Underlay {
         }
     }
 
+    /** An address of the "outside world", in the underlay namespace; each host routes it through the underlay. */
+    static final String OUTSIDE = "203.0.113.1";
+
+    /** Puts {@link #OUTSIDE} on the underlay namespace's loopback and a route to it on every host. */
+    void addOutside() {
+        ip("-n", underlayNs, "addr", "add", OUTSIDE + "/32", "dev", "lo");
+        for (String ns : hosts) {
+            ip("-n", ns, "route", "add", OUTSIDE + "/32", "via", ETCD_ADDRESS);
+        }
+    }
+
+    /** The underlay namespace (etcd's, and the outside world's). */
+    String underlayNamespace() {
+        return underlayNs;
+    }
+
     /** Host {@code i}'s namespace (1-based). */
     String host(int i) {
         return hosts.get(i - 1);

@@ -166,7 +166,8 @@ final class Daemon {
         ClusterNode cluster = null;
         OverlayDriver overlay = null;
         if (config.cluster().enabled()) {
-            cluster = new ClusterNode(config.cluster().endpoints(), roots.engineId(),
+            cluster = new ClusterNode(config.cluster().endpoints(), config.cluster().tls()
+                    .map(t -> new dev.berth.cluster.etcd.EtcdTls(t.caFile(), t.certFile(), t.keyFile())), roots.engineId(),
                     vtep(config.cluster().advertise(), netlink), config.cluster().ttlSeconds());
             opened.push(cluster);
             overlay = new OverlayDriver(bridge, netlink, cluster);

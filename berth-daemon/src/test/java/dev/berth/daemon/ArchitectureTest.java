@@ -43,10 +43,10 @@ class ArchitectureTest {
         return classes().that().resideInAPackage(layer).should().onlyDependOnClassesThat().resideInAnyPackage(all);
     }
 
-    /** berth-cluster is etcd as keys and values: jetcd and the JDK, no domain types. */
+    /** berth-cluster is etcd as keys and values: jetcd (and netty's TLS contexts it takes) and the JDK, no domain types. */
     @Test
     void clusterModuleKnowsOnlyEtcd() {
-        onlyUses("dev.berth.cluster..", "io.etcd..", "io.grpc..").check(classes);
+        onlyUses("dev.berth.cluster..", "io.etcd..", "io.grpc..", "io.netty.handler.ssl..").check(classes);
     }
 
     @Test

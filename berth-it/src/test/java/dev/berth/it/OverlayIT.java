@@ -26,9 +26,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * on one host appears on the others with scope global; addresses are unique cluster-wide; each
  * host has the network's VXLAN device with static FDB and neighbour entries for the other hosts'
  * endpoints; ping, TCP and DNS by name cross hosts; two overlays stay apart; a host whose berthd is
- * SIGKILLed loses its endpoints on the others within the lease TTL. And an etcd that is down, at
- * start-up or later: the daemon starts and serves local networks, overlay operations answer 503
- * with nothing made until etcd is back, then work.
+ * SIGKILLed or cut off loses its endpoints on the others within the lease TTL; a host cut off past
+ * the TTL renumbers a container whose address was given away meanwhile; published ports and
+ * outbound NAT of overlay containers. And an etcd that is down, at start-up or later: the daemon
+ * starts and serves local networks, overlay operations answer 503 with nothing made until etcd is
+ * back, then work. And TLS to an etcd that requires client certificates.
  */
 @ExtendWith(TestbedExtension.class)
 class OverlayIT {
@@ -339,6 +341,57 @@ class OverlayIT {
         docker.ok("create", "--name", "c1", "--network", "ov1", "busybox");
         docker.ok("rm", "-f", "c1");
         docker.ok("network", "rm", "ov1", "ov2", "local1", "local2");
+    }
+
+    /**
+     * TLS to etcd as dockerd took it ({@code kv.cacertfile}, {@code kv.certfile}, {@code kv.keyfile}) on an etcd
+     * that requires client certificates: a client certificate of another CA, and a key file that is not a key,
+     * each leave the daemon up with a warning, local networks working and overlays 503; the right files join.
+     */
+    @Test
+    void tlsToAnEtcdThatRequiresClientCertificates(Testbed bed) throws Exception {
+        Underlay underlay = Underlay.create(bed, 1);
+        Path certs = underlay.makeCertificates(bed.dir().resolve("certs"));
+        underlay.startEtcdTls(certs);
+        CommandResult anonymous = bed.run(HostFixture.inNamespace(underlay.underlayNamespace(), "curl", "-s", "-m", "2",
+                "--cacert", certs.resolve("ca.pem").toString(), "https://" + Underlay.ETCD_ADDRESS + ":2379/health"));
+        assertFalse(anonymous.stdout().contains("\"health\":\"true\""), "etcd answers a client without a certificate: "
+                + anonymous.stdout());
+        DaemonProcess daemon = bed.daemonIn(underlay.host(1), "host1");
+        DockerCli docker = bed.docker(daemon);
+
+        daemon.writeConfig(tlsConfig(certs, "rogue.pem", "rogue.key"));
+        daemon.start();
+        assertTrue(within(15_000, () -> daemon.stderr().contains("cluster store etcd://198.51.100.1:2379 unreachable (")
+                && daemon.stderr().contains("over TLS this is also how a refused handshake shows")),
+                daemon.stderr());
+        docker.ok("network", "create", "local1");
+        HttpStatus.assertStatus(bed, daemon, 503);
+        daemon.stop();
+
+        daemon.writeConfig(tlsConfig(certs, "client.pem", "ca.pem"));
+        daemon.start();
+        assertTrue(within(10_000, () -> daemon.stderr().contains("unreachable (TLS: the CA " + certs.resolve("ca.pem"))),
+                daemon.stderr());
+        HttpStatus.assertStatus(bed, daemon, 503);
+        daemon.stop();
+
+        daemon.writeConfig(tlsConfig(certs, "client.pem", "client.key"));
+        daemon.start();
+        assertTrue(within(15_000, () -> daemon.stderr().contains("cluster: joined etcd://198.51.100.1:2379")),
+                daemon.stderr());
+        docker.ok("network", "create", "-d", "overlay", "ov1");
+        assertEquals("global", inspect(docker, "--type", "network", "ov1").path("Scope").asText());
+        docker.ok("create", "--name", "c1", "--network", "ov1", "busybox");
+        docker.ok("rm", "-f", "c1");
+        docker.ok("network", "rm", "ov1", "local1");
+    }
+
+    private static String tlsConfig(Path certs, String cert, String key) {
+        return "{\"cluster-store\": \"etcd://" + Underlay.ETCD_ADDRESS + ":" + Underlay.ETCD_PORT + "\","
+                + " \"cluster-advertise\": \"eth0\", \"cluster-store-opts\": {\"discovery.ttl\": \"" + TTL + "\","
+                + " \"kv.cacertfile\": \"" + certs.resolve("ca.pem") + "\", \"kv.certfile\": \"" + certs.resolve(cert)
+                + "\", \"kv.keyfile\": \"" + certs.resolve(key) + "\"}}";
     }
 
     private static Box createOn(Testbed bed, Host host, String name, String network, String... more) {

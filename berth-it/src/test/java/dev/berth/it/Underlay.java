@@ -100,19 +100,71 @@ final class Underlay {
 
     /** Starts etcd in the underlay namespace (data in the test directory) and waits until it answers. */
     void startEtcd() {
+        startEtcd("http", List.of(), List.of());
+    }
+
+    /**
+     * Certificates made with openssl in {@code dir}: {@code ca.pem} (the cluster's CA), etcd's
+     * {@code server.pem}/{@code server.key} (for 198.51.100.1), a client's {@code client.pem}/{@code client.key}
+     * signed by the CA, and {@code rogue.pem}/{@code rogue.key}: a client certificate of another CA.
+     */
+    Path makeCertificates(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("server.ext"), "subjectAltName=IP:" + ETCD_ADDRESS
+                    + "\nextendedKeyUsage=serverAuth\n");
+            Files.writeString(dir.resolve("client.ext"), "extendedKeyUsage=clientAuth\n");
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+        for (String ca : List.of("ca", "rogue-ca")) {
+            openssl(dir, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", ca + ".key", "-out", ca + ".pem",
+                    "-days", "1", "-subj", "/CN=berth-it " + ca);
+        }
+        for (String[] cert : List.of(new String[] {"server", "ca"}, new String[] {"client", "ca"},
+                new String[] {"rogue", "rogue-ca"})) {
+            openssl(dir, "req", "-newkey", "rsa:2048", "-nodes", "-keyout", cert[0] + ".key", "-out", cert[0] + ".csr",
+                    "-subj", "/CN=berth-it " + cert[0]);
+            openssl(dir, "x509", "-req", "-in", cert[0] + ".csr", "-CA", cert[1] + ".pem", "-CAkey", cert[1] + ".key",
+                    "-CAcreateserial", "-out", cert[0] + ".pem", "-days", "1", "-extfile",
+                    (cert[0].equals("server") ? "server" : "client") + ".ext");
+        }
+        return dir;
+    }
+
+    private void openssl(Path dir, String... args) {
+        List<String> argv = new ArrayList<>(List.of("sh", "-c", "cd \"$0\" && exec openssl \"$@\"", dir.toString()));
+        argv.addAll(List.of(args));
+        bed.run(argv).assertSuccess();
+    }
+
+    /** etcd with TLS on its client port and client certificates required (signed by {@code certs}' ca.pem). */
+    void startEtcdTls(Path certs) {
+        startEtcd("https", List.of("--cert-file", certs.resolve("server.pem").toString(),
+                        "--key-file", certs.resolve("server.key").toString(),
+                        "--trusted-ca-file", certs.resolve("ca.pem").toString(), "--client-cert-auth"),
+                List.of("--cacert", certs.resolve("ca.pem").toString(), "--cert", certs.resolve("client.pem").toString(),
+                        "--key", certs.resolve("client.key").toString()));
+    }
+
+    private void startEtcd(String scheme, List<String> tls, List<String> curlTls) {
         Path data = bed.dir().resolve("etcd-data");
-        String client = "http://" + ETCD_ADDRESS + ":" + ETCD_PORT;
-        etcd = bed.spawn(HostFixture.inNamespace(underlayNs, ETCD, "--name", "berth-it", "--data-dir", data.toString(),
+        String client = scheme + "://" + ETCD_ADDRESS + ":" + ETCD_PORT;
+        List<String> argv = new ArrayList<>(List.of(ETCD, "--name", "berth-it", "--data-dir", data.toString(),
                 "--listen-client-urls", client, "--advertise-client-urls", client,
                 "--listen-peer-urls", "http://127.0.0.1:2380", "--initial-advertise-peer-urls", "http://127.0.0.1:2380",
-                "--initial-cluster", "berth-it=http://127.0.0.1:2380"), "etcd");
+                "--initial-cluster", "berth-it=http://127.0.0.1:2380"));
+        argv.addAll(tls);
+        etcd = bed.spawn(HostFixture.inNamespace(underlayNs, argv.toArray(String[]::new)), "etcd");
+        List<String> curl = new ArrayList<>(List.of("curl", "-s", "-m", "1"));
+        curl.addAll(curlTls);
+        curl.add(client + "/health");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (System.nanoTime() < deadline) {
             if (!etcd.isAlive()) {
                 throw new AssertionError("etcd exited with " + etcd.exitValue() + ": " + read("etcd.err"));
             }
-            CommandResult health = bed.run(HostFixture.inNamespace(underlayNs, "curl", "-s", "-m", "1",
-                    client + "/health"));
+            CommandResult health = bed.run(HostFixture.inNamespace(underlayNs, curl.toArray(String[]::new)));
             if (health.stdout().contains("\"health\":\"true\"")) {
                 return;
             }

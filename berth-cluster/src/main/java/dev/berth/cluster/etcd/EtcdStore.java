@@ -2,6 +2,7 @@ package dev.berth.cluster.etcd;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.ClientBuilder;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.kv.GetResponse;
@@ -17,14 +18,18 @@ import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.grpc.stub.StreamObserver;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
 
 /**
  * One jetcd client on a list of etcd endpoints ({@code http://h:2379}). Every call waits at most
@@ -34,17 +39,52 @@ import java.util.concurrent.TimeoutException;
 public final class EtcdStore implements AutoCloseable {
     private final Client client;
     private final Duration timeout;
+    /** Over TLS, a handshake etcd refuses shows only as calls that get no answer; their errors say so. */
+    private final boolean tls;
 
-    private EtcdStore(Client client, Duration timeout) {
+    private EtcdStore(Client client, Duration timeout, boolean tls) {
         this.client = client;
         this.timeout = timeout;
+        this.tls = tls;
     }
 
     /** A client on these endpoints; connects lazily (the first call finds out whether etcd answers). */
     public static EtcdStore connect(List<String> endpoints, Duration timeout) {
-        Client client = Client.builder().endpoints(endpoints.toArray(String[]::new))
-                .connectTimeout(timeout).build();
-        return new EtcdStore(client, timeout);
+        return connect(endpoints, timeout, Optional.empty());
+    }
+
+    /**
+     * A client on these endpoints ({@code https://h:2379} with {@code tls}), connecting lazily. The
+     * TLS files are read here: one that cannot be read or is not a PEM certificate or key is an
+     * {@link EtcdException} naming it (a certificate etcd does not trust shows only at the first call).
+     */
+    public static EtcdStore connect(List<String> endpoints, Duration timeout, Optional<EtcdTls> tls) {
+        ClientBuilder builder = Client.builder().endpoints(endpoints.toArray(String[]::new)).connectTimeout(timeout);
+        if (tls.isPresent()) {
+            EtcdTls files = tls.get();
+            for (Path file : List.of(files.caFile(), files.certFile(), files.keyFile())) {
+                if (!Files.isReadable(file)) {
+                    throw new EtcdException("TLS: cannot read " + file, null);
+                }
+            }
+            try {
+                builder.sslContext(b -> b.trustManager(files.caFile().toFile())
+                        .keyManager(files.certFile().toFile(), files.keyFile().toFile()));
+            } catch (SSLException | RuntimeException e) {
+                throw new EtcdException("TLS: the CA " + files.caFile() + ", certificate " + files.certFile()
+                        + " or key " + files.keyFile() + " is not usable (PEM certificates and an unencrypted PKCS#8"
+                        + " key): " + rootMessage(e), e);
+            }
+        }
+        return new EtcdStore(builder.build(), timeout, tls.isPresent());
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == e ? String.valueOf(e.getMessage()) : e.getMessage() + ": " + root.getMessage();
     }
 
     /** The cluster's revision right now: a cheap way to ask whether etcd answers. */
@@ -189,7 +229,9 @@ public final class EtcdStore implements AutoCloseable {
             return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             future.cancel(true);
-            throw new EtcdException("etcd: " + what + ": no answer within " + timeout.toMillis() + " ms", e);
+            throw new EtcdException("etcd: " + what + ": no answer within " + timeout.toMillis() + " ms" + (tls
+                    ? " (over TLS this is also how a refused handshake shows: is this host's certificate signed by the"
+                    + " CA of etcd's --trusted-ca-file, and etcd's by the CA of kv.cacertfile?)" : ""), e);
         } catch (ExecutionException e) {
             throw new EtcdException("etcd: " + what + ": " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {

@@ -3,6 +3,7 @@ package dev.berth.daemon.cluster;
 import dev.berth.cluster.etcd.EtcdException;
 import dev.berth.cluster.etcd.EtcdListing;
 import dev.berth.cluster.etcd.EtcdStore;
+import dev.berth.cluster.etcd.EtcdTls;
 import dev.berth.cluster.etcd.EtcdWatcher;
 import dev.berth.core.errors.BerthException;
 import dev.berth.core.errors.ConflictException;
@@ -62,7 +63,10 @@ public final class ClusterNode implements OverlayStore, AutoCloseable {
     private static final Duration RETRY = Duration.ofSeconds(2);
     private static final int CLAIM_TRIES = 8;
 
-    private final EtcdStore etcd;
+    private final List<String> endpoints;
+    private final Optional<EtcdTls> tls;
+    /** The client; made at the first join attempt (a TLS file that is not usable is retried like an etcd down). */
+    private volatile EtcdStore etcd;
     private final String description;
     private final String engineId;
     private final InetAddress vtep;
@@ -87,12 +91,15 @@ public final class ClusterNode implements OverlayStore, AutoCloseable {
     private SandboxService sandboxes;
 
     /**
-     * @param endpoints etcd's client URLs
+     * @param endpoints etcd's client URLs ({@code https://} with {@code tls})
+     * @param tls       TLS to etcd; its files are read at the first join attempt (and again at each
+     *                  retry while they are not usable)
      * @param vtep      this host's underlay address (from {@code cluster-advertise})
      */
-    public ClusterNode(List<String> endpoints, String engineId, InetAddress vtep, int ttlSeconds) {
-        this.etcd = EtcdStore.connect(endpoints, Duration.ofSeconds(3));
-        this.description = "etcd://" + endpoints.stream().map(e -> e.replaceFirst("^http://", ""))
+    public ClusterNode(List<String> endpoints, Optional<EtcdTls> tls, String engineId, InetAddress vtep, int ttlSeconds) {
+        this.endpoints = List.copyOf(endpoints);
+        this.tls = tls;
+        this.description = "etcd://" + endpoints.stream().map(e -> e.replaceFirst("^https?://", ""))
                 .collect(Collectors.joining(","));
         this.engineId = engineId;
         this.vtep = vtep;
@@ -139,6 +146,9 @@ public final class ClusterNode implements OverlayStore, AutoCloseable {
 
     private void join() {
         closeWatch();
+        if (etcd == null) {
+            etcd = EtcdStore.connect(endpoints, Duration.ofSeconds(3), tls);
+        }
         etcd.revision();
         long granted = etcd.grantLease(ttlSeconds);
         int joinedAs = ++generation;
@@ -608,6 +618,8 @@ public final class ClusterNode implements OverlayStore, AutoCloseable {
             Thread.currentThread().interrupt();
         }
         closeWatch();
-        etcd.close();
+        if (etcd != null) {
+            etcd.close();
+        }
     }
 }

@@ -2,9 +2,11 @@ package dev.berth.daemon.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -15,19 +17,29 @@ import java.util.function.Function;
  * @param endpoints  etcd's client URLs ({@code http://h1:2379}); empty: no cluster (no overlay networks)
  * @param advertise  the interface name or address other hosts reach this one at (a {@code :port} is dropped)
  * @param ttlSeconds {@code discovery.ttl}: how long this host's registration and endpoints outlive it
+ * @param tls        {@code kv.cacertfile}, {@code kv.certfile}, {@code kv.keyfile}: TLS to etcd (the
+ *                   endpoints are then {@code https://}); the files are read when the daemon connects
  */
-public record ClusterSettings(List<String> endpoints, String advertise, int ttlSeconds) {
+public record ClusterSettings(List<String> endpoints, String advertise, int ttlSeconds, Optional<Tls> tls) {
     public static final String STORE = "cluster-store";
     public static final String ADVERTISE = "cluster-advertise";
     public static final String OPTS = "cluster-store-opts";
     public static final int DEFAULT_TTL = 15;
 
+    /** TLS to etcd: the CA of etcd's certificate, this client's certificate and key (PEM files). */
+    public record Tls(Path caFile, Path certFile, Path keyFile) {
+    }
+
+    /** The {@code cluster-store-opts} keys of TLS, as dockerd's (libkv's) were. */
+    static final List<String> TLS_KEYS = List.of("kv.cacertfile", "kv.certfile", "kv.keyfile");
+
     public ClusterSettings {
         endpoints = List.copyOf(endpoints);
+        Objects.requireNonNull(tls, "tls");
     }
 
     public static ClusterSettings none() {
-        return new ClusterSettings(List.of(), "", DEFAULT_TTL);
+        return new ClusterSettings(List.of(), "", DEFAULT_TTL, Optional.empty());
     }
 
     public boolean enabled() {
@@ -37,7 +49,12 @@ public record ClusterSettings(List<String> endpoints, String advertise, int ttlS
     /** For {@code ConfigKey}: the store as given back, e.g. {@code etcd://h1:2379,h2:2379}. */
     String storeText() {
         return endpoints.isEmpty() ? "" : "etcd://" + String.join(",", endpoints.stream()
-                .map(e -> e.substring("http://".length())).toList());
+                .map(e -> e.replaceFirst("^https?://", "")).toList());
+    }
+
+    /** For {@code ConfigKey}: the options that matter, e.g. {@code 15} or {@code 15 tls /ca.pem /c.pem /k.pem}. */
+    String optsText() {
+        return ttlSeconds + tls.map(t -> " tls " + t.caFile() + " " + t.certFile() + " " + t.keyFile()).orElse("");
     }
 
     /** Reads the three options from the merged configuration; {@code problem} makes the error. */
@@ -72,13 +89,14 @@ public record ClusterSettings(List<String> endpoints, String advertise, int ttlS
                     || (uri.getPath() != null && !uri.getPath().isEmpty())) {
                 throw problem.apply("invalid etcd address \"" + trimmed + "\" in " + STORE + ": give host:port");
             }
-            endpoints.add("http://" + trimmed);
+            endpoints.add(trimmed);
         }
         if (advertise == null || advertise.asText().isBlank()) {
             throw problem.apply(STORE + " needs " + ADVERTISE + ": the interface or address the other hosts reach"
                     + " this one at");
         }
         int ttl = DEFAULT_TTL;
+        Map<String, String> tlsFiles = new java.util.TreeMap<>();
         if (opts != null) {
             if (!opts.isObject()) {
                 throw problem.apply(OPTS + " must be an object of strings");
@@ -87,13 +105,30 @@ public record ClusterSettings(List<String> endpoints, String advertise, int ttlS
                 switch (e.getKey()) {
                     case "discovery.ttl" -> ttl = seconds(e.getValue().asText(), problem);
                     case "discovery.heartbeat" -> seconds(e.getValue().asText(), problem);
+                    case "kv.cacertfile", "kv.certfile", "kv.keyfile" -> {
+                        if (!e.getValue().isTextual() || e.getValue().asText().isBlank()) {
+                            throw problem.apply(OPTS + " option " + e.getKey() + " must be a file path");
+                        }
+                        tlsFiles.put(e.getKey(), e.getValue().asText());
+                    }
                     default -> throw problem.apply("unsupported " + OPTS + " option \"" + e.getKey()
-                            + "\" (Berth supports discovery.ttl and discovery.heartbeat; TLS to etcd is not done yet)");
+                            + "\" (Berth supports discovery.ttl, discovery.heartbeat, kv.cacertfile, kv.certfile"
+                            + " and kv.keyfile)");
                 }
             }
         }
+        Optional<Tls> tls = Optional.empty();
+        if (!tlsFiles.isEmpty()) {
+            if (tlsFiles.size() != TLS_KEYS.size()) {
+                throw problem.apply("TLS to etcd needs all of " + String.join(", ", TLS_KEYS) + " in " + OPTS
+                        + " (given: " + String.join(", ", tlsFiles.keySet()) + ")");
+            }
+            tls = Optional.of(new Tls(Path.of(tlsFiles.get("kv.cacertfile")), Path.of(tlsFiles.get("kv.certfile")),
+                    Path.of(tlsFiles.get("kv.keyfile"))));
+        }
+        String scheme = tls.isPresent() ? "https://" : "http://";
         String address = advertise.asText().strip();
-        return new ClusterSettings(endpoints, stripPort(address), ttl);
+        return new ClusterSettings(endpoints.stream().map(e -> scheme + e).toList(), stripPort(address), ttl, tls);
     }
 
     private static int seconds(String text, Function<String, RuntimeException> problem) {

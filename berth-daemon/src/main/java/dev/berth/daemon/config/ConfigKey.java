@@ -54,7 +54,7 @@ public enum ConfigKey {
     METRICS_ADDR(MetricsAddress.KEY, Reload.RESTART, c -> text(c.metricsAddr())),
     CLUSTER_STORE(ClusterSettings.STORE, Reload.RESTART, c -> c.cluster().storeText()),
     CLUSTER_ADVERTISE(ClusterSettings.ADVERTISE, Reload.RESTART, c -> c.cluster().advertise()),
-    CLUSTER_STORE_OPTS(ClusterSettings.OPTS, Reload.RESTART, c -> Integer.toString(c.cluster().ttlSeconds()));
+    CLUSTER_STORE_OPTS(ClusterSettings.OPTS, Reload.RESTART, c -> c.cluster().optsText());
 
     /** Whether a reload applies the option, or it waits for the next start. */
     public enum Reload { LIVE, RESTART }

@@ -48,6 +48,18 @@ class ClusterSettingsTest {
     }
 
     @Test
+    void tlsFilesAsDockerdTookThemMakeTheEndpointsHttps() throws Exception {
+        ClusterSettings s = parse("{\"cluster-store\": \"etcd://198.51.100.1:2379\", \"cluster-advertise\": \"eth0\","
+                + " \"cluster-store-opts\": {\"kv.cacertfile\": \"/etc/b/ca.pem\", \"kv.certfile\": \"/etc/b/cert.pem\","
+                + " \"kv.keyfile\": \"/etc/b/key.pem\"}}");
+        assertEquals(List.of("https://198.51.100.1:2379"), s.endpoints());
+        assertEquals(Optional.of(new ClusterSettings.Tls(java.nio.file.Path.of("/etc/b/ca.pem"),
+                java.nio.file.Path.of("/etc/b/cert.pem"), java.nio.file.Path.of("/etc/b/key.pem"))), s.tls());
+        assertEquals("etcd://198.51.100.1:2379", s.storeText());
+        assertEquals(Optional.empty(), parse("{\"cluster-store\": \"etcd://h:2379\", \"cluster-advertise\": \"eth0\"}").tls());
+    }
+
+    @Test
     void badValuesAreRefusedWithTheOptionNamed() {
         assertTrue(refused("{\"cluster-store\": \"consul://h:8500\", \"cluster-advertise\": \"eth0\"}")
                 .contains("Berth speaks to etcd only"));
@@ -55,7 +67,12 @@ class ClusterSettingsTest {
                 .contains("give host:port"));
         assertTrue(refused("{\"cluster-store\": \"etcd://h:2379\"}").contains("needs cluster-advertise"));
         assertTrue(refused("{\"cluster-store\": \"etcd://h:2379\", \"cluster-advertise\": \"eth0\","
-                + " \"cluster-store-opts\": {\"kv.cacertfile\": \"/ca.pem\"}}").contains("TLS to etcd is not done yet"));
+                + " \"cluster-store-opts\": {\"kv.cacertfile\": \"/ca.pem\"}}").contains(
+                "TLS to etcd needs all of kv.cacertfile, kv.certfile, kv.keyfile in cluster-store-opts (given: kv.cacertfile)"));
+        assertTrue(refused("{\"cluster-store\": \"etcd://h:2379\", \"cluster-advertise\": \"eth0\","
+                + " \"cluster-store-opts\": {\"kv.keyfile\": 3}}").contains("kv.keyfile must be a file path"));
+        assertTrue(refused("{\"cluster-store\": \"etcd://h:2379\", \"cluster-advertise\": \"eth0\","
+                + " \"cluster-store-opts\": {\"kv.path\": \"/x\"}}").contains("unsupported cluster-store-opts option \"kv.path\""));
         assertTrue(refused("{\"cluster-store\": \"etcd://h:2379\", \"cluster-advertise\": \"eth0\","
                 + " \"cluster-store-opts\": {\"discovery.ttl\": \"1\"}}").contains("at least 2"));
     }

@@ -251,7 +251,7 @@ class OverlayIT {
 
         // host 2 cut off (link down) longer than the TTL while host 1 gives c4's address to c5: back, host 2
         // does not announce c4 over c5 but renumbers c4 (interface, DNS), so no address has two holders
-        Box c4 = createOn(bed, h2, "c4", "ov1");
+        Box c4 = createOn(bed, h2, "c4", "ov1", "-p", "8081:81");
         String c4Ip = ip(h2, "c4", "ov1");
         String c4Mac = mac(h2, "c4", "ov1");
         String c4Entry = c4Mac + " " + Underlay.address(2);
@@ -286,6 +286,10 @@ class OverlayIT {
             assertTrue(within(5_000, () -> t.ping(c1.netns(), c4New)), "c1 (host 1) -> c4 at its new address");
             assertEquals(c4New, t.connect(c4.netns(), c4Ip, 80), "c4 (host 2) -> c5 (host 1) at the address both had");
             assertEquals(ip(h1, "c1", "ov1"), t.connect(c1.netns(), c4New, 80), "c1 -> c4");
+            t.serve(c4.netns(), 81);
+            assertFalse(t.connect(Traffic.named(underlay.underlayNamespace()), Underlay.address(2), 8081)
+                    .startsWith("FAIL"), () -> "c4's published port follows its new address (c5 has no port 81), its default route is back: "
+                    + bed.run(List.of("nsenter", "--net=" + c4.netns(), "ip", "route")).stdout());
         }
 
         // the cluster keeps working: a removal on one host removes the network everywhere

@@ -334,7 +334,12 @@ public final class SandboxService {
             ndp.remove(before);
             ndp.add(network, after);
             state.driver(network.driver()).readdress(new EndpointJoin(network, sandbox, after));
-            routes.updateQuietly(sandbox);
+            try {
+                routes.refresh(sandbox);   // the old address took the interface's routes with it
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "default routes of " + sandbox.name() + " after its new address on "
+                        + network.name() + ": " + e.getMessage(), e);
+            }
             ports.updateQuietly(sandbox);
             state.publish(new Change.EndpointReaddressed(network, sandbox, before, after));
             return Optional.of(after);

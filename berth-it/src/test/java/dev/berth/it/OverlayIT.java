@@ -299,6 +299,17 @@ class OverlayIT {
                 .lines().toList().contains("ov2")), "ov2 gone from host 3");
         assertTrue(bed.run(HostFixture.inNamespace(h3.ns(), "ip", "link", "show", "vx-" + ov2.path("Id").asText()
                 .substring(0, 12))).exitCode() != 0, "ov2's VXLAN device gone from host 3");
+        assertEquals(List.of(), vertxCaches(), "the etcd client (Vert.x inside jetcd) makes no directory in /tmp");
+    }
+
+    /** Vert.x's per-instance file caches in the temporary directory (it makes one unless told not to). */
+    private static List<Path> vertxCaches() throws IOException {
+        try (var entries = java.nio.file.Files.newDirectoryStream(Path.of(System.getProperty("java.io.tmpdir")),
+                "vertx-cache-*")) {
+            List<Path> found = new ArrayList<>();
+            entries.forEach(found::add);
+            return found;
+        }
     }
 
     @Test

@@ -48,6 +48,8 @@ public final class EtcdStore implements AutoCloseable {
         this.tls = tls;
     }
 
+    private static final String VERTX_NO_CLASS_PATH_FILES = "vertx.disableFileCPResolving";
+
     /** A client on these endpoints; connects lazily (the first call finds out whether etcd answers). */
     public static EtcdStore connect(List<String> endpoints, Duration timeout) {
         return connect(endpoints, timeout, Optional.empty());
@@ -59,6 +61,12 @@ public final class EtcdStore implements AutoCloseable {
      * {@link EtcdException} naming it (a certificate etcd does not trust shows only at the first call).
      */
     public static EtcdStore connect(List<String> endpoints, Duration timeout, Optional<EtcdTls> tls) {
+        // jetcd runs on Vert.x, which otherwise makes a vertx-cache-<uuid> directory in /tmp per
+        // client (for files it would serve from the class path, which nothing here asks for) and
+        // leaves it behind when the process is killed. Read once, when Vert.x's options load.
+        if (System.getProperty(VERTX_NO_CLASS_PATH_FILES) == null) {
+            System.setProperty(VERTX_NO_CLASS_PATH_FILES, "true");
+        }
         ClientBuilder builder = Client.builder().endpoints(endpoints.toArray(String[]::new)).connectTimeout(timeout);
         if (tls.isPresent()) {
             EtcdTls files = tls.get();

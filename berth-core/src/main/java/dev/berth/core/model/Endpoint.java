@@ -33,6 +33,14 @@ public record Endpoint(EndpointId id, NetworkId networkId, SandboxId sandboxId, 
         Objects.requireNonNull(requested, "requested");
     }
 
+    /** Its addresses, IPv4 first; empty without an interface. */
+    public List<IpPrefix> addresses() {
+        if (ipv4 == null) {
+            return ipv6 == null ? List.of() : List.of(ipv6);
+        }
+        return ipv6 == null ? List.of(ipv4) : List.of(ipv4, ipv6);
+    }
+
     /** Whether the endpoint has an interface in the sandbox (bridge endpoints do). */
     public boolean hasInterface() {
         return !ifName.isEmpty();

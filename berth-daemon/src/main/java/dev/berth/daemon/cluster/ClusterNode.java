@@ -248,7 +248,7 @@ public final class ClusterNode implements OverlayStore, AutoCloseable {
     private Set<InetAddress> takenFrom(Endpoint endpoint, Map<String, byte[]> keys) {
         byte[] own = endpoint.id().value().getBytes(StandardCharsets.UTF_8);
         Set<InetAddress> taken = new java.util.HashSet<>();
-        for (IpPrefix address : addressesOf(endpoint)) {
+        for (IpPrefix address : endpoint.addresses()) {
             String key = ClusterKeys.address(endpoint.networkId(), address.address());
             if (keys.containsKey(key) && etcd.get(key).filter(v -> !java.util.Arrays.equals(v, own)).isPresent()) {
                 taken.add(address.address());
@@ -297,7 +297,7 @@ public final class ClusterNode implements OverlayStore, AutoCloseable {
     }
 
     private static String describe(Endpoint endpoint) {
-        return addressesOf(endpoint).stream().map(p -> IpAddresses.format(p.address())).collect(Collectors.joining(", "));
+        return endpoint.addresses().stream().map(p -> IpAddresses.format(p.address())).collect(Collectors.joining(", "));
     }
 
     /** Makes this host match a full listing: networks first, then the other hosts' endpoints. */
@@ -534,7 +534,7 @@ public final class ClusterNode implements OverlayStore, AutoCloseable {
         requireJoined();
         Map<String, byte[]> addresses = new LinkedHashMap<>();
         byte[] id = endpoint.id().value().getBytes(StandardCharsets.UTF_8);
-        for (IpPrefix address : addressesOf(endpoint)) {
+        for (IpPrefix address : endpoint.addresses()) {
             addresses.put(ClusterKeys.address(network.id(), address.address()), id);
         }
         if (!addresses.isEmpty()) {
@@ -554,22 +554,11 @@ public final class ClusterNode implements OverlayStore, AutoCloseable {
     private Map<String, byte[]> endpointKeys(Network network, Sandbox sandbox, Endpoint endpoint) {
         Map<String, byte[]> keys = new LinkedHashMap<>();
         byte[] id = endpoint.id().value().getBytes(StandardCharsets.UTF_8);
-        for (IpPrefix address : addressesOf(endpoint)) {
+        for (IpPrefix address : endpoint.addresses()) {
             keys.put(ClusterKeys.address(network.id(), address.address()), id);
         }
         keys.put(ClusterKeys.endpoint(network.id(), endpoint.id()), EndpointRecord.encode(engineId, vtep, sandbox, endpoint));
         return keys;
-    }
-
-    private static List<IpPrefix> addressesOf(Endpoint endpoint) {
-        List<IpPrefix> out = new ArrayList<>(2);
-        if (endpoint.ipv4() != null) {
-            out.add(endpoint.ipv4());
-        }
-        if (endpoint.ipv6() != null) {
-            out.add(endpoint.ipv6());
-        }
-        return out;
     }
 
     private long requireJoined() {

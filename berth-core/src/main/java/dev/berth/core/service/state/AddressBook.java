@@ -40,7 +40,7 @@ public final class AddressBook {
 
     /** Start-up replay: an endpoint's addresses are taken again, whatever else holds them. */
     public void restore(Endpoint endpoint) {
-        for (IpPrefix address : addresses(endpoint)) {
+        for (IpPrefix address : endpoint.addresses()) {
             pool(endpoint.networkId(), address.isIpv4()).ifPresent(p -> p.reserveQuietly(address.address()));
         }
     }
@@ -59,19 +59,8 @@ public final class AddressBook {
 
     /** Gives an endpoint's addresses back; unknown networks and addresses are ignored. */
     public void release(Endpoint endpoint) {
-        for (IpPrefix address : addresses(endpoint)) {
+        for (IpPrefix address : endpoint.addresses()) {
             pool(endpoint.networkId(), address.isIpv4()).ifPresent(p -> p.release(address.address()));
         }
-    }
-
-    private static List<IpPrefix> addresses(Endpoint endpoint) {
-        List<IpPrefix> out = new ArrayList<>(2);
-        if (endpoint.ipv4() != null) {
-            out.add(endpoint.ipv4());
-        }
-        if (endpoint.ipv6() != null) {
-            out.add(endpoint.ipv6());
-        }
-        return out;
     }
 }

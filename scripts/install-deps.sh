@@ -41,46 +41,37 @@ if ((${#need[@]})); then
   RUNLEVEL=1 apt-get install -y -qq --no-install-recommends "${need[@]}" >&2
   if [[ -n $made_policy ]]; then rm -f "$policy"; trap - EXIT; fi
 fi
-# The image tests need a real registry: Debian's docker-registry, unpacked (never installed: its
-# postinst would start a system service) into a directory of its own, once.
-REGISTRY_DIR=${BERTH_REGISTRY_DIR:-/opt/berth-deps/docker-registry}
-if [[ ! -x "$REGISTRY_DIR/usr/bin/docker-registry" ]]; then
-  if [[ $(id -u) != 0 ]]; then echo "berth: run as root to fetch docker-registry" >&2; exit 1; fi
-  echo "berth: unpacking docker-registry into $REGISTRY_DIR ..." >&2
+# unpack_deb PACKAGE DIR: the package's files under DIR, once (never installed: a postinst would
+# start a system service). Unpacked next to DIR and renamed, so an interrupted run never leaves a
+# half directory.
+unpack_deb() {
+  local package=$1 dir=$2 deb_dir
+  if [[ $(id -u) != 0 ]]; then echo "berth: run as root to fetch $package" >&2; exit 1; fi
+  echo "berth: unpacking $package into $dir ..." >&2
   deb_dir=$(mktemp -d)
   chmod 755 "$deb_dir"  # apt downloads as _apt
   trap 'rm -rf "$deb_dir"' EXIT
-  if ! (cd "$deb_dir" && apt-get download -qq docker-registry >&2); then
+  if ! (cd "$deb_dir" && apt-get download -qq "$package" >&2); then
     apt-get update -qq >&2
-    (cd "$deb_dir" && apt-get download -qq docker-registry >&2)
+    (cd "$deb_dir" && apt-get download -qq "$package" >&2)
   fi
-  # Unpack next to the target and rename, so an interrupted run never leaves a half directory.
-  mkdir -p "$(dirname "$REGISTRY_DIR")"
-  rm -rf "$REGISTRY_DIR.partial"
-  dpkg-deb -x "$deb_dir"/docker-registry_*.deb "$REGISTRY_DIR.partial"
-  mv "$REGISTRY_DIR.partial" "$REGISTRY_DIR"
+  mkdir -p "$(dirname "$dir")"
+  rm -rf "$dir.partial"
+  dpkg-deb -x "$deb_dir/${package}"_*.deb "$dir.partial"
+  mv "$dir.partial" "$dir"
   rm -rf "$deb_dir"
   trap - EXIT
+}
+# The image tests need a real registry: Debian's docker-registry.
+REGISTRY_DIR=${BERTH_REGISTRY_DIR:-/opt/berth-deps/docker-registry}
+if [[ ! -x "$REGISTRY_DIR/usr/bin/docker-registry" ]]; then
+  unpack_deb docker-registry "$REGISTRY_DIR"
 fi
-# The overlay tests need a real etcd: Debian's etcd-server, unpacked the same way (its postinst
-# would start the system service); the tests start it in a namespace of their own.
+# The overlay tests need a real etcd: Debian's etcd-server (the tests start it in a namespace of
+# their own).
 ETCD_DIR=${BERTH_ETCD_DIR:-/opt/berth-deps/etcd-server}
 if [[ ! -x "$ETCD_DIR/usr/bin/etcd" ]]; then
-  if [[ $(id -u) != 0 ]]; then echo "berth: run as root to fetch etcd-server" >&2; exit 1; fi
-  echo "berth: unpacking etcd-server into $ETCD_DIR ..." >&2
-  deb_dir=$(mktemp -d)
-  chmod 755 "$deb_dir"
-  trap 'rm -rf "$deb_dir"' EXIT
-  if ! (cd "$deb_dir" && apt-get download -qq etcd-server >&2); then
-    apt-get update -qq >&2
-    (cd "$deb_dir" && apt-get download -qq etcd-server >&2)
-  fi
-  mkdir -p "$(dirname "$ETCD_DIR")"
-  rm -rf "$ETCD_DIR.partial"
-  dpkg-deb -x "$deb_dir"/etcd-server_*.deb "$ETCD_DIR.partial"
-  mv "$ETCD_DIR.partial" "$ETCD_DIR"
-  rm -rf "$deb_dir"
-  trap - EXIT
+  unpack_deb etcd-server "$ETCD_DIR"
 fi
 if [[ ! -x "$JAVA_HOME/bin/java" ]]; then
   echo "berth: Java 25 not found at $JAVA_HOME; install a JDK 25 and set BERTH_JAVA_HOME" >&2

@@ -17,6 +17,7 @@ have_cmd modprobe || need+=(kmod)
 have_cmd conmon  || need+=(conmon)
 have_cmd runc    || need+=(runc)
 have_cmd openssl || need+=(openssl)   # the registry tests make a CA and a server certificate
+have_cmd man     || need+=(man-db)    # PackageIT renders the installed man pages with man --warnings
 # the client tests drive Berth with Debian's docker-compose 1.29 and the Python Docker SDK it depends on
 # (python3-docker, run by /usr/bin/python3); --no-install-recommends keeps docker.io (and its service) out
 [[ -x /usr/bin/docker-compose ]] || need+=(docker-compose)

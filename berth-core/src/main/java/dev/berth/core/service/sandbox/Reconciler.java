@@ -70,8 +70,10 @@ public final class Reconciler {
         if (inconclusive < MAX_INCONCLUSIVE) {
             long before = state.sequence();
             Optional<List<KernelDrift>> verdict = unlockedReading().flatMap(reading -> state.write(() -> {
-                List<KernelDrift> drift = new ArrayList<>(reading.drift());
+                // in check()'s order, so that repair() knows the same drift again
+                List<KernelDrift> drift = new ArrayList<>(reading.drivers());
                 drift.addAll(networks.ndpProxies().drift(reading.ndp()));
+                drift.addAll(reading.firewall());
                 if (!drift.isEmpty() && state.sequence() != before + 1) {
                     return Optional.empty();
                 }
@@ -88,17 +90,16 @@ public final class Reconciler {
         return state.write(() -> repair(check()));
     }
 
-    /** What a pass read without the lock: the drivers' and the firewall's drift, the NDP proxy's kernel side. */
-    private record Reading(List<KernelDrift> drift, NdpProxies.DriftReading ndp) {
+    /** What a pass read without the lock: the drivers' drift, the NDP proxy's kernel side, the firewall's drift. */
+    private record Reading(List<KernelDrift> drivers, NdpProxies.DriftReading ndp, List<KernelDrift> firewall) {
     }
 
     /** Empty when a change under way made the reading fail (it reads the state as it moves). */
     private Optional<Reading> unlockedReading() {
         try {
-            List<KernelDrift> drift = new ArrayList<>(driversDrift());
+            List<KernelDrift> drivers = driversDrift();
             NdpProxies.DriftReading ndp = networks.ndpProxies().readForDrift();
-            drift.addAll(state.dependencies().firewall().drift());
-            return Optional.of(new Reading(drift, ndp));
+            return Optional.of(new Reading(drivers, ndp, state.dependencies().firewall().drift()));
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, () -> "reconcile reading inconclusive: " + e);
             return Optional.empty();

@@ -166,10 +166,10 @@ public final class DnsServer implements AutoCloseable {
     public synchronized void update(NameTable next, Map<SandboxId, Sandbox> sandboxes) {
         table.set(next);
         for (SandboxId id : List.copyOf(listeners.keySet())) {
-            sync(id, sandboxes.get(id));
+            sync(id, sandboxes.get(id), true);
         }
         for (SandboxId id : next.servedSandboxes()) {
-            sync(id, sandboxes.get(id));
+            sync(id, sandboxes.get(id), true);
         }
     }
 
@@ -180,6 +180,14 @@ public final class DnsServer implements AutoCloseable {
      * Docker keeps its resolver: its {@code resolv.conf} still names 127.0.0.11.
      */
     public synchronized void sync(SandboxId id, Sandbox sandbox) {
+        sync(id, sandbox, false);
+    }
+
+    /**
+     * {@code adopting}: the start-up pass, where a namespace may still hold the last daemon's
+     * redirect; a sandbox made since has none, so a later sync does not read its ruleset.
+     */
+    private void sync(SandboxId id, Sandbox sandbox, boolean adopting) {
         Listener l = listeners.get(id);
         boolean serve = sandbox != null && table.get().serves(id) && !sandbox.netnsPath().isEmpty();
         if (l != null && (sandbox == null || !sandbox.netnsPath().equals(l.sandbox().netnsPath()))) {
@@ -188,7 +196,7 @@ public final class DnsServer implements AutoCloseable {
         }
         if (serve && !listeners.containsKey(id)) {
             try {
-                Listener opened = openListener(sandbox);
+                Listener opened = openListener(sandbox, adopting);
                 listeners.put(id, opened);
                 for (int i = 0; i < workers.length; i++) {
                     int index = i;
@@ -210,10 +218,11 @@ public final class DnsServer implements AutoCloseable {
      * The sandbox's sockets, bound inside its namespace, and the port-53 redirect to them. A
      * namespace that outlived the last daemon still has that daemon's redirect: the sockets take
      * its ports when they are free, and then the rules stay as they are (replacing them would cost
-     * an RCU grace period per sandbox at start-up); otherwise new ports and new rules.
+     * an RCU grace period per sandbox at start-up); otherwise new ports and new rules. Only
+     * {@code adopting} (the start-up pass) looks for such a redirect.
      */
-    private Listener openListener(Sandbox sandbox) {
-        Optional<SandboxNamespaces.DnsPorts> left = namespaces.dnsRedirect(sandbox);
+    private Listener openListener(Sandbox sandbox, boolean adopting) {
+        Optional<SandboxNamespaces.DnsPorts> left = adopting ? namespaces.dnsRedirect(sandbox) : Optional.empty();
         Listener l = namespaces.call(sandbox, () -> {
             List<DatagramChannel> udp = new ArrayList<>();
             try {

@@ -202,6 +202,18 @@ class DnsServerTest {
         assertEquals(java.util.Set.of(c1.id()), server.served());
     }
 
+    /** Only the start-up pass looks for a last daemon's redirect: a listener opened later reads no ruleset. */
+    @Test
+    void aListenerOpenedAfterStartUpReadsNoRuleset() throws IOException {
+        start();
+        int reads = namespaces.redirectReads.get();
+        assertTrue(reads > 0, "the start-up pass looked");
+        server.sync(c2.id(), null);
+        server.sync(c2.id(), c2);
+        assertTrue(server.ports(c2.id()).isPresent());
+        assertEquals(reads, namespaces.redirectReads.get());
+    }
+
     @Test
     void stalledAndGarbageTcpClientsDoNotStallOthers() throws IOException {
         start();

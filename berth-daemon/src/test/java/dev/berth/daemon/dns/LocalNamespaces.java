@@ -14,6 +14,8 @@ final class LocalNamespaces implements SandboxNamespaces {
     final java.util.concurrent.atomic.AtomicInteger redirectCalls = new java.util.concurrent.atomic.AtomicInteger();
     /** Whether {@link #dnsRedirect} reports the recorded redirects (a namespace that outlived its daemon). */
     volatile boolean keepsRedirects;
+    /** How often {@link #dnsRedirect} read a namespace's ruleset. */
+    final java.util.concurrent.atomic.AtomicInteger redirectReads = new java.util.concurrent.atomic.AtomicInteger();
 
     @Override
     public <T> T call(Sandbox sandbox, Supplier<T> task) {
@@ -29,6 +31,7 @@ final class LocalNamespaces implements SandboxNamespaces {
     /** With {@link #keepsRedirects}: the last redirect recorded for the sandbox, as a namespace keeps its rules. */
     @Override
     public Optional<DnsPorts> dnsRedirect(Sandbox sandbox) {
+        redirectReads.incrementAndGet();
         return Optional.ofNullable(keepsRedirects ? redirects.get(sandbox.id()) : null)
                 .map(p -> new DnsPorts(p.udp(), p.tcp()));
     }

@@ -62,11 +62,12 @@ final class Dispatcher extends Handler.Abstract {
         Rendered rendered;
         try {
             Matcher versioned = VERSIONED.matcher(path);
-            ApiVersion version = versioned.matches() ? new ApiVersion(versioned.group(1)) : ApiVersion.MAX;
-            Routes.Match match = routes.find(method, versioned.matches() ? versioned.group(2) : path)
+            boolean isVersioned = versioned.matches();
+            ApiVersion version = isVersioned ? new ApiVersion(versioned.group(1)) : ApiVersion.MAX;
+            Routes.Match match = routes.find(method, isVersioned ? versioned.group(2) : path)
                     .orElseThrow(() -> new NotFoundException("page not found"));
             route = match.template();
-            if (versioned.matches()) {
+            if (isVersioned) {
                 version.requireSupported();
             }
             Reply reply = match.endpoint().handle(new ApiRequest(request, version, match.parameters(), json));

@@ -25,6 +25,7 @@ import dev.berth.daemon.api.SocketGroup;
 import dev.berth.daemon.api.SystemInfo;
 import dev.berth.daemon.cluster.ClusterNode;
 import dev.berth.daemon.cluster.RemoteListener;
+import dev.berth.daemon.config.ClusterSettings;
 import dev.berth.daemon.config.ConfigException;
 import dev.berth.daemon.config.ConfigKey;
 import dev.berth.daemon.config.ConfigLoader;
@@ -82,6 +83,7 @@ import java.util.Deque;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -168,7 +170,7 @@ final class Daemon {
         if (config.cluster().enabled()) {
             cluster = new ClusterNode(config.cluster().endpoints(), config.cluster().tls()
                     .map(t -> new dev.berth.cluster.etcd.EtcdTls(t.caFile(), t.certFile(), t.keyFile())), roots.engineId(),
-                    vtep(config.cluster().advertise(), netlink), config.cluster().ttlSeconds());
+                    vtep(config.cluster(), netlink), config.cluster().ttlSeconds());
             opened.push(cluster);
             overlay = new OverlayDriver(bridge, netlink, cluster);
             drivers.add(overlay);
@@ -253,10 +255,12 @@ final class Daemon {
      * The underlay address of this host's VXLAN tunnels: {@code cluster-advertise} as an address,
      * or the first global IPv4 address of the interface it names (read in the daemon's namespace).
      */
-    private static InetAddress vtep(String advertise, RtNetlink netlink) {
-        if (advertise.matches("[0-9.]+") || advertise.contains(":")) {
-            return IpAddresses.parse(advertise);
+    private static InetAddress vtep(ClusterSettings cluster, RtNetlink netlink) {
+        Optional<String> address = cluster.advertiseAddress();
+        if (address.isPresent()) {
+            return IpAddresses.parse(address.get());
         }
+        String advertise = cluster.advertise();
         Link link = netlink.link(advertise).orElseThrow(() -> new ConfigException("cluster-advertise: no interface "
                 + advertise + " in the daemon's network namespace"));
         return netlink.addresses(link.index()).stream()

@@ -114,11 +114,6 @@ public final class ClusterNode implements OverlayStore, AutoCloseable {
         thread.execute(this::joinUntilDone);
     }
 
-    /** Whether this host is joined right now (its lease is alive as far as it knows). */
-    public boolean joined() {
-        return lease != 0;
-    }
-
     private void joinUntilDone() {
         String warned = null;
         while (!closed) {

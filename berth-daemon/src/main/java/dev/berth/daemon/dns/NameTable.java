@@ -220,13 +220,7 @@ public final class NameTable {
     }
 
     private static List<InetAddress> addressesOf(Endpoint endpoint) {
-        List<InetAddress> out = new ArrayList<>(2);
-        for (IpPrefix p : new IpPrefix[] {endpoint.ipv4(), endpoint.ipv6()}) {
-            if (p != null) {
-                out.add(p.address());
-            }
-        }
-        return out;
+        return endpoint.addresses().stream().map(IpPrefix::address).toList();
     }
 
     /** Whether the sandbox is on a user-defined network, and so gets an embedded DNS server. */

@@ -48,19 +48,15 @@ public final class BridgeDriver implements NetworkDriver, AutoCloseable {
 
     /** {@code netlink} must be bound to the daemon's host namespace. */
     public BridgeDriver(Rtnl netlink, LinkReaper reaper, RandomGenerator random) {
-        this(netlink, netlink, reaper, random);
+        this(netlink, netlink, reaper, random, KernelErrors.NONE);
     }
 
     /**
-     * With a second socket in the host namespace for {@link #drift}'s dumps: a socket serves one
+     * With a second socket in the host namespace for {@link #drift}'s dumps (a socket serves one
      * request at a time, and at a thousand sandboxes a link dump takes some 10 ms, which connects
-     * should not wait for.
+     * should not wait for), the sockets it opens inside sandboxes telling {@code errors} of the
+     * kernel's error answers.
      */
-    public BridgeDriver(Rtnl netlink, Rtnl dumps, LinkReaper reaper, RandomGenerator random) {
-        this(netlink, dumps, reaper, random, KernelErrors.NONE);
-    }
-
-    /** The same, the sockets it opens inside sandboxes telling {@code errors} of the kernel's error answers. */
     public BridgeDriver(Rtnl netlink, Rtnl dumps, LinkReaper reaper, RandomGenerator random, KernelErrors errors) {
         this(netlink, dumps, reaper, random, new SandboxSockets(SandboxSockets.Opener.kernel(errors)), Sysctls.KERNEL);
     }

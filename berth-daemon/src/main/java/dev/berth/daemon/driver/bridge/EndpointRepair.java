@@ -64,13 +64,7 @@ final class EndpointRepair {
         if (peer.mtu() != mtu) {
             netlink.setMtu(peer.index(), mtu);
         }
-        List<IpPrefix> wanted = new ArrayList<>();
-        if (e.ipv4() != null) {
-            wanted.add(e.ipv4());
-        }
-        if (e.ipv6() != null) {
-            wanted.add(e.ipv6());
-        }
+        List<IpPrefix> wanted = new ArrayList<>(e.addresses());
         wanted.addAll(linkLocal(e));
         List<Address> present = netlink.addresses(peer.index());
         boolean v6Wanted = wanted.stream().anyMatch(w -> w.address() instanceof Inet6Address);

@@ -117,7 +117,7 @@ public final class NetlinkNdpProxy implements NdpProxy {
         Set<Entry> berths = new HashSet<>();
         Set<Entry> foreign = new HashSet<>();
         for (ProxyNeighbour p : dumps.proxyNeighbours(RtNetlink.AF_INET6)) {
-            Optional<Link> link = p.index() == 0 ? Optional.empty() : links.computeIfAbsent(p.index(), netlink::link);
+            Optional<Link> link = p.index() == 0 ? Optional.empty() : links.computeIfAbsent(p.index(), dumps::link);
             if (link.isPresent()) {
                 (p.protocol() == PROTOCOL ? berths : foreign).add(new Entry(link.get().name(), p.address()));
             }

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -57,6 +58,15 @@ public record Network(NetworkId id, String name, String driver, Instant created,
     /** Whether the network lives in the cluster store and exists on every host. */
     public boolean isGlobal() {
         return SCOPE_GLOBAL.equals(scope);
+    }
+
+    /**
+     * The VXLAN id of an overlay network ({@link PredefinedNetworks#OPT_OVERLAY_VNI}), empty when
+     * the option is not there; a value that is not a number is a {@link NumberFormatException}.
+     */
+    public OptionalInt overlayVni() {
+        String text = options.get(PredefinedNetworks.OPT_OVERLAY_VNI);
+        return text == null ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(text.strip()));
     }
 
     public boolean isPredefined() {

@@ -413,10 +413,9 @@ public final class ClusterNode implements OverlayStore, AutoCloseable {
             Network network = codec.decode(new String(value, StandardCharsets.UTF_8));
             if (!key.equals(ClusterKeys.network(network.id())) || !network.isGlobal()
                     || !network.driver().equals(PredefinedNetworks.DRIVER_OVERLAY)
-                    || !network.options().containsKey(PredefinedNetworks.OPT_OVERLAY_VNI)) {
+                    || network.overlayVni().isEmpty()) {
                 throw new IllegalArgumentException("not a global overlay network with a VXLAN id under its own id");
             }
-            Integer.parseInt(network.options().get(PredefinedNetworks.OPT_OVERLAY_VNI).strip());
             return Optional.of(network);
         } catch (RuntimeException e) {
             LOG.warning("cluster: skipping malformed network " + key + ": " + e.getMessage());
@@ -447,10 +446,10 @@ public final class ClusterNode implements OverlayStore, AutoCloseable {
     @Override
     public Network claim(Network planned) {
         requireJoined();
-        String asked = planned.options().get(PredefinedNetworks.OPT_OVERLAY_VNI);
+        java.util.OptionalInt asked = planned.overlayVni();
         Set<Integer> skipped = new java.util.HashSet<>();
         for (int attempt = 0; attempt < CLAIM_TRIES; attempt++) {
-            int vni = asked != null ? Integer.parseInt(asked.strip()) : freeVni(skipped);
+            int vni = asked.isPresent() ? asked.getAsInt() : freeVni(skipped);
             java.util.SortedMap<String, String> options = new TreeMap<>(planned.options());
             options.put(PredefinedNetworks.OPT_OVERLAY_VNI, Integer.toString(vni));
             Network network = new Network(planned.id(), planned.name(), planned.driver(), planned.created(),
@@ -468,7 +467,7 @@ public final class ClusterNode implements OverlayStore, AutoCloseable {
                     throw new ForbiddenException("Pool overlaps with other one on this address space");
                 }
             }
-            if (asked != null) {
+            if (asked.isPresent()) {
                 throw new ConflictException("VXLAN id " + vni + " is in use by another overlay network");
             }
             skipped.add(vni);
@@ -499,10 +498,7 @@ public final class ClusterNode implements OverlayStore, AutoCloseable {
         Map<String, byte[]> keys = new LinkedHashMap<>();
         keys.put(ClusterKeys.name(network.name()), id);
         network.ipam().pools().forEach(p -> keys.put(ClusterKeys.subnet(p.subnet()), id));
-        String vni = network.options().get(PredefinedNetworks.OPT_OVERLAY_VNI);
-        if (vni != null) {
-            keys.put(ClusterKeys.vni(Integer.parseInt(vni.strip())), id);
-        }
+        network.overlayVni().ifPresent(vni -> keys.put(ClusterKeys.vni(vni), id));
         return keys;
     }
 

@@ -270,11 +270,7 @@ public final class OverlayDriver implements NetworkDriver {
     }
 
     private static int vni(Network network) {
-        String text = network.options().get(PredefinedNetworks.OPT_OVERLAY_VNI);
-        if (text == null) {
-            throw new InternalException("network " + network.name() + " has no VXLAN id ("
-                    + PredefinedNetworks.OPT_OVERLAY_VNI + ")");
-        }
-        return Integer.parseInt(text.strip());
+        return network.overlayVni().orElseThrow(() -> new InternalException("network " + network.name()
+                + " has no VXLAN id (" + PredefinedNetworks.OPT_OVERLAY_VNI + ")"));
     }
 }

@@ -399,18 +399,16 @@ public final class NetworkService {
      * does not offer it (the cluster store's compare-and-swap would refuse it).
      */
     public void holdRemote(NetworkId network, java.net.InetAddress address) {
-        state.update(() -> addresses.pool(network, address instanceof java.net.Inet4Address)
-                .ifPresent(p -> p.reserveQuietly(address)));
+        state.update(() -> addresses.hold(network, address));
     }
 
     /** Cluster: gives back an address {@link #holdRemote} took, unless an endpoint of this host has it. */
     public void releaseRemote(NetworkId network, java.net.InetAddress address) {
         state.update(() -> {
-            boolean local = attachments.endpointsOf(network).stream().anyMatch(e ->
-                    (e.ipv4() != null && e.ipv4().address().equals(address))
-                            || (e.ipv6() != null && e.ipv6().address().equals(address)));
+            boolean local = attachments.endpointsOf(network).stream()
+                    .anyMatch(e -> e.addresses().stream().anyMatch(p -> p.address().equals(address)));
             if (!local) {
-                addresses.pool(network, address instanceof java.net.Inet4Address).ifPresent(p -> p.release(address));
+                addresses.release(network, address);
             }
         });
     }

@@ -30,7 +30,6 @@ import dev.berth.core.spi.EndpointJoin;
 import dev.berth.core.spi.NetworkDriver;
 import dev.berth.core.spi.SandboxRuntime;
 import dev.berth.core.spi.StateStore;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -323,7 +322,7 @@ public final class SandboxService {
                 return Optional.<Endpoint>empty();
             }
             for (InetAddress a : taken) {
-                addresses.pool(networkId, a instanceof Inet4Address).ifPresent(p -> p.reserveQuietly(a));
+                addresses.hold(networkId, a);
             }
             IpPrefix ipv4 = v4 ? renew(networkId, before.ipv4()) : before.ipv4();
             IpPrefix ipv6 = v6 ? renew(networkId, before.ipv6()) : before.ipv6();

@@ -41,8 +41,18 @@ public final class AddressBook {
     /** Start-up replay: an endpoint's addresses are taken again, whatever else holds them. */
     public void restore(Endpoint endpoint) {
         for (IpPrefix address : endpoint.addresses()) {
-            pool(endpoint.networkId(), address.isIpv4()).ifPresent(p -> p.reserveQuietly(address.address()));
+            hold(endpoint.networkId(), address.address());
         }
+    }
+
+    /** Takes one address of a network, whatever else holds it; one outside its pools is ignored. */
+    public void hold(NetworkId network, InetAddress address) {
+        pool(network, address instanceof Inet4Address).ifPresent(p -> p.reserveQuietly(address));
+    }
+
+    /** Gives one address back; unknown networks and addresses are ignored. */
+    public void release(NetworkId network, InetAddress address) {
+        pool(network, address instanceof Inet4Address).ifPresent(p -> p.release(address));
     }
 
     /** The pool of one family of a network, if the network has one. */
@@ -60,7 +70,7 @@ public final class AddressBook {
     /** Gives an endpoint's addresses back; unknown networks and addresses are ignored. */
     public void release(Endpoint endpoint) {
         for (IpPrefix address : endpoint.addresses()) {
-            pool(endpoint.networkId(), address.isIpv4()).ifPresent(p -> p.release(address.address()));
+            release(endpoint.networkId(), address.address());
         }
     }
 }

@@ -31,6 +31,11 @@ public final class IpAddresses {
         throw new InvalidParameterException("invalid IP address: " + text);
     }
 
+    /** {@code host:port}, an IPv6 host in brackets ({@code [::1]:2376}), as Go's net.JoinHostPort writes it. */
+    public static String hostPort(String host, int port) {
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    }
+
     /** The canonical text form: dotted quad, or RFC 5952 compressed lowercase IPv6. */
     public static String format(InetAddress address) {
         if (address instanceof Inet4Address) {

@@ -49,7 +49,7 @@ public sealed interface ApiListener {
 
         @Override
         public String toString() {
-            return "tcp://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+            return "tcp://" + IpAddresses.hostPort(host, port);
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.berth.daemon.api;
 
 import dev.berth.core.errors.BerthException;
 import dev.berth.core.errors.InternalException;
+import dev.berth.core.model.IpAddresses;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -203,7 +204,7 @@ public final class ApiServer implements AutoCloseable {
 
     private static String address(String host, int port) {
         String name = host == null ? "0.0.0.0" : host;
-        return (name.contains(":") ? "[" + name + "]" : name) + ":" + port;
+        return IpAddresses.hostPort(name, port);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.berth.daemon.api;
 
+import dev.berth.core.model.IpAddresses;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.security.cert.CertPathBuilderException;
@@ -32,7 +33,7 @@ final class HandshakeLog implements SslHandshakeListener {
     static String address(SocketAddress address) {
         if (address instanceof InetSocketAddress inet) {
             String host = inet.getAddress() == null ? inet.getHostString() : inet.getAddress().getHostAddress();
-            return (host.contains(":") ? "[" + host + "]" : host) + ":" + inet.getPort();
+            return IpAddresses.hostPort(host, inet.getPort());
         }
         return String.valueOf(address);
     }

@@ -1,5 +1,6 @@
 package dev.berth.daemon.config;
 
+import dev.berth.core.model.IpAddresses;
 import java.util.Optional;
 
 /**
@@ -49,6 +50,6 @@ public record MetricsAddress(String host, int port) {
     /** {@code HOST:PORT}, the host in brackets when it is an IPv6 address. */
     @Override
     public String toString() {
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        return IpAddresses.hostPort(host, port);
     }
 }

@@ -1,5 +1,6 @@
 package dev.berth.daemon.metrics;
 
+import dev.berth.core.model.IpAddresses;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -22,7 +23,7 @@ final class MetricsServer implements AutoCloseable {
     }
 
     static MetricsServer start(String host, int port, PrometheusRegistry registry) {
-        String shown = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        String shown = IpAddresses.hostPort(host, port);
         ExecutorService thread = Executors.newSingleThreadExecutor(
                 Thread.ofPlatform().name("berth-metrics").daemon(true).factory());
         try {
@@ -31,7 +32,7 @@ final class MetricsServer implements AutoCloseable {
                 builder.hostname(host);
             }
             HTTPServer server = builder.buildAndStart();
-            String bound = (host.contains(":") ? "[" + host + "]" : host) + ":" + server.getPort();
+            String bound = IpAddresses.hostPort(host, server.getPort());
             return new MetricsServer(server, bound);
         } catch (IOException | RuntimeException e) {
             thread.shutdownNow();

@@ -139,7 +139,7 @@ final class PortPlanner {
 
     private static String hostAndPort(PublishedPort p) {
         String ip = p.hostIp().isEmpty() ? "0.0.0.0" : p.hostIp();
-        return (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + p.hostPort();
+        return IpAddresses.hostPort(ip, p.hostPort());
     }
 
     static boolean overlaps(PublishedPort a, PublishedPort b) {

@@ -284,13 +284,11 @@ public final class ConfigLoader {
         if (v == null) {
             return fallback;
         }
-        if (v.isBoolean()) {
-            return v.asBoolean();
+        Boolean value = ConfigBoolean.of(v);
+        if (value == null) {
+            throw problem(key, key + " must be true or false");
         }
-        if (v.isTextual() && (v.asText().equals("true") || v.asText().equals("false"))) {
-            return Boolean.parseBoolean(v.asText());
-        }
-        throw problem(key, key + " must be true or false");
+        return value;
     }
 
     private long number(Map<String, JsonNode> values, String key, long fallback) {

@@ -127,13 +127,11 @@ final class TlsOptions {
         if (v == null) {
             return Optional.empty();
         }
-        if (v.isBoolean()) {
-            return Optional.of(v.asBoolean());
+        Boolean value = ConfigBoolean.of(v);
+        if (value == null) {
+            throw problem.apply(key, key + " must be true or false");
         }
-        if (v.isTextual() && (v.asText().equals("true") || v.asText().equals("false"))) {
-            return Optional.of(Boolean.parseBoolean(v.asText()));
-        }
-        throw problem.apply(key, key + " must be true or false");
+        return Optional.of(value);
     }
 
     private List<ApiListener> hosts(boolean tlsOn) {

@@ -154,7 +154,7 @@ final class ContainerMapper {
                 c == null ? "" : c.imageId(), command(process.command()), s.created().getEpochSecond(),
                 PortMapper.summaryPorts(view), c == null ? Map.of() : new TreeMap<>(c.labels()),
                 process.status().wire(), status(s, process, now), new ContainerCreateRequest.HostConfig(s.networkMode()),
-                new ContainerSummary.Networks(networks(view)), mountPoints(c));
+                new ContainerSummary.Networks(networks(view, false)), mountPoints(c));
     }
 
     /** moby's {@code Command} of {@code docker ps}: path and arguments, those with a space in single quotes. */
@@ -294,8 +294,7 @@ final class ContainerMapper {
     }
 
     private static ContainerInspect.NetworkSettings networkSettings(SandboxView view, boolean legacyAliases) {
-        Map<String, EndpointSettings> networks = new LinkedHashMap<>();
-        view.attachments().forEach(a -> networks.put(a.network().name(), settings(a, legacyAliases)));
+        Map<String, EndpointSettings> networks = networks(view, legacyAliases);
         EndpointSettings bridge = networks.getOrDefault(PredefinedNetworks.BRIDGE,
                 new EndpointSettings(null, null, null, "", null, 0, "", "", "", "", 0, "", "", 0, null));
         return new ContainerInspect.NetworkSettings("", view.sandbox().id().value(), false, "", 0,
@@ -305,9 +304,9 @@ final class ContainerMapper {
                 bridge.ipv6Gateway(), bridge.macAddress(), networks);
     }
 
-    private static Map<String, EndpointSettings> networks(SandboxView view) {
+    private static Map<String, EndpointSettings> networks(SandboxView view, boolean legacyAliases) {
         Map<String, EndpointSettings> out = new LinkedHashMap<>();
-        view.attachments().forEach(a -> out.put(a.network().name(), settings(a)));
+        view.attachments().forEach(a -> out.put(a.network().name(), settings(a, legacyAliases)));
         return out;
     }
 

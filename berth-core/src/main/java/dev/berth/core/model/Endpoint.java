@@ -86,6 +86,11 @@ public record Endpoint(EndpointId id, NetworkId networkId, SandboxId sandboxId, 
 
         /** The items of {@link #SYSCTLS} ({@code net.X.Y.IFNAME.Z=V} each), in order; empty without it. */
         public List<String> sysctls() {
+            return sysctls(driverOpts);
+        }
+
+        /** The items of {@link #SYSCTLS} in driver options as a request gives them; empty without it. */
+        public static List<String> sysctls(Map<String, String> driverOpts) {
             String value = driverOpts.get(SYSCTLS);
             return value == null ? List.of() : List.of(value.split(",", -1));
         }

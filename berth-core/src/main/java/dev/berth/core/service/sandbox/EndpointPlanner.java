@@ -18,7 +18,6 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.random.RandomGenerator;
@@ -82,15 +81,12 @@ final class EndpointPlanner {
                         + " (link-local addresses are in 169.254.0.0/16 and fe80::/10)");
             }
         }
-        Map<String, String> opts = request.driverOpts();
-        if (opts.containsKey(Endpoint.Requested.SYSCTLS)) {
-            for (String sysctl : opts.get(Endpoint.Requested.SYSCTLS).split(",", -1)) {
-                if (!isInterfaceSysctl(sysctl)) {
-                    problems.add("unrecognised network interface sysctl '" + sysctl + "'; represent 'net.X.Y.ethN.Z=V' as"
-                            + " 'net.X.Y.IFNAME.Z=V', 'X' must be 'ipv4', 'ipv6' or 'mpls'");
-                } else {
-                    sysctlFormatProblem(sysctl).ifPresent(problems::add);
-                }
+        for (String sysctl : Endpoint.Requested.sysctls(request.driverOpts())) {
+            if (!isInterfaceSysctl(sysctl)) {
+                problems.add("unrecognised network interface sysctl '" + sysctl + "'; represent 'net.X.Y.ethN.Z=V' as"
+                        + " 'net.X.Y.IFNAME.Z=V', 'X' must be 'ipv4', 'ipv6' or 'mpls'");
+            } else {
+                sysctlFormatProblem(sysctl).ifPresent(problems::add);
             }
         }
         invalidIfAny(problems);

@@ -105,7 +105,7 @@ public final class NetNs implements AutoCloseable {
                 return false;
             }
             long own = (Long) Files.getAttribute(Path.of(THREAD_SELF_NS), "unix:ino");
-            return (Long) Files.getAttribute(Path.of("/proc/self/fd/" + fd), "unix:ino") != own;
+            return inodeOf(fd) != own;
         } catch (KernelException e) {
             if (e.isErrno(Errno.ENOTTY) || e.isErrno(Errno.EINVAL)) {
                 return false;
@@ -169,10 +169,15 @@ public final class NetNs implements AutoCloseable {
     /** The namespace's inode number: equal inodes mean the same namespace. */
     public long inode() {
         try {
-            return (Long) Files.getAttribute(Path.of("/proc/self/fd/" + fd()), "unix:ino");
+            return inodeOf(fd());
         } catch (IOException e) {
             throw new UncheckedIOException("stat " + this, e);
         }
+    }
+
+    /** The inode of what an open namespace fd refers to. */
+    private static long inodeOf(int fd) throws IOException {
+        return (Long) Files.getAttribute(Path.of("/proc/self/fd/" + fd), "unix:ino");
     }
 
     /**

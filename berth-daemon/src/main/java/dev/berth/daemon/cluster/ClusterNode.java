@@ -523,11 +523,7 @@ public final class ClusterNode implements OverlayStore, AutoCloseable {
     @Override
     public void releaseEndpoint(Network network, Endpoint endpoint) {
         requireJoined();
-        Map<String, byte[]> addresses = new LinkedHashMap<>();
-        byte[] id = endpoint.id().value().getBytes(StandardCharsets.UTF_8);
-        for (IpPrefix address : endpoint.addresses()) {
-            addresses.put(ClusterKeys.address(network.id(), address.address()), id);
-        }
+        Map<String, byte[]> addresses = addressKeys(network, endpoint);
         if (!addresses.isEmpty()) {
             call(() -> etcd.deleteAllIfValue(addresses));
         }
@@ -542,12 +538,18 @@ public final class ClusterNode implements OverlayStore, AutoCloseable {
         return remote.values().stream().filter(r -> r.network().equals(network)).toList();
     }
 
-    private Map<String, byte[]> endpointKeys(Network network, Sandbox sandbox, Endpoint endpoint) {
+    /** The endpoint's address reservations: one key per address, each holding the endpoint's id. */
+    private static Map<String, byte[]> addressKeys(Network network, Endpoint endpoint) {
         Map<String, byte[]> keys = new LinkedHashMap<>();
         byte[] id = endpoint.id().value().getBytes(StandardCharsets.UTF_8);
         for (IpPrefix address : endpoint.addresses()) {
             keys.put(ClusterKeys.address(network.id(), address.address()), id);
         }
+        return keys;
+    }
+
+    private Map<String, byte[]> endpointKeys(Network network, Sandbox sandbox, Endpoint endpoint) {
+        Map<String, byte[]> keys = addressKeys(network, endpoint);
         keys.put(ClusterKeys.endpoint(network.id(), endpoint.id()), EndpointRecord.encode(engineId, vtep, sandbox, endpoint));
         return keys;
     }

@@ -123,6 +123,10 @@ final class LinkCodec {
                 .attrU32(IFLA_GROUP, group);
     }
 
+    static NlWriter detach(String name, int group) {
+        return setGroup(name, group).attrU32(IFLA_MASTER, 0);
+    }
+
     static NlWriter setUp(int index, boolean up) {
         return ifinfo(new NlWriter(RTM_NEWLINK, REQ_ACK), AF_UNSPEC, index, up ? IFF_UP : 0, IFF_UP);
     }

@@ -38,6 +38,12 @@ public interface Rtnl extends AutoCloseable {
 
     void setMaster(int index, int masterIndex);
 
+    /**
+     * Takes a link by name off its master and puts it in a device group, in one request
+     * ({@code ip link set NAME nomaster group N}); succeeds when the link is gone.
+     */
+    void detach(String name, int group);
+
     void setBridgePortHairpin(int index, boolean on);
 
     List<Address> addresses();

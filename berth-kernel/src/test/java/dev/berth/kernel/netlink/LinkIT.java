@@ -178,6 +178,23 @@ class LinkIT {
     }
 
     @Test
+    void detachFreesTheBridgePortAndGroupsTheLinkInOneRequest() {
+        RtNetlink rt = host.rtnl();
+        Link br = rt.createBridge(BridgeSpec.named("br-det"));
+        rt.createVeth(new VethSpec("vdet0", "vdet1", null, 0, br.index(), true, null));
+        assertTrue(host.ip("-d", "link", "show", "master", "br-det").contains("vdet0"));
+
+        rt.detach("vdet0", 4712);
+
+        Link detached = rt.link("vdet0").orElseThrow();
+        assertEquals(0, detached.masterIndex());
+        assertEquals(4712, detached.group());
+        assertFalse(host.ip("-d", "link", "show", "master", "br-det").contains("vdet0"), "no longer a port");
+        rt.deleteLink("vdet0");
+        rt.detach("vdet0", 4712); // gone is fine
+    }
+
+    @Test
     void vethPeerIsBornInsideTheOtherNamespace() {
         sandbox = ThrowawayNs.create();
         RtNetlink rt = host.rtnl();

@@ -33,16 +33,19 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.ToIntFunction;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
 /**
  * The sandbox side of the bridge driver: a veth pair per endpoint, created with one fused
  * RTM_NEWLINK (peer named, MAC'd and placed straight in the sandbox namespace; host end on the
  * bridge and up), then the peer's addresses (IPv6 without DAD), link up and default routes
- * through the sandbox's own socket. Leaving removes the routes and downs the peer at once and
- * queues the veth for deletion.
+ * through the sandbox's own socket. Leaving removes the routes and downs the peer at once, takes
+ * the host end off the bridge and queues the veth for deletion.
  */
 final class EndpointLinks implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(EndpointLinks.class.getName());
     private final Rtnl host;
     private final SandboxSockets sockets;
     private final Sysctls sysctl;
@@ -214,8 +217,25 @@ final class EndpointLinks implements AutoCloseable {
         } catch (KernelException ex) {
             throw new InternalException(where("disconnect", join) + ": " + ex.getMessage(), ex);
         } finally {
+            freePort(e.hostIfName());
             reaper.delete(e.hostIfName());
             forget(join);
+        }
+    }
+
+    /**
+     * Takes the retired host end off the bridge now (a fraction of a millisecond) rather than when
+     * the reaper deletes it (up to {@value LinkReaper#MAX_DEFER_MS} ms later), so a busy bridge
+     * near its {@value #BRIDGE_PORTS} ports never fills up with them. The same request puts it in
+     * the reaper's group, which only retired links join: a crash before the reaper deletes it
+     * leaves nothing that start-up's sweep misses. If it fails, the port stays until the reaper
+     * runs, as before.
+     */
+    private void freePort(String hostEnd) {
+        try {
+            host.detach(hostEnd, LinkReaper.RETIRED_GROUP);
+        } catch (KernelException ex) {
+            LOG.log(Level.WARNING, "detach " + hostEnd + " from its bridge: " + ex.getMessage(), ex);
         }
     }
 

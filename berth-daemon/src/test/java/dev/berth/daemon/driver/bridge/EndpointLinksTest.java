@@ -189,7 +189,7 @@ class EndpointLinksTest {
     }
 
     @Test
-    void disconnectRetiresThePeerAtOnceAndDeletesTheHostEndInTheBackground() {
+    void disconnectRetiresThePeerAndFreesTheBridgePortAtOnceAndDeletesTheHostEndInTheBackground() {
         EndpointJoin j = join("veth0a1b2c3", "eth0", "198.51.100.2/24");
         links.join(j);
         links.defaultRoute(j, false, true);
@@ -203,6 +203,8 @@ class EndpointLinksTest {
         assertTrue(sandboxSide.addresses(peer).isEmpty());
         assertTrue(sandboxSide.routes(RtNetlink.AF_INET).isEmpty());
         assertTrue(sandboxSide.closed, "the last endpoint closes the sandbox's socket");
+        assertTrue(host.calls.contains("detach veth0a1b2c3 " + LinkReaper.RETIRED_GROUP),
+                "the host end leaves the bridge at once, into the reaper's group: " + host.calls);
         assertTrue(reaper.drain(Duration.ofSeconds(5)));
         assertFalse(host.byName("veth0a1b2c3").isPresent());
     }

@@ -183,6 +183,13 @@ final class FakeRtnl implements Rtnl {
     }
 
     @Override
+    public void detach(String name, int group) {
+        record("detach " + name + " " + group);
+        byName(name).ifPresent(l -> replace(l, new Link(l.index(), l.name(), l.kind(), l.mtu(), l.mac(), l.up(), 0,
+                l.operState(), group)));
+    }
+
+    @Override
     public void setBridgePortHairpin(int index, boolean on) {
         record("hairpin #" + index + " " + on);
     }

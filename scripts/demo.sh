@@ -4,7 +4,6 @@
 # a step fails. Needs root.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
-JAVA="${BERTH_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
 DOCKER=${DOCKER:-$(command -v /usr/local/bin/docker docker 2>/dev/null | head -n1 || true)}
 REGISTRY_BIN=${BERTH_REGISTRY_DIR:-/opt/berth-deps/docker-registry}/usr/bin/docker-registry
 NS="berth-demo-$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')"
@@ -74,8 +73,8 @@ show() {
 
 # Starts berthd in the demo's namespace (own data root, exec root and socket), output to $1; waits for _ping.
 start_berthd() {
-  nsenter --net="/run/netns/$NS" "$JAVA" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC \
-    -jar "$ROOT/berth-daemon/target/berth-daemon.jar" -H "unix://$SOCK" --data-root "$DIR/data" \
+  # as a user runs it: the launcher's JVM flags and AOT cache (built by `./berth demo` before this script)
+  BERTH_NO_BUILD_CHECK=1 nsenter --net="/run/netns/$NS" "$ROOT/berth" daemon -H "unix://$SOCK" --data-root "$DIR/data" \
     --exec-root "$DIR/exec" --config-file "$DIR/daemon.json" >"$1" 2>&1 &
   PID=$!
   for _ in $(seq 1 100); do

@@ -145,19 +145,23 @@ WantedBy=multi-user.target
 EOF
 }
 
+# The wrappers' JVM flags are the launcher's (scripts/jvm-flags.sh), written in at install time.
 wrapper_daemon() {
+  # shellcheck source=scripts/jvm-flags.sh
+  source "$HERE/jvm-flags.sh"
   cat <<'EOF'
 #!/bin/sh
 # berthd on Berth's own Java runtime (installed by `berth install` or the berth package).
 # The serial GC and a heap that starts small: see README "berthd's JVM". BERTH_DAEMON_JVM_OPTS adds flags.
 LIB=$(dirname "$(readlink -f "$0")")/../lib/berth
 # shellcheck disable=SC2086
-exec "$LIB/runtime/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms8m \
-  -XX:TrimNativeHeapInterval=5000 ${BERTH_DAEMON_JVM_OPTS:-} -jar "$LIB/daemon/berth-daemon.jar" "$@"
 EOF
+  echo "exec \"\$LIB/runtime/bin/java\" ${DAEMON_JVM[*]} \${BERTH_DAEMON_JVM_OPTS:-} -jar \"\$LIB/daemon/berth-daemon.jar\" \"\$@\""
 }
 
 wrapper_cli() {
+  # shellcheck source=scripts/jvm-flags.sh
+  source "$HERE/jvm-flags.sh"
   cat <<'EOF'
 #!/bin/sh
 # berth on Berth's own Java runtime (installed by `berth install` or the berth package).
@@ -166,9 +170,8 @@ case "${1:-}" in
   uninstall) shift; exec "$LIB/install.sh" uninstall "$@" ;;
   install|package) echo "berth: '$1' is run from a Berth source checkout: ./berth $1" >&2; exit 1 ;;
 esac
-exec "$LIB/runtime/bin/java" -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=20 -XX:+UseSerialGC \
-  -XX:-UsePerfData -jar "$LIB/cli/berth-cli.jar" "$@"
 EOF
+  echo "exec \"\$LIB/runtime/bin/java\" ${CLI_JVM[*]} -jar \"\$LIB/cli/berth-cli.jar\" \"\$@\""
 }
 
 stage() { # the tree into $1 (cached: made again only when a jar or this script is newer)

@@ -40,6 +40,8 @@ class LauncherTest {
     void standIns() throws IOException {
         Path launcher = tree.resolve("berth");
         Files.copy(BerthBuild.fromSystemProperty().root().resolve("berth"), launcher);
+        Files.copy(BerthBuild.fromSystemProperty().root().resolve("scripts/jvm-flags.sh"),
+                Files.createDirectories(tree.resolve("scripts")).resolve("jvm-flags.sh"));
         executable(launcher);
         javaLog = tree.resolve("java.log");
         mvnLog = tree.resolve("mvn.log");

@@ -2,14 +2,17 @@
 # What the bench scripts (run.sh, dns.sh, reload.sh, container.sh, footprint.sh) share: logging, building a
 # stale berthd, running a long step as a child, the revision line, meta records, starting berthd
 # in a namespace, stopping it by PID, and sweeping its exec root's netns directory. Sourced, never
-# run, right after the caller set BENCH (this folder); it sets ROOT, PEERS_DIR, JAVA_HOME, JAVA and
-# DAEMON_JAR (the caller sets OUT before meta, NS/DIR/SOCK before start_berthd).
+# run, right after the caller set BENCH (this folder); it sets ROOT, PEERS_DIR, JAVA_HOME, JAVA,
+# DAEMON_JAR and DAEMON_JVM (the caller sets OUT before meta, NS/DIR/SOCK before start_berthd).
 
 ROOT=$(cd "$BENCH/.." && pwd)
 PEERS_DIR=$(cd "${BERTH_PEERS_DIR:-$ROOT/../shared/peers}" 2>/dev/null && pwd || echo "${BERTH_PEERS_DIR:-$ROOT/../shared/peers}")
 export JAVA_HOME=${BERTH_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 JAVA="$JAVA_HOME/bin/java"
 DAEMON_JAR=${BERTH_DAEMON_JAR:-$ROOT/berth-daemon/target/berth-daemon.jar}
+# DAEMON_JVM: berthd's JVM flags as the launcher gives them (serial GC, small initial heap, trim)
+# shellcheck source=scripts/jvm-flags.sh
+. "$ROOT/scripts/jvm-flags.sh"
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "FATAL: $*"; exit 1; }
@@ -55,8 +58,9 @@ meta() { # key [json-fields]: one meta line in $OUT
 }
 
 start_berthd() { # berthd in namespace $NS with $DIR/daemon.json, socket $SOCK; sets BERTH_PID
+  # the launcher's JVM flags, no AOT cache (start-up is the footprint suite's)
   # shellcheck disable=SC2086  # BERTH_DAEMON_JVM_OPTS is a list of flags
-  nsenter --net="/run/netns/$NS" "$JAVA" --enable-native-access=ALL-UNNAMED ${BERTH_DAEMON_JVM_OPTS:-} \
+  nsenter --net="/run/netns/$NS" "$JAVA" "${DAEMON_JVM[@]}" ${BERTH_DAEMON_JVM_OPTS:-} \
     -jar "$DAEMON_JAR" -H "unix://$SOCK" --data-root "$DIR/data" --exec-root "$DIR/exec" \
     --config-file "$DIR/daemon.json" >"$DIR/berthd.log" 2>&1 &
   BERTH_PID=$!

@@ -16,6 +16,9 @@ public final class DefaultPools {
             PoolSpec.of("172.20.0.0/14", 16), PoolSpec.of("172.24.0.0/14", 16), PoolSpec.of("172.28.0.0/14", 16),
             PoolSpec.of("192.168.0.0/16", 20));
 
+    /** The length of an automatic IPv6 subnet: a /64 of a ULA /48 (the daemon's or the cluster's). */
+    public static final int IPV6_SUBNET_LENGTH = 64;
+
     private static final List<PoolSpec> GLOBAL_IPV4 = List.of(PoolSpec.of("10.0.0.0/8", 24));
 
     private DefaultPools() {
@@ -43,7 +46,7 @@ public final class DefaultPools {
         }
         BigInteger globalId = BigInteger.valueOf(first8 & 0xff_ffff_ffffL);
         BigInteger base = BigInteger.valueOf(0xfd).shiftLeft(120).or(globalId.shiftLeft(80));
-        return new PoolSpec(new IpPrefix(toV6(base), 48), 64);
+        return new PoolSpec(new IpPrefix(toV6(base), 48), IPV6_SUBNET_LENGTH);
     }
 
     private static byte[] sha256(byte[] data) {

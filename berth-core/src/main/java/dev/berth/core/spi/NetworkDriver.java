@@ -1,8 +1,10 @@
 package dev.berth.core.spi;
 
+import dev.berth.core.model.IpPrefix;
 import dev.berth.core.model.Network;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Turns a network's desired state into kernel objects. Every verb is idempotent. The endpoint
@@ -30,6 +32,16 @@ public interface NetworkDriver {
      */
     default Network claim(Network network) {
         return network;
+    }
+
+    /**
+     * For a driver whose networks span hosts: the prefix the automatic IPv6 subnets of its networks
+     * are cut from (in /64s, each reserved by {@link #claim} like any subnet), the same on every host
+     * (for {@code overlay}, the cluster's ULA /48). Empty: its networks need their IPv6 subnet
+     * given. Throws {@code UnavailableException} when the store that holds it cannot be reached.
+     */
+    default Optional<IpPrefix> ipv6Pool() {
+        return Optional.empty();
     }
 
     /**

@@ -1,12 +1,14 @@
 package dev.berth.core.spi;
 
 import dev.berth.core.model.Endpoint;
+import dev.berth.core.model.IpPrefix;
 import dev.berth.core.model.Network;
 import dev.berth.core.model.NetworkId;
 import dev.berth.core.model.RemoteEndpoint;
 import dev.berth.core.model.Sandbox;
 import java.net.InetAddress;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The cluster store as the overlay driver needs it: cluster-wide reservations (each one a
@@ -18,6 +20,13 @@ public interface OverlayStore {
 
     /** This host's address on the underlay: the local end of every VXLAN tunnel. */
     InetAddress vtep();
+
+    /**
+     * The cluster's ULA /48, which automatic IPv6 subnets of overlay networks are cut from: made
+     * (random, as RFC 4193 has it) by the first host that joins and the same for every host after.
+     * Empty if the store holds no usable one. {@code UnavailableException} while not joined.
+     */
+    Optional<IpPrefix> ipv6Pool();
 
     /**
      * Reserves a planned global network: its name, its subnets and a VXLAN id (the one its

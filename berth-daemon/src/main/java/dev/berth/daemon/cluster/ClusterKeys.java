@@ -16,6 +16,7 @@ import java.net.InetAddress;
  * names/&lt;name&gt;, subnets/&lt;a.b.c.d_n&gt;, vnis/&lt;n&gt;   network id
  * addresses/&lt;network id&gt;/&lt;address&gt;     endpoint id           under the host's lease
  * endpoints/&lt;network id&gt;/&lt;endpoint id&gt;  the endpoint's JSON   under the host's lease
+ * ipv6-pool                             the cluster's ULA /48 (fdXX:XXXX:XXXX::/48), made by the first host
  * </pre>
  */
 final class ClusterKeys {
@@ -27,6 +28,7 @@ final class ClusterKeys {
     static final String VNIS = ROOT + "vnis/";
     static final String ADDRESSES = ROOT + "addresses/";
     static final String ENDPOINTS = ROOT + "endpoints/";
+    static final String IPV6_POOL = ROOT + "ipv6-pool";
 
     private ClusterKeys() {
     }

@@ -80,6 +80,8 @@ public final class ClusterNode implements OverlayStore, AutoCloseable {
         return t;
     });
     private final List<RemoteListener> listeners = new ArrayList<>();
+    /** The cluster's ULA /48 for automatic IPv6 subnets, read (or made) at each join. */
+    private volatile Optional<IpPrefix> ipv6Pool = Optional.empty();
     /** The lease of the current membership; 0 while not joined. */
     private volatile long lease;
     private volatile String problem = "not joined yet";
@@ -150,6 +152,7 @@ public final class ClusterNode implements OverlayStore, AutoCloseable {
         etcd.keepAlive(granted, () -> later(() -> lost(joinedAs, "the lease's keep-alive ended")));
         etcd.put(ClusterKeys.host(engineId), ("{\"vtep\":\"" + IpAddresses.format(vtep) + "\"}")
                 .getBytes(StandardCharsets.UTF_8), granted);
+        ipv6Pool = readIpv6Pool();
         lease = granted;
         List<Displaced> displaced = republish(granted);
         EtcdListing listing = etcd.list(ClusterKeys.ROOT);
@@ -183,6 +186,38 @@ public final class ClusterNode implements OverlayStore, AutoCloseable {
         LOG.info("cluster: joined " + description + " as " + engineId.substring(0, 12) + " (VXLAN endpoint "
                 + IpAddresses.format(vtep) + ", lease TTL " + ttlSeconds + " s; " + networks.globalNetworks().size()
                 + " overlay networks, " + remote.size() + " remote endpoints)");
+    }
+
+    /**
+     * The cluster's ULA /48: the first host to join puts a random one (RFC 4193: {@code fd} and 40
+     * random bits) if none is there; every host reads the one that is. A value that is no IPv6
+     * prefix of at most 64 bits is logged and not used (IPv6 overlays then need their subnet given).
+     */
+    private Optional<IpPrefix> readIpv6Pool() {
+        byte[] ula = new byte[16];
+        ula[0] = (byte) 0xfd;
+        byte[] global = new byte[5];
+        new java.security.SecureRandom().nextBytes(global);
+        System.arraycopy(global, 0, ula, 1, global.length);
+        IpPrefix fresh;
+        try {
+            fresh = new IpPrefix(InetAddress.getByAddress(ula), 48);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException("16 bytes are an IPv6 address", e);
+        }
+        etcd.putAllIfAbsent(Map.of(ClusterKeys.IPV6_POOL, fresh.toString().getBytes(StandardCharsets.UTF_8)), 0);
+        String stored = etcd.get(ClusterKeys.IPV6_POOL).map(v -> new String(v, StandardCharsets.UTF_8)).orElse("");
+        try {
+            IpPrefix pool = IpPrefix.parse(stored);
+            if (pool.isIpv4() || pool.hasHostBits() || pool.length() > 64) {
+                throw new IllegalArgumentException("not an IPv6 prefix of at most 64 bits without host bits");
+            }
+            return Optional.of(pool);
+        } catch (RuntimeException e) {
+            LOG.warning("cluster: skipping malformed " + ClusterKeys.IPV6_POOL + " \"" + stored + "\": " + e.getMessage()
+                    + "; IPv6 overlay networks need their subnet given");
+            return Optional.empty();
+        }
     }
 
     /** Runs on the cluster thread; dropped once {@link #close} began (jetcd reports the streams it ends). */
@@ -441,6 +476,12 @@ public final class ClusterNode implements OverlayStore, AutoCloseable {
     @Override
     public InetAddress vtep() {
         return vtep;
+    }
+
+    @Override
+    public Optional<IpPrefix> ipv6Pool() {
+        requireJoined();
+        return ipv6Pool;
     }
 
     @Override

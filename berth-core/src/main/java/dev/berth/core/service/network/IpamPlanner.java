@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * The IPAM half of planning a network: first moby's {@code ValidateIPAM} (one line per problem,
@@ -191,16 +192,17 @@ final class IpamPlanner {
      */
     List<IpamPool> allocate(Checked checked, Families families, Families noGateway, Collection<Network> existing,
                             List<IpPrefix> hostReserved) {
-        return allocate(checked, families, noGateway, existing, hostReserved, false);
+        return allocate(checked, families, noGateway, existing, hostReserved, false, Optional::empty);
     }
 
     /**
      * {@link #allocate(Checked, Families, Families, Collection, List)}; a {@code global} network's
-     * automatic IPv4 subnet comes from Docker's global pool (10.0.0.0/8 in /24s), and it has no
-     * automatic IPv6 subnet (the ULA pool is this daemon's own, not the cluster's).
+     * automatic IPv4 subnet comes from Docker's global pool (10.0.0.0/8 in /24s), its automatic
+     * IPv6 subnet is the lowest free /64 of {@code clusterIpv6} (the cluster's ULA /48, the same on
+     * every host; asked only when needed), never of this daemon's own ULA pool.
      */
     List<IpamPool> allocate(Checked checked, Families families, Families noGateway, Collection<Network> existing,
-                            List<IpPrefix> hostReserved, boolean global) {
+                            List<IpPrefix> hostReserved, boolean global, Supplier<Optional<IpPrefix>> clusterIpv6) {
         List<IpPrefix> inUse = existing.stream()
                 .filter(n -> !n.flags().configOnly())
                 .flatMap(n -> n.ipam().pools().stream())
@@ -221,11 +223,7 @@ final class IpamPlanner {
             } else {
                 List<IpPrefix> taken = new ArrayList<>(inUse);
                 taken.addAll(hostReserved);
-                if (global && !v4) {
-                    throw new InvalidParameterException("an IPv6 overlay network needs its IPv6 subnet given"
-                            + " (--subnet): Berth has no cluster-wide IPv6 pool");
-                }
-                IpPrefix subnet = SubnetAllocator.lowestFree(global ? DefaultPools.globalIpv4() : pools(v4), taken)
+                IpPrefix subnet = SubnetAllocator.lowestFree(global ? globalPools(v4, clusterIpv6) : pools(v4), taken)
                         .orElseThrow(() -> new InternalException(EXHAUSTED));
                 out.add(withGateway(new CheckedPool(subnet, Optional.empty(), Optional.empty(), Map.of()), false,
                         noGateway.enabled(v4)));
@@ -240,6 +238,15 @@ final class IpamPlanner {
                 .sorted((a, b) -> Boolean.compare(!a.subnet().isIpv4(), !b.subnet().isIpv4()))
                 .map(p -> new IpamPool(p.subnet(), p.ipRange(), p.gateway(), p.aux(), true))
                 .toList();
+    }
+
+    private static List<PoolSpec> globalPools(boolean v4, Supplier<Optional<IpPrefix>> clusterIpv6) {
+        if (v4) {
+            return DefaultPools.globalIpv4();
+        }
+        IpPrefix base = clusterIpv6.get().orElseThrow(() -> new InvalidParameterException("an IPv6 overlay network"
+                + " needs its IPv6 subnet given (--subnet): the cluster has no IPv6 pool"));
+        return List.of(new PoolSpec(base, DefaultPools.IPV6_SUBNET_LENGTH));
     }
 
     private List<PoolSpec> pools(boolean v4) {

@@ -17,8 +17,10 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * Turns a {@link CreateNetwork} into the final {@link Network} without touching anything: every
@@ -47,9 +49,12 @@ final class NetworkPlanner {
      * @param drivers      names of the registered network drivers
      * @param id           the new network's id
      * @param created      the new network's creation time
+     * @param clusterIpv6  a driver's pool of automatic IPv6 subnets for its global networks ({@code
+     *                     NetworkDriver.ipv6Pool}); asked only for a global network with IPv6 and no
+     *                     IPv6 subnet given (it may reach the cluster store)
      */
     record World(Collection<Network> existing, List<IpPrefix> hostReserved, Set<String> drivers, NetworkId id,
-                 Instant created) {
+                 Instant created, Function<String, Optional<IpPrefix>> clusterIpv6) {
     }
 
     CreatedNetwork plan(CreateNetwork given, World world) {
@@ -94,7 +99,8 @@ final class NetworkPlanner {
             checkOverlayOptions(request.options(), families.ipv6());
         }
         List<IpamPool> pools = flags.configOnly() ? IpamPlanner.asGiven(checked)
-                : ipam.allocate(checked, families, noGateway, world.existing(), world.hostReserved(), global);
+                : ipam.allocate(checked, families, noGateway, world.existing(), world.hostReserved(), global,
+                        () -> world.clusterIpv6().apply(driver));
         Network network = new Network(world.id(), name, driver, world.created(), scope,
                 new Network.Ipam(IpamPlanner.DEFAULT_DRIVER, request.ipam().options(), pools),
                 new Network.Flags(families.ipv4(), families.ipv6(), flags.internal(), flags.attachable(),

@@ -303,7 +303,8 @@ public final class NetworkService {
                 id = NetworkId.random(random);
             }
             NetworkPlanner.World world = new NetworkPlanner.World(snapshot.values(),
-                    state.dependencies().hostPrefixes().reserved(), state.driverNames(), id, clock.instant());
+                    state.dependencies().hostPrefixes().reserved(), state.driverNames(), id, clock.instant(),
+                    driver -> driver(driver).ipv6Pool());
             CreatedNetwork planned = planner.plan(request, world);
             if (!planned.network().flags().configOnly()) {
                 driver(planned.network().driver()).check(planned.network());

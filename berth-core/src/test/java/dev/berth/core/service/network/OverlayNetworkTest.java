@@ -38,6 +38,14 @@ class OverlayNetworkTest {
         RuntimeException failClaim;
         RuntimeException failRemove;
         int vni = 4097;
+        java.util.Optional<dev.berth.core.model.IpPrefix> ipv6Pool = java.util.Optional.empty();
+        int ipv6PoolAsked;
+
+        @Override
+        public java.util.Optional<dev.berth.core.model.IpPrefix> ipv6Pool() {
+            ipv6PoolAsked++;
+            return ipv6Pool;
+        }
 
         @Override
         public String name() {
@@ -127,13 +135,27 @@ class OverlayNetworkTest {
     }
 
     @Test
-    void ipv6NeedsItsSubnetGivenAndTheVniOptionIsChecked() {
+    void ipv6WithoutASubnetTakesTheLowestFree64OfTheClustersPoolAndTheVniOptionIsChecked() {
         InvalidParameterException v6 = assertThrows(InvalidParameterException.class,
                 () -> f.service.create(overlay("a", true, List.of(), Map.of())));
-        assertTrue(v6.getMessage().contains("needs its IPv6 subnet given"), v6.getMessage());
+        assertTrue(v6.getMessage().contains("needs its IPv6 subnet given (--subnet): the cluster has no IPv6 pool"),
+                v6.getMessage());
         Network dual = f.service.create(overlay("b", true, List.of(
                 new PoolRequest("fd00:10::/64", "", "", Map.of())), Map.of())).network();
         assertEquals("10.0.0.0/24 fd00:10::/64", subnet(dual));
+        f.service.create(overlay("v4", null, List.of(), Map.of()));
+        assertEquals(1, overlay.ipv6PoolAsked, "asked only for an IPv6 overlay without its IPv6 subnet");
+
+        overlay.ipv6Pool = java.util.Optional.of(dev.berth.core.model.IpPrefix.parse("fd12:3456:789a::/48"));
+        f.service.create(Fixture.request("local6", null, true, List.of(new PoolRequest("fd12:3456:789a::/64", "", "", Map.of())), Map.of()));
+        Network auto = f.service.create(overlay("c6", true, List.of(), Map.of())).network();
+        assertEquals("10.0.2.0/24 fd12:3456:789a:1::/64", subnet(auto), "the lowest /64 no network here has");
+        assertEquals("fd12:3456:789a:1::1", IpAddresses.format(auto.ipam().pools().get(1).gateway().orElseThrow()));
+        assertEquals("10.0.3.0/24 fd12:3456:789a:2::/64",
+                subnet(f.service.create(overlay("d6", true, List.of(), Map.of())).network()));
+        overlay.failClaim = new UnavailableException("cluster store etcd://x:2379 is unavailable");
+        assertThrows(UnavailableException.class, () -> f.service.create(overlay("e6", true, List.of(), Map.of())));
+        overlay.failClaim = null;
         InvalidParameterException vni = assertThrows(InvalidParameterException.class, () -> f.service.create(
                 overlay("c", null, List.of(), Map.of(PredefinedNetworks.OPT_OVERLAY_VNI, "16777216"))));
         assertTrue(vni.getMessage().contains("one VXLAN id from 1 to 16777215"), vni.getMessage());

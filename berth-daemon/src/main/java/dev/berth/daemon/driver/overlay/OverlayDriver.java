@@ -3,6 +3,7 @@ package dev.berth.daemon.driver.overlay;
 import dev.berth.core.errors.ForbiddenException;
 import dev.berth.core.errors.InternalException;
 import dev.berth.core.model.DeviceNames;
+import dev.berth.core.model.IpPrefix;
 import dev.berth.core.model.Network;
 import dev.berth.core.model.PredefinedNetworks;
 import dev.berth.core.model.RemoteEndpoint;
@@ -62,6 +63,11 @@ public final class OverlayDriver implements NetworkDriver {
     @Override
     public Network claim(Network network) {
         return store.claim(network);
+    }
+
+    @Override
+    public Optional<IpPrefix> ipv6Pool() {
+        return store.ipv6Pool();
     }
 
     /** moby refuses to remove a network with endpoints; here also those of other hosts count. */

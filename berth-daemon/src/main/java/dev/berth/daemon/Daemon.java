@@ -172,7 +172,8 @@ final class Daemon {
                     .map(t -> new dev.berth.cluster.etcd.EtcdTls(t.caFile(), t.certFile(), t.keyFile())), roots.engineId(),
                     vtep(config.cluster(), netlink), config.cluster().ttlSeconds());
             opened.push(cluster);
-            overlay = new OverlayDriver(bridge, netlink, cluster);
+            // the firewall's sysctls of an overlay's bridge are the driver's to write: the bridge comes and goes
+            overlay = new OverlayDriver(bridge, netlink, cluster, NftFirewall::requiredSysctls);
             drivers.add(overlay);
         }
         ServiceDependencies dependencies = new ServiceDependencies(store,

@@ -99,6 +99,11 @@ class OverlayIT {
         return out;
     }
 
+    /** Whether a host has a device of that name (an overlay's bridge or VXLAN device). */
+    private static boolean has(Testbed bed, Host host, String device) {
+        return bed.run(HostFixture.inNamespace(host.ns(), "ip", "link", "show", device)).exitCode() == 0;
+    }
+
     private static String dig(Testbed bed, Path netns, String name, String... type) {
         List<String> argv = new ArrayList<>(List.of("nsenter", "--net=" + netns, "dig", "@127.0.0.11", "+short",
                 "+time=1", "+tries=1", name));
@@ -117,7 +122,7 @@ class OverlayIT {
 
         h1.docker().ok("network", "create", "-d", "overlay", "--ipv6", "--subnet", "10.10.0.0/24",
                 "--subnet", "fd00:10::/64", "ov1");
-        h2.docker().ok("network", "create", "-d", "overlay", "ov2");
+        h2.docker().ok("network", "create", "-d", "overlay", "--attachable", "ov2");
         // the same name from another host: refused cluster-wide
         CommandResult again = h3.docker().run("network", "create", "-d", "overlay", "ov1");
         assertNotEquals(0, again.exitCode());
@@ -139,8 +144,34 @@ class OverlayIT {
                 "automatic overlay subnets come from 10.0.0.0/8 in /24s");
         String vni2 = ov2.path("Options").path("com.docker.network.driver.overlay.vxlanid_list").asText();
         assertEquals(List.of("4097", "4098"), List.of(vni1, vni2));
+        // --attachable is kept as given and travels to the other hosts; it refuses nothing (below)
+        assertTrue(inspect(h3.docker(), "--type", "network", "ov2").path("Attachable").asBoolean());
+        assertFalse(ov1.path("Attachable").asBoolean());
         String ov1Id = ov1.path("Id").asText();
         String vx1 = "vx-" + ov1Id.substring(0, 12);
+        String br1 = "br-" + ov1Id.substring(0, 12);
+        String vx2 = "vx-" + ov2.path("Id").asText().substring(0, 12);
+        for (Host h : List.of(h1, h2, h3)) {
+            assertFalse(has(bed, h, vx1) || has(bed, h, br1) || has(bed, h, vx2),
+                    "no overlay devices on " + h.ns() + " before it has an endpoint");
+        }
+
+        // --ipv6 without an IPv6 subnet: a /64 of the cluster's ULA /48, the same pool on every host
+        h3.docker().ok("network", "create", "-d", "overlay", "--ipv6", "ov3");
+        h1.docker().ok("network", "create", "-d", "overlay", "--ipv6", "ov4");
+        String ov3Subnet = inspect(h1.docker(), "--type", "network", "ov3").path("IPAM").path("Config").get(1)
+                .path("Subnet").asText();
+        String ov4Subnet = inspect(h3.docker(), "--type", "network", "ov4").path("IPAM").path("Config").get(1)
+                .path("Subnet").asText();
+        assertTrue(ov3Subnet.matches("fd[0-9a-f]{2}:[0-9a-f]{1,4}:[0-9a-f]{1,4}::/64"), ov3Subnet);
+        assertEquals(ov3Subnet.replace("::/64", ":1::/64"), ov4Subnet, "the next /64 of the same /48, from another host");
+        Box c7 = createOn(bed, h1, "c7", "ov3");
+        String c7Ip6 = ip6(h1, "c7", "ov3");
+        assertTrue(c7Ip6.startsWith(ov3Subnet.replace("::/64", "::")), c7Ip6 + " in " + ov3Subnet);
+        assertTrue(bed.run(List.of("nsenter", "--net=" + c7.netns(), "ip", "-6", "addr", "show")).stdout()
+                .contains(c7Ip6 + "/64"));
+        h1.docker().ok("rm", "-f", "c7");
+        h1.docker().ok("network", "rm", "ov3", "ov4");
 
         Box c1 = createOn(bed, h1, "c1", "ov1");
         Box c2 = createOn(bed, h2, "c2", "ov1");
@@ -154,6 +185,10 @@ class OverlayIT {
         assertNotEquals(c1Ip, c2Ip, "addresses are unique across hosts");
         String c1Mac = mac(h1, "c1", "ov1");
         String c2Mac = mac(h2, "c2", "ov1");
+        // devices only where the network has endpoints: ov1 on hosts 1 and 2, ov2 on host 3
+        assertTrue(has(bed, h1, vx1) && has(bed, h2, vx1) && has(bed, h3, vx2));
+        assertFalse(has(bed, h3, vx1) || has(bed, h3, br1) || has(bed, h1, vx2) || has(bed, h2, vx2),
+                "overlay devices on a host without endpoints on the network");
 
         // the data path: h2's VXLAN device, and its entries for c1 (on h1)
         JsonNode vx = json(bed, HostFixture.inNamespace(h2.ns(), "ip", "-j", "-d", "link", "show", vx1)).path(0);
@@ -210,17 +245,29 @@ class OverlayIT {
             h1.docker().ok("rm", "-f", "web");
         }
 
-        // host 3 cut off (its underlay link down): its lease lapses and c3 leaves host 1; back, host 3
-        // joins again and announces c3 again
-        String vx2 = "vx-" + ov2.path("Id").asText().substring(0, 12);
-        String c3Entry = mac(h3, "c3", "ov2") + " " + Underlay.address(3);
-        assertTrue(within(5_000, () -> fdb(bed, h1.ns(), vx2).contains(c3Entry)), fdb(bed, h1.ns(), vx2).toString());
+        // a container on the default bridge connected to ov1, which is not attachable: Berth refuses no
+        // connect for that (every endpoint is a standalone container's; see README). Host 3's first ov1
+        // endpoint makes ov1's devices there, with the other hosts' endpoints
+        h3.docker().ok("create", "--name", "c6", "busybox");
+        h3.docker().ok("network", "connect", "ov1", "c6");
+        assertTrue(has(bed, h3, vx1) && has(bed, h3, br1), "ov1's devices made with host 3's first endpoint");
+        assertTrue(fdb(bed, h3.ns(), vx1).containsAll(List.of(c1Mac + " " + Underlay.address(1),
+                c2Mac + " " + Underlay.address(2))), "a new VXLAN device gets the remote endpoints: " + fdb(bed, h3.ns(), vx1));
+
+        // host 3 cut off (its underlay link down): its lease lapses and c6 leaves host 1; back, host 3
+        // joins again and announces c6 again
+        String c6Entry = mac(h3, "c6", "ov1") + " " + Underlay.address(3);
+        assertTrue(within(5_000, () -> fdb(bed, h1.ns(), vx1).contains(c6Entry)), fdb(bed, h1.ns(), vx1).toString());
         bed.run(HostFixture.inNamespace(h3.ns(), "ip", "link", "set", "eth0", "down")).assertSuccess();
-        assertTrue(within((TTL + 8) * 1000L, () -> !fdb(bed, h1.ns(), vx2).contains(c3Entry)),
-                "c3 still on host 1 with its host cut off: " + fdb(bed, h1.ns(), vx2));
+        assertTrue(within((TTL + 8) * 1000L, () -> !fdb(bed, h1.ns(), vx1).contains(c6Entry)),
+                "c6 still on host 1 with its host cut off: " + fdb(bed, h1.ns(), vx1));
         bed.run(HostFixture.inNamespace(h3.ns(), "ip", "link", "set", "eth0", "up")).assertSuccess();
-        assertTrue(within(20_000, () -> fdb(bed, h1.ns(), vx2).contains(c3Entry)),
-                "c3 back on host 1 after its host rejoined: " + fdb(bed, h1.ns(), vx2) + "\n" + h3.daemon().stderr());
+        assertTrue(within(20_000, () -> fdb(bed, h1.ns(), vx1).contains(c6Entry)),
+                "c6 back on host 1 after its host rejoined: " + fdb(bed, h1.ns(), vx1) + "\n" + h3.daemon().stderr());
+        // its last ov1 endpoint gone, host 3 has no ov1 devices again
+        h3.docker().ok("network", "disconnect", "ov1", "c6");
+        assertFalse(has(bed, h3, vx1) || has(bed, h3, br1), "ov1's devices went with host 3's last endpoint");
+        h3.docker().ok("rm", "-f", "c6");
 
         // a removal while another host has endpoints is refused
         CommandResult busy = h3.docker().run("network", "rm", "ov1");
@@ -243,11 +290,26 @@ class OverlayIT {
         // host 1 down while c2 goes: at its restart it drops c2's stale entries (converged to the store)
         h1.daemon().kill9();
         h2.docker().ok("rm", "-f", "c2");
+        assertFalse(has(bed, h2, vx1) || has(bed, h2, br1), "ov1's devices went with host 2's last endpoint");
         h1.daemon().start();
         assertTrue(within(10_000, () -> h1.daemon().stderr().contains("cluster: joined")), h1.daemon().stderr());
+        assertTrue(has(bed, h1, vx1) && has(bed, h1, br1), "a restarted host keeps the devices of its endpoints' network");
         assertTrue(within(5_000, () -> !fdb(bed, h1.ns(), vx1).contains(c2Mac + " " + Underlay.address(2))),
                 "c2's stale entry swept from host 1's FDB: " + fdb(bed, h1.ns(), vx1));
         assertFalse(neighbours(bed, h1.ns(), vx1).contains(c2Ip + " " + c2Mac));
+
+        // devices a crash left on a host without endpoints on the network (made here by hand, as Berth
+        // makes them) are removed at its restart
+        h2.daemon().kill9();
+        String group = Integer.toString(dev.berth.core.model.DeviceNames.OWNED_BRIDGE_GROUP);
+        bed.run(HostFixture.inNamespace(h2.ns(), "ip", "link", "add", br1, "group", group, "type", "bridge"))
+                .assertSuccess();
+        bed.run(HostFixture.inNamespace(h2.ns(), "ip", "link", "add", vx1, "group", group, "master", br1, "type",
+                "vxlan", "id", vni1, "dstport", "4789", "nolearning")).assertSuccess();
+        h2.daemon().start();
+        assertTrue(within(10_000, () -> !has(bed, h2, vx1) && !has(bed, h2, br1)),
+                "leftover devices of ov1 removed at host 2's restart");
+        assertTrue(within(10_000, () -> h2.daemon().stderr().contains("cluster: joined")), h2.daemon().stderr());
 
         // host 2 cut off (link down) longer than the TTL while host 1 gives c4's address to c5: back, host 2
         // does not announce c4 over c5 but renumbers c4 (interface, DNS), so no address has two holders
@@ -294,11 +356,10 @@ class OverlayIT {
 
         // the cluster keeps working: a removal on one host removes the network everywhere
         h3.docker().ok("rm", "-f", "c3");
+        assertFalse(has(bed, h3, vx2), "ov2's VXLAN device went with its last endpoint");
         h1.docker().ok("network", "rm", "ov2");
         assertTrue(within(10_000, () -> !h3.docker().ok("network", "ls", "--format", "{{.Name}}").stdout()
                 .lines().toList().contains("ov2")), "ov2 gone from host 3");
-        assertTrue(bed.run(HostFixture.inNamespace(h3.ns(), "ip", "link", "show", "vx-" + ov2.path("Id").asText()
-                .substring(0, 12))).exitCode() != 0, "ov2's VXLAN device gone from host 3");
         assertEquals(List.of(), vertxCaches(), "the etcd client (Vert.x inside jetcd) makes no directory in /tmp");
     }
 

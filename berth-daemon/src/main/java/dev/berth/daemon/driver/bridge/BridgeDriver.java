@@ -22,10 +22,12 @@ import dev.berth.kernel.ffm.KernelErrors;
 import dev.berth.kernel.sysctl.Sysctls;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.logging.Logger;
 import java.util.random.RandomGenerator;
 
@@ -228,8 +230,20 @@ public final class BridgeDriver implements NetworkDriver, AutoCloseable {
     /** One link dump and one address dump of the host namespace, compared by {@link BridgeDrift}. */
     @Override
     public List<KernelDrift> drift(Collection<Network> networks, Collection<EndpointJoin> joins) {
+        return drift(networks, joins, links -> List.of());
+    }
+
+    /**
+     * {@link #drift(Collection, Collection)}, plus what {@code more} finds in the same link dump (the
+     * overlay driver's look at its VXLAN devices), so a reconcile pass dumps the links once.
+     */
+    public List<KernelDrift> drift(Collection<Network> networks, Collection<EndpointJoin> joins,
+                                   Function<List<Link>, List<KernelDrift>> more) {
         try {
-            return new BridgeDrift(dumps.links(), dumps.addresses()).of(networks, joins);
+            List<Link> links = dumps.links();
+            List<KernelDrift> out = new ArrayList<>(new BridgeDrift(links, dumps.addresses()).of(networks, joins));
+            out.addAll(more.apply(links));
+            return out;
         } catch (KernelException e) {
             throw new InternalException("check bridge networks: " + e.getMessage(), e);
         }

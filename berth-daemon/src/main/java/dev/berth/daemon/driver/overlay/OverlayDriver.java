@@ -4,7 +4,9 @@ import dev.berth.core.errors.ForbiddenException;
 import dev.berth.core.errors.InternalException;
 import dev.berth.core.model.DeviceNames;
 import dev.berth.core.model.IpPrefix;
+import dev.berth.core.model.EndpointId;
 import dev.berth.core.model.Network;
+import dev.berth.core.model.NetworkId;
 import dev.berth.core.model.PredefinedNetworks;
 import dev.berth.core.model.RemoteEndpoint;
 import dev.berth.core.spi.EndpointFailure;
@@ -20,19 +22,31 @@ import dev.berth.kernel.netlink.RtNetlink;
 import dev.berth.kernel.netlink.Rtnl;
 import dev.berth.kernel.netlink.StaticNeighbour;
 import dev.berth.kernel.netlink.VxlanSpec;
+import dev.berth.kernel.sysctl.Sysctls;
 import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
 /**
- * The {@code overlay} driver over the bridge driver: {@link #ensure} makes the bridge and then the
- * network's VXLAN device {@code vx-<id12>} as its port, and programs every remote endpoint known;
- * {@link #join} takes the endpoint's addresses in the cluster store before the veth is made, so a
- * refused address changes nothing here.
+ * The {@code overlay} driver over the bridge driver. A network's kernel objects exist only on hosts
+ * where it has endpoints (the issue's "on each host that has an endpoint"): the first local
+ * endpoint's {@link #join} makes the bridge and then the network's VXLAN device {@code vx-<id12>}
+ * as its port, programming every remote endpoint known, and the last one's {@link #leave} removes
+ * both. Which networks have local endpoints is the stored endpoints' business: {@link #restore}
+ * (start-up and every repair) makes the devices of networks with endpoints here and removes those
+ * of networks without (a crash between a store change and the kernel's leaves no device behind
+ * and misses none), and {@link #drift} reports both kinds of difference. {@link #join} takes the
+ * endpoint's addresses in the cluster store before the veth is made, so a refused address changes
+ * nothing here.
  */
 public final class OverlayDriver implements NetworkDriver {
     private static final Logger LOG = Logger.getLogger(OverlayDriver.class.getName());
@@ -42,12 +56,31 @@ public final class OverlayDriver implements NetworkDriver {
     private final BridgeDriver bridge;
     private final Rtnl netlink;
     private final OverlayStore store;
+    private final Function<Network, Map<String, String>> firewallSysctls;
+    private final Sysctls sysctl;
+    /**
+     * This host's endpoints per network, as the store has them: set from the stored endpoints by
+     * every {@link #restore}, then kept by {@link #join} and {@link #leave} (all three run under the
+     * services' write lock). A network absent here has no devices on this host.
+     */
+    private final Map<NetworkId, Set<EndpointId>> local = new ConcurrentHashMap<>();
 
-    /** {@code netlink} bound to the daemon's host namespace, as the bridge driver's. */
-    public OverlayDriver(BridgeDriver bridge, Rtnl netlink, OverlayStore store) {
+    /**
+     * {@code netlink} bound to the daemon's host namespace, as the bridge driver's.
+     *
+     * @param firewallSysctls the sysctls the firewall's rules need for a network (the daemon's:
+     *                        {@code NftFirewall.requiredSysctls}); those of the network's bridge
+     *                        ({@code net/ipv4/conf/br-x/route_localnet}) are written each time this
+     *                        driver makes the bridge, which the firewall cannot do for a bridge that
+     *                        comes and goes with the endpoints
+     */
+    public OverlayDriver(BridgeDriver bridge, Rtnl netlink, OverlayStore store,
+                         Function<Network, Map<String, String>> firewallSysctls) {
         this.bridge = bridge;
         this.netlink = netlink;
         this.store = store;
+        this.firewallSysctls = firewallSysctls;
+        this.sysctl = Sysctls.KERNEL;
     }
 
     @Override
@@ -83,9 +116,28 @@ public final class OverlayDriver implements NetworkDriver {
         }
     }
 
+    /**
+     * Converges the devices of a network with endpoints on this host; a network without has none
+     * to make (a create, another host's network adopted). Removing those of a network no longer in
+     * use here is {@link #leave}'s and {@link #restore}'s: at start-up this runs before the endpoints
+     * are known.
+     */
     @Override
     public void ensure(Network network) {
+        if (local.containsKey(network.id())) {
+            ensureDevices(network);
+        }
+    }
+
+    /** The bridge (as a bridge network's), then the VXLAN device on it, up; a new device gets every remote endpoint. */
+    private void ensureDevices(Network network) {
         bridge.ensure(network);
+        String ofBridge = "/conf/" + DeviceNames.bridgeName(network) + "/";
+        firewallSysctls.apply(network).forEach((key, value) -> {
+            if (key.contains(ofBridge)) {
+                sysctl.write(key, value);
+            }
+        });
         String name = vxlanName(network);
         try {
             Link bridgeLink = netlink.link(DeviceNames.bridgeName(network)).orElseThrow(() ->
@@ -96,7 +148,8 @@ public final class OverlayDriver implements NetworkDriver {
                 throw new InternalException("cannot use " + name + " as the VXLAN device of network " + network.name()
                         + ": it is a " + vxlan.kind() + " device");
             }
-            if (vxlan == null) {
+            boolean made = vxlan == null;
+            if (made) {
                 vxlan = netlink.createVxlan(new VxlanSpec(name, vni(network), store.vtep(), VxlanSpec.IANA_PORT,
                         bridge.mtuOf(network), DeviceNames.OWNED_BRIDGE_GROUP));
             }
@@ -106,13 +159,25 @@ public final class OverlayDriver implements NetworkDriver {
             if (!vxlan.up()) {
                 netlink.setUp(vxlan.index(), true);
             }
-            for (RemoteEndpoint remote : store.remoteEndpoints(network.id())) {
-                program(vxlan.index(), remote);
+            if (made) {
+                for (RemoteEndpoint remote : store.remoteEndpoints(network.id())) {
+                    program(vxlan.index(), remote);
+                }
             }
         } catch (KernelException e) {
             throw new InternalException("ensure VXLAN device " + name + " of network " + network.name() + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    /** The VXLAN device, then the bridge (retired as a bridge network's); nothing when they are gone. */
+    private void removeDevices(Network network) {
+        try {
+            netlink.deleteLink(vxlanName(network));
+        } catch (KernelException e) {
+            throw new InternalException("delete VXLAN device " + vxlanName(network) + ": " + e.getMessage(), e);
+        }
+        bridge.delete(network);
     }
 
     /**
@@ -122,22 +187,31 @@ public final class OverlayDriver implements NetworkDriver {
     @Override
     public void delete(Network network) {
         store.release(network);
-        try {
-            netlink.deleteLink(vxlanName(network));
-        } catch (KernelException e) {
-            throw new InternalException("delete VXLAN device " + vxlanName(network) + ": " + e.getMessage(), e);
-        }
-        bridge.delete(network);
+        local.remove(network.id());
+        removeDevices(network);
     }
 
+    /** The first endpoint of the network here makes its devices; a failure leaves none made for it. */
     @Override
     public void join(EndpointJoin join) {
-        store.claimEndpoint(join.network(), join.sandbox(), join.endpoint());
+        Network network = join.network();
+        store.claimEndpoint(network, join.sandbox(), join.endpoint());
         try {
+            if (!local.containsKey(network.id())) {
+                ensureDevices(network);
+            }
             bridge.join(join);
+            local.computeIfAbsent(network.id(), id -> ConcurrentHashMap.newKeySet()).add(join.endpoint().id());
         } catch (RuntimeException e) {
             try {
-                store.releaseEndpoint(join.network(), join.endpoint());
+                store.releaseEndpoint(network, join.endpoint());
+            } catch (RuntimeException undo) {
+                e.addSuppressed(undo);
+            }
+            try {
+                if (!local.containsKey(network.id())) {
+                    removeDevices(network);
+                }
             } catch (RuntimeException undo) {
                 e.addSuppressed(undo);
             }
@@ -145,16 +219,30 @@ public final class OverlayDriver implements NetworkDriver {
         }
     }
 
-    /** The interface goes at once; the cluster store's entry after it (its lease ends it anyway). */
+    /**
+     * The interface goes at once, the network's devices with the last endpoint here; the cluster
+     * store's entry after them (its lease ends it anyway).
+     */
     @Override
     public void leave(EndpointJoin join) {
-        bridge.leave(join);
+        Network network = join.network();
         try {
-            store.releaseEndpoint(join.network(), join.endpoint());
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "withdraw endpoint " + join.endpoint().id().shortId() + " of network "
-                    + join.network().name() + " from the cluster store: " + e.getMessage()
-                    + " (the next sync withdraws it)", e);
+            bridge.leave(join);
+        } finally {
+            Set<EndpointId> left = local.computeIfPresent(network.id(), (id, endpoints) -> {
+                endpoints.remove(join.endpoint().id());
+                return endpoints.isEmpty() ? null : endpoints;
+            });
+            if (left == null) {
+                removeDevices(network);
+            }
+            try {
+                store.releaseEndpoint(network, join.endpoint());
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "withdraw endpoint " + join.endpoint().id().shortId() + " of network "
+                        + network.name() + " from the cluster store: " + e.getMessage()
+                        + " (the next sync withdraws it)", e);
+            }
         }
     }
 
@@ -168,29 +256,76 @@ public final class OverlayDriver implements NetworkDriver {
         bridge.defaultRoute(join, ipv6, on);
     }
 
+    /**
+     * Start-up and repair: the networks with stored endpoints here get their devices (then the
+     * bridge driver restores the endpoints), the others lose any (left by a crash after the last
+     * endpoint's removal was stored). A network whose devices cannot be made fails its endpoints only.
+     */
     @Override
     public List<EndpointFailure> restore(Collection<Network> networks, Collection<EndpointJoin> joins) {
-        return bridge.restore(networks, joins);
-    }
-
-    /** The bridge driver's look, and each network's VXLAN device: there, up, on its bridge. */
-    @Override
-    public List<KernelDrift> drift(Collection<Network> networks, Collection<EndpointJoin> joins) {
-        List<KernelDrift> out = new java.util.ArrayList<>(bridge.drift(networks, joins));
-        try {
-            for (Network network : networks) {
-                Optional<Link> vxlan = netlink.link(vxlanName(network));
-                Optional<Link> bridgeLink = netlink.link(DeviceNames.bridgeName(network));
-                if (vxlan.isEmpty()) {
-                    out.add(new KernelDrift(network.id(), "VXLAN device " + vxlanName(network) + " missing"));
-                } else if (!vxlan.get().up() || bridgeLink.isEmpty()
-                        || vxlan.get().masterIndex() != bridgeLink.get().index()) {
-                    out.add(new KernelDrift(network.id(), "VXLAN device " + vxlanName(network)
-                            + " down or not on " + DeviceNames.bridgeName(network)));
+        Map<NetworkId, List<EndpointJoin>> byNetwork = joins.stream()
+                .collect(Collectors.groupingBy(j -> j.network().id()));
+        local.clear();
+        byNetwork.forEach((id, js) -> local.put(id, js.stream().map(j -> j.endpoint().id())
+                .collect(Collectors.toCollection(ConcurrentHashMap::newKeySet))));
+        List<EndpointFailure> failed = new ArrayList<>();
+        List<Network> used = new ArrayList<>();
+        List<EndpointJoin> restorable = new ArrayList<>();
+        for (Network network : networks) {
+            List<EndpointJoin> here = byNetwork.getOrDefault(network.id(), List.of());
+            try {
+                if (here.isEmpty()) {
+                    removeDevices(network);
+                } else {
+                    ensureDevices(network);
+                    used.add(network);
+                    restorable.addAll(here);
+                }
+            } catch (RuntimeException e) {
+                here.forEach(j -> failed.add(new EndpointFailure(j, e)));
+                if (here.isEmpty()) {
+                    LOG.log(Level.WARNING, "remove the devices of network " + network.name()
+                            + ", which has no endpoint here: " + e.getMessage(), e);
                 }
             }
-        } catch (KernelException e) {
-            throw new InternalException("check overlay networks: " + e.getMessage(), e);
+        }
+        failed.addAll(bridge.restore(used, restorable));
+        return failed;
+    }
+
+    /**
+     * In the bridge driver's one link dump: the bridge driver's look at the networks with endpoints
+     * here, each one's VXLAN device there, up and on its bridge; and no bridge or VXLAN device of a
+     * network without endpoints here.
+     */
+    @Override
+    public List<KernelDrift> drift(Collection<Network> networks, Collection<EndpointJoin> joins) {
+        Set<NetworkId> used = joins.stream().map(j -> j.network().id()).collect(Collectors.toSet());
+        List<Network> inUse = networks.stream().filter(n -> used.contains(n.id())).toList();
+        List<Network> unused = networks.stream().filter(n -> !used.contains(n.id())).toList();
+        return bridge.drift(inUse, joins, links -> devicesDrift(inUse, unused, links));
+    }
+
+    private static List<KernelDrift> devicesDrift(List<Network> inUse, List<Network> unused, List<Link> links) {
+        Map<String, Link> byName = links.stream().collect(Collectors.toMap(Link::name, l -> l, (a, b) -> a));
+        List<KernelDrift> out = new ArrayList<>();
+        for (Network network : inUse) {
+            Link vxlan = byName.get(vxlanName(network));
+            Link bridgeLink = byName.get(DeviceNames.bridgeName(network));
+            if (vxlan == null) {
+                out.add(new KernelDrift(network.id(), "VXLAN device " + vxlanName(network) + " missing"));
+            } else if (!vxlan.up() || bridgeLink == null || vxlan.masterIndex() != bridgeLink.index()) {
+                out.add(new KernelDrift(network.id(), "VXLAN device " + vxlanName(network)
+                        + " down or not on " + DeviceNames.bridgeName(network)));
+            }
+        }
+        for (Network network : unused) {
+            List<String> left = java.util.stream.Stream.of(DeviceNames.bridgeName(network), vxlanName(network))
+                    .filter(byName::containsKey).toList();
+            if (!left.isEmpty()) {
+                out.add(new KernelDrift(network.id(), String.join(" and ", left)
+                        + " present, but network " + network.name() + " has no endpoint on this host"));
+            }
         }
         return out;
     }

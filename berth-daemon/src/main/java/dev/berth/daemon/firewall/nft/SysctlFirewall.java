@@ -3,6 +3,7 @@ package dev.berth.daemon.firewall.nft;
 import dev.berth.core.model.Network;
 import dev.berth.core.spi.Firewall;
 import dev.berth.core.spi.KernelDrift;
+import dev.berth.kernel.ffm.Errno;
 import dev.berth.kernel.ffm.KernelException;
 import dev.berth.kernel.sysctl.Sysctls;
 import java.util.Collection;
@@ -82,6 +83,13 @@ public final class SysctlFirewall implements Firewall {
                     sysctl.write(e.getKey(), e.getValue());
                 }
             } catch (KernelException failure) {
+                if (failure.isErrno(Errno.ENOENT) && e.getKey().contains("/conf/")) {
+                    // the bridge is not there: an overlay network without endpoints on this host (its
+                    // driver writes the key when it makes the bridge), or a bridge the reconcile loop
+                    // makes again (its repair rebuilds the firewall after the drivers)
+                    LOG.fine("network " + network.name() + ": " + e.getKey() + " not written: no such device");
+                    continue;
+                }
                 if (!e.getKey().startsWith("net/bridge/")) {
                     throw failure;
                 }

@@ -168,8 +168,7 @@ final class Daemon {
         ClusterNode cluster = null;
         OverlayDriver overlay = null;
         if (config.cluster().enabled()) {
-            cluster = new ClusterNode(config.cluster().endpoints(), config.cluster().tls()
-                    .map(t -> new dev.berth.cluster.etcd.EtcdTls(t.caFile(), t.certFile(), t.keyFile())), roots.engineId(),
+            cluster = new ClusterNode(config.cluster().endpoints(), config.cluster().tls(), roots.engineId(),
                     vtep(config.cluster(), netlink), config.cluster().ttlSeconds());
             opened.push(cluster);
             // the firewall's sysctls of an overlay's bridge are the driver's to write: the bridge comes and goes

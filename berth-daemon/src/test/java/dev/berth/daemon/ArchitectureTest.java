@@ -115,7 +115,13 @@ class ArchitectureTest {
                 "dev.berth.kernel.nftables..", "dev.berth.kernel.ffm..", "dev.berth.daemon.onlink..").check(classes);
         onlyUses("dev.berth.daemon.config..", "dev.berth.core.service..", "dev.berth.core.ipam..",
                 "dev.berth.core.model..", "dev.berth.core.errors..", "dev.berth.daemon.api..",
-                "com.fasterxml.jackson..").check(classes);
+                "dev.berth.cluster.etcd..", "com.fasterxml.jackson..").check(classes);
+        // of the etcd client, the configuration knows only the TLS files it takes
+        noClasses().that().resideInAPackage("dev.berth.daemon.config..").should().dependOnClassesThat(
+                JavaClass.Predicates.resideInAPackage("dev.berth.cluster..")
+                        .and(DescribedPredicate.not(HasName.Predicates.nameMatching(
+                                "dev\\.berth\\.cluster\\.etcd\\.EtcdTls(\\$.*)?"))))
+                .check(classes);
         onlyUses("dev.berth.daemon.host..", "dev.berth.daemon.config..", "dev.berth.daemon.api..",
                 "dev.berth.core.service..", "dev.berth.kernel.ffm..", "dev.berth.kernel.sysctl..").check(classes);
         onlyUses("dev.berth.daemon.reconcile..", "dev.berth.core.service..").check(classes);

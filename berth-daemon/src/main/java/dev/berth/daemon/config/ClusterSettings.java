@@ -1,6 +1,7 @@
 package dev.berth.daemon.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.cluster.etcd.EtcdTls;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,18 +18,15 @@ import java.util.function.Function;
  * @param endpoints  etcd's client URLs ({@code http://h1:2379}); empty: no cluster (no overlay networks)
  * @param advertise  the interface name or address other hosts reach this one at (a {@code :port} is dropped)
  * @param ttlSeconds {@code discovery.ttl}: how long this host's registration and endpoints outlive it
- * @param tls        {@code kv.cacertfile}, {@code kv.certfile}, {@code kv.keyfile}: TLS to etcd (the
- *                   endpoints are then {@code https://}); the files are read when the daemon connects
+ * @param tls        {@code kv.cacertfile}, {@code kv.certfile}, {@code kv.keyfile}: TLS to etcd, as the
+ *                   etcd client takes it (the endpoints are then {@code https://}); the files are read
+ *                   when the daemon connects
  */
-public record ClusterSettings(List<String> endpoints, String advertise, int ttlSeconds, Optional<Tls> tls) {
+public record ClusterSettings(List<String> endpoints, String advertise, int ttlSeconds, Optional<EtcdTls> tls) {
     public static final String STORE = "cluster-store";
     public static final String ADVERTISE = "cluster-advertise";
     public static final String OPTS = "cluster-store-opts";
     public static final int DEFAULT_TTL = 15;
-
-    /** TLS to etcd: the CA of etcd's certificate, this client's certificate and key (PEM files). */
-    public record Tls(Path caFile, Path certFile, Path keyFile) {
-    }
 
     /** The {@code cluster-store-opts} keys of TLS, as dockerd's (libkv's) were. */
     static final List<String> TLS_KEYS = List.of("kv.cacertfile", "kv.certfile", "kv.keyfile");
@@ -117,13 +115,13 @@ public record ClusterSettings(List<String> endpoints, String advertise, int ttlS
                 }
             }
         }
-        Optional<Tls> tls = Optional.empty();
+        Optional<EtcdTls> tls = Optional.empty();
         if (!tlsFiles.isEmpty()) {
             if (tlsFiles.size() != TLS_KEYS.size()) {
                 throw problem.apply("TLS to etcd needs all of " + String.join(", ", TLS_KEYS) + " in " + OPTS
                         + " (given: " + String.join(", ", tlsFiles.keySet()) + ")");
             }
-            tls = Optional.of(new Tls(Path.of(tlsFiles.get("kv.cacertfile")), Path.of(tlsFiles.get("kv.certfile")),
+            tls = Optional.of(new EtcdTls(Path.of(tlsFiles.get("kv.cacertfile")), Path.of(tlsFiles.get("kv.certfile")),
                     Path.of(tlsFiles.get("kv.keyfile"))));
         }
         String scheme = tls.isPresent() ? "https://" : "http://";

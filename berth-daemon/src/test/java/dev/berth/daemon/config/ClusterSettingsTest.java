@@ -53,7 +53,7 @@ class ClusterSettingsTest {
                 + " \"cluster-store-opts\": {\"kv.cacertfile\": \"/etc/b/ca.pem\", \"kv.certfile\": \"/etc/b/cert.pem\","
                 + " \"kv.keyfile\": \"/etc/b/key.pem\"}}");
         assertEquals(List.of("https://198.51.100.1:2379"), s.endpoints());
-        assertEquals(Optional.of(new ClusterSettings.Tls(java.nio.file.Path.of("/etc/b/ca.pem"),
+        assertEquals(Optional.of(new dev.berth.cluster.etcd.EtcdTls(java.nio.file.Path.of("/etc/b/ca.pem"),
                 java.nio.file.Path.of("/etc/b/cert.pem"), java.nio.file.Path.of("/etc/b/key.pem"))), s.tls());
         assertEquals("etcd://198.51.100.1:2379", s.storeText());
         assertEquals(Optional.empty(), parse("{\"cluster-store\": \"etcd://h:2379\", \"cluster-advertise\": \"eth0\"}").tls());

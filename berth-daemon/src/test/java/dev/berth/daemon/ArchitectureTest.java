@@ -43,6 +43,18 @@ class ArchitectureTest {
         return classes().that().resideInAPackage(layer).should().onlyDependOnClassesThat().resideInAnyPackage(all);
     }
 
+    /**
+     * Of the classes in {@code packages}, {@code layer} may use only those whose name (without the
+     * package) matches {@code names} (and their nested classes).
+     */
+    private static ArchRule onlyClassesOf(String layer, String names, String... packages) {
+        String prefix = "(" + String.join("|", java.util.Arrays.stream(packages)
+                .map(p -> p.replace("..", "").replace(".", "\\.")).toList()) + ")\\.";
+        return noClasses().that().resideInAPackage(layer).should().dependOnClassesThat(
+                JavaClass.Predicates.resideInAnyPackage(packages)
+                        .and(DescribedPredicate.not(HasName.Predicates.nameMatching(prefix + "(" + names + ")(\\$.*)?"))));
+    }
+
     /** berth-cluster is etcd as keys and values: jetcd (and netty's TLS contexts it takes) and the JDK, no domain types. */
     @Test
     void clusterModuleKnowsOnlyEtcd() {
@@ -104,11 +116,7 @@ class ArchitectureTest {
                 "dev.berth.core.errors..", "dev.berth.api..", "dev.berth.daemon.doctor..", "dev.berth.daemon.image..",
                 "dev.berth.daemon.process", "com.fasterxml.jackson..", "org.eclipse.jetty..", "org.slf4j..").check(classes);
         // of the processes, the API sees only the streams of containers (the rest is the life cycle's)
-        noClasses().that().resideInAPackage("dev.berth.daemon.api..").should().dependOnClassesThat(
-                JavaClass.Predicates.resideInAPackage("dev.berth.daemon.process..")
-                        .and(DescribedPredicate.not(HasName.Predicates.nameMatching(
-                                "dev\\.berth\\.daemon\\.process\\.ContainerIo(\\$.*)?"))))
-                .check(classes);
+        onlyClassesOf("dev.berth.daemon.api..", "ContainerIo", "dev.berth.daemon.process..").check(classes);
         // The doctor reads the host and what the store says (handed to it); it changes nothing.
         onlyUses("dev.berth.daemon.doctor..", "dev.berth.core.spi..", "dev.berth.core.model..",
                 "dev.berth.core.errors..", "dev.berth.kernel.netlink..", "dev.berth.kernel.sysctl..",
@@ -117,11 +125,7 @@ class ArchitectureTest {
                 "dev.berth.core.model..", "dev.berth.core.errors..", "dev.berth.daemon.api..",
                 "dev.berth.cluster.etcd..", "com.fasterxml.jackson..").check(classes);
         // of the etcd client, the configuration knows only the TLS files it takes
-        noClasses().that().resideInAPackage("dev.berth.daemon.config..").should().dependOnClassesThat(
-                JavaClass.Predicates.resideInAPackage("dev.berth.cluster..")
-                        .and(DescribedPredicate.not(HasName.Predicates.nameMatching(
-                                "dev\\.berth\\.cluster\\.etcd\\.EtcdTls(\\$.*)?"))))
-                .check(classes);
+        onlyClassesOf("dev.berth.daemon.config..", "EtcdTls", "dev.berth.cluster.etcd..").check(classes);
         onlyUses("dev.berth.daemon.host..", "dev.berth.daemon.config..", "dev.berth.daemon.api..",
                 "dev.berth.core.service..", "dev.berth.kernel.ffm..", "dev.berth.kernel.sysctl..").check(classes);
         onlyUses("dev.berth.daemon.reconcile..", "dev.berth.core.service..").check(classes);
@@ -130,11 +134,8 @@ class ArchitectureTest {
                 "dev.berth.daemon.api..", "dev.berth.daemon.dns..", "dev.berth.kernel.ffm..",
                 "dev.berth.kernel.nftables..", "io.prometheus..").check(classes);
         // of the API and the DNS server, only the observer interfaces
-        noClasses().that().resideInAPackage("dev.berth.daemon.metrics..").should().dependOnClassesThat(
-                JavaClass.Predicates.resideInAnyPackage("dev.berth.daemon.api..", "dev.berth.daemon.dns..")
-                        .and(DescribedPredicate.not(HasName.Predicates.nameMatching(
-                                "dev\\.berth\\.daemon\\.(api\\.RequestObserver|dns\\.DnsObserver)(\\$.*)?"))))
-                .check(classes);
+        onlyClassesOf("dev.berth.daemon.metrics..", "RequestObserver|DnsObserver", "dev.berth.daemon.api..",
+                "dev.berth.daemon.dns..").check(classes);
         // The Prometheus library stays in daemon.metrics: core, kernel and the other parts never see it.
         noClasses().that().resideOutsideOfPackage("dev.berth.daemon.metrics..").should().dependOnClassesThat()
                 .resideInAPackage("io.prometheus..").check(classes);
@@ -143,11 +144,7 @@ class ArchitectureTest {
                 "dev.berth.core.spi..", "dev.berth.core.model..", "dev.berth.core.errors..",
                 "dev.berth.daemon.store", "com.fasterxml.jackson..").check(classes);
         // of the store, the cluster sees only the codec of networks
-        noClasses().that().resideInAPackage("dev.berth.daemon.cluster..").should().dependOnClassesThat(
-                JavaClass.Predicates.resideInAPackage("dev.berth.daemon.store..")
-                        .and(DescribedPredicate.not(HasName.Predicates.nameMatching(
-                                "dev\\.berth\\.daemon\\.store\\.NetworkCodec(\\$.*)?"))))
-                .check(classes);
+        onlyClassesOf("dev.berth.daemon.cluster..", "NetworkCodec", "dev.berth.daemon.store..").check(classes);
         // The registry client speaks HTTP (java.net.http) and knows nothing of the local store.
         onlyUses("dev.berth.daemon.image.registry..", "dev.berth.core.errors..", "com.fasterxml.jackson..")
                 .check(classes);

@@ -104,6 +104,15 @@ class OverlayIT {
         return bed.run(HostFixture.inNamespace(host.ns(), "ip", "link", "show", device)).exitCode() == 0;
     }
 
+    /** An overlay's bridge and VXLAN device as Berth makes them, made by hand (what a crash could leave). */
+    private static void leaveDevices(Testbed bed, Host host, String bridge, String vxlan, String vni) {
+        String group = Integer.toString(dev.berth.core.model.DeviceNames.OWNED_BRIDGE_GROUP);
+        bed.run(HostFixture.inNamespace(host.ns(), "ip", "link", "add", bridge, "group", group, "type", "bridge"))
+                .assertSuccess();
+        bed.run(HostFixture.inNamespace(host.ns(), "ip", "link", "add", vxlan, "group", group, "master", bridge,
+                "type", "vxlan", "id", vni, "dstport", "4789", "nolearning")).assertSuccess();
+    }
+
     private static String dig(Testbed bed, Path netns, String name, String... type) {
         List<String> argv = new ArrayList<>(List.of("nsenter", "--net=" + netns, "dig", "@127.0.0.11", "+short",
                 "+time=1", "+tries=1", name));
@@ -268,6 +277,11 @@ class OverlayIT {
         h3.docker().ok("network", "disconnect", "ov1", "c6");
         assertFalse(has(bed, h3, vx1) || has(bed, h3, br1), "ov1's devices went with host 3's last endpoint");
         h3.docker().ok("rm", "-f", "c6");
+        // the same left behind while the daemon runs: the reconcile loop removes them
+        leaveDevices(bed, h3, br1, vx1, vni1);
+        assertTrue(within(10_000, () -> !has(bed, h3, vx1) && !has(bed, h3, br1)), h3.daemon().stderr());
+        assertTrue(h3.daemon().stderr().contains(br1 + " and " + vx1 + " present, but network ov1 has no endpoint"
+                + " on this host"), h3.daemon().stderr());
 
         // a removal while another host has endpoints is refused
         CommandResult busy = h3.docker().run("network", "rm", "ov1");
@@ -301,11 +315,7 @@ class OverlayIT {
         // devices a crash left on a host without endpoints on the network (made here by hand, as Berth
         // makes them) are removed at its restart
         h2.daemon().kill9();
-        String group = Integer.toString(dev.berth.core.model.DeviceNames.OWNED_BRIDGE_GROUP);
-        bed.run(HostFixture.inNamespace(h2.ns(), "ip", "link", "add", br1, "group", group, "type", "bridge"))
-                .assertSuccess();
-        bed.run(HostFixture.inNamespace(h2.ns(), "ip", "link", "add", vx1, "group", group, "master", br1, "type",
-                "vxlan", "id", vni1, "dstport", "4789", "nolearning")).assertSuccess();
+        leaveDevices(bed, h2, br1, vx1, vni1);
         h2.daemon().start();
         assertTrue(within(10_000, () -> !has(bed, h2, vx1) && !has(bed, h2, br1)),
                 "leftover devices of ov1 removed at host 2's restart");

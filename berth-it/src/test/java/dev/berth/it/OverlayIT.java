@@ -198,6 +198,8 @@ class OverlayIT {
         assertTrue(has(bed, h1, vx1) && has(bed, h2, vx1) && has(bed, h3, vx2));
         assertFalse(has(bed, h3, vx1) || has(bed, h3, br1) || has(bed, h1, vx2) || has(bed, h2, vx2),
                 "overlay devices on a host without endpoints on the network");
+        assertEquals("1", bed.run(HostFixture.inNamespace(h1.ns(), "cat", "/proc/sys/net/ipv4/conf/" + br1
+                + "/route_localnet")).stdout().strip(), "the firewall's sysctl on a bridge made with the first endpoint");
 
         // the data path: h2's VXLAN device, and its entries for c1 (on h1)
         JsonNode vx = json(bed, HostFixture.inNamespace(h2.ns(), "ip", "-j", "-d", "link", "show", vx1)).path(0);

@@ -12,6 +12,8 @@ import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.nio.channels.NetworkChannel;
+import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
@@ -233,17 +235,18 @@ public final class DnsServer implements AutoCloseable {
                     if (workers.length > 1) {
                         ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
                     }
-                    port = bindUdp(ch, i == 0 ? left.map(SandboxNamespaces.DnsPorts::udp).orElse(0) : port);
+                    port = bind(ch, ch::bind, i == 0 ? left.map(SandboxNamespaces.DnsPorts::udp).orElse(0) : port);
                 }
                 ServerSocketChannel tcp = ServerSocketChannel.open(StandardProtocolFamily.INET);
+                int tcpPort;
                 try {
                     tcp.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-                    bindTcp(tcp, left.map(SandboxNamespaces.DnsPorts::tcp).orElse(0));
+                    tcpPort = bind(tcp, a -> tcp.bind(a, 128), left.map(SandboxNamespaces.DnsPorts::tcp).orElse(0));
                 } catch (IOException e) {
                     tcp.close();
                     throw e;
                 }
-                Ports ports = new Ports(port, ((InetSocketAddress) tcp.getLocalAddress()).getPort());
+                Ports ports = new Ports(port, tcpPort);
                 return new Listener(sandbox, List.copyOf(udp), tcp, ports);
             } catch (IOException e) {
                 udp.forEach(DnsServer::closeQuietly);
@@ -262,30 +265,27 @@ public final class DnsServer implements AutoCloseable {
         return l;
     }
 
-    /** Binds to {@code port} (0: any); a wanted port that is taken falls back to any. Returns the port. */
-    private int bindUdp(DatagramChannel ch, int port) throws IOException {
+    /** A socket's bind, to the listen address and a port. */
+    @FunctionalInterface
+    private interface Bind {
+        void to(InetSocketAddress address) throws IOException;
+    }
+
+    /**
+     * Binds to {@code port} (0: any); a wanted port that is taken falls back to any. Then
+     * non-blocking; returns the port.
+     */
+    private <C extends SelectableChannel & NetworkChannel> int bind(C ch, Bind bind, int port) throws IOException {
         try {
-            ch.bind(new InetSocketAddress(listen, port));
+            bind.to(new InetSocketAddress(listen, port));
         } catch (java.net.BindException e) {
             if (port == 0) {
                 throw e;
             }
-            ch.bind(new InetSocketAddress(listen, 0));
+            bind.to(new InetSocketAddress(listen, 0));
         }
         ch.configureBlocking(false);
         return ((InetSocketAddress) ch.getLocalAddress()).getPort();
-    }
-
-    private void bindTcp(ServerSocketChannel tcp, int port) throws IOException {
-        try {
-            tcp.bind(new InetSocketAddress(listen, port), 128);
-        } catch (java.net.BindException e) {
-            if (port == 0) {
-                throw e;
-            }
-            tcp.bind(new InetSocketAddress(listen, 0), 128);
-        }
-        tcp.configureBlocking(false);
     }
 
     private void onSelector(Runnable task) {

@@ -277,7 +277,7 @@ final class Daemon {
     private DnsFeed startDns(DaemonConfig config, SandboxService sandboxes, ChangeStream changes, LowFdReserve lowFds,
                              DnsObserver observer) {
         Forwarder forwarder = new Forwarder(Forwarder.Settings.of(Upstreams.of(config.dns(), hostResolvConf()))
-                .withCache(config.dnsCache()));
+                .withCache(config.dnsCache()).withNegativeTtl(config.dnsNegTtl()));
         opened.push(forwarder);
         forwarder.start();
         DnsServer dns = new DnsServer(new NetnsSandboxNamespaces(lowFds), forwarder, DnsServer.LISTEN, observer);
@@ -307,10 +307,12 @@ final class Daemon {
                     List<String> failed = networks.reconfigureNdpProxy(c.ndpProxy());
                     return failed.isEmpty() ? "" : failed.size() + " entries not changed (" + String.join("; ", failed) + ")";
                 }),
-                new ConfigReload.Step("embedded DNS", EnumSet.of(ConfigKey.DNS, ConfigKey.DNS_CACHE), c -> {
+                new ConfigReload.Step("embedded DNS", EnumSet.of(ConfigKey.DNS, ConfigKey.DNS_CACHE,
+                        ConfigKey.DNS_NEG_TTL), c -> {
                     forwarder.upstreams(Upstreams.of(c.dns(), hostResolvConf()));
-                    forwarder.cache(c.dnsCache());
-                    return "upstreams " + forwarder + ", cache " + (c.dnsCache() ? "on" : "off");
+                    forwarder.cache(c.dnsCache(), c.dnsNegTtl());
+                    return "upstreams " + forwarder + ", cache " + (c.dnsCache() ? "on" : "off")
+                            + ", negative TTL " + c.dnsNegTtl() + " s";
                 }),
                 new ConfigReload.Step("logging", EnumSet.of(ConfigKey.DEBUG, ConfigKey.LOG_LEVEL, ConfigKey.LOG_FORMAT),
                         c -> {

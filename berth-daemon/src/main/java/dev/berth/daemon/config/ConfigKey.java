@@ -49,6 +49,7 @@ public enum ConfigKey {
     IP_MASQ("ip-masq", Reload.LIVE, c -> Boolean.toString(c.bridge().ipMasquerade())),
     DNS("dns", Reload.LIVE, c -> json(c.dns())),
     DNS_CACHE("dns-cache", Reload.LIVE, c -> Boolean.toString(c.dnsCache())),
+    DNS_NEG_TTL(ConfigLoader.DNS_NEG_TTL, Reload.LIVE, c -> Long.toString(c.dnsNegTtl())),
     DEFAULT_NETWORK_OPTS(DefaultNetworkOpts.KEY, Reload.LIVE, c -> json(sorted(c.defaultNetworkOpts()))),
     NDP_PROXY(NdpProxyOption.KEY, Reload.LIVE, c -> c.ndpProxy().toString()),
     METRICS_ADDR(MetricsAddress.KEY, Reload.RESTART, c -> text(c.metricsAddr())),

@@ -30,6 +30,14 @@ import java.util.function.Predicate;
 public final class ConfigLoader {
     static final Set<String> KNOWN = ConfigKey.names();
     private static final Set<String> LEVELS = Set.of("debug", "info", "warn", "error", "fatal");
+    static final String DNS_NEG_TTL = "dns-neg-ttl";
+    /**
+     * Seconds a negative answer without an SOA is kept by default: as long as CoreDNS's cache
+     * keeps an answer without records ({@code MinimalDefaultTTL}).
+     */
+    public static final long DNS_NEG_TTL_DEFAULT = 5;
+    /** At most a day, as every cached answer. */
+    static final long DNS_NEG_TTL_MAX = 86_400;
 
     private final Map<String, ConfigFile.Entry> file;
     private final Path path;
@@ -99,8 +107,18 @@ public final class ConfigLoader {
                         warnings),
                 NdpProxyOption.parse(merged.get(NdpProxyOption.KEY), r -> problem(NdpProxyOption.KEY, r),
                         interfaceExists),
-                bool(merged, "dns-cache", true), metricsAddr(merged),
+                bool(merged, "dns-cache", true), dnsNegTtl(merged), metricsAddr(merged),
                 ClusterSettings.parse(merged, r -> problem(ClusterSettings.STORE, r)));
+    }
+
+    /** {@code dns-neg-ttl}: whole seconds, 0 to a day ({@value #DNS_NEG_TTL_DEFAULT} when unset). */
+    private long dnsNegTtl(Map<String, JsonNode> values) {
+        long seconds = number(values, DNS_NEG_TTL, DNS_NEG_TTL_DEFAULT);
+        if (seconds < 0 || seconds > DNS_NEG_TTL_MAX) {
+            throw problem(DNS_NEG_TTL, DNS_NEG_TTL + " must be 0 (keep no negative answer without an SOA) to "
+                    + DNS_NEG_TTL_MAX + " seconds; got " + seconds);
+        }
+        return seconds;
     }
 
     /** {@code "127.0.0.1:9323"}: where the Prometheus endpoint listens, checked as Go's listener would. */

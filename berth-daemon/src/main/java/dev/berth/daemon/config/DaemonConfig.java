@@ -28,13 +28,15 @@ import java.util.Optional;
  * @param defaultNetworkOpts {@code default-network-opts}: per driver, options new networks get by default
  * @param ndpProxy    {@code ndp-proxy}: NDP proxy entries for routed IPv6 sandboxes inside an on-link prefix
  * @param dnsCache    {@code dns-cache}: the embedded DNS keeps forwarded answers for their TTL
+ * @param dnsNegTtl   {@code dns-neg-ttl}: seconds it keeps a negative answer that has no SOA (0: not kept)
  * @param metricsAddr {@code metrics-addr}: where the Prometheus endpoint listens; empty: nowhere
  * @param cluster     {@code cluster-store} and friends: the etcd of overlay networks (none by default)
  */
 public record DaemonConfig(List<ApiListener> hosts, Optional<ApiTls> tls, String group, Path dataRoot, Path execRoot, Path configFile, Logging logging,
                            DefaultBridgeSettings bridge, List<PoolSpec> addressPools, List<String> dns,
                            Map<String, Map<String, String>> defaultNetworkOpts, NdpProxySetting ndpProxy,
-                           boolean dnsCache, Optional<MetricsAddress> metricsAddr, ClusterSettings cluster) {
+                           boolean dnsCache, long dnsNegTtl, Optional<MetricsAddress> metricsAddr,
+                           ClusterSettings cluster) {
 
     public DaemonConfig {
         hosts = List.copyOf(hosts);
@@ -77,7 +79,7 @@ public record DaemonConfig(List<ApiListener> hosts, Optional<ApiTls> tls, String
                 new DefaultBridgeSettings(now.ipv4(), next.ipv6(), now.mtu(), next.icc(), next.ipMasquerade(),
                         now.hostBindingIp()),
                 addressPools, loaded.dns(), loaded.defaultNetworkOpts(), loaded.ndpProxy(), loaded.dnsCache(),
-                metricsAddr, cluster);
+                loaded.dnsNegTtl(), metricsAddr, cluster);
     }
 
     /** The path of the first Unix socket the API listens on (tests). */

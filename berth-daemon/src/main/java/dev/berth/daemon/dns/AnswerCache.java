@@ -16,13 +16,16 @@ import org.xbill.DNS.Record;
  * TTL lowered by the seconds the answer has been kept. Kept are positive answers (NOERROR with
  * answer records) for the smallest TTL among their records, and negative answers (NXDOMAIN, or
  * NOERROR without answers) that carry an SOA record, for the smaller of its TTL and its MINIMUM
- * field (RFC 2308 §5; without an SOA a negative answer is not kept). Never kept: truncated
- * replies, other rcodes, a TTL of 0, and anything whose records cannot be walked. At most one day,
- * at most {@code capacity} answers (expired ones go first, then arbitrary ones).
+ * field (RFC 2308 §5). A negative answer without an SOA is kept for {@link #negativeTtl} seconds
+ * (daemon.json {@code dns-neg-ttl}, dnsmasq's {@code --neg-ttl}; 0: not kept, as RFC 2308 §5
+ * says), or less when one of its records has a smaller TTL. Never kept: truncated replies, other
+ * rcodes, a TTL of 0, and anything whose records cannot be walked. At most one day, at most
+ * {@code capacity} answers (expired ones go first, then arbitrary ones).
  *
  * <p>"The same way" is the {@link Key}: the question (name case-insensitively, type, class) and
  * what shapes the reply: the client's size limit, whether it sent EDNS and the DO bit, and the RD
- * and CD bits.
+ * and CD bits. A key is made from a query dnsjava read ({@link Key#of}) or straight from the
+ * query's bytes on a DNS thread's hot path ({@link Key#set}, no allocation); both give equal keys.
  *
  * <p>Thread-safe: the DNS threads read, the forwarder's threads write; entries are immutable.
  */
@@ -33,15 +36,100 @@ final class AnswerCache {
     private static final int TYPE_OPT = 41;
     private static final int NXDOMAIN = 3;
 
-    /** What makes two queries get the same reply. Names compare case-insensitively (dnsjava's {@link Name#equals}). */
-    record Key(Name name, int type, int dclass, int limit, boolean edns, boolean dnssecOk, boolean rd, boolean cd) {
+    /**
+     * What makes two queries get the same reply: the question name in wire form with ASCII letters
+     * lower-cased (RFC 4034's canonical form: names compare case-insensitively), type, class, the
+     * client's size limit, and the EDNS, DO, RD and CD bits. A key in the map is never changed; a
+     * probe ({@link #probe}) is one DNS thread's, refilled per query by {@link #set}.
+     */
+    static final class Key {
+        private static final int EDNS = 1;
+        private static final int DO = 2;
+        private static final int RD = 4;
+        private static final int CD = 8;
+        private final byte[] name;
+        private int nameLength;
+        private int type;
+        private int dclass;
+        private int limit;
+        private int bits;
+        private int hash;
+
+        private Key(byte[] name, int nameLength, int type, int dclass, int limit, int bits) {
+            this.name = name;
+            fill(nameLength, type, dclass, limit, bits);
+        }
+
+        /** The key of a query dnsjava read. */
         static Key of(ForwardedQuery query) {
             Message m = query.message();
             Record q = m.getQuestion();
             OPTRecord opt = m.getOPT();
-            return new Key(q.getName(), q.getType(), q.getDClass(), query.limit(), opt != null,
-                    opt != null && (opt.getFlags() & ExtendedFlags.DO) != 0, m.getHeader().getFlag(Flags.RD),
-                    m.getHeader().getFlag(Flags.CD));
+            byte[] wire = q.getName().toWireCanonical();
+            return new Key(wire, wire.length, q.getType(), q.getDClass(), query.limit(),
+                    bits(opt != null, opt != null && (opt.getFlags() & ExtendedFlags.DO) != 0,
+                            m.getHeader().getFlag(Flags.RD), m.getHeader().getFlag(Flags.CD)));
+        }
+
+        /** A key to refill per query ({@link #set}); never put in the cache itself. */
+        static Key probe() {
+            return new Key(new byte[256], 0, 0, 0, 0, 0);
+        }
+
+        /**
+         * Makes this probe the key of the question whose uncompressed name starts at
+         * {@code query[12]} and ends at {@code nameEnd} (its final zero byte included), asked
+         * with {@code limit}; {@code opt} is the offset of the query's OPT record, or -1.
+         * The caller has checked the name's labels.
+         */
+        Key set(byte[] query, int nameEnd, int type, int dclass, int limit, int opt) {
+            int n = nameEnd - Responses.HEADER;
+            for (int i = 0; i < n; i++) {
+                byte b = query[Responses.HEADER + i];
+                name[i] = b >= 'A' && b <= 'Z' ? (byte) (b + ('a' - 'A')) : b;
+            }
+            return fill(n, type, dclass, limit, bits(opt >= 0, opt >= 0 && (query[opt + 7] & 0x80) != 0,
+                    (query[2] & 0x01) != 0, (query[3] & 0x10) != 0));
+        }
+
+        private static int bits(boolean edns, boolean dnssecOk, boolean rd, boolean cd) {
+            return (edns ? EDNS : 0) | (dnssecOk ? DO : 0) | (rd ? RD : 0) | (cd ? CD : 0);
+        }
+
+        private Key fill(int nameLength, int type, int dclass, int limit, int bits) {
+            this.nameLength = nameLength;
+            this.type = type;
+            this.dclass = dclass;
+            this.limit = limit;
+            this.bits = bits;
+            int h = 1;
+            for (int i = 0; i < nameLength; i++) {
+                h = 31 * h + name[i];
+            }
+            this.hash = ((h * 31 + type) * 31 + dclass) * 31 + limit << 4 | bits;
+            return this;
+        }
+
+        /** An unchanging copy, to keep in the cache. */
+        private Key copy() {
+            return new Key(java.util.Arrays.copyOf(name, nameLength), nameLength, type, dclass, limit, bits);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && k.hash == hash && k.type == type && k.dclass == dclass && k.limit == limit
+                    && k.bits == bits && java.util.Arrays.equals(name, 0, nameLength, k.name, 0, k.nameLength);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public String toString() {
+            return "Key[" + nameLength + " name bytes, type " + type + ", class " + dclass + ", limit " + limit
+                    + ", bits " + bits + "]";
         }
     }
 
@@ -51,9 +139,25 @@ final class AnswerCache {
 
     private final int capacity;
     private final Map<Key, Entry> entries = new ConcurrentHashMap<>();
+    /** Seconds a negative answer without an SOA is kept; 0: not kept. */
+    private volatile long negativeTtl;
 
     AnswerCache(int capacity) {
+        this(capacity, 0);
+    }
+
+    /** @param negativeTtl seconds a negative answer without an SOA is kept (0: not kept) */
+    AnswerCache(int capacity, long negativeTtl) {
         this.capacity = capacity;
+        negativeTtl(negativeTtl);
+    }
+
+    /** Sets how long negative answers without an SOA are kept from now on (0: not at all), at most a day. */
+    void negativeTtl(long seconds) {
+        if (seconds < 0 || seconds > MAX_TTL) {
+            throw new IllegalArgumentException("negative TTL " + seconds + " outside 0.." + MAX_TTL);
+        }
+        negativeTtl = seconds;
     }
 
     /**
@@ -63,16 +167,40 @@ final class AnswerCache {
      * @param now {@link System#nanoTime()}
      */
     byte[] get(Key key, byte[] query, long now) {
-        Entry e = entries.get(key);
+        Entry e = live(key, now);
         if (e == null) {
             return null;
         }
-        if (now - e.expires() >= 0) {
+        byte[] out = new byte[e.wire().length];
+        write(e, query, now, out);
+        return out;
+    }
+
+    /**
+     * As {@link #get(Key, byte[], long)}, written into {@code out}: its length, or -1 when none is
+     * kept, it has expired or it does not fit.
+     */
+    int get(Key key, byte[] query, long now, byte[] out) {
+        Entry e = live(key, now);
+        if (e == null || e.wire().length > out.length) {
+            return -1;
+        }
+        write(e, query, now, out);
+        return e.wire().length;
+    }
+
+    private Entry live(Key key, long now) {
+        Entry e = entries.get(key);
+        if (e != null && now - e.expires() >= 0) {
             entries.remove(key, e);
             return null;
         }
+        return e;
+    }
+
+    private static void write(Entry e, byte[] query, long now, byte[] out) {
         long elapsed = (now - e.stored()) / 1_000_000_000L;
-        byte[] out = e.wire().clone();
+        System.arraycopy(e.wire(), 0, out, 0, e.wire().length);
         out[0] = query[0];
         out[1] = query[1];
         if (nameLength(query, Responses.HEADER) == e.questionLength()) {
@@ -81,7 +209,6 @@ final class AnswerCache {
         for (int i = 0; i < e.ttlAt().length; i++) {
             put32(out, e.ttlAt()[i], e.ttl()[i] - elapsed);
         }
-        return out;
     }
 
     /**
@@ -90,14 +217,14 @@ final class AnswerCache {
      * @param now {@link System#nanoTime()}
      */
     void put(Key key, byte[] reply, long now) {
-        Entry e = entry(reply, now);
+        Entry e = entry(reply, now, negativeTtl);
         if (e == null) {
             return;
         }
         if (entries.size() >= capacity && !entries.containsKey(key)) {
             makeRoom(now);
         }
-        entries.put(key, e);
+        entries.put(key.copy(), e);
     }
 
     void clear() {
@@ -119,7 +246,7 @@ final class AnswerCache {
     }
 
     /** The entry for a reply, or null when it may not be kept. */
-    private static Entry entry(byte[] w, long now) {
+    private static Entry entry(byte[] w, long now, long negativeTtl) {
         if (w.length < Responses.HEADER || (w[2] & 0x80) == 0 || (w[2] & 0x02) != 0 || u16(w, 4) != 1) {
             return null; // not a reply, truncated, or not one question
         }
@@ -166,7 +293,10 @@ final class AnswerCache {
             return null;
         }
         boolean positive = rcode == 0 && answers > 0;
-        boolean negative = (rcode == NXDOMAIN || rcode == 0 && answers == 0) && soa;
+        boolean negative = rcode == NXDOMAIN || rcode == 0 && answers == 0;
+        if (negative && !soa) {
+            min = Math.min(min, negativeTtl); // RFC 2308 §5 says not to keep it; dns-neg-ttl says how long anyway
+        }
         if (!positive && !negative || min <= 0) {
             return null;
         }

@@ -377,8 +377,10 @@ public final class DnsServer implements AutoCloseable {
 
     /**
      * Up to {@value #UDP_BURST} datagrams per wake-up. A plain A/AAAA question for a local name is
-     * answered by {@link PlainAnswers} from and into the selector thread's own buffers; the rest
-     * goes through the {@link Resolver} (and maybe the forwarder) with a copy of the query.
+     * answered by {@link PlainAnswers} from and into the selector thread's own buffers, and so is
+     * one for another name whose answer the forwarder has cached (asked with the key made from
+     * the query's bytes); the rest goes through the {@link Resolver} (and maybe the forwarder)
+     * with a copy of the query.
      */
     private void readUdp(Worker w, Listener l, DatagramChannel udp) throws IOException {
         ByteBuffer udpBuffer = w.udpBuffer;
@@ -395,10 +397,16 @@ public final class DnsServer implements AutoCloseable {
             udpBuffer.get(udpQuery, 0, length);
             NameTable current = table.get();
             int replyLength = w.plain.answer(udpQuery, length, l.sandbox().id(), current, Resolver.UDP_LIMIT, udpReply);
-            if (replyLength != PlainAnswers.SLOW) {
+            DnsObserver.Result answered = DnsObserver.Result.LOCAL;
+            if (replyLength == PlainAnswers.NOT_LOCAL) {
+                replyLength = current.mayForward(l.sandbox().id()) ? w.engine.cached(w.plain.key(), udpQuery, udpReply)
+                        : PlainAnswers.SLOW;
+                answered = DnsObserver.Result.FORWARDED;
+            }
+            if (replyLength >= 0) {
                 udpBuffer.clear().put(udpReply, 0, replyLength).flip();
                 sendUdp(udp, udpBuffer, from);
-                observer.answered(result(udpReply, replyLength, DnsObserver.Result.LOCAL), System.nanoTime() - start);
+                observer.answered(result(udpReply, replyLength, answered), System.nanoTime() - start);
                 continue;
             }
             byte[] query = Arrays.copyOf(udpQuery, length);

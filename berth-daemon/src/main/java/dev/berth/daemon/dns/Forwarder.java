@@ -38,8 +38,9 @@ import org.xbill.DNS.Rcode;
  * client's query and its reply never change threads.
  *
  * <p>Answers may come from the {@link AnswerCache} ({@link Settings#cache}): positive answers for
- * their TTL, negative ones with an SOA for RFC 2308's; the cache is emptied when the upstreams
- * change. All threads are created by this object's thread or its starter, so they stay in the
+ * their TTL, negative ones with an SOA for RFC 2308's, negative ones without for
+ * {@link Settings#negativeTtl}; the cache is emptied when the upstreams change. A DNS thread asks
+ * it first from the query's bytes ({@link Engine#cached}), before dnsjava reads the query. All threads are created by this object's thread or its starter, so they stay in the
  * daemon's own namespace: host-only upstreams (127.0.0.53) work.
  */
 public final class Forwarder implements AutoCloseable {
@@ -55,9 +56,12 @@ public final class Forwarder implements AutoCloseable {
      * @param renewAfter         queries a UDP socket sends before it is replaced by one on a new port
      * @param cache              whether answers are cached for their TTL (daemon.json {@code dns-cache})
      * @param cacheEntries       at most this many cached answers
+     * @param negativeTtl        seconds a cached negative answer without an SOA is kept (daemon.json
+     *                           {@code dns-neg-ttl}); 0: not kept
      */
     public record Settings(List<InetSocketAddress> upstreams, Duration timeout, int maxInFlight,
-                           int socketsPerUpstream, int renewAfter, boolean cache, int cacheEntries) {
+                           int socketsPerUpstream, int renewAfter, boolean cache, int cacheEntries,
+                           long negativeTtl) {
         public static final int MAX_IN_FLIGHT = 1024;
         public static final Duration TIMEOUT = Duration.ofSeconds(2);
         public static final int SOCKETS_PER_UPSTREAM = 8;
@@ -69,21 +73,30 @@ public final class Forwarder implements AutoCloseable {
             if (socketsPerUpstream < 1 || renewAfter < 1 || cacheEntries < 1) {
                 throw new IllegalArgumentException("socketsPerUpstream, renewAfter and cacheEntries must be positive");
             }
+            if (negativeTtl < 0 || negativeTtl > AnswerCache.MAX_TTL) {
+                throw new IllegalArgumentException("negativeTtl must be 0.." + AnswerCache.MAX_TTL);
+            }
         }
 
         /** The default socket pool, no cache. */
         public Settings(List<InetSocketAddress> upstreams, Duration timeout, int maxInFlight) {
-            this(upstreams, timeout, maxInFlight, SOCKETS_PER_UPSTREAM, RENEW_AFTER, false, CACHE_ENTRIES);
+            this(upstreams, timeout, maxInFlight, SOCKETS_PER_UPSTREAM, RENEW_AFTER, false, CACHE_ENTRIES, 0);
         }
 
-        /** The daemon's settings: default limits and the cache on. */
+        /** The daemon's settings: default limits, the cache on, no negative answer without an SOA kept. */
         public static Settings of(List<InetSocketAddress> upstreams) {
             return new Settings(upstreams, TIMEOUT, MAX_IN_FLIGHT, SOCKETS_PER_UPSTREAM, RENEW_AFTER, true,
-                    CACHE_ENTRIES);
+                    CACHE_ENTRIES, 0);
         }
 
         public Settings withCache(boolean on) {
-            return new Settings(upstreams, timeout, maxInFlight, socketsPerUpstream, renewAfter, on, cacheEntries);
+            return new Settings(upstreams, timeout, maxInFlight, socketsPerUpstream, renewAfter, on, cacheEntries,
+                    negativeTtl);
+        }
+
+        public Settings withNegativeTtl(long seconds) {
+            return new Settings(upstreams, timeout, maxInFlight, socketsPerUpstream, renewAfter, cache, cacheEntries,
+                    seconds);
         }
     }
 
@@ -141,6 +154,7 @@ public final class Forwarder implements AutoCloseable {
     private final Settings settings;
     private volatile List<InetSocketAddress> upstreams;
     private volatile boolean caching;
+    private volatile long negativeTtl;
     private final AnswerCache cache;
     private final SelectorThread loop;
     /** The forwarder's own thread's engine: for {@link #forward} callers (TCP clients, tests). */
@@ -155,7 +169,8 @@ public final class Forwarder implements AutoCloseable {
         this.settings = settings;
         this.upstreams = settings.upstreams();
         this.caching = settings.cache();
-        this.cache = new AnswerCache(settings.cacheEntries());
+        this.cache = new AnswerCache(settings.cacheEntries(), settings.negativeTtl());
+        this.negativeTtl = settings.negativeTtl();
         this.loop = new SelectorThread(LOG, "DNS forwarder", "berth-dns-forward", this::turn);
         this.own = new Engine(loop.selector());
         this.tcpExchange = new TcpExchange(settings.timeout());
@@ -180,10 +195,27 @@ public final class Forwarder implements AutoCloseable {
 
     /** Turns the answer cache on or off (a reload changed {@code dns-cache}); off empties it. */
     public void cache(boolean on) {
+        cache(on, negativeTtl);
+    }
+
+    /**
+     * Turns the answer cache on or off and sets how long negative answers without an SOA are kept
+     * (a reload changed {@code dns-cache} or {@code dns-neg-ttl}); off, or another negative TTL,
+     * empties it.
+     */
+    public synchronized void cache(boolean on, long negativeSeconds) {
+        boolean changed = negativeSeconds != negativeTtl;
+        cache.negativeTtl(negativeSeconds);
+        negativeTtl = negativeSeconds;
         caching = on;
-        if (!on) {
+        if (!on || changed) {
             cache.clear();
         }
+    }
+
+    /** Seconds a negative answer without an SOA is kept (0: not kept). */
+    public long negativeTtl() {
+        return negativeTtl;
     }
 
     /** Whether answers are cached. */
@@ -313,6 +345,15 @@ public final class Forwarder implements AutoCloseable {
             if (a != null) {
                 send(a);
             }
+        }
+
+        /**
+         * The cached answer to a UDP client's query, written into {@code out} for it (its id and
+         * question spelling, TTLs counted down): its length, or -1 when none is cached (or the
+         * cache is off). {@code key} is the query's, made from its bytes ({@link AnswerCache.Key#set}).
+         */
+        int cached(AnswerCache.Key key, byte[] query, byte[] out) {
+            return caching && !upstreams.isEmpty() ? cache.get(key, query, System.nanoTime(), out) : -1;
         }
 
         /** Whether the key is one of this engine's sockets (then {@link #readable} takes it). */

@@ -29,6 +29,12 @@ import java.util.concurrent.ThreadLocalRandom;
 final class PlainAnswers {
     /** "Not mine: use the resolver." */
     static final int SLOW = -1;
+    /**
+     * "Not a local name": a plain question the resolver would forward (if the sandbox may); its
+     * cache key is in {@link #key()}, so the caller can look for a cached answer before the
+     * resolver.
+     */
+    static final int NOT_LOCAL = -2;
     private static final int TYPE_A = 1;
     private static final int TYPE_AAAA = 28;
     private static final int TYPE_OPT = 41;
@@ -50,10 +56,12 @@ final class PlainAnswers {
     /** The bytes of each immutable address list seen (InetAddress.getAddress copies on every call). */
     private final Map<List<InetAddress>, byte[][]> bytes = new IdentityHashMap<>();
     private NameTable bytesOf;
+    /** The last {@link #NOT_LOCAL} question's cache key, refilled each time. */
+    private final AnswerCache.Key key = AnswerCache.Key.probe();
 
     /**
      * Writes the reply to {@code query[0..length)} into {@code out} and returns its length, or
-     * {@link #SLOW}. Not thread-safe (one instance per serving thread: it keeps buffers and caches).
+     * {@link #SLOW}, or {@link #NOT_LOCAL} (then {@link #key()} is the question's). Not thread-safe (one instance per serving thread: it keeps buffers and caches).
      *
      * @param limit as for {@link Resolver#resolve}: {@link Resolver#UDP_LIMIT} (raised by the
      *              client's EDNS0 size) or {@link Resolver#TCP_LIMIT}
@@ -77,15 +85,16 @@ final class PlainAnswers {
                 || u16(query, end + 9) != 0 : length != end) {
             return SLOW; // trailing bytes, or an additional record that is not a bare OPT
         }
+        int max = limit > Resolver.UDP_LIMIT ? limit
+                : opt ? Math.min(Math.max(u16(query, end + 3), Resolver.UDP_LIMIT), 4096) : Resolver.UDP_LIMIT;
         Optional<NameTable.Addresses> found = table.lookup(sandbox, name());
         if (found.isEmpty()) {
-            return SLOW; // forwarded, or SERVFAIL for an internal-only sandbox: the resolver's call
+            key.set(query, p + 1, type, CLASS_IN, max, opt ? end : -1);
+            return NOT_LOCAL; // forwarded, or SERVFAIL for an internal-only sandbox: the resolver's call
         }
         List<InetAddress> addresses = type == TYPE_A ? found.get().ipv4() : found.get().ipv6();
         int rdata = type == TYPE_A ? 4 : 16;
         int size = end + addresses.size() * (RR_FIXED + rdata) + (opt ? OPT_SIZE : 0);
-        int max = limit > Resolver.UDP_LIMIT ? limit
-                : opt ? Math.min(Math.max(u16(query, end + 3), Resolver.UDP_LIMIT), 4096) : Resolver.UDP_LIMIT;
         if (size > max || size > out.length) {
             return SLOW; // the resolver truncates
         }
@@ -100,6 +109,11 @@ final class PlainAnswers {
         System.arraycopy(query, Responses.HEADER, out, Responses.HEADER, end - Responses.HEADER);
         int o = writeAnswers(out, end, type, bytes(table, addresses));
         return opt ? writeOpt(out, o) : o;
+    }
+
+    /** The cache key of the question of the last {@link #NOT_LOCAL} answer. */
+    AnswerCache.Key key() {
+        return key;
     }
 
     /**

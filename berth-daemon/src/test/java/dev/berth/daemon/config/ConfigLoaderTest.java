@@ -67,6 +67,22 @@ class ConfigLoaderTest {
         assertTrue(error("{\"group\": \"a\"}", "-G", "b").contains("group"));
     }
 
+    /** {@code dns-neg-ttl}: whole seconds a negative answer without an SOA is kept, 0 to a day, 5 when unset. */
+    @Test
+    void dnsNegativeTtl() throws IOException {
+        assertEquals(5, load("{}").dnsNegTtl());
+        assertEquals(0, load("{\"dns-neg-ttl\": 0}").dnsNegTtl());
+        assertEquals(60, load("{\"dns-neg-ttl\": \"60\"}").dnsNegTtl());
+        assertEquals(86_400, load("{\"dns-neg-ttl\": 86400}").dnsNegTtl());
+        assertEquals(ConfigKey.Reload.LIVE, ConfigKey.DNS_NEG_TTL.reload());
+        assertEquals("invalid configuration file " + dir.resolve("daemon.json") + ": line 2: dns-neg-ttl must be 0"
+                + " (keep no negative answer without an SOA) to 86400 seconds; got 86401",
+                error("{\n  \"dns-neg-ttl\": 86401\n}"));
+        assertTrue(error("{\"dns-neg-ttl\": -1}").contains("dns-neg-ttl must be"));
+        assertTrue(error("{\"dns-neg-ttl\": \"5s\"}").contains("dns-neg-ttl must be a whole number"));
+        assertTrue(error("{\"dns-neg-ttl\": true}").contains("dns-neg-ttl must be a whole number"));
+    }
+
     /** dockerd's {@code metrics-addr}: HOST:PORT as Go's listener takes it, from the file or {@code --metrics-addr}. */
     @Test
     void metricsAddress() throws IOException {

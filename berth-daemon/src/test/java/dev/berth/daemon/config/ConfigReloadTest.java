@@ -36,7 +36,7 @@ class ConfigReloadTest {
              "default-gateway": "10.9.0.254", "mtu": 1400, "ip": "127.0.0.1",
              "default-address-pools": [{"base": "10.20.0.0/16", "size": 24}], "ipv6": true,
              "bip6": "fd00:9::1/64", "fixed-cidr-v6": "fd00:9::/80", "default-gateway-v6": "fd00:9::fe",
-             "icc": false, "ip-masq": false, "dns": ["198.51.100.53"], "dns-cache": false,
+             "icc": false, "ip-masq": false, "dns": ["198.51.100.53"], "dns-cache": false, "dns-neg-ttl": 0,
              "default-network-opts": {"bridge": {"com.docker.network.bridge.gateway_mode_ipv6": "routed"}},
              "ndp-proxy": false, "metrics-addr": "127.0.0.1:9323", "cluster-store": "etcd://198.51.100.9:2379",
              "cluster-advertise": "198.51.100.2", "cluster-store-opts": {"discovery.ttl": "20"}}
@@ -75,7 +75,8 @@ class ConfigReloadTest {
                     ran.add("ndp-proxy " + c.ndpProxy());
                     return "";
                 }),
-                new ConfigReload.Step("embedded DNS", EnumSet.of(ConfigKey.DNS, ConfigKey.DNS_CACHE), c -> {
+                new ConfigReload.Step("embedded DNS", EnumSet.of(ConfigKey.DNS, ConfigKey.DNS_CACHE,
+                        ConfigKey.DNS_NEG_TTL), c -> {
                     ran.add("dns " + c.dns());
                     return "";
                 }),

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.net.InetAddress;
 import java.util.List;
@@ -125,6 +126,46 @@ class AnswerCacheTest {
         cache.put(key(nodata), withSoa(reply(nodata, Rcode.NOERROR), 20, 900), T0);
         assertNotNull(cache.get(key(nodata), nodata, T0 + 19 * SECOND));
         assertNull(cache.get(key(nodata), nodata, T0 + 20 * SECOND));
+    }
+
+    /** dns-neg-ttl, dnsmasq's --neg-ttl: a negative answer without an SOA is kept that long, or not at all with 0. */
+    @Test
+    void aNegativeAnswerWithoutAnSoaIsKeptForTheNegativeTtl() {
+        AnswerCache cache = new AnswerCache(16, 5);
+        byte[] q = query("c999.", Type.A);
+        cache.put(key(q), reply(q, Rcode.NXDOMAIN), T0);
+        assertEquals(Rcode.NXDOMAIN, parse(cache.get(key(q), q, T0 + 5 * SECOND - 1)).getRcode());
+        assertNull(cache.get(key(q), q, T0 + 5 * SECOND));
+
+        byte[] nodata = query("host.lan.", Type.AAAA);
+        cache.put(key(nodata), reply(nodata, Rcode.NOERROR), T0);
+        assertNotNull(cache.get(key(nodata), nodata, T0 + 4 * SECOND));
+
+        byte[] withSoa = query("missing.example.", Type.A);
+        cache.put(key(withSoa), withSoa(reply(withSoa, Rcode.NXDOMAIN), 3600, 30), T0);
+        assertNotNull(cache.get(key(withSoa), withSoa, T0 + 29 * SECOND), "an SOA's time is not the negative TTL's");
+
+        cache.negativeTtl(0);
+        byte[] other = query("c998.", Type.A);
+        cache.put(key(other), reply(other, Rcode.NXDOMAIN), T0);
+        assertNull(cache.get(key(other), other, T0));
+        assertThrows(IllegalArgumentException.class, () -> cache.negativeTtl(-1));
+        assertThrows(IllegalArgumentException.class, () -> cache.negativeTtl(AnswerCache.MAX_TTL + 1));
+    }
+
+    /** The hot path's lookup writes into the caller's buffer what {@code get} returns, or -1 when it does not fit. */
+    @Test
+    void aHitWrittenIntoABufferIsTheSameBytes() {
+        AnswerCache cache = new AnswerCache(16);
+        byte[] q = query("a.example.", Type.A);
+        cache.put(key(q), reply(q, Rcode.NOERROR, 60, 300), T0);
+        byte[] asked = query("A.example.", Type.A);
+        byte[] hit = cache.get(key(asked), asked, T0 + 3 * SECOND);
+        byte[] out = new byte[512];
+        int n = cache.get(key(asked), asked, T0 + 3 * SECOND, out);
+        assertArrayEquals(hit, java.util.Arrays.copyOf(out, n));
+        assertEquals(-1, cache.get(key(asked), asked, T0, new byte[hit.length - 1]));
+        assertEquals(-1, cache.get(key(query("b.example.", Type.A)), asked, T0, out));
     }
 
     @Test

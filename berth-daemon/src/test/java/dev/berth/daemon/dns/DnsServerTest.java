@@ -5,6 +5,7 @@ import static dev.berth.daemon.dns.Tables.network;
 import static dev.berth.daemon.dns.Tables.parse;
 import static dev.berth.daemon.dns.Tables.query;
 import static dev.berth.daemon.dns.Tables.sandbox;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -261,6 +262,76 @@ class DnsServerTest {
         }
         server.sync(c1.id(), null);
         assertTrue(server.ports(c1.id()).isEmpty());
+    }
+
+    /**
+     * dns-neg-ttl: an upstream NXDOMAIN without an SOA is kept (here for a day, so that no clock
+     * matters) and the serving thread answers the next same question from the query's bytes: the
+     * asker's id and spelling, byte for byte what the forwarder's own cache lookup gives, counted
+     * as forwarded. Another type is another question; a sandbox only on an internal network still
+     * gets SERVFAIL; a negative TTL of 0 keeps nothing, as RFC 2308 §5 says.
+     */
+    @Test
+    void aNegativeAnswerWithoutAnSoaIsKeptForTheNegativeTtlAndAnsweredFromTheQueryBytes() throws Exception {
+        start();
+        Network internal = network("internal", 'c', true);
+        Sandbox lonely = sandbox("lonely", '5');
+        try (FakeUpstream nx = new FakeUpstream(q -> ForwarderTest.answer(q, Rcode.NXDOMAIN, null, false), q -> null);
+             Forwarder caching = new Forwarder(new Forwarder.Settings(List.of(nx.address()), Duration.ofSeconds(10),
+                     1024, 8, 200, true, 64, 86_400));
+             DnsServer other = new DnsServer(namespaces, caching, LOOPBACK, 1, (result, nanos) -> observed.add(result))) {
+            caching.start();
+            other.start();
+            other.update(NameTable.build(List.of(entry(net1, c1, "172.18.0.2/16", null),
+                    entry(internal, lonely, "10.9.0.2/24", null))), Map.of(c1.id(), c1, lonely.id(), lonely));
+            int port = other.ports(c1.id()).orElseThrow().udp();
+            Message first = udp(port, withId(query("C999.", Type.A), 7));
+            assertEquals(Rcode.NXDOMAIN, first.getRcode());
+            assertEquals(1, nx.udpQueries.get());
+
+            byte[] again = withId(query("c999.", Type.A), 8);
+            byte[] cached = udpBytes(port, again);
+            Message m = parse(cached);
+            assertEquals(Rcode.NXDOMAIN, m.getRcode());
+            assertEquals(8, m.getHeader().getID());
+            assertEquals("c999.", m.getQuestion().getName().toString());
+            assertEquals(1, nx.udpQueries.get(), "answered from the cache");
+            java.util.concurrent.CompletableFuture<byte[]> viaForwarder = new java.util.concurrent.CompletableFuture<>();
+            caching.forward(again, false, viaForwarder::complete);
+            assertArrayEquals(viaForwarder.get(20, java.util.concurrent.TimeUnit.SECONDS), cached);
+            assertEquals(1, nx.udpQueries.get());
+
+            assertEquals(Rcode.NXDOMAIN, udp(port, query("c999.", Type.AAAA)).getRcode());
+            assertEquals(2, nx.udpQueries.get(), "AAAA is another question");
+            int lonelyPort = other.ports(lonely.id()).orElseThrow().udp();
+            assertEquals(Rcode.SERVFAIL, udp(lonelyPort, query("c999.", Type.A)).getRcode());
+            awaitObserved(4);
+            assertEquals(List.of(DnsObserver.Result.FORWARDED, DnsObserver.Result.FORWARDED,
+                    DnsObserver.Result.FORWARDED, DnsObserver.Result.FAILED), List.copyOf(observed));
+
+            caching.cache(true, 0);
+            assertEquals(Rcode.NXDOMAIN, udp(port, again).getRcode());
+            assertEquals(Rcode.NXDOMAIN, udp(port, again).getRcode());
+            assertEquals(4, nx.udpQueries.get(), "a negative TTL of 0 keeps nothing");
+        }
+    }
+
+    private static byte[] withId(byte[] query, int id) {
+        byte[] q = query.clone();
+        q[0] = (byte) (id >>> 8);
+        q[1] = (byte) id;
+        return q;
+    }
+
+    private static byte[] udpBytes(int port, byte[] query) throws IOException {
+        try (DatagramChannel ch = DatagramChannel.open()) {
+            ch.socket().setSoTimeout(20_000);
+            ch.connect(new InetSocketAddress(LOOPBACK, port));
+            ch.write(ByteBuffer.wrap(query));
+            var packet = new java.net.DatagramPacket(new byte[65535], 65535);
+            ch.socket().receive(packet);
+            return java.util.Arrays.copyOf(packet.getData(), packet.getLength());
+        }
     }
 
     @Test

@@ -73,6 +73,13 @@ class ResolverFuzzTest {
         return p;
     }
 
+    /** A query with an OPT record asking for DNSSEC records (the DO bit). */
+    private static byte[] edns(String name, int type) {
+        Message m = Tables.parse(query(name, type));
+        m.addRecord(new org.xbill.DNS.OPTRecord(1400, 0, 0, org.xbill.DNS.ExtendedFlags.DO), Section.ADDITIONAL);
+        return m.toWire();
+    }
+
     private static void assertParses(byte[] wire, byte[] input) {
         try {
             new Message(wire);
@@ -110,14 +117,24 @@ class ResolverFuzzTest {
         Resolver resolver = new Resolver();
         PlainAnswers plain = new PlainAnswers();
         List<byte[]> plainSeeds = List.of(query("c2.", Type.A), query("C1.", Type.AAAA), query("web.", Type.A),
-                query("web.net1.", Type.AAAA), query("c2.", Type.AAAA));
+                query("web.net1.", Type.AAAA), query("c2.", Type.AAAA), query("C999.", Type.A),
+                query("Nope.Example.", Type.AAAA), edns("c999.", Type.A));
         SplittableRandom random = new SplittableRandom(5);
         byte[] out = new byte[4096];
         int fast = 0;
+        int notLocal = 0;
         for (int i = 0; i < DIRECT; i++) {
             byte[] p = packet(random, plainSeeds);
             int limit = i % 2 == 0 ? Resolver.UDP_LIMIT : Resolver.TCP_LIMIT;
             int n = plain.answer(p, p.length, c1.id(), table, limit, out);
+            if (n == PlainAnswers.NOT_LOCAL) {
+                // the resolver forwards it, and the key made from its bytes is the forwarder's
+                Resolver.Forward forward = (Resolver.Forward) resolver.resolve(p, c1.id(), table, limit);
+                ForwardedQuery q = ForwardedQuery.of(forward.query(), forward.message(), limit == Resolver.TCP_LIMIT);
+                assertEquals(AnswerCache.Key.of(q), plain.key(), () -> "key for " + Arrays.toString(p));
+                notLocal++;
+                continue;
+            }
             if (n == PlainAnswers.SLOW) {
                 continue;
             }
@@ -134,6 +151,7 @@ class ResolverFuzzTest {
             assertEquals(b.getSection(Section.ADDITIONAL), a.getSection(Section.ADDITIONAL));
         }
         assertTrue(fast > 200, "the fast path took " + fast);
+        assertTrue(notLocal > 200, "the fast path found " + notLocal + " names not local");
     }
 
     @Test

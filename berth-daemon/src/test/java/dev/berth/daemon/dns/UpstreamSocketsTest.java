@@ -105,7 +105,7 @@ class UpstreamSocketsTest {
 
     private static Forwarder start(InetSocketAddress upstream, int sockets, int renewAfter, boolean cache) {
         Forwarder f = new Forwarder(new Forwarder.Settings(List.of(upstream), ANSWERED, 1024, sockets, renewAfter,
-                cache, 64));
+                cache, 64, 0));
         f.start();
         return f;
     }

@@ -20,7 +20,8 @@
 # BERTH_DNS_FWD_WARMUP=10 (the same for forwarded names), BERTH_JAVA_HOME, BERTH_PEERS_DIR,
 # BERTH_DAEMON_JAR, BERTH_DAEMON_JVM_OPTS (e.g. a JFR recording), BERTH_DNS_SKIP_FWD=1,
 # BERTH_DNS_METRICS_ADDR=127.0.0.1:9323 (berthd serves metrics there: what counting costs; the
-# queries it counted are logged at the end).
+# queries it counted are logged at the end), BERTH_DNS_NEG_TTL=0 (daemon.json dns-neg-ttl: 0 sends
+# every c999 upstream, as before the negative TTL; unset: the default, 5 s).
 #
 # Safety: everything runs in the namespaces made here (and dns-bench.sh's own dnsb-*), deleted on
 # exit also on failure; processes are stopped by their PID; the initial namespace is not touched.
@@ -161,11 +162,11 @@ ip netns exec "$NS" dnsperf -s "$UP4" -d "$DIR/fwd-queries.txt" -n 1 -v -t 1 2>&
 log "upstream dnsmasq pid $(cat "$DIR/up.pid") in $UPNS at $UP4"
 
 # ----------------------------------------------------------------------------- berthd
-if [[ -n ${BERTH_DNS_METRICS_ADDR:-} ]]; then
-  echo "{\"dns\": [\"$UP4\"], \"metrics-addr\": \"$BERTH_DNS_METRICS_ADDR\"}" > "$DIR/daemon.json"
-else
-  echo "{\"dns\": [\"$UP4\"]}" > "$DIR/daemon.json"
-fi
+CONF="\"dns\": [\"$UP4\"]"
+[[ -n ${BERTH_DNS_METRICS_ADDR:-} ]] && CONF+=", \"metrics-addr\": \"$BERTH_DNS_METRICS_ADDR\""
+[[ -n ${BERTH_DNS_NEG_TTL:-} ]] && CONF+=", \"dns-neg-ttl\": $BERTH_DNS_NEG_TTL"
+echo "{$CONF}" > "$DIR/daemon.json"
+log "daemon.json {$CONF}"
 start_berthd
 log "berthd pid $BERTH_PID in namespace $NS"
 

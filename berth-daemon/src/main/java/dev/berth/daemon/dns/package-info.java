@@ -15,7 +15,8 @@
  *       {@link dev.berth.daemon.dns.UpstreamSockets} (a few connected sockets per upstream on
  *       random ports, renewed, a random id per query) and the
  *       {@link dev.berth.daemon.dns.AnswerCache} (answers for their TTL; daemon.json
- *       {@code dns-cache}).</li>
+ *       {@code dns-cache}; negative answers without an SOA for {@code dns-neg-ttl}), which the
+ *       serving threads ask first from a plain query's bytes, before dnsjava reads it.</li>
  *   <li>{@link dev.berth.daemon.dns.ForwardedQuery}: what an upstream reply must be to count as
  *       the answer (parses, same id and question, sane rcode), and the reply written again for the
  *       client within its size (512 over UDP without EDNS, its EDNS size, 65535 over TCP), TC set
@@ -45,7 +46,10 @@
  * queried from the daemon's namespace ({@code --dns} per container does not exist yet); no
  * {@code --link} aliases, SRV or ndots rule; an upstream reply too big for the client's UDP size is
  * truncated with TC (Docker relays it whole, past the size the client advertised); forwarded
- * answers are cached for their TTL unless {@code dns-cache} is false (Docker caches nothing).
+ * answers are cached for their TTL unless {@code dns-cache} is false (Docker caches nothing), and
+ * an NXDOMAIN/NODATA without an SOA for {@code dns-neg-ttl} seconds (5; RFC 2308 §5 would keep it
+ * not at all: 0). Unknown single-label names are forwarded, as Docker does (and aardvark-dns since
+ * 1.13; before, it answered them NXDOMAIN itself).
  *
  * <p>Be aware: no kernel imports here (the port does the namespace work); a selector thread
  * never blocks on anything but its selector; no static mutable state.

@@ -35,7 +35,7 @@ public final class ConfigLoader {
      * Seconds a negative answer without an SOA is kept by default: as long as CoreDNS's cache
      * keeps an answer without records ({@code MinimalDefaultTTL}).
      */
-    public static final long DNS_NEG_TTL_DEFAULT = 5;
+    static final long DNS_NEG_TTL_DEFAULT = 5;
     /** At most a day, as every cached answer. */
     static final long DNS_NEG_TTL_MAX = 86_400;
 

@@ -2,6 +2,7 @@ package dev.berth.core.spi;
 
 import dev.berth.core.model.Sandbox;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -30,6 +31,16 @@ public interface SandboxNamespaces {
      * {@link #redirectDns}, whose replacing of rules costs an RCU grace period per namespace.
      */
     Optional<DnsPorts> dnsRedirect(Sandbox sandbox);
+
+    /**
+     * {@link #dnsRedirect} and then {@code task} with what it found, inside the namespace as
+     * {@link #call} runs it, in one visit: a start-up that adopts many namespaces enters each once
+     * for both.
+     */
+    default <T> T callAfterDnsRedirect(Sandbox sandbox, Function<Optional<DnsPorts>, T> task) {
+        Optional<DnsPorts> left = dnsRedirect(sandbox);
+        return call(sandbox, () -> task.apply(left));
+    }
 
     /** The UDP and TCP ports on 127.0.0.11 that a redirect sends port 53 to. */
     record DnsPorts(int udp, int tcp) {

@@ -31,6 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.xbill.DNS.Rcode;
 
 /**
@@ -221,11 +222,11 @@ public final class DnsServer implements AutoCloseable {
      * namespace that outlived the last daemon still has that daemon's redirect: the sockets take
      * its ports when they are free, and then the rules stay as they are (replacing them would cost
      * an RCU grace period per sandbox at start-up); otherwise new ports and new rules. Only
-     * {@code adopting} (the start-up pass) looks for such a redirect.
+     * {@code adopting} (the start-up pass) looks for such a redirect, in the same visit to the
+     * namespace as the binding.
      */
     private Listener openListener(Sandbox sandbox, boolean adopting) {
-        Optional<SandboxNamespaces.DnsPorts> left = adopting ? namespaces.dnsRedirect(sandbox) : Optional.empty();
-        Listener l = namespaces.call(sandbox, () -> {
+        Function<Optional<SandboxNamespaces.DnsPorts>, Bound> bind = left -> {
             List<DatagramChannel> udp = new ArrayList<>();
             try {
                 int port = 0;
@@ -247,12 +248,16 @@ public final class DnsServer implements AutoCloseable {
                     throw e;
                 }
                 Ports ports = new Ports(port, tcpPort);
-                return new Listener(sandbox, List.copyOf(udp), tcp, ports);
+                return new Bound(new Listener(sandbox, List.copyOf(udp), tcp, ports), left);
             } catch (IOException e) {
                 udp.forEach(DnsServer::closeQuietly);
                 throw new UncheckedIOException("bind DNS listener on " + listen.getHostAddress(), e);
             }
-        });
+        };
+        Bound bound = adopting ? namespaces.callAfterDnsRedirect(sandbox, bind)
+                : namespaces.call(sandbox, () -> bind.apply(Optional.empty()));
+        Listener l = bound.listener();
+        Optional<SandboxNamespaces.DnsPorts> left = bound.left();
         if (left.isPresent() && left.get().udp() == l.ports().udp() && left.get().tcp() == l.ports().tcp()) {
             return l;
         }
@@ -263,6 +268,10 @@ public final class DnsServer implements AutoCloseable {
             throw e;
         }
         return l;
+    }
+
+    /** A listener just bound, and the redirect an earlier daemon left in its namespace (if read). */
+    private record Bound(Listener listener, Optional<SandboxNamespaces.DnsPorts> left) {
     }
 
     /** A socket's bind, to the listen address and a port. */

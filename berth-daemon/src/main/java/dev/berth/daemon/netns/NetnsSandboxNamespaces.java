@@ -13,6 +13,7 @@ import dev.berth.kernel.nftables.NftScript;
 import dev.berth.kernel.nftables.NftTable;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -63,12 +64,21 @@ public final class NetnsSandboxNamespaces implements SandboxNamespaces {
      */
     @Override
     public Optional<DnsPorts> dnsRedirect(Sandbox sandbox) {
-        String ruleset = lowFds.withLowFds(() -> call(sandbox, () -> {
+        return call(sandbox, this::redirectHere);
+    }
+
+    @Override
+    public <T> T callAfterDnsRedirect(Sandbox sandbox, Function<Optional<DnsPorts>, T> task) {
+        return call(sandbox, () -> task.apply(redirectHere()));
+    }
+
+    /** On a thread inside the namespace: its ruleset's DNS redirect (the context made while low fds are free). */
+    private Optional<DnsPorts> redirectHere() {
+        return parseRedirect(lowFds.withLowFds(() -> {
             try (NftContext nft = NftContext.open()) {
                 return nft.run("list ruleset ip");
             }
         }));
-        return parseRedirect(ruleset);
     }
 
     /** The DNAT ports of table {@code ip berth-dns} in {@code list ruleset} text, when both are there. */

@@ -40,6 +40,13 @@ class NetnsSandboxNamespacesIT {
         run("ip", "netns", "del", ns);
     }
 
+    /** The inode of the calling thread's network namespace. */
+    private static long here() {
+        try (dev.berth.kernel.netns.NetNs current = dev.berth.kernel.netns.NetNs.current()) {
+            return current.inode();
+        }
+    }
+
     @Test
     void queriesToPort53ReachTheListenerAndARedirectAgainReplacesTheRules() {
         NetnsSandboxNamespaces namespaces = new NetnsSandboxNamespaces(lowFds);
@@ -50,6 +57,12 @@ class NetnsSandboxNamespacesIT {
         namespaces.redirectDns(sandbox, 40011, 40012);
         assertEquals(java.util.Optional.of(new dev.berth.core.spi.SandboxNamespaces.DnsPorts(40011, 40012)),
                 namespaces.dnsRedirect(sandbox), "the redirect's ports read back from the kernel");
+        long inside = namespaces.call(sandbox, NetnsSandboxNamespacesIT::here);
+        assertTrue(inside != here(), "call runs inside the sandbox's namespace");
+        assertEquals(java.util.List.of(java.util.Optional.of(new dev.berth.core.spi.SandboxNamespaces.DnsPorts(40011, 40012)),
+                        inside),
+                namespaces.callAfterDnsRedirect(sandbox, left -> java.util.List.of(left, here())),
+                "the redirect read and the task run in one visit, inside the sandbox's namespace");
         String table = must("ip", "netns", "exec", ns, "nft", "list", "table", "ip", "berth-dns");
         assertTrue(table.contains("udp dport 53 dnat to 127.0.0.11:40011"), table);
         assertTrue(table.contains("tcp sport 40012 snat to :53"), table);

@@ -1,7 +1,6 @@
 package dev.berth.core.service.network;
 
 import dev.berth.core.errors.BerthException;
-import dev.berth.core.errors.ConflictException;
 import dev.berth.core.errors.ForbiddenException;
 import dev.berth.core.errors.InvalidParameterException;
 import dev.berth.core.errors.NotFoundException;
@@ -31,7 +30,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
@@ -52,7 +50,7 @@ public final class NetworkService {
     /** Swapped by a reload ({@link #reconfigure}) under the write lock; creates read them under it too. */
     private volatile NetworkSettings settings;
     private volatile NetworkPlanner planner;
-    private final AtomicBoolean pruning = new AtomicBoolean();
+    private final OnePrune pruning = new OnePrune();
     private final AddressBook addresses;
     private final Attachments attachments;
     private final NdpProxies ndp;
@@ -463,10 +461,7 @@ public final class NetworkService {
      * {@code prune}. Returns the names removed, sorted.
      */
     public List<String> prune(PruneFilter filter) {
-        if (!pruning.compareAndSet(false, true)) {
-            throw new ConflictException("a prune operation is already running");
-        }
-        try {
+        return pruning.run(() -> {
             Optional<Instant> until = filter.until(clock);
             List<String> deleted = new ArrayList<>();
             state.update(() -> {
@@ -487,9 +482,7 @@ public final class NetworkService {
                 state.publish(new Change.NetworksPruned());
             });
             return deleted;
-        } finally {
-            pruning.set(false);
-        }
+        });
     }
 
     /**

@@ -10,6 +10,7 @@ import dev.berth.core.model.Sandbox;
 import dev.berth.core.model.SandboxCommand;
 import dev.berth.core.model.SandboxId;
 import dev.berth.core.service.event.Change;
+import dev.berth.core.service.network.OnePrune;
 import dev.berth.core.service.network.PruneFilter;
 import dev.berth.core.service.state.Attachment;
 import dev.berth.core.service.state.ServiceState;
@@ -32,7 +33,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 /**
@@ -89,7 +89,7 @@ public final class SandboxProcesses implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final Map<SandboxId, ProcessEntry> entries = new HashMap<>();
     /** One container prune at a time, as moby. */
-    private final AtomicBoolean pruning = new AtomicBoolean();
+    private final OnePrune pruning = new OnePrune();
     private boolean closing;
 
     /** Follows the endpoints of {@code state}'s sandboxes to keep a running process's files in step; no images. */
@@ -646,10 +646,7 @@ public final class SandboxProcesses implements AutoCloseable {
      * event ends it. Returns the ids removed.
      */
     public List<String> prune(PruneFilter filter) {
-        if (!pruning.compareAndSet(false, true)) {
-            throw new ConflictException("a prune operation is already running");
-        }
-        try {
+        return pruning.run(() -> {
             Optional<Instant> until = filter.until(clock);
             List<String> deleted = new ArrayList<>();
             for (SandboxView view : sandboxes.list()) {
@@ -677,9 +674,7 @@ public final class SandboxProcesses implements AutoCloseable {
             }
             sandboxes.publish(new Change.ContainersPruned());
             return deleted;
-        } finally {
-            pruning.set(false);
-        }
+        });
     }
 
     private void removeNow(ProcessEntry e) {

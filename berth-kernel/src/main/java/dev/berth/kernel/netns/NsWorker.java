@@ -47,17 +47,7 @@ final class NsWorker implements Runnable {
     synchronized void close() {
         closing = true;
         notifyAll();
-        boolean interrupted = false;
-        while (!entered) {
-            try {
-                wait();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        UninterruptibleWait.until(this, () -> entered);
     }
 
     @Override

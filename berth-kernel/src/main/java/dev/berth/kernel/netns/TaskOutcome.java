@@ -44,19 +44,7 @@ final class TaskOutcome<T> implements Runnable {
      * kernel state, so an interrupt does not end the wait; it is kept for the caller.
      */
     T await() {
-        boolean interrupted = false;
-        synchronized (this) {
-            while (!done) {
-                try {
-                    wait();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        UninterruptibleWait.until(this, () -> done);
         return get();
     }
 

@@ -1,9 +1,6 @@
 package dev.berth.core.ipam;
 
 import dev.berth.core.model.IpPrefix;
-import java.math.BigInteger;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -44,9 +41,7 @@ public final class DefaultPools {
         for (int i = 0; i < 8; i++) {
             first8 = (first8 << 8) | (hash[i] & 0xffL);
         }
-        BigInteger globalId = BigInteger.valueOf(first8 & 0xff_ffff_ffffL);
-        BigInteger base = BigInteger.valueOf(0xfd).shiftLeft(120).or(globalId.shiftLeft(80));
-        return new PoolSpec(new IpPrefix(toV6(base), 48), IPV6_SUBNET_LENGTH);
+        return new PoolSpec(IpPrefix.uniqueLocal48(first8), IPV6_SUBNET_LENGTH);
     }
 
     private static byte[] sha256(byte[] data) {
@@ -54,18 +49,6 @@ public final class DefaultPools {
             return MessageDigest.getInstance("SHA-256").digest(data);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK always has SHA-256", e);
-        }
-    }
-
-    private static InetAddress toV6(BigInteger value) {
-        byte[] raw = value.toByteArray();
-        byte[] out = new byte[16];
-        int copy = Math.min(raw.length, 16);
-        System.arraycopy(raw, raw.length - copy, out, 16 - copy, copy);
-        try {
-            return InetAddress.getByAddress(out);
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -19,6 +19,20 @@ public record IpPrefix(InetAddress address, int length) implements Comparable<Ip
         }
     }
 
+    /** The unique local /48 (RFC 4193): {@code fd}, then the low 40 bits of {@code globalId} as the global id. */
+    public static IpPrefix uniqueLocal48(long globalId) {
+        byte[] address = new byte[16];
+        address[0] = (byte) 0xfd;
+        for (int i = 0; i < 5; i++) {
+            address[1 + i] = (byte) (globalId >>> (8 * (4 - i)));
+        }
+        try {
+            return new IpPrefix(InetAddress.getByAddress(address), 48);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("16 bytes are an IPv6 address", e);
+        }
+    }
+
     /** Parses {@code addr/len}; the address keeps any host bits (see {@link #masked()}). */
     public static IpPrefix parse(String text) {
         int slash = text == null ? -1 : text.indexOf('/');

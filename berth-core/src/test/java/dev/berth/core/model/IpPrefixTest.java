@@ -58,6 +58,13 @@ class IpPrefixTest {
         assertEquals("fe80::1:0:0:1", IpAddresses.format(IpAddresses.parse("fe80:0:0:0:1:0:0:1")));
     }
 
+    @Test
+    void aUniqueLocal48IsFdAndTheLow40BitsOfTheGlobalId() {
+        assertEquals(IpPrefix.parse("fd12:3456:789a::/48"), IpPrefix.uniqueLocal48(0x12_3456_789aL));
+        assertEquals(IpPrefix.parse("fd12:3456:789a::/48"), IpPrefix.uniqueLocal48(0xffff_ff12_3456_789aL));
+        assertEquals(IpPrefix.parse("fd00::/48"), IpPrefix.uniqueLocal48(0));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"172.17.0.0", "172.17.0.0/33", "172.17/16", "localhost/8", "1.2.3.4/-1", "::/129",
             "fe80::1%eth0/64", "10.0.0.256/8", "", "/8", "01.2.3.4/8x"})

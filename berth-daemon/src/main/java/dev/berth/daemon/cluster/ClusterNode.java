@@ -194,17 +194,7 @@ public final class ClusterNode implements OverlayStore, AutoCloseable {
      * prefix of at most 64 bits is logged and not used (IPv6 overlays then need their subnet given).
      */
     private Optional<IpPrefix> readIpv6Pool() {
-        byte[] ula = new byte[16];
-        ula[0] = (byte) 0xfd;
-        byte[] global = new byte[5];
-        new java.security.SecureRandom().nextBytes(global);
-        System.arraycopy(global, 0, ula, 1, global.length);
-        IpPrefix fresh;
-        try {
-            fresh = new IpPrefix(InetAddress.getByAddress(ula), 48);
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalStateException("16 bytes are an IPv6 address", e);
-        }
+        IpPrefix fresh = IpPrefix.uniqueLocal48(new java.security.SecureRandom().nextLong());
         etcd.putAllIfAbsent(Map.of(ClusterKeys.IPV6_POOL, fresh.toString().getBytes(StandardCharsets.UTF_8)), 0);
         String stored = etcd.get(ClusterKeys.IPV6_POOL).map(v -> new String(v, StandardCharsets.UTF_8)).orElse("");
         try {

@@ -217,8 +217,11 @@ final class EndpointLinks implements AutoCloseable {
         } catch (KernelException ex) {
             throw new InternalException(where("disconnect", join) + ": " + ex.getMessage(), ex);
         } finally {
-            freePort(e.hostIfName());
-            reaper.delete(e.hostIfName());
+            if (freePort(e.hostIfName())) {
+                reaper.deleteGrouped(e.hostIfName());
+            } else {
+                reaper.delete(e.hostIfName());
+            }
             forget(join);
         }
     }
@@ -228,14 +231,16 @@ final class EndpointLinks implements AutoCloseable {
      * the reaper deletes it (up to {@value LinkReaper#MAX_DEFER_MS} ms later), so a busy bridge
      * near its {@value #BRIDGE_PORTS} ports never fills up with them. The same request puts it in
      * the reaper's group, which only retired links join: a crash before the reaper deletes it
-     * leaves nothing that start-up's sweep misses. If it fails, the port stays until the reaper
-     * runs, as before.
+     * leaves nothing that start-up's sweep misses, and the reaper need not group it again. If it
+     * fails (false), the port stays until the reaper runs, as before.
      */
-    private void freePort(String hostEnd) {
+    private boolean freePort(String hostEnd) {
         try {
             host.detach(hostEnd, LinkReaper.RETIRED_GROUP);
+            return true;
         } catch (KernelException ex) {
             LOG.log(Level.WARNING, "detach " + hostEnd + " from its bridge: " + ex.getMessage(), ex);
+            return false;
         }
     }
 

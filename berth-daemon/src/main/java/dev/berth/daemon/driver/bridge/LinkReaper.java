@@ -40,7 +40,7 @@ public final class LinkReaper implements AutoCloseable {
     static final long QUIET_MS = 200;
     static final long MAX_DEFER_MS = 2000;
     private final Rtnl netlink;
-    private final Queue<String> pending = new ConcurrentLinkedQueue<>();
+    private final Queue<Retired> pending = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     /** Monotonic nanoseconds ({@link System#nanoTime()}; a test's own clock). */
     private final LongSupplier clock;
@@ -96,8 +96,21 @@ public final class LinkReaper implements AutoCloseable {
         lastActivity = clock.getAsLong();
     }
 
+    /** A link queued for deletion; {@code grouped}: already put in {@link #RETIRED_GROUP} by whoever retired it. */
+    private record Retired(String name, boolean grouped) {
+    }
+
     /** Queues deletion of a host link. */
     void delete(String link) {
+        queue(new Retired(link, false));
+    }
+
+    /** Queues deletion of a host link its owner already put in {@link #RETIRED_GROUP} ({@code Rtnl.detach}). */
+    void deleteGrouped(String link) {
+        queue(new Retired(link, true));
+    }
+
+    private void queue(Retired link) {
         pending.add(link);
         if (scheduled.compareAndSet(false, true)) {
             oldestQueued = clock.getAsLong();
@@ -137,21 +150,25 @@ public final class LinkReaper implements AutoCloseable {
      * RCU grace period instead of one each (and holds the RTNL lock once, not once per link).
      */
     private void reap() {
-        List<String> batch = new ArrayList<>();
-        for (String link = pending.poll(); link != null; link = batch.size() < MAX_BATCH ? pending.poll() : null) {
+        List<Retired> batch = new ArrayList<>();
+        for (Retired link = pending.poll(); link != null; link = batch.size() < MAX_BATCH ? pending.poll() : null) {
             batch.add(link);
         }
         if (batch.size() == 1) {
-            deleteOne(batch.getFirst());
+            deleteOne(batch.getFirst().name());
         } else if (!batch.isEmpty()) {
             List<String> grouped = new ArrayList<>();
-            for (String link : batch) {
+            for (Retired link : batch) {
+                if (link.grouped()) {
+                    grouped.add(link.name());
+                    continue;
+                }
                 try {
-                    netlink.setGroup(link, RETIRED_GROUP);
-                    grouped.add(link);
+                    netlink.setGroup(link.name(), RETIRED_GROUP);
+                    grouped.add(link.name());
                 } catch (KernelException e) {
                     if (e.errno() != Errno.ENODEV) {
-                        deleteOne(link);
+                        deleteOne(link.name());
                     }
                 }
             }

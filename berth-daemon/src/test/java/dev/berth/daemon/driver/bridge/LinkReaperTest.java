@@ -57,6 +57,23 @@ class LinkReaperTest {
     }
 
     @Test
+    void linksTheirOwnerAlreadyGroupedAreNotGroupedAgain() {
+        for (int i = 1; i <= 3; i++) {
+            netlink.add("veth000000" + i, "veth", 0, LinkReaper.RETIRED_GROUP);
+            reaper.deleteGrouped("veth000000" + i);
+        }
+        netlink.add("veth0000004", "veth", 0, 0);
+        reaper.delete("veth0000004");
+
+        assertTrue(reaper.drain(Duration.ofSeconds(5)));
+
+        assertTrue(netlink.links.isEmpty(), netlink.names().toString());
+        assertEquals(List.of("setGroup veth0000004 " + GROUP),
+                netlink.calls.stream().filter(c -> c.startsWith("setGroup")).toList());
+        assertEquals(1, count("deleteGroup " + GROUP), netlink.calls.toString());
+    }
+
+    @Test
     void aLinkAlreadyGoneIsSkippedAndAFailedGroupDeletionFallsBackToOneByOne() {
         netlink.add("veth0000001", "veth", 0, 0);
         netlink.add("veth0000002", "veth", 0, 0);

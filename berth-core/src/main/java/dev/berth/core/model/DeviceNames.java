@@ -37,6 +37,8 @@ public final class DeviceNames {
     public static final String NFT_TABLE = "berth";
     /** The nftables table ({@code ip}) inside each sandbox namespace that carries the DNS redirect. */
     public static final String NFT_DNS_TABLE = "berth-dns";
+    /** The nftables table ({@code ip6}) inside each sandbox namespace that keeps MLD reports and router solicitations in. */
+    public static final String NFT_QUIET_TABLE = "berth-quiet";
 
     private DeviceNames() {
     }

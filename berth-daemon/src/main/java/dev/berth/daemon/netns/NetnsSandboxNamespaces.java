@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
  * runs on a fresh platform thread that enters the sandbox's namespace; the DNS redirect is one
  * nftables transaction through a libnftables context created inside that namespace (its netlink
  * socket stays there), replacing the rules of the table {@code ip berth-dns}
- * ({@link DeviceNames#NFT_DNS_TABLE}).
+ * ({@link DeviceNames#NFT_DNS_TABLE}). The same transaction keeps the sandbox's MLD reports in
+ * (table {@code ip6 berth-quiet}, {@link DeviceNames#NFT_QUIET_TABLE}): see {@link #script}.
  */
 public final class NetnsSandboxNamespaces implements SandboxNamespaces {
     private static final NftTable TABLE = new NftTable(NftFamily.IP, DeviceNames.NFT_DNS_TABLE);
@@ -31,6 +32,9 @@ public final class NetnsSandboxNamespaces implements SandboxNamespaces {
             new NftChain.Hook("nat", "output", "-100", NftChain.Policy.ACCEPT));
     private static final NftChain POSTROUTING = NftChain.base(TABLE, "postrouting",
             new NftChain.Hook("nat", "postrouting", "100", NftChain.Policy.ACCEPT));
+    private static final NftTable QUIET = new NftTable(NftFamily.IP6, DeviceNames.NFT_QUIET_TABLE);
+    private static final NftChain QUIET_OUTPUT = NftChain.base(QUIET, "output",
+            new NftChain.Hook("filter", "output", "0", NftChain.Policy.ACCEPT));
     private static final Pattern UDP_TARGET = Pattern.compile("udp dport 53 dnat to 127\\.0\\.0\\.11:(\\d+)");
     private static final Pattern TCP_TARGET = Pattern.compile("tcp dport 53 dnat to 127\\.0\\.0\\.11:(\\d+)");
     private final LowFdReserve lowFds;
@@ -104,6 +108,15 @@ public final class NetnsSandboxNamespaces implements SandboxNamespaces {
      * the table deleted, because anything a transaction deletes is freed after an RCU grace period
      * that the context's close then waits for (10-13 ms on every sandbox's first redirect, where
      * there is nothing to delete; flushing empty chains deletes nothing).
+     *
+     * <p>With it, in the same transaction (a libnftables context per sandbox costs 1-2 ms, the
+     * table a fraction of that): the sandbox's MLD reports and leaves are dropped on the way out.
+     * Nothing listens to them: Berth's bridges have no multicast snooping (multicast reaches every
+     * port anyway) and VXLAN floods every group to every peer. Sent, each was flooded to every
+     * port of the bridge and received by every other sandbox: four per IPv6 interface, 1-2.5 ms of
+     * kernel time each at 1000 sandboxes, which made the k-th IPv6 attach grow from ~7 to ~22 ms.
+     * The router solicitations and link-local DAD of an IPv6 interface are off by sysctl
+     * ({@link NamedNetnsRuntime}).
      */
     static String script(int udpPort, int tcpPort) {
         return new NftScript().add(TABLE).add(OUTPUT).add(POSTROUTING).flush(OUTPUT).flush(POSTROUTING)
@@ -111,6 +124,8 @@ public final class NetnsSandboxNamespaces implements SandboxNamespaces {
                 .add(new NftRule(OUTPUT, "ip daddr 127.0.0.11 tcp dport 53 dnat to 127.0.0.11:" + tcpPort))
                 .add(new NftRule(POSTROUTING, "ip saddr 127.0.0.11 udp sport " + udpPort + " snat to :53"))
                 .add(new NftRule(POSTROUTING, "ip saddr 127.0.0.11 tcp sport " + tcpPort + " snat to :53"))
+                .add(QUIET).add(QUIET_OUTPUT).flush(QUIET_OUTPUT)
+                .add(new NftRule(QUIET_OUTPUT, "icmpv6 type { mld-listener-report, mld-listener-done, mld2-listener-report } drop"))
                 .render();
     }
 }

@@ -38,6 +38,7 @@ class NetnsSandboxNamespacesIT {
     void delete() {
         lowFds.close();
         run("ip", "netns", "del", ns);
+        run("ip", "netns", "del", ns + "-o");
     }
 
     /** The inode of the calling thread's network namespace. */
@@ -79,6 +80,60 @@ class NetnsSandboxNamespacesIT {
                 print(answer.decode(), source[0], source[1])
                 """;
         assertEquals("aq 127.0.0.11 53", must("ip", "netns", "exec", ns, "python3", "-c", echo).strip());
+    }
+
+    /**
+     * Real traffic: an interface of the namespace that comes up with IPv6 sends MLD reports (seen on
+     * the other end of its veth) until the redirect's transaction is there, and none after it.
+     */
+    @Test
+    void theRedirectKeepsTheSandboxsMldReportsIn() throws Exception {
+        NetnsSandboxNamespaces namespaces = new NetnsSandboxNamespaces(lowFds);
+        Sandbox sandbox = new Sandbox(new SandboxId("%064x".formatted(8)), "q", "q", "/run/netns/" + ns, Instant.EPOCH,
+                Sandbox.MODE_BRIDGE);
+        must("ip", "netns", "add", ns + "-o");
+        assertTrue(mldReportsWhenUp("qa") > 0, "without the table an interface coming up reports its groups");
+        namespaces.redirectDns(sandbox, 40021, 40022);
+        String quiet = must("ip", "netns", "exec", ns, "nft", "list", "table", "ip6", "berth-quiet");
+        assertTrue(quiet.contains("hook output") && quiet.contains("drop"), quiet);
+        assertEquals(0, mldReportsWhenUp("qb"), "with it, none leaves the namespace");
+        namespaces.redirectDns(sandbox, 40031, 40032);
+        assertEquals(1, must("ip", "netns", "exec", ns, "nft", "list", "table", "ip6", "berth-quiet")
+                .lines().filter(l -> l.contains("drop")).count(), "a second redirect does not add the rule twice");
+    }
+
+    /** MLD reports (ICMPv6 131, 143) the observer namespace receives in 2.5 s after {@code <prefix>0} comes up. */
+    private int mldReportsWhenUp(String prefix) throws Exception {
+        must("ip", "-n", ns, "link", "add", prefix + "0", "type", "veth", "peer", "name", prefix + "1", "netns", ns + "-o");
+        must("ip", "-n", ns + "-o", "link", "set", prefix + "1", "up");
+        String count = """
+                import socket, sys, time
+                s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x86dd))
+                s.bind((sys.argv[1], 0)); s.settimeout(0.2)
+                print("ready", flush=True)
+                n, end = 0, time.time() + 2.5
+                while time.time() < end:
+                    try:
+                        p = s.recv(2048)
+                    except socket.timeout:
+                        continue
+                    nh, off = p[20], 54
+                    if nh == 0:
+                        nh, off = p[54], 54 + (p[55] + 1) * 8
+                    n += nh == 58 and p[off] in (131, 143)
+                print(n, flush=True)
+                """;
+        Process p = new ProcessBuilder("ip", "netns", "exec", ns + "-o", "python3", "-c", count, prefix + "1")
+                .redirectErrorStream(true).start();
+        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            assertEquals("ready", out.readLine());
+            must("ip", "-n", ns, "link", "set", prefix + "0", "up");
+            String n = out.readLine();
+            assertTrue(p.waitFor(10, TimeUnit.SECONDS), "capture ended");
+            return Integer.parseInt(n.strip());
+        } finally {
+            p.destroyForcibly();
+        }
     }
 
     private static String must(String... command) {

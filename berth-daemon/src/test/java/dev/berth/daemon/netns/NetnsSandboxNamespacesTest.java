@@ -22,6 +22,11 @@ class NetnsSandboxNamespacesTest {
         assertTrue(script.contains("type nat hook postrouting priority 100;"), script);
         assertTrue(script.contains("ip saddr 127.0.0.11 udp sport 40000 snat to :53"), script);
         assertTrue(script.contains("ip saddr 127.0.0.11 tcp sport 40001 snat to :53"), script);
+        // the sandbox's MLD reports stay in, in the same transaction, also replaced by a flush
+        assertTrue(script.contains("add table ip6 berth-quiet\n"), script);
+        assertTrue(script.contains("type filter hook output priority 0;"), script);
+        assertTrue(script.contains("flush chain ip6 berth-quiet output\n"), script);
+        assertTrue(script.contains("icmpv6 type { mld-listener-report, mld-listener-done, mld2-listener-report } drop"), script);
     }
 
     @Test

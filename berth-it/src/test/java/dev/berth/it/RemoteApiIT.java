@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.berth.daemon.api.TestCerts;
 import dev.berth.it.fixture.CommandResult;
 import dev.berth.it.fixture.HostFixture;
 import dev.berth.it.fixture.Testbed;
@@ -33,39 +34,17 @@ class RemoteApiIT {
     private static final String TLS_HOST = "tcp://127.0.0.1:2376";
 
     /** CA, server certificate for 127.0.0.1, a client of the CA, and a client of another CA. */
-    private static final String CERTS = """
-            set -e
-            cd "$1"
-            ec() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1" 2>/dev/null; }
-            ec ca-key.pem
-            openssl req -x509 -new -key ca-key.pem -out ca.pem -days 2 -subj "/CN=berth test CA"
-            ec key.pem
-            openssl req -new -key key.pem -out server.csr -subj "/CN=localhost"
-            printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\\nextendedKeyUsage=serverAuth\\n' > server.ext
-            openssl x509 -req -in server.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -out cert.pem -days 2 \\
-                -extfile server.ext 2>/dev/null
-            ec client-key.pem
-            openssl req -new -key client-key.pem -out client.csr -subj "/CN=client"
-            printf 'extendedKeyUsage=clientAuth\\n' > client.ext
-            openssl x509 -req -in client.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -out client-cert.pem \\
-                -days 2 -extfile client.ext 2>/dev/null
-            ec other-ca-key.pem
-            openssl req -x509 -new -key other-ca-key.pem -out other-ca.pem -days 2 -subj "/CN=another CA"
-            ec other-key.pem
-            openssl req -new -key other-key.pem -out other.csr -subj "/CN=intruder"
-            openssl x509 -req -in other.csr -CA other-ca.pem -CAkey other-ca-key.pem -CAcreateserial \\
-                -out other-cert.pem -days 2 -extfile client.ext 2>/dev/null
-            """;
-
     private static Path certs(Testbed bed) {
         Path dir = bed.dir().resolve("tls");
         try {
-            Files.createDirectories(dir);
+            if (!Files.exists(dir.resolve("other-client-cert.pem"))) {
+                TestCerts.make(dir);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-        if (!Files.exists(dir.resolve("other-cert.pem"))) {
-            bed.run(List.of("sh", "-c", CERTS, "sh", dir.toString())).assertSuccess();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while making certificates", e);
         }
         return dir;
     }
@@ -161,12 +140,12 @@ class RemoteApiIT {
         awaitLogged(bed, "tls: client didn't provide a certificate");
 
         CommandResult otherCa = docker(bed, "--tlsverify", "--tlscacert", certs.resolve("ca.pem").toString(),
-                "--tlscert", certs.resolve("other-cert.pem").toString(), "--tlskey",
-                certs.resolve("other-key.pem").toString(), "-H", TLS_HOST, "network", "create", "sneaky");
+                "--tlscert", certs.resolve("other-client-cert.pem").toString(), "--tlskey",
+                certs.resolve("other-client-key.pem").toString(), "-H", TLS_HOST, "network", "create", "sneaky");
         assertNotEquals(0, otherCa.exitCode(), otherCa.describe());
         // a client that sends the other CA's certificate anyway (the docker CLI holds it back)
         bed.run(HostFixture.inNamespace(bed.host().hostNs(), "sh", "-c", "openssl s_client -connect 127.0.0.1:2376 "
-                + "-CAfile \"$0/ca.pem\" -cert \"$0/other-cert.pem\" -key \"$0/other-key.pem\" </dev/null",
+                + "-CAfile \"$0/ca.pem\" -cert \"$0/other-client-cert.pem\" -key \"$0/other-client-key.pem\" </dev/null",
                 certs.toString()));
         awaitLogged(bed, "tls: failed to verify certificate: x509: certificate signed by unknown authority");
 

@@ -39,6 +39,7 @@ public final class Libc {
     public static final int O_CLOEXEC = 0x80000;
     public static final int O_NONBLOCK = 0x800;
     public static final int O_PATH = 0x200000;
+    public static final int O_DIRECTORY = 0x10000;
     public static final int SHUT_WR = 1;
     public static final int MSG_NOSIGNAL = 0x4000;
     /** {@code sizeof(struct sockaddr_un)}: 2 bytes of family, 108 of path. */
@@ -85,6 +86,9 @@ public final class Libc {
     // open(2) is variadic: the mode is the first variadic argument.
     private static final MethodHandle OPEN = downcall("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
             Linker.Option.firstVariadicArg(2));
+    // openat(2) is variadic like open(2).
+    private static final MethodHandle OPENAT = downcall("openat",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(3));
     private static final MethodHandle MOUNT = downcall("mount",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
     private static final MethodHandle UMOUNT2 = downcall("umount2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
@@ -344,6 +348,12 @@ public final class Libc {
     public static int open(String path, int flags, int mode) {
         return (int) checked("open " + path,
                 (arena, state) -> (int) OPEN.invokeExact(state, arena.allocateFrom(path), flags, mode));
+    }
+
+    /** {@code openat(2)}: {@code path} relative to the directory open as {@code dirFd}. */
+    public static int openat(int dirFd, String path, int flags, int mode) {
+        return (int) checked("open " + path, (arena, state) -> (int) OPENAT.invokeExact(state, dirFd,
+                arena.allocateFrom(path), flags, mode));
     }
 
     /** mount(2) without data; {@code fstype} may be null (bind mounts, propagation changes). */

@@ -29,45 +29,46 @@ public final class Sysctl {
 
     /** The value, trimmed, in the calling thread's network namespace. */
     public static String read(String key) {
-        String path = path(key);
         String action = "read sysctl " + key;
-        try (Arena arena = Arena.ofConfined()) {
-            int fd = open(path, Libc.O_RDONLY, action);
-            try {
-                MemorySegment buf = arena.allocate(4096);
-                StringBuilder out = new StringBuilder();
-                long n;
-                while ((n = Libc.read(fd, buf)) > 0) {
-                    out.append(new String(buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE),
-                            StandardCharsets.UTF_8));
-                }
-                return out.toString().trim();
-            } catch (KernelException e) {
-                throw e.during(action);
-            } finally {
-                Libc.close(fd);
-            }
-        }
+        return readFd(open(path(key), Libc.O_RDONLY, action), action);
     }
 
     /** Writes the value (a newline is appended) in the calling thread's network namespace. */
     public static void write(String key, String value) {
-        String path = path(key);
         String action = "write sysctl " + key + "=" + value;
+        writeFd(open(path(key), Libc.O_WRONLY, action), value, action);
+    }
+
+    /** Reads the file open as {@code fd} to its end, trimmed, and closes it. */
+    static String readFd(int fd, String action) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buf = arena.allocate(4096);
+            StringBuilder out = new StringBuilder();
+            long n;
+            while ((n = Libc.read(fd, buf)) > 0) {
+                out.append(new String(buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8));
+            }
+            return out.toString().trim();
+        } catch (KernelException e) {
+            throw e.during(action);
+        } finally {
+            Libc.close(fd);
+        }
+    }
+
+    /** Writes {@code value} and a newline to the file open as {@code fd} in one write, and closes it. */
+    static void writeFd(int fd, String value, String action) {
         byte[] bytes = (value + "\n").getBytes(StandardCharsets.UTF_8);
         try (Arena arena = Arena.ofConfined()) {
-            int fd = open(path, Libc.O_WRONLY, action);
-            try {
-                // proc handlers take the whole value in one write; a short write means it was cut.
-                long n = Libc.write(fd, arena.allocateFrom(ValueLayout.JAVA_BYTE, bytes));
-                if (n != bytes.length) {
-                    throw new KernelException(action, "short write: " + n + " of " + bytes.length + " bytes");
-                }
-            } catch (KernelException e) {
-                throw e.action().equals(action) ? e : e.during(action);
-            } finally {
-                Libc.close(fd);
+            // proc handlers take the whole value in one write; a short write means it was cut.
+            long n = Libc.write(fd, arena.allocateFrom(ValueLayout.JAVA_BYTE, bytes));
+            if (n != bytes.length) {
+                throw new KernelException(action, "short write: " + n + " of " + bytes.length + " bytes");
             }
+        } catch (KernelException e) {
+            throw e.action().equals(action) ? e : e.during(action);
+        } finally {
+            Libc.close(fd);
         }
     }
 
@@ -76,8 +77,13 @@ public final class Sysctl {
      * kernel without IPv6, an interface that is gone) is no error. Returns whether it was written.
      */
     public static boolean writeIfPresent(String key, String value) {
+        return ifPresent(() -> write(key, value));
+    }
+
+    /** Runs {@code write}; an ENOENT from it means the key is not there: false instead of an error. */
+    static boolean ifPresent(Runnable write) {
         try {
-            write(key, value);
+            write.run();
             return true;
         } catch (KernelException e) {
             if (e.errno() != Errno.ENOENT) {

@@ -29,6 +29,27 @@ public interface Sysctls {
         public void write(NetNs ns, String key, String value) {
             Sysctl.write(ns, key, value);
         }
+
+        @Override
+        public SysctlDir dir(String key) {
+            return SysctlDir.open(key);
+        }
+
+        @Override
+        public SysctlDir dir(NetNs ns, String key) {
+            Sysctl.path(key);
+            return ns.call(() -> SysctlDir.open(key));
+        }
+
+        @Override
+        public boolean writeIfPresent(SysctlDir dir, String rel, String value) {
+            return dir.writeIfPresent(rel, value);
+        }
+
+        @Override
+        public void write(NetNs ns, SysctlDir dir, String rel, String value) {
+            ns.run(() -> dir.write(rel, value));
+        }
     };
 
     /** {@link Sysctl#read(String)}: the calling thread's namespace. */
@@ -42,4 +63,28 @@ public interface Sysctls {
 
     /** {@link Sysctl#write(NetNs, String, String)}: inside {@code ns}. */
     void write(NetNs ns, String key, String value);
+
+    /**
+     * The directory {@code key} of the calling thread's namespace, for repeated writes below it
+     * ({@link SysctlDir}: the real one opens it once; by default an unopened one, whose writes come
+     * back here by their full keys). The caller closes it.
+     */
+    default SysctlDir dir(String key) {
+        return SysctlDir.unopened(key);
+    }
+
+    /** {@link #dir(String)} of {@code ns}: used only through {@link #write(NetNs, SysctlDir, String, String)}. */
+    default SysctlDir dir(NetNs ns, String key) {
+        return SysctlDir.unopened(key);
+    }
+
+    /** {@link #writeIfPresent(String, String)} of {@code rel} below {@code dir}. */
+    default boolean writeIfPresent(SysctlDir dir, String rel, String value) {
+        return writeIfPresent(dir.key(rel), value);
+    }
+
+    /** {@link #write(NetNs, String, String)} of {@code rel} below {@code dir}, a directory of {@code ns}. */
+    default void write(NetNs ns, SysctlDir dir, String rel, String value) {
+        write(ns, dir.key(rel), value);
+    }
 }

@@ -66,4 +66,29 @@ class SysctlIT {
                 () -> Sysctl.write(ns.handle(), "net.ipv4.ip_forward", "banana"));
         assertTrue(bad.isErrno(Errno.EINVAL), bad.getMessage());
     }
+
+    @Test
+    void aDirectoryOpenedInsideWritesBelowItInThatNamespaceOnly() {
+        ns.rtnl().createBridge(BridgeSpec.named("br-d.1"));
+        String initial = Sysctl.read("net/ipv6/conf/lo/accept_ra");
+        SysctlDir conf = Sysctls.KERNEL.dir(ns.handle(), "net/ipv6/conf");
+        try {
+            assertTrue(conf.toString().contains("(fd "), conf.toString());
+            Sysctls.KERNEL.write(ns.handle(), conf, "br-d.1/disable_ipv6", "1");
+            assertEquals("1", Sysctl.read(ns.handle(), "net/ipv6/conf/br-d.1/disable_ipv6"));
+            Sysctls.KERNEL.write(ns.handle(), conf, "lo/accept_ra", "0");
+            assertEquals("0", ns.exec("cat", "/proc/sys/net/ipv6/conf/lo/accept_ra").output().trim());
+            assertEquals(initial, Sysctl.read("net/ipv6/conf/lo/accept_ra"), "initial namespace untouched");
+            assertFalse(ns.handle().call(() -> conf.writeIfPresent("nosuchdev/disable_ipv6", "1")));
+            KernelException bad = assertThrows(KernelException.class,
+                    () -> ns.handle().run(() -> conf.write("lo/accept_ra", "banana")));
+            assertTrue(bad.isErrno(Errno.EINVAL), bad.getMessage());
+            assertTrue(bad.getMessage().startsWith("write sysctl net/ipv6/conf/lo/accept_ra=banana"), bad.getMessage());
+        } finally {
+            conf.close();
+        }
+        assertThrows(IllegalArgumentException.class, () -> SysctlDir.unopened("net/../ipv6"));
+        assertFalse(ns.handle().call(() -> SysctlDir.open("net/nosuchfamily/conf")).toString().contains("(fd "),
+                "a directory the kernel lacks opens unopened");
+    }
 }

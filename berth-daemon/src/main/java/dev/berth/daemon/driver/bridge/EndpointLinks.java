@@ -20,6 +20,7 @@ import dev.berth.kernel.netlink.RouteSpec;
 import dev.berth.kernel.netlink.RtNetlink;
 import dev.berth.kernel.netlink.Rtnl;
 import dev.berth.kernel.netlink.VethSpec;
+import dev.berth.kernel.sysctl.SysctlDir;
 import dev.berth.kernel.sysctl.Sysctls;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -58,6 +59,10 @@ final class EndpointLinks implements AutoCloseable {
     /** The kernel's BR_MAX_PORTS. */
     static final int BRIDGE_PORTS = 1024;
     private static final Duration DRAIN_LIMIT = Duration.ofSeconds(10);
+    /** Where the per-interface IPv6 switches are (see {@link SysctlDir}). */
+    static final String IPV6_CONF = "net/ipv6/conf";
+    /** The host namespace's {@link #IPV6_CONF}, opened once: every join writes below it. */
+    private final SysctlDir hostIpv6Conf;
 
     /** With the kernel seams: sandbox sockets and sysctls (the driver's own; unit tests pass fakes). */
     EndpointLinks(Rtnl host, LinkReaper reaper, HostForwarding forwarding, ToIntFunction<Network> mtu,
@@ -68,6 +73,7 @@ final class EndpointLinks implements AutoCloseable {
         this.reaper = reaper;
         this.forwarding = forwarding;
         this.mtu = mtu;
+        this.hostIpv6Conf = sysctl.dir(IPV6_CONF);
     }
 
     synchronized void join(EndpointJoin join) {
@@ -145,7 +151,7 @@ final class EndpointLinks implements AutoCloseable {
      * which every later add and remove of a port walks. Nothing to do when the kernel has no IPv6.
      */
     private void withoutIpv6(String hostEnd) {
-        sysctl.writeIfPresent("net/ipv6/conf/" + hostEnd + "/disable_ipv6", "1");
+        sysctl.writeIfPresent(hostIpv6Conf, hostEnd + "/disable_ipv6", "1");
     }
 
     /**
@@ -159,7 +165,7 @@ final class EndpointLinks implements AutoCloseable {
                 () -> new KernelException("find " + e.ifName(), "peer not in the sandbox after creation"));
         List<IpPrefix> linkLocal = EndpointRepair.linkLocal(e);
         if (e.ipv6() != null || linkLocal.stream().anyMatch(p -> p.address() instanceof Inet6Address)) {
-            sysctl.write(handle.ns(), "net/ipv6/conf/" + e.ifName() + "/disable_ipv6", "0");
+            sysctl.write(handle.ns(), handle.dir(sysctl, IPV6_CONF), e.ifName() + "/disable_ipv6", "0");
         }
         if (e.ipv4() != null) {
             sandbox.addAddress(new AddressSpec(peer.index(), e.ipv4().address(), e.ipv4().length(), false));
@@ -415,6 +421,7 @@ final class EndpointLinks implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        hostIpv6Conf.close();
         sockets.close();
     }
 }

@@ -76,11 +76,17 @@ public final class OverlayDriver implements NetworkDriver {
      */
     public OverlayDriver(BridgeDriver bridge, Rtnl netlink, OverlayStore store,
                          Function<Network, Map<String, String>> firewallSysctls) {
+        this(bridge, netlink, store, firewallSysctls, Sysctls.KERNEL);
+    }
+
+    /** With the sysctls given (unit tests pass a fake). */
+    OverlayDriver(BridgeDriver bridge, Rtnl netlink, OverlayStore store,
+                  Function<Network, Map<String, String>> firewallSysctls, Sysctls sysctl) {
         this.bridge = bridge;
         this.netlink = netlink;
         this.store = store;
         this.firewallSysctls = firewallSysctls;
-        this.sysctl = Sysctls.KERNEL;
+        this.sysctl = sysctl;
     }
 
     @Override
@@ -170,10 +176,17 @@ public final class OverlayDriver implements NetworkDriver {
         }
     }
 
-    /** The VXLAN device, then the bridge (retired as a bridge network's); nothing when they are gone. */
+    /**
+     * The VXLAN device, then the bridge (retired as a bridge network's); nothing when they are gone.
+     * A device of another kind under the VXLAN device's name is not Berth's ({@link #ensureDevices}
+     * refuses to use it) and stays.
+     */
     private void removeDevices(Network network) {
         try {
-            netlink.deleteLink(vxlanName(network));
+            Optional<Link> vxlan = netlink.link(vxlanName(network));
+            if (vxlan.isPresent() && "vxlan".equals(vxlan.get().kind())) {
+                netlink.deleteLink(vxlan.get().index());
+            }
         } catch (KernelException e) {
             throw new InternalException("delete VXLAN device " + vxlanName(network) + ": " + e.getMessage(), e);
         }

@@ -1,16 +1,21 @@
 package dev.berth.daemon.driver.bridge;
 
+import dev.berth.core.model.IpAddresses;
 import dev.berth.kernel.ffm.Errno;
 import dev.berth.kernel.ffm.KernelException;
 import dev.berth.kernel.netlink.Address;
 import dev.berth.kernel.netlink.AddressSpec;
 import dev.berth.kernel.netlink.BridgeSpec;
 import dev.berth.kernel.netlink.Link;
+import dev.berth.kernel.netlink.Mac;
 import dev.berth.kernel.netlink.ProxyNeighbour;
 import dev.berth.kernel.netlink.Route;
 import dev.berth.kernel.netlink.RouteSpec;
+import dev.berth.kernel.netlink.RtNetlink;
 import dev.berth.kernel.netlink.Rtnl;
+import dev.berth.kernel.netlink.StaticNeighbour;
 import dev.berth.kernel.netlink.VethSpec;
+import dev.berth.kernel.netlink.VxlanSpec;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,11 +30,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * answers where the bridge driver relies on them (idempotent deletes, EEXIST, a full bridge's
  * EXFULL). Every request is recorded in {@link #calls} ({@code "deleteGroup 1650815604"}), and
  * any can be made to fail ({@link #refused}). A veth's peer goes into {@link #peers} (the fake of
- * the sandbox's namespace), as the fused RTM_NEWLINK places it there.
+ * the sandbox's namespace), as the fused RTM_NEWLINK places it there. VXLAN devices are links of
+ * kind {@code vxlan} (their {@link VxlanSpec} in {@link #vxlans}), with static forwarding and
+ * neighbour entries per device ({@link #neighbours(int, int)}); public for the overlay driver's test.
  */
-final class FakeRtnl implements Rtnl {
+public final class FakeRtnl implements Rtnl {
     private final AtomicInteger nextIndex = new AtomicInteger(100);
-    final List<String> calls = new CopyOnWriteArrayList<>();
+    public final List<String> calls = new CopyOnWriteArrayList<>();
     final Map<Integer, Link> links = new ConcurrentHashMap<>();
     final List<Address> addresses = new CopyOnWriteArrayList<>();
     final List<Route> routes = new CopyOnWriteArrayList<>();
@@ -42,16 +49,20 @@ final class FakeRtnl implements Rtnl {
     /** Fails deleteGroup requests with EPERM. */
     volatile boolean groupDeleteFails;
     /** Requests whose record starts with this fail with EPERM once recorded ({@code "setUp"}); null: none. */
-    volatile String refused;
+    public volatile String refused;
+    /** The spec each VXLAN device was made with, by its index. */
+    public final Map<Integer, VxlanSpec> vxlans = new ConcurrentHashMap<>();
+    /** Static entries by device index and family ({@code AF_BRIDGE}: forwarding entries), keyed by address and MAC. */
+    private final Map<String, StaticNeighbour> entries = new ConcurrentHashMap<>();
     volatile boolean closed;
 
-    Link add(String name, String kind, int master, int group) {
+    public Link add(String name, String kind, int master, int group) {
         Link link = new Link(nextIndex.getAndIncrement(), name, kind, 1500, null, false, master, Link.OPER_DOWN, group);
         links.put(link.index(), link);
         return link;
     }
 
-    Optional<Link> byName(String name) {
+    public Optional<Link> byName(String name) {
         return links.values().stream().filter(l -> l.name().equals(name)).findFirst();
     }
 
@@ -124,13 +135,20 @@ final class FakeRtnl implements Rtnl {
     @Override
     public void deleteLink(int index) {
         record("deleteLink #" + index);
-        links.remove(index);
+        remove(index);
     }
 
     @Override
     public void deleteLink(String name) {
         record("deleteLink " + name);
-        byName(name).ifPresent(l -> links.remove(l.index()));
+        byName(name).ifPresent(l -> remove(l.index()));
+    }
+
+    /** A link goes with its VXLAN spec and its table entries, as in the kernel. */
+    private void remove(int index) {
+        links.remove(index);
+        vxlans.remove(index);
+        entries.values().removeIf(e -> e.index() == index);
     }
 
     @Override
@@ -272,37 +290,75 @@ final class FakeRtnl implements Rtnl {
     }
 
     @Override
-    public Link createVxlan(dev.berth.kernel.netlink.VxlanSpec spec) {
-        throw new UnsupportedOperationException("no vxlan in the bridge driver's fake");
+    public Link createVxlan(VxlanSpec spec) {
+        record("createVxlan " + spec.name() + " id " + spec.vni() + " local " + spec.local().getHostAddress()
+                + " dstport " + spec.port() + " mtu " + spec.mtu() + " group " + spec.group());
+        if (byName(spec.name()).isPresent()) {
+            throw new KernelException("create vxlan " + spec.name(), Errno.EEXIST);
+        }
+        Link vxlan = new Link(nextIndex.getAndIncrement(), spec.name(), "vxlan", spec.mtu() == 0 ? 1450 : spec.mtu(),
+                null, false, 0, Link.OPER_DOWN, spec.group());
+        links.put(vxlan.index(), vxlan);
+        vxlans.put(vxlan.index(), spec);
+        return vxlan;
+    }
+
+    private static String key(int index, int family, InetAddress address, String mac) {
+        return index + " " + family + " " + address.getHostAddress() + (family == RtNetlink.AF_BRIDGE ? " " + mac : "");
+    }
+
+    private void requireVxlan(int index, String action) {
+        if (!"vxlan".equals(require(index, action).kind())) {
+            throw new KernelException(action, Errno.EOPNOTSUPP);
+        }
     }
 
     @Override
     public void replaceFdb(int index, byte[] mac, InetAddress remote) {
-        throw new UnsupportedOperationException("no vxlan in the bridge driver's fake");
+        String text = Mac.format(mac);
+        record("replaceFdb #" + index + " " + text + " dst " + remote.getHostAddress());
+        requireVxlan(index, "replace fdb entry");
+        entries.put(key(index, RtNetlink.AF_BRIDGE, remote, text), new StaticNeighbour(index, remote, text, 0x80));
     }
 
     @Override
     public void deleteFdb(int index, byte[] mac, InetAddress remote) {
-        throw new UnsupportedOperationException("no vxlan in the bridge driver's fake");
+        String text = Mac.format(mac);
+        record("deleteFdb #" + index + " " + text + " dst " + remote.getHostAddress());
+        entries.remove(key(index, RtNetlink.AF_BRIDGE, remote, text));
     }
 
     @Override
     public void replaceNeighbour(int index, InetAddress address, byte[] mac) {
-        throw new UnsupportedOperationException("no neighbours in the bridge driver's fake");
+        String text = Mac.format(mac);
+        record("replaceNeighbour #" + index + " " + address.getHostAddress() + " " + text);
+        require(index, "replace neighbour");
+        int family = address instanceof java.net.Inet6Address ? RtNetlink.AF_INET6 : RtNetlink.AF_INET;
+        entries.put(key(index, family, address, text), new StaticNeighbour(index, address, text, 0x80));
     }
 
     @Override
     public void deleteNeighbour(int index, InetAddress address) {
-        throw new UnsupportedOperationException("no neighbours in the bridge driver's fake");
+        record("deleteNeighbour #" + index + " " + address.getHostAddress());
+        int family = address instanceof java.net.Inet6Address ? RtNetlink.AF_INET6 : RtNetlink.AF_INET;
+        entries.remove(key(index, family, address, ""));
     }
 
     @Override
-    public List<dev.berth.kernel.netlink.StaticNeighbour> neighbours(int family, int index) {
-        throw new UnsupportedOperationException("no neighbours in the bridge driver's fake");
+    public List<StaticNeighbour> neighbours(int family, int index) {
+        return entries.entrySet().stream().filter(e -> e.getKey().startsWith(index + " " + family + " "))
+                .map(Map.Entry::getValue).toList();
+    }
+
+    /** A device's entries of a family as text, sorted: "address mac" (forwarding entries: "mac address"). */
+    public List<String> entries(int family, int index) {
+        return neighbours(family, index).stream().map(e -> family == RtNetlink.AF_BRIDGE
+                ? e.mac() + " " + IpAddresses.format(e.address()) : IpAddresses.format(e.address()) + " " + e.mac())
+                .sorted().toList();
     }
 
     /** The names of the links, for assertions. */
-    List<String> names() {
+    public List<String> names() {
         List<String> out = new ArrayList<>();
         links.values().forEach(l -> out.add(l.name()));
         return out.stream().sorted().toList();

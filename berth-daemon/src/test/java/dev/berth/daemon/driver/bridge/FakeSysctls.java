@@ -8,10 +8,13 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** Sysctls in a map: reads give what was written (or {@code "0"}); writes are recorded, never reach /proc. */
-final class FakeSysctls implements Sysctls {
-    final Map<String, String> values = new ConcurrentHashMap<>();
-    final List<String> writes = new CopyOnWriteArrayList<>();
+/**
+ * Sysctls in a map: reads give what was written (or {@code "0"}); writes are recorded, never reach
+ * /proc. Public for the overlay driver's test.
+ */
+public final class FakeSysctls implements Sysctls {
+    public final Map<String, String> values = new ConcurrentHashMap<>();
+    public final List<String> writes = new CopyOnWriteArrayList<>();
     /** Keys whose write in a sandbox the kernel refuses, with the errno it gives. */
     final Map<String, Integer> refused = new ConcurrentHashMap<>();
 

@@ -176,6 +176,14 @@ public final class OverlayDriver implements NetworkDriver {
         }
     }
 
+    /** The network's VXLAN device is there, up and a port of its bridge (two link lookups, no dump). */
+    private boolean devicesInPlace(Network network) {
+        Optional<Link> vxlan = netlink.link(vxlanName(network));
+        Optional<Link> bridgeLink = netlink.link(DeviceNames.bridgeName(network));
+        return vxlan.isPresent() && bridgeLink.isPresent() && "vxlan".equals(vxlan.get().kind()) && vxlan.get().up()
+                && vxlan.get().masterIndex() == bridgeLink.get().index();
+    }
+
     /**
      * The VXLAN device, then the bridge (retired as a bridge network's); nothing when they are gone.
      * A device of another kind under the VXLAN device's name is not Berth's ({@link #ensureDevices}
@@ -204,13 +212,17 @@ public final class OverlayDriver implements NetworkDriver {
         removeDevices(network);
     }
 
-    /** The first endpoint of the network here makes its devices; a failure leaves none made for it. */
+    /**
+     * The first endpoint of the network here makes its devices; a failure leaves none made for it.
+     * A later one makes them again when they are not in place (deleted behind Berth's back), rather
+     * than failing or joining a bridge without its tunnel until the reconcile loop repairs them.
+     */
     @Override
     public void join(EndpointJoin join) {
         Network network = join.network();
         store.claimEndpoint(network, join.sandbox(), join.endpoint());
         try {
-            if (!local.containsKey(network.id())) {
+            if (!local.containsKey(network.id()) || !devicesInPlace(network)) {
                 ensureDevices(network);
             }
             bridge.join(join);

@@ -274,4 +274,24 @@ class OverlayDriverTest {
         driver.restore(List.of(overlay()), List.of()); // its last endpoint went while the daemon was down
         assertFalse(host.byName(VXLAN).isPresent() || host.byName(BRIDGE).isPresent(), host.names().toString());
     }
+
+    @Test
+    void aJoinMakesDevicesDeletedBehindBerthsBackAgain() {
+        store.remote.add(remote(1, PEER));
+        driver.join(join(2));
+        host.deleteLink(VXLAN);
+        host.deleteLink(BRIDGE);
+
+        driver.join(join(3));
+
+        assertEquals(host.byName(BRIDGE).orElseThrow().index(), vxlan().masterIndex(),
+                "made again at the connect, not at the reconcile loop's next round");
+        assertTrue(vxlan().up());
+        assertEquals(List.of("02:42:0a:00:01:01 198.51.100.22"), fdb(), "with the remote endpoints");
+        assertEquals(host.byName(BRIDGE).orElseThrow().index(), host.byName("veth3a1b2c3").orElseThrow().masterIndex());
+        long made = host.calls.stream().filter(c -> c.startsWith("createVxlan")).count();
+        driver.join(join(4));
+        assertEquals(made, host.calls.stream().filter(c -> c.startsWith("createVxlan")).count(),
+                "devices in place are not made again");
+    }
 }

@@ -432,6 +432,42 @@ class OverlayIT {
     }
 
     /**
+     * A malformed {@code ipv6-pool} in etcd (put there before any host joined): the host joins, says so in its
+     * log and uses none; an IPv6 overlay without its IPv6 subnet is then refused with nothing reserved in etcd
+     * and nothing made here, and the value stays as it is; with its subnet given the overlay is made.
+     */
+    @Test
+    void aMalformedIpv6PoolInEtcdIsLoggedAndNotUsed(Testbed bed) throws Exception {
+        Underlay underlay = Underlay.create(bed, 1);
+        underlay.startEtcd();
+        underlay.etcdPut("/berth/v1/ipv6-pool", "fd00:12::/zz");
+        Host h1 = start(bed, underlay, 1);
+        assertTrue(within(15_000, () -> h1.daemon().stderr().contains("cluster: joined etcd://198.51.100.1:2379")),
+                h1.daemon().stderr());
+        assertTrue(h1.daemon().stderr().lines().anyMatch(l -> l.contains("level=warning")
+                && l.contains("cluster: skipping malformed /berth/v1/ipv6-pool") && l.contains("fd00:12::/zz")),
+                h1.daemon().stderr());
+        java.util.Map<String, String> before = underlay.etcdRange("/berth/v1/");
+
+        CommandResult refused = h1.docker().run("network", "create", "-d", "overlay", "--ipv6", "ov6");
+
+        assertNotEquals(0, refused.exitCode());
+        assertTrue(refused.stderr().contains("needs its IPv6 subnet given (--subnet): the cluster has no IPv6 pool"),
+                refused.stderr());
+        assertFalse(h1.docker().ok("network", "ls", "--format", "{{.Name}}").stdout().contains("ov6"),
+                "nothing half-made");
+        assertEquals(before, underlay.etcdRange("/berth/v1/"), "nothing reserved in etcd, the malformed value kept");
+        assertEquals("fd00:12::/zz", before.get("/berth/v1/ipv6-pool"));
+        h1.docker().ok("network", "create", "-d", "overlay", "--ipv6", "--subnet", "fd00:66::/64", "ov6");
+        List<String> subnets = new ArrayList<>();
+        inspect(h1.docker(), "--type", "network", "ov6").path("IPAM").path("Config")
+                .forEach(c -> subnets.add(c.path("Subnet").asText()));
+        assertTrue(subnets.contains("fd00:66::/64"), subnets.toString());
+        assertTrue(h1.daemon().stderr().contains("cluster: joined"), "still a member");
+        h1.docker().ok("network", "rm", "ov6");
+    }
+
+    /**
      * TLS to etcd as dockerd took it ({@code kv.cacertfile}, {@code kv.certfile}, {@code kv.keyfile}) on an etcd
      * that requires client certificates: a client certificate of another CA, and a key file that is not a key,
      * each leave the daemon up with a warning, local networks working and overlays 503; the right files join.

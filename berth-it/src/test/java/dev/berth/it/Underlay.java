@@ -173,6 +173,45 @@ final class Underlay {
         throw new AssertionError("etcd not healthy after 20 s: " + read("etcd.err"));
     }
 
+    /** Puts a key into etcd (plain HTTP) through its JSON gateway, as another etcd client (or a user) would. */
+    void etcdPut(String key, String value) {
+        CommandResult put = etcdCall("put", "{\"key\":\"" + base64(key) + "\",\"value\":\"" + base64(value) + "\"}");
+        if (!put.stdout().contains("\"header\"")) {
+            throw new AssertionError("etcd put " + key + ": " + put.describe());
+        }
+    }
+
+    /** The keys under a prefix and their values, in key order. */
+    java.util.Map<String, String> etcdRange(String prefix) {
+        byte[] end = prefix.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        end[end.length - 1]++;
+        CommandResult range = etcdCall("range", "{\"key\":\"" + base64(prefix) + "\",\"range_end\":\""
+                + java.util.Base64.getEncoder().encodeToString(end) + "\"}");
+        java.util.Map<String, String> out = new java.util.TreeMap<>();
+        try {
+            for (com.fasterxml.jackson.databind.JsonNode kv : new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(range.stdout()).path("kvs")) {
+                out.put(unbase64(kv.path("key").asText()), unbase64(kv.path("value").asText()));
+            }
+        } catch (java.io.IOException e) {
+            throw new AssertionError("etcd range " + prefix + ": " + range.describe(), e);
+        }
+        return out;
+    }
+
+    private CommandResult etcdCall(String what, String body) {
+        return bed.run(HostFixture.inNamespace(underlayNs, "curl", "-s", "-m", "5", "-X", "POST", "-d", body,
+                "http://" + ETCD_ADDRESS + ":" + ETCD_PORT + "/v3/kv/" + what));
+    }
+
+    private static String base64(String text) {
+        return java.util.Base64.getEncoder().encodeToString(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private static String unbase64(String text) {
+        return new String(java.util.Base64.getDecoder().decode(text), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** Kills etcd by PID and waits for it. */
     void stopEtcd() {
         if (etcd != null && etcd.isAlive()) {

@@ -221,6 +221,12 @@ class OverlayIT {
         bed.run(HostFixture.inNamespace(h2.ns(), "ip", "link", "del", vx1)).assertSuccess();
         assertTrue(within(10_000, () -> fdb(bed, h2.ns(), vx1).contains(c1Mac + " " + Underlay.address(1))),
                 "host 2's " + vx1 + " repaired: " + fdb(bed, h2.ns(), vx1));
+        // deleted again and a connect on host 2 straight after: the connect makes it again, with its entries
+        bed.run(HostFixture.inNamespace(h2.ns(), "ip", "link", "del", vx1)).assertSuccess();
+        createOn(bed, h2, "c2b", "ov1");
+        assertTrue(fdb(bed, h2.ns(), vx1).contains(c1Mac + " " + Underlay.address(1)),
+                "host 2's " + vx1 + " made by the connect: " + fdb(bed, h2.ns(), vx1));
+        h2.docker().ok("rm", "-f", "c2b");
 
         try (Traffic t = new Traffic(bed)) {
             t.serve(c1.netns(), 80);

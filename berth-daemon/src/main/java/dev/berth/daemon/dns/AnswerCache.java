@@ -109,8 +109,18 @@ final class AnswerCache {
             return this;
         }
 
-        /** An unchanging copy, to keep in the cache. */
-        private Key copy() {
+        /** The client's size limit. */
+        int limit() {
+            return limit;
+        }
+
+        /** Whether the query had an OPT record. */
+        boolean edns() {
+            return (bits & EDNS) != 0;
+        }
+
+        /** An unchanging copy, to keep in the cache (or in a query waiting for its answer). */
+        Key copy() {
             return new Key(java.util.Arrays.copyOf(name, nameLength), nameLength, type, dclass, limit, bits);
         }
 

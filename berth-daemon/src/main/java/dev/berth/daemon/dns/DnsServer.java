@@ -388,8 +388,9 @@ public final class DnsServer implements AutoCloseable {
      * Up to {@value #UDP_BURST} datagrams per wake-up. A plain A/AAAA question for a local name is
      * answered by {@link PlainAnswers} from and into the selector thread's own buffers, and so is
      * one for another name whose answer the forwarder has cached (asked with the key made from
-     * the query's bytes); the rest goes through the {@link Resolver} (and maybe the forwarder)
-     * with a copy of the query.
+     * the query's bytes); such a plain question that is not cached goes upstream from its bytes
+     * ({@link Forwarder.Engine#forwardPlain}, no dnsjava); the rest goes through the
+     * {@link Resolver} (and maybe the forwarder) with a copy of the query.
      */
     private void readUdp(Worker w, Listener l, DatagramChannel udp) throws IOException {
         ByteBuffer udpBuffer = w.udpBuffer;
@@ -408,8 +409,12 @@ public final class DnsServer implements AutoCloseable {
             int replyLength = w.plain.answer(udpQuery, length, l.sandbox().id(), current, Resolver.UDP_LIMIT, udpReply);
             DnsObserver.Result answered = DnsObserver.Result.LOCAL;
             if (replyLength == PlainAnswers.NOT_LOCAL) {
-                replyLength = current.mayForward(l.sandbox().id()) ? w.engine.cached(w.plain.key(), udpQuery, udpReply)
-                        : PlainAnswers.SLOW;
+                if (!current.mayForward(l.sandbox().id())) {
+                    replyLength = PlainAnswers.SLOW;
+                } else if ((replyLength = w.engine.cached(w.plain.key(), udpQuery, udpReply)) < 0) {
+                    w.engine.forwardPlain(Arrays.copyOf(udpQuery, length), w.plain.key(), udpReplier(udp, from, start));
+                    continue;
+                }
                 answered = DnsObserver.Result.FORWARDED;
             }
             if (replyLength >= 0) {
@@ -424,13 +429,18 @@ public final class DnsServer implements AutoCloseable {
                     sendUdp(udp, r.wire(), from);
                     observer.answered(result(r.wire(), DnsObserver.Result.LOCAL), System.nanoTime() - start);
                 }
-                case Resolver.Forward f -> w.engine.forward(f.query(), f.message(), reply -> {
-                    sendUdp(udp, reply, from);
-                    observer.answered(result(reply, DnsObserver.Result.FORWARDED), System.nanoTime() - start);
-                });
+                case Resolver.Forward f -> w.engine.forward(f.query(), f.message(), udpReplier(udp, from, start));
                 case Resolver.Drop d -> observer.answered(DnsObserver.Result.FAILED, System.nanoTime() - start);
             }
         }
+    }
+
+    /** Where a forwarded UDP query's reply goes: back to the client, then told to the observer. */
+    private Consumer<byte[]> udpReplier(DatagramChannel udp, SocketAddress from, long start) {
+        return reply -> {
+            sendUdp(udp, reply, from);
+            observer.answered(result(reply, DnsObserver.Result.FORWARDED), System.nanoTime() - start);
+        };
     }
 
     /** {@code answered}, unless the reply's rcode says the query failed (anything but NOERROR and NXDOMAIN). */

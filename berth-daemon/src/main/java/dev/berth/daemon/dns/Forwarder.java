@@ -237,6 +237,24 @@ public final class Forwarder implements AutoCloseable {
     }
 
     /**
+     * For tests: a plain query on the forwarder's own thread as a DNS server thread takes it: the
+     * cache ({@link Engine#cached}), then {@link Engine#forwardPlain} ({@code key} is copied first).
+     */
+    void forwardPlain(byte[] query, AnswerCache.Key key, Consumer<byte[]> reply) {
+        AnswerCache.Key mine = key.copy();
+        tasks.add(() -> {
+            byte[] out = new byte[4096];
+            int n = own.cached(mine, query, out);
+            if (n >= 0) {
+                deliver(reply, Arrays.copyOf(out, n));
+            } else {
+                own.forwardPlain(query, mine, reply);
+            }
+        });
+        loop.wakeup();
+    }
+
+    /**
      * A forwarding engine for a caller's selector thread (a DNS server thread), so that a UDP
      * query goes upstream and its reply back to the client on that thread: no hand-off. Its
      * sockets are opened by that thread, which must be in the daemon's own namespace.
@@ -348,6 +366,28 @@ public final class Forwarder implements AutoCloseable {
         }
 
         /**
+         * Forwards a plain UDP query that {@link PlainAnswers} checked from its bytes and found not
+         * local ({@link PlainAnswers#NOT_LOCAL}), after {@link #cached} found no answer: without
+         * dnsjava, unless the upstream's reply is not plain ({@link ForwardedQuery#relaysAsIs}).
+         * {@code key} is the query's (a probe: copied here when the answer may be cached);
+         * {@code reply} as for {@link #forward}.
+         */
+        void forwardPlain(byte[] query, AnswerCache.Key key, Consumer<byte[]> reply) {
+            List<InetSocketAddress> servers = upstreams;
+            if (servers.isEmpty() || !loop.isOpen()) {
+                deliver(reply, Responses.error(query, Rcode.SERVFAIL));
+                return;
+            }
+            if (inFlight.incrementAndGet() > settings.maxInFlight()) {
+                inFlight.decrementAndGet();
+                deliver(reply, Responses.error(query, Rcode.REFUSED));
+                return;
+            }
+            send(new Attempt(ForwardedQuery.plain(query, key.limit(), key.edns()), false, reply, servers,
+                    caching ? key.copy() : null));
+        }
+
+        /**
          * The cached answer to a UDP client's query, written into {@code out} for it (its id and
          * question spelling, TTLs counted down): its length, or -1 when none is cached (or the
          * cache is off). {@code key} is the query's, made from its bytes ({@link AnswerCache.Key#set}).
@@ -435,7 +475,11 @@ public final class Forwarder implements AutoCloseable {
                 byte[] wire = a.query.wire();
                 reply[0] = wire[0];
                 reply[1] = wire[1];
-                answered(a, a.query.check(reply));
+                if (a.query.relaysAsIs(reply)) {
+                    relayed(a, reply);
+                } else {
+                    answered(a, a.query.check(reply));
+                }
                 sockets.settle(s);
             }
         }
@@ -444,11 +488,7 @@ public final class Forwarder implements AutoCloseable {
             if (checked.verdict() == ForwardedQuery.Verdict.TRUNCATED) {
                 viaTcp(a, checked);
             } else if (checked.verdict() == ForwardedQuery.Verdict.ANSWER) {
-                byte[] relayed = a.query.relay(checked.message());
-                if (a.cacheKey != null && caching && relayed != null) {
-                    cache.put(a.cacheKey, relayed, System.nanoTime());
-                }
-                finish(a, relayed);
+                relayed(a, a.query.relay(checked.message()));
             } else {
                 a.index++;
                 send(a);
@@ -492,18 +532,26 @@ public final class Forwarder implements AutoCloseable {
         tcpPool.execute(() -> {
             for (int i = a.index; i < a.upstreams.size(); i++) {
                 byte[] reply = tcpExchange.ask(a.upstreams.get(i), a.query.wire());
+                if (reply != null && a.query.relaysAsIs(reply)) {
+                    relayed(a, reply);
+                    return;
+                }
                 ForwardedQuery.Checked checked = reply == null ? null : a.query.check(reply);
                 if (checked != null && checked.verdict() != ForwardedQuery.Verdict.FAILED) {
-                    byte[] relayed = a.query.relay(checked.message());
-                    if (a.cacheKey != null && caching && relayed != null) {
-                        cache.put(a.cacheKey, relayed, System.nanoTime());
-                    }
-                    finish(a, relayed);
+                    relayed(a, a.query.relay(checked.message()));
                     return;
                 }
             }
             finish(a, fallback != null ? a.query.relay(fallback.message()) : a.query.servfail());
         });
+    }
+
+    /** The answer for the client: kept in the cache when it may be, and delivered. */
+    private void relayed(Attempt a, byte[] reply) {
+        if (a.cacheKey != null && caching && reply != null) {
+            cache.put(a.cacheKey, reply, System.nanoTime());
+        }
+        finish(a, reply);
     }
 
     private void finish(Attempt a, byte[] reply) {

@@ -18,9 +18,13 @@
  *       {@code dns-cache}; negative answers without an SOA for {@code dns-neg-ttl}), which the
  *       serving threads ask first from a plain query's bytes, before dnsjava reads it.</li>
  *   <li>{@link dev.berth.daemon.dns.ForwardedQuery}: what an upstream reply must be to count as
- *       the answer (parses, same id and question, sane rcode), and the reply written again for the
- *       client within its size (512 over UDP without EDNS, its EDNS size, 65535 over TCP), TC set
- *       when something was left out; garbage from every upstream ends as SERVFAIL.</li>
+ *       the answer (parses, same id and question, sane rcode). A plain reply (usual record types,
+ *       every name and rdata checked from the bytes, fits the client) is relayed as it came with
+ *       the client's id; anything else is read by dnsjava and written again for the client within
+ *       its size (512 over UDP without EDNS, its EDNS size, 65535 over TCP), TC set when something
+ *       was left out; garbage from every upstream ends as SERVFAIL. A plain A/AAAA query that is
+ *       not local goes upstream from its bytes too, so the usual forwarded query never meets
+ *       dnsjava.</li>
  *   <li>{@link dev.berth.daemon.dns.DnsServer}: two selector threads (one per UDP socket of a
  *       listener, {@code SO_REUSEPORT} on one port), the first also serving every TCP listener;
  *       the sockets are opened inside the sandbox namespace through the

@@ -254,44 +254,62 @@ final class AnswerCache {
         }
     }
 
-    /** The entry for a reply, or null when it may not be kept. */
+    /** The entry for a reply, or null when it may not be kept (then nothing is allocated). */
     private static Entry entry(byte[] w, long now, long negativeTtl) {
         if (w.length < Responses.HEADER || (w[2] & 0x80) == 0 || (w[2] & 0x02) != 0 || u16(w, 4) != 1) {
             return null; // not a reply, truncated, or not one question
         }
-        int rcode = w[3] & 0x0f;
-        int answers = u16(w, 6);
-        int records = answers + u16(w, 8) + u16(w, 10);
         int questionLength = nameLength(w, Responses.HEADER);
         if (questionLength < 0) {
             return null;
         }
+        long min = ttls(w, questionLength, negativeTtl, null, null);
+        if (min <= 0) {
+            return null;
+        }
+        int n = (int) (min >>> 32);
+        int[] at = new int[n];
+        long[] was = new long[n];
+        ttls(w, questionLength, negativeTtl, at, was);
+        return new Entry(w.clone(), questionLength, at, was, now, now + (min & 0xffff_ffffL) * 1_000_000_000L);
+    }
+
+    /**
+     * One walk over the records of a reply: how long it may be kept in the low 32 bits and how
+     * many TTLs it has in the high ones, or 0 when it may not be kept; with arrays, where its TTLs
+     * are and what they say go into them.
+     */
+    private static long ttls(byte[] w, int questionLength, long negativeTtl, int[] ttlAt, long[] ttl) {
+        int rcode = w[3] & 0x0f;
+        int answers = u16(w, 6);
+        int authority = u16(w, 8);
+        int records = answers + authority + u16(w, 10);
         int p = Responses.HEADER + questionLength + 4;
-        int[] ttlAt = new int[records];
-        long[] ttl = new long[records];
         int n = 0;
         long min = MAX_TTL;
         boolean soa = false;
         for (int i = 0; i < records; i++) {
             int nl = nameLength(w, p);
             if (nl < 0 || p + nl + 10 > w.length) {
-                return null;
+                return 0;
             }
             int at = p + nl;
             int type = u16(w, at);
             int rdlength = u16(w, at + 8);
             int end = at + 10 + rdlength;
             if (end > w.length) {
-                return null;
+                return 0;
             }
             if (type != TYPE_OPT) {
                 long t = u32(w, at + 4);
                 t = t > Integer.MAX_VALUE ? 0 : t; // RFC 2181 §8: the top bit set means 0
-                ttlAt[n] = at + 4;
-                ttl[n++] = t;
+                if (ttlAt != null) {
+                    ttlAt[n] = at + 4;
+                    ttl[n] = t;
+                }
+                n++;
                 min = Math.min(min, t);
-                boolean authority = i >= answers && i < answers + u16(w, 8);
-                if (type == TYPE_SOA && authority && rdlength >= 20) {
+                if (type == TYPE_SOA && i >= answers && i < answers + authority && rdlength >= 20) {
                     soa = true;
                     min = Math.min(min, u32(w, end - 4) > Integer.MAX_VALUE ? 0 : u32(w, end - 4));
                 }
@@ -299,19 +317,14 @@ final class AnswerCache {
             p = end;
         }
         if (p != w.length) {
-            return null;
+            return 0;
         }
         boolean positive = rcode == 0 && answers > 0;
         boolean negative = rcode == NXDOMAIN || rcode == 0 && answers == 0;
         if (negative && !soa) {
             min = Math.min(min, negativeTtl); // RFC 2308 §5 says not to keep it; dns-neg-ttl says how long anyway
         }
-        if (!positive && !negative || min <= 0) {
-            return null;
-        }
-        int[] at = java.util.Arrays.copyOf(ttlAt, n);
-        long[] was = java.util.Arrays.copyOf(ttl, n);
-        return new Entry(w.clone(), questionLength, at, was, now, now + min * 1_000_000_000L);
+        return !positive && !negative || min <= 0 ? 0 : (long) n << 32 | min;
     }
 
     /** The length of the name at {@code p} in wire form (a pointer ends it, 2 bytes); -1 when it runs off. */

@@ -139,7 +139,11 @@ public final class Forwarder implements AutoCloseable {
     /**
      * An attempt's deadline as it was when queued (a later send of the same attempt queues
      * another). Detached from its attempt as soon as the reply comes, so that an answered query
-     * is not kept reachable until its deadline passes: only this small object waits in the deque.
+     * is not kept reachable until its deadline passes; a detached one at the head of the deque
+     * leaves it at the engine's next turn ({@link Engine#expire}), so that in the usual case
+     * (replies in the order of the queries) it dies young instead of waiting out the timeout: at
+     * 50k queries a second, 2 s of them are 100k objects that every young collection would copy
+     * and that then fill the old generation.
      */
     private static final class Timeout {
         Attempt attempt;
@@ -495,7 +499,10 @@ public final class Forwarder implements AutoCloseable {
             }
         }
 
-        /** Moves timed-out attempts to their next upstream; retires sockets to upstreams no longer configured. */
+        /**
+         * Moves timed-out attempts to their next upstream, drops answered ones from the head of
+         * the timeouts; retires sockets to upstreams no longer configured.
+         */
         public void expire() {
             List<InetSocketAddress> current = upstreams;
             if (current != seen) {
@@ -503,7 +510,7 @@ public final class Forwarder implements AutoCloseable {
                 sockets.retireAllBut(current);
             }
             long now = System.nanoTime();
-            for (Timeout t; (t = timeouts.peekFirst()) != null && now - t.deadline >= 0; ) {
+            for (Timeout t; (t = timeouts.peekFirst()) != null && (t.attempt == null || now - t.deadline >= 0); ) {
                 timeouts.pollFirst();
                 Attempt a = t.attempt;
                 if (a != null && a.socket != null && a.timeout == t) {

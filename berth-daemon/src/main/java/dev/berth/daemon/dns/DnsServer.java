@@ -29,6 +29,9 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -53,6 +56,8 @@ public final class DnsServer implements AutoCloseable {
     private static final int MAX_TCP_CONNECTIONS = 512;
     private static final long TCP_IDLE_NANOS = Duration.ofSeconds(10).toNanos();
     private static final int UDP_BURST = 64;
+    /** Threads that open the start-up pass's listeners side by side ({@link #openAll}). */
+    private static final int OPENERS = 4;
 
     /** The ports of one sandbox's listeners. */
     public record Ports(int udp, int tcp) {
@@ -171,8 +176,46 @@ public final class DnsServer implements AutoCloseable {
         for (SandboxId id : List.copyOf(listeners.keySet())) {
             sync(id, sandboxes.get(id), true);
         }
+        List<Sandbox> opening = new ArrayList<>();
         for (SandboxId id : next.servedSandboxes()) {
-            sync(id, sandboxes.get(id), true);
+            Sandbox sandbox = sandboxes.get(id);
+            if (sandbox != null && !listeners.containsKey(id) && !sandbox.netnsPath().isEmpty()) {
+                opening.add(sandbox);
+            }
+        }
+        openAll(opening);
+    }
+
+    /**
+     * The start-up pass's listeners, {@link #OPENERS} sandboxes at a time: each visit waits for a
+     * thread of its own to enter the namespace, which the others overlap (1000 sandboxes took a
+     * second one after the other). The opening threads are made here, by the caller, so they are
+     * in its namespace; each visit runs on a namespace handle's thread as before. Then added and
+     * registered in order on the caller's thread.
+     */
+    private void openAll(List<Sandbox> opening) {
+        if (opening.size() < 2) {
+            opening.forEach(s -> sync(s.id(), s, true));
+            return;
+        }
+        List<Future<Listener>> opened = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(Math.min(OPENERS, opening.size()),
+                Thread.ofPlatform().name("berth-dns-open-", 0).daemon(true).factory())) {
+            for (Sandbox s : opening) {
+                opened.add(pool.submit(() -> openListener(s, true)));
+            }
+        }
+        for (int i = 0; i < opening.size(); i++) {
+            Sandbox sandbox = opening.get(i);
+            Future<Listener> f = opened.get(i);
+            switch (f.state()) {
+                case SUCCESS -> added(sandbox.id(), f.resultNow());
+                case FAILED -> LOG.log(System.Logger.Level.WARNING, "open DNS listener in sandbox " + sandbox.name()
+                        + ": " + f.exceptionNow().getMessage(), f.exceptionNow());
+                // not run: the caller was interrupted while waiting; the next update opens it
+                default -> LOG.log(System.Logger.Level.WARNING, "open DNS listener in sandbox " + sandbox.name()
+                        + ": interrupted");
+            }
         }
     }
 
@@ -199,16 +242,20 @@ public final class DnsServer implements AutoCloseable {
         }
         if (serve && !listeners.containsKey(id)) {
             try {
-                Listener opened = openListener(sandbox, adopting);
-                listeners.put(id, opened);
-                for (int i = 0; i < workers.length; i++) {
-                    int index = i;
-                    onWorker(workers[i], () -> register(opened, index));
-                }
+                added(id, openListener(sandbox, adopting));
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "open DNS listener in sandbox " + sandbox.name() + ": "
                         + e.getMessage(), e);
             }
+        }
+    }
+
+    /** Keeps a listener just opened and has every serving thread register its sockets. */
+    private void added(SandboxId id, Listener opened) {
+        listeners.put(id, opened);
+        for (int i = 0; i < workers.length; i++) {
+            int index = i;
+            onWorker(workers[i], () -> register(opened, index));
         }
     }
 

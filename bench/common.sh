@@ -10,7 +10,8 @@ PEERS_DIR=$(cd "${BERTH_PEERS_DIR:-$ROOT/../shared/peers}" 2>/dev/null && pwd ||
 export JAVA_HOME=${BERTH_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 JAVA="$JAVA_HOME/bin/java"
 DAEMON_JAR=${BERTH_DAEMON_JAR:-$ROOT/berth-daemon/target/berth-daemon.jar}
-# DAEMON_JVM: berthd's JVM flags as the launcher gives them (serial GC, small initial heap, trim)
+# DAEMON_JVM, DAEMON_ENV: berthd's JVM flags and environment as the launcher gives them (serial GC,
+# small initial heap, trim; two malloc arenas)
 # shellcheck source=scripts/jvm-flags.sh
 . "$ROOT/scripts/jvm-flags.sh"
 
@@ -60,7 +61,7 @@ meta() { # key [json-fields]: one meta line in $OUT
 start_berthd() { # berthd in namespace $NS with $DIR/daemon.json, socket $SOCK; sets BERTH_PID
   # the launcher's JVM flags, no AOT cache (start-up is the footprint suite's)
   # shellcheck disable=SC2086  # BERTH_DAEMON_JVM_OPTS is a list of flags
-  nsenter --net="/run/netns/$NS" "$JAVA" "${DAEMON_JVM[@]}" ${BERTH_DAEMON_JVM_OPTS:-} \
+  nsenter --net="/run/netns/$NS" env "${DAEMON_ENV[@]}" "$JAVA" "${DAEMON_JVM[@]}" ${BERTH_DAEMON_JVM_OPTS:-} \
     -jar "$DAEMON_JAR" -H "unix://$SOCK" --data-root "$DIR/data" --exec-root "$DIR/exec" \
     --config-file "$DIR/daemon.json" >"$DIR/berthd.log" 2>&1 &
   BERTH_PID=$!

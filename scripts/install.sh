@@ -156,6 +156,7 @@ wrapper_daemon() {
 LIB=$(dirname "$(readlink -f "$0")")/../lib/berth
 # shellcheck disable=SC2086
 EOF
+  echo "export ${DAEMON_ENV[*]}"
   echo "exec \"\$LIB/runtime/bin/java\" ${DAEMON_JVM[*]} \${BERTH_DAEMON_JVM_OPTS:-} -jar \"\$LIB/daemon/berth-daemon.jar\" \"\$@\""
 }
 

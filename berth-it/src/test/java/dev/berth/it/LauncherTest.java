@@ -34,6 +34,7 @@ class LauncherTest {
     @TempDir
     Path tree;
     private Path javaLog;
+    private Path envLog;
     private Path mvnLog;
 
     @BeforeEach
@@ -44,6 +45,7 @@ class LauncherTest {
                 Files.createDirectories(tree.resolve("scripts")).resolve("jvm-flags.sh"));
         executable(launcher);
         javaLog = tree.resolve("java.log");
+        envLog = tree.resolve("env.log");
         mvnLog = tree.resolve("mvn.log");
         Path bin = Files.createDirectories(tree.resolve("bin"));
         write(bin.resolve("mvn"), """
@@ -59,12 +61,13 @@ class LauncherTest {
         write(java, """
                 #!/bin/sh
                 echo "java $*" >> '%s'
+                echo "MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-}" >> '%s'
                 [ -n "$FAIL_TRAINING" ] && case "$*" in *AotTraining*) exit 1 ;; esac
                 for a in "$@"; do
                   case $a in -XX:AOTCacheOutput=*) echo cache > "${a#-XX:AOTCacheOutput=}" ;; esac
                 done
                 echo "ran"
-                """.formatted(javaLog));
+                """.formatted(javaLog, envLog));
         executable(java);
         write(tree.resolve("pom.xml"), "<project/>");
         write(tree.resolve("berth-core/pom.xml"), "<project/>");
@@ -204,6 +207,8 @@ class LauncherTest {
                 + " -XX:AOTCache=" + cache + " -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0"
                 + " -Xlog:aot=off -Xlog:cds=off -Dx=1 -jar " + tree.resolve("berth-daemon/target/berth-daemon.jar") + " --debug",
                 javaCalls().getLast());
+        // glibc's arenas, set where the JVM is exec'd (scripts/jvm-flags.sh DAEMON_ENV)
+        assertEquals("MALLOC_ARENA_MAX=2", Files.readAllLines(envLog).getLast());
 
         at(cache, -3); // older than the jar
         launcher(Map.of(), "daemon");

@@ -84,8 +84,7 @@ final class AnswerCache {
         Key set(byte[] query, int nameEnd, int type, int dclass, int limit, int opt) {
             int n = nameEnd - Responses.HEADER;
             for (int i = 0; i < n; i++) {
-                byte b = query[Responses.HEADER + i];
-                name[i] = b >= 'A' && b <= 'Z' ? (byte) (b + ('a' - 'A')) : b;
+                name[i] = Responses.lowerAscii(query[Responses.HEADER + i]);
             }
             return fill(n, type, dclass, limit, bits(opt >= 0, opt >= 0 && (query[opt + 7] & 0x80) != 0,
                     (query[2] & 0x01) != 0, (query[3] & 0x10) != 0));
@@ -256,7 +255,7 @@ final class AnswerCache {
 
     /** The entry for a reply, or null when it may not be kept (then nothing is allocated). */
     private static Entry entry(byte[] w, long now, long negativeTtl) {
-        if (w.length < Responses.HEADER || (w[2] & 0x80) == 0 || (w[2] & 0x02) != 0 || u16(w, 4) != 1) {
+        if (w.length < Responses.HEADER || (w[2] & 0x80) == 0 || (w[2] & 0x02) != 0 || Responses.u16(w, 4) != 1) {
             return null; // not a reply, truncated, or not one question
         }
         int questionLength = nameLength(w, Responses.HEADER);
@@ -281,9 +280,9 @@ final class AnswerCache {
      */
     private static long ttls(byte[] w, int questionLength, long negativeTtl, int[] ttlAt, long[] ttl) {
         int rcode = w[3] & 0x0f;
-        int answers = u16(w, 6);
-        int authority = u16(w, 8);
-        int records = answers + authority + u16(w, 10);
+        int answers = Responses.u16(w, 6);
+        int authority = Responses.u16(w, 8);
+        int records = answers + authority + Responses.u16(w, 10);
         int p = Responses.HEADER + questionLength + 4;
         int n = 0;
         long min = MAX_TTL;
@@ -294,8 +293,8 @@ final class AnswerCache {
                 return 0;
             }
             int at = p + nl;
-            int type = u16(w, at);
-            int rdlength = u16(w, at + 8);
+            int type = Responses.u16(w, at);
+            int rdlength = Responses.u16(w, at + 8);
             int end = at + 10 + rdlength;
             if (end > w.length) {
                 return 0;
@@ -346,12 +345,8 @@ final class AnswerCache {
         return -1;
     }
 
-    private static int u16(byte[] b, int at) {
-        return (b[at] & 0xff) << 8 | (b[at + 1] & 0xff);
-    }
-
     private static long u32(byte[] b, int at) {
-        return (long) u16(b, at) << 16 | u16(b, at + 2);
+        return (long) Responses.u16(b, at) << 16 | Responses.u16(b, at + 2);
     }
 
     private static void put32(byte[] b, int at, long v) {

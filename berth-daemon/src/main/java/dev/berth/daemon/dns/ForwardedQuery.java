@@ -255,7 +255,7 @@ final class ForwardedQuery {
         if (questionEnd < 0 || n < questionEnd || n > limit || !sameId(reply)
                 || (reply[2] & 0x7a) != (wire[2] & 0x78) // same opcode, no TC
                 || (reply[3] & 0x40) != 0 // Z: dnsjava's copy leaves it out
-                || u16(reply, 4) != 1) {
+                || Responses.u16(reply, 4) != 1) {
             return false;
         }
         int rcode = reply[3] & 0x0f;
@@ -266,13 +266,13 @@ final class ForwardedQuery {
         for (int i = Responses.HEADER; i < questionEnd; i++) {
             byte a = reply[i];
             byte b = wire[i];
-            if (a != b && (i >= nameEnd || lower(a) != lower(b))) {
+            if (a != b && (i >= nameEnd || Responses.lowerAscii(a) != Responses.lowerAscii(b))) {
                 return false; // label lengths are below 'A', so folding them is harmless
             }
         }
-        int answers = u16(reply, 6);
-        int beforeAdditional = answers + u16(reply, 8);
-        int records = beforeAdditional + u16(reply, 10);
+        int answers = Responses.u16(reply, 6);
+        int beforeAdditional = answers + Responses.u16(reply, 8);
+        int records = beforeAdditional + Responses.u16(reply, 10);
         int p = questionEnd;
         boolean opt = false;
         for (int i = 0; i < records; i++) {
@@ -281,11 +281,11 @@ final class ForwardedQuery {
                 return false;
             }
             int rdata = at + 10;
-            int end = rdata + u16(reply, at + 8);
+            int end = rdata + Responses.u16(reply, at + 8);
             if (end > n) {
                 return false;
             }
-            boolean fits = switch (u16(reply, at)) {
+            boolean fits = switch (Responses.u16(reply, at)) {
                 case TYPE_A -> end - rdata == 4;
                 case TYPE_AAAA -> end - rdata == 16;
                 case TYPE_CNAME, TYPE_NS, TYPE_PTR, TYPE_DNAME -> nameEnd(reply, rdata, end) == end;
@@ -352,7 +352,7 @@ final class ForwardedQuery {
 
     /** Where the query's only question ends when its name is uncompressed; else -1. */
     private static int questionEnd(byte[] w) {
-        if (w.length < Responses.HEADER || u16(w, 4) != 1) {
+        if (w.length < Responses.HEADER || Responses.u16(w, 4) != 1) {
             return -1;
         }
         int p = Responses.HEADER;
@@ -369,11 +369,4 @@ final class ForwardedQuery {
         return -1;
     }
 
-    private static int lower(byte b) {
-        return b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b;
-    }
-
-    private static int u16(byte[] b, int at) {
-        return (b[at] & 0xff) << 8 | (b[at + 1] & 0xff);
-    }
 }

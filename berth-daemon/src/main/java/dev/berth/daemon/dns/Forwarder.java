@@ -302,9 +302,8 @@ public final class Forwarder implements AutoCloseable {
             deliver(reply, Responses.error(query, Rcode.FORMERR));
             return null;
         }
-        List<InetSocketAddress> servers = upstreams;
-        if (servers.isEmpty() || !loop.isOpen()) {
-            deliver(reply, Responses.error(query, Rcode.SERVFAIL));
+        List<InetSocketAddress> servers = servers(query, reply);
+        if (servers == null) {
             return null;
         }
         AnswerCache.Key key = caching ? AnswerCache.Key.of(parsed) : null;
@@ -315,12 +314,28 @@ public final class Forwarder implements AutoCloseable {
                 return null;
             }
         }
-        if (inFlight.incrementAndGet() > settings.maxInFlight()) {
-            inFlight.decrementAndGet();
-            deliver(reply, Responses.error(query, Rcode.REFUSED));
+        return attempt(parsed, reply, servers, key);
+    }
+
+    /** The upstreams to ask, or null when there are none (or the forwarder is closed): then SERVFAIL went to {@code reply}. */
+    private List<InetSocketAddress> servers(byte[] query, Consumer<byte[]> reply) {
+        List<InetSocketAddress> servers = upstreams;
+        if (servers.isEmpty() || !loop.isOpen()) {
+            deliver(reply, Responses.error(query, Rcode.SERVFAIL));
             return null;
         }
-        return new Attempt(parsed, parsed.tcp(), reply, servers, key);
+        return servers;
+    }
+
+    /** The attempt for a query to send, or null when {@link Settings#maxInFlight} are: then REFUSED went to {@code reply}. */
+    private Attempt attempt(ForwardedQuery query, Consumer<byte[]> reply, List<InetSocketAddress> servers,
+                            AnswerCache.Key key) {
+        if (inFlight.incrementAndGet() > settings.maxInFlight()) {
+            inFlight.decrementAndGet();
+            deliver(reply, Responses.error(query.wire(), Rcode.REFUSED));
+            return null;
+        }
+        return new Attempt(query, query.tcp(), reply, servers, key);
     }
 
     /** One pass of the forwarder's own thread (a failure is logged by {@link SelectorThread}, never stops it). */
@@ -377,18 +392,15 @@ public final class Forwarder implements AutoCloseable {
          * {@code reply} as for {@link #forward}.
          */
         void forwardPlain(byte[] query, AnswerCache.Key key, Consumer<byte[]> reply) {
-            List<InetSocketAddress> servers = upstreams;
-            if (servers.isEmpty() || !loop.isOpen()) {
-                deliver(reply, Responses.error(query, Rcode.SERVFAIL));
+            List<InetSocketAddress> servers = servers(query, reply);
+            if (servers == null) {
                 return;
             }
-            if (inFlight.incrementAndGet() > settings.maxInFlight()) {
-                inFlight.decrementAndGet();
-                deliver(reply, Responses.error(query, Rcode.REFUSED));
-                return;
+            Attempt a = attempt(ForwardedQuery.plain(query, key.limit(), key.edns()), reply, servers,
+                    caching ? key.copy() : null);
+            if (a != null) {
+                send(a);
             }
-            send(new Attempt(ForwardedQuery.plain(query, key.limit(), key.edns()), false, reply, servers,
-                    caching ? key.copy() : null));
         }
 
         /**

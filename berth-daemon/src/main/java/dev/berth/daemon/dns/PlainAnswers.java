@@ -67,8 +67,8 @@ final class PlainAnswers {
      *              client's EDNS0 size) or {@link Resolver#TCP_LIMIT}
      */
     int answer(byte[] query, int length, SandboxId sandbox, NameTable table, int limit, byte[] out) {
-        if (length < Responses.HEADER + 5 || (query[2] & 0xf8) != 0 || u16(query, 4) != 1 || u16(query, 6) != 0
-                || u16(query, 8) != 0 || u16(query, 10) > 1) {
+        if (length < Responses.HEADER + 5 || (query[2] & 0xf8) != 0 || Responses.u16(query, 4) != 1 || Responses.u16(query, 6) != 0
+                || Responses.u16(query, 8) != 0 || Responses.u16(query, 10) > 1) {
             return SLOW; // a reply, another opcode, or not exactly one question and nothing else
         }
         int p = readName(query, length);
@@ -76,17 +76,17 @@ final class PlainAnswers {
         if (p == SLOW || end > length) {
             return SLOW;
         }
-        int type = u16(query, p + 1);
-        if (type != TYPE_A && type != TYPE_AAAA || u16(query, p + 3) != CLASS_IN) {
+        int type = Responses.u16(query, p + 1);
+        if (type != TYPE_A && type != TYPE_AAAA || Responses.u16(query, p + 3) != CLASS_IN) {
             return SLOW;
         }
-        boolean opt = u16(query, 10) == 1;
-        if (opt ? length != end + OPT_SIZE || query[end] != 0 || u16(query, end + 1) != TYPE_OPT
-                || u16(query, end + 9) != 0 : length != end) {
+        boolean opt = Responses.u16(query, 10) == 1;
+        if (opt ? length != end + OPT_SIZE || query[end] != 0 || Responses.u16(query, end + 1) != TYPE_OPT
+                || Responses.u16(query, end + 9) != 0 : length != end) {
             return SLOW; // trailing bytes, or an additional record that is not a bare OPT
         }
         int max = limit > Resolver.UDP_LIMIT ? limit
-                : opt ? Math.min(Math.max(u16(query, end + 3), Resolver.UDP_LIMIT), 4096) : Resolver.UDP_LIMIT;
+                : opt ? Math.min(Math.max(Responses.u16(query, end + 3), Resolver.UDP_LIMIT), 4096) : Resolver.UDP_LIMIT;
         Optional<NameTable.Addresses> found = table.lookup(sandbox, name());
         if (found.isEmpty()) {
             key.set(query, p + 1, type, CLASS_IN, max, opt ? end : -1);
@@ -225,10 +225,6 @@ final class PlainAnswers {
             order[j] = t;
         }
         return order;
-    }
-
-    private static int u16(byte[] b, int at) {
-        return (b[at] & 0xff) << 8 | (b[at + 1] & 0xff);
     }
 
     private static void put16(byte[] b, int at, int v) {

@@ -29,6 +29,16 @@ final class Responses {
     private Responses() {
     }
 
+    /** The big-endian 16-bit number at {@code b[at]}. */
+    static int u16(byte[] b, int at) {
+        return (b[at] & 0xff) << 8 | (b[at + 1] & 0xff);
+    }
+
+    /** {@code b} with an ASCII capital letter made small (names compare case-insensitively); other bytes as they are. */
+    static byte lowerAscii(byte b) {
+        return b >= 'A' && b <= 'Z' ? (byte) (b + ('a' - 'A')) : b;
+    }
+
     /** A message with {@code from}'s id, flags, opcode and (4-bit) rcode, and no records. */
     static Message withHeaderOf(Header from) {
         Message out = new Message(from.getID());

@@ -179,9 +179,13 @@ public final class OverlayDriver implements NetworkDriver {
     /** The network's VXLAN device is there, up and a port of its bridge (two link lookups, no dump). */
     private boolean devicesInPlace(Network network) {
         Optional<Link> vxlan = netlink.link(vxlanName(network));
-        Optional<Link> bridgeLink = netlink.link(DeviceNames.bridgeName(network));
-        return vxlan.isPresent() && bridgeLink.isPresent() && "vxlan".equals(vxlan.get().kind()) && vxlan.get().up()
-                && vxlan.get().masterIndex() == bridgeLink.get().index();
+        return vxlan.isPresent() && "vxlan".equals(vxlan.get().kind())
+                && upOnItsBridge(vxlan.get(), netlink.link(DeviceNames.bridgeName(network)).orElse(null));
+    }
+
+    /** The rule {@link #devicesInPlace} and {@link #drift} share: the VXLAN device is up and a port of the bridge (null: none). */
+    private static boolean upOnItsBridge(Link vxlan, Link bridgeLink) {
+        return vxlan.up() && bridgeLink != null && vxlan.masterIndex() == bridgeLink.index();
     }
 
     /**
@@ -339,7 +343,7 @@ public final class OverlayDriver implements NetworkDriver {
             Link bridgeLink = byName.get(DeviceNames.bridgeName(network));
             if (vxlan == null) {
                 out.add(new KernelDrift(network.id(), "VXLAN device " + vxlanName(network) + " missing"));
-            } else if (!vxlan.up() || bridgeLink == null || vxlan.masterIndex() != bridgeLink.index()) {
+            } else if (!upOnItsBridge(vxlan, bridgeLink)) {
                 out.add(new KernelDrift(network.id(), "VXLAN device " + vxlanName(network)
                         + " down or not on " + DeviceNames.bridgeName(network)));
             }

@@ -4,7 +4,7 @@
 Run as root from the repository root after `./berth build` (needs the daemon jar, etcd from
 scripts/install-deps.sh, curl):
 
-    flock /work/wt/bench.lock python3 bench/overlaybench.py [--n 30] [--seconds 3] [--reps 5]
+    flock /work/wt/bench.lock python3 bench/overlaybench.py [--n 30] [--seconds 3] [--reps 5] [--cc NAME]
 
 Makes an underlay namespace with a bridge and etcd, two host namespaces (A, B) each running
 berthd with cluster-store, an overlay network and one image-less sandbox per host, then measures
@@ -12,9 +12,12 @@ in the same run:
 
   throughput  TCP bulk transfer (one Python stream, --seconds long) sandbox A -> sandbox B over the
               overlay (MTU 1450, VXLAN) and host A -> host B over the underlay (MTU 1500), alternated,
-              --reps each; one line per rep with the bytes per packet host B's underlay interface
-              received during the overlay stream (about 64 KiB: the bursts cross the whole path
-              unsegmented), then the median ratio
+              --reps each (even reps overlay first, odd reps underlay first); one line per rep with
+              the bytes per packet host B's underlay interface received during the overlay stream
+              (about 64 KiB: the bursts cross the whole path unsegmented), then the median ratio.
+              The sink reads into one reused buffer (a fresh 1 MiB object per recv cost the
+              receiver a page fault per 4 KiB); --cc sets the sender's congestion control for both
+              paths (setsockopt TCP_CONGESTION; default: the system's, net.ipv4.tcp_congestion_control)
   propagation time from the start of a connect on host A (POST /containers/create of a sandbox on
               the overlay, sent with curl) until host B's VXLAN device has the sandbox's neighbour
               entry (`ip -ts monitor neigh` on B), --n times; and A's reply time for the same
@@ -34,18 +37,21 @@ SINK = """
 import socket, sys, time
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(('0.0.0.0', 5001)); s.listen(1); print('ready', flush=True)
+buf = bytearray(1 << 20)
 while True:
     c, _ = s.accept(); n = 0; t0 = None
     while True:
-        b = c.recv(1 << 20)
-        if not b: break
+        k = c.recv_into(buf)
+        if not k: break
         if t0 is None: t0 = time.monotonic()
-        n += len(b)
+        n += k
     c.sendall(('%d %f' % (n, time.monotonic() - t0)).encode()); c.close()
 """
 SOURCE = """
 import socket, sys, time
-c = socket.create_connection((sys.argv[1], 5001)); buf = b'x' * (1 << 20); end = time.monotonic() + float(sys.argv[2])
+c = socket.socket()
+if sys.argv[3]: c.setsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, sys.argv[3].encode())
+c.connect((sys.argv[1], 5001)); buf = b'x' * (1 << 20); end = time.monotonic() + float(sys.argv[2])
 while time.monotonic() < end: c.sendall(buf)
 c.shutdown(socket.SHUT_WR); n, t = c.recv(100).decode().split(); print(int(n) / float(t) / 1e6)
 """
@@ -170,12 +176,12 @@ def rx(ns_path, dev):
     return link["stats64"]["rx"]["packets"], link["stats64"]["rx"]["bytes"]
 
 
-def throughput(world, src_ns_path, dst_ns_path, dst_ip, seconds):
+def throughput(world, src_ns_path, dst_ns_path, dst_ip, seconds, cc=""):
     sink = subprocess.Popen(["nsenter", "--net=" + dst_ns_path, sys.executable, "-c", SINK], stdout=subprocess.PIPE,
                             text=True)
     world.procs.append(sink)
     assert sink.stdout.readline().strip() == "ready"
-    out = sh("nsenter", "--net=" + src_ns_path, sys.executable, "-c", SOURCE, dst_ip, str(seconds)).stdout
+    out = sh("nsenter", "--net=" + src_ns_path, sys.executable, "-c", SOURCE, dst_ip, str(seconds), cc).stdout
     sink.kill()
     sink.wait()
     return float(out.strip())
@@ -186,7 +192,11 @@ def main():
     a.add_argument("--n", type=int, default=30)
     a.add_argument("--seconds", type=float, default=3)
     a.add_argument("--reps", type=int, default=5)
+    a.add_argument("--cc", default="", help="TCP congestion control of both streams' sender (default: the system's)")
     args = a.parse_args()
+    available = open("/proc/sys/net/ipv4/tcp_available_congestion_control").read().split()
+    if args.cc and args.cc not in available:
+        a.error("--cc %s: not one of this kernel's congestion controls (%s)" % (args.cc, " ".join(available)))
     tmp = tempfile.mkdtemp(prefix="berth-overlaybench-")
     world = World(tmp)
     try:
@@ -202,13 +212,17 @@ def main():
         hosts = ["/run/netns/" + h for h in world.hosts]
         ratios = []
         for rep in range(args.reps):
+            under = None
+            if rep % 2:  # odd reps run the underlay first: neither path always follows the other
+                under = throughput(world, hosts[0], hosts[1], "198.51.100.22", args.seconds, args.cc)
             before = rx(hosts[1], "eth0")
-            over = throughput(world, ns_a, ns_b, ip_b, args.seconds)
+            over = throughput(world, ns_a, ns_b, ip_b, args.seconds, args.cc)
             after = rx(hosts[1], "eth0")
-            under = throughput(world, hosts[0], hosts[1], "198.51.100.22", args.seconds)
+            if under is None:
+                under = throughput(world, hosts[0], hosts[1], "198.51.100.22", args.seconds, args.cc)
             ratios.append(over / under)
             emit(bench="overlay", what="throughput", rep=rep, overlay_MBps=round(over, 1), underlay_MBps=round(under, 1),
-                 ratio=round(over / under, 3),
+                 ratio=round(over / under, 3), cc=args.cc or "system",
                  overlay_rx_bytes_per_packet=(after[1] - before[1]) // max(1, after[0] - before[0]))
         emit(bench="overlay", what="throughput-median", reps=len(ratios), median_ratio=round(statistics.median(ratios), 3))
         monitor = subprocess.Popen(["nsenter", "--net=/run/netns/" + world.hosts[1], "ip", "-ts", "monitor", "neigh",

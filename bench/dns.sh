@@ -62,6 +62,12 @@ fi
 
 # ----------------------------------------------------------------------------- build
 build_berth
+BENCH_JAR=$BENCH/target/benchmarks.jar
+LOADGEN=${BERTH_DNS_LOADGEN:-1} LOAD_DUR=${BERTH_DNS_LOAD_DUR:-10}
+if [[ $LOADGEN == 1 ]] && stale "$BENCH_JAR" "$BENCH/src" "$BENCH/pom.xml" "$ROOT/berth-api/src"; then
+  log "building bench (mvn -B -q -P bench -pl bench -am -DskipTests package at the root)"
+  (cd "$ROOT" && mvn -B -q -P bench -pl bench -am -DskipTests package) >&2
+fi
 
 # ----------------------------------------------------------------------------- state, cleanup
 STAMP=$(date +%Y%m%d-%H%M%S)
@@ -116,6 +122,7 @@ cleanup() {
   berth_teardown
   [[ -s $DIR/fwd.pid ]] && stop_pid "$(cat "$DIR/fwd.pid")" "$DIR/fwd"
   [[ -s $DIR/up.pid ]] && stop_pid "$(cat "$DIR/up.pid")" "$DIR/ext-hosts"
+  [[ -s $DIR/local.pid ]] && stop_pid "$(cat "$DIR/local.pid")" "$DIR/local-hosts"
   for ns in "$NS" "$UPNS"; do ip netns list | awk '{print $1}' | grep -qx "$ns" && ip netns del "$ns"; done
   [[ -f $DIR/berthd.log ]] && cp "$DIR/berthd.log" "$RES/berthd-dns-$STAMP.log"
   rm -rf "$DIR"
@@ -241,6 +248,21 @@ run_dnsperf() {
   log "$srv $kind $rep: $(grep -E 'Queries per second' "$out" | awk '{print $4}') qps, lost $(grep -E 'Queries lost' "$out" | awk '{print $3}'), load $load, idle $idle%"
 }
 
+# run_load SERVER KIND REP QUERYFILE (globals NSEXEC, SIP, SPID): the same query file and shape as
+# run_dnsperf's max (-c CLIENTS sockets, 100 in flight, DUR s) through DnsLoad (bench/src: one
+# thread, recvmmsg/sendmmsg), a client that costs less per query than dnsperf; 3 s unmeasured
+# first (its JIT). It measures the server's CPU and its own over the measured seconds itself.
+run_load() {
+  local srv=$1 kind=$2 rep=$3 qf=$4 tag out load idle
+  tag="$(tr -c 'a-zA-Z0-9\n' '_' <<< "$srv")-$kind-$rep"; out="$RAWDIR/$tag.txt"
+  load=$(cut -d' ' -f1 /proc/loadavg); idle=$(idle_pct)
+  run_child "${NSEXEC[@]}" "$JAVA" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -cp "$BENCH_JAR" \
+      dev.berth.bench.DnsLoad -s "$SIP" -d "$qf" -l "$LOAD_DUR" -c "$CLIENTS" -q 100 -w 3 --server-pid "$SPID" > "$out" 2>&1 || true
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$srv" "$kind" "$rep" "$load" "$idle" \
+    "$(sed -n 's/^SERVER_CPU s=//p' "$out")" "?" "$out" >> "$TSV"
+  log "$srv $kind $rep (DnsLoad): $(grep -E 'Queries per second' "$out" | awk '{print $4}') qps, lost $(grep -E 'Queries lost' "$out" | awk '{print $3}'), load $load, idle $idle%"
+}
+
 SPID=$BERTH_PID SIP=127.0.0.11 NSEXEC=("${C1EXEC[@]}")
 echo "{\"meta\":\"berthd_rss_idle_kb\",\"value\":$(ps -o rss= -p "$BERTH_PID" | tr -d ' ')}" >> "$OUT"
 log "Berth: warm-up $WARM s unthrottled (local names)"
@@ -251,6 +273,12 @@ for r in $(seq 1 "$REPS"); do
   run_dnsperf Berth nx "$r" "$DIR/queries.txt"
   run_dnsperf Berth nxmax "$r" "$DIR/queries.txt"   # the NX name unthrottled, as max: comparable with it
 done
+if [[ $LOADGEN == 1 ]]; then
+  for r in $(seq 1 "$REPS"); do
+    run_load Berth lmax "$r" "$DIR/queries.txt"
+    run_load Berth lnxmax "$r" "$DIR/nx.txt"
+  done
+fi
 if [[ ${BERTH_DNS_SKIP_FWD:-0} != 1 ]]; then
   log "Berth: warm-up $FWD_WARM s unthrottled (forwarded names)"
   run_dnsperf "Berth (forwarded)" warm "$FWD_WARM" "$DIR/fwd-queries.txt"
@@ -285,6 +313,24 @@ if [[ ${BERTH_DNS_SKIP_FWD:-0} != 1 ]]; then
   stop_pid "$SPID" "$DIR/fwd"; rm -f "$DIR/fwd.pid"
 fi
 stop_pid "$(cat "$DIR/up.pid")" "$DIR/ext-hosts"; rm -f "$DIR/up.pid"
+if [[ $LOADGEN == 1 ]]; then
+  # dnsmasq for the local names as dns-bench.sh runs it (its hosts file, on 172.18.0.1 of a
+  # port-less bridge), in berthd's namespace now that berthd is gone, under DnsLoad.
+  : > "$DIR/local-hosts"
+  for i in $(seq 1 50); do printf '172.18.0.%d c%d\nfd00:1::%d c%d\n' "$((i + 1))" "$i" "$((i + 1))" "$i" >> "$DIR/local-hosts"; done
+  ip -n "$NS" link add bbdns0 type bridge
+  ip -n "$NS" addr add 172.18.0.1/16 dev bbdns0
+  ip -n "$NS" link set bbdns0 up
+  ip netns exec "$NS" dnsmasq --keep-in-foreground --conf-file=/dev/null --no-hosts --addn-hosts="$DIR/local-hosts" \
+    --no-resolv --listen-address=172.18.0.1 --bind-interfaces --port=53 --pid-file="$DIR/local.pid.dnsmasq" \
+    --log-facility="$DIR/local.log" &
+  echo $! > "$DIR/local.pid"
+  for _ in $(seq 50); do ip netns exec "$NS" ss -lun | grep -q "172.18.0.1:53 " && break; sleep 0.1; done
+  SPID=$(cat "$DIR/local.pid") SIP=172.18.0.1 NSEXEC=(ip netns exec "$NS")
+  kill -0 "$SPID" 2>/dev/null || die "local dnsmasq did not start: $(tail -3 "$DIR/local.log")"
+  for r in $(seq 1 "$REPS"); do run_load dnsmasq lmax "$r" "$DIR/queries.txt"; done
+  stop_pid "$SPID" "$DIR/local-hosts"; rm -f "$DIR/local.pid"
+fi
 ip netns del "$NS"; ip netns del "$UPNS"
 
 # ----------------------------------------------------------------------------- peers
@@ -305,7 +351,7 @@ meta end "\"notes\":$notes_json"
 {
   echo "### embedded DNS under dnsperf — $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo
-  python3 "$BENCH/dnsbench.py" --rate "$RATE" --nxq "$NXQ" --jsonl "$OUT" "${TSVS[@]}"
+  python3 "$BENCH/dnsbench.py" --rate "$RATE" --nxq "$NXQ" --clients "$CLIENTS" --jsonl "$OUT" "${TSVS[@]}"
   echo
   echo "Command: \`bench/run.sh dns --peers ${PEER_LIST:-none}\` (REPS=$REPS DUR=$DUR CLIENTS=$CLIENTS THREADS=$THREADS RATE=$RATE, Berth warm-up $WARM s + $FWD_WARM s); raw dnsperf output: \`bench/results/dns-$STAMP-raw/\`."
   for n in "${NOTES[@]}"; do echo "- $n"; done

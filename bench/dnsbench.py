@@ -39,8 +39,11 @@ def parse_run(line):
              runtime=float(g(r"Run time \(s\):\s+([\d.]+)")),
              avg_ms=float(g(r"Average Latency \(s\):\s+([\d.]+)")) * 1e3,
              codes=g(r"Response codes:[ \t]*(.*)", "").strip() or "no answer", raw=path)
-    m = re.search(r"DNSPERF_CPU user=([\d.]+) sys=([\d.]+)", txt)
+    m = re.search(r"(?:DNSPERF|LOADGEN)_CPU user=([\d.]+) sys=([\d.]+)", txt)
     r["gen_cpu"] = float(m[1]) + float(m[2]) if m else float("nan")
+    m = re.search(r"Latency p50/p99/p99.9 \(s\):\s+([\d.]+) ([\d.]+) ([\d.]+)", txt)
+    if m:  # DnsLoad prints its percentiles (a histogram of every answer) instead of -v lines
+        r["p50"], r["p99"], r["p999"] = (float(x) * 1e3 for x in m.groups())
     if kind == "rate":
         lat = sorted(float(l.split()[-1]) for l in txt.splitlines()
                      if l.startswith("> ") and not l.startswith("> T "))
@@ -52,6 +55,7 @@ def parse_run(line):
         r["cpu_pct"] = r["cpu"] / r["runtime"] * 100
     if r["done"]:
         r["us_per_q"] = r["cpu"] / r["done"] * 1e6
+        r["gen_us_per_q"] = r["gen_cpu"] / r["done"] * 1e6
     return r
 
 
@@ -64,6 +68,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rate", default="10000")
     ap.add_argument("--nxq", default="2000")
+    ap.add_argument("--clients", default="4")
     ap.add_argument("--jsonl")
     ap.add_argument("tsv", nargs="+")
     a = ap.parse_args()
@@ -77,12 +82,13 @@ def main():
                     with open(a.jsonl, "a") as f:
                         f.write(json.dumps({"suite": "dns", **r}) + "\n")
     k = int(a.rate) // 1000
+    clients = a.clients
     out = ["| server | names | max QPS: median (each run) | server CPU at max: % of a core, µs/query | "
            f"p50 / p99 / p99.9 ms at {k}k QPS (lost) | server CPU at {k}k QPS: % of a core, µs/query | "
            f"NX path ({a.nxq} × `c999 A`): QPS, rcode | RSS at max | load1 / idle % before the runs |",
            "|---|---|---|---|---|---|---|---|---|"]
     summary = {}
-    for srv in dict.fromkeys(s for s, _ in runs):
+    for srv in dict.fromkeys(s for s, k in runs if k in ("max", "rate", "nx", "nxmax")):
         mx, rt, nx, nxm = runs[(srv, "max")], runs[(srv, "rate")], runs[(srv, "nx")], runs[(srv, "nxmax")]
         allr = mx + rt + nx + nxm
         s = dict(qps=med([r["qps"] for r in mx]), p99=med([r.get("p99", math.nan) for r in rt]),
@@ -121,6 +127,38 @@ def main():
     if b and b["nxmax"] == b["nxmax"]:
         out.append("- NXDOMAIN (`c999 A`, unthrottled, as max) / local names max, Berth: %.0f / %.0f = **%.2f** → target ≥ 1.0 **%s**." % (
             b["nxmax"], b["qps"], b["nxmax"] / b["qps"], "met" if b["nxmax"] >= b["qps"] else "NOT met"))
+    load_rows = [srv for srv in dict.fromkeys(s for s, k in runs if k == "lmax")]
+    if load_rows:
+        out.append("")
+        out.append("The same local names, same shape (%s sockets, 100 queries in flight, unthrottled), from DnsLoad "
+                   "(`bench/src/.../DnsLoad.java`: one thread, recvmmsg/sendmmsg), a client cheaper per query than dnsperf; "
+                   "CPU over the measured seconds only:" % clients)
+        out.append("")
+        out.append("| server | names | max QPS: median (each run) | server CPU: % of a core, µs/query | "
+                   "client CPU: % of a core, µs/query | p50 / p99 / p99.9 ms at max | `c999 A` unthrottled: QPS (runs), server µs/query | load1 / idle % before |")
+        out.append("|---|---|---|---|---|---|---|---|")
+        for srv in load_rows:
+            mx, nxm = runs[(srv, "lmax")], runs.get((srv, "lnxmax"), [])
+            s = summary.setdefault(srv, {})
+            s["lqps"], s["lnx"] = med([r["qps"] for r in mx]), med([r["qps"] for r in nxm])
+            out.append("| %s | local (c1..c50) | **%.0f** (%s) | %.0f %%, %.1f µs | %.0f %%, %.1f µs | %.3f / %.3f / %.3f | %s | %s / %s |" % (
+                LABELS.get(srv, srv), s["lqps"], ", ".join("%.0f" % r["qps"] for r in mx),
+                med([r.get("cpu_pct", math.nan) for r in mx]), med([r.get("us_per_q", math.nan) for r in mx]),
+                med([r["gen_cpu"] / r["runtime"] * 100 for r in mx]), med([r.get("gen_us_per_q", math.nan) for r in mx]),
+                med([r.get("p50", math.nan) for r in mx]), med([r.get("p99", math.nan) for r in mx]),
+                med([r.get("p999", math.nan) for r in mx]),
+                ("**%.0f** (%s), %.1f µs, %s" % (s["lnx"], ", ".join("%.0f" % r["qps"] for r in nxm),
+                                                 med([r.get("us_per_q", math.nan) for r in nxm]), nxm[0]["codes"]) if nxm else "–"),
+                " ".join("%.2f" % r["load"] for r in mx + nxm), " ".join("%.0f" % r["idle"] for r in mx + nxm)))
+        out.append("")
+        b, d = summary.get("Berth", {}), summary.get("dnsmasq", {})
+        if b.get("lqps") and d.get("lqps"):
+            ratio = b["lqps"] / d["lqps"]
+            out.append("- DnsLoad: Berth max QPS / dnsmasq max QPS (local names, same run): %.0f / %.0f = **%.2f** → target ≥ %.1f **%s**." % (
+                b["lqps"], d["lqps"], ratio, TARGET_RATIO, "met" if ratio >= TARGET_RATIO else "NOT met"))
+        if b.get("lqps") and b.get("lnx") == b.get("lnx"):
+            out.append("- DnsLoad: NXDOMAIN (`c999 A`) / local names max, Berth: %.0f / %.0f = **%.2f** → target ≥ 1.0 **%s**." % (
+                b["lnx"], b["lqps"], b["lnx"] / b["lqps"], "met" if b["lnx"] >= b["lqps"] else "NOT met"))
     out.append("")
     out.append("Per run (kind rep: qps, avg ms, lost, server CPU s, dnsperf CPU s, rcodes):")
     out.append("")

@@ -1,0 +1,486 @@
+package dev.berth.bench;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.net.InetAddress;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+/**
+ * A DNS load generator that costs the server's machine less than dnsperf: one thread, a few
+ * connected UDP sockets, queries sent with {@code sendmmsg} and answers read with
+ * {@code recvmmsg} in batches, no allocation per query. dnsperf ({@code -T 1}) spends 8–9 µs
+ * of its own CPU per query on this machine, so on 2 CPUs it caps every server near 118k qps;
+ * this client shows what the servers do when the client is cheaper, and prints its own CPU
+ * per query so that the reader sees its ceiling too.
+ * <pre>
+ *   nsenter --net=NS java --enable-native-access=ALL-UNNAMED -cp benchmarks.jar dev.berth.bench.DnsLoad \
+ *       -s 127.0.0.11 -d queries.txt -l 15 [-p 53] [-c 4] [-q 100] [-Q rate] [-w 3] [--server-pid PID]
+ * </pre>
+ * The query file has dnsperf's format ({@code name TYPE}, A or AAAA), used in order, round
+ * robin. {@code -c} sockets (each connected to the server, so the kernel spreads them over a
+ * server's {@code SO_REUSEPORT} sockets as it does dnsperf's), at most {@code -q} queries in
+ * flight in all (as dnsperf's {@code -q}); {@code -Q} limits the rate (queries per second) as
+ * dnsperf's. {@code -w} seconds of unmeasured load first (this JVM's JIT). A query unanswered
+ * after 1 s is lost. Output in dnsperf's words (so the bench's parser reads both), plus the
+ * latency percentiles, the client's own CPU over the measured seconds (its thread, from
+ * {@code ThreadMXBean}) and, with {@code --server-pid}, the server's CPU over the same seconds
+ * (utime + stime of all its threads from {@code /proc/PID/stat}).
+ */
+public final class DnsLoad {
+    private static final int AF_INET = 2;
+    private static final int SOCK_DGRAM = 2;
+    private static final int SOCK_NONBLOCK = 0x800;
+    private static final int SOCK_CLOEXEC = 0x80000;
+    private static final int MSG_DONTWAIT = 0x40;
+    private static final short POLLIN = 1;
+    private static final int EAGAIN = 11;
+    /** struct mmsghdr on x86_64 / aarch64: a 56-byte msghdr and the length, padded to 64. */
+    private static final long MMSG = 64;
+    private static final long IOVEC = 16;
+    private static final int BUF = 512;
+    private static final int BATCH = 64;
+    private static final long TIMEOUT_NANOS = 1_000_000_000L;
+    /** Latency histogram: 1 µs buckets up to 1 s. */
+    private static final int BUCKETS = 1_000_001;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final SymbolLookup LIBC = LINKER.defaultLookup();
+    private static final MethodHandle SOCKET = handle("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle CONNECT = handle("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle SENDMMSG = handle("sendmmsg",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    private static final MethodHandle RECVMMSG = handle("recvmmsg",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle PPOLL = handle("ppoll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS));
+    private static final MethodHandle CLOSE = handle("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+
+    @SuppressWarnings("restricted")
+    private static MethodHandle handle(String name, FunctionDescriptor d) {
+        return LINKER.downcallHandle(LIBC.find(name).orElseThrow(), d);
+    }
+
+    /** One connected socket: its slots (a query in flight each), send and receive vectors. */
+    private static final class Sock {
+        final int fd;
+        final int window;
+        final long[] sentAt;
+        final int[] idOf;
+        final int[] free;
+        int freeCount;
+        int nextId;
+        final MemorySegment sendVec;
+        final MemorySegment sendIovs;
+        final MemorySegment sendBufs;
+        final MemorySegment recvVec;
+        final MemorySegment recvBufs;
+
+        Sock(Arena arena, int fd, int window) {
+            this.fd = fd;
+            this.window = window;
+            this.sentAt = new long[window];
+            this.idOf = new int[window];
+            this.free = new int[window];
+            for (int i = 0; i < window; i++) {
+                free[i] = window - 1 - i;
+                idOf[i] = -1;
+            }
+            this.freeCount = window;
+            this.sendVec = vector(arena, BATCH);
+            this.sendBufs = arena.allocate((long) BATCH * BUF, 8);
+            this.recvVec = vector(arena, BATCH);
+            this.recvBufs = arena.allocate((long) BATCH * BUF, 8);
+            this.sendIovs = bind(sendVec, sendBufs, arena);
+            bind(recvVec, recvBufs, arena);
+        }
+
+        /** n mmsghdrs with one iovec each, zeroed. */
+        private static MemorySegment vector(Arena arena, int n) {
+            return arena.allocate(n * MMSG, 8);
+        }
+
+        private static MemorySegment bind(MemorySegment vec, MemorySegment bufs, Arena arena) {
+            MemorySegment iovs = arena.allocate(BATCH * IOVEC, 8);
+            for (int i = 0; i < BATCH; i++) {
+                MemorySegment iov = iovs.asSlice(i * IOVEC, IOVEC);
+                iov.set(ADDRESS, 0, bufs.asSlice((long) i * BUF, BUF));
+                iov.set(JAVA_LONG, 8, BUF);
+                MemorySegment h = vec.asSlice(i * MMSG, MMSG);
+                h.set(ADDRESS, 16, iov);        // msg_iov
+                h.set(JAVA_LONG, 24, 1);        // msg_iovlen
+            }
+            return iovs;
+        }
+    }
+
+    private DnsLoad() {}
+
+    public static void main(String[] args) throws Throwable {
+        String server = null;
+        String file = null;
+        int port = 53;
+        int clients = 4;
+        int inFlight = 100;
+        double seconds = 15;
+        double rate = 0;
+        double warm = 3;
+        long serverPid = -1;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            String v = i + 1 < args.length ? args[i + 1] : null;
+            switch (a) {
+                case "-s" -> server = args[++i];
+                case "-d" -> file = args[++i];
+                case "-p" -> port = Integer.parseInt(v == null ? "" : args[++i]);
+                case "-c" -> clients = Integer.parseInt(v == null ? "" : args[++i]);
+                case "-q" -> inFlight = Integer.parseInt(v == null ? "" : args[++i]);
+                case "-l" -> seconds = Double.parseDouble(v == null ? "" : args[++i]);
+                case "-Q" -> rate = Double.parseDouble(v == null ? "" : args[++i]);
+                case "-w" -> warm = Double.parseDouble(v == null ? "" : args[++i]);
+                case "--server-pid" -> serverPid = Long.parseLong(v == null ? "" : args[++i]);
+                default -> usage("unknown argument " + a);
+            }
+        }
+        if (server == null || file == null || clients < 1 || inFlight < clients || seconds <= 0 || port < 1 || port > 65535) {
+            usage("need -s SERVER -d FILE, -c >= 1, -q >= -c, -l > 0");
+        }
+        byte[][] queries = queries(Path.of(file));
+        new DnsLoad().run(InetAddress.ofLiteral(server), port, queries, clients, inFlight, seconds, rate, warm, serverPid);
+    }
+
+    private static void usage(String why) {
+        System.err.println("DnsLoad: " + why);
+        System.err.println("usage: DnsLoad -s SERVER -d QUERYFILE [-p 53] [-c 4] [-q 100] [-l 15] [-Q RATE] [-w 3] [--server-pid PID]");
+        System.exit(2);
+    }
+
+    /** dnsperf's query file: {@code name TYPE} per line (A or AAAA), as wire queries with id 0, RD. */
+    static byte[][] queries(Path file) throws IOException {
+        List<byte[]> out = new ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length != 2 || f[0].isEmpty()) {
+                continue;
+            }
+            int type = switch (f[1].toUpperCase(Locale.ROOT)) {
+                case "A" -> 1;
+                case "AAAA" -> 28;
+                default -> throw new IllegalArgumentException("type " + f[1] + " (A or AAAA only): " + line);
+            };
+            out.add(query(f[0], type));
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("no queries in " + file);
+        }
+        return out.toArray(byte[][]::new);
+    }
+
+    static byte[] query(String name, int type) {
+        var b = new java.io.ByteArrayOutputStream();
+        b.writeBytes(new byte[] {0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0});
+        for (String label : name.split("\\.")) {
+            if (label.isEmpty()) {
+                continue;
+            }
+            byte[] l = label.getBytes(StandardCharsets.US_ASCII);
+            b.write(l.length);
+            b.writeBytes(l);
+        }
+        b.write(0);
+        b.write(type >> 8);
+        b.write(type);
+        b.write(0);
+        b.write(1);
+        return b.toByteArray();
+    }
+
+    private final long[] histogram = new long[BUCKETS];
+    private final long[] rcodes = new long[16];
+    private long sent;
+    private long completed;
+    private long lost;
+    private long latencySum;
+    private int next;
+    private boolean measuring;
+    private MemorySegment timespec;
+
+    private void run(InetAddress server, int port, byte[][] queries, int clients, int inFlight, double seconds,
+                     double rate, double warm, long serverPid) throws Throwable {
+        try (Arena arena = Arena.ofConfined()) {
+            timespec = arena.allocate(16, 8);
+            MemorySegment addr = arena.allocate(16, 4);
+            addr.set(JAVA_SHORT, 0, (short) AF_INET);
+            addr.set(JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN), 2, (short) port);
+            MemorySegment.copy(server.getAddress(), 0, addr, JAVA_BYTE, 4, 4);
+            Sock[] socks = new Sock[clients];
+            MemorySegment pfds = arena.allocate(8L * clients, 4);
+            for (int i = 0; i < clients; i++) {
+                int fd = (int) SOCKET.invokeExact(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+                if (fd < 0 || (int) CONNECT.invokeExact(fd, addr, 16) < 0) {
+                    throw new IOException("socket/connect to " + server.getHostAddress() + ":" + port + " failed");
+                }
+                int window = inFlight / clients + (i < inFlight % clients ? 1 : 0);
+                socks[i] = new Sock(arena, fd, window);
+                pfds.set(JAVA_INT, 8L * i, fd);
+                pfds.set(JAVA_SHORT, 8L * i + 4, POLLIN);
+            }
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            long now = System.nanoTime();
+            if (warm > 0) {
+                loop(socks, pfds, queries, now, now + (long) (warm * 1e9), rate);
+            }
+            drain(socks, pfds, queries);
+            reset();
+            measuring = true;
+            long cpu0 = threads.getCurrentThreadCpuTime();
+            long user0 = threads.getCurrentThreadUserTime();
+            long srv0 = serverPid > 0 ? serverTicks(serverPid) : 0;
+            long start = System.nanoTime();
+            loop(socks, pfds, queries, start, start + (long) (seconds * 1e9), rate);
+            long end = System.nanoTime();
+            long cpu1 = threads.getCurrentThreadCpuTime();
+            long user1 = threads.getCurrentThreadUserTime();
+            long srv1 = serverPid > 0 ? serverTicks(serverPid) : 0;
+            measuring = false;
+            drain(socks, pfds, queries);
+            for (Sock s : socks) {
+                int ignored = (int) CLOSE.invokeExact(s.fd);
+            }
+            report(server, port, clients, inFlight, rate, (end - start) / 1e9, (cpu1 - cpu0) / 1e9,
+                    (user1 - user0) / 1e9, serverPid > 0 ? (srv1 - srv0) / 100.0 : Double.NaN);
+        }
+    }
+
+    private void reset() {
+        java.util.Arrays.fill(histogram, 0);
+        java.util.Arrays.fill(rcodes, 0);
+        sent = completed = lost = latencySum = 0;
+    }
+
+    /** Sends and reads until {@code until}; {@code rate} 0: as fast as the window allows. */
+    private void loop(Sock[] socks, MemorySegment pfds, byte[][] queries, long start, long until, double rate)
+            throws Throwable {
+        long lastSweep = start;
+        long allowed = Long.MAX_VALUE;
+        long sentHere = 0;
+        while (true) {
+            long now = System.nanoTime();
+            if (now >= until) {
+                return;
+            }
+            if (rate > 0) {
+                allowed = (long) ((now - start) / 1e9 * rate) + 1 - sentHere;
+            }
+            for (Sock s : socks) {
+                if (allowed <= 0) {
+                    break;
+                }
+                int n = send(s, queries, (int) Math.min(allowed, BATCH), now);
+                sentHere += n;
+                allowed -= n;
+            }
+            int got = 0;
+            for (Sock s : socks) {
+                got += receive(s);
+            }
+            if (got == 0) {
+                boolean waiting = false;
+                for (Sock s : socks) {
+                    waiting |= s.freeCount < s.window;
+                }
+                long wait = waiting ? 100_000_000L : 0;
+                if (rate > 0) {
+                    long due = start + (long) ((sentHere + 1) / rate * 1e9) - System.nanoTime();
+                    wait = Math.max(0, waiting ? Math.min(wait, due) : due);
+                }
+                if (wait > 0) {
+                    poll(pfds, socks.length, wait);
+                }
+            }
+            if (now - lastSweep > 100_000_000L) {
+                lastSweep = now;
+                for (Sock s : socks) {
+                    expire(s, now);
+                }
+            }
+        }
+    }
+
+    /** Waits up to 1 s for what is still in flight, counting nothing. */
+    private void drain(Sock[] socks, MemorySegment pfds, byte[][] queries) throws Throwable {
+        boolean was = measuring;
+        long until = System.nanoTime() + TIMEOUT_NANOS;
+        while (System.nanoTime() < until) {
+            boolean waiting = false;
+            for (Sock s : socks) {
+                receive(s);
+                waiting |= s.freeCount < s.window;
+            }
+            if (!waiting) {
+                break;
+            }
+            poll(pfds, socks.length, 10_000_000L);
+        }
+        for (Sock s : socks) {
+            expire(s, Long.MAX_VALUE);
+        }
+        measuring = was;
+    }
+
+    /** ppoll for readable sockets, at most {@code nanos}. */
+    private void poll(MemorySegment pfds, int n, long nanos) throws Throwable {
+        timespec.set(JAVA_LONG, 0, nanos / 1_000_000_000L);
+        timespec.set(JAVA_LONG, 8, nanos % 1_000_000_000L);
+        int ignored = (int) PPOLL.invokeExact(pfds, (long) n, timespec, MemorySegment.NULL);
+    }
+
+    private int send(Sock s, byte[][] queries, int max, long now) throws Throwable {
+        int n = Math.min(s.freeCount, max);
+        if (n == 0) {
+            return 0;
+        }
+        for (int i = 0; i < n; i++) {
+            int slot = s.free[s.freeCount - 1 - i];
+            int id = (s.nextId++ & 0xFFFF) / s.window * s.window + slot;   // id % window == slot
+            if (id > 0xFFFF) {
+                id = slot;
+            }
+            byte[] q = queries[next];
+            next = next + 1 == queries.length ? 0 : next + 1;
+            MemorySegment buf = s.sendBufs.asSlice((long) i * BUF, BUF);
+            MemorySegment.copy(q, 0, buf, JAVA_BYTE, 0, q.length);
+            buf.set(JAVA_BYTE, 0, (byte) (id >> 8));
+            buf.set(JAVA_BYTE, 1, (byte) id);
+            s.sendIovs.set(JAVA_LONG, i * IOVEC + 8, q.length);
+            s.idOf[slot] = id;
+            s.sentAt[slot] = now;
+        }
+        int r = (int) SENDMMSG.invokeExact(s.fd, s.sendVec, n, 0);
+        int done = Math.max(0, r);
+        for (int i = done; i < n; i++) {
+            s.idOf[s.free[s.freeCount - 1 - i]] = -1;   // not sent: the slot stays free
+        }
+        s.freeCount -= done;
+        sent += done;
+        return done;
+    }
+
+    private int receive(Sock s) throws Throwable {
+        int total = 0;
+        while (s.freeCount < s.window) {
+            int r = (int) RECVMMSG.invokeExact(s.fd, s.recvVec, BATCH, MSG_DONTWAIT, MemorySegment.NULL);
+            if (r <= 0) {
+                return total;
+            }
+            long now = System.nanoTime();
+            for (int i = 0; i < r; i++) {
+                int len = s.recvVec.get(JAVA_INT, i * MMSG + 56);
+                if (len < 12) {
+                    continue;
+                }
+                long off = (long) i * BUF;
+                int id = (s.recvBufs.get(JAVA_BYTE, off) & 0xFF) << 8 | s.recvBufs.get(JAVA_BYTE, off + 1) & 0xFF;
+                int slot = id % s.window;
+                if (s.idOf[slot] != id) {
+                    continue;   // late answer to a query counted lost
+                }
+                s.idOf[slot] = -1;
+                s.free[s.freeCount++] = slot;
+                if (measuring) {
+                    long micros = (now - s.sentAt[slot]) / 1000;
+                    histogram[(int) Math.min(BUCKETS - 1, micros)]++;
+                    latencySum += now - s.sentAt[slot];
+                    rcodes[s.recvBufs.get(JAVA_BYTE, off + 3) & 0x0F]++;
+                    completed++;
+                }
+            }
+            total += r;
+            if (r < BATCH) {
+                return total;
+            }
+        }
+        return total;
+    }
+
+    private void expire(Sock s, long now) {
+        for (int slot = 0; slot < s.window; slot++) {
+            if (s.idOf[slot] >= 0 && now - s.sentAt[slot] > TIMEOUT_NANOS) {
+                s.idOf[slot] = -1;
+                s.free[s.freeCount++] = slot;
+                if (measuring) {
+                    lost++;
+                }
+            }
+        }
+    }
+
+    private static long serverTicks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);   // utime, stime (fields 14, 15)
+    }
+
+    private double percentile(double q) {
+        long n = 0;
+        for (long c : histogram) {
+            n += c;
+        }
+        long rank = (long) (q * (n - 1));
+        long seen = 0;
+        for (int i = 0; i < histogram.length; i++) {
+            seen += histogram[i];
+            if (seen > rank) {
+                return i / 1e6;
+            }
+        }
+        return Double.NaN;
+    }
+
+    private void report(InetAddress server, int port, int clients, int inFlight, double rate, double runtime,
+                        double cpu, double user, double serverCpu) {
+        String[] names = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED"};
+        StringBuilder codes = new StringBuilder();
+        for (int i = 0; i < rcodes.length; i++) {
+            if (rcodes[i] > 0) {
+                codes.append(codes.isEmpty() ? "" : ", ").append(i < names.length ? names[i] : "RCODE" + i)
+                        .append(' ').append(rcodes[i])
+                        .append(String.format(Locale.ROOT, " (%.2f%%)", 100.0 * rcodes[i] / Math.max(1, completed)));
+            }
+        }
+        System.out.printf(Locale.ROOT, """
+                DnsLoad (recvmmsg/sendmmsg, one thread) to %s:%d, %d sockets, %d queries in flight%s
+                  Queries sent:         %d
+                  Queries completed:    %d (%.2f%%)
+                  Queries lost:         %d (%.2f%%)
+                  Response codes:       %s
+                  Run time (s):         %.6f
+                  Queries per second:   %.6f
+                  Average Latency (s):  %.6f
+                  Latency p50/p99/p99.9 (s): %.6f %.6f %.6f
+                LOADGEN_CPU user=%.2f sys=%.2f
+                %s""",
+                server.getHostAddress(), port, clients, inFlight, rate > 0 ? String.format(Locale.ROOT, ", at most %.0f qps", rate) : "",
+                sent, completed, 100.0 * completed / Math.max(1, sent), lost, 100.0 * lost / Math.max(1, sent),
+                codes, runtime, completed / runtime, completed == 0 ? 0 : latencySum / 1e9 / completed,
+                percentile(0.50), percentile(0.99), percentile(0.999), user, cpu - user,
+                Double.isNaN(serverCpu) ? "" : String.format(Locale.ROOT, "SERVER_CPU s=%.2f%n", serverCpu));
+    }
+}

@@ -108,7 +108,9 @@ class ArchitectureTest {
         onlyUses("dev.berth.daemon.store..", "dev.berth.core.spi..", "dev.berth.core.model..",
                 "dev.berth.core.errors..", "com.fasterxml.jackson..", "org.sqlite..").check(classes);
         onlyUses("dev.berth.daemon.dns..", "dev.berth.core.spi..", "dev.berth.core.model..",
-                "dev.berth.core.errors..", "org.xbill..").check(classes);
+                "dev.berth.core.errors..", "dev.berth.kernel.ffm..", "org.xbill..").check(classes);
+        // of the kernel, the DNS server uses only batched UDP I/O (the namespaces are the port's)
+        onlyClassesOf("dev.berth.daemon.dns..", "ffm\\.UdpBatch", "dev.berth.kernel..").check(classes);
         onlyUses("dev.berth.daemon.image..", "dev.berth.core.spi..", "dev.berth.core.model..",
                 "dev.berth.core.errors..", "dev.berth.kernel.ffm..", "com.fasterxml.jackson..",
                 "org.apache.commons.compress..").check(classes);

@@ -3,6 +3,7 @@ package dev.berth.daemon.dns;
 import dev.berth.core.model.Sandbox;
 import dev.berth.core.model.SandboxId;
 import dev.berth.core.spi.SandboxNamespaces;
+import dev.berth.kernel.ffm.UdpBatch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -78,6 +79,10 @@ public final class DnsServer implements AutoCloseable {
      * One serving thread: its selector, its own buffers for the UDP hot path, and its forwarding
      * engine, so a forwarded UDP query and its reply stay on the thread that received it.
      */
+    /** What a UDP socket's key carries: its listener and, when batched I/O is used, its descriptor (else -1). */
+    private record UdpSocket(Listener listener, int fd) {
+    }
+
     private static final class Worker {
         final SelectorThread loop;
         final Forwarder.Engine engine;
@@ -86,6 +91,8 @@ public final class DnsServer implements AutoCloseable {
         final byte[] udpQuery = new byte[65535];
         final byte[] udpReply = new byte[4096];
         final PlainAnswers plain = new PlainAnswers();
+        /** recvmmsg/sendmmsg buffers, made on this thread's first batched read; null before. */
+        UdpBatch batch;
 
         Worker(SelectorThread.Turn turn, int index, Forwarder forwarder) {
             this.loop = new SelectorThread(LOG, "DNS server", index == 0 ? "berth-dns" : "berth-dns-" + index, turn);
@@ -104,6 +111,7 @@ public final class DnsServer implements AutoCloseable {
     }
 
     private final SandboxNamespaces namespaces;
+    private final boolean batched;
     private final Forwarder forwarder;
     private final DnsObserver observer;
     private final Resolver resolver = new Resolver();
@@ -139,6 +147,17 @@ public final class DnsServer implements AutoCloseable {
     /** @param observer told of every query answered */
     DnsServer(SandboxNamespaces namespaces, Forwarder forwarder, InetAddress listen, int threads,
               DnsObserver observer) {
+        this(namespaces, forwarder, listen, threads, observer, true);
+    }
+
+    /**
+     * @param batched read and answer UDP queries with recvmmsg/sendmmsg where the JDK lets the
+     *                socket's descriptor be seen ({@link UdpBatch#fd}); false: the channel's own
+     *                receive and send, one datagram each
+     */
+    DnsServer(SandboxNamespaces namespaces, Forwarder forwarder, InetAddress listen, int threads,
+              DnsObserver observer, boolean batched) {
+        this.batched = batched;
         this.namespaces = namespaces;
         this.forwarder = forwarder;
         this.observer = observer;
@@ -360,7 +379,8 @@ public final class DnsServer implements AutoCloseable {
             if (!l.udp().get(index).isOpen()) {
                 return; // closed before it was registered
             }
-            l.udp().get(index).register(w.loop.selector(), SelectionKey.OP_READ, l);
+            DatagramChannel udp = l.udp().get(index);
+            udp.register(w.loop.selector(), SelectionKey.OP_READ, new UdpSocket(l, batched ? UdpBatch.fd(udp) : -1));
             if (index == 0) {
                 l.tcp().register(loop.selector(), SelectionKey.OP_ACCEPT, l);
             }
@@ -417,8 +437,12 @@ public final class DnsServer implements AutoCloseable {
                 if (key.isValid() && key.isWritable()) {
                     c.flush();
                 }
-            } else if (key.channel() instanceof DatagramChannel udp) {
-                readUdp(w, (Listener) attachment, udp);
+            } else if (attachment instanceof UdpSocket u) {
+                if (u.fd() >= 0) {
+                    readUdpBatched(w, u.listener(), (DatagramChannel) key.channel(), u.fd());
+                } else {
+                    readUdp(w, u.listener(), (DatagramChannel) key.channel());
+                }
             } else if (key.channel() instanceof ServerSocketChannel server) {
                 accept((Listener) attachment, server);
             }
@@ -478,6 +502,72 @@ public final class DnsServer implements AutoCloseable {
                 }
                 case Resolver.Forward f -> w.engine.forward(f.query(), f.message(), udpReplier(udp, from, start));
                 case Resolver.Drop d -> observer.answered(DnsObserver.Result.FAILED, System.nanoTime() - start);
+            }
+        }
+    }
+
+    /**
+     * {@link #readUdp} with recvmmsg/sendmmsg: up to {@value #UDP_BURST} datagrams per wake-up,
+     * {@link UdpBatch#CAPACITY} per call; the answers made on the thread (local names, cached
+     * answers) are queued and sent together at the end of each batch to the senders' addresses
+     * as read, nothing allocated; a query that goes upstream or through the resolver gets its
+     * sender as an address object and is answered as in {@link #readUdp}. A datagram over
+     * {@link UdpBatch#SLOT} bytes is dropped (counted as failed): no DNS client sends a UDP query
+     * that big.
+     */
+    private void readUdpBatched(Worker w, Listener l, DatagramChannel udp, int fd) {
+        UdpBatch batch = w.batch;
+        if (batch == null) {
+            batch = w.batch = new UdpBatch();
+        }
+        byte[] udpQuery = w.udpQuery;
+        byte[] udpReply = w.udpReply;
+        for (int done = 0; done < UDP_BURST; ) {
+            int n = batch.receive(fd);
+            if (n == 0) {
+                return;
+            }
+            NameTable current = table.get();
+            for (int i = 0; i < n; i++) {
+                long start = System.nanoTime();
+                if (batch.truncated(i)) {
+                    observer.answered(DnsObserver.Result.FAILED, System.nanoTime() - start);
+                    continue;
+                }
+                int length = batch.copy(i, udpQuery);
+                int replyLength = w.plain.answer(udpQuery, length, l.sandbox().id(), current, Resolver.UDP_LIMIT, udpReply);
+                DnsObserver.Result answered = DnsObserver.Result.LOCAL;
+                if (replyLength == PlainAnswers.NOT_LOCAL) {
+                    if (!current.mayForward(l.sandbox().id())) {
+                        replyLength = PlainAnswers.SLOW;
+                    } else if ((replyLength = w.engine.cached(w.plain.key(), udpQuery, udpReply)) < 0) {
+                        w.engine.forwardPlain(Arrays.copyOf(udpQuery, length), w.plain.key(),
+                                udpReplier(udp, batch.sender(i), start));
+                        continue;
+                    }
+                    answered = DnsObserver.Result.FORWARDED;
+                }
+                if (replyLength >= 0) {
+                    if (!batch.reply(i, udpReply, replyLength)) {
+                        sendUdp(udp, Arrays.copyOf(udpReply, replyLength), batch.sender(i));
+                    }
+                    observer.answered(result(udpReply, replyLength, answered), System.nanoTime() - start);
+                    continue;
+                }
+                byte[] query = Arrays.copyOf(udpQuery, length);
+                switch (resolver.resolve(query, l.sandbox().id(), current, Resolver.UDP_LIMIT)) {
+                    case Resolver.Reply r -> {
+                        sendUdp(udp, r.wire(), batch.sender(i));
+                        observer.answered(result(r.wire(), DnsObserver.Result.LOCAL), System.nanoTime() - start);
+                    }
+                    case Resolver.Forward f -> w.engine.forward(f.query(), f.message(), udpReplier(udp, batch.sender(i), start));
+                    case Resolver.Drop d -> observer.answered(DnsObserver.Result.FAILED, System.nanoTime() - start);
+                }
+            }
+            batch.flush(fd);
+            done += n;
+            if (n < UdpBatch.CAPACITY) {
+                return;
             }
         }
     }
@@ -592,15 +682,26 @@ public final class DnsServer implements AutoCloseable {
     public synchronized void close() {
         for (int i = 1; i < workers.length; i++) {
             Worker w = workers[i];
-            w.loop.close(w.engine::close);
+            w.loop.close(() -> {
+                w.engine.close();
+                closeBatch(w);
+            });
         }
         loop.close(() -> {
             workers[0].engine.close();
+            closeBatch(workers[0]);
             listeners.values().forEach(Listener::close);
             listeners.clear();
             connections.forEach(TcpConnection::close);
             connections.clear();
         });
+    }
+
+    private static void closeBatch(Worker w) {
+        if (w.batch != null) {
+            w.batch.close();
+            w.batch = null;
+        }
     }
 
     /** For tests: the sandboxes with listeners. */

@@ -27,6 +27,9 @@
  *       dnsjava.</li>
  *   <li>{@link dev.berth.daemon.dns.DnsServer}: two selector threads (one per UDP socket of a
  *       listener, {@code SO_REUSEPORT} on one port), the first also serving every TCP listener;
+ *       UDP queries read and answered in batches with recvmmsg/sendmmsg
+ *       ({@link dev.berth.kernel.ffm.UdpBatch}, one per thread) where the JDK shows a channel's
+ *       descriptor, else one datagram at a time through the channel;
  *       the sockets are opened inside the sandbox namespace through the
  *       {@link dev.berth.core.spi.SandboxNamespaces} port, which also installs the port-53 NAT.</li>
  * </ul>
@@ -55,7 +58,7 @@
  * not at all: 0). Unknown single-label names are forwarded, as Docker does (and aardvark-dns since
  * 1.13; before, it answered them NXDOMAIN itself).
  *
- * <p>Be aware: no kernel imports here (the port does the namespace work); a selector thread
+ * <p>Be aware: no kernel imports here but {@code UdpBatch} (the port does the namespace work); a selector thread
  * never blocks on anything but its selector; no static mutable state.
  */
 package dev.berth.daemon.dns;

@@ -50,6 +50,10 @@ class DnsServerTest {
     }
 
     private void start(int threads) throws IOException {
+        start(threads, true);
+    }
+
+    private void start(int threads, boolean batched) throws IOException {
         upstream = new FakeUpstream(q -> ForwarderTest.answer(q, Rcode.NXDOMAIN, null, false),
                 q -> ForwarderTest.answer(q, Rcode.NOERROR, "192.0.2.53", false));
         // The upstream always answers: a timeout this long is never reached, also on a loaded machine.
@@ -58,7 +62,7 @@ class DnsServerTest {
         server = new DnsServer(namespaces, forwarder, LOOPBACK, threads, (result, nanos) -> {
             assertTrue(nanos >= 0, "a query's time is never negative");
             observed.add(result);
-        });
+        }, batched);
         server.start();
         server.update(NameTable.build(List.of(entry(net1, c1, "172.18.0.2/16", null),
                 entry(net1, c2, "172.18.0.3/16", null), entry(bridge, legacy, "172.17.0.2/16", null))), all);
@@ -229,6 +233,77 @@ class DnsServerTest {
             assertEquals("172.18.0.3", first(tcp(ports.tcp(), query("c2.", Type.A))));
             assertEquals("172.18.0.3", first(udp(ports.udp(), query("c2.", Type.A))));
         }
+    }
+
+    /**
+     * 16 clients each send 12 queries before reading any answer, so the server finds many
+     * datagrams waiting (more than a recvmmsg batch) on its two SO_REUSEPORT sockets: local names
+     * (answered into the batch), a name without the asked family (empty NOERROR, same path), a
+     * forwarded one (upstream's NXDOMAIN, then from the negative cache: both in one burst) and an
+     * MX question (the resolver, sent on its own). Every client gets each of its 12 answers, by
+     * id, right, and every query is told to the observer once.
+     */
+    @Test
+    void aBurstFromManyClientsIsAnsweredWithBatches() throws Exception {
+        assertTrue(dev.berth.kernel.ffm.UdpBatch.fd(DatagramChannel.open(java.net.StandardProtocolFamily.INET)) >= 0,
+                "the test JVM exports sun.nio.ch as berthd's manifest does: the batched path is the one taken");
+        burst(true);
+    }
+
+    /** The same burst where the channel's descriptor is not used: one datagram at a time. */
+    @Test
+    void aBurstFromManyClientsIsAnsweredWithoutBatches() throws Exception {
+        burst(false);
+    }
+
+    private void burst(boolean batched) throws Exception {
+        start(2, batched);
+        DnsServer.Ports ports = server.ports(c1.id()).orElseThrow();
+        String[] names = {"c2.", "c1.", "nope.example.", "c2."};
+        int[] types = {Type.A, Type.AAAA, Type.A, Type.MX};
+        List<DatagramChannel> clients = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 16; i++) {
+                DatagramChannel ch = DatagramChannel.open();
+                clients.add(ch);
+                ch.socket().setSoTimeout(20_000);
+                ch.connect(new InetSocketAddress(LOOPBACK, ports.udp()));
+            }
+            for (int k = 0; k < 12; k++) {
+                for (DatagramChannel ch : clients) {
+                    Message q = parse(query(names[k % 4], types[k % 4]));
+                    q.getHeader().setID(1000 + k);
+                    ch.write(ByteBuffer.wrap(q.toWire()));
+                }
+            }
+            for (DatagramChannel ch : clients) {
+                java.util.Set<Integer> ids = new java.util.HashSet<>();
+                for (int k = 0; k < 12; k++) {
+                    var packet = new java.net.DatagramPacket(new byte[512], 512);
+                    ch.socket().receive(packet);
+                    Message m = parse(java.util.Arrays.copyOf(packet.getData(), packet.getLength()));
+                    int id = m.getHeader().getID();
+                    assertTrue(ids.add(id), "one answer per query");
+                    int kind = (id - 1000) % 4;
+                    assertEquals(names[kind], m.getQuestion().getName().toString());
+                    assertEquals(types[kind], m.getQuestion().getType());
+                    switch (kind) {
+                        case 0 -> assertEquals("172.18.0.3", first(m));
+                        case 1, 3 -> {
+                            assertEquals(Rcode.NOERROR, m.getRcode());
+                            assertTrue(m.getSection(Section.ANSWER).isEmpty());
+                        }
+                        default -> assertEquals(Rcode.NXDOMAIN, m.getRcode());
+                    }
+                }
+            }
+        } finally {
+            for (DatagramChannel ch : clients) {
+                ch.close();
+            }
+        }
+        awaitObserved(16 * 12);
+        assertEquals(16 * 3, observed.stream().filter(r -> r == DnsObserver.Result.FORWARDED).count());
     }
 
     @Test

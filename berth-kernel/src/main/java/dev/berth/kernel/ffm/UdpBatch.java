@@ -1,0 +1,204 @@
+package dev.berth.kernel.ffm;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteOrder;
+import java.nio.channels.DatagramChannel;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+/**
+ * Batched UDP over IPv4 for one thread: up to {@link #CAPACITY} datagrams read from a socket with
+ * one {@code recvmmsg}, replies to them queued and sent with one {@code sendmmsg}, the senders'
+ * addresses kept in native memory (no {@code InetSocketAddress} per datagram, as
+ * {@code DatagramChannel.receive} makes one whenever the sender changes) and nothing allocated
+ * per datagram. The buffers (about 100 KiB) are this object's, for its lifetime; not thread-safe.
+ *
+ * <p>The socket is a {@link DatagramChannel}'s, read and written behind its back: {@link #fd} finds
+ * its descriptor through the JDK's {@code sun.nio.ch.SelChImpl}, which needs
+ * {@code --add-exports java.base/sun.nio.ch=ALL-UNNAMED} (berthd's jar says so in its manifest);
+ * without it {@link #fd} returns -1 and the caller keeps to the channel's own methods. The caller
+ * must keep the descriptor valid while it uses it: a non-blocking channel registered with a
+ * selector closes its descriptor only when the selector's thread deregisters it, so the thread
+ * that selects is the one to use this.
+ */
+public final class UdpBatch implements AutoCloseable {
+    /** Datagrams per call. */
+    public static final int CAPACITY = 16;
+    /** Bytes per datagram; a longer one is cut and {@link #truncated} says so. */
+    public static final int SLOT = 4096;
+    private static final int MSG_DONTWAIT = 0x40;
+    private static final int MSG_TRUNC = 0x20;
+    private static final int AF_INET = 2;
+    /** struct mmsghdr (x86_64, aarch64): msghdr (56 bytes) + msg_len, padded to 64. */
+    private static final long MMSG = 64;
+    private static final long IOVEC = 16;
+    private static final long SOCKADDR = 16;
+    private static final long NAME = 0;
+    private static final long NAMELEN = 8;
+    private static final long IOV = 16;
+    private static final long IOVLEN = 24;
+    private static final long FLAGS = 48;
+    private static final long LEN = 56;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final MethodHandle RECVMMSG = handle("recvmmsg",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle SENDMMSG = handle("sendmmsg",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment recvVec;
+    private final MemorySegment recvBufs;
+    private final MemorySegment names;
+    private final long namesAddress;
+    private final MemorySegment sendVec;
+    private final MemorySegment sendIovs;
+    private final MemorySegment sendBufs;
+    private int received;
+    private int queued;
+
+    public UdpBatch() {
+        recvVec = arena.allocate(CAPACITY * MMSG, 8);
+        recvBufs = arena.allocate((long) CAPACITY * SLOT, 8);
+        names = arena.allocate(CAPACITY * SOCKADDR, 8);
+        namesAddress = names.address();
+        MemorySegment recvIovs = arena.allocate(CAPACITY * IOVEC, 8);
+        sendVec = arena.allocate(CAPACITY * MMSG, 8);
+        sendIovs = arena.allocate(CAPACITY * IOVEC, 8);
+        sendBufs = arena.allocate((long) CAPACITY * SLOT, 8);
+        for (int i = 0; i < CAPACITY; i++) {
+            recvIovs.set(ADDRESS, i * IOVEC, recvBufs.asSlice((long) i * SLOT, SLOT));
+            recvIovs.set(JAVA_LONG, i * IOVEC + 8, SLOT);
+            recvVec.set(ADDRESS, i * MMSG + IOV, recvIovs.asSlice(i * IOVEC, IOVEC));
+            recvVec.set(JAVA_LONG, i * MMSG + IOVLEN, 1);
+            recvVec.set(ADDRESS, i * MMSG + NAME, names.asSlice(i * SOCKADDR, SOCKADDR));
+            sendIovs.set(ADDRESS, i * IOVEC, sendBufs.asSlice((long) i * SLOT, SLOT));
+            sendVec.set(ADDRESS, i * MMSG + IOV, sendIovs.asSlice(i * IOVEC, IOVEC));
+            sendVec.set(JAVA_LONG, i * MMSG + IOVLEN, 1);
+            sendVec.set(JAVA_INT, i * MMSG + NAMELEN, (int) SOCKADDR);
+        }
+    }
+
+    @SuppressWarnings("restricted") // native access is this package's job; see package-info
+    private static MethodHandle handle(String name, FunctionDescriptor d) {
+        return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(), d);
+    }
+
+    /**
+     * The descriptor of {@code channel}, or -1 when the JDK does not let this module see it
+     * (no {@code --add-exports java.base/sun.nio.ch}) or the channel is not the JDK's.
+     */
+    public static int fd(DatagramChannel channel) {
+        try {
+            Class<?> selCh = Class.forName("sun.nio.ch.SelChImpl");
+            if (!selCh.isInstance(channel)) {
+                return -1;
+            }
+            return (int) selCh.getMethod("getFDVal").invoke(channel);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Reads what is waiting on {@code fd} (non-blocking), at most {@link #CAPACITY} datagrams,
+     * replacing the last batch; returns how many (0 when none, or on an error such as EAGAIN).
+     * Replies queued since the last {@link #flush} must have been flushed.
+     */
+    public int receive(int fd) {
+        for (int i = 0; i < CAPACITY; i++) {
+            recvVec.set(JAVA_INT, i * MMSG + NAMELEN, (int) SOCKADDR);
+            recvVec.set(JAVA_INT, i * MMSG + FLAGS, 0);
+        }
+        int r;
+        try {
+            r = (int) RECVMMSG.invokeExact(fd, recvVec, CAPACITY, MSG_DONTWAIT, MemorySegment.NULL);
+        } catch (Throwable t) {
+            throw new IllegalStateException("recvmmsg", t);
+        }
+        received = Math.max(0, r);
+        return received;
+    }
+
+    /** Datagram {@code i}'s length as read (at most {@link #SLOT}). */
+    public int length(int i) {
+        return Math.min(SLOT, recvVec.get(JAVA_INT, i * MMSG + LEN));
+    }
+
+    /** Whether datagram {@code i} was longer than {@link #SLOT} (its tail was dropped) or not from IPv4. */
+    public boolean truncated(int i) {
+        return (recvVec.get(JAVA_INT, i * MMSG + FLAGS) & MSG_TRUNC) != 0
+                || names.get(JAVA_SHORT, i * SOCKADDR) != AF_INET;
+    }
+
+    /** Copies datagram {@code i} into {@code to} and returns its length. */
+    public int copy(int i, byte[] to) {
+        int n = Math.min(length(i), to.length);
+        MemorySegment.copy(recvBufs, JAVA_BYTE, (long) i * SLOT, to, 0, n);
+        return n;
+    }
+
+    /** Datagram {@code i}'s sender (allocates: for the paths that keep it). */
+    public InetSocketAddress sender(int i) {
+        byte[] a = new byte[4];
+        MemorySegment.copy(names, JAVA_BYTE, i * SOCKADDR + 4, a, 0, 4);
+        int port = Short.toUnsignedInt(names.get(JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN), i * SOCKADDR + 2));
+        try {
+            return new InetSocketAddress(InetAddress.getByAddress(a), port);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e); // four bytes are always an address
+        }
+    }
+
+    /** Queues {@code reply[0..length)} to datagram {@code i}'s sender; a reply over {@link #SLOT} bytes is not queued. */
+    public boolean reply(int i, byte[] reply, int length) {
+        if (length > SLOT || queued == CAPACITY) {
+            return false;
+        }
+        int j = queued++;
+        MemorySegment.copy(reply, 0, sendBufs, JAVA_BYTE, (long) j * SLOT, length);
+        sendIovs.set(JAVA_LONG, j * IOVEC + 8, length);
+        sendVec.set(JAVA_LONG, j * MMSG + NAME, namesAddress + i * SOCKADDR); // msg_name: the sender's sockaddr_in
+        return true;
+    }
+
+    /**
+     * Sends the queued replies on {@code fd}; a reply the kernel refuses (a full socket buffer,
+     * an unreachable sender) is dropped, as a single send's would be. Returns how many went.
+     */
+    public int flush(int fd) {
+        int sent = 0;
+        int from = 0;
+        try {
+            while (from < queued) {
+                int r = (int) SENDMMSG.invokeExact(fd, sendVec.asSlice(from * MMSG), queued - from, MSG_DONTWAIT);
+                if (r > 0) {
+                    sent += r;
+                    from += r;
+                } else {
+                    from++; // the first one failed: drop it, go on with the rest
+                }
+            }
+        } catch (Throwable t) {
+            throw new IllegalStateException("sendmmsg", t);
+        } finally {
+            queued = 0;
+        }
+        return sent;
+    }
+
+    @Override
+    public void close() {
+        arena.close();
+    }
+}

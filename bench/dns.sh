@@ -19,6 +19,9 @@
 # BERTH_DNS_WARMUP=20 (s of unthrottled local queries before Berth is measured: the JIT),
 # BERTH_DNS_FWD_WARMUP=10 (the same for forwarded names), BERTH_JAVA_HOME, BERTH_PEERS_DIR,
 # BERTH_DAEMON_JAR, BERTH_DAEMON_JVM_OPTS (e.g. a JFR recording), BERTH_DNS_SKIP_FWD=1,
+# BERTH_DNS_LOADGEN=1 (0: no DnsLoad rows), BERTH_DNS_LOAD_DUR=10 (s per DnsLoad run),
+# BERTH_DNS_LOAD_Q="100 400" (DnsLoad's queries in flight, a row per window: 100 is dnsperf's -q; with 400 the
+# window is not what limits a server that answers on two threads),
 # BERTH_DNS_METRICS_ADDR=127.0.0.1:9323 (berthd serves metrics there: what counting costs; the
 # queries it counted are logged at the end), BERTH_DNS_NEG_TTL=0 (daemon.json dns-neg-ttl: 0 sends
 # every c999 upstream, as before the negative TTL; unset: the default, 5 s).
@@ -63,7 +66,7 @@ fi
 # ----------------------------------------------------------------------------- build
 build_berth
 BENCH_JAR=$BENCH/target/benchmarks.jar
-LOADGEN=${BERTH_DNS_LOADGEN:-1} LOAD_DUR=${BERTH_DNS_LOAD_DUR:-10}
+LOADGEN=${BERTH_DNS_LOADGEN:-1} LOAD_DUR=${BERTH_DNS_LOAD_DUR:-10} LOAD_Q=${BERTH_DNS_LOAD_Q:-100 400}
 if [[ $LOADGEN == 1 ]] && stale "$BENCH_JAR" "$BENCH/src" "$BENCH/pom.xml" "$ROOT/berth-api/src"; then
   log "building bench (mvn -B -q -P bench -pl bench -am -DskipTests package at the root)"
   (cd "$ROOT" && mvn -B -q -P bench -pl bench -am -DskipTests package) >&2
@@ -253,11 +256,12 @@ run_dnsperf() {
 # thread, recvmmsg/sendmmsg), a client that costs less per query than dnsperf; 3 s unmeasured
 # first (its JIT). It measures the server's CPU and its own over the measured seconds itself.
 run_load() {
-  local srv=$1 kind=$2 rep=$3 qf=$4 tag out load idle
+  local srv=$1 kind=$2 rep=$3 qf=$4 q=${5:-100} tag out load idle
+  [[ $q == 100 ]] || srv+=" (-q $q)"
   tag="$(tr -c 'a-zA-Z0-9\n' '_' <<< "$srv")-$kind-$rep"; out="$RAWDIR/$tag.txt"
   load=$(cut -d' ' -f1 /proc/loadavg); idle=$(idle_pct)
   run_child "${NSEXEC[@]}" "$JAVA" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -cp "$BENCH_JAR" \
-      dev.berth.bench.DnsLoad -s "$SIP" -d "$qf" -l "$LOAD_DUR" -c "$CLIENTS" -q 100 -w 3 --server-pid "$SPID" > "$out" 2>&1 || true
+      dev.berth.bench.DnsLoad -s "$SIP" -d "$qf" -l "$LOAD_DUR" -c "$CLIENTS" -q "$q" -w 3 --server-pid "$SPID" > "$out" 2>&1 || true
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$srv" "$kind" "$rep" "$load" "$idle" \
     "$(sed -n 's/^SERVER_CPU s=//p' "$out")" "?" "$out" >> "$TSV"
   log "$srv $kind $rep (DnsLoad): $(grep -E 'Queries per second' "$out" | awk '{print $4}') qps, lost $(grep -E 'Queries lost' "$out" | awk '{print $3}'), load $load, idle $idle%"
@@ -275,8 +279,10 @@ for r in $(seq 1 "$REPS"); do
 done
 if [[ $LOADGEN == 1 ]]; then
   for r in $(seq 1 "$REPS"); do
-    run_load Berth lmax "$r" "$DIR/queries.txt"
-    run_load Berth lnxmax "$r" "$DIR/nx.txt"
+    for q in $LOAD_Q; do
+      run_load Berth lmax "$r" "$DIR/queries.txt" "$q"
+      run_load Berth lnxmax "$r" "$DIR/nx.txt" "$q"
+    done
   done
 fi
 if [[ ${BERTH_DNS_SKIP_FWD:-0} != 1 ]]; then
@@ -328,7 +334,7 @@ if [[ $LOADGEN == 1 ]]; then
   for _ in $(seq 50); do ip netns exec "$NS" ss -lun | grep -q "172.18.0.1:53 " && break; sleep 0.1; done
   SPID=$(cat "$DIR/local.pid") SIP=172.18.0.1 NSEXEC=(ip netns exec "$NS")
   kill -0 "$SPID" 2>/dev/null || die "local dnsmasq did not start: $(tail -3 "$DIR/local.log")"
-  for r in $(seq 1 "$REPS"); do run_load dnsmasq lmax "$r" "$DIR/queries.txt"; done
+  for r in $(seq 1 "$REPS"); do for q in $LOAD_Q; do run_load dnsmasq lmax "$r" "$DIR/queries.txt" "$q"; done; done
   stop_pid "$SPID" "$DIR/local-hosts"; rm -f "$DIR/local.pid"
 fi
 ip netns del "$NS"; ip netns del "$UPNS"

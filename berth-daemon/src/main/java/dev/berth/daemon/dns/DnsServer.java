@@ -42,8 +42,10 @@ import org.xbill.DNS.Rcode;
  * The embedded DNS server: a UDP and a TCP listener on {@code 127.0.0.11:<random>} inside every
  * served sandbox's namespace (plus the NAT that sends port 53 there). The UDP listener is one
  * socket per serving thread ({@link #udpThreads}, at most 2), all bound to the port with
- * {@code SO_REUSEPORT}, so the kernel spreads the clients over the threads by their address and
- * port; thread 0 also serves every TCP listener and connection. {@link #update} swaps in a new
+ * {@code SO_REUSEPORT}, and each datagram goes to one of them at random (a reuseport BPF program,
+ * {@link UdpBatch#spreadRandomly}; by the sender's address and port where that cannot be set), so
+ * that a few busy clients keep both threads busy; each thread reads and answers its socket's
+ * datagrams in batches ({@link UdpBatch}). Thread 0 also serves every TCP listener and connection. {@link #update} swaps in a new
  * {@link NameTable} (visible to the next query) and opens or closes listeners to match it.
  * Answers come from the {@link Resolver}; the rest goes upstream: a UDP query through the
  * receiving thread's own {@link Forwarder.Engine} (sent, answered and relayed on that thread, as
@@ -303,6 +305,13 @@ public final class DnsServer implements AutoCloseable {
                         ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
                     }
                     port = bind(ch, ch::bind, i == 0 ? left.map(SandboxNamespaces.DnsPorts::udp).orElse(0) : port);
+                }
+                if (udp.size() > 1 && batched) {
+                    try {
+                        UdpBatch.spreadRandomly(udp.getFirst(), udp.size());
+                    } catch (RuntimeException e) {
+                        LOG.log(System.Logger.Level.DEBUG, "DNS listener: datagrams stay spread by sender: " + e.getMessage());
+                    }
                 }
                 ServerSocketChannel tcp = ServerSocketChannel.open(StandardProtocolFamily.INET);
                 int tcpPort;

@@ -306,6 +306,39 @@ class DnsServerTest {
         assertEquals(16 * 3, observed.stream().filter(r -> r == DnsObserver.Result.FORWARDED).count());
     }
 
+    /**
+     * One client, 200 queries one after the other: the reuseport program hands them to both
+     * threads' sockets at random (with the sender's hash all would go to one), and each answer is
+     * right. The observer runs on the thread that answered.
+     */
+    @Test
+    void oneClientsQueriesAreSpreadOverBothThreads() throws Exception {
+        upstream = new FakeUpstream(q -> ForwarderTest.answer(q, Rcode.NXDOMAIN, null, false), q -> q);
+        forwarder = new Forwarder(new Forwarder.Settings(List.of(upstream.address()), Duration.ofSeconds(10), 1024));
+        forwarder.start();
+        java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        server = new DnsServer(namespaces, forwarder, LOOPBACK, 2, (result, nanos) -> {
+            threads.add(Thread.currentThread().getName());
+            observed.add(result);
+        }, true);
+        server.start();
+        server.update(NameTable.build(List.of(entry(net1, c1, "172.18.0.2/16", null),
+                entry(net1, c2, "172.18.0.3/16", null))), all);
+        DnsServer.Ports ports = server.ports(c1.id()).orElseThrow();
+        try (DatagramChannel ch = DatagramChannel.open()) {
+            ch.socket().setSoTimeout(20_000);
+            ch.connect(new InetSocketAddress(LOOPBACK, ports.udp()));
+            for (int i = 0; i < 200; i++) {
+                ch.write(ByteBuffer.wrap(query("c2.", Type.A)));
+                var packet = new java.net.DatagramPacket(new byte[512], 512);
+                ch.socket().receive(packet);
+                assertEquals("172.18.0.3", first(parse(java.util.Arrays.copyOf(packet.getData(), packet.getLength()))));
+            }
+        }
+        awaitObserved(200);
+        assertEquals(java.util.Set.of("berth-dns", "berth-dns-1"), threads);
+    }
+
     @Test
     void everyThreadsSocketOnTheSharedPortAnswers() throws Exception {
         start(3);

@@ -39,6 +39,9 @@ public final class UdpBatch implements AutoCloseable {
     private static final int MSG_DONTWAIT = 0x40;
     private static final int MSG_TRUNC = 0x20;
     private static final int AF_INET = 2;
+    private static final int SO_ATTACH_REUSEPORT_CBPF = 51;
+    private static final int SKF_AD_OFF = -0x1000;
+    private static final int SKF_AD_RANDOM = 56;
     /** struct mmsghdr (x86_64, aarch64): msghdr (56 bytes) + msg_len, padded to 64. */
     private static final long MMSG = 64;
     private static final long IOVEC = 16;
@@ -108,6 +111,40 @@ public final class UdpBatch implements AutoCloseable {
         } catch (ReflectiveOperationException | RuntimeException e) {
             return -1;
         }
+    }
+
+    /**
+     * Makes the kernel hand each datagram for the {@code SO_REUSEPORT} group of {@code channel}
+     * (all sockets bound to its address and port with the option) to one of its first
+     * {@code sockets} sockets at random, instead of by a hash of the sender's address and port:
+     * a classic BPF program ({@code ld rand; mod #sockets; ret a}) set with
+     * {@code SO_ATTACH_REUSEPORT_CBPF}. With the hash, a few busy clients can all land on one socket
+     * (4 clients on 2 sockets: 1 time in 8 all on one, 1 in 2 three on one). Returns false when the
+     * descriptor is not to be had ({@link #fd}); the hash stays then.
+     *
+     * @throws KernelException when the kernel refuses the program
+     */
+    public static boolean spreadRandomly(DatagramChannel channel, int sockets) {
+        int fd = fd(channel);
+        if (fd < 0) {
+            return false;
+        }
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment filter = a.allocate(3 * 8L, 8);
+            instruction(filter, 0, 0x20, SKF_AD_OFF + SKF_AD_RANDOM); // BPF_LD | BPF_W | BPF_ABS: a = random
+            instruction(filter, 1, 0x94, sockets);                  // BPF_ALU | BPF_MOD | BPF_K: a %= sockets
+            instruction(filter, 2, 0x16, 0);                        // BPF_RET | BPF_A
+            MemorySegment prog = a.allocate(16, 8);                 // struct sock_fprog
+            prog.set(JAVA_SHORT, 0, (short) 3);
+            prog.set(ADDRESS, 8, filter);
+            Libc.setsockopt(fd, Libc.SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF, prog);
+        }
+        return true;
+    }
+
+    private static void instruction(MemorySegment filter, int i, int code, int k) {
+        filter.set(JAVA_SHORT, i * 8L, (short) code);
+        filter.set(JAVA_INT, i * 8L + 4, k);
     }
 
     /**

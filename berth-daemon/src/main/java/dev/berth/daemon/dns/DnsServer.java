@@ -211,33 +211,45 @@ public final class DnsServer implements AutoCloseable {
      * The start-up pass's listeners, {@link #OPENERS} sandboxes at a time: each visit waits for a
      * thread of its own to enter the namespace, which the others overlap (1000 sandboxes took a
      * second one after the other). The opening threads are made here, by the caller, so they are
-     * in its namespace; each visit runs on a namespace handle's thread as before. Then added and
-     * registered in order on the caller's thread.
+     * in its namespace; each visit runs on a namespace handle's thread as before. Only the sockets
+     * are bound side by side (and the earlier redirect read, without libnftables); a redirect to
+     * write, and the adding and registering, follow in order on the caller's thread: a
+     * libnftables context needs a low descriptor number ({@code LowFdReserve}), which binds
+     * running beside it would take.
      */
     private void openAll(List<Sandbox> opening) {
         if (opening.size() < 2) {
             opening.forEach(s -> sync(s.id(), s, true));
             return;
         }
-        List<Future<Listener>> opened = new ArrayList<>();
+        List<Future<Bound>> bound = new ArrayList<>();
         try (ExecutorService pool = Executors.newFixedThreadPool(Math.min(OPENERS, opening.size()),
                 Thread.ofPlatform().name("berth-dns-open-", 0).daemon(true).factory())) {
             for (Sandbox s : opening) {
-                opened.add(pool.submit(() -> openListener(s, true)));
+                bound.add(pool.submit(() -> bindListener(s, true)));
             }
         }
         for (int i = 0; i < opening.size(); i++) {
             Sandbox sandbox = opening.get(i);
-            Future<Listener> f = opened.get(i);
+            Future<Bound> f = bound.get(i);
             switch (f.state()) {
-                case SUCCESS -> added(sandbox.id(), f.resultNow());
-                case FAILED -> LOG.log(System.Logger.Level.WARNING, "open DNS listener in sandbox " + sandbox.name()
-                        + ": " + f.exceptionNow().getMessage(), f.exceptionNow());
+                case SUCCESS -> {
+                    try {
+                        added(sandbox.id(), redirected(sandbox, f.resultNow()));
+                    } catch (RuntimeException e) {
+                        openFailed(sandbox, e);
+                    }
+                }
+                case FAILED -> openFailed(sandbox, f.exceptionNow());
                 // not run: the caller was interrupted while waiting; the next update opens it
                 default -> LOG.log(System.Logger.Level.WARNING, "open DNS listener in sandbox " + sandbox.name()
                         + ": interrupted");
             }
         }
+    }
+
+    private static void openFailed(Sandbox sandbox, Throwable e) {
+        LOG.log(System.Logger.Level.WARNING, "open DNS listener in sandbox " + sandbox.name() + ": " + e.getMessage(), e);
     }
 
     /**
@@ -263,10 +275,9 @@ public final class DnsServer implements AutoCloseable {
         }
         if (serve && !listeners.containsKey(id)) {
             try {
-                added(id, openListener(sandbox, adopting));
+                added(id, redirected(sandbox, bindListener(sandbox, adopting)));
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "open DNS listener in sandbox " + sandbox.name() + ": "
-                        + e.getMessage(), e);
+                openFailed(sandbox, e);
             }
         }
     }
@@ -286,14 +297,14 @@ public final class DnsServer implements AutoCloseable {
     }
 
     /**
-     * The sandbox's sockets, bound inside its namespace, and the port-53 redirect to them. A
-     * namespace that outlived the last daemon still has that daemon's redirect: the sockets take
-     * its ports when they are free, and then the rules stay as they are (replacing them would cost
-     * an RCU grace period per sandbox at start-up); otherwise new ports and new rules. Only
-     * {@code adopting} (the start-up pass) looks for such a redirect, in the same visit to the
-     * namespace as the binding.
+     * The sandbox's sockets, bound inside its namespace; {@link #redirected} then sees to the
+     * port-53 redirect to them. A namespace that outlived the last daemon still has that daemon's
+     * redirect: the sockets take its ports when they are free, and then the rules stay as they are
+     * (replacing them would cost an RCU grace period per sandbox at start-up); otherwise new ports
+     * and new rules. Only {@code adopting} (the start-up pass) looks for such a redirect, in the
+     * same visit to the namespace as the binding.
      */
-    private Listener openListener(Sandbox sandbox, boolean adopting) {
+    private Bound bindListener(Sandbox sandbox, boolean adopting) {
         Function<Optional<SandboxNamespaces.DnsPorts>, Bound> bind = left -> {
             List<DatagramChannel> udp = new ArrayList<>();
             try {
@@ -329,8 +340,12 @@ public final class DnsServer implements AutoCloseable {
                 throw new UncheckedIOException("bind DNS listener on " + listen.getHostAddress(), e);
             }
         };
-        Bound bound = adopting ? namespaces.callAfterDnsRedirect(sandbox, bind)
+        return adopting ? namespaces.callAfterDnsRedirect(sandbox, bind)
                 : namespaces.call(sandbox, () -> bind.apply(Optional.empty()));
+    }
+
+    /** The listener, after the redirect to its ports is written unless the one found already sends there. */
+    private Listener redirected(Sandbox sandbox, Bound bound) {
         Listener l = bound.listener();
         Optional<SandboxNamespaces.DnsPorts> left = bound.left();
         if (left.isPresent() && left.get().udp() == l.ports().udp() && left.get().tcp() == l.ports().tcp()) {

@@ -3,6 +3,7 @@ package dev.berth.daemon.netns;
 import dev.berth.core.model.DeviceNames;
 import dev.berth.core.model.Sandbox;
 import dev.berth.core.spi.SandboxNamespaces;
+import dev.berth.kernel.netlink.NftDnatRules;
 import dev.berth.kernel.netns.NetNs;
 import dev.berth.kernel.nftables.LowFdReserve;
 import dev.berth.kernel.nftables.NftChain;
@@ -11,12 +12,12 @@ import dev.berth.kernel.nftables.NftFamily;
 import dev.berth.kernel.nftables.NftRule;
 import dev.berth.kernel.nftables.NftScript;
 import dev.berth.kernel.nftables.NftTable;
+import java.net.InetAddress;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The {@link SandboxNamespaces} port over {@code kernel.netns} and {@code kernel.nftables}: a task
@@ -35,8 +36,9 @@ public final class NetnsSandboxNamespaces implements SandboxNamespaces {
     private static final NftTable QUIET = new NftTable(NftFamily.IP6, DeviceNames.NFT_QUIET_TABLE);
     private static final NftChain QUIET_OUTPUT = NftChain.base(QUIET, "output",
             new NftChain.Hook("filter", "output", "0", NftChain.Policy.ACCEPT));
-    private static final Pattern UDP_TARGET = Pattern.compile("udp dport 53 dnat to 127\\.0\\.0\\.11:(\\d+)");
-    private static final Pattern TCP_TARGET = Pattern.compile("tcp dport 53 dnat to 127\\.0\\.0\\.11:(\\d+)");
+    private static final InetAddress LISTEN = InetAddress.ofLiteral("127.0.0.11");
+    private static final int UDP = 17;
+    private static final int TCP = 6;
     private final LowFdReserve lowFds;
 
     /** {@code lowFds}: taken at start-up; contexts are created while its numbers are free. */
@@ -62,13 +64,13 @@ public final class NetnsSandboxNamespaces implements SandboxNamespaces {
     }
 
     /**
-     * Reads the namespace's ruleset (text; {@code list ruleset} is empty, not an error, without a
-     * table) and takes the two DNAT targets from {@code ip berth-dns}. Reading deletes nothing, so
-     * the context's close does not wait for an RCU grace period.
+     * Reads the DNAT rules of {@code ip berth-dns}'s output chain straight from the kernel
+     * ({@link NftDnatRules}: one netlink dump, no libnftables context, no low descriptor) and
+     * takes the two DNS targets from them. Reading deletes nothing.
      */
     @Override
     public Optional<DnsPorts> dnsRedirect(Sandbox sandbox) {
-        return call(sandbox, this::redirectHere);
+        return call(sandbox, NetnsSandboxNamespaces::redirectHere);
     }
 
     @Override
@@ -76,29 +78,28 @@ public final class NetnsSandboxNamespaces implements SandboxNamespaces {
         return call(sandbox, () -> task.apply(redirectHere()));
     }
 
-    /** On a thread inside the namespace: its ruleset's DNS redirect (the context made while low fds are free). */
-    private Optional<DnsPorts> redirectHere() {
-        return parseRedirect(lowFds.withLowFds(() -> {
-            try (NftContext nft = NftContext.open()) {
-                return nft.run("list ruleset ip");
-            }
-        }));
+    /** On a thread inside the namespace: its DNS redirect. */
+    private static Optional<DnsPorts> redirectHere() {
+        return redirectOf(NftDnatRules.read(NftDnatRules.IPV4, DeviceNames.NFT_DNS_TABLE, OUTPUT.name()));
     }
 
-    /** The DNAT ports of table {@code ip berth-dns} in {@code list ruleset} text, when both are there. */
-    static Optional<DnsPorts> parseRedirect(String ruleset) {
-        int start = ruleset.indexOf("table ip " + DeviceNames.NFT_DNS_TABLE + " {");
-        if (start < 0) {
-            return Optional.empty();
+    /**
+     * The ports of the redirect {@link #script} writes, among a chain's DNAT rules: port 53 on
+     * {@code 127.0.0.11} sent to {@code 127.0.0.11}, one rule for UDP and one for TCP; empty unless both are there.
+     */
+    static Optional<DnsPorts> redirectOf(List<NftDnatRules.Dnat> rules) {
+        int udp = target(rules, UDP);
+        int tcp = target(rules, TCP);
+        return udp > 0 && tcp > 0 ? Optional.of(new DnsPorts(udp, tcp)) : Optional.empty();
+    }
+
+    private static int target(List<NftDnatRules.Dnat> rules, int l4proto) {
+        for (NftDnatRules.Dnat d : rules) {
+            if (d.l4proto() == l4proto && d.dport() == 53 && LISTEN.equals(d.daddr()) && LISTEN.equals(d.to())) {
+                return d.toPort();
+            }
         }
-        int end = ruleset.indexOf("\n}", start);
-        String table = ruleset.substring(start, end < 0 ? ruleset.length() : end);
-        Matcher udp = UDP_TARGET.matcher(table);
-        Matcher tcp = TCP_TARGET.matcher(table);
-        if (!udp.find() || !tcp.find()) {
-            return Optional.empty();
-        }
-        return Optional.of(new DnsPorts(Integer.parseInt(udp.group(1)), Integer.parseInt(tcp.group(1))));
+        return -1;
     }
 
     /**

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.core.spi.SandboxNamespaces.DnsPorts;
+import dev.berth.kernel.netlink.NftDnatRules;
+import java.net.InetAddress;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -30,24 +33,18 @@ class NetnsSandboxNamespacesTest {
     }
 
     @Test
-    void theRedirectsPortsAreReadFromTheRulesetsText() {
-        String ruleset = """
-                table ip filter {
-                	chain output {
-                		udp dport 53 dnat to 127.0.0.11:1
-                	}
-                }
-                table ip berth-dns {
-                	chain output {
-                		type nat hook output priority -100; policy accept;
-                		ip daddr 127.0.0.11 udp dport 53 dnat to 127.0.0.11:40213
-                		ip daddr 127.0.0.11 tcp dport 53 dnat to 127.0.0.11:40214
-                	}
-                }
-                """;
-        assertEquals(Optional.of(new DnsPorts(40213, 40214)), NetnsSandboxNamespaces.parseRedirect(ruleset));
-        assertEquals(Optional.empty(), NetnsSandboxNamespaces.parseRedirect(""), "no table");
-        assertEquals(Optional.empty(), NetnsSandboxNamespaces.parseRedirect(
-                "table ip berth-dns {\n\tchain output {\n\t}\n}\n"), "a table without its rules");
+    void theRedirectsPortsAreTakenFromTheChainsDnatRules() {
+        InetAddress listen = InetAddress.ofLiteral("127.0.0.11");
+        NftDnatRules.Dnat udp = new NftDnatRules.Dnat(17, listen, 53, listen, 40213);
+        NftDnatRules.Dnat tcp = new NftDnatRules.Dnat(6, listen, 53, listen, 40214);
+        assertEquals(Optional.of(new DnsPorts(40213, 40214)), NetnsSandboxNamespaces.redirectOf(List.of(udp, tcp)));
+        assertEquals(Optional.empty(), NetnsSandboxNamespaces.redirectOf(List.of()), "no rules");
+        assertEquals(Optional.empty(), NetnsSandboxNamespaces.redirectOf(List.of(udp)), "UDP only");
+        assertEquals(Optional.empty(), NetnsSandboxNamespaces.redirectOf(List.of(udp,
+                new NftDnatRules.Dnat(6, null, 53, listen, 40214))), "TCP of any destination: not ours");
+        assertEquals(Optional.empty(), NetnsSandboxNamespaces.redirectOf(List.of(udp,
+                new NftDnatRules.Dnat(6, listen, 54, listen, 40214))), "another port");
+        assertEquals(Optional.empty(), NetnsSandboxNamespaces.redirectOf(List.of(udp,
+                new NftDnatRules.Dnat(6, listen, 53, InetAddress.ofLiteral("10.0.0.1"), 40214))), "elsewhere");
     }
 }

@@ -5,6 +5,7 @@ final class Uapi {
     private Uapi() {}
 
     static final int NETLINK_ROUTE = 0;
+    static final int NETLINK_NETFILTER = 12;
     static final int NETLINK_CAP_ACK = 10;
     static final int NETLINK_EXT_ACK = 11;
 

@@ -67,6 +67,7 @@ import dev.berth.kernel.ffm.Libc;
 import dev.berth.kernel.netlink.Address;
 import dev.berth.kernel.netlink.Link;
 import dev.berth.kernel.netlink.RtNetlink;
+import dev.berth.kernel.netns.NsVisitors;
 import dev.berth.kernel.nftables.LowFdReserve;
 import dev.berth.kernel.nftables.NftContext;
 import dev.berth.kernel.sysctl.Sysctls;
@@ -105,6 +106,8 @@ final class Daemon {
     private static final int SIGTERM = 15;
     /** Low descriptor numbers kept for libnftables contexts created inside sandboxes. */
     private static final int LOW_FD_RESERVE = 32;
+    /** Threads that visit sandbox namespaces one after another in start-up's passes over all of them. */
+    private static final int NS_VISITORS = 4;
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
     private final CountDownLatch stop = new CountDownLatch(1);
     /** systemd's notify socket (Type=notify): READY, RELOADING/READY around a reload, STOPPING. */
@@ -161,7 +164,10 @@ final class Daemon {
         SecureRandom random = new SecureRandom();
         NamedNetnsRuntime runtime = new NamedNetnsRuntime(config.execRoot().resolve("netns"));
         opened.push(runtime);
-        BridgeDriver bridge = new BridgeDriver(netlink, dumps, reaper, random, metrics.kernelErrors());
+        // made here, on the main thread: the visitors' home is the daemon's namespace
+        NsVisitors visitors = new NsVisitors(NS_VISITORS);
+        opened.push(visitors);
+        BridgeDriver bridge = new BridgeDriver(netlink, dumps, reaper, random, metrics.kernelErrors(), visitors);
         opened.push(bridge);
         List<NetworkDriver> drivers = new ArrayList<>(List.of(bridge, new HostDriver(), new NullDriver()));
         // Overlay networks exist only with a cluster store; an etcd that does not answer is joined later.
@@ -191,7 +197,8 @@ final class Daemon {
         // Container roots of no stored sandbox go (a removal a crash cut short).
         images.releaseOthers(sandboxes.list().stream().map(v -> v.sandbox().id())
                 .collect(java.util.stream.Collectors.toSet()));
-        DnsFeed feed = startDns(config, sandboxes, state.changes(), lowFds, metrics.dns());
+        DnsFeed feed = startDns(config, sandboxes, state.changes(), new NetnsSandboxNamespaces(lowFds, visitors),
+                metrics.dns());
         Forwarder forwarder = feed.forwarder();
         if (cluster != null) {
             OverlayDriver paths = overlay;
@@ -274,13 +281,13 @@ final class Daemon {
      * The embedded DNS server. Its threads are created here, on the main thread, so they and the
      * forwarder's sockets live in the daemon's own namespace (host-only upstreams work).
      */
-    private DnsFeed startDns(DaemonConfig config, SandboxService sandboxes, ChangeStream changes, LowFdReserve lowFds,
-                             DnsObserver observer) {
+    private DnsFeed startDns(DaemonConfig config, SandboxService sandboxes, ChangeStream changes,
+                             NetnsSandboxNamespaces namespaces, DnsObserver observer) {
         Forwarder forwarder = new Forwarder(Forwarder.Settings.of(Upstreams.of(config.dns(), hostResolvConf()))
                 .withCache(config.dnsCache()).withNegativeTtl(config.dnsNegTtl()));
         opened.push(forwarder);
         forwarder.start();
-        DnsServer dns = new DnsServer(new NetnsSandboxNamespaces(lowFds), forwarder, DnsServer.LISTEN, observer);
+        DnsServer dns = new DnsServer(namespaces, forwarder, DnsServer.LISTEN, observer);
         opened.push(dns);
         dns.start();
         DnsFeed feed = new DnsFeed(sandboxes, dns, forwarder);

@@ -1,7 +1,11 @@
 package dev.berth.core.spi;
 
 import dev.berth.core.model.Sandbox;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -40,6 +44,27 @@ public interface SandboxNamespaces {
     default <T> T callAfterDnsRedirect(Sandbox sandbox, Function<Optional<DnsPorts>, T> task) {
         Optional<DnsPorts> left = dnsRedirect(sandbox);
         return call(sandbox, () -> task.apply(left));
+    }
+
+    /**
+     * {@link #callAfterDnsRedirect} for each of {@code sandboxes}, side by side where the
+     * implementation can (start-up's pass over every sandbox): one future per sandbox, in order,
+     * each completed (with the task's result, or with its failure or the namespace's) when this
+     * returns. The default visits them one after another.
+     */
+    default <T> List<CompletableFuture<T>> callAfterDnsRedirectEach(List<Sandbox> sandboxes,
+                                                                    BiFunction<Sandbox, Optional<DnsPorts>, T> task) {
+        List<CompletableFuture<T>> out = new ArrayList<>();
+        for (Sandbox s : sandboxes) {
+            CompletableFuture<T> f = new CompletableFuture<>();
+            try {
+                f.complete(callAfterDnsRedirect(s, left -> task.apply(s, left)));
+            } catch (RuntimeException e) {
+                f.completeExceptionally(e);
+            }
+            out.add(f);
+        }
+        return out;
     }
 
     /** The UDP and TCP ports on 127.0.0.11 that a redirect sends port 53 to. */

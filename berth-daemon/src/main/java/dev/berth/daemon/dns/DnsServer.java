@@ -30,12 +30,10 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import org.xbill.DNS.Rcode;
 
 /**
@@ -59,8 +57,6 @@ public final class DnsServer implements AutoCloseable {
     private static final int MAX_TCP_CONNECTIONS = 512;
     private static final long TCP_IDLE_NANOS = Duration.ofSeconds(10).toNanos();
     private static final int UDP_BURST = 64;
-    /** Threads that open the start-up pass's listeners side by side ({@link #openAll}). */
-    private static final int OPENERS = 4;
 
     /** The ports of one sandbox's listeners. */
     public record Ports(int udp, int tcp) {
@@ -208,30 +204,23 @@ public final class DnsServer implements AutoCloseable {
     }
 
     /**
-     * The start-up pass's listeners, {@link #OPENERS} sandboxes at a time: each visit waits for a
-     * thread of its own to enter the namespace, which the others overlap (1000 sandboxes took a
-     * second one after the other). The opening threads are made here, by the caller, so they are
-     * in its namespace; each visit runs on a namespace handle's thread as before. Only the sockets
-     * are bound side by side (and the earlier redirect read, without libnftables); a redirect to
-     * write, and the adding and registering, follow in order on the caller's thread: a
-     * libnftables context needs a low descriptor number ({@code LowFdReserve}), which binds
-     * running beside it would take.
+     * The start-up pass's listeners: the sockets of every sandbox bound (and the earlier redirect
+     * read, without libnftables) in one visit each, side by side ({@link
+     * SandboxNamespaces#callAfterDnsRedirectEach}: a few threads that go from namespace to
+     * namespace); then, in order on the caller's thread, a redirect written where one is needed,
+     * the listener added and registered. The redirects are not written side by side: a
+     * libnftables context needs a low descriptor number ({@code LowFdReserve}), which binds running
+     * beside it would take.
      */
     private void openAll(List<Sandbox> opening) {
         if (opening.size() < 2) {
             opening.forEach(s -> sync(s.id(), s, true));
             return;
         }
-        List<Future<Bound>> bound = new ArrayList<>();
-        try (ExecutorService pool = Executors.newFixedThreadPool(Math.min(OPENERS, opening.size()),
-                Thread.ofPlatform().name("berth-dns-open-", 0).daemon(true).factory())) {
-            for (Sandbox s : opening) {
-                bound.add(pool.submit(() -> bindListener(s, true)));
-            }
-        }
+        List<CompletableFuture<Bound>> bound = namespaces.callAfterDnsRedirectEach(opening, this::bindHere);
         for (int i = 0; i < opening.size(); i++) {
             Sandbox sandbox = opening.get(i);
-            Future<Bound> f = bound.get(i);
+            CompletableFuture<Bound> f = bound.get(i);
             switch (f.state()) {
                 case SUCCESS -> {
                     try {
@@ -240,10 +229,10 @@ public final class DnsServer implements AutoCloseable {
                         openFailed(sandbox, e);
                     }
                 }
-                case FAILED -> openFailed(sandbox, f.exceptionNow());
-                // not run: the caller was interrupted while waiting; the next update opens it
+                case FAILED -> openFailed(sandbox, f.exceptionNow() instanceof CompletionException c && c.getCause() != null
+                        ? c.getCause() : f.exceptionNow());
                 default -> LOG.log(System.Logger.Level.WARNING, "open DNS listener in sandbox " + sandbox.name()
-                        + ": interrupted");
+                        + ": not run");
             }
         }
     }
@@ -305,43 +294,45 @@ public final class DnsServer implements AutoCloseable {
      * same visit to the namespace as the binding.
      */
     private Bound bindListener(Sandbox sandbox, boolean adopting) {
-        Function<Optional<SandboxNamespaces.DnsPorts>, Bound> bind = left -> {
-            List<DatagramChannel> udp = new ArrayList<>();
-            try {
-                int port = 0;
-                for (int i = 0; i < workers.length; i++) {
-                    DatagramChannel ch = DatagramChannel.open(StandardProtocolFamily.INET);
-                    udp.add(ch);
-                    if (workers.length > 1) {
-                        ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
-                    }
-                    port = bind(ch, ch::bind, i == 0 ? left.map(SandboxNamespaces.DnsPorts::udp).orElse(0) : port);
+        return adopting ? namespaces.callAfterDnsRedirect(sandbox, left -> bindHere(sandbox, left))
+                : namespaces.call(sandbox, () -> bindHere(sandbox, Optional.empty()));
+    }
+
+    /** Inside the sandbox's namespace: its sockets, on {@code left}'s ports where it names them and they are free. */
+    private Bound bindHere(Sandbox sandbox, Optional<SandboxNamespaces.DnsPorts> left) {
+        List<DatagramChannel> udp = new ArrayList<>();
+        try {
+            int port = 0;
+            for (int i = 0; i < workers.length; i++) {
+                DatagramChannel ch = DatagramChannel.open(StandardProtocolFamily.INET);
+                udp.add(ch);
+                if (workers.length > 1) {
+                    ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
                 }
-                if (udp.size() > 1 && batched) {
-                    try {
-                        UdpBatch.spreadRandomly(udp.getFirst(), udp.size());
-                    } catch (RuntimeException e) {
-                        LOG.log(System.Logger.Level.DEBUG, "DNS listener: datagrams stay spread by sender: " + e.getMessage());
-                    }
-                }
-                ServerSocketChannel tcp = ServerSocketChannel.open(StandardProtocolFamily.INET);
-                int tcpPort;
-                try {
-                    tcp.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-                    tcpPort = bind(tcp, a -> tcp.bind(a, 128), left.map(SandboxNamespaces.DnsPorts::tcp).orElse(0));
-                } catch (IOException e) {
-                    tcp.close();
-                    throw e;
-                }
-                Ports ports = new Ports(port, tcpPort);
-                return new Bound(new Listener(sandbox, List.copyOf(udp), tcp, ports), left);
-            } catch (IOException e) {
-                udp.forEach(DnsServer::closeQuietly);
-                throw new UncheckedIOException("bind DNS listener on " + listen.getHostAddress(), e);
+                port = bind(ch, ch::bind, i == 0 ? left.map(SandboxNamespaces.DnsPorts::udp).orElse(0) : port);
             }
-        };
-        return adopting ? namespaces.callAfterDnsRedirect(sandbox, bind)
-                : namespaces.call(sandbox, () -> bind.apply(Optional.empty()));
+            if (udp.size() > 1 && batched) {
+                try {
+                    UdpBatch.spreadRandomly(udp.getFirst(), udp.size());
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.DEBUG, "DNS listener: datagrams stay spread by sender: " + e.getMessage());
+                }
+            }
+            ServerSocketChannel tcp = ServerSocketChannel.open(StandardProtocolFamily.INET);
+            int tcpPort;
+            try {
+                tcp.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                tcpPort = bind(tcp, a -> tcp.bind(a, 128), left.map(SandboxNamespaces.DnsPorts::tcp).orElse(0));
+            } catch (IOException e) {
+                tcp.close();
+                throw e;
+            }
+            Ports ports = new Ports(port, tcpPort);
+            return new Bound(new Listener(sandbox, List.copyOf(udp), tcp, ports), left);
+        } catch (IOException e) {
+            udp.forEach(DnsServer::closeQuietly);
+            throw new UncheckedIOException("bind DNS listener on " + listen.getHostAddress(), e);
+        }
     }
 
     /** The listener, after the redirect to its ports is written unless the one found already sends there. */

@@ -5,6 +5,7 @@ import dev.berth.core.model.Sandbox;
 import dev.berth.core.spi.SandboxNamespaces;
 import dev.berth.kernel.netlink.NftDnatRules;
 import dev.berth.kernel.netns.NetNs;
+import dev.berth.kernel.netns.NsVisitors;
 import dev.berth.kernel.nftables.LowFdReserve;
 import dev.berth.kernel.nftables.NftChain;
 import dev.berth.kernel.nftables.NftContext;
@@ -14,7 +15,10 @@ import dev.berth.kernel.nftables.NftScript;
 import dev.berth.kernel.nftables.NftTable;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -40,10 +44,18 @@ public final class NetnsSandboxNamespaces implements SandboxNamespaces {
     private static final int UDP = 17;
     private static final int TCP = 6;
     private final LowFdReserve lowFds;
+    /** Where {@link #callAfterDnsRedirectEach} runs its visits; null: one after another. */
+    private final NsVisitors visitors;
 
     /** {@code lowFds}: taken at start-up; contexts are created while its numbers are free. */
     public NetnsSandboxNamespaces(LowFdReserve lowFds) {
+        this(lowFds, null);
+    }
+
+    /** With {@code visitors} for the start-up pass over every sandbox ({@link #callAfterDnsRedirectEach}). */
+    public NetnsSandboxNamespaces(LowFdReserve lowFds, NsVisitors visitors) {
         this.lowFds = lowFds;
+        this.visitors = visitors;
     }
 
     @Override
@@ -76,6 +88,31 @@ public final class NetnsSandboxNamespaces implements SandboxNamespaces {
     @Override
     public <T> T callAfterDnsRedirect(Sandbox sandbox, Function<Optional<DnsPorts>, T> task) {
         return call(sandbox, () -> task.apply(redirectHere()));
+    }
+
+    /**
+     * One visit per sandbox on the visitors' few threads, which go from namespace to namespace
+     * (no thread started per sandbox); each namespace handle is closed once its task ran.
+     */
+    @Override
+    public <T> List<CompletableFuture<T>> callAfterDnsRedirectEach(List<Sandbox> sandboxes,
+                                                                   BiFunction<Sandbox, Optional<DnsPorts>, T> task) {
+        if (visitors == null) {
+            return SandboxNamespaces.super.callAfterDnsRedirectEach(sandboxes, task);
+        }
+        List<CompletableFuture<T>> out = new ArrayList<>();
+        for (Sandbox s : sandboxes) {
+            NetNs ns;
+            try {
+                ns = NetNs.open(Path.of(s.netnsPath()));
+            } catch (RuntimeException e) {
+                out.add(CompletableFuture.failedFuture(e));
+                continue;
+            }
+            out.add(visitors.submit(ns, () -> task.apply(s, redirectHere())).whenComplete((v, e) -> ns.close()));
+        }
+        CompletableFuture.allOf(out.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+        return out;
     }
 
     /** On a thread inside the namespace: its DNS redirect. */

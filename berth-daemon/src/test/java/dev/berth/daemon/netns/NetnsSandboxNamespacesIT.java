@@ -83,6 +83,37 @@ class NetnsSandboxNamespacesIT {
     }
 
     /**
+     * The start-up pass: every sandbox visited once on the visitors' threads, the redirect read in
+     * the same visit (a namespace without one reads empty), and a sandbox whose namespace is gone
+     * fails alone.
+     */
+    @Test
+    void theStartUpPassVisitsEverySandboxOnceOnTheVisitors() {
+        must("ip", "netns", "add", ns + "-o");
+        Sandbox a = new Sandbox(new SandboxId("%064x".formatted(9)), "a", "a", "/run/netns/" + ns, Instant.EPOCH,
+                Sandbox.MODE_BRIDGE);
+        Sandbox b = new Sandbox(new SandboxId("%064x".formatted(10)), "b", "b", "/run/netns/" + ns + "-o", Instant.EPOCH,
+                Sandbox.MODE_BRIDGE);
+        Sandbox gone = new Sandbox(new SandboxId("%064x".formatted(11)), "g", "g", "/run/netns/" + ns + "-gone",
+                Instant.EPOCH, Sandbox.MODE_BRIDGE);
+        try (dev.berth.kernel.netns.NsVisitors visitors = new dev.berth.kernel.netns.NsVisitors(2)) {
+            NetnsSandboxNamespaces namespaces = new NetnsSandboxNamespaces(lowFds, visitors);
+            namespaces.redirectDns(a, 40041, 40042);
+            var results = namespaces.callAfterDnsRedirectEach(List.of(a, b, gone),
+                    (s, left) -> List.of(s.name(), left, here()));
+            assertEquals(3, results.size());
+            List<?> inA = (List<?>) results.get(0).join();
+            List<?> inB = (List<?>) results.get(1).join();
+            assertEquals(List.of("a", java.util.Optional.of(new dev.berth.core.spi.SandboxNamespaces.DnsPorts(40041, 40042))),
+                    inA.subList(0, 2), "a's redirect read in its visit");
+            assertEquals(List.of("b", java.util.Optional.empty()), inB.subList(0, 2), "b has none");
+            assertTrue(!inA.get(2).equals(here()) && !inB.get(2).equals(here()) && !inA.get(2).equals(inB.get(2)),
+                    "each task ran inside its own sandbox's namespace");
+            assertTrue(results.get(2).isCompletedExceptionally(), "the missing namespace fails alone");
+        }
+    }
+
+    /**
      * Real traffic: an interface of the namespace that comes up with IPv6 sends MLD reports (seen on
      * the other end of its veth) until the redirect's transaction is there, and none after it.
      */

@@ -3,12 +3,14 @@ package dev.berth.kernel.netlink;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.Optional;
 
 import dev.berth.kernel.ffm.Errno;
 import dev.berth.kernel.ffm.KernelErrors;
 import dev.berth.kernel.ffm.KernelException;
 import dev.berth.kernel.netns.NetNs;
+import dev.berth.kernel.netns.NsVisitors;
 
 /**
  * A NETLINK_ROUTE socket and the operations Berth needs on links, addresses, routes (main table)
@@ -51,6 +53,15 @@ public final class RtNetlink implements Rtnl {
     public static RtNetlink openIn(NetNs ns, KernelErrors errors) {
         NetlinkSocket s = ns.call(() -> NetlinkSocket.open(Uapi.NETLINK_ROUTE, errors));
         return new RtNetlink(s, " in " + ns);
+    }
+
+    /**
+     * {@link #openIn(NetNs, KernelErrors)} on one of {@code visitors}' threads: for a pass that
+     * opens sockets in many namespaces. {@code ns} must stay open until the future completes.
+     */
+    public static CompletableFuture<RtNetlink> openIn(NetNs ns, KernelErrors errors, NsVisitors visitors) {
+        return visitors.submit(ns, () -> NetlinkSocket.open(Uapi.NETLINK_ROUTE, errors))
+                .thenApply(s -> new RtNetlink(s, " in " + ns));
     }
 
     // ---- links

@@ -12,13 +12,14 @@ import dev.berth.core.spi.EndpointFailure;
 import dev.berth.core.spi.EndpointJoin;
 import dev.berth.core.spi.KernelDrift;
 import dev.berth.core.spi.NetworkDriver;
+import dev.berth.kernel.ffm.KernelErrors;
 import dev.berth.kernel.ffm.KernelException;
 import dev.berth.kernel.netlink.Address;
 import dev.berth.kernel.netlink.AddressSpec;
 import dev.berth.kernel.netlink.BridgeSpec;
 import dev.berth.kernel.netlink.Link;
 import dev.berth.kernel.netlink.Rtnl;
-import dev.berth.kernel.ffm.KernelErrors;
+import dev.berth.kernel.netns.NsVisitors;
 import dev.berth.kernel.sysctl.Sysctls;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -50,17 +51,21 @@ public final class BridgeDriver implements NetworkDriver, AutoCloseable {
 
     /** {@code netlink} must be bound to the daemon's host namespace. */
     public BridgeDriver(Rtnl netlink, LinkReaper reaper, RandomGenerator random) {
-        this(netlink, netlink, reaper, random, KernelErrors.NONE);
+        this(netlink, netlink, reaper, random, new SandboxSockets(), Sysctls.KERNEL);
     }
 
     /**
      * With a second socket in the host namespace for {@link #drift}'s dumps (a socket serves one
      * request at a time, and at a thousand sandboxes a link dump takes some 10 ms, which connects
      * should not wait for), the sockets it opens inside sandboxes telling {@code errors} of the
-     * kernel's error answers.
+     * kernel's error answers, and {@code visitors} opening the sockets of every stored sandbox at
+     * once when {@link #restore} starts (one visit per namespace on a few long-lived threads,
+     * instead of a thread per namespace).
      */
-    public BridgeDriver(Rtnl netlink, Rtnl dumps, LinkReaper reaper, RandomGenerator random, KernelErrors errors) {
-        this(netlink, dumps, reaper, random, new SandboxSockets(SandboxSockets.Opener.kernel(errors)), Sysctls.KERNEL);
+    public BridgeDriver(Rtnl netlink, Rtnl dumps, LinkReaper reaper, RandomGenerator random, KernelErrors errors,
+                        NsVisitors visitors) {
+        this(netlink, dumps, reaper, random, new SandboxSockets(SandboxSockets.Opener.kernel(errors, visitors)),
+                Sysctls.KERNEL);
     }
 
     /** With the kernel seams given: sandbox sockets and sysctls (unit tests pass fakes). */

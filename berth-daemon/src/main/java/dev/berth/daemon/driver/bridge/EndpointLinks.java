@@ -353,6 +353,8 @@ final class EndpointLinks implements AutoCloseable {
                 }
             }
         }
+        // every namespace's socket at once, on a few threads that visit one after another
+        sockets.openAll(joins.stream().map(j -> j.sandbox().netnsPath()).toList());
         List<EndpointFailure> failed = new ArrayList<>();
         for (EndpointJoin j : joins) {
             try {

@@ -30,7 +30,6 @@ final class NetlinkSocket implements AutoCloseable {
 
     private final int fd;
     private final Arena arena;
-    private final MemorySegment recvBuffer;
     private final MemorySegment kernelAddress;
     private final KernelErrors errors;
     private int seq;
@@ -40,8 +39,6 @@ final class NetlinkSocket implements AutoCloseable {
         this.fd = fd;
         this.errors = errors;
         this.arena = arena;
-        // not zeroed: one socket per sandbox namespace, and replies use a page or two of the 64 KiB
-        this.recvBuffer = Libc.uninitialised(arena, RECV_BUFFER);
         this.kernelAddress = sockaddrNl(arena);
         this.seq = (int) (System.nanoTime() & 0x3fffffff);
     }
@@ -194,19 +191,26 @@ final class NetlinkSocket implements AutoCloseable {
         }
     }
 
+    /**
+     * One datagram, its messages copied out. The buffer is taken for the call only (not zeroed;
+     * malloc hands the same memory back call after call): kept with each socket, as it was, every
+     * sandbox's socket held a page or two of its own resident, ~4-8 MiB at 1000 sandboxes.
+     */
     private List<NlMessage> receive(String action) {
-        long n;
-        try {
-            n = Libc.recv(fd, recvBuffer, Libc.MSG_TRUNC);
-        } catch (KernelException e) {
-            errors.failed(e.errno());
-            throw e.during(action);
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment buffer = Libc.uninitialised(call, RECV_BUFFER);
+            long n;
+            try {
+                n = Libc.recv(fd, buffer, Libc.MSG_TRUNC);
+            } catch (KernelException e) {
+                errors.failed(e.errno());
+                throw e.during(action);
+            }
+            if (n > RECV_BUFFER) {
+                throw new KernelException(action, Errno.EMSGSIZE, "netlink datagram of " + n + " bytes truncated");
+            }
+            return NlMessage.split(buffer.asSlice(0, n).asByteBuffer());
         }
-        if (n > RECV_BUFFER) {
-            throw new KernelException(action, Errno.EMSGSIZE, "netlink datagram of " + n + " bytes truncated");
-        }
-        ByteBuffer datagram = recvBuffer.asSlice(0, n).asByteBuffer();
-        return NlMessage.split(datagram);
     }
 
     private void ensureOpen(String action) {

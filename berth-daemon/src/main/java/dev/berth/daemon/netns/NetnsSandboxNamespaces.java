@@ -25,7 +25,9 @@ import java.util.function.Supplier;
 
 /**
  * The {@link SandboxNamespaces} port over {@code kernel.netns} and {@code kernel.nftables}: a task
- * runs on a fresh platform thread that enters the sandbox's namespace; the DNS redirect is one
+ * runs on the namespace handle's own thread inside the sandbox's namespace ({@code NetNs.call}),
+ * the start-up pass's visits on the {@link NsVisitors}' few threads; the earlier redirect is read
+ * with one rule dump ({@link NftDnatRules}); the DNS redirect is one
  * nftables transaction through a libnftables context created inside that namespace (its netlink
  * socket stays there), replacing the rules of the table {@code ip berth-dns}
  * ({@link DeviceNames#NFT_DNS_TABLE}). The same transaction keeps the sandbox's MLD reports in

@@ -18,6 +18,9 @@
  *       once and serves no other (it ends after a second idle or when the handle closes); never call
  *       {@code setns} on a virtual thread (it would change the carrier and leak into unrelated
  *       virtual threads).</li>
+ *   <li>{@link dev.berth.kernel.netns.NsVisitors} is for passes over many namespaces (start-up):
+ *       a few long-lived threads that enter each task's namespace and go back home after it, so
+ *       a thousand namespaces cost no thousand thread starts. Same rules for its tasks.</li>
  *   <li>Inside a task, do only socket/netlink/sysctl work. Anything that lazily starts a JDK
  *       helper thread (process reaper, common pool, async logging) would create that thread inside
  *       the namespace for good.</li>

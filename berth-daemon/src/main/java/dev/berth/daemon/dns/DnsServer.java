@@ -57,6 +57,8 @@ public final class DnsServer implements AutoCloseable {
     private static final int MAX_TCP_CONNECTIONS = 512;
     private static final long TCP_IDLE_NANOS = Duration.ofSeconds(10).toNanos();
     private static final int UDP_BURST = 64;
+    /** {@link #answerHere}: a plain question not cached, to send upstream from its bytes. */
+    private static final int UPSTREAM = -100;
 
     /** The ports of one sandbox's listeners. */
     public record Ports(int udp, int tcp) {
@@ -73,14 +75,14 @@ public final class DnsServer implements AutoCloseable {
         }
     }
 
-    /**
-     * One serving thread: its selector, its own buffers for the UDP hot path, and its forwarding
-     * engine, so a forwarded UDP query and its reply stay on the thread that received it.
-     */
     /** What a UDP socket's key carries: its listener and, when batched I/O is used, its descriptor (else -1). */
     private record UdpSocket(Listener listener, int fd) {
     }
 
+    /**
+     * One serving thread: its selector, its own buffers for the UDP hot path, and its forwarding
+     * engine, so a forwarded UDP query and its reply stay on the thread that received it.
+     */
     private static final class Worker {
         final SelectorThread loop;
         final Forwarder.Engine engine;
@@ -91,6 +93,8 @@ public final class DnsServer implements AutoCloseable {
         final PlainAnswers plain = new PlainAnswers();
         /** recvmmsg/sendmmsg buffers, made on this thread's first batched read; null before. */
         UdpBatch batch;
+        /** What {@link #answerHere}'s last reply was: a local name's or a cached one. */
+        DnsObserver.Result answered;
 
         Worker(SelectorThread.Turn turn, int index, Forwarder forwarder) {
             this.loop = new SelectorThread(LOG, "DNS server", index == 0 ? "berth-dns" : "berth-dns-" + index, turn);
@@ -492,32 +496,50 @@ public final class DnsServer implements AutoCloseable {
             int length = udpBuffer.flip().remaining();
             udpBuffer.get(udpQuery, 0, length);
             NameTable current = table.get();
-            int replyLength = w.plain.answer(udpQuery, length, l.sandbox().id(), current, Resolver.UDP_LIMIT, udpReply);
-            DnsObserver.Result answered = DnsObserver.Result.LOCAL;
-            if (replyLength == PlainAnswers.NOT_LOCAL) {
-                if (!current.mayForward(l.sandbox().id())) {
-                    replyLength = PlainAnswers.SLOW;
-                } else if ((replyLength = w.engine.cached(w.plain.key(), udpQuery, udpReply)) < 0) {
-                    w.engine.forwardPlain(Arrays.copyOf(udpQuery, length), w.plain.key(), udpReplier(udp, from, start));
-                    continue;
-                }
-                answered = DnsObserver.Result.FORWARDED;
-            }
-            if (replyLength >= 0) {
+            int replyLength = answerHere(w, l, current, length);
+            if (replyLength == UPSTREAM) {
+                w.engine.forwardPlain(Arrays.copyOf(udpQuery, length), w.plain.key(), udpReplier(udp, from, start));
+            } else if (replyLength >= 0) {
                 udpBuffer.clear().put(udpReply, 0, replyLength).flip();
                 sendUdp(udp, udpBuffer, from);
-                observer.answered(result(udpReply, replyLength, answered), System.nanoTime() - start);
-                continue;
+                observer.answered(result(udpReply, replyLength, w.answered), System.nanoTime() - start);
+            } else {
+                resolve(w, l, current, udp, Arrays.copyOf(udpQuery, length), from, start);
             }
-            byte[] query = Arrays.copyOf(udpQuery, length);
-            switch (resolver.resolve(query, l.sandbox().id(), current, Resolver.UDP_LIMIT)) {
-                case Resolver.Reply r -> {
-                    sendUdp(udp, r.wire(), from);
-                    observer.answered(result(r.wire(), DnsObserver.Result.LOCAL), System.nanoTime() - start);
-                }
-                case Resolver.Forward f -> w.engine.forward(f.query(), f.message(), udpReplier(udp, from, start));
-                case Resolver.Drop d -> observer.answered(DnsObserver.Result.FAILED, System.nanoTime() - start);
+        }
+    }
+
+    /**
+     * The answer the thread makes itself for the query in {@code w.udpQuery[0, length)}, written
+     * into {@code w.udpReply}: a local name's ({@link PlainAnswers}) or one the forwarder has
+     * cached (asked with the key made from the query's bytes), its length returned and its kind
+     * left in {@code w.answered}. Else {@link #UPSTREAM}: a plain question to send upstream from
+     * its bytes; or another negative value: the {@link Resolver}'s work ({@link #resolve}).
+     */
+    private int answerHere(Worker w, Listener l, NameTable current, int length) {
+        int replyLength = w.plain.answer(w.udpQuery, length, l.sandbox().id(), current, Resolver.UDP_LIMIT, w.udpReply);
+        w.answered = DnsObserver.Result.LOCAL;
+        if (replyLength != PlainAnswers.NOT_LOCAL) {
+            return replyLength;
+        }
+        if (!current.mayForward(l.sandbox().id())) {
+            return PlainAnswers.SLOW;
+        }
+        w.answered = DnsObserver.Result.FORWARDED;
+        replyLength = w.engine.cached(w.plain.key(), w.udpQuery, w.udpReply);
+        return replyLength < 0 ? UPSTREAM : replyLength;
+    }
+
+    /** A query for the {@link Resolver} (dnsjava): answered, sent upstream or dropped. */
+    private void resolve(Worker w, Listener l, NameTable current, DatagramChannel udp, byte[] query, SocketAddress from,
+                         long start) {
+        switch (resolver.resolve(query, l.sandbox().id(), current, Resolver.UDP_LIMIT)) {
+            case Resolver.Reply r -> {
+                sendUdp(udp, r.wire(), from);
+                observer.answered(result(r.wire(), DnsObserver.Result.LOCAL), System.nanoTime() - start);
             }
+            case Resolver.Forward f -> w.engine.forward(f.query(), f.message(), udpReplier(udp, from, start));
+            case Resolver.Drop d -> observer.answered(DnsObserver.Result.FAILED, System.nanoTime() - start);
         }
     }
 
@@ -550,33 +572,17 @@ public final class DnsServer implements AutoCloseable {
                     continue;
                 }
                 int length = batch.copy(i, udpQuery);
-                int replyLength = w.plain.answer(udpQuery, length, l.sandbox().id(), current, Resolver.UDP_LIMIT, udpReply);
-                DnsObserver.Result answered = DnsObserver.Result.LOCAL;
-                if (replyLength == PlainAnswers.NOT_LOCAL) {
-                    if (!current.mayForward(l.sandbox().id())) {
-                        replyLength = PlainAnswers.SLOW;
-                    } else if ((replyLength = w.engine.cached(w.plain.key(), udpQuery, udpReply)) < 0) {
-                        w.engine.forwardPlain(Arrays.copyOf(udpQuery, length), w.plain.key(),
-                                udpReplier(udp, batch.sender(i), start));
-                        continue;
-                    }
-                    answered = DnsObserver.Result.FORWARDED;
-                }
-                if (replyLength >= 0) {
+                int replyLength = answerHere(w, l, current, length);
+                if (replyLength == UPSTREAM) {
+                    w.engine.forwardPlain(Arrays.copyOf(udpQuery, length), w.plain.key(),
+                            udpReplier(udp, batch.sender(i), start));
+                } else if (replyLength >= 0) {
                     if (!batch.reply(i, udpReply, replyLength)) {
                         sendUdp(udp, Arrays.copyOf(udpReply, replyLength), batch.sender(i));
                     }
-                    observer.answered(result(udpReply, replyLength, answered), System.nanoTime() - start);
-                    continue;
-                }
-                byte[] query = Arrays.copyOf(udpQuery, length);
-                switch (resolver.resolve(query, l.sandbox().id(), current, Resolver.UDP_LIMIT)) {
-                    case Resolver.Reply r -> {
-                        sendUdp(udp, r.wire(), batch.sender(i));
-                        observer.answered(result(r.wire(), DnsObserver.Result.LOCAL), System.nanoTime() - start);
-                    }
-                    case Resolver.Forward f -> w.engine.forward(f.query(), f.message(), udpReplier(udp, batch.sender(i), start));
-                    case Resolver.Drop d -> observer.answered(DnsObserver.Result.FAILED, System.nanoTime() - start);
+                    observer.answered(result(udpReply, replyLength, w.answered), System.nanoTime() - start);
+                } else {
+                    resolve(w, l, current, udp, Arrays.copyOf(udpQuery, length), batch.sender(i), start);
                 }
             }
             batch.flush(fd);

@@ -111,8 +111,8 @@ public final class NftDnatRules {
         Map<Integer, Object> registers = new HashMap<>(); // a source (String) or a constant (byte[])
         Map<String, byte[]> matches = new HashMap<>();
         Dnat found = null;
-        for (byte[] element : elements(expressions, NFTA_LIST_ELEM)) {
-            NlAttrs expr = NlAttrs.parse(ByteBuffer.wrap(element).order(ByteOrder.nativeOrder()), 0);
+        ByteBuffer list = ByteBuffer.wrap(expressions).order(ByteOrder.nativeOrder());
+        for (NlAttrs expr : NlAttrs.parseAll(list, NFTA_LIST_ELEM)) {
             NlAttrs data = expr.nested(NFTA_EXPR_DATA);
             String name = expr.string(NFTA_EXPR_NAME);
             switch (name == null ? "" : name) {
@@ -161,27 +161,6 @@ public final class NftDnatRules {
             }
         }
         return found;
-    }
-
-    /** The values of the attributes of type {@code type} in a nest, in order (a list repeats its type). */
-    private static List<byte[]> elements(byte[] nest, int type) {
-        List<byte[]> out = new ArrayList<>();
-        ByteBuffer b = ByteBuffer.wrap(nest).order(ByteOrder.nativeOrder());
-        int pos = 0;
-        while (pos + 4 <= nest.length) {
-            int len = Short.toUnsignedInt(b.getShort(pos));
-            int t = Short.toUnsignedInt(b.getShort(pos + 2)) & Uapi.NLA_TYPE_MASK;
-            if (len < 4 || pos + len > nest.length) {
-                break;
-            }
-            if (t == type) {
-                byte[] v = new byte[len - 4];
-                b.get(pos + 4, v);
-                out.add(v);
-            }
-            pos += NlWriter.align(len);
-        }
-        return out;
     }
 
     /** nf_tables' u32 attributes are big-endian; -1 when absent. */

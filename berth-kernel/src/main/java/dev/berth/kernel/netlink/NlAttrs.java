@@ -3,12 +3,16 @@ package dev.berth.kernel.netlink;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * The attributes of one message or nest, by type (the NLA_F_NESTED and NLA_F_NET_BYTEORDER bits
- * masked off). A repeated type keeps its last value; the parsers here never need repeats.
+ * masked off). A repeated type keeps its last value; a list, whose elements repeat their type,
+ * is read with {@link #parseAll}.
  */
 final class NlAttrs {
     private final Map<Integer, ByteBuffer> byType;
@@ -20,6 +24,27 @@ final class NlAttrs {
     /** Parses attributes from {@code offset} to the buffer's limit. */
     static NlAttrs parse(ByteBuffer buffer, int offset) {
         Map<Integer, ByteBuffer> map = new HashMap<>();
+        walk(buffer, offset, map::put);
+        return new NlAttrs(map);
+    }
+
+    /**
+     * The nests of type {@code type} in {@code buffer} (from 0 to its limit), in order: the
+     * elements of a list attribute, which all carry the same type. Attributes of other types are
+     * skipped.
+     */
+    static List<NlAttrs> parseAll(ByteBuffer buffer, int type) {
+        List<NlAttrs> out = new ArrayList<>();
+        walk(buffer, 0, (t, value) -> {
+            if (t == type) {
+                out.add(parse(value, 0));
+            }
+        });
+        return out;
+    }
+
+    /** Each attribute from {@code offset} to the buffer's limit: its type and its value. */
+    private static void walk(ByteBuffer buffer, int offset, BiConsumer<Integer, ByteBuffer> each) {
         int pos = offset;
         int limit = buffer.limit();
         while (pos + 4 <= limit) {
@@ -28,10 +53,9 @@ final class NlAttrs {
             if (len < 4 || pos + len > limit) {
                 break; // truncated tail: keep what parsed cleanly
             }
-            map.put(type, buffer.slice(pos + 4, len - 4).order(ByteOrder.nativeOrder()));
+            each.accept(type, buffer.slice(pos + 4, len - 4).order(ByteOrder.nativeOrder()));
             pos += NlWriter.align(len);
         }
-        return new NlAttrs(map);
     }
 
     boolean has(int type) {

@@ -26,6 +26,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  */
 public final class Libc {
     public static final int AF_UNIX = 1;
+    public static final int AF_INET = 2;
     public static final int AF_NETLINK = 16;
     public static final int SOCK_DGRAM = 2;
     public static final int SOCK_SEQPACKET = 5;
@@ -53,6 +54,7 @@ public final class Libc {
     public static final int SO_RCVTIMEO = 20;
     public static final int SOL_NETLINK = 270;
     public static final int MSG_TRUNC = 0x20;
+    public static final int MSG_DONTWAIT = 0x40;
     /** {@code ioctl} on a namespace file: its kind as a {@code CLONE_NEW*} flag ({@code _IO(0xb7, 0x3)}). */
     public static final long NS_GET_NSTYPE = 0xb703;
 
@@ -76,10 +78,8 @@ public final class Libc {
     private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle SETNS = downcall("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle UNSHARE = downcall("unshare", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle MALLOC = LINKER.downcallHandle(LOOKUP.find("malloc").orElseThrow(),
-            FunctionDescriptor.of(ADDRESS, JAVA_LONG));
-    private static final MethodHandle FREE = LINKER.downcallHandle(LOOKUP.find("free").orElseThrow(),
-            FunctionDescriptor.ofVoid(ADDRESS));
+    private static final MethodHandle MALLOC = plainDowncall("malloc", FunctionDescriptor.of(ADDRESS, JAVA_LONG));
+    private static final MethodHandle FREE = plainDowncall("free", FunctionDescriptor.ofVoid(ADDRESS));
     // variadic in C; requests without an argument (as NS_GET_NSTYPE) pass none
     private static final MethodHandle IOCTL = downcall("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG),
             Linker.Option.firstVariadicArg(2));
@@ -112,6 +112,17 @@ public final class Libc {
     private static final long SIG_IGN = 1;
 
     private Libc() {}
+
+    /**
+     * A libc function without errno capture, for calls whose callers need only the result
+     * ({@code malloc}, {@code free}, {@link UdpBatch}'s batched socket calls).
+     */
+    @SuppressWarnings("restricted") // native access is the point of this class; see package-info
+    static MethodHandle plainDowncall(String name, FunctionDescriptor descriptor) {
+        MemorySegment symbol = LOOKUP.find(name)
+                .orElseThrow(() -> new IllegalStateException("libc symbol not found: " + name));
+        return LINKER.downcallHandle(symbol, descriptor);
+    }
 
     @SuppressWarnings("restricted") // native access is the point of this class; see package-info
     private static MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... extra) {

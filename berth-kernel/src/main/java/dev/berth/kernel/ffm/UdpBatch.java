@@ -2,7 +2,6 @@ package dev.berth.kernel.ffm;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.net.InetAddress;
@@ -36,9 +35,6 @@ public final class UdpBatch implements AutoCloseable {
     public static final int CAPACITY = 16;
     /** Bytes per datagram; a longer one is cut and {@link #truncated} says so. */
     public static final int SLOT = 4096;
-    private static final int MSG_DONTWAIT = 0x40;
-    private static final int MSG_TRUNC = 0x20;
-    private static final int AF_INET = 2;
     private static final int SO_ATTACH_REUSEPORT_CBPF = 51;
     private static final int SKF_AD_OFF = -0x1000;
     private static final int SKF_AD_RANDOM = 56;
@@ -53,10 +49,9 @@ public final class UdpBatch implements AutoCloseable {
     private static final long FLAGS = 48;
     private static final long LEN = 56;
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final MethodHandle RECVMMSG = handle("recvmmsg",
+    private static final MethodHandle RECVMMSG = Libc.plainDowncall("recvmmsg",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle SENDMMSG = handle("sendmmsg",
+    private static final MethodHandle SENDMMSG = Libc.plainDowncall("sendmmsg",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
 
     private final Arena arena = Arena.ofShared();
@@ -90,11 +85,6 @@ public final class UdpBatch implements AutoCloseable {
             sendVec.set(JAVA_LONG, i * MMSG + IOVLEN, 1);
             sendVec.set(JAVA_INT, i * MMSG + NAMELEN, (int) SOCKADDR);
         }
-    }
-
-    @SuppressWarnings("restricted") // native access is this package's job; see package-info
-    private static MethodHandle handle(String name, FunctionDescriptor d) {
-        return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(), d);
     }
 
     /**
@@ -159,7 +149,7 @@ public final class UdpBatch implements AutoCloseable {
         }
         int r;
         try {
-            r = (int) RECVMMSG.invokeExact(fd, recvVec, CAPACITY, MSG_DONTWAIT, MemorySegment.NULL);
+            r = (int) RECVMMSG.invokeExact(fd, recvVec, CAPACITY, Libc.MSG_DONTWAIT, MemorySegment.NULL);
         } catch (Throwable t) {
             throw new IllegalStateException("recvmmsg", t);
         }
@@ -174,8 +164,8 @@ public final class UdpBatch implements AutoCloseable {
 
     /** Whether datagram {@code i} was longer than {@link #SLOT} (its tail was dropped) or not from IPv4. */
     public boolean truncated(int i) {
-        return (recvVec.get(JAVA_INT, i * MMSG + FLAGS) & MSG_TRUNC) != 0
-                || names.get(JAVA_SHORT, i * SOCKADDR) != AF_INET;
+        return (recvVec.get(JAVA_INT, i * MMSG + FLAGS) & Libc.MSG_TRUNC) != 0
+                || names.get(JAVA_SHORT, i * SOCKADDR) != Libc.AF_INET;
     }
 
     /** Copies datagram {@code i} into {@code to} and returns its length. */
@@ -218,7 +208,7 @@ public final class UdpBatch implements AutoCloseable {
         int from = 0;
         try {
             while (from < queued) {
-                int r = (int) SENDMMSG.invokeExact(fd, sendVec.asSlice(from * MMSG), queued - from, MSG_DONTWAIT);
+                int r = (int) SENDMMSG.invokeExact(fd, sendVec.asSlice(from * MMSG), queued - from, Libc.MSG_DONTWAIT);
                 if (r > 0) {
                     sent += r;
                     from += r;

@@ -24,7 +24,7 @@
 #     highest dockerd 20.10 and podman 4.3 speak. The table gets a same-client section with the
 #     ratios peer ÷ Berth.
 # attach: `network connect` / `network disconnect` of a running sandbox (probe, on network ba)
-#   to/from network bb holding K = 1, 100, 1000 other sandboxes (--sizes); defaults N=100, W=100
+#   to/from network bb holding K = 1, 100, 1000 other sandboxes (--sizes); defaults N=100, W=500
 #   - Berth via the API (JMH AttachBench, one run per K; bb is filled between the sizes by
 #     AttachFill, every create timed: the k-th attach), then via the docker CLI 28.2;
 #     berthd's VmRSS at 0, 1, 100, 1000 sandboxes; all sandboxes removed via the API at the end;
@@ -125,7 +125,9 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 [[ $PEER_LIST == none ]] && PEER_LIST=""
-if [[ $SUITE == attach ]]; then N=${N:-100}; WARMUP=${WARMUP:-100}; else N=${N:-200}; WARMUP=${WARMUP:-200}; fi
+# attach: 500, because the first size's run is the fresh daemon's first connects: with 100 its
+# samples still fell from 5-7 to 3 ms while K=100 ran at 1.5 (the cold row keeps the first 100)
+if [[ $SUITE == attach ]]; then N=${N:-100}; WARMUP=${WARMUP:-500}; else N=${N:-200}; WARMUP=${WARMUP:-200}; fi
 VARIANT="" ROUTED6_FLAG="" SETUP_VARIANT=()   # --routed6: row labels, the command line, AttachFill setup
 [[ $ROUTED6 == 1 ]] && { VARIANT=", bb routed IPv6 + NDP proxy"; ROUTED6_FLAG=" --routed6"; SETUP_VARIANT=(routed6); }
 [[ $NDP_OFF == 1 ]] && { VARIANT=", bb routed IPv6, ndp-proxy false"; ROUTED6_FLAG=" --routed6=off"; }
@@ -309,8 +311,10 @@ if [[ $BERTH_OK == 1 && $SUITE == attach ]]; then
     run_child "$JAVA" -jar "$BENCH_JAR" 'dev.berth.bench.AttachBench.*' -p socket="$SOCK" -p k="$K" -p settleMs="${BERTH_ATTACH_SETTLE_MS:-0,50}" -p api="$API_VERSION" \
       -i "$N" -wi "$WARMUP" -f 1 -rf json -rff "$RES/jmh-attach-$STAMP-k$K.json" >"$RES/jmh-attach-$STAMP-k$K.log" 2>&1 \
       || { tail -40 "$RES/jmh-attach-$STAMP-k$K.log" >&2; die "JMH failed at k=$K"; }
+    # the first size's log: its warm-up connects are the first the fresh daemon served (the cold row)
+    cold_log=(); [[ $K == "${SIZES%%,*}" ]] && cold_log=(--log "$RES/jmh-attach-$STAMP-k$K.log")
     python3 "$BENCH/attachbench.py" jmh --label "Berth (API via JMH, keep-alive$VARIANT)" --engine Berth --size "$K" --out "$OUT" \
-      "$RES/jmh-attach-$STAMP-k$K.json" >&2
+      "${cold_log[@]}" "$RES/jmh-attach-$STAMP-k$K.json" >&2
     log "docker CLI $CLI_VER against berthd, k=$K: $N x connect/disconnect"
     DOCKER_HOST="unix://$SOCK" DOCKER_CONFIG="$DIR/docker-config" \
       run_child python3 "$BENCH/attachbench.py" cli --label "Berth (docker CLI $CLI_VER$VARIANT)" --size "$K" \

@@ -59,9 +59,19 @@ meta() { # key [json-fields]: one meta line in $OUT
 }
 
 start_berthd() { # berthd in namespace $NS with $DIR/daemon.json, socket $SOCK; sets BERTH_PID
-  # the launcher's JVM flags, no AOT cache (start-up is the footprint suite's)
+  # the launcher's JVM flags and, as ./berth daemon, its AOT cache beside the jar while it fits
+  # (classes and the training's method profiles: a fresh daemon's first requests are faster);
+  # BERTH_NO_AOT=1: none
+  local aot=() cache=${DAEMON_JAR%.jar}.aot
+  if [[ ${BERTH_NO_AOT:-0} != 1 ]] && aot_fresh "$cache" "$DAEMON_JAR"; then
+    aot=(-XX:AOTCache="$cache" "${AOT_USE[@]}")
+  fi
+  local used=none
+  [[ ${#aot[@]} -gt 0 ]] && used=$cache
+  [[ -n ${OUT:-} ]] && meta daemon "\"aot_cache\":\"$used\""
+  log "berthd: the launcher's JVM flags, AOT cache: $used"
   # shellcheck disable=SC2086  # BERTH_DAEMON_JVM_OPTS is a list of flags
-  nsenter --net="/run/netns/$NS" env "${DAEMON_ENV[@]}" "$JAVA" "${DAEMON_JVM[@]}" ${BERTH_DAEMON_JVM_OPTS:-} \
+  nsenter --net="/run/netns/$NS" env "${DAEMON_ENV[@]}" "$JAVA" "${DAEMON_JVM[@]}" "${aot[@]}" ${BERTH_DAEMON_JVM_OPTS:-} \
     -jar "$DAEMON_JAR" -H "unix://$SOCK" --data-root "$DIR/data" --exec-root "$DIR/exec" \
     --config-file "$DIR/daemon.json" >"$DIR/berthd.log" 2>&1 &
   BERTH_PID=$!

@@ -13,3 +13,16 @@ DAEMON_JVM=(--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms8m -XX:TrimN
 # core (each thread that mallocs first, such as a per-namespace worker or a JIT compiler, may get an
 # arena of its own, and what an arena keeps is not handed back; −12 MiB RSS with 1000 sandboxes).
 DAEMON_ENV=(MALLOC_ARENA_MAX=2)
+
+# The launcher's AOT caches (./berth build writes them beside the jars; the bench uses berthd's too).
+# With a cache: map it where it was written instead of relocating it, which would copy (and keep
+# resident) every page it points from, ~20 MiB more RSS for berthd; a refused cache (another JDK)
+# is skipped without messages, as stderr belongs to the program.
+AOT_USE=(-XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 -Xlog:aot=off -Xlog:cds=off)
+aot_fresh() { # cache jar: the cache exists and is newer than the jar and each of its libs
+  local lib
+  [[ $1 -nt $2 ]] || return 1
+  for lib in "${2%/*}"/lib/*.jar; do
+    [[ ! -e $lib || $1 -nt $lib ]] || return 1
+  done
+}

@@ -3,6 +3,8 @@ package dev.berth.daemon.netns;
 import dev.berth.core.model.DeviceNames;
 import dev.berth.core.model.Sandbox;
 import dev.berth.core.spi.SandboxNamespaces;
+import dev.berth.kernel.netlink.NfProto;
+import dev.berth.kernel.netlink.NftBatch;
 import dev.berth.kernel.netlink.NftDnatRules;
 import dev.berth.kernel.netns.NetNs;
 import dev.berth.kernel.netns.NsVisitors;
@@ -119,7 +121,7 @@ public final class NetnsSandboxNamespaces implements SandboxNamespaces {
 
     /** On a thread inside the namespace: its DNS redirect. */
     private static Optional<DnsPorts> redirectHere() {
-        return redirectOf(NftDnatRules.read(NftDnatRules.IPV4, DeviceNames.NFT_DNS_TABLE, OUTPUT.name()));
+        return redirectOf(NftDnatRules.read(new NftBatch.Chain(new NftBatch.Table(NfProto.IPV4, DeviceNames.NFT_DNS_TABLE), OUTPUT.name())));
     }
 
     /**

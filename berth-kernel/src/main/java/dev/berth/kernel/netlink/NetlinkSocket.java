@@ -1,5 +1,6 @@
 package dev.berth.kernel.netlink;
 
+import java.io.ByteArrayOutputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -119,6 +120,68 @@ final class NetlinkSocket implements AutoCloseable {
                 replies.add(m);
             }
         }
+    }
+
+    /**
+     * Sends an nfnetlink batch in one datagram: {@code begin}, the {@code messages} (each with
+     * NLM_F_ACK in its flags), {@code end}; then reads until every message is answered. The kernel
+     * processes the whole batch while the send runs and answers each message in order (an ack, or
+     * its error: it goes on after an error, then undoes everything); a failed commit, or a batch it
+     * cannot take at all, is answered on {@code begin}'s sequence number, and that ends the read.
+     * The first error (in message order) becomes a KernelException naming its message from
+     * {@code names}.
+     */
+    void batch(NlWriter begin, List<NlWriter> messages, List<String> names, NlWriter end, String action) {
+        ByteArrayOutputStream datagram = new ByteArrayOutputStream();
+        int beginSeq = nextSeq();
+        datagram.writeBytes(begin.build(beginSeq));
+        int[] seqs = new int[messages.size()];
+        for (int i = 0; i < seqs.length; i++) {
+            seqs[i] = nextSeq();
+            datagram.writeBytes(messages.get(i).build(seqs[i]));
+        }
+        int endSeq = nextSeq();
+        datagram.writeBytes(end.build(endSeq));
+        send(datagram.toByteArray(), action);
+        int answered = 0;
+        boolean[] done = new boolean[seqs.length];
+        int failedAt = -1;
+        NlMessage failure = null;
+        while (answered < seqs.length) {
+            for (NlMessage m : receive(action)) {
+                if (m.type() != Uapi.NLMSG_ERROR) {
+                    continue;
+                }
+                if (m.seq() == beginSeq || m.seq() == endSeq) {
+                    if (m.errorCode() != 0) {
+                        throwIfError(m, action + " (the batch as a whole)");
+                    }
+                    continue;
+                }
+                int i = indexOf(seqs, m.seq());
+                if (i < 0 || done[i]) {
+                    continue; // left over from an earlier exchange
+                }
+                done[i] = true;
+                answered++;
+                if (m.errorCode() != 0 && (failedAt < 0 || i < failedAt)) {
+                    failedAt = i;
+                    failure = m;
+                }
+            }
+        }
+        if (failure != null) {
+            throwIfError(failure, action + ": " + names.get(failedAt));
+        }
+    }
+
+    private static int indexOf(int[] seqs, int seq) {
+        for (int i = 0; i < seqs.length; i++) {
+            if (seqs[i] == seq) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Runs a dump (NLM_F_DUMP set by the caller) and returns every message up to NLMSG_DONE. */

@@ -1,5 +1,7 @@
 package dev.berth.kernel.netlink;
 
+import static dev.berth.kernel.netlink.NftUapi.*;
+
 import dev.berth.kernel.ffm.KernelErrors;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -23,46 +25,10 @@ import java.util.Map;
  * equality) is not reported: the caller then treats the chain as not holding what it looks for.
  */
 public final class NftDnatRules {
-    private static final int NFNL_SUBSYS_NFTABLES = 10;
-    private static final int NFT_MSG_GETRULE = 7;
-    private static final int NFTA_RULE_TABLE = 1;
-    private static final int NFTA_RULE_CHAIN = 2;
-    private static final int NFTA_RULE_EXPRESSIONS = 4;
-    private static final int NFTA_LIST_ELEM = 1;
-    private static final int NFTA_EXPR_NAME = 1;
-    private static final int NFTA_EXPR_DATA = 2;
-    private static final int NFTA_DATA_VALUE = 1;
-    /** NFTA_PAYLOAD_DREG, _BASE, _OFFSET, _LEN. */
-    private static final int PAYLOAD_DREG = 1;
-    private static final int PAYLOAD_BASE = 2;
-    private static final int PAYLOAD_OFFSET = 3;
-    private static final int PAYLOAD_LEN = 4;
-    /** NFTA_META_DREG, _KEY. */
-    private static final int META_DREG = 1;
-    private static final int META_KEY = 2;
-    /** NFTA_CMP_SREG, _OP, _DATA; NFT_CMP_EQ. */
-    private static final int CMP_SREG = 1;
-    private static final int CMP_OP = 2;
-    private static final int CMP_DATA = 3;
-    private static final int CMP_EQ = 0;
-    /** NFTA_IMMEDIATE_DREG, _DATA. */
-    private static final int IMMEDIATE_DREG = 1;
-    private static final int IMMEDIATE_DATA = 2;
-    /** NFTA_NAT_TYPE, _REG_ADDR_MIN, _REG_PROTO_MIN; NFT_NAT_DNAT. */
-    private static final int NAT_TYPE = 1;
-    private static final int NAT_REG_ADDR_MIN = 3;
-    private static final int NAT_REG_PROTO_MIN = 5;
-    private static final int NAT_DNAT = 1;
-    private static final int NFT_PAYLOAD_NETWORK_HEADER = 1;
-    private static final int NFT_PAYLOAD_TRANSPORT_HEADER = 2;
-    private static final int NFT_META_L4PROTO = 16;
     /** What a register was loaded from: the keys of {@link #matches}. */
     private static final String L4PROTO = "meta l4proto";
     private static final String IPV4_DADDR = "payload " + NFT_PAYLOAD_NETWORK_HEADER + " 16 4";
     private static final String DPORT = "payload " + NFT_PAYLOAD_TRANSPORT_HEADER + " 2 2";
-
-    /** NFPROTO_IPV4, as a rule dump's family. */
-    public static final int IPV4 = 2;
 
     /**
      * One DNAT rule: what it matches (layer 4 protocol, IPv4 destination address, destination
@@ -74,19 +40,21 @@ public final class NftDnatRules {
     private NftDnatRules() {}
 
     /**
-     * The DNAT rules of {@code chain} in table {@code table} of {@code family}, in the calling
-     * thread's namespace; empty when there is no such table or chain.
+     * The DNAT rules of chain {@code of}, in the calling thread's namespace; empty when there is
+     * no such table or chain.
      */
-    public static List<Dnat> read(int family, String table, String chain) {
-        String action = "list nft rules of " + table + " " + chain;
+    public static List<Dnat> read(NftBatch.Chain of) {
+        String table = of.table().name();
+        String chain = of.name();
+        String action = "list nft rules of " + of;
         NlWriter dump = new NlWriter(NFNL_SUBSYS_NFTABLES << 8 | NFT_MSG_GETRULE, Uapi.NLM_F_REQUEST | Uapi.NLM_F_DUMP)
-                .u8(family).u8(0).u16(0) // struct nfgenmsg: family, NFNETLINK_V0, res_id
+                .u8(of.table().family().value).u8(0).be16(0) // struct nfgenmsg: family, NFNETLINK_V0, res_id
                 .attrString(NFTA_RULE_TABLE, table)
                 .attrString(NFTA_RULE_CHAIN, chain);
         List<Dnat> out = new ArrayList<>();
         try (NetlinkSocket socket = NetlinkSocket.open(Uapi.NETLINK_NETFILTER, KernelErrors.NONE)) {
             for (NlMessage m : socket.dump(dump, action)) {
-                NlAttrs rule = NlAttrs.parse(m.payload(), 4);
+                NlAttrs rule = NlAttrs.parse(m.payload(), NFGENMSG_LEN);
                 if (table.equals(rule.string(NFTA_RULE_TABLE)) && chain.equals(rule.string(NFTA_RULE_CHAIN))) {
                     Dnat d = dnat(rule.bytes(NFTA_RULE_EXPRESSIONS));
                     if (d != null) {
@@ -117,35 +85,35 @@ public final class NftDnatRules {
             String name = expr.string(NFTA_EXPR_NAME);
             switch (name == null ? "" : name) {
                 case "payload" -> {
-                    if (!data.has(PAYLOAD_DREG)) {
+                    if (!data.has(NFTA_PAYLOAD_DREG)) {
                         return null; // a payload write
                     }
-                    registers.put(be32(data, PAYLOAD_DREG), "payload " + be32(data, PAYLOAD_BASE)
-                        + " " + be32(data, PAYLOAD_OFFSET) + " " + be32(data, PAYLOAD_LEN));
+                    registers.put(be32(data, NFTA_PAYLOAD_DREG), "payload " + be32(data, NFTA_PAYLOAD_BASE)
+                        + " " + be32(data, NFTA_PAYLOAD_OFFSET) + " " + be32(data, NFTA_PAYLOAD_LEN));
                 }
                 case "meta" -> {
-                    if (!data.has(META_DREG) || be32(data, META_KEY) != NFT_META_L4PROTO) {
+                    if (!data.has(NFTA_META_DREG) || be32(data, NFTA_META_KEY) != NFT_META_L4PROTO) {
                         return null;
                     }
-                    registers.put(be32(data, META_DREG), L4PROTO);
+                    registers.put(be32(data, NFTA_META_DREG), L4PROTO);
                 }
                 case "cmp" -> {
-                    if (be32(data, CMP_OP) != CMP_EQ || !(registers.get(be32(data, CMP_SREG)) instanceof String source)) {
+                    if (be32(data, NFTA_CMP_OP) != NFT_CMP_EQ || !(registers.get(be32(data, NFTA_CMP_SREG)) instanceof String source)) {
                         return null;
                     }
-                    matches.put(source, data.nested(CMP_DATA).bytes(NFTA_DATA_VALUE));
+                    matches.put(source, data.nested(NFTA_CMP_DATA).bytes(NFTA_DATA_VALUE));
                 }
                 case "immediate" -> {
-                    byte[] value = data.nested(IMMEDIATE_DATA).bytes(NFTA_DATA_VALUE);
+                    byte[] value = data.nested(NFTA_IMMEDIATE_DATA).bytes(NFTA_DATA_VALUE);
                     if (value == null) {
                         return null; // a verdict: not a NAT rule's
                     }
-                    registers.put(be32(data, IMMEDIATE_DREG), value);
+                    registers.put(be32(data, NFTA_IMMEDIATE_DREG), value);
                 }
                 case "nat" -> {
-                    if (be32(data, NAT_TYPE) != NAT_DNAT
-                            || !(registers.get(be32(data, NAT_REG_ADDR_MIN)) instanceof byte[] to)
-                            || !(registers.get(be32(data, NAT_REG_PROTO_MIN)) instanceof byte[] port)) {
+                    if (be32(data, NFTA_NAT_TYPE) != NFT_NAT_DNAT
+                            || !(registers.get(be32(data, NFTA_NAT_REG_ADDR_MIN)) instanceof byte[] to)
+                            || !(registers.get(be32(data, NFTA_NAT_REG_PROTO_MIN)) instanceof byte[] port)) {
                         return null;
                     }
                     byte[] proto = matches.get(L4PROTO);

@@ -34,6 +34,14 @@ final class NlWriter {
         return this;
     }
 
+    /** A field in network byte order, e.g. {@code struct nfgenmsg}'s {@code res_id}. */
+    NlWriter be16(int value) {
+        ensure(2);
+        buf.put((byte) (value >>> 8));
+        buf.put((byte) value);
+        return this;
+    }
+
     NlWriter u32(int value) {
         ensure(4);
         buf.putInt(value);
@@ -58,6 +66,11 @@ final class NlWriter {
         byte[] b = new byte[4];
         ByteBuffer.wrap(b).order(ByteOrder.nativeOrder()).putInt(value);
         return attr(type, b);
+    }
+
+    /** A u32 attribute in network byte order, as nf_tables wants all of its numbers. */
+    NlWriter attrBe32(int type, int value) {
+        return attr(type, ByteBuffer.allocate(4).putInt(value).array());
     }
 
     /** A NUL-terminated string attribute, as the kernel's NLA_STRING/NLA_NUL_STRING expect. */

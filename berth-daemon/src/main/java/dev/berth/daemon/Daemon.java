@@ -68,7 +68,6 @@ import dev.berth.kernel.netlink.Address;
 import dev.berth.kernel.netlink.Link;
 import dev.berth.kernel.netlink.RtNetlink;
 import dev.berth.kernel.netns.NsVisitors;
-import dev.berth.kernel.nftables.LowFdReserve;
 import dev.berth.kernel.nftables.NftContext;
 import dev.berth.kernel.sysctl.Sysctls;
 import java.io.IOException;
@@ -104,8 +103,6 @@ final class Daemon {
     private static final int SIGHUP = 1;
     private static final int SIGINT = 2;
     private static final int SIGTERM = 15;
-    /** Low descriptor numbers kept for libnftables contexts created inside sandboxes. */
-    private static final int LOW_FD_RESERVE = 32;
     /** Threads that visit sandbox namespaces one after another in start-up's passes over all of them. */
     private static final int NS_VISITORS = 4;
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
@@ -145,8 +142,6 @@ final class Daemon {
                 + config.execRoot() + ")");
         DaemonRoots roots = DaemonRoots.prepare(config);
         opened.push(roots);
-        LowFdReserve lowFds = LowFdReserve.take(LOW_FD_RESERVE);
-        opened.push(lowFds);
         SqliteStateStore store = SqliteStateStore.open(config.dataRoot().resolve("berth.db"));
         opened.push(store);
         // The local images: opening sweeps what a crash left in image/ (staging, blobs and layers of no image).
@@ -159,6 +154,9 @@ final class Daemon {
         LinkReaper reaper = new LinkReaper(RtNetlink.open(metrics.kernelErrors()));
         opened.push(reaper);
         reaper.sweepLeftovers();
+        // Opened now, while descriptor numbers are low, and kept: libnftables waits with select(),
+        // which glibc aborts on for a socket numbered 1024 or more; its socket is made once, in
+        // nft_ctx_new (1.0.6 never re-opens it). Sandboxes' nf_tables go over netlink (NftBatch).
         NftContext nft = NftContext.open();
         opened.push(nft);
         SecureRandom random = new SecureRandom();
@@ -197,7 +195,7 @@ final class Daemon {
         // Container roots of no stored sandbox go (a removal a crash cut short).
         images.releaseOthers(sandboxes.list().stream().map(v -> v.sandbox().id())
                 .collect(java.util.stream.Collectors.toSet()));
-        DnsFeed feed = startDns(config, sandboxes, state.changes(), new NetnsSandboxNamespaces(lowFds, visitors),
+        DnsFeed feed = startDns(config, sandboxes, state.changes(), new NetnsSandboxNamespaces(visitors),
                 metrics.dns());
         Forwarder forwarder = feed.forwarder();
         if (cluster != null) {

@@ -211,10 +211,9 @@ public final class DnsServer implements AutoCloseable {
      * The start-up pass's listeners: the sockets of every sandbox bound (and the earlier redirect
      * read, without libnftables) in one visit each, side by side ({@link
      * SandboxNamespaces#callAfterDnsRedirectEach}: a few threads that go from namespace to
-     * namespace); then, in order on the caller's thread, a redirect written where one is needed,
-     * the listener added and registered. The redirects are not written side by side: a
-     * libnftables context needs a low descriptor number ({@code LowFdReserve}), which binds running
-     * beside it would take.
+     * namespace); then, in order on the caller's thread, a redirect written where one is needed
+     * (one nf_tables batch over netlink in the sandbox's namespace), the listener added and
+     * registered.
      */
     private void openAll(List<Sandbox> opening) {
         if (opening.size() < 2) {

@@ -12,7 +12,8 @@
  *
  * <p>{@link dev.berth.daemon.netns.NetnsSandboxNamespaces} is the
  * {@link dev.berth.core.spi.SandboxNamespaces} port the DNS server uses: short tasks (opening its
- * sockets) inside a sandbox namespace, and the port-53 NAT there (nft table {@code ip berth-dns}).
+ * sockets) inside a sandbox namespace, and the port-53 NAT there (nft table {@code ip berth-dns},
+ * written as one nf_tables batch over netlink, never through libnftables).
  *
  * <p>Be aware: the namespaces are bind mounts in the daemon's mount namespace; a namespace lives
  * on after its name goes while a socket or process still holds it (the bridge driver closes its

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.core.model.Sandbox;
 import dev.berth.core.model.SandboxId;
-import dev.berth.kernel.nftables.LowFdReserve;
+import dev.berth.kernel.ffm.Libc;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -21,22 +21,20 @@ import org.junit.jupiter.api.Test;
 /**
  * The DNS redirect in a real namespace: a query to 127.0.0.11:53 reaches the listener's port and
  * its answer comes back from port 53; a second redirect (new listener ports after a restart)
- * replaces the rules instead of adding to them.
+ * replaces the rules instead of adding to them; the tables are those the nft script of earlier
+ * versions made; and the redirect is written with more than 1024 descriptors open.
  */
 class NetnsSandboxNamespacesIT {
     private final String ns = "bn-dns-" + String.format("%05x", ThreadLocalRandom.current().nextInt(1 << 20));
-    private LowFdReserve lowFds;
 
     @BeforeEach
     void create() {
         must("ip", "netns", "add", ns);
         must("ip", "-n", ns, "link", "set", "lo", "up");
-        lowFds = LowFdReserve.take(4);
     }
 
     @AfterEach
     void delete() {
-        lowFds.close();
         run("ip", "netns", "del", ns);
         run("ip", "netns", "del", ns + "-o");
     }
@@ -50,7 +48,7 @@ class NetnsSandboxNamespacesIT {
 
     @Test
     void queriesToPort53ReachTheListenerAndARedirectAgainReplacesTheRules() {
-        NetnsSandboxNamespaces namespaces = new NetnsSandboxNamespaces(lowFds);
+        NetnsSandboxNamespaces namespaces = new NetnsSandboxNamespaces();
         Sandbox sandbox = new Sandbox(new SandboxId("%064x".formatted(7)), "s", "s", "/run/netns/" + ns, Instant.EPOCH,
                 Sandbox.MODE_BRIDGE);
         assertEquals(java.util.Optional.empty(), namespaces.dnsRedirect(sandbox), "no redirect yet");
@@ -83,6 +81,98 @@ class NetnsSandboxNamespacesIT {
     }
 
     /**
+     * What Berth wrote with libnftables before (this nft text, its {@code script}) and what the
+     * netlink batch writes list the same, in two fresh namespaces: both tables, rule for rule,
+     * the MLD types as the same anonymous set.
+     */
+    @Test
+    void theTablesAreThoseTheNftScriptMade() throws IOException {
+        String script = """
+                add table ip berth-dns
+                add chain ip berth-dns output { type nat hook output priority -100; policy accept; }
+                add chain ip berth-dns postrouting { type nat hook postrouting priority 100; policy accept; }
+                flush chain ip berth-dns output
+                flush chain ip berth-dns postrouting
+                add rule ip berth-dns output ip daddr 127.0.0.11 udp dport 53 dnat to 127.0.0.11:40051
+                add rule ip berth-dns output ip daddr 127.0.0.11 tcp dport 53 dnat to 127.0.0.11:40052
+                add rule ip berth-dns postrouting ip saddr 127.0.0.11 udp sport 40051 snat to :53
+                add rule ip berth-dns postrouting ip saddr 127.0.0.11 tcp sport 40052 snat to :53
+                add table ip6 berth-quiet
+                add chain ip6 berth-quiet output { type filter hook output priority 0; policy accept; }
+                flush chain ip6 berth-quiet output
+                add rule ip6 berth-quiet output icmpv6 type { mld-listener-report, mld-listener-done, mld2-listener-report } drop
+                """;
+        must("ip", "netns", "add", ns + "-o");
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("bn-dns", ".nft");
+        try {
+            java.nio.file.Files.writeString(file, script);
+            must("ip", "netns", "exec", ns + "-o", "nft", "-f", file.toString());
+        } finally {
+            java.nio.file.Files.delete(file);
+        }
+        Sandbox sandbox = new Sandbox(new SandboxId("%064x".formatted(12)), "t", "t", "/run/netns/" + ns, Instant.EPOCH,
+                Sandbox.MODE_BRIDGE);
+        new NetnsSandboxNamespaces().redirectDns(sandbox, 40051, 40052);
+        for (String table : List.of("ip berth-dns", "ip6 berth-quiet")) {
+            List<String> list = new ArrayList<>(List.of("ip", "netns", "exec", ns, "nft", "list", "table"));
+            list.addAll(List.of(table.split(" ")));
+            String written = must(list.toArray(String[]::new));
+            list.set(3, ns + "-o");
+            assertEquals(must(list.toArray(String[]::new)), written, table);
+        }
+    }
+
+    /**
+     * The daemon's path with more than 1024 descriptors open (as a daemon with a thousand
+     * sandboxes has) while another thread opens and closes sockets: every socket the redirect
+     * opens gets a number above 1024. libnftables' {@code select()} made glibc abort the JVM
+     * there; the netlink batch reads its answers with {@code recv}, so the redirect is written
+     * every time and the last one is what the chain holds.
+     */
+    @Test
+    void theRedirectIsWrittenWithMoreThan1024DescriptorsOpen() throws Exception {
+        NetnsSandboxNamespaces namespaces = new NetnsSandboxNamespaces();
+        Sandbox sandbox = new Sandbox(new SandboxId("%064x".formatted(13)), "f", "f", "/run/netns/" + ns, Instant.EPOCH,
+                Sandbox.MODE_BRIDGE);
+        List<Integer> held = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger churned = new java.util.concurrent.atomic.AtomicInteger();
+        Thread churn = Thread.ofPlatform().name("fd-churn").start(() -> {
+            while (!stop.get()) {
+                try (var udp = java.nio.channels.DatagramChannel.open();
+                     var tcp = java.nio.channels.ServerSocketChannel.open()) {
+                    udp.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+                    tcp.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+                    churned.incrementAndGet();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        });
+        try {
+            for (int i = 0; i < 1100; i++) {
+                held.add(Libc.open("/dev/null", Libc.O_RDONLY | Libc.O_CLOEXEC, 0));
+            }
+            int lowestFree = Libc.open("/dev/null", Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
+            Libc.close(lowestFree);
+            assertTrue(lowestFree >= 1024, "every number below 1024 is taken: the next is " + lowestFree);
+            for (int i = 0; i < 200; i++) {
+                namespaces.redirectDns(sandbox, 41000 + i, 42000 + i);
+            }
+            assertEquals(java.util.Optional.of(new dev.berth.core.spi.SandboxNamespaces.DnsPorts(41199, 42199)),
+                    namespaces.dnsRedirect(sandbox));
+        } finally {
+            stop.set(true);
+            churn.join();
+            held.forEach(Libc::close);
+        }
+        assertTrue(churned.get() > 0, "sockets were opened and closed beside the redirects");
+        String table = must("ip", "netns", "exec", ns, "nft", "list", "table", "ip", "berth-dns");
+        assertEquals(2, table.lines().filter(l -> l.contains("dnat to")).count(), table);
+        assertEquals(2, table.lines().filter(l -> l.contains("snat to")).count(), table);
+    }
+
+    /**
      * The start-up pass: every sandbox visited once on the visitors' threads, the redirect read in
      * the same visit (a namespace without one reads empty), and a sandbox whose namespace is gone
      * fails alone.
@@ -97,7 +187,7 @@ class NetnsSandboxNamespacesIT {
         Sandbox gone = new Sandbox(new SandboxId("%064x".formatted(11)), "g", "g", "/run/netns/" + ns + "-gone",
                 Instant.EPOCH, Sandbox.MODE_BRIDGE);
         try (dev.berth.kernel.netns.NsVisitors visitors = new dev.berth.kernel.netns.NsVisitors(2)) {
-            NetnsSandboxNamespaces namespaces = new NetnsSandboxNamespaces(lowFds, visitors);
+            NetnsSandboxNamespaces namespaces = new NetnsSandboxNamespaces(visitors);
             namespaces.redirectDns(a, 40041, 40042);
             var results = namespaces.callAfterDnsRedirectEach(List.of(a, b, gone),
                     (s, left) -> List.of(s.name(), left, here()));
@@ -119,7 +209,7 @@ class NetnsSandboxNamespacesIT {
      */
     @Test
     void theRedirectKeepsTheSandboxsMldReportsIn() throws Exception {
-        NetnsSandboxNamespaces namespaces = new NetnsSandboxNamespaces(lowFds);
+        NetnsSandboxNamespaces namespaces = new NetnsSandboxNamespaces();
         Sandbox sandbox = new Sandbox(new SandboxId("%064x".formatted(8)), "q", "q", "/run/netns/" + ns, Instant.EPOCH,
                 Sandbox.MODE_BRIDGE);
         must("ip", "netns", "add", ns + "-o");

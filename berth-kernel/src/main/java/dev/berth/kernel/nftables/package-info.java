@@ -21,6 +21,11 @@
  * <ul>
  * <li>A context stays in the network namespace where it was opened; open it inside another
  * namespace with {@code NetNs.call(NftContext::open)} on a platform thread, never a virtual one.</li>
+ * <li>libnftables 1.0.x waits for the kernel's answers with {@code select()}, and glibc aborts the
+ * whole process when the context's socket is numbered 1024 or more. Open contexts early (the
+ * daemon opens its one host context at start-up and keeps it: 1.0.6 opens the socket once, in
+ * {@code nft_ctx_new}, and never re-opens it) and never one per sandbox later on: the sandboxes'
+ * tables go over netlink ({@code kernel.netlink.NftBatch}).</li>
  * <li>Needs {@code libnftables.so.1} (Debian {@code libnftables1}) at run time and CAP_NET_ADMIN;
  * the script text is plain nft syntax, so {@code nft -f -} applies the same text for debugging.</li>
  * <li>nftables 1.0.6 has no {@code destroy}: deleting something absent fails the whole

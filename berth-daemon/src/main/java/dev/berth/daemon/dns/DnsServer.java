@@ -116,6 +116,8 @@ public final class DnsServer implements AutoCloseable {
     private final boolean batched;
     private final Forwarder forwarder;
     private final DnsObserver observer;
+    /** Whether {@link #observer} wants durations: without it no clock is read per answer. */
+    private final boolean timed;
     private final Resolver resolver = new Resolver();
     private final InetAddress listen;
     private final AtomicReference<NameTable> table = new AtomicReference<>(new NameTable());
@@ -163,6 +165,7 @@ public final class DnsServer implements AutoCloseable {
         this.namespaces = namespaces;
         this.forwarder = forwarder;
         this.observer = observer;
+        this.timed = observer != DnsObserver.NONE;
         this.listen = listen;
         this.workers = new Worker[Math.max(1, threads)];
         for (int i = 0; i < workers.length; i++) {
@@ -495,13 +498,13 @@ public final class DnsServer implements AutoCloseable {
             int length = udpBuffer.flip().remaining();
             udpBuffer.get(udpQuery, 0, length);
             NameTable current = table.get();
-            int replyLength = answerHere(w, l, current, length);
+            int replyLength = answerHere(w, l, current, length, start);
             if (replyLength == UPSTREAM) {
                 w.engine.forwardPlain(Arrays.copyOf(udpQuery, length), w.plain.key(), udpReplier(udp, from, start));
             } else if (replyLength >= 0) {
                 udpBuffer.clear().put(udpReply, 0, replyLength).flip();
                 sendUdp(udp, udpBuffer, from);
-                observer.answered(result(udpReply, replyLength, w.answered), System.nanoTime() - start);
+                observer.answered(result(udpReply, replyLength, w.answered), since(start));
             } else {
                 resolve(w, l, current, udp, Arrays.copyOf(udpQuery, length), from, start);
             }
@@ -514,8 +517,10 @@ public final class DnsServer implements AutoCloseable {
      * cached (asked with the key made from the query's bytes), its length returned and its kind
      * left in {@code w.answered}. Else {@link #UPSTREAM}: a plain question to send upstream from
      * its bytes; or another negative value: the {@link Resolver}'s work ({@link #resolve}).
+     * {@code read}: when the query was read ({@link System#nanoTime()}), the clock a cached
+     * answer's TTLs are counted down by.
      */
-    private int answerHere(Worker w, Listener l, NameTable current, int length) {
+    private int answerHere(Worker w, Listener l, NameTable current, int length, long read) {
         int replyLength = w.plain.answer(w.udpQuery, length, l.sandbox().id(), current, Resolver.UDP_LIMIT, w.udpReply);
         w.answered = DnsObserver.Result.LOCAL;
         if (replyLength != PlainAnswers.NOT_LOCAL) {
@@ -525,7 +530,7 @@ public final class DnsServer implements AutoCloseable {
             return PlainAnswers.SLOW;
         }
         w.answered = DnsObserver.Result.FORWARDED;
-        replyLength = w.engine.cached(w.plain.key(), w.udpQuery, w.udpReply);
+        replyLength = w.engine.cached(w.plain.key(), w.udpQuery, w.udpReply, read);
         return replyLength < 0 ? UPSTREAM : replyLength;
     }
 
@@ -535,10 +540,10 @@ public final class DnsServer implements AutoCloseable {
         switch (resolver.resolve(query, l.sandbox().id(), current, Resolver.UDP_LIMIT)) {
             case Resolver.Reply r -> {
                 sendUdp(udp, r.wire(), from);
-                observer.answered(result(r.wire(), DnsObserver.Result.LOCAL), System.nanoTime() - start);
+                observer.answered(result(r.wire(), DnsObserver.Result.LOCAL), since(start));
             }
             case Resolver.Forward f -> w.engine.forward(f.query(), f.message(), udpReplier(udp, from, start));
-            case Resolver.Drop d -> observer.answered(DnsObserver.Result.FAILED, System.nanoTime() - start);
+            case Resolver.Drop d -> observer.answered(DnsObserver.Result.FAILED, since(start));
         }
     }
 
@@ -549,7 +554,8 @@ public final class DnsServer implements AutoCloseable {
      * as read, nothing allocated; a query that goes upstream or through the resolver gets its
      * sender as an address object and is answered as in {@link #readUdp}. A datagram over
      * {@link UdpBatch#SLOT} bytes is dropped (counted as failed): no DNS client sends a UDP query
-     * that big.
+     * that big. The clock is read once per batch, when it was read: the time the cache counts
+     * TTLs by and the observer's start; per answer only when the observer wants durations.
      */
     private void readUdpBatched(Worker w, Listener l, DatagramChannel udp, int fd) {
         UdpBatch batch = w.batch;
@@ -563,15 +569,15 @@ public final class DnsServer implements AutoCloseable {
             if (n == 0) {
                 return;
             }
+            long start = System.nanoTime();
             NameTable current = table.get();
             for (int i = 0; i < n; i++) {
-                long start = System.nanoTime();
                 if (batch.truncated(i)) {
-                    observer.answered(DnsObserver.Result.FAILED, System.nanoTime() - start);
+                    observer.answered(DnsObserver.Result.FAILED, since(start));
                     continue;
                 }
                 int length = batch.copy(i, udpQuery);
-                int replyLength = answerHere(w, l, current, length);
+                int replyLength = answerHere(w, l, current, length, start);
                 if (replyLength == UPSTREAM) {
                     w.engine.forwardPlain(Arrays.copyOf(udpQuery, length), w.plain.key(),
                             udpReplier(udp, batch.sender(i), start));
@@ -579,7 +585,7 @@ public final class DnsServer implements AutoCloseable {
                     if (!batch.reply(i, udpReply, replyLength)) {
                         sendUdp(udp, Arrays.copyOf(udpReply, replyLength), batch.sender(i));
                     }
-                    observer.answered(result(udpReply, replyLength, w.answered), System.nanoTime() - start);
+                    observer.answered(result(udpReply, replyLength, w.answered), since(start));
                 } else {
                     resolve(w, l, current, udp, Arrays.copyOf(udpQuery, length), batch.sender(i), start);
                 }
@@ -596,8 +602,13 @@ public final class DnsServer implements AutoCloseable {
     private Consumer<byte[]> udpReplier(DatagramChannel udp, SocketAddress from, long start) {
         return reply -> {
             sendUdp(udp, reply, from);
-            observer.answered(result(reply, DnsObserver.Result.FORWARDED), System.nanoTime() - start);
+            observer.answered(result(reply, DnsObserver.Result.FORWARDED), since(start));
         };
+    }
+
+    /** Nanoseconds since {@code start}, or 0 when the observer takes no durations (no clock read). */
+    private long since(long start) {
+        return timed ? System.nanoTime() - start : 0;
     }
 
     /** {@code answered}, unless the reply's rcode says the query failed (anything but NOERROR and NXDOMAIN). */

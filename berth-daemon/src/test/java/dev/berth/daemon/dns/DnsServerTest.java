@@ -25,6 +25,11 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Section;
@@ -422,6 +427,60 @@ class DnsServerTest {
             assertEquals(Rcode.NXDOMAIN, udp(port, again).getRcode());
             assertEquals(4, nx.udpQueries.get(), "a negative TTL of 0 keeps nothing");
         }
+    }
+
+    /**
+     * The serving thread answers a cached negative answer by the clock it read the batch with,
+     * also when no observer wants durations (the daemon without metrics: no clock read per
+     * answer): an NXDOMAIN with an SOA is kept for the SOA's MINIMUM (RFC 2308 §5), its SOA's TTL
+     * counted down by the seconds it was kept, the asker's id and 0x20 spelling echoed byte for
+     * byte; once the MINIMUM has passed the next query goes upstream again.
+     */
+    @ParameterizedTest(name = "batched {0}")
+    @ValueSource(booleans = {true, false})
+    void aCachedNegativeAnswerIsCountedDownAndExpiresByTheServingThreadsClock(boolean batched) throws Exception {
+        start();
+        try (FakeUpstream nx = new FakeUpstream(q -> nxWithSoa(q, q[13] == 'g' ? 1 : 30), q -> null);
+             Forwarder caching = new Forwarder(new Forwarder.Settings(List.of(nx.address()), Duration.ofSeconds(10),
+                     1024, 8, 200, true, 64, 0));
+             DnsServer other = new DnsServer(namespaces, caching, LOOPBACK, 1, DnsObserver.NONE, batched)) {
+            caching.start();
+            other.start();
+            other.update(NameTable.build(List.of(entry(net1, c1, "172.18.0.2/16", null))), Map.of(c1.id(), c1));
+            int port = other.ports(c1.id()).orElseThrow().udp();
+            Message first = udp(port, withId(query("nx.example.", Type.A), 1));
+            assertEquals(Rcode.NXDOMAIN, first.getRcode());
+            assertEquals(60, first.getSection(Section.AUTHORITY).getFirst().getTTL());
+            assertEquals(Rcode.NXDOMAIN, udp(port, withId(query("gone.example.", Type.A), 2)).getRcode());
+            assertEquals(2, nx.udpQueries.get());
+
+            Thread.sleep(1_200);
+            byte[] again = withId(query("Nx.ExAmple.", Type.A), 0x4321);
+            byte[] cached = udpBytes(port, again);
+            assertEquals(2, nx.udpQueries.get(), "within the SOA's MINIMUM: from the cache");
+            Message m = parse(cached);
+            assertEquals(Rcode.NXDOMAIN, m.getRcode());
+            assertTrue(cached[0] == again[0] && cached[1] == again[1], "the asker's id");
+            assertTrue(java.util.Arrays.equals(again, 12, again.length, cached, 12, again.length),
+                    "the asker's question, its spelling byte for byte");
+            long soaTtl = m.getSection(Section.AUTHORITY).getFirst().getTTL();
+            assertTrue(soaTtl < 60 && soaTtl > 30, "the SOA's TTL counted down by the seconds kept: " + soaTtl);
+
+            assertEquals(Rcode.NXDOMAIN, udp(port, withId(query("gone.example.", Type.A), 3)).getRcode());
+            assertEquals(3, nx.udpQueries.get(), "after the SOA's MINIMUM of 1 s: upstream again");
+        }
+    }
+
+    /** NXDOMAIN with an SOA in the authority section: TTL 60, MINIMUM as given. */
+    private static byte[] nxWithSoa(byte[] q, long minimum) {
+        Message r = Responses.replyTo(parse(q), Rcode.NXDOMAIN);
+        try {
+            r.addRecord(new SOARecord(Name.fromString("example."), DClass.IN, 60, Name.fromString("ns.example."),
+                    Name.fromString("h.example."), 1, 2, 3, 4, minimum), Section.AUTHORITY);
+        } catch (org.xbill.DNS.TextParseException e) {
+            throw new IllegalStateException(e);
+        }
+        return r.toWire();
     }
 
     private static byte[] withId(byte[] query, int id) {

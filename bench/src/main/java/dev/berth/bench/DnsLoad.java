@@ -1,16 +1,14 @@
 package dev.berth.bench;
 
+import dev.berth.kernel.ffm.Libc;
+import dev.berth.kernel.ffm.UdpBatch;
 import java.io.IOException;
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
-import java.lang.invoke.MethodHandle;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
@@ -27,7 +23,8 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 /**
  * A DNS load generator that costs the server's machine less than dnsperf: one thread, a few
  * connected UDP sockets, queries sent with {@code sendmmsg} and answers read with
- * {@code recvmmsg} in batches, no allocation per query. dnsperf ({@code -T 1}) spends 8–9 µs
+ * {@code recvmmsg} in batches (berth-kernel's {@link UdpBatch}; sockets and {@code ppoll} from
+ * {@link Libc}), no allocation per query. dnsperf ({@code -T 1}) spends 8–9 µs
  * of its own CPU per query on this machine, so on 2 CPUs it caps every server near 118k qps;
  * this client shows what the servers do when the client is cheaper, and prints its own CPU
  * per query so that the reader sees its ceiling too.
@@ -46,39 +43,15 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * (utime + stime of all its threads from {@code /proc/PID/stat}).
  */
 public final class DnsLoad {
-    private static final int AF_INET = 2;
-    private static final int SOCK_DGRAM = 2;
-    private static final int SOCK_NONBLOCK = 0x800;
-    private static final int SOCK_CLOEXEC = 0x80000;
-    private static final int MSG_DONTWAIT = 0x40;
-    private static final short POLLIN = 1;
-    private static final int EAGAIN = 11;
-    /** struct mmsghdr on x86_64 / aarch64: a 56-byte msghdr and the length, padded to 64. */
-    private static final long MMSG = 64;
-    private static final long IOVEC = 16;
+    /** Bytes per datagram slot (queries and answers here are far smaller). */
     private static final int BUF = 512;
+    /** Datagrams per sendmmsg / recvmmsg. */
     private static final int BATCH = 64;
     private static final long TIMEOUT_NANOS = 1_000_000_000L;
     /** Latency histogram: 1 µs buckets up to 1 s. */
     private static final int BUCKETS = 1_000_001;
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final SymbolLookup LIBC = LINKER.defaultLookup();
-    private static final MethodHandle SOCKET = handle("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle CONNECT = handle("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle SENDMMSG = handle("sendmmsg",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-    private static final MethodHandle RECVMMSG = handle("recvmmsg",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle PPOLL = handle("ppoll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS));
-    private static final MethodHandle CLOSE = handle("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-
-    @SuppressWarnings("restricted")
-    private static MethodHandle handle(String name, FunctionDescriptor d) {
-        return LINKER.downcallHandle(LIBC.find(name).orElseThrow(), d);
-    }
-
-    /** One connected socket: its slots (a query in flight each), send and receive vectors. */
+    /** One connected socket and its slots (a query in flight each). */
     private static final class Sock {
         final int fd;
         final int window;
@@ -87,13 +60,8 @@ public final class DnsLoad {
         final int[] free;
         int freeCount;
         int nextId;
-        final MemorySegment sendVec;
-        final MemorySegment sendIovs;
-        final MemorySegment sendBufs;
-        final MemorySegment recvVec;
-        final MemorySegment recvBufs;
 
-        Sock(Arena arena, int fd, int window) {
+        Sock(int fd, int window) {
             this.fd = fd;
             this.window = window;
             this.sentAt = new long[window];
@@ -104,30 +72,6 @@ public final class DnsLoad {
                 idOf[i] = -1;
             }
             this.freeCount = window;
-            this.sendVec = vector(arena, BATCH);
-            this.sendBufs = arena.allocate((long) BATCH * BUF, 8);
-            this.recvVec = vector(arena, BATCH);
-            this.recvBufs = arena.allocate((long) BATCH * BUF, 8);
-            this.sendIovs = bind(sendVec, sendBufs, arena);
-            bind(recvVec, recvBufs, arena);
-        }
-
-        /** n mmsghdrs with one iovec each, zeroed. */
-        private static MemorySegment vector(Arena arena, int n) {
-            return arena.allocate(n * MMSG, 8);
-        }
-
-        private static MemorySegment bind(MemorySegment vec, MemorySegment bufs, Arena arena) {
-            MemorySegment iovs = arena.allocate(BATCH * IOVEC, 8);
-            for (int i = 0; i < BATCH; i++) {
-                MemorySegment iov = iovs.asSlice(i * IOVEC, IOVEC);
-                iov.set(ADDRESS, 0, bufs.asSlice((long) i * BUF, BUF));
-                iov.set(JAVA_LONG, 8, BUF);
-                MemorySegment h = vec.asSlice(i * MMSG, MMSG);
-                h.set(ADDRESS, 16, iov);        // msg_iov
-                h.set(JAVA_LONG, 24, 1);        // msg_iovlen
-            }
-            return iovs;
         }
     }
 
@@ -212,6 +156,10 @@ public final class DnsLoad {
         return b.toByteArray();
     }
 
+    /** The datagrams of one sendmmsg or recvmmsg, for every socket in turn (one thread). */
+    private final UdpBatch batch = UdpBatch.connected(BATCH, BUF);
+    /** An answer's id and flags, copied out of the batch. */
+    private final byte[] head = new byte[4];
     private final long[] histogram = new long[BUCKETS];
     private final long[] rcodes = new long[16];
     private long sent;
@@ -224,23 +172,21 @@ public final class DnsLoad {
 
     private void run(InetAddress server, int port, byte[][] queries, int clients, int inFlight, double seconds,
                      double rate, double warm, long serverPid) throws Throwable {
-        try (Arena arena = Arena.ofConfined()) {
+        if (!(server instanceof Inet4Address v4)) {
+            throw new IOException("an IPv4 server address, not " + server.getHostAddress());
+        }
+        try (Arena arena = Arena.ofConfined(); batch) {
             timespec = arena.allocate(16, 8);
-            MemorySegment addr = arena.allocate(16, 4);
-            addr.set(JAVA_SHORT, 0, (short) AF_INET);
-            addr.set(JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN), 2, (short) port);
-            MemorySegment.copy(server.getAddress(), 0, addr, JAVA_BYTE, 4, 4);
+            MemorySegment addr = Libc.inetAddress(arena, v4, port);
             Sock[] socks = new Sock[clients];
-            MemorySegment pfds = arena.allocate(8L * clients, 4);
+            MemorySegment pfds = arena.allocate((long) Libc.POLLFD_SIZE * clients, 4);
             for (int i = 0; i < clients; i++) {
-                int fd = (int) SOCKET.invokeExact(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-                if (fd < 0 || (int) CONNECT.invokeExact(fd, addr, 16) < 0) {
-                    throw new IOException("socket/connect to " + server.getHostAddress() + ":" + port + " failed");
-                }
+                int fd = Libc.socket(Libc.AF_INET, Libc.SOCK_DGRAM | Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC, 0);
+                Libc.connect(fd, addr);
                 int window = inFlight / clients + (i < inFlight % clients ? 1 : 0);
-                socks[i] = new Sock(arena, fd, window);
-                pfds.set(JAVA_INT, 8L * i, fd);
-                pfds.set(JAVA_SHORT, 8L * i + 4, POLLIN);
+                socks[i] = new Sock(fd, window);
+                pfds.set(JAVA_INT, (long) Libc.POLLFD_SIZE * i, fd);
+                pfds.set(JAVA_SHORT, (long) Libc.POLLFD_SIZE * i + 4, Libc.POLLIN);
             }
             ThreadMXBean threads = ManagementFactory.getThreadMXBean();
             long now = System.nanoTime();
@@ -262,7 +208,7 @@ public final class DnsLoad {
             measuring = false;
             drain(socks, pfds, queries);
             for (Sock s : socks) {
-                int ignored = (int) CLOSE.invokeExact(s.fd);
+                Libc.close(s.fd);
             }
             report(server, port, clients, inFlight, rate, (end - start) / 1e9, (cpu1 - cpu0) / 1e9,
                     (user1 - user0) / 1e9, serverPid > 0 ? (srv1 - srv0) / 100.0 : Double.NaN);
@@ -349,7 +295,7 @@ public final class DnsLoad {
     private void poll(MemorySegment pfds, int n, long nanos) throws Throwable {
         timespec.set(JAVA_LONG, 0, nanos / 1_000_000_000L);
         timespec.set(JAVA_LONG, 8, nanos % 1_000_000_000L);
-        int ignored = (int) PPOLL.invokeExact(pfds, (long) n, timespec, MemorySegment.NULL);
+        Libc.ppoll(pfds, n, timespec);
     }
 
     private int send(Sock s, byte[][] queries, int max, long now) throws Throwable {
@@ -365,16 +311,13 @@ public final class DnsLoad {
             }
             byte[] q = queries[next];
             next = next + 1 == queries.length ? 0 : next + 1;
-            MemorySegment buf = s.sendBufs.asSlice((long) i * BUF, BUF);
-            MemorySegment.copy(q, 0, buf, JAVA_BYTE, 0, q.length);
-            buf.set(JAVA_BYTE, 0, (byte) (id >> 8));
-            buf.set(JAVA_BYTE, 1, (byte) id);
-            s.sendIovs.set(JAVA_LONG, i * IOVEC + 8, q.length);
+            q[0] = (byte) (id >> 8);
+            q[1] = (byte) id;
+            batch.queue(q, q.length);
             s.idOf[slot] = id;
             s.sentAt[slot] = now;
         }
-        int r = (int) SENDMMSG.invokeExact(s.fd, s.sendVec, n, 0);
-        int done = Math.max(0, r);
+        int done = batch.send(s.fd);
         for (int i = done; i < n; i++) {
             s.idOf[s.free[s.freeCount - 1 - i]] = -1;   // not sent: the slot stays free
         }
@@ -386,18 +329,17 @@ public final class DnsLoad {
     private int receive(Sock s) throws Throwable {
         int total = 0;
         while (s.freeCount < s.window) {
-            int r = (int) RECVMMSG.invokeExact(s.fd, s.recvVec, BATCH, MSG_DONTWAIT, MemorySegment.NULL);
+            int r = batch.receive(s.fd);
             if (r <= 0) {
                 return total;
             }
             long now = System.nanoTime();
             for (int i = 0; i < r; i++) {
-                int len = s.recvVec.get(JAVA_INT, i * MMSG + 56);
-                if (len < 12) {
+                if (batch.length(i) < 12) {
                     continue;
                 }
-                long off = (long) i * BUF;
-                int id = (s.recvBufs.get(JAVA_BYTE, off) & 0xFF) << 8 | s.recvBufs.get(JAVA_BYTE, off + 1) & 0xFF;
+                batch.copy(i, head);
+                int id = (head[0] & 0xFF) << 8 | head[1] & 0xFF;
                 int slot = id % s.window;
                 if (s.idOf[slot] != id) {
                     continue;   // late answer to a query counted lost
@@ -408,7 +350,7 @@ public final class DnsLoad {
                     long micros = (now - s.sentAt[slot]) / 1000;
                     histogram[(int) Math.min(BUCKETS - 1, micros)]++;
                     latencySum += now - s.sentAt[slot];
-                    rcodes[s.recvBufs.get(JAVA_BYTE, off + 3) & 0x0F]++;
+                    rcodes[head[3] & 0x0F]++;
                     completed++;
                 }
             }

@@ -549,7 +549,7 @@ public final class DnsServer implements AutoCloseable {
 
     /**
      * {@link #readUdp} with recvmmsg/sendmmsg: up to {@value #UDP_BURST} datagrams per wake-up,
-     * {@link UdpBatch#CAPACITY} per call; the answers made on the thread (local names, cached
+     * {@link UdpBatch#CAPACITY} per call ({@link UdpBatch#capacity}); the answers made on the thread (local names, cached
      * answers) are queued and sent together at the end of each batch to the senders' addresses
      * as read, nothing allocated; a query that goes upstream or through the resolver gets its
      * sender as an address object and is answered as in {@link #readUdp}. A datagram over
@@ -592,7 +592,7 @@ public final class DnsServer implements AutoCloseable {
             }
             batch.flush(fd);
             done += n;
-            if (n < UdpBatch.CAPACITY) {
+            if (n < batch.capacity()) {
                 return;
             }
         }

@@ -9,6 +9,8 @@ import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
+import java.net.Inet4Address;
+import java.nio.ByteOrder;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.ADDRESS;
@@ -32,6 +34,12 @@ public final class Libc {
     public static final int SOCK_SEQPACKET = 5;
     public static final int SOCK_RAW = 3;
     public static final int SOCK_CLOEXEC = 0x80000;
+    public static final int SOCK_NONBLOCK = 0x800;
+    /** {@code struct sockaddr_in}'s size. */
+    public static final int SOCKADDR_IN_SIZE = 16;
+    /** {@code struct pollfd}'s size ({@code fd}, {@code events}, {@code revents}). */
+    public static final int POLLFD_SIZE = 8;
+    public static final short POLLIN = 1;
     public static final int O_RDONLY = 0;
     public static final int O_WRONLY = 1;
     public static final int O_CREAT = 0x40;
@@ -80,6 +88,8 @@ public final class Libc {
     private static final MethodHandle UNSHARE = downcall("unshare", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle MALLOC = plainDowncall("malloc", FunctionDescriptor.of(ADDRESS, JAVA_LONG));
     private static final MethodHandle FREE = plainDowncall("free", FunctionDescriptor.ofVoid(ADDRESS));
+    private static final MethodHandle PPOLL = plainDowncall("ppoll",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS));
     // variadic in C; requests without an argument (as NS_GET_NSTYPE) pass none
     private static final MethodHandle IOCTL = downcall("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG),
             Linker.Option.firstVariadicArg(2));
@@ -245,6 +255,32 @@ public final class Libc {
         // bytes[0] is the '@', which becomes the leading NUL
         MemorySegment.copy(bytes, 1, address, java.lang.foreign.ValueLayout.JAVA_BYTE, 3, bytes.length - 1);
         return address;
+    }
+
+    /** A {@code struct sockaddr_in} for {@code address}:{@code port} in {@code arena}. */
+    public static MemorySegment inetAddress(Arena arena, Inet4Address address, int port) {
+        if (port < 0 || port > 0xFFFF) {
+            throw new IllegalArgumentException("port " + port);
+        }
+        MemorySegment a = arena.allocate(SOCKADDR_IN_SIZE, 4);
+        a.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 0, (short) AF_INET);
+        a.set(java.lang.foreign.ValueLayout.JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN), 2, (short) port);
+        MemorySegment.copy(address.getAddress(), 0, a, JAVA_BYTE, 4, 4);
+        return a;
+    }
+
+    /**
+     * {@code ppoll(2)}: waits until one of the {@code count} {@code struct pollfd}s in {@code fds}
+     * is ready or {@code timeout} (a {@code struct timespec}: seconds, nanoseconds; the caller's,
+     * so that a loop allocates nothing) has passed. Returns how many are ready, 0 on the timeout,
+     * -1 on an error such as EINTR (errno is not captured: a waiting loop just looks again).
+     */
+    public static int ppoll(MemorySegment fds, int count, MemorySegment timeout) {
+        try {
+            return (int) PPOLL.invokeExact(fds, (long) count, timeout, MemorySegment.NULL);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
     }
 
     /** {@code shutdown(2)}: {@link #SHUT_WR} ends the sending side (the peer reads end of file). */

@@ -16,11 +16,14 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
- * Batched UDP over IPv4 for one thread: up to {@link #CAPACITY} datagrams read from a socket with
- * one {@code recvmmsg}, replies to them queued and sent with one {@code sendmmsg}, the senders'
- * addresses kept in native memory (no {@code InetSocketAddress} per datagram, as
- * {@code DatagramChannel.receive} makes one whenever the sender changes) and nothing allocated
- * per datagram. The buffers (about 100 KiB) are this object's, for its lifetime; not thread-safe.
+ * Batched UDP over IPv4 for one thread: up to {@link #capacity} datagrams ({@link #CAPACITY} by
+ * default) read from a socket with one {@code recvmmsg}, replies to them queued and sent with one
+ * {@code sendmmsg}, the senders' addresses kept in native memory (no {@code InetSocketAddress}
+ * per datagram, as {@code DatagramChannel.receive} makes one whenever the sender changes) and
+ * nothing allocated per datagram. A client on connected sockets ({@link #connected}) reads without
+ * the senders' addresses, queues its datagrams with {@link #queue} and sends them with
+ * {@link #send}. The buffers (about 100 KiB by default) are this object's, for its lifetime; not
+ * thread-safe.
  *
  * <p>The socket is a {@link DatagramChannel}'s, read and written behind its back: {@link #fd} finds
  * its descriptor through the JDK's {@code sun.nio.ch.SelChImpl}, which needs
@@ -31,9 +34,9 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * that selects is the one to use this.
  */
 public final class UdpBatch implements AutoCloseable {
-    /** Datagrams per call. */
+    /** Datagrams per call, by default. */
     public static final int CAPACITY = 16;
-    /** Bytes per datagram; a longer one is cut and {@link #truncated} says so. */
+    /** Bytes per datagram, by default; a longer one is cut and {@link #truncated} says so. */
     public static final int SLOT = 4096;
     private static final int SO_ATTACH_REUSEPORT_CBPF = 51;
     private static final int SKF_AD_OFF = -0x1000;
@@ -55,6 +58,10 @@ public final class UdpBatch implements AutoCloseable {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
 
     private final Arena arena = Arena.ofShared();
+    private final int capacity;
+    private final int slot;
+    /** Whether datagrams are read with their senders' addresses (false: {@link #connected}). */
+    private final boolean named;
     private final MemorySegment recvVec;
     private final MemorySegment recvBufs;
     private final MemorySegment names;
@@ -63,28 +70,66 @@ public final class UdpBatch implements AutoCloseable {
     private final MemorySegment sendIovs;
     private final MemorySegment sendBufs;
     private int received;
+    /** How many entries of the receive vector the kernel may have written since they were reset. */
+    private int dirty;
     private int queued;
 
+    /** {@link #CAPACITY} datagrams of {@link #SLOT} bytes. */
     public UdpBatch() {
-        recvVec = arena.allocate(CAPACITY * MMSG, 8);
-        recvBufs = arena.allocate((long) CAPACITY * SLOT, 8);
-        names = arena.allocate(CAPACITY * SOCKADDR, 8);
+        this(CAPACITY, SLOT);
+    }
+
+    /**
+     * @param capacity datagrams per call
+     * @param slot     bytes per datagram; a longer one read is cut ({@link #truncated}), a longer
+     *                 one to send is refused
+     */
+    public UdpBatch(int capacity, int slot) {
+        this(capacity, slot, true);
+    }
+
+    /**
+     * A batch for connected sockets (a client's): datagrams are read without their senders'
+     * addresses (the socket's peer sent them; {@link #sender} and {@link #reply} do not apply) and
+     * sent with {@link #queue} and {@link #send}; the kernel copies no address either way.
+     */
+    public static UdpBatch connected(int capacity, int slot) {
+        return new UdpBatch(capacity, slot, false);
+    }
+
+    private UdpBatch(int capacity, int slot, boolean named) {
+        if (capacity < 1 || slot < 1) {
+            throw new IllegalArgumentException("capacity " + capacity + ", slot " + slot);
+        }
+        this.capacity = capacity;
+        this.slot = slot;
+        this.named = named;
+        recvVec = arena.allocate(capacity * MMSG, 8);
+        recvBufs = arena.allocate((long) capacity * slot, 8);
+        names = arena.allocate(capacity * SOCKADDR, 8);
         namesAddress = names.address();
-        MemorySegment recvIovs = arena.allocate(CAPACITY * IOVEC, 8);
-        sendVec = arena.allocate(CAPACITY * MMSG, 8);
-        sendIovs = arena.allocate(CAPACITY * IOVEC, 8);
-        sendBufs = arena.allocate((long) CAPACITY * SLOT, 8);
-        for (int i = 0; i < CAPACITY; i++) {
-            recvIovs.set(ADDRESS, i * IOVEC, recvBufs.asSlice((long) i * SLOT, SLOT));
-            recvIovs.set(JAVA_LONG, i * IOVEC + 8, SLOT);
+        MemorySegment recvIovs = arena.allocate(capacity * IOVEC, 8);
+        sendVec = arena.allocate(capacity * MMSG, 8);
+        sendIovs = arena.allocate(capacity * IOVEC, 8);
+        sendBufs = arena.allocate((long) capacity * slot, 8);
+        for (int i = 0; i < capacity; i++) {
+            recvIovs.set(ADDRESS, i * IOVEC, recvBufs.asSlice((long) i * slot, slot));
+            recvIovs.set(JAVA_LONG, i * IOVEC + 8, slot);
             recvVec.set(ADDRESS, i * MMSG + IOV, recvIovs.asSlice(i * IOVEC, IOVEC));
             recvVec.set(JAVA_LONG, i * MMSG + IOVLEN, 1);
-            recvVec.set(ADDRESS, i * MMSG + NAME, names.asSlice(i * SOCKADDR, SOCKADDR));
-            sendIovs.set(ADDRESS, i * IOVEC, sendBufs.asSlice((long) i * SLOT, SLOT));
+            if (named) {
+                recvVec.set(ADDRESS, i * MMSG + NAME, names.asSlice(i * SOCKADDR, SOCKADDR));
+                recvVec.set(JAVA_INT, i * MMSG + NAMELEN, (int) SOCKADDR);
+            }
+            sendIovs.set(ADDRESS, i * IOVEC, sendBufs.asSlice((long) i * slot, slot));
             sendVec.set(ADDRESS, i * MMSG + IOV, sendIovs.asSlice(i * IOVEC, IOVEC));
             sendVec.set(JAVA_LONG, i * MMSG + IOVLEN, 1);
-            sendVec.set(JAVA_INT, i * MMSG + NAMELEN, (int) SOCKADDR);
         }
+    }
+
+    /** Datagrams per call. */
+    public int capacity() {
+        return capacity;
     }
 
     /**
@@ -138,45 +183,54 @@ public final class UdpBatch implements AutoCloseable {
     }
 
     /**
-     * Reads what is waiting on {@code fd} (non-blocking), at most {@link #CAPACITY} datagrams,
+     * Reads what is waiting on {@code fd} (non-blocking), at most {@link #capacity} datagrams,
      * replacing the last batch; returns how many (0 when none, or on an error such as EAGAIN).
-     * Replies queued since the last {@link #flush} must have been flushed.
+     * Replies queued since the last {@link #flush} must have been flushed. Only the entries the
+     * last call filled (and the one after them, in case a failed read wrote it) are reset first:
+     * the kernel writes no others.
      */
     public int receive(int fd) {
-        for (int i = 0; i < CAPACITY; i++) {
-            recvVec.set(JAVA_INT, i * MMSG + NAMELEN, (int) SOCKADDR);
+        for (int i = 0; i < dirty; i++) {
+            if (named) {
+                recvVec.set(JAVA_INT, i * MMSG + NAMELEN, (int) SOCKADDR);
+            }
             recvVec.set(JAVA_INT, i * MMSG + FLAGS, 0);
         }
         int r;
         try {
-            r = (int) RECVMMSG.invokeExact(fd, recvVec, CAPACITY, Libc.MSG_DONTWAIT, MemorySegment.NULL);
+            r = (int) RECVMMSG.invokeExact(fd, recvVec, capacity, Libc.MSG_DONTWAIT, MemorySegment.NULL);
         } catch (Throwable t) {
             throw new IllegalStateException("recvmmsg", t);
         }
         received = Math.max(0, r);
+        dirty = Math.min(capacity, received + 1);
         return received;
     }
 
-    /** Datagram {@code i}'s length as read (at most {@link #SLOT}). */
+    /** Datagram {@code i}'s length as read (at most the slot size). */
     public int length(int i) {
-        return Math.min(SLOT, recvVec.get(JAVA_INT, i * MMSG + LEN));
+        return Math.min(slot, recvVec.get(JAVA_INT, i * MMSG + LEN));
     }
 
-    /** Whether datagram {@code i} was longer than {@link #SLOT} (its tail was dropped) or not from IPv4. */
+    /**
+     * Whether datagram {@code i} was longer than the slot size (its tail was dropped) or, read with
+     * its sender's address, not from IPv4.
+     */
     public boolean truncated(int i) {
         return (recvVec.get(JAVA_INT, i * MMSG + FLAGS) & Libc.MSG_TRUNC) != 0
-                || names.get(JAVA_SHORT, i * SOCKADDR) != Libc.AF_INET;
+                || named && names.get(JAVA_SHORT, i * SOCKADDR) != Libc.AF_INET;
     }
 
     /** Copies datagram {@code i} into {@code to} and returns its length. */
     public int copy(int i, byte[] to) {
         int n = Math.min(length(i), to.length);
-        MemorySegment.copy(recvBufs, JAVA_BYTE, (long) i * SLOT, to, 0, n);
+        MemorySegment.copy(recvBufs, JAVA_BYTE, (long) i * slot, to, 0, n);
         return n;
     }
 
     /** Datagram {@code i}'s sender (allocates: for the paths that keep it). */
     public InetSocketAddress sender(int i) {
+        requireNamed();
         byte[] a = new byte[4];
         MemorySegment.copy(names, JAVA_BYTE, i * SOCKADDR + 4, a, 0, 4);
         int port = Short.toUnsignedInt(names.get(JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN), i * SOCKADDR + 2));
@@ -187,16 +241,65 @@ public final class UdpBatch implements AutoCloseable {
         }
     }
 
-    /** Queues {@code reply[0..length)} to datagram {@code i}'s sender; a reply over {@link #SLOT} bytes is not queued. */
+    /** Queues {@code reply[0..length)} to datagram {@code i}'s sender; a reply over the slot size (or a full queue) is not queued. */
     public boolean reply(int i, byte[] reply, int length) {
-        if (length > SLOT || queued == CAPACITY) {
+        requireNamed();
+        int j = slotFor(reply, length);
+        if (j < 0) {
             return false;
         }
-        int j = queued++;
-        MemorySegment.copy(reply, 0, sendBufs, JAVA_BYTE, (long) j * SLOT, length);
-        sendIovs.set(JAVA_LONG, j * IOVEC + 8, length);
         sendVec.set(JAVA_LONG, j * MMSG + NAME, namesAddress + i * SOCKADDR); // msg_name: the sender's sockaddr_in
+        sendVec.set(JAVA_INT, j * MMSG + NAMELEN, (int) SOCKADDR);
         return true;
+    }
+
+    /**
+     * Queues {@code datagram[0..length)} for a connected socket (no address: the socket's peer);
+     * false when it is over the slot size or the queue is full. Sent by {@link #send} (or
+     * {@link #flush}).
+     */
+    public boolean queue(byte[] datagram, int length) {
+        int j = slotFor(datagram, length);
+        if (j < 0) {
+            return false;
+        }
+        if (named) { // a reply may have put an address there
+            sendVec.set(JAVA_LONG, j * MMSG + NAME, 0L);
+            sendVec.set(JAVA_INT, j * MMSG + NAMELEN, 0);
+        }
+        return true;
+    }
+
+    private void requireNamed() {
+        if (!named) {
+            throw new IllegalStateException("a batch for connected sockets reads no senders");
+        }
+    }
+
+    /** The next send slot with {@code bytes[0..length)} in it, or -1. */
+    private int slotFor(byte[] bytes, int length) {
+        if (length > slot || queued == capacity) {
+            return -1;
+        }
+        int j = queued++;
+        MemorySegment.copy(bytes, 0, sendBufs, JAVA_BYTE, (long) j * slot, length);
+        sendIovs.set(JAVA_LONG, j * IOVEC + 8, length);
+        return j;
+    }
+
+    /**
+     * Sends the queued datagrams on {@code fd} with one {@code sendmmsg}: the first ones the kernel
+     * takes go and the rest are dropped (a client then knows which of its queries left). Returns
+     * how many went (0 on an error).
+     */
+    public int send(int fd) {
+        try {
+            return queued == 0 ? 0 : Math.max(0, (int) SENDMMSG.invokeExact(fd, sendVec, queued, Libc.MSG_DONTWAIT));
+        } catch (Throwable t) {
+            throw new IllegalStateException("sendmmsg", t);
+        } finally {
+            queued = 0;
+        }
     }
 
     /**

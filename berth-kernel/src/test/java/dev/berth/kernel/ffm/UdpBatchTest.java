@@ -2,6 +2,7 @@ package dev.berth.kernel.ffm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -124,6 +125,104 @@ class UdpBatchTest {
             assertEquals(3, batch.length(small));
             assertFalse(batch.reply(0, new byte[UdpBatch.SLOT + 1], UdpBatch.SLOT + 1));
             assertEquals(0, batch.flush(fd));
+        }
+    }
+
+    /**
+     * A client's batch: datagrams queued for a connected socket go to its peer with one sendmmsg,
+     * in order; a batch of another capacity and slot size reads them, a datagram over its slot
+     * marked truncated and the next one read into the same entry not.
+     */
+    @Test
+    void queuedDatagramsGoToTheConnectedPeerAndCapacityAndSlotAreTheCallers() throws Exception {
+        try (DatagramChannel server = server(); DatagramChannel client = client(server);
+             UdpBatch out = UdpBatch.connected(64, 512); UdpBatch in = new UdpBatch(4, 64)) {
+            int clientFd = UdpBatch.fd(client);
+            int serverFd = UdpBatch.fd(server);
+            assertEquals(64, out.capacity());
+            for (int i = 0; i < 10; i++) {
+                byte[] d = ("d" + i).getBytes(StandardCharsets.US_ASCII);
+                assertTrue(out.queue(d, d.length));
+            }
+            assertFalse(out.queue(new byte[513], 513), "over the slot");
+            assertEquals(10, out.send(clientFd));
+            assertEquals(0, out.send(clientFd), "nothing queued");
+            List<String> got = new ArrayList<>();
+            byte[] buf = new byte[64];
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (got.size() < 10 && System.nanoTime() < deadline) {
+                int n = in.receive(serverFd);
+                assertTrue(n <= 4, "at most the batch's capacity");
+                for (int i = 0; i < n; i++) {
+                    assertFalse(in.truncated(i));
+                    assertEquals(client.getLocalAddress(), in.sender(i));
+                    got.add(new String(buf, 0, in.copy(i, buf), StandardCharsets.US_ASCII));
+                }
+            }
+            assertEquals(List.of("d0", "d1", "d2", "d3", "d4", "d5", "d6", "d7", "d8", "d9"), got);
+
+            assertTrue(out.queue(new byte[100], 100));
+            assertEquals(1, out.send(clientFd));
+            while (in.receive(serverFd) == 0 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertTrue(in.truncated(0));
+            assertEquals(64, in.length(0));
+            assertTrue(out.queue(new byte[] {7}, 1));
+            assertEquals(1, out.send(clientFd));
+            while (in.receive(serverFd) == 0 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertFalse(in.truncated(0), "the entry is reset for the next read");
+            assertEquals(1, in.length(0));
+        }
+    }
+
+    /**
+     * A client on Libc's own calls (the bench's DnsLoad): a non-blocking socket connected to
+     * {@link Libc#inetAddress}, queries sent with {@link UdpBatch#send}, answered with
+     * {@link UdpBatch#reply}; {@link Libc#ppoll} times out while nothing waits and reports the
+     * socket readable once the answer is there.
+     */
+    @Test
+    void aClientOnLibcsSocketConnectAndPpoll() throws Exception {
+        try (DatagramChannel server = server(); UdpBatch batch = new UdpBatch(8, 512);
+             UdpBatch client = UdpBatch.connected(8, 512);
+             java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            int fd = Libc.socket(Libc.AF_INET, Libc.SOCK_DGRAM | Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC, 0);
+            try {
+                InetSocketAddress to = (InetSocketAddress) server.getLocalAddress();
+                Libc.connect(fd, Libc.inetAddress(arena, (java.net.Inet4Address) to.getAddress(), to.getPort()));
+                java.lang.foreign.MemorySegment pfd = arena.allocate(Libc.POLLFD_SIZE, 4);
+                pfd.set(java.lang.foreign.ValueLayout.JAVA_INT, 0, fd);
+                pfd.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 4, Libc.POLLIN);
+                java.lang.foreign.MemorySegment tenMillis = arena.allocate(16, 8);
+                tenMillis.set(java.lang.foreign.ValueLayout.JAVA_LONG, 8, 10_000_000L);
+                assertEquals(0, Libc.ppoll(pfd, 1, tenMillis), "nothing to read: the timeout");
+
+                byte[] q = {'q', '1'};
+                assertTrue(client.queue(q, q.length));
+                assertEquals(1, client.send(fd));
+                int serverFd = UdpBatch.fd(server);
+                long deadline = System.nanoTime() + 20_000_000_000L;
+                while (batch.receive(serverFd) == 0 && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+                byte[] a = {'a', '1'};
+                assertTrue(batch.reply(0, a, a.length));
+                assertEquals(1, batch.flush(serverFd));
+
+                java.lang.foreign.MemorySegment twentySeconds = arena.allocate(16, 8);
+                twentySeconds.set(java.lang.foreign.ValueLayout.JAVA_LONG, 0, 20L);
+                assertEquals(1, Libc.ppoll(pfd, 1, twentySeconds));
+                assertEquals(1, client.receive(fd));
+                assertFalse(client.truncated(0));
+                byte[] buf = new byte[8];
+                assertEquals("a1", new String(buf, 0, client.copy(0, buf), StandardCharsets.US_ASCII));
+                assertThrows(IllegalStateException.class, () -> client.sender(0), "read without senders");
+            } finally {
+                Libc.close(fd);
+            }
         }
     }
 }

@@ -71,52 +71,126 @@ public final class Libc {
     private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
-    private static final MethodHandle SOCKET = downcall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle BIND = downcall("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle CONNECT = downcall("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle SHUTDOWN = downcall("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle MKFIFO = downcall("mkfifo", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle SETSOCKOPT = downcall("setsockopt",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle SENDTO = downcall("sendto",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle RECV = downcall("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle READ = downcall("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle WRITE = downcall("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle SETNS = downcall("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle UNSHARE = downcall("unshare", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle MALLOC = plainDowncall("malloc", FunctionDescriptor.of(ADDRESS, JAVA_LONG));
-    private static final MethodHandle FREE = plainDowncall("free", FunctionDescriptor.ofVoid(ADDRESS));
-    private static final MethodHandle PPOLL = plainDowncall("ppoll",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS));
-    // variadic in C; requests without an argument (as NS_GET_NSTYPE) pass none
-    private static final MethodHandle IOCTL = downcall("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG),
-            Linker.Option.firstVariadicArg(2));
-    // open(2) is variadic: the mode is the first variadic argument.
-    private static final MethodHandle OPEN = downcall("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
-            Linker.Option.firstVariadicArg(2));
-    // openat(2) is variadic like open(2).
-    private static final MethodHandle OPENAT = downcall("openat",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(3));
-    private static final MethodHandle MOUNT = downcall("mount",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
-    private static final MethodHandle UMOUNT2 = downcall("umount2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle UNLINK = downcall("unlink", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    private static final MethodHandle SYNCFS = downcall("syncfs", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle LGETXATTR = downcall("lgetxattr",
-            FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG));
-    private static final MethodHandle MKNOD = downcall("mknod", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
-    private static final MethodHandle LSETXATTR = downcall("lsetxattr",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle GETPID = downcall("getpid", FunctionDescriptor.of(JAVA_INT));
-    private static final MethodHandle KILL = downcall("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle GETTID = downcall("gettid", FunctionDescriptor.of(JAVA_INT));
-    private static final MethodHandle UMASK = downcall("umask", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle SIGACTION = downcall("sigaction", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle CLOCK_GETTIME = downcall("clock_gettime", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
     private static final int CLOCK_MONOTONIC = 1;
-    private static final MethodHandle SIGNAL = downcall("signal", FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS));
+
+    /*
+     * The downcall handles, one holder class each, so that each is made on its first use. Making a
+     * handle of a new shape (descriptor and options) spins classes at run time, which the AOT cache
+     * does not hold: some milliseconds each on a cold JVM, and compiler work besides. berthd's
+     * start-up with an empty store uses 12 of these 33; making all of them was most of the time
+     * between Daemon.start and the store being open.
+     */
+    private static final class Socket {
+        static final MethodHandle H = downcall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+    private static final class Bind {
+        static final MethodHandle H = downcall("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    }
+    private static final class Connect {
+        static final MethodHandle H = downcall("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    }
+    private static final class Shutdown {
+        static final MethodHandle H = downcall("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+    private static final class Mkfifo {
+        static final MethodHandle H = downcall("mkfifo", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    }
+    private static final class Setsockopt {
+        static final MethodHandle H = downcall("setsockopt",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    }
+    private static final class Sendto {
+        static final MethodHandle H = downcall("sendto",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    }
+    private static final class Recv {
+        static final MethodHandle H = downcall("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    }
+    private static final class Read {
+        static final MethodHandle H = downcall("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    }
+    private static final class Write {
+        static final MethodHandle H = downcall("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    }
+    private static final class Close {
+        static final MethodHandle H = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    }
+    private static final class Setns {
+        static final MethodHandle H = downcall("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+    private static final class Unshare {
+        static final MethodHandle H = downcall("unshare", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    }
+    private static final class Malloc {
+        static final MethodHandle H = plainDowncall("malloc", FunctionDescriptor.of(ADDRESS, JAVA_LONG));
+    }
+    private static final class Free {
+        static final MethodHandle H = plainDowncall("free", FunctionDescriptor.ofVoid(ADDRESS));
+    }
+    private static final class Ppoll {
+        static final MethodHandle H = plainDowncall("ppoll",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS));
+    }
+    // variadic in C; requests without an argument (as NS_GET_NSTYPE) pass none
+    private static final class Ioctl {
+        static final MethodHandle H = downcall("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG),
+                Linker.Option.firstVariadicArg(2));
+    }
+    // open(2) is variadic: the mode is the first variadic argument.
+    private static final class Open {
+        static final MethodHandle H = downcall("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
+                Linker.Option.firstVariadicArg(2));
+    }
+    // openat(2) is variadic like open(2).
+    private static final class Openat {
+        static final MethodHandle H = downcall("openat",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(3));
+    }
+    private static final class Mount {
+        static final MethodHandle H = downcall("mount",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
+    }
+    private static final class Umount2 {
+        static final MethodHandle H = downcall("umount2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    }
+    private static final class Unlink {
+        static final MethodHandle H = downcall("unlink", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    }
+    private static final class Syncfs {
+        static final MethodHandle H = downcall("syncfs", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    }
+    private static final class Lgetxattr {
+        static final MethodHandle H = downcall("lgetxattr",
+                FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG));
+    }
+    private static final class Mknod {
+        static final MethodHandle H = downcall("mknod", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
+    }
+    private static final class Lsetxattr {
+        static final MethodHandle H = downcall("lsetxattr",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT));
+    }
+    private static final class Getpid {
+        static final MethodHandle H = downcall("getpid", FunctionDescriptor.of(JAVA_INT));
+    }
+    private static final class Kill {
+        static final MethodHandle H = downcall("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+    private static final class Gettid {
+        static final MethodHandle H = downcall("gettid", FunctionDescriptor.of(JAVA_INT));
+    }
+    private static final class Umask {
+        static final MethodHandle H = downcall("umask", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    }
+    private static final class Sigaction {
+        static final MethodHandle H = downcall("sigaction", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    }
+    private static final class ClockGettime {
+        static final MethodHandle H = downcall("clock_gettime", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    }
+    private static final class Signal {
+        static final MethodHandle H = downcall("signal", FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS));
+    }
     /** glibc's {@code struct sigaction} on x86_64/aarch64 is 152 bytes; {@code sa_handler} is its first field. */
     private static final long SIGACTION_SIZE = 152;
     private static final long SIG_IGN = 1;
@@ -204,12 +278,12 @@ public final class Libc {
 
     public static int socket(int domain, int type, int protocol) {
         return (int) checked("socket(family " + domain + ", protocol " + protocol + ")",
-                (arena, state) -> (int) SOCKET.invokeExact(state, domain, type, protocol));
+                (arena, state) -> (int) Socket.H.invokeExact(state, domain, type, protocol));
     }
 
     public static void bind(int fd, MemorySegment address) {
         checked("bind socket fd " + fd,
-                (arena, state) -> (int) BIND.invokeExact(state, fd, address, (int) address.byteSize()));
+                (arena, state) -> (int) Bind.H.invokeExact(state, fd, address, (int) address.byteSize()));
     }
 
     /**
@@ -218,7 +292,7 @@ public final class Libc {
      */
     public static void connect(int fd, MemorySegment address) {
         retried("connect socket fd " + fd,
-                (arena, state) -> (int) CONNECT.invokeExact(state, fd, address, (int) address.byteSize()));
+                (arena, state) -> (int) Connect.H.invokeExact(state, fd, address, (int) address.byteSize()));
     }
 
     /**
@@ -277,7 +351,7 @@ public final class Libc {
      */
     public static int ppoll(MemorySegment fds, int count, MemorySegment timeout) {
         try {
-            return (int) PPOLL.invokeExact(fds, (long) count, timeout, MemorySegment.NULL);
+            return (int) Ppoll.H.invokeExact(fds, (long) count, timeout, MemorySegment.NULL);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -285,48 +359,48 @@ public final class Libc {
 
     /** {@code shutdown(2)}: {@link #SHUT_WR} ends the sending side (the peer reads end of file). */
     public static void shutdown(int fd, int how) {
-        checked("shutdown socket fd " + fd, (arena, state) -> (int) SHUTDOWN.invokeExact(state, fd, how));
+        checked("shutdown socket fd " + fd, (arena, state) -> (int) Shutdown.H.invokeExact(state, fd, how));
     }
 
     /** {@code send(2)} of the whole segment on a connected socket (one message on SOCK_SEQPACKET); retries on EINTR. */
     public static long send(int fd, MemorySegment buffer, int flags) {
-        return retried("send socket fd " + fd, (arena, state) -> (long) SENDTO.invokeExact(state, fd, buffer,
+        return retried("send socket fd " + fd, (arena, state) -> (long) Sendto.H.invokeExact(state, fd, buffer,
                 buffer.byteSize(), flags, MemorySegment.NULL, 0));
     }
 
     /** {@code mkfifo(3)}: a named pipe at {@code path}; EEXIST when something is there. */
     public static void mkfifo(String path, int mode) {
-        checked("mkfifo " + path, (arena, state) -> (int) MKFIFO.invokeExact(state, arena.allocateFrom(path), mode));
+        checked("mkfifo " + path, (arena, state) -> (int) Mkfifo.H.invokeExact(state, arena.allocateFrom(path), mode));
     }
 
     public static void setsockopt(int fd, int level, int option, MemorySegment value) {
         checked("setsockopt(fd " + fd + ", level " + level + ", option " + option + ")",
-                (arena, state) -> (int) SETSOCKOPT.invokeExact(state, fd, level, option, value,
+                (arena, state) -> (int) Setsockopt.H.invokeExact(state, fd, level, option, value,
                         (int) value.byteSize()));
     }
 
     /** Sends the whole segment as one datagram to {@code address}; retries on EINTR. */
     public static long sendto(int fd, MemorySegment buffer, int flags, MemorySegment address) {
-        return retried("sendto socket fd " + fd, (arena, state) -> (long) SENDTO.invokeExact(state, fd, buffer,
+        return retried("sendto socket fd " + fd, (arena, state) -> (long) Sendto.H.invokeExact(state, fd, buffer,
                 buffer.byteSize(), flags, address, (int) address.byteSize()));
     }
 
     /** Receives into the segment; returns the datagram length (larger than the segment with MSG_TRUNC). */
     public static long recv(int fd, MemorySegment buffer, int flags) {
         return retried("recv socket fd " + fd,
-                (arena, state) -> (long) RECV.invokeExact(state, fd, buffer, buffer.byteSize(), flags));
+                (arena, state) -> (long) Recv.H.invokeExact(state, fd, buffer, buffer.byteSize(), flags));
     }
 
     /** One read(2) into the segment, retried on EINTR; returns the byte count (0 at end of file). */
     public static long read(int fd, MemorySegment buffer) {
         return retried("read fd " + fd,
-                (arena, state) -> (long) READ.invokeExact(state, fd, buffer, buffer.byteSize()));
+                (arena, state) -> (long) Read.H.invokeExact(state, fd, buffer, buffer.byteSize()));
     }
 
     /** One write(2) of the segment, retried on EINTR; returns the byte count written. */
     public static long write(int fd, MemorySegment buffer) {
         return retried("write fd " + fd,
-                (arena, state) -> (long) WRITE.invokeExact(state, fd, buffer, buffer.byteSize()));
+                (arena, state) -> (long) Write.H.invokeExact(state, fd, buffer, buffer.byteSize()));
     }
 
     public static void close(int fd) {
@@ -335,7 +409,7 @@ public final class Libc {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE);
             try {
-                r = (int) CLOSE.invokeExact(state, fd);
+                r = (int) Close.H.invokeExact(state, fd);
             } catch (Throwable t) {
                 throw unexpected(t);
             }
@@ -349,13 +423,13 @@ public final class Libc {
 
     /** Moves the calling thread into the namespace behind {@code fd}. Only call on platform threads. */
     public static void setns(int fd, int nstype) {
-        checked("setns fd " + fd, (arena, state) -> (int) SETNS.invokeExact(state, fd, nstype));
+        checked("setns fd " + fd, (arena, state) -> (int) Setns.H.invokeExact(state, fd, nstype));
     }
 
     /** Gives the calling thread a new namespace of the given kinds. Only call on platform threads. */
     public static void unshare(int flags) {
         checked("unshare(0x" + Integer.toHexString(flags) + ")",
-                (arena, state) -> (int) UNSHARE.invokeExact(state, flags));
+                (arena, state) -> (int) Unshare.H.invokeExact(state, flags));
     }
 
     /**
@@ -368,7 +442,7 @@ public final class Libc {
     public static MemorySegment uninitialised(Arena arena, long size) {
         MemorySegment raw;
         try {
-            raw = (MemorySegment) MALLOC.invokeExact(size);
+            raw = (MemorySegment) Malloc.H.invokeExact(size);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -380,7 +454,7 @@ public final class Libc {
 
     private static void free(MemorySegment segment) {
         try {
-            FREE.invokeExact(segment);
+            Free.H.invokeExact(segment);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -389,17 +463,17 @@ public final class Libc {
     /** {@code ioctl(2)} without an argument (e.g. {@link #NS_GET_NSTYPE}); returns what it returns. */
     public static int ioctl(int fd, long request) {
         return (int) checked("ioctl(fd " + fd + ", 0x" + Long.toHexString(request) + ")",
-                (arena, state) -> (int) IOCTL.invokeExact(state, fd, request));
+                (arena, state) -> (int) Ioctl.H.invokeExact(state, fd, request));
     }
 
     public static int open(String path, int flags, int mode) {
         return (int) checked("open " + path,
-                (arena, state) -> (int) OPEN.invokeExact(state, arena.allocateFrom(path), flags, mode));
+                (arena, state) -> (int) Open.H.invokeExact(state, arena.allocateFrom(path), flags, mode));
     }
 
     /** {@code openat(2)}: {@code path} relative to the directory open as {@code dirFd}. */
     public static int openat(int dirFd, String path, int flags, int mode) {
-        return (int) checked("open " + path, (arena, state) -> (int) OPENAT.invokeExact(state, dirFd,
+        return (int) checked("open " + path, (arena, state) -> (int) Openat.H.invokeExact(state, dirFd,
                 arena.allocateFrom(path), flags, mode));
     }
 
@@ -407,7 +481,7 @@ public final class Libc {
     public static void mount(String source, String target, String fstype, long flags) {
         checked("mount " + (source.isEmpty() ? "" : source + " on ") + target, (arena, state) -> {
             MemorySegment type = fstype == null ? MemorySegment.NULL : arena.allocateFrom(fstype);
-            return (int) MOUNT.invokeExact(state, arena.allocateFrom(source), arena.allocateFrom(target), type, flags,
+            return (int) Mount.H.invokeExact(state, arena.allocateFrom(source), arena.allocateFrom(target), type, flags,
                     MemorySegment.NULL);
         });
     }
@@ -417,7 +491,7 @@ public final class Libc {
      * the kernel takes at most one page of it.
      */
     public static void mount(String source, String target, String fstype, long flags, String data) {
-        checked("mount " + source + " on " + target, (arena, state) -> (int) MOUNT.invokeExact(state,
+        checked("mount " + source + " on " + target, (arena, state) -> (int) Mount.H.invokeExact(state,
                 arena.allocateFrom(source), arena.allocateFrom(target), arena.allocateFrom(fstype), flags,
                 arena.allocateFrom(data)));
     }
@@ -426,7 +500,7 @@ public final class Libc {
     public static void syncfs(String path) {
         int fd = open(path, O_RDONLY | O_CLOEXEC, 0);
         try {
-            checked("syncfs " + path, (arena, state) -> (int) SYNCFS.invokeExact(state, fd));
+            checked("syncfs " + path, (arena, state) -> (int) Syncfs.H.invokeExact(state, fd));
         } finally {
             close(fd);
         }
@@ -447,7 +521,7 @@ public final class Libc {
      * the permissions (the umask applies). An overlay whiteout is a character device 0/0.
      */
     public static void mknod(String path, int mode, long device) {
-        checked("mknod " + path, (arena, state) -> (int) MKNOD.invokeExact(state, arena.allocateFrom(path), mode, device));
+        checked("mknod " + path, (arena, state) -> (int) Mknod.H.invokeExact(state, arena.allocateFrom(path), mode, device));
     }
 
     /** {@code lsetxattr(2)}: sets an extended attribute of {@code path} itself (a symlink is not followed). */
@@ -455,7 +529,7 @@ public final class Libc {
         checked("setxattr " + name + " on " + path, (arena, state) -> {
             MemorySegment bytes = arena.allocate(Math.max(1, value.length));
             MemorySegment.copy(value, 0, bytes, JAVA_BYTE, 0, value.length);
-            return (int) LSETXATTR.invokeExact(state, arena.allocateFrom(path), arena.allocateFrom(name), bytes,
+            return (int) Lsetxattr.H.invokeExact(state, arena.allocateFrom(path), arena.allocateFrom(name), bytes,
                     (long) value.length, 0);
         });
     }
@@ -464,7 +538,7 @@ public final class Libc {
     public static byte[] lgetxattr(String path, String name) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buffer = arena.allocate(65536);
-            long n = checked("getxattr " + name + " of " + path, (a, state) -> (long) LGETXATTR.invokeExact(state,
+            long n = checked("getxattr " + name + " of " + path, (a, state) -> (long) Lgetxattr.H.invokeExact(state,
                     a.allocateFrom(path), a.allocateFrom(name), buffer, 65536L));
             return buffer.asSlice(0, n).toArray(JAVA_BYTE);
         }
@@ -472,16 +546,16 @@ public final class Libc {
 
     public static void umount2(String target, int flags) {
         checked("umount " + target,
-                (arena, state) -> (int) UMOUNT2.invokeExact(state, arena.allocateFrom(target), flags));
+                (arena, state) -> (int) Umount2.H.invokeExact(state, arena.allocateFrom(target), flags));
     }
 
     public static void unlink(String path) {
-        checked("unlink " + path, (arena, state) -> (int) UNLINK.invokeExact(state, arena.allocateFrom(path)));
+        checked("unlink " + path, (arena, state) -> (int) Unlink.H.invokeExact(state, arena.allocateFrom(path)));
     }
 
     /** {@code kill(2)}: sends {@code signal} to process {@code pid}; ESRCH when it is gone. */
     public static void kill(int pid, int signal) {
-        checked("kill " + pid + " " + signal, (arena, state) -> (int) KILL.invokeExact(state, pid, signal));
+        checked("kill " + pid + " " + signal, (arena, state) -> (int) Kill.H.invokeExact(state, pid, signal));
     }
 
     /**
@@ -492,17 +566,17 @@ public final class Libc {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment timespec = arena.allocate(16, 8);
             checked("clock_gettime(CLOCK_MONOTONIC)",
-                    (a, state) -> (int) CLOCK_GETTIME.invokeExact(state, CLOCK_MONOTONIC, timespec));
+                    (a, state) -> (int) ClockGettime.H.invokeExact(state, CLOCK_MONOTONIC, timespec));
             return timespec.get(JAVA_LONG, 0) * 1_000_000L + timespec.get(JAVA_LONG, 8) / 1_000L;
         }
     }
 
     public static int getpid() {
-        return noArgs(GETPID);
+        return noArgs(Getpid.H);
     }
 
     public static int gettid() {
-        return noArgs(GETTID);
+        return noArgs(Gettid.H);
     }
 
     /** Sets the process's file mode creation mask (shared by all threads); returns the previous one. umask cannot fail. */
@@ -510,7 +584,7 @@ public final class Libc {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE);
             try {
-                return (int) UMASK.invokeExact(state, mask);
+                return (int) Umask.H.invokeExact(state, mask);
             } catch (Throwable t) {
                 throw unexpected(t);
             }
@@ -527,11 +601,11 @@ public final class Libc {
     public static boolean unignoreSignal(int signal) {
         return checked("sigaction(" + signal + ")", (arena, state) -> {
             MemorySegment old = arena.allocate(SIGACTION_SIZE, 8);
-            int r = (int) SIGACTION.invokeExact(state, signal, MemorySegment.NULL, old);
+            int r = (int) Sigaction.H.invokeExact(state, signal, MemorySegment.NULL, old);
             if (r < 0 || old.get(JAVA_LONG, 0) != SIG_IGN) {
                 return r < 0 ? r : 0;
             }
-            MemorySegment previous = (MemorySegment) SIGNAL.invokeExact(state, signal, MemorySegment.NULL);
+            MemorySegment previous = (MemorySegment) Signal.H.invokeExact(state, signal, MemorySegment.NULL);
             return previous.address() == -1 ? -1 : 1; // SIG_ERR is (void *) -1
         }) == 1;
     }

@@ -3,6 +3,8 @@ package dev.berth.daemon.store;
 import dev.berth.core.errors.InternalException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -10,7 +12,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.CodeSource;
 import java.util.Arrays;
+import java.util.Optional;
+import java.util.jar.JarFile;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
 import org.sqlite.SQLiteJDBCLoader;
 import org.sqlite.util.LibraryLoaderUtil;
 
@@ -22,6 +29,10 @@ import org.sqlite.util.LibraryLoaderUtil;
  * name, then renamed, so a crash never leaves a half-written library under the real name), and
  * the driver is pointed at it through its {@code org.sqlite.lib.path}/{@code org.sqlite.lib.name}
  * properties, which it tries before extracting. Copies of other driver versions are removed.
+ *
+ * <p>At a start with the library in place, the copy is checked against the size and CRC-32 that
+ * the driver's jar lists for it, read from that jar alone: the bundled library (1.1 MB) is not
+ * inflated, and no other jar of the class path is searched for it.
  */
 final class SqliteNativeLibrary {
     private static final String PREFIX = "sqlite-";
@@ -33,15 +44,13 @@ final class SqliteNativeLibrary {
     static Path install(Path dir) {
         String resource = LibraryLoaderUtil.getNativeLibResourcePath() + "/" + LibraryLoaderUtil.getNativeLibName();
         Path target = dir.resolve(PREFIX + SQLiteJDBCLoader.getVersion() + "-" + LibraryLoaderUtil.getNativeLibName());
-        try (InputStream in = SQLiteJDBCLoader.class.getResourceAsStream(resource)) {
-            if (in == null) {
+        try {
+            Optional<Path> jar = driverJar();
+            boolean installed = jar.isPresent()
+                    ? installFromJar(jar.get(), resource.substring(1), dir, target)
+                    : installFromResource(resource, dir, target);
+            if (!installed) {
                 return target; // no bundled library for this platform: the driver's own search applies
-            }
-            byte[] bytes = in.readAllBytes();
-            Files.createDirectories(dir);
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-            if (!Files.isRegularFile(target) || !Arrays.equals(Files.readAllBytes(target), bytes)) {
-                write(target, bytes);
             }
             removeOtherVersions(dir, target);
         } catch (IOException e) {
@@ -52,11 +61,82 @@ final class SqliteNativeLibrary {
         return target;
     }
 
+    /** The jar the driver was loaded from, if it was loaded from a jar file. */
+    private static Optional<Path> driverJar() {
+        CodeSource source = SQLiteJDBCLoader.class.getProtectionDomain().getCodeSource();
+        if (source == null || source.getLocation() == null || !"file".equals(source.getLocation().getProtocol())) {
+            return Optional.empty();
+        }
+        try {
+            Path path = Path.of(source.getLocation().toURI());
+            return Files.isRegularFile(path) ? Optional.of(path) : Optional.empty();
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The library from entry {@code name} of {@code jar}; written only when the copy differs from it. */
+    private static boolean installFromJar(Path jar, String name, Path dir, Path target) throws IOException {
+        try (JarFile file = new JarFile(jar.toFile(), false)) {
+            ZipEntry entry = file.getEntry(name);
+            if (entry == null) {
+                return false;
+            }
+            prepare(dir);
+            if (entry.getSize() < 0 || entry.getCrc() < 0 || !matches(target, entry.getSize(), entry.getCrc())) {
+                try (InputStream in = file.getInputStream(entry)) {
+                    byte[] bytes = in.readAllBytes();
+                    if (!Files.isRegularFile(target) || !Arrays.equals(Files.readAllBytes(target), bytes)) {
+                        write(target, bytes);
+                    }
+                }
+            }
+            return true;
+        }
+    }
+
+    /** The library as a class-path resource (the driver's classes are not in a jar file). */
+    private static boolean installFromResource(String resource, Path dir, Path target) throws IOException {
+        try (InputStream in = SQLiteJDBCLoader.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                return false;
+            }
+            byte[] bytes = in.readAllBytes();
+            prepare(dir);
+            if (!Files.isRegularFile(target) || !Arrays.equals(Files.readAllBytes(target), bytes)) {
+                write(target, bytes);
+            }
+            return true;
+        }
+    }
+
+    private static void prepare(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+    }
+
+    /** Whether {@code file} is a regular file of {@code size} bytes whose CRC-32 is {@code crc}. */
+    private static boolean matches(Path file, long size, long crc) throws IOException {
+        if (!Files.isRegularFile(file) || Files.size(file) != size) {
+            return false;
+        }
+        CRC32 sum = new CRC32();
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer buffer = ByteBuffer.allocateDirect(64 * 1024);
+            while (in.read(buffer) >= 0) {
+                buffer.flip();
+                sum.update(buffer);
+                buffer.clear();
+            }
+        }
+        return sum.getValue() == crc;
+    }
+
     private static void write(Path target, byte[] bytes) throws IOException {
         Path partial = target.resolveSibling(target.getFileName() + ".partial");
         try (FileChannel out = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            out.write(java.nio.ByteBuffer.wrap(bytes));
+            out.write(ByteBuffer.wrap(bytes));
             out.force(true);
         }
         Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("rw-r--r--"));

@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -22,6 +21,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
+import org.sqlite.JDBC;
 
 /**
  * The state store in one SQLite file under the data root. One connection, every public method one
@@ -62,7 +63,8 @@ public final class SqliteStateStore implements StateStore {
                 Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             }
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+            // the driver itself, not DriverManager, which would first look for drivers on the whole class path
+            Connection c = JDBC.createConnection(JDBC.PREFIX + file.toAbsolutePath(), new Properties());
             try (Statement s = c.createStatement()) {
                 s.execute("PRAGMA journal_mode=WAL");
                 s.execute("PRAGMA synchronous=NORMAL");

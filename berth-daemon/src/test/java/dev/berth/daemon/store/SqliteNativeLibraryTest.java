@@ -52,6 +52,17 @@ class SqliteNativeLibraryTest {
     }
 
     @Test
+    void replacesACopyOfTheRightSizeWithOneByteChanged() throws Exception {
+        Path lib = dir.resolve("lib");
+        Path installed = SqliteNativeLibrary.install(lib);
+        byte[] damaged = Files.readAllBytes(installed);
+        damaged[damaged.length / 2] ^= 1;
+        Files.write(installed, damaged);
+        SqliteNativeLibrary.install(lib);
+        assertArrayEquals(bundled(), Files.readAllBytes(installed));
+    }
+
+    @Test
     void theStoreOpensWithItsLibraryBesideTheDatabase() {
         try (SqliteStateStore store = SqliteStateStore.open(dir.resolve("berth.db"))) {
             assertTrue(store.networks().isEmpty());

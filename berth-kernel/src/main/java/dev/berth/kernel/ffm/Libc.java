@@ -77,7 +77,7 @@ public final class Libc {
      * The downcall handles, one holder class each, so that each is made on its first use. Making a
      * handle of a new shape (descriptor and options) spins classes at run time, which the AOT cache
      * does not hold: some milliseconds each on a cold JVM, and compiler work besides. berthd's
-     * start-up with an empty store uses 12 of these 33; making all of them was most of the time
+     * start-up with an empty store uses 13 of these 33; making all of them was most of the time
      * between Daemon.start and the store being open.
      */
     private static final class Socket {

@@ -7,8 +7,11 @@ CLI_JVM=(-XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=20 -XX:+UseSerialGC
 # berthd: the serial GC; a heap that starts small and grows on demand (the default initial heap,
 # 1/64 of RAM, is filled by start-up garbage before the first collection and stays resident);
 # malloc_trim every 5 s, which hands back what the JIT compilers freed after start-up (glibc keeps
-# it otherwise: ~35 MiB of berthd's idle RSS).
-DAEMON_JVM=(--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms8m -XX:TrimNativeHeapInterval=5000)
+# it otherwise: ~35 MiB of berthd's idle RSS); a full collection shrinks the heap to 1/0.7 of what is
+# live at once, not in steps (berthd asks for one when a burst has left garbage in the old generation:
+# daemon.host.HeapKeeper).
+DAEMON_JVM=(--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms8m -XX:TrimNativeHeapInterval=5000
+  -XX:-ShrinkHeapInSteps -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30)
 # berthd's environment, set where its JVM is exec'd: two glibc malloc arenas instead of up to 8 per
 # core (each thread that mallocs first, such as a per-namespace worker or a JIT compiler, may get an
 # arena of its own, and what an arena keeps is not handed back; −12 MiB RSS with 1000 sandboxes).

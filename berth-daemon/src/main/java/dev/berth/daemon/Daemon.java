@@ -50,6 +50,7 @@ import dev.berth.daemon.driver.overlay.OverlayDriver;
 import dev.berth.daemon.firewall.nft.NftFirewall;
 import dev.berth.daemon.firewall.nft.SysctlFirewall;
 import dev.berth.daemon.host.DaemonRoots;
+import dev.berth.daemon.host.HeapKeeper;
 import dev.berth.daemon.host.HostFacts;
 import dev.berth.daemon.host.SystemdNotify;
 import dev.berth.daemon.metrics.Metrics;
@@ -77,6 +78,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -103,6 +105,9 @@ final class Daemon {
     private static final int SIGHUP = 1;
     private static final int SIGINT = 2;
     private static final int SIGTERM = 15;
+    /** How often {@link HeapKeeper} looks at the heap, and how far it lets it grow past what was live. */
+    private static final Duration HEAP_CHECK = Duration.ofSeconds(10);
+    private static final long HEAP_SLACK = 32L << 20;
     /** Threads that visit sandbox namespaces one after another in start-up's passes over all of them. */
     private static final int NS_VISITORS = 4;
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
@@ -252,6 +257,8 @@ final class Daemon {
         if (!metrics.address().isEmpty()) {
             LOG.info("metrics API listening on " + metrics.address());
         }
+        // The serial GC alone lets what a burst of requests promoted pile up in the old generation.
+        opened.push(HeapKeeper.start(HEAP_CHECK, HEAP_SLACK));
         LOG.info("Daemon has completed initialization");
         systemd.ready("API listen on " + String.join(", ", listening));
     }

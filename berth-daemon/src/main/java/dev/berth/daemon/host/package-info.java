@@ -2,7 +2,9 @@
  * The daemon's footprint on the machine and what it reads from it: its directories, pid file and
  * engine id ({@link dev.berth.daemon.host.DaemonRoots}), and the host facts for {@code /info},
  * {@code /version}, the ephemeral port range and the API socket's backlog
- * ({@link dev.berth.daemon.host.HostFacts}).
+ * ({@link dev.berth.daemon.host.HostFacts}); and its heap, which
+ * {@link dev.berth.daemon.host.HeapKeeper} has collected when a burst of requests left it past
+ * twice what was live (the serial GC has no periodic collection of its own).
  *
  * <pre>{@code
  * DaemonRoots roots = DaemonRoots.prepare(config);   // umask 022, 0711 roots, pid file claimed

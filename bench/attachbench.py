@@ -22,7 +22,7 @@ import argparse, json, math, os, re, statistics, sys, time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from netbench import (peers_bench, append_row, jmh_method, jmh_results, stats,  # noqa: E402  (same rows, same import of bench.py)
-                      ENGINES, UNIT_MS, same_client_table)
+                      ENGINES, first_warmup, same_client_table)
 
 P50_TARGET, P95_TARGET, GROWTH_TARGET = 5.0, 15.0, 1.5
 FLOOR_P50, FLOOR_P95 = 3.0, 8.0     # issue 13 ("connect at the floor"), same rows
@@ -53,18 +53,7 @@ def cold_connects(log_path):
     """The warm-up scores (ms) of a JMH console log's first section, if it is `connect` without a
     pause: on the first size of a run, the first connects the freshly started daemon served
     (after the fill), before the JIT has compiled the path."""
-    bench, params, out = None, "", []
-    for line in open(log_path):
-        if line.startswith("# Benchmark: "):
-            if bench is not None:
-                break
-            bench = line.split(":", 1)[1].strip().rsplit(".", 1)[-1]
-        elif line.startswith("# Parameters: "):
-            params = line
-        else:
-            m = re.match(r"# Warmup Iteration\s+\d+: ([0-9.]+) (\S+)", line)
-            if m and m.group(2) in UNIT_MS:
-                out.append(float(m.group(1)) * UNIT_MS[m.group(2)])
+    bench, params, out = first_warmup(log_path)
     return out if bench == "connect" and re.search(r"settleMs = 0\b", params) else []
 
 

@@ -123,9 +123,9 @@ def cmd_jmh(a):
              target=(a.engine in (None, "Berth") and bench == "create" and keepalive), **same)
 
 
-def cold_creates(log_path):
-    """The warm-up scores (ms) of the first benchmark section in a JMH console log, if it is
-    `create`: the very first creates the freshly started daemon served (cold JIT)."""
+def first_warmup(log_path):
+    """The first benchmark section of a JMH console log: its method name, its `# Parameters:`
+    line and its warm-up scores in ms (on a freshly started daemon: the first requests it served)."""
     bench, params, out = None, "", []
     for line in open(log_path):
         if line.startswith("# Benchmark: "):
@@ -138,6 +138,13 @@ def cold_creates(log_path):
             m = re.match(r"# Warmup Iteration\s+\d+: ([0-9.]+) (\S+)", line)
             if m and m.group(2) in UNIT_MS:
                 out.append(float(m.group(1)) * UNIT_MS[m.group(2)])
+    return bench, params, out
+
+
+def cold_creates(log_path):
+    """The warm-up scores (ms) of the first benchmark section in a JMH console log, if it is
+    `create`: the very first creates the freshly started daemon served (cold JIT)."""
+    bench, params, out = first_warmup(log_path)
     conn = re.search(r"connection = (\w+)", params)
     return (out, conn.group(1) if conn else "?") if bench == "create" else ([], None)
 

@@ -74,11 +74,8 @@ public final class ClusterNode implements OverlayStore, AutoCloseable {
     private final NetworkCodec codec = new NetworkCodec();
     /** The other hosts' endpoints by their key; written on the cluster thread only. */
     private final Map<String, RemoteEndpoint> remote = new ConcurrentHashMap<>();
-    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "berth-cluster");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("berth-cluster").daemon(true).factory());
     private final List<RemoteListener> listeners = new ArrayList<>();
     /** The cluster's ULA /48 for automatic IPv6 subnets, read (or made) at each join. */
     private volatile Optional<IpPrefix> ipv6Pool = Optional.empty();

@@ -46,11 +46,8 @@ public final class HeapKeeper implements AutoCloseable {
     /** Starts checking the JVM's heap every {@code period}; {@code slack}: bytes of growth allowed. */
     public static HeapKeeper start(Duration period, long slack) {
         Runtime runtime = Runtime.getRuntime();
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "berth-heap");
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("berth-heap").daemon(true).factory());
         HeapKeeper keeper = new HeapKeeper(() -> runtime.totalMemory() - runtime.freeMemory(), System::gc, slack, timer);
         timer.scheduleWithFixedDelay(keeper::checkLogged, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
         return keeper;

@@ -19,11 +19,8 @@ public final class ReconcileLoop implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ReconcileLoop.class.getName());
     static final Duration PERIOD = Duration.ofSeconds(2);
     private final Reconciler reconciler;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "reconcile");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("reconcile").daemon(true).factory());
 
     public ReconcileLoop(Reconciler reconciler) {
         this.reconciler = reconciler;

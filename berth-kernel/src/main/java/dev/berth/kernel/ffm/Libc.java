@@ -16,6 +16,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * The libc calls the kernel layer needs, bound with FFM. Every call captures errno through
@@ -310,8 +311,8 @@ public final class Libc {
             throw new IllegalArgumentException("unix socket path longer than 107 bytes: " + path);
         }
         MemorySegment address = arena.allocate(SOCKADDR_UN_SIZE);
-        address.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 0, (short) AF_UNIX);
-        MemorySegment.copy(bytes, 0, address, java.lang.foreign.ValueLayout.JAVA_BYTE, 2, bytes.length);
+        address.set(JAVA_SHORT, 0, (short) AF_UNIX);
+        MemorySegment.copy(bytes, 0, address, JAVA_BYTE, 2, bytes.length);
         return address;
     }
 
@@ -325,9 +326,9 @@ public final class Libc {
             throw new IllegalArgumentException("abstract unix socket name longer than 107 bytes: " + path);
         }
         MemorySegment address = arena.allocate(2 + bytes.length);
-        address.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 0, (short) AF_UNIX);
+        address.set(JAVA_SHORT, 0, (short) AF_UNIX);
         // bytes[0] is the '@', which becomes the leading NUL
-        MemorySegment.copy(bytes, 1, address, java.lang.foreign.ValueLayout.JAVA_BYTE, 3, bytes.length - 1);
+        MemorySegment.copy(bytes, 1, address, JAVA_BYTE, 3, bytes.length - 1);
         return address;
     }
 
@@ -337,8 +338,8 @@ public final class Libc {
             throw new IllegalArgumentException("port " + port);
         }
         MemorySegment a = arena.allocate(SOCKADDR_IN_SIZE, 4);
-        a.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 0, (short) AF_INET);
-        a.set(java.lang.foreign.ValueLayout.JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN), 2, (short) port);
+        a.set(JAVA_SHORT, 0, (short) AF_INET);
+        a.set(JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN), 2, (short) port);
         MemorySegment.copy(address.getAddress(), 0, a, JAVA_BYTE, 4, 4);
         return a;
     }

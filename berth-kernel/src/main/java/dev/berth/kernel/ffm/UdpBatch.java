@@ -44,7 +44,7 @@ public final class UdpBatch implements AutoCloseable {
     /** struct mmsghdr (x86_64, aarch64): msghdr (56 bytes) + msg_len, padded to 64. */
     private static final long MMSG = 64;
     private static final long IOVEC = 16;
-    private static final long SOCKADDR = 16;
+    private static final long SOCKADDR = Libc.SOCKADDR_IN_SIZE;
     private static final long NAME = 0;
     private static final long NAMELEN = 8;
     private static final long IOV = 16;

@@ -251,9 +251,14 @@ public final class NftBatch {
         return this;
     }
 
-    /** A request of nf_tables: nlmsghdr, then nfgenmsg (family, version 0, res_id 0). */
+    /** A message of the batch: {@link #request} asking for an ack. */
     static NlWriter message(int type, NfProto family, int flags) {
-        return new NlWriter(NFNL_SUBSYS_NFTABLES << 8 | type, Uapi.NLM_F_REQUEST | Uapi.NLM_F_ACK | flags)
+        return request(type, family, Uapi.NLM_F_ACK | flags);
+    }
+
+    /** A request of nf_tables (also a dump's): nlmsghdr, then nfgenmsg (family, version 0, res_id 0). */
+    static NlWriter request(int type, NfProto family, int flags) {
+        return new NlWriter(NFNL_SUBSYS_NFTABLES << 8 | type, Uapi.NLM_F_REQUEST | flags)
                 .u8(family.value).u8(0).be16(0);
     }
 

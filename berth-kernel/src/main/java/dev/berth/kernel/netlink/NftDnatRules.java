@@ -47,8 +47,7 @@ public final class NftDnatRules {
         String table = of.table().name();
         String chain = of.name();
         String action = "list nft rules of " + of;
-        NlWriter dump = new NlWriter(NFNL_SUBSYS_NFTABLES << 8 | NFT_MSG_GETRULE, Uapi.NLM_F_REQUEST | Uapi.NLM_F_DUMP)
-                .u8(of.table().family().value).u8(0).be16(0) // struct nfgenmsg: family, NFNETLINK_V0, res_id
+        NlWriter dump = NftBatch.request(NFT_MSG_GETRULE, of.table().family(), Uapi.NLM_F_DUMP)
                 .attrString(NFTA_RULE_TABLE, table)
                 .attrString(NFTA_RULE_CHAIN, chain);
         List<Dnat> out = new ArrayList<>();

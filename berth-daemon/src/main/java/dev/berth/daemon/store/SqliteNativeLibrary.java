@@ -85,10 +85,7 @@ final class SqliteNativeLibrary {
             prepare(dir);
             if (entry.getSize() < 0 || entry.getCrc() < 0 || !matches(target, entry.getSize(), entry.getCrc())) {
                 try (InputStream in = file.getInputStream(entry)) {
-                    byte[] bytes = in.readAllBytes();
-                    if (!Files.isRegularFile(target) || !Arrays.equals(Files.readAllBytes(target), bytes)) {
-                        write(target, bytes);
-                    }
+                    writeUnlessSame(target, in.readAllBytes());
                 }
             }
             return true;
@@ -103,9 +100,7 @@ final class SqliteNativeLibrary {
             }
             byte[] bytes = in.readAllBytes();
             prepare(dir);
-            if (!Files.isRegularFile(target) || !Arrays.equals(Files.readAllBytes(target), bytes)) {
-                write(target, bytes);
-            }
+            writeUnlessSame(target, bytes);
             return true;
         }
     }
@@ -130,6 +125,13 @@ final class SqliteNativeLibrary {
             }
         }
         return sum.getValue() == crc;
+    }
+
+    /** Writes {@code bytes} to {@code target} ({@link #write}) unless it already holds exactly them. */
+    private static void writeUnlessSame(Path target, byte[] bytes) throws IOException {
+        if (!Files.isRegularFile(target) || !Arrays.equals(Files.readAllBytes(target), bytes)) {
+            write(target, bytes);
+        }
     }
 
     private static void write(Path target, byte[] bytes) throws IOException {

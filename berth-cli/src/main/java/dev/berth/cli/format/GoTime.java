@@ -27,7 +27,6 @@ public record GoTime(LocalDateTime wall, ZoneOffset offset, String zone) {
 
     private static final Pattern RFC3339 = Pattern.compile(
             "(\\d{4})-(\\d{2})-(\\d{2})T(\\d{2}):(\\d{2}):(\\d{2})(?:[.,](\\d+))?(Z|[+-]\\d{2}:\\d{2})");
-    private static final DateTimeFormatter ANSIC = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.ENGLISH);
 
     /** Parses like {@code time.Parse(time.RFC3339, s)} in the local zone {@code local}. */
     public static GoTime parse(String s, ZoneId local) {
@@ -63,8 +62,7 @@ public record GoTime(LocalDateTime wall, ZoneOffset offset, String zone) {
     /** {@code t.String()}: {@code 2006-01-02 15:04:05.999999999 -0700 MST}. */
     public String goString() {
         StringBuilder out = new StringBuilder(40);
-        out.append(String.format(Locale.ROOT, "%04d-%02d-%02d %02d:%02d:%02d", wall.getYear(), wall.getMonthValue(),
-                wall.getDayOfMonth(), wall.getHour(), wall.getMinute(), wall.getSecond()));
+        appendWall(out, ' ');
         appendFraction(out);
         out.append(' ').append(numericOffset(""));
         out.append(' ').append(zone.isEmpty() ? numericOffset("") : zone);
@@ -74,8 +72,7 @@ public record GoTime(LocalDateTime wall, ZoneOffset offset, String zone) {
     /** {@code t.Format(time.RFC3339Nano)}, what {@code MarshalJSON} writes. */
     public String rfc3339Nano() {
         StringBuilder out = new StringBuilder(36);
-        out.append(String.format(Locale.ROOT, "%04d-%02d-%02dT%02d:%02d:%02d", wall.getYear(), wall.getMonthValue(),
-                wall.getDayOfMonth(), wall.getHour(), wall.getMinute(), wall.getSecond()));
+        appendWall(out, 'T');
         appendFraction(out);
         out.append(offset.getTotalSeconds() == 0 ? "Z" : numericOffset(":"));
         return out.toString();
@@ -83,13 +80,44 @@ public record GoTime(LocalDateTime wall, ZoneOffset offset, String zone) {
 
     /** {@code t.Format(time.ANSIC)}: {@code Mon Jan _2 15:04:05 2006}. */
     public String ansic() {
-        return ANSIC.format(wall);
+        return Ansic.FORMAT.format(wall);
+    }
+
+    /** Made on first use: a {@code DateTimeFormatter} with English names costs a CLI call milliseconds of locale set-up. */
+    private static final class Ansic {
+        static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.ENGLISH);
+    }
+
+    /** {@code 2006-01-02} + {@code separator} + {@code 15:04:05}. */
+    private void appendWall(StringBuilder out, char separator) {
+        pad(out, wall.getYear(), 4).append('-');
+        pad(out, wall.getMonthValue(), 2).append('-');
+        pad(out, wall.getDayOfMonth(), 2).append(separator);
+        pad(out, wall.getHour(), 2).append(':');
+        pad(out, wall.getMinute(), 2).append(':');
+        pad(out, wall.getSecond(), 2);
+    }
+
+    /**
+     * {@code value} in decimal, zero-padded to {@code width} characters with the sign counted, as
+     * {@code String.format("%0<width>d")} prints it; without the {@code Formatter}, whose first
+     * use loads the locale's number symbols (~10 ms of an interpreted CLI call).
+     */
+    static StringBuilder pad(StringBuilder out, long value, int width) {
+        String digits = Long.toString(Math.abs(value));
+        int zeros = width - digits.length();
+        if (value < 0) {
+            out.append('-');
+            zeros--;
+        }
+        out.repeat('0', Math.max(0, zeros));
+        return out.append(digits);
     }
 
     private void appendFraction(StringBuilder out) {
         int nanos = wall.getNano();
         if (nanos != 0) {
-            String digits = String.format(Locale.ROOT, "%09d", nanos);
+            String digits = pad(new StringBuilder(9), nanos, 9).toString();
             int end = digits.length();
             while (digits.charAt(end - 1) == '0') {
                 end--;
@@ -102,6 +130,8 @@ public record GoTime(LocalDateTime wall, ZoneOffset offset, String zone) {
         int minutes = offset.getTotalSeconds() / 60;
         char sign = minutes < 0 ? '-' : '+';
         minutes = Math.abs(minutes);
-        return String.format(Locale.ROOT, "%c%02d%s%02d", sign, minutes / 60, separator, minutes % 60);
+        StringBuilder out = new StringBuilder(6).append(sign);
+        pad(out, minutes / 60, 2).append(separator);
+        return pad(out, minutes % 60, 2).toString();
     }
 }

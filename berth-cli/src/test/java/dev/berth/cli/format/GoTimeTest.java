@@ -34,4 +34,14 @@ class GoTimeTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GoTime.parse("", UTC));
         assertEquals("parsing time \"\" as \"2006-01-02T15:04:05Z07:00\": cannot parse \"\" as \"2006\"", e.getMessage());
     }
+
+    @Test
+    void padPrintsWhatZeroPaddedFormatPrints() {
+        for (long value : new long[] {0, 1, 7, 9, 10, 59, 99, 100, 999, 2026, 12345, 999_999_999, -1, -7, -10, -2026}) {
+            for (int width : new int[] {1, 2, 4, 9}) {
+                assertEquals(String.format(java.util.Locale.ROOT, "%0" + width + "d", value),
+                        GoTime.pad(new StringBuilder(), value, width).toString(), value + " width " + width);
+            }
+        }
+    }
 }

@@ -8,7 +8,6 @@ import dev.berth.cli.shell.CommandRegistry;
 import dev.berth.cli.shell.Flags;
 import dev.berth.cli.shell.Invocation;
 import dev.berth.cli.shell.UsageError;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.cli.command.CompletionCommand;
 import dev.berth.cli.command.ContainerRemove;
 import dev.berth.cli.command.ContainerStop;
@@ -29,7 +28,7 @@ import dev.berth.cli.http.DaemonAddress;
 import dev.berth.cli.http.DaemonError;
 import dev.berth.cli.http.EngineClient;
 import dev.berth.cli.http.UnixSocketTransport;
-import dev.berth.cli.template.RawJson;
+import dev.berth.cli.format.JsonTree;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -57,7 +56,8 @@ public final class Main {
 
     /** Runs and exits with the command's status. */
     public static void main(String[] args) {
-        Thread.ofPlatform().daemon().name("berth-prewarm").start(Main::prewarm);
+        Thread.ofPlatform().daemon().name("berth-prewarm-io").start(new Prewarm(true));
+        Thread.ofPlatform().daemon().name("berth-prewarm-types").start(new Prewarm(false));
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
         int status = run(args, System.getenv(), System.in, out, err);
@@ -69,21 +69,30 @@ public final class Main {
     }
 
     /**
-     * One-time set-up most commands need, on a second thread while the main one parses flags and
-     * reads the commands' record types, so that on two cores the JVM initialises both at once:
-     * the local zone (the tz database), a Unix socket channel (the JDK seeds a SecureRandom for
-     * it), the Go type of a network (for the network commands) and Jackson's tree reading.
-     * Nothing is kept; a command finds the classes initialised.
+     * One-time set-up most commands need, on two more threads while the main one parses flags and
+     * builds the commands, so that on two cores the JVM initialises them side by side instead of
+     * one after another when the command reaches them: a Unix socket channel (the JDK seeds a
+     * SecureRandom for it) and JSON reading on one; the local zone (the tz database) and the Go
+     * type of a network (for the network commands; reading the annotations makes proxy classes)
+     * on the other. Nothing is kept; a command finds the classes initialised. A class, not a
+     * method reference: a lambda's class would be spun at run time, which costs more than it saves.
+     *
+     * @param io the socket and JSON half, or else the zone and types half
      */
-    static void prewarm() {
-        try {
-            // in the order the main thread comes to need them (it sets up Jackson's mapper itself, first)
-            localZone(System.getenv());
-            SocketChannel.open(StandardProtocolFamily.UNIX).close();
-            NetworkList.networkType();
-            new ObjectMapper().readTree("{\"a\":[\"b\",1,true,null]}");
-        } catch (IOException | RuntimeException e) {
-            // only a head start: the command does the same again and reports what fails
+    private record Prewarm(boolean io) implements Runnable {
+        @Override
+        public void run() {
+            try {
+                if (io) {
+                    SocketChannel.open(StandardProtocolFamily.UNIX).close();
+                    JsonTree.read("{\"a\":[\"b\",1,true,null]}");
+                } else {
+                    localZone(System.getenv());
+                    NetworkList.networkType();
+                }
+            } catch (IOException | RuntimeException e) {
+                // only a head start: the command does the same again and reports what fails
+            }
         }
     }
 
@@ -144,7 +153,7 @@ public final class Main {
         }
         String hostFlag = options.string("host", null);
         Supplier<EngineClient> client = new LazyClient(hostFlag, env);
-        Invocation root = new Invocation(PROGRAM, streams.in(), out, streams.err(), env, client, RawJson.mapper(), localZone(env));
+        Invocation root = new Invocation(PROGRAM, streams.in(), out, streams.err(), env, client, localZone(env));
         if (LAUNCHER_COMMANDS.contains(rest.getFirst())) {
             throw new UsageError(PROGRAM + ": '" + rest.getFirst() + "' is run by the launcher, not by this program: "
                     + "./berth " + rest.getFirst() + " in a Berth source checkout (as root), or the installed "
@@ -264,7 +273,7 @@ public final class Main {
             if (client == null) {
                 DaemonAddress address = DaemonAddress.resolve(hostFlag, env);
                 String agent = "Berth-Client/" + ClientVersion.VERSION + " (linux)";
-                client = new EngineClient(new UnixSocketTransport(address, agent), new ObjectMapper());
+                client = new EngineClient(new UnixSocketTransport(address, agent));
             }
             return client;
         }

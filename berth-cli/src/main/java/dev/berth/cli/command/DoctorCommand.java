@@ -1,5 +1,6 @@
 package dev.berth.cli.command;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.api.types.DoctorReport;
 import dev.berth.cli.shell.Flags;
 import dev.berth.cli.shell.Invocation;
@@ -47,7 +48,7 @@ public final class DoctorCommand extends LeafCommand {
         byte[] body = invocation.engine().get(PATH, Map.of());
         DoctorReport report;
         try {
-            report = invocation.mapper().readValue(body, DoctorReport.class);
+            report = new ObjectMapper().readValue(body, DoctorReport.class);
         } catch (IOException e) {
             throw new IllegalArgumentException("Error reading JSON: " + e.getMessage(), e);
         }

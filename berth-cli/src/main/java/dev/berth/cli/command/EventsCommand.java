@@ -3,6 +3,7 @@ package dev.berth.cli.command;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.api.client.ResponseStream;
 import dev.berth.cli.format.GoTimestamp;
+import dev.berth.cli.format.JsonTree;
 import dev.berth.cli.http.ConnectionFailure;
 import dev.berth.cli.shell.CommandFailure;
 import dev.berth.cli.shell.Flags;
@@ -60,7 +61,7 @@ public final class EventsCommand extends LeafCommand {
         try (ResponseStream stream = invocation.engine().stream("/events", query)) {
             for (String line = stream.readLine(); line != null; line = stream.readLine()) {
                 if (!line.isBlank()) {
-                    print(invocation, template, invocation.mapper().readTree(line));
+                    print(invocation, template, JsonTree.read(line));
                 }
             }
         } catch (IOException e) {
@@ -100,7 +101,7 @@ public final class EventsCommand extends LeafCommand {
         String source = format.equals("json") ? "{{json .}}" : format;
         try {
             Template template = Template.parse(source, Functions.basic());
-            template.execute(Typed.decode(EventSchema.MESSAGE, invocation.mapper().createObjectNode(), invocation.zone()),
+            template.execute(Typed.decode(EventSchema.MESSAGE, JsonTree.object(), invocation.zone()),
                     Functions.basic());
             return template;
         } catch (TemplateException e) {

@@ -7,6 +7,7 @@ import dev.berth.cli.shell.Invocation;
 import dev.berth.cli.shell.LeafCommand;
 import dev.berth.cli.shell.Usage;
 import dev.berth.cli.format.JsonText;
+import dev.berth.cli.format.JsonTree;
 import dev.berth.cli.http.ConnectionFailure;
 import dev.berth.cli.http.DaemonError;
 import dev.berth.cli.http.EngineClient;
@@ -57,7 +58,7 @@ public final class NetworkInspect extends LeafCommand {
         for (String name : options.positional()) {
             try {
                 String raw = fetch(invocation, name, query);
-                JsonNode node = invocation.mapper().readTree(raw);
+                JsonNode node = JsonTree.read(raw);
                 Typed typed = Typed.decode(NetworkList.networkType(), node, invocation.zone());
                 if (template == null) {
                     raws.add(raw);

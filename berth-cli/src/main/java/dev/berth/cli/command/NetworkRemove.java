@@ -1,6 +1,7 @@
 package dev.berth.cli.command;
 
 import dev.berth.cli.shell.Flags;
+import dev.berth.cli.format.JsonTree;
 import dev.berth.cli.shell.Invocation;
 import dev.berth.cli.shell.LeafCommand;
 import dev.berth.cli.shell.Usage;
@@ -54,7 +55,7 @@ public final class NetworkRemove extends LeafCommand {
 
     private static boolean isIngress(Invocation invocation, EngineClient engine, String path) {
         try {
-            return invocation.mapper().readTree(engine.get(path, Map.of())).path("Ingress").asBoolean(false);
+            return JsonTree.read(engine.get(path, Map.of())).path("Ingress").asBoolean(false);
         } catch (DaemonError | ConnectionFailure | java.io.IOException e) {
             return false;
         }

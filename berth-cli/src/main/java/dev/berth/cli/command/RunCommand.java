@@ -1,10 +1,10 @@
 package dev.berth.cli.command;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.api.client.HttpRequest;
 import dev.berth.api.client.ResponseStream;
+import dev.berth.cli.format.JsonTree;
 import dev.berth.cli.http.ConnectionFailure;
 import dev.berth.cli.http.EngineClient;
 import dev.berth.cli.shell.Flags;
@@ -143,16 +143,16 @@ public final class RunCommand extends LeafCommand {
     /** The create body as text; a bad {@code --publish} is a flag error. */
     private String requestBody(Invocation invocation, Flags.Options options) {
         try {
-            return createBody(invocation.mapper(), options).toString();
+            return JsonTree.text(createBody(options));
         } catch (IllegalArgumentException e) {
             throw invalidFlag(invocation, "invalid argument for \"--publish\" flag: " + e.getMessage());
         }
     }
 
     /** The {@code POST /containers/create} body for these options. */
-    static ObjectNode createBody(ObjectMapper mapper, Flags.Options options) {
+    static ObjectNode createBody(Flags.Options options) {
         List<String> command = options.positional();
-        ObjectNode body = mapper.createObjectNode();
+        ObjectNode body = JsonTree.object();
         body.put("Hostname", options.string("hostname", ""));
         body.put("Image", "");
         ArrayNode cmd = body.putArray("Cmd");
@@ -169,7 +169,7 @@ public final class RunCommand extends LeafCommand {
             specs.forEach(s -> list.addObject().put("HostIp", s.hostIp()).put("HostPort", s.hostPort()));
         });
         ObjectNode endpoints = body.putObject("NetworkingConfig").putObject("EndpointsConfig");
-        ObjectNode first = mapper.createObjectNode();
+        ObjectNode first = JsonTree.object();
         String ip = options.string("ip", "");
         String ip6 = options.string("ip6", "");
         if (!ip.isEmpty() || !ip6.isEmpty()) {

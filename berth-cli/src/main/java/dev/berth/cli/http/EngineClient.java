@@ -1,10 +1,11 @@
 package dev.berth.cli.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.NullNode;
 import dev.berth.api.client.HttpRequest;
 import dev.berth.api.client.HttpResponse;
 import dev.berth.api.client.ResponseStream;
+import dev.berth.cli.format.JsonTree;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -24,13 +25,11 @@ public final class EngineClient {
     public static final String FALLBACK_VERSION = "1.24";
 
     private final Transport transport;
-    private final ObjectMapper mapper;
     private String version;
 
     /** A client over {@code transport}; nothing is sent until the first request. */
-    public EngineClient(Transport transport, ObjectMapper mapper) {
+    public EngineClient(Transport transport) {
         this.transport = transport;
-        this.mapper = mapper;
     }
 
     /** The negotiated API version, pinging the daemon on first use. */
@@ -121,7 +120,7 @@ public final class EngineClient {
 
     private JsonNode parse(byte[] body) {
         try {
-            return body.length == 0 ? mapper.nullNode() : mapper.readTree(body);
+            return body.length == 0 ? NullNode.getInstance() : JsonTree.read(body);
         } catch (IOException e) {
             throw new DaemonError(200, "Error reading JSON: " + e.getMessage());
         }
@@ -152,7 +151,7 @@ public final class EngineClient {
             return new DaemonError(response.status(), "Error response from daemon: " + body.strip());
         }
         try {
-            JsonNode message = mapper.readTree(body).path("message");
+            JsonNode message = JsonTree.read(body).path("message");
             if (message.asText("").isEmpty()) {
                 return new DaemonError(response.status(), "Error response from daemon: API returned a " + response.status()
                         + " (" + StatusText.of(response.status()) + ") but provided no error-message");

@@ -4,7 +4,7 @@
  *
  * <pre>{@code
  * DaemonAddress address = DaemonAddress.resolve(hostFlag, System.getenv());
- * EngineClient client = new EngineClient(new UnixSocketTransport(address, "Berth-Client/0.1"), mapper);
+ * EngineClient client = new EngineClient(new UnixSocketTransport(address, "Berth-Client/0.1"));
  * JsonNode networks = client.getJson("/networks", Map.of());
  * JsonNode created = client.postJson("/networks/create", Map.of(), body);   // Content-Type: application/json
  * try (ResponseStream events = client.stream("/events", query)) {          // chunks decoded as they arrive

@@ -1,6 +1,5 @@
 package dev.berth.cli.shell;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.cli.http.EngineClient;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -10,7 +9,7 @@ import java.util.function.Supplier;
 
 /**
  * Everything a command may use: its path for messages, the output streams, the environment,
- * the (lazily connected) Engine API client, a JSON mapper and the local time zone.
+ * the (lazily connected) Engine API client and the local time zone.
  *
  * @param path   the command path so far, e.g. {@code berth network}
  * @param in     standard input, for confirmation prompts
@@ -18,15 +17,14 @@ import java.util.function.Supplier;
  * @param err    standard error
  * @param env    the environment
  * @param client the client, created on first use (the daemon address is only checked then)
- * @param mapper the shared Jackson mapper
  * @param zone   the local zone, for Go-like time printing
  */
 public record Invocation(String path, InputStream in, PrintStream out, PrintStream err, Map<String, String> env,
-        Supplier<EngineClient> client, ObjectMapper mapper, ZoneId zone) {
+        Supplier<EngineClient> client, ZoneId zone) {
 
     /** The same invocation one level deeper: {@code berth network} → {@code berth network ls}. */
     public Invocation enter(String name) {
-        return new Invocation(path + " " + name, in, out, err, env, client, mapper, zone);
+        return new Invocation(path + " " + name, in, out, err, env, client, zone);
     }
 
     /** The program name, {@code berth}. */

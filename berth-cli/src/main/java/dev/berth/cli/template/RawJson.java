@@ -1,9 +1,6 @@
 package dev.berth.cli.template;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.berth.cli.format.GoJson;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,16 +37,6 @@ public final class RawJson implements TemplateValue {
             return Scalar.number(node.asText());
         }
         return Scalar.string(node.asText());
-    }
-
-    /**
-     * A mapper that keeps number literals the way Go's {@code UseNumber} does ({@code 1.50} stays
-     * {@code 1.50}); use it to read JSON that templates will see.
-     */
-    public static ObjectMapper mapper() {
-        ObjectMapper mapper = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
-        mapper.setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
-        return mapper;
     }
 
     @Override

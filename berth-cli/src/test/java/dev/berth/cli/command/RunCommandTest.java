@@ -3,14 +3,13 @@ package dev.berth.cli.command;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.cli.format.JsonTree;
 import dev.berth.cli.shell.Flags;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** {@code berth run}'s flags into the create request, and {@code -p} values. */
 class RunCommandTest {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private static Flags.Options parse(String... args) {
         return new RunCommand().flags().parse(List.of(args), false);
@@ -26,7 +25,7 @@ class RunCommandTest {
 
     @Test
     void defaultBodyRunsOnTheDefaultNetwork() {
-        String body = RunCommand.createBody(MAPPER, parse("--", "true")).toString();
+        String body = JsonTree.text(RunCommand.createBody(parse("--", "true")));
         assertEquals("{\"Hostname\":\"\",\"Image\":\"\",\"Cmd\":[\"true\"],\"Tty\":false,\"HostConfig\":"
                 + "{\"NetworkMode\":\"default\",\"AutoRemove\":false,\"PortBindings\":{}},"
                 + "\"NetworkingConfig\":{\"EndpointsConfig\":{}}}", body);
@@ -34,9 +33,9 @@ class RunCommandTest {
 
     @Test
     void networksAddressesAliasesPortsAndDetachedRemove() {
-        String body = RunCommand.createBody(MAPPER, parse("-d", "--rm", "--hostname", "h", "--network", "n1",
+        String body = JsonTree.text(RunCommand.createBody(parse("-d", "--rm", "--hostname", "h", "--network", "n1",
                 "--network", "n2", "--ip", "10.0.0.5", "--network-alias", "web", "-p", "8080:80",
-                "-p", "127.0.0.1:53:53/udp", "-p", "[::1]:8443:443", "--", "sleep", "9")).toString();
+                "-p", "127.0.0.1:53:53/udp", "-p", "[::1]:8443:443", "--", "sleep", "9")));
         assertEquals("{\"Hostname\":\"h\",\"Image\":\"\",\"Cmd\":[\"sleep\",\"9\"],\"Tty\":false,\"HostConfig\":"
                 + "{\"NetworkMode\":\"n1\",\"AutoRemove\":true,\"PortBindings\":{"
                 + "\"80/tcp\":[{\"HostIp\":\"\",\"HostPort\":\"8080\"}],"
@@ -48,7 +47,7 @@ class RunCommandTest {
 
     @Test
     void attachedRemoveIsTheClients() {
-        String body = RunCommand.createBody(MAPPER, parse("--rm", "--", "true")).toString();
+        String body = JsonTree.text(RunCommand.createBody(parse("--rm", "--", "true")));
         assertEquals(true, body.contains("\"AutoRemove\":false"), body);
     }
 

@@ -4,14 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.cli.format.JsonTree;
 import java.time.ZoneId;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TemplateTest {
 
-    private static final ObjectMapper MAPPER = RawJson.mapper();
     private static final GoType.Struct CONFIG = new GoType.Struct("t.Config", List.of(
             new GoType.Field("Subnet", "Subnet", GoType.STRING, true),
             new GoType.Field("Gateway", "Gateway", GoType.STRING, true)));
@@ -25,7 +24,7 @@ class TemplateTest {
             GoType.Field.of("Labels", new GoType.MapOf(GoType.STRING))));
 
     private static JsonNode json(String text) throws Exception {
-        return MAPPER.readTree(text);
+        return JsonTree.read(text);
     }
 
     private static String run(String template, TemplateValue data) {

@@ -72,9 +72,9 @@ public final class Main {
      * One-time set-up most commands need, on two more threads while the main one parses flags and
      * builds the commands, so that on two cores the JVM initialises them side by side instead of
      * one after another when the command reaches them: a Unix socket channel (the JDK seeds a
-     * SecureRandom for it) and JSON reading on one; the local zone (the tz database) and the Go
-     * type of a network (for the network commands; reading the annotations makes proxy classes)
-     * on the other. Nothing is kept; a command finds the classes initialised. A class, not a
+     * SecureRandom for it), JSON reading and the local zone (the tz database) on one, in the order
+     * the command needs them; the Go type of a network (for the network commands; reading the
+     * annotations makes proxy classes, the longest of these) on the other. Nothing is kept; a command finds the classes initialised. A class, not a
      * method reference: a lambda's class would be spun at run time, which costs more than it saves.
      *
      * @param io the socket and JSON half, or else the zone and types half
@@ -86,8 +86,8 @@ public final class Main {
                 if (io) {
                     SocketChannel.open(StandardProtocolFamily.UNIX).close();
                     JsonTree.read("{\"a\":[\"b\",1,true,null]}");
-                } else {
                     localZone(System.getenv());
+                } else {
                     NetworkList.networkType();
                 }
             } catch (IOException | RuntimeException e) {

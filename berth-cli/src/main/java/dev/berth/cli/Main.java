@@ -72,9 +72,10 @@ public final class Main {
      * One-time set-up most commands need, on two more threads while the main one parses flags and
      * builds the commands, so that on two cores the JVM initialises them side by side instead of
      * one after another when the command reaches them: a Unix socket channel (the JDK seeds a
-     * SecureRandom for it), JSON reading and the local zone (the tz database) on one, in the order
-     * the command needs them; the Go type of a network (for the network commands; reading the
-     * annotations makes proxy classes, the longest of these) on the other. Nothing is kept; a command finds the classes initialised. A class, not a
+     * SecureRandom for it) and JSON reading on one; the Go type of a network (for the network
+     * commands; its records' class files are read) on the other. The local zone is not among them:
+     * most commands never need it (the daemon's times are UTC), and finding it loads the tz
+     * database (~13 ms of CPU, which two cores cannot spare). Nothing is kept; a command finds the classes initialised. A class, not a
      * method reference: a lambda's class would be spun at run time, which costs more than it saves.
      *
      * @param io the socket and JSON half, or else the zone and types half
@@ -86,7 +87,6 @@ public final class Main {
                 if (io) {
                     SocketChannel.open(StandardProtocolFamily.UNIX).close();
                     JsonTree.read("{\"a\":[\"b\",1,true,null]}");
-                    localZone(System.getenv());
                 } else {
                     NetworkList.networkType();
                 }
@@ -153,7 +153,7 @@ public final class Main {
         }
         String hostFlag = options.string("host", null);
         Supplier<EngineClient> client = new LazyClient(hostFlag, env);
-        Invocation root = new Invocation(PROGRAM, streams.in(), out, streams.err(), env, client, localZone(env));
+        Invocation root = new Invocation(PROGRAM, streams.in(), out, streams.err(), env, client, new LazyZone(env));
         if (LAUNCHER_COMMANDS.contains(rest.getFirst())) {
             throw new UsageError(PROGRAM + ": '" + rest.getFirst() + "' is run by the launcher, not by this program: "
                     + "./berth " + rest.getFirst() + " in a Berth source checkout (as root), or the installed "
@@ -254,6 +254,25 @@ public final class Main {
                 + "\nExit status: 0 success, 1 failure (daemon or command error, unknown command, wrong\n"
                 + "number of arguments), 125 invalid flag, 64 invalid template (as docker).\n"
                 + "\nRun '" + PROGRAM + " COMMAND --help' for more information on a command.\n";
+    }
+
+    /** {@link #localZone} on first use: only a time with an offset, or a command printing local times, needs it. */
+    private static final class LazyZone implements Supplier<ZoneId> {
+
+        private final Map<String, String> env;
+        private ZoneId zone;
+
+        LazyZone(Map<String, String> env) {
+            this.env = env;
+        }
+
+        @Override
+        public ZoneId get() {
+            if (zone == null) {
+                zone = localZone(env);
+            }
+            return zone;
+        }
     }
 
     /** Builds the client on first use, so that commands that never call the daemon never resolve it. */

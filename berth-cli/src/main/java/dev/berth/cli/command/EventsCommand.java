@@ -87,7 +87,7 @@ public final class EventsCommand extends LeafCommand {
 
     private static Typed decode(JsonNode event, Invocation invocation) {
         try {
-            return Typed.decode(EventSchema.MESSAGE, event, invocation.zone());
+            return Typed.decode(EventSchema.MESSAGE, event, invocation.localZone());
         } catch (IllegalArgumentException e) {
             throw new CommandFailure(e.getMessage(), 1);
         }
@@ -101,7 +101,7 @@ public final class EventsCommand extends LeafCommand {
         String source = format.equals("json") ? "{{json .}}" : format;
         try {
             Template template = Template.parse(source, Functions.basic());
-            template.execute(Typed.decode(EventSchema.MESSAGE, JsonTree.object(), invocation.zone()),
+            template.execute(Typed.decode(EventSchema.MESSAGE, JsonTree.object(), invocation.localZone()),
                     Functions.basic());
             return template;
         } catch (TemplateException e) {

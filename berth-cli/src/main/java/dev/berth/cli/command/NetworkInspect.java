@@ -59,7 +59,7 @@ public final class NetworkInspect extends LeafCommand {
             try {
                 String raw = fetch(invocation, name, query);
                 JsonNode node = JsonTree.read(raw);
-                Typed typed = Typed.decode(NetworkList.networkType(), node, invocation.zone());
+                Typed typed = Typed.decode(NetworkList.networkType(), node, invocation.localZone());
                 if (template == null) {
                     raws.add(raw);
                 } else {

@@ -62,11 +62,11 @@ public final class NetworkList extends LeafCommand {
         List<NetworkRow> rows = new ArrayList<>();
         for (JsonNode network : networks) {
             try {
-                Typed.decode(networkType(), network, invocation.zone());
+                Typed.decode(networkType(), network, invocation.localZone());
             } catch (IllegalArgumentException e) {
                 throw new CommandFailure(e.getMessage(), 1);
             }
-            rows.add(NetworkRow.of(network, !options.bool("no-trunc"), invocation.zone()));
+            rows.add(NetworkRow.of(network, !options.bool("no-trunc"), invocation.localZone()));
         }
         rows.sort(Comparator.comparing(NetworkRow::name, NaturalOrder.INSTANCE));
         String source = options.string("format", "");

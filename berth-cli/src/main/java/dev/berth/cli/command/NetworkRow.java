@@ -6,6 +6,7 @@ import dev.berth.cli.format.GoTime;
 import dev.berth.cli.template.Scalar;
 import dev.berth.cli.template.TemplateValue;
 import java.time.ZoneId;
+import java.util.function.Supplier;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,7 +38,7 @@ final class NetworkRow implements TemplateValue {
     }
 
     /** The row for one list entry (already checked to decode). */
-    static NetworkRow of(JsonNode network, boolean truncate, ZoneId zone) {
+    static NetworkRow of(JsonNode network, boolean truncate, Supplier<ZoneId> zone) {
         String id = text(network, "Id");
         Map<String, String> labels = new LinkedHashMap<>();
         network.path("Labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));

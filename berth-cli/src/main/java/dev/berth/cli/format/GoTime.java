@@ -7,6 +7,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -30,6 +31,14 @@ public record GoTime(LocalDateTime wall, ZoneOffset offset, String zone) {
 
     /** Parses like {@code time.Parse(time.RFC3339, s)} in the local zone {@code local}. */
     public static GoTime parse(String s, ZoneId local) {
+        return parse(s, () -> local);
+    }
+
+    /**
+     * As {@link #parse(String, ZoneId)}, asking for the local zone only for a time with an offset
+     * (finding the system's zone loads the tz database; a {@code Z} time does not need it).
+     */
+    public static GoTime parse(String s, Supplier<ZoneId> local) {
         Matcher m = RFC3339.matcher(s);
         if (!m.matches()) {
             throw new IllegalArgumentException(
@@ -45,8 +54,9 @@ public record GoTime(LocalDateTime wall, ZoneOffset offset, String zone) {
             }
             ZoneOffset offset = ZoneOffset.of(m.group(8));
             Instant instant = wall.toInstant(offset);
-            if (local.getRules().getOffset(instant).equals(offset)) {
-                String name = DateTimeFormatter.ofPattern("zzz", Locale.ENGLISH).format(instant.atZone(local));
+            ZoneId zone = local.get();
+            if (zone.getRules().getOffset(instant).equals(offset)) {
+                String name = DateTimeFormatter.ofPattern("zzz", Locale.ENGLISH).format(instant.atZone(zone));
                 return new GoTime(wall, offset, name);
             }
             return new GoTime(wall, offset, "");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.cli.format.GoJson;
 import dev.berth.cli.format.GoTime;
 import java.time.ZoneId;
+import java.util.function.Supplier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +21,9 @@ public final class Typed implements TemplateValue {
 
     private final GoType type;
     private final JsonNode node;
-    private final ZoneId zone;
+    private final Supplier<ZoneId> zone;
 
-    private Typed(GoType type, JsonNode node, ZoneId zone) {
+    private Typed(GoType type, JsonNode node, Supplier<ZoneId> zone) {
         this.type = type;
         this.node = node == null || node.isMissingNode() || node.isNull() ? null : node;
         this.zone = zone;
@@ -34,6 +35,14 @@ public final class Typed implements TemplateValue {
      * @throws IllegalArgumentException with a Go-like message when it would not decode
      */
     public static Typed decode(GoType type, JsonNode node, ZoneId zone) {
+        return decode(type, node, () -> zone);
+    }
+
+    /**
+     * As {@link #decode(GoType, JsonNode, ZoneId)} with the local zone looked up only if a time
+     * needs it (one that is not in UTC): finding the system's zone loads the tz database.
+     */
+    public static Typed decode(GoType type, JsonNode node, Supplier<ZoneId> zone) {
         Typed value = new Typed(type, node, zone);
         value.check("");
         return value;

@@ -75,10 +75,11 @@ public final class Main {
      * SecureRandom for it) and JSON reading on one; the Go type of a network (for the network
      * commands; its records' class files are read) on the other. The local zone is not among them:
      * most commands never need it (the daemon's times are UTC), and finding it loads the tz
-     * database (~13 ms of CPU, which two cores cannot spare). Nothing is kept; a command finds the classes initialised. A class, not a
-     * method reference: a lambda's class would be spun at run time, which costs more than it saves.
+     * database (~13 ms of CPU, which two cores cannot spare). Nothing is kept; a command finds the
+     * classes initialised. A class, not a method reference: a lambda's class would be spun at run
+     * time, which costs more than it saves.
      *
-     * @param io the socket and JSON half, or else the zone and types half
+     * @param io the socket and JSON half, or else the network type
      */
     private record Prewarm(boolean io) implements Runnable {
         @Override

@@ -19,9 +19,12 @@
 # BERTH_DNS_WARMUP=20 (s of unthrottled local queries before Berth is measured: the JIT),
 # BERTH_DNS_FWD_WARMUP=10 (the same for forwarded names), BERTH_JAVA_HOME, BERTH_PEERS_DIR,
 # BERTH_DAEMON_JAR, BERTH_DAEMON_JVM_OPTS (e.g. a JFR recording), BERTH_DNS_SKIP_FWD=1,
-# BERTH_DNS_LOADGEN=1 (0: no DnsLoad rows), BERTH_DNS_LOAD_DUR=10 (s per DnsLoad run),
-# BERTH_DNS_LOAD_Q="100 400" (DnsLoad's queries in flight, a row per window: 100 is dnsperf's -q; with 400 the
-# window is not what limits a server that answers on two threads),
+# BERTH_DNS_LOADGEN=1 (0: no DnsLoad rows), BERTH_DNS_LOAD_REPS=5 (DnsLoad repetitions; each runs
+# Berth's local names, Berth's `c999 A` and dnsmasq's local names in turn, the order rotating from one
+# repetition to the next), BERTH_DNS_LOAD_DUR=5 (s measured per DnsLoad run), BERTH_DNS_LOAD_WARM=2 (s
+# of the client's unmeasured start per run), BERTH_DNS_LOAD_Q="100 400" (DnsLoad's queries in flight, a
+# row per window: 100 is dnsperf's -q; with 400 the window is not what limits a server that answers on
+# two threads), BERTH_DNS_DNSPERF=0 (Berth's dnsperf runs on the local names left out: DnsLoad only),
 # BERTH_DNS_METRICS_ADDR=127.0.0.1:9323 (berthd serves metrics there: what counting costs; the
 # queries it counted are logged at the end), BERTH_DNS_NEG_TTL=0 (daemon.json dns-neg-ttl: 0 sends
 # every c999 upstream, as before the negative TTL; unset: the default, 5 s).
@@ -66,7 +69,8 @@ fi
 # ----------------------------------------------------------------------------- build
 build_berth
 BENCH_JAR=$BENCH/target/benchmarks.jar
-LOADGEN=${BERTH_DNS_LOADGEN:-1} LOAD_DUR=${BERTH_DNS_LOAD_DUR:-10} LOAD_Q=${BERTH_DNS_LOAD_Q:-100 400}
+LOADGEN=${BERTH_DNS_LOADGEN:-1} LOAD_DUR=${BERTH_DNS_LOAD_DUR:-5} LOAD_Q=${BERTH_DNS_LOAD_Q:-100 400}
+LOAD_REPS=${BERTH_DNS_LOAD_REPS:-5} LOAD_WARM=${BERTH_DNS_LOAD_WARM:-2} DNSPERF_LOCAL=${BERTH_DNS_DNSPERF:-1}
 if [[ $LOADGEN == 1 ]] && stale "$BENCH_JAR" "$BENCH/src" "$BENCH/pom.xml" "$ROOT/berth-api/src"; then
   log "building bench (mvn -B -q -P bench -pl bench -am -DskipTests package at the root)"
   (cd "$ROOT" && mvn -B -q -P bench -pl bench -am -DskipTests package) >&2
@@ -82,7 +86,7 @@ RAWDIR=$RES/dns-$STAMP-raw
 mkdir -p "$RAWDIR"
 TSV=$RAWDIR/berth.tsv; : > "$TSV"
 RAND=$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')
-NS="bb-$RAND" UPNS="bb-${RAND}u"
+NS="bb-$RAND" UPNS="bb-${RAND}u" LNS="bb-${RAND}d"
 DIR=$(mktemp -d /tmp/bb-dnsbench.XXXXXX)
 chmod 755 "$DIR"               # dnsmasq reads its hosts file as nobody
 SOCK=$DIR/berth.sock
@@ -126,7 +130,7 @@ cleanup() {
   [[ -s $DIR/fwd.pid ]] && stop_pid "$(cat "$DIR/fwd.pid")" "$DIR/fwd"
   [[ -s $DIR/up.pid ]] && stop_pid "$(cat "$DIR/up.pid")" "$DIR/ext-hosts"
   [[ -s $DIR/local.pid ]] && stop_pid "$(cat "$DIR/local.pid")" "$DIR/local-hosts"
-  for ns in "$NS" "$UPNS"; do ip netns list | awk '{print $1}' | grep -qx "$ns" && ip netns del "$ns"; done
+  for ns in "$NS" "$UPNS" "$LNS"; do ip netns list | awk '{print $1}' | grep -qx "$ns" && ip netns del "$ns"; done
   [[ -f $DIR/berthd.log ]] && cp "$DIR/berthd.log" "$RES/berthd-dns-$STAMP.log"
   rm -rf "$DIR"
   exit "$rc"
@@ -136,7 +140,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 BERTH_REV=$(berth_rev)
-meta start "\"nproc\":$(nproc),\"kernel\":\"$(uname -r)\",\"berth\":\"$BERTH_REV\",\"peers\":\"$PEER_LIST\",\"dnsperf\":\"$(dnsperf -h 2>&1 | grep -m1 -o 'Version [0-9.]*')\",\"params\":\"-c $CLIENTS -T $THREADS, max -l $DUR, rate -l $DUR -Q $RATE -v, nx -n $NXQ -t 1, reps $REPS, warm-up $WARM s local + $FWD_WARM s forwarded\""
+meta start "\"nproc\":$(nproc),\"kernel\":\"$(uname -r)\",\"berth\":\"$BERTH_REV\",\"peers\":\"$PEER_LIST\",\"dnsperf\":\"$(dnsperf -h 2>&1 | grep -m1 -o 'Version [0-9.]*')\",\"params\":\"-c $CLIENTS -T $THREADS, max -l $DUR, rate -l $DUR -Q $RATE -v, nx -n $NXQ -t 1, reps $REPS, warm-up $WARM s local + $FWD_WARM s forwarded; DnsLoad: $LOAD_REPS interleaved reps, -q $LOAD_Q, $LOAD_WARM s + $LOAD_DUR s per run\""
 log "results -> $TABLE ; nproc=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg) ; berth $BERTH_REV"
 
 # ----------------------------------------------------------------------------- inputs
@@ -251,20 +255,21 @@ run_dnsperf() {
   log "$srv $kind $rep: $(grep -E 'Queries per second' "$out" | awk '{print $4}') qps, lost $(grep -E 'Queries lost' "$out" | awk '{print $3}'), load $load, idle $idle%"
 }
 
-# run_load SERVER KIND REP QUERYFILE (globals NSEXEC, SIP, SPID): the same query file and shape as
-# run_dnsperf's max (-c CLIENTS sockets, 100 in flight, DUR s) through DnsLoad (bench/src: one
-# thread, recvmmsg/sendmmsg), a client that costs less per query than dnsperf; 3 s unmeasured
-# first (its JIT). It measures the server's CPU and its own over the measured seconds itself.
+# run_load SERVER KIND REP QUERYFILE [WINDOW] (globals NSEXEC, SIP, SPID): the same query file and
+# shape as run_dnsperf's max (-c CLIENTS sockets, WINDOW in flight, default 100) through DnsLoad
+# (bench/src: one thread, recvmmsg/sendmmsg), a client that costs less per query than dnsperf;
+# LOAD_WARM s unmeasured first (its JIT), LOAD_DUR s measured. It measures the server's CPU, its
+# own and the whole machine's over the measured seconds itself.
 run_load() {
   local srv=$1 kind=$2 rep=$3 qf=$4 q=${5:-100} tag out load idle
   [[ $q == 100 ]] || srv+=" (-q $q)"
   tag="$(tr -c 'a-zA-Z0-9\n' '_' <<< "$srv")-$kind-$rep"; out="$RAWDIR/$tag.txt"
   load=$(cut -d' ' -f1 /proc/loadavg); idle=$(idle_pct)
   run_child "${NSEXEC[@]}" "$JAVA" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -cp "$BENCH_JAR" \
-      dev.berth.bench.DnsLoad -s "$SIP" -d "$qf" -l "$LOAD_DUR" -c "$CLIENTS" -q "$q" -w 3 --server-pid "$SPID" > "$out" 2>&1 || true
+      dev.berth.bench.DnsLoad -s "$SIP" -d "$qf" -l "$LOAD_DUR" -c "$CLIENTS" -q "$q" -w "$LOAD_WARM" --server-pid "$SPID" > "$out" 2>&1 || true
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$srv" "$kind" "$rep" "$load" "$idle" \
     "$(sed -n 's/^SERVER_CPU s=//p' "$out")" "?" "$out" >> "$TSV"
-  log "$srv $kind $rep (DnsLoad): $(grep -E 'Queries per second' "$out" | awk '{print $4}') qps, lost $(grep -E 'Queries lost' "$out" | awk '{print $3}'), load $load, idle $idle%"
+  log "$srv $kind $rep (DnsLoad): $(grep -E 'Queries per second' "$out" | awk '{print $4}') qps, lost $(grep -E 'Queries lost' "$out" | awk '{print $3}'), load $load, idle $idle% before, machine during it $(sed -n 's/^MACHINE_CPU //p' "$out")"
 }
 
 SPID=$BERTH_PID SIP=127.0.0.11 NSEXEC=("${C1EXEC[@]}")
@@ -272,18 +277,49 @@ echo "{\"meta\":\"berthd_rss_idle_kb\",\"value\":$(ps -o rss= -p "$BERTH_PID" | 
 log "Berth: warm-up $WARM s unthrottled (local names)"
 run_dnsperf Berth warm "$WARM" "$DIR/queries.txt"
 for r in $(seq 1 "$REPS"); do
+  [[ $DNSPERF_LOCAL == 1 ]] || break
   run_dnsperf Berth max "$r" "$DIR/queries.txt"
   run_dnsperf Berth rate "$r" "$DIR/queries.txt"
   run_dnsperf Berth nx "$r" "$DIR/queries.txt"
   run_dnsperf Berth nxmax "$r" "$DIR/queries.txt"   # the NX name unthrottled, as max: comparable with it
 done
 if [[ $LOADGEN == 1 ]]; then
-  for r in $(seq 1 "$REPS"); do
+  # dnsmasq for the local names as dns-bench.sh runs it (its hosts file, on 172.18.0.1 of a
+  # port-less bridge), in a namespace of its own (berthd's has dnsbnet's 172.18.0.1), beside
+  # berthd: each repetition runs Berth local, Berth NX and dnsmasq local under DnsLoad in turn,
+  # so that a ratio compares runs seconds apart, not minutes. The order rotates from one
+  # repetition (and window) to the next: no row always runs first.
+  : > "$DIR/local-hosts"
+  for i in $(seq 1 50); do printf '172.18.0.%d c%d\nfd00:1::%d c%d\n' "$((i + 1))" "$i" "$((i + 1))" "$i" >> "$DIR/local-hosts"; done
+  ip netns add "$LNS"
+  ip -n "$LNS" link set lo up
+  ip -n "$LNS" link add bbdns0 type bridge
+  ip -n "$LNS" addr add 172.18.0.1/16 dev bbdns0
+  ip -n "$LNS" link set bbdns0 up
+  ip netns exec "$LNS" dnsmasq --keep-in-foreground --conf-file=/dev/null --no-hosts --addn-hosts="$DIR/local-hosts" \
+    --no-resolv --listen-address=172.18.0.1 --bind-interfaces --port=53 --pid-file="$DIR/local.pid.dnsmasq" \
+    --log-facility="$DIR/local.log" &
+  echo $! > "$DIR/local.pid"
+  for _ in $(seq 50); do ip netns exec "$LNS" ss -lun | grep -q "172.18.0.1:53 " && break; sleep 0.1; done
+  LOCAL_PID=$(cat "$DIR/local.pid")
+  kill -0 "$LOCAL_PID" 2>/dev/null || die "local dnsmasq did not start: $(tail -3 "$DIR/local.log")"
+  log "dnsmasq for the local names pid $LOCAL_PID in $LNS at 172.18.0.1; DnsLoad: $LOAD_REPS repetitions of Berth local, Berth NX, dnsmasq local per window ($LOAD_Q), ${LOAD_WARM}+${LOAD_DUR} s each"
+  turn=0
+  for r in $(seq 1 "$LOAD_REPS"); do
     for q in $LOAD_Q; do
-      run_load Berth lmax "$r" "$DIR/queries.txt" "$q"
-      run_load Berth lnxmax "$r" "$DIR/nx.txt" "$q"
+      for k in 0 1 2; do
+        case $(( (turn + k) % 3 )) in
+          0) SPID=$BERTH_PID SIP=127.0.0.11 NSEXEC=("${C1EXEC[@]}"); run_load Berth lmax "$r" "$DIR/queries.txt" "$q" ;;
+          1) SPID=$BERTH_PID SIP=127.0.0.11 NSEXEC=("${C1EXEC[@]}"); run_load Berth lnxmax "$r" "$DIR/nx.txt" "$q" ;;
+          2) SPID=$LOCAL_PID SIP=172.18.0.1 NSEXEC=(ip netns exec "$LNS"); run_load dnsmasq lmax "$r" "$DIR/queries.txt" "$q" ;;
+        esac
+      done
+      turn=$((turn + 1))
     done
   done
+  stop_pid "$LOCAL_PID" "$DIR/local-hosts"; rm -f "$DIR/local.pid"
+  ip netns del "$LNS"
+  SPID=$BERTH_PID SIP=127.0.0.11 NSEXEC=("${C1EXEC[@]}")
 fi
 if [[ ${BERTH_DNS_SKIP_FWD:-0} != 1 ]]; then
   log "Berth: warm-up $FWD_WARM s unthrottled (forwarded names)"
@@ -319,24 +355,6 @@ if [[ ${BERTH_DNS_SKIP_FWD:-0} != 1 ]]; then
   stop_pid "$SPID" "$DIR/fwd"; rm -f "$DIR/fwd.pid"
 fi
 stop_pid "$(cat "$DIR/up.pid")" "$DIR/ext-hosts"; rm -f "$DIR/up.pid"
-if [[ $LOADGEN == 1 ]]; then
-  # dnsmasq for the local names as dns-bench.sh runs it (its hosts file, on 172.18.0.1 of a
-  # port-less bridge), in berthd's namespace now that berthd is gone, under DnsLoad.
-  : > "$DIR/local-hosts"
-  for i in $(seq 1 50); do printf '172.18.0.%d c%d\nfd00:1::%d c%d\n' "$((i + 1))" "$i" "$((i + 1))" "$i" >> "$DIR/local-hosts"; done
-  ip -n "$NS" link add bbdns0 type bridge
-  ip -n "$NS" addr add 172.18.0.1/16 dev bbdns0
-  ip -n "$NS" link set bbdns0 up
-  ip netns exec "$NS" dnsmasq --keep-in-foreground --conf-file=/dev/null --no-hosts --addn-hosts="$DIR/local-hosts" \
-    --no-resolv --listen-address=172.18.0.1 --bind-interfaces --port=53 --pid-file="$DIR/local.pid.dnsmasq" \
-    --log-facility="$DIR/local.log" &
-  echo $! > "$DIR/local.pid"
-  for _ in $(seq 50); do ip netns exec "$NS" ss -lun | grep -q "172.18.0.1:53 " && break; sleep 0.1; done
-  SPID=$(cat "$DIR/local.pid") SIP=172.18.0.1 NSEXEC=(ip netns exec "$NS")
-  kill -0 "$SPID" 2>/dev/null || die "local dnsmasq did not start: $(tail -3 "$DIR/local.log")"
-  for r in $(seq 1 "$REPS"); do for q in $LOAD_Q; do run_load dnsmasq lmax "$r" "$DIR/queries.txt" "$q"; done; done
-  stop_pid "$SPID" "$DIR/local-hosts"; rm -f "$DIR/local.pid"
-fi
 ip netns del "$NS"; ip netns del "$UPNS"
 
 # ----------------------------------------------------------------------------- peers
@@ -359,7 +377,7 @@ meta end "\"notes\":$notes_json"
   echo
   python3 "$BENCH/dnsbench.py" --rate "$RATE" --nxq "$NXQ" --clients "$CLIENTS" --jsonl "$OUT" "${TSVS[@]}"
   echo
-  echo "Command: \`bench/run.sh dns --peers ${PEER_LIST:-none}\` (REPS=$REPS DUR=$DUR CLIENTS=$CLIENTS THREADS=$THREADS RATE=$RATE, Berth warm-up $WARM s + $FWD_WARM s); raw dnsperf output: \`bench/results/dns-$STAMP-raw/\`."
+  echo "Command: \`bench/run.sh dns --peers ${PEER_LIST:-none}\` (REPS=$REPS DUR=$DUR CLIENTS=$CLIENTS THREADS=$THREADS RATE=$RATE, Berth warm-up $WARM s + $FWD_WARM s; DnsLoad $LOAD_REPS interleaved repetitions of $LOAD_WARM s + $LOAD_DUR s per run); raw dnsperf output: \`bench/results/dns-$STAMP-raw/\`."
   for n in "${NOTES[@]}"; do echo "- $n"; done
 } | tee "$TABLE"
 # the same TSVs through dns-bench.sh's own summary, as a cross-check of the formulas

@@ -9,6 +9,9 @@ server, kind (max|rate|nx), rep, load1 before, idle % before, server CPU seconds
 Every figure is computed with dns-bench.sh's own formulas (its `summarize`): the median of the
 repetitions; p50/p99/p99.9 = sorted(per-answer latencies of the -v run)[int(q * (n - 1))];
 % of a core = CPU s / dnsperf's run time; us/query = CPU s / completed queries.
+DnsLoad's rows (kinds lmax, lnxmax; "(-q N)" in the server's name for a window other than 100): the
+median QPS per row as above, and the ratios Berth / dnsmasq and NX / local as the median of the ratios
+within each repetition (`rep`; dns.sh runs the three of a repetition in turn), with their range.
 One JSON line per run goes to --jsonl (no per-answer samples: those stay in the raw files).
 """
 import argparse, json, re, statistics as st, collections, math
@@ -17,6 +20,8 @@ import argparse, json, re, statistics as st, collections, math
 # without cache with p99 <= 1 ms; NXDOMAIN at least as fast as local names (unthrottled, same shape)
 TARGET_RATIO, TARGET_P99_MS = 1.5, 0.3
 TARGET_FWD_RATIO, TARGET_FWD_P99_MS = 1.0, 1.0
+# a DnsLoad run where other processes used more than this % of the machine's CPU: its repetition is "busy"
+BUSY_PCT = 10
 LABELS = {
     "Berth": "Berth (embedded DNS, 127.0.0.11 in c1's netns)",
     "Berth (forwarded)": "Berth (embedded DNS, 127.0.0.11 in c1's netns)",
@@ -29,7 +34,8 @@ LABELS = {
 
 def parse_run(line):
     srv, kind, rep, load, idle, cpu, rss, path = line.rstrip("\n").split("\t")
-    txt = open(path, errors="replace").read()
+    with open(path, errors="replace") as f:
+        txt = f.read()
     g = lambda pat, d="nan": (re.search(pat, txt) or [None, d])[1]
     r = dict(server=srv, kind=kind, rep=int(rep), load=float(load), idle=float(idle), cpu=float(cpu), rss=rss,
              qps=float(g(r"Queries per second:\s+([\d.]+)")),
@@ -41,6 +47,9 @@ def parse_run(line):
              codes=g(r"Response codes:[ \t]*(.*)", "").strip() or "no answer", raw=path)
     m = re.search(r"(?:DNSPERF|LOADGEN)_CPU user=([\d.]+) sys=([\d.]+)", txt)
     r["gen_cpu"] = float(m[1]) + float(m[2]) if m else float("nan")
+    m = re.search(r"MACHINE_CPU busy=([\d.]+) total=([\d.]+)", txt)
+    if m and float(m[2]) > 0:  # DnsLoad: what else used the machine over its measured seconds, % of all CPUs
+        r["others_pct"] = max(0.0, float(m[1]) - r["cpu"] - r["gen_cpu"]) / float(m[2]) * 100
     m = re.search(r"Latency p50/p99/p99.9 \(s\):\s+([\d.]+) ([\d.]+) ([\d.]+)", txt)
     if m:  # DnsLoad prints its percentiles (a histogram of every answer) instead of -v lines
         r["p50"], r["p99"], r["p999"] = (float(x) * 1e3 for x in m.groups())
@@ -64,6 +73,60 @@ def med(xs):
     return st.median(xs) if xs else float("nan")
 
 
+def paired(num, den):
+    """The ratios num / den of the runs of one repetition each (matched by rep), in rep order."""
+    by_rep = {r["rep"]: r for r in den}
+    return [(r["rep"], r["qps"] / by_rep[r["rep"]]["qps"]) for r in sorted(num, key=lambda r: r["rep"])
+            if r["rep"] in by_rep and by_rep[r["rep"]]["qps"] > 0 and r["qps"] == r["qps"]]
+
+
+def ratio_line(what, pairs, target):
+    """`what`: median of the paired ratios (their range, each) -> target, met or not."""
+    xs = [x for _, x in pairs]
+    m = med(xs)
+    return "- %s, median of %d paired ratios (one repetition each): **%.2f** (%.2f–%.2f; %s) → target ≥ %.1f **%s**." % (
+        what, len(xs), m, min(xs), max(xs), ", ".join("%.2f" % x for x in xs), target,
+        "met" if m >= target else "NOT met")
+
+
+def paired_lines(srv, runs):
+    """DnsLoad window `srv` ("Berth" or "Berth (-q N)"): one line per repetition (the runs in the
+    order they ran, their QPS, load and idle), then local / dnsmasq and NX / local as the median of
+    the ratios within each repetition."""
+    loc, nx = runs.get((srv, "lmax"), []), runs.get((srv, "lnxmax"), [])
+    dm = runs.get((srv.replace("Berth", "dnsmasq", 1), "lmax"), [])
+    window = srv[len("Berth"):].strip() or "(-q 100)"
+    if not loc or not (nx or dm):
+        return []
+    out = ["", "DnsLoad %s, per repetition (runs in the order they ran, each with load1 / idle %% before it / %% of the "
+               "machine's CPU that neither the server nor the client used while it measured; then their QPS):" % window, "",
+           "| rep | runs in order | Berth local QPS | Berth NX QPS | dnsmasq QPS | local / dnsmasq | NX / local |",
+           "|---|---|---|---|---|---|---|"]
+    names = {id(r): n for n, rs in (("local", loc), ("NX", nx), ("dnsmasq", dm)) for r in rs}
+    for rep in sorted({r["rep"] for r in loc + nx + dm}):
+        rs = sorted((r for r in loc + nx + dm if r["rep"] == rep), key=lambda r: r.get("seq", 0))
+        q = {names[id(r)]: r["qps"] for r in rs}
+        f = lambda a, b: "%.2f" % (q[a] / q[b]) if a in q and b in q and q[b] else "–"
+        out.append("| %d | %s | %s | %s | %s | %s | %s |" % (
+            rep, ", ".join("%s (%.2f / %.0f / %s)" % (names[id(r)], r["load"], r["idle"],
+                                                      "%.0f" % r["others_pct"] if "others_pct" in r else "?") for r in rs),
+            *("%.0f" % q[n] if n in q else "–" for n in ("local", "NX", "dnsmasq")),
+            f("local", "dnsmasq"), f("NX", "local")))
+    out.append("")
+    busy = {r["rep"] for r in loc + nx + dm if r.get("others_pct", 0) > BUSY_PCT}
+    quiet = lambda rs: [r for r in rs if r["rep"] not in busy]
+    for what, num, den, target in (("Berth / dnsmasq max QPS (local names)", loc, dm, TARGET_RATIO),
+                                   ("NXDOMAIN (`c999 A`) / local names max QPS, Berth", nx, loc, 1.0)):
+        if not den or not num:
+            continue
+        out.append(ratio_line("DnsLoad %s: %s" % (window, what), paired(num, den), target))
+        if busy and paired(quiet(num), quiet(den)):
+            out.append(ratio_line("DnsLoad %s: %s, the repetitions where others used ≤ %d %% of the machine in every run (%d of %d)"
+                                  % (window, what, BUSY_PCT, len({r["rep"] for r in quiet(num)}), len({r["rep"] for r in num})),
+                                  paired(quiet(num), quiet(den)), target))
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rate", default="10000")
@@ -73,10 +136,14 @@ def main():
     ap.add_argument("tsv", nargs="+")
     a = ap.parse_args()
     runs = collections.defaultdict(list)
+    seq = 0
     for t in a.tsv:
-        for line in open(t):
+        with open(t) as f:
+            lines = f.readlines()
+        for line in lines:
             if line.strip():
                 r = parse_run(line)
+                r["seq"] = seq = seq + 1
                 runs[(r["server"], r["kind"])].append(r)
                 if a.jsonl:
                     with open(a.jsonl, "a") as f:
@@ -127,12 +194,13 @@ def main():
     if b and b["nxmax"] == b["nxmax"]:
         out.append("- NXDOMAIN (`c999 A`, unthrottled, as max) / local names max, Berth: %.0f / %.0f = **%.2f** → target ≥ 1.0 **%s**." % (
             b["nxmax"], b["qps"], b["nxmax"] / b["qps"], "met" if b["nxmax"] >= b["qps"] else "NOT met"))
-    load_rows = [srv for srv in dict.fromkeys(s for s, k in runs if k == "lmax")]
+    load_rows = sorted(dict.fromkeys(s for s, k in runs if k == "lmax"), key=lambda s: (not s.startswith("Berth"), s))
     if load_rows:
         out.append("")
         out.append("The same local names, same shape (%s sockets, 100 queries in flight unless the row says otherwise, unthrottled), from DnsLoad "
                    "(`bench/src/.../DnsLoad.java`: one thread, recvmmsg/sendmmsg), a client cheaper per query than dnsperf; "
-                   "CPU over the measured seconds only:" % clients)
+                   "CPU over the measured seconds only; each repetition runs Berth's local names, Berth's `c999 A` and dnsmasq's local names "
+                   "in turn, and the ratios below are the medians of the ratios within each repetition:" % clients)
         out.append("")
         out.append("| server | names | max QPS: median (each run) | server CPU: % of a core, µs/query | "
                    "client CPU: % of a core, µs/query | p50 / p99 / p99.9 ms at max | `c999 A` unthrottled: QPS (runs), server µs/query | load1 / idle % before |")
@@ -150,19 +218,10 @@ def main():
                 ("**%.0f** (%s), %.1f µs, %s" % (s["lnx"], ", ".join("%.0f" % r["qps"] for r in nxm),
                                                  med([r.get("us_per_q", math.nan) for r in nxm]), nxm[0]["codes"]) if nxm else "–"),
                 " ".join("%.2f" % r["load"] for r in mx + nxm), " ".join("%.0f" % r["idle"] for r in mx + nxm)))
-        out.append("")
         for srv in load_rows:
             if not srv.startswith("Berth"):
                 continue
-            b, d = summary.get(srv, {}), summary.get(srv.replace("Berth", "dnsmasq", 1), {})
-            window = srv[len("Berth"):].strip() or "(-q 100)"
-            if b.get("lqps") and d.get("lqps"):
-                ratio = b["lqps"] / d["lqps"]
-                out.append("- DnsLoad %s: Berth max QPS / dnsmasq max QPS (local names, same run): %.0f / %.0f = **%.2f** → target ≥ %.1f **%s**." % (
-                    window, b["lqps"], d["lqps"], ratio, TARGET_RATIO, "met" if ratio >= TARGET_RATIO else "NOT met"))
-            if b.get("lqps") and b.get("lnx") == b.get("lnx"):
-                out.append("- DnsLoad %s: NXDOMAIN (`c999 A`) / local names max, Berth: %.0f / %.0f = **%.2f** → target ≥ 1.0 **%s**." % (
-                    window, b["lnx"], b["lqps"], b["lnx"] / b["lqps"], "met" if b["lnx"] >= b["lqps"] else "NOT met"))
+            out.extend(paired_lines(srv, runs))
     out.append("")
     out.append("Per run (kind rep: qps, avg ms, lost, server CPU s, dnsperf CPU s, rcodes):")
     out.append("")

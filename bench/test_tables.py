@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Checks of the bench's table code (no daemon, no root): the same-client tables of netbench.py and
-attachbench.py from rows written by their own `append_row`, as run.sh writes them.
+attachbench.py from rows written by their own `append_row`, as run.sh writes them; dnsbench.py's
+DnsLoad ratios from TSV lines and outputs in dns.sh's and DnsLoad's formats.
 
     python3 -m unittest discover -s bench -p 'test_*.py'
 """
-import contextlib, io, json, os, sys, tempfile, types, unittest
+import contextlib, io, json, os, sys, tempfile, types, unittest, unittest.mock
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import attachbench, netbench  # noqa: E402
+import attachbench, dnsbench, netbench  # noqa: E402
 
 
 def table(module, path):
@@ -89,6 +90,67 @@ class SameClientTables(unittest.TestCase):
         self.end()
         self.assertNotIn("Same client", table(netbench, self.path))
 
+
+
+class DnsLoadRatios(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.TemporaryDirectory()
+        self.addCleanup(self.dir.cleanup)
+        self.tsv = os.path.join(self.dir.name, "berth.tsv")
+        open(self.tsv, "w").close()
+
+    def run_(self, srv, kind, rep, qps, load=0.5, idle=99):
+        out = os.path.join(self.dir.name, "%s-%s-%d.txt" % (srv.replace(" ", "_"), kind, rep))
+        with open(out, "w") as f:
+            f.write("  Queries sent:         %d\n  Queries completed:    %d\n  Queries lost:         0\n"
+                    "  Response codes:       NOERROR %d (100.00%%)\n  Run time (s):         5.0\n"
+                    "  Queries per second:   %f\n  Average Latency (s):  0.0005\n"
+                    "  Latency p50/p99/p99.9 (s): 0.0004 0.0009 0.0010\nLOADGEN_CPU user=1.0 sys=3.0\n"
+                    "SERVER_CPU s=4.50\nMACHINE_CPU busy=%.2f total=10.00\n"
+                    % (qps * 5, qps * 5, qps * 5, qps, 8.5 + idle / 100))
+        with open(self.tsv, "a") as f:
+            f.write("\t".join([srv, kind, str(rep), str(load), str(idle), "4.5", "?", out]) + "\n")
+
+    def table(self):
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out), unittest.mock.patch.object(sys, "argv", ["dnsbench.py", self.tsv]):
+            dnsbench.main()
+        return out.getvalue()
+
+    def test_ratios_are_medians_of_the_ratios_within_each_repetition(self):
+        # rep 1: local 300 / dnsmasq 200 = 1.5, NX 330 / 300 = 1.1; rep 2: 160 / 100 = 1.6, 144 / 160 = 0.9;
+        # rep 3: 140 / 100 = 1.4, 140 / 140 = 1.0. Medians of the rows (160 / 100, 144) would say 1.6 and 0.9.
+        for rep, (loc, nx, dm) in enumerate(((300, 330, 200), (160, 144, 100), (140, 140, 100)), 1):
+            self.run_("Berth", "lmax", rep, loc, load=rep)
+            self.run_("Berth", "lnxmax", rep, nx)
+            self.run_("dnsmasq", "lmax", rep, dm, idle=90 + rep)
+        self.run_("Berth (-q 400)", "lmax", 1, 200)
+        self.run_("dnsmasq (-q 400)", "lmax", 1, 100)
+        text = self.table()
+        self.assertIn("Berth / dnsmasq max QPS (local names), median of 3 paired ratios (one repetition each): "
+                      "**1.50** (1.40–1.60; 1.50, 1.60, 1.40) → target ≥ 1.5 **met**", text)
+        self.assertIn("NXDOMAIN (`c999 A`) / local names max QPS, Berth, median of 3 paired ratios (one repetition each): "
+                      "**1.00** (0.90–1.10; 1.10, 0.90, 1.00) → target ≥ 1.0 **met**", text)
+        # others: busy 8.5 + idle / 100 s - server 4.5 s - client 4.0 s, of 10 s
+        self.assertEqual(line_of(text, "| 2 | local (2.00 / 99 / 10)"),
+                         ["2", "local (2.00 / 99 / 10), NX (0.50 / 99 / 10), dnsmasq (0.50 / 92 / 9)", "160", "144", "100",
+                          "1.60", "0.90"])
+        # the -q 400 window: one repetition, no NX run
+        self.assertIn("DnsLoad (-q 400): Berth / dnsmasq max QPS (local names), median of 1 paired ratios "
+                      "(one repetition each): **2.00** (2.00–2.00; 2.00) → target ≥ 1.5 **met**", text)
+        self.assertNotIn("DnsLoad (-q 400): NXDOMAIN", text)
+        self.assertNotIn("others used", text)
+
+    def test_busy_repetitions_get_a_second_line_without_them(self):
+        for rep, (loc, nx, dm, idle) in enumerate(((300, 330, 200, 99), (160, 144, 100, 99), (100, 140, 100, 5000)), 1):
+            self.run_("Berth", "lmax", rep, loc)
+            self.run_("Berth", "lnxmax", rep, nx, idle=idle)  # rep 3: others at 50 % of the machine
+            self.run_("dnsmasq", "lmax", rep, dm)
+        text = self.table()
+        self.assertIn("Berth / dnsmasq max QPS (local names), median of 3 paired ratios (one repetition each): **1.50**", text)
+        self.assertIn("Berth / dnsmasq max QPS (local names), the repetitions where others used ≤ 10 % of the machine "
+                      "in every run (2 of 3), median of 2 paired ratios (one repetition each): **1.55** (1.50–1.60; 1.50, 1.60)",
+                      text)
 
 if __name__ == "__main__":
     unittest.main()

@@ -40,7 +40,8 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * after 1 s is lost. Output in dnsperf's words (so the bench's parser reads both), plus the
  * latency percentiles, the client's own CPU over the measured seconds (its thread, from
  * {@code ThreadMXBean}) and, with {@code --server-pid}, the server's CPU over the same seconds
- * (utime + stime of all its threads from {@code /proc/PID/stat}).
+ * (utime + stime of all its threads from {@code /proc/PID/stat}), and the whole machine's busy and total CPU
+ * time over them ({@code /proc/stat}: what else ran beside the client and the server).
  */
 public final class DnsLoad {
     /** Bytes per datagram slot (queries and answers here are far smaller). */
@@ -199,12 +200,14 @@ public final class DnsLoad {
             long cpu0 = threads.getCurrentThreadCpuTime();
             long user0 = threads.getCurrentThreadUserTime();
             long srv0 = serverPid > 0 ? serverTicks(serverPid) : 0;
+            long[] machine0 = machineTicks();
             long start = System.nanoTime();
             loop(socks, pfds, queries, start, start + (long) (seconds * 1e9), rate);
             long end = System.nanoTime();
             long cpu1 = threads.getCurrentThreadCpuTime();
             long user1 = threads.getCurrentThreadUserTime();
             long srv1 = serverPid > 0 ? serverTicks(serverPid) : 0;
+            long[] machine1 = machineTicks();
             measuring = false;
             drain(socks, pfds, queries);
             for (Sock s : socks) {
@@ -212,6 +215,8 @@ public final class DnsLoad {
             }
             report(server, port, clients, inFlight, rate, (end - start) / 1e9, (cpu1 - cpu0) / 1e9,
                     (user1 - user0) / 1e9, serverPid > 0 ? (srv1 - srv0) / 100.0 : Double.NaN);
+            System.out.printf(Locale.ROOT, "MACHINE_CPU busy=%.2f total=%.2f%n",
+                    (machine1[0] - machine0[0]) / 100.0, (machine1[1] - machine0[1]) / 100.0);
         }
     }
 
@@ -378,6 +383,19 @@ public final class DnsLoad {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(f[11]) + Long.parseLong(f[12]);   // utime, stime (fields 14, 15)
+    }
+
+    /**
+     * The whole machine's CPU ticks from /proc/stat's first line: {busy, total}, busy being all but
+     * idle and iowait (steal included: time the host gave to others).
+     */
+    private static long[] machineTicks() throws IOException {
+        String[] f = Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
+        long total = 0;
+        for (int i = 1; i <= 8 && i < f.length; i++) {
+            total += Long.parseLong(f[i]);
+        }
+        return new long[] {total - Long.parseLong(f[4]) - Long.parseLong(f[5]), total};
     }
 
     private double percentile(double q) {

@@ -120,7 +120,10 @@ def paired_lines(srv, runs):
         if not den or not num:
             continue
         out.append(ratio_line("DnsLoad %s: %s" % (window, what), paired(num, den), target))
-        if busy and paired(quiet(num), quiet(den)):
+        if busy and not paired(quiet(num), quiet(den)):
+            out.append("- (every repetition of this window had a run where others used over %d %% of the machine: "
+                       "the line above is not the servers' alone)" % BUSY_PCT)
+        elif busy:
             out.append(ratio_line("DnsLoad %s: %s, the repetitions where others used ≤ %d %% of the machine in every run (%d of %d)"
                                   % (window, what, BUSY_PCT, len({r["rep"] for r in quiet(num)}), len({r["rep"] for r in num})),
                                   paired(quiet(num), quiet(den)), target))

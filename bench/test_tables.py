@@ -151,6 +151,16 @@ class DnsLoadRatios(unittest.TestCase):
         self.assertIn("Berth / dnsmasq max QPS (local names), the repetitions where others used ≤ 10 % of the machine "
                       "in every run (2 of 3), median of 2 paired ratios (one repetition each): **1.55** (1.50–1.60; 1.50, 1.60)",
                       text)
+        self.assertNotIn("every repetition", text)
+
+    def test_a_window_with_every_repetition_busy_says_so(self):
+        for rep in (1, 2):
+            self.run_("Berth", "lmax", rep, 300, idle=5000)
+            self.run_("dnsmasq", "lmax", rep, 200)
+        text = self.table()
+        self.assertIn("median of 2 paired ratios (one repetition each): **1.50**", text)
+        self.assertIn("every repetition of this window had a run where others used over 10 %", text)
+        self.assertNotIn("the repetitions where others used", text)
 
 if __name__ == "__main__":
     unittest.main()

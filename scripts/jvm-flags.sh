@@ -9,9 +9,13 @@ CLI_JVM=(-XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=20 -XX:+UseSerialGC
 # malloc_trim every 5 s, which hands back what the JIT compilers freed after start-up (glibc keeps
 # it otherwise: ~35 MiB of berthd's idle RSS); a full collection shrinks the heap to 1/0.7 of what is
 # live at once, not in steps (berthd asks for one when a burst has left garbage in the old generation:
-# daemon.host.HeapKeeper).
+# daemon.host.HeapKeeper); the JIT compiles a method after 10 times as many calls and loop turns as
+# by default: start-up runs most of its code once, and on 2 vCPUs compiling it took half of
+# start-up's CPU (the JDK's locale tables behind Jackson's date format, the class files spun for
+# native call handles, BigDecimal's table), which made the socket answer later; what requests and
+# DNS queries run over and over is compiled all the same, only after more of them.
 DAEMON_JVM=(--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms8m -XX:TrimNativeHeapInterval=5000
-  -XX:-ShrinkHeapInSteps -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30)
+  -XX:-ShrinkHeapInSteps -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:CompileThresholdScaling=10)
 # berthd's environment, set where its JVM is exec'd: two glibc malloc arenas instead of up to 8 per
 # core (each thread that mallocs first, such as a per-namespace worker or a JIT compiler, may get an
 # arena of its own, and what an arena keeps is not handed back; −12 MiB RSS with 1000 sandboxes).

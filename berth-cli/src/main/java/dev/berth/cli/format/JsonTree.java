@@ -91,15 +91,11 @@ public final class JsonTree {
     }
 
     private ObjectNode readObject() throws IOException {
-        enter();
         ObjectNode object = NODES.objectNode();
-        skipSpace();
-        if (peek() == '}') {
-            pos++;
-            depth--;
+        if (opensEmpty('}')) {
             return object;
         }
-        while (true) {
+        do {
             skipSpace();
             char c = next();
             if (c != '"') {
@@ -113,46 +109,48 @@ public final class JsonTree {
             }
             skipSpace();
             object.set(name, value());
-            skipSpace();
-            c = next();
-            if (c == '}') {
-                depth--;
-                return object;
-            }
-            if (c != ',') {
-                throw invalid(c, "after object key:value pair");
-            }
-        }
+        } while (!closes('}', "after object key:value pair"));
+        return object;
     }
 
     private ArrayNode readArray() throws IOException {
-        enter();
         ArrayNode array = NODES.arrayNode();
-        skipSpace();
-        if (peek() == ']') {
-            pos++;
-            depth--;
+        if (opensEmpty(']')) {
             return array;
         }
-        while (true) {
+        do {
             skipSpace();
             array.add(value());
-            skipSpace();
-            char c = next();
-            if (c == ']') {
-                depth--;
-                return array;
-            }
-            if (c != ',') {
-                throw invalid(c, "after array element");
-            }
-        }
+        } while (!closes(']', "after array element"));
+        return array;
     }
 
-    private void enter() throws IOException {
+    /** Just after an opening bracket: one level deeper, and left again when {@code close} follows at once. */
+    private boolean opensEmpty(char close) throws IOException {
         if (++depth > MAX_DEPTH) {
             throw new IOException("exceeded max depth");
         }
+        skipSpace();
+        if (peek() == close) {
+            pos++;
+            depth--;
+            return true;
+        }
+        return false;
+    }
+
+    /** After a member: true at {@code close} (the level left), false at a comma, else Go's error {@code context}. */
+    private boolean closes(char close, String context) throws IOException {
+        skipSpace();
+        char c = next();
+        if (c == close) {
+            depth--;
+            return true;
+        }
+        if (c != ',') {
+            throw invalid(c, context);
+        }
+        return false;
     }
 
     /** The string whose opening quote was just read, unescaped. */

@@ -9,13 +9,11 @@ CLI_JVM=(-XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=20 -XX:+UseSerialGC
 # malloc_trim every 5 s, which hands back what the JIT compilers freed after start-up (glibc keeps
 # it otherwise: ~35 MiB of berthd's idle RSS); a full collection shrinks the heap to 1/0.7 of what is
 # live at once, not in steps (berthd asks for one when a burst has left garbage in the old generation:
-# daemon.host.HeapKeeper); the JIT compiles a method after 10 times as many calls and loop turns as
-# by default: start-up runs most of its code once, and on 2 vCPUs compiling it took half of
-# start-up's CPU (the JDK's locale tables behind Jackson's date format, the class files spun for
-# native call handles, BigDecimal's table), which made the socket answer later; what requests and
-# DNS queries run over and over is compiled all the same, only after more of them.
+# daemon.host.HeapKeeper). The JIT keeps its default thresholds: tenfold ones (CompileThresholdScaling=10)
+# made start-up ~100 ms and a restore of 1000 sandboxes ~350 ms faster, but left what one connect
+# runs once interpreted for ~2000 connects: connect p50 at K=1 3.0-4.7 ms against 1.8-2.7 (bench/README).
 DAEMON_JVM=(--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms8m -XX:TrimNativeHeapInterval=5000
-  -XX:-ShrinkHeapInSteps -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:CompileThresholdScaling=10)
+  -XX:-ShrinkHeapInSteps -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30)
 # berthd's environment, set where its JVM is exec'd: two glibc malloc arenas instead of up to 8 per
 # core (each thread that mallocs first, such as a per-namespace worker or a JIT compiler, may get an
 # arena of its own, and what an arena keeps is not handed back; −12 MiB RSS with 1000 sandboxes).

@@ -204,7 +204,7 @@ class LauncherTest {
 
         launcher(Map.of("BERTH_DAEMON_JVM_OPTS", "-Dx=1"), "daemon", "--debug");
         assertEquals("java --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms8m -XX:TrimNativeHeapInterval=5000"
-                + " -XX:-ShrinkHeapInSteps -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:CompileThresholdScaling=10"
+                + " -XX:-ShrinkHeapInSteps -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30"
                 + " -XX:AOTCache=" + cache + " -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0"
                 + " -Xlog:aot=off -Xlog:cds=off -Dx=1 -jar " + tree.resolve("berth-daemon/target/berth-daemon.jar") + " --debug",
                 javaCalls().getLast());

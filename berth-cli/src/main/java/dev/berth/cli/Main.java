@@ -153,8 +153,9 @@ public final class Main {
             return 0;
         }
         String hostFlag = options.string("host", null);
-        Supplier<EngineClient> client = new LazyClient(hostFlag, env);
-        Invocation root = new Invocation(PROGRAM, streams.in(), out, streams.err(), env, client, new LazyZone(env));
+        Supplier<EngineClient> client = new OnFirstUse<>(() -> newClient(hostFlag, env));
+        Invocation root = new Invocation(PROGRAM, streams.in(), out, streams.err(), env, client,
+                new OnFirstUse<>(() -> localZone(env)));
         if (LAUNCHER_COMMANDS.contains(rest.getFirst())) {
             throw new UsageError(PROGRAM + ": '" + rest.getFirst() + "' is run by the launcher, not by this program: "
                     + "./berth " + rest.getFirst() + " in a Berth source checkout (as root), or the installed "
@@ -257,45 +258,33 @@ public final class Main {
                 + "\nRun '" + PROGRAM + " COMMAND --help' for more information on a command.\n";
     }
 
-    /** {@link #localZone} on first use: only a time with an offset, or a command printing local times, needs it. */
-    private static final class LazyZone implements Supplier<ZoneId> {
-
-        private final Map<String, String> env;
-        private ZoneId zone;
-
-        LazyZone(Map<String, String> env) {
-            this.env = env;
-        }
-
-        @Override
-        public ZoneId get() {
-            if (zone == null) {
-                zone = localZone(env);
-            }
-            return zone;
-        }
+    /** The client for the daemon {@code --host} or the environment names (the address is checked here). */
+    private static EngineClient newClient(String hostFlag, Map<String, String> env) {
+        DaemonAddress address = DaemonAddress.resolve(hostFlag, env);
+        String agent = "Berth-Client/" + ClientVersion.VERSION + " (linux)";
+        return new EngineClient(new UnixSocketTransport(address, agent));
     }
 
-    /** Builds the client on first use, so that commands that never call the daemon never resolve it. */
-    private static final class LazyClient implements Supplier<EngineClient> {
+    /**
+     * {@code make}'s value, made on the first {@link #get}: the client (commands that never call the
+     * daemon never resolve it) and the local zone (only a time with an offset, or a command that
+     * prints local times, needs it; finding it loads the tz database).
+     */
+    private static final class OnFirstUse<T> implements Supplier<T> {
 
-        private final String hostFlag;
-        private final Map<String, String> env;
-        private EngineClient client;
+        private final Supplier<T> make;
+        private T value;
 
-        LazyClient(String hostFlag, Map<String, String> env) {
-            this.hostFlag = hostFlag;
-            this.env = env;
+        OnFirstUse(Supplier<T> make) {
+            this.make = make;
         }
 
         @Override
-        public EngineClient get() {
-            if (client == null) {
-                DaemonAddress address = DaemonAddress.resolve(hostFlag, env);
-                String agent = "Berth-Client/" + ClientVersion.VERSION + " (linux)";
-                client = new EngineClient(new UnixSocketTransport(address, agent));
+        public T get() {
+            if (value == null) {
+                value = make.get();
             }
-            return client;
+            return value;
         }
     }
 }

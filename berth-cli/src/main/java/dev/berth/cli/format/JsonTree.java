@@ -254,13 +254,8 @@ public final class JsonTree {
         if (!integral) {
             return NODES.numberNode(new BigDecimal(literal));
         }
-        int length = literal.length() - (literal.charAt(0) == '-' ? 1 : 0);
-        if (length < 10) {
+        if (literal.length() - (literal.charAt(0) == '-' ? 1 : 0) < 10) { // fits an int: nearly every number
             return NODES.numberNode(Integer.parseInt(literal));
-        }
-        if (length < 19) {
-            long value = Long.parseLong(literal);
-            return value == (int) value ? NODES.numberNode((int) value) : NODES.numberNode(value);
         }
         BigInteger value = new BigInteger(literal);
         return value.bitLength() < 32 ? NODES.numberNode(value.intValue())

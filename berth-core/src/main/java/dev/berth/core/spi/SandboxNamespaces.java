@@ -23,9 +23,9 @@ public interface SandboxNamespaces {
     <T> T call(Sandbox sandbox, Supplier<T> task);
 
     /**
-     * Installs (replacing any earlier one) the NAT rules inside the sandbox's namespace that send
-     * UDP and TCP traffic for {@code 127.0.0.11:53} to the given ports on 127.0.0.11 and rewrite
-     * the replies' source port back to 53.
+     * Installs (replacing any earlier one) the rules inside the sandbox's namespace that send UDP
+     * and TCP traffic for {@code 127.0.0.11:53} to the given ports on 127.0.0.11 and rewrite the
+     * replies' source port back to 53.
      */
     void redirectDns(Sandbox sandbox, int udpPort, int tcpPort);
 

@@ -5,8 +5,8 @@ import dev.berth.core.model.Sandbox;
 import dev.berth.core.spi.SandboxNamespaces;
 import dev.berth.kernel.netlink.NfProto;
 import dev.berth.kernel.netlink.NftBatch;
-import dev.berth.kernel.netlink.NftDnatRules;
 import dev.berth.kernel.netlink.NftExpr;
+import dev.berth.kernel.netlink.NftRules;
 import dev.berth.kernel.netns.NetNs;
 import dev.berth.kernel.netns.NsVisitors;
 import java.net.Inet4Address;
@@ -25,17 +25,24 @@ import java.util.stream.Stream;
  * The {@link SandboxNamespaces} port over {@code kernel.netns} and {@code kernel.netlink}: a task
  * runs on the namespace handle's own thread inside the sandbox's namespace ({@code NetNs.call}),
  * the start-up pass's visits on the {@link NsVisitors}' few threads; the earlier redirect is read
- * with one rule dump ({@link NftDnatRules}); the DNS redirect is one nf_tables transaction written
+ * with one rule dump ({@link NftRules}); the DNS redirect is one nf_tables transaction written
  * over netlink from inside that namespace ({@link NftBatch}: no libnftables, whose
  * {@code select()} aborts the daemon once its socket's descriptor is 1024 or more), replacing the
- * rules of the table {@code ip berth-dns} ({@link DeviceNames#NFT_DNS_TABLE}). The same
+ * rules of the table {@code ip berth-dns} ({@link DeviceNames#NFT_DNS_TABLE}): a stateless
+ * rewrite of the port, not Docker's NAT (see {@link #redirect}). The same
  * transaction keeps the sandbox's MLD reports in (table {@code ip6 berth-quiet},
  * {@link DeviceNames#NFT_QUIET_TABLE}): see {@link #redirect}.
  */
 public final class NetnsSandboxNamespaces implements SandboxNamespaces {
     private static final NftBatch.Table TABLE = new NftBatch.Table(NfProto.IPV4, DeviceNames.NFT_DNS_TABLE);
-    private static final NftBatch.Chain OUTPUT = new NftBatch.Chain(TABLE, "output");
-    private static final NftBatch.Chain POSTROUTING = new NftBatch.Chain(TABLE, "postrouting");
+    private static final NftBatch.Chain QUERIES = new NftBatch.Chain(TABLE, "queries");
+    private static final NftBatch.Chain REPLIES = new NftBatch.Chain(TABLE, "replies");
+    /** Where Berth before the stateless redirect kept its DNAT rules (a nat chain of the same table). */
+    private static final NftBatch.Chain NAT_OUTPUT = new NftBatch.Chain(TABLE, "output");
+    /** Before conntrack (-200) in the output hook: nft's {@code raw}. */
+    private static final int BEFORE_CONNTRACK = -300;
+    /** After conntrack took the packet in the output hook, as Docker's SNAT: nft's {@code srcnat}. */
+    private static final int SRCNAT = 100;
     private static final NftBatch.Table QUIET = new NftBatch.Table(NfProto.IPV6, DeviceNames.NFT_QUIET_TABLE);
     private static final NftBatch.Chain QUIET_OUTPUT = new NftBatch.Chain(QUIET, "output");
     private static final Inet4Address LISTEN = (Inet4Address) InetAddress.ofLiteral("127.0.0.11");
@@ -83,9 +90,10 @@ public final class NetnsSandboxNamespaces implements SandboxNamespaces {
     }
 
     /**
-     * Reads the DNAT rules of {@code ip berth-dns}'s output chain straight from the kernel
-     * ({@link NftDnatRules}: one netlink dump) and
-     * takes the two DNS targets from them. Reading deletes nothing.
+     * Reads the redirect's rules straight from the kernel ({@link NftRules}: one netlink dump) and
+     * takes the two DNS targets from them. Reading deletes nothing, except that an earlier
+     * version's NAT redirect is replaced in place by the same redirect in today's form (see
+     * {@link #redirectHere}).
      */
     @Override
     public Optional<DnsPorts> dnsRedirect(Sandbox sandbox) {
@@ -122,50 +130,86 @@ public final class NetnsSandboxNamespaces implements SandboxNamespaces {
         return out;
     }
 
-    /** On a thread inside the namespace: its DNS redirect. */
+    /**
+     * On a thread inside the namespace: its DNS redirect. A namespace an earlier version of Berth
+     * redirected holds Docker's NAT rules instead (chains {@code output} and {@code postrouting}
+     * of type nat in the same table); their ports are kept, and the table is replaced by today's
+     * in one transaction ({@link #upgrade}), so that the namespace is not left with conntrack on.
+     */
     private static Optional<DnsPorts> redirectHere() {
-        return redirectOf(NftDnatRules.read(OUTPUT));
+        Optional<DnsPorts> ports = redirectOf(NftRules.read(QUERIES));
+        if (ports.isPresent()) {
+            return ports;
+        }
+        Optional<DnsPorts> nat = natRedirectOf(NftRules.read(NAT_OUTPUT));
+        nat.ifPresent(p -> upgrade(p.udp(), p.tcp()).commit());
+        return nat;
     }
 
     /**
-     * The ports of the redirect {@link #redirect} writes, among a chain's DNAT rules: port 53 on
-     * {@code 127.0.0.11} sent to {@code 127.0.0.11}, one rule for UDP and one for TCP; empty unless both are there.
+     * The ports of the redirect {@link #redirect} writes, among the rules of its {@code queries}
+     * chain: port 53 on {@code 127.0.0.11} rewritten to another, one rule for UDP and one for
+     * TCP; empty unless both are there.
      */
-    static Optional<DnsPorts> redirectOf(List<NftDnatRules.Dnat> rules) {
-        int udp = target(rules, UDP);
-        int tcp = target(rules, TCP);
+    static Optional<DnsPorts> redirectOf(List<NftRules.Rule> rules) {
+        return ports(rules, false);
+    }
+
+    /** {@link #redirectOf} for an earlier version's redirect: port 53 on {@code 127.0.0.11} sent there by DNAT. */
+    static Optional<DnsPorts> natRedirectOf(List<NftRules.Rule> rules) {
+        return ports(rules, true);
+    }
+
+    private static Optional<DnsPorts> ports(List<NftRules.Rule> rules, boolean nat) {
+        int udp = target(rules, UDP, nat);
+        int tcp = target(rules, TCP, nat);
         return udp > 0 && tcp > 0 ? Optional.of(new DnsPorts(udp, tcp)) : Optional.empty();
     }
 
-    private static int target(List<NftDnatRules.Dnat> rules, int l4proto) {
-        for (NftDnatRules.Dnat d : rules) {
-            if (d.l4proto() == l4proto && d.dport() == 53 && LISTEN.equals(d.daddr()) && LISTEN.equals(d.to())) {
-                return d.toPort();
+    private static int target(List<NftRules.Rule> rules, int l4proto, boolean nat) {
+        for (NftRules.Rule r : rules) {
+            if (r.l4proto() != l4proto || r.dport() != 53 || !LISTEN.equals(r.daddr())) {
+                continue;
+            }
+            if (nat && r.action() instanceof NftRules.Dnat d && LISTEN.equals(d.to())) {
+                return d.port();
+            }
+            if (!nat && r.action() instanceof NftRules.SetPort set && set.destination()) {
+                return set.port();
             }
         }
         return -1;
     }
 
     /**
-     * Docker's rules (behavior reference §4.2), in one table of our own: DNAT of port 53 on
-     * 127.0.0.11 to the listeners in the output hook, and the replies' source port back to 53 in
-     * postrouting. As nft text:
+     * What Docker does (behavior reference §4.2: DNAT of port 53 on 127.0.0.11 to the listeners,
+     * the replies' source port back to 53), done without conntrack: the port is rewritten in
+     * place, in one table of our own. As nft text:
      * <pre>
      * add table ip berth-dns
-     * add chain ip berth-dns output { type nat hook output priority -100; policy accept; }
-     * add chain ip berth-dns postrouting { type nat hook postrouting priority 100; policy accept; }
-     * flush chain ip berth-dns output
-     * flush chain ip berth-dns postrouting
-     * add rule ip berth-dns output ip daddr 127.0.0.11 udp dport 53 dnat to 127.0.0.11:UDPPORT
-     * add rule ip berth-dns output ip daddr 127.0.0.11 tcp dport 53 dnat to 127.0.0.11:TCPPORT
-     * add rule ip berth-dns postrouting ip saddr 127.0.0.11 udp sport UDPPORT snat to :53
-     * add rule ip berth-dns postrouting ip saddr 127.0.0.11 tcp sport TCPPORT snat to :53
+     * add chain ip berth-dns queries { type filter hook output priority raw; policy accept; }
+     * add chain ip berth-dns replies { type filter hook postrouting priority srcnat; policy accept; }
+     * flush chain ip berth-dns queries
+     * flush chain ip berth-dns replies
+     * add rule ip berth-dns queries ip daddr 127.0.0.11 udp dport 53 udp dport set UDPPORT
+     * add rule ip berth-dns queries ip daddr 127.0.0.11 tcp dport 53 tcp dport set TCPPORT
+     * add rule ip berth-dns replies ip saddr 127.0.0.11 udp sport UDPPORT udp sport set 53
+     * add rule ip berth-dns replies ip saddr 127.0.0.11 tcp sport TCPPORT tcp sport set 53
      * add table ip6 berth-quiet
      * add chain ip6 berth-quiet output { type filter hook output priority 0; policy accept; }
      * flush chain ip6 berth-quiet output
      * add rule ip6 berth-quiet output icmpv6 type { mld-listener-report, mld-listener-done, mld2-listener-report } drop
      * </pre>
-     * A re-run replaces the rules in the same transaction: the chains are flushed, not the table
+     * Why not Docker's NAT: a nat chain turns conntrack on in the sandbox's namespace, and every
+     * query then makes a connection entry (one per client source port) and goes through NAT's
+     * lookups both ways; on the loopback path that cost ~18 % of a DNS server's throughput
+     * ({@code bench/dnsnat.sh}). With no nat chain the namespace has no conntrack. Should something
+     * in the container turn it on (its own iptables state rules), the flow is still tracked
+     * consistently: the query's port is rewritten before conntrack sees it (priority raw, -300),
+     * the reply's after (srcnat, 100), so conntrack sees one flow to the listener's port in both
+     * directions.
+     *
+     * <p>A re-run replaces the rules in the same transaction: the chains are flushed, not the table
      * deleted, because anything a transaction deletes is freed after an RCU grace period (10-13 ms
      * on every sandbox's first redirect, where there is nothing to delete; flushing empty chains
      * deletes nothing).
@@ -179,14 +223,27 @@ public final class NetnsSandboxNamespaces implements SandboxNamespaces {
      * ({@link NamedNetnsRuntime}).
      */
     static NftBatch redirect(int udpPort, int tcpPort) {
-        return new NftBatch().addTable(TABLE)
-                .addBaseChain(OUTPUT, "nat", NftBatch.Hook.OUTPUT, -100)
-                .addBaseChain(POSTROUTING, "nat", NftBatch.Hook.POSTROUTING, 100)
-                .flush(OUTPUT).flush(POSTROUTING)
-                .addRule(OUTPUT, toListener(UDP, udpPort))
-                .addRule(OUTPUT, toListener(TCP, tcpPort))
-                .addRule(POSTROUTING, fromListener(UDP, udpPort))
-                .addRule(POSTROUTING, fromListener(TCP, tcpPort))
+        return redirect(new NftBatch(), udpPort, tcpPort);
+    }
+
+    /**
+     * An earlier version's NAT redirect replaced by {@link #redirect}'s, to the same ports, in one
+     * transaction: its table deleted (with the nat chains) and made anew. Once per namespace; the
+     * deletion costs the RCU grace period a fresh redirect avoids.
+     */
+    static NftBatch upgrade(int udpPort, int tcpPort) {
+        return redirect(new NftBatch().deleteTable(TABLE), udpPort, tcpPort);
+    }
+
+    private static NftBatch redirect(NftBatch batch, int udpPort, int tcpPort) {
+        return batch.addTable(TABLE)
+                .addBaseChain(QUERIES, "filter", NftBatch.Hook.OUTPUT, BEFORE_CONNTRACK)
+                .addBaseChain(REPLIES, "filter", NftBatch.Hook.POSTROUTING, SRCNAT)
+                .flush(QUERIES).flush(REPLIES)
+                .addRule(QUERIES, toListener(UDP, udpPort))
+                .addRule(QUERIES, toListener(TCP, tcpPort))
+                .addRule(REPLIES, fromListener(UDP, udpPort))
+                .addRule(REPLIES, fromListener(TCP, tcpPort))
                 .addTable(QUIET)
                 .addBaseChain(QUIET_OUTPUT, "filter", NftBatch.Hook.OUTPUT, 0)
                 .flush(QUIET_OUTPUT)
@@ -195,15 +252,16 @@ public final class NetnsSandboxNamespaces implements SandboxNamespaces {
                                 new NftExpr.Lookup(NftExpr.REG_1, MLD_TYPES), NftExpr.drop())));
     }
 
-    /** {@code ip daddr 127.0.0.11 <proto> dport 53 dnat to 127.0.0.11:<port>}. */
+    /** {@code ip daddr 127.0.0.11 <proto> dport 53 <proto> dport set <port>}. */
     private static List<NftExpr> toListener(int protocol, int port) {
         return concat(NftExpr.ipv4Daddr(LISTEN), NftExpr.l4proto(protocol), NftExpr.dport(53),
-                NftExpr.dnat(LISTEN, port));
+                NftExpr.setDport(protocol, port));
     }
 
-    /** {@code ip saddr 127.0.0.11 <proto> sport <port> snat to :53}. */
+    /** {@code ip saddr 127.0.0.11 <proto> sport <port> <proto> sport set 53}. */
     private static List<NftExpr> fromListener(int protocol, int port) {
-        return concat(NftExpr.ipv4Saddr(LISTEN), NftExpr.l4proto(protocol), NftExpr.sport(port), NftExpr.snatPort(53));
+        return concat(NftExpr.ipv4Saddr(LISTEN), NftExpr.l4proto(protocol), NftExpr.sport(port),
+                NftExpr.setSport(protocol, 53));
     }
 
     @SafeVarargs

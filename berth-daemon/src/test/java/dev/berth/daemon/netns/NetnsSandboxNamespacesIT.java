@@ -19,10 +19,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The DNS redirect in a real namespace: a query to 127.0.0.11:53 reaches the listener's port and
- * its answer comes back from port 53; a second redirect (new listener ports after a restart)
- * replaces the rules instead of adding to them; the tables are those the nft script of earlier
- * versions made; and the redirect is written with more than 1024 descriptors open.
+ * The DNS redirect in a real namespace: a query to 127.0.0.11:53 (UDP and TCP) reaches the
+ * listener's port and its answer comes back from port 53, with no connection tracked; a second
+ * redirect (new listener ports after a restart) replaces the rules instead of adding to them; the
+ * tables are those nft makes of the same text; an earlier version's NAT redirect is read and
+ * replaced in place; and the redirect is written with more than 1024 descriptors open.
  */
 class NetnsSandboxNamespacesIT {
     private final String ns = "bn-dns-" + String.format("%05x", ThreadLocalRandom.current().nextInt(1 << 20));
@@ -63,53 +64,110 @@ class NetnsSandboxNamespacesIT {
                 namespaces.callAfterDnsRedirect(sandbox, left -> java.util.List.of(left, here())),
                 "the redirect read and the task run in one visit, inside the sandbox's namespace");
         String table = must("ip", "netns", "exec", ns, "nft", "list", "table", "ip", "berth-dns");
-        assertTrue(table.contains("udp dport 53 dnat to 127.0.0.11:40011"), table);
-        assertTrue(table.contains("tcp sport 40012 snat to :53"), table);
-        assertFalse(table.contains("4000"), table);
-        assertEquals(2, table.lines().filter(l -> l.contains("dnat to")).count(), table);
-        // real traffic: a UDP echo on 40011 answers a query sent to 127.0.0.11:53, from port 53
+        assertTrue(table.contains("ip daddr 127.0.0.11 udp dport 53 udp dport set 40011"), table);
+        assertTrue(table.contains("ip saddr 127.0.0.11 tcp sport 40012 tcp sport set 53"), table);
+        assertFalse(table.contains("4000") || table.contains("type nat"), table);
+        assertEquals(4, table.lines().filter(l -> l.contains(" set ")).count(), table);
+        assertEquals("aq 127.0.0.11 53\naq 127.0.0.11 53", echo(40011, 40012), "UDP and TCP through port 53");
+        assertEquals("", must("ip", "netns", "exec", ns, "cat", "/proc/net/nf_conntrack").strip(),
+                "no connection tracked in the namespace: the rewrite is stateless");
+    }
+
+    /**
+     * Real traffic inside the namespace: a UDP echo on {@code udp} and a TCP echo on {@code tcp}
+     * answer what a client sends to 127.0.0.11:53; one line per protocol: the answer, and the
+     * address and port the client got it from.
+     */
+    private String echo(int udp, int tcp) {
         String echo = """
-                import socket, sys
-                srv = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); srv.bind(("127.0.0.11", 40011))
+                import socket, sys, threading
+                srv = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); srv.bind(("127.0.0.11", int(sys.argv[1])))
                 cli = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); cli.settimeout(5)
                 cli.sendto(b"q", ("127.0.0.11", 53))
                 data, peer = srv.recvfrom(100); srv.sendto(b"a" + data, peer)
                 answer, source = cli.recvfrom(100)
                 print(answer.decode(), source[0], source[1])
+                lst = socket.socket(socket.AF_INET, socket.SOCK_STREAM); lst.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                lst.bind(("127.0.0.11", int(sys.argv[2]))); lst.listen(1)
+                def serve():
+                    c, _ = lst.accept(); c.sendall(b"a" + c.recv(100)); c.close()
+                threading.Thread(target=serve).start()
+                cli = socket.create_connection(("127.0.0.11", 53), timeout=5); cli.sendall(b"q")
+                answer = cli.recv(100); source = cli.getpeername()
+                print(answer.decode(), source[0], source[1])
                 """;
-        assertEquals("aq 127.0.0.11 53", must("ip", "netns", "exec", ns, "python3", "-c", echo).strip());
+        return must("ip", "netns", "exec", ns, "python3", "-c", echo, Integer.toString(udp), Integer.toString(tcp)).strip();
     }
 
     /**
-     * What Berth wrote with libnftables before (this nft text, its {@code script}) and what the
-     * netlink batch writes list the same, in two fresh namespaces: both tables, rule for rule,
-     * the MLD types as the same anonymous set.
+     * A namespace an earlier version redirected with Docker's NAT rules (this nft text): the
+     * start-up's read takes that redirect's ports and replaces its table by today's in place, so
+     * that queries still reach the same ports, now without NAT.
      */
     @Test
-    void theTablesAreThoseTheNftScriptMade() throws IOException {
-        String script = """
+    void anEarlierVersionsNatRedirectIsReadAndReplacedInPlace() throws IOException {
+        nftScript(ns, """
                 add table ip berth-dns
                 add chain ip berth-dns output { type nat hook output priority -100; policy accept; }
                 add chain ip berth-dns postrouting { type nat hook postrouting priority 100; policy accept; }
-                flush chain ip berth-dns output
-                flush chain ip berth-dns postrouting
-                add rule ip berth-dns output ip daddr 127.0.0.11 udp dport 53 dnat to 127.0.0.11:40051
-                add rule ip berth-dns output ip daddr 127.0.0.11 tcp dport 53 dnat to 127.0.0.11:40052
-                add rule ip berth-dns postrouting ip saddr 127.0.0.11 udp sport 40051 snat to :53
-                add rule ip berth-dns postrouting ip saddr 127.0.0.11 tcp sport 40052 snat to :53
+                add rule ip berth-dns output ip daddr 127.0.0.11 udp dport 53 dnat to 127.0.0.11:40061
+                add rule ip berth-dns output ip daddr 127.0.0.11 tcp dport 53 dnat to 127.0.0.11:40062
+                add rule ip berth-dns postrouting ip saddr 127.0.0.11 udp sport 40061 snat to :53
+                add rule ip berth-dns postrouting ip saddr 127.0.0.11 tcp sport 40062 snat to :53
+                """);
+        assertEquals("aq 127.0.0.11 53\naq 127.0.0.11 53", echo(40061, 40062), "the NAT redirect works");
+        assertTrue(must("ip", "netns", "exec", ns, "cat", "/proc/net/nf_conntrack").contains("dport=53"),
+                "and tracks its connections (what the stateless redirect does not)");
+        Sandbox sandbox = new Sandbox(new SandboxId("%064x".formatted(14)), "u", "u", "/run/netns/" + ns, Instant.EPOCH,
+                Sandbox.MODE_BRIDGE);
+        NetnsSandboxNamespaces namespaces = new NetnsSandboxNamespaces();
+        assertEquals(java.util.Optional.of(new dev.berth.core.spi.SandboxNamespaces.DnsPorts(40061, 40062)),
+                namespaces.dnsRedirect(sandbox), "the earlier redirect's ports");
+        String table = must("ip", "netns", "exec", ns, "nft", "list", "table", "ip", "berth-dns");
+        assertFalse(table.contains("type nat") || table.contains("dnat") || table.contains("snat to"),
+                "the nat chains are gone: " + table);
+        assertTrue(table.contains("udp dport 53 udp dport set 40061") && table.contains("tcp sport 40062 tcp sport set 53"), table);
+        assertTrue(must("ip", "netns", "exec", ns, "nft", "list", "table", "ip6", "berth-quiet").contains("drop"),
+                "the MLD table came with it");
+        assertEquals(java.util.Optional.of(new dev.berth.core.spi.SandboxNamespaces.DnsPorts(40061, 40062)),
+                namespaces.dnsRedirect(sandbox), "read again: today's form, the same ports");
+        assertEquals("aq 127.0.0.11 53\naq 127.0.0.11 53", echo(40061, 40062));
+    }
+
+    private static void nftScript(String namespace, String script) throws IOException {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("bn-dns", ".nft");
+        try {
+            java.nio.file.Files.writeString(file, script);
+            must("ip", "netns", "exec", namespace, "nft", "-f", file.toString());
+        } finally {
+            java.nio.file.Files.delete(file);
+        }
+    }
+
+    /**
+     * What nft makes of the redirect's text ({@link NetnsSandboxNamespaces#redirect}'s javadoc)
+     * and what the netlink batch writes list the same, in two fresh namespaces: both tables, rule
+     * for rule, the MLD types as the same anonymous set.
+     */
+    @Test
+    void theTablesAreThoseNftMakesOfTheSameText() throws IOException {
+        String script = """
+                add table ip berth-dns
+                add chain ip berth-dns queries { type filter hook output priority raw; policy accept; }
+                add chain ip berth-dns replies { type filter hook postrouting priority srcnat; policy accept; }
+                flush chain ip berth-dns queries
+                flush chain ip berth-dns replies
+                add rule ip berth-dns queries ip daddr 127.0.0.11 udp dport 53 udp dport set 40051
+                add rule ip berth-dns queries ip daddr 127.0.0.11 tcp dport 53 tcp dport set 40052
+                add rule ip berth-dns replies ip saddr 127.0.0.11 udp sport 40051 udp sport set 53
+                add rule ip berth-dns replies ip saddr 127.0.0.11 tcp sport 40052 tcp sport set 53
                 add table ip6 berth-quiet
                 add chain ip6 berth-quiet output { type filter hook output priority 0; policy accept; }
                 flush chain ip6 berth-quiet output
                 add rule ip6 berth-quiet output icmpv6 type { mld-listener-report, mld-listener-done, mld2-listener-report } drop
                 """;
         must("ip", "netns", "add", ns + "-o");
-        java.nio.file.Path file = java.nio.file.Files.createTempFile("bn-dns", ".nft");
-        try {
-            java.nio.file.Files.writeString(file, script);
-            must("ip", "netns", "exec", ns + "-o", "nft", "-f", file.toString());
-        } finally {
-            java.nio.file.Files.delete(file);
-        }
+        nftScript(ns + "-o", script);
         Sandbox sandbox = new Sandbox(new SandboxId("%064x".formatted(12)), "t", "t", "/run/netns/" + ns, Instant.EPOCH,
                 Sandbox.MODE_BRIDGE);
         new NetnsSandboxNamespaces().redirectDns(sandbox, 40051, 40052);
@@ -168,8 +226,8 @@ class NetnsSandboxNamespacesIT {
         }
         assertTrue(churned.get() > 0, "sockets were opened and closed beside the redirects");
         String table = must("ip", "netns", "exec", ns, "nft", "list", "table", "ip", "berth-dns");
-        assertEquals(2, table.lines().filter(l -> l.contains("dnat to")).count(), table);
-        assertEquals(2, table.lines().filter(l -> l.contains("snat to")).count(), table);
+        assertEquals(2, table.lines().filter(l -> l.contains("dport set")).count(), table);
+        assertEquals(2, table.lines().filter(l -> l.contains("sport set")).count(), table);
     }
 
     /**

@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * One nf_tables transaction written straight over {@code NETLINK_NETFILTER}, without libnftables:
- * tables, base chains, chain flushes and rules (with their anonymous sets), sent as one nfnetlink
+ * tables (made or deleted), base chains, chain flushes and rules (with their anonymous sets), sent as one nfnetlink
  * batch ({@code NFNL_MSG_BATCH_BEGIN} ... {@code NFNL_MSG_BATCH_END}) that the kernel applies
  * whole or not at all. Each message asks for an ack; {@link #commit} reads the answer to every
  * one and turns the first error into a {@code KernelException} naming the message and the errno.
@@ -19,7 +19,7 @@ import java.util.List;
  * number, and lives only for one commit.
  *
  * <p>The messages are those libnftables 1.0.6 sends for the same nft text ({@code nft --debug=mnl}):
- * {@code add table} (NLM_F_CREATE: an existing table is kept), {@code add chain} (an existing
+ * {@code add table} (NLM_F_CREATE: an existing table is kept), {@code delete table}, {@code add chain} (an existing
  * chain is kept), {@code flush chain} (DELRULE with table and chain only), {@code add rule}
  * (NLM_F_CREATE | NLM_F_APPEND). Not thread-safe; build and commit on one thread.
  */
@@ -59,6 +59,15 @@ public final class NftBatch {
                 .attrString(NFTA_TABLE_NAME, table.name())
                 .attrBe32(NFTA_TABLE_FLAGS, 0);
         return add(m, "add table " + table);
+    }
+
+    /**
+     * {@code delete table}: the table and all it holds. The table must be there (else the kernel
+     * refuses the batch with ENOENT); an {@link #addTable} after it in the same batch makes it anew.
+     */
+    public NftBatch deleteTable(Table table) {
+        NlWriter m = message(NFT_MSG_DELTABLE, table.family(), 0).attrString(NFTA_TABLE_NAME, table.name());
+        return add(m, "delete table " + table);
     }
 
     /**
@@ -149,6 +158,14 @@ public final class NftBatch {
                 m.attrBe32(NFTA_PAYLOAD_DREG, p.dreg()).attrBe32(NFTA_PAYLOAD_BASE, p.base().value)
                         .attrBe32(NFTA_PAYLOAD_OFFSET, p.offset()).attrBe32(NFTA_PAYLOAD_LEN, p.length()).end(d);
             }
+            case NftExpr.PayloadWrite w -> {
+                m.attrString(NFTA_EXPR_NAME, "payload");
+                int d = m.nest(NFTA_EXPR_DATA | Uapi.NLA_F_NESTED);
+                m.attrBe32(NFTA_PAYLOAD_SREG, w.sreg()).attrBe32(NFTA_PAYLOAD_BASE, w.base().value)
+                        .attrBe32(NFTA_PAYLOAD_OFFSET, w.offset()).attrBe32(NFTA_PAYLOAD_LEN, w.length())
+                        .attrBe32(NFTA_PAYLOAD_CSUM_TYPE, NFT_PAYLOAD_CSUM_INET)
+                        .attrBe32(NFTA_PAYLOAD_CSUM_OFFSET, w.csumOffset()).end(d);
+            }
             case NftExpr.MetaL4proto meta -> {
                 m.attrString(NFTA_EXPR_NAME, "meta");
                 int d = m.nest(NFTA_EXPR_DATA | Uapi.NLA_F_NESTED);
@@ -176,20 +193,6 @@ public final class NftBatch {
                 int verdict = m.nest(NFTA_DATA_VERDICT | Uapi.NLA_F_NESTED);
                 m.attrBe32(NFTA_VERDICT_CODE, v.code()).end(verdict);
                 m.end(data).end(d);
-            }
-            case NftExpr.Nat nat -> {
-                m.attrString(NFTA_EXPR_NAME, "nat");
-                int d = m.nest(NFTA_EXPR_DATA | Uapi.NLA_F_NESTED);
-                m.attrBe32(NFTA_NAT_TYPE, nat.destination() ? NFT_NAT_DNAT : NFT_NAT_SNAT)
-                        .attrBe32(NFTA_NAT_FAMILY, nat.family().value);
-                if (nat.addrReg() != 0) {
-                    m.attrBe32(NFTA_NAT_REG_ADDR_MIN, nat.addrReg());
-                }
-                if (nat.protoReg() != 0) {
-                    m.attrBe32(NFTA_NAT_REG_PROTO_MIN, nat.protoReg())
-                            .attrBe32(NFTA_NAT_FLAGS, NF_NAT_RANGE_PROTO_SPECIFIED);
-                }
-                m.end(d);
             }
             case NftExpr.Lookup lookup -> {
                 m.attrString(NFTA_EXPR_NAME, "lookup");

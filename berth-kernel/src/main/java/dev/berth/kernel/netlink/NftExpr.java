@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * One nf_tables expression of a rule, as the kernel runs it: loads into registers, comparisons,
- * constants, a verdict, NAT, a set lookup. A rule ({@link NftBatch#addRule}) is a list of them;
+ * constants, writes into the packet, a verdict, a set lookup. A rule ({@link NftBatch#addRule}) is a list of them;
  * the factories that return lists give the expressions libnftables generates for common matches
  * ({@code nft --debug=netlink} shows them), so a rule written here lists the same as the nft text.
  *
@@ -30,6 +30,14 @@ public sealed interface NftExpr {
 
     /** {@code payload load <length>b @ <base> header + <offset> => reg <dreg>}. */
     record Payload(Base base, int offset, int length, int dreg) implements NftExpr {
+    }
+
+    /**
+     * {@code payload write reg <sreg> => <length>b @ <base> header + <offset> csum_type 1 csum_off
+     * <csumOffset>}: the register's first bytes written into the packet, and the internet checksum
+     * at {@code csumOffset} (from the same header) updated for the change.
+     */
+    record PayloadWrite(Base base, int offset, int length, int sreg, int csumOffset) implements NftExpr {
     }
 
     /** {@code meta load l4proto => reg <dreg>}: the layer 4 protocol, after any IPv6 extension headers. */
@@ -64,13 +72,6 @@ public sealed interface NftExpr {
     record Verdict(int code) implements NftExpr {
         public static final int DROP = 0;
         public static final int ACCEPT = 1;
-    }
-
-    /**
-     * {@code nat snat|dnat ip addr_min reg <addrReg> proto_min reg <protoReg>}; a register of 0
-     * leaves that part out (e.g. {@code snat to :53} changes only the port).
-     */
-    record Nat(boolean destination, NfProto family, int addrReg, int protoReg) implements NftExpr {
     }
 
     /** {@code lookup reg <sreg> set <set>}: the rule goes on only if the register's value is in the set. */
@@ -126,15 +127,26 @@ public sealed interface NftExpr {
         return List.of(new Payload(Base.TRANSPORT, 0, 2, REG_1), new CmpEq(REG_1, port(port)));
     }
 
-    /** {@code dnat to <address>:<port>} (IPv4). */
-    static List<NftExpr> dnat(Inet4Address to, int port) {
-        return List.of(new Immediate(REG_1, to.getAddress()), new Immediate(REG_2, port(port)),
-                new Nat(true, NfProto.IPV4, REG_1, REG_2));
+    /**
+     * {@code udp dport set <port>} or {@code tcp dport set <port>} (after {@link #l4proto} of the
+     * same protocol): the destination port rewritten in place, the checksum with it; stateless.
+     */
+    static List<NftExpr> setDport(int protocol, int port) {
+        return List.of(new Immediate(REG_1, port(port)), new PayloadWrite(Base.TRANSPORT, 2, 2, REG_1, checksumOffset(protocol)));
     }
 
-    /** {@code snat to :<port>} (IPv4): only the source port changes. */
-    static List<NftExpr> snatPort(int port) {
-        return List.of(new Immediate(REG_1, port(port)), new Nat(false, NfProto.IPV4, 0, REG_1));
+    /** {@code udp sport set <port>} or {@code tcp sport set <port>}: as {@link #setDport}, for the source port. */
+    static List<NftExpr> setSport(int protocol, int port) {
+        return List.of(new Immediate(REG_1, port(port)), new PayloadWrite(Base.TRANSPORT, 0, 2, REG_1, checksumOffset(protocol)));
+    }
+
+    /** Where the checksum sits in a UDP (6) or TCP (16) header. */
+    private static int checksumOffset(int protocol) {
+        return switch (protocol) {
+            case 17 -> 6;
+            case 6 -> 16;
+            default -> throw new IllegalArgumentException("no port in protocol " + protocol);
+        };
     }
 
     /** {@code drop}. */

@@ -2,7 +2,7 @@ package dev.berth.kernel.netlink;
 
 /**
  * Numbers from the Linux uapi headers {@code nfnetlink.h} and {@code nf_tables.h}: what
- * {@link NftDnatRules} reads and {@link NftBatch} writes. nf_tables' u32 attributes are
+ * {@link NftRules} reads and {@link NftBatch} writes. nf_tables' u32 attributes are
  * big-endian; message types are {@code NFNL_SUBSYS_NFTABLES << 8 | NFT_MSG_*}.
  */
 final class NftUapi {
@@ -16,6 +16,7 @@ final class NftUapi {
     static final int NFGENMSG_LEN = 4;
 
     static final int NFT_MSG_NEWTABLE = 0;
+    static final int NFT_MSG_DELTABLE = 2;
     static final int NFT_MSG_NEWCHAIN = 3;
     static final int NFT_MSG_NEWRULE = 6;
     static final int NFT_MSG_GETRULE = 7;
@@ -63,11 +64,16 @@ final class NftUapi {
     static final int NFTA_SET_ELEM_LIST_SET_ID = 4;
     static final int NFTA_SET_ELEM_KEY = 1;
 
-    /** NFTA_PAYLOAD_DREG, _BASE, _OFFSET, _LEN. */
+    /** NFTA_PAYLOAD_DREG, _BASE, _OFFSET, _LEN; a write has _SREG and _CSUM_TYPE, _CSUM_OFFSET instead of _DREG. */
     static final int NFTA_PAYLOAD_DREG = 1;
     static final int NFTA_PAYLOAD_BASE = 2;
     static final int NFTA_PAYLOAD_OFFSET = 3;
     static final int NFTA_PAYLOAD_LEN = 4;
+    static final int NFTA_PAYLOAD_SREG = 5;
+    static final int NFTA_PAYLOAD_CSUM_TYPE = 6;
+    static final int NFTA_PAYLOAD_CSUM_OFFSET = 7;
+    /** NFT_PAYLOAD_CSUM_INET: the internet checksum at _CSUM_OFFSET is updated for what the write changed. */
+    static final int NFT_PAYLOAD_CSUM_INET = 1;
     /** NFTA_META_DREG, _KEY. */
     static final int NFTA_META_DREG = 1;
     static final int NFTA_META_KEY = 2;
@@ -79,16 +85,11 @@ final class NftUapi {
     /** NFTA_IMMEDIATE_DREG, _DATA. */
     static final int NFTA_IMMEDIATE_DREG = 1;
     static final int NFTA_IMMEDIATE_DATA = 2;
-    /** NFTA_NAT_TYPE, _FAMILY, _REG_ADDR_MIN, _REG_PROTO_MIN, _FLAGS. */
+    /** NFTA_NAT_TYPE, _REG_ADDR_MIN, _REG_PROTO_MIN (read only: an earlier version's DNAT redirect). */
     static final int NFTA_NAT_TYPE = 1;
-    static final int NFTA_NAT_FAMILY = 2;
     static final int NFTA_NAT_REG_ADDR_MIN = 3;
     static final int NFTA_NAT_REG_PROTO_MIN = 5;
-    static final int NFTA_NAT_FLAGS = 7;
-    static final int NFT_NAT_SNAT = 0;
     static final int NFT_NAT_DNAT = 1;
-    /** NF_NAT_RANGE_PROTO_SPECIFIED: the nat has a port. */
-    static final int NF_NAT_RANGE_PROTO_SPECIFIED = 0x2;
     /** NFTA_LOOKUP_SET, _SREG, _SET_ID. */
     static final int NFTA_LOOKUP_SET = 1;
     static final int NFTA_LOOKUP_SREG = 2;

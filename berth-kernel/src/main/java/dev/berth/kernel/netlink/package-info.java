@@ -4,7 +4,7 @@
  * {@code NlAttrs}) and one codec class per object kind. Also nf_tables (NETLINK_NETFILTER) on the
  * same codec: {@link dev.berth.kernel.netlink.NftBatch} writes tables, base chains, chain flushes
  * and rules ({@link dev.berth.kernel.netlink.NftExpr}) as one transaction, and
- * {@link dev.berth.kernel.netlink.NftDnatRules} reads a chain's DNAT rules back; neither needs
+ * {@link dev.berth.kernel.netlink.NftRules} reads a chain's DNAT and port-setting rules back; neither needs
  * libnftables, whose {@code select()} aborts the process for a socket numbered 1024 or more.
  *
  * <p>Usage sketch:
@@ -25,7 +25,7 @@
  * try (NetNs ns = NetNs.open(sandboxNs)) {                // nf_tables in the sandbox: all or nothing
  *     NftBatch.Chain out = new NftBatch.Chain(new NftBatch.Table(NfProto.IPV4, "t"), "output");
  *     NftBatch batch = new NftBatch().addTable(out.table())
- *             .addBaseChain(out, "nat", NftBatch.Hook.OUTPUT, -100).flush(out)
+ *             .addBaseChain(out, "filter", NftBatch.Hook.OUTPUT, 0).flush(out)
  *             .addRule(out, List.of(NftExpr.drop()));
  *     ns.call(() -> { batch.commit(); return null; });   // KernelException naming the refused message
  * }

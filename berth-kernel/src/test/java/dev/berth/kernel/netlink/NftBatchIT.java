@@ -17,15 +17,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * nf_tables batches written over netlink in a throwaway namespace, checked with the nft tool:
- * what is written lists as nft's own text does, a second batch replaces the rules, the DNAT rules
- * read back ({@link NftDnatRules}), and a batch the kernel refuses leaves nothing behind.
+ * what is written lists as nft's own text does, a second batch replaces the rules, the rules read
+ * back ({@link NftRules}), a table deleted and made anew in one batch, and a batch the kernel
+ * refuses leaves nothing behind.
  */
 @ExtendWith(ThrowawayNsExtension.class)
 class NftBatchIT {
     private static final Inet4Address LOCAL = NftBatchTest.LOCAL;
     private static final NftBatch.Table NAT = new NftBatch.Table(NfProto.IPV4, "bk-nat");
-    private static final NftBatch.Chain OUT = new NftBatch.Chain(NAT, "output");
-    private static final NftBatch.Chain POST = new NftBatch.Chain(NAT, "postrouting");
+    private static final NftBatch.Chain OUT = new NftBatch.Chain(NAT, "queries");
+    private static final NftBatch.Chain POST = new NftBatch.Chain(NAT, "replies");
 
     /** {@link NftBatchTest}'s transaction, with tables {@code ip bk-nat} and {@code ip6 bk-quiet}. */
     private static NftBatch batch(int udp, int tcp) {
@@ -70,15 +71,52 @@ class NftBatchIT {
         commit(ns, batch(40011, 40012));
         String nat = nft(ns, "list", "table", "ip", "bk-nat");
         assertFalse(nat.contains("4000"), nat);
-        assertEquals(2, nat.lines().filter(l -> l.contains("dnat to 127.0.0.11:4001")).count(), nat);
-        assertEquals(2, nat.lines().filter(l -> l.contains("snat to :53")).count(), nat);
+        assertEquals(2, nat.lines().filter(l -> l.contains("dport 53") && l.contains("dport set 4001")).count(), nat);
+        assertEquals(2, nat.lines().filter(l -> l.contains("sport set 53")).count(), nat);
         String quiet = nft(ns, "list", "table", "ip6", "bk-quiet");
         assertEquals(1, quiet.lines().filter(l -> l.contains("drop")).count(), quiet);
         assertEquals(1, nft(ns, "--debug=netlink", "list", "table", "ip6", "bk-quiet").lines()
                 .filter(l -> l.startsWith("ip6 bk-quiet @__set")).count(), "one anonymous set: the first went with its rule");
-        List<NftDnatRules.Dnat> read = ns.handle().call(() -> NftDnatRules.read(OUT));
-        assertEquals(List.of(new NftDnatRules.Dnat(17, LOCAL, 53, LOCAL, 40011),
-                new NftDnatRules.Dnat(6, LOCAL, 53, LOCAL, 40012)), read);
+        assertEquals(List.of(new NftRules.Rule(17, null, LOCAL, -1, 53, new NftRules.SetPort(true, 40011)),
+                new NftRules.Rule(6, null, LOCAL, -1, 53, new NftRules.SetPort(true, 40012))),
+                ns.handle().call(() -> NftRules.read(OUT)));
+        assertEquals(List.of(new NftRules.Rule(17, LOCAL, null, 40011, -1, new NftRules.SetPort(false, 53)),
+                new NftRules.Rule(6, LOCAL, null, 40012, -1, new NftRules.SetPort(false, 53))),
+                ns.handle().call(() -> NftRules.read(POST)));
+        assertEquals(List.of(), ns.handle().call(() -> NftRules.read(new NftBatch.Chain(NAT, "none"))), "no such chain");
+    }
+
+    /**
+     * A table with nat chains (an earlier version's DNAT redirect, written by nft) deleted and made
+     * anew in one batch: the nat chains are gone, the new chains hold the new rules, and the DNAT
+     * rules read back before it.
+     */
+    @Test
+    void aTableDeletedAndMadeAnewInOneBatchHoldsOnlyTheNewChains(ThrowawayNs ns) throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("bk-nft", ".nft");
+        try {
+            java.nio.file.Files.writeString(file, """
+                    table ip bk-nat {
+                      chain output { type nat hook output priority -100; policy accept;
+                        ip daddr 127.0.0.11 udp dport 53 dnat to 127.0.0.11:40001; }
+                      chain postrouting { type nat hook postrouting priority 100; policy accept;
+                        ip saddr 127.0.0.11 udp sport 40001 snat to :53; }
+                    }
+                    """);
+            nft(ns, "-f", file.toString());
+        } finally {
+            java.nio.file.Files.delete(file);
+        }
+        assertEquals(List.of(new NftRules.Rule(17, null, LOCAL, -1, 53, new NftRules.Dnat(LOCAL, 40001))),
+                ns.handle().call(() -> NftRules.read(new NftBatch.Chain(NAT, "output"))));
+        commit(ns, NftBatchTest.redirect(new NftBatch().deleteTable(NAT), "bk-nat", "bk-quiet", 40001, 40002));
+        String table = nft(ns, "list", "table", "ip", "bk-nat");
+        assertFalse(table.contains("type nat"), table);
+        assertFalse(table.contains("chain output") || table.contains("chain postrouting"), table);
+        assertEquals(4, table.lines().filter(l -> l.contains(" set ")).count(), table);
+        KernelException e = assertThrows(KernelException.class, () -> commit(ns, new NftBatch()
+                .deleteTable(new NftBatch.Table(NfProto.IPV4, "bk-none"))));
+        assertEquals(Errno.ENOENT, e.errno(), "a table that is not there: " + e.getMessage());
     }
 
     /**
@@ -89,19 +127,19 @@ class NftBatchIT {
     @Test
     void aRefusedBatchLeavesNothingBehind(ThrowawayNs ns) {
         NftBatch bad = new NftBatch().addTable(NAT)
-                .addBaseChain(OUT, "nat", NftBatch.Hook.OUTPUT, -100)
+                .addBaseChain(OUT, "filter", NftBatch.Hook.OUTPUT, -300)
                 .addBaseChain(POST, "no-such-type", NftBatch.Hook.POSTROUTING, 100)
                 .flush(OUT)
-                .addRule(OUT, concat(NftExpr.ipv4Daddr(LOCAL), NftExpr.l4proto(17), NftExpr.dport(53), NftExpr.dnat(LOCAL, 1)));
+                .addRule(OUT, concat(NftExpr.ipv4Daddr(LOCAL), NftExpr.l4proto(17), NftExpr.dport(53), NftExpr.setDport(17, 1)));
         KernelException e = assertThrows(KernelException.class, () -> commit(ns, bad));
         assertEquals(Errno.ENOENT, e.errno(), e.getMessage());
-        assertTrue(e.getMessage().contains("add chain ip bk-nat postrouting"), e.getMessage());
+        assertTrue(e.getMessage().contains("add chain ip bk-nat replies"), e.getMessage());
         assertEquals("", nft(ns, "list", "tables").strip(), "no table left");
 
         commit(ns, batch(40001, 40002));
         String before = nft(ns, "list", "table", "ip", "bk-nat");
         NftBatch refusedRule = new NftBatch().flush(OUT).flush(POST)
-                .addRule(OUT, concat(NftExpr.ipv4Daddr(LOCAL), NftExpr.l4proto(17), NftExpr.dport(53), NftExpr.dnat(LOCAL, 1)))
+                .addRule(OUT, concat(NftExpr.ipv4Daddr(LOCAL), NftExpr.l4proto(17), NftExpr.dport(53), NftExpr.setDport(17, 1)))
                 .addRule(new NftBatch.Chain(NAT, "no-such-chain"), List.of(NftExpr.drop()));
         e = assertThrows(KernelException.class, () -> commit(ns, refusedRule));
         assertEquals(Errno.ENOENT, e.errno(), e.getMessage());

@@ -22,14 +22,14 @@ import org.junit.jupiter.api.Test;
  * {@code nft --debug=mnl}, see the resource {@code libnftables-1.0.6-redirect.txt}):
  * <pre>
  * add table ip berth-dns
- * add chain ip berth-dns output { type nat hook output priority -100; policy accept; }
- * add chain ip berth-dns postrouting { type nat hook postrouting priority 100; policy accept; }
- * flush chain ip berth-dns output
- * flush chain ip berth-dns postrouting
- * add rule ip berth-dns output ip daddr 127.0.0.11 udp dport 53 dnat to 127.0.0.11:40001
- * add rule ip berth-dns output ip daddr 127.0.0.11 tcp dport 53 dnat to 127.0.0.11:40002
- * add rule ip berth-dns postrouting ip saddr 127.0.0.11 udp sport 40001 snat to :53
- * add rule ip berth-dns postrouting ip saddr 127.0.0.11 tcp sport 40002 snat to :53
+ * add chain ip berth-dns queries { type filter hook output priority -300; policy accept; }
+ * add chain ip berth-dns replies { type filter hook postrouting priority 100; policy accept; }
+ * flush chain ip berth-dns queries
+ * flush chain ip berth-dns replies
+ * add rule ip berth-dns queries ip daddr 127.0.0.11 udp dport 53 udp dport set 40001
+ * add rule ip berth-dns queries ip daddr 127.0.0.11 tcp dport 53 tcp dport set 40002
+ * add rule ip berth-dns replies ip saddr 127.0.0.11 udp sport 40001 udp sport set 53
+ * add rule ip berth-dns replies ip saddr 127.0.0.11 tcp sport 40002 tcp sport set 53
  * add table ip6 berth-quiet
  * add chain ip6 berth-quiet output { type filter hook output priority 0; policy accept; }
  * flush chain ip6 berth-quiet output
@@ -42,21 +42,26 @@ class NftBatchTest {
     static final NftExpr.AnonymousSet MLD = new NftExpr.AnonymousSet(29, 1,
             List.of(new byte[] {(byte) 131}, new byte[] {(byte) 132}, new byte[] {(byte) 143}));
 
-    /** The transaction above, with tables {@code nat} and {@code quiet}. */
-    static NftBatch redirect(String nat, String quiet, int udp, int tcp) {
-        NftBatch.Table natTable = new NftBatch.Table(NfProto.IPV4, nat);
-        NftBatch.Chain out = new NftBatch.Chain(natTable, "output");
-        NftBatch.Chain post = new NftBatch.Chain(natTable, "postrouting");
+    /** The transaction above, with tables {@code rewrite} and {@code quiet}. */
+    static NftBatch redirect(String rewrite, String quiet, int udp, int tcp) {
+        return redirect(new NftBatch(), rewrite, quiet, udp, tcp);
+    }
+
+    /** The transaction above appended to {@code batch}. */
+    static NftBatch redirect(NftBatch batch, String rewrite, String quiet, int udp, int tcp) {
+        NftBatch.Table rewriteTable = new NftBatch.Table(NfProto.IPV4, rewrite);
+        NftBatch.Chain queries = new NftBatch.Chain(rewriteTable, "queries");
+        NftBatch.Chain replies = new NftBatch.Chain(rewriteTable, "replies");
         NftBatch.Table quietTable = new NftBatch.Table(NfProto.IPV6, quiet);
         NftBatch.Chain quietOut = new NftBatch.Chain(quietTable, "output");
-        return new NftBatch().addTable(natTable)
-                .addBaseChain(out, "nat", NftBatch.Hook.OUTPUT, -100)
-                .addBaseChain(post, "nat", NftBatch.Hook.POSTROUTING, 100)
-                .flush(out).flush(post)
-                .addRule(out, concat(NftExpr.ipv4Daddr(LOCAL), NftExpr.l4proto(17), NftExpr.dport(53), NftExpr.dnat(LOCAL, udp)))
-                .addRule(out, concat(NftExpr.ipv4Daddr(LOCAL), NftExpr.l4proto(6), NftExpr.dport(53), NftExpr.dnat(LOCAL, tcp)))
-                .addRule(post, concat(NftExpr.ipv4Saddr(LOCAL), NftExpr.l4proto(17), NftExpr.sport(udp), NftExpr.snatPort(53)))
-                .addRule(post, concat(NftExpr.ipv4Saddr(LOCAL), NftExpr.l4proto(6), NftExpr.sport(tcp), NftExpr.snatPort(53)))
+        return batch.addTable(rewriteTable)
+                .addBaseChain(queries, "filter", NftBatch.Hook.OUTPUT, -300)
+                .addBaseChain(replies, "filter", NftBatch.Hook.POSTROUTING, 100)
+                .flush(queries).flush(replies)
+                .addRule(queries, concat(NftExpr.ipv4Daddr(LOCAL), NftExpr.l4proto(17), NftExpr.dport(53), NftExpr.setDport(17, udp)))
+                .addRule(queries, concat(NftExpr.ipv4Daddr(LOCAL), NftExpr.l4proto(6), NftExpr.dport(53), NftExpr.setDport(6, tcp)))
+                .addRule(replies, concat(NftExpr.ipv4Saddr(LOCAL), NftExpr.l4proto(17), NftExpr.sport(udp), NftExpr.setSport(17, 53)))
+                .addRule(replies, concat(NftExpr.ipv4Saddr(LOCAL), NftExpr.l4proto(6), NftExpr.sport(tcp), NftExpr.setSport(6, 53)))
                 .addTable(quietTable)
                 .addBaseChain(quietOut, "filter", NftBatch.Hook.OUTPUT, 0)
                 .flush(quietOut)
@@ -65,23 +70,23 @@ class NftBatchTest {
                         new NftExpr.Lookup(NftExpr.REG_1, MLD), NftExpr.drop())));
     }
 
-    /** The transaction above as nft text, with tables {@code nat} and {@code quiet}. */
-    static String script(String nat, String quiet, int udp, int tcp) {
+    /** The transaction above as nft text, with tables {@code rewrite} and {@code quiet}. */
+    static String script(String rewrite, String quiet, int udp, int tcp) {
         return """
                 add table ip %3$s
-                add chain ip %3$s output { type nat hook output priority -100; policy accept; }
-                add chain ip %3$s postrouting { type nat hook postrouting priority 100; policy accept; }
-                flush chain ip %3$s output
-                flush chain ip %3$s postrouting
-                add rule ip %3$s output ip daddr 127.0.0.11 udp dport 53 dnat to 127.0.0.11:%1$d
-                add rule ip %3$s output ip daddr 127.0.0.11 tcp dport 53 dnat to 127.0.0.11:%2$d
-                add rule ip %3$s postrouting ip saddr 127.0.0.11 udp sport %1$d snat to :53
-                add rule ip %3$s postrouting ip saddr 127.0.0.11 tcp sport %2$d snat to :53
+                add chain ip %3$s queries { type filter hook output priority -300; policy accept; }
+                add chain ip %3$s replies { type filter hook postrouting priority 100; policy accept; }
+                flush chain ip %3$s queries
+                flush chain ip %3$s replies
+                add rule ip %3$s queries ip daddr 127.0.0.11 udp dport 53 udp dport set %1$d
+                add rule ip %3$s queries ip daddr 127.0.0.11 tcp dport 53 tcp dport set %2$d
+                add rule ip %3$s replies ip saddr 127.0.0.11 udp sport %1$d udp sport set 53
+                add rule ip %3$s replies ip saddr 127.0.0.11 tcp sport %2$d tcp sport set 53
                 add table ip6 %4$s
                 add chain ip6 %4$s output { type filter hook output priority 0; policy accept; }
                 flush chain ip6 %4$s output
                 add rule ip6 %4$s output icmpv6 type { mld-listener-report, mld-listener-done, mld2-listener-report } drop
-                """.formatted(udp, tcp, nat, quiet);
+                """.formatted(udp, tcp, rewrite, quiet);
     }
 
     @SafeVarargs
@@ -145,26 +150,41 @@ class NftBatchTest {
         }
     }
 
+    /** {@code delete table ip berth-dns}: what libnftables 1.0.6 sends for it (captured as above). */
     @Test
-    void theRulesItWritesReadBackAsDnatRules() {
-        byte[] rule = redirect("berth-dns", "berth-quiet", 40001, 40002).encode(1).get(5);
-        NlAttrs attrs = NlAttrs.parse(ByteBuffer.wrap(rule, Uapi.NLMSG_HDRLEN, rule.length - Uapi.NLMSG_HDRLEN).slice()
+    void aTableIsDeletedAsLibnftablesDeletesIt() {
+        byte[] m = new NftBatch().deleteTable(new NftBatch.Table(NfProto.IPV4, "berth-dns")).encode(1).getFirst();
+        assertEquals(NftUapi.NFNL_SUBSYS_NFTABLES << 8 | NftUapi.NFT_MSG_DELTABLE,
+                Short.toUnsignedInt(ByteBuffer.wrap(m).order(ByteOrder.nativeOrder()).getShort(4)));
+        assertEquals("020000000e00010062657274682d646e73000000",
+                HexFormat.of().formatHex(java.util.Arrays.copyOfRange(m, Uapi.NLMSG_HDRLEN, m.length)));
+    }
+
+    @Test
+    void theRulesItWritesReadBackAsTheirRewrites() {
+        List<byte[]> batch = redirect("berth-dns", "berth-quiet", 40001, 40002).encode(1);
+        assertEquals(new NftRules.Rule(17, null, LOCAL, -1, 53, new NftRules.SetPort(true, 40001)), rule(batch.get(5)));
+        assertEquals(new NftRules.Rule(6, LOCAL, null, 40002, -1, new NftRules.SetPort(false, 53)), rule(batch.get(8)));
+    }
+
+    private static NftRules.Rule rule(byte[] message) {
+        NlAttrs attrs = NlAttrs.parse(ByteBuffer.wrap(message, Uapi.NLMSG_HDRLEN, message.length - Uapi.NLMSG_HDRLEN).slice()
                 .order(ByteOrder.nativeOrder()), NftUapi.NFGENMSG_LEN);
-        assertEquals(new NftDnatRules.Dnat(17, LOCAL, 53, LOCAL, 40001), NftDnatRules.dnat(attrs.bytes(NftUapi.NFTA_RULE_EXPRESSIONS)));
+        return NftRules.rule(attrs.bytes(NftUapi.NFTA_RULE_EXPRESSIONS));
     }
 
     @Test
     void errorsNameEachMessage() {
         assertEquals(List.of(
                 "add table ip berth-dns",
-                "add chain ip berth-dns output { type nat hook output priority -100 }",
-                "add chain ip berth-dns postrouting { type nat hook postrouting priority 100 }",
-                "flush chain ip berth-dns output",
-                "flush chain ip berth-dns postrouting",
-                "add rule ip berth-dns output (rule 1 of the batch)",
-                "add rule ip berth-dns output (rule 2 of the batch)",
-                "add rule ip berth-dns postrouting (rule 3 of the batch)",
-                "add rule ip berth-dns postrouting (rule 4 of the batch)",
+                "add chain ip berth-dns queries { type filter hook output priority -300 }",
+                "add chain ip berth-dns replies { type filter hook postrouting priority 100 }",
+                "flush chain ip berth-dns queries",
+                "flush chain ip berth-dns replies",
+                "add rule ip berth-dns queries (rule 1 of the batch)",
+                "add rule ip berth-dns queries (rule 2 of the batch)",
+                "add rule ip berth-dns replies (rule 3 of the batch)",
+                "add rule ip berth-dns replies (rule 4 of the batch)",
                 "add table ip6 berth-quiet",
                 "add chain ip6 berth-quiet output { type filter hook output priority 0 }",
                 "flush chain ip6 berth-quiet output",
@@ -177,6 +197,7 @@ class NftBatchTest {
     @Test
     void valuesOutOfRangeAreRefusedBeforeAnythingIsSent() {
         assertThrows(IllegalArgumentException.class, () -> NftExpr.dport(65536));
+        assertThrows(IllegalArgumentException.class, () -> NftExpr.setDport(1, 53), "ICMP has no port");
         assertThrows(IllegalArgumentException.class, () -> new NftExpr.AnonymousSet(29, 1, List.of(new byte[2])));
         assertArrayEquals(new byte[] {(byte) 0x9c, 0x41}, NftExpr.port(40001));
     }

@@ -34,6 +34,7 @@ import java.util.stream.Stream;
  * {@link DeviceNames#NFT_QUIET_TABLE}): see {@link #redirect}.
  */
 public final class NetnsSandboxNamespaces implements SandboxNamespaces {
+    private static final System.Logger LOG = System.getLogger(NetnsSandboxNamespaces.class.getName());
     private static final NftBatch.Table TABLE = new NftBatch.Table(NfProto.IPV4, DeviceNames.NFT_DNS_TABLE);
     private static final NftBatch.Chain QUERIES = new NftBatch.Chain(TABLE, "queries");
     private static final NftBatch.Chain REPLIES = new NftBatch.Chain(TABLE, "replies");
@@ -142,7 +143,13 @@ public final class NetnsSandboxNamespaces implements SandboxNamespaces {
             return ports;
         }
         Optional<DnsPorts> nat = natRedirectOf(NftRules.read(NAT_OUTPUT));
-        nat.ifPresent(p -> upgrade(p.udp(), p.tcp()).commit());
+        nat.ifPresent(p -> {
+            try {
+                upgrade(p.udp(), p.tcp()).commit();
+            } catch (RuntimeException e) { // the NAT redirect still works: keep it rather than lose the sandbox's DNS
+                LOG.log(System.Logger.Level.WARNING, "DNS redirect kept in its earlier (NAT) form: " + e.getMessage());
+            }
+        });
         return nat;
     }
 

@@ -8,10 +8,12 @@
 # In a throwaway namespace bb-nat<random>: dnsmasq on 127.0.0.11:5353 with dns-bench.sh's hosts
 # file (c1..c50), and DnsLoad (-c 4 -q 400, 2 s unmeasured + 5 s) in the same namespace asking
 #   direct:    127.0.0.11:5353, no rules (no conntrack in the namespace);
-#   nat:       127.0.0.11:53 through Berth's rules (NetnsSandboxNamespaces.redirect, UDP part: nat
-#              output dnat to 127.0.0.11:5353, nat postrouting snat of the replies to :53);
-#   stateless: 127.0.0.11:53 through a rewrite of the port in a filter output chain at priority
-#              -300 (`udp dport set 5353` out, `udp sport set 53` back; no conntrack);
+#   nat:       127.0.0.11:53 through Docker's rules, which Berth wrote until 2026-12-06 (UDP part:
+#              nat output dnat to 127.0.0.11:5353, nat postrouting snat of the replies to :53);
+#   stateless: 127.0.0.11:53 through what Berth writes now (NetnsSandboxNamespaces.redirect, UDP
+#              part): the port rewritten in place, `udp dport set 5353` in a filter output chain
+#              before conntrack (priority raw), `udp sport set 53` in a filter postrouting chain
+#              after it (srcnat); no conntrack;
 # in turn, REPS rounds; one line per run (QPS, lost, server / client / machine CPU, load).
 # Safety: the namespace, dnsmasq (by PID) and the temp dir are removed on exit, also on failure.
 set -euo pipefail
@@ -55,9 +57,8 @@ R
       ;;
     stateless) ip netns exec "$NS" nft -f - <<'R'
 table ip berth-dns {
-  chain output { type filter hook output priority -300; policy accept;
-    ip daddr 127.0.0.11 udp dport 53 udp dport set 5353;
-    ip saddr 127.0.0.11 udp sport 5353 udp sport set 53; }
+  chain queries { type filter hook output priority raw; policy accept; ip daddr 127.0.0.11 udp dport 53 udp dport set 5353; }
+  chain replies { type filter hook postrouting priority srcnat; policy accept; ip saddr 127.0.0.11 udp sport 5353 udp sport set 53; }
 }
 R
       ;;

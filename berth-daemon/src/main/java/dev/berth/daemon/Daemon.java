@@ -52,6 +52,7 @@ import dev.berth.daemon.firewall.nft.SysctlFirewall;
 import dev.berth.daemon.host.DaemonRoots;
 import dev.berth.daemon.host.HeapKeeper;
 import dev.berth.daemon.host.HostFacts;
+import dev.berth.daemon.host.JitPriority;
 import dev.berth.daemon.host.SystemdNotify;
 import dev.berth.daemon.metrics.Metrics;
 import dev.berth.daemon.image.DiskImageStore;
@@ -120,11 +121,11 @@ final class Daemon {
         return v == null ? "dev" : v;
     }
 
-    static int runUntilStopped(DaemonFlags flags, ConfigLoader.Loaded loaded) {
+    static int runUntilStopped(DaemonFlags flags, ConfigLoader.Loaded loaded, JitPriority jit) {
         Daemon daemon = new Daemon();
         loaded.warnings().forEach(LOG::warning);
         try {
-            daemon.start(flags, loaded.config());
+            daemon.start(flags, loaded.config(), jit);
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "failed to start daemon: " + e.getMessage(), e);
             daemon.close();
@@ -136,7 +137,7 @@ final class Daemon {
         return 0;
     }
 
-    private void start(DaemonFlags flags, DaemonConfig config) {
+    private void start(DaemonFlags flags, DaemonConfig config, JitPriority jit) {
         Thread.ofPlatform().daemon().name("berth-prewarm").start(ApiServer::prewarm);
         SocketGroup socketGroup = SocketGroup.resolve(config.group());
         socketGroup.warning().ifPresent(LOG::warning);
@@ -259,6 +260,11 @@ final class Daemon {
         }
         // The serial GC alone lets what a burst of requests promoted pile up in the old generation.
         opened.push(HeapKeeper.start(HEAP_CHECK, HEAP_SLACK));
+        // The JIT compilers, lowered by Main while the daemon started, compile at full priority again.
+        String jitWarning = jit.restore();
+        if (!jitWarning.isEmpty()) {
+            LOG.warning(jitWarning);
+        }
         LOG.info("Daemon has completed initialization");
         systemd.ready("API listen on " + String.join(", ", listening));
     }

@@ -4,6 +4,7 @@ import dev.berth.daemon.config.ConfigException;
 import dev.berth.daemon.config.ConfigLoader;
 import dev.berth.daemon.config.DaemonFlags;
 import dev.berth.daemon.config.LogSetup;
+import dev.berth.daemon.host.JitPriority;
 import java.util.Arrays;
 
 /** {@code berthd}: parses the command line, then runs the daemon until SIGTERM or SIGINT. */
@@ -18,6 +19,7 @@ public final class Main {
     static int run(String[] args) {
         DaemonFlags flags;
         ConfigLoader.Loaded loaded;
+        JitPriority jit;
         try {
             flags = DaemonFlags.parse(Arrays.asList(args));
             if (flags.action() == DaemonFlags.Action.HELP) {
@@ -28,6 +30,8 @@ public final class Main {
                 System.out.println("Berth version " + Daemon.version());
                 return 0;
             }
+            // The JIT compilers yield to the start-up until the daemon serves (see JitPriority).
+            jit = flags.action() == DaemonFlags.Action.RUN ? JitPriority.lowerForStartUp() : null;
             loaded = ConfigLoader.load(flags);
         } catch (ConfigException e) {
             System.err.println("berthd: " + e.getMessage());
@@ -38,6 +42,6 @@ public final class Main {
             return 0;
         }
         LogSetup.configure(loaded.config().logging());
-        return Daemon.runUntilStopped(flags, loaded);
+        return Daemon.runUntilStopped(flags, loaded, jit);
     }
 }

@@ -4,7 +4,8 @@
  * {@code /version}, the ephemeral port range and the API socket's backlog
  * ({@link dev.berth.daemon.host.HostFacts}); and its heap, which
  * {@link dev.berth.daemon.host.HeapKeeper} has collected when a burst of requests left it past
- * twice what was live (the serial GC has no periodic collection of its own).
+ * twice what was live (the serial GC has no periodic collection of its own); and the JIT compiler
+ * threads' priority while it starts ({@link dev.berth.daemon.host.JitPriority}).
  *
  * <pre>{@code
  * DaemonRoots roots = DaemonRoots.prepare(config);   // umask 022, 0711 roots, pid file claimed

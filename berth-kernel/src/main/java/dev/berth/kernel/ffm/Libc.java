@@ -180,6 +180,9 @@ public final class Libc {
     private static final class Gettid {
         static final MethodHandle H = downcall("gettid", FunctionDescriptor.of(JAVA_INT));
     }
+    private static final class Setpriority {
+        static final MethodHandle H = downcall("setpriority", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    }
     private static final class Umask {
         static final MethodHandle H = downcall("umask", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     }
@@ -578,6 +581,15 @@ public final class Libc {
 
     public static int gettid() {
         return noArgs(Gettid.H);
+    }
+
+    /**
+     * {@code setpriority(PRIO_PROCESS, tid, nice)}: the nice value of one thread (on Linux a thread
+     * id names that thread only). Making a thread nicer is always allowed; making it less nice
+     * again needs {@code CAP_SYS_NICE} (or {@code RLIMIT_NICE}).
+     */
+    public static void setThreadNice(int tid, int nice) {
+        checked("setpriority(" + tid + ", " + nice + ")", (arena, state) -> (int) Setpriority.H.invokeExact(state, 0, tid, nice));
     }
 
     /** Sets the process's file mode creation mask (shared by all threads); returns the previous one. umask cannot fail. */

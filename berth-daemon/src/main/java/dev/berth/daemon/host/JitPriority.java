@@ -21,8 +21,10 @@ import java.util.List;
  * compiler gets about a tenth of a CPU the main thread wants and all of one nobody wants; the
  * compiles still happen, later. Measured (bench/README, 2026-12-06, interleaved starts): ready
  * ~0.1 s sooner with an empty store and ~0.4 s sooner restoring 1000 sandboxes, with ~0.2 s less
- * CPU by then. After start-up the compilers run at the default priority again, so the steady
- * state (what a connect compiles in its first hundreds of calls) is as before.
+ * CPU by then. After start-up the compilers run at berthd's own priority again (0 unless it was
+ * started niced, e.g. by a unit's {@code Nice=}), so the steady state (what a connect compiles in
+ * its first hundreds of calls) is as before. A berthd already at nice {@value #START_NICE} or more
+ * is left as it is.
  *
  * <p>The threads are found by name in {@code /proc/self/task} ({@code C1 CompilerThread0}, cut to
  * 15 characters by the kernel). Only with {@code CAP_SYS_NICE}, which taking the priority back
@@ -35,16 +37,21 @@ public final class JitPriority {
     private static final Path TASKS = Path.of("/proc/self/task");
 
     private final boolean lowered;
+    /** The nice value berthd was started with: what {@link #restore} gives the compilers back. */
+    private final int original;
 
-    private JitPriority(boolean lowered) {
+    private JitPriority(boolean lowered, int original) {
         this.lowered = lowered;
+        this.original = original;
     }
 
     /** Lowers the compiler threads' priority, if it can be raised again; never throws. */
     public static JitPriority lowerForStartUp() {
         boolean lowered = false;
+        int original = 0;
         try {
-            if (mayRaise()) {
+            original = nice(Files.readString(Path.of("/proc/self/stat")));
+            if (original < START_NICE && mayRaise()) {
                 for (int tid : compilerThreads()) {
                     Libc.setThreadNice(tid, START_NICE);
                     lowered = true;
@@ -53,11 +60,11 @@ public final class JitPriority {
         } catch (IOException | RuntimeException e) {
             // left as they are (or as far as they got): start-up only takes longer
         }
-        return new JitPriority(lowered);
+        return new JitPriority(lowered, original);
     }
 
     /**
-     * The compiler threads back at the default priority (also any started since, which took the
+     * The compiler threads back at berthd's own priority (also any started since, which took the
      * lower one from the thread that made them); what went wrong, or "". A failure does not stop
      * the daemon (the caller logs it): its compiles may only come later under load.
      */
@@ -67,12 +74,18 @@ public final class JitPriority {
         }
         try {
             for (int tid : compilerThreads()) {
-                Libc.setThreadNice(tid, 0);
+                Libc.setThreadNice(tid, original);
             }
             return "";
         } catch (IOException | RuntimeException e) {
             return "JIT compiler threads left at nice " + START_NICE + ": " + e.getMessage();
         }
+    }
+
+    /** The nice value in a {@code /proc/.../stat} line: field 19, counted after the {@code (comm)}, which may hold spaces. */
+    static int nice(String stat) {
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Integer.parseInt(fields[16]);
     }
 
     static boolean isCompiler(String comm) {

@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 import java.util.stream.Stream;
 
 /**
@@ -159,30 +160,26 @@ public final class NetnsSandboxNamespaces implements SandboxNamespaces {
      * TCP; empty unless both are there.
      */
     static Optional<DnsPorts> redirectOf(List<NftRules.Rule> rules) {
-        return ports(rules, false);
+        return ports(rules, a -> a instanceof NftRules.SetPort set && set.destination() ? set.port() : -1);
     }
 
     /** {@link #redirectOf} for an earlier version's redirect: port 53 on {@code 127.0.0.11} sent there by DNAT. */
     static Optional<DnsPorts> natRedirectOf(List<NftRules.Rule> rules) {
-        return ports(rules, true);
+        return ports(rules, a -> a instanceof NftRules.Dnat d && LISTEN.equals(d.to()) ? d.port() : -1);
     }
 
-    private static Optional<DnsPorts> ports(List<NftRules.Rule> rules, boolean nat) {
-        int udp = target(rules, UDP, nat);
-        int tcp = target(rules, TCP, nat);
+    /** The UDP and TCP targets of the rules for port 53 on {@code 127.0.0.11}, as {@code target} reads each rule's action (-1: not one). */
+    private static Optional<DnsPorts> ports(List<NftRules.Rule> rules, ToIntFunction<NftRules.Action> target) {
+        int udp = target(rules, UDP, target);
+        int tcp = target(rules, TCP, target);
         return udp > 0 && tcp > 0 ? Optional.of(new DnsPorts(udp, tcp)) : Optional.empty();
     }
 
-    private static int target(List<NftRules.Rule> rules, int l4proto, boolean nat) {
+    private static int target(List<NftRules.Rule> rules, int l4proto, ToIntFunction<NftRules.Action> target) {
         for (NftRules.Rule r : rules) {
-            if (r.l4proto() != l4proto || r.dport() != 53 || !LISTEN.equals(r.daddr())) {
-                continue;
-            }
-            if (nat && r.action() instanceof NftRules.Dnat d && LISTEN.equals(d.to())) {
-                return d.port();
-            }
-            if (!nat && r.action() instanceof NftRules.SetPort set && set.destination()) {
-                return set.port();
+            int port = r.l4proto() == l4proto && r.dport() == 53 && LISTEN.equals(r.daddr()) ? target.applyAsInt(r.action()) : -1;
+            if (port > 0) {
+                return port;
             }
         }
         return -1;

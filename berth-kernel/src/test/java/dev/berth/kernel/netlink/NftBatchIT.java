@@ -45,6 +45,17 @@ class NftBatchIT {
         return r.output();
     }
 
+    /** {@code nft -f} of {@code script} in the namespace, from a temp file removed again. */
+    private static void nftScript(ThrowawayNs ns, String script) throws java.io.IOException {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("bk-nft", ".nft");
+        try {
+            java.nio.file.Files.writeString(file, script);
+            nft(ns, "-f", file.toString());
+        } finally {
+            java.nio.file.Files.delete(file);
+        }
+    }
+
     private static void commit(ThrowawayNs ns, NftBatch batch) {
         ns.handle().call(() -> {
             batch.commit();
@@ -56,13 +67,7 @@ class NftBatchIT {
     void aBatchListsAsNftsOwnTextAndAnotherReplacesItsRules(ThrowawayNs ns) throws Exception {
         commit(ns, batch(40001, 40002));
         try (ThrowawayNs byNft = ThrowawayNs.create()) {
-            java.nio.file.Path file = java.nio.file.Files.createTempFile("bk-nft", ".nft");
-            try {
-                java.nio.file.Files.writeString(file, NftBatchTest.script("bk-nat", "bk-quiet", 40001, 40002));
-                nft(byNft, "-f", file.toString());
-            } finally {
-                java.nio.file.Files.delete(file);
-            }
+            nftScript(byNft, NftBatchTest.script("bk-nat", "bk-quiet", 40001, 40002));
             for (String table : List.of("ip bk-nat", "ip6 bk-quiet")) {
                 String[] t = table.split(" ");
                 assertEquals(nft(byNft, "list", "table", t[0], t[1]), nft(ns, "list", "table", t[0], t[1]), table);
@@ -93,20 +98,14 @@ class NftBatchIT {
      */
     @Test
     void aTableDeletedAndMadeAnewInOneBatchHoldsOnlyTheNewChains(ThrowawayNs ns) throws Exception {
-        java.nio.file.Path file = java.nio.file.Files.createTempFile("bk-nft", ".nft");
-        try {
-            java.nio.file.Files.writeString(file, """
-                    table ip bk-nat {
-                      chain output { type nat hook output priority -100; policy accept;
-                        ip daddr 127.0.0.11 udp dport 53 dnat to 127.0.0.11:40001; }
-                      chain postrouting { type nat hook postrouting priority 100; policy accept;
-                        ip saddr 127.0.0.11 udp sport 40001 snat to :53; }
-                    }
-                    """);
-            nft(ns, "-f", file.toString());
-        } finally {
-            java.nio.file.Files.delete(file);
-        }
+        nftScript(ns, """
+                table ip bk-nat {
+                  chain output { type nat hook output priority -100; policy accept;
+                    ip daddr 127.0.0.11 udp dport 53 dnat to 127.0.0.11:40001; }
+                  chain postrouting { type nat hook postrouting priority 100; policy accept;
+                    ip saddr 127.0.0.11 udp sport 40001 snat to :53; }
+                }
+                """);
         assertEquals(List.of(new NftRules.Rule(17, null, LOCAL, -1, 53, new NftRules.Dnat(LOCAL, 40001))),
                 ns.handle().call(() -> NftRules.read(new NftBatch.Chain(NAT, "output"))));
         commit(ns, NftBatchTest.redirect(new NftBatch().deleteTable(NAT), "bk-nat", "bk-quiet", 40001, 40002));

@@ -8,10 +8,11 @@ import java.util.List;
 
 /**
  * One nf_tables transaction written straight over {@code NETLINK_NETFILTER}, without libnftables:
- * tables (made or deleted), base chains, chain flushes and rules (with their anonymous sets), sent as one nfnetlink
- * batch ({@code NFNL_MSG_BATCH_BEGIN} ... {@code NFNL_MSG_BATCH_END}) that the kernel applies
- * whole or not at all. Each message asks for an ack; {@link #commit} reads the answer to every
- * one and turns the first error into a {@code KernelException} naming the message and the errno.
+ * tables (made or deleted), base chains, chain flushes and rules (with their anonymous sets), sent
+ * as one nfnetlink batch ({@code NFNL_MSG_BATCH_BEGIN} ... {@code NFNL_MSG_BATCH_END}) that the
+ * kernel applies whole or not at all. Each message asks for an ack; {@link #commit} reads the
+ * answer to every one and turns the first error into a {@code KernelException} naming the message
+ * and the errno.
  *
  * <p>Why not libnftables here: a context waits for the kernel's answers with {@code select()},
  * which glibc aborts the process on when the socket's descriptor is 1024 or more; a daemon with a
@@ -19,9 +20,10 @@ import java.util.List;
  * number, and lives only for one commit.
  *
  * <p>The messages are those libnftables 1.0.6 sends for the same nft text ({@code nft --debug=mnl}):
- * {@code add table} (NLM_F_CREATE: an existing table is kept), {@code delete table}, {@code add chain} (an existing
- * chain is kept), {@code flush chain} (DELRULE with table and chain only), {@code add rule}
- * (NLM_F_CREATE | NLM_F_APPEND). Not thread-safe; build and commit on one thread.
+ * {@code add table} (NLM_F_CREATE: an existing table is kept), {@code delete table},
+ * {@code add chain} (an existing chain is kept), {@code flush chain} (DELRULE with table and chain
+ * only), {@code add rule} (NLM_F_CREATE | NLM_F_APPEND). Not thread-safe; build and commit on one
+ * thread.
  */
 public final class NftBatch {
     /** Netfilter's hooks of the ip and ip6 families (NF_INET_*). */

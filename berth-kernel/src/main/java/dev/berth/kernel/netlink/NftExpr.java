@@ -5,9 +5,10 @@ import java.util.List;
 
 /**
  * One nf_tables expression of a rule, as the kernel runs it: loads into registers, comparisons,
- * constants, writes into the packet, a verdict, a set lookup. A rule ({@link NftBatch#addRule}) is a list of them;
- * the factories that return lists give the expressions libnftables generates for common matches
- * ({@code nft --debug=netlink} shows them), so a rule written here lists the same as the nft text.
+ * constants, writes into the packet, a verdict, a set lookup. A rule ({@link NftBatch#addRule}) is
+ * a list of them; the factories that return lists give the expressions libnftables generates for
+ * common matches ({@code nft --debug=netlink} shows them), so a rule written here lists the same as
+ * the nft text.
  *
  * <p>Registers are the 16-byte ones ({@link #REG_1}, {@link #REG_2}; {@link #REG_VERDICT} is the
  * verdict). Values are bytes as they sit in the packet: network order for addresses and ports.

@@ -21,10 +21,13 @@
 # BERTH_DAEMON_JAR, BERTH_DAEMON_JVM_OPTS (e.g. a JFR recording), BERTH_DNS_SKIP_FWD=1,
 # BERTH_DNS_LOADGEN=1 (0: no DnsLoad rows), BERTH_DNS_LOAD_REPS=5 (DnsLoad repetitions; each runs
 # Berth's local names, Berth's `c999 A` and dnsmasq's local names in turn, the order rotating from one
-# repetition to the next), BERTH_DNS_LOAD_DUR=5 (s measured per DnsLoad run), BERTH_DNS_LOAD_WARM=2 (s
+# repetition to the next; then one run alternating Berth's local names and `c999 A` in phases,
+# DnsLoad's --alternate), BERTH_DNS_LOAD_DUR=5 (s measured per DnsLoad run), BERTH_DNS_LOAD_WARM=2 (s
 # of the client's unmeasured start per run), BERTH_DNS_LOAD_Q="100 400" (DnsLoad's queries in flight, a
 # row per window: 100 is dnsperf's -q; with 400 the window is not what limits a server that answers on
-# two threads), BERTH_DNS_DNSPERF=0 (Berth's dnsperf runs on the local names left out: DnsLoad only),
+# two threads), BERTH_DNS_ALT_PHASE=1, BERTH_DNS_ALT_BLOCKS=4 and BERTH_DNS_ALT_WARM=4 (the alternating
+# run: s per phase, measured blocks of four phases A B B A, s of one unmeasured block before them),
+# BERTH_DNS_DNSPERF=0 (Berth's dnsperf runs on the local names left out: DnsLoad only),
 # BERTH_DNS_METRICS_ADDR=127.0.0.1:9323 (berthd serves metrics there: what counting costs; the
 # queries it counted are logged at the end), BERTH_DNS_NEG_TTL=0 (daemon.json dns-neg-ttl: 0 sends
 # every c999 upstream, as before the negative TTL; unset: the default, 5 s).
@@ -71,6 +74,7 @@ build_berth
 BENCH_JAR=$BENCH/target/benchmarks.jar
 LOADGEN=${BERTH_DNS_LOADGEN:-1} LOAD_DUR=${BERTH_DNS_LOAD_DUR:-5} LOAD_Q=${BERTH_DNS_LOAD_Q:-100 400}
 LOAD_REPS=${BERTH_DNS_LOAD_REPS:-5} LOAD_WARM=${BERTH_DNS_LOAD_WARM:-2} DNSPERF_LOCAL=${BERTH_DNS_DNSPERF:-1}
+ALT_PHASE=${BERTH_DNS_ALT_PHASE:-1} ALT_BLOCKS=${BERTH_DNS_ALT_BLOCKS:-4} ALT_WARM=${BERTH_DNS_ALT_WARM:-4}
 if [[ $LOADGEN == 1 ]] && stale "$BENCH_JAR" "$BENCH/src" "$BENCH/pom.xml" "$ROOT/berth-api/src"; then
   log "building bench (mvn -B -q -P bench -pl bench -am -DskipTests package at the root)"
   (cd "$ROOT" && mvn -B -q -P bench -pl bench -am -DskipTests package) >&2
@@ -255,18 +259,21 @@ run_dnsperf() {
   log "$srv $kind $rep: $(grep -E 'Queries per second' "$out" | awk '{print $4}') qps, lost $(grep -E 'Queries lost' "$out" | awk '{print $3}'), load $load, idle $idle%"
 }
 
-# run_load SERVER KIND REP QUERYFILE [WINDOW] (globals NSEXEC, SIP, SPID): the same query file and
+# run_load SERVER KIND REP QUERYFILE [WINDOW [DnsLoad's --alternate FILE2]] (globals NSEXEC, SIP, SPID): the same query file and
 # shape as run_dnsperf's max (-c CLIENTS sockets, WINDOW in flight, default 100) through DnsLoad
 # (bench/src: one thread, recvmmsg/sendmmsg), a client that costs less per query than dnsperf;
 # LOAD_WARM s unmeasured first (its JIT), LOAD_DUR s measured. It measures the server's CPU, its
 # own and the whole machine's over the measured seconds itself.
 run_load() {
-  local srv=$1 kind=$2 rep=$3 qf=$4 q=${5:-100} tag out load idle
+  local srv=$1 kind=$2 rep=$3 qf=$4 q=${5:-100} alt=${6:-} tag out load idle dur=$LOAD_DUR warm=$LOAD_WARM extra=()
+  if [[ -n $alt ]]; then
+    extra=(--alternate "$alt" --phase "$ALT_PHASE"); warm=$ALT_WARM; dur=$(awk -v p="$ALT_PHASE" -v b="$ALT_BLOCKS" 'BEGIN { print p * 4 * b + 0.01 }')
+  fi
   [[ $q == 100 ]] || srv+=" (-q $q)"
   tag="$(tr -c 'a-zA-Z0-9\n' '_' <<< "$srv")-$kind-$rep"; out="$RAWDIR/$tag.txt"
   load=$(cut -d' ' -f1 /proc/loadavg); idle=$(idle_pct)
   run_child "${NSEXEC[@]}" "$JAVA" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -cp "$BENCH_JAR" \
-      dev.berth.bench.DnsLoad -s "$SIP" -d "$qf" -l "$LOAD_DUR" -c "$CLIENTS" -q "$q" -w "$LOAD_WARM" --server-pid "$SPID" > "$out" 2>&1 || true
+      dev.berth.bench.DnsLoad -s "$SIP" -d "$qf" -l "$dur" -c "$CLIENTS" -q "$q" -w "$warm" --server-pid "$SPID" "${extra[@]}" > "$out" 2>&1 || true
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$srv" "$kind" "$rep" "$load" "$idle" \
     "$(sed -n 's/^SERVER_CPU s=//p' "$out")" "?" "$out" >> "$TSV"
   log "$srv $kind $rep (DnsLoad): $(grep -E 'Queries per second' "$out" | awk '{print $4}') qps, lost $(grep -E 'Queries lost' "$out" | awk '{print $3}'), load $load, idle $idle% before, machine during it $(sed -n 's/^MACHINE_CPU //p' "$out")"
@@ -314,6 +321,8 @@ if [[ $LOADGEN == 1 ]]; then
           2) SPID=$LOCAL_PID SIP=172.18.0.1 NSEXEC=(ip netns exec "$LNS"); run_load dnsmasq lmax "$r" "$DIR/queries.txt" "$q" ;;
         esac
       done
+      # NX against local within one client: phases A (local names) B (c999 A) B A, ...
+      SPID=$BERTH_PID SIP=127.0.0.11 NSEXEC=("${C1EXEC[@]}"); run_load Berth lalt "$r" "$DIR/queries.txt" "$q" "$DIR/nx.txt"
       turn=$((turn + 1))
     done
   done

@@ -99,7 +99,7 @@ class DnsLoadRatios(unittest.TestCase):
         self.tsv = os.path.join(self.dir.name, "berth.tsv")
         open(self.tsv, "w").close()
 
-    def run_(self, srv, kind, rep, qps, load=0.5, idle=99):
+    def run_(self, srv, kind, rep, qps, load=0.5, idle=99, tail=""):
         out = os.path.join(self.dir.name, "%s-%s-%d.txt" % (srv.replace(" ", "_"), kind, rep))
         with open(out, "w") as f:
             f.write("  Queries sent:         %d\n  Queries completed:    %d\n  Queries lost:         0\n"
@@ -107,7 +107,7 @@ class DnsLoadRatios(unittest.TestCase):
                     "  Queries per second:   %f\n  Average Latency (s):  0.0005\n"
                     "  Latency p50/p99/p99.9 (s): 0.0004 0.0009 0.0010\nLOADGEN_CPU user=1.0 sys=3.0\n"
                     "SERVER_CPU s=4.50\nMACHINE_CPU busy=%.2f total=10.00\n"
-                    % (qps * 5, qps * 5, qps * 5, qps, 8.5 + idle / 100))
+                    % (qps * 5, qps * 5, qps * 5, qps, 8.5 + idle / 100) + tail)
         with open(self.tsv, "a") as f:
             f.write("\t".join([srv, kind, str(rep), str(load), str(idle), "4.5", "?", out]) + "\n")
 
@@ -129,8 +129,8 @@ class DnsLoadRatios(unittest.TestCase):
         text = self.table()
         self.assertIn("Berth / dnsmasq max QPS (local names), median of 3 paired ratios (one repetition each): "
                       "**1.50** (1.40–1.60; 1.50, 1.60, 1.40) → target ≥ 1.5 **met**", text)
-        self.assertIn("NXDOMAIN (`c999 A`) / local names max QPS, Berth, median of 3 paired ratios (one repetition each): "
-                      "**1.00** (0.90–1.10; 1.10, 0.90, 1.00) → target ≥ 1.0 **met**", text)
+        self.assertIn("NXDOMAIN (`c999 A`) / local names max QPS, Berth, separate runs, median of 3 paired ratios "
+                      "(one repetition each): **1.00** (0.90–1.10; 1.10, 0.90, 1.00) → target ≥ 1.0 **met**", text)
         # others: busy 8.5 + idle / 100 s - server 4.5 s - client 4.0 s, of 10 s
         self.assertEqual(line_of(text, "| 2 | local (2.00 / 99 / 10)"),
                          ["2", "local (2.00 / 99 / 10), NX (0.50 / 99 / 10), dnsmasq (0.50 / 92 / 9)", "160", "144", "100",
@@ -161,6 +161,43 @@ class DnsLoadRatios(unittest.TestCase):
         self.assertIn("median of 2 paired ratios (one repetition each): **1.50**", text)
         self.assertIn("every repetition of this window had a run where others used over 10 %", text)
         self.assertNotIn("the repetitions where others used", text)
+    def test_alternating_runs_carry_the_nx_target_as_the_median_of_their_blocks(self):
+        # DnsLoad --alternate output: phases A B B A per block, each block's B / A
+        def alt(phases, blocks):
+            return ("".join("ALT_PHASE %d %s qps=%d server_us_per_answer=%.2f\n" % (i + 1, s, q, u)
+                            for i, (s, q, u) in enumerate(phases))
+                    + "".join("ALT_BLOCK %d b_over_a=%.4f\n" % (i + 1, b) for i, b in enumerate(blocks))
+                    + "ALT_CODES A NOERROR 900 (100.00%)\nALT_CODES B NXDOMAIN 950 (100.00%)\n")
+        for rep, (loc, nx, dm) in enumerate(((300, 270, 200), (160, 144, 100)), 1):
+            self.run_("Berth", "lmax", rep, loc)
+            self.run_("Berth", "lnxmax", rep, nx)
+            self.run_("dnsmasq", "lmax", rep, dm)
+        self.run_("Berth", "lalt", 1, 250, tail=alt((("A", 250, 3.9), ("B", 255, 3.8), ("B", 245, 3.9), ("A", 250, 4.0)),
+                                                    (1.0,)))
+        self.run_("Berth", "lalt", 2, 250, tail=alt((("A", 240, 3.9), ("B", 250, 3.8), ("B", 250, 3.8), ("A", 260, 3.9),
+                                                     ("A", 200, 4.1), ("B", 190, 4.2), ("B", 190, 4.2), ("A", 200, 4.1)),
+                                                    (1.0, 0.95)))
+        text = self.table()
+        self.assertIn("NXDOMAIN (`c999 A`) / local names max QPS, Berth, separate runs (no verdict: see the alternating runs), "
+                      "median of 2 paired ratios (one repetition each): **0.90** (0.90–0.90; 0.90, 0.90).", text)
+        self.assertIn("- DnsLoad (-q 100): NXDOMAIN (`c999 A`) / local names, one client alternating phases local, NX, NX, local, "
+                      "... (2 runs, 3 blocks of four phases), median of the blocks' NX / local QPS: **1.000** "
+                      "(95 % interval – (too few blocks); range 0.950–1.000; 1.000, 1.000, 0.950) → target ≥ 1.0 **met**; median phase: local 245 QPS, 3.95 µs server "
+                      "CPU per answer, NX 248 QPS, 3.85 µs; rcodes: local NOERROR 900 (100.00%), NX NXDOMAIN 950 (100.00%).",
+                      text)
+
+    def test_the_nx_verdict_takes_a_median_below_one_whose_interval_holds_one_as_equal(self):
+        self.assertEqual(dnsbench.median_ci([float(x) for x in range(20)]), (5.0, 14.0))  # n = 20: x(6), x(15)
+        self.assertIsNone(dnsbench.median_ci([1.0] * 5))  # P(all five on one side) = 1/32 > 2.5 %
+        equal = [0.97, 0.98, 0.99, 0.995, 0.998, 1.001, 1.01, 1.02]
+        self.assertEqual(dnsbench.median_ci(equal), (0.97, 1.02))
+        self.assertEqual(dnsbench.nx_verdict(dnsbench.med(equal), dnsbench.median_ci(equal)),
+                         "met: equal within the run's resolution (the interval holds 1.0)")
+        slower = [0.95, 0.96, 0.97, 0.97, 0.98, 0.98, 0.99, 0.99]
+        self.assertEqual(dnsbench.nx_verdict(dnsbench.med(slower), dnsbench.median_ci(slower)), "NOT met")
+        self.assertEqual(dnsbench.nx_verdict(1.0, None), "met")
+        self.assertEqual(dnsbench.nx_verdict(0.999, None), "NOT met")
+
 
 if __name__ == "__main__":
     unittest.main()

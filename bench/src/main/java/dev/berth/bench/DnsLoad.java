@@ -36,12 +36,25 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * robin. {@code -c} sockets (each connected to the server, so the kernel spreads them over a
  * server's {@code SO_REUSEPORT} sockets as it does dnsperf's), at most {@code -q} queries in
  * flight in all (as dnsperf's {@code -q}); {@code -Q} limits the rate (queries per second) as
- * dnsperf's. {@code -w} seconds of unmeasured load first (this JVM's JIT). A query unanswered
+ * dnsperf's. {@code -w} seconds of unmeasured load first (this JVM's JIT), then the measured
+ * seconds without a pause: the answers that arrive in them are counted, including those to the
+ * (at most {@code -q}) queries sent just before. Nothing on the hot path tests whether it
+ * measures, so that the start does not make the JIT recompile it. A query unanswered
  * after 1 s is lost. Output in dnsperf's words (so the bench's parser reads both), plus the
  * latency percentiles, the client's own CPU over the measured seconds (its thread, from
  * {@code ThreadMXBean}) and, with {@code --server-pid}, the server's CPU over the same seconds
  * (utime + stime of all its threads from {@code /proc/PID/stat}), and the whole machine's busy and total CPU
  * time over them ({@code /proc/stat}: what else ran beside the client and the server).
+ *
+ * <p>With {@code --alternate FILE2 [--phase S]} the measured seconds are cut into phases of
+ * {@code S} seconds (default 1) that send the queries of {@code -d} (A) and of {@code FILE2} (B)
+ * in the order A B B A, A B B A, ...: one client, one JVM, the same sockets and the same thread
+ * placement for both sets, and a drift over time weighs on A and B alike within each block of
+ * four. The {@code -w} seconds before them are one such block too, unmeasured. Each phase's
+ * first {@value #GUARD_MILLIS} ms are not counted (answers to the other set's queries may still
+ * arrive then). Printed per phase: its set, QPS and, with {@code --server-pid},
+ * the server's CPU per answer; then per block B's QPS over A's ({@code ALT_BLOCK}), and each
+ * set's rcodes. The totals above them count both sets.
  */
 public final class DnsLoad {
     /** Bytes per datagram slot (queries and answers here are far smaller). */
@@ -51,6 +64,8 @@ public final class DnsLoad {
     private static final long TIMEOUT_NANOS = 1_000_000_000L;
     /** Latency histogram: 1 µs buckets up to 1 s. */
     private static final int BUCKETS = 1_000_001;
+    /** The start of each alternating phase that is not counted. */
+    private static final long GUARD_MILLIS = 50;
 
     /** One connected socket and its slots (a query in flight each). */
     private static final class Sock {
@@ -88,6 +103,8 @@ public final class DnsLoad {
         double rate = 0;
         double warm = 3;
         long serverPid = -1;
+        String alternate = null;
+        double phase = 1;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String v = i + 1 < args.length ? args[i + 1] : null;
@@ -101,19 +118,27 @@ public final class DnsLoad {
                 case "-Q" -> rate = Double.parseDouble(v == null ? "" : args[++i]);
                 case "-w" -> warm = Double.parseDouble(v == null ? "" : args[++i]);
                 case "--server-pid" -> serverPid = Long.parseLong(v == null ? "" : args[++i]);
+                case "--alternate" -> alternate = v == null ? "" : args[++i];
+                case "--phase" -> phase = Double.parseDouble(v == null ? "" : args[++i]);
                 default -> usage("unknown argument " + a);
             }
         }
         if (server == null || file == null || clients < 1 || inFlight < clients || seconds <= 0 || port < 1 || port > 65535) {
             usage("need -s SERVER -d FILE, -c >= 1, -q >= -c, -l > 0");
         }
+        if (alternate != null && (alternate.isEmpty() || phase * 1000 <= 2 * GUARD_MILLIS || seconds < 4 * phase)) {
+            usage("--alternate FILE2 needs --phase > " + 2 * GUARD_MILLIS / 1000.0 + " s and -l at least 4 phases");
+        }
         byte[][] queries = queries(Path.of(file));
-        new DnsLoad().run(InetAddress.ofLiteral(server), port, queries, clients, inFlight, seconds, rate, warm, serverPid);
+        byte[][] other = alternate == null ? null : queries(Path.of(alternate));
+        new DnsLoad().run(InetAddress.ofLiteral(server), port, queries, other, clients, inFlight, seconds, phase, rate, warm,
+                serverPid);
     }
 
     private static void usage(String why) {
         System.err.println("DnsLoad: " + why);
-        System.err.println("usage: DnsLoad -s SERVER -d QUERYFILE [-p 53] [-c 4] [-q 100] [-l 15] [-Q RATE] [-w 3] [--server-pid PID]");
+        System.err.println("usage: DnsLoad -s SERVER -d QUERYFILE [-p 53] [-c 4] [-q 100] [-l 15] [-Q RATE] [-w 3] [--server-pid PID]"
+                + " [--alternate QUERYFILE2 [--phase 1]]");
         System.exit(2);
     }
 
@@ -167,12 +192,17 @@ public final class DnsLoad {
     private long completed;
     private long lost;
     private long latencySum;
+    /**
+     * Where answers' rcodes are counted besides {@link #rcodes}: a set's counts in an alternating
+     * run's measured phases, else a scratch array (so that counting takes no branch that the
+     * measurement's start would flip: the JIT would deoptimise the hot loop right then).
+     */
+    private long[] setCodes = new long[16];
     private int next;
-    private boolean measuring;
     private MemorySegment timespec;
 
-    private void run(InetAddress server, int port, byte[][] queries, int clients, int inFlight, double seconds,
-                     double rate, double warm, long serverPid) throws Throwable {
+    private void run(InetAddress server, int port, byte[][] queries, byte[][] other, int clients, int inFlight,
+                     double seconds, double phase, double rate, double warm, long serverPid) throws Throwable {
         if (!(server instanceof Inet4Address v4)) {
             throw new IOException("an IPv4 server address, not " + server.getHostAddress());
         }
@@ -191,33 +221,91 @@ public final class DnsLoad {
             }
             ThreadMXBean threads = ManagementFactory.getThreadMXBean();
             long now = System.nanoTime();
-            if (warm > 0) {
+            if (warm > 0 && other != null) {
+                // one block A B B A unmeasured: both sets' paths warm, and switched between, in the
+                // server and here, before the first measured phase
+                for (int p = 0; p < 4; p++) {
+                    next = 0;
+                    loop(socks, pfds, p == 1 || p == 2 ? other : queries, System.nanoTime(), now + (long) ((p + 1) * warm / 4 * 1e9),
+                            rate);
+                }
+                next = 0;
+            } else if (warm > 0) {
                 loop(socks, pfds, queries, now, now + (long) (warm * 1e9), rate);
             }
-            drain(socks, pfds, queries);
+            // no drain between the warm-up and the measurement: the pipeline stays full, and the
+            // answers to the (at most -q) queries sent before the start count in it
             reset();
-            measuring = true;
             long cpu0 = threads.getCurrentThreadCpuTime();
             long user0 = threads.getCurrentThreadUserTime();
             long srv0 = serverPid > 0 ? serverTicks(serverPid) : 0;
             long[] machine0 = machineTicks();
             long start = System.nanoTime();
-            loop(socks, pfds, queries, start, start + (long) (seconds * 1e9), rate);
+            String alternating = other == null ? null
+                    : alternate(socks, pfds, queries, other, start, start + (long) (seconds * 1e9), phase, rate, serverPid);
+            if (other == null) {
+                loop(socks, pfds, queries, start, start + (long) (seconds * 1e9), rate);
+            }
             long end = System.nanoTime();
             long cpu1 = threads.getCurrentThreadCpuTime();
             long user1 = threads.getCurrentThreadUserTime();
             long srv1 = serverPid > 0 ? serverTicks(serverPid) : 0;
             long[] machine1 = machineTicks();
-            measuring = false;
-            drain(socks, pfds, queries);
-            for (Sock s : socks) {
-                Libc.close(s.fd);
-            }
             report(server, port, clients, inFlight, rate, (end - start) / 1e9, (cpu1 - cpu0) / 1e9,
                     (user1 - user0) / 1e9, serverPid > 0 ? (srv1 - srv0) / 100.0 : Double.NaN);
             System.out.printf(Locale.ROOT, "MACHINE_CPU busy=%.2f total=%.2f%n",
                     (machine1[0] - machine0[0]) / 100.0, (machine1[1] - machine0[1]) / 100.0);
+            if (alternating != null) {
+                System.out.print(alternating);
+            }
+            drain(socks, pfds);   // what is still in flight, after the report: not counted in it
+            for (Sock s : socks) {
+                Libc.close(s.fd);
+            }
         }
+    }
+
+    /**
+     * The alternating measurement (see the class comment) from {@code start} to {@code until}:
+     * phases A B B A ... of {@code phase} seconds, each counted after its guard. Returns the lines
+     * to print.
+     */
+    private String alternate(Sock[] socks, MemorySegment pfds, byte[][] a, byte[][] b, long start, long until, double phase,
+                             double rate, long serverPid) throws Throwable {
+        long[][] codes = new long[2][16];
+        long[] scratch = setCodes;
+        int phases = (int) ((until - start) / (long) (phase * 1e9));
+        double[] qps = new double[phases];
+        StringBuilder out = new StringBuilder();
+        for (int p = 0; p < phases; p++) {
+            int set = p % 4 == 1 || p % 4 == 2 ? 1 : 0;
+            byte[][] queries = set == 0 ? a : b;
+            next = 0;
+            long t0 = start + (long) (p * phase * 1e9);
+            long t1 = start + (long) ((p + 1) * phase * 1e9);
+            setCodes = scratch;
+            loop(socks, pfds, queries, t0, t0 + GUARD_MILLIS * 1_000_000L, rate);
+            long done0 = completed;
+            long srv0 = serverPid > 0 ? serverTicks(serverPid) : 0;
+            long from = System.nanoTime();
+            setCodes = codes[set];
+            loop(socks, pfds, queries, from, t1, rate);
+            long to = System.nanoTime();
+            long answers = completed - done0;
+            qps[p] = answers / ((to - from) / 1e9);
+            out.append(String.format(Locale.ROOT, "ALT_PHASE %d %s qps=%.0f%s%n", p + 1, set == 0 ? "A" : "B", qps[p],
+                    serverPid > 0 && answers > 0
+                            ? String.format(Locale.ROOT, " server_us_per_answer=%.2f", (serverTicks(serverPid) - srv0) * 1e4 / answers)
+                            : ""));
+        }
+        setCodes = scratch;
+        for (int p = 0; p + 3 < phases; p += 4) {
+            out.append(String.format(Locale.ROOT, "ALT_BLOCK %d b_over_a=%.4f%n", p / 4 + 1,
+                    (qps[p + 1] + qps[p + 2]) / (qps[p] + qps[p + 3])));
+        }
+        out.append("ALT_CODES A ").append(codeText(codes[0])).append('\n');
+        out.append("ALT_CODES B ").append(codeText(codes[1])).append('\n');
+        return out.toString();
     }
 
     private void reset() {
@@ -275,9 +363,8 @@ public final class DnsLoad {
         }
     }
 
-    /** Waits up to 1 s for what is still in flight, counting nothing. */
-    private void drain(Sock[] socks, MemorySegment pfds, byte[][] queries) throws Throwable {
-        boolean was = measuring;
+    /** Waits up to 1 s for what is still in flight (after the report: what it counts no longer matters). */
+    private void drain(Sock[] socks, MemorySegment pfds) throws Throwable {
         long until = System.nanoTime() + TIMEOUT_NANOS;
         while (System.nanoTime() < until) {
             boolean waiting = false;
@@ -293,7 +380,6 @@ public final class DnsLoad {
         for (Sock s : socks) {
             expire(s, Long.MAX_VALUE);
         }
-        measuring = was;
     }
 
     /** ppoll for readable sockets, at most {@code nanos}. */
@@ -351,13 +437,12 @@ public final class DnsLoad {
                 }
                 s.idOf[slot] = -1;
                 s.free[s.freeCount++] = slot;
-                if (measuring) {
-                    long micros = (now - s.sentAt[slot]) / 1000;
-                    histogram[(int) Math.min(BUCKETS - 1, micros)]++;
-                    latencySum += now - s.sentAt[slot];
-                    rcodes[head[3] & 0x0F]++;
-                    completed++;
-                }
+                long micros = (now - s.sentAt[slot]) / 1000;
+                histogram[(int) Math.min(BUCKETS - 1, micros)]++;
+                latencySum += now - s.sentAt[slot];
+                rcodes[head[3] & 0x0F]++;
+                setCodes[head[3] & 0x0F]++;
+                completed++;
             }
             total += r;
             if (r < BATCH) {
@@ -372,9 +457,7 @@ public final class DnsLoad {
             if (s.idOf[slot] >= 0 && now - s.sentAt[slot] > TIMEOUT_NANOS) {
                 s.idOf[slot] = -1;
                 s.free[s.freeCount++] = slot;
-                if (measuring) {
-                    lost++;
-                }
+                lost++;
             }
         }
     }
@@ -414,17 +497,27 @@ public final class DnsLoad {
         return Double.NaN;
     }
 
-    private void report(InetAddress server, int port, int clients, int inFlight, double rate, double runtime,
-                        double cpu, double user, double serverCpu) {
+    /** {@code NOERROR 1234 (99.50%), NXDOMAIN ...}: the rcodes counted, as dnsperf prints them. */
+    private static String codeText(long[] counts) {
         String[] names = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED"};
+        long all = 0;
+        for (long c : counts) {
+            all += c;
+        }
         StringBuilder codes = new StringBuilder();
-        for (int i = 0; i < rcodes.length; i++) {
-            if (rcodes[i] > 0) {
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] > 0) {
                 codes.append(codes.isEmpty() ? "" : ", ").append(i < names.length ? names[i] : "RCODE" + i)
-                        .append(' ').append(rcodes[i])
-                        .append(String.format(Locale.ROOT, " (%.2f%%)", 100.0 * rcodes[i] / Math.max(1, completed)));
+                        .append(' ').append(counts[i])
+                        .append(String.format(Locale.ROOT, " (%.2f%%)", 100.0 * counts[i] / Math.max(1, all)));
             }
         }
+        return codes.toString();
+    }
+
+    private void report(InetAddress server, int port, int clients, int inFlight, double rate, double runtime,
+                        double cpu, double user, double serverCpu) {
+        String codes = codeText(rcodes);
         System.out.printf(Locale.ROOT, """
                 DnsLoad (recvmmsg/sendmmsg, one thread) to %s:%d, %d sockets, %d queries in flight%s
                   Queries sent:         %d

@@ -240,10 +240,16 @@ def main():
             " ".join("%.2f" % r["load"] for r in allr), " ".join("%.0f" % r["idle"] for r in allr)))
     out.append("")
     b, d = summary.get("Berth"), summary.get("dnsmasq")
+    # With DnsLoad's rows in the run, they carry the two QPS ratios: dnsperf's own CPU per query caps
+    # every server here near 110-125k, so its ratios say what the client allows, not the servers.
+    by_load = "(dnsperf is the ceiling of both: no verdict, DnsLoad's lines below carry it)"
+    has_load = any(k == "lmax" for _, k in runs)
+    has_alt = any(k == "lalt" for _, k in runs)
     if b and d:
         ratio = b["qps"] / d["qps"]
-        out.append("- Berth max QPS / dnsmasq max QPS (local names, same run): %.0f / %.0f = **%.2f** → target ≥ %.1f **%s**." % (
-            b["qps"], d["qps"], ratio, TARGET_RATIO, "met" if ratio >= TARGET_RATIO else "NOT met"))
+        out.append("- Berth max QPS / dnsmasq max QPS (local names, same run): %.0f / %.0f = **%.2f** %s." % (
+            b["qps"], d["qps"], ratio, by_load if has_load else
+            "→ target ≥ %.1f **%s**" % (TARGET_RATIO, "met" if ratio >= TARGET_RATIO else "NOT met")))
     if b:
         out.append("- Berth p99 at %s QPS (local names): %.3f ms → target ≤ %.1f ms **%s**." % (
             a.rate, b["p99"], TARGET_P99_MS, "met" if b["p99"] <= TARGET_P99_MS else "NOT met"))
@@ -255,8 +261,9 @@ def main():
             bf["qps"], df["qps"], fr, TARGET_FWD_RATIO, "met" if fr >= TARGET_FWD_RATIO else "NOT met",
             a.rate, bf["p99"], df["p99"], TARGET_FWD_P99_MS, "met" if bf["p99"] <= TARGET_FWD_P99_MS else "NOT met"))
     if b and b["nxmax"] == b["nxmax"]:
-        out.append("- NXDOMAIN (`c999 A`, unthrottled, as max) / local names max, Berth: %.0f / %.0f = **%.2f** → target ≥ 1.0 **%s**." % (
-            b["nxmax"], b["qps"], b["nxmax"] / b["qps"], "met" if b["nxmax"] >= b["qps"] else "NOT met"))
+        out.append("- NXDOMAIN (`c999 A`, unthrottled, as max) / local names max, Berth: %.0f / %.0f = **%.2f** %s." % (
+            b["nxmax"], b["qps"], b["nxmax"] / b["qps"], by_load if has_alt else
+            "→ target ≥ 1.0 **%s**" % ("met" if b["nxmax"] >= b["qps"] else "NOT met")))
     load_rows = sorted(dict.fromkeys(s for s, k in runs if k == "lmax"), key=lambda s: (not s.startswith("Berth"), s))
     if load_rows:
         out.append("")

@@ -186,6 +186,22 @@ class DnsLoadRatios(unittest.TestCase):
                       "CPU per answer, NX 248 QPS, 3.85 µs; rcodes: local NOERROR 900 (100.00%), NX NXDOMAIN 950 (100.00%).",
                       text)
 
+    def test_dnsperf_ratios_leave_the_verdict_to_dnsload_when_its_rows_ran(self):
+        self.run_("Berth", "max", 1, 120)
+        self.run_("Berth", "nxmax", 1, 118)
+        self.run_("dnsmasq", "max", 1, 110)
+        text = self.table()
+        self.assertIn("local names, same run): 120 / 110 = **1.09** → target ≥ 1.5 **NOT met**.", text)
+        self.assertIn("local names max, Berth: 118 / 120 = **0.98** → target ≥ 1.0 **NOT met**.", text)
+        for rep in (1, 2):
+            self.run_("Berth", "lmax", rep, 250)
+            self.run_("dnsmasq", "lmax", rep, 150)
+        self.run_("Berth", "lalt", 1, 250, tail="ALT_PHASE 1 A qps=250\nALT_BLOCK 1 b_over_a=1.0\n")
+        text = self.table()
+        self.assertIn("local names, same run): 120 / 110 = **1.09** (dnsperf is the ceiling of both: no verdict, "
+                      "DnsLoad's lines below carry it).", text)
+        self.assertIn("local names max, Berth: 118 / 120 = **0.98** (dnsperf is the ceiling of both", text)
+
     def test_the_nx_verdict_takes_a_median_below_one_whose_interval_holds_one_as_equal(self):
         self.assertEqual(dnsbench.median_ci([float(x) for x in range(20)]), (5.0, 14.0))  # n = 20: x(6), x(15)
         self.assertIsNone(dnsbench.median_ci([1.0] * 5))  # P(all five on one side) = 1/32 > 2.5 %

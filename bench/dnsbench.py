@@ -140,10 +140,10 @@ def alt_lines(srv, runs):
     return ["- DnsLoad %s: NXDOMAIN (`c999 A`) / local names, one client alternating phases local, NX, NX, local, ... "
             "(%d runs, %d blocks of four phases), median of the blocks' NX / local QPS: **%.3f** (95 %% interval %s; "
             "range %.3f–%.3f; %s) → target ≥ 1.0 **%s**; median phase: local %.0f QPS, %.2f µs server CPU per answer, NX %.0f QPS, %.2f µs; "
-            "rcodes: local %s, NX %s." % (
+            "rcodes (first run): local %s, NX %s." % (
                 window, len(alt), len(blocks), m, "%.3f–%.3f" % ci if ci else "– (too few blocks)",
                 min(blocks), max(blocks), ", ".join("%.3f" % x for x in blocks), nx_verdict(m, ci), q("A"), us("A"), q("B"), us("B"),
-                "; ".join(r["alt_codes"].get("A", "?") for r in alt[:1]), "; ".join(r["alt_codes"].get("B", "?") for r in alt[:1]))]
+                alt[0]["alt_codes"].get("A", "?"), alt[0]["alt_codes"].get("B", "?"))]
 
 
 def paired_lines(srv, runs):

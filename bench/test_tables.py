@@ -183,7 +183,7 @@ class DnsLoadRatios(unittest.TestCase):
         self.assertIn("- DnsLoad (-q 100): NXDOMAIN (`c999 A`) / local names, one client alternating phases local, NX, NX, local, "
                       "... (2 runs, 3 blocks of four phases), median of the blocks' NX / local QPS: **1.000** "
                       "(95 % interval – (too few blocks); range 0.950–1.000; 1.000, 1.000, 0.950) → target ≥ 1.0 **met**; median phase: local 245 QPS, 3.95 µs server "
-                      "CPU per answer, NX 248 QPS, 3.85 µs; rcodes: local NOERROR 900 (100.00%), NX NXDOMAIN 950 (100.00%).",
+                      "CPU per answer, NX 248 QPS, 3.85 µs; rcodes (first run): local NOERROR 900 (100.00%), NX NXDOMAIN 950 (100.00%).",
                       text)
 
     def test_dnsperf_ratios_leave_the_verdict_to_dnsload_when_its_rows_ran(self):

@@ -283,8 +283,7 @@ SPID=$BERTH_PID SIP=127.0.0.11 NSEXEC=("${C1EXEC[@]}")
 echo "{\"meta\":\"berthd_rss_idle_kb\",\"value\":$(ps -o rss= -p "$BERTH_PID" | tr -d ' ')}" >> "$OUT"
 log "Berth: warm-up $WARM s unthrottled (local names and, as often, c999 A)"
 # the warm-up asks the local names and, as often, `c999 A`: both paths the runs compare are
-# compiled from a profile that has seen them (without it, a DnsLoad-only run met c999 first in
-# its measured runs, and NX / local came out 0.991 at -q 100 against 1.000 after dnsperf's NX runs)
+# compiled from a profile that has seen them (it did not close NX's gap of 0-1 %: bench/README)
 { cat "$DIR/queries.txt"; for _ in $(seq 1 100); do cat "$DIR/nx.txt"; done; } > "$DIR/warm-queries.txt"
 run_dnsperf Berth warm "$WARM" "$DIR/warm-queries.txt"
 for r in $(seq 1 "$REPS"); do

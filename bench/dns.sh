@@ -155,6 +155,9 @@ for i in $(seq 1 50); do
   printf '198.18.0.%d ext%d.example\n2001:db8:e::%d ext%d.example\n' "$((i + 1))" "$i" "$((i + 1))" "$i" >> "$DIR/ext-hosts"
 done
 echo "c999 A" > "$DIR/nx.txt"
+# Berth's warm-up asks the local names and, as often, `c999 A`: both paths the runs compare are
+# compiled from a profile that has seen them (it did not close NX's gap of 0-1 %: bench/README)
+{ cat "$DIR/queries.txt"; for _ in $(seq 1 100); do cat "$DIR/nx.txt"; done; } > "$DIR/warm-queries.txt"
 cp "$DIR/queries.txt" "$DIR/fwd-queries.txt" "$DIR/ext-hosts" "$RAWDIR/"
 
 # ----------------------------------------------------------------------------- namespaces, upstream
@@ -259,10 +262,11 @@ run_dnsperf() {
   log "$srv $kind $rep: $(grep -E 'Queries per second' "$out" | awk '{print $4}') qps, lost $(grep -E 'Queries lost' "$out" | awk '{print $3}'), load $load, idle $idle%"
 }
 
-# run_load SERVER KIND REP QUERYFILE [WINDOW [DnsLoad's --alternate FILE2]] (globals NSEXEC, SIP, SPID): the same query file and
-# shape as run_dnsperf's max (-c CLIENTS sockets, WINDOW in flight, default 100) through DnsLoad
-# (bench/src: one thread, recvmmsg/sendmmsg), a client that costs less per query than dnsperf;
-# LOAD_WARM s unmeasured first (its JIT), LOAD_DUR s measured. It measures the server's CPU, its
+# run_load SERVER KIND REP QUERYFILE [WINDOW [FILE2]] (globals NSEXEC, SIP, SPID): the same query
+# file and shape as run_dnsperf's max (-c CLIENTS sockets, WINDOW in flight, default 100) through
+# DnsLoad (bench/src: one thread, recvmmsg/sendmmsg), a client that costs less per query than
+# dnsperf; LOAD_WARM s unmeasured first (its JIT), LOAD_DUR s measured. With FILE2, DnsLoad's
+# --alternate: ALT_WARM s unmeasured, then ALT_BLOCKS blocks of four ALT_PHASE s phases. It measures the server's CPU, its
 # own and the whole machine's over the measured seconds itself.
 run_load() {
   local srv=$1 kind=$2 rep=$3 qf=$4 q=${5:-100} alt=${6:-} tag out load idle dur=$LOAD_DUR warm=$LOAD_WARM extra=()
@@ -282,9 +286,6 @@ run_load() {
 SPID=$BERTH_PID SIP=127.0.0.11 NSEXEC=("${C1EXEC[@]}")
 echo "{\"meta\":\"berthd_rss_idle_kb\",\"value\":$(ps -o rss= -p "$BERTH_PID" | tr -d ' ')}" >> "$OUT"
 log "Berth: warm-up $WARM s unthrottled (local names and, as often, c999 A)"
-# the warm-up asks the local names and, as often, `c999 A`: both paths the runs compare are
-# compiled from a profile that has seen them (it did not close NX's gap of 0-1 %: bench/README)
-{ cat "$DIR/queries.txt"; for _ in $(seq 1 100); do cat "$DIR/nx.txt"; done; } > "$DIR/warm-queries.txt"
 run_dnsperf Berth warm "$WARM" "$DIR/warm-queries.txt"
 for r in $(seq 1 "$REPS"); do
   [[ $DNSPERF_LOCAL == 1 ]] || break

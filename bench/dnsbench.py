@@ -124,15 +124,14 @@ def nx_verdict(m, ci):
     return "NOT met"
 
 
-def alt_lines(srv, runs):
-    """DnsLoad window `srv`: NX / local from the alternating runs, the median of every block's
+def alt_lines(srv, window, runs):
+    """DnsLoad window `srv` (named `window` in the text): NX / local from the alternating runs, the median of every block's
     B / A with its 95 % interval (the NX target), and each set's median phase QPS and server CPU
     per answer."""
     alt = runs.get((srv, "lalt"), [])
     blocks = [x for r in alt for x in r["alt_blocks"]]
     if not blocks:
         return []
-    window = srv[len("Berth"):].strip() or "(-q 100)"
     phases = [p for r in alt for p in r["alt_phases"]]
     q = lambda k: med([v for s, v, _ in phases if s == k])
     us = lambda k: med([u for s, _, u in phases if s == k])
@@ -187,7 +186,7 @@ def paired_lines(srv, runs):
             out.append(ratio_line("DnsLoad %s: %s, the repetitions where others used ≤ %d %% of the machine in every run (%d of %d)"
                                   % (window, what, BUSY_PCT, len({r["rep"] for r in quiet(num)}), len({r["rep"] for r in num})),
                                   paired(quiet(num), quiet(den)), target))
-    return out + alt_lines(srv, runs)
+    return out + alt_lines(srv, window, runs)
 
 
 def main():
@@ -243,12 +242,12 @@ def main():
     # With DnsLoad's rows in the run, they carry the two QPS ratios: dnsperf's own CPU per query caps
     # every server here near 110-125k, so its ratios say what the client allows, not the servers.
     by_load = "(dnsperf is the ceiling of both: no verdict, DnsLoad's lines below carry it)"
-    has_load = any(k == "lmax" for _, k in runs)
+    load_rows = sorted(dict.fromkeys(s for s, k in runs if k == "lmax"), key=lambda s: (not s.startswith("Berth"), s))
     has_alt = any(k == "lalt" for _, k in runs)
     if b and d:
         ratio = b["qps"] / d["qps"]
         out.append("- Berth max QPS / dnsmasq max QPS (local names, same run): %.0f / %.0f = **%.2f** %s." % (
-            b["qps"], d["qps"], ratio, by_load if has_load else
+            b["qps"], d["qps"], ratio, by_load if load_rows else
             "→ target ≥ %.1f **%s**" % (TARGET_RATIO, "met" if ratio >= TARGET_RATIO else "NOT met")))
     if b:
         out.append("- Berth p99 at %s QPS (local names): %.3f ms → target ≤ %.1f ms **%s**." % (
@@ -264,7 +263,6 @@ def main():
         out.append("- NXDOMAIN (`c999 A`, unthrottled, as max) / local names max, Berth: %.0f / %.0f = **%.2f** %s." % (
             b["nxmax"], b["qps"], b["nxmax"] / b["qps"], by_load if has_alt else
             "→ target ≥ 1.0 **%s**" % ("met" if b["nxmax"] >= b["qps"] else "NOT met")))
-    load_rows = sorted(dict.fromkeys(s for s, k in runs if k == "lmax"), key=lambda s: (not s.startswith("Berth"), s))
     if load_rows:
         out.append("")
         out.append("The same local names, same shape (%s sockets, 100 queries in flight unless the row says otherwise, unthrottled), from DnsLoad "

@@ -241,10 +241,11 @@ public final class DnsLoad {
             long srv0 = serverPid > 0 ? serverTicks(serverPid) : 0;
             long[] machine0 = machineTicks();
             long start = System.nanoTime();
-            String alternating = other == null ? null
-                    : alternate(socks, pfds, queries, other, start, start + (long) (seconds * 1e9), phase, rate, serverPid);
+            String alternating = null;
             if (other == null) {
                 loop(socks, pfds, queries, start, start + (long) (seconds * 1e9), rate);
+            } else {
+                alternating = alternate(socks, pfds, queries, other, start, start + (long) (seconds * 1e9), phase, rate, serverPid);
             }
             long end = System.nanoTime();
             long cpu1 = threads.getCurrentThreadCpuTime();

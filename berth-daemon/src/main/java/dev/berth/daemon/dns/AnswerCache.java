@@ -56,7 +56,7 @@ final class AnswerCache {
 
         private Key(byte[] name, int nameLength, int type, int dclass, int limit, int bits) {
             this.name = name;
-            fill(nameLength, type, dclass, limit, bits);
+            fill(nameLength, nameHash(name, nameLength), type, dclass, limit, bits);
         }
 
         /** The key of a query dnsjava read. */
@@ -83,28 +83,35 @@ final class AnswerCache {
          */
         Key set(byte[] query, int nameEnd, int type, int dclass, int limit, int opt) {
             int n = nameEnd - Responses.HEADER;
+            int h = 1;
             for (int i = 0; i < n; i++) {
-                name[i] = Responses.lowerAscii(query[Responses.HEADER + i]);
+                byte b = Responses.lowerAscii(query[Responses.HEADER + i]);
+                name[i] = b;
+                h = 31 * h + b; // nameHash, in the same pass
             }
-            return fill(n, type, dclass, limit, bits(opt >= 0, opt >= 0 && (query[opt + 7] & 0x80) != 0,
+            return fill(n, h, type, dclass, limit, bits(opt >= 0, opt >= 0 && (query[opt + 7] & 0x80) != 0,
                     (query[2] & 0x01) != 0, (query[3] & 0x10) != 0));
+        }
+
+        private static int nameHash(byte[] name, int nameLength) {
+            int h = 1;
+            for (int i = 0; i < nameLength; i++) {
+                h = 31 * h + name[i];
+            }
+            return h;
         }
 
         private static int bits(boolean edns, boolean dnssecOk, boolean rd, boolean cd) {
             return (edns ? EDNS : 0) | (dnssecOk ? DO : 0) | (rd ? RD : 0) | (cd ? CD : 0);
         }
 
-        private Key fill(int nameLength, int type, int dclass, int limit, int bits) {
+        private Key fill(int nameLength, int nameHash, int type, int dclass, int limit, int bits) {
             this.nameLength = nameLength;
             this.type = type;
             this.dclass = dclass;
             this.limit = limit;
             this.bits = bits;
-            int h = 1;
-            for (int i = 0; i < nameLength; i++) {
-                h = 31 * h + name[i];
-            }
-            this.hash = ((h * 31 + type) * 31 + dclass) * 31 + limit << 4 | bits;
+            this.hash = ((nameHash * 31 + type) * 31 + dclass) * 31 + limit << 4 | bits;
             return this;
         }
 
@@ -125,8 +132,16 @@ final class AnswerCache {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Key k && k.hash == hash && k.type == type && k.dclass == dclass && k.limit == limit
-                    && k.bits == bits && java.util.Arrays.equals(name, 0, nameLength, k.name, 0, k.nameLength);
+            if (!(o instanceof Key k) || k.hash != hash || k.nameLength != nameLength || k.type != type
+                    || k.dclass != dclass || k.limit != limit || k.bits != bits) {
+                return false;
+            }
+            for (int i = 0; i < nameLength; i++) { // names are short: a plain loop beats Arrays.equals' range checks
+                if (k.name[i] != name[i]) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         @Override

@@ -526,9 +526,6 @@ public final class DnsServer implements AutoCloseable {
         if (replyLength != PlainAnswers.NOT_LOCAL) {
             return replyLength;
         }
-        if (!current.mayForward(l.sandbox().id())) {
-            return PlainAnswers.SLOW;
-        }
         w.answered = DnsObserver.Result.FORWARDED;
         replyLength = w.engine.cached(w.plain.key(), w.udpQuery, w.udpReply, read);
         return replyLength < 0 ? UPSTREAM : replyLength;

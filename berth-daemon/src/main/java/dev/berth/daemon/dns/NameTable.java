@@ -65,12 +65,35 @@ public final class NameTable {
         }
     }
 
+    /**
+     * What a query of one served sandbox needs, got with one map lookup ({@link #served}): its
+     * user-defined networks sorted by name, their scopes (a scope lives as long as it has members,
+     * and the sandbox is one), and whether one of them is not internal. Immutable: a change to the
+     * sandbox's networks replaces it.
+     */
+    static final class Served {
+        private final List<NetworkId> networks;
+        private final List<Scope> scopes;
+        private final boolean external;
+
+        private Served(List<NetworkId> networks, List<Scope> scopes) {
+            this.networks = networks;
+            this.scopes = scopes;
+            this.external = scopes.stream().anyMatch(s -> !s.internal);
+        }
+    }
+
     private final Map<NetworkId, Scope> networks = new ConcurrentHashMap<>();
     private final Map<String, NetworkId> byName = new ConcurrentHashMap<>();
-    /** Each served sandbox's user-defined networks, by network name; the lists are immutable. */
-    private final Map<SandboxId, List<NetworkId>> sandboxes = new ConcurrentHashMap<>();
+    /** Each served sandbox's user-defined networks, sorted by network name; replaced, never changed. */
+    private final Map<SandboxId, Served> sandboxes = new ConcurrentHashMap<>();
     /** Sandboxes on the default bridge, with its id: external access for forwarding, as in Docker. */
     private final Map<SandboxId, NetworkId> bridged = new ConcurrentHashMap<>();
+    /**
+     * Raised after every change, once the change can be seen ({@link #version}): what a reader
+     * found at one version holds until the next.
+     */
+    private volatile int version;
 
     /** An empty table: nothing resolves, nobody is served. */
     public NameTable() {
@@ -89,6 +112,7 @@ public final class NameTable {
         List.copyOf(sandboxes.keySet()).forEach(this::removeSandbox);
         bridged.clear();
         entries.forEach(this::put);
+        version++;
     }
 
     /**
@@ -99,6 +123,7 @@ public final class NameTable {
         if (e.network().isPredefined()) {
             if (e.network().driver().equals(PredefinedNetworks.DRIVER_BRIDGE)) {
                 bridged.put(e.sandbox().id(), e.network().id());
+                version++;
             }
             return;
         }
@@ -122,15 +147,28 @@ public final class NameTable {
             scope.pointers.computeIfAbsent(a, x -> new LinkedHashMap<>()).put(sandbox, ptr);
             scope.reverse.putIfAbsent(a, ptr);
         }
-        List<NetworkId> mine = new ArrayList<>(sandboxes.getOrDefault(sandbox, List.of()));
+        List<NetworkId> mine = new ArrayList<>(networksOf(sandbox));
         mine.add(id);
         mine.sort(Comparator.comparing(n -> networks.get(n).networkName));
-        sandboxes.put(sandbox, List.copyOf(mine));
+        sandboxes.put(sandbox, view(mine));
+        version++;
+    }
+
+    /** The view of a sandbox on these networks (sorted, each with a scope). */
+    private Served view(List<NetworkId> mine) {
+        return new Served(List.copyOf(mine), mine.stream().map(networks::get).toList());
+    }
+
+    private List<NetworkId> networksOf(SandboxId sandbox) {
+        Served s = sandboxes.get(sandbox);
+        return s == null ? List.of() : s.networks;
     }
 
     /** Takes a sandbox's endpoint off a network; nothing when it is not there. */
     public synchronized void remove(NetworkId network, SandboxId sandbox) {
-        bridged.remove(sandbox, network);
+        if (bridged.remove(sandbox, network)) {
+            version++;
+        }
         Scope scope = networks.get(network);
         Entry e = scope == null ? null : scope.members.remove(sandbox);
         if (e == null) {
@@ -159,23 +197,34 @@ public final class NameTable {
                 scope.reverse.put(a, held.firstEntry().getValue());   // the next holder in join order
             }
         }
-        List<NetworkId> mine = sandboxes.getOrDefault(sandbox, List.of()).stream()
-                .filter(n -> !n.equals(network)).toList();
+        List<NetworkId> mine = networksOf(sandbox).stream().filter(n -> !n.equals(network)).toList();
         if (mine.isEmpty()) {
             sandboxes.remove(sandbox);
         } else {
-            sandboxes.put(sandbox, mine);
+            sandboxes.put(sandbox, view(mine));
         }
         if (scope.members.isEmpty()) {
             networks.remove(network);
             byName.remove(scope.networkName.toLowerCase(Locale.ROOT), network);
         }
+        version++;
     }
 
     /** Takes a sandbox off every network. */
     public synchronized void removeSandbox(SandboxId sandbox) {
-        bridged.remove(sandbox);
-        sandboxes.getOrDefault(sandbox, List.of()).forEach(n -> remove(n, sandbox));
+        if (bridged.remove(sandbox) != null) {
+            version++;
+        }
+        networksOf(sandbox).forEach(n -> remove(n, sandbox));
+    }
+
+    /**
+     * A number that changes after every change to the table: read before a {@link #lookup} and
+     * read again later, the same number says that lookup's answer (and {@link #mayForward}'s)
+     * still holds.
+     */
+    int version() {
+        return version;
     }
 
     /** Recomputes what one name resolves to from its holders. */
@@ -238,16 +287,17 @@ public final class NameTable {
      * the default bridge included (Docker's {@code hasExternalAccess}).
      */
     public boolean mayForward(SandboxId sandbox) {
-        if (bridged.containsKey(sandbox)) {
-            return true;
-        }
-        for (NetworkId n : sandboxes.getOrDefault(sandbox, List.of())) {
-            Scope scope = networks.get(n);
-            if (scope != null && !scope.internal) {
-                return true;
-            }
-        }
-        return false;
+        return mayForward(sandboxes.get(sandbox), sandbox);
+    }
+
+    /** {@link #mayForward(SandboxId)} with the sandbox's {@link #served} view (null when not served). */
+    boolean mayForward(Served served, SandboxId sandbox) {
+        return served != null && served.external || bridged.containsKey(sandbox);
+    }
+
+    /** The view a query of the sandbox reads ({@link #lookup(Served, SandboxId, String)}); null when not served. */
+    Served served(SandboxId sandbox) {
+        return sandboxes.get(sandbox);
     }
 
     /**
@@ -256,31 +306,38 @@ public final class NameTable {
      * network {@code b.c}, and so on. Empty when the name is not known there.
      */
     public Optional<Addresses> lookup(SandboxId sandbox, String name) {
-        List<NetworkId> mine = sandboxes.getOrDefault(sandbox, List.of());
-        for (NetworkId n : mine) {
-            Addresses found = onNetwork(n, sandbox, name);
+        return Optional.ofNullable(lookup(sandboxes.get(sandbox), sandbox, name));
+    }
+
+    /**
+     * {@link #lookup(SandboxId, String)} with the sandbox's {@link #served} view (null when not
+     * served): the addresses, or null when the name is not known there.
+     */
+    Addresses lookup(Served served, SandboxId sandbox, String name) {
+        if (served == null) {
+            return null;
+        }
+        for (Scope scope : served.scopes) {
+            Addresses found = onNetwork(scope, sandbox, name);
             if (found != null) {
-                return Optional.of(found);
+                return found;
             }
         }
         for (int dot = name.lastIndexOf('.'); dot > 0; dot = name.lastIndexOf('.', dot - 1)) {
             NetworkId n = byName.get(name.substring(dot + 1));
-            if (n != null && mine.contains(n)) {
-                Addresses found = onNetwork(n, sandbox, name.substring(0, dot));
+            int at = n == null ? -1 : served.networks.indexOf(n);
+            if (at >= 0) {
+                Addresses found = onNetwork(served.scopes.get(at), sandbox, name.substring(0, dot));
                 if (found != null) {
-                    return Optional.of(found);
+                    return found;
                 }
             }
         }
-        return Optional.empty();
+        return null;
     }
 
     /** A name on one network as the sandbox sees it: its own {@code --link} aliases first, as in Docker. */
-    private Addresses onNetwork(NetworkId network, SandboxId sandbox, String name) {
-        Scope scope = networks.get(network);
-        if (scope == null) {
-            return null;
-        }
+    private static Addresses onNetwork(Scope scope, SandboxId sandbox, String name) {
         String linked = scope.links.getOrDefault(sandbox, Map.of()).get(name);
         Addresses found = linked == null ? null : scope.names.get(linked);
         return found != null ? found : scope.names.get(name);
@@ -288,18 +345,13 @@ public final class NameTable {
 
     /** The PTR target ({@code name.network.}) of an address on one of the sandbox's networks. */
     public Optional<String> reverse(SandboxId sandbox, InetAddress address) {
-        for (NetworkId n : sandboxes.getOrDefault(sandbox, List.of())) {
-            Scope scope = networks.get(n);
-            String ptr = scope == null ? null : scope.reverse.get(address);
+        Served served = sandboxes.get(sandbox);
+        for (Scope scope : served == null ? List.<Scope>of() : served.scopes) {
+            String ptr = scope.reverse.get(address);
             if (ptr != null) {
                 return Optional.of(ptr);
             }
         }
         return Optional.empty();
-    }
-
-    private Map<String, Addresses> names(NetworkId network) {
-        Scope scope = networks.get(network);
-        return scope == null ? Map.of() : scope.names;
     }
 }

@@ -2,10 +2,10 @@ package dev.berth.daemon.dns;
 
 import dev.berth.core.model.SandboxId;
 import java.net.InetAddress;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -24,15 +24,24 @@ import java.util.concurrent.ThreadLocalRandom;
  * recent names, and the address bytes are cached by the identity of the immutable address list
  * they came from. That stays right whether the table is swapped or changed in place, as long as a
  * name's {@link NameTable.Addresses} are replaced and never changed; the cache is bounded and is
- * dropped when another table instance comes.
+ * dropped when another table instance comes. A name that was not local is remembered with the
+ * table's {@link NameTable#version}, so asking it again (a name that is forwarded, or NXDOMAIN)
+ * skips the table until the table changes.
  */
 final class PlainAnswers {
+    /**
+     * {@code name} (the instance in {@link #names}) was not local for {@code sandbox} (the
+     * listener's instance) in {@link #missesOf} at {@code version}, and the sandbox may forward or not.
+     */
+    private record Miss(String name, SandboxId sandbox, int version, boolean forward) {
+    }
+
     /** "Not mine: use the resolver." */
     static final int SLOW = -1;
     /**
-     * "Not a local name": a plain question the resolver would forward (if the sandbox may); its
+     * "Not a local name": a plain question the resolver would forward (the sandbox may); its
      * cache key is in {@link #key()}, so the caller can look for a cached answer before the
-     * resolver.
+     * resolver. A sandbox that may not forward gets {@link #SLOW}: the resolver's SERVFAIL.
      */
     static final int NOT_LOCAL = -2;
     private static final int TYPE_A = 1;
@@ -53,6 +62,14 @@ final class PlainAnswers {
     private int hash;
     /** Recently asked names by hash of their characters: a hit costs no allocation. */
     private final String[] names = new String[NAME_CACHE];
+    /** The slot of the last {@link #name()}. */
+    private int slot;
+    /**
+     * Per slot of {@link #names}: the last time that name was not local, so that asking it again
+     * (the names that are forwarded, NXDOMAIN) skips the table while the table has not changed.
+     */
+    private final Miss[] misses = new Miss[NAME_CACHE];
+    private NameTable missesOf;
     /** The bytes of each immutable address list seen (InetAddress.getAddress copies on every call). */
     private final Map<List<InetAddress>, byte[][]> bytes = new IdentityHashMap<>();
     private NameTable bytesOf;
@@ -87,12 +104,33 @@ final class PlainAnswers {
         }
         int max = limit > Resolver.UDP_LIMIT ? limit
                 : opt ? Math.min(Math.max(Responses.u16(query, end + 3), Resolver.UDP_LIMIT), 4096) : Resolver.UDP_LIMIT;
-        Optional<NameTable.Addresses> found = table.lookup(sandbox, name());
-        if (found.isEmpty()) {
-            key.set(query, p + 1, type, CLASS_IN, max, opt ? end : -1);
-            return NOT_LOCAL; // forwarded, or SERVFAIL for an internal-only sandbox: the resolver's call
+        String asked = name();
+        int version = table.version(); // before the lookup: a miss seen at this version holds while it lasts
+        if (table != missesOf) {
+            Arrays.fill(misses, null);
+            missesOf = table;
         }
-        List<InetAddress> addresses = type == TYPE_A ? found.get().ipv4() : found.get().ipv6();
+        Miss miss = misses[slot];
+        NameTable.Addresses found = null;
+        boolean forward = false;
+        if (miss != null && miss.name == asked && miss.sandbox == sandbox && miss.version == version) {
+            forward = miss.forward;
+        } else {
+            NameTable.Served served = table.served(sandbox);
+            found = table.lookup(served, sandbox, asked);
+            if (found == null) {
+                forward = table.mayForward(served, sandbox);
+                misses[slot] = new Miss(asked, sandbox, version, forward);
+            }
+        }
+        if (found == null) {
+            if (!forward) {
+                return SLOW; // the resolver's SERVFAIL for an internal-only sandbox
+            }
+            key.set(query, p + 1, type, CLASS_IN, max, opt ? end : -1);
+            return NOT_LOCAL;
+        }
+        List<InetAddress> addresses = type == TYPE_A ? found.ipv4() : found.ipv6();
         int rdata = type == TYPE_A ? 4 : 16;
         int size = end + addresses.size() * (RR_FIXED + rdata) + (opt ? OPT_SIZE : 0);
         if (size > max || size > out.length) {
@@ -177,9 +215,12 @@ final class PlainAnswers {
         return at + OPT_SIZE;
     }
 
-    /** The name in {@code name[0..chars)} as a String: the cached one when it is the same. */
+    /**
+     * The name in {@code name[0..chars)} as a String: the cached one when it is the same. Its
+     * slot in {@link #names} (and {@link #misses}) is left in {@link #slot}.
+     */
     private String name() {
-        int slot = (hash ^ hash >>> 16) & (NAME_CACHE - 1);
+        slot = (hash ^ hash >>> 16) & (NAME_CACHE - 1);
         String cached = names[slot];
         if (cached != null && cached.length() == chars) {
             int i = 0;

@@ -4,6 +4,7 @@ import static dev.berth.daemon.dns.Tables.entry;
 import static dev.berth.daemon.dns.Tables.network;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.core.model.Endpoint;
@@ -114,6 +115,25 @@ class NameTableTest {
         table.remove(bridge.id(), c1.id());
         table.removeSandbox(c1.id());
         assertFalse(table.serves(c1.id()));
+    }
+
+    @Test
+    void everyChangeMovesTheVersion() {
+        NameTable table = new NameTable();
+        Sandbox c1 = sandbox(1);
+        List<Runnable> changes = List.of(
+                () -> table.put(entry(net1, c1, "172.18.0.2/16", null)),
+                () -> table.put(entry(bridge, c1, "172.17.0.2/16", null)),
+                () -> table.remove(bridge.id(), c1.id()),
+                () -> table.put(entry(bridge, c1, "172.17.0.2/16", null)),
+                () -> table.remove(net1.id(), c1.id()),
+                () -> table.removeSandbox(c1.id()),
+                () -> table.replaceAll(List.of(entry(net2, c1, "172.19.0.2/16", null))));
+        for (Runnable change : changes) {
+            int before = table.version();
+            change.run();
+            assertNotEquals(before, table.version());
+        }
     }
 
     @Test

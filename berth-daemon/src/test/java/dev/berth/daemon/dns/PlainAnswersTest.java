@@ -215,6 +215,42 @@ class PlainAnswersTest {
         assertSameBytes(query("c2.", Type.A));
     }
 
+    @Test
+    void aNameRememberedAsNotLocalIsAnsweredOnceTheTableHasIt() {
+        byte[] out = new byte[4096];
+        byte[] q = query("newbie.", Type.A);
+        for (int i = 0; i < 2; i++) { // the second time from the remembered miss
+            assertEquals(PlainAnswers.NOT_LOCAL, plain.answer(q, q.length, c1.id(), table, Resolver.UDP_LIMIT, out));
+        }
+        Sandbox newbie = sandbox("newbie", '6');
+        table.put(entry(net1, newbie, "172.18.0.66/16", null)); // changed in place
+        int n = plain.answer(q, q.length, c1.id(), table, Resolver.UDP_LIMIT, out);
+        assertEquals(List.of("600 172.18.0.66"), answers(parse(Arrays.copyOf(out, n))));
+        table.removeSandbox(newbie.id());
+        assertEquals(PlainAnswers.NOT_LOCAL, plain.answer(q, q.length, c1.id(), table, Resolver.UDP_LIMIT, out));
+    }
+
+    @Test
+    void aRememberedMissIsOneSandboxsOwnAndEndsWithAChange() {
+        byte[] q = query("c3.", Type.A);
+        assertEquals(PlainAnswers.SLOW, code(q, lonely.id()));     // internal only: the resolver's SERVFAIL
+        assertEquals(PlainAnswers.NOT_LOCAL, code(q, c1.id()));
+        assertEquals(PlainAnswers.NOT_LOCAL, code(q, c1.id()));    // remembered
+        assertArrayEquals(slow(q, c3.id(), Resolver.UDP_LIMIT), fast(q, c3.id(), Resolver.UDP_LIMIT)); // local for c3
+        assertEquals(PlainAnswers.SLOW, code(q, lonely.id()));
+        table.put(entry(net2, lonely, "172.19.0.9/16", null));    // lonely joins c3's network
+        assertArrayEquals(slow(q, lonely.id(), Resolver.UDP_LIMIT), fast(q, lonely.id(), Resolver.UDP_LIMIT));
+        byte[] elsewhere = query("example.com.", Type.A);
+        assertEquals(PlainAnswers.NOT_LOCAL, code(elsewhere, lonely.id())); // and may forward now
+        table.remove(net2.id(), lonely.id());
+        assertEquals(PlainAnswers.SLOW, code(elsewhere, lonely.id()));
+        assertEquals(PlainAnswers.SLOW, code(q, lonely.id()));
+    }
+
+    private int code(byte[] query, SandboxId from) {
+        return plain.answer(query, query.length, from, table, Resolver.UDP_LIMIT, new byte[4096]);
+    }
+
     private static List<String> answers(Message m) {
         return m.getSection(Section.ANSWER).stream().map(r -> r.getTTL() + " " + r.rdataToString()).toList();
     }

@@ -50,7 +50,7 @@ class PlainRelayTest {
     /** A plain query's key as a DNS server thread makes it from the bytes. */
     static AnswerCache.Key key(byte[] query) {
         PlainAnswers plain = new PlainAnswers();
-        int r = plain.answer(query, query.length, Tables.sandbox("c1", '1').id(), new NameTable(), Resolver.UDP_LIMIT,
+        int r = plain.answer(query, query.length, Tables.sandbox("c1", '1').id(), Tables.forwarding(), Resolver.UDP_LIMIT,
                 new byte[4096]);
         assertEquals(PlainAnswers.NOT_LOCAL, r, "a plain query");
         return plain.key().copy();

@@ -45,6 +45,14 @@ final class Tables {
         return new NameTable.Entry(n, s, e);
     }
 
+    /**
+     * A table where {@code c1} (sandbox id 1...) is on one user-defined network that is not
+     * internal: its questions for names outside the table may be forwarded.
+     */
+    static NameTable forwarding() {
+        return NameTable.build(List.of(entry(network("net1", 'a', false), sandbox("c1", '1'), "172.18.0.2/16", null)));
+    }
+
     static byte[] query(String name, int type) {
         try {
             return Message.newQuery(Record.newRecord(Name.fromString(name, Name.root), type, DClass.IN)).toWire();

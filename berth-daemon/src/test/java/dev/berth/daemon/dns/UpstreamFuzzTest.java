@@ -143,7 +143,7 @@ class UpstreamFuzzTest {
     }
 
     private static boolean plain(byte[] query) {
-        return new PlainAnswers().answer(query, query.length, Tables.sandbox("c1", '1').id(), new NameTable(),
+        return new PlainAnswers().answer(query, query.length, Tables.sandbox("c1", '1').id(), Tables.forwarding(),
                 Resolver.UDP_LIMIT, new byte[4096]) == PlainAnswers.NOT_LOCAL;
     }
 

@@ -30,7 +30,9 @@
 # BERTH_DNS_DNSPERF=0 (Berth's dnsperf runs on the local names left out: DnsLoad only),
 # BERTH_DNS_METRICS_ADDR=127.0.0.1:9323 (berthd serves metrics there: what counting costs; the
 # queries it counted are logged at the end), BERTH_DNS_NEG_TTL=0 (daemon.json dns-neg-ttl: 0 sends
-# every c999 upstream, as before the negative TTL; unset: the default, 5 s).
+# every c999 upstream, as before the negative TTL; unset: the default, 5 s), BERTH_DNS_ANSWER_PATH=0
+# (no JMH AnswerPathBench: the server's own work per answer, local names against `c999 A` from the
+# answer cache, without sockets; run once Berth's namespaces are gone, about 2 min).
 #
 # Safety: everything runs in the namespaces made here (and dns-bench.sh's own dnsb-*), deleted on
 # exit also on failure; processes are stopped by their PID; the initial namespace is not touched.
@@ -370,6 +372,20 @@ fi
 stop_pid "$(cat "$DIR/up.pid")" "$DIR/ext-hosts"; rm -f "$DIR/up.pid"
 ip netns del "$NS"; ip netns del "$UPNS"
 
+# ----------------------------------------------------------------------------- the server's own work
+# What the DnsLoad NX rows compare, without the kernel's part: JMH AnswerPathBench (3 forks, 5 s
+# warm-up + 10 s per fork and path). Its lock file goes to this run's directory.
+ANSWER_PATH=()
+if [[ ${BERTH_DNS_ANSWER_PATH:-1} != 0 ]]; then
+  log "JMH AnswerPathBench: the server's own work per answer, local names and c999 A (about 2 min)"
+  if run_child "$JAVA" -Djava.io.tmpdir="$DIR" -jar "$BENCH_JAR" AnswerPathBench -rf json \
+      -rff "$RAWDIR/answer-path.json" > "$RAWDIR/answer-path.log" 2>&1; then
+    ANSWER_PATH=(--answer-path "$RAWDIR/answer-path.json")
+  else
+    NOTES+=("AnswerPathBench failed: $(tail -1 "$RAWDIR/answer-path.log" | tr -d '|')"); log "${NOTES[-1]}"
+  fi
+fi
+
 # ----------------------------------------------------------------------------- peers
 TSVS=("$TSV")
 if [[ -n $PEER_LIST ]]; then
@@ -388,7 +404,7 @@ meta end "\"notes\":$notes_json"
 {
   echo "### embedded DNS under dnsperf — $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo
-  python3 "$BENCH/dnsbench.py" --rate "$RATE" --nxq "$NXQ" --clients "$CLIENTS" --jsonl "$OUT" "${TSVS[@]}"
+  python3 "$BENCH/dnsbench.py" --rate "$RATE" --nxq "$NXQ" --clients "$CLIENTS" --jsonl "$OUT" "${ANSWER_PATH[@]}" "${TSVS[@]}"
   echo
   echo "Command: \`bench/run.sh dns --peers ${PEER_LIST:-none}\` (REPS=$REPS DUR=$DUR CLIENTS=$CLIENTS THREADS=$THREADS RATE=$RATE, Berth warm-up $WARM s + $FWD_WARM s; DnsLoad $LOAD_REPS interleaved repetitions of $LOAD_WARM s + $LOAD_DUR s per run); raw dnsperf output: \`bench/results/dns-$STAMP-raw/\`."
   for n in "${NOTES[@]}"; do echo "- $n"; done

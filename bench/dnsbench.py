@@ -189,12 +189,31 @@ def paired_lines(srv, runs):
     return out + alt_lines(srv, window, runs)
 
 
+def answer_path_line(path):
+    """JMH AnswerPathBench (the server's own work per answer, without sockets): local names against
+    `c999 A` from the answer cache, and their ratio. No verdict: the NX target is about QPS, which
+    the DnsLoad lines above measure with the kernel's part; this says which path costs the server more."""
+    with open(path) as f:
+        res = {r["benchmark"].rsplit(".", 1)[1]: r for r in json.load(f)}
+    if "local" not in res or "nx" not in res:
+        return "- AnswerPathBench: no result for %s." % ", ".join(k for k in ("local", "nx") if k not in res)
+    loc, nx = res["local"], res["nx"]
+    m = lambda r: {k: float(r["primaryMetric"][k]) for k in ("score", "scoreError")}  # JMH writes "NaN" as a string
+    return ("- The server's own work per answer, without sockets (JMH AnswerPathBench, forks × iterations: %d × %d of %s; "
+            "what `DnsServer.answerHere` does for `c1..c50 A`/`AAAA` asked by c1, and for `c999 A` from the answer cache): "
+            "local names **%.1f** ± %.1f ns, NX **%.1f** ± %.1f ns; NX / local time **%.2f** (no verdict: the DnsLoad lines "
+            "carry the target, kernel included; below 1.0 the NX path costs the server less)." % (
+                loc["forks"], loc["measurementIterations"], loc["measurementTime"], m(loc)["score"], m(loc)["scoreError"],
+                m(nx)["score"], m(nx)["scoreError"], m(nx)["score"] / m(loc)["score"]))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rate", default="10000")
     ap.add_argument("--nxq", default="2000")
     ap.add_argument("--clients", default="4")
     ap.add_argument("--jsonl")
+    ap.add_argument("--answer-path", help="JMH AnswerPathBench's JSON result")
     ap.add_argument("tsv", nargs="+")
     a = ap.parse_args()
     runs = collections.defaultdict(list)
@@ -290,6 +309,8 @@ def main():
             if not srv.startswith("Berth"):
                 continue
             out.extend(paired_lines(srv, runs))
+    if a.answer_path:
+        out.extend(["", answer_path_line(a.answer_path)])
     out.append("")
     out.append("Per run (kind rep: qps, avg ms, lost, server CPU s, dnsperf CPU s, rcodes):")
     out.append("")

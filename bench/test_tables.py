@@ -214,6 +214,28 @@ class DnsLoadRatios(unittest.TestCase):
         self.assertEqual(dnsbench.nx_verdict(1.0, None), "met")
         self.assertEqual(dnsbench.nx_verdict(0.999, None), "NOT met")
 
+    def test_the_answer_path_line_gives_both_paths_and_their_ratio_without_a_verdict(self):
+        path = os.path.join(self.dir.name, "answer-path.json")
+        result = lambda name, score, error: {
+            "benchmark": "dev.berth.daemon.dns.AnswerPathBench." + name, "forks": 3, "measurementIterations": 10,
+            "measurementTime": "1 s", "primaryMetric": {"score": score, "scoreError": error, "scoreUnit": "ns/op"}}
+        with open(path, "w") as f:
+            json.dump([result("local", 52.0, 1.5), result("nx", 46.8, "NaN")], f)
+        line = dnsbench.answer_path_line(path)
+        self.assertIn("3 × 10 of 1 s", line)
+        self.assertIn("local names **52.0** ± 1.5 ns, NX **46.8** ± nan ns", line)
+        self.assertIn("NX / local time **0.90**", line)
+        self.assertNotIn("met", line)
+        with open(path, "w") as f:
+            json.dump([result("local", 52.0, 1.5)], f)
+        self.assertEqual(dnsbench.answer_path_line(path), "- AnswerPathBench: no result for nx.")
+        self.run_("Berth", "lmax", 1, 200000)
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out), \
+                unittest.mock.patch.object(sys, "argv", ["dnsbench.py", "--answer-path", path, self.tsv]):
+            dnsbench.main()
+        self.assertIn("- AnswerPathBench: no result for nx.", out.getvalue())
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -281,8 +281,11 @@ class RuncContainersIT {
         assertEquals(0, withStdin.exit().get(20, TimeUnit.SECONDS));
         assertEquals("piped\ndone\n", catOut.get(20, TimeUnit.SECONDS), "stdin reached the exec and its end closed it");
 
-        ContainerIo.Exec resized = io.exec(c.id, new ContainerIo.ExecSpec(List.of("sh", "-c", "read x; stty size"),
-                List.of(), "", "", true, true, false, 0, 0), true);
+        // The resize goes to conmon's control fifo and the input to its attach socket: conmon may
+        // take the input first, so the command waits up to 5 s for the size before it prints it.
+        ContainerIo.Exec resized = io.exec(c.id, new ContainerIo.ExecSpec(List.of("sh", "-c",
+                "read x; i=0; while [ \"$(stty size 2>/dev/null)\" != '33 77' ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done;"
+                        + " stty size"), List.of(), "", "", true, true, false, 0, 0), true);
         CompletableFuture<String> sizeOut = CompletableFuture.supplyAsync(() -> drainQuietly(resized.io(), false));
         resized.resize(33, 77);
         resized.io().input(new ByteArrayInputStream("go\n".getBytes(StandardCharsets.UTF_8)), false);

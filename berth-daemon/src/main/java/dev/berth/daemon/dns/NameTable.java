@@ -48,6 +48,7 @@ public final class NameTable {
 
     /** One user-defined network: what queries read, and the writers' bookkeeping behind it. */
     private static final class Scope {
+        final NetworkId id;
         final String networkName;
         final boolean internal;
         final Map<String, Addresses> names = new ConcurrentHashMap<>();
@@ -60,24 +61,23 @@ public final class NameTable {
         final Map<InetAddress, LinkedHashMap<SandboxId, String>> pointers = new HashMap<>();
 
         Scope(Network network) {
+            this.id = network.id();
             this.networkName = network.name();
             this.internal = network.flags() != null && network.flags().internal();
         }
     }
 
     /**
-     * What a query of one served sandbox needs, got with one map lookup ({@link #served}): its
-     * user-defined networks sorted by name, their scopes (a scope lives as long as it has members,
+     * What a query of one served sandbox needs, got with one map lookup ({@link #served}): the
+     * scopes of its user-defined networks sorted by name (a scope lives as long as it has members,
      * and the sandbox is one), and whether one of them is not internal. Immutable: a change to the
      * sandbox's networks replaces it.
      */
     static final class Served {
-        private final List<NetworkId> networks;
         private final List<Scope> scopes;
         private final boolean external;
 
-        private Served(List<NetworkId> networks, List<Scope> scopes) {
-            this.networks = networks;
+        private Served(List<Scope> scopes) {
             this.scopes = scopes;
             this.external = scopes.stream().anyMatch(s -> !s.internal);
         }
@@ -156,12 +156,12 @@ public final class NameTable {
 
     /** The view of a sandbox on these networks (sorted, each with a scope). */
     private Served view(List<NetworkId> mine) {
-        return new Served(List.copyOf(mine), mine.stream().map(networks::get).toList());
+        return new Served(mine.stream().map(networks::get).toList());
     }
 
     private List<NetworkId> networksOf(SandboxId sandbox) {
         Served s = sandboxes.get(sandbox);
-        return s == null ? List.of() : s.networks;
+        return s == null ? List.of() : s.scopes.stream().map(scope -> scope.id).toList();
     }
 
     /** Takes a sandbox's endpoint off a network; nothing when it is not there. */
@@ -325,9 +325,9 @@ public final class NameTable {
         }
         for (int dot = name.lastIndexOf('.'); dot > 0; dot = name.lastIndexOf('.', dot - 1)) {
             NetworkId n = byName.get(name.substring(dot + 1));
-            int at = n == null ? -1 : served.networks.indexOf(n);
-            if (at >= 0) {
-                Addresses found = onNetwork(served.scopes.get(at), sandbox, name.substring(0, dot));
+            Scope scope = n == null ? null : networks.get(n);
+            if (scope != null && served.scopes.contains(scope)) {
+                Addresses found = onNetwork(scope, sandbox, name.substring(0, dot));
                 if (found != null) {
                     return found;
                 }

@@ -31,7 +31,7 @@ import java.util.concurrent.ThreadLocalRandom;
 final class PlainAnswers {
     /**
      * {@code name} (the instance in {@link #names}) was not local for {@code sandbox} (the
-     * listener's instance) in {@link #missesOf} at {@code version}, and the sandbox may forward or not.
+     * listener's instance) in {@link #cachesOf} at {@code version}, and the sandbox may forward or not.
      */
     private record Miss(String name, SandboxId sandbox, int version, boolean forward) {
     }
@@ -69,10 +69,10 @@ final class PlainAnswers {
      * (the names that are forwarded, NXDOMAIN) skips the table while the table has not changed.
      */
     private final Miss[] misses = new Miss[NAME_CACHE];
-    private NameTable missesOf;
     /** The bytes of each immutable address list seen (InetAddress.getAddress copies on every call). */
     private final Map<List<InetAddress>, byte[][]> bytes = new IdentityHashMap<>();
-    private NameTable bytesOf;
+    /** The table {@link #misses} and {@link #bytes} were filled from: another one empties both. */
+    private NameTable cachesOf;
     /** The last {@link #NOT_LOCAL} question's cache key, refilled each time. */
     private final AnswerCache.Key key = AnswerCache.Key.probe();
 
@@ -106,9 +106,10 @@ final class PlainAnswers {
                 : opt ? Math.min(Math.max(Responses.u16(query, end + 3), Resolver.UDP_LIMIT), 4096) : Resolver.UDP_LIMIT;
         String asked = name();
         int version = table.version(); // before the lookup: a miss seen at this version holds while it lasts
-        if (table != missesOf) {
+        if (table != cachesOf) {
             Arrays.fill(misses, null);
-            missesOf = table;
+            bytes.clear();
+            cachesOf = table;
         }
         Miss miss = misses[slot];
         NameTable.Addresses found = null;
@@ -145,7 +146,7 @@ final class PlainAnswers {
         put16(out, 8, 0);
         put16(out, 10, opt ? 1 : 0);
         System.arraycopy(query, Responses.HEADER, out, Responses.HEADER, end - Responses.HEADER);
-        int o = writeAnswers(out, end, type, bytes(table, addresses));
+        int o = writeAnswers(out, end, type, bytes(addresses));
         return opt ? writeOpt(out, o) : o;
     }
 
@@ -236,11 +237,10 @@ final class PlainAnswers {
         return fresh;
     }
 
-    /** The addresses' bytes, cached per list; another table instance or a full cache starts afresh. */
-    private byte[][] bytes(NameTable table, List<InetAddress> addresses) {
-        if (table != bytesOf || bytes.size() >= MAX_CACHED_FAMILIES) {
+    /** The addresses' bytes, cached per list (for {@link #cachesOf}); a full cache starts afresh. */
+    private byte[][] bytes(List<InetAddress> addresses) {
+        if (bytes.size() >= MAX_CACHED_FAMILIES) {
             bytes.clear();
-            bytesOf = table;
         }
         byte[][] raw = bytes.get(addresses);
         if (raw == null) {
